@@ -1,0 +1,149 @@
+/*
+ * NAME
+ *   config - koppel.cfg: global settings and profiles
+ *
+ * DESCRIPTION
+ *   The configuration file is read with libconfig. It holds a "koppel"
+ *   group (state directory, endpoints, logging) and a "profiles" list; each
+ *   profile couples one shop to one SnelStart administration. Every setting
+ *   is documented in config/koppel.cfg.example.
+ *
+ *   config_load() checks every value and reports the first wrong one with
+ *   file, line and setting name; it never returns a half-read config.
+ */
+#ifndef KOPPEL_CONFIG_H
+#define KOPPEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* btw-soort of a revenue line: the Dutch rates plus the others */
+typedef enum {
+    BTW_HOOG = 0,   /* 21 % */
+    BTW_LAAG,       /* 9 % */
+    BTW_GEEN,       /* 0 % */
+    BTW_OVERIG,     /* another country's rate (OSS) */
+    BTW_NSOORTEN
+} btw_soort_t;
+
+/* region of the delivery address */
+typedef enum {
+    REGION_NL = 0,
+    REGION_EU,       /* binnen de EU */
+    REGION_NON_EU,   /* buiten de EU */
+    REGION_N
+} region_t;
+
+/* kind of revenue */
+typedef enum {
+    KIND_OMZET = 0,        /* products */
+    KIND_VERZENDKOSTEN,
+    KIND_BETALINGSKOSTEN,
+    KIND_KORTING,
+    KIND_N
+} revenue_kind_t;
+
+/* recognition methods (manual 2.5, "Herkenning") */
+typedef enum {
+    RECOGNITION_KLANTCODE = 0,
+    RECOGNITION_EMAIL,
+    RECOGNITION_KLANTCODE_OF_EMAIL,
+    RECOGNITION_EMAIL_POSTCODE,
+    RECOGNITION_KLANTCODE_OF_EMAIL_POSTCODE,
+    RECOGNITION_SLIM
+} recognition_t;
+
+/* processing modes (manual 2.5, "Verwerking") */
+typedef enum {
+    PROCESSING_ALLEEN_TOEVOEGEN = 0,
+    PROCESSING_TOEVOEGEN_EN_BIJWERKEN,
+    PROCESSING_HANDMATIG
+} processing_t;
+
+typedef struct {
+    char   *name;               /* identifier used on the command line */
+    char   *description;        /* the profile's own description */
+
+    /* shop */
+    char   *shop_type;          /* "globecharge" */
+    char   *shop_url;           /* base URL */
+    char   *shop_username;
+    char   *shop_password;      /* secret */
+    int64_t from_order;         /* "vanaf ordernummer" as configured */
+    int     page_size;          /* orders per request, 1..100 */
+    int     late_window;        /* order numbers re-read below the cursor */
+    bool    shop_tls_verify;
+
+    /* SnelStart administration */
+    char   *admin_type;         /* "api" */
+    char   *api_url;            /* https://b2bapi.snelstart.nl/v2 */
+    char   *auth_url;           /* https://auth.snelstart.nl/b2b/token */
+    char   *client_key;         /* secret */
+    char   *subscription_key;   /* secret */
+    bool    api_tls_verify;
+    int     rate_per_minute;    /* default 500 */
+    int     rate_per_hour;      /* default 5000 */
+    int     max_concurrent;     /* default 50 */
+    int     index_refresh_s;    /* seconds between incremental relatie syncs */
+
+    /* booking (manual 2.4) */
+    bool    markeer_als_ongelezen;
+    char   *factuurnummer_prefix;
+    int     betalingstermijn;   /* days, on the verkoopboeking */
+    /* grootboek numbers; 0 = not set. [kind][region][btw] */
+    int32_t grootboek[KIND_N][REGION_N][BTW_NSOORTEN];
+
+    /* customers (manual 2.5) */
+    recognition_t recognition;
+    processing_t  processing;
+    int32_t default_klantcode;  /* handmatig: book unknown customers here */
+    int     default_betalingstermijn; /* krediettermijn of new relaties */
+
+    /* planning (manual 2.6) */
+    int     import_interval_s;  /* 0 = off */
+} profile_t;
+
+typedef struct {
+    char   *path;               /* the file read */
+    char   *state_dir;          /* databases and ipc sockets */
+    char   *log_level;          /* "debug", "info", "warning" */
+    /* endpoints: ipc:// under state_dir by default, tcp:// possible */
+    char   *ep_jobs;            /* scheduler -> fetcher */
+    char   *ep_events;          /* fetcher -> scheduler: job results */
+    char   *ep_orders;          /* fetcher -> matchers */
+    char   *ep_matched;         /* matchers -> booker */
+    char   *ep_outcomes;        /* booker -> fetcher */
+    char   *ep_control[5];      /* control + status per daemon, by daemon_t */
+    int     resend_after_s;     /* resend an order without outcome after */
+    profile_t *profiles;
+    size_t     nprofiles;
+} config_t;
+
+/* the daemons, in one place (OpenSMTPD's process table) */
+typedef enum {
+    DAEMON_SCHEDULER = 0,
+    DAEMON_FETCHER,
+    DAEMON_MATCHER,
+    DAEMON_BOOKER,
+    DAEMON_N
+} daemon_t;
+
+/* config_load - read and check a configuration file; NULL with err set */
+config_t *config_load(const char *path, char *err, size_t errlen);
+
+/* config_destroy - free and null the caller's pointer */
+void config_destroy(config_t **self_p);
+
+/* config_profile - the profile of that name, or NULL */
+const profile_t *config_profile(const config_t *self, const char *name);
+
+/* names used in settings and messages */
+const char *btw_soort_name(btw_soort_t soort);        /* "hoog" */
+const char *region_name(region_t region);             /* "nl" */
+const char *revenue_kind_name(revenue_kind_t kind);   /* "omzet" */
+const char *recognition_name(recognition_t method);   /* "email" */
+const char *processing_name(processing_t mode);       /* "alleen-toevoegen" */
+const char *daemon_name(daemon_t daemon);             /* "fetcher" */
+
+#endif
