@@ -65,6 +65,7 @@ $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
 
+.SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos
 all: $(PROGRAMS)
 

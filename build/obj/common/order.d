@@ -1,0 +1,3 @@
+build/obj/common/order.o: common/order.c common/order.h common/xalloc.h
+common/order.h:
+common/xalloc.h:

@@ -1,0 +1,107 @@
+/*
+ * NAME
+ *   log - diagnostics of koppel's programs
+ *
+ * DESCRIPTION
+ *   See log.h. Each line: "2026-11-27T19:42:23Z koppel-fetcher[123]:
+ *   warning: text". Lines are written with one write(2) so that lines of
+ *   several processes sharing a file do not interleave.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static char log_progname[64] = "koppel";
+static log_level_t log_min = LOG_LEVEL_INFO;
+
+/* log_init - set the program name and the lowest level written */
+void
+log_init(const char *progname, log_level_t level)
+{
+    const char *slash = strrchr(progname, '/');
+
+    snprintf(log_progname, sizeof log_progname, "%s", slash ? slash + 1 : progname);
+    log_min = level;
+}
+
+/* log_level_parse - level by name, -1 when unknown */
+int
+log_level_parse(const char *name)
+{
+    static const char *names[] = { "debug", "info", "warning", "error" };
+    int     i;
+
+    for (i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* log_write - format and write one line */
+static void
+log_write(const char *severity, const char *fmt, va_list ap)
+{
+    char    line[4096];
+    char    stamp[32];
+    time_t  now = time(NULL);
+    struct tm tm;
+    int     n;
+    ssize_t w;
+
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    n = snprintf(line, sizeof line, "%s %s[%d]: %s: ", stamp, log_progname,
+                 (int) getpid(), severity);
+    if (n < 0 || (size_t) n >= sizeof line)
+        n = 0;
+    n += vsnprintf(line + n, sizeof line - n, fmt, ap);
+    if ((size_t) n >= sizeof line - 1)
+        n = sizeof line - 2;
+    line[n++] = '\n';
+    w = write(STDERR_FILENO, line, n);
+    (void) w;
+}
+
+#define LOG_FN(name, level, word) \
+void name(const char *fmt, ...) \
+{ \
+    va_list ap; \
+    if (level < log_min) \
+        return; \
+    va_start(ap, fmt); \
+    log_write(word, fmt, ap); \
+    va_end(ap); \
+}
+
+LOG_FN(log_debug, LOG_LEVEL_DEBUG, "debug")
+LOG_FN(log_info, LOG_LEVEL_INFO, "info")
+LOG_FN(log_warning, LOG_LEVEL_WARNING, "warning")
+LOG_FN(log_error, LOG_LEVEL_ERROR, "error")
+
+/* log_fatal - a broken environment: report and exit 1 */
+void
+log_fatal(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_write("fatal", fmt, ap);
+    va_end(ap);
+    exit(1);
+}
+
+/* log_panic - a broken invariant of the program's own: report and abort */
+void
+log_panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_write("panic", fmt, ap);
+    va_end(ap);
+    abort();
+}

@@ -1,0 +1,36 @@
+/*
+ * NAME
+ *   log - diagnostics of koppel's programs
+ *
+ * DESCRIPTION
+ *   Messages go to standard error, one line each, prefixed with the
+ *   program name and severity; under systemd the journal keeps them.
+ *   Severities follow Postfix:
+ *     log_warning  bad input from a peer or a shop: log it, keep serving
+ *     log_error    an operation failed; the caller handles it
+ *     log_fatal    a broken environment (bad config, missing file): exit 1
+ *     log_panic    a broken invariant of koppel's own: abort()
+ *   No message may hold a secret: pass passwords and keys to nobody's log.
+ */
+#ifndef KOPPEL_LOG_H
+#define KOPPEL_LOG_H
+
+#include <stdarg.h>
+
+typedef enum { LOG_LEVEL_DEBUG = 0, LOG_LEVEL_INFO, LOG_LEVEL_WARNING,
+               LOG_LEVEL_ERROR } log_level_t;
+
+/* log_init - set the program name and the lowest level written */
+void log_init(const char *progname, log_level_t level);
+
+/* log_level_parse - "debug", "info", "warning", "error"; -1 when unknown */
+int log_level_parse(const char *name);
+
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void log_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif
