@@ -118,7 +118,7 @@ typedef struct {
     int     resend_after_s;     /* resend an order without outcome after */
     profile_t *profiles;
     size_t     nprofiles;
-} config_t;
+} cfg_t;
 
 /* the daemons, in one place (OpenSMTPD's process table) */
 typedef enum {
@@ -129,14 +129,17 @@ typedef enum {
     DAEMON_N
 } daemon_t;
 
-/* config_load - read and check a configuration file; NULL with err set */
-config_t *config_load(const char *path, char *err, size_t errlen);
+/* cfg_load - read and check a configuration file; NULL with err set */
+cfg_t *cfg_load(const char *path, char *err, size_t errlen);
 
-/* config_destroy - free and null the caller's pointer */
-void config_destroy(config_t **self_p);
+/* cfg_destroy - free and null the caller's pointer */
+void cfg_destroy(cfg_t **self_p);
 
-/* config_profile - the profile of that name, or NULL */
-const profile_t *config_profile(const config_t *self, const char *name);
+/* cfg_profile - the profile of that name, or NULL */
+const profile_t *cfg_profile(const cfg_t *self, const char *name);
+
+/* cfg_matcher_control - a matcher instance's control endpoint (new memory) */
+char *cfg_matcher_control(const cfg_t *self, const char *instance);
 
 /* names used in settings and messages */
 const char *btw_soort_name(btw_soort_t soort);        /* "hoog" */
@@ -145,5 +148,12 @@ const char *revenue_kind_name(revenue_kind_t kind);   /* "omzet" */
 const char *recognition_name(recognition_t method);   /* "email" */
 const char *processing_name(processing_t mode);       /* "alleen-toevoegen" */
 const char *daemon_name(daemon_t daemon);             /* "fetcher" */
+
+/* config_interval_parse - "15m" -> 900, "off" -> 0; -1 when not a planning interval */
+int config_interval_parse(const char *word);
+/* config_interval_name - 900 -> "15m"; NULL when not a planning interval */
+const char *config_interval_name(int seconds);
+/* config_secrets_private - false when the file is readable by other users */
+bool config_secrets_private(const char *path);
 
 #endif

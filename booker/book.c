@@ -1,0 +1,374 @@
+/*
+ * NAME
+ *   book - book one recognised order into SnelStart
+ *
+ * DESCRIPTION
+ *   See book.h.
+ *
+ * DIAGNOSTICS
+ *   What SnelStart refuses, and what cannot be built, is dead with
+ *   SnelStart's own message and code. What may succeed later (rate limit,
+ *   5xx, network) is "later": the booker reports nothing and the fetcher's
+ *   resend brings the order back.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "boeking.h"
+#include "book.h"
+#include "log.h"
+#include "relatie_body.h"
+#include "xalloc.h"
+
+#define RELOAD_S        3600   /* grootboeken, landen and tarieven are read again hourly */
+#define POST_ATTEMPTS   3
+
+/* book_admin_new - a profile's administration */
+book_admin_t *
+book_admin_new(const profile_t *p)
+{
+    book_admin_t *self = xcalloc(1, sizeof *self);
+
+    self->p = p;
+    self->api = snelstart_new(p->api_url, p->auth_url, p->client_key, p->subscription_key,
+                              p->api_tls_verify);
+    snelstart_set_limits(self->api, p->rate_per_minute, p->rate_per_hour, p->max_concurrent);
+    return self;
+}
+
+void
+book_admin_destroy(book_admin_t **self_p)
+{
+    book_admin_t *self;
+
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    self = *self_p;
+    snelstart_destroy(&self->api);
+    json_decref(self->grootboeken);
+    json_decref(self->btwtarieven);
+    json_decref(self->landen);
+    free(self);
+    *self_p = NULL;
+}
+
+/* set_out - fill an outcome */
+static void __attribute__((format(printf, 4, 5)))
+set_out(book_outcome_t *out, book_result_t result, const char *stage, const char *fmt, ...)
+{
+    va_list ap;
+
+    out->result = result;
+    snprintf(out->stage, sizeof out->stage, "%s", stage);
+    va_start(ap, fmt);
+    vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* api_failure - turn a failed call into an outcome: dead when SnelStart refused,
+ * later when it may work another time */
+static void
+api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char *stage,
+            const char *what)
+{
+    if (r == SS_REJECTED || r == SS_NOT_FOUND)
+        set_out(out, BOOK_DEAD, stage, "SnelStart refused %s: %s%s%s%s", what, e->message,
+                *e->code ? " (" : "", e->code, *e->code ? ")" : "");
+    else {
+        set_out(out, BOOK_LATER, stage, "%s: %s", what, e->message);
+        out->stop_profile = r == SS_AUTH;
+    }
+}
+
+/* get_all - GET a list resource, all pages */
+static ss_result_t
+get_all(book_admin_t *a, const char *resource, json_t **out, ss_error_t *e)
+{
+    json_t *all = json_array(), *page = NULL;
+    ss_result_t r;
+    int     skip = 0;
+
+    for (;;) {
+        char    top[16], sk[16];
+        char   *path;
+
+        snprintf(top, sizeof top, "%d", 500);
+        snprintf(sk, sizeof sk, "%d", skip);
+        path = snelstart_query(resource, "$top", top, "$skip", sk, NULL);
+        r = snelstart_get(a->api, path, &page, e);
+        free(path);
+        if (r != SS_OK) {
+            json_decref(all);
+            return r;
+        }
+        if (!json_is_array(page)) {     /* not paged: the whole list */
+            json_decref(all);
+            *out = page;
+            return SS_OK;
+        }
+        json_array_extend(all, page);
+        skip += (int) json_array_size(page);
+        if (json_array_size(page) < 500)
+            break;
+        json_decref(page);
+        page = NULL;
+    }
+    json_decref(page);
+    *out = all;
+    return SS_OK;
+}
+
+/* load_admin - read grootboeken, btw-tarieven and landen when due */
+static bool
+load_admin(book_admin_t *a, book_outcome_t *out)
+{
+    ss_error_t e;
+    ss_result_t r;
+    json_t *gb = NULL, *bt = NULL, *ld = NULL;
+    char    err[1024];
+
+    if (a->grootboeken && time(NULL) - a->loaded_at < RELOAD_S)
+        return true;
+    if ((r = get_all(a, "/grootboeken", &gb, &e)) != SS_OK) {
+        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking", "reading grootboeken");
+        return false;
+    }
+    if ((r = snelstart_get(a->api, "/btwtarieven", &bt, &e)) != SS_OK
+        || (r = snelstart_get(a->api, "/landen", &ld, &e)) != SS_OK) {
+        json_decref(gb);
+        json_decref(bt);
+        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking",
+                    "reading btw-tarieven and landen");
+        return false;
+    }
+    if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
+        log_warning("profile %s: %s", a->p->name, err);
+    json_decref(a->grootboeken);
+    json_decref(a->btwtarieven);
+    json_decref(a->landen);
+    a->grootboeken = gb;
+    a->btwtarieven = bt;
+    a->landen = ld;
+    a->loaded_at = time(NULL);
+    return true;
+}
+
+/* find_factuur - whether SnelStart holds a verkoopfactuur with this number:
+ * 1 yes, 0 no, -1 unknown (out says why) */
+static int
+find_factuur(book_admin_t *a, const char *factuurnummer, char *boeking_id, size_t idlen,
+             book_outcome_t *out)
+{
+    char   *lit = snelstart_odata_string(factuurnummer);
+    char   *filter = xasprintf("Factuurnummer eq %s", lit);
+    char   *path = snelstart_query("/verkoopfacturen", "$filter", filter, NULL);
+    json_t *list = NULL;
+    ss_error_t e;
+    ss_result_t r = snelstart_get(a->api, path, &list, &e);
+    int     found = -1;
+
+    free(lit);
+    free(filter);
+    free(path);
+    if (r != SS_OK)
+        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking",
+                    "checking whether the order was booked");
+    else if (json_array_size(list) > 0) {
+        json_t *vb = json_object_get(json_array_get(list, 0), "verkoopBoeking");
+        const char *id = json_string_value(json_object_get(vb, "id"));
+
+        snprintf(boeking_id, idlen, "%s", id ? id : "");
+        found = 1;
+    } else
+        found = 0;
+    json_decref(list);
+    return found;
+}
+
+/* klant_of - the relatie id to book on; false with out set */
+static bool
+klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
+         char *id, size_t idlen, book_outcome_t *out)
+{
+    const profile_t *p = a->p;
+    json_t *body, *created = NULL;
+    ss_error_t e;
+    ss_result_t r;
+    char    err[1024];
+    int32_t code;
+
+    if (m->decision == MATCH_EXISTING) {
+        snprintf(id, idlen, "%s", m->relatie_id);
+        out->relatiecode = m->relatiecode;
+        return true;
+    }
+    if (ledger_relatie(ledger, p->name, m->key, id, idlen, &code)) {
+        out->relatiecode = code;          /* koppel created it for an earlier order */
+        return true;
+    }
+    if (p->processing == PROCESSING_HANDMATIG) {
+        if (*a->default_klant_id == 0) {
+            char    num[16];
+            char   *filter, *path;
+            json_t *list = NULL;
+
+            snprintf(num, sizeof num, "%d", p->default_klantcode);
+            filter = xasprintf("Relatiecode eq %s", num);
+            path = snelstart_query("/relaties", "$filter", filter, NULL);
+            r = snelstart_get(a->api, path, &list, &e);
+            free(filter);
+            free(path);
+            if (r != SS_OK) {
+                api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
+                            "looking up the default klantcode");
+                return false;
+            }
+            if (json_array_size(list) != 1) {
+                json_decref(list);
+                set_out(out, BOOK_DEAD, "relatie", "the default klantcode %d of profile %s "
+                        "does not exist in SnelStart: create relatie %d or change "
+                        "profiles.%s.customers.default_klantcode", p->default_klantcode,
+                        p->name, p->default_klantcode, p->name);
+                return false;
+            }
+            snprintf(a->default_klant_id, sizeof a->default_klant_id, "%s",
+                     json_string_value(json_object_get(json_array_get(list, 0), "id")));
+            json_decref(list);
+        }
+        snprintf(id, idlen, "%s", a->default_klant_id);
+        out->relatiecode = p->default_klantcode;
+        return true;
+    }
+    if ((body = relatie_build(o, p, a->landen, err, sizeof err)) == NULL) {
+        set_out(out, BOOK_DEAD, "relatie", "%s", err);
+        return false;
+    }
+    r = snelstart_post(a->api, "/relaties", body, &created, &e);
+    json_decref(body);
+    if (r != SS_OK) {
+        /* an uncertain POST may have created it: the next attempt looks again,
+         * and the matcher's index finds it once synced */
+        api_failure(out, r == SS_UNCERTAIN ? SS_RETRY : r, &e, "relatie",
+                    "the new relatie");
+        return false;
+    }
+    snprintf(id, idlen, "%s", json_string_value(json_object_get(created, "id")) ?: "");
+    code = (int32_t) json_integer_value(json_object_get(created, "relatiecode"));
+    json_decref(created);
+    if (!ledger_add_relatie(ledger, p->name, m->key, id, code, err, sizeof err)) {
+        set_out(out, BOOK_LATER, "relatie", "%s", err);
+        return false;
+    }
+    out->relatiecode = code;
+    out->relatie_created = true;
+    log_info("profile %s: order %lld: new relatie %d created (%s)", p->name,
+             (long long) o->number, code, m->key);
+    return true;
+}
+
+/* book_order - book one order */
+void
+book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
+           book_outcome_t *out)
+{
+    const profile_t *p = a->p;
+    ledger_entry_t le;
+    char    klant[64], err[1024];
+    json_t *body = NULL, *stored = NULL;
+    char   *text = NULL;
+    ss_error_t e;
+    ss_result_t r;
+    int     attempt, found;
+
+    memset(out, 0, sizeof *out);
+    *klant = 0;
+    if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
+        set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
+                "than SnelStart's 25 characters: shorten profiles.%s.booking."
+                "factuurnummer_prefix", (long long) o->number, p->factuurnummer_prefix,
+                (long long) o->number, p->name);
+        return;
+    }
+    if (ledger_get(ledger, p->name, o->number, &le) && strcmp(le.state, "booked") == 0) {
+        set_out(out, BOOK_BOOKED, "booking", "booked before");
+        snprintf(out->boeking_id, sizeof out->boeking_id, "%s", le.boeking_id);
+        out->relatiecode = le.relatiecode;
+        return;
+    }
+    if (m->decision == MATCH_ERROR) {
+        set_out(out, BOOK_DEAD, "match", "%s", m->reason);
+        return;
+    }
+    if (!load_admin(a, out))
+        return;
+    if (strcmp(le.state, "posting") == 0) {
+        /* a crash or an uncertain failure left this open: ask SnelStart */
+        found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
+        if (found < 0)
+            return;
+        if (found == 1) {
+            out->relatiecode = le.relatiecode;
+            snprintf(klant, sizeof klant, "%s", le.relatie_id);
+            goto booked;
+        }
+    }
+    if (!klant_of(a, ledger, o, m, klant, sizeof klant, out))
+        return;
+    if ((body = boeking_build(o, p, klant, &(boeking_ctx_t) { a->grootboeken, a->btwtarieven },
+                              err, sizeof err)) == NULL) {
+        set_out(out, BOOK_DEAD, "booking", "%s", err);
+        return;
+    }
+    text = boeking_dumps(body);
+    for (attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+        if (!ledger_set(ledger, p->name, o->number, "posting", out->factuurnummer, "", klant,
+                        out->relatiecode, "", err, sizeof err)) {
+            set_out(out, BOOK_LATER, "booking", "%s", err);
+            goto done;
+        }
+        r = snelstart_post_raw(a->api, "/verkoopboekingen", text, &stored, &e);
+        if (r == SS_OK) {
+            snprintf(out->boeking_id, sizeof out->boeking_id, "%s",
+                     json_string_value(json_object_get(stored, "id")) ?: "");
+            goto booked;
+        }
+        if (r == SS_REJECTED && strcmp(e.code, "BOE-0021") == 0) {
+            log_info("profile %s: order %lld: factuurnummer %s is in SnelStart already; "
+                     "counted as booked, not posted again", p->name, (long long) o->number,
+                     out->factuurnummer);
+            goto booked;
+        }
+        if (r != SS_UNCERTAIN) {
+            api_failure(out, r, &e, "booking", "the verkoopboeking");
+            if (out->result == BOOK_DEAD)
+                ledger_set(ledger, p->name, o->number, "dead", out->factuurnummer, "", klant,
+                           out->relatiecode, out->reason, err, sizeof err);
+            goto done;
+        }
+        log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
+                    "asking SnelStart whether it was stored", p->name, (long long) o->number,
+                    e.message);
+        found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
+        if (found < 0)
+            goto done;
+        if (found == 1)
+            goto booked;
+    }
+    set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
+            (long long) o->number, POST_ATTEMPTS);
+    goto done;
+
+booked:
+    if (!ledger_set(ledger, p->name, o->number, "booked", out->factuurnummer, out->boeking_id,
+                    klant, out->relatiecode, "", err, sizeof err)) {
+        /* still "posting": the next attempt asks SnelStart and finds it */
+        set_out(out, BOOK_LATER, "booking", "%s", err);
+        goto done;
+    }
+    set_out(out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s", out->factuurnummer);
+done:
+    free(text);
+    json_decref(body);
+    json_decref(stored);
+}

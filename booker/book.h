@@ -1,0 +1,64 @@
+/*
+ * NAME
+ *   book - book one recognised order into SnelStart
+ *
+ * DESCRIPTION
+ *   book_order() takes an order with the matcher's decision and returns
+ *   its outcome: booked, dead (with stage and a reason in a bookkeeper's
+ *   words) or later (nothing was decided; the fetcher sends the order
+ *   again). The steps, each guarded by the ledger (ledger.h):
+ *     1. booked before? report it again, post nothing
+ *     2. the customer: existing relatie, a relatie koppel created for the
+ *        same customer key, the profile's default klantcode (handmatig),
+ *        or a new relatie (POST /v2/relaties)
+ *     3. the verkoopboeking body (boeking.h)
+ *     4. "posting" in the ledger, then POST /v2/verkoopboekingen
+ *     5. after an uncertain failure, or a "posting" left by a crash: ask
+ *        SnelStart (GET /v2/verkoopfacturen on the factuurnummer) before
+ *        posting again; BOE-0021 means it is booked already
+ */
+#ifndef KOPPEL_BOOKER_BOOK_H
+#define KOPPEL_BOOKER_BOOK_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "match.h"
+#include "order.h"
+#include "snelstart.h"
+
+typedef enum { BOOK_BOOKED = 0, BOOK_DEAD, BOOK_LATER } book_result_t;
+
+typedef struct {
+    book_result_t result;
+    char    stage[16];            /* "match", "relatie", "booking" */
+    char    reason[1024];
+    char    factuurnummer[64];
+    char    boeking_id[64];
+    int32_t relatiecode;
+    bool    relatie_created;
+    bool    stop_profile;         /* SnelStart refused koppel's keys */
+} book_outcome_t;
+
+/* one profile's connection to its administration, with what koppel reads once */
+typedef struct {
+    const profile_t *p;
+    snelstart_t *api;
+    json_t  *grootboeken;         /* GET /v2/grootboeken */
+    json_t  *btwtarieven;         /* GET /v2/btwtarieven */
+    json_t  *landen;              /* GET /v2/landen */
+    time_t   loaded_at;
+    char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
+} book_admin_t;
+
+/* book_admin_new - a profile's administration; nothing is read yet */
+book_admin_t *book_admin_new(const profile_t *p);
+void book_admin_destroy(book_admin_t **self_p);
+
+/* book_order - book one order; see above */
+void book_order(book_admin_t *admin, ledger_t *ledger, const order_t *o, const match_t *m,
+                book_outcome_t *out);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * NAME
+ *   ledger - the booker's record of what it booked and created
+ *
+ * DESCRIPTION
+ *   booker.db holds one row per order the booker worked on:
+ *     posting  the verkoopboeking was (perhaps) sent; whether SnelStart
+ *              stored it is not known: ask SnelStart before posting again
+ *     booked   SnelStart stored it (its id is kept)
+ *     dead     SnelStart refused it, or it cannot be built
+ *   and the relaties koppel created, by customer key, so that two orders
+ *   of one new customer produce one relatie (read your own writes).
+ *   Every change is committed before the booker acts on it.
+ */
+#ifndef KOPPEL_BOOKER_LEDGER_H
+#define KOPPEL_BOOKER_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct ledger ledger_t;
+
+typedef struct {
+    char    state[16];          /* "", "posting", "booked", "dead" */
+    char    factuurnummer[64];
+    char    boeking_id[64];
+    char    relatie_id[64];
+    int32_t relatiecode;
+} ledger_entry_t;
+
+ledger_t *ledger_open(const char *path, char *err, size_t errlen);
+void ledger_close(ledger_t **self_p);
+
+/* ledger_get - the entry of an order; false when there is none */
+bool ledger_get(ledger_t *self, const char *profile, int64_t number, ledger_entry_t *e);
+
+/* ledger_set - write an order's state durably; false with err */
+bool ledger_set(ledger_t *self, const char *profile, int64_t number, const char *state,
+                const char *factuurnummer, const char *boeking_id, const char *relatie_id,
+                int32_t relatiecode, const char *reason, char *err, size_t errlen);
+
+/* ledger_relatie - a relatie koppel created for a customer key; false if none */
+bool ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id,
+                    size_t idlen, int32_t *relatiecode);
+
+/* ledger_add_relatie - remember a created relatie durably */
+bool ledger_add_relatie(ledger_t *self, const char *profile, const char *key, const char *id,
+                        int32_t relatiecode, char *err, size_t errlen);
+
+/* ledger_count - entries in a state (for status) */
+int64_t ledger_count(ledger_t *self, const char *state);
+
+#endif

@@ -1,0 +1,379 @@
+/*
+ * NAME
+ *   koppel-booker - create relaties and post verkoopboekingen in SnelStart
+ *
+ * SYNOPSIS
+ *   koppel-booker [--config FILE] [--log-level LEVEL]
+ *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
+ *
+ * DESCRIPTION
+ *   Takes recognised orders from the matchers (matched socket), books each
+ *   one (book.h) and reports the outcome to the fetcher (outcomes socket):
+ *   booked, or dead with the stage and a reason a bookkeeper understands.
+ *   An order that may succeed later gets no outcome; the fetcher sends it
+ *   again.
+ *
+ *   --preview prints, as one JSON object {"verkoopboeking": ..., "relatie":
+ *   ... or null}, exactly the bodies koppel would send for the first order
+ *   of a Globecharge document, and writes nothing. It works offline:
+ *   grootboeken are shown as {"nummer": N}.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <czmq.h>
+
+#include "boeking.h"
+#include "book.h"
+#include "control.h"
+#include "daemon.h"
+#include "db.h"
+#include "gcfeed.h"
+#include "ledger.h"
+#include "log.h"
+#include "net.h"
+#include "relatie_body.h"
+#include "xalloc.h"
+
+static const char usage[] =
+    "usage: koppel-booker [--config FILE] [--log-level LEVEL]\n"
+    "       koppel-booker --preview ORDER.xml [--config FILE] --profile NAME [--relatiecode N]\n"
+    "Creates relaties and posts verkoopboekingen in SnelStart.\n"
+    "  --config FILE      configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n"
+    "  --log-level LEVEL  debug, info, warning or error\n"
+    "  --preview FILE     print the bodies koppel would post for the document's first\n"
+    "                     order, as JSON, and write nothing\n"
+    "  --profile NAME     the profile whose settings the preview uses\n"
+    "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n";
+
+typedef struct {
+    cfg_t   *cfg;
+    ledger_t *ledger;
+    control_t *control;
+    zsock_t *matched;         /* PULL from the matchers */
+    zsock_t *outcomes;        /* PUSH to the fetcher */
+    book_admin_t **admins;    /* per profile */
+    char   **stopped;         /* per profile: why, or NULL */
+} booker_t;
+
+/* read_file - a whole file; NULL with err */
+static char *
+read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE   *fp = fopen(path, "rb");
+    char   *buf = NULL;
+    long    n;
+
+    if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0
+        || fseek(fp, 0, SEEK_SET) != 0) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        if (fp)
+            fclose(fp);
+        return NULL;
+    }
+    buf = xmalloc((size_t) n + 1);
+    if (fread(buf, 1, (size_t) n, fp) != (size_t) n) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        free(buf);
+        fclose(fp);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = (size_t) n;
+    fclose(fp);
+    return buf;
+}
+
+/* preview - the --preview mode */
+static int
+preview(const char *file, const char *config, const char *profile, long relatiecode)
+{
+    char    err[1024];
+    size_t  len;
+    char   *doc, *text;
+    cfg_t  *cfg;
+    const profile_t *p;
+    gcfeed_page_t *page;
+    json_t *out, *boeking, *relatie = NULL;
+    char    klant[64];
+
+    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        return 1;
+    }
+    if ((p = cfg_profile(cfg, profile)) == NULL) {
+        fprintf(stderr, "koppel-booker: --profile %s: no such profile in %s\n", profile,
+                cfg->path);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    if ((doc = read_file(file, &len, err, sizeof err)) == NULL
+        || (page = gcfeed_parse(doc, len, file, err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        free(doc);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    free(doc);
+    if (page->nitems == 0 || page->items[0].order == NULL) {
+        fprintf(stderr, "koppel-booker: %s: %s\n", file,
+                page->nitems ? page->items[0].error : "the document holds no order");
+        gcfeed_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    order_set(&page->items[0].order->profile, p->name);
+    if (relatiecode <= 0
+        && (relatie = relatie_build(page->items[0].order, p, NULL, err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        gcfeed_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    (void) klant;
+    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
+                            err, sizeof err);
+    if (boeking == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        json_decref(relatie);
+        gcfeed_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    if (relatiecode > 0)
+        json_object_set_new(boeking, "klant", json_pack("{s:I}", "relatiecode",
+                                                        (json_int_t) relatiecode));
+    out = json_pack("{s:o, s:o}", "verkoopboeking", boeking, "relatie",
+                    relatie ? relatie : json_null());
+    text = boeking_dumps(out);
+    printf("%s\n", text);
+    free(text);
+    json_decref(out);
+    gcfeed_page_destroy(&page);
+    cfg_destroy(&cfg);
+    return 0;
+}
+
+/* profile_index - position of a profile, -1 if unknown */
+static int
+profile_index(booker_t *b, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < b->cfg->nprofiles; i++)
+        if (strcmp(b->cfg->profiles[i].name, name) == 0)
+            return (int) i;
+    return -1;
+}
+
+/* report - send an outcome to the fetcher */
+static void
+report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o)
+{
+    msg_t  *m = msg_new(MSG_OUTCOME);
+
+    msg_set(&m->profile, profile);
+    m->number = number;
+    msg_set(&m->result, o->result == BOOK_BOOKED ? "booked" : "dead");
+    msg_set(&m->stage, o->stage);
+    msg_set(&m->reason, o->reason);
+    msg_set(&m->factuurnummer, o->factuurnummer);
+    m->relatiecode = o->relatiecode;
+    msg_set(&m->boeking_id, o->boeking_id);
+    if (!net_send(b->outcomes, m))
+        log_warning("profile %s: order %lld: outcome not sent (queue full); the fetcher will "
+                    "send the order again and it is reported then", profile, (long long) number);
+    msg_destroy(&m);
+}
+
+/* take_matched - book one recognised order */
+static void
+take_matched(booker_t *b)
+{
+    msg_t  *m = net_recv(b->matched, "matched socket");
+    book_outcome_t out;
+    int     i;
+
+    if (m == NULL)
+        return;
+    if (m->type != MSG_MATCHED) {
+        log_warning("matched socket: expected a matched order, got a %s message",
+                    msg_type_name(m->type));
+        msg_destroy(&m);
+        return;
+    }
+    if ((i = profile_index(b, m->profile)) < 0) {
+        log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
+                    (long long) m->order->number, m->profile);
+        msg_destroy(&m);
+        return;
+    }
+    if (b->stopped[i]) {
+        msg_destroy(&m);              /* the fetcher sends it again after a restart */
+        return;
+    }
+    if (b->admins[i] == NULL)
+        b->admins[i] = book_admin_new(&b->cfg->profiles[i]);
+    control_activity(b->control, "booking profile %s, order %lld", m->profile,
+                     (long long) m->order->number);
+    order_set(&m->order->profile, m->profile);
+    book_order(b->admins[i], b->ledger, m->order, m->match, &out);
+    switch (out.result) {
+    case BOOK_BOOKED:
+        control_count(b->control, "booked", 1);
+        if (out.relatie_created)
+            control_count(b->control, "relaties_created", 1);
+        log_info("profile %s: order %lld: %s", m->profile, (long long) m->order->number,
+                 out.reason);
+        report(b, m->profile, m->order->number, &out);
+        break;
+    case BOOK_DEAD:
+        control_count(b->control, "dead", 1);
+        log_warning("profile %s: order %lld cannot be booked (%s): %s", m->profile,
+                    (long long) m->order->number, out.stage, out.reason);
+        report(b, m->profile, m->order->number, &out);
+        break;
+    case BOOK_LATER:
+        control_count(b->control, "later", 1);
+        log_warning("profile %s: order %lld not booked now (%s): %s", m->profile,
+                    (long long) m->order->number, out.stage, out.reason);
+        if (out.stop_profile) {
+            b->stopped[i] = xasprintf("stopped: %s", out.reason);
+            log_error("profile %s: %s; fix the SnelStart keys in the configuration and "
+                      "restart koppel-booker", m->profile, out.reason);
+        }
+        break;
+    }
+    control_activity(b->control, NULL);
+    msg_destroy(&m);
+}
+
+/* status_extra - ledger figures and stopped profiles */
+static void
+status_extra(void *arg, json_t *st)
+{
+    booker_t *b = arg;
+    json_t *stopped = json_object();
+    size_t  i;
+
+    json_object_set_new(st, "ledger", json_pack("{s:I, s:I, s:I}",
+        "booked", (json_int_t) ledger_count(b->ledger, "booked"),
+        "posting", (json_int_t) ledger_count(b->ledger, "posting"),
+        "dead", (json_int_t) ledger_count(b->ledger, "dead")));
+    for (i = 0; i < b->cfg->nprofiles; i++)
+        if (b->stopped[i])
+            json_object_set_new(stopped, b->cfg->profiles[i].name, json_string(b->stopped[i]));
+    json_object_set_new(st, "stopped", stopped);
+}
+
+/* preview_mode - handle --preview before the daemon starts; -1 when not asked */
+static int
+preview_mode(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "preview", required_argument, NULL, 'p' },
+        { "config", required_argument, NULL, 'c' },
+        { "profile", required_argument, NULL, 'P' },
+        { "relatiecode", required_argument, NULL, 'r' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *file = NULL, *config = NULL, *profile = NULL;
+    long    relatiecode = 0;
+    int     i, c;
+    char   *end;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--preview") == 0 || strncmp(argv[i], "--preview=", 10) == 0)
+            break;
+    if (i == argc)
+        return -1;
+    log_init(argv[0], LOG_LEVEL_WARNING);
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            file = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'P':
+            profile = optarg;
+            break;
+        case 'r':
+            relatiecode = strtol(optarg, &end, 10);
+            if (*end || relatiecode <= 0) {
+                fprintf(stderr, "koppel-booker: --relatiecode %s: expected a number\n", optarg);
+                return 2;
+            }
+            break;
+        default:
+            fprintf(stderr, "%s", usage);
+            return 2;
+        }
+    }
+    if (file == NULL || profile == NULL) {
+        fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
+        return 2;
+    }
+    return preview(file, config, profile, relatiecode);
+}
+
+int
+main(int argc, char **argv)
+{
+    booker_t b = { 0 };
+    const char *instance;
+    char    err[1024];
+    char   *path;
+    zpoller_t *poller;
+    int64_t last_watchdog = 0;
+    size_t  i;
+    int     rc;
+
+    if ((rc = preview_mode(argc, argv)) >= 0)
+        return rc;
+    b.cfg = daemon_start(argc, argv, DAEMON_BOOKER, usage, &instance);
+    path = daemon_path(b.cfg, "booker.db");
+    if ((b.ledger = ledger_open(path, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    free(path);
+    b.admins = xcalloc(b.cfg->nprofiles, sizeof *b.admins);
+    b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
+    b.control = control_new(b.cfg->ep_control[DAEMON_BOOKER], "booker", instance);
+    control_status_extra(b.control, status_extra, &b);
+    b.matched = net_socket(ZMQ_PULL, b.cfg->ep_matched, true, "matched socket");
+    b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
+    poller = zpoller_new(control_sock(b.control), b.matched, NULL);
+    daemon_ready("Gereed");
+    log_info("started; state in %s", b.cfg->state_dir);
+
+    while (!zsys_interrupted) {
+        zsock_t *which = zpoller_wait(poller, 1000);
+        int64_t now = db_now();
+
+        if (which == control_sock(b.control))
+            control_handle(b.control);
+        else if (which == b.matched)
+            take_matched(&b);
+        else if (zpoller_terminated(poller))
+            break;
+        if (now - last_watchdog >= 5) {
+            daemon_watchdog();
+            last_watchdog = now;
+        }
+    }
+    daemon_stopping();
+    zpoller_destroy(&poller);
+    for (i = 0; i < b.cfg->nprofiles; i++) {
+        book_admin_destroy(&b.admins[i]);
+        free(b.stopped[i]);
+    }
+    free(b.admins);
+    free(b.stopped);
+    zsock_destroy(&b.matched);
+    zsock_destroy(&b.outcomes);
+    control_destroy(&b.control);
+    ledger_close(&b.ledger);
+    cfg_destroy(&b.cfg);
+    return 0;
+}

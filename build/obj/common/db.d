@@ -1,0 +1,3 @@
+build/obj/common/db.o: common/db.c common/db.h common/log.h
+common/db.h:
+common/log.h:

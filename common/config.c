@@ -1,0 +1,546 @@
+/*
+ * NAME
+ *   config - read and check koppel.cfg
+ *
+ * DESCRIPTION
+ *   Reads the libconfig file described in config/koppel.cfg.example into a
+ *   cfg_t. Defaults live in this file only. Every value is checked; the
+ *   first wrong one is reported with the file, the line where libconfig
+ *   has it, and the full setting path, e.g.
+ *     koppel.cfg:41: profiles.winkel.shop.page_size: must be 1..100
+ *
+ * DIAGNOSTICS
+ *   cfg_load() returns NULL and fills err; it never exits.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <libconfig.h>
+
+#include "config.h"
+#include "xalloc.h"
+
+#define DEFAULT_STATE_DIR   "/var/lib/koppel"
+#define DEFAULT_SHOP_URL    "https://www.globecharge.com/webshop"
+#define DEFAULT_API_URL     "https://b2bapi.snelstart.nl/v2"
+#define DEFAULT_AUTH_URL    "https://auth.snelstart.nl/b2b/token"
+
+static const char *btw_names[] = { "hoog", "laag", "geen", "overig" };
+static const char *region_names[] = { "nl", "eu", "buiten_eu" };
+static const char *kind_names[] = { "omzet", "verzendkosten", "betalingskosten", "korting" };
+static const char *recognition_names[] = { "klantcode", "email", "klantcode-of-email",
+    "email-postcode", "klantcode-of-email-postcode", "slim" };
+static const char *processing_names[] = { "alleen-toevoegen", "toevoegen-en-bijwerken",
+    "handmatig" };
+static const char *daemon_names[] = { "scheduler", "fetcher", "matcher", "booker" };
+
+/* interval words of the planning (manual 2.6) */
+static const struct { const char *word; int seconds; } intervals[] = {
+    { "off", 0 }, { "5m", 300 }, { "10m", 600 }, { "15m", 900 }, { "30m", 1800 },
+    { "1h", 3600 }, { "2h", 7200 }, { "4h", 14400 }, { "8h", 28800 },
+    { "12h", 43200 }, { "24h", 86400 },
+};
+
+#define NAME_FN(fn, type, table) \
+const char *fn(type v) \
+{ \
+    if ((unsigned) v >= sizeof table / sizeof *table) \
+        return "?"; \
+    return table[v]; \
+}
+NAME_FN(btw_soort_name, btw_soort_t, btw_names)
+NAME_FN(region_name, region_t, region_names)
+NAME_FN(revenue_kind_name, revenue_kind_t, kind_names)
+NAME_FN(recognition_name, recognition_t, recognition_names)
+NAME_FN(processing_name, processing_t, processing_names)
+NAME_FN(daemon_name, daemon_t, daemon_names)
+
+/* name_index - position of word in a table of names, -1 when absent */
+static int
+name_index(const char *word, const char **table, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(word, table[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+/* config_interval_parse - "15m" -> 900; -1 when not one of the planning's intervals */
+int
+config_interval_parse(const char *word)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof intervals / sizeof *intervals; i++)
+        if (strcmp(word, intervals[i].word) == 0)
+            return intervals[i].seconds;
+    return -1;
+}
+
+/* config_interval_name - 900 -> "15m"; NULL when not a planning interval */
+const char *
+config_interval_name(int seconds)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof intervals / sizeof *intervals; i++)
+        if (intervals[i].seconds == seconds)
+            return intervals[i].word;
+    return NULL;
+}
+
+/* reader state: the file, the error buffer and whether one was written */
+typedef struct {
+    const char *file;
+    char   *err;
+    size_t  errlen;
+    bool    failed;
+} reader_t;
+
+/* fail - record the first error, with line number of the setting */
+static void __attribute__((format(printf, 4, 5)))
+fail(reader_t *r, const config_setting_t *s, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    int     n;
+
+    if (r->failed)
+        return;
+    r->failed = true;
+    n = snprintf(r->err, r->errlen, "%s:%d: %s: ", r->file,
+                 s ? config_setting_source_line(s) : 0, path);
+    if (n < 0 || (size_t) n >= r->errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(r->err + n, r->errlen - n, fmt, ap);
+    va_end(ap);
+}
+
+/* get_string - an optional string member; dflt when absent */
+static char *
+get_string(reader_t *r, const config_setting_t *grp, const char *prefix,
+           const char *name, const char *dflt)
+{
+    config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
+    const char *v;
+
+    if (s == NULL)
+        return xstrdup(dflt);
+    v = config_setting_get_string(s);
+    if (v == NULL) {
+        fail(r, s, prefix, "%s: must be a string in double quotes", name);
+        return xstrdup(dflt);
+    }
+    return xstrdup(v);
+}
+
+/* get_int - an optional integer member in [lo, hi]; dflt when absent */
+static long long
+get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
+        const char *name, long long dflt, long long lo, long long hi)
+{
+    config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
+    long long v;
+    int     type;
+
+    if (s == NULL)
+        return dflt;
+    type = config_setting_type(s);
+    if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
+        fail(r, s, prefix, "%s: must be a whole number", name);
+        return dflt;
+    }
+    v = config_setting_get_int64(s);
+    if (v < lo || v > hi) {
+        fail(r, s, prefix, "%s: must be %lld..%lld, not %lld", name, lo, hi, v);
+        return dflt;
+    }
+    return v;
+}
+
+/* get_bool - an optional boolean member; dflt when absent */
+static bool
+get_bool(reader_t *r, const config_setting_t *grp, const char *prefix,
+         const char *name, bool dflt)
+{
+    config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
+
+    if (s == NULL)
+        return dflt;
+    if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+        fail(r, s, prefix, "%s: must be true or false", name);
+        return dflt;
+    }
+    return config_setting_get_bool(s);
+}
+
+/* get_group - an optional group member; NULL when absent */
+static config_setting_t *
+get_group(reader_t *r, const config_setting_t *grp, const char *prefix, const char *name)
+{
+    config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
+
+    if (s != NULL && config_setting_type(s) != CONFIG_TYPE_GROUP) {
+        fail(r, s, prefix, "%s: must be a group { ... }", name);
+        return NULL;
+    }
+    return s;
+}
+
+/* check_members - every member of a group must be one of the known names */
+static void
+check_members(reader_t *r, const config_setting_t *grp, const char *prefix,
+              const char **known)
+{
+    int     i, n;
+    const char **k;
+
+    if (grp == NULL)
+        return;
+    n = config_setting_length(grp);
+    for (i = 0; i < n; i++) {
+        config_setting_t *m = config_setting_get_elem(grp, i);
+        const char *name = config_setting_name(m);
+
+        for (k = known; *k; k++)
+            if (strcmp(*k, name) == 0)
+                break;
+        if (*k == NULL)
+            fail(r, m, prefix, "%s: unknown setting (see config/koppel.cfg.example)", name);
+    }
+}
+
+/* read_grootboeken - profiles.NAME.grootboeken.KIND.REGION.BTW = number */
+static void
+read_grootboeken(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t *p)
+{
+    static const char *kinds[] = { "omzet", "verzendkosten", "betalingskosten", "korting", NULL };
+    static const char *regions[] = { "nl", "eu", "buiten_eu", NULL };
+    static const char *btws[] = { "hoog", "laag", "geen", "overig", NULL };
+    int     k, g, b;
+
+    check_members(r, grp, prefix, kinds);
+    for (k = 0; k < KIND_N; k++) {
+        char    kp[256];
+        config_setting_t *kg;
+
+        snprintf(kp, sizeof kp, "%s.%s", prefix, kind_names[k]);
+        kg = get_group(r, grp, prefix, kind_names[k]);
+        check_members(r, kg, kp, regions);
+        for (g = 0; g < REGION_N; g++) {
+            char    rp[300];
+            config_setting_t *rg = get_group(r, kg, kp, region_names[g]);
+
+            snprintf(rp, sizeof rp, "%s.%s", kp, region_names[g]);
+            check_members(r, rg, rp, btws);
+            for (b = 0; b < BTW_NSOORTEN; b++)
+                p->grootboek[k][g][b] = (int32_t) get_int(r, rg, rp, btw_names[b], 0, 0, 99999999);
+        }
+    }
+}
+
+/* read_profile - one element of the profiles list */
+static void
+read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
+{
+    static const char *profile_keys[] = { "name", "description", "shop", "snelstart",
+        "booking", "grootboeken", "customers", "planning", NULL };
+    static const char *shop_keys[] = { "type", "url", "username", "password",
+        "from_order", "page_size", "late_window", "tls_verify", NULL };
+    static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
+        "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
+        "max_concurrent", "index_refresh", NULL };
+    static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
+        "betalingstermijn", NULL };
+    static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
+        "payment_term", NULL };
+    static const char *planning_keys[] = { "importeren_financieel", NULL };
+    char    prefix[128], sub[192];
+    config_setting_t *g;
+    char   *word;
+    int     v;
+    const char *c;
+
+    if (config_setting_type(ps) != CONFIG_TYPE_GROUP) {
+        fail(r, ps, "profiles", "element %zu: must be a group { name = ...; }", index + 1);
+        return;
+    }
+    p->name = get_string(r, ps, "profiles", "name", "");
+    if (*p->name == 0) {
+        fail(r, ps, "profiles", "element %zu: name is required", index + 1);
+        return;
+    }
+    for (c = p->name; *c; c++)
+        if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+              || (*c >= '0' && *c <= '9'))) {
+            fail(r, ps, "profiles", "name \"%s\": use letters, digits, '-' and '_' only", p->name);
+            return;
+        }
+    snprintf(prefix, sizeof prefix, "profiles.%s", p->name);
+    check_members(r, ps, prefix, profile_keys);
+    p->description = get_string(r, ps, prefix, "description", "");
+
+    snprintf(sub, sizeof sub, "%s.shop", prefix);
+    g = get_group(r, ps, prefix, "shop");
+    check_members(r, g, sub, shop_keys);
+    p->shop_type = get_string(r, g, sub, "type", "globecharge");
+    if (strcmp(p->shop_type, "globecharge") != 0)
+        fail(r, g, sub, "type: \"%s\" is not a shop type koppel knows (globecharge)", p->shop_type);
+    p->shop_url = get_string(r, g, sub, "url", DEFAULT_SHOP_URL);
+    p->shop_username = get_string(r, g, sub, "username", "");
+    p->shop_password = get_string(r, g, sub, "password", "");
+    p->from_order = get_int(r, g, sub, "from_order", 1, 0, INT64_MAX);
+    p->page_size = (int) get_int(r, g, sub, "page_size", 50, 1, 100);
+    p->late_window = (int) get_int(r, g, sub, "late_window", 200, 0, 100000);
+    p->shop_tls_verify = get_bool(r, g, sub, "tls_verify", true);
+
+    snprintf(sub, sizeof sub, "%s.snelstart", prefix);
+    g = get_group(r, ps, prefix, "snelstart");
+    check_members(r, g, sub, ss_keys);
+    p->admin_type = get_string(r, g, sub, "type", "api");
+    if (strcmp(p->admin_type, "api") != 0)
+        fail(r, g, sub, "type: \"%s\" is not an administration type koppel knows (api)",
+             p->admin_type);
+    p->api_url = get_string(r, g, sub, "api_url", DEFAULT_API_URL);
+    p->auth_url = get_string(r, g, sub, "auth_url", DEFAULT_AUTH_URL);
+    p->client_key = get_string(r, g, sub, "client_key", "");
+    p->subscription_key = get_string(r, g, sub, "subscription_key", "");
+    p->api_tls_verify = get_bool(r, g, sub, "tls_verify", true);
+    p->rate_per_minute = (int) get_int(r, g, sub, "rate_per_minute", 500, 1, 1000000);
+    p->rate_per_hour = (int) get_int(r, g, sub, "rate_per_hour", 5000, 1, 100000000);
+    p->max_concurrent = (int) get_int(r, g, sub, "max_concurrent", 50, 1, 1000);
+    p->index_refresh_s = (int) get_int(r, g, sub, "index_refresh", 60, 1, 86400);
+
+    snprintf(sub, sizeof sub, "%s.booking", prefix);
+    g = get_group(r, ps, prefix, "booking");
+    check_members(r, g, sub, booking_keys);
+    p->markeer_als_ongelezen = get_bool(r, g, sub, "markeer_als_ongelezen", false);
+    p->factuurnummer_prefix = get_string(r, g, sub, "factuurnummer_prefix", "");
+    if (strlen(p->factuurnummer_prefix) > 12)
+        fail(r, g, sub, "factuurnummer_prefix: at most 12 characters, so that the "
+             "factuurnummer stays within SnelStart's 25");
+    p->betalingstermijn = (int) get_int(r, g, sub, "betalingstermijn", 14, 0, 999);
+
+    snprintf(sub, sizeof sub, "%s.grootboeken", prefix);
+    read_grootboeken(r, get_group(r, ps, prefix, "grootboeken"), sub, p);
+
+    snprintf(sub, sizeof sub, "%s.customers", prefix);
+    g = get_group(r, ps, prefix, "customers");
+    check_members(r, g, sub, customer_keys);
+    word = get_string(r, g, sub, "recognition", "email");
+    v = name_index(word, recognition_names, sizeof recognition_names / sizeof *recognition_names);
+    if (v < 0)
+        fail(r, g, sub, "recognition: \"%s\" is not a method (klantcode, email, "
+             "klantcode-of-email, email-postcode, klantcode-of-email-postcode, slim)", word);
+    p->recognition = v < 0 ? RECOGNITION_EMAIL : (recognition_t) v;
+    free(word);
+    word = get_string(r, g, sub, "processing", "alleen-toevoegen");
+    v = name_index(word, processing_names, sizeof processing_names / sizeof *processing_names);
+    if (v < 0)
+        fail(r, g, sub, "processing: \"%s\" is not a mode (alleen-toevoegen, "
+             "toevoegen-en-bijwerken, handmatig)", word);
+    p->processing = v < 0 ? PROCESSING_ALLEEN_TOEVOEGEN : (processing_t) v;
+    free(word);
+    p->default_klantcode = (int32_t) get_int(r, g, sub, "default_klantcode", 0, 0, INT32_MAX);
+    if (p->processing == PROCESSING_HANDMATIG && p->default_klantcode == 0)
+        fail(r, g, sub, "default_klantcode: required when processing is \"handmatig\"");
+    p->default_betalingstermijn = (int) get_int(r, g, sub, "payment_term", 14, 0, 999);
+
+    snprintf(sub, sizeof sub, "%s.planning", prefix);
+    g = get_group(r, ps, prefix, "planning");
+    check_members(r, g, sub, planning_keys);
+    word = get_string(r, g, sub, "importeren_financieel", "off");
+    p->import_interval_s = config_interval_parse(word);
+    if (p->import_interval_s < 0) {
+        fail(r, g, sub, "importeren_financieel: \"%s\" is not an interval (off, 5m, 10m, "
+             "15m, 30m, 1h, 2h, 4h, 8h, 12h, 24h)", word);
+        p->import_interval_s = 0;
+    }
+    free(word);
+}
+
+/* endpoint - a configured endpoint, or ipc://STATE/NAME */
+static char *
+endpoint(reader_t *r, const config_setting_t *eps, const char *state_dir, const char *name,
+         const char *file)
+{
+    char   *dflt = xasprintf("ipc://%s/%s", state_dir, file);
+    char   *v = get_string(r, eps, "koppel.endpoints", name, dflt);
+
+    free(dflt);
+    if (strncmp(v, "ipc://", 6) != 0 && strncmp(v, "tcp://", 6) != 0)
+        fail(r, config_setting_get_member(eps, name), "koppel.endpoints", "%s: \"%s\" must "
+             "start with ipc:// or tcp://", name, v);
+    return v;
+}
+
+/* profile_free - free the strings of one profile */
+static void
+profile_free(profile_t *p)
+{
+    free(p->name);
+    free(p->description);
+    free(p->shop_type);
+    free(p->shop_url);
+    free(p->shop_username);
+    free(p->shop_password);
+    free(p->admin_type);
+    free(p->api_url);
+    free(p->auth_url);
+    free(p->client_key);
+    free(p->subscription_key);
+    free(p->factuurnummer_prefix);
+}
+
+/* cfg_load - read and check a configuration file */
+cfg_t *
+cfg_load(const char *path, char *err, size_t errlen)
+{
+    static const char *top_keys[] = { "state_dir", "log_level", "resend_after",
+        "endpoints", NULL };
+    static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
+        "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
+    config_t lc;
+    cfg_t *self;
+    reader_t r = { path, err, errlen, false };
+    config_setting_t *top, *eps, *profiles;
+    int     i, n;
+    size_t  j;
+
+    config_init(&lc);
+    if (config_read_file(&lc, path) != CONFIG_TRUE) {
+        if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOENT));
+        else
+            snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&lc), config_error_text(&lc));
+        config_destroy(&lc);
+        return NULL;
+    }
+    self = xcalloc(1, sizeof *self);
+    self->path = xstrdup(path);
+    top = config_lookup(&lc, "koppel");
+    if (top != NULL && config_setting_type(top) != CONFIG_TYPE_GROUP)
+        fail(&r, top, "koppel", "must be a group { ... }");
+    check_members(&r, top, "koppel", top_keys);
+    self->state_dir = get_string(&r, top, "koppel", "state_dir", DEFAULT_STATE_DIR);
+    self->log_level = get_string(&r, top, "koppel", "log_level", "info");
+    if (strcmp(self->log_level, "debug") && strcmp(self->log_level, "info")
+        && strcmp(self->log_level, "warning") && strcmp(self->log_level, "error"))
+        fail(&r, top, "koppel", "log_level: \"%s\" must be debug, info, warning or error",
+             self->log_level);
+    self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
+    eps = get_group(&r, top, "koppel", "endpoints");
+    check_members(&r, eps, "koppel.endpoints", ep_keys);
+    self->ep_jobs = endpoint(&r, eps, self->state_dir, "jobs", "jobs.sock");
+    self->ep_events = endpoint(&r, eps, self->state_dir, "events", "events.sock");
+    self->ep_orders = endpoint(&r, eps, self->state_dir, "orders", "orders.sock");
+    self->ep_matched = endpoint(&r, eps, self->state_dir, "matched", "matched.sock");
+    self->ep_outcomes = endpoint(&r, eps, self->state_dir, "outcomes", "outcomes.sock");
+    self->ep_control[DAEMON_SCHEDULER] = endpoint(&r, eps, self->state_dir,
+                                                  "scheduler_control", "scheduler.ctl");
+    self->ep_control[DAEMON_FETCHER] = endpoint(&r, eps, self->state_dir,
+                                                "fetcher_control", "fetcher.ctl");
+    /* one control socket per matcher instance: %s is the instance name */
+    self->ep_control[DAEMON_MATCHER] = endpoint(&r, eps, self->state_dir,
+                                                "matcher_control", "matcher-%s.ctl");
+    self->ep_control[DAEMON_BOOKER] = endpoint(&r, eps, self->state_dir,
+                                               "booker_control", "booker.ctl");
+    if (strstr(self->ep_control[DAEMON_MATCHER], "%s") == NULL
+        || strchr(strstr(self->ep_control[DAEMON_MATCHER], "%s") + 2, '%') != NULL)
+        fail(&r, eps, "koppel.endpoints", "matcher_control: must hold %%s once, for the "
+             "matcher's instance name");
+
+    profiles = config_lookup(&lc, "profiles");
+    if (profiles == NULL)
+        fail(&r, NULL, "profiles", "no profiles: add at least one (see config/koppel.cfg.example)");
+    else if (config_setting_type(profiles) != CONFIG_TYPE_LIST)
+        fail(&r, profiles, "profiles", "must be a list ( { ... }, { ... } )");
+    else {
+        n = config_setting_length(profiles);
+        if (n == 0)
+            fail(&r, profiles, "profiles", "the list is empty: add at least one profile");
+        self->profiles = xcalloc(n + 1, sizeof *self->profiles);
+        for (i = 0; i < n && !r.failed; i++) {
+            read_profile(&r, config_setting_get_elem(profiles, i), &self->profiles[i], i);
+            self->nprofiles++;
+            for (j = 0; j + 1 < self->nprofiles && !r.failed; j++)
+                if (strcmp(self->profiles[j].name, self->profiles[i].name) == 0)
+                    fail(&r, config_setting_get_elem(profiles, i), "profiles",
+                         "name \"%s\" is used twice", self->profiles[i].name);
+        }
+    }
+    config_destroy(&lc);
+    if (r.failed) {
+        cfg_destroy(&self);
+        return NULL;
+    }
+    return self;
+}
+
+/* cfg_destroy - free and null the caller's pointer */
+void
+cfg_destroy(cfg_t **self_p)
+{
+    cfg_t *self;
+    size_t  i;
+
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    self = *self_p;
+    for (i = 0; i < self->nprofiles; i++)
+        profile_free(&self->profiles[i]);
+    free(self->profiles);
+    free(self->path);
+    free(self->state_dir);
+    free(self->log_level);
+    free(self->ep_jobs);
+    free(self->ep_events);
+    free(self->ep_orders);
+    free(self->ep_matched);
+    free(self->ep_outcomes);
+    for (i = 0; i < DAEMON_N; i++)
+        free(self->ep_control[i]);
+    free(self);
+    *self_p = NULL;
+}
+
+/* cfg_profile - the profile of that name, or NULL */
+const profile_t *
+cfg_profile(const cfg_t *self, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < self->nprofiles; i++)
+        if (strcmp(self->profiles[i].name, name) == 0)
+            return &self->profiles[i];
+    return NULL;
+}
+
+/* cfg_matcher_control - the control endpoint of a matcher instance: the
+ * configured pattern with its one %s replaced by the instance name */
+char *
+cfg_matcher_control(const cfg_t *self, const char *instance)
+{
+    const char *pattern = self->ep_control[DAEMON_MATCHER];
+    const char *at = strstr(pattern, "%s");
+
+    if (at == NULL)
+        return xstrdup(pattern);
+    return xasprintf("%.*s%s%s", (int) (at - pattern), pattern, instance, at + 2);
+}
+
+/* config_secrets_private - false when the file is readable by others */
+bool
+config_secrets_private(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return true;
+    return (st.st_mode & S_IROTH) == 0;
+}

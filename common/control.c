@@ -1,0 +1,175 @@
+/*
+ * NAME
+ *   control - the control and status socket every daemon answers
+ *
+ * DESCRIPTION
+ *   See control.h. Requests are msg_t of type request; the reply is always
+ *   sent, also for an unknown command or a bad request, so that a REQ peer
+ *   never hangs.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+#include "net.h"
+#include "xalloc.h"
+
+#define MAX_COMMANDS 32
+
+struct control {
+    zsock_t *sock;
+    char    *name;
+    char    *instance;
+    time_t   started;
+    char     activity[512];
+    json_t  *counters;
+    struct { char *cmd; control_fn *fn; void *arg; } commands[MAX_COMMANDS];
+    int      ncommands;
+    void   (*extra)(void *, json_t *);
+    void    *extra_arg;
+};
+
+/* control_new - bind the control socket */
+control_t *
+control_new(const char *endpoint, const char *name, const char *instance)
+{
+    control_t *self = xcalloc(1, sizeof *self);
+
+    self->sock = net_socket(ZMQ_REP, endpoint, true, "control socket");
+    self->name = xstrdup(name);
+    self->instance = xstrdup(instance ? instance : "");
+    self->started = time(NULL);
+    self->counters = json_object();
+    snprintf(self->activity, sizeof self->activity, "Gereed");
+    return self;
+}
+
+/* control_destroy - close and null the caller's pointer */
+void
+control_destroy(control_t **self_p)
+{
+    control_t *self;
+    int     i;
+
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    self = *self_p;
+    zsock_destroy(&self->sock);
+    for (i = 0; i < self->ncommands; i++)
+        free(self->commands[i].cmd);
+    json_decref(self->counters);
+    free(self->name);
+    free(self->instance);
+    free(self);
+    *self_p = NULL;
+}
+
+zsock_t *
+control_sock(control_t *self)
+{
+    return self->sock;
+}
+
+/* control_on - add a command */
+void
+control_on(control_t *self, const char *cmd, control_fn *fn, void *arg)
+{
+    if (self->ncommands == MAX_COMMANDS)
+        log_panic("control: more than %d commands", MAX_COMMANDS);
+    self->commands[self->ncommands].cmd = xstrdup(cmd);
+    self->commands[self->ncommands].fn = fn;
+    self->commands[self->ncommands].arg = arg;
+    self->ncommands++;
+}
+
+void
+control_status_extra(control_t *self, void (*fn)(void *, json_t *), void *arg)
+{
+    self->extra = fn;
+    self->extra_arg = arg;
+}
+
+/* control_activity - set the current activity */
+void
+control_activity(control_t *self, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (fmt == NULL || *fmt == 0) {
+        snprintf(self->activity, sizeof self->activity, "Gereed");
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(self->activity, sizeof self->activity, fmt, ap);
+    va_end(ap);
+}
+
+/* control_count - add to a named counter */
+void
+control_count(control_t *self, const char *counter, int64_t delta)
+{
+    json_t *v = json_object_get(self->counters, counter);
+
+    json_object_set_new(self->counters, counter,
+                        json_integer((v ? json_integer_value(v) : 0) + delta));
+}
+
+/* control_reply_json - set a reply's json from a jansson value */
+void
+control_reply_json(msg_t *reply, json_t *value)
+{
+    char   *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+    msg_set(&reply->json, text ? text : "null");
+    free(text);
+    json_decref(value);
+}
+
+/* status - the built-in status command */
+static void
+status(control_t *self, msg_t *reply)
+{
+    json_t *st = json_pack("{s:s, s:s, s:i, s:s, s:I, s:s, s:O}",
+                           "name", self->name, "instance", self->instance,
+                           "pid", (int) getpid(), "version", KOPPEL_VERSION,
+                           "uptime_s", (json_int_t) (time(NULL) - self->started),
+                           "activity", self->activity, "counters", self->counters);
+
+    if (self->extra)
+        self->extra(self->extra_arg, st);
+    reply->ok = true;
+    msg_set(&reply->text, self->activity);
+    control_reply_json(reply, st);
+}
+
+/* control_handle - answer one waiting request */
+void
+control_handle(control_t *self)
+{
+    msg_t  *req = net_recv(self->sock, "control socket");
+    msg_t  *reply = msg_new(MSG_REPLY);
+    int     i;
+
+    if (req == NULL)
+        msg_set(&reply->text, "bad request: see the daemon's log");
+    else if (req->type != MSG_REQUEST)
+        msg_set(&reply->text, "expected a request message");
+    else if (strcmp(req->cmd, "status") == 0)
+        status(self, reply);
+    else {
+        for (i = 0; i < self->ncommands; i++)
+            if (strcmp(self->commands[i].cmd, req->cmd) == 0)
+                break;
+        if (i < self->ncommands)
+            self->commands[i].fn(self->commands[i].arg, req, reply);
+        else
+            msg_set(&reply->text, "unknown command");
+    }
+    if (!net_send(self->sock, reply))
+        log_warning("control socket: cannot send a reply: %s", zmq_strerror(zmq_errno()));
+    msg_destroy(&req);
+    msg_destroy(&reply);
+}

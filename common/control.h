@@ -1,0 +1,57 @@
+/*
+ * NAME
+ *   control - the control and status socket every daemon answers
+ *
+ * DESCRIPTION
+ *   Each daemon binds one REP socket (koppel.endpoints.*_control). The
+ *   command "status" is built in and answers, as JSON: name, instance,
+ *   pid, version, uptime_s, activity ("Gereed" when idle, else what the
+ *   daemon does, e.g. "importing profile winkel, order 10423") and
+ *   counters. Daemons add their own commands with control_on().
+ *   Replies carry a line for people (text) and JSON for machines.
+ */
+#ifndef KOPPEL_CONTROL_H
+#define KOPPEL_CONTROL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <czmq.h>
+#include <jansson.h>
+
+#include "msg.h"
+
+#define KOPPEL_VERSION "0.1.0"
+
+typedef struct control control_t;
+
+/* a command handler: fill reply (ok, text, json) from the request */
+typedef void (control_fn)(void *arg, const msg_t *req, msg_t *reply);
+
+/* control_new - bind the control socket of a daemon */
+control_t *control_new(const char *endpoint, const char *name, const char *instance);
+
+/* control_destroy - close and null the caller's pointer */
+void control_destroy(control_t **self_p);
+
+/* control_sock - the socket, for the daemon's poll loop */
+zsock_t *control_sock(control_t *self);
+
+/* control_on - add a command */
+void control_on(control_t *self, const char *cmd, control_fn *fn, void *arg);
+
+/* control_status_extra - a callback adding daemon-specific members to status */
+void control_status_extra(control_t *self, void (*fn)(void *arg, json_t *status), void *arg);
+
+/* control_activity - set the current activity; NULL or "" means "Gereed" */
+void control_activity(control_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* control_count - add to a named counter */
+void control_count(control_t *self, const char *counter, int64_t delta);
+
+/* control_handle - answer one waiting request */
+void control_handle(control_t *self);
+
+/* control_reply_json - set a reply's json from a jansson value (stolen) */
+void control_reply_json(msg_t *reply, json_t *value);
+
+#endif

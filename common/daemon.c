@@ -1,0 +1,141 @@
+/*
+ * NAME
+ *   daemon - what every koppel daemon does at start
+ *
+ * DESCRIPTION
+ *   See daemon.h.
+ *
+ * DIAGNOSTICS
+ *   A bad option or configuration is fatal (exit 1) with a message that
+ *   names the file, line and setting.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <czmq.h>
+
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "xalloc.h"
+
+/* daemon_config_path - the configuration file to read */
+const char *
+daemon_config_path(const char *given)
+{
+    const char *env = getenv("KOPPEL_CONFIG");
+
+    if (given && *given)
+        return given;
+    if (env && *env)
+        return env;
+    return DEFAULT_CONFIG;
+}
+
+/* make_dir - mkdir -p for the state directory */
+static void
+make_dir(const char *path)
+{
+    char   *p = xstrdup(path), *s;
+
+    for (s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(p, 0750);
+            *s = '/';
+        }
+    if (mkdir(p, 0750) != 0 && errno != EEXIST)
+        log_fatal("cannot create state directory %s: %s", p, strerror(errno));
+    free(p);
+}
+
+/* daemon_start - parse common options and load the configuration */
+cfg_t *
+daemon_start(int argc, char **argv, daemon_t which, const char *usage, const char **instance)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "instance", required_argument, NULL, 'i' },
+        { "log-level", required_argument, NULL, 'l' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL, *level = NULL;
+    char    err[1024];
+    cfg_t  *cfg;
+    int     c, lv;
+
+    *instance = "1";
+    log_init(argv[0], LOG_LEVEL_INFO);
+    while ((c = getopt_long(argc, argv, "c:i:l:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'i':
+            *instance = optarg;
+            break;
+        case 'l':
+            level = optarg;
+            break;
+        case 'h':
+            printf("%s", usage);
+            exit(0);
+        case 'V':
+            printf("koppel-%s %s\n", daemon_name(which), KOPPEL_VERSION);
+            exit(0);
+        default:
+            fprintf(stderr, "%s", usage);
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "koppel-%s: unexpected argument \"%s\"\n%s", daemon_name(which),
+                argv[optind], usage);
+        exit(2);
+    }
+    config = daemon_config_path(config);
+    if ((cfg = cfg_load(config, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    lv = log_level_parse(level ? level : cfg->log_level);
+    if (lv < 0)
+        log_fatal("--log-level %s: use debug, info, warning or error", level);
+    log_init(argv[0], (log_level_t) lv);
+    if (!config_secrets_private(config))
+        log_warning("%s is readable by every user but holds passwords and keys: "
+                    "chmod 0640 %s", config, config);
+    make_dir(cfg->state_dir);
+    zsys_init();
+    zsys_set_logstream(NULL);
+    return cfg;
+}
+
+/* daemon_path - a file in the state directory */
+char *
+daemon_path(const cfg_t *cfg, const char *file)
+{
+    return xasprintf("%s/%s", cfg->state_dir, file);
+}
+
+void
+daemon_ready(const char *status)
+{
+    sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+}
+
+void
+daemon_watchdog(void)
+{
+    sd_notify(0, "WATCHDOG=1");
+}
+
+void
+daemon_stopping(void)
+{
+    sd_notify(0, "STOPPING=1");
+}

@@ -1,0 +1,36 @@
+/*
+ * NAME
+ *   daemon - what every koppel daemon does at start
+ *
+ * DESCRIPTION
+ *   daemon_start() reads the common options (--config FILE, --instance
+ *   NAME, --log-level LEVEL, --help, --version), loads and checks the
+ *   configuration, makes the state directory, sets up logging and warns
+ *   when the configuration (with its secrets) is readable by others.
+ *   daemon_ready() and daemon_watchdog() tell systemd (Type=notify) that
+ *   the daemon is up and alive; outside systemd they do nothing.
+ */
+#ifndef KOPPEL_DAEMON_H
+#define KOPPEL_DAEMON_H
+
+#include "config.h"
+
+#define DEFAULT_CONFIG "/etc/koppel/koppel.cfg"
+
+/* daemon_config_path - --config, else $KOPPEL_CONFIG, else /etc/koppel/koppel.cfg */
+const char *daemon_config_path(const char *given);
+
+/* daemon_start - parse common options and load the configuration; exits on error.
+ * usage is printed for --help; instance receives --instance (or "1"). */
+cfg_t *daemon_start(int argc, char **argv, daemon_t which, const char *usage,
+                    const char **instance);
+
+/* daemon_path - a file in the state directory (new memory) */
+char *daemon_path(const cfg_t *cfg, const char *file);
+
+/* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify */
+void daemon_ready(const char *status);
+void daemon_watchdog(void);
+void daemon_stopping(void);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * NAME
+ *   db - SQLite state files of the daemons
+ *
+ * DESCRIPTION
+ *   See db.h.
+ *
+ * DIAGNOSTICS
+ *   Errors carry SQLite's message and the file name. A statement of
+ *   koppel's own that does not compile is a panic.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+
+/* db_open - open a state file and apply its schema */
+sqlite3 *
+db_open(const char *path, const char *schema, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    char   *msg = NULL;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                        | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     "PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK
+        || (schema && sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK)) {
+        snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* db_close - close and null the caller's pointer */
+void
+db_close(sqlite3 **db_p)
+{
+    if (db_p && *db_p) {
+        sqlite3_close_v2(*db_p);
+        *db_p = NULL;
+    }
+}
+
+/* db_exec - run SQL without results */
+bool
+db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+    char   *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return true;
+    snprintf(err, errlen, "%s: %s", sqlite3_db_filename(db, "main"),
+             msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return false;
+}
+
+/* db_prepare - a prepared statement of koppel's own SQL */
+sqlite3_stmt *
+db_prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        log_panic("SQL does not compile: %s: %s", sqlite3_errmsg(db), sql);
+    return st;
+}
+
+bool
+db_begin(sqlite3 *db, char *err, size_t errlen)
+{
+    return db_exec(db, "BEGIN IMMEDIATE", err, errlen);
+}
+
+bool
+db_commit(sqlite3 *db, char *err, size_t errlen)
+{
+    if (db_exec(db, "COMMIT", err, errlen))
+        return true;
+    db_rollback(db);
+    return false;
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* db_text - column text, "" for NULL */
+const char *
+db_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+
+    return t ? (const char *) t : "";
+}
+
+/* db_now - seconds since the epoch */
+int64_t
+db_now(void)
+{
+    return (int64_t) time(NULL);
+}

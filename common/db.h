@@ -1,0 +1,43 @@
+/*
+ * NAME
+ *   db - SQLite state files of the daemons
+ *
+ * DESCRIPTION
+ *   Each daemon owns one SQLite file in the state directory. db_open
+ *   opens it in WAL mode with synchronous=FULL, so that a committed
+ *   transaction survives SIGKILL and power loss: nothing is acknowledged
+ *   before its commit returned. A busy timeout lets koppelctl read while
+ *   the daemon writes.
+ */
+#ifndef KOPPEL_DB_H
+#define KOPPEL_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* db_open - open (create) a state file and apply its schema; NULL with err */
+sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
+
+/* db_close - close and null the caller's pointer */
+void db_close(sqlite3 **db_p);
+
+/* db_exec - run SQL without results; false with err */
+bool db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* db_prepare - a prepared statement; panics on SQL that does not compile
+ * (koppel's own SQL is an invariant, not input) */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+
+/* db_begin, db_commit, db_rollback - transactions; false with err on failure */
+bool db_begin(sqlite3 *db, char *err, size_t errlen);
+bool db_commit(sqlite3 *db, char *err, size_t errlen);
+void db_rollback(sqlite3 *db);
+
+/* db_text - column text, "" for NULL */
+const char *db_text(sqlite3_stmt *st, int col);
+
+/* db_now - the current time in seconds since the epoch */
+int64_t db_now(void);
+
+#endif

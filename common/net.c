@@ -1,0 +1,146 @@
+/*
+ * NAME
+ *   net - ZeroMQ sockets between koppel's daemons
+ *
+ * DESCRIPTION
+ *   See net.h. Socket options, for every socket:
+ *     SNDHWM/RCVHWM  10000 messages: a burst of orders fits, memory stays bounded
+ *     LINGER         0 on request sockets, 2000 ms otherwise: a stopping daemon
+ *                    gets its last outcomes out, but never hangs
+ *     SNDTIMEO       0: sends never block (the caller resends later)
+ *     RECONNECT_IVL  100 ms, backing off to 5 s
+ *     HEARTBEAT      1 s interval, 5 s timeout (tcp peers that vanish are noticed)
+ *
+ * DIAGNOSTICS
+ *   A socket that cannot be bound or connected is fatal: the environment is
+ *   wrong (endpoint in use, directory missing).
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "net.h"
+#include "xalloc.h"
+
+#define HWM 10000
+
+/* net_socket - a configured socket, bound or connected */
+zsock_t *
+net_socket(int type, const char *endpoint, bool bind, const char *what)
+{
+    zsock_t *sock = zsock_new(type);
+
+    if (sock == NULL)
+        log_fatal("%s: cannot create a ZeroMQ socket", what);
+    zsock_set_sndhwm(sock, HWM);
+    zsock_set_rcvhwm(sock, HWM);
+    zsock_set_linger(sock, type == ZMQ_REQ ? 0 : 2000);
+    zsock_set_sndtimeo(sock, 0);
+    zsock_set_reconnect_ivl(sock, 100);
+    zsock_set_reconnect_ivl_max(sock, 5000);
+    zsock_set_heartbeat_ivl(sock, 1000);
+    zsock_set_heartbeat_timeout(sock, 5000);
+    if (bind) {
+        if (zsock_bind(sock, "%s", endpoint) < 0)
+            log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+        if (strncmp(endpoint, "ipc://", 6) == 0 && chmod(endpoint + 6, 0660) != 0)
+            log_warning("%s: cannot set mode 0660 on %s", what, endpoint + 6);
+    } else if (zsock_connect(sock, "%s", endpoint) < 0)
+        log_fatal("%s: cannot connect to %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+    return sock;
+}
+
+/* net_send - encode and send without blocking */
+bool
+net_send(zsock_t *sock, const msg_t *m)
+{
+    size_t  len;
+    void   *buf = msg_encode(m, &len);
+    int     rc = zmq_send(zsock_resolve(sock), buf, len, ZMQ_DONTWAIT);
+
+    free(buf);
+    return rc >= 0;
+}
+
+/* net_recv - receive and decode one frame */
+msg_t *
+net_recv(zsock_t *sock, const char *what)
+{
+    zmq_msg_t frame;
+    msg_t  *m;
+    char    err[512];
+    int     more;
+
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&frame, zsock_resolve(sock), ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&frame);
+        return NULL;
+    }
+    more = zmq_msg_more(&frame);
+    m = msg_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), err, sizeof err);
+    zmq_msg_close(&frame);
+    while (more) {                  /* koppel sends one frame; drain the rest */
+        zmq_msg_init(&frame);
+        if (zmq_msg_recv(&frame, zsock_resolve(sock), ZMQ_DONTWAIT) < 0)
+            more = 0;
+        else
+            more = zmq_msg_more(&frame);
+        zmq_msg_close(&frame);
+        if (m != NULL) {
+            snprintf(err, sizeof err, "a message must be one frame");
+            msg_destroy(&m);
+        }
+    }
+    if (m == NULL)
+        log_warning("%s: dropped a bad message: %s", what, err);
+    return m;
+}
+
+/* net_request - one request/reply round trip */
+msg_t *
+net_request(const char *endpoint, const msg_t *req, int timeout_ms, char *err, size_t errlen)
+{
+    zsock_t *sock = zsock_new(ZMQ_REQ);
+    zpoller_t *poller;
+    msg_t  *reply = NULL;
+    size_t  len;
+    void   *buf;
+
+    if (sock == NULL) {
+        snprintf(err, errlen, "cannot create a socket");
+        return NULL;
+    }
+    zsock_set_linger(sock, 0);
+    zsock_set_sndtimeo(sock, timeout_ms);
+    if (zsock_connect(sock, "%s", endpoint) < 0) {
+        snprintf(err, errlen, "cannot connect to %s", endpoint);
+        zsock_destroy(&sock);
+        return NULL;
+    }
+    buf = msg_encode(req, &len);
+    if (zmq_send(zsock_resolve(sock), buf, len, 0) < 0) {
+        free(buf);
+        snprintf(err, errlen, "no answer from %s", endpoint);
+        zsock_destroy(&sock);
+        return NULL;
+    }
+    free(buf);
+    poller = zpoller_new(sock, NULL);
+    if (zpoller_wait(poller, timeout_ms) == sock) {
+        zmq_msg_t frame;
+
+        zmq_msg_init(&frame);
+        if (zmq_msg_recv(&frame, zsock_resolve(sock), 0) >= 0)
+            reply = msg_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), err, errlen);
+        zmq_msg_close(&frame);
+        if (reply != NULL && reply->type != MSG_REPLY) {
+            snprintf(err, errlen, "%s answered with a %s message", endpoint,
+                     msg_type_name(reply->type));
+            msg_destroy(&reply);
+        }
+    } else
+        snprintf(err, errlen, "no answer from %s within %d ms", endpoint, timeout_ms);
+    zpoller_destroy(&poller);
+    zsock_destroy(&sock);
+    return reply;
+}

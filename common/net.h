@@ -1,0 +1,35 @@
+/*
+ * NAME
+ *   net - ZeroMQ sockets between koppel's daemons
+ *
+ * DESCRIPTION
+ *   Every socket gets an explicit high-water mark, linger, send timeout,
+ *   reconnect interval and (on tcp) heartbeats, in one place. Sends never
+ *   block: a full queue is reported and the sender keeps the message for
+ *   its own resend. Receives decode strictly; a bad frame is logged as a
+ *   warning naming the socket and dropped.
+ *   ipc endpoints are created with mode 0660 in the state directory.
+ */
+#ifndef KOPPEL_NET_H
+#define KOPPEL_NET_H
+
+#include <stdbool.h>
+#include <czmq.h>
+
+#include "msg.h"
+
+/* net_socket - a configured socket of a ZeroMQ type, bound (bind) or connected */
+zsock_t *net_socket(int type, const char *endpoint, bool bind, const char *what);
+
+/* net_send - encode and send without blocking; false when it was not queued */
+bool net_send(zsock_t *sock, const msg_t *m);
+
+/* net_recv - receive and decode one frame; NULL (logged) when it is bad */
+msg_t *net_recv(zsock_t *sock, const char *what);
+
+/* net_request - one request/reply round trip on a new REQ socket; NULL on
+ * timeout (err says so) */
+msg_t *net_request(const char *endpoint, const msg_t *req, int timeout_ms,
+                   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,467 @@
+/*
+ * NAME
+ *   koppelctl - operate koppel: status, run now, dead letters
+ *
+ * SYNOPSIS
+ *   koppelctl [--config FILE] COMMAND [ARGS]
+ *
+ * DESCRIPTION
+ *   Asks the daemons through their control sockets and prints the answer
+ *   for people, or with --json as JSON for machines.
+ *     status [--json]                  each daemon's activity ("Gereed" when
+ *                                      idle); exit 1 when one does not answer
+ *     run PROFILE [TASK]               start a task now: "started" or
+ *                                      "already running"
+ *     tasks [--json]                   every task with last and next run
+ *     profiles [--json]                the profiles and their descriptions
+ *     dlq list [--json] [--profile P]  the dead-letter queue
+ *     dlq show ID [--json]             one dead letter
+ *     dlq replay ID | --all [--profile P]
+ *                                      read the order(s) from the shop again and
+ *                                      send them through the normal path
+ *     dlq drop ID                      give up on a dead letter (it is kept,
+ *                                      marked dropped)
+ *
+ * DIAGNOSTICS
+ *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
+ *   usage error.
+ */
+#include <getopt.h>
+#include <glob.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "net.h"
+#include "xalloc.h"
+
+#define TIMEOUT_MS 3000
+
+static const char usage[] =
+    "usage: koppelctl [--config FILE] COMMAND [ARGS]\n"
+    "commands:\n"
+    "  status [--json]                   what each daemon does now; exit 1 if one is down\n"
+    "  run PROFILE [TASK]                run a task now (default importeren-financieel)\n"
+    "  tasks [--json]                    each profile's tasks, last and next run\n"
+    "  profiles [--json]                 the configured profiles\n"
+    "  dlq list [--json] [--profile P]   the dead-letter queue\n"
+    "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER)\n"
+    "  dlq replay ID | --all [--profile P]  read again from the shop and book\n"
+    "  dlq drop ID                       give up on a dead letter\n"
+    "options:\n"
+    "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n";
+
+/* ask - one request to a daemon; NULL with a message printed */
+static msg_t *
+ask(const char *endpoint, const char *cmd, int nargs, char **args, bool quiet)
+{
+    msg_t  *req = msg_new(MSG_REQUEST), *reply;
+    char    err[512];
+    int     i;
+
+    msg_set(&req->cmd, cmd);
+    for (i = 0; i < nargs; i++)
+        msg_add_arg(req, args[i]);
+    reply = net_request(endpoint, req, TIMEOUT_MS, err, sizeof err);
+    msg_destroy(&req);
+    if (reply == NULL && !quiet)
+        fprintf(stderr, "koppelctl: %s\n", err);
+    return reply;
+}
+
+/* has_flag - whether an argument list holds a flag; removes it */
+static bool
+has_flag(int *argc, char **argv, const char *flag)
+{
+    int     i;
+
+    for (i = 0; i < *argc; i++)
+        if (strcmp(argv[i], flag) == 0) {
+            memmove(argv + i, argv + i + 1, (*argc - i - 1) * sizeof *argv);
+            (*argc)--;
+            return true;
+        }
+    return false;
+}
+
+/* option_value - "--name VALUE" from an argument list; removes both */
+static const char *
+option_value(int *argc, char **argv, const char *name)
+{
+    int     i;
+    const char *v;
+
+    for (i = 0; i + 1 < *argc; i++)
+        if (strcmp(argv[i], name) == 0) {
+            v = argv[i + 1];
+            memmove(argv + i, argv + i + 2, (*argc - i - 2) * sizeof *argv);
+            *argc -= 2;
+            return v;
+        }
+    return NULL;
+}
+
+/* print_json - pretty JSON text of a reply */
+static void
+print_json(const char *text)
+{
+    json_error_t je;
+    json_t *v = json_loads(text, JSON_DECODE_ANY, &je);
+    char   *out;
+
+    if (v == NULL) {
+        printf("%s\n", text);
+        return;
+    }
+    out = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    printf("%s\n", out);
+    free(out);
+    json_decref(v);
+}
+
+/* when - an epoch time as local "YYYY-MM-DD HH:MM", "-" for 0 */
+static const char *
+when(json_int_t t, char *buf, size_t len)
+{
+    time_t  tt = (time_t) t;
+    struct tm tm;
+
+    if (t <= 0)
+        return "-";
+    localtime_r(&tt, &tm);
+    strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+/* matcher_endpoints - the control endpoints of the running matchers */
+static char **
+matcher_endpoints(const cfg_t *cfg, size_t *n)
+{
+    const char *pattern = cfg->ep_control[DAEMON_MATCHER];
+    char  **list = NULL;
+    glob_t  g;
+    size_t  i;
+
+    *n = 0;
+    if (strncmp(pattern, "ipc://", 6) == 0) {
+        char   *ep = cfg_matcher_control(cfg, "*");
+        char   *glb = xstrdup(ep + 6);
+
+        free(ep);
+
+        if (glob(glb, 0, NULL, &g) == 0) {
+            list = xcalloc(g.gl_pathc + 1, sizeof *list);
+            for (i = 0; i < g.gl_pathc; i++)
+                list[(*n)++] = xasprintf("ipc://%s", g.gl_pathv[i]);
+            globfree(&g);
+        }
+        free(glb);
+    }
+    if (*n == 0) {
+        list = xcalloc(2, sizeof *list);
+        list[(*n)++] = cfg_matcher_control(cfg, "1");
+    }
+    return list;
+}
+
+/* cmd_status - each daemon's activity */
+static int
+cmd_status(const cfg_t *cfg, bool as_json)
+{
+    json_t *all = json_array(), *top;
+    static const daemon_t order[] = { DAEMON_SCHEDULER, DAEMON_FETCHER, DAEMON_MATCHER,
+                                      DAEMON_BOOKER };
+    size_t  i, j, nm;
+    bool    ok = true;
+    char  **eps;
+
+    for (i = 0; i < sizeof order / sizeof *order; i++) {
+        if (order[i] == DAEMON_MATCHER) {
+            eps = matcher_endpoints(cfg, &nm);
+        } else {
+            eps = xcalloc(2, sizeof *eps);
+            eps[0] = xstrdup(cfg->ep_control[order[i]]);
+            nm = 1;
+        }
+        for (j = 0; j < nm; j++) {
+            msg_t  *r = ask(eps[j], "status", 0, NULL, true);
+            json_t *st = NULL;
+
+            if (r && r->ok)
+                st = json_loads(r->json, 0, NULL);
+            if (st == NULL) {
+                st = json_pack("{s:s, s:s, s:b, s:s}", "name", daemon_name(order[i]),
+                               "endpoint", eps[j], "answering", 0, "activity", "niet bereikbaar");
+                ok = false;
+            } else
+                json_object_set_new(st, "answering", json_true());
+            json_array_append_new(all, st);
+            msg_destroy(&r);
+            free(eps[j]);
+        }
+        free(eps);
+    }
+    if (as_json) {
+        char   *text;
+
+        top = json_pack("{s:o, s:b}", "daemons", all, "ok", ok);
+        text = json_dumps(top, JSON_COMPACT);
+        printf("%s\n", text);
+        free(text);
+        json_decref(top);
+    } else {
+        for (i = 0; i < json_array_size(all); i++) {
+            json_t *d = json_array_get(all, i);
+            const char *inst = json_string_value(json_object_get(d, "instance"));
+            char    name[64];
+
+            snprintf(name, sizeof name, "%s%s%s", json_string_value(json_object_get(d, "name")),
+                     inst && strcmp(inst, "1") && *inst ? "@" : "",
+                     inst && strcmp(inst, "1") && *inst ? inst : "");
+            printf("%-16s %s\n", name, json_string_value(json_object_get(d, "activity")));
+        }
+        json_decref(all);
+    }
+    return ok ? 0 : 1;
+}
+
+/* simple - send a command, print the reply's text (or JSON) */
+static int
+simple(const char *endpoint, const char *cmd, int nargs, char **args, bool as_json)
+{
+    msg_t  *r = ask(endpoint, cmd, nargs, args, false);
+    int     rc;
+
+    if (r == NULL)
+        return 1;
+    if (as_json && *r->json)
+        print_json(r->json);
+    else
+        printf("%s\n", r->text);
+    rc = r->ok ? 0 : 1;
+    msg_destroy(&r);
+    return rc;
+}
+
+/* cmd_tasks - the planning */
+static int
+cmd_tasks(const cfg_t *cfg, bool as_json)
+{
+    msg_t  *r = ask(cfg->ep_control[DAEMON_SCHEDULER], "tasks", 0, NULL, false);
+    json_t *list;
+    size_t  i;
+    char    b1[32], b2[32];
+
+    if (r == NULL)
+        return 1;
+    if (as_json) {
+        print_json(r->json);
+        msg_destroy(&r);
+        return 0;
+    }
+    list = json_loads(r->json, 0, NULL);
+    printf("%-16s %-22s %-8s %-17s %-17s %s\n", "PROFILE", "TASK", "INTERVAL", "LAST RUN",
+           "NEXT RUN", "RESULT");
+    for (i = 0; i < json_array_size(list); i++) {
+        json_t *t = json_array_get(list, i);
+        const char *iv = json_string_value(json_object_get(t, "interval"));
+        bool    running = json_is_true(json_object_get(t, "running"));
+
+        printf("%-16s %-22s %-8s %-17s %-17s %s\n",
+               json_string_value(json_object_get(t, "profile")),
+               json_string_value(json_object_get(t, "task")), iv ? iv : "?",
+               when(json_integer_value(json_object_get(t, "last_run")), b1, sizeof b1),
+               json_integer_value(json_object_get(t, "interval_s")) ?
+               when(json_integer_value(json_object_get(t, "next_run")), b2, sizeof b2) : "-",
+               running ? "running" : json_string_value(json_object_get(t, "last_result")));
+    }
+    json_decref(list);
+    msg_destroy(&r);
+    return 0;
+}
+
+/* cmd_profiles - the configured profiles */
+static int
+cmd_profiles(const cfg_t *cfg, bool as_json)
+{
+    json_t *list = json_array();
+    size_t  i;
+    char   *text;
+
+    for (i = 0; i < cfg->nprofiles; i++) {
+        const profile_t *p = &cfg->profiles[i];
+
+        if (as_json)
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name",
+                p->name, "description", p->description, "shop", p->shop_type, "shop_url",
+                p->shop_url, "administration", p->admin_type, "recognition",
+                recognition_name(p->recognition)));
+        else
+            printf("%-16s %s\n", p->name, *p->description ? p->description : "(no description)");
+    }
+    if (as_json) {
+        text = json_dumps(list, JSON_INDENT(2));
+        printf("%s\n", text);
+        free(text);
+    }
+    json_decref(list);
+    return 0;
+}
+
+/* cmd_dlq - the dead-letter queue */
+static int
+cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
+{
+    const char *ep = cfg->ep_control[DAEMON_FETCHER];
+    const char *profile = option_value(&argc, argv, "--profile");
+    msg_t  *r;
+    json_t *list;
+    size_t  i;
+    char    b[32];
+    int     rc = 0;
+
+    if (argc < 1) {
+        fprintf(stderr, "%s", usage);
+        return 2;
+    }
+    if (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "show") == 0) {
+        bool    show = strcmp(argv[0], "show") == 0;
+        char   *pa[1] = { (char *) profile };
+
+        if (show && argc != 2) {
+            fprintf(stderr, "usage: koppelctl dlq show PROFILE:NUMBER\n");
+            return 2;
+        }
+        if ((r = ask(ep, "dlq-list", profile ? 1 : 0, pa, false)) == NULL)
+            return 1;
+        list = json_loads(r->json, 0, NULL);
+        if (show) {
+            json_t *found = NULL;
+
+            for (i = 0; i < json_array_size(list); i++)
+                if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")),
+                           argv[1]) == 0)
+                    found = json_array_get(list, i);
+            if (found == NULL) {
+                fprintf(stderr, "koppelctl: %s is not in the dead-letter queue\n", argv[1]);
+                rc = 1;
+            } else if (as_json) {
+                char   *t = json_dumps(found, JSON_INDENT(2));
+
+                printf("%s\n", t);
+                free(t);
+            } else
+                printf("id:      %s\nprofile: %s\nstage:   %s\nsince:   %s\nreason:  %s\n",
+                       json_string_value(json_object_get(found, "id")),
+                       json_string_value(json_object_get(found, "profile")),
+                       json_string_value(json_object_get(found, "stage")),
+                       when(json_integer_value(json_object_get(found, "updated_at")), b, sizeof b),
+                       json_string_value(json_object_get(found, "reason")));
+        } else if (as_json)
+            print_json(r->json);
+        else if (json_array_size(list) == 0)
+            printf("the dead-letter queue is empty\n");
+        else
+            for (i = 0; i < json_array_size(list); i++) {
+                json_t *d = json_array_get(list, i);
+
+                printf("%-24s %-8s %s\n", json_string_value(json_object_get(d, "id")),
+                       json_string_value(json_object_get(d, "stage")),
+                       json_string_value(json_object_get(d, "reason")));
+            }
+        json_decref(list);
+        msg_destroy(&r);
+        return rc;
+    }
+    if (strcmp(argv[0], "replay") == 0) {
+        char   *args[2];
+        int     n = 0;
+
+        if (argc != 2) {
+            fprintf(stderr, "usage: koppelctl dlq replay PROFILE:NUMBER | --all [--profile P]\n");
+            return 2;
+        }
+        args[n++] = argv[1];
+        if (profile)
+            args[n++] = (char *) profile;
+        if ((r = ask(ep, "dlq-replay", n, args, false)) == NULL)
+            return 1;
+        list = json_loads(r->json, 0, NULL);
+        for (i = 0; i < json_array_size(list); i++) {
+            json_t *d = json_array_get(list, i);
+
+            if (!json_is_true(json_object_get(d, "replayed")))
+                printf("%s: not replayed: %s\n", json_string_value(json_object_get(d, "id")),
+                       json_string_value(json_object_get(d, "error")));
+        }
+        printf("%s\n", r->text);
+        rc = r->ok ? 0 : 1;
+        json_decref(list);
+        msg_destroy(&r);
+        return rc;
+    }
+    if (strcmp(argv[0], "drop") == 0 && argc == 2)
+        return simple(ep, "dlq-drop", 1, argv + 1, false);
+    fprintf(stderr, "%s", usage);
+    return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL;
+    char    err[1024];
+    cfg_t  *cfg;
+    int     c, rc;
+    bool    as_json;
+
+    log_init("koppelctl", LOG_LEVEL_WARNING);
+    while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'h':
+            printf("%s", usage);
+            return 0;
+        default:
+            fprintf(stderr, "%s", usage);
+            return 2;
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if (argc < 1) {
+        fprintf(stderr, "%s", usage);
+        return 2;
+    }
+    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppelctl: %s\n", err);
+        return 1;
+    }
+    as_json = has_flag(&argc, argv, "--json");
+    if (strcmp(argv[0], "status") == 0 && argc == 1)
+        rc = cmd_status(cfg, as_json);
+    else if (strcmp(argv[0], "run") == 0 && (argc == 2 || argc == 3))
+        rc = simple(cfg->ep_control[DAEMON_SCHEDULER], "run", argc - 1, argv + 1, as_json);
+    else if (strcmp(argv[0], "tasks") == 0 && argc == 1)
+        rc = cmd_tasks(cfg, as_json);
+    else if (strcmp(argv[0], "profiles") == 0 && argc == 1)
+        rc = cmd_profiles(cfg, as_json);
+    else if (strcmp(argv[0], "dlq") == 0)
+        rc = cmd_dlq(cfg, argc - 1, argv + 1, as_json);
+    else {
+        fprintf(stderr, "%s", usage);
+        rc = 2;
+    }
+    cfg_destroy(&cfg);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * NAME
+ *   import - one "Importeren financieel" run of a profile
+ *
+ * DESCRIPTION
+ *   Reads the profile's shop from its cursor, a page at a time, and stores
+ *   what it reads (see store.h) before the cursor moves. The run starts a
+ *   window of late_window numbers below the cursor, so that orders that
+ *   completed late (an iDEAL payment finished after later orders) are
+ *   still found; orders already stored are left alone.
+ *   import_step() does one page, so that the fetcher keeps answering its
+ *   sockets between pages.
+ */
+#ifndef KOPPEL_FETCHER_IMPORT_H
+#define KOPPEL_FETCHER_IMPORT_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "gc_client.h"
+#include "store.h"
+
+typedef struct import import_t;
+
+typedef enum { IMPORT_MORE = 0, IMPORT_DONE, IMPORT_FAILED } import_state_t;
+
+/* import_new - a run of a profile for a job */
+import_t *import_new(const profile_t *p, gc_client_t *client, store_t *store, int64_t job_id);
+void import_destroy(import_t **self_p);
+
+/* import_step - read and store one page */
+import_state_t import_step(import_t *self);
+
+int64_t import_job_id(const import_t *self);
+const profile_t *import_profile(const import_t *self);
+/* import_activity - "importing profile X, order N" */
+const char *import_activity(const import_t *self);
+/* import_summary - what the run did, in plain words */
+const char *import_summary(const import_t *self);
+/* import_auth_failed - the shop refused the credentials */
+bool import_auth_failed(const import_t *self);
+
+/* fetch_one - read one order again (replay) and put it back in pending.
+ * false with err when it cannot be read or is not bookable. */
+bool fetch_one(const profile_t *p, gc_client_t *client, store_t *store, int64_t number,
+               char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,381 @@
+/*
+ * NAME
+ *   store - the fetcher's durable order store
+ *
+ * DESCRIPTION
+ *   See store.h. Orders are kept as the msgpack map of order_pack, so that
+ *   a resend needs no new read from the shop.
+ *
+ * DIAGNOSTICS
+ *   A failing statement inside a transaction is logged as an error and
+ *   makes store_commit() fail: nothing of that transaction is kept, and
+ *   the caller acknowledges nothing.
+ */
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "xalloc.h"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS orders ("
+    " profile TEXT NOT NULL, number INTEGER NOT NULL, state TEXT NOT NULL,"
+    " payload BLOB, attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
+    " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT '',"
+    " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL, PRIMARY KEY (profile, number));"
+    "CREATE INDEX IF NOT EXISTS orders_due ON orders (state, next_send);"
+    "CREATE TABLE IF NOT EXISTS cursors (profile TEXT PRIMARY KEY,"
+    " next_number INTEGER NOT NULL, highest INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS rejected_documents (id INTEGER PRIMARY KEY,"
+    " profile TEXT NOT NULL, received_at INTEGER NOT NULL, reason TEXT NOT NULL,"
+    " document BLOB);";
+
+struct store {
+    sqlite3 *db;
+    bool     failed;          /* a statement failed in this transaction */
+};
+
+/* store_open - open or create fetcher.db */
+store_t *
+store_open(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = db_open(path, schema, err, errlen);
+    store_t *self;
+
+    if (db == NULL)
+        return NULL;
+    self = xcalloc(1, sizeof *self);
+    self->db = db;
+    return self;
+}
+
+void
+store_close(store_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    db_close(&(*self_p)->db);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+sqlite3 *
+store_db(store_t *self)
+{
+    return self->db;
+}
+
+/* step - run a statement to completion, note a failure, finalize */
+static void
+step(store_t *self, sqlite3_stmt *st)
+{
+    int     rc = sqlite3_step(st);
+
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
+        self->failed = true;
+    }
+    sqlite3_finalize(st);
+}
+
+bool
+store_begin(store_t *self, char *err, size_t errlen)
+{
+    self->failed = false;
+    return db_begin(self->db, err, errlen);
+}
+
+bool
+store_commit(store_t *self, char *err, size_t errlen)
+{
+    if (self->failed) {
+        db_rollback(self->db);
+        snprintf(err, errlen, "fetcher.db: a write failed; nothing of it was kept");
+        return false;
+    }
+    return db_commit(self->db, err, errlen);
+}
+
+void
+store_rollback(store_t *self)
+{
+    db_rollback(self->db);
+}
+
+/* store_cursor - the profile's next order number to read */
+int64_t
+store_cursor(store_t *self, const char *profile, int64_t dflt)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+                                  "SELECT next_number FROM cursors WHERE profile = ?");
+    int64_t v = dflt;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* store_set_cursor - move the cursor forward, never back */
+void
+store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highest)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO cursors (profile, next_number, highest, updated_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (profile) DO UPDATE SET next_number = MAX(next_number, ?2),"
+        " highest = ?3, updated_at = ?4");
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, next);
+    sqlite3_bind_int64(st, 3, highest);
+    sqlite3_bind_int64(st, 4, db_now());
+    step(self, st);
+}
+
+/* store_known - whether an order is stored */
+bool
+store_known(store_t *self, const char *profile, int64_t number)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+                                  "SELECT 1 FROM orders WHERE profile = ? AND number = ?");
+    bool    known;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    known = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return known;
+}
+
+/* bind_payload - bind an order's msgpack bytes */
+static void
+bind_payload(sqlite3_stmt *st, int col, const order_t *o)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    order_pack(o, &pk);
+    sqlite3_bind_blob(st, col, sb.data, (int) sb.size, SQLITE_TRANSIENT);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* store_add_pending - a new order, to be sent */
+void
+store_add_pending(store_t *self, const order_t *o)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT OR IGNORE INTO orders (profile, number, state, payload, fetched_at, updated_at)"
+        " VALUES (?1, ?2, 'pending', ?3, ?4, ?4)");
+
+    sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, o->number);
+    bind_payload(st, 3, o);
+    sqlite3_bind_int64(st, 4, db_now());
+    step(self, st);
+}
+
+/* store_add_state - a new order that is not sent */
+void
+store_add_state(store_t *self, const char *profile, int64_t number, const char *state,
+                const char *stage, const char *reason)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT OR IGNORE INTO orders (profile, number, state, stage, reason, fetched_at,"
+        " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, stage, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, db_now());
+    step(self, st);
+}
+
+/* store_replace_pending - put an order in pending again with new contents */
+void
+store_replace_pending(store_t *self, const order_t *o)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO orders (profile, number, state, payload, fetched_at, updated_at)"
+        " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number) DO UPDATE SET"
+        " state = 'pending', payload = ?3, attempts = 0, next_send = 0, stage = '',"
+        " reason = '', updated_at = ?4 WHERE state <> 'booked'");
+
+    sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, o->number);
+    bind_payload(st, 3, o);
+    sqlite3_bind_int64(st, 4, db_now());
+    step(self, st);
+}
+
+/* store_reject_document - keep a document that names no readable order */
+void
+store_reject_document(store_t *self, const char *profile, const char *reason,
+                      const char *doc, size_t len)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO rejected_documents (profile, received_at, reason, document)"
+        " VALUES (?, ?, ?, ?)");
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, db_now());
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, doc, (int) len, SQLITE_STATIC);
+    step(self, st);
+}
+
+/* store_outcome - record the booker's outcome */
+void
+store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
+              const char *stage, const char *reason, const char *factuurnummer,
+              int64_t relatiecode)
+{
+    sqlite3_stmt *st;
+
+    if (strcmp(result, "booked") == 0)
+        st = db_prepare(self->db,
+            "UPDATE orders SET state = 'booked', stage = ?3, reason = ?4, factuurnummer = ?5,"
+            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
+            " AND state <> 'booked'");
+    else
+        st = db_prepare(self->db,
+            "UPDATE orders SET state = 'dead', stage = ?3, reason = ?4, factuurnummer = ?5,"
+            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
+            " AND state = 'pending'");
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_text(st, 3, stage, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, factuurnummer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, relatiecode);
+    sqlite3_bind_int64(st, 7, db_now());
+    step(self, st);
+}
+
+/* store_send_due - send pending orders whose time has come */
+size_t
+store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
+               store_send_fn *fn, void *arg)
+{
+    sqlite3_stmt *sel = db_prepare(self->db,
+        "SELECT profile, number, payload, attempts FROM orders"
+        " WHERE state = 'pending' AND next_send <= ? ORDER BY next_send, number LIMIT ?");
+    sqlite3_stmt *upd = db_prepare(self->db,
+        "UPDATE orders SET attempts = ?3, next_send = ?4 WHERE profile = ?1 AND number = ?2");
+    size_t  sent = 0;
+    char    err[512];
+
+    if (!db_begin(self->db, err, sizeof err)) {
+        log_error("%s", err);
+        goto done;
+    }
+    sqlite3_bind_int64(sel, 1, now);
+    sqlite3_bind_int64(sel, 2, (int64_t) limit);
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        const char *profile = db_text(sel, 0);
+        int64_t number = sqlite3_column_int64(sel, 1);
+        int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
+        int64_t backoff = (int64_t) resend_after_s << (attempts > 6 ? 6 : attempts - 1);
+
+        if (!fn(arg, profile, number, sqlite3_column_blob(sel, 2),
+                (size_t) sqlite3_column_bytes(sel, 2), attempts))
+            break;                      /* queue full: try again at the next tick */
+        if (backoff > 3600)
+            backoff = 3600;
+        sqlite3_bind_text(upd, 1, profile, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(upd, 2, number);
+        sqlite3_bind_int64(upd, 3, attempts);
+        sqlite3_bind_int64(upd, 4, now + backoff);
+        if (sqlite3_step(upd) != SQLITE_DONE)
+            log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
+        sqlite3_reset(upd);
+        sent++;
+    }
+    if (!db_commit(self->db, err, sizeof err))
+        log_error("%s", err);
+done:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return sent;
+}
+
+/* store_dead_list - the dead-letter queue as a JSON array */
+json_t *
+store_dead_list(store_t *self, const char *profile)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT profile, number, stage, reason, updated_at FROM orders WHERE state = 'dead'"
+        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number");
+    json_t *list = json_array();
+
+    if (profile)
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char   *id = xasprintf("%s:%lld", db_text(st, 0),
+                               (long long) sqlite3_column_int64(st, 1));
+
+        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}",
+            "id", id, "profile", db_text(st, 0), "number",
+            (json_int_t) sqlite3_column_int64(st, 1), "stage", db_text(st, 2),
+            "reason", db_text(st, 3), "updated_at", (json_int_t) sqlite3_column_int64(st, 4)));
+        free(id);
+    }
+    sqlite3_finalize(st);
+    st = db_prepare(self->db,
+        "SELECT id, profile, reason, received_at FROM rejected_documents"
+        " WHERE (?1 IS NULL OR profile = ?1) ORDER BY id");
+    if (profile)
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char   *id = xasprintf("%s:document-%lld", db_text(st, 1),
+                               (long long) sqlite3_column_int64(st, 0));
+
+        json_array_append_new(list, json_pack("{s:s, s:s, s:n, s:s, s:s, s:I}",
+            "id", id, "profile", db_text(st, 1), "number", "stage", "fetch",
+            "reason", db_text(st, 2), "updated_at", (json_int_t) sqlite3_column_int64(st, 3)));
+        free(id);
+    }
+    sqlite3_finalize(st);
+    return list;
+}
+
+/* store_drop - remove one dead letter for good */
+bool
+store_drop(store_t *self, const char *profile, int64_t number)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE orders SET state = 'dropped', updated_at = ?3"
+        " WHERE profile = ?1 AND number = ?2 AND state = 'dead'");
+    bool    ok;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_int64(st, 3, db_now());
+    ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(self->db) == 1;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* store_counts - orders per state */
+json_t *
+store_counts(store_t *self, const char *profile)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT state, COUNT(*) FROM orders WHERE (?1 IS NULL OR profile = ?1) GROUP BY state");
+    json_t *o = json_object();
+
+    if (profile)
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_object_set_new(o, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+    sqlite3_finalize(st);
+    return o;
+}

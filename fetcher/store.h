@@ -1,0 +1,82 @@
+/*
+ * NAME
+ *   store - the fetcher's durable order store
+ *
+ * DESCRIPTION
+ *   fetcher.db in the state directory holds every order the fetcher has
+ *   read, with its state, and each profile's cursor ("vanaf ordernummer"
+ *   as koppel moved it forward):
+ *     pending  stored, sent (again) until the booker reports an outcome
+ *     booked   the booker booked it
+ *     dead     in the dead-letter queue, with stage and reason
+ *     skipped  cancelled in the shop; never booked
+ *   An order and the cursor that passes it are written in one
+ *   transaction, so the cursor never moves past an order that is not
+ *   stored (invariant 1).
+ */
+#ifndef KOPPEL_FETCHER_STORE_H
+#define KOPPEL_FETCHER_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "order.h"
+
+typedef struct store store_t;
+
+store_t *store_open(const char *path, char *err, size_t errlen);
+void store_close(store_t **self_p);
+sqlite3 *store_db(store_t *self);
+
+/* store_cursor - the profile's next order number to read; dflt when none stored */
+int64_t store_cursor(store_t *self, const char *profile, int64_t dflt);
+
+/* the following run inside store_begin/store_commit */
+bool store_begin(store_t *self, char *err, size_t errlen);
+bool store_commit(store_t *self, char *err, size_t errlen);
+void store_rollback(store_t *self);
+
+/* store_set_cursor - move the cursor forward (never back) */
+void store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highest);
+
+/* store_known - whether an order is stored at all */
+bool store_known(store_t *self, const char *profile, int64_t number);
+
+/* store_add_pending - a new order, to be sent */
+void store_add_pending(store_t *self, const order_t *o);
+
+/* store_add_state - a new order that is not sent: "skipped" or "dead" with stage and reason */
+void store_add_state(store_t *self, const char *profile, int64_t number, const char *state,
+                     const char *stage, const char *reason);
+
+/* store_replace_pending - put an order (again) in pending with new contents (replay) */
+void store_replace_pending(store_t *self, const order_t *o);
+
+/* store_reject_document - keep a document that names no readable order number */
+void store_reject_document(store_t *self, const char *profile, const char *reason,
+                           const char *doc, size_t len);
+
+/* store_outcome - record the booker's outcome; "booked" wins over "dead" */
+void store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
+                   const char *stage, const char *reason, const char *factuurnummer,
+                   int64_t relatiecode);
+
+/* store_due - call fn for pending orders due for (re)sending, at most limit;
+ * fn returns false when the order could not be sent (then it stays due) */
+typedef bool (store_send_fn)(void *arg, const char *profile, int64_t number,
+                             const void *payload, size_t len, int64_t attempt);
+size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
+                      store_send_fn *fn, void *arg);
+
+/* store_dead_list - the dead-letter queue as a JSON array (profile filter may be NULL) */
+json_t *store_dead_list(store_t *self, const char *profile);
+
+/* store_drop - remove one dead letter for good; false when there is none */
+bool store_drop(store_t *self, const char *profile, int64_t number);
+
+/* store_counts - orders per state for a profile (NULL: all), as a JSON object */
+json_t *store_counts(store_t *self, const char *profile);
+
+#endif

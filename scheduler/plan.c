@@ -1,0 +1,271 @@
+/*
+ * NAME
+ *   plan - the planning of each profile's tasks (manual 2.6)
+ *
+ * DESCRIPTION
+ *   See plan.h. At start every configured profile gets its task
+ *   "importeren-financieel" with the interval from the configuration; a
+ *   task already planned keeps what koppelctl plan set for it. Tasks of
+ *   profiles no longer configured are removed.
+ */
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "plan.h"
+#include "xalloc.h"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS tasks (profile TEXT NOT NULL, task TEXT NOT NULL,"
+    " interval_s INTEGER NOT NULL, next_run INTEGER NOT NULL,"
+    " last_run INTEGER NOT NULL DEFAULT 0, last_ok INTEGER, last_result TEXT NOT NULL DEFAULT '',"
+    " running_job INTEGER NOT NULL DEFAULT 0, running_since INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (profile, task));"
+    "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+struct plan {
+    sqlite3 *db;
+};
+
+/* run - execute a prepared statement, log failure, finalize */
+static bool
+run(plan_t *self, sqlite3_stmt *st)
+{
+    int     rc = sqlite3_step(st);
+
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        log_error("scheduler.db: %s", sqlite3_errmsg(self->db));
+        return false;
+    }
+    return true;
+}
+
+/* plan_open - open scheduler.db and bring it in line with the configuration */
+plan_t *
+plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t errlen)
+{
+    plan_t *self;
+    sqlite3 *db = db_open(path, schema, err, errlen);
+    sqlite3_stmt *st;
+    size_t  i;
+
+    if (db == NULL)
+        return NULL;
+    self = xcalloc(1, sizeof *self);
+    self->db = db;
+    /* a job that ran when the scheduler stopped has no fetcher to report it now */
+    db_exec(db, "UPDATE tasks SET running_job = 0, running_since = 0", err, errlen);
+    db_exec(db, "CREATE TEMP TABLE configured (profile TEXT PRIMARY KEY)", err, errlen);
+    for (i = 0; i < cfg->nprofiles; i++) {
+        const profile_t *p = &cfg->profiles[i];
+
+        st = db_prepare(db, "INSERT OR IGNORE INTO tasks (profile, task, interval_s, next_run)"
+                            " VALUES (?, ?, ?, ?)");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, TASK_IMPORT, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, p->import_interval_s);
+        sqlite3_bind_int64(st, 4, now);
+        run(self, st);
+        st = db_prepare(db, "INSERT OR IGNORE INTO configured VALUES (?)");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        run(self, st);
+    }
+    db_exec(db, "DELETE FROM tasks WHERE profile NOT IN (SELECT profile FROM configured);"
+                "DROP TABLE configured", err, errlen);
+    return self;
+}
+
+void
+plan_close(plan_t **self_p)
+{
+    if (self_p && *self_p) {
+        db_close(&(*self_p)->db);
+        free(*self_p);
+        *self_p = NULL;
+    }
+}
+
+/* plan_next_run - the catch-up rule */
+int64_t
+plan_next_run(int64_t next, int interval_s, int64_t now)
+{
+    if (interval_s <= 0)
+        return next;
+    while (next <= now)
+        next += interval_s;
+    return next;
+}
+
+/* plan_due - the first task due that does not run */
+bool
+plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size_t tlen)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT profile, task FROM tasks WHERE interval_s > 0 AND next_run <= ?"
+        " AND running_job = 0 ORDER BY next_run LIMIT 1");
+    bool    due = false;
+
+    sqlite3_bind_int64(st, 1, now);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(profile, plen, "%s", db_text(st, 0));
+        snprintf(task, tlen, "%s", db_text(st, 1));
+        due = true;
+    }
+    sqlite3_finalize(st);
+    return due;
+}
+
+/* plan_advance - move a task's next run by the catch-up rule */
+void
+plan_advance(plan_t *self, const char *profile, const char *task, int64_t now)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT interval_s, next_run FROM tasks WHERE profile = ? AND task = ?");
+    int64_t next = 0;
+    int     interval = 0;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        interval = sqlite3_column_int(st, 0);
+        next = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    st = db_prepare(self->db, "UPDATE tasks SET next_run = ? WHERE profile = ? AND task = ?");
+    sqlite3_bind_int64(st, 1, plan_next_run(next, interval, now));
+    sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, task, -1, SQLITE_STATIC);
+    run(self, st);
+}
+
+/* plan_running - the job running for a task */
+int64_t
+plan_running(plan_t *self, const char *profile, const char *task)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT running_job FROM tasks WHERE profile = ? AND task = ?");
+    int64_t job = -1;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        job = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return job;
+}
+
+/* plan_started - a job for a task was sent */
+void
+plan_started(plan_t *self, const char *profile, const char *task, int64_t job_id, int64_t now)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE tasks SET running_job = ?, running_since = ?, last_run = ?"
+        " WHERE profile = ? AND task = ?");
+
+    sqlite3_bind_int64(st, 1, job_id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_text(st, 4, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, task, -1, SQLITE_STATIC);
+    run(self, st);
+}
+
+/* plan_finished - a job ended */
+void
+plan_finished(plan_t *self, const char *profile, const char *task, int64_t job_id, bool ok,
+              const char *text, int64_t now)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE tasks SET running_job = 0, running_since = 0, last_ok = ?, last_result = ?"
+        " WHERE profile = ? AND task = ? AND running_job = ?");
+
+    (void) now;
+    sqlite3_bind_int(st, 1, ok);
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, task, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, job_id);
+    run(self, st);
+}
+
+/* plan_expire - forget jobs that run too long */
+void
+plan_expire(plan_t *self, int64_t now, int64_t max_s)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE tasks SET running_job = 0, running_since = 0, last_ok = 0,"
+        " last_result = 'no answer from the fetcher; the run is considered ended'"
+        " WHERE running_job <> 0 AND running_since < ?");
+
+    sqlite3_bind_int64(st, 1, now - max_s);
+    run(self, st);
+}
+
+/* plan_set - change interval and/or next run */
+bool
+plan_set(plan_t *self, const char *profile, const char *task, int interval_s, int64_t next,
+         char *err, size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE tasks SET interval_s = CASE WHEN ?1 >= 0 THEN ?1 ELSE interval_s END,"
+        " next_run = CASE WHEN ?2 > 0 THEN ?2 ELSE next_run END WHERE profile = ?3 AND task = ?4");
+
+    sqlite3_bind_int(st, 1, interval_s);
+    sqlite3_bind_int64(st, 2, next);
+    sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, task, -1, SQLITE_STATIC);
+    if (!run(self, st)) {
+        snprintf(err, errlen, "scheduler.db: %s", sqlite3_errmsg(self->db));
+        return false;
+    }
+    if (sqlite3_changes(self->db) != 1) {
+        snprintf(err, errlen, "profile %s has no task %s", profile, task);
+        return false;
+    }
+    return true;
+}
+
+/* plan_list - every task as a JSON array */
+json_t *
+plan_list(plan_t *self)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "SELECT profile, task, interval_s, next_run, last_run, last_ok, last_result, running_job"
+        " FROM tasks ORDER BY profile, task");
+    json_t *list = json_array();
+
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *iv = config_interval_name(sqlite3_column_int(st, 2));
+        json_t *t = json_pack("{s:s, s:s, s:i, s:I, s:I, s:s, s:b}",
+            "profile", db_text(st, 0), "task", db_text(st, 1),
+            "interval_s", sqlite3_column_int(st, 2),
+            "next_run", (json_int_t) sqlite3_column_int64(st, 3),
+            "last_run", (json_int_t) sqlite3_column_int64(st, 4),
+            "last_result", db_text(st, 6), "running", sqlite3_column_int64(st, 7) != 0);
+
+        json_object_set_new(t, "interval", iv ? json_string(iv) : json_null());
+        json_object_set_new(t, "last_ok", sqlite3_column_type(st, 5) == SQLITE_NULL
+                            ? json_null() : json_boolean(sqlite3_column_int(st, 5)));
+        json_array_append_new(list, t);
+    }
+    sqlite3_finalize(st);
+    return list;
+}
+
+/* plan_new_job_id - a job id never used before, kept across restarts */
+int64_t
+plan_new_job_id(plan_t *self)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO counters VALUES ('job', 1) ON CONFLICT (name) DO UPDATE SET"
+        " value = value + 1 RETURNING value");
+    int64_t id = 0;
+
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (id == 0)
+        log_fatal("scheduler.db: cannot count jobs: %s", sqlite3_errmsg(self->db));
+    return id;
+}

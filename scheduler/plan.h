@@ -1,0 +1,61 @@
+/*
+ * NAME
+ *   plan - the planning of each profile's tasks (manual 2.6)
+ *
+ * DESCRIPTION
+ *   scheduler.db holds, per profile and task, the interval, the next run,
+ *   the last run and its result, and the job that runs now. A task that is
+ *   due runs once; then its next run moves on by the interval until it
+ *   lies in the future ("catch-up rule": a scheduler that was down does not
+ *   run the task many times in a row).
+ */
+#ifndef KOPPEL_SCHEDULER_PLAN_H
+#define KOPPEL_SCHEDULER_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "config.h"
+
+#define TASK_IMPORT "importeren-financieel"
+
+typedef struct plan plan_t;
+
+plan_t *plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t errlen);
+void plan_close(plan_t **self_p);
+
+/* plan_next_run - the catch-up rule: next + k*interval, the first that lies after now */
+int64_t plan_next_run(int64_t next, int interval_s, int64_t now);
+
+/* plan_due - the first task due at now that does not run; false when none */
+bool plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size_t tlen);
+
+/* plan_advance - after starting a due task: move its next run by the catch-up rule */
+void plan_advance(plan_t *self, const char *profile, const char *task, int64_t now);
+
+/* plan_running - the job running for a task, 0 if none */
+int64_t plan_running(plan_t *self, const char *profile, const char *task);
+
+/* plan_started - a job for a task was sent */
+void plan_started(plan_t *self, const char *profile, const char *task, int64_t job_id,
+                  int64_t now);
+
+/* plan_finished - a job ended; ignored when it is not the running one */
+void plan_finished(plan_t *self, const char *profile, const char *task, int64_t job_id,
+                   bool ok, const char *text, int64_t now);
+
+/* plan_expire - forget jobs running longer than max_s (their fetcher died) */
+void plan_expire(plan_t *self, int64_t now, int64_t max_s);
+
+/* plan_set - change interval and/or next run; false with err */
+bool plan_set(plan_t *self, const char *profile, const char *task, int interval_s,
+              int64_t next, char *err, size_t errlen);
+
+/* plan_list - every task as a JSON array */
+json_t *plan_list(plan_t *self);
+
+/* plan_new_job_id - a job id that was never used before */
+int64_t plan_new_job_id(plan_t *self);
+
+#endif
