@@ -1,0 +1,1017 @@
+/*
+ * NAME
+ *   gcfeed - parse Globecharge order feed documents
+ *
+ * DESCRIPTION
+ *   See gcfeed.h. The document is parsed with libxml2 into a tree, with a
+ *   SAX hook that stops the parser at a document type declaration or at
+ *   nesting deeper than GCFEED_MAX_DEPTH. Elements are matched by local
+ *   name in the feed's namespace; unknown elements and attributes, and
+ *   elements in other namespaces, are ignored. Values that are numbers,
+ *   dates or codes have surrounding white space removed before they are
+ *   checked; text values are kept as sent.
+ *
+ *   Strings longer than GCFEED_MAX_STRING bytes and more than
+ *   GCFEED_MAX_ELEMENTS lines, charges, VAT figures or fields make the order
+ *   invalid: order_unpack (order_codec.c) refuses the same limits, so an
+ *   order read here can always travel between the daemons.
+ *
+ * DIAGNOSTICS
+ *   Document errors: "SOURCE: line N: what is wrong". Order errors:
+ *   "order N: <element attr=\"value\">: what is wrong", or "order at line
+ *   N: ..." when the number itself cannot be read.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "gcfeed.h"
+#include "money.h"
+#include "xalloc.h"
+
+#define GCFEED_MAX_STRING   65536
+#define GCFEED_MAX_ELEMENTS 10000
+#define SHOW_MAX            48          /* bytes of a value quoted in a message */
+
+/* parse_guard_t - what the SAX hooks saw while libxml2 parsed */
+typedef struct {
+    int     depth;
+    bool    doctype;
+    bool    too_deep;
+    long    line;
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+} parse_guard_t;
+
+/* reader_t - the order being read and its first error */
+typedef struct {
+    order_t *order;
+    int64_t  number;                /* -1 until read */
+    long     line;                  /* of the <order> element */
+    char    *error;
+} reader_t;
+
+typedef enum {
+    VALUE_AMOUNT,                   /* 2 decimals */
+    VALUE_PRICE,                    /* unit price: 4 decimals */
+    VALUE_QUANTITY,                 /* 4 decimals */
+    VALUE_RATE,                     /* VAT percentage: 2 decimals */
+    VALUE_EXCHANGE                  /* eurPerUnit: 6 decimals */
+} value_kind_t;
+
+/* fail - record the order's first error; always false */
+static bool __attribute__((format(printf, 2, 3)))
+fail(reader_t *r, const char *fmt, ...)
+{
+    char    msg[1024];
+    va_list ap;
+
+    if (r->error != NULL)
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (r->number >= 0)
+        r->error = xasprintf("order %lld: %s", (long long) r->number, msg);
+    else
+        r->error = xasprintf("order at line %ld: %s", r->line, msg);
+    return false;
+}
+
+/* show - a value cut to SHOW_MAX bytes (on a UTF-8 boundary), control
+ * characters and quotes replaced, for use inside a message */
+static const char *
+show(const char *s, char *buf, size_t len)
+{
+    size_t  i, n = 0;
+
+    for (i = 0; s[i] != '\0' && n + 4 < len; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (i >= SHOW_MAX && (c & 0xC0) != 0x80) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        buf[n++] = (c < 0x20 || c == 0x7f || c == '"') ? '?' : (char) c;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* trim - remove surrounding XML white space in place */
+static char *
+trim(char *s)
+{
+    size_t  n = strlen(s);
+    size_t  start = 0;
+
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'
+                     || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    while (s[start] == ' ' || s[start] == '\t' || s[start] == '\n' || s[start] == '\r')
+        start++;
+    memmove(s, s + start, n - start + 1);
+    return s;
+}
+
+/* is_feed_element - node is the element <name> in the feed's namespace */
+static bool
+is_feed_element(xmlNodePtr node, const char *name)
+{
+    return node != NULL && node->type == XML_ELEMENT_NODE && node->ns != NULL
+        && node->ns->href != NULL
+        && strcmp((const char *) node->ns->href, GCFEED_NAMESPACE) == 0
+        && (name == NULL || strcmp((const char *) node->name, name) == 0);
+}
+
+/* child - the first <name> child of parent, or NULL */
+static xmlNodePtr
+child(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n;
+
+    for (n = parent->children; n != NULL; n = n->next)
+        if (is_feed_element(n, name))
+            return n;
+    return NULL;
+}
+
+/* node_text - the text content of an element in new memory */
+static char *
+node_text(xmlNodePtr node)
+{
+    xmlChar *c = xmlNodeGetContent(node);
+    char   *s = xstrdup(c != NULL ? (const char *) c : "");
+
+    xmlFree(c);
+    return s;
+}
+
+/* node_attr - an attribute (without namespace) in new memory, or NULL */
+static char *
+node_attr(xmlNodePtr node, const char *name)
+{
+    xmlChar *c = xmlGetNoNsProp(node, (const xmlChar *) name);
+    char   *s;
+
+    if (c == NULL)
+        return NULL;
+    s = xstrdup((const char *) c);
+    xmlFree(c);
+    return s;
+}
+
+/* describe - "<elem attr=\"value\">" or "<elem>value</elem>", after "ctx: " */
+static void
+describe(char *buf, size_t len, const char *ctx, const char *elem,
+         const char *attr, const char *value)
+{
+    char    v[SHOW_MAX * 2 + 8];
+
+    show(value, v, sizeof v);
+    if (attr != NULL)
+        snprintf(buf, len, "%s%s<%s %s=\"%s\">", ctx ? ctx : "", ctx ? ": " : "",
+                 elem, attr, v);
+    else
+        snprintf(buf, len, "%s%s<%s>%s</%s>", ctx ? ctx : "", ctx ? ": " : "",
+                 elem, v, elem);
+}
+
+/* decimals_of - how many decimals a kind of value allows */
+static int
+decimals_of(value_kind_t kind)
+{
+    switch (kind) {
+    case VALUE_PRICE:
+    case VALUE_QUANTITY:
+        return 4;
+    case VALUE_EXCHANGE:
+        return 6;
+    default:
+        return 2;
+    }
+}
+
+/* plain_decimal - s is '-'? digits ('.' digits)?; *nfrac the decimals */
+static bool
+plain_decimal(const char *s, int *nfrac)
+{
+    const char *p = s + (*s == '-');
+    const char *dot;
+
+    if (!isdigit((unsigned char) *p))
+        return false;
+    while (isdigit((unsigned char) *p))
+        p++;
+    *nfrac = 0;
+    if (*p == '.') {
+        dot = ++p;
+        while (isdigit((unsigned char) *p))
+            p++;
+        *nfrac = (int) (p - dot);
+        if (*nfrac == 0)
+            return false;
+    }
+    return *p == '\0';
+}
+
+/* check_value - parse value as a kind of number; on error name ctx/elem/attr */
+static bool
+check_value(reader_t *r, const char *ctx, const char *elem, const char *attr,
+            char *value, value_kind_t kind, int64_t *out)
+{
+    static const char *what[] = {
+        [VALUE_AMOUNT] = "not an amount (use digits and a '.')",
+        [VALUE_PRICE] = "not a price (use digits and a '.')",
+        [VALUE_QUANTITY] = "not a quantity (use digits and a '.')",
+        [VALUE_RATE] = "not a VAT percentage (such as 21, 9 or 5.5)",
+        [VALUE_EXCHANGE] = "not an exchange rate (such as 0.9213)",
+    };
+    char    where[512];
+    int     decimals = decimals_of(kind);
+    int     nfrac;
+
+    trim(value);
+    describe(where, sizeof where, ctx, elem, attr, value);
+    if (!money_parse_fixed(value, decimals, out)) {
+        if (plain_decimal(value, &nfrac) && nfrac > decimals)
+            return fail(r, "%s: has more than %d decimals", where, decimals);
+        if (plain_decimal(value, &nfrac))
+            return fail(r, "%s: is too large", where);
+        return fail(r, "%s: %s", where, what[kind]);
+    }
+    if (kind == VALUE_RATE && (*out < 0 || *out >= 10000))
+        return fail(r, "%s: %s", where, what[kind]);
+    if (kind == VALUE_EXCHANGE && *out <= 0)
+        return fail(r, "%s: an exchange rate must be more than 0", where);
+    return true;
+}
+
+/* missing - the error for an absent required element */
+static bool
+missing(reader_t *r, const char *ctx, const char *elem)
+{
+    if (ctx == NULL)
+        return fail(r, "<%s> is missing", elem);
+    return fail(r, "%s has no <%s>", ctx, elem);
+}
+
+/* text_value - read a required number from the text of parent's <elem> */
+static bool
+text_value(reader_t *r, xmlNodePtr parent, const char *ctx, const char *elem,
+           value_kind_t kind, int64_t *out)
+{
+    xmlNodePtr n = child(parent, elem);
+    char   *v;
+    bool    ok;
+
+    if (n == NULL)
+        return missing(r, ctx, elem);
+    v = node_text(n);
+    ok = check_value(r, ctx, elem, NULL, v, kind, out);
+    free(v);
+    return ok;
+}
+
+/* attr_value - read a required number from an attribute of node */
+static bool
+attr_value(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
+           value_kind_t kind, int64_t *out)
+{
+    char   *v = node_attr(node, attr);
+    bool    ok;
+
+    if (v == NULL) {
+        if (ctx != NULL)
+            return fail(r, "%s: <%s> has no %s attribute", ctx,
+                        (const char *) node->name, attr);
+        return fail(r, "<%s> has no %s attribute", (const char *) node->name, attr);
+    }
+    ok = check_value(r, ctx, (const char *) node->name, attr, v, kind, out);
+    free(v);
+    return ok;
+}
+
+/* store - set an order string (taking value) after checking its length */
+static bool
+store(reader_t *r, const char *ctx, const char *elem, char *value, char **field)
+{
+    if (strlen(value) > GCFEED_MAX_STRING) {
+        free(value);
+        if (ctx != NULL)
+            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, GCFEED_MAX_STRING);
+        return fail(r, "<%s> is longer than %d bytes", elem, GCFEED_MAX_STRING);
+    }
+    free(*field);
+    *field = value;
+    return true;
+}
+
+/* text_string - an optional string element; "" when absent */
+static bool
+text_string(reader_t *r, xmlNodePtr parent, const char *ctx, const char *elem,
+            char **field)
+{
+    xmlNodePtr n = child(parent, elem);
+
+    if (n == NULL)
+        return true;
+    return store(r, ctx, elem, node_text(n), field);
+}
+
+/* attr_string - an optional string attribute; "" when absent */
+static bool
+attr_string(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
+            char **field)
+{
+    char   *v = node_attr(node, attr);
+    char    name[128];
+
+    if (v == NULL)
+        return true;
+    snprintf(name, sizeof name, "%s %s", (const char *) node->name, attr);
+    return store(r, ctx, name, v, field);
+}
+
+/* digits - exactly n decimal digits at *p */
+static bool
+digits(const char **p, int n, int *v)
+{
+    *v = 0;
+    while (n-- > 0) {
+        if (!isdigit((unsigned char) **p))
+            return false;
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+    }
+    return true;
+}
+
+/* parse_datetime - "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" -> instant */
+static bool
+parse_datetime(const char *s, time_t *epoch, int *offset)
+{
+    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    const char *p = s;
+    struct tm tm;
+    int     y, mo, d, h, mi, se, oh, om, sign, dim;
+    time_t  t;
+
+    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-'
+        || !digits(&p, 2, &d) || *p++ != 'T' || !digits(&p, 2, &h) || *p++ != ':'
+        || !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &se))
+        return false;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char) *p))
+            return false;
+        while (isdigit((unsigned char) *p))
+            p++;
+    }
+    if (*p == 'Z') {
+        p++;
+        *offset = 0;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p++ == '-' ? -1 : 1;
+        if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om)
+            || oh > 23 || om > 59)
+            return false;
+        *offset = sign * (oh * 3600 + om * 60);
+    } else {
+        return false;                   /* no offset: the instant is unknown */
+    }
+    if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
+        return false;
+    dim = mdays[mo - 1];
+    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        dim = 29;
+    if (d < 1 || d > dim)
+        return false;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    t = timegm(&tm);
+    if (t == (time_t) -1)
+        return false;
+    *epoch = t - *offset;
+    return true;
+}
+
+/* read_address - <billing> or <delivery> into an address */
+static bool
+read_address(reader_t *r, xmlNodePtr node, const char *ctx, order_address_t *a)
+{
+    static const struct {
+        const char *elem;
+        size_t  offset;
+    } strings[] = {
+        { "company", offsetof(order_address_t, company) },
+        { "firstName", offsetof(order_address_t, first_name) },
+        { "lastName", offsetof(order_address_t, last_name) },
+        { "street", offsetof(order_address_t, street) },
+        { "houseNumber", offsetof(order_address_t, house_number) },
+        { "houseNumberAddition", offsetof(order_address_t, house_number_addition) },
+        { "postcode", offsetof(order_address_t, postcode) },
+        { "city", offsetof(order_address_t, city) },
+        { "region", offsetof(order_address_t, region) },
+    };
+    xmlNodePtr n;
+    char    where[512];
+    char   *cc;
+    size_t  i;
+
+    for (i = 0; i < sizeof strings / sizeof *strings; i++)
+        if (!text_string(r, node, ctx, strings[i].elem,
+                         (char **) ((char *) a + strings[i].offset)))
+            return false;
+    if ((n = child(node, "country")) == NULL)
+        return missing(r, ctx, "country");
+    cc = trim(node_text(n));
+    if (strlen(cc) != 2 || !isalpha((unsigned char) cc[0]) || !isalpha((unsigned char) cc[1])) {
+        describe(where, sizeof where, ctx, "country", NULL, cc);
+        free(cc);
+        return fail(r, "%s: not a country code (use two letters, such as NL)", where);
+    }
+    cc[0] = (char) toupper((unsigned char) cc[0]);
+    cc[1] = (char) toupper((unsigned char) cc[1]);
+    return store(r, ctx, "country", cc, &a->country);
+}
+
+/* read_customer - <customer>: email (required, may be empty) and the rest */
+static bool
+read_customer(reader_t *r, xmlNodePtr node)
+{
+    order_t *o = r->order;
+    order_field_t *f;
+    xmlNodePtr n;
+    char   *name;
+
+    if (child(node, "email") == NULL)
+        return missing(r, "<customer>", "email");
+    if (!text_string(r, node, "<customer>", "email", &o->email)
+        || !text_string(r, node, "<customer>", "phone", &o->phone)
+        || !text_string(r, node, "<customer>", "vatNumber", &o->vat_number)
+        || !text_string(r, node, "<customer>", "cocNumber", &o->coc_number))
+        return false;
+    for (n = node->children; n != NULL; n = n->next) {
+        if (!is_feed_element(n, "field"))
+            continue;
+        if (o->nfields >= GCFEED_MAX_ELEMENTS)
+            return fail(r, "<customer> has more than %d <field> elements",
+                        GCFEED_MAX_ELEMENTS);
+        if ((name = node_attr(n, "name")) == NULL)
+            return fail(r, "<customer>: a <field> (line %ld) has no name attribute",
+                        (long) xmlGetLineNo(n));
+        f = order_add_field(o);
+        if (!store(r, "<customer>", "field name", name, &f->name)
+            || !store(r, "<customer>", "field", node_text(n), &f->value))
+            return false;
+    }
+    return true;
+}
+
+/* read_lines - every <line> of <lines> */
+static bool
+read_lines(reader_t *r, xmlNodePtr node)
+{
+    order_line_t *l;
+    xmlNodePtr n;
+    char    ctx[64];
+    int64_t v;
+
+    for (n = node->children; n != NULL; n = n->next) {
+        if (!is_feed_element(n, "line"))
+            continue;
+        if (r->order->nlines >= GCFEED_MAX_ELEMENTS)
+            return fail(r, "<lines> has more than %d <line> elements", GCFEED_MAX_ELEMENTS);
+        l = order_add_line(r->order);
+        snprintf(ctx, sizeof ctx, "line %zu", r->order->nlines);
+        if (!text_string(r, n, ctx, "sku", &l->sku)
+            || !text_string(r, n, ctx, "description", &l->description)
+            || !text_value(r, n, ctx, "quantity", VALUE_QUANTITY, &l->quantity_e4)
+            || !text_value(r, n, ctx, "unitPrice", VALUE_PRICE, &l->unit_price_e4)
+            || !text_value(r, n, ctx, "vatRate", VALUE_RATE, &v)
+            || !text_value(r, n, ctx, "total", VALUE_AMOUNT, &l->total_cents))
+            return false;
+        l->vat_rate_e2 = (int32_t) v;
+    }
+    return true;
+}
+
+/* read_charges - <shipping>, <payment> and <discount> of <charges> */
+static bool
+read_charges(reader_t *r, xmlNodePtr node)
+{
+    order_charge_t *c;
+    order_charge_kind_t kind;
+    xmlNodePtr n;
+    char    ctx[64];
+    char    where[512];
+    char   *amount;
+    int64_t v;
+
+    for (n = node->children; n != NULL; n = n->next) {
+        if (is_feed_element(n, "shipping"))
+            kind = CHARGE_SHIPPING;
+        else if (is_feed_element(n, "payment"))
+            kind = CHARGE_PAYMENT;
+        else if (is_feed_element(n, "discount"))
+            kind = CHARGE_DISCOUNT;
+        else
+            continue;
+        if (r->order->ncharges >= GCFEED_MAX_ELEMENTS)
+            return fail(r, "<charges> has more than %d elements", GCFEED_MAX_ELEMENTS);
+        c = order_add_charge(r->order);
+        c->kind = kind;
+        snprintf(ctx, sizeof ctx, "charge %zu", r->order->ncharges);
+        if (!attr_string(r, n, ctx, "description", &c->description)
+            || !attr_value(r, n, ctx, "vatRate", VALUE_RATE, &v))
+            return false;
+        c->vat_rate_e2 = (int32_t) v;
+        amount = node_text(n);
+        if (!check_value(r, ctx, (const char *) n->name, NULL, amount, VALUE_AMOUNT,
+                         &c->amount_cents)) {
+            free(amount);
+            return false;
+        }
+        if (kind == CHARGE_DISCOUNT && c->amount_cents > 0) {
+            describe(where, sizeof where, ctx, "discount", NULL, amount);
+            free(amount);
+            return fail(r, "%s: a discount must be negative (such as -0.65)", where);
+        }
+        free(amount);
+    }
+    return true;
+}
+
+/* read_vats - the <vat> figures of the order */
+static bool
+read_vats(reader_t *r, xmlNodePtr order)
+{
+    order_vat_t *vat;
+    xmlNodePtr n;
+    int64_t v;
+
+    for (n = order->children; n != NULL; n = n->next) {
+        if (!is_feed_element(n, "vat"))
+            continue;
+        if (r->order->nvats >= GCFEED_MAX_ELEMENTS)
+            return fail(r, "more than %d <vat> elements", GCFEED_MAX_ELEMENTS);
+        vat = order_add_vat(r->order);
+        if (!attr_value(r, n, NULL, "rate", VALUE_RATE, &v)
+            || !attr_value(r, n, NULL, "base", VALUE_AMOUNT, &vat->base_cents)
+            || !attr_value(r, n, NULL, "amount", VALUE_AMOUNT, &vat->amount_cents))
+            return false;
+        vat->rate_e2 = (int32_t) v;
+    }
+    return true;
+}
+
+/* read_head - status, modified, date, currency, VAT basis, payment */
+static bool
+read_head(reader_t *r, xmlNodePtr node)
+{
+    static const char *statuses[] = { "paid", "open", "incomplete", "cancelled" };
+    order_t *o = r->order;
+    xmlNodePtr n;
+    char    where[512];
+    char   *v, *rate;
+    int     offset;
+    size_t  i;
+
+    if ((v = node_attr(node, "status")) == NULL)
+        return fail(r, "<order> has no status attribute");
+    trim(v);
+    for (i = 0; i < sizeof statuses / sizeof *statuses; i++)
+        if (strcmp(v, statuses[i]) == 0)
+            break;
+    if (i == sizeof statuses / sizeof *statuses) {
+        describe(where, sizeof where, NULL, "order", "status", v);
+        free(v);
+        return fail(r, "%s: unknown status (expected paid, open, incomplete or cancelled)",
+                    where);
+    }
+    free(v);
+    o->status = (order_status_t) i;
+
+    if ((v = node_attr(node, "modified")) == NULL)
+        return fail(r, "<order> has no modified attribute");
+    trim(v);
+    {
+        time_t  t;
+
+        if (!parse_datetime(v, &t, &offset) || offset != 0) {
+            describe(where, sizeof where, NULL, "order", "modified", v);
+            free(v);
+            return fail(r, "%s: not a UTC date and time (such as 2026-11-02T13:35:00Z)",
+                        where);
+        }
+    }
+    if (!store(r, NULL, "order modified", v, &o->modified))
+        return false;
+
+    if ((n = child(node, "date")) == NULL)
+        return missing(r, NULL, "date");
+    v = trim(node_text(n));
+    if (!parse_datetime(v, &o->date_epoch, &offset)) {
+        describe(where, sizeof where, NULL, "date", NULL, v);
+        free(v);
+        return fail(r, "%s: not a date and time with offset (such as "
+                    "2026-11-02T14:31:07+01:00)", where);
+    }
+    if (!store(r, NULL, "date", v, &o->date))
+        return false;
+
+    if ((n = child(node, "currency")) == NULL)
+        return missing(r, NULL, "currency");
+    v = trim(node_text(n));
+    if (strlen(v) != 3 || !isupper((unsigned char) v[0]) || !isupper((unsigned char) v[1])
+        || !isupper((unsigned char) v[2])) {
+        describe(where, sizeof where, NULL, "currency", NULL, v);
+        free(v);
+        return fail(r, "%s: not a currency code (use three capital letters, such as EUR)",
+                    where);
+    }
+    memcpy(o->currency, v, 4);
+    free(v);
+    if ((rate = node_attr(n, "eurPerUnit")) != NULL) {
+        bool    ok = check_value(r, NULL, "currency", "eurPerUnit", rate, VALUE_EXCHANGE,
+                                 &o->eur_per_unit_e6);
+
+        free(rate);
+        if (!ok)
+            return false;
+    } else if (strcmp(o->currency, "EUR") == 0) {
+        o->eur_per_unit_e6 = 1000000;
+    } else {
+        o->eur_per_unit_e6 = 0;         /* the booker reports it */
+    }
+
+    if ((n = child(node, "pricesIncludeVat")) == NULL)
+        return missing(r, NULL, "pricesIncludeVat");
+    v = trim(node_text(n));
+    if (strcmp(v, "true") == 0) {
+        o->prices_include_vat = true;
+    } else if (strcmp(v, "false") == 0) {
+        o->prices_include_vat = false;
+    } else {
+        describe(where, sizeof where, NULL, "pricesIncludeVat", NULL, v);
+        free(v);
+        return fail(r, "%s: expected true or false", where);
+    }
+    free(v);
+
+    if ((n = child(node, "payment")) != NULL
+        && (!attr_string(r, n, NULL, "method", &o->payment_method)
+            || !attr_string(r, n, NULL, "status", &o->payment_status)
+            || !attr_string(r, n, NULL, "reference", &o->payment_reference)))
+        return false;
+    return true;
+}
+
+/* read_order - one <order> element into r->order */
+static bool
+read_order(reader_t *r, xmlNodePtr node)
+{
+    order_t *o = r->order;
+    xmlNodePtr n;
+    char    where[512];
+    char   *v;
+
+    r->line = (long) xmlGetLineNo(node);
+    if ((v = node_attr(node, "number")) == NULL)
+        return fail(r, "<order> has no number attribute");
+    trim(v);
+    if (!money_parse_fixed(v, 0, &o->number) || o->number <= 0) {
+        describe(where, sizeof where, NULL, "order", "number", v);
+        free(v);
+        return fail(r, "%s: not an order number (use digits only)", where);
+    }
+    free(v);
+    r->number = o->number;
+
+    if (!read_head(r, node))
+        return false;
+    if ((n = child(node, "customer")) == NULL)
+        return missing(r, NULL, "customer");
+    if (!read_customer(r, n))
+        return false;
+    if ((n = child(node, "billing")) == NULL)
+        return missing(r, NULL, "billing");
+    if (!read_address(r, n, "<billing>", &o->billing))
+        return false;
+    if ((n = child(node, "delivery")) != NULL) {
+        o->has_delivery = true;
+        if (!read_address(r, n, "<delivery>", &o->delivery))
+            return false;
+    }
+    if ((n = child(node, "lines")) == NULL)
+        return missing(r, NULL, "lines");
+    if (!read_lines(r, n))
+        return false;
+    if ((n = child(node, "charges")) != NULL && !read_charges(r, n))
+        return false;
+    if (!read_vats(r, node))
+        return false;
+    if ((n = child(node, "total")) == NULL)
+        return missing(r, NULL, "total");
+    return attr_value(r, n, NULL, "excl", VALUE_AMOUNT, &o->total_excl_cents)
+        && attr_value(r, n, NULL, "vat", VALUE_AMOUNT, &o->total_vat_cents)
+        && attr_value(r, n, NULL, "incl", VALUE_AMOUNT, &o->total_incl_cents);
+}
+
+/* parse_item - one <order> element into a page item */
+static void
+parse_item(xmlNodePtr node, gcfeed_item_t *item)
+{
+    reader_t r = { .order = order_new(), .number = -1, .line = 0, .error = NULL };
+
+    order_set(&r.order->source, "globecharge");
+    if (read_order(&r, node)) {
+        item->order = r.order;
+    } else {
+        order_destroy(&r.order);
+        item->error = r.error;
+    }
+    item->number = r.number;
+}
+
+/* guard_start - count nesting; stop the parser when it is too deep */
+static void
+guard_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+            const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+            int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_guard_t *g = ctxt->_private;
+
+    if (++g->depth > GCFEED_MAX_DEPTH) {
+        g->too_deep = true;
+        g->line = (long) xmlSAX2GetLineNumber(ctxt);
+        xmlStopParser(ctxt);
+        return;
+    }
+    g->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+             nb_defaulted, attributes);
+}
+
+/* guard_end - the matching end of guard_start */
+static void
+guard_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_guard_t *g = ctxt->_private;
+
+    g->depth--;
+    g->end(ctx, localname, prefix, uri);
+}
+
+/* guard_doctype - a document type declaration is refused outright */
+static void
+guard_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+              const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_guard_t *g = ctxt->_private;
+
+    g->doctype = true;
+    g->line = (long) xmlSAX2GetLineNumber(ctxt);
+    xmlStopParser(ctxt);
+}
+
+/* quiet - libxml2's errors are reported through err, not on stderr */
+static void
+quiet(void *ctx, xmlErrorPtr error)
+{
+}
+
+/* accepted_encoding - the declared encoding is one the contract allows */
+static bool
+accepted_encoding(const char *enc)
+{
+    static const char *ok[] = { "UTF-8", "UTF8", "ISO-8859-1", "ISO_8859-1",
+                                "ISO8859-1", "LATIN1", "LATIN-1", "US-ASCII",
+                                "ASCII" };
+    size_t  i;
+
+    if (enc == NULL)
+        return true;                    /* no declaration: UTF-8 */
+    for (i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (strcasecmp(enc, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* page_attr - a required non-negative integer attribute of <orders> */
+static bool
+page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
+          char *err, size_t errlen)
+{
+    char   *v = node_attr(root, attr);
+    char    shown[SHOW_MAX * 2 + 8];
+
+    if (v == NULL) {
+        snprintf(err, errlen, "%s: line %ld: <orders> has no %s attribute", src,
+                 (long) xmlGetLineNo(root), attr);
+        return false;
+    }
+    trim(v);
+    if (!money_parse_fixed(v, 0, out) || *out < 0) {
+        snprintf(err, errlen, "%s: line %ld: <orders %s=\"%s\">: not a number (use digits only)",
+                 src, (long) xmlGetLineNo(root), attr, show(v, shown, sizeof shown));
+        free(v);
+        return false;
+    }
+    free(v);
+    return true;
+}
+
+/* read_page - the document's root element into a page, or NULL */
+static gcfeed_page_t *
+read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
+{
+    gcfeed_page_t *page;
+    xmlNodePtr n;
+    int64_t from, next, highest, count;
+    size_t  norders = 0;
+    char    shown[SHOW_MAX * 2 + 8];
+    char   *v;
+
+    if (root->ns == NULL || root->ns->href == NULL
+        || strcmp((const char *) root->ns->href, GCFEED_NAMESPACE) != 0) {
+        snprintf(err, errlen, "%s: line %ld: <%s> is not in the namespace %s "
+                 "(it is in %s); this is not a Globecharge order document", src,
+                 (long) xmlGetLineNo(root), (const char *) root->name, GCFEED_NAMESPACE,
+                 root->ns && root->ns->href
+                 ? show((const char *) root->ns->href, shown, sizeof shown) : "none");
+        return NULL;
+    }
+    if (strcmp((const char *) root->name, "order") == 0) {
+        page = xcalloc(1, sizeof *page);
+        page->items = xcalloc(1, sizeof *page->items);
+        page->nitems = 1;
+        page->count = 1;
+        parse_item(root, &page->items[0]);
+        page->from = page->next = page->highest = page->items[0].number;
+        return page;
+    }
+    if (strcmp((const char *) root->name, "error") == 0) {
+        v = node_attr(root, "code");
+        {
+            char   *text = trim(node_text(root));
+            char    shown2[SHOW_MAX * 2 + 8];
+
+            snprintf(err, errlen, "%s: Globecharge answered with an error (%s): %s", src,
+                     v ? show(v, shown, sizeof shown) : "no code",
+                     show(text, shown2, sizeof shown2));
+            free(text);
+        }
+        free(v);
+        return NULL;
+    }
+    if (strcmp((const char *) root->name, "orders") != 0) {
+        snprintf(err, errlen, "%s: line %ld: the document is a <%s>, expected <orders> or <order>",
+                 src, (long) xmlGetLineNo(root), (const char *) root->name);
+        return NULL;
+    }
+    if (!page_attr(root, src, "from", &from, err, errlen)
+        || !page_attr(root, src, "count", &count, err, errlen)
+        || !page_attr(root, src, "next", &next, err, errlen)
+        || !page_attr(root, src, "highest", &highest, err, errlen))
+        return NULL;
+    for (n = root->children; n != NULL; n = n->next)
+        if (is_feed_element(n, "order"))
+            norders++;
+    if ((uint64_t) count != norders) {
+        snprintf(err, errlen, "%s: line %ld: <orders count=\"%lld\"> but the document holds "
+                 "%zu <order> elements", src, (long) xmlGetLineNo(root), (long long) count,
+                 norders);
+        return NULL;
+    }
+    page = xcalloc(1, sizeof *page);
+    page->from = from;
+    page->next = next;
+    page->highest = highest;
+    page->count = (size_t) count;
+    page->items = xcalloc(norders + 1, sizeof *page->items);
+    for (n = root->children; n != NULL; n = n->next)
+        if (is_feed_element(n, "order"))
+            parse_item(n, &page->items[page->nitems++]);
+    return page;
+}
+
+/* gcfeed_parse - parse an <orders> or <order> document */
+gcfeed_page_t *
+gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
+             size_t errlen)
+{
+    const char *src = source_name != NULL ? source_name : "Globecharge feed";
+    const unsigned char *b = (const unsigned char *) body;
+    parse_guard_t guard;
+    xmlParserCtxtPtr ctxt;
+    xmlErrorPtr xe;
+    xmlDocPtr doc;
+    gcfeed_page_t *page = NULL;
+    char    dummy[1];
+    char    msg[256];
+    size_t  n;
+
+    if (err == NULL || errlen == 0) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = '\0';
+    if (body == NULL || len == 0) {
+        snprintf(err, errlen, "%s: the document is empty", src);
+        return NULL;
+    }
+    if (len > GCFEED_MAX_BYTES) {
+        snprintf(err, errlen, "%s: the document is %zu bytes, more than the limit of %d",
+                 src, len, GCFEED_MAX_BYTES);
+        return NULL;
+    }
+    if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)
+                     || b[0] == 0 || b[1] == 0)) {
+        snprintf(err, errlen, "%s: the document is in UTF-16 or UTF-32; only UTF-8 and "
+                 "ISO-8859-1 are accepted", src);
+        return NULL;
+    }
+    xmlInitParser();
+    if ((ctxt = xmlNewParserCtxt()) == NULL) {
+        snprintf(err, errlen, "%s: cannot create an XML parser (out of memory)", src);
+        return NULL;
+    }
+    memset(&guard, 0, sizeof guard);
+    guard.start = ctxt->sax->startElementNs;
+    guard.end = ctxt->sax->endElementNs;
+    ctxt->_private = &guard;
+    ctxt->sax->startElementNs = guard_start;
+    ctxt->sax->endElementNs = guard_end;
+    ctxt->sax->internalSubset = guard_doctype;
+    ctxt->sax->serror = quiet;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+
+    doc = xmlCtxtReadMemory(ctxt, body, (int) len, NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+                            | XML_PARSE_NOCDATA);
+    if (guard.doctype) {
+        snprintf(err, errlen, "%s: line %ld: a document type declaration (<!DOCTYPE>) is "
+                 "not accepted in an order document", src, guard.line);
+    } else if (guard.too_deep) {
+        snprintf(err, errlen, "%s: line %ld: elements are nested more than %d deep", src,
+                 guard.line, GCFEED_MAX_DEPTH);
+    } else if (doc == NULL || !ctxt->wellFormed) {
+        xe = xmlCtxtGetLastError(ctxt);
+        snprintf(msg, sizeof msg, "%s", xe && xe->message ? xe->message : "unknown error");
+        n = strlen(msg);
+        while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = '\0';
+        snprintf(err, errlen, "%s: line %d: not well-formed XML: %s", src,
+                 xe ? xe->line : 0, msg);
+    } else if (!accepted_encoding((const char *) doc->encoding)) {
+        snprintf(err, errlen, "%s: the document is encoded in %s; only UTF-8 and "
+                 "ISO-8859-1 are accepted", src, (const char *) doc->encoding);
+    } else if (xmlDocGetRootElement(doc) == NULL) {
+        snprintf(err, errlen, "%s: the document has no root element", src);
+    } else {
+        page = read_page(xmlDocGetRootElement(doc), src, err, errlen);
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return page;
+}
+
+/* gcfeed_page_destroy - free a page and null the caller's pointer */
+void
+gcfeed_page_destroy(gcfeed_page_t **self_p)
+{
+    gcfeed_page_t *self;
+    size_t  i;
+
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    self = *self_p;
+    for (i = 0; i < self->nitems; i++) {
+        order_destroy(&self->items[i].order);
+        free(self->items[i].error);
+    }
+    free(self->items);
+    free(self);
+    *self_p = NULL;
+}

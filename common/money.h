@@ -1,0 +1,38 @@
+/*
+ * NAME
+ *   money - exact decimal amounts as fixed-point integers
+ *
+ * DESCRIPTION
+ *   Parses decimal strings such as "12.34", "-0.65", "41.5000" into int64
+ *   fixed-point values (cents when decimals is 2), formats them back, and
+ *   computes round(a * b / c) exactly. No float ever holds money.
+ */
+#ifndef KOPPEL_MONEY_H
+#define KOPPEL_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* money_parse_fixed - "12.34" with decimals 4 -> 123400. Strict: optional
+ * '-', one or more digits, optionally '.' and one to `decimals` digits; no
+ * spaces, commas, '+', exponents or overflow. false when invalid (out is
+ * then untouched). decimals is 0..18. */
+bool money_parse_fixed(const char *s, int decimals, int64_t *out);
+
+/* money_parse_cents - money_parse_fixed with decimals 2 */
+bool money_parse_cents(const char *s, int64_t *out);
+
+/* money_format_cents - cents -> "-0.65", "460.00" */
+void money_format_cents(int64_t cents, char *buf, size_t len);
+
+/* money_format_fixed - fixed-point -> shortest decimal string:
+ * (15000, 4) -> "1.5", (2100, 2) -> "21", (-50, 2) -> "-0.5" */
+void money_format_fixed(int64_t value, int decimals, char *buf, size_t len);
+
+/* money_muldiv_round - round(a * b / c), halves away from zero, computed
+ * exactly in 128-bit arithmetic. c must not be 0. A result beyond the int64
+ * range saturates at INT64_MIN or INT64_MAX. */
+int64_t money_muldiv_round(int64_t a, int64_t b, int64_t c);
+
+#endif
