@@ -1,0 +1,838 @@
+/*
+ * NAME
+ *   boeking - the SnelStart verkoopboeking of a webshop order
+ *
+ * DESCRIPTION
+ *   boeking_build() books an order in four steps:
+ *
+ *   1. Every line and charge becomes an item of a kind (omzet,
+ *      verzendkosten, betalingskosten, korting) at a VAT rate. Its net
+ *      amount is its total (prices excl. VAT) or its total minus the VAT
+ *      share rounded half away from zero (prices incl. VAT).
+ *   2. Per rate, the nets are brought to the order's stated base: the
+ *      difference (at most 1 cent per item, else the order is refused) is
+ *      handed out one cent at a time by largest remainder, ties to the
+ *      first item in order. The btw line carries the stated VAT amount.
+ *   3. Items are summed into one boekingsregel per kind and rate. An order
+ *      in another currency is converted per regel, btw line and total;
+ *      the conversion difference is handed out over the regels the same
+ *      way, so that the booking balances in euro.
+ *   4. Each regel gets the grootboek of its kind, region (delivery country)
+ *      and btw-soort, falling back to omzet of the same region and soort.
+ *
+ *   The booking always balances: sum of regels + sum of btw lines equals
+ *   factuurbedrag, checked before the body is returned.
+ *
+ * DIAGNOSTICS
+ *   Every refusal names the order and what is wrong (rate, figure or the
+ *   setting to fill in). Out of memory is fatal (xalloc).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "boeking.h"
+#include "eu.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define E6              1000000
+#define MAX_RATE_E2     10000       /* 100 % */
+#define MAX_FACTUURNR   25
+#define MAX_OMSCHRIJVING 250
+
+/* names used in setting paths (profiles.NAME.grootboeken.KIND.REGION.BTW) */
+static const char *const kind_setting[KIND_N] = {
+    "omzet", "verzendkosten", "betalingskosten", "korting"
+};
+static const char *const kind_label[KIND_N] = {
+    "Omzet", "Verzendkosten", "Betalingskosten", "Korting"
+};
+static const char *const region_setting[REGION_N] = { "nl", "eu", "buiten_eu" };
+static const char *const region_words[REGION_N] = {
+    "in Nederland", "binnen de EU", "buiten de EU"
+};
+static const char *const soort_setting[BTW_NSOORTEN] = { "hoog", "laag", "geen", "overig" };
+/* VerkoopBoekingRegelModel.btwSoort and VerkoopBoekingBtwRegelModel.btwSoort */
+static const char *const soort_regel[BTW_NSOORTEN] = { "Hoog", "Laag", "Geen", "Overig" };
+static const char *const soort_btwregel[BTW_NSOORTEN] = {
+    "VerkopenHoog", "VerkopenLaag", "Geen", "VerkopenOverig"
+};
+
+typedef struct {                /* one line or charge */
+    revenue_kind_t kind;
+    int32_t rate;
+    int64_t gross;              /* as stated: incl. or excl. VAT */
+    int64_t net;                /* excl. VAT, rounded, then adjusted */
+    int64_t rem;                /* exact net - net, in 1/(10000+rate) cent */
+} item_t;
+
+typedef struct {                /* a VAT rate of the order */
+    int32_t rate;
+    btw_soort_t soort;
+    int64_t base;               /* stated base */
+    int64_t vat;                /* stated VAT */
+} rate_t;
+
+typedef struct {                /* one boekingsregel */
+    revenue_kind_t kind;
+    int32_t rate;
+    btw_soort_t soort;
+    int64_t cents;              /* order currency, then euro */
+    int64_t rem;                /* conversion remainder, in 1/1000000 cent */
+} regel_t;
+
+/* fail - write a message to err and return NULL */
+static void *
+fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void *
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return NULL;
+}
+
+/* div_round - n / d rounded half away from zero (d > 0) */
+static int64_t
+div_round(int64_t n, int64_t d)
+{
+    int64_t q = n / d;
+    int64_t r = n % d;
+
+    if (r < 0)
+        r = -r;
+    if (r * 2 >= d)
+        q += n < 0 ? -1 : 1;
+    return q;
+}
+
+/* money_text - cents as "-12.34" */
+static const char *
+money_text(int64_t cents, char buf[32])
+{
+    uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+
+    snprintf(buf, 32, "%s%" PRIu64 ".%02" PRIu64, cents < 0 ? "-" : "", a / 100, a % 100);
+    return buf;
+}
+
+/* rate_text - a rate in 1/100 % as "21%" or "5.5%" (decimal mark given) */
+static const char *
+rate_text(int32_t rate, char mark, char buf[32])
+{
+    if (rate % 100 == 0)
+        snprintf(buf, 32, "%" PRId32 "%%", rate / 100);
+    else if (rate % 10 == 0)
+        snprintf(buf, 32, "%" PRId32 "%c%" PRId32 "%%", rate / 100, mark, (rate % 100) / 10);
+    else
+        snprintf(buf, 32, "%" PRId32 "%c%02" PRId32 "%%", rate / 100, mark, rate % 100);
+    return buf;
+}
+
+/* money_json - a JSON real holding exactly the decimal cents/100 */
+static json_t *
+money_json(int64_t cents)
+{
+    char    buf[32];
+    json_t *v;
+
+    /* the parsed double is the one nearest to the decimal text, which
+     * boeking_dumps and JSON_REAL_PRECISION(15) print back unchanged */
+    v = json_loads(money_text(cents, buf), JSON_DECODE_ANY, NULL);
+    if (v == NULL)
+        log_panic("money_json: cannot parse own amount %s", buf);
+    return v;
+}
+
+/* distribute - add d cents to vals, at most one per item: for d > 0 to the
+ * largest remainders, for d < 0 to the smallest; ties to the first item.
+ * False when |d| exceeds the number of items. */
+static bool
+distribute(int64_t *vals, const int64_t *rems, size_t n, int64_t d)
+{
+    bool   *used;
+    int64_t todo = d < 0 ? -d : d;
+
+    if ((uint64_t)todo > n)
+        return false;
+    used = xcalloc(n ? n : 1, sizeof(*used));
+    for (int64_t k = 0; k < todo; k++) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++) {
+            if (used[i])
+                continue;
+            if (best == n || (d > 0 ? rems[i] > rems[best] : rems[i] < rems[best]))
+                best = i;
+        }
+        used[best] = true;
+        vals[best] += d > 0 ? 1 : -1;
+    }
+    free(used);
+    return true;
+}
+
+/* boeking_cut_text - cut a UTF-8 string to at most max_units UTF-16 units */
+bool
+boeking_cut_text(char *s, size_t max_units)
+{
+    size_t          units = 0;
+    size_t          len = strlen(s);
+    size_t          cut = len;
+    size_t          i = 0;
+    utf8proc_int32_t cp;
+
+    while (i < len) {
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return false;
+        units += cp >= 0x10000 ? 2 : 1;
+        if (units > max_units && cut == len)
+            cut = i;
+        i += (size_t)n;
+    }
+    s[cut] = '\0';
+    return true;
+}
+
+/* boeking_local_date - the Europe/Amsterdam date of an instant */
+void
+boeking_local_date(time_t when, char buf[11])
+{
+    struct tm tm;
+    time_t    start = 0, end = 0;
+    int       year;
+
+    /* CET (UTC+1); CEST (UTC+2) from the last Sunday of March 01:00 UTC
+     * to the last Sunday of October 01:00 UTC (EU directive 2000/84/EC,
+     * the same rule since 1996). Year ends fall in winter, so the UTC year
+     * is the local year for the rule. */
+    gmtime_r(&when, &tm);
+    year = tm.tm_year;
+    for (int i = 0; i < 2; i++) {
+        struct tm last = { .tm_year = year, .tm_mon = i == 0 ? 2 : 9, .tm_mday = 31, .tm_hour = 1 };
+        time_t    t = timegm(&last);
+        struct tm chk;
+        gmtime_r(&t, &chk);
+        t -= (time_t)chk.tm_wday * 86400;
+        if (i == 0)
+            start = t;
+        else
+            end = t;
+    }
+    when += (when >= start && when < end) ? 7200 : 3600;
+    gmtime_r(&when, &tm);
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+/* boeking_factuurnummer - prefix + number, at most 25 chars */
+bool
+boeking_factuurnummer(const order_t *o, const profile_t *p, char *buf, size_t len)
+{
+    const char *prefix = p->factuurnummer_prefix ? p->factuurnummer_prefix : "";
+    int         n;
+
+    n = snprintf(buf, len, "%s%" PRId64, prefix, o->number);
+    return n >= 0 && (size_t)n < len && n <= MAX_FACTUURNR;
+}
+
+/* grootboek_find - the GrootboekModel with that nummer, or NULL */
+static const json_t *
+grootboek_find(const json_t *grootboeken, int32_t nummer)
+{
+    size_t        i;
+    const json_t *g;
+
+    json_array_foreach(grootboeken, i, g) {
+        json_t *n = json_object_get(g, "nummer");
+        if (json_is_integer(n) && json_integer_value(n) == nummer)
+            return g;
+    }
+    return NULL;
+}
+
+/* grootboek_usable - check one configured grootboek; its id, or NULL with err */
+static const char *
+grootboek_usable(const json_t *grootboeken, int32_t nummer, const char *setting,
+                 char *err, size_t errlen)
+{
+    const json_t *g = grootboek_find(grootboeken, nummer);
+    const char   *code, *id;
+
+    if (g == NULL)
+        return fail(err, errlen, "setting %s: grootboek %" PRId32
+                    " does not exist in the SnelStart administration", setting, nummer);
+    if (json_is_true(json_object_get(g, "nonactief")))
+        return fail(err, errlen, "setting %s: grootboek %" PRId32
+                    " is not active (nonactief) in SnelStart", setting, nummer);
+    code = json_string_value(json_object_get(g, "rekeningCode"));
+    if (code == NULL || strcmp(code, "WinstEnVerlies") != 0)
+        return fail(err, errlen, "setting %s: grootboek %" PRId32
+                    " is a %s account, not a winst-en-verlies (revenue) account",
+                    setting, nummer, code ? code : "unknown");
+    id = json_string_value(json_object_get(g, "id"));
+    if (id == NULL || *id == '\0')
+        return fail(err, errlen, "setting %s: grootboek %" PRId32
+                    " has no id in SnelStart's answer", setting, nummer);
+    return id;
+}
+
+/* setting_path - "profiles.NAME.grootboeken.KIND.REGION.BTW" */
+static void
+setting_path(const profile_t *p, int kind, int region, int soort, char *buf, size_t len)
+{
+    snprintf(buf, len, "profiles.%s.grootboeken.%s.%s.%s", p->name ? p->name : "",
+             kind_setting[kind], region_setting[region], soort_setting[soort]);
+}
+
+/* boeking_check_grootboeken - every configured grootboek usable */
+bool
+boeking_check_grootboeken(const profile_t *p, const json_t *grootboeken, char *err, size_t errlen)
+{
+    char setting[256];
+
+    if (!json_is_array(grootboeken)) {
+        fail(err, errlen, "profile %s: no list of grootboeken from SnelStart to check against",
+             p->name ? p->name : "");
+        return false;
+    }
+    for (int k = 0; k < KIND_N; k++)
+        for (int r = 0; r < REGION_N; r++)
+            for (int s = 0; s < BTW_NSOORTEN; s++) {
+                int32_t nummer = p->grootboek[k][r][s];
+                if (nummer == 0)
+                    continue;
+                setting_path(p, k, r, s, setting, sizeof(setting));
+                if (grootboek_usable(grootboeken, nummer, setting, err, errlen) == NULL)
+                    return false;
+            }
+    return true;
+}
+
+/* tarief_rate - BtwTariefModel.btwPercentage in 1/100 %, or -1 */
+static int32_t
+tarief_rate(const json_t *t)
+{
+    json_t *v = json_object_get(t, "btwPercentage");
+
+    if (!json_is_number(v))
+        return -1;
+    /* a percentage, not money: 21.0 or 5.5 -> 2100 or 550 */
+    return (int32_t)llround(json_number_value(v) * 100.0);
+}
+
+/* date_within - whether date (YYYY-MM-DD) lies within a tarief's validity */
+static bool
+date_within(const json_t *t, const char *date)
+{
+    const char *from = json_string_value(json_object_get(t, "datumVanaf"));
+    const char *to = json_string_value(json_object_get(t, "datumTotEnMet"));
+
+    if (from != NULL && strncmp(date, from, 10) < 0)
+        return false;
+    if (to != NULL && strncmp(date, to, 10) > 0)
+        return false;
+    return true;
+}
+
+/* soort_of_rate - the btw-soort of a rate on a date: 0 % is Geen; a rate
+ * SnelStart lists as Hoog or Laag on that date is that; any other rate is
+ * another country's (Overig). Without tarieven: 21 % Hoog, 9 % Laag. */
+static btw_soort_t
+soort_of_rate(int32_t rate, const char *date, const json_t *tarieven)
+{
+    size_t        i;
+    const json_t *t;
+
+    if (rate == 0)
+        return BTW_GEEN;
+    if (tarieven == NULL) {
+        if (rate == 2100)
+            return BTW_HOOG;
+        if (rate == 900)
+            return BTW_LAAG;
+        return BTW_OVERIG;
+    }
+    json_array_foreach(tarieven, i, t) {
+        const char *s = json_string_value(json_object_get(t, "btwSoort"));
+        if (s == NULL || tarief_rate(t) != rate || !date_within(t, date))
+            continue;
+        if (strcmp(s, "Hoog") == 0)
+            return BTW_HOOG;
+        if (strcmp(s, "Laag") == 0)
+            return BTW_LAAG;
+    }
+    return BTW_OVERIG;
+}
+
+/* convert - cents of the order's currency in euro cents, half away from
+ * zero; the remainder (exact - rounded) in 1/1000000 cent. False on overflow. */
+static bool
+convert(int64_t cents, int64_t e6, int64_t *out, int64_t *rem)
+{
+    int64_t prod;
+
+    if (__builtin_mul_overflow(cents, e6, &prod))
+        return false;
+    *out = div_round(prod, E6);
+    *rem = prod - *out * E6;
+    return true;
+}
+
+/* shop_label - the shop's name in the omschrijving */
+static const char *
+shop_label(const order_t *o)
+{
+    if (strcasecmp(o->source, "globecharge") == 0)
+        return "ShopFactory";
+    if (strcasecmp(o->source, "woocommerce") == 0)
+        return "WooCommerce";
+    return *o->source ? o->source : "Webshop";
+}
+
+/* add_item - append an item */
+static void
+add_item(item_t **items, size_t *n, revenue_kind_t kind, int32_t rate, int64_t gross)
+{
+    *items = xrealloc(*items, (*n + 1) * sizeof(**items));
+    (*items)[*n] = (item_t){ .kind = kind, .rate = rate, .gross = gross };
+    (*n)++;
+}
+
+/* boeking_build - the VerkoopBoekingModel of an order */
+json_t *
+boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
+              const boeking_ctx_t *ctx, char *err, size_t errlen)
+{
+    item_t   *items = NULL;
+    rate_t   *rates = NULL;
+    regel_t  *regels = NULL;
+    size_t    nitems = 0, nrates = 0, nregels = 0;
+    int64_t  *vals = NULL, *rems = NULL;
+    int64_t   e6, factuurbedrag, btw[BTW_NSOORTEN] = { 0 };
+    int64_t   sum_base = 0, sum_vat = 0, check;
+    char      nr[64], date[11], when[32], rtxt[32], m1[32], m2[32], m3[32];
+    char      setting[256], alt[256], omschrijving[512], ermsg[512];
+    const order_address_t *to;
+    region_t  region;
+    json_t   *body = NULL, *jregels, *jbtw;
+    bool      keep_first;
+
+    if (err != NULL && errlen > 0)
+        *err = '\0';
+
+    /* currency */
+    if (strcmp(o->currency, "EUR") == 0) {
+        e6 = E6;
+    } else if (o->currency[0] == '\0') {
+        return fail(err, errlen, "order %" PRId64 " has no currency", o->number);
+    } else if (o->eur_per_unit_e6 <= 0) {
+        return fail(err, errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
+                    "(eurPerUnit): it cannot be booked", o->number, o->currency);
+    } else {
+        e6 = o->eur_per_unit_e6;
+    }
+
+    if (!boeking_factuurnummer(o, p, nr, sizeof(nr)))
+        return fail(err, errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
+                    "than SnelStart's 25 characters; shorten setting profiles.%s.factuurnummer_prefix",
+                    o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
+                    o->number, p->name ? p->name : "");
+    if (p->betalingstermijn < 0 || p->betalingstermijn > 999)
+        return fail(err, errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
+                    p->name ? p->name : "", p->betalingstermijn);
+    boeking_local_date(o->date_epoch, date);
+
+    to = order_delivery_address(o);
+    if (to->country[0] == '\0')
+        to = &o->billing;
+    if (to->country[0] == '\0')
+        return fail(err, errlen, "order %" PRId64 " has no country (delivery nor billing): "
+                    "its VAT region cannot be decided", o->number);
+    region = region_of_country(to->country);
+
+    /* 1. items */
+    for (size_t i = 0; i < o->nlines; i++)
+        add_item(&items, &nitems, KIND_OMZET, o->lines[i].vat_rate_e2, o->lines[i].total_cents);
+    for (size_t i = 0; i < o->ncharges; i++) {
+        const order_charge_t *c = &o->charges[i];
+        revenue_kind_t kind = c->kind == CHARGE_SHIPPING ? KIND_VERZENDKOSTEN
+                            : c->kind == CHARGE_PAYMENT ? KIND_BETALINGSKOSTEN : KIND_KORTING;
+        add_item(&items, &nitems, kind, c->vat_rate_e2, c->amount_cents);
+    }
+    if (nitems == 0) {
+        fail(err, errlen, "order %" PRId64 " has no lines or charges: nothing to book", o->number);
+        goto out;
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        item_t *it = &items[i];
+        if (it->rate < 0 || it->rate > MAX_RATE_E2) {
+            fail(err, errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
+                 o->number, rate_text(it->rate, '.', rtxt), kind_setting[it->kind]);
+            goto out;
+        }
+        if (llabs(it->gross) > INT64_C(100000000000000)) {
+            fail(err, errlen, "order %" PRId64 ": amount %s is out of range", o->number,
+                 money_text(it->gross, m1));
+            goto out;
+        }
+        if (o->prices_include_vat) {
+            int64_t vat = div_round(it->gross * it->rate, MAX_RATE_E2 + it->rate);
+            it->net = it->gross - vat;
+            it->rem = it->gross * MAX_RATE_E2 - it->net * (MAX_RATE_E2 + it->rate);
+        } else {
+            it->net = it->gross;
+            it->rem = 0;
+        }
+    }
+
+    /* the rates: stated ones first, in their order, then unstated ones */
+    for (size_t i = 0; i < o->nvats; i++) {
+        for (size_t j = 0; j < nrates; j++)
+            if (rates[j].rate == o->vats[i].rate_e2) {
+                fail(err, errlen, "order %" PRId64 " states VAT at %s twice", o->number,
+                     rate_text(o->vats[i].rate_e2, '.', rtxt));
+                goto out;
+            }
+        rates = xrealloc(rates, (nrates + 1) * sizeof(*rates));
+        rates[nrates++] = (rate_t){ .rate = o->vats[i].rate_e2, .base = o->vats[i].base_cents,
+                                    .vat = o->vats[i].amount_cents };
+    }
+    for (size_t i = 0; i < nitems; i++) {
+        size_t j;
+        int64_t gross = 0;
+        for (j = 0; j < nrates; j++)
+            if (rates[j].rate == items[i].rate)
+                break;
+        if (j < nrates)
+            continue;
+        for (size_t k = 0; k < nitems; k++)
+            if (items[k].rate == items[i].rate)
+                gross += llabs(items[k].gross);
+        if (gross != 0) {
+            fail(err, errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
+                 "(base and amount) for that rate", o->number, rate_text(items[i].rate, '.', rtxt));
+            goto out;
+        }
+        rates = xrealloc(rates, (nrates + 1) * sizeof(*rates));
+        rates[nrates++] = (rate_t){ .rate = items[i].rate };
+    }
+
+    /* 2. per rate: nets to the stated base */
+    vals = xcalloc(nitems, sizeof(*vals));
+    rems = xcalloc(nitems, sizeof(*rems));
+    for (size_t j = 0; j < nrates; j++) {
+        rate_t *r = &rates[j];
+        size_t  n = 0;
+        int64_t sum_net = 0, sum_gross = 0, diff;
+
+        rate_text(r->rate, '.', rtxt);
+        r->soort = soort_of_rate(r->rate, date, ctx ? ctx->btwtarieven : NULL);
+        for (size_t i = 0; i < nitems; i++)
+            if (items[i].rate == r->rate) {
+                vals[n] = items[i].net;
+                rems[n] = items[i].rem;
+                sum_net += items[i].net;
+                sum_gross += items[i].gross;
+                n++;
+            }
+        if (n == 0) {
+            if (r->base != 0 || r->vat != 0) {
+                fail(err, errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
+                     "lines or charges at that rate", o->number, money_text(r->base, m1),
+                     money_text(r->vat, m2), rtxt);
+                goto out;
+            }
+            continue;
+        }
+        if (r->soort == BTW_GEEN && r->vat != 0) {
+            fail(err, errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
+                 money_text(r->vat, m1));
+            goto out;
+        }
+        diff = r->base - sum_net;
+        if (o->prices_include_vat) {
+            check = sum_gross - (r->base + r->vat);
+        } else {
+            check = r->vat - div_round(r->base * r->rate, MAX_RATE_E2);
+        }
+        if (llabs(diff) > (int64_t)n || llabs(check) > (int64_t)n) {
+            fail(err, errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
+                 "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
+                 "per line", o->number, rtxt, money_text(r->base, m1), money_text(r->vat, m2), n,
+                 money_text(sum_gross, m3), o->prices_include_vat ? "incl." : "excl.",
+                 money_text(sum_net, ermsg));
+            goto out;
+        }
+        if (!distribute(vals, rems, n, diff))
+            log_panic("boeking: distribute refused a checked difference");
+        n = 0;
+        for (size_t i = 0; i < nitems; i++)
+            if (items[i].rate == r->rate)
+                items[i].net = vals[n++];
+        sum_base += r->base;
+        sum_vat += r->vat;
+        btw[r->soort] += r->vat;
+    }
+    if (sum_base + sum_vat != o->total_incl_cents || sum_base != o->total_excl_cents
+        || sum_vat != o->total_vat_cents) {
+        fail(err, errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
+             "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
+             money_text(o->total_excl_cents, m1), money_text(o->total_vat_cents, m2),
+             money_text(o->total_incl_cents, m3), money_text(sum_base, ermsg),
+             money_text(sum_vat, rtxt));
+        goto out;
+    }
+
+    /* 3. regels per kind and rate, in kind order, rates as they first appear */
+    for (int k = 0; k < KIND_N; k++)
+        for (size_t i = 0; i < nitems; i++) {
+            size_t j;
+            if (items[i].kind != (revenue_kind_t)k)
+                continue;
+            for (j = 0; j < nregels; j++)
+                if (regels[j].kind == items[i].kind && regels[j].rate == items[i].rate)
+                    break;
+            if (j == nregels) {
+                regels = xrealloc(regels, (nregels + 1) * sizeof(*regels));
+                regels[nregels] = (regel_t){ .kind = items[i].kind, .rate = items[i].rate };
+                for (size_t r = 0; r < nrates; r++)
+                    if (rates[r].rate == items[i].rate)
+                        regels[nregels].soort = rates[r].soort;
+                nregels++;
+            }
+            regels[j].cents += items[i].net;
+        }
+
+    factuurbedrag = o->total_incl_cents;
+    if (e6 != E6) {
+        int64_t target, sum = 0, r;
+        bool    ok = convert(factuurbedrag, e6, &factuurbedrag, &r);
+        for (int s = 0; ok && s < BTW_NSOORTEN; s++)
+            ok = convert(btw[s], e6, &btw[s], &r);
+        for (size_t j = 0; ok && j < nregels; j++) {
+            ok = convert(regels[j].cents, e6, &regels[j].cents, &regels[j].rem);
+            sum += regels[j].cents;
+        }
+        if (!ok) {
+            fail(err, errlen, "order %" PRId64 ": amounts too large to convert from %s",
+                 o->number, o->currency);
+            goto out;
+        }
+        target = factuurbedrag;
+        for (int s = 0; s < BTW_NSOORTEN; s++)
+            target -= btw[s];
+        free(vals);
+        free(rems);
+        vals = xcalloc(nregels, sizeof(*vals));
+        rems = xcalloc(nregels, sizeof(*rems));
+        for (size_t j = 0; j < nregels; j++) {
+            vals[j] = regels[j].cents;
+            rems[j] = regels[j].rem;
+        }
+        if (!distribute(vals, rems, nregels, target - sum)) {
+            fail(err, errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
+                 "spread over %zu regels", o->number, o->currency,
+                 money_text(target - sum, m1), nregels);
+            goto out;
+        }
+        for (size_t j = 0; j < nregels; j++)
+            regels[j].cents = vals[j];
+    }
+
+    /* 4. the body */
+    snprintf(when, sizeof(when), "%sT00:00:00", date);
+    if (o->payment_method[0] != '\0')
+        snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64 ", %s",
+                 shop_label(o), o->number, o->payment_method);
+    else
+        snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64, shop_label(o), o->number);
+    if (!boeking_cut_text(omschrijving, MAX_OMSCHRIJVING)) {
+        fail(err, errlen, "order %" PRId64 ": payment method is not valid UTF-8", o->number);
+        goto out;
+    }
+
+    body = json_object();
+    json_object_set_new(body, "factuurnummer", json_string(nr));
+    json_object_set_new(body, "factuurdatum", json_string(when));
+    json_object_set_new(body, "klant", json_pack("{s:s?}", "id", klant_id));
+    json_object_set_new(body, "omschrijving", json_string(omschrijving));
+    json_object_set_new(body, "betalingstermijn", json_integer(p->betalingstermijn));
+    json_object_set_new(body, "markering", json_boolean(p->markeer_als_ongelezen));
+    json_object_set_new(body, "factuurbedrag", money_json(factuurbedrag));
+    jregels = json_array();
+    json_object_set_new(body, "boekingsregels", jregels);
+
+    /* zero regels (free shipping) are left out; a zero-value order keeps its first regel */
+    keep_first = true;
+    for (size_t j = 0; j < nregels; j++)
+        if (regels[j].cents != 0)
+            keep_first = false;
+    check = 0;
+    for (size_t j = 0; j < nregels; j++) {
+        regel_t    *rg = &regels[j];
+        int32_t     nummer;
+        json_t     *jr, *jg;
+        char        label[64];
+
+        if (rg->cents == 0 && !(keep_first && j == 0))
+            continue;
+        nummer = p->grootboek[rg->kind][region][rg->soort];
+        setting_path(p, rg->kind, region, rg->soort, setting, sizeof(setting));
+        if (nummer == 0 && rg->kind != KIND_OMZET) {
+            setting_path(p, KIND_OMZET, region, rg->soort, alt, sizeof(alt));
+            nummer = p->grootboek[KIND_OMZET][region][rg->soort];
+            if (nummer == 0) {
+                fail(err, errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+                     "setting %s (or %s.%s.%s)", o->number, kind_setting[rg->kind],
+                     soort_setting[rg->soort], region_words[region], setting,
+                     kind_setting[KIND_OMZET], region_setting[region], soort_setting[rg->soort]);
+                goto fail_body;
+            }
+            snprintf(setting, sizeof(setting), "%s", alt);
+        } else if (nummer == 0) {
+            fail(err, errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+                 "setting %s", o->number, kind_setting[rg->kind], soort_setting[rg->soort],
+                 region_words[region], setting);
+            goto fail_body;
+        }
+        if (ctx != NULL && ctx->grootboeken != NULL) {
+            const char *id = grootboek_usable(ctx->grootboeken, nummer, setting, ermsg, sizeof(ermsg));
+            if (id == NULL) {
+                fail(err, errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                goto fail_body;
+            }
+            jg = json_pack("{s:s}", "id", id);
+        } else {
+            jg = json_pack("{s:i}", "nummer", (int)nummer);
+        }
+        snprintf(label, sizeof(label), "%s %s", kind_label[rg->kind], rate_text(rg->rate, ',', rtxt));
+        jr = json_object();
+        json_object_set_new(jr, "omschrijving", json_string(label));
+        json_object_set_new(jr, "grootboek", jg);
+        json_object_set_new(jr, "bedrag", money_json(rg->cents));
+        json_object_set_new(jr, "btwSoort", json_string(soort_regel[rg->soort]));
+        json_array_append_new(jregels, jr);
+        check += rg->cents;
+    }
+
+    jbtw = json_array();
+    json_object_set_new(body, "btw", jbtw);
+    for (int s = 0; s < BTW_NSOORTEN; s++) {
+        if (s == BTW_GEEN || btw[s] == 0)
+            continue;
+        json_array_append_new(jbtw, json_pack("{s:s,s:o}", "btwSoort", soort_btwregel[s],
+                                              "btwBedrag", money_json(btw[s])));
+        check += btw[s];
+    }
+    if (check != factuurbedrag) {
+        fail(err, errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
+             "factuurbedrag %s); not booked", o->number, money_text(check, m1),
+             money_text(factuurbedrag, m2));
+        goto fail_body;
+    }
+    goto out;
+
+fail_body:
+    json_decref(body);
+    body = NULL;
+out:
+    free(items);
+    free(rates);
+    free(regels);
+    free(vals);
+    free(rems);
+    return body;
+}
+
+/* dump_value - write one JSON value, reals as two-decimal amounts */
+static bool
+dump_value(FILE *f, const json_t *v)
+{
+    const char *key;
+    json_t     *x;
+    size_t      i;
+    char        buf[32];
+    bool        first = true;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        fputc('{', f);
+        json_object_foreach((json_t *)v, key, x) {
+            json_t *k = json_string(key);
+            char   *s = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
+            json_decref(k);
+            if (s == NULL)
+                return false;
+            fprintf(f, "%s%s:", first ? "" : ",", s);
+            free(s);
+            first = false;
+            if (!dump_value(f, x))
+                return false;
+        }
+        fputc('}', f);
+        return true;
+    case JSON_ARRAY:
+        fputc('[', f);
+        json_array_foreach(v, i, x) {
+            if (i > 0)
+                fputc(',', f);
+            if (!dump_value(f, x))
+                return false;
+        }
+        fputc(']', f);
+        return true;
+    case JSON_REAL: {
+        /* every real in a body is an amount built by money_json: the
+         * nearest double to a two-decimal number, so rounding it to cents
+         * gives that number back exactly */
+        double c = json_real_value(v) * 100.0;
+        if (!isfinite(c) || fabs(c) > 9e15)
+            return false;
+        fputs(money_text(llround(c), buf), f);
+        return true;
+    }
+    default: {
+        char *s = json_dumps(v, JSON_ENCODE_ANY);
+        if (s == NULL)
+            return false;
+        fputs(s, f);
+        free(s);
+        return true;
+    }
+    }
+}
+
+/* boeking_dumps - the body's JSON text with two-decimal amounts */
+char *
+boeking_dumps(const json_t *body)
+{
+    char  *text = NULL;
+    size_t len = 0;
+    FILE  *f = open_memstream(&text, &len);
+    bool   ok;
+
+    if (f == NULL)
+        return NULL;
+    ok = dump_value(f, body);
+    if (fclose(f) != 0 || !ok) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}

@@ -1,0 +1,264 @@
+/*
+ * NAME
+ *   relatie_body - the SnelStart relatie of a new webshop customer
+ *
+ * DESCRIPTION
+ *   relatie_build() fills a RelatieModel from the order's customer and
+ *   billing address. Empty values are left out rather than sent as "".
+ *   naam is the company, else "First Last", else the e-mail address, cut
+ *   to SnelStart's 50 characters on a character boundary. Both addresses
+ *   are the billing address: it is the customer's own, the delivery
+ *   address belongs to the shipment.
+ *
+ * DIAGNOSTICS
+ *   A customer without any name or e-mail, a billing country SnelStart
+ *   does not know, or text that is not UTF-8 is refused with a message
+ *   naming the order and field. A KvK-nummer longer than SnelStart's 12
+ *   characters is left out with a warning: it must not block the booking.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "boeking.h"
+#include "log.h"
+#include "relatie_body.h"
+#include "xalloc.h"
+
+#define MAX_NAAM 50
+#define MAX_KVK  12
+
+/* fail - write a message to err and return NULL */
+static void *
+fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void *
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return NULL;
+}
+
+/* trimmed - a copy of s without surrounding white space */
+static char *
+trimmed(const char *s)
+{
+    size_t n;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return xstrndup(s, n);
+}
+
+/* join - "a b" of the non-empty, trimmed parts */
+static char *
+join(const char *a, const char *sep, const char *b)
+{
+    char *ta = trimmed(a), *tb = trimmed(b), *r;
+
+    if (*ta == '\0')
+        r = xstrdup(tb);
+    else if (*tb == '\0')
+        r = xstrdup(ta);
+    else
+        r = xasprintf("%s%s%s", ta, sep, tb);
+    free(ta);
+    free(tb);
+    return r;
+}
+
+/* set_text - set key to a non-empty string; false (err set) when not UTF-8 */
+static bool
+set_text(json_t *obj, const char *key, const char *value, const order_t *o, char *err, size_t errlen)
+{
+    json_t *s;
+
+    if (*value == '\0')
+        return true;
+    s = json_string(value);
+    if (s == NULL) {
+        fail(err, errlen, "order %" PRId64 ": customer field %s is not valid UTF-8", o->number, key);
+        return false;
+    }
+    json_object_set_new(obj, key, s);
+    return true;
+}
+
+/* relatie_vat_number - a VAT number as SnelStart stores it */
+void
+relatie_vat_number(const char *vat, const char *country, char *buf, size_t len)
+{
+    char   clean[64];
+    size_t n = 0;
+
+    for (const char *s = vat; *s && n + 1 < sizeof(clean); s++) {
+        if (isspace((unsigned char)*s) || *s == '.' || *s == '-')
+            continue;
+        clean[n++] = (char)toupper((unsigned char)*s);
+    }
+    clean[n] = '\0';
+    if (n == 0) {
+        snprintf(buf, len, "%s", "");
+    } else if (isalpha((unsigned char)clean[0]) && isalpha((unsigned char)clean[1])) {
+        snprintf(buf, len, "%s", clean);
+    } else {
+        const char *prefix = strcasecmp(country, "GR") == 0 ? "EL" : country;
+        char        up[3] = { 0 };
+        for (int i = 0; i < 2 && prefix[i]; i++)
+            up[i] = (char)toupper((unsigned char)prefix[i]);
+        snprintf(buf, len, "%s%s", up, clean);
+    }
+}
+
+/* street_line - "Dorpsstraat 1A": street, number and addition */
+static char *
+street_line(const order_address_t *a)
+{
+    char *num, *addition = trimmed(a->house_number_addition), *r;
+
+    /* a single letter is written against the number (1A), anything else
+     * after a space (12 bis, 12 2), a leading dash against it (12-2) */
+    if (*addition == '\0')
+        num = trimmed(a->house_number);
+    else if ((strlen(addition) == 1 && isalpha((unsigned char)*addition)) || *addition == '-')
+        num = join(a->house_number, "", addition);
+    else
+        num = join(a->house_number, " ", addition);
+    r = join(a->street, " ", num);
+    free(num);
+    free(addition);
+    return r;
+}
+
+/* land_json - the LandIdentifierModel of a country, or NULL with err */
+static json_t *
+land_json(const order_t *o, const char *country, const json_t *landen, char *err, size_t errlen)
+{
+    size_t        i;
+    const json_t *l;
+
+    if (landen == NULL)
+        return json_pack("{s:s}", "landcodeISO", country);
+    json_array_foreach(landen, i, l) {
+        const char *iso = json_string_value(json_object_get(l, "landcodeISO"));
+        const char *id = json_string_value(json_object_get(l, "id"));
+        if (iso != NULL && id != NULL && strcasecmp(iso, country) == 0)
+            return json_pack("{s:s}", "id", id);
+    }
+    return fail(err, errlen, "order %" PRId64 ": billing country %s is not in SnelStart's list "
+                "of landen", o->number, country);
+}
+
+/* address_json - the AdresModel of the billing address, or NULL with err */
+static json_t *
+address_json(const order_t *o, const json_t *landen, char *err, size_t errlen)
+{
+    const order_address_t *a = &o->billing;
+    json_t *adres = json_object();
+    char   *contact = join(a->first_name, " ", a->last_name);
+    char   *straat = street_line(a);
+    char   *postcode = trimmed(a->postcode);
+    char   *plaats = trimmed(a->city);
+    bool    ok;
+
+    ok = set_text(adres, "contactpersoon", contact, o, err, errlen)
+        && set_text(adres, "straat", straat, o, err, errlen)
+        && set_text(adres, "postcode", postcode, o, err, errlen)
+        && set_text(adres, "plaats", plaats, o, err, errlen);
+    if (ok && a->country[0] != '\0') {
+        json_t *land = land_json(o, a->country, landen, err, errlen);
+        if (land == NULL)
+            ok = false;
+        else
+            json_object_set_new(adres, "land", land);
+    }
+    free(contact);
+    free(straat);
+    free(postcode);
+    free(plaats);
+    if (!ok) {
+        json_decref(adres);
+        return NULL;
+    }
+    return adres;
+}
+
+/* relatie_build - the RelatieModel of a new customer */
+json_t *
+relatie_build(const order_t *o, const profile_t *p, const json_t *landen, char *err, size_t errlen)
+{
+    json_t *body = json_object(), *adres;
+    char   *naam = trimmed(o->billing.company);
+    char   *email = trimmed(o->email), *phone = trimmed(o->phone);
+    char    vat[64], kvk[64];
+    size_t  n = 0;
+    bool    ok = false;
+
+    if (err != NULL && errlen > 0)
+        *err = '\0';
+    if (*naam == '\0') {
+        free(naam);
+        naam = join(o->billing.first_name, " ", o->billing.last_name);
+    }
+    if (*naam == '\0') {
+        free(naam);
+        naam = xstrdup(email);
+    }
+    if (*naam == '\0') {
+        fail(err, errlen, "order %" PRId64 ": the customer has no company, name or e-mail "
+             "address to create a relatie with", o->number);
+        goto out;
+    }
+    if (!boeking_cut_text(naam, MAX_NAAM)) {
+        fail(err, errlen, "order %" PRId64 ": customer name is not valid UTF-8", o->number);
+        goto out;
+    }
+    json_object_set_new(body, "relatiesoort", json_pack("[s]", "Klant"));
+    if (!set_text(body, "naam", naam, o, err, errlen))
+        goto out;
+    if ((adres = address_json(o, landen, err, errlen)) == NULL)
+        goto out;
+    json_object_set_new(body, "vestigingsAdres", adres);
+    json_object_set_new(body, "correspondentieAdres", json_deep_copy(adres));
+    relatie_vat_number(o->vat_number, o->billing.country, vat, sizeof(vat));
+    for (const char *s = o->coc_number; *s && n + 1 < sizeof(kvk); s++)
+        if (!isspace((unsigned char)*s) && *s != '.')
+            kvk[n++] = *s;
+    kvk[n] = '\0';
+    if (n > MAX_KVK) {
+        log_warning("order %" PRId64 ": KvK-nummer of %zu characters is longer than SnelStart's "
+                    "%d; left out of the new relatie", o->number, n, MAX_KVK);
+        kvk[0] = '\0';
+    }
+    if (!set_text(body, "email", email, o, err, errlen)
+        || !set_text(body, "telefoon", phone, o, err, errlen)
+        || !set_text(body, "btwNummer", vat, o, err, errlen)
+        || !set_text(body, "kvkNummer", kvk, o, err, errlen))
+        goto out;
+    json_object_set_new(body, "krediettermijn", json_integer(p->default_betalingstermijn));
+    ok = true;
+out:
+    free(naam);
+    free(email);
+    free(phone);
+    if (!ok) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}

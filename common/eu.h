@@ -1,0 +1,24 @@
+/*
+ * NAME
+ *   eu - membership of the European Union and the region of a country
+ *
+ * DESCRIPTION
+ *   The one maintained list of EU member states koppel uses to decide
+ *   whether a delivery is in the Netherlands, elsewhere in the EU or
+ *   outside it (the "region" of a grootboek mapping, manual 2.4).
+ *   Greece is known under both its ISO code "GR" and its VAT prefix "EL".
+ */
+#ifndef KOPPEL_EU_H
+#define KOPPEL_EU_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/* eu_member - whether a country (ISO 3166-1 alpha-2, any case) is in the EU */
+bool eu_member(const char *iso2);
+
+/* region_of_country - REGION_NL, REGION_EU or REGION_NON_EU for a country */
+region_t region_of_country(const char *iso2);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * NAME
+ *   test_eu - EU membership and the VAT region of a country
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "eu.h"
+
+static void
+test_all_27_member_states_are_members(void **state)
+{
+    const char *members[] = { "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
+                              "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT",
+                              "NL", "PL", "PT", "RO", "SE", "SI", "SK" };
+
+    assert_int_equal(sizeof(members) / sizeof(members[0]), 27);
+    for (size_t i = 0; i < 27; i++)
+        assert_true(eu_member(members[i]));
+}
+
+static void
+test_greece_is_member_as_gr_and_el(void **state)
+{
+    assert_true(eu_member("GR"));
+    assert_true(eu_member("EL"));
+    assert_int_equal(region_of_country("EL"), REGION_EU);
+}
+
+static void
+test_non_members_are_not(void **state)
+{
+    const char *others[] = { "GB", "NO", "CH", "US", "IS", "LI", "TR", "UA", "XI", "MC", "" };
+
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+        assert_false(eu_member(others[i]));
+    assert_false(eu_member(NULL));
+    assert_false(eu_member("NLD"));
+}
+
+static void
+test_lower_case_codes_are_accepted(void **state)
+{
+    assert_true(eu_member("de"));
+    assert_int_equal(region_of_country("nl"), REGION_NL);
+}
+
+static void
+test_region_of_country(void **state)
+{
+    assert_int_equal(region_of_country("NL"), REGION_NL);
+    assert_int_equal(region_of_country("BE"), REGION_EU);
+    assert_int_equal(region_of_country("DE"), REGION_EU);
+    assert_int_equal(region_of_country("NO"), REGION_NON_EU);
+    assert_int_equal(region_of_country("GB"), REGION_NON_EU);
+    assert_int_equal(region_of_country(""), REGION_NON_EU);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_27_member_states_are_members),
+        cmocka_unit_test(test_greece_is_member_as_gr_and_el),
+        cmocka_unit_test(test_non_members_are_not),
+        cmocka_unit_test(test_lower_case_codes_are_accepted),
+        cmocka_unit_test(test_region_of_country),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
