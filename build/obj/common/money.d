@@ -1,0 +1,3 @@
+build/obj/common/money.o: common/money.c common/log.h common/money.h
+common/log.h:
+common/money.h:

@@ -1,0 +1,16 @@
+#!/bin/sh
+# run-unit.sh - run every cmocka unit test program given, from the repo
+# root, and print one closing line "N passed, N failed".
+passed=0
+failed=0
+for t in "$@"; do
+    if "$t" > "$t.log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $t (output in $t.log)"
+        tail -n 30 "$t.log"
+    fi
+done
+echo "unit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,173 @@
+/*
+ * test_config - koppel.cfg is read and checked; errors name file, line and setting
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* write_cfg - a temporary configuration file with the given text */
+static char *
+write_cfg(const char *text)
+{
+    static char path[64];
+    int     fd;
+    FILE   *fp;
+
+    snprintf(path, sizeof path, "/tmp/koppel-test-cfg-XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+static void
+example_config_loads_with_every_kind_mapped(void **state)
+{
+    char    err[1024] = "";
+    cfg_t  *cfg = cfg_load("config/koppel.cfg.example", err, sizeof err);
+    const profile_t *p;
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(cfg->nprofiles, 1);
+    p = cfg_profile(cfg, "voorbeeld");
+    assert_non_null(p);
+    assert_int_equal(p->grootboek[KIND_OMZET][REGION_NL][BTW_HOOG], 8000);
+    assert_int_equal(p->grootboek[KIND_KORTING][REGION_NON_EU][BTW_GEEN], 8540);
+    assert_int_equal(p->recognition, RECOGNITION_EMAIL);
+    assert_int_equal(p->import_interval_s, 900);
+    assert_int_equal(p->rate_per_minute, 500);
+    assert_string_equal(cfg->ep_jobs, "ipc:///var/lib/koppel/jobs.sock");
+    cfg_destroy(&cfg);
+    assert_null(cfg);
+}
+
+static void
+defaults_fill_what_a_minimal_profile_leaves_out(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("koppel = { state_dir = \"/tmp/k\"; };\n"
+                             "profiles = ( { name = \"a\"; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    char   *ep;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->profiles[0].api_url, "https://b2bapi.snelstart.nl/v2");
+    assert_int_equal(cfg->profiles[0].page_size, 50);
+    assert_int_equal(cfg->profiles[0].import_interval_s, 0);
+    assert_true(cfg->profiles[0].shop_tls_verify);
+    ep = cfg_matcher_control(cfg, "2");
+    assert_string_equal(ep, "ipc:///tmp/k/matcher-2.ctl");
+    free(ep);
+    cfg_destroy(&cfg);
+}
+
+static void
+a_wrong_value_is_reported_with_line_and_setting(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = (\n  { name = \"a\";\n    shop = { page_size = 500; };\n  }\n);\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: must be 1..100"));
+}
+
+static void
+an_unknown_setting_is_refused(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; shop = { pasword = \"x\"; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "profiles.a.shop: pasword: unknown setting"));
+}
+
+static void
+an_unknown_recognition_method_is_refused(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; customers = { recognition = \"naam\"; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "recognition: \"naam\" is not a method"));
+}
+
+static void
+handmatig_needs_a_default_klantcode(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; customers = { processing = \"handmatig\"; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "default_klantcode: required"));
+}
+
+static void
+two_profiles_with_one_name_are_refused(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; }, { name = \"a\"; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "used twice"));
+}
+
+static void
+a_missing_file_is_named(void **state)
+{
+    char    err[1024] = "";
+
+    assert_null(cfg_load("/nonexistent/koppel.cfg", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/koppel.cfg: cannot read"));
+}
+
+static void
+interval_words_are_the_planning_choices(void **state)
+{
+    assert_int_equal(config_interval_parse("off"), 0);
+    assert_int_equal(config_interval_parse("5m"), 300);
+    assert_int_equal(config_interval_parse("24h"), 86400);
+    assert_int_equal(config_interval_parse("7m"), -1);
+    assert_string_equal(config_interval_name(3600), "1h");
+    assert_null(config_interval_name(42));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(example_config_loads_with_every_kind_mapped),
+        cmocka_unit_test(defaults_fill_what_a_minimal_profile_leaves_out),
+        cmocka_unit_test(a_wrong_value_is_reported_with_line_and_setting),
+        cmocka_unit_test(an_unknown_setting_is_refused),
+        cmocka_unit_test(an_unknown_recognition_method_is_refused),
+        cmocka_unit_test(handmatig_needs_a_default_klantcode),
+        cmocka_unit_test(two_profiles_with_one_name_are_refused),
+        cmocka_unit_test(a_missing_file_is_named),
+        cmocka_unit_test(interval_words_are_the_planning_choices),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,145 @@
+/*
+ * test_plan - the scheduler's planning: the catch-up rule, one run at a time
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "plan.h"
+
+static cfg_t *
+config_with_interval(int interval_s)
+{
+    static profile_t p;
+    static cfg_t cfg;
+
+    memset(&p, 0, sizeof p);
+    memset(&cfg, 0, sizeof cfg);
+    p.name = "winkel";
+    p.import_interval_s = interval_s;
+    cfg.profiles = &p;
+    cfg.nprofiles = 1;
+    return &cfg;
+}
+
+static plan_t *
+open_plan(char *path, size_t len, cfg_t *cfg, int64_t now)
+{
+    char    err[512];
+    plan_t *plan;
+    int     fd;
+
+    snprintf(path, len, "/tmp/koppel-test-plan-XXXXXX");
+    fd = mkstemp(path);
+    close(fd);
+    plan = plan_open(path, cfg, now, err, sizeof err);
+    if (plan == NULL)
+        fail_msg("%s", err);
+    return plan;
+}
+
+static void
+catch_up_adds_the_interval_until_the_next_run_is_in_the_future(void **state)
+{
+    /* next run 10:00, interval 15 min, scheduler back at 11:07 -> 11:15 */
+    assert_int_equal(plan_next_run(36000, 900, 36000 + 67 * 60), 36000 + 75 * 60);
+    /* exactly on time: the next one is one interval later */
+    assert_int_equal(plan_next_run(36000, 900, 36000), 36900);
+    /* off: nothing moves */
+    assert_int_equal(plan_next_run(36000, 0, 99999), 36000);
+}
+
+static void
+a_task_due_after_downtime_runs_once(void **state)
+{
+    char    path[64], profile[64], task[64];
+    plan_t *plan = open_plan(path, sizeof path, config_with_interval(900), 1000);
+    int64_t now = 1000 + 10 * 900 + 5;     /* ten intervals later */
+
+    assert_true(plan_due(plan, now, profile, sizeof profile, task, sizeof task));
+    assert_string_equal(profile, "winkel");
+    assert_string_equal(task, TASK_IMPORT);
+    plan_advance(plan, profile, task, now);
+    plan_started(plan, profile, task, 1, now);
+    plan_finished(plan, profile, task, 1, true, "ok", now);
+    /* not due again before the next interval */
+    assert_false(plan_due(plan, now, profile, sizeof profile, task, sizeof task));
+    assert_true(plan_due(plan, 1000 + 11 * 900, profile, sizeof profile, task, sizeof task));
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+a_running_task_is_not_started_again(void **state)
+{
+    char    path[64], profile[64], task[64];
+    plan_t *plan = open_plan(path, sizeof path, config_with_interval(300), 1000);
+
+    plan_started(plan, "winkel", TASK_IMPORT, 7, 1000);
+    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 7);
+    assert_false(plan_due(plan, 5000, profile, sizeof profile, task, sizeof task));
+    /* an answer for another job does not end this one */
+    plan_finished(plan, "winkel", TASK_IMPORT, 6, true, "old", 1001);
+    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 7);
+    plan_finished(plan, "winkel", TASK_IMPORT, 7, true, "done", 1002);
+    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 0);
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+the_planning_survives_a_restart_and_plan_set_changes_it(void **state)
+{
+    char    path[64], err[256];
+    cfg_t  *cfg = config_with_interval(900);
+    plan_t *plan = open_plan(path, sizeof path, cfg, 1000);
+    json_t *list, *t;
+
+    assert_true(plan_set(plan, "winkel", TASK_IMPORT, 3600, 50000, err, sizeof err));
+    assert_false(plan_set(plan, "winkel", "exporteren", 3600, 0, err, sizeof err));
+    assert_non_null(strstr(err, "has no task exporteren"));
+    plan_close(&plan);
+    plan = plan_open(path, cfg, 2000, err, sizeof err);
+    list = plan_list(plan);
+    assert_int_equal(json_array_size(list), 1);
+    t = json_array_get(list, 0);
+    assert_int_equal(json_integer_value(json_object_get(t, "interval_s")), 3600);
+    assert_int_equal(json_integer_value(json_object_get(t, "next_run")), 50000);
+    assert_string_equal(json_string_value(json_object_get(t, "interval")), "1h");
+    json_decref(list);
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+job_ids_are_never_reused(void **state)
+{
+    char    path[64];
+    plan_t *plan = open_plan(path, sizeof path, config_with_interval(0), 1000);
+    int64_t a = plan_new_job_id(plan), b = plan_new_job_id(plan);
+
+    assert_true(b > a);
+    plan_close(&plan);
+    unlink(path);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(catch_up_adds_the_interval_until_the_next_run_is_in_the_future),
+        cmocka_unit_test(a_task_due_after_downtime_runs_once),
+        cmocka_unit_test(a_running_task_is_not_started_again),
+        cmocka_unit_test(the_planning_survives_a_restart_and_plan_set_changes_it),
+        cmocka_unit_test(job_ids_are_never_reused),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
