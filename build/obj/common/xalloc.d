@@ -1,2 +1,0 @@
-build/obj/common/xalloc.o: common/xalloc.c common/xalloc.h
-common/xalloc.h:
