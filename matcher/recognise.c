@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "recognise.h"
+#include "xalloc.h"
 
 #define CANDIDATES_MAX  64      /* relaties collected per lookup */
 #define CODES_LISTED    10      /* relatiecodes named in a message */
@@ -186,8 +187,9 @@ decide_existing(const ctx_t *c, match_t *m, uint32_t ref, const char *step,
 
     relatie_index_get(c->index, ref, &v);
     match_set(m, MATCH_EXISTING, v.relatiecode, v.id, c->method, step, "",
-              "order %lld: relatie %d (%s) found by %s", (long long) c->o->number,
-              v.relatiecode, v.naam, why);
+              "order %lld: relatie %d%s%s%s found by %s",
+              (long long) c->o->number, v.relatiecode, *v.naam ? " (" : "",
+              v.naam, *v.naam ? ")" : "", why);
 }
 
 /* person_name - "first last" of the billing address */
@@ -381,76 +383,101 @@ postcode_filter(const ctx_t *c, uint32_t *refs, size_t n, const char *p1,
 
 typedef enum { EMAIL_PLAIN, EMAIL_POSTCODE, EMAIL_NARROW } email_mode_t;
 
+/* email_step - decide within one e-mail step s among refs[n] (total found);
+ * NEXT goes on to the next step (plain, postcode) or phase (narrow) */
+static phase_result_t
+email_step(const ctx_t *c, match_t *m, email_mode_t mode, size_t s,
+           uint32_t *refs, size_t n, size_t total, char *shared,
+           size_t sharedlen, char *why, size_t whylen)
+{
+    switch (mode) {
+    case EMAIL_PLAIN:
+        if (total == 1) {
+            snprintf(why, whylen, "%s %s", email_steps[s].what,
+                     c->email);
+            decide_existing(c, m, refs[0], email_steps[s].step, why);
+            return DONE;
+        }
+        snprintf(shared, sharedlen, "%s %s", email_steps[s].what,
+                 c->email);
+        ambiguous(c, m, email_steps[s].step, refs, n, total, shared,
+                  "make the e-mail unique in SnelStart or correct it in "
+                  "the order");
+        return DONE;
+    case EMAIL_POSTCODE:
+        n = postcode_filter(c, refs, n, c->deliv_postcode, NULL);
+        if (n == 0)
+            return NEXT;    /* this step has no relatie at the postcode */
+        if (n == 1) {
+            snprintf(why, whylen, "%s %s and postcode %s",
+                     email_steps[s].what, c->email, c->deliv_postcode);
+            decide_existing(c, m, refs[0], email_steps[s].step, why);
+            return DONE;
+        }
+        snprintf(shared, sharedlen, "%s %s and postcode %s",
+                 email_steps[s].what, c->email, c->deliv_postcode);
+        ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
+                  "make e-mail and postcode unique in SnelStart or "
+                  "correct them in the order");
+        return DONE;
+    case EMAIL_NARROW:
+        if (total == 1) {
+            snprintf(why, whylen, "%s %s", email_steps[s].what,
+                     c->email);
+            decide_existing(c, m, refs[0], email_steps[s].step, why);
+            return DONE;
+        }
+        n = postcode_filter(c, refs, n, c->bill_postcode,
+                            c->deliv_postcode);
+        if (n == 0)
+            return NEXT;    /* shared e-mail, none here: other phases */
+        if (n == 1) {
+            snprintf(why, whylen, "%s %s, narrowed by postcode",
+                     email_steps[s].what, c->email);
+            decide_existing(c, m, refs[0], email_steps[s].step, why);
+            return DONE;
+        }
+        snprintf(shared, sharedlen, "%s %s and the order's postcode",
+                 email_steps[s].what, c->email);
+        ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
+                  "make e-mail and postcode unique in SnelStart or "
+                  "correct them in the order");
+        return DONE;
+    }
+    return NEXT;
+}
+
 /* email_search - the e-mail steps in one of three modes */
 static phase_result_t
 email_search(const ctx_t *c, match_t *m, email_mode_t mode)
 {
-    uint32_t refs[CANDIDATES_MAX];
+    uint32_t buf[CANDIDATES_MAX], *refs = buf;
     size_t  s, total, n;
     char    shared[512], why[512];
+    phase_result_t result = NEXT;
 
     if (c->email[0] == '\0')
         return NEXT;
     for (s = 0; s < sizeof email_steps / sizeof email_steps[0]; s++) {
         total = relatie_index_find(c->index, email_steps[s].key, c->email,
-                                   refs, CANDIDATES_MAX);
+                                   buf, CANDIDATES_MAX);
         if (total == 0)
             continue;
-        n = total < CANDIDATES_MAX ? total : CANDIDATES_MAX;
-        switch (mode) {
-        case EMAIL_PLAIN:
-            if (total == 1) {
-                snprintf(why, sizeof why, "%s %s", email_steps[s].what,
-                         c->email);
-                decide_existing(c, m, refs[0], email_steps[s].step, why);
-                return DONE;
-            }
-            snprintf(shared, sizeof shared, "%s %s", email_steps[s].what,
-                     c->email);
-            ambiguous(c, m, email_steps[s].step, refs, n, total, shared,
-                      "make the e-mail unique in SnelStart or correct it in "
-                      "the order");
-            return DONE;
-        case EMAIL_POSTCODE:
-            n = postcode_filter(c, refs, n, c->deliv_postcode, NULL);
-            if (n == 0)
-                continue;       /* this step has no relatie at the postcode */
-            if (n == 1) {
-                snprintf(why, sizeof why, "%s %s and postcode %s",
-                         email_steps[s].what, c->email, c->deliv_postcode);
-                decide_existing(c, m, refs[0], email_steps[s].step, why);
-                return DONE;
-            }
-            snprintf(shared, sizeof shared, "%s %s and postcode %s",
-                     email_steps[s].what, c->email, c->deliv_postcode);
-            ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
-                      "make e-mail and postcode unique in SnelStart or "
-                      "correct them in the order");
-            return DONE;
-        case EMAIL_NARROW:
-            if (total == 1) {
-                snprintf(why, sizeof why, "%s %s", email_steps[s].what,
-                         c->email);
-                decide_existing(c, m, refs[0], email_steps[s].step, why);
-                return DONE;
-            }
-            n = postcode_filter(c, refs, n, c->bill_postcode,
-                                c->deliv_postcode);
-            if (n == 0)
-                return NEXT;    /* shared e-mail, none here: other phases */
-            if (n == 1) {
-                snprintf(why, sizeof why, "%s %s, narrowed by postcode",
-                         email_steps[s].what, c->email);
-                decide_existing(c, m, refs[0], email_steps[s].step, why);
-                return DONE;
-            }
-            snprintf(shared, sizeof shared, "%s %s and the order's postcode",
-                     email_steps[s].what, c->email);
-            ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
-                      "make e-mail and postcode unique in SnelStart or "
-                      "correct them in the order");
-            return DONE;
-        }
+        n = total;
+        if (total > CANDIDATES_MAX && mode != EMAIL_PLAIN) {
+            /* the postcode filter must see every relatie sharing the e-mail */
+            refs = xmalloc(total * sizeof *refs);
+            relatie_index_find(c->index, email_steps[s].key, c->email, refs,
+                               total);
+        } else if (total > CANDIDATES_MAX)
+            n = CANDIDATES_MAX;
+        result = email_step(c, m, mode, s, refs, n, total, shared,
+                            sizeof shared, why, sizeof why);
+        if (refs != buf)
+            free(refs);
+        refs = buf;
+        if (result == DONE || mode == EMAIL_NARROW)
+            return result;
     }
     return NEXT;
 }
@@ -661,7 +688,17 @@ recognise(const relatie_index_t *index, const order_t *o,
     c.index = index;
     c.o = o;
     c.method = methods[i].name;
-    relatie_norm_email(o->email, c.email, sizeof c.email);
+    {
+        /* an order e-mail holding several addresses: the first counts */
+        char    first[sizeof c.email];
+        size_t  len = strcspn(o->email, ";,");
+
+        if (len >= sizeof first)
+            len = sizeof first - 1;
+        memcpy(first, o->email, len);
+        first[len] = '\0';
+        relatie_norm_email(first, c.email, sizeof c.email);
+    }
     relatie_norm_postcode(o->billing.postcode, c.bill_postcode,
                           sizeof c.bill_postcode);
     relatie_norm_postcode(order_delivery_address(o)->postcode,

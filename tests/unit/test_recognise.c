@@ -98,6 +98,9 @@ static const row_t rows[] = {
       RECOGNITION_EMAIL, .email = "inkoop@dienstverlener.nl",
       .decision = X, .step = "email",
       .reason_has = "3 relaties share e-mail inkoop@dienstverlener.nl: 2001, 2002, 2003; make the e-mail unique" },
+    { "email: of several order addresses the first counts", RECOGNITION_EMAIL,
+      .email = "jan@devries.nl; inkoop@dienstverlener.nl",
+      .decision = E, .code = 1001, .step = "email" },
     { "email: invoice CC matches", RECOGNITION_EMAIL,
       .email = "boekhouding@klant3.nl", .decision = E, .code = 3001,
       .step = "factuur-email" },
@@ -203,6 +206,12 @@ static const row_t rows[] = {
     { "slim: shared e-mail at no postcode is new", RECOGNITION_SLIM,
       .email = "inkoop@dienstverlener.nl", .postcode = "5555AA",
       .country = "NL", .decision = N, .key = "email:inkoop@dienstverlener.nl" },
+    { "email-postcode: every relatie sharing an e-mail is filtered",
+      RECOGNITION_EMAIL_POSTCODE, .email = "gedeeld@x.nl",
+      .postcode = "0099AA", .decision = E, .code = 199, .step = "email" },
+    { "slim: shared e-mail narrowed beyond the first candidates",
+      RECOGNITION_SLIM, .email = "gedeeld@x.nl", .postcode = "0098AA",
+      .decision = E, .code = 198, .step = "email" },
     { "slim: VAT number with dots and prefix", RECOGNITION_SLIM,
       .email = "bier@anker.be", .vat = "BE0123.456.789", .country = "BE",
       .postcode = "2800", .decision = E, .code = 4001, .step = "btw" },
@@ -285,8 +294,23 @@ setup(void **state)
     relatie_index_t *ix = relatie_index_new();
     size_t  i;
 
+    relatie_rec_t r;
+    char    id[16], postcode[16];
+
     for (i = 0; i < sizeof relaties / sizeof relaties[0]; i++)
         relatie_index_upsert(ix, &relaties[i]);
+    /* a hundred relaties share one e-mail, each at its own postcode */
+    memset(&r, 0, sizeof r);
+    r.active = true;
+    r.email = "gedeeld@x.nl";
+    for (i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, "g%zu", i);
+        snprintf(postcode, sizeof postcode, "%04zu AA", i);
+        r.id = id;
+        r.postcode = postcode;
+        r.relatiecode = 100 + (int32_t) i;
+        relatie_index_upsert(ix, &r);
+    }
     *state = ix;
     return 0;
 }
