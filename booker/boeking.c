@@ -509,6 +509,12 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
                      rate_text(o->vats[i].rate_e2, '.', rtxt));
                 goto out;
             }
+        if (llabs(o->vats[i].base_cents) > INT64_C(100000000000000)
+            || llabs(o->vats[i].amount_cents) > INT64_C(100000000000000)) {
+            fail(err, errlen, "order %" PRId64 ": stated VAT at %s is out of range", o->number,
+                 rate_text(o->vats[i].rate_e2, '.', rtxt));
+            goto out;
+        }
         rates = xrealloc(rates, (nrates + 1) * sizeof(*rates));
         rates[nrates++] = (rate_t){ .rate = o->vats[i].rate_e2, .base = o->vats[i].base_cents,
                                     .vat = o->vats[i].amount_cents };
