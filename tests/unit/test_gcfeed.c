@@ -657,7 +657,7 @@ one_bad_order_leaves_the_others_valid(void **state)
     free(doc);
 }
 
-/* doc_error - parse a document that must fail as a whole; its error */
+/* expect_doc_error - the document fails as a whole, with an error holding needle */
 static void
 expect_doc_error(const char *doc, size_t len, const char *needle)
 {
@@ -778,7 +778,7 @@ deeply_nested_document_is_rejected(void **state)
     free(doc);
 }
 
-/* moderate_nesting_in_unknown_elements_is_fine - depth 40 */
+/* moderate_nesting_in_unknown_elements_is_fine - 40 levels of unknown elements */
 static void
 moderate_nesting_in_unknown_elements_is_fine(void **state)
 {
