@@ -10,6 +10,7 @@
  *     SNDTIMEO       0: sends never block (the caller resends later)
  *     RECONNECT_IVL  100 ms, backing off to 5 s
  *     HEARTBEAT      1 s interval, 5 s timeout (tcp peers that vanish are noticed)
+ *     MAXMSGSIZE     16 MiB: a peer cannot make the receiver allocate more
  *
  * DIAGNOSTICS
  *   A socket that cannot be bound or connected is fatal: the environment is
@@ -23,6 +24,7 @@
 #include "xalloc.h"
 
 #define HWM 10000
+#define MAX_MESSAGE (16 << 20)   /* 16 MiB: an order with 10,000 lines fits */
 
 /* net_socket - a configured socket, bound or connected */
 zsock_t *
@@ -40,6 +42,7 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_reconnect_ivl_max(sock, 5000);
     zsock_set_heartbeat_ivl(sock, 1000);
     zsock_set_heartbeat_timeout(sock, 5000);
+    zsock_set_maxmsgsize(sock, MAX_MESSAGE);
     if (bind) {
         if (zsock_bind(sock, "%s", endpoint) < 0)
             log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(zmq_errno()));

@@ -1,0 +1,189 @@
+# lib.sh - shared steps of koppel's end-to-end tests and demo (sourced by sh)
+#
+# Starts the simulators and the daemons in a scratch directory on loopback
+# ports, and checks the result against the simulators' own records:
+#   expected   the shop's paid and open orders (read from globecharge-sim)
+#   booked     the factuurnummers in snelstart-sim (/_sim/verkoopboekingen)
+# Everything started is stopped by e2e_stop (trap it on EXIT).
+
+BIN=${BIN:-build/bin}
+E2E_PIDS=""
+
+# free_port - a TCP port on 127.0.0.1 that nothing listens on
+free_port() {
+    while :; do
+        p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+            echo $p
+            return
+        fi
+    done
+}
+
+# e2e_setup DIR - scratch directory and ports
+e2e_setup() {
+    E2E_DIR=$1
+    rm -rf "$E2E_DIR"
+    mkdir -p "$E2E_DIR/state" "$E2E_DIR/log"
+    GC_PORT=$(free_port)
+    SS_PORT=$(free_port)
+    GC_URL=http://127.0.0.1:$GC_PORT
+    SS_URL=http://127.0.0.1:$SS_PORT
+}
+
+# wait_http URL - until something answers there (10 s)
+wait_http() {
+    i=0
+    while ! curl -s -o /dev/null "$1"; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "e2e: nothing answers at $1" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
+# start_globecharge ARGS... - the shop simulator
+start_globecharge() {
+    "$BIN/globecharge-sim" --listen 127.0.0.1:$GC_PORT --user winkelier \
+        --password geheim-shop-wachtwoord --db "$E2E_DIR/globecharge.db" "$@" \
+        >>"$E2E_DIR/log/globecharge-sim.log" 2>&1 &
+    GC_PID=$!
+    E2E_PIDS="$E2E_PIDS $GC_PID"
+    wait_http "$GC_URL/_sim/stats"
+}
+
+# start_snelstart ARGS... - the SnelStart simulator
+start_snelstart() {
+    "$BIN/snelstart-sim" --listen 127.0.0.1:$SS_PORT --db "$E2E_DIR/snelstart.db" \
+        --grootboeken tests/fixtures/grootboeken.json \
+        --client-key geheime-client-key --subscription-key geheime-subscription-key "$@" \
+        >>"$E2E_DIR/log/snelstart-sim.log" 2>&1 &
+    SS_PID=$!
+    E2E_PIDS="$E2E_PIDS $SS_PID"
+    wait_http "$SS_URL/_sim/stats"
+}
+
+# write_config FROM_ORDER [RECOGNITION] - koppel.cfg for the simulators
+write_config() {
+    sed -e "s|state_dir = \"/var/lib/koppel\";|state_dir = \"$E2E_DIR/state\";|" \
+        -e "s|resend_after = 60;|resend_after = ${RESEND_AFTER:-3};|" \
+        -e "s|url = \"https://www.globecharge.com/webshop\";|url = \"$GC_URL\";|" \
+        -e "s|password = \"\";|password = \"geheim-shop-wachtwoord\";|" \
+        -e "s|from_order = 10423;|from_order = $1;|" \
+        -e "s|api_url = \"https://b2bapi.snelstart.nl/v2\";|api_url = \"$SS_URL/v2\";|" \
+        -e "s|auth_url = \"https://auth.snelstart.nl/b2b/token\";|auth_url = \"$SS_URL/b2b/token\";|" \
+        -e "s|client_key = \"\";|client_key = \"geheime-client-key\";|" \
+        -e "s|subscription_key = \"\";|subscription_key = \"geheime-subscription-key\";|" \
+        -e "s|recognition = \"email\";|recognition = \"${2:-email}\";|" \
+        -e "s|importeren_financieel = \"15m\";|importeren_financieel = \"off\";|" \
+        config/koppel.cfg.example > "$E2E_DIR/koppel.cfg"
+    chmod 0600 "$E2E_DIR/koppel.cfg"
+    CFG=$E2E_DIR/koppel.cfg
+}
+
+# start_daemon NAME [ARGS] - one koppel daemon; its pid in PID_<name>
+start_daemon() {
+    name=$1
+    shift
+    "$BIN/koppel-$name" --config "$CFG" "$@" >>"$E2E_DIR/log/$name$*.log" 2>&1 &
+    eval "PID_$(echo "$name$*" | tr -c 'a-z0-9\n' '_')=$!"
+    E2E_PIDS="$E2E_PIDS $!"
+}
+
+# start_pipeline - scheduler, fetcher, two matchers, booker
+start_pipeline() {
+    start_daemon scheduler
+    start_daemon fetcher
+    start_daemon matcher --instance 1
+    start_daemon matcher --instance 2
+    start_daemon booker
+    i=0
+    while ! "$BIN/koppelctl" --config "$CFG" status >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "e2e: the daemons do not all answer" >&2;
+                            "$BIN/koppelctl" --config "$CFG" status; return 1; }
+        sleep 0.1
+    done
+}
+
+# shop_orders - the shop's bookable order numbers (paid or open), one a line
+shop_orders() {
+    jar=$E2E_DIR/cookies
+    curl -s -c "$jar" -d "username=winkelier&password=geheim-shop-wachtwoord" \
+        "$GC_URL/login.cgi" >/dev/null
+    from=1
+    while :; do
+        page=$(curl -s -b "$jar" "$GC_URL/orders.cgi?from=$from&max=100")
+        echo "$page" | grep -o '<order number="[0-9]*" status="\(paid\|open\)"' \
+            | sed 's/[^0-9]*\([0-9]*\).*/\1/'
+        count=$(echo "$page" | sed -n 's/.*<orders[^>]* count="\([0-9]*\)".*/\1/p' | head -1)
+        next=$(echo "$page" | sed -n 's/.*<orders[^>]* next="\([0-9]*\)".*/\1/p' | head -1)
+        [ -z "$count" ] && { echo "e2e: cannot page the shop: $page" >&2; return 1; }
+        [ "$count" -eq 0 ] && break
+        from=$next
+    done
+}
+
+# booked_factuurnummers - every factuurnummer snelstart-sim holds, one a line
+booked_factuurnummers() {
+    curl -s "$SS_URL/_sim/verkoopboekingen" | tr ',' '\n' \
+        | sed -n 's/.*"factuurnummer" *: *"\([^"]*\)".*/\1/p'
+}
+
+# outcomes - orders of the profile that have an outcome or were skipped, and all
+fetcher_counts() {
+    "$BIN/koppelctl" --config "$CFG" status --json
+}
+
+# wait_done N SECONDS - until N orders are booked or dead (and none pending)
+wait_done() {
+    want=$1
+    limit=$2
+    i=0
+    while :; do
+        st=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT
+              (SELECT COUNT(*) FROM orders WHERE state IN ('booked','dead')),
+              (SELECT COUNT(*) FROM orders WHERE state = 'pending')" 2>/dev/null)
+        done_n=${st%|*}
+        pending=${st#*|}
+        [ -n "$done_n" ] && [ "$done_n" -ge "$want" ] && [ "$pending" = 0 ] && return 0
+        i=$((i + 1))
+        if [ $i -gt $((limit * 5)) ]; then
+            echo "e2e: after ${limit}s: $done_n of $want orders have an outcome, $pending pending" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# check_exactly_once - every expected order booked once, nothing else; prints counts
+check_exactly_once() {
+    shop_orders | sort -n > "$E2E_DIR/expected"
+    sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT number FROM orders WHERE state = 'dead'" | sort -n > "$E2E_DIR/dead"
+    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
+    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
+    comm -23 "$E2E_DIR/expected" "$E2E_DIR/dead" | sort > "$E2E_DIR/bookable"
+    lost=$(comm -23 "$E2E_DIR/bookable" "$E2E_DIR/booked" | wc -l)
+    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
+    extra=$(comm -13 "$E2E_DIR/bookable" "$E2E_DIR/booked" | wc -l)
+    echo "orders: $(wc -l < "$E2E_DIR/expected")"
+    echo "booked: $(wc -l < "$E2E_DIR/booked")"
+    echo "lost: $lost"
+    echo "duplicates: $dup"
+    echo "dead: $(wc -l < "$E2E_DIR/dead")"
+    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
+}
+
+# e2e_stop - stop everything started, SIGTERM then SIGKILL
+e2e_stop() {
+    [ -n "$E2E_PIDS" ] || return 0
+    kill $E2E_PIDS 2>/dev/null
+    i=0
+    while [ $i -lt 30 ] && kill -0 $E2E_PIDS 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -9 $E2E_PIDS 2>/dev/null
+    wait 2>/dev/null
+    E2E_PIDS=""
+}
