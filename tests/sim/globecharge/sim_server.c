@@ -17,6 +17,7 @@
  */
 #include <netdb.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,6 +611,20 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
     return handle_order(self, conn);
 }
 
+/* mhd_log - libmicrohttpd's messages (e.g. each dropped connection) at debug level */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char    line[512];
+    size_t  n;
+
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n > 0 && line[n - 1] == '\n')
+        line[--n] = 0;
+    log_debug("libmicrohttpd: %s", line);
+}
+
 /* sim_server_new - listen and serve */
 sim_server_t *
 sim_server_new(const char *host, int port, sim_store_t *store,
@@ -644,6 +659,7 @@ sim_server_new(const char *host, int port, sim_store_t *store,
                                  MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                                  MHD_OPTION_NOTIFY_COMPLETED, request_done, self,
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, self,
                                  MHD_OPTION_END);
     freeaddrinfo(ai);
     if (self->mhd == NULL) {
