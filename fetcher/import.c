@@ -35,7 +35,7 @@ struct import {
     size_t   added, skipped, dead, pages;
     bool     auth_failed;
     char     activity[256];
-    char     summary[1024];
+    char     summary[1200];
 };
 
 /* import_new - a run of a profile */

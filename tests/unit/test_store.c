@@ -1,0 +1,227 @@
+/*
+ * test_store - the fetcher's order store: durable orders, a cursor that only
+ * moves forward, resends with backoff, outcomes, the dead-letter queue
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static char path[64];
+
+static store_t *
+open_store(void)
+{
+    char    err[512];
+    store_t *s;
+    int     fd;
+
+    snprintf(path, sizeof path, "/tmp/koppel-test-store-XXXXXX");
+    fd = mkstemp(path);
+    close(fd);
+    s = store_open(path, err, sizeof err);
+    if (s == NULL)
+        fail_msg("%s", err);
+    return s;
+}
+
+static void
+close_store(store_t **s)
+{
+    char    p[80];
+
+    store_close(s);
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+static void
+add_order(store_t *s, int64_t number)
+{
+    order_t *o = order_new();
+    char    err[256];
+
+    order_set(&o->profile, "winkel");
+    o->number = number;
+    assert_true(store_begin(s, err, sizeof err));
+    store_add_pending(s, o);
+    assert_true(store_commit(s, err, sizeof err));
+    order_destroy(&o);
+}
+
+/* count_sent - store_send_due callback counting what it is given */
+static int sent_count;
+static bool refuse_after;
+static bool
+count_sent(void *arg, const char *profile, int64_t number, const void *payload, size_t len,
+           int64_t attempt)
+{
+    int64_t *last_attempt = arg;
+
+    if (refuse_after && sent_count >= 1)
+        return false;
+    sent_count++;
+    *last_attempt = attempt;
+    assert_string_equal(profile, "winkel");
+    assert_true(len > 0);
+    return true;
+}
+
+static void
+the_cursor_never_moves_back(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+
+    assert_int_equal(store_cursor(s, "winkel", 10423), 10423);
+    assert_true(store_begin(s, err, sizeof err));
+    store_set_cursor(s, "winkel", 10500, 10499);
+    store_set_cursor(s, "winkel", 10450, 10499);
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_cursor(s, "winkel", 10423), 10500);
+    close_store(&s);
+}
+
+static void
+a_rolled_back_page_leaves_neither_orders_nor_cursor(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+    order_t *o = order_new();
+
+    order_set(&o->profile, "winkel");
+    o->number = 7;
+    assert_true(store_begin(s, err, sizeof err));
+    store_add_pending(s, o);
+    store_set_cursor(s, "winkel", 8, 8);
+    store_rollback(s);
+    assert_false(store_known(s, "winkel", 7));
+    assert_int_equal(store_cursor(s, "winkel", 1), 1);
+    order_destroy(&o);
+    close_store(&s);
+}
+
+static void
+a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
+{
+    store_t *s = open_store();
+    int64_t attempt = 0;
+    char    err[256];
+
+    add_order(s, 10423);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    assert_int_equal(attempt, 1);
+    /* not due again before resend_after */
+    assert_int_equal(store_send_due(s, 1059, 60, 100, count_sent, &attempt), 0);
+    assert_int_equal(store_send_due(s, 1060, 60, 100, count_sent, &attempt), 1);
+    assert_int_equal(attempt, 2);
+    /* the second wait is twice as long */
+    assert_int_equal(store_send_due(s, 1060 + 119, 60, 100, count_sent, &attempt), 0);
+    assert_int_equal(store_send_due(s, 1060 + 120, 60, 100, count_sent, &attempt), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    store_outcome(s, "winkel", 10423, "booked", "booking", "ok", "10423", 1001);
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
+    close_store(&s);
+}
+
+static void
+an_order_that_could_not_be_sent_stays_due(void **state)
+{
+    store_t *s = open_store();
+    int64_t attempt = 0;
+
+    add_order(s, 1);
+    add_order(s, 2);
+    sent_count = 0;
+    refuse_after = true;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    refuse_after = false;
+    sent_count = 0;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    assert_int_equal(attempt, 1);
+    close_store(&s);
+}
+
+static void
+booked_wins_over_dead_and_dead_letters_are_listed(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+    json_t *dlq;
+
+    add_order(s, 1);
+    add_order(s, 2);
+    assert_true(store_begin(s, err, sizeof err));
+    store_outcome(s, "winkel", 1, "booked", "booking", "", "1", 0);
+    store_outcome(s, "winkel", 1, "dead", "booking", "late duplicate", "1", 0);
+    store_outcome(s, "winkel", 2, "dead", "match", "3 relaties share e-mail x", "", 0);
+    store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
+    assert_true(store_commit(s, err, sizeof err));
+    dlq = store_dead_list(s, NULL);
+    assert_int_equal(json_array_size(dlq), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
+                        "winkel:2");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 1), "reason")),
+                        "order 3: <total>: missing");
+    json_decref(dlq);
+    assert_true(store_drop(s, "winkel", 2));
+    assert_false(store_drop(s, "winkel", 1));       /* booked: not a dead letter */
+    dlq = store_dead_list(s, "winkel");
+    assert_int_equal(json_array_size(dlq), 1);
+    json_decref(dlq);
+    close_store(&s);
+}
+
+static void
+a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+    order_t *o = order_new();
+    int64_t attempt;
+
+    order_set(&o->profile, "winkel");
+    o->number = 5;
+    assert_true(store_begin(s, err, sizeof err));
+    store_add_state(s, "winkel", 5, "dead", "fetch", "unreadable");
+    store_replace_pending(s, o);
+    assert_true(store_commit(s, err, sizeof err));
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1, 60, 100, count_sent, &attempt), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    store_outcome(s, "winkel", 5, "booked", "booking", "", "5", 0);
+    store_replace_pending(s, o);
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
+    order_destroy(&o);
+    close_store(&s);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_cursor_never_moves_back),
+        cmocka_unit_test(a_rolled_back_page_leaves_neither_orders_nor_cursor),
+        cmocka_unit_test(a_pending_order_is_sent_again_with_backoff_until_an_outcome),
+        cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
+        cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
+        cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
