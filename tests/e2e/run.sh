@@ -83,7 +83,7 @@ scenario_replay() {
 
 scenario_sigkill() {
     e2e_setup "$ROOT/sigkill"
-    start_globecharge --generate 400 --seed 11 --first-number 20001 --slow-ms 20 \
+    start_globecharge --generate 400 --seed 11 --first-number 20001 --slow-ms 100 \
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.3 || return 1
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
     write_config 20001
