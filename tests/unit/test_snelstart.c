@@ -745,7 +745,7 @@ expired_tokens_are_refreshed_transparently(void **state)
         assert_true(json_array_size(out) > 27);
         json_decref(out);
     }
-    assert_true(stat_count(&sim, "GET /v2", "401") >= 3);
+    assert_true(stat_count(&sim, "GET /v2/landen", "401") >= 3);
     assert_true(stat_count(&sim, "POST /b2b/token", "200") >= 4);
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
@@ -759,7 +759,7 @@ expired_tokens_are_refreshed_transparently(void **state)
     usleep(1100 * 1000);
     assert_int_equal(snelstart_get(ss, "/landen", &out, &err), SS_OK);
     json_decref(out);
-    assert_int_equal(stat_count(&sim, "GET /v2", "401"), 0);
+    assert_int_equal(stat_count(&sim, "GET /v2/landen", "401"), 0);
     assert_int_equal(stat_count(&sim, "POST /b2b/token", "200"), 2);
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
@@ -784,6 +784,8 @@ sim_answers_429_above_its_limit(void **state)
     assert_int_equal(snelstart_get(ss, "/landen", &out, &err), SS_RETRY);
     assert_int_equal(err.http_status, 429);
     assert_true(err.retry_after_s >= 1 && err.retry_after_s <= 60);
+    assert_int_equal(stat_count(&sim, "GET /v2/landen", "429"), 1);
+    assert_int_equal(stat_count(&sim, "GET /v2/landen", "200"), 5);
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
 }
@@ -814,7 +816,7 @@ client_limiter_keeps_under_the_sim_limit(void **state)
         json_decref(out);
     }
     assert_true(now_s() - t0 >= 2.0);                   /* 12 calls at 5 per second */
-    assert_int_equal(stat_count(&sim, "GET /v2", "429"), 0);
+    assert_int_equal(stat_count(&sim, "GET /v2/btwtarieven", "429"), 0);
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
 }

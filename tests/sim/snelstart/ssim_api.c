@@ -557,6 +557,23 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     }
 }
 
+/* v2_route_name - "METHOD /v2/resource[/{id}]" for the statistics */
+static void
+v2_route_name(const char *method, const char *path, char *route, size_t routelen)
+{
+    static const char *const names[] = { "relaties", "grootboeken", "landen",
+        "verkoopboekingen", "verkoopfacturen", "btwtarieven" };
+    const char *slash = strchr(path, '/');
+    size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == len && strncasecmp(names[i], path, len) == 0)
+            break;
+    snprintf(route, routelen, "%s /v2/%s%s", method,
+             i < sizeof names / sizeof names[0] ? names[i] : "?",
+             slash ? (strchr(slash + 1, '/') ? "/{id}/..." : "/{id}") : "");
+}
+
 /* handle_v2 - the gateway checks, faults, then the resource */
 static void
 handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
@@ -565,7 +582,7 @@ handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
     double  now = mono_now(), wait;
     bool    write = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0;
 
-    snprintf(route, routelen, "%s /v2", req->method);
+    v2_route_name(req->method, req->url + 4, route, routelen);
     sim->v2_requests++;
     if (sim->opts.expire_tokens_every > 0
         && sim->v2_requests % sim->opts.expire_tokens_every == 0)
