@@ -1,0 +1,661 @@
+/*
+ * NAME
+ *   snelstart - client of SnelStart's B2B API v2
+ *
+ * DESCRIPTION
+ *   See snelstart.h. One CURL easy handle per client, so that the
+ *   connection stays open between calls. POST and PUT open a fresh
+ *   connection: on a reused one, libcurl would resend a request whose
+ *   answer was lost, and SnelStart may have stored the first. A 401 on an API call is answered
+ *   once by fetching a new token and repeating the call; a 401 that names
+ *   the subscription key, or a second 401, is SS_AUTH.
+ *
+ * DIAGNOSTICS
+ *   Secrets never reach ss_error_t.message: every message is scrubbed of
+ *   the client key, the subscription key and the token before it is
+ *   returned.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "xalloc.h"
+#include "snelstart.h"
+
+#define SS_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+struct snelstart {
+    char   *api_url;
+    char   *auth_url;
+    char   *client_key;
+    char   *subscription_key;
+    bool    tls_verify;
+    CURL   *curl;
+    pthread_mutex_t lock;
+    char   *token;
+    double  token_renew_at;     /* monotonic seconds */
+    int     per_minute, per_hour, max_concurrent;
+    double  time_scale;
+    double *ts;                 /* ring of call times */
+    size_t  ts_cap, ts_count, ts_head;
+    long    timeout_ms;
+    long    calls;
+};
+
+typedef struct {
+    char   *data;
+    size_t  len;
+    long    retry_after_s;
+} reply_t;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+/* curl_init_once - libcurl's global initialisation */
+static void
+curl_init_once(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* mono_now - monotonic seconds */
+static double
+mono_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
+
+/* sleep_s - sleep a fraction of seconds */
+static void
+sleep_s(double s)
+{
+    struct timespec t;
+
+    if (s <= 0)
+        return;
+    t.tv_sec = (time_t) s;
+    t.tv_nsec = (long) ((s - (double) t.tv_sec) * 1e9);
+    while (nanosleep(&t, &t) != 0)
+        ;
+}
+
+/* strip_slash - a copy of url without trailing slashes */
+static char *
+strip_slash(const char *url)
+{
+    char   *s = xstrdup(url);
+    size_t  n = strlen(s);
+
+    while (n > 0 && s[n - 1] == '/')
+        s[--n] = 0;
+    return s;
+}
+
+/* snelstart_new - a client */
+snelstart_t *
+snelstart_new(const char *api_url, const char *auth_url, const char *client_key,
+              const char *subscription_key, bool tls_verify)
+{
+    snelstart_t *self;
+
+    pthread_once(&curl_once, curl_init_once);
+    self = xcalloc(1, sizeof *self);
+    self->api_url = strip_slash(api_url);
+    self->auth_url = xstrdup(auth_url);
+    self->client_key = xstrdup(client_key);
+    self->subscription_key = xstrdup(subscription_key);
+    self->tls_verify = tls_verify;
+    self->timeout_ms = 30000;
+    self->time_scale = 1;
+    pthread_mutex_init(&self->lock, NULL);
+    if ((self->curl = curl_easy_init()) == NULL) {
+        snelstart_destroy(&self);
+        return NULL;
+    }
+    snelstart_set_limits(self, 500, 5000, 1);
+    return self;
+}
+
+/* wipe_free - overwrite a secret, then free it */
+static void
+wipe_free(char *s)
+{
+    if (s != NULL) {
+        memset(s, 0, strlen(s));
+        free(s);
+    }
+}
+
+/* snelstart_destroy - close the connection and free the client */
+void
+snelstart_destroy(snelstart_t **self_p)
+{
+    snelstart_t *self = *self_p;
+
+    if (self == NULL)
+        return;
+    if (self->curl)
+        curl_easy_cleanup(self->curl);
+    free(self->api_url);
+    free(self->auth_url);
+    wipe_free(self->client_key);
+    wipe_free(self->subscription_key);
+    wipe_free(self->token);
+    free(self->ts);
+    pthread_mutex_destroy(&self->lock);
+    free(self);
+    *self_p = NULL;
+}
+
+/* snelstart_set_limits - calls per minute and hour */
+void
+snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour, int max_concurrent)
+{
+    size_t  cap = (size_t) (per_hour > per_minute ? per_hour : per_minute);
+
+    pthread_mutex_lock(&self->lock);
+    self->per_minute = per_minute > 0 ? per_minute : 0;
+    self->per_hour = per_hour > 0 ? per_hour : 0;
+    self->max_concurrent = max_concurrent;
+    free(self->ts);
+    self->ts_cap = cap > 0 ? cap : 1;
+    self->ts = xcalloc(self->ts_cap, sizeof *self->ts);
+    self->ts_count = self->ts_head = 0;
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* snelstart_set_time_scale - windows f times shorter */
+void
+snelstart_set_time_scale(snelstart_t *self, double f)
+{
+    self->time_scale = f > 0 ? f : 1;
+}
+
+/* snelstart_set_timeout - whole-request timeout */
+void
+snelstart_set_timeout(snelstart_t *self, long timeout_ms)
+{
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+}
+
+/* snelstart_calls - API calls made, token calls included */
+long
+snelstart_calls(const snelstart_t *self)
+{
+    return __atomic_load_n(&self->calls, __ATOMIC_RELAXED);
+}
+
+/* ss_result_name - the result as a word */
+const char *
+ss_result_name(ss_result_t r)
+{
+    switch (r) {
+    case SS_OK: return "ok";
+    case SS_REJECTED: return "rejected";
+    case SS_NOT_FOUND: return "not found";
+    case SS_RETRY: return "retry";
+    case SS_UNCERTAIN: return "uncertain";
+    case SS_AUTH: return "auth";
+    }
+    return "unknown";
+}
+
+/* rate_wait - sleep until the limits allow one more call, then count it */
+static void
+rate_wait(snelstart_t *self)
+{
+    int     limits[2] = { self->per_minute, self->per_hour };
+    double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
+    double  now, wait, w, t;
+    int     i;
+
+    for (;;) {
+        now = mono_now();
+        wait = 0;
+        for (i = 0; i < 2; i++) {
+            if (limits[i] <= 0 || self->ts_count < (size_t) limits[i])
+                continue;
+            t = self->ts[(self->ts_head + self->ts_cap - (size_t) limits[i]) % self->ts_cap];
+            /* a margin, so that the server's clock, which sees each call a
+               little later, agrees */
+            w = t + windows[i] * 1.01 + 0.010 - now;
+            if (w > wait)
+                wait = w;
+        }
+        if (wait <= 0)
+            break;
+        sleep_s(wait);
+    }
+    self->ts[self->ts_head] = now;
+    self->ts_head = (self->ts_head + 1) % self->ts_cap;
+    if (self->ts_count < self->ts_cap)
+        self->ts_count++;
+}
+
+/* on_body - curl write callback: append to the reply */
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *userdata)
+{
+    reply_t *r = userdata;
+    size_t  len = size * n;
+
+    r->data = xrealloc(r->data, r->len + len + 1);
+    memcpy(r->data + r->len, ptr, len);
+    r->len += len;
+    r->data[r->len] = 0;
+    return len;
+}
+
+/* on_header - curl header callback: pick up Retry-After */
+static size_t
+on_header(char *ptr, size_t size, size_t n, void *userdata)
+{
+    reply_t *r = userdata;
+    size_t  len = size * n;
+
+    if (len > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
+        char    buf[32];
+        size_t  k = len - 12 < sizeof buf - 1 ? len - 12 : sizeof buf - 1;
+
+        memcpy(buf, ptr + 12, k);
+        buf[k] = 0;
+        r->retry_after_s = strtol(buf, NULL, 10);
+        if (r->retry_after_s < 0)
+            r->retry_after_s = 0;
+    }
+    return len;
+}
+
+/* scrub - replace every occurrence of secret in s by [hidden] */
+static void
+scrub(char *s, size_t size, const char *secret)
+{
+    char   *p;
+    size_t  n;
+
+    if (secret == NULL || (n = strlen(secret)) < 4)
+        return;
+    while ((p = strstr(s, secret)) != NULL) {
+        char    rest[1024];
+
+        snprintf(rest, sizeof rest, "%s", p + n);
+        snprintf(p, size - (size_t) (p - s), "[hidden]%s", rest);
+    }
+}
+
+/* err_set - fill err with status and a formatted message, scrubbed */
+static void __attribute__((format(printf, 4, 5)))
+err_set(snelstart_t *self, ss_error_t *err, int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->http_status = status;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    scrub(err->message, sizeof err->message, self->client_key);
+    scrub(err->message, sizeof err->message, self->subscription_key);
+    scrub(err->message, sizeof err->message, self->token);
+}
+
+/* describe_errors - SnelStart's error body as code and plain words */
+static void
+describe_errors(const char *body, char *code, size_t codelen, char *msg, size_t msglen)
+{
+    json_error_t jerr;
+    json_t *j = body ? json_loads(body, JSON_DECODE_ANY, &jerr) : NULL;
+    json_t *e;
+    size_t  i, used = 0;
+
+    code[0] = 0;
+    msg[0] = 0;
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, e) {
+            const char *c = json_string_value(json_object_get(e, "errorCode"));
+            const char *m = json_string_value(json_object_get(e, "message"));
+            const char *p = json_string_value(json_object_get(e, "propertyName"));
+            int     w;
+
+            if (i == 0 && c)
+                snprintf(code, codelen, "%s", c);
+            if (used >= msglen - 1)
+                break;
+            w = snprintf(msg + used, msglen - used, "%s%s%s%s%s%s", i ? "; " : "",
+                         c ? c : "", c ? " " : "", p ? p : "", p ? ": " : "",
+                         m ? m : "(no message)");
+            used += w > 0 ? (size_t) w : 0;
+        }
+    } else if (json_is_object(j)) {
+        const char *m = json_string_value(json_object_get(j, "message"));
+        const char *er = json_string_value(json_object_get(j, "error"));
+        const char *c = json_string_value(json_object_get(j, "errorCode"));
+
+        if (c)
+            snprintf(code, codelen, "%s", c);
+        if (m)
+            snprintf(msg, msglen, "%s", m);
+        else if (er)
+            snprintf(msg, msglen, "%s", er);
+    }
+    json_decref(j);
+}
+
+/* perform - one HTTP exchange on the shared handle */
+static CURLcode
+perform(snelstart_t *self, const char *method, const char *url, const char *body,
+        bool form, bool api, long *status, reply_t *reply)
+{
+    struct curl_slist *hdr = NULL;
+    char   *line;
+    CURLcode rc;
+    CURL   *c = self->curl;
+
+    memset(reply, 0, sizeof *reply);
+    *status = 0;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, self->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, self->timeout_ms < 10000 ? self->timeout_ms : 10000L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, self->tls_verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, self->tls_verify ? 2L : 0L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, reply);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, reply);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "koppel");
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+    /* libcurl silently sends a request again when a reused connection
+       dies before any answer; for a POST the server may already have
+       stored it. So writes go on a fresh connection, which curl does not
+       retry; reads keep the kept-alive one. */
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, strcmp(method, "GET") == 0 ? 0L : 1L);
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long) (body ? strlen(body) : 0));
+        if (strcmp(method, "POST") != 0)
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    }
+    hdr = curl_slist_append(hdr, "Accept: application/json");
+    hdr = curl_slist_append(hdr, "Expect:");
+    hdr = curl_slist_append(hdr, form ? "Content-Type: application/x-www-form-urlencoded"
+                            : "Content-Type: application/json; charset=utf-8");
+    if (api) {
+        line = xasprintf("Ocp-Apim-Subscription-Key: %s", self->subscription_key);
+        hdr = curl_slist_append(hdr, line);
+        wipe_free(line);
+        line = xasprintf("Authorization: Bearer %s", self->token ? self->token : "");
+        hdr = curl_slist_append(hdr, line);
+        wipe_free(line);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+    __atomic_add_fetch(&self->calls, 1, __ATOMIC_RELAXED);
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+    curl_slist_free_all(hdr);
+    return rc;
+}
+
+/* nothing_sent - whether a curl failure means the request never left */
+static bool
+nothing_sent(CURLcode rc)
+{
+    return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST
+        || rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR
+        || rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL;
+}
+
+/* fetch_token - a new bearer token from auth_url */
+static ss_result_t
+fetch_token(snelstart_t *self, ss_error_t *err)
+{
+    char   *key = curl_easy_escape(self->curl, self->client_key, 0);
+    char   *form = xasprintf("grant_type=clientkey&clientkey=%s", key ? key : "");
+    reply_t reply;
+    long    status;
+    CURLcode rc;
+    json_t *j = NULL;
+    const char *tok;
+    json_int_t ttl;
+    char    code[32], msg[512];
+    ss_result_t res;
+
+    if (key) {
+        memset(key, 0, strlen(key));
+        curl_free(key);
+    }
+    wipe_free(self->token);
+    self->token = NULL;
+    rc = perform(self, "POST", self->auth_url, form, true, false, &status, &reply);
+    wipe_free(form);
+    if (rc != CURLE_OK) {
+        err_set(self, err, 0, "token request to %s failed: %s", self->auth_url,
+                curl_easy_strerror(rc));
+        res = SS_RETRY;
+    } else if (status == 200 && (j = json_loads(reply.data ? reply.data : "", 0, NULL))
+               && (tok = json_string_value(json_object_get(j, "access_token"))) != NULL) {
+        ttl = json_integer_value(json_object_get(j, "expires_in"));
+        if (ttl <= 0)
+            ttl = 3600;
+        self->token = xstrdup(tok);
+        /* renew a minute early, or a tenth of the lifetime when short */
+        self->token_renew_at = mono_now() + (double) ttl - (ttl > 600 ? 60.0 : (double) ttl / 10.0);
+        res = SS_OK;
+    } else if (status == 400 || status == 401 || status == 403) {
+        describe_errors(reply.data, code, sizeof code, msg, sizeof msg);
+        err_set(self, err, (int) status, "token request to %s refused (HTTP %ld: %s): "
+                "check the client key", self->auth_url, status, msg[0] ? msg : "no reason");
+        res = SS_AUTH;
+    } else {
+        err_set(self, err, (int) status, "token request to %s answered HTTP %ld without a token",
+                self->auth_url, status);
+        err->retry_after_s = reply.retry_after_s;
+        res = SS_RETRY;
+    }
+    json_decref(j);
+    free(reply.data);
+    return res;
+}
+
+/* call - an API call with token handling, limits and result mapping */
+static ss_result_t
+call(snelstart_t *self, const char *method, const char *path, const json_t *body,
+     json_t **out, ss_error_t *err)
+{
+    ss_error_t scratch;
+    char   *url, *text = NULL;
+    reply_t reply = { NULL, 0, 0 };
+    long    status = 0;
+    CURLcode rc = CURLE_OK;
+    bool    write = strcmp(method, "GET") != 0;
+    ss_result_t res;
+    int     attempt;
+
+    if (err == NULL)
+        err = &scratch;
+    memset(err, 0, sizeof *err);
+    if (out)
+        *out = NULL;
+    if (body && (text = json_dumps(body, SS_DUMP_FLAGS)) == NULL) {
+        err_set(self, err, 0, "%s %s: the body cannot be written as JSON", method, path);
+        return SS_REJECTED;
+    }
+    url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
+    pthread_mutex_lock(&self->lock);
+    for (attempt = 0; attempt < 2; attempt++) {
+        if (self->token == NULL || mono_now() >= self->token_renew_at)
+            if ((res = fetch_token(self, err)) != SS_OK)
+                goto done;
+        rate_wait(self);
+        free(reply.data);
+        rc = perform(self, method, url, text, false, true, &status, &reply);
+        if (rc != CURLE_OK || status != 401)
+            break;
+        if (reply.data && strcasestr(reply.data, "subscription key"))
+            break;
+        wipe_free(self->token);             /* expired or revoked: once more */
+        self->token = NULL;
+    }
+    err->http_status = (int) status;
+    err->retry_after_s = reply.retry_after_s;
+    if (rc != CURLE_OK) {
+        res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
+        err_set(self, err, 0, "%s %s: %s%s", method, path, curl_easy_strerror(rc),
+                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
+    } else if (status >= 200 && status < 300) {
+        json_error_t jerr;
+
+        res = SS_OK;
+        if (out && reply.len > 0 && (*out = json_loadb(reply.data, reply.len,
+                                                       JSON_DECODE_ANY, &jerr)) == NULL) {
+            err_set(self, err, (int) status, "%s %s: answer is not JSON: %s", method, path,
+                    jerr.text);
+            res = write ? SS_UNCERTAIN : SS_RETRY;
+        }
+    } else {
+        char    msg[900];
+
+        describe_errors(reply.data, err->code, sizeof err->code, msg, sizeof msg);
+        if (status == 401 || status == 403) {
+            res = SS_AUTH;
+            err_set(self, err, (int) status, "%s %s: access denied (HTTP %ld: %s): check the "
+                    "client key and the subscription key", method, path, status, msg);
+        } else if (status == 404) {
+            res = SS_NOT_FOUND;
+            err_set(self, err, (int) status, "%s %s: not found", method, path);
+        } else if (status == 429) {
+            res = SS_RETRY;
+            err_set(self, err, (int) status, "%s %s: rate limit exceeded, retry after %ld s",
+                    method, path, reply.retry_after_s);
+        } else if (status >= 500) {
+            res = write ? SS_UNCERTAIN : SS_RETRY;
+            err_set(self, err, (int) status, "%s %s: server error HTTP %ld%s", method, path,
+                    status, write ? " (it may have been stored)" : "");
+        } else {
+            res = SS_REJECTED;
+            err_set(self, err, (int) status, "%s %s: rejected (HTTP %ld): %s", method, path,
+                    status, msg[0] ? msg : "no reason given");
+        }
+        err->retry_after_s = reply.retry_after_s;
+    }
+
+done:
+    pthread_mutex_unlock(&self->lock);
+    free(reply.data);
+    free(url);
+    free(text);
+    return res;
+}
+
+/* snelstart_get - GET path */
+ss_result_t
+snelstart_get(snelstart_t *self, const char *path, json_t **out, ss_error_t *err)
+{
+    return call(self, "GET", path, NULL, out, err);
+}
+
+/* snelstart_post - POST body to path */
+ss_result_t
+snelstart_post(snelstart_t *self, const char *path, const json_t *body, json_t **out,
+               ss_error_t *err)
+{
+    return call(self, "POST", path, body, out, err);
+}
+
+/* snelstart_put - PUT body to path */
+ss_result_t
+snelstart_put(snelstart_t *self, const char *path, const json_t *body, json_t **out,
+              ss_error_t *err)
+{
+    return call(self, "PUT", path, body, out, err);
+}
+
+/* snelstart_odata_string - 'text' with quotes doubled */
+char *
+snelstart_odata_string(const char *s)
+{
+    size_t  n = 0;
+    const char *p;
+    char   *out, *w;
+
+    for (p = s; *p; p++)
+        n += *p == '\'' ? 2 : 1;
+    w = out = xmalloc(n + 3);
+    *w++ = '\'';
+    for (p = s; *p; p++) {
+        *w++ = *p;
+        if (*p == '\'')
+            *w++ = '\'';
+    }
+    *w++ = '\'';
+    *w = 0;
+    return out;
+}
+
+/* append_encoded - percent-encode s onto buf; keep_dollar for keys */
+static void
+append_encoded(char **buf, size_t *len, const char *s, bool keep_dollar)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t  n = strlen(s);
+    char   *w;
+
+    *buf = xrealloc(*buf, *len + 3 * n + 1);
+    w = *buf + *len;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char) *s;
+
+        if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~'
+            || (keep_dollar && ch == '$')) {
+            *w++ = (char) ch;
+        } else {
+            *w++ = '%';
+            *w++ = hex[ch >> 4];
+            *w++ = hex[ch & 15];
+        }
+    }
+    *w = 0;
+    *len = (size_t) (w - *buf);
+}
+
+/* snelstart_query - path + url-encoded query */
+char *
+snelstart_query(const char *path, ...)
+{
+    va_list ap;
+    const char *k, *v;
+    size_t  len = strlen(path);
+    char   *buf = xstrdup(path);
+    bool    first = strchr(path, '?') == NULL;
+
+    va_start(ap, path);
+    while ((k = va_arg(ap, const char *)) != NULL) {
+        v = va_arg(ap, const char *);
+        buf = xrealloc(buf, len + 2);
+        buf[len++] = first ? '?' : '&';
+        buf[len] = 0;
+        first = false;
+        append_encoded(&buf, &len, k, true);
+        buf = xrealloc(buf, len + 2);
+        buf[len++] = '=';
+        buf[len] = 0;
+        append_encoded(&buf, &len, v ? v : "", false);
+    }
+    va_end(ap);
+    return buf;
+}

@@ -1,0 +1,88 @@
+/*
+ * NAME
+ *   snelstart - client of SnelStart's B2B API v2
+ *
+ * DESCRIPTION
+ *   One snelstart_t talks to one administration: it fetches a bearer
+ *   token from auth_url with the client key (form grant_type=clientkey),
+ *   keeps it until shortly before it expires, sends the subscription key
+ *   in Ocp-Apim-Subscription-Key on every API call, and reuses one
+ *   keep-alive connection. A client-side limiter keeps to the calls per
+ *   minute and per hour (sliding windows), sleeping until the next call is
+ *   allowed, so that SnelStart never has to answer 429 in normal
+ *   operation. Calls on one snelstart_t are serialised (a mutex), so
+ *   max_concurrent is at most 1 per object; use one object per thread
+ *   only with limits divided between them.
+ *
+ *   What a result means for the caller:
+ *     SS_OK         done; *out holds the answer's JSON (may be NULL)
+ *     SS_REJECTED   4xx with SnelStart errors: definite, nothing stored
+ *     SS_NOT_FOUND  404
+ *     SS_RETRY      429, 5xx on GET, connection refused: nothing stored;
+ *                   try later (retry_after_s when SnelStart said so)
+ *     SS_UNCERTAIN  POST/PUT whose answer was lost (timeout, dropped
+ *                   connection, 5xx): it may or may not have been stored;
+ *                   look it up (e.g. verkoopfacturen by factuurnummer)
+ *     SS_AUTH       wrong client key or subscription key: stop
+ *
+ * DIAGNOSTICS
+ *   ss_error_t.message names what failed in plain words. It never holds
+ *   the client key, the subscription key or a token.
+ */
+#ifndef KOPPEL_SNELSTART_H
+#define KOPPEL_SNELSTART_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+typedef struct snelstart snelstart_t;
+
+typedef enum {
+    SS_OK = 0,
+    SS_REJECTED,
+    SS_NOT_FOUND,
+    SS_RETRY,
+    SS_UNCERTAIN,
+    SS_AUTH
+} ss_result_t;
+
+typedef struct {
+    int     http_status;        /* 0 when no answer */
+    char    code[32];           /* first errorCode, e.g. "BOE-0021", or "" */
+    char    message[1024];      /* plain words; never a key or token */
+    long    retry_after_s;      /* from Retry-After, else 0 */
+} ss_error_t;
+
+/* snelstart_new - a client; the URLs without trailing slash */
+snelstart_t *snelstart_new(const char *api_url, const char *auth_url,
+                           const char *client_key, const char *subscription_key,
+                           bool tls_verify);
+void snelstart_destroy(snelstart_t **self_p);
+/* snelstart_set_limits - calls per minute and hour (0: no limit) */
+void snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour,
+                          int max_concurrent);
+/* snelstart_set_time_scale - windows f times shorter (benchmarks against
+   snelstart-sim --time-scale f); default 1 */
+void snelstart_set_time_scale(snelstart_t *self, double f);
+/* snelstart_set_timeout - whole-request timeout (default 30000 ms) */
+void snelstart_set_timeout(snelstart_t *self, long timeout_ms);
+
+/* path relative to api_url, e.g. "/relaties?$top=500&$skip=0" */
+ss_result_t snelstart_get(snelstart_t *self, const char *path, json_t **out,
+                          ss_error_t *err);
+ss_result_t snelstart_post(snelstart_t *self, const char *path, const json_t *body,
+                           json_t **out, ss_error_t *err);
+ss_result_t snelstart_put(snelstart_t *self, const char *path, const json_t *body,
+                          json_t **out, ss_error_t *err);
+
+/* snelstart_odata_string - an OData string literal: 'o''brien' (new memory) */
+char   *snelstart_odata_string(const char *s);
+/* snelstart_query - path + url-encoded query from key, value pairs ending
+   in NULL: snelstart_query("/relaties", "$filter", "Email eq 'a b'", NULL) */
+char   *snelstart_query(const char *path, ...) __attribute__((sentinel));
+/* snelstart_calls - API calls made, token calls included */
+long    snelstart_calls(const snelstart_t *self);
+/* ss_result_name - the result as a word for logs */
+const char *ss_result_name(ss_result_t r);
+
+#endif

@@ -1,0 +1,770 @@
+/*
+ * NAME
+ *   ssim_api - the SnelStart B2B API v2 as the simulator answers it
+ *
+ * DESCRIPTION
+ *   See ssim_api.h. Order of checks on a /v2 request, as Azure API
+ *   Management in front of SnelStart does it: token expiry fault,
+ *   subscription key (401), bearer token (401), rate limit (429), then
+ *   the faults (500, slow answer), the resource itself, and last the
+ *   dropped answer after a stored POST/PUT.
+ *
+ *   Errors are SnelStart's array [{"errorCode","message","propertyName"}];
+ *   query errors use ODATA-0001 (the simulator's code).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "xalloc.h"
+#include "ssim_api.h"
+#include "ssim_models.h"
+#include "ssim_odata.h"
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+struct ssim {
+    ssim_store_t *store;
+    ssim_options_t opts;
+    pthread_mutex_t lock;
+    json_t *tokens;             /* token -> expiry (monotonic seconds) */
+    unsigned long long prng;
+    long long v2_requests;
+    double *ts;                 /* ring of accepted /v2 request times */
+    size_t  ts_cap, ts_count, ts_head;
+    json_t *stats;
+    long long total;
+};
+
+/* mono_now - monotonic seconds */
+static double
+mono_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
+
+/* prng_next - splitmix64 draw in [0, 1) */
+static double
+prng_next(ssim_t *sim)
+{
+    unsigned long long z = (sim->prng += 0x9E3779B97F4A7C15ULL);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double) (z >> 11) / 9007199254740992.0;
+}
+
+/* ssim_new - a simulator over an open store */
+ssim_t *
+ssim_new(ssim_store_t *store, const ssim_options_t *opts)
+{
+    ssim_t *sim = xcalloc(1, sizeof *sim);
+
+    sim->store = store;
+    sim->opts = *opts;
+    if (sim->opts.time_scale <= 0)
+        sim->opts.time_scale = 1;
+    pthread_mutex_init(&sim->lock, NULL);
+    sim->tokens = json_object();
+    sim->stats = json_object();
+    sim->prng = opts->seed;
+    sim->ts_cap = (size_t) (opts->rate_per_hour > opts->rate_per_minute ?
+                            opts->rate_per_hour : opts->rate_per_minute);
+    if (sim->ts_cap < 1)
+        sim->ts_cap = 1;
+    sim->ts = xcalloc(sim->ts_cap, sizeof *sim->ts);
+    return sim;
+}
+
+/* ssim_destroy - free the simulator (not its store) */
+void
+ssim_destroy(ssim_t **sim_p)
+{
+    ssim_t *sim = *sim_p;
+
+    if (sim == NULL)
+        return;
+    json_decref(sim->tokens);
+    json_decref(sim->stats);
+    free(sim->ts);
+    pthread_mutex_destroy(&sim->lock);
+    free(sim);
+    *sim_p = NULL;
+}
+
+/* answer_json - set status and body from a JSON value (stolen) */
+static void
+answer_json(ssim_response_t *resp, int status, json_t *body)
+{
+    resp->status = status;
+    resp->body = json_dumps(body, DUMP_FLAGS | JSON_ENCODE_ANY);
+    json_decref(body);
+}
+
+/* answer_error - a SnelStart error array with one entry */
+static void
+answer_error(ssim_response_t *resp, int status, const char *code, const char *prop,
+             const char *msg)
+{
+    json_t *errors = json_array();
+
+    ssim_error_add(errors, code, prop, "%s", msg);
+    answer_json(resp, status, errors);
+}
+
+/* answer_status - {"statusCode", "message"} as API Management writes it */
+static void
+answer_status(ssim_response_t *resp, int status, const char *msg)
+{
+    answer_json(resp, status, json_pack("{s:i,s:s}", "statusCode", status, "message", msg));
+}
+
+/* form_decode - percent/plus decoding of one form field, in place */
+static void
+form_decode(char *s)
+{
+    char   *w = s;
+
+    for (; *s; s++) {
+        if (*s == '+') {
+            *w++ = ' ';
+        } else if (*s == '%' && isxdigit((unsigned char) s[1]) && isxdigit((unsigned char) s[2])) {
+            char    hex[3] = { s[1], s[2], 0 };
+
+            *w++ = (char) strtol(hex, NULL, 16);
+            s += 2;
+        } else {
+            *w++ = *s;
+        }
+    }
+    *w = 0;
+}
+
+/* handle_token - POST /b2b/token */
+static void
+handle_token(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    char   *body = xstrndup(req->body ? req->body : "", req->body_len);
+    char   *save = NULL, *field;
+    char   *grant = NULL, *key = NULL;
+    char    token[96], u1[40], u2[40];
+    double  now = mono_now();
+    const char *k;
+    json_t *v, *tmp;
+
+    for (field = strtok_r(body, "&", &save); field; field = strtok_r(NULL, "&", &save)) {
+        char   *eq = strchr(field, '=');
+
+        if (eq == NULL)
+            continue;
+        *eq = 0;
+        form_decode(field);
+        form_decode(eq + 1);
+        if (strcmp(field, "grant_type") == 0)
+            grant = eq + 1;
+        else if (strcmp(field, "clientkey") == 0)
+            key = eq + 1;
+    }
+    if (strcmp(req->method, "POST") != 0) {
+        answer_status(resp, 405, "Method not allowed");
+    } else if (grant == NULL || strcmp(grant, "clientkey") != 0) {
+        answer_json(resp, 400, json_pack("{s:s}", "error", "unsupported_grant_type"));
+    } else if (key == NULL || strcmp(key, sim->opts.client_key) != 0) {
+        answer_json(resp, 400, json_pack("{s:s}", "error", "invalid_grant"));
+    } else {
+        tmp = json_object();
+        json_object_foreach(sim->tokens, k, v)
+            if (json_real_value(v) > now)
+                json_object_set(tmp, k, v);
+        json_decref(sim->tokens);
+        sim->tokens = tmp;
+        ssim_uuid(u1, sizeof u1);
+        ssim_uuid(u2, sizeof u2);
+        snprintf(token, sizeof token, "sim.%s.%s", u1, u2);
+        json_object_set_new(sim->tokens, token, json_real(now + (double) sim->opts.token_ttl_s));
+        answer_json(resp, 200, json_pack("{s:s,s:s,s:I}", "access_token", token,
+                                         "token_type", "bearer",
+                                         "expires_in", (json_int_t) sim->opts.token_ttl_s));
+    }
+    free(body);
+}
+
+/* token_valid - whether the Authorization header holds a live token */
+static bool
+token_valid(ssim_t *sim, const char *auth)
+{
+    json_t *exp;
+
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+        return false;
+    exp = json_object_get(sim->tokens, auth + 7);
+    return exp != NULL && json_real_value(exp) > mono_now();
+}
+
+/* ring_kth - the k-th most recent accepted request time (1 = latest) */
+static double
+ring_kth(ssim_t *sim, size_t k)
+{
+    return sim->ts[(sim->ts_head + sim->ts_cap - k) % sim->ts_cap];
+}
+
+/* rate_check - seconds until a request is allowed, 0 when it is */
+static double
+rate_check(ssim_t *sim, double now)
+{
+    double  wait = 0, w;
+    int     limits[2] = { sim->opts.rate_per_minute, sim->opts.rate_per_hour };
+    double  windows[2] = { 60.0 / sim->opts.time_scale, 3600.0 / sim->opts.time_scale };
+    int     i;
+
+    for (i = 0; i < 2; i++) {
+        if (limits[i] <= 0 || sim->ts_count < (size_t) limits[i])
+            continue;
+        w = ring_kth(sim, (size_t) limits[i]) + windows[i] - now;
+        if (w > wait)
+            wait = w;
+    }
+    return wait;
+}
+
+/* rate_record - remember an accepted request */
+static void
+rate_record(ssim_t *sim, double now)
+{
+    sim->ts[sim->ts_head] = now;
+    sim->ts_head = (sim->ts_head + 1) % sim->ts_cap;
+    if (sim->ts_count < sim->ts_cap)
+        sim->ts_count++;
+}
+
+/* query_filter - compile $filter, check paging; false after answering 400 */
+static bool
+query_options(const ssim_request_t *req, ssim_coll_t c, ssim_filter_t **filter,
+              long *top, long *skip, ssim_response_t *resp)
+{
+    const char *k;
+    json_t *v;
+    char    err[256], *end;
+
+    *filter = NULL;
+    *top = 500;
+    *skip = 0;
+    json_object_foreach(req->query, k, v) {
+        const char *s = json_string_value(v);
+
+        if (k[0] != '$')
+            continue;
+        if (strcmp(k, "$filter") == 0) {
+            if ((*filter = ssim_odata_parse(s, ssim_template(c), err, sizeof err)) == NULL) {
+                answer_error(resp, 400, "ODATA-0001", "$filter", err);
+                return false;
+            }
+        } else if (strcmp(k, "$top") == 0 || strcmp(k, "$skip") == 0) {
+            long    n = strtol(s, &end, 10);
+
+            if (*s == 0 || *end != 0 || n < 0 || (k[1] == 't' && (n < 1 || n > 500))) {
+                snprintf(err, sizeof err, "%s must be a whole number%s", k,
+                         k[1] == 't' ? " from 1 to 500" : " of 0 or more");
+                answer_error(resp, 400, "ODATA-0001", k, err);
+                ssim_odata_destroy(filter);
+                return false;
+            }
+            *(k[1] == 't' ? top : skip) = n;
+        } else {
+            snprintf(err, sizeof err, "query option %s is not supported", k);
+            answer_error(resp, 400, "ODATA-0001", k, err);
+            ssim_odata_destroy(filter);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* handle_list - GET of a collection with $filter, $top, $skip */
+static void
+handle_list(ssim_t *sim, const ssim_request_t *req, ssim_coll_t c, ssim_response_t *resp)
+{
+    ssim_filter_t *filter;
+    long    top, skip, seen = 0;
+    const json_t *list = ssim_store_list(sim->store, c);
+    json_t *out, *obj;
+    size_t  i;
+
+    if (!query_options(req, c, &filter, &top, &skip, resp))
+        return;
+    out = json_array();
+    json_array_foreach(list, i, obj) {
+        if (!ssim_odata_match(filter, obj))
+            continue;
+        if (seen++ < skip)
+            continue;
+        json_array_append(out, obj);
+        if ((long) json_array_size(out) >= top)
+            break;
+    }
+    ssim_odata_destroy(&filter);
+    answer_json(resp, 200, out);
+}
+
+/* handle_get_one - GET of one object by id */
+static void
+handle_get_one(ssim_t *sim, ssim_coll_t c, const char *id, ssim_response_t *resp)
+{
+    const json_t *obj = ssim_store_get(sim->store, c, id);
+
+    if (obj == NULL)
+        answer_status(resp, 404, "Resource not found");
+    else
+        answer_json(resp, 200, json_incref((json_t *) obj));
+}
+
+/* parse_body - the request body as a JSON object, or answer 400 */
+static json_t *
+parse_body(const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_error_t jerr;
+    json_t *in = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
+    char    msg[300];
+
+    if (!json_is_object(in)) {
+        snprintf(msg, sizeof msg, "De body is geen JSON-object: %s", in ? "wrong type" : jerr.text);
+        json_decref(in);
+        answer_error(resp, 400, "GEN-0001", NULL, msg);
+        return NULL;
+    }
+    return in;
+}
+
+/* handle_relatie_write - POST /v2/relaties or PUT /v2/relaties/{id} */
+static void
+handle_relatie_write(ssim_t *sim, const ssim_request_t *req, const char *id,
+                     ssim_response_t *resp)
+{
+    const json_t *old = NULL, *code, *list;
+    json_t *in, *rel, *errors;
+    char    newid[40], now[40], uri[80];
+
+    if (id != NULL && (old = ssim_store_get(sim->store, SSIM_RELATIES, id)) == NULL) {
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    if ((in = parse_body(req, resp)) == NULL)
+        return;
+    rel = ssim_normalise(SSIM_RELATIES, in);
+    json_decref(in);
+    if (id == NULL) {
+        ssim_uuid(newid, sizeof newid);
+        id = newid;
+    }
+    json_object_set_new(rel, "id", json_string(id));
+    code = json_object_get(rel, "relatiecode");
+    if (json_is_null(code)) {
+        if (old != NULL) {
+            json_object_set(rel, "relatiecode", json_object_get(old, "relatiecode"));
+        } else {
+            list = ssim_store_list(sim->store, SSIM_RELATIES);
+            json_int_t max = json_array_size(list) == 0 ? 0 : json_integer_value(
+                json_object_get(json_array_get(list, json_array_size(list) - 1), "relatiecode"));
+            json_object_set_new(rel, "relatiecode", json_integer(max + 1));
+        }
+    }
+    errors = json_array();
+    ssim_validate_relatie(sim->store, rel, old ? id : NULL, errors);
+    if (json_array_size(errors) > 0) {
+        json_decref(rel);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_now(now, sizeof now);
+    json_object_set_new(rel, "modifiedOn", json_string(now));
+    snprintf(uri, sizeof uri, "/relaties/%s", id);
+    json_object_set_new(rel, "uri", json_string(uri));
+    json_incref(rel);
+    if (!ssim_store_put(sim->store, SSIM_RELATIES, rel,
+                        (long long) json_integer_value(json_object_get(rel, "relatiecode")))) {
+        json_decref(rel);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, old ? 200 : 201, rel);
+}
+
+/* add_days - a datetime text plus n days, as "YYYY-MM-DDTHH:MM:SS" */
+static json_t *
+add_days(const char *date, long days)
+{
+    long long us;
+    time_t  t;
+    struct tm tm;
+    char    buf[40];
+
+    if (date == NULL || !ssim_datetime_parse(date, &us))
+        return json_null();
+    t = (time_t) (us / 1000000) + days * 86400;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    return json_string(buf);
+}
+
+/* handle_boeking - POST /v2/verkoopboekingen */
+static void
+handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_t *in, *boeking, *factuur, *errors;
+    char    id[40], fid[40], now[40], uri[80], kuri[80];
+    const char *kid;
+    int64_t total = 0;
+    long long seq;
+
+    if ((in = parse_body(req, resp)) == NULL)
+        return;
+    errors = json_array();
+    boeking = ssim_validate_boeking(sim->store, in, errors, &total);
+    json_decref(in);
+    if (json_array_size(errors) > 0) {
+        json_decref(boeking);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_uuid(id, sizeof id);
+    ssim_uuid(fid, sizeof fid);
+    ssim_now(now, sizeof now);
+    snprintf(uri, sizeof uri, "/verkoopboekingen/%s", id);
+    kid = json_string_value(json_object_get(json_object_get(boeking, "klant"), "id"));
+    snprintf(kuri, sizeof kuri, "/relaties/%s", kid);
+    json_object_set_new(json_object_get(boeking, "klant"), "uri", json_string(kuri));
+    json_object_set_new(boeking, "id", json_string(id));
+    json_object_set_new(boeking, "uri", json_string(uri));
+    json_object_set_new(boeking, "modifiedOn", json_string(now));
+
+    factuur = ssim_normalise(SSIM_FACTUREN, NULL);
+    json_object_set_new(factuur, "id", json_string(fid));
+    snprintf(uri, sizeof uri, "/verkoopfacturen/%s", fid);
+    json_object_set_new(factuur, "uri", json_string(uri));
+    json_object_set(factuur, "factuurnummer", json_object_get(boeking, "factuurnummer"));
+    json_object_set_new(factuur, "verkoopBoeking", json_pack("{s:s,s:O}", "id", id, "uri",
+                                                             json_object_get(boeking, "uri")));
+    json_object_set(factuur, "relatie", json_object_get(boeking, "klant"));
+    json_object_set(factuur, "factuurDatum", json_object_get(boeking, "factuurdatum"));
+    json_object_set_new(factuur, "vervalDatum", add_days(
+        json_string_value(json_object_get(boeking, "factuurdatum")),
+        (long) json_integer_value(json_object_get(boeking, "betalingstermijn"))));
+    json_object_set_new(factuur, "factuurBedrag", ssim_amount(total));
+    json_object_set_new(factuur, "openstaandSaldo", ssim_amount(total));
+    json_object_set_new(factuur, "modifiedOn", json_string(now));
+
+    seq = ssim_store_next_seq(sim->store, SSIM_BOEKINGEN);
+    json_incref(boeking);
+    if (!ssim_store_begin(sim->store)
+        || !ssim_store_put(sim->store, SSIM_BOEKINGEN, boeking, seq)
+        || !ssim_store_put(sim->store, SSIM_FACTUREN, factuur,
+                           ssim_store_next_seq(sim->store, SSIM_FACTUREN))
+        || !ssim_store_commit(sim->store)) {
+        json_decref(boeking);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, 201, boeking);
+}
+
+/* btwtarieven - the Dutch btw history */
+static json_t *
+btwtarieven(void)
+{
+    return json_pack("[{s:s,s:i,s:s,s:s},{s:s,s:i,s:s,s:n},"
+                     "{s:s,s:i,s:s,s:s},{s:s,s:i,s:s,s:n},{s:s,s:i,s:s,s:n}]",
+                     "btwSoort", "Hoog", "btwPercentage", 19, "datumVanaf",
+                     "2001-01-01T00:00:00", "datumTotEnMet", "2012-09-30T00:00:00",
+                     "btwSoort", "Hoog", "btwPercentage", 21, "datumVanaf",
+                     "2012-10-01T00:00:00", "datumTotEnMet",
+                     "btwSoort", "Laag", "btwPercentage", 6, "datumVanaf",
+                     "2001-01-01T00:00:00", "datumTotEnMet", "2018-12-31T00:00:00",
+                     "btwSoort", "Laag", "btwPercentage", 9, "datumVanaf",
+                     "2019-01-01T00:00:00", "datumTotEnMet",
+                     "btwSoort", "Geen", "btwPercentage", 0, "datumVanaf",
+                     "2001-01-01T00:00:00", "datumTotEnMet");
+}
+
+/* route_v2 - dispatch a checked /v2 request; sets the stats route name */
+static void
+route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
+         size_t routelen, ssim_response_t *resp)
+{
+    static const struct {
+        const char *name;
+        ssim_coll_t coll;
+        bool    list, one, post, put;
+    } res[] = {
+        { "relaties", SSIM_RELATIES, true, true, true, true },
+        { "grootboeken", SSIM_GROOTBOEKEN, true, true, false, false },
+        { "landen", SSIM_LANDEN, true, true, false, false },
+        { "verkoopboekingen", SSIM_BOEKINGEN, false, true, true, false },
+        { "verkoopfacturen", SSIM_FACTUREN, true, true, false, false },
+        { "btwtarieven", SSIM_NCOLL, true, false, false, false },
+    };
+    char    name[64] = "", id[64] = "";
+    const char *slash = strchr(path, '/');
+    bool    get = strcmp(req->method, "GET") == 0;
+    bool    post = strcmp(req->method, "POST") == 0;
+    bool    put = strcmp(req->method, "PUT") == 0;
+    size_t  i;
+
+    snprintf(name, sizeof name, "%.*s", slash ? (int) (slash - path) : (int) strlen(path), path);
+    if (slash)
+        snprintf(id, sizeof id, "%s", slash + 1);
+    if (strchr(id, '/') != NULL) {
+        snprintf(route, routelen, "%s /v2/%s/{id}/...", req->method, name);
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    for (i = 0; i < sizeof res / sizeof res[0]; i++)
+        if (strcasecmp(res[i].name, name) == 0)
+            break;
+    if (i == sizeof res / sizeof res[0]) {
+        snprintf(route, routelen, "%s /v2/?", req->method);
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    snprintf(route, routelen, "%s /v2/%s%s", req->method, res[i].name, slash ? "/{id}" : "");
+    if (!slash && get && res[i].list) {
+        if (res[i].coll == SSIM_NCOLL)
+            answer_json(resp, 200, btwtarieven());
+        else
+            handle_list(sim, req, res[i].coll, resp);
+    } else if (slash && get && res[i].one) {
+        handle_get_one(sim, res[i].coll, id, resp);
+    } else if (!slash && post && res[i].post) {
+        if (res[i].coll == SSIM_RELATIES)
+            handle_relatie_write(sim, req, NULL, resp);
+        else
+            handle_boeking(sim, req, resp);
+    } else if (slash && put && res[i].put) {
+        handle_relatie_write(sim, req, id, resp);
+    } else {
+        answer_status(resp, 405, "Method not allowed");
+    }
+}
+
+/* v2_route_name - "METHOD /v2/resource[/{id}]" for the statistics */
+static void
+v2_route_name(const char *method, const char *path, char *route, size_t routelen)
+{
+    static const char *const names[] = { "relaties", "grootboeken", "landen",
+        "verkoopboekingen", "verkoopfacturen", "btwtarieven" };
+    const char *slash = strchr(path, '/');
+    size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == len && strncasecmp(names[i], path, len) == 0)
+            break;
+    snprintf(route, routelen, "%s /v2/%s%s", method,
+             i < sizeof names / sizeof names[0] ? names[i] : "?",
+             slash ? (strchr(slash + 1, '/') ? "/{id}/..." : "/{id}") : "");
+}
+
+/* handle_v2 - the gateway checks, faults, then the resource */
+static void
+handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
+          ssim_response_t *resp)
+{
+    double  now = mono_now(), wait;
+    bool    write = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0;
+
+    v2_route_name(req->method, req->url + 4, route, routelen);
+    sim->v2_requests++;
+    if (sim->opts.expire_tokens_every > 0
+        && sim->v2_requests % sim->opts.expire_tokens_every == 0)
+        json_object_clear(sim->tokens);
+    if (req->subscription_key == NULL
+        || strcmp(req->subscription_key, sim->opts.subscription_key) != 0) {
+        answer_status(resp, 401, "Access denied due to invalid subscription key. Make sure "
+                      "to provide a valid key for an active subscription.");
+        return;
+    }
+    if (!token_valid(sim, req->authorization)) {
+        answer_status(resp, 401, "Authorization has been denied for this request.");
+        return;
+    }
+    if (!sim->opts.no_rate_limit && (wait = rate_check(sim, now)) > 0) {
+        resp->retry_after_s = (long) ceil(wait);
+        if (resp->retry_after_s < 1)
+            resp->retry_after_s = 1;
+        answer_status(resp, 429, "Rate limit is exceeded. Try again later.");
+        return;
+    }
+    rate_record(sim, now);
+    if (sim->opts.fail_5xx_rate > 0 && prng_next(sim) < sim->opts.fail_5xx_rate) {
+        answer_status(resp, 500, "Internal server error (injected)");
+        return;
+    }
+    if (sim->opts.timeout_rate > 0 && prng_next(sim) < sim->opts.timeout_rate)
+        resp->sleep_ms = sim->opts.timeout_ms;
+    route_v2(sim, req, req->url + 4, route, routelen, resp);
+    if (write && resp->status >= 200 && resp->status < 300
+        && sim->opts.drop_after_store_rate > 0
+        && prng_next(sim) < sim->opts.drop_after_store_rate)
+        resp->drop = true;
+}
+
+/* handle_sim - the /_sim test endpoints */
+static void
+handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    const char *what = req->url + 6;
+
+    if (strcmp(req->method, "GET") != 0)
+        answer_status(resp, 405, "Method not allowed");
+    else if (strcmp(what, "verkoopboekingen") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_BOEKINGEN)));
+    else if (strcmp(what, "verkoopfacturen") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_FACTUREN)));
+    else if (strcmp(what, "relaties") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_RELATIES)));
+    else if (strcmp(what, "stats") == 0)
+        answer_json(resp, 200, json_pack("{s:O,s:I}", "requests", sim->stats, "total",
+                                         (json_int_t) sim->total));
+    else
+        answer_status(resp, 404, "Resource not found");
+}
+
+/* stats_count - count one answered request */
+static void
+stats_count(ssim_t *sim, const char *route, int status)
+{
+    json_t *per = json_object_get(sim->stats, route);
+    json_t *n;
+    char    code[16];
+
+    if (per == NULL) {
+        per = json_object();
+        json_object_set_new(sim->stats, route, per);
+    }
+    snprintf(code, sizeof code, "%d", status);
+    n = json_object_get(per, code);
+    json_object_set_new(per, code, json_integer(n ? json_integer_value(n) + 1 : 1));
+    sim->total++;
+}
+
+/* ssim_handle - answer one request */
+void
+ssim_handle(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    char    route[160];
+
+    memset(resp, 0, sizeof *resp);
+    pthread_mutex_lock(&sim->lock);
+    if (strncmp(req->url, "/_sim/", 6) == 0) {
+        handle_sim(sim, req, resp);
+        pthread_mutex_unlock(&sim->lock);
+        return;
+    }
+    if (strcmp(req->url, "/b2b/token") == 0) {
+        snprintf(route, sizeof route, "%s /b2b/token", req->method);
+        handle_token(sim, req, resp);
+    } else if (strncmp(req->url, "/v2/", 4) == 0) {
+        handle_v2(sim, req, route, sizeof route, resp);
+    } else {
+        snprintf(route, sizeof route, "%s ?", req->method);
+        answer_status(resp, 404, "Resource not found");
+    }
+    stats_count(sim, route, resp->drop ? 0 : resp->status);
+    pthread_mutex_unlock(&sim->lock);
+}
+
+/* seed_one - fill an empty collection from a seed array */
+static bool
+seed_one(ssim_store_t *store, ssim_coll_t c, json_t *arr, const char *what,
+         char *err, size_t errlen)
+{
+    json_t *in, *obj, *errors;
+    size_t  i;
+    char    id[40], now[40], uri[80];
+    long long ord;
+
+    if (arr == NULL || ssim_store_count(store, c) > 0)
+        return true;
+    if (!json_is_array(arr)) {
+        snprintf(err, errlen, "%s: expected a JSON array", what);
+        return false;
+    }
+    ssim_now(now, sizeof now);
+    if (!ssim_store_begin(store)) {
+        snprintf(err, errlen, "%s: cannot start a transaction", what);
+        return false;
+    }
+    json_array_foreach(arr, i, in) {
+        if (!json_is_object(in)) {
+            snprintf(err, errlen, "%s: element %zu is not an object", what, i);
+            return false;
+        }
+        obj = ssim_normalise(c, in);
+        if (!json_is_string(json_object_get(obj, "id"))) {
+            ssim_uuid(id, sizeof id);
+            json_object_set_new(obj, "id", json_string(id));
+        }
+        if (json_is_null(json_object_get(obj, "modifiedOn")) && c != SSIM_LANDEN)
+            json_object_set_new(obj, "modifiedOn", json_string(now));
+        snprintf(uri, sizeof uri, "/%s/%s", c == SSIM_RELATIES ? "relaties" :
+                 c == SSIM_GROOTBOEKEN ? "grootboeken" : "landen",
+                 json_string_value(json_object_get(obj, "id")));
+        json_object_set_new(obj, "uri", json_string(uri));
+        ord = (long long) i;
+        if (c == SSIM_RELATIES) {
+            if (json_is_null(json_object_get(obj, "relatiecode")))
+                json_object_set_new(obj, "relatiecode",
+                                    json_integer(ssim_store_count(store, c) == 0 ? 1 :
+                                                 json_integer_value(json_object_get(
+                                                     json_array_get(ssim_store_list(store, c),
+                                                                    ssim_store_count(store, c) - 1),
+                                                     "relatiecode")) + 1));
+            if (json_array_size(json_object_get(obj, "relatiesoort")) == 0)
+                json_object_set_new(obj, "relatiesoort", json_pack("[s]", "Klant"));
+            errors = json_array();
+            ssim_validate_relatie(store, obj, NULL, errors);
+            if (json_array_size(errors) > 0) {
+                char   *text = json_dumps(errors, JSON_COMPACT);
+
+                snprintf(err, errlen, "%s: relatie %zu is invalid: %s", what, i, text);
+                free(text);
+                json_decref(errors);
+                json_decref(obj);
+                return false;
+            }
+            json_decref(errors);
+            ord = (long long) json_integer_value(json_object_get(obj, "relatiecode"));
+        } else if (c == SSIM_GROOTBOEKEN) {
+            ord = (long long) json_integer_value(json_object_get(obj, "nummer"));
+        }
+        if (!ssim_store_put(store, c, obj, ord)) {
+            snprintf(err, errlen, "%s: cannot store element %zu", what, i);
+            return false;
+        }
+    }
+    if (!ssim_store_commit(store)) {
+        snprintf(err, errlen, "%s: cannot commit", what);
+        return false;
+    }
+    return true;
+}
+
+/* ssim_seed - fill empty collections from seed arrays */
+bool
+ssim_seed(ssim_store_t *store, json_t *relaties, json_t *grootboeken, json_t *landen,
+          char *err, size_t errlen)
+{
+    return seed_one(store, SSIM_LANDEN, landen, "landen", err, errlen)
+        && seed_one(store, SSIM_GROOTBOEKEN, grootboeken, "grootboeken", err, errlen)
+        && seed_one(store, SSIM_RELATIES, relaties, "relaties", err, errlen);
+}
