@@ -472,13 +472,14 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     return res;
 }
 
-/* call - an API call with token handling, limits and result mapping */
+/* call - an API call with token handling, limits and result mapping; text is
+ * the body as it is sent (NULL for none) */
 static ss_result_t
-call(snelstart_t *self, const char *method, const char *path, const json_t *body,
+call(snelstart_t *self, const char *method, const char *path, const char *text,
      json_t **out, ss_error_t *err)
 {
     ss_error_t scratch;
-    char   *url, *text = NULL;
+    char   *url;
     reply_t reply = { NULL, 0, 0 };
     long    status = 0;
     CURLcode rc = CURLE_OK;
@@ -491,10 +492,6 @@ call(snelstart_t *self, const char *method, const char *path, const json_t *body
     memset(err, 0, sizeof *err);
     if (out)
         *out = NULL;
-    if (body && (text = json_dumps(body, SS_DUMP_FLAGS)) == NULL) {
-        err_set(self, err, 0, "%s %s: the body cannot be written as JSON", method, path);
-        return SS_REJECTED;
-    }
     url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     pthread_mutex_lock(&self->lock);
     for (attempt = 0; attempt < 2; attempt++) {
@@ -558,6 +555,28 @@ done:
     pthread_mutex_unlock(&self->lock);
     free(reply.data);
     free(url);
+    return res;
+}
+
+/* call_json - an API call with a jansson body */
+static ss_result_t
+call_json(snelstart_t *self, const char *method, const char *path, const json_t *body,
+          json_t **out, ss_error_t *err)
+{
+    ss_error_t scratch;
+    char   *text;
+    ss_result_t res;
+
+    if (err == NULL)
+        err = &scratch;
+    if ((text = json_dumps(body, SS_DUMP_FLAGS)) == NULL) {
+        memset(err, 0, sizeof *err);
+        if (out)
+            *out = NULL;
+        err_set(self, err, 0, "%s %s: the body cannot be written as JSON", method, path);
+        return SS_REJECTED;
+    }
+    res = call(self, method, path, text, out, err);
     free(text);
     return res;
 }
@@ -574,7 +593,16 @@ ss_result_t
 snelstart_post(snelstart_t *self, const char *path, const json_t *body, json_t **out,
                ss_error_t *err)
 {
-    return call(self, "POST", path, body, out, err);
+    return call_json(self, "POST", path, body, out, err);
+}
+
+/* snelstart_post_raw - POST a body that is JSON text already (amounts written
+ * exactly, see boeking_dumps) */
+ss_result_t
+snelstart_post_raw(snelstart_t *self, const char *path, const char *text, json_t **out,
+                   ss_error_t *err)
+{
+    return call(self, "POST", path, text, out, err);
 }
 
 /* snelstart_put - PUT body to path */
@@ -582,7 +610,7 @@ ss_result_t
 snelstart_put(snelstart_t *self, const char *path, const json_t *body, json_t **out,
               ss_error_t *err)
 {
-    return call(self, "PUT", path, body, out, err);
+    return call_json(self, "PUT", path, body, out, err);
 }
 
 /* snelstart_odata_string - 'text' with quotes doubled */

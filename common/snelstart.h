@@ -72,6 +72,9 @@ ss_result_t snelstart_get(snelstart_t *self, const char *path, json_t **out,
                           ss_error_t *err);
 ss_result_t snelstart_post(snelstart_t *self, const char *path, const json_t *body,
                            json_t **out, ss_error_t *err);
+/* snelstart_post_raw - POST a body given as JSON text */
+ss_result_t snelstart_post_raw(snelstart_t *self, const char *path, const char *text,
+                               json_t **out, ss_error_t *err);
 ss_result_t snelstart_put(snelstart_t *self, const char *path, const json_t *body,
                           json_t **out, ss_error_t *err);
 
