@@ -23,7 +23,7 @@
 #define MAX_ARGS     64
 
 static const char *type_names[MSG_NTYPES] = {
-    "job", "job_done", "order", "matched", "outcome", "request", "reply"
+    "job", "job_done", "order", "matched", "outcome", "request", "reply", "hello"
 };
 
 typedef enum { F_STR, F_INT, F_BOOL, F_ORDER, F_MATCH, F_ARGS } field_kind_t;
@@ -51,8 +51,8 @@ static const struct field {
       T(MSG_JOB) | T(MSG_OUTCOME) },
     { "ok", F_BOOL, offsetof(msg_t, ok), T(MSG_JOB_DONE) | T(MSG_REPLY),
       T(MSG_JOB_DONE) | T(MSG_REPLY) },
-    { "text", F_STR, offsetof(msg_t, text), T(MSG_JOB_DONE) | T(MSG_REPLY),
-      T(MSG_JOB_DONE) | T(MSG_REPLY) },
+    { "text", F_STR, offsetof(msg_t, text), T(MSG_JOB_DONE) | T(MSG_REPLY) | T(MSG_HELLO),
+      T(MSG_JOB_DONE) | T(MSG_REPLY) | T(MSG_HELLO) },
     { "attempt", F_INT, offsetof(msg_t, attempt), T(MSG_ORDER) | T(MSG_MATCHED),
       T(MSG_ORDER) | T(MSG_MATCHED) },
     { "order", F_ORDER, offsetof(msg_t, order), T(MSG_ORDER) | T(MSG_MATCHED),

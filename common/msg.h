@@ -12,6 +12,8 @@
  *   matched    matcher -> booker      profile attempt order match
  *   outcome    booker -> fetcher      profile number result stage reason
  *                                     factuurnummer relatiecode boeking_id
+ *   hello      fetcher -> scheduler   text (the daemon's name): it (re)started, so
+ *                                     no job of its earlier life runs any more
  *   request    koppelctl -> daemon    cmd args
  *   reply      daemon -> koppelctl    ok text json
  *
@@ -41,6 +43,7 @@ typedef enum {
     MSG_OUTCOME,
     MSG_REQUEST,
     MSG_REPLY,
+    MSG_HELLO,
     MSG_NTYPES
 } msg_type_t;
 
@@ -54,7 +57,7 @@ typedef struct {
     int64_t  number;        /* job: one order to read again (replay), 0 = import;
                                outcome: the order */
     bool     ok;            /* job_done, reply */
-    char    *text;          /* job_done: summary; reply: human text */
+    char    *text;          /* job_done: summary; reply: human text; hello: daemon */
     int64_t  attempt;       /* order, matched: 1 on first sending */
     order_t *order;         /* order, matched */
     match_t *match;         /* matched */

@@ -100,6 +100,19 @@ job_done(fetcher_t *f, int64_t job_id, const char *profile, const char *task, bo
     msg_destroy(&m);
 }
 
+/* hello - tell the scheduler that no job of an earlier life of this fetcher runs */
+static void
+hello(fetcher_t *f)
+{
+    msg_t  *m = msg_new(MSG_HELLO);
+
+    msg_set(&m->text, "fetcher");
+    if (!net_send(f->events, m))
+        log_warning("cannot greet the scheduler; runs it started before may show as "
+                    "running for up to an hour");
+    msg_destroy(&m);
+}
+
 /* send_order - store_send_due callback: one order to the matchers */
 static bool
 send_order(void *arg, const char *profile, int64_t number, const void *payload, size_t len,
@@ -404,6 +417,7 @@ main(int argc, char **argv)
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
     f.events = net_socket(ZMQ_PUSH, f.cfg->ep_events, false, "events socket");
     poller = zpoller_new(control_sock(f.control), f.jobs, f.outcomes, NULL);
+    hello(&f);
     daemon_ready("Gereed");
     log_info("started; state in %s", f.cfg->state_dir);
 

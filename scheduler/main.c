@@ -9,7 +9,8 @@
  *   Sends a job to the fetcher (jobs socket) when a task is due by its
  *   planning or when koppelctl asks ("run"), and notes how each job ended
  *   (events socket). A task runs at most once at a time: "run" while it
- *   runs answers "already running".
+ *   runs answers "already running". When the fetcher (re)starts it says
+ *   hello, and every run of its earlier life counts as ended.
  *   Control commands: run PROFILE [TASK], tasks, plan PROFILE TASK
  *   INTERVAL NEXT.
  */
@@ -144,6 +145,9 @@ take_event(scheduler_t *s)
         plan_finished(s->plan, m->profile, m->task, m->job_id, m->ok, m->text, db_now());
         log_info("profile %s: %s %s: %s", m->profile, m->task, m->ok ? "done" : "failed",
                  m->text);
+    } else if (m->type == MSG_HELLO) {
+        plan_forget_running(s->plan);
+        log_info("the %s (re)started: runs it had are over", m->text);
     } else
         log_warning("events socket: expected job_done, got a %s message",
                     msg_type_name(m->type));

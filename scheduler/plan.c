@@ -55,7 +55,7 @@ plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t err
     self = xcalloc(1, sizeof *self);
     self->db = db;
     /* a job that ran when the scheduler stopped has no fetcher to report it now */
-    db_exec(db, "UPDATE tasks SET running_job = 0, running_since = 0", err, errlen);
+    plan_forget_running(self);
     db_exec(db, "CREATE TEMP TABLE configured (profile TEXT PRIMARY KEY)", err, errlen);
     for (i = 0; i < cfg->nprofiles; i++) {
         const profile_t *p = &cfg->profiles[i];
@@ -187,6 +187,13 @@ plan_finished(plan_t *self, const char *profile, const char *task, int64_t job_i
     sqlite3_bind_text(st, 4, task, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, job_id);
     run(self, st);
+}
+
+/* plan_forget_running - no job runs any more */
+void
+plan_forget_running(plan_t *self)
+{
+    run(self, db_prepare(self->db, "UPDATE tasks SET running_job = 0, running_since = 0"));
 }
 
 /* plan_expire - forget jobs that run too long */

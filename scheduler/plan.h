@@ -45,6 +45,9 @@ void plan_started(plan_t *self, const char *profile, const char *task, int64_t j
 void plan_finished(plan_t *self, const char *profile, const char *task, int64_t job_id,
                    bool ok, const char *text, int64_t now);
 
+/* plan_forget_running - no job runs any more (the fetcher restarted) */
+void plan_forget_running(plan_t *self);
+
 /* plan_expire - forget jobs running longer than max_s (their fetcher died) */
 void plan_expire(plan_t *self, int64_t now, int64_t max_s);
 

@@ -20,46 +20,54 @@ free_port() {
     done
 }
 
-# e2e_setup DIR - scratch directory and ports
+# e2e_setup DIR - scratch directory
 e2e_setup() {
     E2E_DIR=$1
     rm -rf "$E2E_DIR"
     mkdir -p "$E2E_DIR/state" "$E2E_DIR/log"
-    GC_PORT=$(free_port)
-    SS_PORT=$(free_port)
-    GC_URL=http://127.0.0.1:$GC_PORT
-    SS_URL=http://127.0.0.1:$SS_PORT
 }
 
-# wait_http URL - until something answers there (10 s)
-wait_http() {
-    i=0
-    while ! curl -s -o /dev/null "$1"; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && { echo "e2e: nothing answers at $1" >&2; return 1; }
-        sleep 0.1
+# start_sim NAME PORTVAR PIDVAR ARGS... - start a simulator on a free port;
+# another port when the chosen one was taken meanwhile (3 tries)
+start_sim() {
+    sim=$1 portvar=$2 pidvar=$3
+    shift 3
+    for try in 1 2 3; do
+        port=$(free_port)
+        "$BIN/$sim" --listen 127.0.0.1:$port "$@" >>"$E2E_DIR/log/$sim.log" 2>&1 &
+        pid=$!
+        i=0
+        while ! curl -s -o /dev/null "http://127.0.0.1:$port/_sim/stats"; do
+            kill -0 $pid 2>/dev/null || break
+            i=$((i + 1))
+            [ $i -gt 100 ] && break
+            sleep 0.1
+        done
+        if kill -0 $pid 2>/dev/null && [ $i -le 100 ]; then
+            eval "$portvar=$port; $pidvar=$pid"
+            E2E_PIDS="$E2E_PIDS $pid"
+            return 0
+        fi
+        kill -9 $pid 2>/dev/null
     done
+    echo "e2e: $sim does not start (see $E2E_DIR/log/$sim.log)" >&2
+    return 1
 }
 
 # start_globecharge ARGS... - the shop simulator
 start_globecharge() {
-    "$BIN/globecharge-sim" --listen 127.0.0.1:$GC_PORT --user winkelier \
-        --password geheim-shop-wachtwoord --db "$E2E_DIR/globecharge.db" "$@" \
-        >>"$E2E_DIR/log/globecharge-sim.log" 2>&1 &
-    GC_PID=$!
-    E2E_PIDS="$E2E_PIDS $GC_PID"
-    wait_http "$GC_URL/_sim/stats"
+    start_sim globecharge-sim GC_PORT GC_PID --user winkelier \
+        --password geheim-shop-wachtwoord --db "$E2E_DIR/globecharge.db" "$@" || return 1
+    GC_URL=http://127.0.0.1:$GC_PORT
 }
 
 # start_snelstart ARGS... - the SnelStart simulator
 start_snelstart() {
-    "$BIN/snelstart-sim" --listen 127.0.0.1:$SS_PORT --db "$E2E_DIR/snelstart.db" \
+    start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart.db" \
         --grootboeken tests/fixtures/grootboeken.json \
         --client-key geheime-client-key --subscription-key geheime-subscription-key "$@" \
-        >>"$E2E_DIR/log/snelstart-sim.log" 2>&1 &
-    SS_PID=$!
-    E2E_PIDS="$E2E_PIDS $SS_PID"
-    wait_http "$SS_URL/_sim/stats"
+        || return 1
+    SS_URL=http://127.0.0.1:$SS_PORT
 }
 
 # write_config FROM_ORDER [RECOGNITION] - koppel.cfg for the simulators

@@ -93,7 +93,7 @@ scenario_sigkill() {
     for d in fetcher matcher booker scheduler fetcher booker; do
         sleep 0.7
         case $d in
-        matcher) pid=$PID_matcher___instance_1; args="--instance 1" ;;
+        matcher) pid=$PID_matcher__instance_1; args="--instance 1" ;;
         *) eval "pid=\$PID_$d"; args="" ;;
         esac
         kill -9 "$pid" 2>/dev/null
