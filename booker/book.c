@@ -186,6 +186,86 @@ find_factuur(book_admin_t *a, const char *factuurnummer, char *boeking_id, size_
     return found;
 }
 
+/* find_relatie - the relatie koppel posted, looked up by what it posted (naam and
+ * e-mail, or naam and postcode): 1 found, 0 not there, -1 unknown (out says why) */
+static int
+find_relatie(book_admin_t *a, const json_t *posted, char *id, size_t idlen, int32_t *code,
+             book_outcome_t *out)
+{
+    const char *naam = json_string_value(json_object_get(posted, "naam"));
+    const char *email = json_string_value(json_object_get(posted, "email"));
+    const char *pc = json_string_value(json_object_get(json_object_get(posted,
+                                       "vestigingsAdres"), "postcode"));
+    char   *ln = snelstart_odata_string(naam ? naam : "");
+    char   *lv = snelstart_odata_string(email && *email ? email : pc ? pc : "");
+    char   *filter = xasprintf("Naam eq %s and %s eq %s", ln, email && *email ? "Email"
+                               : "VestigingsAdres/Postcode", lv);
+    char   *path = snelstart_query("/relaties", "$filter", filter, NULL);
+    json_t *list = NULL;
+    ss_error_t e;
+    ss_result_t r = snelstart_get(a->api, path, &list, &e);
+    int     found = -1;
+
+    free(ln);
+    free(lv);
+    free(filter);
+    free(path);
+    if (r != SS_OK)
+        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
+                    "checking whether the new relatie was created");
+    else if (json_array_size(list) >= 1) {
+        /* the newest: koppel created it last */
+        json_t *rel = json_array_get(list, json_array_size(list) - 1);
+
+        snprintf(id, idlen, "%s", json_string_value(json_object_get(rel, "id")) ?: "");
+        *code = (int32_t) json_integer_value(json_object_get(rel, "relatiecode"));
+        found = 1;
+    } else
+        found = 0;
+    json_decref(list);
+    return found;
+}
+
+/* default_klant - the relatie of the profile's default klantcode (handmatig) */
+static bool
+default_klant(book_admin_t *a, char *id, size_t idlen, book_outcome_t *out)
+{
+    const profile_t *p = a->p;
+    char    num[16];
+    char   *filter, *path;
+    json_t *list = NULL;
+    ss_error_t e;
+    ss_result_t r;
+
+    if (*a->default_klant_id == 0) {
+        snprintf(num, sizeof num, "%d", p->default_klantcode);
+        filter = xasprintf("Relatiecode eq %s", num);
+        path = snelstart_query("/relaties", "$filter", filter, NULL);
+        r = snelstart_get(a->api, path, &list, &e);
+        free(filter);
+        free(path);
+        if (r != SS_OK) {
+            api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
+                        "looking up the default klantcode");
+            return false;
+        }
+        if (json_array_size(list) != 1) {
+            json_decref(list);
+            set_out(out, BOOK_DEAD, "relatie", "the default klantcode %d of profile %s "
+                    "does not exist in SnelStart: create relatie %d or change "
+                    "profiles.%s.customers.default_klantcode", p->default_klantcode,
+                    p->name, p->default_klantcode, p->name);
+            return false;
+        }
+        snprintf(a->default_klant_id, sizeof a->default_klant_id, "%s",
+                 json_string_value(json_object_get(json_array_get(list, 0), "id")));
+        json_decref(list);
+    }
+    snprintf(id, idlen, "%s", a->default_klant_id);
+    out->relatiecode = p->default_klantcode;
+    return true;
+}
+
 /* klant_of - the relatie id to book on; false with out set */
 static bool
 klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
@@ -196,66 +276,53 @@ klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
     ss_error_t e;
     ss_result_t r;
     char    err[1024];
-    int32_t code;
+    int32_t code = 0;
+    bool    creating;
+    int     found = 0;
 
     if (m->decision == MATCH_EXISTING) {
         snprintf(id, idlen, "%s", m->relatie_id);
         out->relatiecode = m->relatiecode;
         return true;
     }
-    if (ledger_relatie(ledger, p->name, m->key, id, idlen, &code)) {
+    if (ledger_relatie(ledger, p->name, m->key, id, idlen, &code, &creating)) {
         out->relatiecode = code;          /* koppel created it for an earlier order */
         return true;
     }
-    if (p->processing == PROCESSING_HANDMATIG) {
-        if (*a->default_klant_id == 0) {
-            char    num[16];
-            char   *filter, *path;
-            json_t *list = NULL;
-
-            snprintf(num, sizeof num, "%d", p->default_klantcode);
-            filter = xasprintf("Relatiecode eq %s", num);
-            path = snelstart_query("/relaties", "$filter", filter, NULL);
-            r = snelstart_get(a->api, path, &list, &e);
-            free(filter);
-            free(path);
-            if (r != SS_OK) {
-                api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
-                            "looking up the default klantcode");
-                return false;
-            }
-            if (json_array_size(list) != 1) {
-                json_decref(list);
-                set_out(out, BOOK_DEAD, "relatie", "the default klantcode %d of profile %s "
-                        "does not exist in SnelStart: create relatie %d or change "
-                        "profiles.%s.customers.default_klantcode", p->default_klantcode,
-                        p->name, p->default_klantcode, p->name);
-                return false;
-            }
-            snprintf(a->default_klant_id, sizeof a->default_klant_id, "%s",
-                     json_string_value(json_object_get(json_array_get(list, 0), "id")));
-            json_decref(list);
-        }
-        snprintf(id, idlen, "%s", a->default_klant_id);
-        out->relatiecode = p->default_klantcode;
-        return true;
-    }
+    if (p->processing == PROCESSING_HANDMATIG)
+        return default_klant(a, id, idlen, out);
     if ((body = relatie_build(o, p, a->landen, err, sizeof err)) == NULL) {
         set_out(out, BOOK_DEAD, "relatie", "%s", err);
         return false;
     }
-    r = snelstart_post(a->api, "/relaties", body, &created, &e);
-    json_decref(body);
-    if (r != SS_OK) {
-        /* an uncertain POST may have created it: the next attempt looks again,
-         * and the matcher's index finds it once synced */
-        api_failure(out, r == SS_UNCERTAIN ? SS_RETRY : r, &e, "relatie",
-                    "the new relatie");
-        return false;
+    /* a POST of an earlier attempt may have created it */
+    if (creating && (found = find_relatie(a, body, id, idlen, &code, out)) < 0)
+        goto fail;
+    if (found == 0) {
+        if (!ledger_creating_relatie(ledger, p->name, m->key, err, sizeof err)) {
+            set_out(out, BOOK_LATER, "relatie", "%s", err);
+            goto fail;
+        }
+        r = snelstart_post(a->api, "/relaties", body, &created, &e);
+        if (r == SS_UNCERTAIN) {
+            log_warning("profile %s: order %lld: the answer to the new relatie was lost (%s); "
+                        "asking SnelStart whether it was created", p->name,
+                        (long long) o->number, e.message);
+            if ((found = find_relatie(a, body, id, idlen, &code, out)) <= 0) {
+                if (found == 0)
+                    set_out(out, BOOK_LATER, "relatie", "the new relatie was not created");
+                goto fail;
+            }
+        } else if (r != SS_OK) {
+            api_failure(out, r, &e, "relatie", "the new relatie");
+            goto fail;
+        } else {
+            snprintf(id, idlen, "%s", json_string_value(json_object_get(created, "id")) ?: "");
+            code = (int32_t) json_integer_value(json_object_get(created, "relatiecode"));
+        }
     }
-    snprintf(id, idlen, "%s", json_string_value(json_object_get(created, "id")) ?: "");
-    code = (int32_t) json_integer_value(json_object_get(created, "relatiecode"));
     json_decref(created);
+    json_decref(body);
     if (!ledger_add_relatie(ledger, p->name, m->key, id, code, err, sizeof err)) {
         set_out(out, BOOK_LATER, "relatie", "%s", err);
         return false;
@@ -265,6 +332,11 @@ klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
     log_info("profile %s: order %lld: new relatie %d created (%s)", p->name,
              (long long) o->number, code, m->key);
     return true;
+
+fail:
+    json_decref(created);
+    json_decref(body);
+    return false;
 }
 
 /* book_order - book one order */

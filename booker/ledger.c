@@ -121,19 +121,29 @@ ledger_set(ledger_t *self, const char *profile, int64_t number, const char *stat
 /* ledger_relatie - a relatie koppel created for a customer key */
 bool
 ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id, size_t idlen,
-               int32_t *relatiecode)
+               int32_t *relatiecode, bool *creating)
 {
     bool    found = false;
 
+    *creating = false;
     sqlite3_bind_text(self->rel_get, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_text(self->rel_get, 2, key, -1, SQLITE_STATIC);
     if (sqlite3_step(self->rel_get) == SQLITE_ROW) {
         snprintf(id, idlen, "%s", db_text(self->rel_get, 0));
         *relatiecode = sqlite3_column_int(self->rel_get, 1);
-        found = true;
+        found = *id != 0;
+        *creating = !found;
     }
     sqlite3_reset(self->rel_get);
     return found;
+}
+
+/* ledger_creating_relatie - a relatie for a key is being created (id "") */
+bool
+ledger_creating_relatie(ledger_t *self, const char *profile, const char *key, char *err,
+                        size_t errlen)
+{
+    return ledger_add_relatie(self, profile, key, "", 0, err, errlen);
 }
 
 /* ledger_add_relatie - remember a created relatie */

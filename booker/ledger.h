@@ -39,9 +39,14 @@ bool ledger_set(ledger_t *self, const char *profile, int64_t number, const char 
                 const char *factuurnummer, const char *boeking_id, const char *relatie_id,
                 int32_t relatiecode, const char *reason, char *err, size_t errlen);
 
-/* ledger_relatie - a relatie koppel created for a customer key; false if none */
+/* ledger_relatie - a relatie koppel created for a customer key; false if none.
+ * creating: a POST for it was sent but not confirmed (look in SnelStart first) */
 bool ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id,
-                    size_t idlen, int32_t *relatiecode);
+                    size_t idlen, int32_t *relatiecode, bool *creating);
+
+/* ledger_creating_relatie - note durably that a relatie for a key is being created */
+bool ledger_creating_relatie(ledger_t *self, const char *profile, const char *key,
+                             char *err, size_t errlen);
 
 /* ledger_add_relatie - remember a created relatie durably */
 bool ledger_add_relatie(ledger_t *self, const char *profile, const char *key, const char *id,

@@ -65,7 +65,17 @@ scenario_pipeline() {
     grep -q "voorbeeld:5100 .*5100.*total" "$E2E_DIR/dlq.txt" || {
         echo "e2e: the broken order is not in the dead-letter queue with its field:"
         cat "$E2E_DIR/dlq.txt"; return 1; }
-    "$BIN/koppelctl" --config "$CFG" status --json | grep -q '"ok": *true' || return 1
+    "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json"
+    grep -q '"ok": *true' "$E2E_DIR/status.json" || return 1
+    # no secret in koppel's logs, status or dead letters (the simulators' own logs aside)
+    for f in "$E2E_DIR"/log/*.log "$E2E_DIR/status.json" "$E2E_DIR/dlq.txt"; do
+        case $f in *-sim.log) continue ;; esac
+        if grep -q -e geheim-shop-wachtwoord -e geheime-client-key \
+                -e geheime-subscription-key "$f"; then
+            echo "e2e: a secret appears in $f"
+            return 1
+        fi
+    done
     return 0
 }
 

@@ -1,0 +1,304 @@
+/*
+ * test_book - the booker books each order once, against snelstart-sim:
+ * ledger first, SnelStart asked after an uncertain failure, BOE-0021 counted
+ * as booked, one relatie per new customer, dead letters that say why
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "config.h"
+#include "gcfeed.h"
+#include "ledger.h"
+#include "sim_proc.h"
+#include "xalloc.h"
+
+typedef struct {
+    sim_proc_t sim;
+    cfg_t  *cfg;
+    profile_t *p;
+    ledger_t *ledger;
+    book_admin_t *admin;
+    gcfeed_page_t *orders;      /* 10423 (NL), 10425 (BE business), 10431 (NO) */
+} fixture_t;
+
+/* replace - swap a profile string for a copy */
+static void
+replace(char **field, const char *value)
+{
+    free(*field);
+    *field = xstrdup(value);
+}
+
+/* start - the simulator with extra flags, a profile pointing at it, a fresh ledger */
+static fixture_t *
+start(const char *flag, const char *value)
+{
+    fixture_t *f = xcalloc(1, sizeof *f);
+    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], *doc = NULL;
+    size_t  len = 0;
+    FILE   *fp;
+
+    snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
+    snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
+    if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
+                        "--grootboeken", path, "--relaties", empty,
+                        "--client-key", "ck", "--subscription-key", "sk",
+                        flag ? flag : "--seed", value ? value : "1", NULL))
+        fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
+    snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
+    if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    f->p = &f->cfg->profiles[0];
+    snprintf(path, sizeof path, "%s/v2", f->sim.url);
+    replace(&f->p->api_url, path);
+    snprintf(path, sizeof path, "%s/b2b/token", f->sim.url);
+    replace(&f->p->auth_url, path);
+    replace(&f->p->client_key, "ck");
+    replace(&f->p->subscription_key, "sk");
+    snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
+    if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    f->admin = book_admin_new(f->p);
+    snprintf(path, sizeof path, "%s/tests/fixtures/feed/orders-10423-10431.xml", sim_proc_root());
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    doc = xmalloc(65536);
+    len = fread(doc, 1, 65535, fp);
+    fclose(fp);
+    f->orders = gcfeed_parse(doc, len, path, err, sizeof err);
+    free(doc);
+    assert_non_null(f->orders);
+    return f;
+}
+
+static void
+stop(fixture_t **fp)
+{
+    fixture_t *f = *fp;
+
+    book_admin_destroy(&f->admin);
+    ledger_close(&f->ledger);
+    gcfeed_page_destroy(&f->orders);
+    cfg_destroy(&f->cfg);
+    sim_proc_cleanup(&f->sim);
+    free(f);
+    *fp = NULL;
+}
+
+/* order - one of the example orders, with the profile set */
+static order_t *
+order(fixture_t *f, int i)
+{
+    order_t *o = f->orders->items[i].order;
+
+    order_set(&o->profile, f->p->name);
+    return o;
+}
+
+/* is_new - a "new customer" decision with a key */
+static match_t *
+is_new(const char *key)
+{
+    match_t *m = match_new();
+
+    match_set(m, MATCH_NEW, 0, "", "email", "email", key, "no relatie with this e-mail");
+    return m;
+}
+
+/* count - occurrences of a string in a simulator listing */
+static int
+count(fixture_t *f, const char *path, const char *needle)
+{
+    char   *body, *p;
+    int     n = 0;
+
+    assert_int_equal(sim_proc_get(&f->sim, path, &body), 200);
+    for (p = body; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    free(body);
+    return n;
+}
+
+static void
+a_new_customer_gets_one_relatie_and_the_order_one_booking(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_true(out.relatie_created);
+    assert_string_equal(out.factuurnummer, "10423");
+    assert_true(out.relatiecode > 0);
+    /* the same order again: reported, not posted */
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_false(out.relatie_created);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    assert_int_equal(count(f, "/_sim/relaties", "jan@devries.nl"), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+two_orders_of_one_new_customer_make_one_relatie(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:kari.nordmann@example.no");
+    book_outcome_t a, b;
+
+    book_order(f->admin, f->ledger, order(f, 2), m, &a);
+    order(f, 2)->number = 10432;            /* a second order, same customer */
+    book_order(f->admin, f->ledger, order(f, 2), m, &b);
+    order(f, 2)->number = 10431;
+    assert_int_equal(a.result, BOOK_BOOKED);
+    assert_int_equal(b.result, BOOK_BOOKED);
+    assert_int_equal(a.relatiecode, b.relatiecode);
+    assert_int_equal(count(f, "/_sim/relaties", "kari.nordmann@example.no"), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\""), 2);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+a_lost_answer_is_checked_with_snelstart_and_not_posted_twice(void **state)
+{
+    fixture_t *f = start("--drop-after-store-rate", "1");
+    match_t *m = is_new("email:inkoop@brouwerij-hoppe.be");
+    book_outcome_t out;
+
+    /* every POST is stored and its answer lost: koppel finds both the
+     * relatie and the booking in SnelStart, and posts neither again */
+    book_order(f->admin, f->ledger, order(f, 1), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_true(out.relatie_created);
+    book_order(f->admin, f->ledger, order(f, 1), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_int_equal(count(f, "/_sim/relaties", "inkoop@brouwerij-hoppe.be"), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10425\""), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+a_posting_left_by_a_crash_is_found_in_snelstart(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+    char    err[256], path[PATH_MAX + 32];
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    /* the booker died after posting, before it wrote "booked" */
+    assert_true(ledger_set(f->ledger, f->p->name, 10423, "posting", "10423", "", "", 0, "",
+                           err, sizeof err));
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    /* and a ledger that was lost altogether: SnelStart's BOE-0021 says it is booked */
+    ledger_close(&f->ledger);
+    snprintf(path, sizeof path, "%s/booker2.db", f->sim.dir);
+    assert_non_null(f->ledger = ledger_open(path, err, sizeof err));
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+a_recognition_error_is_a_dead_letter_with_its_reason(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = match_new();
+    book_outcome_t out;
+
+    match_set(m, MATCH_ERROR, 0, "", "email", "email", "",
+              "2 relaties share e-mail jan@devries.nl: 1001, 1002");
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_string_equal(out.stage, "match");
+    assert_string_equal(out.reason, "2 relaties share e-mail jan@devries.nl: 1001, 1002");
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "factuurnummer"), 0);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+an_unmapped_grootboek_is_a_dead_letter_naming_the_setting(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:kari.nordmann@example.no");
+    book_outcome_t out;
+
+    f->p->grootboek[KIND_OMZET][REGION_NON_EU][BTW_GEEN] = 0;
+    book_order(f->admin, f->ledger, order(f, 2), m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_string_equal(out.stage, "booking");
+    assert_non_null(strstr(out.reason, "profiles.voorbeeld.grootboeken.omzet.buiten_eu.geen"));
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+handmatig_books_unknown_customers_on_the_default_klantcode(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    f->p->processing = PROCESSING_HANDMATIG;
+    f->p->default_klantcode = 4242;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_non_null(strstr(out.reason, "default klantcode 4242"));
+    assert_non_null(strstr(out.reason, "does not exist in SnelStart"));
+    assert_int_equal(count(f, "/_sim/relaties", "jan@devries.nl"), 0);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+wrong_keys_stop_the_profile_without_a_dead_letter(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    book_admin_destroy(&f->admin);
+    replace(&f->p->client_key, "wrong");
+    f->admin = book_admin_new(f->p);
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_LATER);
+    assert_true(out.stop_profile);
+    assert_null(strstr(out.reason, "wrong"));
+    match_destroy(&m);
+    stop(&f);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_new_customer_gets_one_relatie_and_the_order_one_booking),
+        cmocka_unit_test(two_orders_of_one_new_customer_make_one_relatie),
+        cmocka_unit_test(a_lost_answer_is_checked_with_snelstart_and_not_posted_twice),
+        cmocka_unit_test(a_posting_left_by_a_crash_is_found_in_snelstart),
+        cmocka_unit_test(a_recognition_error_is_a_dead_letter_with_its_reason),
+        cmocka_unit_test(an_unmapped_grootboek_is_a_dead_letter_naming_the_setting),
+        cmocka_unit_test(handmatig_books_unknown_customers_on_the_default_klantcode),
+        cmocka_unit_test(wrong_keys_stop_the_profile_without_a_dead_letter),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
