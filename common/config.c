@@ -48,7 +48,7 @@ static const struct { const char *word; int seconds; } intervals[] = {
 const char *fn(type v) \
 { \
     if ((unsigned) v >= sizeof table / sizeof *table) \
-        return "?"; \
+        return "unknown"; \
     return table[v]; \
 }
 NAME_FN(btw_soort_name, btw_soort_t, btw_names)
@@ -68,6 +68,19 @@ name_index(const char *word, const char **table, size_t n)
         if (strcmp(word, table[i]) == 0)
             return (int) i;
     return -1;
+}
+
+/* recognition_parse - the method of that name (exact, lower case) */
+bool
+recognition_parse(const char *name, recognition_t *out)
+{
+    int     v = name ? name_index(name, recognition_names,
+                                  sizeof recognition_names / sizeof *recognition_names) : -1;
+
+    if (v < 0)
+        return false;
+    *out = (recognition_t) v;
+    return true;
 }
 
 /* config_interval_parse - "15m" -> 900; -1 when not one of the planning's intervals */
@@ -333,11 +346,9 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     g = get_group(r, ps, prefix, "customers");
     check_members(r, g, sub, customer_keys);
     word = get_string(r, g, sub, "recognition", "email");
-    v = name_index(word, recognition_names, sizeof recognition_names / sizeof *recognition_names);
-    if (v < 0)
+    if (!recognition_parse(word, &p->recognition))
         fail(r, g, sub, "recognition: \"%s\" is not a method (klantcode, email, "
              "klantcode-of-email, email-postcode, klantcode-of-email-postcode, slim)", word);
-    p->recognition = v < 0 ? RECOGNITION_EMAIL : (recognition_t) v;
     free(word);
     word = get_string(r, g, sub, "processing", "alleen-toevoegen");
     v = name_index(word, processing_names, sizeof processing_names / sizeof *processing_names);

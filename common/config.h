@@ -146,6 +146,7 @@ const char *btw_soort_name(btw_soort_t soort);        /* "hoog" */
 const char *region_name(region_t region);             /* "nl" */
 const char *revenue_kind_name(revenue_kind_t kind);   /* "omzet" */
 const char *recognition_name(recognition_t method);   /* "email" */
+bool recognition_parse(const char *name, recognition_t *out);
 const char *processing_name(processing_t mode);       /* "alleen-toevoegen" */
 const char *daemon_name(daemon_t daemon);             /* "fetcher" */
 

@@ -72,21 +72,20 @@ static phase_result_t new_by_email_postcode(const ctx_t *, match_t *);
 #define PHASES_MAX  8
 
 static const struct {
-    recognition_t method;
-    const char *name;
+    recognition_t method;           /* its name: recognition_name() */
     phase_fn phases[PHASES_MAX];    /* NULL-terminated */
 } methods[] = {
-    { RECOGNITION_KLANTCODE, "klantcode",
+    { RECOGNITION_KLANTCODE,
       { klantcode_required } },
-    { RECOGNITION_EMAIL, "email",
+    { RECOGNITION_EMAIL,
       { email_plain, new_by_email } },
-    { RECOGNITION_KLANTCODE_OF_EMAIL, "klantcode-of-email",
+    { RECOGNITION_KLANTCODE_OF_EMAIL,
       { klantcode_if_given, email_plain, new_by_email } },
-    { RECOGNITION_EMAIL_POSTCODE, "email-postcode",
+    { RECOGNITION_EMAIL_POSTCODE,
       { email_postcode, new_by_email_postcode } },
-    { RECOGNITION_KLANTCODE_OF_EMAIL_POSTCODE, "klantcode-of-email-postcode",
+    { RECOGNITION_KLANTCODE_OF_EMAIL_POSTCODE,
       { klantcode_if_given, email_postcode, new_by_email_postcode } },
-    { RECOGNITION_SLIM, "slim",
+    { RECOGNITION_SLIM,
       { klantcode_if_known, email_narrow, btw_phase, kvk_phase, naam_phase,
         new_by_email } },
 };
@@ -108,32 +107,6 @@ static const struct {
 static const char *klantcode_fields[] = {
     "klantcode", "klantnr", "klantnummer", "debiteurnr", "debiteurnummer", NULL
 };
-
-/* recognition_method_name - the method's name in settings and messages */
-const char *
-recognition_method_name(recognition_t method)
-{
-    size_t  i;
-
-    for (i = 0; i < NMETHODS; i++)
-        if (methods[i].method == method)
-            return methods[i].name;
-    return "unknown";
-}
-
-/* recognition_parse - the method of that name */
-bool
-recognition_parse(const char *name, recognition_t *out)
-{
-    size_t  i;
-
-    for (i = 0; name && i < NMETHODS; i++)
-        if (strcmp(methods[i].name, name) == 0) {
-            *out = methods[i].method;
-            return true;
-        }
-    return false;
-}
 
 /* ---- helpers ---- */
 
@@ -687,7 +660,7 @@ recognise(const relatie_index_t *index, const order_t *o,
     }
     c.index = index;
     c.o = o;
-    c.method = methods[i].name;
+    c.method = recognition_name(method);
     {
         /* an order e-mail holding several addresses: the first counts */
         char    first[sizeof c.email];

@@ -25,12 +25,6 @@
 void recognise(const relatie_index_t *index, const order_t *o,
                recognition_t method, match_t *m);
 
-/* recognition_method_name - "klantcode", "email", ..., "slim";
- * "unknown" for a value out of range */
-const char *recognition_method_name(recognition_t method);
-
-/* recognition_parse - the method of that name (exact, lower case);
- * false when there is none */
-bool recognition_parse(const char *name, recognition_t *out);
+/* the names of the methods: recognition_name() and recognition_parse() in config.h */
 
 #endif

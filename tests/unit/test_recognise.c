@@ -341,7 +341,7 @@ test_every_row_decides_as_the_manual_says(void **state)
             && (r->decision != E || m->relatiecode == r->code)
             && (r->decision != E || strcmp(m->relatie_id, "") != 0)
             && (r->decision == E || m->relatiecode == 0)
-            && strcmp(m->method, recognition_method_name(r->method)) == 0
+            && strcmp(m->method, recognition_name(r->method)) == 0
             && (!r->step || strcmp(m->step, r->step) == 0)
             && (!r->reason_has || strstr(m->reason, r->reason_has))
             && (!r->key || strcmp(m->key, r->key) == 0)
@@ -401,12 +401,12 @@ test_method_names_parse_back(void **state)
     for (i = 0; i < 6; i++) {
         assert_true(recognition_parse(names[i], &r));
         assert_int_equal(r, (recognition_t) i);
-        assert_string_equal(recognition_method_name(r), names[i]);
+        assert_string_equal(recognition_name(r), names[i]);
     }
     assert_false(recognition_parse("Email", &r));
     assert_false(recognition_parse("", &r));
     assert_false(recognition_parse(NULL, &r));
-    assert_string_equal(recognition_method_name((recognition_t) 99), "unknown");
+    assert_string_equal(recognition_name((recognition_t) 99), "unknown");
 }
 
 static void
