@@ -128,7 +128,7 @@ load_admin(book_admin_t *a, book_outcome_t *out)
     json_t *gb = NULL, *bt = NULL, *ld = NULL;
     char    err[1024];
 
-    if (a->grootboeken && time(NULL) - a->loaded_at < RELOAD_S)
+    if (a->grootboeken && a->loaded_at && time(NULL) - a->loaded_at < RELOAD_S)
         return true;
     if ((r = get_all(a, "/grootboeken", &gb, &e)) != SS_OK) {
         api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking", "reading grootboeken");
@@ -143,7 +143,8 @@ load_admin(book_admin_t *a, book_outcome_t *out)
         return false;
     }
     if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
-        log_warning("profile %s: %s", a->p->name, err);
+        log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
+                    a->p->name, err);
     json_decref(a->grootboeken);
     json_decref(a->btwtarieven);
     json_decref(a->landen);
@@ -152,6 +153,22 @@ load_admin(book_admin_t *a, book_outcome_t *out)
     a->landen = ld;
     a->loaded_at = time(NULL);
     return true;
+}
+
+/* book_admin_check - read what koppel needs from SnelStart and check the
+ * profile's grootboeken against it; false with err */
+bool
+book_admin_check(book_admin_t *a, char *err, size_t errlen)
+{
+    book_outcome_t out;
+
+    memset(&out, 0, sizeof out);
+    a->loaded_at = 0;
+    if (!load_admin(a, &out)) {
+        snprintf(err, errlen, "%s", out.reason);
+        return false;
+    }
+    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen);
 }
 
 /* find_factuur - whether SnelStart holds a verkoopfactuur with this number:

@@ -57,6 +57,11 @@ typedef struct {
 book_admin_t *book_admin_new(const profile_t *p);
 void book_admin_destroy(book_admin_t **self_p);
 
+/* book_admin_check - read grootboeken, btw-tarieven and landen from SnelStart
+ * and check every configured grootboek (exists, active, winst-en-verlies);
+ * false with err naming the setting, or why SnelStart could not be read */
+bool book_admin_check(book_admin_t *self, char *err, size_t errlen);
+
 /* book_order - book one order; see above */
 void book_order(book_admin_t *admin, ledger_t *ledger, const order_t *o, const match_t *m,
                 book_outcome_t *out);

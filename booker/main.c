@@ -344,6 +344,11 @@ main(int argc, char **argv)
     b.matched = net_socket(ZMQ_PULL, b.cfg->ep_matched, true, "matched socket");
     b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
     poller = zpoller_new(control_sock(b.control), b.matched, NULL);
+    for (i = 0; i < b.cfg->nprofiles; i++) {
+        b.admins[i] = book_admin_new(&b.cfg->profiles[i]);
+        if (!book_admin_check(b.admins[i], err, sizeof err))
+            log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
+    }
     daemon_ready("Gereed");
     log_info("started; state in %s", b.cfg->state_dir);
 

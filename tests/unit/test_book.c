@@ -286,6 +286,23 @@ wrong_keys_stop_the_profile_without_a_dead_letter(void **state)
     stop(&f);
 }
 
+static void
+the_configured_grootboeken_are_checked_against_snelstart(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    char    err[1024];
+
+    assert_true(book_admin_check(f->admin, err, sizeof err));
+    f->p->grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_LAAG] = 9999;
+    assert_false(book_admin_check(f->admin, err, sizeof err));
+    assert_non_null(strstr(err, "9999"));
+    assert_non_null(strstr(err, "verzendkosten"));
+    f->p->grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_LAAG] = 1300;    /* a balance account */
+    assert_false(book_admin_check(f->admin, err, sizeof err));
+    assert_non_null(strstr(err, "1300"));
+    stop(&f);
+}
+
 int
 main(void)
 {
@@ -298,6 +315,7 @@ main(void)
         cmocka_unit_test(an_unmapped_grootboek_is_a_dead_letter_naming_the_setting),
         cmocka_unit_test(handmatig_books_unknown_customers_on_the_default_klantcode),
         cmocka_unit_test(wrong_keys_stop_the_profile_without_a_dead_letter),
+        cmocka_unit_test(the_configured_grootboeken_are_checked_against_snelstart),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
