@@ -283,6 +283,45 @@ default_klant(book_admin_t *a, char *id, size_t idlen, book_outcome_t *out)
     return true;
 }
 
+/* update_relatie - toevoegen-en-bijwerken: bring an existing relatie up to date
+ * with the order, changing only what differs. A failure is logged; the order
+ * is booked all the same. */
+static void
+update_relatie(book_admin_t *a, const order_t *o, const char *id, book_outcome_t *out)
+{
+    char   *path = xasprintf("/relaties/%s", id);
+    json_t *current = NULL, *changed, *stored = NULL;
+    char    what[256], err[1024];
+    ss_error_t e;
+    ss_result_t r = snelstart_get(a->api, path, &current, &e);
+
+    if (r != SS_OK) {
+        log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
+                    (long long) o->number, out->relatiecode, e.message);
+        goto done;
+    }
+    changed = relatie_changes(current, o, a->p, a->landen, what, sizeof what, err, sizeof err);
+    if (changed == NULL) {
+        if (*err)
+            log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
+                        (long long) o->number, out->relatiecode, err);
+        goto done;
+    }
+    r = snelstart_put(a->api, path, changed, &stored, &e);
+    json_decref(changed);
+    if (r == SS_OK || r == SS_UNCERTAIN) {       /* a PUT can be repeated safely */
+        out->relatie_updated = true;
+        log_info("profile %s: order %lld: relatie %d updated from the order (%s)", a->p->name,
+                 (long long) o->number, out->relatiecode, what);
+    } else
+        log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
+                    (long long) o->number, out->relatiecode, e.message);
+done:
+    json_decref(current);
+    json_decref(stored);
+    free(path);
+}
+
 /* klant_of - the relatie id to book on; false with out set */
 static bool
 klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
@@ -300,6 +339,8 @@ klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
     if (m->decision == MATCH_EXISTING) {
         snprintf(id, idlen, "%s", m->relatie_id);
         out->relatiecode = m->relatiecode;
+        if (p->processing == PROCESSING_TOEVOEGEN_EN_BIJWERKEN && *id)
+            update_relatie(a, o, id, out);
         return true;
     }
     if (ledger_relatie(ledger, p->name, m->key, id, idlen, &code, &creating)) {

@@ -39,6 +39,7 @@ typedef struct {
     char    boeking_id[64];
     int32_t relatiecode;
     bool    relatie_created;
+    bool    relatie_updated;      /* toevoegen-en-bijwerken changed it */
     bool    stop_profile;         /* SnelStart refused koppel's keys */
 } book_outcome_t;
 

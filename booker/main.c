@@ -223,6 +223,8 @@ take_matched(booker_t *b)
         control_count(b->control, "booked", 1);
         if (out.relatie_created)
             control_count(b->control, "relaties_created", 1);
+        if (out.relatie_updated)
+            control_count(b->control, "relaties_updated", 1);
         log_info("profile %s: order %lld: %s", m->profile, (long long) m->order->number,
                  out.reason);
         report(b, m->profile, m->order->number, &out);

@@ -262,3 +262,61 @@ out:
     }
     return body;
 }
+
+/* adres_differs - whether an address of the order differs from SnelStart's:
+ * only the fields koppel fills are compared; the land by its id */
+static bool
+adres_differs(const json_t *want, const json_t *have)
+{
+    const char *key;
+    json_t *v;
+
+    if (!json_is_object(have))
+        return true;
+    json_object_foreach((json_t *) want, key, v) {
+        json_t *h = json_object_get(have, key);
+
+        if (strcmp(key, "land") == 0) {
+            if (!json_equal(json_object_get(v, "id"), json_object_get(h, "id")))
+                return true;
+        } else if (!json_equal(v, h))
+            return true;
+    }
+    return false;
+}
+
+/* relatie_changes - an existing relatie brought up to date with the order */
+json_t *
+relatie_changes(const json_t *current, const order_t *o, const profile_t *p,
+                const json_t *landen, char *what, size_t whatlen, char *err, size_t errlen)
+{
+    static const char *fields[] = { "vestigingsAdres", "correspondentieAdres", "email",
+                                    "telefoon", "btwNummer", "kvkNummer", NULL };
+    json_t *want = relatie_build(o, p, landen, err, errlen);
+    json_t *updated = NULL;
+    size_t  n = 0;
+    int     i;
+
+    if (what && whatlen)
+        *what = 0;
+    if (want == NULL)
+        return NULL;
+    for (i = 0; fields[i]; i++) {
+        json_t *w = json_object_get(want, fields[i]);
+        json_t *h = json_object_get(current, fields[i]);
+        bool    differs = json_is_object(w) ? adres_differs(w, h) : w && !json_equal(w, h);
+
+        if (!differs)
+            continue;
+        if (updated == NULL)
+            updated = json_deep_copy(current);
+        json_object_set(updated, fields[i], w);
+        if (what && whatlen)
+            n += snprintf(what + n, n < whatlen ? whatlen - n : 0, "%s%s", n ? ", " : "",
+                          fields[i]);
+    }
+    json_decref(want);
+    if (updated == NULL && err && errlen)
+        *err = 0;
+    return updated;
+}

@@ -31,4 +31,12 @@ json_t *relatie_build(const order_t *o, const profile_t *p, const json_t *landen
  * (Greece: EL). Writes "" when vat is empty. */
 void relatie_vat_number(const char *vat, const char *country, char *buf, size_t len);
 
+/* relatie_changes - for "toevoegen-en-bijwerken": a copy of current (the
+ * RelatieModel SnelStart holds) with the order's addresses, e-mail, phone, VAT
+ * and KvK number where they differ; what lists the changed fields. NULL when
+ * nothing differs (err "") or the order's data cannot be used (err set). */
+json_t *relatie_changes(const json_t *current, const order_t *o, const profile_t *p,
+                        const json_t *landen, char *what, size_t whatlen,
+                        char *err, size_t errlen);
+
 #endif

@@ -303,6 +303,88 @@ the_configured_grootboeken_are_checked_against_snelstart(void **state)
     stop(&f);
 }
 
+/* existing - an "existing customer" decision for a relatie created in the sim */
+static match_t *
+existing(fixture_t *f, const char *naam, const char *straat, int32_t *code)
+{
+    snelstart_t *api = snelstart_new(f->p->api_url, f->p->auth_url, "ck", "sk", false);
+    json_t *body = json_pack("{s:[s], s:s, s:s, s:{s:s, s:s, s:s}}", "relatiesoort", "Klant",
+                             "naam", naam, "email", "jan@devries.nl", "vestigingsAdres",
+                             "straat", straat, "postcode", "3511 AB", "plaats", "Utrecht");
+    json_t *made = NULL;
+    ss_error_t e;
+    match_t *m = match_new();
+
+    assert_int_equal(snelstart_post(api, "/relaties", body, &made, &e), SS_OK);
+    *code = (int32_t) json_integer_value(json_object_get(made, "relatiecode"));
+    match_set(m, MATCH_EXISTING, *code, json_string_value(json_object_get(made, "id")),
+              "email", "email", "", "found by e-mail");
+    json_decref(body);
+    json_decref(made);
+    snelstart_destroy(&api);
+    return m;
+}
+
+/* puts_made - PUT requests the simulator answered 200 */
+static int
+puts_made(fixture_t *f)
+{
+    char   *body, *p;
+    int     n = 0;
+
+    assert_int_equal(sim_proc_get(&f->sim, "/_sim/stats", &body), 200);
+    if ((p = strstr(body, "\"PUT /v2/relaties/")) != NULL && (p = strstr(p, "\"200\":")))
+        n = atoi(p + 6);
+    free(body);
+    return n;
+}
+
+static void
+toevoegen_en_bijwerken_updates_what_differs_and_nothing_else(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    int32_t code;
+    match_t *m = existing(f, "Bakkerij De Vries", "Oude Gracht 9", &code);
+    book_outcome_t out;
+
+    f->p->processing = PROCESSING_TOEVOEGEN_EN_BIJWERKEN;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_true(out.relatie_updated);
+    assert_int_equal(out.relatiecode, code);
+    /* the order's street, in the vestigings- and the correspondentieadres */
+    assert_int_equal(count(f, "/_sim/relaties", "Dorpsstraat 1A"), 2);
+    assert_int_equal(count(f, "/_sim/relaties", "Oude Gracht"), 0);
+    assert_int_equal(count(f, "/_sim/relaties", "\"Bakkerij De Vries\""), 1);  /* name kept */
+    assert_int_equal(puts_made(f), 1);
+    /* a second order with the same data changes nothing */
+    order(f, 0)->number = 10424;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    order(f, 0)->number = 10423;
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_false(out.relatie_updated);
+    assert_int_equal(puts_made(f), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+static void
+alleen_toevoegen_never_changes_an_existing_relatie(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    int32_t code;
+    match_t *m = existing(f, "Bakkerij De Vries", "Oude Gracht 9", &code);
+    book_outcome_t out;
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_false(out.relatie_updated);
+    assert_int_equal(count(f, "/_sim/relaties", "Oude Gracht 9"), 1);
+    assert_int_equal(puts_made(f), 0);
+    match_destroy(&m);
+    stop(&f);
+}
+
 int
 main(void)
 {
@@ -316,6 +398,8 @@ main(void)
         cmocka_unit_test(handmatig_books_unknown_customers_on_the_default_klantcode),
         cmocka_unit_test(wrong_keys_stop_the_profile_without_a_dead_letter),
         cmocka_unit_test(the_configured_grootboeken_are_checked_against_snelstart),
+        cmocka_unit_test(toevoegen_en_bijwerken_updates_what_differs_and_nothing_else),
+        cmocka_unit_test(alleen_toevoegen_never_changes_an_existing_relatie),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
