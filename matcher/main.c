@@ -14,7 +14,8 @@
  *   passes order and decision to the booker (matched socket). Any number
  *   of matchers may run: the fetcher spreads orders over them, and each
  *   serves every profile. A matcher keeps no state of its own: its index
- *   is read from SnelStart (sync.h).
+ *   is read from SnelStart (sync.h) when a profile's first order comes,
+ *   and dropped after half an hour without orders.
  *
  *   --explain prints the decision for the first order of a Globecharge
  *   document as one JSON object and exits 0 whatever the decision:
@@ -37,6 +38,8 @@
 #include "recognise.h"
 #include "sync.h"
 #include "xalloc.h"
+
+#define INDEX_IDLE_S 1800       /* an index unused this long is dropped */
 
 static const char usage[] =
     "usage: koppel-matcher [--config FILE] [--instance NAME] [--log-level LEVEL]\n"
@@ -266,6 +269,7 @@ take_order(matcher_t *mt)
     }
     if (mt->syncs[i] == NULL)
         mt->syncs[i] = sync_new(&mt->cfg->profiles[i]);
+    mt->syncs[i]->used_at = time(NULL);
     control_activity(mt->control, "recognising profile %s, order %lld", m->profile,
                      (long long) m->order->number);
     if (!sync_fresh(mt->syncs[i], time(NULL), err, sizeof err) && !mt->syncs[i]->filled) {
@@ -286,6 +290,21 @@ take_order(matcher_t *mt)
                     (long long) m->order->number);
     control_activity(mt->control, NULL);
     msg_destroy(&m);
+}
+
+/* evict_idle - drop the index of profiles without orders for INDEX_IDLE_S: a
+ * matcher serving many shops holds only the indexes of the active ones */
+static void
+evict_idle(matcher_t *mt, time_t now)
+{
+    size_t  i;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++)
+        if (mt->syncs[i] && now - mt->syncs[i]->used_at > INDEX_IDLE_S) {
+            log_info("profile %s: customer index dropped after %d minutes without orders",
+                     mt->cfg->profiles[i].name, INDEX_IDLE_S / 60);
+            sync_destroy(&mt->syncs[i]);
+        }
 }
 
 /* status_extra - the size of each profile's index */
@@ -341,6 +360,7 @@ main(int argc, char **argv)
             break;
         if (now - last_watchdog >= 5) {
             daemon_watchdog();
+            evict_idle(&mt, now);
             last_watchdog = now;
         }
     }

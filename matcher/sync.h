@@ -24,6 +24,7 @@ typedef struct {
     relatie_index_t *index;
     bool     filled;            /* the full read was done */
     time_t   synced_at;
+    time_t   used_at;           /* last order recognised with it */
     long     relaties_read;
 } sync_t;
 
