@@ -17,14 +17,14 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 
 PKGS     := libczmq libzmq msgpack libcurl sqlite3 libconfig jansson \
-            libxml-2.0 libutf8proc libsystemd libmicrohttpd
+            libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
-            mdbtools libxlsxwriter-dev curl procps
+            mdbtools libxlsxwriter-dev curl procps unzip systemd
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
