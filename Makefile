@@ -151,6 +151,7 @@ unit: $(UNIT_TESTS)
 
 e2e: all
 	@sh tests/e2e/run.sh $(BIN)
+	@sh tests/e2e/install.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
