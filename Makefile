@@ -15,16 +15,23 @@ BUILD    ?= build
 SANITIZE ?= 0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/koppel
+CONFDIR  ?= /etc/koppel
+# units of a local install go to /etc; a package sets UNITDIR=/lib/systemd/system
+UNITDIR  ?= /etc/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 PKGS     := libczmq libzmq msgpack libcurl sqlite3 libconfig jansson \
-            libxml-2.0 libutf8proc libsystemd libmicrohttpd
+            libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
-            mdbtools libxlsxwriter-dev curl procps
+            mdbtools libxlsxwriter-dev curl procps unzip systemd
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -106,6 +113,33 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS) -lcmocka
 
+# install - programs, systemd units, man pages and an example configuration.
+# An existing koppel.cfg is never overwritten; a new one gets mode 0640.
+MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl
+UNITS := koppel-scheduler.service koppel-fetcher.service koppel-booker.service \
+         koppel-matcher@.service koppel.target
+install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
+	install -d -m 0750 $(DESTDIR)$(CONFDIR)
+	install -m 0755 $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(DESTDIR)$(SBINDIR)
+	for u in $(UNITS); do \
+	    sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 deploy/koppel.sysusers $(DESTDIR)$(SYSUSERSDIR)/koppel.conf
+	for m in $(MAN8); do install -m 0644 docs/man/$$m.8 $(DESTDIR)$(MANDIR)/man8 || exit 1; done
+	install -m 0644 docs/man/koppel.cfg.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 config/koppel.cfg.example docs/operations.md README.md LICENSE $(DESTDIR)$(DOCDIR)
+	@if [ ! -e $(DESTDIR)$(CONFDIR)/koppel.cfg ]; then \
+	    install -m 0640 config/koppel.cfg.example $(DESTDIR)$(CONFDIR)/koppel.cfg; \
+	    if [ -z "$(DESTDIR)" ] && getent group koppel >/dev/null; then \
+	        chgrp koppel $(CONFDIR) $(CONFDIR)/koppel.cfg; fi; \
+	fi
+	@if [ -z "$(DESTDIR)" ]; then \
+	    echo "next: systemd-sysusers; systemctl daemon-reload; edit $(CONFDIR)/koppel.cfg;"; \
+	    echo "      systemctl enable --now koppel.target"; fi
+
 # deps - install the Debian packages that are missing (needs root).
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -122,6 +156,7 @@ unit: $(UNIT_TESTS) $(PROGRAMS)
 
 e2e: all
 	@sh tests/e2e/run.sh $(BIN)
+	@sh tests/e2e/install.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all unit

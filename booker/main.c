@@ -30,6 +30,7 @@
 #include "db.h"
 #include "gcfeed.h"
 #include "ledger.h"
+#include "infolog.h"
 #include "log.h"
 #include "net.h"
 #include "relatie_body.h"
@@ -54,6 +55,7 @@ typedef struct {
     zsock_t *outcomes;        /* PUSH to the fetcher */
     book_admin_t **admins;    /* per profile */
     char   **stopped;         /* per profile: why, or NULL */
+    infolog_t *infolog;       /* the information log (manual 3.3) */
 } booker_t;
 
 /* read_file - a whole file; NULL with err */
@@ -225,6 +227,15 @@ take_matched(booker_t *b)
             control_count(b->control, "relaties_created", 1);
         if (out.relatie_updated)
             control_count(b->control, "relaties_updated", 1);
+        if (out.relatie_created)
+            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_RELATIE_CREATED,
+                        m->order->number, "relatie %d created", (int) out.relatiecode);
+        if (out.relatie_updated)
+            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
+                        m->order->number, "relatie %d updated from the order",
+                        (int) out.relatiecode);
+        infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_BOOKED, m->order->number,
+                    "order %lld: %s", (long long) m->order->number, out.reason);
         log_info("profile %s: order %lld: %s", m->profile, (long long) m->order->number,
                  out.reason);
         report(b, m->profile, m->order->number, &out);
@@ -233,6 +244,9 @@ take_matched(booker_t *b)
         control_count(b->control, "dead", 1);
         log_warning("profile %s: order %lld cannot be booked (%s): %s", m->profile,
                     (long long) m->order->number, out.stage, out.reason);
+        infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_DEAD, m->order->number,
+                    "order %lld cannot be booked (%s): %s", (long long) m->order->number,
+                    out.stage, out.reason);
         report(b, m->profile, m->order->number, &out);
         break;
     case BOOK_LATER:
@@ -243,6 +257,8 @@ take_matched(booker_t *b)
             b->stopped[i] = xasprintf("stopped: %s", out.reason);
             log_error("profile %s: %s; fix the SnelStart keys in the configuration and "
                       "restart koppel-booker", m->profile, out.reason);
+            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
+                        "SnelStart keys in the configuration and restart", out.reason);
         }
         break;
     }
@@ -343,6 +359,8 @@ main(int argc, char **argv)
     b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
     b.control = control_new(b.cfg->ep_control[DAEMON_BOOKER], "booker", instance);
     control_status_extra(b.control, status_extra, &b);
+    if ((b.infolog = infolog_open(b.cfg->state_dir, err, sizeof err)) == NULL)
+        log_warning("%s", err);
     b.matched = net_socket(ZMQ_PULL, b.cfg->ep_matched, true, "matched socket");
     b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
     poller = zpoller_new(control_sock(b.control), b.matched, NULL);
@@ -364,6 +382,7 @@ main(int argc, char **argv)
             take_matched(&b);
         else if (zpoller_terminated(poller))
             break;
+        infolog_tick(b.infolog);
         if (now - last_watchdog >= 5) {
             daemon_watchdog();
             last_watchdog = now;
@@ -381,6 +400,7 @@ main(int argc, char **argv)
     zsock_destroy(&b.outcomes);
     control_destroy(&b.control);
     ledger_close(&b.ledger);
+    infolog_close(&b.infolog);
     cfg_destroy(&b.cfg);
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
+#include "netsec.h"
 #include "xalloc.h"
 
 /* daemon_config_path - the configuration file to read */
@@ -100,7 +101,8 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
         exit(2);
     }
     config = daemon_config_path(config);
-    if ((cfg = cfg_load(config, err, sizeof err)) == NULL)
+    if ((cfg = cfg_load(config, err, sizeof err)) == NULL
+        || !netsec_load(config, err, sizeof err))
         log_fatal("%s", err);
     lv = log_level_parse(level ? level : cfg->log_level);
     if (lv < 0)

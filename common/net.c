@@ -11,6 +11,7 @@
  *     RECONNECT_IVL  100 ms, backing off to 5 s
  *     HEARTBEAT      1 s interval, 5 s timeout (tcp peers that vanish are noticed)
  *     MAXMSGSIZE     16 MiB: a peer cannot make the receiver allocate more
+ *   and netsec's: peer credentials on ipc, CURVE on tcp (netsec.h).
  *
  * DIAGNOSTICS
  *   A socket that cannot be bound or connected is fatal: the environment is
@@ -21,6 +22,7 @@
 
 #include "log.h"
 #include "net.h"
+#include "netsec.h"
 #include "xalloc.h"
 
 #define HWM 10000
@@ -43,6 +45,7 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_heartbeat_ivl(sock, 1000);
     zsock_set_heartbeat_timeout(sock, 5000);
     zsock_set_maxmsgsize(sock, MAX_MESSAGE);
+    netsec_apply(sock, endpoint, bind);
     if (bind) {
         if (zsock_bind(sock, "%s", endpoint) < 0)
             log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
@@ -115,6 +118,7 @@ net_request(const char *endpoint, const msg_t *req, int timeout_ms, char *err, s
     }
     zsock_set_linger(sock, 0);
     zsock_set_sndtimeo(sock, timeout_ms);
+    netsec_apply(sock, endpoint, false);
     if (zsock_connect(sock, "%s", endpoint) < 0) {
         snprintf(err, errlen, "cannot connect to %s", endpoint);
         zsock_destroy(&sock);

@@ -21,6 +21,12 @@
  *                                      send them through the normal path
  *     dlq drop ID                      give up on a dead letter (it is kept,
  *                                      marked dropped)
+ *     log [--profile P] [--extended] [--limit N] [--json]
+ *         [--export FILE.csv|FILE.xlsx] [--clear]
+ *                                      the information log (ctl/log_cmd.c)
+ *     plan PROFILE TASK [--interval I] [--next "YYYY-MM-DD HH:MM"]
+ *                                      change the planning (ctl/plan_cmd.c)
+ *     keygen                           print a new CURVE key pair (koppel.curve)
  *
  * DIAGNOSTICS
  *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
@@ -35,7 +41,10 @@
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
+#include "log_cmd.h"
 #include "net.h"
+#include "netsec.h"
+#include "plan_cmd.h"
 #include "xalloc.h"
 
 #define TIMEOUT_MS 3000
@@ -51,6 +60,13 @@ static const char usage[] =
     "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER)\n"
     "  dlq replay ID | --all [--profile P]  read again from the shop and book\n"
     "  dlq drop ID                       give up on a dead letter\n"
+    "  log [--profile P] [--extended] [--limit N] [--json]\n"
+    "                                    the information log: what koppel did\n"
+    "  log [--profile P] [--extended] --export FILE.csv|FILE.xlsx\n"
+    "  log [--profile P] --clear         empty the information log\n"
+    "  plan PROFILE TASK [--interval I] [--next \"YYYY-MM-DD HH:MM\"]\n"
+    "                                    I: off 5m 10m 15m 30m 1h 2h 4h 8h 12h 24h\n"
+    "  keygen                            a new CURVE key pair for koppel.curve\n"
     "options:\n"
     "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n";
 
@@ -409,6 +425,21 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
     return 2;
 }
 
+/* keygen - print a new CURVE key pair for koppel.curve */
+static int
+keygen(void)
+{
+    char    pub[NETSEC_KEY_LEN + 1], secret[NETSEC_KEY_LEN + 1];
+
+    if (!netsec_keygen(pub, secret)) {
+        fprintf(stderr, "koppelctl: this ZeroMQ library has no CURVE support\n");
+        return 1;
+    }
+    printf("# koppel.curve for koppel.cfg; keep secret_key secret (mode 0640)\n"
+           "curve = {\n    public_key = \"%s\";\n    secret_key = \"%s\";\n};\n", pub, secret);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -443,7 +474,10 @@ main(int argc, char **argv)
         fprintf(stderr, "%s", usage);
         return 2;
     }
-    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
+    if (strcmp(argv[0], "keygen") == 0 && argc == 1)
+        return keygen();
+    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
+        || !netsec_load(daemon_config_path(config), err, sizeof err)) {
         fprintf(stderr, "koppelctl: %s\n", err);
         return 1;
     }
@@ -458,6 +492,10 @@ main(int argc, char **argv)
         rc = cmd_profiles(cfg, as_json);
     else if (strcmp(argv[0], "dlq") == 0)
         rc = cmd_dlq(cfg, argc - 1, argv + 1, as_json);
+    else if (strcmp(argv[0], "log") == 0)
+        rc = log_cmd(cfg, argc - 1, argv + 1, as_json);
+    else if (strcmp(argv[0], "plan") == 0)
+        rc = plan_cmd(cfg, argc - 1, argv + 1, as_json);
     else {
         fprintf(stderr, "%s", usage);
         rc = 2;

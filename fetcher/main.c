@@ -29,6 +29,7 @@
 #include "db.h"
 #include "gc_client.h"
 #include "import.h"
+#include "infolog.h"
 #include "log.h"
 #include "net.h"
 #include "store.h"
@@ -55,6 +56,7 @@ typedef struct {
     import_t *import;         /* the run in progress */
     msg_t   *queue[MAX_QUEUED_JOBS];
     size_t   nqueue;
+    infolog_t *infolog;       /* the information log (manual 3.3) */
 } fetcher_t;
 
 /* profile_index - position of a profile in the configuration, -1 if unknown */
@@ -163,6 +165,8 @@ start_job(fetcher_t *f, msg_t *job)
     }
     f->import = import_new(&f->cfg->profiles[i], client_of(f, i), f->store, job->job_id);
     log_info("profile %s: import started (%s)", job->profile, job->reason);
+    infolog_add(f->infolog, job->profile, INFOLOG_EXTENDED, INFOLOG_IMPORT_STARTED, 0,
+                "import started (%s)", job->reason);
 }
 
 /* run_import - one page of the import in progress */
@@ -185,6 +189,9 @@ run_import(fetcher_t *f)
         log_info("profile %s: import done: %s", p->name, import_summary(f->import));
     else
         log_error("profile %s: import failed: %s", p->name, import_summary(f->import));
+    infolog_add(f->infolog, p->name, st == IMPORT_DONE ? INFOLOG_EXTENDED : INFOLOG_SHORT,
+                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0, "import %s: %s",
+                st == IMPORT_DONE ? "done" : "failed", import_summary(f->import));
     job_done(f, import_job_id(f->import), p->name, "importeren-financieel",
              st == IMPORT_DONE, import_summary(f->import));
     import_destroy(&f->import);
@@ -293,6 +300,8 @@ replay_one(fetcher_t *f, const char *profile, int64_t number, char *err, size_t 
         return false;
     log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
              (long long) number);
+    infolog_add(f->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
+                "order %lld read again from the shop and sent on", (long long) number);
     store_send_due(f->store, db_now(), f->cfg->resend_after_s, 1000, send_order, f);
     return true;
 }
@@ -412,6 +421,8 @@ main(int argc, char **argv)
     control_on(f.control, "dlq-replay", cmd_dlq_replay, &f);
     control_on(f.control, "dlq-drop", cmd_dlq_drop, &f);
     control_status_extra(f.control, status_extra, &f);
+    if ((f.infolog = infolog_open(f.cfg->state_dir, err, sizeof err)) == NULL)
+        log_warning("%s", err);
     f.jobs = net_socket(ZMQ_PULL, f.cfg->ep_jobs, true, "jobs socket");
     f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
@@ -446,6 +457,7 @@ main(int argc, char **argv)
             store_send_due(f.store, now, f.cfg->resend_after_s, 5000, send_order, &f);
             last_due = now;
         }
+        infolog_tick(f.infolog);
         if (now - last_watchdog >= 5) {
             daemon_watchdog();
             last_watchdog = now;
@@ -469,6 +481,7 @@ main(int argc, char **argv)
     zsock_destroy(&f.events);
     control_destroy(&f.control);
     store_close(&f.store);
+    infolog_close(&f.infolog);
     cfg_destroy(&f.cfg);
     return 0;
 }
