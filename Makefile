@@ -155,8 +155,8 @@ unit: $(UNIT_TESTS) $(PROGRAMS)
 	@sh tests/run-unit.sh $(UNIT_TESTS)
 
 e2e: all
-	@sh tests/e2e/run.sh $(BIN)
 	@sh tests/e2e/install.sh
+	@sh tests/e2e/run.sh $(BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
