@@ -28,6 +28,7 @@ struct import {
     const profile_t *p;
     gc_client_t *client;
     store_t *store;
+    infolog_t *infolog;
     int64_t  job_id;
     int64_t  from;            /* next number to ask for */
     int64_t  highest;
@@ -40,7 +41,8 @@ struct import {
 
 /* import_new - a run of a profile */
 import_t *
-import_new(const profile_t *p, gc_client_t *client, store_t *store, int64_t job_id)
+import_new(const profile_t *p, gc_client_t *client, store_t *store, infolog_t *infolog,
+           int64_t job_id)
 {
     import_t *self = xcalloc(1, sizeof *self);
     int64_t cursor = store_cursor(store, p->name, p->from_order);
@@ -48,6 +50,7 @@ import_new(const profile_t *p, gc_client_t *client, store_t *store, int64_t job_
     self->p = p;
     self->client = client;
     self->store = store;
+    self->infolog = infolog;
     self->job_id = job_id;
     self->from = cursor - p->late_window;
     if (self->from < p->from_order)
@@ -80,6 +83,8 @@ store_item(import_t *self, gcfeed_item_t *it, const char *doc, size_t len)
         } else if (!store_known(self->store, name, it->number)) {
             log_warning("profile %s: %s", name, it->error);
             store_add_state(self->store, name, it->number, "dead", "fetch", it->error);
+            infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
+                        "%s", it->error);
             self->dead++;
         }
         return;
@@ -99,6 +104,9 @@ store_item(import_t *self, gcfeed_item_t *it, const char *doc, size_t len)
                  name, (long long) it->number);
         store_add_state(self->store, name, it->number, "skipped", "fetch",
                         "cancelled in the shop");
+        infolog_add(self->infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
+                    "order %lld was cancelled in the shop; it is not booked",
+                    (long long) it->number);
         self->skipped++;
         break;
     case ORDER_INCOMPLETE:
@@ -141,6 +149,8 @@ read_single(import_t *self, const char *page_error)
                     page_error);
         if (!store_known(self->store, self->p->name, self->from)) {
             store_add_state(self->store, self->p->name, self->from, "dead", "fetch", reason);
+            infolog_add(self->infolog, self->p->name, INFOLOG_SHORT, INFOLOG_DEAD, self->from,
+                        "%s", reason);
             self->dead++;
         }
     } else if (page->nitems > 0)

@@ -18,14 +18,17 @@
 
 #include "config.h"
 #include "gc_client.h"
+#include "infolog.h"
 #include "store.h"
 
 typedef struct import import_t;
 
 typedef enum { IMPORT_MORE = 0, IMPORT_DONE, IMPORT_FAILED } import_state_t;
 
-/* import_new - a run of a profile for a job */
-import_t *import_new(const profile_t *p, gc_client_t *client, store_t *store, int64_t job_id);
+/* import_new - a run of a profile for a job; what it finds that is not booked
+ * (unreadable and cancelled orders) goes to the information log too */
+import_t *import_new(const profile_t *p, gc_client_t *client, store_t *store,
+                     infolog_t *infolog, int64_t job_id);
 void import_destroy(import_t **self_p);
 
 /* import_step - read and store one page */

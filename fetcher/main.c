@@ -163,7 +163,8 @@ start_job(fetcher_t *f, msg_t *job)
         job_done(f, job->job_id, job->profile, job->task, false, f->stopped[i]);
         return;
     }
-    f->import = import_new(&f->cfg->profiles[i], client_of(f, i), f->store, job->job_id);
+    f->import = import_new(&f->cfg->profiles[i], client_of(f, i), f->store, f->infolog,
+                           job->job_id);
     log_info("profile %s: import started (%s)", job->profile, job->reason);
     infolog_add(f->infolog, job->profile, INFOLOG_EXTENDED, INFOLOG_IMPORT_STARTED, 0,
                 "import started (%s)", job->reason);

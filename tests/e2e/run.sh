@@ -70,10 +70,16 @@ scenario_pipeline() {
     grep -q "voorbeeld:5100 .*5100.*total" "$E2E_DIR/dlq.txt" || {
         echo "e2e: the broken order is not in the dead-letter queue with its field:"
         cat "$E2E_DIR/dlq.txt"; return 1; }
+    # the information log holds what happened, short and extended
+    "$BIN/koppelctl" --config "$CFG" log --limit 0 > "$E2E_DIR/infolog.txt"
+    [ "$(grep -c "booked as verkoopboeking" "$E2E_DIR/infolog.txt")" -eq "$(wc -l < "$E2E_DIR/booked")" ] || {
+        echo "e2e: the information log does not list every booking:"; head "$E2E_DIR/infolog.txt"; return 1; }
+    grep -q "5100" "$E2E_DIR/infolog.txt" || { echo "e2e: the dead letter is not in the log"; return 1; }
     "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json"
     grep -q '"ok": *true' "$E2E_DIR/status.json" || return 1
     # no secret in koppel's logs, status or dead letters (the simulators' own logs aside)
-    for f in "$E2E_DIR"/log/*.log "$E2E_DIR/status.json" "$E2E_DIR/dlq.txt"; do
+    for f in "$E2E_DIR"/log/*.log "$E2E_DIR/status.json" "$E2E_DIR/dlq.txt" \
+             "$E2E_DIR/infolog.txt"; do
         case $f in *-sim.log) continue ;; esac
         if grep -q -e geheim-shop-wachtwoord -e geheime-client-key \
                 -e geheime-subscription-key "$f"; then
@@ -104,7 +110,10 @@ scenario_sigkill() {
     write_config 20001
     sed -i 's/page_size = 50;/page_size = 10;/' "$CFG"
     start_pipeline || return 1
-    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = started ] || return 1
+    # "Nu uitvoeren" while the task runs
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = "already running" ] || {
+        echo "e2e: a second run while running was not refused"; return 1; }
     for d in fetcher matcher booker scheduler fetcher booker; do
         sleep 0.7
         case $d in
