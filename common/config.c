@@ -412,7 +412,7 @@ profile_free(profile_t *p)
 cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
 {
-    static const char *top_keys[] = { "state_dir", "log_level", "resend_after",
+    static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
         "endpoints", "control_group", "curve", NULL };  /* the last two: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
@@ -445,6 +445,7 @@ cfg_load(const char *path, char *err, size_t errlen)
         fail(&r, top, "koppel", "log_level: \"%s\" must be debug, info, warning or error",
              self->log_level);
     self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
+    self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
     eps = get_group(&r, top, "koppel", "endpoints");
     check_members(&r, eps, "koppel.endpoints", ep_keys);
     self->ep_jobs = endpoint(&r, eps, self->state_dir, "jobs", "jobs.sock");

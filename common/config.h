@@ -116,6 +116,7 @@ typedef struct {
     char   *ep_outcomes;        /* booker -> fetcher */
     char   *ep_control[5];      /* control + status per daemon, by daemon_t */
     int     resend_after_s;     /* resend an order without outcome after */
+    int     max_in_flight;      /* orders sent and awaiting an outcome, at most */
     profile_t *profiles;
     size_t     nprofiles;
 } cfg_t;

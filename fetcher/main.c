@@ -9,8 +9,9 @@
  *   Takes import jobs from the scheduler (jobs socket), reads each
  *   profile's shop from its cursor and stores every order durably in
  *   fetcher.db before the cursor moves. Pending orders are sent to the
- *   matchers (orders socket) and sent again, with backoff, until the
- *   booker reports an outcome (outcomes socket): booked, or dead with a
+ *   matchers (orders socket), at most koppel.max_in_flight at a time, and
+ *   sent again, with backoff, until the booker reports an outcome
+ *   (outcomes socket): booked, or dead with a
  *   stage and a reason. The dead ones form the dead-letter queue, which
  *   koppelctl lists and replays through this daemon's control socket.
  *
@@ -147,6 +148,17 @@ send_order(void *arg, const char *profile, int64_t number, const void *payload, 
                      profile, (long long) number, (long long) attempt);
     }
     return sent;
+}
+
+/* send_due - send what is due, keeping at most max_in_flight orders on their
+ * way: a daemon that dies then takes at most that many with it */
+static void
+send_due(fetcher_t *f, int64_t now)
+{
+    int64_t room = f->cfg->max_in_flight - store_in_flight(f->store, now);
+
+    if (room > 0)
+        store_send_due(f->store, now, f->cfg->resend_after_s, (size_t) room, send_order, f);
 }
 
 /* start_job - begin the import of a queued job, or refuse it */
@@ -303,7 +315,7 @@ replay_one(fetcher_t *f, const char *profile, int64_t number, char *err, size_t 
              (long long) number);
     infolog_add(f->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
                 "order %lld read again from the shop and sent on", (long long) number);
-    store_send_due(f->store, db_now(), f->cfg->resend_after_s, 1000, send_order, f);
+    send_due(f, db_now());
     return true;
 }
 
@@ -455,7 +467,7 @@ main(int argc, char **argv)
             msg_destroy(&job);
         }
         if (now != last_due || f.import) {      /* at most every second, or per page */
-            store_send_due(f.store, now, f.cfg->resend_after_s, 5000, send_order, &f);
+            send_due(&f, now);
             last_due = now;
         }
         infolog_tick(f.infolog);

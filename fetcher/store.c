@@ -283,7 +283,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         const char *profile = db_text(sel, 0);
         int64_t number = sqlite3_column_int64(sel, 1);
         int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
-        int64_t backoff = (int64_t) resend_after_s << (attempts > 6 ? 6 : attempts - 1);
+        int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
 
         if (!fn(arg, profile, number, sqlite3_column_blob(sel, 2),
                 (size_t) sqlite3_column_bytes(sel, 2), attempts))
@@ -305,6 +305,21 @@ done:
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     return sent;
+}
+
+/* store_in_flight - orders sent and waiting for their outcome */
+int64_t
+store_in_flight(store_t *self, int64_t now)
+{
+    sqlite3_stmt *st = db_prepare(self->db, "SELECT COUNT(*) FROM orders WHERE"
+                                  " state = 'pending' AND next_send > ? AND attempts > 0");
+    int64_t n = 0;
+
+    sqlite3_bind_int64(st, 1, now);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
 }
 
 /* store_dead_list - the dead-letter queue as a JSON array */

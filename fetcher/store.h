@@ -70,6 +70,9 @@ typedef bool (store_send_fn)(void *arg, const char *profile, int64_t number,
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 
+/* store_in_flight - orders sent and waiting for their outcome (not yet due again) */
+int64_t store_in_flight(store_t *self, int64_t now);
+
 /* store_dead_list - the dead-letter queue as a JSON array (profile filter may be NULL) */
 json_t *store_dead_list(store_t *self, const char *profile);
 

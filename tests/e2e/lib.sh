@@ -113,19 +113,32 @@ start_pipeline() {
     done
 }
 
+# shop_page FROM - one orders.cgi page, retried through the simulator's faults
+shop_page() {
+    jar=$E2E_DIR/cookies
+    for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        page=$(curl -s -b "$jar" "$GC_URL/orders.cgi?from=$1&max=100")
+        case $page in
+        *"<orders "*) echo "$page"; return 0 ;;
+        *session-expired*|"")
+            curl -s -c "$jar" -d "username=winkelier&password=geheim-shop-wachtwoord" \
+                "$GC_URL/login.cgi" >/dev/null ;;
+        esac
+        sleep 0.2
+    done
+    echo "e2e: cannot page the shop: $page" >&2
+    return 1
+}
+
 # shop_orders - the shop's bookable order numbers (paid or open), one a line
 shop_orders() {
-    jar=$E2E_DIR/cookies
-    curl -s -c "$jar" -d "username=winkelier&password=geheim-shop-wachtwoord" \
-        "$GC_URL/login.cgi" >/dev/null
     from=1
     while :; do
-        page=$(curl -s -b "$jar" "$GC_URL/orders.cgi?from=$from&max=100")
+        page=$(shop_page $from) || return 1
         echo "$page" | grep -o '<order number="[0-9]*" status="\(paid\|open\)"' \
             | sed 's/[^0-9]*\([0-9]*\).*/\1/'
         count=$(echo "$page" | sed -n 's/.*<orders[^>]* count="\([0-9]*\)".*/\1/p' | head -1)
         next=$(echo "$page" | sed -n 's/.*<orders[^>]* next="\([0-9]*\)".*/\1/p' | head -1)
-        [ -z "$count" ] && { echo "e2e: cannot page the shop: $page" >&2; return 1; }
         [ "$count" -eq 0 ] && break
         from=$next
     done
@@ -165,7 +178,7 @@ wait_done() {
 
 # check_exactly_once - every expected order booked once, nothing else; prints counts
 check_exactly_once() {
-    shop_orders | sort -n > "$E2E_DIR/expected"
+    shop_orders | sort -n > "$E2E_DIR/expected" || return 1
     sqlite3 "$E2E_DIR/state/fetcher.db" \
         "SELECT number FROM orders WHERE state = 'dead'" | sort -n > "$E2E_DIR/dead"
     booked_factuurnummers | sort > "$E2E_DIR/booked.all"
