@@ -52,6 +52,8 @@ typedef struct {
     zsock_t *events;          /* PUSH to the scheduler */
     zsock_t *orders;          /* PUSH to the matchers */
     zsock_t *outcomes;        /* PULL from the booker */
+    zactor_t *watch_orders;   /* socket monitors: a matcher or the booker that */
+    zactor_t *watch_outcomes; /* goes away took the orders it held with it */
     gc_client_t **clients;    /* per profile */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
@@ -148,6 +150,32 @@ send_order(void *arg, const char *profile, int64_t number, const void *payload, 
                      profile, (long long) number, (long long) attempt);
     }
     return sent;
+}
+
+/* watch - a monitor telling when a peer of a socket disconnects */
+static zactor_t *
+watch(zsock_t *sock)
+{
+    zactor_t *m = zactor_new(zmonitor, sock);
+
+    zstr_sendx(m, "LISTEN", "DISCONNECTED", NULL);
+    zstr_sendx(m, "START", NULL);
+    zsock_wait(m);
+    return m;
+}
+
+/* peer_gone - a matcher or the booker disconnected: what it held is lost, so
+ * every order on its way is sent again now rather than after its backoff */
+static void
+peer_gone(fetcher_t *f, zactor_t *monitor, const char *who)
+{
+    zmsg_t *ev = zmsg_recv(monitor);
+    int64_t n = store_resend_now(f->store, db_now());
+
+    zmsg_destroy(&ev);
+    if (n > 0)
+        log_info("a %s went away: %lld orders on their way are sent again", who,
+                 (long long) n);
 }
 
 /* send_due - send what is due, keeping at most max_in_flight orders on their
@@ -440,7 +468,10 @@ main(int argc, char **argv)
     f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
     f.events = net_socket(ZMQ_PUSH, f.cfg->ep_events, false, "events socket");
-    poller = zpoller_new(control_sock(f.control), f.jobs, f.outcomes, NULL);
+    f.watch_orders = watch(f.orders);
+    f.watch_outcomes = watch(f.outcomes);
+    poller = zpoller_new(control_sock(f.control), f.jobs, f.outcomes, f.watch_orders,
+                         f.watch_outcomes, NULL);
     hello(&f);
     daemon_ready("Gereed");
     log_info("started; state in %s", f.cfg->state_dir);
@@ -455,6 +486,10 @@ main(int argc, char **argv)
             take_job(&f);
         else if (which == f.outcomes)
             take_outcomes(&f);
+        else if (which == (void *) f.watch_orders)
+            peer_gone(&f, f.watch_orders, "matcher");
+        else if (which == (void *) f.watch_outcomes)
+            peer_gone(&f, f.watch_outcomes, "booker");
         else if (zpoller_terminated(poller))
             break;
         if (f.import)
@@ -479,6 +514,8 @@ main(int argc, char **argv)
     daemon_stopping();
     log_info("stopping");
     zpoller_destroy(&poller);
+    zactor_destroy(&f.watch_orders);
+    zactor_destroy(&f.watch_outcomes);
     import_destroy(&f.import);
     for (i = 0; i < f.nqueue; i++)
         msg_destroy(&f.queue[i]);

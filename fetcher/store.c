@@ -307,6 +307,24 @@ done:
     return sent;
 }
 
+/* store_resend_now - every order on its way is due now */
+int64_t
+store_resend_now(store_t *self, int64_t now)
+{
+    sqlite3_stmt *st = db_prepare(self->db, "UPDATE orders SET next_send = ? WHERE"
+                                  " state = 'pending' AND next_send > ? AND attempts > 0");
+    int64_t n = 0;
+
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) == SQLITE_DONE)
+        n = sqlite3_changes(self->db);
+    else
+        log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* store_in_flight - orders sent and waiting for their outcome */
 int64_t
 store_in_flight(store_t *self, int64_t now)

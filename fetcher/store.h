@@ -70,6 +70,10 @@ typedef bool (store_send_fn)(void *arg, const char *profile, int64_t number,
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 
+/* store_resend_now - every order on its way is due now (a peer went away with
+ * the ones it held); returns how many */
+int64_t store_resend_now(store_t *self, int64_t now);
+
 /* store_in_flight - orders sent and waiting for their outcome (not yet due again) */
 int64_t store_in_flight(store_t *self, int64_t now);
 
