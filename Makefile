@@ -81,7 +81,7 @@ $(BIN)/koppel-%: $(OBJ)/%/main.o $(BUILD)/lib%.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(LIBKOPPEL)
+$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BUILD)/libfetcher.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

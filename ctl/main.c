@@ -21,6 +21,11 @@
  *                                      send them through the normal path
  *     dlq drop ID                      give up on a dead letter (it is kept,
  *                                      marked dropped)
+ *     admins PROFILE [--json]          the administrations to choose from
+ *     test-connection PROFILE          check shop, administration and API
+ *     sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]
+ *                                      SQL Servers answering UDP 1434
+ *                                      (admin_cmds.h)
  *
  * DIAGNOSTICS
  *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
@@ -31,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_cmds.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -51,6 +57,10 @@ static const char usage[] =
     "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER)\n"
     "  dlq replay ID | --all [--profile P]  read again from the shop and book\n"
     "  dlq drop ID                       give up on a dead letter\n"
+    "  admins PROFILE [--json]           SQL databases or MDB administrations to choose from\n"
+    "  test-connection PROFILE           check shop login, administration and API\n"
+    "  sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]\n"
+    "                                    SQL Servers answering the Browser protocol (UDP 1434)\n"
     "options:\n"
     "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n";
 
@@ -443,6 +453,10 @@ main(int argc, char **argv)
         fprintf(stderr, "%s", usage);
         return 2;
     }
+    if (strcmp(argv[0], "sql-servers") == 0) {
+        as_json = has_flag(&argc, argv, "--json");
+        return ctl_sql_servers(argc - 1, argv + 1, as_json, stdout);
+    }
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
         fprintf(stderr, "koppelctl: %s\n", err);
         return 1;
@@ -458,6 +472,17 @@ main(int argc, char **argv)
         rc = cmd_profiles(cfg, as_json);
     else if (strcmp(argv[0], "dlq") == 0)
         rc = cmd_dlq(cfg, argc - 1, argv + 1, as_json);
+    else if ((strcmp(argv[0], "admins") == 0 || strcmp(argv[0], "test-connection") == 0)
+             && argc == 2) {
+        const profile_t *p = cfg_profile(cfg, argv[1]);
+
+        if (p == NULL) {
+            fprintf(stderr, "koppelctl: %s: no such profile\n", argv[1]);
+            rc = 2;
+        } else
+            rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
+                                                : ctl_test_connection(p, stdout);
+    }
     else {
         fprintf(stderr, "%s", usage);
         rc = 2;
