@@ -106,6 +106,18 @@ start_browser(const char *addr, const char *tcp_port)
     }
     freeaddrinfo(ai);
     free(host);
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        char    hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+
+        if (getsockname(fd, (struct sockaddr *) &ss, &sl) == 0
+            && getnameinfo((struct sockaddr *) &ss, sl, hbuf, sizeof hbuf, pbuf, sizeof pbuf,
+                           NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+            printf("tds-sim: browser on %s:%s\n", hbuf, pbuf);
+            fflush(stdout);
+        }
+    }
     len = snprintf(browser_reply + 3, sizeof browser_reply - 3, "ServerName;TDSSIM;"
                    "InstanceName;TDSSIM;IsClustered;No;Version;15.0.2000.5;tcp;%s;;", tcp_port);
     browser_reply[0] = 0x05;
