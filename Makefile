@@ -24,7 +24,7 @@ UNITDIR  ?= /etc/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 PKGS     := libczmq libzmq msgpack libcurl sqlite3 libconfig jansson \
-            libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter
+            libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter libmdb
 
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
@@ -40,7 +40,7 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Icommon -Ifetcher -Imatcher -Ibooker -Ischeduler -Ictl \
             -Itests/support -D_GNU_SOURCE \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lsybdb -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -59,7 +59,7 @@ LIBKOPPEL  := $(BUILD)/libkoppel.a
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
 PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
-            $(BIN)/globecharge-sim $(BIN)/snelstart-sim
+            $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim
 
 # A folder's modules (everything but main.c) go into an archive, so that
 # unit tests can link them.
@@ -69,7 +69,7 @@ $(BUILD)/lib$(notdir $(1)).a: $(call objs,$(filter-out $(1)/main.c,$(wildcard $(
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart \
-           tests/support
+           tests/sim/tds tests/support
 $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
@@ -90,7 +90,7 @@ $(BIN)/koppel-%: $(OBJ)/%/main.o $(BUILD)/lib%.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(LIBKOPPEL)
+$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BUILD)/libfetcher.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -102,12 +102,16 @@ $(BIN)/snelstart-sim: $(OBJ)/tests/sim/snelstart/main.o $(BUILD)/libsnelstart.a 
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(BUILD)/libtds.a $(LIBKOPPEL)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 TEST_LIBS := $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a \
-             $(BUILD)/libsupport.a $(LIBKOPPEL)
+             $(BUILD)/libtds.a $(BUILD)/libsupport.a $(LIBKOPPEL)
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)

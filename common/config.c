@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <libconfig.h>
 
@@ -36,6 +37,55 @@ static const char *recognition_names[] = { "klantcode", "email", "klantcode-of-e
 static const char *processing_names[] = { "alleen-toevoegen", "toevoegen-en-bijwerken",
     "handmatig" };
 static const char *daemon_names[] = { "scheduler", "fetcher", "matcher", "booker" };
+static const char *admin_types[] = { "api", "sql", "lokaal", "mdb" };
+
+/* the schema map's keys and defaults, in one place (docs/administrations.md) */
+static const struct { const char *key, *dflt; bool required; } schema_defaults[SCHEMA_N] = {
+    [SCHEMA_RELATIES] = { "relaties", "Relaties", true },
+    [SCHEMA_RELATIE_ID] = { "relatie_id", "Id", true },
+    [SCHEMA_RELATIE_CODE] = { "relatie_code", "Relatiecode", false },
+    [SCHEMA_RELATIE_NAAM] = { "relatie_naam", "Naam", true },
+    [SCHEMA_RELATIE_EMAIL] = { "relatie_email", "Email", false },
+    [SCHEMA_RELATIE_FACTUUR_EMAIL] = { "relatie_factuur_email", "FactuurEmail", false },
+    [SCHEMA_RELATIE_POSTCODE] = { "relatie_postcode", "Postcode", false },
+    [SCHEMA_RELATIE_LAND] = { "relatie_land", "LandCode", false },
+    [SCHEMA_RELATIE_BTW] = { "relatie_btw", "BtwNummer", false },
+    [SCHEMA_RELATIE_KVK] = { "relatie_kvk", "KvkNummer", false },
+    [SCHEMA_RELATIE_NONACTIEF] = { "relatie_nonactief", "NonActief", false },
+    [SCHEMA_RELATIE_KLANT] = { "relatie_klant", "IsKlant", false },
+    [SCHEMA_RELATIE_MODIFIED] = { "relatie_modified", "ModifiedOn", false },
+    [SCHEMA_GROOTBOEKEN] = { "grootboeken", "Grootboeken", true },
+    [SCHEMA_GROOTBOEK_ID] = { "grootboek_id", "Id", true },
+    [SCHEMA_GROOTBOEK_NUMMER] = { "grootboek_nummer", "Nummer", true },
+    [SCHEMA_GROOTBOEK_OMSCHRIJVING] = { "grootboek_omschrijving", "Omschrijving", false },
+    [SCHEMA_GROOTBOEK_NONACTIEF] = { "grootboek_nonactief", "NonActief", false },
+    [SCHEMA_GROOTBOEK_SOORT] = { "grootboek_soort", "RekeningCode", true },
+};
+
+/* schema_key_name - the setting name of a schema map entry */
+const char *
+schema_key_name(schema_key_t key)
+{
+    return (unsigned) key < SCHEMA_N ? schema_defaults[key].key : "?";
+}
+
+/* schema_default - the default table or column of a schema map entry */
+const char *
+schema_default(schema_key_t key)
+{
+    return (unsigned) key < SCHEMA_N ? schema_defaults[key].dflt : "";
+}
+
+/* profile_mdb_path - the MDB file of an mdb profile */
+char *
+profile_mdb_path(const profile_t *p)
+{
+    size_t  n = strlen(p->administration);
+    bool    ext = n > 4 && strcasecmp(p->administration + n - 4, ".mdb") == 0;
+
+    return xasprintf("%s%s%s%s", p->folder, *p->folder && p->folder[strlen(p->folder) - 1] != '/'
+                     ? "/" : "", p->administration, ext ? "" : ".mdb");
+}
 
 /* interval words of the planning (manual 2.6) */
 static const struct { const char *word; int seconds; } intervals[] = {
@@ -257,6 +307,66 @@ read_grootboeken(reader_t *r, const config_setting_t *grp, const char *prefix, p
     }
 }
 
+/* read_administration - the sql, lokaal and mdb settings and the schema map */
+static void
+read_administration(reader_t *r, const config_setting_t *g, const char *sub, profile_t *p)
+{
+    const char *keys[SCHEMA_N + 1];
+    char    sp[256];
+    config_setting_t *sg;
+    int     i;
+
+    p->sql_server = get_string(r, g, sub, "sql_server", "");
+    p->database = get_string(r, g, sub, "database", "");
+    p->sql_user = get_string(r, g, sub, "sql_user", "");
+    p->sql_password = get_string(r, g, sub, "sql_password", "");
+    p->folder = get_string(r, g, sub, "folder", "");
+    p->administration = get_string(r, g, sub, "administration", "");
+    p->ss_user = get_string(r, g, sub, "user", "Beheerder");
+    p->ss_password = get_string(r, g, sub, "password", "");
+    if (strcmp(p->admin_type, "sql") == 0) {
+        if (*p->sql_server == 0)
+            fail(r, g, sub, "sql_server: required when type is \"sql\" (the SQL Server, "
+                 "e.g. \"server01\\\\SNELSTART\" or \"server01:1433\")");
+        else if (*p->database == 0)
+            fail(r, g, sub, "database: required when type is \"sql\" (the administration's "
+                 "database name; koppelctl admins lists them)");
+    } else if (strcmp(p->admin_type, "lokaal") == 0 || strcmp(p->admin_type, "mdb") == 0) {
+        if (*p->folder == 0)
+            fail(r, g, sub, "folder: required when type is \"%s\" (the folder of the "
+                 "administrations)", p->admin_type);
+        else if (*p->administration == 0)
+            fail(r, g, sub, "administration: required when type is \"%s\" (koppelctl "
+                 "admins lists them)", p->admin_type);
+        if (strcmp(p->admin_type, "lokaal") == 0) {
+            /* a LocalDB administration is served by a SQL Server instance
+               (docs/administrations.md): database defaults to its name */
+            if (*p->sql_server == 0) {
+                free(p->sql_server);
+                p->sql_server = xstrdup("localhost:1433");
+            }
+            if (*p->database == 0) {
+                free(p->database);
+                p->database = xstrdup(p->administration);
+            }
+        }
+    }
+    snprintf(sp, sizeof sp, "%s.schema", sub);
+    sg = get_group(r, g, sub, "schema");
+    for (i = 0; i < SCHEMA_N; i++)
+        keys[i] = schema_defaults[i].key;
+    keys[SCHEMA_N] = NULL;
+    check_members(r, sg, sp, keys);
+    for (i = 0; i < SCHEMA_N; i++) {
+        p->schema[i] = get_string(r, sg, sp, schema_defaults[i].key, schema_defaults[i].dflt);
+        if (schema_defaults[i].required && *p->schema[i] == 0)
+            fail(r, sg, sp, "%s: must name a %s", schema_defaults[i].key,
+                 i == SCHEMA_RELATIES || i == SCHEMA_GROOTBOEKEN ? "table" : "column");
+        else if (strpbrk(p->schema[i], "\n\r") != NULL)
+            fail(r, sg, sp, "%s: a name cannot hold a line break", schema_defaults[i].key);
+    }
+}
+
 /* read_profile - one element of the profiles list */
 static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
@@ -267,7 +377,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         "from_order", "page_size", "late_window", "tls_verify", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
-        "max_concurrent", "index_refresh", NULL };
+        "max_concurrent", "index_refresh", "sql_server", "database", "sql_user",
+        "sql_password", "folder", "administration", "user", "password", "schema", NULL };
     static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
         "betalingstermijn", NULL };
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
@@ -316,9 +427,10 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     g = get_group(r, ps, prefix, "snelstart");
     check_members(r, g, sub, ss_keys);
     p->admin_type = get_string(r, g, sub, "type", "api");
-    if (strcmp(p->admin_type, "api") != 0)
-        fail(r, g, sub, "type: \"%s\" is not an administration type koppel knows (api)",
-             p->admin_type);
+    if (name_index(p->admin_type, admin_types, sizeof admin_types / sizeof *admin_types) < 0)
+        fail(r, g, sub, "type: \"%s\" is not an administration type koppel knows "
+             "(api, sql, lokaal, mdb)", p->admin_type);
+    read_administration(r, g, sub, p);
     p->api_url = get_string(r, g, sub, "api_url", DEFAULT_API_URL);
     p->auth_url = get_string(r, g, sub, "auth_url", DEFAULT_AUTH_URL);
     p->client_key = get_string(r, g, sub, "client_key", "");
@@ -401,6 +513,16 @@ profile_free(profile_t *p)
     free(p->shop_username);
     free(p->shop_password);
     free(p->admin_type);
+    free(p->sql_server);
+    free(p->database);
+    free(p->sql_user);
+    free(p->sql_password);
+    free(p->folder);
+    free(p->administration);
+    free(p->ss_user);
+    free(p->ss_password);
+    for (int i = 0; i < SCHEMA_N; i++)
+        free(p->schema[i]);
     free(p->api_url);
     free(p->auth_url);
     free(p->client_key);

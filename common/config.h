@@ -61,6 +61,33 @@ typedef enum {
     PROCESSING_HANDMATIG
 } processing_t;
 
+/* the schema map: where koppel finds relaties and grootboeken in an
+   administration of type sql, lokaal or mdb (SnelStart does not publish its
+   schema). Each entry is a table or column name; "" for an optional column
+   means the administration has none. Defaults: config.c, schema_defaults. */
+typedef enum {
+    SCHEMA_RELATIES = 0,         /* table */
+    SCHEMA_RELATIE_ID,           /* unique id (text or number) */
+    SCHEMA_RELATIE_CODE,         /* relatiecode (whole number) */
+    SCHEMA_RELATIE_NAAM,
+    SCHEMA_RELATIE_EMAIL,
+    SCHEMA_RELATIE_FACTUUR_EMAIL,
+    SCHEMA_RELATIE_POSTCODE,
+    SCHEMA_RELATIE_LAND,         /* ISO country code */
+    SCHEMA_RELATIE_BTW,
+    SCHEMA_RELATIE_KVK,
+    SCHEMA_RELATIE_NONACTIEF,    /* true/1: inactive */
+    SCHEMA_RELATIE_KLANT,        /* true/1: a klant ("" = every relatie is) */
+    SCHEMA_RELATIE_MODIFIED,     /* last change (sql, lokaal: incremental reads) */
+    SCHEMA_GROOTBOEKEN,          /* table */
+    SCHEMA_GROOTBOEK_ID,
+    SCHEMA_GROOTBOEK_NUMMER,
+    SCHEMA_GROOTBOEK_OMSCHRIJVING,
+    SCHEMA_GROOTBOEK_NONACTIEF,
+    SCHEMA_GROOTBOEK_SOORT,      /* "Balans" or "WinstEnVerlies" (B/W) */
+    SCHEMA_N
+} schema_key_t;
+
 typedef struct {
     char   *name;               /* identifier used on the command line */
     char   *description;        /* the profile's own description */
@@ -75,8 +102,18 @@ typedef struct {
     int     late_window;        /* order numbers re-read below the cursor */
     bool    shop_tls_verify;
 
-    /* SnelStart administration */
-    char   *admin_type;         /* "api" */
+    /* SnelStart administration (manual 2.2) */
+    char   *admin_type;         /* "api", "sql", "lokaal" or "mdb" */
+    char   *sql_server;         /* sql, lokaal: host, host:port or host\instance */
+    char   *database;           /* sql, lokaal: database name */
+    char   *sql_user;           /* sql, lokaal: "" = integrated (Kerberos) login */
+    char   *sql_password;       /* secret */
+    char   *folder;             /* mdb, lokaal: folder of the administrations */
+    char   *administration;     /* mdb, lokaal: administration name */
+    char   *ss_user;            /* SnelStart user, default "Beheerder" */
+    char   *ss_password;        /* secret, default "" */
+    char   *schema[SCHEMA_N];   /* the schema map, never NULL */
+    /* writing always goes through the API: */
     char   *api_url;            /* https://b2bapi.snelstart.nl/v2 */
     char   *auth_url;           /* https://auth.snelstart.nl/b2b/token */
     char   *client_key;         /* secret */
@@ -150,6 +187,10 @@ const char *recognition_name(recognition_t method);   /* "email" */
 bool recognition_parse(const char *name, recognition_t *out);
 const char *processing_name(processing_t mode);       /* "alleen-toevoegen" */
 const char *daemon_name(daemon_t daemon);             /* "fetcher" */
+const char *schema_key_name(schema_key_t key);        /* "relatie_email" */
+const char *schema_default(schema_key_t key);         /* "Email" */
+/* profile_mdb_path - folder/administration[.mdb] of an mdb profile (new memory) */
+char *profile_mdb_path(const profile_t *p);
 
 /* config_interval_parse - "15m" -> 900, "off" -> 0; -1 when not a planning interval */
 int config_interval_parse(const char *word);

@@ -27,6 +27,11 @@
  *     plan PROFILE TASK [--interval I] [--next "YYYY-MM-DD HH:MM"]
  *                                      change the planning (ctl/plan_cmd.c)
  *     keygen                           print a new CURVE key pair (koppel.curve)
+ *     admins PROFILE [--json]          the administrations to choose from
+ *     test-connection PROFILE          check shop, administration and API
+ *     sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]
+ *                                      SQL Servers answering UDP 1434
+ *                                      (admin_cmds.h)
  *
  * DIAGNOSTICS
  *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
@@ -37,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_cmds.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -67,6 +73,10 @@ static const char usage[] =
     "  plan PROFILE TASK [--interval I] [--next \"YYYY-MM-DD HH:MM\"]\n"
     "                                    I: off 5m 10m 15m 30m 1h 2h 4h 8h 12h 24h\n"
     "  keygen                            a new CURVE key pair for koppel.curve\n"
+    "  admins PROFILE [--json]           SQL databases or MDB administrations to choose from\n"
+    "  test-connection PROFILE           check shop login, administration and API\n"
+    "  sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]\n"
+    "                                    SQL Servers answering the Browser protocol (UDP 1434)\n"
     "options:\n"
     "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n";
 
@@ -476,6 +486,10 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[0], "keygen") == 0 && argc == 1)
         return keygen();
+    if (strcmp(argv[0], "sql-servers") == 0) {
+        as_json = has_flag(&argc, argv, "--json");
+        return ctl_sql_servers(argc - 1, argv + 1, as_json, stdout);
+    }
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {
         fprintf(stderr, "koppelctl: %s\n", err);
@@ -496,6 +510,17 @@ main(int argc, char **argv)
         rc = log_cmd(cfg, argc - 1, argv + 1, as_json);
     else if (strcmp(argv[0], "plan") == 0)
         rc = plan_cmd(cfg, argc - 1, argv + 1, as_json);
+    else if ((strcmp(argv[0], "admins") == 0 || strcmp(argv[0], "test-connection") == 0)
+             && argc == 2) {
+        const profile_t *p = cfg_profile(cfg, argv[1]);
+
+        if (p == NULL) {
+            fprintf(stderr, "koppelctl: %s: no such profile\n", argv[1]);
+            rc = 2;
+        } else
+            rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
+                                                : ctl_test_connection(p, stdout);
+    }
     else {
         fprintf(stderr, "%s", usage);
         rc = 2;

@@ -33,6 +33,7 @@ sync_destroy(sync_t **self_p)
     if (self_p == NULL || *self_p == NULL)
         return;
     snelstart_destroy(&(*self_p)->api);
+    admin_reader_close(&(*self_p)->admin);
     relatie_index_destroy(&(*self_p)->index);
     free(*self_p);
     *self_p = NULL;
@@ -79,6 +80,47 @@ read_pages(sync_t *self, const char *filter, char *err, size_t errlen)
     }
 }
 
+/* admin_fresh - fill or refresh the index from an sql, lokaal or mdb
+ * administration */
+static bool
+admin_fresh(sync_t *self, time_t now, char *err, size_t errlen)
+{
+    char    why[1024];
+    relatie_index_t *fresh;
+    long    n;
+    bool    incremental;
+
+    if (self->admin == NULL
+        && (self->admin = admin_reader_open(self->p, why, sizeof why)) == NULL) {
+        snprintf(err, errlen, "profile %s: %s", self->p->name, why);
+        return false;
+    }
+    incremental = self->filled && admin_reader_incremental(self->admin) && *self->latest;
+    fresh = incremental ? self->index : relatie_index_new();
+    n = admin_reader_relaties(self->admin, fresh, incremental ? self->latest : NULL,
+                              self->latest, sizeof self->latest, why, sizeof why);
+    if (n < 0) {
+        if (fresh != self->index)
+            relatie_index_destroy(&fresh);
+        /* the connection may be gone: connect again next time */
+        admin_reader_close(&self->admin);
+        snprintf(err, errlen, "profile %s: reading relaties: %s", self->p->name, why);
+        return false;
+    }
+    if (fresh != self->index) {
+        relatie_index_destroy(&self->index);
+        self->index = fresh;
+    }
+    self->relaties_read += n;
+    if (!self->filled)
+        log_info("profile %s: customer index filled with %zu relaties from the %s "
+                 "administration", self->p->name, relatie_index_count(self->index),
+                 self->p->admin_type);
+    self->filled = true;
+    self->synced_at = now;
+    return true;
+}
+
 /* sync_fresh - fill or refresh the index when due */
 bool
 sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
@@ -89,6 +131,8 @@ sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
 
     if (self->filled && now - self->synced_at < self->p->index_refresh_s)
         return true;
+    if (strcmp(self->p->admin_type, "api") != 0)
+        return admin_fresh(self, now, err, errlen);
     if (!self->filled) {
         json_t *landen = NULL;
         ss_error_t e;

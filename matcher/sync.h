@@ -7,6 +7,13 @@
  *   relatie, read in pages of 500 ($top/$skip). After that only what
  *   changed is read (ModifiedOn gt the newest change seen), at most once
  *   per index_refresh seconds, so that the index costs few API calls.
+ *
+ *   A profile of administration type sql, lokaal or mdb reads its relaties
+ *   from the administration itself (admin_reader.h): all of them at first
+ *   and again every index_refresh seconds; on SQL with the schema map's
+ *   relatie_modified only those changed since the newest change seen.
+ *   A full re-read builds a new index and swaps it in, so that relaties
+ *   deleted in SnelStart disappear.
  */
 #ifndef KOPPEL_MATCHER_SYNC_H
 #define KOPPEL_MATCHER_SYNC_H
@@ -15,6 +22,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "admin_reader.h"
 #include "relatie_index.h"
 #include "snelstart.h"
 
@@ -26,6 +34,8 @@ typedef struct {
     time_t   synced_at;
     time_t   used_at;           /* last order recognised with it */
     long     relaties_read;
+    admin_reader_t *admin;      /* sql, lokaal, mdb: connected lazily */
+    char     latest[40];        /* newest relatie_modified seen */
 } sync_t;
 
 sync_t *sync_new(const profile_t *p);

@@ -154,6 +154,126 @@ interval_words_are_the_planning_choices(void **state)
     assert_null(config_interval_name(42));
 }
 
+/* load_error - the error of loading a configuration text ("" when it loads) */
+static void
+load_error(const char *text, char *err, size_t errlen)
+{
+    char   *path = write_cfg(text);
+    cfg_t  *cfg;
+
+    *err = 0;
+    cfg = cfg_load(path, err, errlen);
+    unlink(path);
+    cfg_destroy(&cfg);
+}
+
+static void
+administration_defaults_are_api_beheerder_and_the_schema_map(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    const profile_t *p;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    p = &cfg->profiles[0];
+    assert_string_equal(p->admin_type, "api");
+    assert_string_equal(p->ss_user, "Beheerder");
+    assert_string_equal(p->ss_password, "");
+    assert_string_equal(p->sql_user, "");
+    assert_string_equal(p->schema[SCHEMA_RELATIES], "Relaties");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_EMAIL], schema_default(SCHEMA_RELATIE_EMAIL));
+    assert_string_equal(p->schema[SCHEMA_GROOTBOEK_SOORT], "RekeningCode");
+    assert_string_equal(schema_key_name(SCHEMA_RELATIE_FACTUUR_EMAIL), "relatie_factuur_email");
+    cfg_destroy(&cfg);
+}
+
+static void
+an_sql_profile_reads_server_database_login_and_schema_overrides(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; "
+        "sql_server = \"db01:1433\"; database = \"Administratie 2024\"; sql_user = \"S-Connect\"; "
+        "sql_password = \"x\"; user = \"Jan\"; schema = { relaties = \"dbo.Klanten\"; "
+        "relatie_kvk = \"\"; }; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    const profile_t *p;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    p = &cfg->profiles[0];
+    assert_string_equal(p->admin_type, "sql");
+    assert_string_equal(p->sql_server, "db01:1433");
+    assert_string_equal(p->database, "Administratie 2024");
+    assert_string_equal(p->sql_user, "S-Connect");
+    assert_string_equal(p->ss_user, "Jan");
+    assert_string_equal(p->schema[SCHEMA_RELATIES], "dbo.Klanten");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_KVK], "");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_NAAM], "Naam");
+    cfg_destroy(&cfg);
+}
+
+static void
+an_sql_profile_without_server_or_database_is_refused(void **state)
+{
+    char    err[1024];
+
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; database = \"X\"; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "profiles.a.snelstart: sql_server: required"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "database: required"));
+}
+
+static void
+mdb_and_lokaal_profiles_need_folder_and_administration(void **state)
+{
+    char    err[1024];
+    char   *path = write_cfg("profiles = ( { name = \"a\"; snelstart = { type = \"lokaal\"; "
+                             "folder = \"/srv/snelstart\"; administration = \"Winkel\"; }; },"
+                             "{ name = \"b\"; snelstart = { type = \"mdb\"; folder = \"/srv/mdb/\"; "
+                             "administration = \"Winkel\"; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    char   *mdb;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->profiles[0].database, "Winkel");
+    assert_string_equal(cfg->profiles[0].sql_server, "localhost:1433");
+    mdb = profile_mdb_path(&cfg->profiles[1]);
+    assert_string_equal(mdb, "/srv/mdb/Winkel.mdb");
+    free(mdb);
+    cfg_destroy(&cfg);
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"mdb\"; administration = \"W\"; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "folder: required when type is \"mdb\""));
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"lokaal\"; folder = \"/x\"; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "administration: required when type is \"lokaal\""));
+}
+
+static void
+an_unknown_administration_type_or_schema_key_is_refused(void **state)
+{
+    char    err[1024];
+
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"odbc\"; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "\"odbc\" is not an administration type koppel knows "
+                            "(api, sql, lokaal, mdb)"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { schema = { relatie_mail = \"E\"; }; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "profiles.a.snelstart.schema: relatie_mail: unknown setting"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { schema = { relatie_id = \"\"; }; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "relatie_id: must name a column"));
+}
+
 int
 main(void)
 {
@@ -167,6 +287,11 @@ main(void)
         cmocka_unit_test(two_profiles_with_one_name_are_refused),
         cmocka_unit_test(a_missing_file_is_named),
         cmocka_unit_test(interval_words_are_the_planning_choices),
+        cmocka_unit_test(administration_defaults_are_api_beheerder_and_the_schema_map),
+        cmocka_unit_test(an_sql_profile_reads_server_database_login_and_schema_overrides),
+        cmocka_unit_test(an_sql_profile_without_server_or_database_is_refused),
+        cmocka_unit_test(mdb_and_lokaal_profiles_need_folder_and_administration),
+        cmocka_unit_test(an_unknown_administration_type_or_schema_key_is_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,377 @@
+/*
+ * NAME
+ *   admin_sql - read a SnelStart SQL (or Lokaal) administration with
+ *               FreeTDS db-lib
+ *
+ * DESCRIPTION
+ *   See admin_sql.h. db-lib reports errors through two process-wide
+ *   handlers; they keep the last message per thread, and each call turns
+ *   it into a message that names what was being done.
+ */
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sybfront.h>
+#include <sybdb.h>
+
+#include "admin_sql.h"
+#include "xalloc.h"
+
+struct admin_sql {
+    DBPROCESS *proc;
+    char   *server;
+    char   *database;
+};
+
+/* the last db-lib message of this thread */
+static __thread int last_no;
+static __thread char last_text[512];
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* on_message - keep the last server error (not the informational ones) */
+static int
+on_message(DBPROCESS *proc, DBINT msgno, int state, int severity, char *text, char *srv,
+           char *proc_name, int line)
+{
+    (void) proc; (void) state; (void) srv; (void) proc_name; (void) line;
+    if (severity > 10 && (last_no == 0 || last_no == 18456 || msgno == 4060)) {
+        /* a failed login sends 4060 before 18456: keep the more precise one */
+        if (!(last_no == 4060 && msgno == 18456)) {
+            last_no = msgno;
+            snprintf(last_text, sizeof last_text, "%s", text ? text : "");
+        }
+    }
+    return 0;
+}
+
+/* on_error - keep a client-side error, unless the server said more */
+static int
+on_error(DBPROCESS *proc, int severity, int dberr, int oserr, char *dberrstr, char *oserrstr)
+{
+    (void) proc; (void) severity;
+    if (last_no == 0) {
+        last_no = -dberr;
+        snprintf(last_text, sizeof last_text, "%s%s%s", dberrstr ? dberrstr : "db-lib error",
+                 oserr && oserrstr ? ": " : "", oserr && oserrstr ? oserrstr : "");
+    }
+    return INT_CANCEL;
+}
+
+/* init - db-lib once per process */
+static void
+init(void)
+{
+    dbinit();
+    dberrhandle(on_error);
+    dbmsghandle(on_message);
+    dbsetlogintime(15);
+    dbsettime(120);
+}
+
+/* host_of - the host part of "host", "host:port" or "host\instance" */
+static void
+host_of(const char *server, char *host, size_t len)
+{
+    size_t  n = strcspn(server, ":\\");
+
+    snprintf(host, len, "%.*s", (int) n, server);
+}
+
+/* login - a connection to server (and database); NULL with err */
+static DBPROCESS *
+login(const char *server, const char *database, const char *user, const char *password,
+      char *err, size_t errlen)
+{
+    LOGINREC *l;
+    DBPROCESS *proc;
+    char    host[256];
+    struct addrinfo hints = { 0 }, *ai = NULL;
+
+    pthread_once(&init_once, init);
+    host_of(server, host, sizeof host);
+    hints.ai_socktype = SOCK_STREAM;
+    if (*host == 0 || getaddrinfo(host, NULL, &hints, &ai) != 0) {
+        snprintf(err, errlen, "SQL server \"%s\": unknown host (the name \"%s\" does not "
+                 "resolve); check sql_server", server, host);
+        return NULL;
+    }
+    freeaddrinfo(ai);
+    if ((l = dblogin()) == NULL) {
+        snprintf(err, errlen, "SQL server \"%s\": db-lib cannot make a login record", server);
+        return NULL;
+    }
+    if (*user) {
+        DBSETLUSER(l, user);
+        DBSETLPWD(l, password);
+    }
+    DBSETLAPP(l, "koppel");
+    DBSETLCHARSET(l, "UTF-8");
+    DBSETLVERSION(l, DBVERSION_74);
+    if (database && *database)
+        DBSETLDBNAME(l, database);
+    last_no = 0;
+    *last_text = 0;
+    proc = dbopen(l, server);
+    dbloginfree(l);
+    if (proc != NULL)
+        return proc;
+    if (last_no == 18456 || last_no == 18452)
+        snprintf(err, errlen, "SQL server \"%s\": login %s%s%s refused: wrong user name or "
+                 "password (SQL Server error %d: %s)", server, *user ? "\"" : "(integrated)",
+                 user, *user ? "\"" : "", last_no, last_text);
+    else if (last_no == 4060)
+        snprintf(err, errlen, "SQL server \"%s\": database \"%s\" does not exist or the login "
+                 "may not open it (SQL Server error 4060); koppelctl admins lists the "
+                 "databases", server, database);
+    else
+        snprintf(err, errlen, "SQL server \"%s\": cannot connect: %s", server,
+                 *last_text ? last_text : "no answer");
+    return NULL;
+}
+
+/* admin_sql_open - log in and open the database */
+admin_sql_t *
+admin_sql_open(const char *server, const char *database, const char *user,
+               const char *password, char *err, size_t errlen)
+{
+    DBPROCESS *proc = login(server, database, user, password, err, errlen);
+    admin_sql_t *self;
+
+    if (proc == NULL)
+        return NULL;
+    self = xcalloc(1, sizeof *self);
+    self->proc = proc;
+    self->server = xstrdup(server);
+    self->database = xstrdup(database ? database : "");
+    return self;
+}
+
+/* admin_sql_close - log out and free */
+void
+admin_sql_close(admin_sql_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    dbclose((*self_p)->proc);
+    free((*self_p)->server);
+    free((*self_p)->database);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+/* admin_sql_ident - [part].[part], ] doubled */
+char *
+admin_sql_ident(const char *name)
+{
+    size_t  n = strlen(name), i, o = 0;
+    char   *out = xmalloc(n * 2 + 3 * (n + 1) + 1);
+
+    out[o++] = '[';
+    for (i = 0; i < n; i++) {
+        if (name[i] == '.') {
+            out[o++] = ']';
+            out[o++] = '.';
+            out[o++] = '[';
+        } else if (name[i] == ']') {
+            out[o++] = ']';
+            out[o++] = ']';
+        } else
+            out[o++] = name[i];
+    }
+    out[o++] = ']';
+    out[o] = 0;
+    return out;
+}
+
+/* admin_sql_literal - N'...' with ' doubled */
+char *
+admin_sql_literal(const char *value)
+{
+    size_t  n = strlen(value), i, o = 0;
+    char   *out = xmalloc(n * 2 + 4);
+
+    out[o++] = 'N';
+    out[o++] = '\'';
+    for (i = 0; i < n; i++) {
+        if (value[i] == '\'')
+            out[o++] = '\'';
+        out[o++] = value[i];
+    }
+    out[o++] = '\'';
+    out[o] = 0;
+    return out;
+}
+
+/* admin_sql_query - SELECT [TOP n] mapped columns FROM table [WHERE col > 'since'] */
+char *
+admin_sql_query(const admin_select_t *q)
+{
+    char   *sql = q->max_rows > 0 ? xasprintf("SELECT TOP %ld ", q->max_rows)
+                                  : xstrdup("SELECT "), *t, *id;
+    size_t  i;
+    bool    any = false;
+
+    for (i = 0; i < q->ncols; i++) {
+        if (*q->cols[i] == 0)
+            continue;
+        id = admin_sql_ident(q->cols[i]);
+        t = xasprintf("%s%s%s", sql, any ? ", " : "", id);
+        free(sql);
+        free(id);
+        sql = t;
+        any = true;
+    }
+    id = admin_sql_ident(q->table);
+    t = xasprintf("%s%s FROM %s", sql, any ? "" : "1", id);
+    free(sql);
+    free(id);
+    sql = t;
+    if (q->since_col && *q->since_col && q->since && *q->since) {
+        char   *c = admin_sql_ident(q->since_col), *v = admin_sql_literal(q->since);
+
+        t = xasprintf("%s WHERE %s > %s", sql, c, v);
+        free(c);
+        free(v);
+        free(sql);
+        sql = t;
+    }
+    return sql;
+}
+
+/* column_text - one column of the current row as text; NULL for NULL */
+static char *
+column_text(DBPROCESS *proc, int col)
+{
+    BYTE   *data = dbdata(proc, col);
+    DBINT   len = dbdatlen(proc, col);
+    int     type = dbcoltype(proc, col);
+    char    buf[128];
+    DBINT   n;
+
+    if (data == NULL)
+        return NULL;
+    switch (type) {
+    case SYBCHAR: case SYBVARCHAR: case SYBTEXT: case SYBNTEXT: case SYBNVARCHAR:
+        return xstrndup((const char *) data, (size_t) len);
+    case SYBDATETIME: case SYBDATETIMN:
+        if (len == 8) {
+            DBDATEREC d;
+
+            if (dbdatecrack(proc, &d, (DBDATETIME *) data) == SUCCEED) {
+                snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", d.dateyear,
+                         d.datemonth + 1, d.datedmonth, d.datehour, d.dateminute,
+                         d.datesecond, d.datemsecond);
+                return xstrdup(buf);
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    n = dbconvert(proc, type, data, len, SYBCHAR, (BYTE *) buf, sizeof buf - 1);
+    if (n < 0)
+        return xstrdup("");
+    buf[n] = 0;
+    return xstrdup(buf);
+}
+
+/* table_error - a server error while reading a table, in plain words */
+static void
+table_error(const admin_sql_t *self, const char *table, char *err, size_t errlen)
+{
+    const char *why = last_no == 208 ? "does not exist"
+                    : last_no == 207 ? "lacks a column the schema map names"
+                    : last_no == 229 || last_no == 230 ? "cannot be read: the SQL user has no "
+                                                         "SELECT permission on it"
+                    : "cannot be read";
+
+    if (last_no > 0)
+        snprintf(err, errlen, "database \"%s\" on %s: table %s %s (SQL Server error %d: %s)",
+                 self->database, self->server, table, why, last_no, last_text);
+    else
+        snprintf(err, errlen, "database \"%s\" on %s: table %s cannot be read: %s",
+                 self->database, self->server, table, *last_text ? last_text : "connection lost");
+}
+
+/* admin_sql_select - run one SELECT, fn per row */
+bool
+admin_sql_select(admin_sql_t *self, const admin_select_t *q, admin_row_fn fn, void *arg,
+                 char *err, size_t errlen)
+{
+    char   *sql = admin_sql_query(q);
+    char  **values = xcalloc(q->ncols + 1, sizeof *values);
+    int    *at = xcalloc(q->ncols + 1, sizeof *at);
+    size_t  i;
+    int     k = 0;
+    RETCODE rc;
+    bool    ok = true, stop = false;
+
+    for (i = 0; i < q->ncols; i++)
+        at[i] = *q->cols[i] ? ++k : 0;
+    last_no = 0;
+    *last_text = 0;
+    dbcancel(self->proc);
+    if (dbcmd(self->proc, sql) != SUCCEED || dbsqlexec(self->proc) != SUCCEED) {
+        table_error(self, q->table, err, errlen);
+        ok = false;
+        goto done;
+    }
+    while ((rc = dbresults(self->proc)) == SUCCEED) {
+        while (dbnextrow(self->proc) == REG_ROW) {
+            if (stop)
+                continue;
+            for (i = 0; i < q->ncols; i++)
+                values[i] = at[i] ? column_text(self->proc, at[i]) : NULL;
+            if (!fn(arg, values))
+                stop = true;
+            for (i = 0; i < q->ncols; i++) {
+                free(values[i]);
+                values[i] = NULL;
+            }
+        }
+    }
+    if (rc == FAIL || last_no > 0) {
+        table_error(self, q->table, err, errlen);
+        ok = false;
+    }
+done:
+    free(sql);
+    free(values);
+    free(at);
+    return ok;
+}
+
+/* collect - a row of sys.databases into a JSON array */
+static bool
+collect(void *arg, char **values)
+{
+    if (values[0])
+        json_array_append_new(arg, json_string(values[0]));
+    return true;
+}
+
+/* admin_sql_databases - the user databases of a server */
+json_t *
+admin_sql_databases(const char *server, const char *user, const char *password,
+                    char *err, size_t errlen)
+{
+    admin_sql_t *self = admin_sql_open(server, "", user, password, err, errlen);
+    static const char *cols[] = { "name" };
+    admin_select_t q = { "sys.databases", cols, 1, "database_id", "4", 0 };
+    json_t *list;
+
+    if (self == NULL)
+        return NULL;
+    free(self->database);
+    self->database = xstrdup("master");
+    list = json_array();
+    /* database_id > 4 skips master, tempdb, model and msdb; "4" compares as
+       a number on SQL Server after implicit conversion */
+    q.since = "4";
+    if (!admin_sql_select(self, &q, collect, list, err, errlen))
+        json_decref(list), list = NULL;
+    admin_sql_close(&self);
+    return list;
+}

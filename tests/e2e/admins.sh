@@ -1,0 +1,173 @@
+#!/bin/sh
+# admins.sh - SnelStart administrations of type sql, lokaal and mdb end to end
+#
+#   explain     koppel-matcher --explain --config --profile recognises the
+#               customer of an order for a profile of each type: sql and
+#               lokaal against tds-sim (SnelStart-shaped tables), mdb against
+#               a copy of Northwind (../shared/testdata/nwind.mdb)
+#   admins      koppelctl admins lists the databases and the MDB files
+#   sql-servers koppelctl sql-servers finds tds-sim's Browser answer (loopback)
+#   test-connection  all OK for good settings (exit 0); a specific message and
+#               exit 1 for: unknown host, wrong password, missing database,
+#               missing MDB file, missing table, unreadable table, wrong API key
+# Usage: tests/e2e/admins.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
+
+BIN=${1:-build/bin}
+. tests/e2e/lib.sh
+DIR=${E2E_ROOT:-/tmp/koppel-admins.$$}
+passed=0
+failed=0
+trap e2e_stop EXIT INT TERM
+
+# check NAME COMMAND... - run a check, count and print PASS or FAIL
+check() {
+    name=$1
+    shift
+    if "$@" >"$DIR/check.out" 2>&1; then
+        passed=$((passed + 1))
+        echo "PASS admins: $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL admins: $name"
+        sed 's/^/    /' "$DIR/check.out"
+    fi
+}
+
+# nwind - the shared Northwind database, beside the repository
+NWIND=""
+for f in "${KOPPEL_TESTDATA:-/nonexistent}/nwind.mdb" ../shared/testdata/nwind.mdb \
+         ../../shared/testdata/nwind.mdb /work/shared/testdata/nwind.mdb; do
+    [ -r "$f" ] && { NWIND=$f; break; }
+done
+
+e2e_setup "$DIR"
+start_globecharge --generate 1 --seed 1 || { echo "FAIL admins: globecharge-sim"; exit 1; }
+echo '[]' >"$DIR/relaties.json"
+start_snelstart --relaties "$DIR/relaties.json" || { echo "FAIL admins: snelstart-sim"; exit 1; }
+
+# a SnelStart-shaped administration for tds-sim
+sqlite3 "$DIR/Administratie.sqlite" <<'SQL' || exit 1
+CREATE TABLE Relaties(Id NVARCHAR(36), Relatiecode INT, Naam NVARCHAR(100), Email NVARCHAR(200),
+    FactuurEmail NVARCHAR(200), Postcode NVARCHAR(10), LandCode NVARCHAR(2), BtwNummer NVARCHAR(20),
+    KvkNummer NVARCHAR(20), NonActief BIT, IsKlant BIT, ModifiedOn DATETIME);
+INSERT INTO Relaties VALUES
+ ('0e6a2b1c-0001-4000-8000-000000001001', 1001, 'Bakkerij De Vries B.V.', 'jan@devries.nl', NULL,
+  '3511 AB', 'NL', 'NL001234567B01', '12345678', 0, 1, '2026-10-01T10:00:00.000'),
+ ('0e6a2b1c-0001-4000-8000-000000001002', 1002, 'Taquería México', 'info@taqueria.mx', NULL,
+  NULL, 'MX', NULL, NULL, 0, 1, '2026-10-02T10:00:00.000'),
+ ('0e6a2b1c-0001-4000-8000-000000001003', 1003, 'O''Brien Ltd', NULL, NULL, NULL, NULL, NULL, NULL,
+  1, 1, NULL);
+CREATE TABLE Grootboeken(Id NVARCHAR(36), Nummer INT, Omschrijving NVARCHAR(100), NonActief BIT,
+    RekeningCode NVARCHAR(20));
+INSERT INTO Grootboeken VALUES ('g8000', 8000, 'Omzet hoog', 0, 'WinstEnVerlies'),
+    ('g1300', 1300, 'Debiteuren', 0, 'Balans');
+CREATE TABLE Geheim(Id INT);
+SQL
+cp "$DIR/Administratie.sqlite" "$DIR/Tweede.sqlite"
+"$BIN/tds-sim" --listen 127.0.0.1:0 --db "$DIR/Administratie.sqlite" --db "$DIR/Tweede.sqlite" \
+    --user S-Connect --password 'Connect#Snel$tart$2014' --deny Geheim \
+    --browser 127.0.0.1:0 >"$DIR/log/tds-sim.log" 2>&1 &
+E2E_PIDS="$E2E_PIDS $!"
+i=0
+until grep -q "listening on" "$DIR/log/tds-sim.log" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && { echo "FAIL admins: tds-sim does not start"; exit 1; }
+    sleep 0.1
+done
+TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$DIR/log/tds-sim.log")
+mkdir -p "$DIR/mdb"
+[ -n "$NWIND" ] && cp "$NWIND" "$DIR/mdb/nwind.mdb"
+
+# profile NAME RECOGNITION SNELSTART-SETTINGS - one profile of the configuration
+profile() {
+    cat <<CFG
+    { name = "$1";
+      shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord"; };
+      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                    client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key";
+                    $3 };
+      customers = { recognition = "$2"; }; }
+CFG
+}
+SQLLOGIN='sql_user = "S-Connect"; sql_password = "Connect#Snel$tart$2014";'
+NWMAP='schema = { relaties = "Customers"; relatie_id = "CustomerID"; relatie_code = "";
+        relatie_naam = "CompanyName"; relatie_email = ""; relatie_factuur_email = "";
+        relatie_postcode = "PostalCode"; relatie_land = ""; relatie_btw = ""; relatie_kvk = "";
+        relatie_nonactief = ""; relatie_klant = ""; relatie_modified = "";
+        grootboeken = "Products"; grootboek_id = "ProductID"; grootboek_nummer = "ProductID";
+        grootboek_omschrijving = "ProductName"; grootboek_nonactief = "Discontinued";
+        grootboek_soort = "QuantityPerUnit"; };'
+CFG=$DIR/koppel.cfg
+{
+    echo "koppel = { state_dir = \"$DIR/state\"; };"
+    echo "profiles = ("
+    profile sql email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
+    profile lokaal email "type = \"lokaal\"; folder = \"$DIR\"; administration = \"Tweede\"; sql_server = \"$TDS\"; $SQLLOGIN"; echo ","
+    profile mdb slim "type = \"mdb\"; folder = \"$DIR/mdb\"; administration = \"nwind\"; $NWMAP"; echo ","
+    profile badhost email "type = \"sql\"; sql_server = \"nosuchhost.invalid:1433\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
+    profile badpass email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; sql_user = \"S-Connect\"; sql_password = \"fout\";"; echo ","
+    profile baddb email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Bestaat niet\"; $SQLLOGIN"; echo ","
+    profile badfile email "type = \"mdb\"; folder = \"$DIR/mdb\"; administration = \"Weg\"; $NWMAP"; echo ","
+    profile badtable email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relaties = \"Klanten\"; };"; echo ","
+    profile denied email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { grootboeken = \"Geheim\"; };" | sed 's/geheime-client-key/geheime-client-key/'; echo ","
+    profile badkey email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN" | sed 's/client_key = "geheime-client-key"/client_key = "verkeerd"/'
+    echo ");"
+} >"$CFG"
+
+ORDER=tests/fixtures/feed/order-10423.xml
+sed -e 's|<company>Bakkerij De Vries B.V.</company>|<company>Antonio Moreno Taquería</company>|' \
+    -e 's|jan@devries.nl|antonio@example.mx|' -e 's|<postcode>3511 AB</postcode>|<postcode>05023</postcode>|' \
+    -e 's|<country>NL</country>|<country>MX</country>|' -e '/vatNumber\|cocNumber\|Klantnummer/d' \
+    "$ORDER" >"$DIR/order-mx.xml"
+
+# explain PROFILE ORDER PATTERN - the decision printed matches PATTERN
+explain() {
+    out=$("$BIN/koppel-matcher" --explain "$2" --config "$CFG" --profile "$1") || { echo "$out"; return 1; }
+    echo "$out"
+    echo "$out" | grep -q "$3"
+}
+check "sql: explain recognises relatie 1001 by e-mail" \
+    explain sql "$ORDER" '"decision": *"existing".*"relatiecode": *1001'
+check "lokaal: explain recognises relatie 1001 by e-mail" \
+    explain lokaal "$ORDER" '"decision": *"existing".*"relatiecode": *1001'
+if [ -n "$NWIND" ]; then
+    check "mdb: explain recognises Antonio Moreno Taquería (Northwind) by name" \
+        explain mdb "$DIR/order-mx.xml" '"decision": *"existing".*Antonio Moreno Taquería'
+else
+    echo "SKIP admins: mdb checks: nwind.mdb not found beside the repository (../shared/testdata)"
+fi
+
+# admins PROFILE NAME - koppelctl admins lists NAME
+admins() {
+    "$BIN/koppelctl" --config "$CFG" admins "$1" | tee /dev/stderr | grep -qx "$2"
+}
+check "admins: the databases on the SQL server" admins sql Tweede
+[ -n "$NWIND" ] && check "admins: the MDB files in the folder" admins mdb nwind
+
+BROWSER=$(sed -n 's/.*browser on 127.0.0.1:\([0-9]*\).*/\1/p' "$DIR/log/tds-sim.log")
+sqlservers() {
+    "$BIN/koppelctl" sql-servers 127.0.0.1 --port "$BROWSER" --timeout 500 | tee /dev/stderr \
+        | grep -q "TDSSIM.*tcp ${TDS#127.0.0.1:}"
+}
+check "sql-servers: tds-sim answers the Browser protocol on loopback" sqlservers
+
+# connection PROFILE EXIT PATTERN - test-connection exits EXIT and prints PATTERN
+connection() {
+    out=$("$BIN/koppelctl" --config "$CFG" test-connection "$1")
+    rc=$?
+    echo "$out"
+    [ $rc -eq "$2" ] && echo "$out" | grep -q -- "$3" || return 1
+    ! echo "$out" | grep -q 'Connect#Snel\|geheim'
+}
+check "test-connection: sql all OK" connection sql 0 "administration: OK"
+check "test-connection: lokaal all OK" connection lokaal 0 "api: OK"
+[ -n "$NWIND" ] && check "test-connection: mdb all OK" connection mdb 0 "administration: OK (type mdb"
+check "test-connection: unknown host" connection badhost 1 "administration: FAILED: .*unknown host"
+check "test-connection: wrong password" connection badpass 1 "administration: FAILED: .*wrong user name or password"
+check "test-connection: missing database" connection baddb 1 'administration: FAILED: .*database "Bestaat niet" does not exist'
+check "test-connection: missing MDB file" connection badfile 1 "administration: FAILED: .*Weg.mdb: cannot be read"
+check "test-connection: missing table" connection badtable 1 "administration: FAILED: .*table Klanten does not exist"
+check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
+check "test-connection: wrong API key" connection badkey 1 "api: FAILED: wrong client key"
+
+echo "admins: $passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,270 @@
+/*
+ * test_admin_mdb - the MDB reader against a copy of a real Access database
+ * (Northwind, ../shared/testdata/nwind.mdb) with its Customers table mapped
+ * as relaties: UTF-8 names, NULLs, the customer index, and clear errors for
+ * a missing file, table or column.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin_mdb.h"
+#include "admin_reader.h"
+#include "config.h"
+#include "relatie_index.h"
+#include "xalloc.h"
+
+static char dir[64];
+static char source[512];
+
+/* find_nwind - the shared test database beside the repository, "" if absent */
+static void
+find_nwind(void)
+{
+    static const char *tries[] = { "../shared/testdata/nwind.mdb",
+        "../../shared/testdata/nwind.mdb", "/work/shared/testdata/nwind.mdb", NULL };
+    const char *env = getenv("KOPPEL_TESTDATA");
+    int     i;
+
+    *source = 0;
+    if (env) {
+        snprintf(source, sizeof source, "%s/nwind.mdb", env);
+        if (access(source, R_OK) == 0)
+            return;
+    }
+    for (i = 0; tries[i]; i++)
+        if (access(tries[i], R_OK) == 0) {
+            snprintf(source, sizeof source, "%s", tries[i]);
+            return;
+        }
+    *source = 0;
+}
+
+/* setup - copy nwind.mdb into a scratch folder (the reader never writes,
+ * but a test must not be able to change the shared file) */
+static int
+setup(void **state)
+{
+    char    cmd[1200];
+
+    find_nwind();
+    if (*source == 0)
+        return 0;
+    snprintf(dir, sizeof dir, "/tmp/koppel-mdb-XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/nwind.mdb' && touch '%s/notes.txt'", source, dir, dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    char    cmd[200];
+
+    if (*dir) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* nwind_profile - an mdb profile mapping Customers as relaties and
+ * Products as grootboeken */
+static void
+nwind_profile(profile_t *p)
+{
+    int     i;
+
+    memset(p, 0, sizeof *p);
+    p->name = "nwind";
+    p->admin_type = "mdb";
+    p->folder = dir;
+    p->administration = "nwind";
+    for (i = 0; i < SCHEMA_N; i++)
+        p->schema[i] = "";
+    p->schema[SCHEMA_RELATIES] = "Customers";
+    p->schema[SCHEMA_RELATIE_ID] = "CustomerID";
+    p->schema[SCHEMA_RELATIE_NAAM] = "CompanyName";
+    p->schema[SCHEMA_RELATIE_POSTCODE] = "PostalCode";
+    p->schema[SCHEMA_RELATIE_EMAIL] = "Region";     /* mostly NULL */
+    p->schema[SCHEMA_GROOTBOEKEN] = "Products";
+    p->schema[SCHEMA_GROOTBOEK_ID] = "ProductID";
+    p->schema[SCHEMA_GROOTBOEK_NUMMER] = "ProductID";
+    p->schema[SCHEMA_GROOTBOEK_OMSCHRIJVING] = "ProductName";
+    p->schema[SCHEMA_GROOTBOEK_NONACTIEF] = "Discontinued";
+    p->schema[SCHEMA_GROOTBOEK_SOORT] = "QuantityPerUnit";
+}
+
+#define NEED_NWIND() do { if (*source == 0) { \
+    print_message("SKIP: nwind.mdb not found beside the repository (../shared/testdata) " \
+                  "or in $KOPPEL_TESTDATA\n"); skip(); } } while (0)
+
+typedef struct {
+    int     rows, nulls;
+    bool    mexico, taqueria;
+} seen_t;
+
+/* on_row - what the rows of Customers hold */
+static bool
+on_row(void *arg, char **v)
+{
+    seen_t *s = arg;
+
+    s->rows++;
+    if (v[1] == NULL)
+        s->nulls++;
+    if (v[0] && strcmp(v[0], "México D.F.") == 0)
+        s->mexico = true;
+    if (v[2] && strcmp(v[2], "Antonio Moreno Taquería") == 0)
+        s->taqueria = true;
+    return true;
+}
+
+static void
+text_arrives_as_utf8_and_nulls_as_null(void **state)
+{
+    char    path[128], err[512];
+    admin_mdb_t *m;
+    static const char *cols[] = { "City", "region", "CompanyName" };
+    admin_select_t q = { "customers", cols, 3, NULL, NULL, 0 };
+    seen_t  s = { 0 };
+
+    NEED_NWIND();
+    snprintf(path, sizeof path, "%s/nwind.mdb", dir);
+    m = admin_mdb_open(path, err, sizeof err);
+    if (m == NULL)
+        fail_msg("%s", err);
+    assert_true(admin_mdb_select(m, &q, on_row, &s, err, sizeof err));
+    assert_int_equal(s.rows, 91);
+    assert_true(s.mexico);
+    assert_true(s.taqueria);
+    assert_true(s.nulls > 30 && s.nulls < s.rows);
+    admin_mdb_close(&m);
+    assert_null(m);
+}
+
+static void
+customers_fill_the_index_and_are_found_by_name(void **state)
+{
+    profile_t p;
+    char    err[512], latest[40] = "", key[256];
+    admin_reader_t *r;
+    relatie_index_t *idx = relatie_index_new();
+    uint32_t refs[4];
+    relatie_view_t view;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    r = admin_reader_open(&p, err, sizeof err);
+    if (r == NULL)
+        fail_msg("%s", err);
+    assert_false(admin_reader_incremental(r));
+    assert_int_equal(admin_reader_relaties(r, idx, NULL, latest, sizeof latest, err, sizeof err), 91);
+    assert_int_equal(relatie_index_count(idx), 91);
+    relatie_norm_naam("Antonio Moreno Taquería", key, sizeof key);
+    assert_int_equal(relatie_index_find(idx, RELATIE_KEY_NAAM, key, refs, 4), 1);
+    relatie_index_get(idx, refs[0], &view);
+    assert_string_equal(view.id, "ANTON");
+    assert_string_equal(view.naam, "Antonio Moreno Taquería");
+    assert_string_equal(view.postcode, "05023");
+    assert_true(admin_reader_check(r, err, sizeof err));
+    relatie_index_destroy(&idx);
+    admin_reader_close(&r);
+}
+
+static void
+grootboeken_come_as_grootboek_models(void **state)
+{
+    profile_t p;
+    char    err[512];
+    admin_reader_t *r;
+    json_t *g, *first;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    r = admin_reader_open(&p, err, sizeof err);
+    assert_non_null(r);
+    g = admin_reader_grootboeken(r, err, sizeof err);
+    if (g == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(json_array_size(g), 77);
+    first = json_array_get(g, 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "nummer")), 1);
+    assert_string_equal(json_string_value(json_object_get(first, "omschrijving")), "Chai");
+    assert_string_equal(json_string_value(json_object_get(first, "id")), "1");
+    assert_true(json_is_boolean(json_object_get(first, "nonactief")));
+    json_decref(g);
+    admin_reader_close(&r);
+}
+
+static void
+a_missing_file_table_or_column_is_named(void **state)
+{
+    profile_t p;
+    char    err[512];
+    admin_reader_t *r;
+    relatie_index_t *idx = relatie_index_new();
+    char    latest[40] = "";
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    p.administration = "Bestaat niet";
+    assert_null(admin_reader_open(&p, err, sizeof err));
+    assert_non_null(strstr(err, "Bestaat niet.mdb: cannot be read: No such file"));
+    nwind_profile(&p);
+    p.schema[SCHEMA_RELATIES] = "Klanten";
+    r = admin_reader_open(&p, err, sizeof err);
+    assert_non_null(r);
+    assert_false(admin_reader_check(r, err, sizeof err));
+    assert_non_null(strstr(err, "table Klanten does not exist"));
+    admin_reader_close(&r);
+    nwind_profile(&p);
+    p.schema[SCHEMA_RELATIE_EMAIL] = "Email";
+    r = admin_reader_open(&p, err, sizeof err);
+    assert_int_equal(admin_reader_relaties(r, idx, NULL, latest, sizeof latest, err, sizeof err), -1);
+    assert_non_null(strstr(err, "table Customers has no column Email"));
+    admin_reader_close(&r);
+    relatie_index_destroy(&idx);
+}
+
+static void
+admins_lists_the_mdb_files_of_the_folder(void **state)
+{
+    profile_t p;
+    char    err[512];
+    json_t *list;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    list = admin_list(&p, err, sizeof err);
+    if (list == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(json_array_size(list), 1);
+    assert_string_equal(json_string_value(json_array_get(list, 0)), "nwind");
+    json_decref(list);
+    p.folder = "/nonexistent-koppel";
+    assert_null(admin_list(&p, err, sizeof err));
+    assert_non_null(strstr(err, "folder /nonexistent-koppel: cannot be read"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(text_arrives_as_utf8_and_nulls_as_null),
+        cmocka_unit_test(customers_fill_the_index_and_are_found_by_name),
+        cmocka_unit_test(grootboeken_come_as_grootboek_models),
+        cmocka_unit_test(a_missing_file_table_or_column_is_named),
+        cmocka_unit_test(admins_lists_the_mdb_files_of_the_folder),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
