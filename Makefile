@@ -90,7 +90,8 @@ $(BIN)/koppel-%: $(OBJ)/%/main.o $(BUILD)/lib%.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BUILD)/libfetcher.a $(LIBKOPPEL)
+$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BUILD)/libfetcher.a \
+                  $(BUILD)/libbooker.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "admin_cmds.h"
+#include "book.h"
 #include "admin_reader.h"
 #include "gc_client.h"
 #include "snelstart.h"
@@ -90,13 +91,32 @@ check_api(const profile_t *p, FILE *out)
     return r == SS_OK;
 }
 
-/* ctl_test_connection - check shop, administration and API */
+/* check_grootboeken - every configured grootboek exists in SnelStart, is
+ * active and is a winst-en-verlies account (manual 2.4) */
+static bool
+check_grootboeken(const profile_t *p, FILE *out)
+{
+    book_admin_t *a = book_admin_new(p);
+    char    err[1024];
+    bool    ok = book_admin_check(a, err, sizeof err);
+
+    book_admin_destroy(&a);
+    if (ok)
+        fprintf(out, "grootboeken: OK (every configured grootboek exists, is active and is "
+                "a winst-en-verlies account)\n");
+    else
+        fprintf(out, "grootboeken: FAILED: %s\n", err);
+    return ok;
+}
+
+/* ctl_test_connection - check shop, administration, API and grootboeken */
 int
 ctl_test_connection(const profile_t *p, FILE *out)
 {
     bool    shop = check_shop(p, out);
     bool    admin = check_administration(p, out);
     bool    api = check_api(p, out);
+    bool    gb = api && check_grootboeken(p, out);
 
-    return shop && admin && api ? 0 : 1;
+    return shop && admin && api && gb ? 0 : 1;
 }

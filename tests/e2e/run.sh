@@ -7,6 +7,9 @@
 #   2. replay: the broken order is fixed in the shop, replayed, booked
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
+#   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
+#      recognise customers; discovery and test-connection (admins.sh)
+#   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -169,6 +172,16 @@ scenario_replay; result "a fixed order replayed from the dead-letter queue is bo
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing" $?
 e2e_stop
+sh tests/e2e/admins.sh "$BIN" > "$ROOT/admins.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
+result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+CHAOS_DIR=$ROOT/chaos sh tests/e2e/chaos.sh "$BIN" 300 10 > "$ROOT/chaos.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/chaos
+sed 's/^/  /' "$ROOT/chaos.out" | tail -6
+result "chaos (short): random SIGKILLs and injected faults lose and double nothing" $st
 [ "$failed" -eq 0 ] && rm -rf "$ROOT"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
