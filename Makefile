@@ -167,6 +167,10 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory e2e
 
+# chaos - 2,000 orders while daemons are killed at random for 60 seconds
+chaos: all
+	@sh tests/e2e/chaos.sh $(BIN) $${CHAOS_ORDERS:-2000} $${CHAOS_SECONDS:-60}
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/e2e/demo.sh $(BIN)
