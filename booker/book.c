@@ -397,22 +397,22 @@ fail:
     return false;
 }
 
-/* book_order - book one order */
+/* book_prepare - everything before the post of one order: a final outcome
+ * (booked before, dead, later) or the body to post in job->text */
 void
-book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
-           book_outcome_t *out)
+book_prepare(book_admin_t *a, ledger_t *ledger, book_job_t *job)
 {
     const profile_t *p = a->p;
+    const order_t *o = job->o;
+    book_outcome_t *out = &job->out;
     ledger_entry_t le;
-    char    klant[64], err[1024];
-    json_t *body = NULL, *stored = NULL;
-    char   *text = NULL;
-    ss_error_t e;
-    ss_result_t r;
-    int     attempt, found;
+    char    err[1024];
+    json_t *body;
+    int     found;
 
     memset(out, 0, sizeof *out);
-    *klant = 0;
+    *job->klant = 0;
+    job->text = NULL;
     if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
         set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
                 "than SnelStart's 25 characters: shorten profiles.%s.booking."
@@ -426,8 +426,8 @@ book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m
         out->relatiecode = le.relatiecode;
         return;
     }
-    if (m->decision == MATCH_ERROR) {
-        set_out(out, BOOK_DEAD, "match", "%s", m->reason);
+    if (job->m->decision == MATCH_ERROR) {
+        set_out(out, BOOK_DEAD, "match", "%s", job->m->reason);
         return;
     }
     if (!load_admin(a, out))
@@ -439,66 +439,148 @@ book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m
             return;
         if (found == 1) {
             out->relatiecode = le.relatiecode;
-            snprintf(klant, sizeof klant, "%s", le.relatie_id);
-            goto booked;
+            snprintf(job->klant, sizeof job->klant, "%s", le.relatie_id);
+            if (ledger_set(ledger, p->name, o->number, "booked", out->factuurnummer,
+                           out->boeking_id, job->klant, out->relatiecode, "", err, sizeof err))
+                set_out(out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
+                        out->factuurnummer);
+            else
+                set_out(out, BOOK_LATER, "booking", "%s", err);
+            return;
         }
     }
-    if (!klant_of(a, ledger, o, m, klant, sizeof klant, out))
+    if (!klant_of(a, ledger, o, job->m, job->klant, sizeof job->klant, out))
         return;
-    if ((body = boeking_build(o, p, klant, &(boeking_ctx_t) { a->grootboeken, a->btwtarieven },
-                              err, sizeof err)) == NULL) {
+    if ((body = boeking_build(o, p, job->klant, &(boeking_ctx_t) { a->grootboeken,
+                              a->btwtarieven }, err, sizeof err)) == NULL) {
         set_out(out, BOOK_DEAD, "booking", "%s", err);
         return;
     }
-    text = boeking_dumps(body);
+    job->text = boeking_dumps(body);
+    json_decref(body);
+}
+
+/* post_one - post one prepared booking; true when it is in SnelStart now,
+ * false with job->out set (dead or later) */
+static bool
+post_one(book_admin_t *a, book_job_t *job)
+{
+    const profile_t *p = a->p;
+    const order_t *o = job->o;
+    book_outcome_t *out = &job->out;
+    json_t *stored = NULL;
+    ss_error_t e;
+    ss_result_t r;
+    int     attempt, found;
+
     for (attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
-        if (!ledger_set(ledger, p->name, o->number, "posting", out->factuurnummer, "", klant,
-                        out->relatiecode, "", err, sizeof err)) {
-            set_out(out, BOOK_LATER, "booking", "%s", err);
-            goto done;
-        }
-        r = snelstart_post_raw(a->api, "/verkoopboekingen", text, &stored, &e);
+        r = snelstart_post_raw(a->api, "/verkoopboekingen", job->text, &stored, &e);
         if (r == SS_OK) {
             snprintf(out->boeking_id, sizeof out->boeking_id, "%s",
                      json_string_value(json_object_get(stored, "id")) ?: "");
-            goto booked;
+            json_decref(stored);
+            return true;
         }
         if (r == SS_REJECTED && strcmp(e.code, "BOE-0021") == 0) {
             log_info("profile %s: order %lld: factuurnummer %s is in SnelStart already; "
                      "counted as booked, not posted again", p->name, (long long) o->number,
                      out->factuurnummer);
-            goto booked;
+            return true;
         }
         if (r != SS_UNCERTAIN) {
             api_failure(out, r, &e, "booking", "the verkoopboeking");
-            if (out->result == BOOK_DEAD)
-                ledger_set(ledger, p->name, o->number, "dead", out->factuurnummer, "", klant,
-                           out->relatiecode, out->reason, err, sizeof err);
-            goto done;
+            return false;
         }
         log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
                     "asking SnelStart whether it was stored", p->name, (long long) o->number,
                     e.message);
         found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
         if (found < 0)
-            goto done;
+            return false;
         if (found == 1)
-            goto booked;
+            return true;
     }
     set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
             (long long) o->number, POST_ATTEMPTS);
-    goto done;
+    return false;
+}
 
-booked:
-    if (!ledger_set(ledger, p->name, o->number, "booked", out->factuurnummer, out->boeking_id,
-                    klant, out->relatiecode, "", err, sizeof err)) {
-        /* still "posting": the next attempt asks SnelStart and finds it */
-        set_out(out, BOOK_LATER, "booking", "%s", err);
-        goto done;
+/* book_post - post the prepared jobs: "posting" for all of them in one
+ * transaction, the posts, then "booked" or "dead" for all in one transaction.
+ * Two syncs for the batch instead of two for every order. */
+void
+book_post(book_admin_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
+{
+    const profile_t *p = a->p;
+    char    err[1024];
+    size_t  i;
+    bool    ok;
+
+    if (!ledger_begin(ledger, err, sizeof err))
+        goto later;
+    ok = true;
+    for (i = 0; i < n && ok; i++)
+        if (jobs[i].text)
+            ok = ledger_set(ledger, p->name, jobs[i].o->number, "posting",
+                            jobs[i].out.factuurnummer, "", jobs[i].klant,
+                            jobs[i].out.relatiecode, "", err, sizeof err);
+    if (!ok || !ledger_commit(ledger, err, sizeof err)) {
+        ledger_rollback(ledger);
+        goto later;
     }
-    set_out(out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s", out->factuurnummer);
-done:
-    free(text);
-    json_decref(body);
-    json_decref(stored);
+    for (i = 0; i < n; i++)
+        if (jobs[i].text) {
+            jobs[i].posted = post_one(a, &jobs[i]);
+            if (jobs[i].posted)
+                set_out(&jobs[i].out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
+                        jobs[i].out.factuurnummer);
+        }
+    /* what is not written now stays "posting": the next attempt asks SnelStart */
+    if (!ledger_begin(ledger, err, sizeof err))
+        goto unwritten;
+    for (i = 0; i < n; i++) {
+        book_job_t *j = &jobs[i];
+
+        if (j->text == NULL || j->out.result == BOOK_LATER)
+            continue;
+        if (!ledger_set(ledger, p->name, j->o->number, j->out.result == BOOK_BOOKED
+                        ? "booked" : "dead", j->out.factuurnummer, j->out.boeking_id, j->klant,
+                        j->out.relatiecode, j->out.result == BOOK_DEAD ? j->out.reason : "",
+                        err, sizeof err))
+            break;
+    }
+    if (i == n && ledger_commit(ledger, err, sizeof err))
+        return;
+    ledger_rollback(ledger);
+unwritten:
+    for (i = 0; i < n; i++)
+        if (jobs[i].text && jobs[i].out.result != BOOK_LATER)
+            set_out(&jobs[i].out, BOOK_LATER, "booking", "%s", err);
+    return;
+later:
+    for (i = 0; i < n; i++)
+        if (jobs[i].text)
+            set_out(&jobs[i].out, BOOK_LATER, "booking", "%s", err);
+}
+
+/* book_job_clear - free what a job holds */
+void
+book_job_clear(book_job_t *job)
+{
+    free(job->text);
+    job->text = NULL;
+}
+
+/* book_order - book one order */
+void
+book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
+           book_outcome_t *out)
+{
+    book_job_t job = { .o = o, .m = m };
+
+    book_prepare(a, ledger, &job);
+    if (job.text)
+        book_post(a, ledger, &job, 1);
+    *out = job.out;
+    book_job_clear(&job);
 }

@@ -67,4 +67,24 @@ bool book_admin_check(book_admin_t *self, char *err, size_t errlen);
 void book_order(book_admin_t *admin, ledger_t *ledger, const order_t *o, const match_t *m,
                 book_outcome_t *out);
 
+/* the same in two steps, for a batch of orders of one profile */
+typedef struct {
+    const order_t *o;
+    const match_t *m;
+    book_outcome_t out;
+    char    klant[64];
+    char   *text;                 /* the body to post; NULL when out is final */
+    bool    posted;
+} book_job_t;
+
+/* book_prepare - steps 1-3: a final outcome, or job->text to post */
+void book_prepare(book_admin_t *admin, ledger_t *ledger, book_job_t *job);
+
+/* book_post - steps 4-5 for every prepared job, with one ledger transaction
+ * before the posts and one after */
+void book_post(book_admin_t *admin, ledger_t *ledger, book_job_t *jobs, size_t n);
+
+/* book_job_clear - free what a job holds */
+void book_job_clear(book_job_t *job);
+
 #endif

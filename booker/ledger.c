@@ -118,6 +118,24 @@ ledger_set(ledger_t *self, const char *profile, int64_t number, const char *stat
     return true;
 }
 
+bool
+ledger_begin(ledger_t *self, char *err, size_t errlen)
+{
+    return db_begin(self->db, err, errlen);
+}
+
+bool
+ledger_commit(ledger_t *self, char *err, size_t errlen)
+{
+    return db_commit(self->db, err, errlen);
+}
+
+void
+ledger_rollback(ledger_t *self)
+{
+    db_rollback(self->db);
+}
+
 /* ledger_relatie - a relatie koppel created for a customer key */
 bool
 ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id, size_t idlen,

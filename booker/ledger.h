@@ -39,6 +39,12 @@ bool ledger_set(ledger_t *self, const char *profile, int64_t number, const char 
                 const char *factuurnummer, const char *boeking_id, const char *relatie_id,
                 int32_t relatiecode, const char *reason, char *err, size_t errlen);
 
+/* ledger_begin, ledger_commit, ledger_rollback - one transaction around
+ * several writes (a batch); false with err */
+bool ledger_begin(ledger_t *self, char *err, size_t errlen);
+bool ledger_commit(ledger_t *self, char *err, size_t errlen);
+void ledger_rollback(ledger_t *self);
+
 /* ledger_relatie - a relatie koppel created for a customer key; false if none.
  * creating: a POST for it was sent but not confirmed (look in SnelStart first) */
 bool ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id,

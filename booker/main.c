@@ -36,6 +36,8 @@
 #include "relatie_body.h"
 #include "xalloc.h"
 
+#define BATCH 64                  /* orders booked with one pair of ledger syncs */
+
 static const char usage[] =
     "usage: koppel-booker [--config FILE] [--log-level LEVEL]\n"
     "       koppel-booker --preview ORDER.xml [--config FILE] --profile NAME [--relatiecode N]\n"
@@ -188,82 +190,119 @@ report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o
     msg_destroy(&m);
 }
 
-/* take_matched - book one recognised order */
+/* finish - count, log and report the outcome of one order */
 static void
-take_matched(booker_t *b)
+finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
 {
-    msg_t  *m = net_recv(b->matched, "matched socket");
-    book_outcome_t out;
-    int     i;
+    const char *profile = b->cfg->profiles[i].name;
 
-    if (m == NULL)
-        return;
-    if (m->type != MSG_MATCHED) {
-        log_warning("matched socket: expected a matched order, got a %s message",
-                    msg_type_name(m->type));
-        msg_destroy(&m);
-        return;
-    }
-    if ((i = profile_index(b, m->profile)) < 0) {
-        log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
-                    (long long) m->order->number, m->profile);
-        msg_destroy(&m);
-        return;
-    }
-    if (b->stopped[i]) {
-        msg_destroy(&m);              /* the fetcher sends it again after a restart */
-        return;
-    }
-    if (b->admins[i] == NULL)
-        b->admins[i] = book_admin_new(&b->cfg->profiles[i]);
-    control_activity(b->control, "booking profile %s, order %lld", m->profile,
-                     (long long) m->order->number);
-    order_set(&m->order->profile, m->profile);
-    book_order(b->admins[i], b->ledger, m->order, m->match, &out);
-    switch (out.result) {
+    switch (out->result) {
     case BOOK_BOOKED:
         control_count(b->control, "booked", 1);
-        if (out.relatie_created)
+        if (out->relatie_created) {
             control_count(b->control, "relaties_created", 1);
-        if (out.relatie_updated)
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_CREATED,
+                        o->number, "relatie %d created", (int) out->relatiecode);
+        }
+        if (out->relatie_updated) {
             control_count(b->control, "relaties_updated", 1);
-        if (out.relatie_created)
-            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_RELATIE_CREATED,
-                        m->order->number, "relatie %d created", (int) out.relatiecode);
-        if (out.relatie_updated)
-            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
-                        m->order->number, "relatie %d updated from the order",
-                        (int) out.relatiecode);
-        infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_BOOKED, m->order->number,
-                    "order %lld: %s", (long long) m->order->number, out.reason);
-        log_info("profile %s: order %lld: %s", m->profile, (long long) m->order->number,
-                 out.reason);
-        report(b, m->profile, m->order->number, &out);
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
+                        o->number, "relatie %d updated from the order", (int) out->relatiecode);
+        }
+        infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
+                    "order %lld: %s", (long long) o->number, out->reason);
+        log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
+        report(b, profile, o->number, out);
         break;
     case BOOK_DEAD:
         control_count(b->control, "dead", 1);
-        log_warning("profile %s: order %lld cannot be booked (%s): %s", m->profile,
-                    (long long) m->order->number, out.stage, out.reason);
-        infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_DEAD, m->order->number,
-                    "order %lld cannot be booked (%s): %s", (long long) m->order->number,
-                    out.stage, out.reason);
-        report(b, m->profile, m->order->number, &out);
+        log_warning("profile %s: order %lld cannot be booked (%s): %s", profile,
+                    (long long) o->number, out->stage, out->reason);
+        infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_DEAD, o->number,
+                    "order %lld cannot be booked (%s): %s", (long long) o->number,
+                    out->stage, out->reason);
+        report(b, profile, o->number, out);
         break;
     case BOOK_LATER:
         control_count(b->control, "later", 1);
-        log_warning("profile %s: order %lld not booked now (%s): %s", m->profile,
-                    (long long) m->order->number, out.stage, out.reason);
-        if (out.stop_profile) {
-            b->stopped[i] = xasprintf("stopped: %s", out.reason);
+        log_warning("profile %s: order %lld not booked now (%s): %s", profile,
+                    (long long) o->number, out->stage, out->reason);
+        if (out->stop_profile && b->stopped[i] == NULL) {
+            b->stopped[i] = xasprintf("stopped: %s", out->reason);
             log_error("profile %s: %s; fix the SnelStart keys in the configuration and "
-                      "restart koppel-booker", m->profile, out.reason);
-            infolog_add(b->infolog, m->profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
-                        "SnelStart keys in the configuration and restart", out.reason);
+                      "restart koppel-booker", profile, out->reason);
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
+                        "SnelStart keys in the configuration and restart", out->reason);
         }
         break;
     }
+}
+
+/* book_profile - book the orders of profile i among a batch of messages */
+static void
+book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
+{
+    book_job_t jobs[BATCH];
+    size_t  j, k, njobs = 0;
+
+    if (b->admins[i] == NULL)
+        b->admins[i] = book_admin_new(&b->cfg->profiles[i]);
+    for (j = 0; j < n; j++) {
+        if (handled[j] || profile_index(b, msgs[j]->profile) != i)
+            continue;
+        handled[j] = true;
+        for (k = 0; k < njobs; k++)         /* a resend of an order in this batch */
+            if (jobs[k].o->number == msgs[j]->order->number)
+                break;
+        if (k < njobs)
+            continue;
+        memset(&jobs[njobs], 0, sizeof jobs[njobs]);
+        jobs[njobs].o = msgs[j]->order;
+        jobs[njobs].m = msgs[j]->match;
+        control_activity(b->control, "booking profile %s, order %lld", msgs[j]->profile,
+                         (long long) msgs[j]->order->number);
+        book_prepare(b->admins[i], b->ledger, &jobs[njobs]);
+        njobs++;
+    }
+    book_post(b->admins[i], b->ledger, jobs, njobs);
+    for (k = 0; k < njobs; k++) {
+        finish(b, i, jobs[k].o, &jobs[k].out);
+        book_job_clear(&jobs[k]);
+    }
+}
+
+/* take_matched - book the recognised orders waiting, in batches: the ledger
+ * is synced twice a batch, not twice an order */
+static void
+take_matched(booker_t *b)
+{
+    msg_t  *msgs[BATCH], *m;
+    size_t  n = 0, j;
+    int     i;
+    bool    handled[BATCH] = { false };
+
+    while (n < BATCH && (m = net_recv(b->matched, "matched socket")) != NULL) {
+        if (m->type != MSG_MATCHED) {
+            log_warning("matched socket: expected a matched order, got a %s message",
+                        msg_type_name(m->type));
+            msg_destroy(&m);
+        } else if ((i = profile_index(b, m->profile)) < 0) {
+            log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
+                        (long long) m->order->number, m->profile);
+            msg_destroy(&m);
+        } else if (b->stopped[i])
+            msg_destroy(&m);          /* the fetcher sends it again after a restart */
+        else {
+            order_set(&m->order->profile, m->profile);
+            msgs[n++] = m;
+        }
+    }
+    for (j = 0; j < n; j++)
+        if (!handled[j])
+            book_profile(b, profile_index(b, msgs[j]->profile), msgs, n, handled);
+    for (j = 0; j < n; j++)
+        msg_destroy(&msgs[j]);
     control_activity(b->control, NULL);
-    msg_destroy(&m);
 }
 
 /* status_extra - ledger figures and stopped profiles */
