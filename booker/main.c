@@ -158,18 +158,6 @@ preview(const char *file, const char *config, const char *profile, long relatiec
     return 0;
 }
 
-/* profile_index - position of a profile, -1 if unknown */
-static int
-profile_index(booker_t *b, const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < b->cfg->nprofiles; i++)
-        if (strcmp(b->cfg->profiles[i].name, name) == 0)
-            return (int) i;
-    return -1;
-}
-
 /* report - send an outcome to the fetcher */
 static void
 report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o)
@@ -248,7 +236,7 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
     if (b->admins[i] == NULL)
         b->admins[i] = book_admin_new(&b->cfg->profiles[i]);
     for (j = 0; j < n; j++) {
-        if (handled[j] || profile_index(b, msgs[j]->profile) != i)
+        if (handled[j] || cfg_profile_index(b->cfg, msgs[j]->profile) != i)
             continue;
         handled[j] = true;
         for (k = 0; k < njobs; k++)         /* a resend of an order in this batch */
@@ -286,7 +274,7 @@ take_matched(booker_t *b)
             log_warning("matched socket: expected a matched order, got a %s message",
                         msg_type_name(m->type));
             msg_destroy(&m);
-        } else if ((i = profile_index(b, m->profile)) < 0) {
+        } else if ((i = cfg_profile_index(b->cfg, m->profile)) < 0) {
             log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
                         (long long) m->order->number, m->profile);
             msg_destroy(&m);
@@ -299,7 +287,7 @@ take_matched(booker_t *b)
     }
     for (j = 0; j < n; j++)
         if (!handled[j])
-            book_profile(b, profile_index(b, msgs[j]->profile), msgs, n, handled);
+            book_profile(b, cfg_profile_index(b->cfg, msgs[j]->profile), msgs, n, handled);
     for (j = 0; j < n; j++)
         msg_destroy(&msgs[j]);
     control_activity(b->control, NULL);

@@ -643,16 +643,25 @@ cfg_destroy(cfg_t **self_p)
     *self_p = NULL;
 }
 
-/* cfg_profile - the profile of that name, or NULL */
-const profile_t *
-cfg_profile(const cfg_t *self, const char *name)
+/* cfg_profile_index - the position of the profile of that name, -1 if none */
+int
+cfg_profile_index(const cfg_t *self, const char *name)
 {
     size_t  i;
 
     for (i = 0; i < self->nprofiles; i++)
         if (strcmp(self->profiles[i].name, name) == 0)
-            return &self->profiles[i];
-    return NULL;
+            return (int) i;
+    return -1;
+}
+
+/* cfg_profile - the profile of that name, or NULL */
+const profile_t *
+cfg_profile(const cfg_t *self, const char *name)
+{
+    int     i = cfg_profile_index(self, name);
+
+    return i < 0 ? NULL : &self->profiles[i];
 }
 
 /* cfg_matcher_control - the control endpoint of a matcher instance: the

@@ -176,6 +176,9 @@ void cfg_destroy(cfg_t **self_p);
 /* cfg_profile - the profile of that name, or NULL */
 const profile_t *cfg_profile(const cfg_t *self, const char *name);
 
+/* cfg_profile_index - its position in profiles[], -1 if there is none */
+int cfg_profile_index(const cfg_t *self, const char *name);
+
 /* cfg_matcher_control - a matcher instance's control endpoint (new memory) */
 char *cfg_matcher_control(const cfg_t *self, const char *instance);
 

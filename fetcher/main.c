@@ -62,18 +62,6 @@ typedef struct {
     infolog_t *infolog;       /* the information log (manual 3.3) */
 } fetcher_t;
 
-/* profile_index - position of a profile in the configuration, -1 if unknown */
-static int
-profile_index(fetcher_t *f, const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < f->cfg->nprofiles; i++)
-        if (strcmp(f->cfg->profiles[i].name, name) == 0)
-            return (int) i;
-    return -1;
-}
-
 /* client_of - the shop client of a profile */
 static gc_client_t *
 client_of(fetcher_t *f, int i)
@@ -193,7 +181,7 @@ send_due(fetcher_t *f, int64_t now)
 static void
 start_job(fetcher_t *f, msg_t *job)
 {
-    int     i = profile_index(f, job->profile);
+    int     i = cfg_profile_index(f->cfg, job->profile);
 
     if (i < 0) {
         job_done(f, job->job_id, job->profile, job->task, false, "unknown profile");
@@ -221,7 +209,7 @@ run_import(fetcher_t *f)
     if (st == IMPORT_MORE)
         return;
     if (st == IMPORT_FAILED && import_auth_failed(f->import)) {
-        int     i = profile_index(f, p->name);
+        int     i = cfg_profile_index(f->cfg, p->name);
 
         free(f->stopped[i]);
         f->stopped[i] = xasprintf("stopped: %s", import_summary(f->import));
@@ -331,7 +319,7 @@ cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
 static bool
 replay_one(fetcher_t *f, const char *profile, int64_t number, char *err, size_t errlen)
 {
-    int     i = profile_index(f, profile);
+    int     i = cfg_profile_index(f->cfg, profile);
 
     if (i < 0) {
         snprintf(err, errlen, "%s: no such profile in the configuration", profile);

@@ -234,18 +234,6 @@ explain_mode(int argc, char **argv)
     return explain(file, rel, land, method, config, profile);
 }
 
-/* profile_index - position of a profile, -1 if unknown */
-static int
-profile_index(matcher_t *mt, const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < mt->cfg->nprofiles; i++)
-        if (strcmp(mt->cfg->profiles[i].name, name) == 0)
-            return (int) i;
-    return -1;
-}
-
 /* take_order - recognise one order's customer and pass it on */
 static void
 take_order(matcher_t *mt)
@@ -261,7 +249,7 @@ take_order(matcher_t *mt)
         msg_destroy(&m);
         return;
     }
-    if ((i = profile_index(mt, m->profile)) < 0) {
+    if ((i = cfg_profile_index(mt->cfg, m->profile)) < 0) {
         log_warning("orders socket: order %lld of unknown profile \"%s\" ignored",
                     (long long) m->order->number, m->profile);
         msg_destroy(&m);
