@@ -51,7 +51,8 @@ LIBKOPPEL  := $(BUILD)/libkoppel.a
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
 PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
-            $(BIN)/globecharge-sim $(BIN)/snelstart-sim
+            $(BIN)/globecharge-sim $(BIN)/snelstart-sim \
+            $(BIN)/woocommerce-sim
 
 # A folder's modules (everything but main.c) go into an archive, so that
 # unit tests can link them.
@@ -60,7 +61,8 @@ $(BUILD)/lib$(notdir $(1)).a: $(call objs,$(filter-out $(1)/main.c,$(wildcard $(
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
 endef
-FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart
+FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart \
+           tests/sim/woocommerce
 $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
@@ -93,13 +95,17 @@ $(BIN)/snelstart-sim: $(OBJ)/tests/sim/snelstart/main.o $(BUILD)/libsnelstart.a 
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(BUILD)/libwoocommerce.a $(LIBKOPPEL)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a $(LIBKOPPEL)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a $(BUILD)/libwoocommerce.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a $(LIBKOPPEL) -Wl,--end-group $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a $(BUILD)/libwoocommerce.a $(LIBKOPPEL) -Wl,--end-group $(LDLIBS) -lcmocka
 
 # deps - install the Debian packages that are missing (needs root).
 deps:
