@@ -25,6 +25,7 @@
 #include "boeking.h"
 #include "config.h"
 #include "wcorder.h"
+#include "../sim/woocommerce/wsim_gen.h"
 #include "xalloc.h"
 
 #define EXAMPLES "tests/sim/woocommerce/examples/"
@@ -331,6 +332,52 @@ parsed_orders_balance_in_a_verkoopboeking(void **state)
     }
 }
 
+/* book_generated - parse one generated order and book it offline */
+static int
+book_generated(int64_t id, const char *json, void *arg)
+{
+    profile_t *p = arg;
+    char    err[512];
+    gcfeed_page_t *page = wcorder_parse_page(json, strlen(json), "generated", err, sizeof err);
+    order_t *o;
+    json_t *body;
+
+    if (page == NULL)
+        fail_msg("order %lld: %s", (long long) id, err);
+    o = page->items[0].order;
+    if (o == NULL)
+        fail_msg("%s", page->items[0].error);
+    if (o->status == ORDER_PAID || o->status == ORDER_OPEN) {
+        if ((body = boeking_build(o, p, NULL, NULL, err, sizeof err)) == NULL)
+            fail_msg("%s", err);
+        json_decref(body);
+        p->betalingstermijn++;          /* counts the booked orders */
+    }
+    gcfeed_page_destroy(&page);
+    return 0;
+}
+
+static void
+every_generated_simulator_order_parses_and_balances(void **state)
+{
+    profile_t p;
+    wsim_gen_t *gen = wsim_gen_new(42, 5001, 300);
+
+    (void) state;
+    memset(&p, 0, sizeof p);
+    p.name = "woo";
+    p.factuurnummer_prefix = "WC";
+    for (int r = 0; r < REGION_N; r++)
+        for (int b = 0; b < BTW_NSOORTEN; b++)
+            p.grootboek[KIND_OMZET][r][b] = 8000 + r * 10 + b;
+    capture_start();
+    assert_int_equal(wsim_gen_run(gen, book_generated, &p), 300);
+    free(capture_end());
+    assert_true(p.betalingstermijn > 150);
+    assert_true(p.betalingstermijn <= 999);
+    wsim_gen_destroy(&gen);
+}
+
 static void
 statuses_map_to_bookable_or_not(void **state)
 {
@@ -529,6 +576,7 @@ main(void)
         cmocka_unit_test(reference_order_727_maps_every_field),
         cmocka_unit_test(dutch_order_with_two_rates_coupon_fee_and_shipping_maps_every_field),
         cmocka_unit_test(parsed_orders_balance_in_a_verkoopboeking),
+        cmocka_unit_test(every_generated_simulator_order_parses_and_balances),
         cmocka_unit_test(statuses_map_to_bookable_or_not),
         cmocka_unit_test(bad_amount_names_order_and_field),
         cmocka_unit_test(tax_rate_missing_from_tax_lines_is_refused),
