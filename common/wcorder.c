@@ -753,6 +753,10 @@ derive_rate(reader_t *r, rate_t *rt)
     static const int steps[] = { 100, 50, 10, 1 };
     int64_t tol = (int64_t) (rt->nitems ? rt->nitems : 1);
 
+    if (rt->nitems == 0 && rt->tax == 0) {
+        rt->rate_e2 = 0;            /* an unused rate: nothing to state */
+        return true;
+    }
     if (rt->base == 0)
         return fail(r, "tax_lines[%zu]: no rate_percent, and nothing is taxed at rate %s to "
                     "derive it from", rt->index, rt->id);
