@@ -59,7 +59,8 @@ LIBKOPPEL  := $(BUILD)/libkoppel.a
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
 PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
-            $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim
+            $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim \
+            $(BIN)/woocommerce-sim
 
 # A folder's modules (everything but main.c) go into an archive, so that
 # unit tests can link them.
@@ -69,7 +70,7 @@ $(BUILD)/lib$(notdir $(1)).a: $(call objs,$(filter-out $(1)/main.c,$(wildcard $(
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart \
-           tests/sim/tds tests/support
+           tests/sim/tds tests/sim/woocommerce tests/support
 $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
@@ -107,12 +108,16 @@ $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(BUILD)/libtds.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(BUILD)/libwoocommerce.a $(LIBKOPPEL)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 TEST_LIBS := $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a \
-             $(BUILD)/libtds.a $(BUILD)/libsupport.a $(LIBKOPPEL)
+             $(BUILD)/libtds.a $(BUILD)/libwoocommerce.a $(BUILD)/libsupport.a $(LIBKOPPEL)
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)

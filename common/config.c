@@ -374,7 +374,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     static const char *profile_keys[] = { "name", "description", "shop", "snelstart",
         "booking", "grootboeken", "customers", "planning", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
-        "from_order", "page_size", "late_window", "tls_verify", NULL };
+        "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
+        "tls_verify", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
         "max_concurrent", "index_refresh", "sql_server", "database", "sql_user",
@@ -413,11 +414,36 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     g = get_group(r, ps, prefix, "shop");
     check_members(r, g, sub, shop_keys);
     p->shop_type = get_string(r, g, sub, "type", "globecharge");
-    if (strcmp(p->shop_type, "globecharge") != 0)
-        fail(r, g, sub, "type: \"%s\" is not a shop type koppel knows (globecharge)", p->shop_type);
-    p->shop_url = get_string(r, g, sub, "url", DEFAULT_SHOP_URL);
-    p->shop_username = get_string(r, g, sub, "username", "");
-    p->shop_password = get_string(r, g, sub, "password", "");
+    if (strcmp(p->shop_type, "globecharge") == 0) {
+        if (g && (config_setting_get_member(g, "consumer_key")
+                  || config_setting_get_member(g, "consumer_secret")))
+            fail(r, g, sub, "consumer_key and consumer_secret are for type \"woocommerce\"; "
+                 "a Globecharge shop takes username and password");
+        p->shop_url = get_string(r, g, sub, "url", DEFAULT_SHOP_URL);
+        p->shop_username = get_string(r, g, sub, "username", "");
+        p->shop_password = get_string(r, g, sub, "password", "");
+    } else if (strcmp(p->shop_type, "woocommerce") == 0) {
+        /* the REST API key: consumer key and secret, kept in the username
+         * and password fields of the profile (HTTP Basic, docs/woocommerce.md) */
+        if (g && (config_setting_get_member(g, "username")
+                  || config_setting_get_member(g, "password")))
+            fail(r, g, sub, "a WooCommerce shop takes consumer_key and consumer_secret "
+                 "(WooCommerce > Settings > Advanced > REST API), not username and password");
+        p->shop_url = get_string(r, g, sub, "url", "");
+        p->shop_username = get_string(r, g, sub, "consumer_key", "");
+        p->shop_password = get_string(r, g, sub, "consumer_secret", "");
+        if (*p->shop_url == 0)
+            fail(r, g, sub, "url: a WooCommerce shop needs the address of its WordPress "
+                 "site, such as \"https://shop.example.nl\"");
+        else if (*p->shop_username == 0 || *p->shop_password == 0)
+            fail(r, g, sub, "a WooCommerce shop needs consumer_key and consumer_secret");
+    } else {
+        fail(r, g, sub, "type: \"%s\" is not a shop type koppel knows (globecharge, "
+             "woocommerce)", p->shop_type);
+        p->shop_url = xstrdup("");
+        p->shop_username = xstrdup("");
+        p->shop_password = xstrdup("");
+    }
     p->from_order = get_int(r, g, sub, "from_order", 1, 0, INT64_MAX);
     p->page_size = (int) get_int(r, g, sub, "page_size", 50, 1, 100);
     p->late_window = (int) get_int(r, g, sub, "late_window", 200, 0, 100000);

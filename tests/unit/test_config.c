@@ -274,6 +274,57 @@ an_unknown_administration_type_or_schema_key_is_refused(void **state)
     assert_non_null(strstr(err, "relatie_id: must name a column"));
 }
 
+static void
+a_woocommerce_profile_keeps_its_api_key(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = (\n"
+                             "  { name = \"sf\"; shop = { username = \"u\"; password = \"p\"; }; },\n"
+                             "  { name = \"woo\"; shop = { type = \"woocommerce\";\n"
+                             "      url = \"https://shop.example.nl\"; consumer_key = \"ck_1\";\n"
+                             "      consumer_secret = \"cs_2\"; page_size = 100; }; }\n"
+                             ");\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    const profile_t *p;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(cfg->nprofiles, 2);
+    assert_string_equal(cfg_profile(cfg, "sf")->shop_type, "globecharge");
+    p = cfg_profile(cfg, "woo");
+    assert_string_equal(p->shop_type, "woocommerce");
+    assert_string_equal(p->shop_url, "https://shop.example.nl");
+    assert_string_equal(p->shop_username, "ck_1");
+    assert_string_equal(p->shop_password, "cs_2");
+    assert_int_equal(p->page_size, 100);
+    cfg_destroy(&cfg);
+}
+
+static void
+a_woocommerce_profile_without_key_or_with_a_password_is_refused(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("profiles = ( { name = \"woo\"; shop = { type = \"woocommerce\";\n"
+                             "  url = \"https://shop.example.nl\"; consumer_key = \"ck_1\"; }; } );\n");
+
+    assert_null(cfg_load(path, err, sizeof err));
+    unlink(path);
+    assert_non_null(strstr(err, "profiles.woo.shop: a WooCommerce shop needs consumer_key and "
+                               "consumer_secret"));
+    path = write_cfg("profiles = ( { name = \"woo\"; shop = { type = \"woocommerce\";\n"
+                     "  url = \"https://s\"; password = \"x\"; }; } );\n");
+    assert_null(cfg_load(path, err, sizeof err));
+    unlink(path);
+    assert_non_null(strstr(err, "takes consumer_key and consumer_secret"));
+    assert_null(strstr(err, "\"x\""));
+    path = write_cfg("profiles = ( { name = \"m\"; shop = { type = \"magento\"; }; } );\n");
+    assert_null(cfg_load(path, err, sizeof err));
+    unlink(path);
+    assert_non_null(strstr(err, "\"magento\" is not a shop type koppel knows (globecharge, "
+                               "woocommerce)"));
+}
+
 int
 main(void)
 {
@@ -292,6 +343,8 @@ main(void)
         cmocka_unit_test(an_sql_profile_without_server_or_database_is_refused),
         cmocka_unit_test(mdb_and_lokaal_profiles_need_folder_and_administration),
         cmocka_unit_test(an_unknown_administration_type_or_schema_key_is_refused),
+        cmocka_unit_test(a_woocommerce_profile_keeps_its_api_key),
+        cmocka_unit_test(a_woocommerce_profile_without_key_or_with_a_password_is_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

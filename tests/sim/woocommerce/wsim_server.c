@@ -1,0 +1,491 @@
+/*
+ * NAME
+ *   wsim_server - the WooCommerce simulator's HTTP side
+ *
+ * DESCRIPTION
+ *   libmicrohttpd with its own polling thread and one thread per
+ *   connection, so a slow answer (--slow-ms) delays only its own client.
+ *   Each request is handled once its body is complete: faults first (drop,
+ *   429 every Nth, random 500/502), then HTTP Basic, then the endpoint.
+ *   Errors are WooCommerce's JSON error bodies: {"code", "message",
+ *   "data": {"status"}}. The fault counters and the random stream are
+ *   taken under one lock, so a seed gives the same faults for the same
+ *   sequence of requests.
+ *
+ * DIAGNOSTICS
+ *   Nothing is logged per request; /_sim/stats counts every answer.
+ */
+#include <netdb.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "log.h"
+#include "xalloc.h"
+#include "wsim_server.h"
+
+#define MAX_BODY (8 * 1024 * 1024)
+#define MAX_STATS 64
+#define API "/wp-json/wc/v3/orders"
+
+typedef struct {
+    const char *endpoint;
+    char    status[12];
+    long    count;
+} wsim_stat_t;
+
+struct wsim_server {
+    struct MHD_Daemon *mhd;
+    wsim_store_t *store;
+    wsim_server_opts_t opts;
+    pthread_mutex_t lock;        /* everything below */
+    uint64_t rng;
+    long    requests;            /* faultable requests seen */
+    wsim_stat_t stats[MAX_STATS];
+    size_t  nstats;
+    long    total;
+};
+
+typedef struct {
+    char   *body;
+    size_t  len;
+    bool    too_big;
+} wsim_request_t;
+
+typedef struct {
+    char   *buf;
+    size_t  len, cap;
+    size_t  n;
+} sbuf_t;
+
+/* sbuf_add - append n bytes */
+static void
+sbuf_add(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->buf = xrealloc(b->buf, b->cap);
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = 0;
+}
+
+/* rng_unit - a random number in [0, 1) under the lock (splitmix64) */
+static double
+rng_unit(wsim_server_t *self)
+{
+    uint64_t z = (self->rng += 0x9E3779B97F4A7C15ULL);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* count - record one answer in the statistics */
+static void
+count(wsim_server_t *self, const char *endpoint, const char *status)
+{
+    size_t  i;
+
+    pthread_mutex_lock(&self->lock);
+    self->total++;
+    for (i = 0; i < self->nstats; i++)
+        if (self->stats[i].endpoint == endpoint && strcmp(self->stats[i].status, status) == 0)
+            break;
+    if (i == self->nstats && self->nstats < MAX_STATS) {
+        self->stats[i].endpoint = endpoint;
+        snprintf(self->stats[i].status, sizeof self->stats[i].status, "%s", status);
+        self->nstats++;
+    }
+    if (i < self->nstats)
+        self->stats[i].count++;
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* answer - queue a JSON response (body taken over), with paging headers
+ * when total >= 0, and count it */
+static enum MHD_Result
+answer(wsim_server_t *self, struct MHD_Connection *conn, const char *endpoint,
+       unsigned status, char *body, long total, long pages)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char    st[24];
+    size_t  len = body ? strlen(body) : 0;
+
+    resp = MHD_create_response_from_buffer(len, body ? body : (void *) "",
+                                           body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (body)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json; charset=UTF-8");
+    if (status == 429 || status == 503) {
+        snprintf(st, sizeof st, "%ld", self->opts.retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, st);
+    }
+    if (total >= 0) {
+        snprintf(st, sizeof st, "%ld", total);
+        MHD_add_response_header(resp, "X-WP-Total", st);
+        snprintf(st, sizeof st, "%ld", pages);
+        MHD_add_response_header(resp, "X-WP-TotalPages", st);
+    }
+    ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    snprintf(st, sizeof st, "%u", status);
+    count(self, endpoint, st);
+    return ret;
+}
+
+/* answer_error - WooCommerce's JSON error body with an HTTP status */
+static enum MHD_Result
+answer_error(wsim_server_t *self, struct MHD_Connection *conn, const char *endpoint,
+             unsigned status, const char *code, const char *message)
+{
+    json_t *j = json_pack("{s:s, s:s, s:{s:i}}", "code", code, "message", message,
+                          "data", "status", (int) status);
+    char   *text = json_dumps(j, JSON_COMPACT);
+
+    json_decref(j);
+    return answer(self, conn, endpoint, status, text, -1, 0);
+}
+
+/* parse_long - a strict decimal integer in [lo, hi]; false otherwise */
+static bool
+parse_long(const char *s, long lo, long hi, long *out)
+{
+    char   *end;
+    long    v;
+
+    if (s == NULL || *s == 0 || *s == ' ' || *s == '+')
+        return false;
+    v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* check_auth - whether the request carries the consumer key and secret */
+static bool
+check_auth(wsim_server_t *self, struct MHD_Connection *conn, const char **code,
+           const char **message)
+{
+    char   *pass = NULL;
+    char   *user = MHD_basic_auth_get_username_password(conn, &pass);
+    bool    ok = false;
+
+    if (user == NULL) {
+        *code = "woocommerce_rest_cannot_view";
+        *message = "Sorry, you cannot list resources.";
+    } else if (strcmp(user, self->opts.key) != 0) {
+        *code = "woocommerce_rest_authentication_error";
+        *message = "Consumer key is invalid.";
+    } else if (pass == NULL || strcmp(pass, self->opts.secret) != 0) {
+        *code = "woocommerce_rest_authentication_error";
+        *message = "Invalid signature - provided signature does not match.";
+    } else {
+        ok = true;
+    }
+    if (user)
+        MHD_free(user);
+    if (pass)
+        MHD_free(pass);
+    return ok;
+}
+
+/* page_add - append one order to the JSON array being built */
+static void
+page_add(int64_t id, const char *json, void *arg)
+{
+    sbuf_t *b = arg;
+
+    (void) id;
+    if (b->n++ > 0)
+        sbuf_add(b, ",\n", 2);
+    sbuf_add(b, json, strlen(json));
+}
+
+/* handle_orders - GET /wp-json/wc/v3/orders */
+static enum MHD_Result
+handle_orders(wsim_server_t *self, struct MHD_Connection *conn)
+{
+    const char *status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
+    const char *after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "modified_after");
+    const char *gmt = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "dates_are_gmt");
+    const char *orderby = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "orderby");
+    const char *order = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "order");
+    const char *pp = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "per_page");
+    const char *pg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "page");
+    long    per_page = 10, page = 1, total = 0, pages;
+    char    after_buf[32];
+    sbuf_t  b = { 0 };
+
+    if (pp && !parse_long(pp, 1, 100, &per_page))
+        return answer_error(self, conn, "orders", 400, "rest_invalid_param",
+                            "Invalid parameter(s): per_page");
+    if (pg && !parse_long(pg, 1, 1000000000, &page))
+        return answer_error(self, conn, "orders", 400, "rest_invalid_param",
+                            "Invalid parameter(s): page");
+    if (orderby && strcmp(orderby, "id") != 0 && strcmp(orderby, "date") != 0)
+        return answer_error(self, conn, "orders", 400, "rest_invalid_param",
+                            "Invalid parameter(s): orderby");
+    if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
+        return answer_error(self, conn, "orders", 400, "rest_invalid_param",
+                            "Invalid parameter(s): order");
+    if (after) {
+        /* the simulator keeps GMT only; an ISO 8601 date, cut to seconds */
+        if (strlen(after) < 19 || after[4] != '-' || after[10] != 'T')
+            return answer_error(self, conn, "orders", 400, "rest_invalid_param",
+                                "Invalid parameter(s): modified_after");
+        if (gmt == NULL || strcmp(gmt, "true") != 0)
+            log_debug("modified_after without dates_are_gmt=true: taken as GMT anyway");
+        snprintf(after_buf, sizeof after_buf, "%.19s", after);
+        after = after_buf;
+    }
+    sbuf_add(&b, "[", 1);
+    if (wsim_store_list(self->store, status, after, order != NULL && strcmp(order, "asc") == 0, (page - 1) * per_page, per_page,
+                        page_add, &b, &total) < 0) {
+        free(b.buf);
+        return answer_error(self, conn, "orders", 500, "internal_error", "database error");
+    }
+    sbuf_add(&b, "]", 1);
+    pages = (total + per_page - 1) / per_page;
+    if (page > pages && total > 0) {
+        free(b.buf);
+        return answer_error(self, conn, "orders", 400, "woocommerce_rest_invalid_page_number",
+                            "The page number requested is larger than the number of pages "
+                            "available.");
+    }
+    return answer(self, conn, "orders", 200, b.buf, total, pages);
+}
+
+/* handle_order - GET /wp-json/wc/v3/orders/ID */
+static enum MHD_Result
+handle_order(wsim_server_t *self, struct MHD_Connection *conn, const char *idtext)
+{
+    long    id;
+    char   *json;
+
+    if (!parse_long(idtext, 1, 2147483647L, &id) || (json = wsim_store_get(self->store, id)) == NULL)
+        return answer_error(self, conn, "order", 404, "woocommerce_rest_shop_order_invalid_id",
+                            "Invalid ID.");
+    return answer(self, conn, "order", 200, json, -1, 0);
+}
+
+/* handle_sim_orders - PUT /_sim/orders: add or replace orders */
+static enum MHD_Result
+handle_sim_orders(wsim_server_t *self, struct MHD_Connection *conn, wsim_request_t *req)
+{
+    char    err[512];
+    int     n;
+
+    if (req->too_big)
+        return answer_error(self, conn, "sim_orders", 413, "too_big", "body too large");
+    n = wsim_store_put_json(self->store, req->body ? req->body : "", err, sizeof err);
+    if (n < 0)
+        return answer_error(self, conn, "sim_orders", 400, "bad_order", err);
+    return answer(self, conn, "sim_orders", 200, xasprintf("{\"stored\": %d}", n), -1, 0);
+}
+
+/* handle_sim_stats - GET /_sim/stats */
+static enum MHD_Result
+handle_sim_stats(wsim_server_t *self, struct MHD_Connection *conn)
+{
+    json_t *root = json_object(), *per = json_object();
+    char   *text;
+    size_t  i;
+
+    pthread_mutex_lock(&self->lock);
+    for (i = 0; i < self->nstats; i++) {
+        json_t *e = json_object_get(per, self->stats[i].endpoint);
+
+        if (e == NULL) {
+            e = json_object();
+            json_object_set_new(per, self->stats[i].endpoint, e);
+        }
+        json_object_set_new(e, self->stats[i].status, json_integer(self->stats[i].count));
+    }
+    json_object_set_new(root, "total", json_integer(self->total));
+    json_object_set_new(root, "requests", json_integer(self->requests));
+    pthread_mutex_unlock(&self->lock);
+    json_object_set_new(root, "endpoints", per);
+    json_object_set_new(root, "orders", json_integer(wsim_store_count(self->store)));
+    text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(root);
+    return answer(self, conn, "sim_stats", 200, text, -1, 0);
+}
+
+/* request_done - free a request's state */
+static void
+request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    wsim_request_t *req = *con_cls;
+
+    (void) cls;
+    (void) conn;
+    (void) toe;
+    if (req == NULL)
+        return;
+    free(req->body);
+    free(req);
+    *con_cls = NULL;
+}
+
+/* handle - libmicrohttpd's access handler */
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_data_size,
+       void **con_cls)
+{
+    wsim_server_t *self = cls;
+    wsim_request_t *req = *con_cls;
+    const char *endpoint, *code, *message;
+    bool    drop, fail, fail502;
+    long    n;
+
+    (void) version;
+    if (req == NULL) {
+        req = xcalloc(1, sizeof *req);
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (req->len + *upload_data_size > MAX_BODY) {
+            req->too_big = true;
+        } else {
+            req->body = xrealloc(req->body, req->len + *upload_data_size + 1);
+            memcpy(req->body + req->len, upload_data, *upload_data_size);
+            req->len += *upload_data_size;
+            req->body[req->len] = 0;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    /* test control: no faults, no credentials */
+    if (strcmp(url, "/_sim/orders") == 0) {
+        if (strcmp(method, "PUT") && strcmp(method, "POST"))
+            return answer(self, conn, "sim_orders", 405, NULL, -1, 0);
+        return handle_sim_orders(self, conn, req);
+    }
+    if (strcmp(url, "/_sim/stats") == 0)
+        return handle_sim_stats(self, conn);
+
+    endpoint = strcmp(url, API) == 0 || strcmp(url, API "/") == 0 ? "orders"
+        : strncmp(url, API "/", strlen(API) + 1) == 0 ? "order" : "other";
+
+    pthread_mutex_lock(&self->lock);
+    n = ++self->requests;
+    drop = rng_unit(self) < self->opts.drop_rate;
+    fail = rng_unit(self) < self->opts.fail_5xx_rate;
+    fail502 = rng_unit(self) < 0.5;
+    pthread_mutex_unlock(&self->lock);
+
+    if (self->opts.slow_ms > 0)
+        usleep((useconds_t) self->opts.slow_ms * 1000);
+    if (drop) {
+        count(self, endpoint, "dropped");
+        return MHD_NO;
+    }
+    if (self->opts.rate_limit_every > 0 && n % self->opts.rate_limit_every == 0)
+        return answer_error(self, conn, endpoint, 429, "too_many_requests",
+                            "Too many requests; retry after the time in Retry-After.");
+    if (fail)
+        return answer(self, conn, endpoint, fail502 ? 502 : 500, NULL, -1, 0);
+    if (strcmp(endpoint, "other") == 0)
+        return answer_error(self, conn, endpoint, 404, "rest_no_route",
+                            "No route was found matching the URL and request method.");
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return answer_error(self, conn, endpoint, 405, "rest_no_route",
+                            "The simulator serves GET only.");
+    if (!check_auth(self, conn, &code, &message))
+        return answer_error(self, conn, endpoint, 401, code, message);
+    if (strcmp(endpoint, "orders") == 0)
+        return handle_orders(self, conn);
+    return handle_order(self, conn, url + strlen(API) + 1);
+}
+
+/* mhd_log - libmicrohttpd's messages at debug level */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char    line[512];
+    size_t  n;
+
+    (void) cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    n = strlen(line);
+    while (n > 0 && line[n - 1] == '\n')
+        line[--n] = 0;
+    log_debug("libmicrohttpd: %s", line);
+}
+
+/* wsim_server_new - listen and serve */
+wsim_server_t *
+wsim_server_new(const char *host, int port, wsim_store_t *store,
+                const wsim_server_opts_t *opts, char *err, size_t errlen)
+{
+    wsim_server_t *self;
+    struct addrinfo hints, *ai = NULL;
+    char    portstr[16];
+    int     rc;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
+        | MHD_USE_ERROR_LOG;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    snprintf(portstr, sizeof portstr, "%d", port);
+    if ((rc = getaddrinfo(host, portstr, &hints, &ai)) != 0) {
+        snprintf(err, errlen, "cannot resolve listen address %s: %s", host, gai_strerror(rc));
+        return NULL;
+    }
+    self = xcalloc(1, sizeof *self);
+    self->store = store;
+    self->opts = *opts;
+    self->rng = opts->seed;
+    pthread_mutex_init(&self->lock, NULL);
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    self->mhd = MHD_start_daemon(flags, (uint16_t) port, NULL, NULL, handle, self,
+                                 MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                                 MHD_OPTION_NOTIFY_COMPLETED, request_done, self,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, self,
+                                 MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (self->mhd == NULL) {
+        snprintf(err, errlen, "cannot listen on %s:%d (address in use or not local?)",
+                 host, port);
+        pthread_mutex_destroy(&self->lock);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+/* wsim_server_destroy - stop serving */
+void
+wsim_server_destroy(wsim_server_t **self_p)
+{
+    wsim_server_t *self = *self_p;
+
+    if (self == NULL)
+        return;
+    MHD_stop_daemon(self->mhd);
+    pthread_mutex_destroy(&self->lock);
+    free(self);
+    *self_p = NULL;
+}
