@@ -5,6 +5,7 @@
  * SYNOPSIS
  *   koppel-booker [--config FILE] [--log-level LEVEL]
  *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
+ *                 [--source globecharge|woocommerce]
  *
  * DESCRIPTION
  *   Takes recognised orders from the matchers (matched socket), books each
@@ -28,7 +29,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "db.h"
-#include "gcfeed.h"
+#include "shopdoc.h"
 #include "ledger.h"
 #include "infolog.h"
 #include "log.h"
@@ -47,7 +48,9 @@ static const char usage[] =
     "  --preview FILE     print the bodies koppel would post for the document's first\n"
     "                     order, as JSON, and write nothing\n"
     "  --profile NAME     the profile whose settings the preview uses\n"
-    "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n";
+    "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n"
+    "  --source TYPE      the document's shop: globecharge (XML feed, the default) or\n"
+    "                     woocommerce (order JSON as its REST API returns it)\n";
 
 typedef struct {
     cfg_t   *cfg;
@@ -60,41 +63,13 @@ typedef struct {
     infolog_t *infolog;       /* the information log (manual 3.3) */
 } booker_t;
 
-/* read_file - a whole file; NULL with err */
-static char *
-read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE   *fp = fopen(path, "rb");
-    char   *buf = NULL;
-    long    n;
-
-    if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0
-        || fseek(fp, 0, SEEK_SET) != 0) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        if (fp)
-            fclose(fp);
-        return NULL;
-    }
-    buf = xmalloc((size_t) n + 1);
-    if (fread(buf, 1, (size_t) n, fp) != (size_t) n) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        free(buf);
-        fclose(fp);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = (size_t) n;
-    fclose(fp);
-    return buf;
-}
-
 /* preview - the --preview mode */
 static int
-preview(const char *file, const char *config, const char *profile, long relatiecode)
+preview(const char *file, const char *source, const char *config, const char *profile,
+        long relatiecode)
 {
     char    err[1024];
-    size_t  len;
-    char   *doc, *text;
+    char   *text;
     cfg_t  *cfg;
     const profile_t *p;
     gcfeed_page_t *page;
@@ -111,14 +86,11 @@ preview(const char *file, const char *config, const char *profile, long relatiec
         cfg_destroy(&cfg);
         return 1;
     }
-    if ((doc = read_file(file, &len, err, sizeof err)) == NULL
-        || (page = gcfeed_parse(doc, len, file, err, sizeof err)) == NULL) {
+    if ((page = shopdoc_read_file(source, file, err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
-        free(doc);
         cfg_destroy(&cfg);
         return 1;
     }
-    free(doc);
     if (page->nitems == 0 || page->items[0].order == NULL) {
         fprintf(stderr, "koppel-booker: %s: %s\n", file,
                 page->nitems ? page->items[0].error : "the document holds no order");
@@ -320,9 +292,10 @@ preview_mode(int argc, char **argv)
         { "config", required_argument, NULL, 'c' },
         { "profile", required_argument, NULL, 'P' },
         { "relatiecode", required_argument, NULL, 'r' },
+        { "source", required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 },
     };
-    const char *file = NULL, *config = NULL, *profile = NULL;
+    const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
     long    relatiecode = 0;
     int     i, c;
     char   *end;
@@ -344,6 +317,9 @@ preview_mode(int argc, char **argv)
         case 'P':
             profile = optarg;
             break;
+        case 's':
+            source = optarg;
+            break;
         case 'r':
             relatiecode = strtol(optarg, &end, 10);
             if (*end || relatiecode <= 0) {
@@ -360,7 +336,7 @@ preview_mode(int argc, char **argv)
         fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
         return 2;
     }
-    return preview(file, config, profile, relatiecode);
+    return preview(file, source, config, profile, relatiecode);
 }
 
 int

@@ -19,14 +19,17 @@
  */
 #include <string.h>
 
+#include <time.h>
+
 #include "gcfeed.h"
 #include "import.h"
+#include "wcorder.h"
 #include "log.h"
 #include "xalloc.h"
 
 struct import {
     const profile_t *p;
-    gc_client_t *client;
+    source_t *source;
     store_t *store;
     infolog_t *infolog;
     int64_t  job_id;
@@ -35,20 +38,38 @@ struct import {
     int64_t  last_number;     /* for the activity line */
     size_t   added, skipped, dead, pages;
     bool     auth_failed;
+    long     page;            /* woocommerce: the page to read next */
+    char     since[32];       /* woocommerce: read orders modified after this */
+    char     newest[32];      /* woocommerce: the newest modification seen */
     char     activity[256];
     char     summary[1200];
 };
 
+/* watermark_of - a run's newest modification less a margin of five minutes,
+ * as the next run's "modified after"; false when there was none */
+static bool
+watermark_of(const char *newest, char *buf, size_t len)
+{
+    struct tm tm = { 0 };
+    time_t  t;
+
+    if (*newest == 0 || strptime(newest, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+        return false;
+    t = timegm(&tm) - 300;
+    gmtime_r(&t, &tm);
+    return strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) > 0;
+}
+
 /* import_new - a run of a profile */
 import_t *
-import_new(const profile_t *p, gc_client_t *client, store_t *store, infolog_t *infolog,
+import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *infolog,
            int64_t job_id)
 {
     import_t *self = xcalloc(1, sizeof *self);
     int64_t cursor = store_cursor(store, p->name, p->from_order);
 
     self->p = p;
-    self->client = client;
+    self->source = source;
     self->store = store;
     self->infolog = infolog;
     self->job_id = job_id;
@@ -121,7 +142,8 @@ read_single(import_t *self, const char *page_error)
     char   *body = NULL;
     size_t  len = 0;
     char    err[1024];
-    gc_result_t r = gc_client_order(self->client, self->from, &body, &len, err, sizeof err);
+    gc_result_t r = gc_client_order(self->source->gc, self->from, &body, &len, err,
+                                    sizeof err);
     gcfeed_page_t *page;
     char    reason[1200];
 
@@ -166,9 +188,9 @@ read_single(import_t *self, const char *page_error)
     return IMPORT_MORE;
 }
 
-/* import_step - read and store one page */
-import_state_t
-import_step(import_t *self)
+/* step_globecharge - one orders.cgi page from the cursor */
+static import_state_t
+step_globecharge(import_t *self)
 {
     char   *body = NULL;
     size_t  len = 0, i;
@@ -178,7 +200,7 @@ import_step(import_t *self)
 
     snprintf(self->activity, sizeof self->activity, "importing profile %s, order %lld",
              self->p->name, (long long) (self->last_number ? self->last_number : self->from));
-    r = gc_client_orders(self->client, self->from, self->p->page_size, &body, &len,
+    r = gc_client_orders(self->source->gc, self->from, self->p->page_size, &body, &len,
                          err, sizeof err);
     if (r != GC_OK) {
         self->auth_failed = r == GC_AUTH;
@@ -260,25 +282,99 @@ import_auth_failed(const import_t *self)
     return self->auth_failed;
 }
 
-/* fetch_one - read one order again and put it back in pending */
-bool
-fetch_one(const profile_t *p, gc_client_t *client, store_t *store, int64_t number,
-          char *err, size_t errlen)
+/* step_woocommerce - one page of the orders modified after the watermark.
+ * WooCommerce has no "numbers from N on" filter, so a run reads what changed
+ * since the last run (date_modified): an order that became processing
+ * after koppel passed its number is found that way. The new watermark is
+ * the newest change seen, less a margin; orders read twice are known. */
+static import_state_t
+step_woocommerce(import_t *self)
 {
     char   *body = NULL;
-    size_t  len = 0;
+    size_t  len = 0, i;
+    char    err[1024], mark[32];
     gcfeed_page_t *page;
-    gc_result_t r = gc_client_order(client, number, &body, &len, err, errlen);
+    wc_result_t r;
+    long    pages = 0, total = 0;
+
+    if (self->page == 0) {
+        store_watermark(self->store, self->p->name, self->since, sizeof self->since);
+        self->page = 1;
+    }
+    snprintf(self->activity, sizeof self->activity, "importing profile %s, page %ld",
+             self->p->name, self->page);
+    r = wc_client_orders(self->source->wc, *self->since ? self->since : NULL,
+                         self->p->page_size, (int) self->page, &body, &len, &pages, &total,
+                         err, sizeof err);
+    if (r != WC_OK) {
+        self->auth_failed = r == WC_AUTH;
+        snprintf(self->summary, sizeof self->summary, "%s", err);
+        free(body);
+        return IMPORT_FAILED;
+    }
+    if ((page = wcorder_parse_page(body, len, "orders", err, sizeof err)) == NULL) {
+        snprintf(self->summary, sizeof self->summary, "page %ld: %s", self->page, err);
+        free(body);
+        return IMPORT_FAILED;
+    }
+    if (!store_begin(self->store, err, sizeof err))
+        goto storage;
+    for (i = 0; i < page->nitems; i++) {
+        gcfeed_item_t *it = &page->items[i];
+
+        if (it->number >= 0 && it->number < self->p->from_order)
+            continue;
+        if (it->order && strcmp(it->order->modified, self->newest) > 0)
+            snprintf(self->newest, sizeof self->newest, "%s", it->order->modified);
+        store_item(self, it, body, len);
+    }
+    if (self->page >= pages && watermark_of(self->newest, mark, sizeof mark))
+        store_set_watermark(self->store, self->p->name, mark);
+    if (!store_commit(self->store, err, sizeof err))
+        goto storage;
+    gcfeed_page_destroy(&page);
+    free(body);
+    if (self->page >= pages) {
+        snprintf(self->summary, sizeof self->summary, "%zu new orders, %zu cancelled, "
+                 "%zu unreadable; %ld orders changed since %s", self->added, self->skipped,
+                 self->dead, total, *self->since ? self->since : "the start");
+        return IMPORT_DONE;
+    }
+    self->page++;
+    return IMPORT_MORE;
+
+storage:
+    snprintf(self->summary, sizeof self->summary, "cannot store orders: %s", err);
+    log_error("profile %s: %s", self->p->name, self->summary);
+    gcfeed_page_destroy(&page);
+    free(body);
+    return IMPORT_FAILED;
+}
+
+/* import_step - read and store one page */
+import_state_t
+import_step(import_t *self)
+{
+    if (self->source->kind == SOURCE_WOOCOMMERCE)
+        return step_woocommerce(self);
+    return step_globecharge(self);
+}
+
+/* fetch_one - read one order again and put it back in pending */
+bool
+fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
+          char *err, size_t errlen)
+{
+    gcfeed_page_t *page = NULL;
+    src_result_t r = source_one(source, number, &page, err, errlen);
     bool    ok = false;
 
-    if (r != GC_OK) {
-        free(body);
+    if (r != SRC_OK) {
+        if (r == SRC_NOT_FOUND)
+            snprintf(err, errlen, "order %lld is not in the shop (any more)", (long long) number);
+        gcfeed_page_destroy(&page);
         return false;
     }
-    page = gcfeed_parse(body, len, "order.cgi", err, errlen);
-    free(body);
-    if (page == NULL)
-        return false;
     if (page->nitems != 1)
         snprintf(err, errlen, "order %lld: the shop sent %zu orders for one", (long long) number,
                  page->nitems);

@@ -3,11 +3,13 @@
  *   import - one "Importeren financieel" run of a profile
  *
  * DESCRIPTION
- *   Reads the profile's shop from its cursor, a page at a time, and stores
- *   what it reads (see store.h) before the cursor moves. The run starts a
- *   window of late_window numbers below the cursor, so that orders that
- *   completed late (an iDEAL payment finished after later orders) are
- *   still found; orders already stored are left alone.
+ *   Reads the profile's shop a page at a time and stores what it reads
+ *   (see store.h) before the run's position moves. A Globecharge shop is
+ *   read from its cursor (the order number), starting a window of
+ *   late_window numbers below it, so that orders that completed late (an
+ *   iDEAL payment finished after later orders) are still found. A
+ *   WooCommerce shop is read by modification time (see import.c). Orders
+ *   already stored are left alone.
  *   import_step() does one page, so that the fetcher keeps answering its
  *   sockets between pages.
  */
@@ -17,8 +19,8 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "gc_client.h"
 #include "infolog.h"
+#include "source.h"
 #include "store.h"
 
 typedef struct import import_t;
@@ -27,7 +29,7 @@ typedef enum { IMPORT_MORE = 0, IMPORT_DONE, IMPORT_FAILED } import_state_t;
 
 /* import_new - a run of a profile for a job; what it finds that is not booked
  * (unreadable and cancelled orders) goes to the information log too */
-import_t *import_new(const profile_t *p, gc_client_t *client, store_t *store,
+import_t *import_new(const profile_t *p, source_t *source, store_t *store,
                      infolog_t *infolog, int64_t job_id);
 void import_destroy(import_t **self_p);
 
@@ -45,7 +47,7 @@ bool import_auth_failed(const import_t *self);
 
 /* fetch_one - read one order again (replay) and put it back in pending.
  * false with err when it cannot be read or is not bookable. */
-bool fetch_one(const profile_t *p, gc_client_t *client, store_t *store, int64_t number,
+bool fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
                char *err, size_t errlen);
 
 #endif

@@ -28,7 +28,6 @@
 #include "control.h"
 #include "daemon.h"
 #include "db.h"
-#include "gc_client.h"
 #include "import.h"
 #include "infolog.h"
 #include "log.h"
@@ -54,7 +53,7 @@ typedef struct {
     zsock_t *outcomes;        /* PULL from the booker */
     zactor_t *watch_orders;   /* socket monitors: a matcher or the booker that */
     zactor_t *watch_outcomes; /* goes away took the orders it held with it */
-    gc_client_t **clients;    /* per profile */
+    source_t **sources;       /* per profile: its shop */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
     msg_t   *queue[MAX_QUEUED_JOBS];
@@ -62,18 +61,13 @@ typedef struct {
     infolog_t *infolog;       /* the information log (manual 3.3) */
 } fetcher_t;
 
-/* client_of - the shop client of a profile */
-static gc_client_t *
-client_of(fetcher_t *f, int i)
+/* source_of - the shop of a profile */
+static source_t *
+source_of(fetcher_t *f, int i)
 {
-    const profile_t *p = &f->cfg->profiles[i];
-
-    if (f->clients[i] == NULL) {
-        f->clients[i] = gc_client_new(p->shop_url, p->shop_username, p->shop_password,
-                                      p->shop_tls_verify);
-        gc_client_set_retry(f->clients[i], 3, 5000, 30000);
-    }
-    return f->clients[i];
+    if (f->sources[i] == NULL)
+        f->sources[i] = source_new(&f->cfg->profiles[i]);
+    return f->sources[i];
 }
 
 /* job_done - tell the scheduler how a job ended */
@@ -191,7 +185,7 @@ start_job(fetcher_t *f, msg_t *job)
         job_done(f, job->job_id, job->profile, job->task, false, f->stopped[i]);
         return;
     }
-    f->import = import_new(&f->cfg->profiles[i], client_of(f, i), f->store, f->infolog,
+    f->import = import_new(&f->cfg->profiles[i], source_of(f, i), f->store, f->infolog,
                            job->job_id);
     log_info("profile %s: import started (%s)", job->profile, job->reason);
     infolog_add(f->infolog, job->profile, INFOLOG_EXTENDED, INFOLOG_IMPORT_STARTED, 0,
@@ -325,7 +319,7 @@ replay_one(fetcher_t *f, const char *profile, int64_t number, char *err, size_t 
         snprintf(err, errlen, "%s: no such profile in the configuration", profile);
         return false;
     }
-    if (!fetch_one(&f->cfg->profiles[i], client_of(f, i), f->store, number, err, errlen))
+    if (!fetch_one(&f->cfg->profiles[i], source_of(f, i), f->store, number, err, errlen))
         return false;
     log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
              (long long) number);
@@ -443,7 +437,7 @@ main(int argc, char **argv)
     if ((f.store = store_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
     free(path);
-    f.clients = xcalloc(f.cfg->nprofiles, sizeof *f.clients);
+    f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
     control_on(f.control, "dlq-list", cmd_dlq_list, &f);
@@ -508,10 +502,10 @@ main(int argc, char **argv)
     for (i = 0; i < f.nqueue; i++)
         msg_destroy(&f.queue[i]);
     for (i = 0; i < f.cfg->nprofiles; i++) {
-        gc_client_destroy(&f.clients[i]);
+        source_destroy(&f.sources[i]);
         free(f.stopped[i]);
     }
-    free(f.clients);
+    free(f.sources);
     free(f.stopped);
     zsock_destroy(&f.jobs);
     zsock_destroy(&f.orders);

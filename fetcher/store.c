@@ -30,6 +30,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS cursors (profile TEXT PRIMARY KEY,"
     " next_number INTEGER NOT NULL, highest INTEGER NOT NULL DEFAULT 0,"
     " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS watermarks (profile TEXT PRIMARY KEY,"
+    " modified_after TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS rejected_documents (id INTEGER PRIMARY KEY,"
     " profile TEXT NOT NULL, received_at INTEGER NOT NULL, reason TEXT NOT NULL,"
     " document BLOB);";
@@ -134,6 +136,33 @@ store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highe
     sqlite3_bind_int64(st, 2, next);
     sqlite3_bind_int64(st, 3, highest);
     sqlite3_bind_int64(st, 4, db_now());
+    step(self, st);
+}
+
+/* store_watermark - the profile's "modified after" of the next run, "" if none */
+void
+store_watermark(store_t *self, const char *profile, char *buf, size_t len)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+                                  "SELECT modified_after FROM watermarks WHERE profile = ?");
+
+    *buf = 0;
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(buf, len, "%s", db_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+/* store_set_watermark - set it (inside the transaction of the page that passed it) */
+void
+store_set_watermark(store_t *self, const char *profile, const char *modified_after)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO watermarks VALUES (?1, ?2) ON CONFLICT (profile) DO UPDATE"
+        " SET modified_after = MAX(modified_after, ?2)");
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, modified_after, -1, SQLITE_STATIC);
     step(self, st);
 }
 

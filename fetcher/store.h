@@ -41,6 +41,12 @@ void store_rollback(store_t *self);
 /* store_set_cursor - move the cursor forward (never back) */
 void store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highest);
 
+/* store_watermark, store_set_watermark - for shops read by modification time
+ * (WooCommerce): the "modified after" of the next run ("" before the first);
+ * it only moves forward */
+void store_watermark(store_t *self, const char *profile, char *buf, size_t len);
+void store_set_watermark(store_t *self, const char *profile, const char *modified_after);
+
 /* store_known - whether an order is stored at all */
 bool store_known(store_t *self, const char *profile, int64_t number);
 

@@ -18,7 +18,8 @@
  *   and dropped after half an hour without orders.
  *
  *   --explain prints the decision for the first order of a Globecharge
- *   document as one JSON object and exits 0 whatever the decision:
+ *   document (or with --source woocommerce, of WooCommerce order JSON) as
+ *   one JSON object and exits 0 whatever the decision:
  *   offline against RELATIES.json and LANDEN.json (arrays as SnelStart's
  *   API returns them), or with --config/--profile against the profile's
  *   administration.
@@ -32,7 +33,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "explain.h"
-#include "gcfeed.h"
+#include "shopdoc.h"
 #include "log.h"
 #include "net.h"
 #include "recognise.h"
@@ -51,6 +52,8 @@ static const char usage[] =
     "  --instance NAME      this matcher's name, for its control socket (default 1)\n"
     "  --log-level LEVEL    debug, info, warning or error\n"
     "  --explain FILE       print the decision for the document's first order as JSON\n"
+    "  --source TYPE        the document's shop: globecharge (an XML feed document,\n"
+    "                       the default) or woocommerce (order JSON as its API returns it)\n"
     "  --relaties FILE      JSON array of RelatieModel (offline explain)\n"
     "  --landen FILE        JSON array of LandModel (offline explain)\n"
     "  --recognition METHOD klantcode, email, klantcode-of-email, email-postcode,\n"
@@ -65,30 +68,14 @@ typedef struct {
     sync_t **syncs;           /* per profile */
 } matcher_t;
 
-/* first_order - the first order of a Globecharge document file; NULL with a message */
+/* first_order - the first order of a shop document file; NULL with a message */
 static order_t *
-first_order(const char *file)
+first_order(const char *file, const char *source)
 {
     char    err[1024];
-    FILE   *fp = fopen(file, "rb");
-    char   *buf = NULL;
-    size_t  len = 0, cap = 0, n;
-    gcfeed_page_t *page;
+    gcfeed_page_t *page = shopdoc_read_file(source, file, err, sizeof err);
     order_t *o = NULL;
 
-    if (fp == NULL) {
-        fprintf(stderr, "koppel-matcher: %s: cannot read: %s\n", file, strerror(errno));
-        return NULL;
-    }
-    do {
-        if (len + 65536 > cap)
-            buf = xrealloc(buf, cap = cap * 2 + 65536);
-        n = fread(buf + len, 1, cap - len, fp);
-        len += n;
-    } while (n > 0);
-    fclose(fp);
-    page = gcfeed_parse(buf, len, file, err, sizeof err);
-    free(buf);
     if (page == NULL)
         fprintf(stderr, "koppel-matcher: %s\n", err);
     else if (page->nitems == 0 || page->items[0].order == NULL)
@@ -119,10 +106,10 @@ load_json(const char *file, const char *what)
 
 /* explain - the --explain mode */
 static int
-explain(const char *file, const char *relaties, const char *landen, const char *method,
-        const char *config, const char *profile)
+explain(const char *file, const char *source, const char *relaties, const char *landen,
+        const char *method, const char *config, const char *profile)
 {
-    order_t *o = first_order(file);
+    order_t *o = first_order(file, source);
     relatie_index_t *index = NULL;
     sync_t *sync = NULL;
     cfg_t  *cfg = NULL;
@@ -206,10 +193,11 @@ explain_mode(int argc, char **argv)
         { "recognition", required_argument, NULL, 'm' },
         { "config", required_argument, NULL, 'c' },
         { "profile", required_argument, NULL, 'p' },
+        { "source", required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 },
     };
     const char *file = NULL, *rel = NULL, *land = NULL, *method = NULL, *config = NULL,
-               *profile = NULL;
+               *profile = NULL, *source = "globecharge";
     int     i, c;
 
     for (i = 1; i < argc; i++)
@@ -226,12 +214,13 @@ explain_mode(int argc, char **argv)
         case 'm': method = optarg; break;
         case 'c': config = optarg; break;
         case 'p': profile = optarg; break;
+        case 's': source = optarg; break;
         default:
             fprintf(stderr, "%s", usage);
             return 2;
         }
     }
-    return explain(file, rel, land, method, config, profile);
+    return explain(file, source, rel, land, method, config, profile);
 }
 
 /* take_order - recognise one order's customer and pass it on */

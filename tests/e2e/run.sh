@@ -165,7 +165,97 @@ scenario_explain() {
     explain slim tests/fixtures/feed/order-10423.xml '"step":"klantcode"'
 }
 
+# two_shop_config - a Globecharge and a WooCommerce profile, each with its own
+# SnelStart administration
+two_shop_config() {
+    grootboeken=$(sed -n '/^        grootboeken = {/,/^        };/p' config/koppel.cfg.example)
+    cat > "$E2E_DIR/koppel.cfg" <<CFG
+koppel = { state_dir = "$E2E_DIR/state"; resend_after = 3; };
+profiles = (
+    {
+        name = "shopfactory";
+        description = "ShopFactory shop via Globecharge";
+        shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord";
+                 from_order = 30001; };
+        snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                      client_key = "geheime-client-key";
+                      subscription_key = "geheime-subscription-key"; };
+$grootboeken
+    },
+    {
+        name = "woo";
+        description = "WooCommerce shop";
+        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
+                 consumer_secret = "cs_geheim"; page_size = 20; };
+        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token";
+                      client_key = "geheime-client-key";
+                      subscription_key = "geheime-subscription-key"; };
+$grootboeken
+    }
+);
+CFG
+    chmod 0600 "$E2E_DIR/koppel.cfg"
+    CFG=$E2E_DIR/koppel.cfg
+}
+
+scenario_two_shops() {
+    e2e_setup "$ROOT/two-shops"
+    start_globecharge --generate 40 --seed 21 --first-number 30001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.5 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 40 --seed 22 --first-id 501 \
+        --export-relaties "$E2E_DIR/wc-relaties.json" --known-fraction 0.5 || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    ss1_port=$SS_PORT ss1_url=$SS_URL ss1_pid=$SS_PID
+    start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart2.db" \
+        --grootboeken tests/fixtures/grootboeken.json --relaties "$E2E_DIR/wc-relaties.json" \
+        --client-key geheime-client-key --subscription-key geheime-subscription-key || return 1
+    SS2_URL=http://127.0.0.1:$SS_PORT
+    SS_PORT=$ss1_port SS_URL=$ss1_url SS_PID=$ss1_pid
+    two_shop_config
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run shopfactory >/dev/null || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    gc_expected=$(shop_orders | wc -l)
+    wc_expected=$(curl -s -o /dev/null -D - -u ck_koppel:cs_geheim \
+        "$WC_URL/wp-json/wc/v3/orders?status=processing,completed&per_page=1" \
+        | tr -d '\r' | sed -n 's/^[Xx]-[Ww][Pp]-[Tt]otal: *//p')
+    wait_done $((gc_expected + wc_expected)) 60 || return 1
+    # each shop booked into its own administration, every order once
+    gc_booked=$(booked_factuurnummers | sort -u | wc -l)
+    wc_booked=$(curl -s "$SS2_URL/_sim/verkoopboekingen" | tr ',' '\n' \
+        | grep -c '"factuurnummer"')
+    gc_dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT COUNT(*) FROM orders WHERE profile = 'shopfactory' AND state = 'dead'")
+    wc_dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT COUNT(*) FROM orders WHERE profile = 'woo' AND state = 'dead'")
+    echo "  shopfactory: $gc_expected orders, $gc_booked booked, $gc_dead dead"
+    echo "  woo: $wc_expected orders, $wc_booked booked, $wc_dead dead"
+    [ "$gc_booked" -eq $((gc_expected - gc_dead)) ] && [ "$wc_booked" -eq $((wc_expected - wc_dead)) ] \
+        && [ "$wc_booked" -gt 0 ] && [ "$gc_booked" -gt 0 ] || return 1
+    # an order on hold that becomes processing after the run is booked by the next
+    held=$(curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders?status=on-hold&per_page=1" \
+           | tr -d '\n')
+    id=$(echo "$held" | sed -n 's/^\[{ *"id": *\([0-9]*\).*/\1/p')
+    [ -n "$id" ] || { echo "  (the generated shop has no order on hold)"; return 0; }
+    echo "$held" | sed -e 's/"status": *"on-hold"/"status":"processing"/' \
+        -e 's/"date_modified_gmt": *"[^"]*"/"date_modified_gmt":"2027-01-04T10:00:00"/' \
+        -e 's/"date_paid_gmt": *null/"date_paid_gmt":"2027-01-04T10:00:00"/' \
+        | curl -s -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null
+    i=0
+    until curl -s "$SS2_URL/_sim/verkoopboekingen" | grep -q "\"factuurnummer\": *\"$id\""; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "e2e: order $id, processing after the run, was not booked"; return 1; }
+        sleep 0.1
+    done
+    echo "  woo: order $id, on hold at the first run and processing later, booked"
+}
+
 mkdir -p "$ROOT"
+scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
+e2e_stop
 scenario_explain; result "explain mode decides as the manual describes" $?
 scenario_pipeline; result "pipeline books every order once, broken order in the dead-letter queue" $?
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?

@@ -1,0 +1,24 @@
+/*
+ * NAME
+ *   shopdoc - read a shop's order document, whatever its platform
+ *
+ * DESCRIPTION
+ *   A Globecharge feed document (XML, gcfeed.c) or a WooCommerce order or
+ *   list of orders as its REST API returns them (JSON, wcorder.c), as one
+ *   page of normalised orders.
+ */
+#ifndef KOPPEL_SHOPDOC_H
+#define KOPPEL_SHOPDOC_H
+
+#include "gcfeed.h"
+
+/* shopdoc_parse - a document of shop type "globecharge" or "woocommerce";
+ * NULL with err (naming the type when it is unknown) */
+gcfeed_page_t *shopdoc_parse(const char *shop_type, const char *body, size_t len,
+                             const char *name, char *err, size_t errlen);
+
+/* shopdoc_read_file - the same for a file */
+gcfeed_page_t *shopdoc_read_file(const char *shop_type, const char *path,
+                                 char *err, size_t errlen);
+
+#endif
