@@ -51,6 +51,9 @@ result() {
 
 # order_xml NUMBER [STATUS] [DATE] [TOTAL_ELEMENT] [COUNTRY] [LINE_TOTAL] - one order
 order_xml() {
+    t=$TOTAL c=$COUNTRY
+    [ $# -ge 4 ] && t=$4
+    [ $# -ge 5 ] && c=$5
     cat <<XML
 <order xmlns="urn:globecharge:orders:1" number="$1" status="${2:-paid}" modified="2026-11-02T13:35:00Z">
   <date>${3:-2026-11-02T14:31:07+01:00}</date>
@@ -59,11 +62,11 @@ order_xml() {
   <payment method="iDEAL" status="paid" reference="x$1"/>
   <customer><email>klant$1@example.nl</email></customer>
   <billing><firstName>Jos&#233;</firstName><lastName>Fout$1</lastName><street>Laan 1</street>
-    <postcode>1234 AB</postcode><city>Zwolle</city>${5-<country>NL</country>}</billing>
+    <postcode>1234 AB</postcode><city>Zwolle</city>$c</billing>
   <lines><line><sku>A</sku><description>Iets</description><quantity>1</quantity>
     <unitPrice>12.10</unitPrice><vatRate>21</vatRate><total>${6:-12.10}</total></line></lines>
   <vat rate="21" base="10.00" amount="2.10"/>
-  ${4-<total excl="10.00" vat="2.10" incl="12.10"/>}
+  $t
 </order>
 XML
 }
@@ -84,11 +87,11 @@ put_raw() {
 
 # kick_until_done N SECONDS - ask for runs until N orders have an outcome
 kick_until_done() {
-    i=0
+    kick=0
     until wait_done "$1" 3 2>/dev/null; do
         "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
-        i=$((i + 1))
-        [ $i -gt $(($2 / 3)) ] && { wait_done "$1" 1; return 1; }
+        kick=$((kick + 1))
+        [ $kick -gt $(($2 / 3)) ] && { wait_done "$1" 1; return 1; }
     done
 }
 
@@ -161,31 +164,34 @@ scenario_shop() {
         --truncate-every 7 --garbage-every 11 --wrong-encoding-every 5 \
         --rate-limit-every 13 --maintenance-every 17 --expire-session-every 19 || return 1
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
-    # the bad ones, numbered after the generated orders, good ones after them
-    order_xml 30201 paid "" "$TOTAL" "$COUNTRY" "12,1O" | put_order
-    order_xml 30202 paid "2026-13-45T25:61:00+01:00" | put_order
-    order_xml 30203 paid "" "" | put_order
-    order_xml 30204 paid "" "$TOTAL" "" | put_order
-    order_xml 30205 paid | sed 's/status="paid" modified/status="betaald" modified/' \
-        | put_raw 30205
-    { echo '<?xml version="1.0" encoding="UTF-8"?>'; order_xml 30206; } | iconv -f UTF-8 -t ISO-8859-1 \
-        | sed 's/Jos&#233;/Jos\xe9/' | put_raw 30206
-    { echo '<?xml version="1.0" encoding="ISO-8859-1"?>'; order_xml 30207 | sed 's/Jos&#233;/José/'; } \
-        | put_raw 30207
-    order_xml 30208 | sed 's|</billing>|</billing><lines>|' | put_raw 30208
-    { printf '<order xmlns="urn:globecharge:orders:1" number="30209" status="paid" modified="2026-11-02T13:35:00Z">'
+    # the bad ones right after the generated orders (30001-30064), good ones after them
+    order_xml 30065 paid "" "$TOTAL" "$COUNTRY" "12,1O" | put_raw 30065
+    order_xml 30066 paid "2026-13-45T25:61:00+01:00" | put_raw 30066
+    order_xml 30067 paid "" "" | put_raw 30067
+    order_xml 30068 paid "" "$TOTAL" "" | put_raw 30068
+    order_xml 30069 paid | sed 's/status="paid" modified/status="betaald" modified/' \
+        | put_raw 30069
+    { echo '<?xml version="1.0" encoding="UTF-8"?>'; order_xml 30070; } | iconv -f UTF-8 -t ISO-8859-1 \
+        | sed 's/Jos&#233;/Jos\xe9/' | put_raw 30070
+    { echo '<?xml version="1.0" encoding="ISO-8859-1"?>'; order_xml 30071 | sed 's/Jos&#233;/José/'; } \
+        | put_raw 30071
+    order_xml 30072 | sed 's|</billing>|</billing><lines>|' | put_raw 30072
+    { printf '<order xmlns="urn:globecharge:orders:1" number="30073" status="paid" modified="2026-11-02T13:35:00Z">'
       awk 'BEGIN { for (i = 0; i < 100000; i++) printf "<a>"; for (i = 0; i < 100000; i++) printf "</a>"; }'
-      echo '</order>'; } | put_raw 30209
-    order_xml 30210 | awk '/<description>/ { sub(/Iets/, sprintf("%50000000s", "x")) } { print }' \
-        | put_raw 30210
-    for n in 30211 30212 30213; do order_xml $n | put_order; done
-    printf '30201 total\n30202 date\n30203 total\n30204 country\n30205 status\n' > "$E2E_DIR/bad"
-    printf '30206 UTF-8\n30207 ISO-8859-1\n30208 well-formed\n30209 nested\n30210 description\n' >> "$E2E_DIR/bad"
+      echo '</order>'; } | put_raw 30073
+    order_xml 30074 > "$E2E_DIR/big.xml"
+    line=$(grep '<description>' "$E2E_DIR/big.xml")
+    { sed '/<description>/,$d' "$E2E_DIR/big.xml"; printf '%s' "${line%%Iets*}"
+      head -c 50000000 /dev/zero | tr '\0' x; printf '%s\n' "${line#*Iets}"
+      sed '1,/<description>/d' "$E2E_DIR/big.xml"; } | put_raw 30074
+    for n in 30075 30076 30077; do order_xml $n | put_order; done
+    printf '30065 total\n30066 date\n30067 total\n30068 country\n30069 status\n' > "$E2E_DIR/bad"
+    printf '30070 UTF-8\n30071 ISO-8859-1\n30072 well-formed\n30073 nested\n30074 description\n' >> "$E2E_DIR/bad"
     write_config 30001
     sed -i 's/page_size = 50;/page_size = 5;/' "$CFG"
     start_pipeline || return 1
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
-    { generated_orders 30001 30200; printf '30211\n30212\n30213\n'; } > "$E2E_DIR/good"
+    { generated_orders 30001 30064; printf '30075\n30076\n30077\n'; } > "$E2E_DIR/good"
     kick_until_done $(( $(wc -l < "$E2E_DIR/good") + 10 )) 40 || return 1
     booked_once "$E2E_DIR/good" || return 1
     "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
