@@ -497,7 +497,10 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
                 r = GC_PROTOCOL;
                 goto done;
             }
-            *body = xstrndup(self->buf, self->len);
+            /* handed over, not copied: an answer may be 64 MB */
+            *body = self->buf ? self->buf : xstrdup("");
+            self->buf = NULL;
+            self->cap = 0;
             if (len)
                 *len = self->len;
             r = GC_OK;

@@ -436,7 +436,7 @@ spoil_page(sim_server_t *self, struct MHD_Connection *conn, char *doc, size_t le
         return answer(self, conn, "orders", 200, doc, len, "application/xml; charset=UTF-8");
     }
     if (self->opts.wrong_encoding_every > 0 && n % self->opts.wrong_encoding_every == 0) {
-        count(self, "orders", "wrong-encoding");
+        count(self, "orders", "mislabelled");
         if ((n / self->opts.wrong_encoding_every) % 2) {
             doc = relabel(doc, &len, "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
             return answer(self, conn, "orders", 200, doc, len,
