@@ -15,9 +15,10 @@
 #            the dead-letter queue with a reason naming order and field, no
 #            daemon exited, the fetcher's peak RSS below 300 MB
 #   storage  fetcher.db and booker.db locked by another process longer than
-#            the busy timeout, the state directory full, then read-only (a
-#            small tmpfs; without mount privileges only the lock): the faults
-#            are logged, and once they clear every order is booked once
+#            the busy timeout, then the state directory full (a small tmpfs;
+#            without mount privileges only the lock), new orders arriving
+#            during each: the faults are logged, and once they clear every
+#            order is booked once
 #   tls      a self-signed HTTPS endpoint is refused with tls_verify = true
 #            (shop and API) and accepted with tls_verify = false
 
@@ -217,16 +218,30 @@ hold_lock() {
         >/dev/null 2>&1 &
 }
 
+# add_orders FIRST - ten new orders in the shop from FIRST on, and ask for a run
+add_orders() {
+    for n in $(seq "$1" $(($1 + 9))); do
+        order_xml "$n" | put_order
+        echo "$n" >> "$E2E_DIR/added"
+    done
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
+}
+
 scenario_storage() {
     e2e_setup "$ROOT/storage"
+    : > "$E2E_DIR/added"
     tmpfs=no
-    if mount -t tmpfs -o size=16m tmpfs "$E2E_DIR/state" 2>/dev/null; then
-        MOUNTS="$MOUNTS $E2E_DIR/state"
-        tmpfs=yes
-    else
-        echo "  SKIP full disk and read-only parts: cannot mount a tmpfs (no privilege); lock only"
+    mkdir -p "$E2E_DIR/tmpfs"
+    if mount -t tmpfs -o size=16m tmpfs "$E2E_DIR/tmpfs" 2>/dev/null; then
+        MOUNTS="$E2E_DIR/tmpfs"
+        if mount --bind "$E2E_DIR/tmpfs" "$E2E_DIR/state"; then
+            MOUNTS="$E2E_DIR/state $MOUNTS"
+            tmpfs=yes
+        fi
     fi
-    start_globecharge --generate 150 --seed 41 --first-number 50001 --slow-ms 20 \
+    [ $tmpfs = yes ] || echo "  SKIP the full-disk part: cannot mount a tmpfs" \
+        "(no privilege); the lock part runs"
+    start_globecharge --generate 100 --seed 41 --first-number 50001 \
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
     write_config 50001
@@ -237,23 +252,20 @@ scenario_storage() {
     # 1. both state files locked by another process for longer than the 5 s busy timeout
     hold_lock "$E2E_DIR/state/fetcher.db" 8
     hold_lock "$E2E_DIR/state/booker.db" 8
-    sleep 9
-    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
+    sleep 0.5
+    add_orders 50301
+    sleep 8
     if [ $tmpfs = yes ]; then
         # 2. the state directory full
-        sleep 1
         dd if=/dev/zero of="$E2E_DIR/state/filler" bs=64k 2>/dev/null
-        sleep 4
-        rm -f "$E2E_DIR/state/filler"
-        "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
-        # 3. the state directory read-only
-        sleep 1
-        mount -o remount,ro "$E2E_DIR/state"
+        add_orders 50311
         sleep 3
-        mount -o remount,rw "$E2E_DIR/state"
+        rm -f "$E2E_DIR/state/filler"
+        # (a read-only remount is refused while the daemons hold their files
+        # open for writing - EBUSY - so "cannot write" is tested by the two above)
     fi
-    generated_orders 50001 60000 > "$E2E_DIR/good"
-    kick_until_done "$(wc -l < "$E2E_DIR/good")" 40 || return 1
+    { generated_orders 50001 50300; cat "$E2E_DIR/added"; } > "$E2E_DIR/good"
+    kick_until_done "$(wc -l < "$E2E_DIR/good")" 30 || return 1
     booked_once "$E2E_DIR/good" || return 1
     ok=0
     grep -q "database is locked" "$E2E_DIR"/log/fetcher.log "$E2E_DIR"/log/booker.log || {
@@ -261,8 +273,6 @@ scenario_storage() {
     if [ $tmpfs = yes ]; then
         grep -qi "disk is full\|database or disk is full" "$E2E_DIR"/log/*.log || {
             echo "  the full disk was not reported in the logs"; ok=1; }
-        grep -qi "readonly\|read-only" "$E2E_DIR"/log/*.log || {
-            echo "  the read-only state directory was not reported in the logs"; ok=1; }
     fi
     daemons_alive || ok=1
     return $ok
@@ -330,7 +340,7 @@ for s in "$@"; do
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
-    storage) scenario_storage; st=$?; name="storage faults (locked, full, read-only state) are reported and lose and double nothing" ;;
+    storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;
     *) echo "faults.sh: unknown scenario $s" >&2; exit 2 ;;
     esac
