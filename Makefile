@@ -31,7 +31,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
-            mdbtools libxlsxwriter-dev curl procps unzip systemd
+            mdbtools libxlsxwriter-dev curl procps unzip systemd \
+            openssl python3 jq
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -175,6 +176,7 @@ test: deps
 # chaos - 2,000 orders while daemons are killed at random for 60 seconds
 chaos: all
 	@sh tests/e2e/chaos.sh $(BIN) $${CHAOS_ORDERS:-2000} $${CHAOS_SECONDS:-60}
+	@sh tests/e2e/faults.sh $(BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -122,6 +122,7 @@ typedef struct {
     int     rate_per_minute;    /* default 500 */
     int     rate_per_hour;      /* default 5000 */
     int     max_concurrent;     /* default 50 */
+    int     timeout_s;          /* whole-request timeout, default 30 */
     int     index_refresh_s;    /* seconds between incremental relatie syncs */
 
     /* booking (manual 2.4) */

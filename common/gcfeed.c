@@ -817,6 +817,35 @@ accepted_encoding(const char *enc)
     return false;
 }
 
+/* utf8_mislabelled - whether a document declared as ISO-8859-1 holds UTF-8
+ * bytes: at least one multi-byte UTF-8 sequence and no byte outside one.
+ * Read as ISO-8859-1 such a document would turn "é" into "Ã©" silently. */
+static bool
+utf8_mislabelled(const char *enc, const unsigned char *b, size_t len)
+{
+    size_t  i = 0, multi = 0;
+    int     need;
+
+    if (enc == NULL || strncasecmp(enc, "UTF", 3) == 0 || strcasecmp(enc, "US-ASCII") == 0
+        || strcasecmp(enc, "ASCII") == 0)
+        return false;
+    while (i < len) {
+        if (b[i] < 0x80) {
+            i++;
+            continue;
+        }
+        need = (b[i] & 0xE0) == 0xC0 ? 1 : (b[i] & 0xF0) == 0xE0 ? 2
+            : (b[i] & 0xF8) == 0xF0 ? 3 : -1;
+        if (need < 0 || b[i] < 0xC2 || i + (size_t) need >= len)
+            return false;
+        for (i++; need > 0; need--, i++)
+            if ((b[i] & 0xC0) != 0x80)
+                return false;
+        multi++;
+    }
+    return multi > 0;
+}
+
 /* page_attr - a required non-negative integer attribute of <orders> */
 static bool
 page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
@@ -987,6 +1016,10 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
     } else if (!accepted_encoding((const char *) doc->encoding)) {
         snprintf(err, errlen, "%s: the document is encoded in %s; only UTF-8 and "
                  "ISO-8859-1 are accepted", src, (const char *) doc->encoding);
+    } else if (utf8_mislabelled((const char *) doc->encoding, b, len)) {
+        snprintf(err, errlen, "%s: the document declares the encoding %s but its bytes are "
+                 "UTF-8 (read as declared, \"\xc3\xa9\" would become \"\xc3\x83\xc2\xa9\"); "
+                 "the shop must declare encoding=\"UTF-8\"", src, (const char *) doc->encoding);
     } else if (xmlDocGetRootElement(doc) == NULL) {
         snprintf(err, errlen, "%s: the document has no root element", src);
     } else {

@@ -39,6 +39,7 @@ struct snelstart {
     char   *subscription_key;
     bool    tls_verify;
     CURL   *curl;
+    char    curl_err[CURL_ERROR_SIZE]; /* curl's own words on the last failure */
     pthread_mutex_t lock;
     char   *token;
     double  token_renew_at;     /* monotonic seconds */
@@ -362,6 +363,8 @@ perform(snelstart_t *self, const char *method, const char *url, const char *body
 
     memset(reply, 0, sizeof *reply);
     *status = 0;
+    self->curl_err[0] = 0;
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, self->curl_err);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, self->timeout_ms);
@@ -445,7 +448,7 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     wipe_free(form);
     if (rc != CURLE_OK) {
         err_set(self, err, 0, "token request to %s failed: %s", self->auth_url,
-                curl_easy_strerror(rc));
+                (self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc)));
         res = SS_RETRY;
     } else if (status == 200 && (j = json_loads(reply.data ? reply.data : "", 0, NULL))
                && (tok = json_string_value(json_object_get(j, "access_token"))) != NULL) {
@@ -512,7 +515,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     err->retry_after_s = reply.retry_after_s;
     if (rc != CURLE_OK) {
         res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
-        err_set(self, err, 0, "%s %s: %s%s", method, path, curl_easy_strerror(rc),
+        err_set(self, err, 0, "%s %s: %s%s", method, path, (self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc)),
                 res == SS_UNCERTAIN ? " (it may have been stored)" : "");
     } else if (status >= 200 && status < 300) {
         json_error_t jerr;

@@ -243,10 +243,12 @@ gc_error_body(const gc_client_t *self, char *code, size_t codelen, char *text, s
 }
 
 /* gc_check_root - whether the answer is XML with the named root element in
- * the feed's namespace; fills err when not */
+ * the feed's namespace; fills err when not. With lenient, an answer that is
+ * not well-formed passes: the feed parser then says what is wrong with it,
+ * and the import reads its orders one by one. */
 static bool
 gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
-              char *err, size_t errlen)
+              bool lenient, char *err, size_t errlen)
 {
     xmlDocPtr doc;
     xmlNodePtr root;
@@ -255,6 +257,8 @@ gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
     doc = xmlReadMemory(self->buf ? self->buf : "", (int) self->len, NULL, NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
                         | XML_PARSE_HUGE);
+    if (doc == NULL && lenient)
+        return true;
     if (doc == NULL) {
         snprintf(err, errlen, "Globecharge answered %s with something that is not"
                  " well-formed XML (%zu bytes)", url, self->len);
@@ -397,7 +401,7 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
             struct curl_slist *cookies = NULL, *c;
             bool    have = false;
 
-            if (!gc_check_root(self, url, "session", err, errlen)) {
+            if (!gc_check_root(self, url, "session", false, err, errlen)) {
                 r = GC_PROTOCOL;
                 goto done;
             }
@@ -489,11 +493,14 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
                 goto done;
             }
         } else if (h.status == 200) {
-            if (!gc_check_root(self, url, root_name, err, errlen)) {
+            if (!gc_check_root(self, url, root_name, true, err, errlen)) {
                 r = GC_PROTOCOL;
                 goto done;
             }
-            *body = xstrndup(self->buf, self->len);
+            /* handed over, not copied: an answer may be 64 MB */
+            *body = self->buf ? self->buf : xstrdup("");
+            self->buf = NULL;
+            self->cap = 0;
             if (len)
                 *len = self->len;
             r = GC_OK;

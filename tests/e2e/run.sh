@@ -10,6 +10,7 @@
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
+#   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -272,6 +273,15 @@ st=$?
 E2E_DIR=$ROOT/chaos
 sed 's/^/  /' "$ROOT/chaos.out" | tail -6
 result "chaos (short): random SIGKILLs and injected faults lose and double nothing" $st
+FAULTS_ROOT=$ROOT/faults sh tests/e2e/faults.sh "$BIN" > "$ROOT/faults.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/faults
+grep -v "^PASS\|^FAIL" "$ROOT/faults.out" | grep "^  " | head -20
+grep -E "^(PASS|FAIL)" "$ROOT/faults.out" | while read -r line; do echo "$line"; done
+passed=$((passed + $(grep -c "^PASS" "$ROOT/faults.out")))
+failed=$((failed + $(grep -c "^FAIL" "$ROOT/faults.out")))
+[ $st -ne 0 ] && [ "$(grep -c "^FAIL" "$ROOT/faults.out")" -eq 0 ] && {
+    failed=$((failed + 1)); echo "FAIL faults.sh exited $st"; tail -20 "$ROOT/faults.out"; }
 [ "$failed" -eq 0 ] && rm -rf "$ROOT"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

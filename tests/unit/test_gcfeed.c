@@ -849,6 +849,27 @@ undeclared_latin1_bytes_are_not_utf8(void **state)
     free(doc);
 }
 
+/* latin1_declared_on_utf8_bytes_is_refused - "é" would silently become "Ã©" */
+static void
+latin1_declared_on_utf8_bytes_is_refused(void **state)
+{
+    char   *doc = edit(example("order-10423.xml"), "encoding=\"UTF-8\"",
+                       "encoding=\"ISO-8859-1\"");
+    char   *utf8 = edit(doc, "de Vries</lastName>", "M\xc3\xbcller</lastName>");
+    char   *plain = edit(example("order-10423.xml"), "encoding=\"UTF-8\"",
+                         "encoding=\"ISO-8859-1\"");
+    char    err[512] = "";
+    gcfeed_page_t *page;
+
+    expect_doc_error(utf8, strlen(utf8), "declares the encoding ISO-8859-1 but its bytes are UTF-8");
+    /* plain ASCII reads the same either way and is accepted */
+    page = gcfeed_parse(plain, strlen(plain), "orders.cgi", err, sizeof err);
+    assert_non_null(page);
+    gcfeed_page_destroy(&page);
+    free(utf8);
+    free(plain);
+}
+
 /* oversized_document_is_refused_before_parsing */
 static void
 oversized_document_is_refused_before_parsing(void **state)
@@ -931,6 +952,7 @@ main(void)
         cmocka_unit_test(doctype_and_entities_are_refused),
         cmocka_unit_test(other_encodings_are_refused),
         cmocka_unit_test(undeclared_latin1_bytes_are_not_utf8),
+        cmocka_unit_test(latin1_declared_on_utf8_bytes_is_refused),
         cmocka_unit_test(oversized_document_is_refused_before_parsing),
         cmocka_unit_test(mutated_documents_never_crash),
     };

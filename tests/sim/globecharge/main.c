@@ -62,13 +62,22 @@ static const char usage_text[] =
 "  --expire-session-every N  answer every Nth request with a session\n"
 "                         401 session-expired (and end that session)\n"
 "  --encoding ENC         UTF-8 (default) or ISO-8859-1 for every document\n"
+"  --truncate-every N     cut every Nth orders.cgi answer in the middle\n"
+"                         (status 200, a Content-Length of the half)\n"
+"  --garbage-every N      answer every Nth orders.cgi request with 4096 bytes\n"
+"                         that are not XML\n"
+"  --wrong-encoding-every N  mislabel every Nth orders.cgi answer: in turn\n"
+"                         ISO-8859-1 declared on UTF-8 bytes, and UTF-8\n"
+"                         declared on ISO-8859-1 bytes\n"
 "\n"
 "  --log-level L          debug, info, warning or error (info)\n"
 "  --help                 this text\n"
 "\n"
 "Test control (no session needed): PUT /_sim/orders with <order> or <orders>\n"
-"adds or replaces orders; GET /_sim/stats answers JSON counts per endpoint\n"
-"and status.\n";
+"adds or replaces orders; PUT /_sim/orders?raw=1&number=N&status=S stores\n"
+"the body as it is (up to 64 MB) and serves it verbatim in orders.cgi and\n"
+"order.cgi (for malformed, huge or deeply nested orders); GET /_sim/stats\n"
+"answers JSON counts per endpoint and status.\n";
 
 /* bad_flag - complain about a flag and exit 2 */
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -131,7 +140,8 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_ORDERS, O_USER, O_PASSWORD, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_TTL, O_FAIL, O_RATE, O_MAINT, O_RETRY,
-           O_SLOW, O_DROP, O_EXPIRE, O_ENCODING, O_LOGLEVEL, O_HELP };
+           O_SLOW, O_DROP, O_EXPIRE, O_ENCODING, O_LOGLEVEL, O_HELP, O_TRUNCATE,
+           O_GARBAGE, O_WRONGENC };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "orders", required_argument, NULL, O_ORDERS },
@@ -152,6 +162,9 @@ main(int argc, char **argv)
         { "drop-rate", required_argument, NULL, O_DROP },
         { "expire-session-every", required_argument, NULL, O_EXPIRE },
         { "encoding", required_argument, NULL, O_ENCODING },
+        { "truncate-every", required_argument, NULL, O_TRUNCATE },
+        { "garbage-every", required_argument, NULL, O_GARBAGE },
+        { "wrong-encoding-every", required_argument, NULL, O_WRONGENC },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
@@ -197,6 +210,9 @@ main(int argc, char **argv)
         case O_SLOW: opts.slow_ms = (long) flag_long("slow-ms", optarg, 0, 600000); break;
         case O_DROP: opts.drop_rate = flag_unit("drop-rate", optarg); break;
         case O_EXPIRE: opts.expire_session_every = (long) flag_long("expire-session-every", optarg, 1, 1000000000); break;
+        case O_TRUNCATE: opts.truncate_every = (long) flag_long("truncate-every", optarg, 1, 1000000000); break;
+        case O_GARBAGE: opts.garbage_every = (long) flag_long("garbage-every", optarg, 1, 1000000000); break;
+        case O_WRONGENC: opts.wrong_encoding_every = (long) flag_long("wrong-encoding-every", optarg, 1, 1000000000); break;
         case O_ENCODING:
             if (strcasecmp(optarg, "iso-8859-1") == 0 || strcasecmp(optarg, "latin1") == 0)
                 opts.encoding = "ISO-8859-1";

@@ -9,7 +9,8 @@
  *   429 every Nth, 503 every Nth, random 500/502), then the session check,
  *   then the endpoint. The fault counters and the random stream are taken
  *   under one lock, so a seed gives the same faults for the same sequence
- *   of requests.
+ *   of requests. An orders.cgi answer may then be spoilt on purpose
+ *   (--truncate-every, --garbage-every, --wrong-encoding-every).
  *
  * DIAGNOSTICS
  *   Bad requests are answered per the contract and counted in /_sim/stats;
@@ -36,7 +37,7 @@
 #include "sim_server.h"
 
 #define MAX_SESSIONS 256
-#define MAX_BODY (8 * 1024 * 1024)
+#define MAX_BODY (64 * 1024 * 1024)    /* room for a 50 MB raw order */
 #define MAX_STATS 64
 
 typedef struct {
@@ -58,6 +59,7 @@ struct sim_server {
     uint64_t rng;
     long    requests;            /* faultable requests seen */
     long    authenticated;       /* requests with a valid session */
+    long    pages;               /* orders.cgi answers built */
     sim_session_t sessions[MAX_SESSIONS];
     sim_stat_t stats[MAX_STATS];
     size_t  nstats;
@@ -367,13 +369,18 @@ handle_login(sim_server_t *self, struct MHD_Connection *conn, sim_request_t *req
     return ret;
 }
 
-/* page_add - append one order to a page */
+/* page_add - append one order to a page; a raw one as it is */
 static void
-page_add(int64_t number, const char *xml, size_t len, void *arg)
+page_add(int64_t number, const char *xml, size_t len, bool raw, void *arg)
 {
     sbuf_t *b = arg;
     size_t  skip;
 
+    if (raw) {
+        sbuf_add(b, xml, len);
+        sbuf_add(b, "\n", 1);
+        return;
+    }
     sim_feed_strip_ns(xml, &skip);
     if (skip) {
         sbuf_add(b, "<order", 6);
@@ -382,6 +389,68 @@ page_add(int64_t number, const char *xml, size_t len, void *arg)
         sbuf_add(b, xml, len);
     }
     sbuf_add(b, "\n", 1);
+}
+
+/* relabel - replace the encoding of the XML declaration (taken over) */
+static char *
+relabel(char *doc, size_t *len, const char *from, const char *to)
+{
+    char   *at = strstr(doc, from);
+    sbuf_t  b = { 0 };
+
+    if (at == NULL || at - doc > 100)
+        return doc;
+    sbuf_add(&b, doc, (size_t) (at - doc));
+    sbuf_add(&b, to, strlen(to));
+    sbuf_add(&b, at + strlen(from), *len - (size_t) (at - doc) - strlen(from));
+    free(doc);
+    *len = b.len;
+    return b.buf;
+}
+
+/* spoil_page - answer a page, or break it when a fault flag says so */
+static enum MHD_Result
+spoil_page(sim_server_t *self, struct MHD_Connection *conn, char *doc, size_t len)
+{
+    long    n;
+    size_t  i;
+    char   *enc;
+
+    pthread_mutex_lock(&self->lock);
+    n = ++self->pages;
+    pthread_mutex_unlock(&self->lock);
+    if (self->opts.truncate_every > 0 && n % self->opts.truncate_every == 0) {
+        count(self, "orders", "truncated");
+        return answer(self, conn, "orders", 200, doc, len / 2, "application/xml; charset=UTF-8");
+    }
+    if (self->opts.garbage_every > 0 && n % self->opts.garbage_every == 0) {
+        free(doc);
+        len = 4096;
+        doc = xmalloc(len);
+        pthread_mutex_lock(&self->lock);
+        for (i = 0; i < len; i++)
+            doc[i] = (char) (rng_unit(self) * 256);
+        pthread_mutex_unlock(&self->lock);
+        doc[0] = '\x89';                /* never '<' */
+        count(self, "orders", "garbage");
+        return answer(self, conn, "orders", 200, doc, len, "application/xml; charset=UTF-8");
+    }
+    if (self->opts.wrong_encoding_every > 0 && n % self->opts.wrong_encoding_every == 0) {
+        count(self, "orders", "mislabelled");
+        if ((n / self->opts.wrong_encoding_every) % 2) {
+            doc = relabel(doc, &len, "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+            return answer(self, conn, "orders", 200, doc, len,
+                          "application/xml; charset=ISO-8859-1");
+        }
+        if ((enc = sim_feed_encode(doc, len, "ISO-8859-1", &len)) != NULL) {
+            free(doc);
+            doc = relabel(enc, &len, "encoding=\"ISO-8859-1\"", "encoding=\"UTF-8\"");
+            return answer(self, conn, "orders", 200, doc, len, "application/xml; charset=UTF-8");
+        }
+        free(doc);
+        return answer(self, conn, "orders", 500, NULL, 0, NULL);
+    }
+    return answer_xml(self, conn, "orders", 200, doc, len);
 }
 
 /* handle_orders - GET orders.cgi?from=N&max=M */
@@ -415,7 +484,7 @@ handle_orders(sim_server_t *self, struct MHD_Connection *conn)
     sbuf_add(&doc, page.buf, page.len);
     sbuf_add(&doc, "</orders>\n", 10);
     free(page.buf);
-    return answer_xml(self, conn, "orders", 200, doc.buf, doc.len);
+    return spoil_page(self, conn, doc.buf, doc.len);
 }
 
 /* handle_order - GET order.cgi?number=N */
@@ -426,12 +495,15 @@ handle_order(sim_server_t *self, struct MHD_Connection *conn)
     long long number;
     char   *xml;
     sbuf_t  doc = { 0 };
+    bool    raw;
 
     if (!parse_int(num_s, 1, INT64_MAX, &number))
         return answer_error(self, conn, "order", 400, "bad-request",
                             "order.cgi needs number=N with N a positive integer");
-    if ((xml = sim_store_get(self->store, number)) == NULL)
+    if ((xml = sim_store_get(self->store, number, &raw)) == NULL)
         return answer_error(self, conn, "order", 404, "not-found", "no such order");
+    if (raw)
+        return answer(self, conn, "order", 200, xml, strlen(xml), "application/xml");
     sbuf_addf(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", xml);
     free(xml);
     return answer_xml(self, conn, "order", 200, doc.buf, doc.len);
@@ -451,6 +523,32 @@ put_one(int64_t number, const char *status, const char *xml, void *arg)
     return sim_store_put(ctx->self->store, number, status, xml, ctx->err, sizeof ctx->err);
 }
 
+/* put_raw - PUT /_sim/orders?raw=1&number=N&status=S: store the body as it is */
+static enum MHD_Result
+put_raw(sim_server_t *self, struct MHD_Connection *conn, sim_request_t *req)
+{
+    const char *num_s = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "number");
+    const char *status = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "status");
+    long long number;
+    char    err[512];
+    char   *msg;
+
+    if (!parse_int(num_s, 1, INT64_MAX, &number) || status == NULL || *status == 0) {
+        msg = xstrdup("raw=1 needs number=N and status=S\n");
+        return answer(self, conn, "sim_orders", 400, msg, strlen(msg), "text/plain");
+    }
+    if (req->body == NULL || req->len == 0 || strlen(req->body) != req->len) {
+        msg = xstrdup("a raw order needs a body without NUL bytes\n");
+        return answer(self, conn, "sim_orders", 400, msg, strlen(msg), "text/plain");
+    }
+    if (sim_store_put_raw(self->store, number, status, req->body, true, err, sizeof err) < 0) {
+        msg = xasprintf("%s\n", err);
+        return answer(self, conn, "sim_orders", 500, msg, strlen(msg), "text/plain");
+    }
+    msg = xstrdup("{\"stored\": 1}\n");
+    return answer(self, conn, "sim_orders", 200, msg, strlen(msg), "application/json");
+}
+
 /* handle_sim_orders - PUT /_sim/orders: add or replace orders */
 static enum MHD_Result
 handle_sim_orders(sim_server_t *self, struct MHD_Connection *conn, sim_request_t *req)
@@ -461,6 +559,8 @@ handle_sim_orders(sim_server_t *self, struct MHD_Connection *conn, sim_request_t
 
     if (req->too_big)
         return answer(self, conn, "sim_orders", 413, xstrdup("body too large\n"), 15, "text/plain");
+    if (MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "raw"))
+        return put_raw(self, conn, req);
     n = sim_feed_parse(req->body ? req->body : "", req->len, "PUT /_sim/orders",
                        put_one, &ctx, err, sizeof err);
     if (n <= 0) {

@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   Serves login.cgi, orders.cgi and order.cgi as the feed contract says,
  *   from a sim_store, with sessions, injected faults and two test-control
- *   endpoints: PUT /_sim/orders (add or replace orders) and GET /_sim/stats
+ *   endpoints: PUT /_sim/orders (add or replace orders; with
+ *   ?raw=1&number=N&status=S the body is stored as it is and served
+ *   verbatim, so broken documents can be served) and GET /_sim/stats
  *   (requests per endpoint and status, as JSON). Paths are matched by their
  *   last segment, so any base path (e.g. /webshop) works.
  */
@@ -31,6 +33,11 @@ typedef struct {
     double  drop_rate;           /* 0..1: close without answering */
     long    expire_session_every;/* every Nth authenticated request 401 */
     const char *encoding;        /* NULL (UTF-8) or "ISO-8859-1" */
+    long    truncate_every;      /* every Nth orders.cgi answer cut in the middle */
+    long    garbage_every;       /* every Nth orders.cgi answer non-XML bytes */
+    long    wrong_encoding_every;/* every Nth orders.cgi answer mislabelled:
+                                    ISO-8859-1 declared on UTF-8 bytes, or the
+                                    reverse, in turn */
 } sim_server_opts_t;
 
 /* sim_server_new - listen on host:port and serve; NULL with err on failure */

@@ -38,7 +38,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS orders ("
     " number INTEGER PRIMARY KEY,"
     " status TEXT NOT NULL,"
-    " xml TEXT NOT NULL);";
+    " xml TEXT NOT NULL,"
+    " raw INTEGER NOT NULL DEFAULT 0);";
 
 /* sim_store_new - open (create) the store */
 sim_store_t *
@@ -51,10 +52,10 @@ sim_store_new(const char *path, char *err, size_t errlen)
         sqlite3_stmt **stmt;
         const char *sql;
     } stmts[] = {
-        { &self->put, "INSERT OR REPLACE INTO orders(number, status, xml) VALUES (?, ?, ?)" },
-        { &self->page, "SELECT number, xml FROM orders WHERE number >= ?"
+        { &self->put, "INSERT OR REPLACE INTO orders(number, status, xml, raw) VALUES (?, ?, ?, ?)" },
+        { &self->page, "SELECT number, xml, raw FROM orders WHERE number >= ?"
           " AND status IN ('paid', 'open', 'cancelled') ORDER BY number LIMIT ?" },
-        { &self->get, "SELECT xml FROM orders WHERE number = ?" },
+        { &self->get, "SELECT xml, raw FROM orders WHERE number = ?" },
         { &self->highest, "SELECT COALESCE(MAX(number), 0) FROM orders" },
         { &self->count, "SELECT COUNT(*) FROM orders" },
     };
@@ -115,6 +116,14 @@ int
 sim_store_put(sim_store_t *self, int64_t number, const char *status,
               const char *xml, char *err, size_t errlen)
 {
+    return sim_store_put_raw(self, number, status, xml, false, err, errlen);
+}
+
+/* sim_store_put_raw - add or replace one order, raw: served verbatim */
+int
+sim_store_put_raw(sim_store_t *self, int64_t number, const char *status,
+                  const char *xml, bool raw, char *err, size_t errlen)
+{
     int     rc;
 
     pthread_mutex_lock(&self->lock);
@@ -122,6 +131,7 @@ sim_store_put(sim_store_t *self, int64_t number, const char *status,
     sqlite3_bind_int64(self->put, 1, number);
     sqlite3_bind_text(self->put, 2, status, -1, SQLITE_STATIC);
     sqlite3_bind_text(self->put, 3, xml, -1, SQLITE_STATIC);
+    sqlite3_bind_int(self->put, 4, raw);
     rc = sqlite3_step(self->put);
     if (rc != SQLITE_DONE)
         snprintf(err, errlen, "cannot store order %lld in %s: %s",
@@ -162,7 +172,8 @@ sim_store_page(sim_store_t *self, int64_t from, int max,
         int64_t number = sqlite3_column_int64(self->page, 0);
         const char *xml = (const char *) sqlite3_column_text(self->page, 1);
 
-        fn(number, xml ? xml : "", (size_t) sqlite3_column_bytes(self->page, 1), arg);
+        fn(number, xml ? xml : "", (size_t) sqlite3_column_bytes(self->page, 1),
+           sqlite3_column_int(self->page, 2) != 0, arg);
         *last = number;
         n++;
     }
@@ -173,15 +184,18 @@ sim_store_page(sim_store_t *self, int64_t from, int max,
 
 /* sim_store_get - one order of any status */
 char *
-sim_store_get(sim_store_t *self, int64_t number)
+sim_store_get(sim_store_t *self, int64_t number, bool *raw)
 {
     char   *xml = NULL;
 
     pthread_mutex_lock(&self->lock);
     sqlite3_reset(self->get);
     sqlite3_bind_int64(self->get, 1, number);
-    if (sqlite3_step(self->get) == SQLITE_ROW)
+    *raw = false;
+    if (sqlite3_step(self->get) == SQLITE_ROW) {
         xml = xstrdup((const char *) sqlite3_column_text(self->get, 0));
+        *raw = sqlite3_column_int(self->get, 1) != 0;
+    }
     sqlite3_reset(self->get);
     pthread_mutex_unlock(&self->lock);
     return xml;

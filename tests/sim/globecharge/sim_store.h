@@ -17,8 +17,9 @@
 typedef struct sim_store sim_store_t;
 
 /* sim_store_page_fn - called once per order of a page, in order */
+/* raw: the text is served verbatim (it may be no XML at all) */
 typedef void (*sim_store_page_fn)(int64_t number, const char *xml, size_t len,
-                                  void *arg);
+                                  bool raw, void *arg);
 
 /* sim_store_new - open (create) the store; NULL with err filled on failure */
 sim_store_t *sim_store_new(const char *path, char *err, size_t errlen);
@@ -30,6 +31,10 @@ void sim_store_destroy(sim_store_t **self_p);
 int sim_store_put(sim_store_t *self, int64_t number, const char *status,
                   const char *xml, char *err, size_t errlen);
 
+/* sim_store_put_raw - the same; raw text is served verbatim, not as XML */
+int sim_store_put_raw(sim_store_t *self, int64_t number, const char *status,
+                      const char *xml, bool raw, char *err, size_t errlen);
+
 /* sim_store_begin, sim_store_commit - group many puts in one transaction */
 int sim_store_begin(sim_store_t *self);
 int sim_store_commit(sim_store_t *self);
@@ -40,8 +45,9 @@ int sim_store_commit(sim_store_t *self);
 int sim_store_page(sim_store_t *self, int64_t from, int max,
                    sim_store_page_fn fn, void *arg, int64_t *last);
 
-/* sim_store_get - one order of any status in new memory; NULL if absent */
-char *sim_store_get(sim_store_t *self, int64_t number);
+/* sim_store_get - one order of any status in new memory; NULL if absent;
+ * *raw says whether it is served verbatim */
+char *sim_store_get(sim_store_t *self, int64_t number, bool *raw);
 
 /* sim_store_highest - the highest order number of any status; 0 if none */
 int64_t sim_store_highest(sim_store_t *self);
