@@ -5,6 +5,8 @@
 #                 embedded demo data and print what happened
 # make test       install missing packages, build, run unit and end-to-end tests
 # make test SANITIZE=1   the same under AddressSanitizer and UBSan
+# make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
+# make valgrind   run every unit test program under valgrind
 #
 # Sources are found by folder: common/*.c is the shared library, each daemon
 # folder holds main.c plus its own modules, tests/unit/test_*.c are cmocka
@@ -46,6 +48,8 @@ ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS    += -fsanitize=address,undefined
 BUILD      := build-san
+# msgpack mallocs what a header declares: let a huge request fail, not abort
+export ASAN_OPTIONS ?= allocator_may_return_null=1
 endif
 
 BIN      := $(BUILD)/bin
@@ -75,7 +79,7 @@ $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
 
 .SECONDARY:
-.PHONY: all deps demo test unit e2e clean install bench fuzz chaos
+.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
 all: $(PROGRAMS)
 
 $(OBJ)/%.o: %.c
@@ -112,6 +116,32 @@ TEST_LIBS := $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a \
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS) -lcmocka
+
+# Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, its seeds are in
+# tests/fuzz/corpus/NAME/. The unit tests replay every corpus through the same
+# code with any compiler ($(BUILD)/tests/replay_NAME); make fuzz builds the
+# targets with clang into build-fuzz/ and runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+UNIT_TESTS += $(addprefix $(BUILD)/tests/replay_,$(FUZZ_NAMES))
+
+$(BUILD)/tests/replay_%: $(OBJ)/tests/fuzz/fuzz_%.o $(OBJ)/tests/fuzz/replay.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+
+fuzz:
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=build-fuzz CC=clang LDFLAGS=-fsanitize=address,undefined \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+	    $(addprefix build-fuzz/fuzz/fuzz_,$(FUZZ_NAMES))
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+valgrind: $(UNIT_TESTS) $(PROGRAMS)
+	@VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
+	    sh tests/run-unit.sh $(UNIT_TESTS)
 
 # install - programs, systemd units, man pages and an example configuration.
 # An existing koppel.cfg is never overwritten; a new one gets mode 0640.
@@ -167,6 +197,6 @@ demo: deps
 	@sh tests/e2e/demo.sh $(BIN)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
