@@ -33,7 +33,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev sqlite3 \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
-            mdbtools libxlsxwriter-dev curl procps unzip systemd
+            mdbtools libxlsxwriter-dev curl procps unzip systemd \
+            valgrind clang libclang-rt-14-dev
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
