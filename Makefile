@@ -5,6 +5,8 @@
 #                 embedded demo data and print what happened
 # make test       install missing packages, build, run unit and end-to-end tests
 # make test SANITIZE=1   the same under AddressSanitizer and UBSan
+# make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
+# make valgrind   run every unit test program under valgrind
 #
 # Sources are found by folder: common/*.c is the shared library, each daemon
 # folder holds main.c plus its own modules, tests/unit/test_*.c are cmocka
@@ -32,7 +34,7 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
-            openssl python3 jq
+            openssl python3 jq valgrind clang libclang-rt-14-dev
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -47,6 +49,12 @@ ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS    += -fsanitize=address,undefined
 BUILD      := build-san
+# msgpack mallocs what a header declares: let a huge request fail at once
+# (not abort, and not map gigabytes first: that made test_msg take 6 minutes)
+export ASAN_OPTIONS ?= allocator_may_return_null=1:max_allocation_size_mb=1024
+# e2e: the daemons' sanitizer reports go here, and any report fails the run
+SAN_ENV     := ASAN_OPTIONS=$(ASAN_OPTIONS):log_path=$(CURDIR)/$(BUILD)/sanitizer-reports/asan \
+               UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(BUILD)/sanitizer-reports/ubsan
 endif
 
 BIN      := $(BUILD)/bin
@@ -77,7 +85,7 @@ $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
 
 .SECONDARY:
-.PHONY: all deps demo test unit e2e clean install bench fuzz chaos
+.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
 all: $(PROGRAMS)
 
 $(OBJ)/%.o: %.c
@@ -124,6 +132,32 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS) -lcmocka
 
+# Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, its seeds are in
+# tests/fuzz/corpus/NAME/. The unit tests replay every corpus through the same
+# code with any compiler ($(BUILD)/tests/replay_NAME); make fuzz builds the
+# targets with clang into build-fuzz/ and runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+UNIT_TESTS += $(addprefix $(BUILD)/tests/replay_,$(FUZZ_NAMES))
+
+$(BUILD)/tests/replay_%: $(OBJ)/tests/fuzz/fuzz_%.o $(OBJ)/tests/fuzz/replay.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+
+fuzz:
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=build-fuzz CC=clang LDFLAGS=-fsanitize=address,undefined \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+	    $(addprefix build-fuzz/fuzz/fuzz_,$(FUZZ_NAMES))
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+valgrind: $(UNIT_TESTS) $(PROGRAMS)
+	@VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
+	    sh tests/run-unit.sh $(UNIT_TESTS)
+
 # install - programs, systemd units, man pages and an example configuration.
 # An existing koppel.cfg is never overwritten; a new one gets mode 0640.
 MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl
@@ -167,7 +201,11 @@ unit: $(UNIT_TESTS) $(PROGRAMS)
 
 e2e: all
 	@sh tests/e2e/install.sh
-	@sh tests/e2e/run.sh $(BIN)
+	@rm -rf $(BUILD)/sanitizer-reports && mkdir -p $(BUILD)/sanitizer-reports
+	@$(SAN_ENV) sh tests/e2e/run.sh $(BIN)
+	@if [ -n "$$(ls $(BUILD)/sanitizer-reports)" ]; then \
+	    echo "e2e: sanitizer reports in $(BUILD)/sanitizer-reports:"; \
+	    head -n 30 $(BUILD)/sanitizer-reports/*; exit 1; fi
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
@@ -183,6 +221,6 @@ demo: deps
 	@sh tests/e2e/demo.sh $(BIN)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

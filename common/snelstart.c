@@ -309,9 +309,9 @@ err_set(snelstart_t *self, ss_error_t *err, int status, const char *fmt, ...)
     scrub(err->message, sizeof err->message, self->token);
 }
 
-/* describe_errors - SnelStart's error body as code and plain words */
-static void
-describe_errors(const char *body, char *code, size_t codelen, char *msg, size_t msglen)
+/* snelstart_parse_errors - SnelStart's error body as code and plain words */
+void
+snelstart_parse_errors(const char *body, char *code, size_t codelen, char *msg, size_t msglen)
 {
     json_error_t jerr;
     json_t *j = body ? json_loads(body, JSON_DECODE_ANY, &jerr) : NULL;
@@ -460,7 +460,7 @@ fetch_token(snelstart_t *self, ss_error_t *err)
         self->token_renew_at = mono_now() + (double) ttl - (ttl > 600 ? 60.0 : (double) ttl / 10.0);
         res = SS_OK;
     } else if (status == 400 || status == 401 || status == 403) {
-        describe_errors(reply.data, code, sizeof code, msg, sizeof msg);
+        snelstart_parse_errors(reply.data, code, sizeof code, msg, sizeof msg);
         err_set(self, err, (int) status, "token request to %s refused (HTTP %ld: %s): "
                 "check the client key", self->auth_url, status, msg[0] ? msg : "no reason");
         res = SS_AUTH;
@@ -530,7 +530,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     } else {
         char    msg[900];
 
-        describe_errors(reply.data, err->code, sizeof err->code, msg, sizeof msg);
+        snelstart_parse_errors(reply.data, err->code, sizeof err->code, msg, sizeof msg);
         if (status == 401 || status == 403) {
             res = SS_AUTH;
             err_set(self, err, (int) status, "%s %s: access denied (HTTP %ld: %s): check the "

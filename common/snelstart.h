@@ -85,6 +85,11 @@ char   *snelstart_odata_string(const char *s);
 char   *snelstart_query(const char *path, ...) __attribute__((sentinel));
 /* snelstart_calls - API calls made, token calls included */
 long    snelstart_calls(const snelstart_t *self);
+/* snelstart_parse_errors - an error answer's body (an array of
+   {errorCode, message, propertyName} or one object) as the first errorCode
+   ("" if none) and the messages in plain words ("" if none) */
+void    snelstart_parse_errors(const char *body, char *code, size_t codelen,
+                               char *msg, size_t msglen);
 /* ss_result_name - the result as a word for logs */
 const char *ss_result_name(ss_result_t r);
 

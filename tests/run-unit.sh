@@ -1,10 +1,11 @@
 #!/bin/sh
 # run-unit.sh - run every cmocka unit test program given, from the repo
-# root, and print one closing line "N passed, N failed".
+# root, and print one closing line "N passed, N failed". With VALGRIND set
+# (a valgrind command line) each program runs under it.
 passed=0
 failed=0
 for t in "$@"; do
-    if "$t" > "$t.log" 2>&1; then
+    if $VALGRIND "$t" > "$t.log" 2>&1; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

@@ -3,8 +3,8 @@
  *   test_gc_client - the fetcher's Globecharge client against the simulator
  *
  * DESCRIPTION
- *   Each test starts build/bin/globecharge-sim (run from the repository
- *   root) on a free loopback port with the contract's example orders and
+ *   Each test starts bin/globecharge-sim of the build the test program
+ *   belongs to (build/ or build-san/; run from the repository root) on a free loopback port with the contract's example orders and
  *   the faults it needs, and drives gc_client against it.
  */
 #include <arpa/inet.h>
@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,7 +29,6 @@
 
 #include "../../fetcher/gc_client.h"
 
-#define SIM_BIN "build/bin/globecharge-sim"
 #define EXAMPLES "tests/sim/globecharge/examples"
 
 typedef struct {
@@ -73,11 +74,26 @@ answers(int port)
     return ok;
 }
 
+/* sim_bin - globecharge-sim next to this program: BUILD/tests/x -> BUILD/bin */
+static const char *
+sim_bin(void)
+{
+    static char bin[PATH_MAX + 32];
+    char    exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    assert_true(n > 0);
+    exe[n] = 0;
+    snprintf(bin, sizeof bin, "%s/bin/globecharge-sim", dirname(dirname(exe)));
+    return bin;
+}
+
 /* sim_start - start the simulator with extra flags (NULL-terminated) */
 static void
 sim_start(sim_t *s, ...)
 {
     const char *argv[48];
+    const char *bin = sim_bin();
     char    listen[32];
     int     try, argc, i, status;
     va_list ap;
@@ -86,7 +102,7 @@ sim_start(sim_t *s, ...)
         s->port = free_port();
         snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
         argc = 0;
-        argv[argc++] = SIM_BIN;
+        argv[argc++] = bin;
         argv[argc++] = "--listen";
         argv[argc++] = listen;
         argv[argc++] = "--user";
@@ -105,7 +121,7 @@ sim_start(sim_t *s, ...)
         s->pid = fork();
         assert_true(s->pid >= 0);
         if (s->pid == 0) {
-            execv(SIM_BIN, (char *const *) argv);
+            execv(bin, (char *const *) argv);
             _exit(127);
         }
         for (i = 0; i < 500; i++) {
@@ -122,7 +138,7 @@ sim_start(sim_t *s, ...)
             waitpid(s->pid, &status, 0);
         }
     }
-    fail_msg("cannot start %s (built? run from the repository root)", SIM_BIN);
+    fail_msg("cannot start %s (built? run from the repository root)", bin);
 }
 
 /* sim_stop - stop the simulator */

@@ -385,6 +385,17 @@ ssim_odata_parse(const char *text, const json_t *template, char *err, size_t err
     return f;
 }
 
+/* ssim_odata_string_cmp - one eq comparison with a string literal? */
+bool
+ssim_odata_string_cmp(const ssim_filter_t *f, const char **path, const char **value)
+{
+    if (f == NULL || f->kind != N_CMP || f->op != OP_EQ || f->lit != L_STRING || f->npath < 1)
+        return false;
+    *path = f->path[0];
+    *value = f->s;
+    return true;
+}
+
 /* cmp_result - apply op to a three-way comparison */
 static bool
 cmp_result(cmp_op_t op, int c)

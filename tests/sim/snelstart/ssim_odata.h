@@ -32,6 +32,10 @@ ssim_filter_t *ssim_odata_parse(const char *text, const json_t *template,
                                 char *err, size_t errlen);
 /* ssim_odata_match - whether an object satisfies the filter */
 bool ssim_odata_match(const ssim_filter_t *f, const json_t *obj);
+/* ssim_odata_string_cmp - whether the filter is one eq comparison of a
+ * path with a string literal; then *path is its first property name (as in the
+ * template) and *value the literal's text. For tests of quoting. */
+bool ssim_odata_string_cmp(const ssim_filter_t *f, const char **path, const char **value);
 void ssim_odata_destroy(ssim_filter_t **f_p);
 /* ssim_datetime_parse - "YYYY-MM-DDTHH:MM:SS[.f...]" to microseconds since 1970 */
 bool ssim_datetime_parse(const char *s, long long *us);
