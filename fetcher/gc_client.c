@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/tree.h>
 
 #include "xalloc.h"
@@ -243,35 +244,45 @@ gc_error_body(const gc_client_t *self, char *code, size_t codelen, char *text, s
 }
 
 /* gc_check_root - whether the answer is XML with the named root element in
- * the feed's namespace; fills err when not. With lenient, an answer that is
- * not well-formed passes: the feed parser then says what is wrong with it,
- * and the import reads its orders one by one. */
+ * the feed's namespace; fills err when not. Only the start of the document
+ * is read (an answer may be 64 MB; the feed parser reads it whole). With
+ * lenient, an answer whose start is not well-formed passes: the feed parser
+ * then says what is wrong with it, and the import reads its orders one by
+ * one. */
 static bool
 gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
               bool lenient, char *err, size_t errlen)
 {
-    xmlDocPtr doc;
-    xmlNodePtr root;
+    xmlTextReaderPtr rd = xmlReaderForMemory(self->buf ? self->buf : "", (int) self->len,
+                                             NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
+                                             | XML_PARSE_NOWARNING);
+    const xmlChar *name = NULL, *ns = NULL;
+    int     rc = -1;
     bool    ok;
 
-    doc = xmlReadMemory(self->buf ? self->buf : "", (int) self->len, NULL, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                        | XML_PARSE_HUGE);
-    if (doc == NULL && lenient)
+    while (rd && (rc = xmlTextReaderRead(rd)) == 1)
+        if (xmlTextReaderNodeType(rd) == XML_READER_TYPE_ELEMENT) {
+            name = xmlTextReaderConstLocalName(rd);
+            ns = xmlTextReaderConstNamespaceUri(rd);
+            break;
+        }
+    if (name == NULL && lenient) {
+        xmlFreeTextReader(rd);
         return true;
-    if (doc == NULL) {
+    }
+    if (name == NULL) {
         snprintf(err, errlen, "Globecharge answered %s with something that is not"
                  " well-formed XML (%zu bytes)", url, self->len);
+        xmlFreeTextReader(rd);
         return false;
     }
-    root = xmlDocGetRootElement(doc);
-    ok = root && xmlStrEqual(root->name, BAD_CAST root_name)
-        && root->ns && xmlStrEqual(root->ns->href, BAD_CAST GC_NS);
+    ok = xmlStrEqual(name, BAD_CAST root_name) && ns && xmlStrEqual(ns, BAD_CAST GC_NS);
     if (!ok)
         snprintf(err, errlen, "Globecharge answered %s with a <%s> document where the"
-                 " contract says <%s xmlns=\"%s\">", url,
-                 root ? (const char *) root->name : "(empty)", root_name, GC_NS);
-    xmlFreeDoc(doc);
+                 " contract says <%s xmlns=\"%s\">", url, (const char *) name, root_name,
+                 GC_NS);
+    (void) rc;
+    xmlFreeTextReader(rd);
     return ok;
 }
 
