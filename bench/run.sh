@@ -68,7 +68,8 @@ pipeline() {
 # watch_rate N - sample the bookings in snelstart-sim every 50 ms until N are in.
 # At the limit bookings come in bursts, one per window; the steady rate is
 # measured from the start of the second burst to the start of the last one,
-# a whole number of windows (the first burst is the window's initial allowance).
+# a whole number of windows (the first burst is the window's initial allowance;
+# a burst is a sample 20 or more bookings up after one that was not).
 watch_rate() {
     : >"$E2E_DIR/samples"
     while :; do
@@ -79,8 +80,9 @@ watch_rate() {
         sleep 0.05
     done
     RATE=$(awk '{ t[NR] = $1; c[NR] = $2 }
-        END { for (i = 3; i <= NR; i++)    # a burst starts after two still samples
-                  if (c[i] > c[i-1] && c[i-1] == c[i-2] && c[i-2] > 0) { n++; bt[n] = t[i-1]; bc[n] = c[i-1] }
+        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer
+                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0) {
+                      n++; bt[n] = t[i-1]; bc[n] = c[i-1] }
               if (n >= 2) printf "%.4f", (bc[n] - bc[1]) / (bt[n] - bt[1]); else print 0 }' \
         "$E2E_DIR/samples")
 }

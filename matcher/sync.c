@@ -23,6 +23,7 @@ sync_new(const profile_t *p)
     self->api = snelstart_new(p->api_url, p->auth_url, p->client_key, p->subscription_key,
                               p->api_tls_verify);
     snelstart_set_limits(self->api, p->rate_per_minute, p->rate_per_hour, p->max_concurrent);
+    snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
     self->index = relatie_index_new();
     return self;
 }
