@@ -158,6 +158,18 @@ valgrind: $(UNIT_TESTS) $(PROGRAMS)
 	@VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite" \
 	    sh tests/run-unit.sh $(UNIT_TESTS)
 
+# Benchmarks: bench/bench_NAME.c -> build/bin/bench-NAME, linked like the unit
+# tests; `make bench` runs bench/run.sh, which prints one figure a line.
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCHES   := $(patsubst bench/bench_%.c,$(BIN)/bench-%,$(BENCH_SRC))
+
+$(BIN)/bench-%: $(OBJ)/bench/bench_%.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+
+bench: all $(BENCHES)
+	@sh bench/run.sh $(BIN)
+
 # install - programs, systemd units, man pages and an example configuration.
 # An existing koppel.cfg is never overwritten; a new one gets mode 0640.
 MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "boeking.h"
 #include "book.h"
@@ -33,7 +34,12 @@ book_admin_new(const profile_t *p)
     self->p = p;
     self->api = snelstart_new(p->api_url, p->auth_url, p->client_key, p->subscription_key,
                               p->api_tls_verify);
-    snelstart_set_limits(self->api, p->rate_per_minute, p->rate_per_hour, p->max_concurrent);
+    /* the matchers read relaties from the same administration's budget:
+     * leave them 2 % of it (at least one call), so that SnelStart does not
+     * have to answer 429 when a matcher syncs while the booker is at the limit */
+    snelstart_set_limits(self->api, p->rate_per_minute - (p->rate_per_minute + 49) / 50,
+                         p->rate_per_hour - (p->rate_per_hour + 49) / 50, p->max_concurrent);
+    snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
     snelstart_set_timeout(self->api, (long) p->timeout_s * 1000);
     return self;
 }
@@ -487,6 +493,15 @@ post_one(book_admin_t *a, book_job_t *job)
                      "counted as booked, not posted again", p->name, (long long) o->number,
                      out->factuurnummer);
             return true;
+        }
+        if (r == SS_RETRY && e.http_status == 429 && attempt < POST_ATTEMPTS) {
+            /* nothing was stored: wait as SnelStart asks, then post again */
+            log_warning("profile %s: order %lld: SnelStart's rate limit; posting again "
+                        "in %ld s", p->name, (long long) o->number,
+                        e.retry_after_s > 0 ? e.retry_after_s : 1);
+            sleep((unsigned) (e.retry_after_s > 0 && e.retry_after_s < 60
+                              ? e.retry_after_s : 1));
+            continue;
         }
         if (r != SS_UNCERTAIN) {
             api_failure(out, r, &e, "booking", "the verkoopboeking");

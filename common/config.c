@@ -378,7 +378,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         "tls_verify", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
-        "max_concurrent", "timeout", "index_refresh", "sql_server", "database", "sql_user",
+        "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database", "sql_user",
         "sql_password", "folder", "administration", "user", "password", "schema", NULL };
     static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
         "betalingstermijn", NULL };
@@ -467,6 +467,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->max_concurrent = (int) get_int(r, g, sub, "max_concurrent", 50, 1, 1000);
     p->timeout_s = (int) get_int(r, g, sub, "timeout", 30, 1, 3600);
     p->index_refresh_s = (int) get_int(r, g, sub, "index_refresh", 60, 1, 86400);
+    p->time_scale = (int) get_int(r, g, sub, "time_scale", 1, 1, 3600);
 
     snprintf(sub, sizeof sub, "%s.booking", prefix);
     g = get_group(r, ps, prefix, "booking");

@@ -124,6 +124,8 @@ typedef struct {
     int     max_concurrent;     /* default 50 */
     int     timeout_s;          /* whole-request timeout, default 30 */
     int     index_refresh_s;    /* seconds between incremental relatie syncs */
+    int     time_scale;         /* tests and benchmarks: limit windows this many times
+                                   shorter (snelstart-sim --time-scale); default 1 */
 
     /* booking (manual 2.4) */
     bool    markeer_als_ongelezen;

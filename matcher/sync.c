@@ -24,6 +24,7 @@ sync_new(const profile_t *p)
                               p->api_tls_verify);
     snelstart_set_limits(self->api, p->rate_per_minute, p->rate_per_hour, p->max_concurrent);
     snelstart_set_timeout(self->api, (long) p->timeout_s * 1000);
+    snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
     self->index = relatie_index_new();
     return self;
 }

@@ -1,0 +1,227 @@
+#!/bin/sh
+# run.sh - koppel's benchmarks against the simulators on loopback (make bench)
+#
+# Prints one figure a line as "name: value" (docs/performance.md says what
+# each one means). Everything is done in a scratch directory outside the
+# repository, which is removed at the end. A benchmark never fails on
+# timing: the exit status is 0 when the runs ran, whatever the figures.
+# Usage: sh bench/run.sh [BIN]
+# Sizes (environment): BENCH_ORDERS (5000) orders of the pipeline runs,
+# BENCH_RL_ORDERS (3000) and BENCH_TIME_SCALE (20) of the rate-limit run,
+# BENCH_RELATIES (1000000) of the recognition run, BENCH_SYNC (100000).
+
+BIN=${1:-build/bin}
+. tests/e2e/lib.sh
+ROOT=${BENCH_ROOT:-/tmp/koppel-bench.$$}
+ORDERS=${BENCH_ORDERS:-5000}
+RL_ORDERS=${BENCH_RL_ORDERS:-3000}
+SCALE=${BENCH_TIME_SCALE:-20}
+RELATIES=${BENCH_RELATIES:-1000000}
+SYNC=${BENCH_SYNC:-100000}
+RESEND_AFTER=600         # the fetcher's resend is for failures, not for a slow run
+export RESEND_AFTER
+trap 'e2e_stop; rm -rf "$ROOT"' EXIT
+trap 'exit 1' INT TERM
+mkdir -p "$ROOT"
+
+# note - a remark on standard error, so that standard output holds figures only
+note() { echo "bench: $*" >&2; }
+
+# now - seconds since the epoch, with fractions
+now() { date +%s.%N; }
+
+# calc EXPR - awk arithmetic, printed as given by the format in EXPR's caller
+calc() { awk "BEGIN { printf \"$1\\n\", $2 }"; }
+
+# sim_count ROUTE STATUS - how many answers of that route and status snelstart-sim gave
+sim_count() {
+    curl -s "$SS_URL/_sim/stats" | python3 -c "
+import json, sys
+s = json.load(sys.stdin)['requests']
+route, status = sys.argv[1], sys.argv[2]
+print(sum(v.get(status, 0) for k, v in s.items() if route in ('*', k)))" "$1" "$2"
+}
+
+# sim_total - every request snelstart-sim answered
+sim_total() { curl -s "$SS_URL/_sim/stats" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p'; }
+
+# pipeline NAME KNOWN_FRACTION SNELSTART-ARGS CONFIG-SED - one import through the
+# whole pipeline; sets ELAPSED, BOOKED, EXPECTED
+pipeline() {
+    e2e_setup "$ROOT/$1"
+    start_globecharge --generate "$ORDERS_RUN" --seed 5 --first-number 1 \
+        --export-relaties "$E2E_DIR/rel.json" --known-fraction "$2" || return 1
+    start_snelstart --relaties "$E2E_DIR/rel.json" $3 || return 1
+    write_config 1 slim
+    sed -i -e 's/page_size = 50;/page_size = 100;/' -e "$4" "$CFG"
+    start_pipeline || return 1
+    EXPECTED=$(shop_orders | wc -l)
+    t0=$(now)
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    if [ -n "$WATCH_RATE" ]; then watch_rate "$EXPECTED"; fi
+    wait_done "$EXPECTED" 600 || return 1
+    t1=$(now)
+    ELAPSED=$(calc %.3f "$t1 - $t0")
+    BOOKED=$(sim_count "POST /v2/verkoopboekingen" 201)
+}
+
+# watch_rate N - sample the bookings in snelstart-sim every 50 ms until N are in.
+# At the limit bookings come in bursts, one per window; the steady rate is
+# measured from the start of the second burst to the start of the last one,
+# a whole number of windows (the first burst is the window's initial allowance;
+# a burst is a sample 20 or more bookings up after one that was not).
+watch_rate() {
+    : >"$E2E_DIR/samples"
+    while :; do
+        c=$(curl -s "$SS_URL/_sim/stats" | sed -n \
+            's/.*"POST \/v2\/verkoopboekingen": *{[^}]*"201": *\([0-9]*\).*/\1/p')
+        echo "$(now) ${c:-0}" >>"$E2E_DIR/samples"
+        [ "${c:-0}" -ge "$1" ] && break
+        sleep 0.05
+    done
+    RATE=$(awk '{ t[NR] = $1; c[NR] = $2 }
+        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer
+                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0) {
+                      n++; bt[n] = t[i-1]; bc[n] = c[i-1] }
+              if (n >= 2) printf "%.4f", (bc[n] - bc[1]) / (bt[n] - bt[1]); else print 0 }' \
+        "$E2E_DIR/samples")
+}
+
+# idle_figures - largest idle resident set and the CPU of all daemons for 10 s
+idle_figures() {
+    sleep 2
+    pids="$PID_scheduler $PID_fetcher $PID_matcher__instance_1 $PID_matcher__instance_2 $PID_booker"
+    max=0
+    for name in scheduler fetcher matcher__instance_1 matcher__instance_2 booker; do
+        pid=$(eval echo \$PID_$name)
+        kb=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
+        echo "rss_idle_kb_$(echo $name | sed 's/__instance_/_/'): $kb"
+        [ "$kb" -gt "$max" ] && max=$kb
+    done
+    echo "rss_idle_kb_max: $max"
+    ticks() { for p in $pids; do awk '{ print $14 + $15 }' /proc/$p/stat; done \
+              | awk '{ s += $1 } END { print s }'; }
+    a=$(ticks)
+    sleep 10
+    b=$(ticks)
+    echo "cpu_idle_pct: $(calc %.2f "($b - $a) * 100 / $(getconf CLK_TCK) / 10")"
+}
+
+# naive NAME MAX - the naive connector over the run's orders, against a fresh
+# snelstart-sim holding the same relaties
+naive() {
+    old_url=$SS_URL run_dir=$E2E_DIR
+    E2E_DIR=$run_dir/naive
+    mkdir -p "$E2E_DIR/log"
+    start_snelstart --relaties "$run_dir/rel.json" --no-rate-limit || { E2E_DIR=$run_dir; return 1; }
+    E2E_DIR=$run_dir
+    sed "s|$old_url|$SS_URL|g" "$CFG" > "$E2E_DIR/naive.cfg"
+    chmod 0600 "$E2E_DIR/naive.cfg"
+    "$BIN/bench-naive" "$E2E_DIR/naive.cfg" voorbeeld "$E2E_DIR/state/fetcher.db" "$2" "$1"
+}
+
+UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
+
+# 1. all customers known, no API limit: throughput, calls per order, idle figures
+ORDERS_RUN=$ORDERS
+if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
+    echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
+    echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
+    note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
+    idle_figures
+    naive naive_api_calls_per_order 1000
+else
+    note "the run with known customers failed (see $E2E_DIR/log)"
+fi
+e2e_stop
+
+# 2. 20 % new customers
+if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
+    echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
+    echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
+    echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
+    naive naive_api_calls_per_order_20pct_new 1000
+else
+    note "the run with 20 % new customers failed (see $E2E_DIR/log)"
+fi
+e2e_stop
+
+# 3. production limits (500 a minute, 5,000 an hour), time scaled
+ORDERS_RUN=$RL_ORDERS
+WATCH_RATE=1
+if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
+    per_min=$(calc %.1f "$RATE * 60 / $SCALE")
+    echo "rate_limit_bookings_per_min: $per_min"
+    echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
+    echo "http_429: $(sim_count '*' 429)"
+else
+    note "the rate-limit run failed (see $E2E_DIR/log)"
+fi
+WATCH_RATE=
+e2e_stop
+
+# 4. recognition against a million relaties
+"$BIN/bench-match" "$RELATIES" 300000
+
+# 5. filling the index with 100,000 relaties from the API and from SQL
+e2e_setup "$ROOT/sync"
+python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
+import json, sqlite3, sys
+n, out, dbf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+nl = "00000000-0000-4000-8000-000000004e4c"
+rel = []
+for i in range(n):
+    rel.append({"id": "00000000-0000-4000-9000-%012d" % i, "relatiecode": 1001 + i,
+        "relatiesoort": ["Klant"], "naam": "Klant %d B.V." % i,
+        "email": "inkoop%d@klant%d.example.nl" % (i, i % 997),
+        "vestigingsAdres": {"contactpersoon": "", "straat": "Dorpsstraat %d" % (i % 200 + 1),
+            "postcode": "%04d AB" % (1000 + i % 9000), "plaats": "Utrecht", "land": {"id": nl}},
+        "btwNummer": "NL%09dB01" % i, "kvkNummer": "%08d" % (10000000 + i), "telefoon": None,
+        "modifiedOn": "2026-08-15T10:00:00", "nonactief": False,
+        "factuurEmailVersturen": {"shouldSend": False, "email": "", "ccEmail": ""}})
+json.dump(rel, open(out, "w"))
+db = sqlite3.connect(dbf)
+db.execute("""CREATE TABLE Relaties(Id NVARCHAR(36), Relatiecode INT, Naam NVARCHAR(100),
+    Email NVARCHAR(200), FactuurEmail NVARCHAR(200), Postcode NVARCHAR(10), LandCode NVARCHAR(2),
+    BtwNummer NVARCHAR(20), KvkNummer NVARCHAR(20), NonActief BIT, IsKlant BIT,
+    ModifiedOn DATETIME)""")
+db.executemany("INSERT INTO Relaties VALUES (?,?,?,?,NULL,?,'NL',?,?,0,1,'2026-08-15T10:00:00.000')",
+    ((r["id"], r["relatiecode"], r["naam"], r["email"], r["vestigingsAdres"]["postcode"],
+      r["btwNummer"], r["kvkNummer"]) for r in rel))
+db.execute("""CREATE TABLE Grootboeken(Id NVARCHAR(36), Nummer INT, Omschrijving NVARCHAR(100),
+    NonActief BIT, RekeningCode NVARCHAR(20))""")
+db.commit()
+PY
+if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
+    "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
+        --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
+    E2E_PIDS="$E2E_PIDS $!"
+    i=0
+    until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
+        i=$((i + 1)); sleep 0.1
+    done
+    TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
+    cat >"$E2E_DIR/sync.cfg" <<CFG
+koppel = { state_dir = "$E2E_DIR/state"; };
+profiles = (
+    { name = "api";
+      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; };
+      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                    client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key";
+                    rate_per_minute = 1000000; rate_per_hour = 100000000; }; },
+    { name = "sql";
+      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; };
+      snelstart = { type = "sql"; sql_server = "$TDS"; database = "Administratie";
+                    sql_user = "bench"; sql_password = "bench-wachtwoord";
+                    api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                    client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key"; }; }
+);
+CFG
+    chmod 0600 "$E2E_DIR/sync.cfg"
+    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
+    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
+else
+    note "snelstart-sim does not start with $SYNC relaties"
+fi
+e2e_stop
+exit 0
