@@ -378,8 +378,9 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         "tls_verify", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
-        "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database", "sql_user",
-        "sql_password", "folder", "administration", "user", "password", "schema", NULL };
+        "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database",
+        "sql_user", "sql_password", "folder", "administration", "user", "password", "schema",
+        NULL };
     static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
         "betalingstermijn", NULL };
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
