@@ -467,58 +467,106 @@ book_prepare(book_admin_t *a, ledger_t *ledger, book_job_t *job)
     json_decref(body);
 }
 
-/* post_one - post one prepared booking; true when it is in SnelStart now,
- * false with job->out set (dead or later) */
-static bool
-post_one(book_admin_t *a, book_job_t *job)
+/* settle - what one answer to a booking's POST means: SETTLED_BOOKED (it is in
+ * SnelStart), SETTLED_FAILED (job->out says dead or later) or SETTLED_AGAIN
+ * (nothing was stored: post again; *wait_s says how long SnelStart asks to
+ * wait first) */
+typedef enum { SETTLED_BOOKED, SETTLED_FAILED, SETTLED_AGAIN } settled_t;
+
+static settled_t
+settle(book_admin_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e, json_t *stored,
+       bool last, long *wait_s)
 {
     const profile_t *p = a->p;
     const order_t *o = job->o;
     book_outcome_t *out = &job->out;
-    json_t *stored = NULL;
-    ss_error_t e;
-    ss_result_t r;
-    int     attempt, found;
+    int     found;
 
-    for (attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
-        r = snelstart_post_raw(a->api, "/verkoopboekingen", job->text, &stored, &e);
-        if (r == SS_OK) {
-            snprintf(out->boeking_id, sizeof out->boeking_id, "%s",
-                     json_string_value(json_object_get(stored, "id")) ?: "");
-            json_decref(stored);
-            return true;
-        }
-        if (r == SS_REJECTED && strcmp(e.code, "BOE-0021") == 0) {
-            log_info("profile %s: order %lld: factuurnummer %s is in SnelStart already; "
-                     "counted as booked, not posted again", p->name, (long long) o->number,
-                     out->factuurnummer);
-            return true;
-        }
-        if (r == SS_RETRY && e.http_status == 429 && attempt < POST_ATTEMPTS) {
-            /* nothing was stored: wait as SnelStart asks, then post again */
-            log_warning("profile %s: order %lld: SnelStart's rate limit; posting again "
-                        "in %ld s", p->name, (long long) o->number,
-                        e.retry_after_s > 0 ? e.retry_after_s : 1);
-            sleep((unsigned) (e.retry_after_s > 0 && e.retry_after_s < 60
-                              ? e.retry_after_s : 1));
-            continue;
-        }
-        if (r != SS_UNCERTAIN) {
-            api_failure(out, r, &e, "booking", "the verkoopboeking");
-            return false;
-        }
-        log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
-                    "asking SnelStart whether it was stored", p->name, (long long) o->number,
-                    e.message);
-        found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
-        if (found < 0)
-            return false;
-        if (found == 1)
-            return true;
+    if (r == SS_OK) {
+        snprintf(out->boeking_id, sizeof out->boeking_id, "%s",
+                 json_string_value(json_object_get(stored, "id")) ?: "");
+        return SETTLED_BOOKED;
     }
-    set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
-            (long long) o->number, POST_ATTEMPTS);
-    return false;
+    if (r == SS_REJECTED && strcmp(e->code, "BOE-0021") == 0) {
+        log_info("profile %s: order %lld: factuurnummer %s is in SnelStart already; "
+                 "counted as booked, not posted again", p->name, (long long) o->number,
+                 out->factuurnummer);
+        return SETTLED_BOOKED;
+    }
+    if (r == SS_RETRY && e->http_status == 429 && !last) {
+        /* nothing was stored: wait as SnelStart asks, then post again */
+        long    secs = e->retry_after_s > 0 && e->retry_after_s < 60 ? e->retry_after_s : 1;
+
+        log_warning("profile %s: order %lld: SnelStart's rate limit; posting again "
+                    "in %ld s", p->name, (long long) o->number, secs);
+        if (secs > *wait_s)
+            *wait_s = secs;
+        return SETTLED_AGAIN;
+    }
+    if (r != SS_UNCERTAIN) {
+        api_failure(out, r, e, "booking", "the verkoopboeking");
+        return SETTLED_FAILED;
+    }
+    log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
+                "asking SnelStart whether it was stored", p->name, (long long) o->number,
+                e->message);
+    found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
+    if (found < 0)
+        return SETTLED_FAILED;
+    if (found == 1)
+        return SETTLED_BOOKED;
+    if (last) {
+        set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
+                (long long) o->number, POST_ATTEMPTS);
+        return SETTLED_FAILED;
+    }
+    return SETTLED_AGAIN;
+}
+
+/* post_all - post every prepared booking of a batch, max_concurrent at a
+ * time, and settle each answer; what is to be posted again is posted again
+ * together, after one wait for SnelStart's rate limit */
+static void
+post_all(book_admin_t *a, book_job_t *jobs, size_t n)
+{
+    const char **texts = xcalloc(n + 1, sizeof *texts);
+    book_job_t **todo = xcalloc(n + 1, sizeof *todo);
+    json_t **outs = xcalloc(n + 1, sizeof *outs);
+    ss_error_t *errs = xcalloc(n + 1, sizeof *errs);
+    ss_result_t *results = xcalloc(n + 1, sizeof *results);
+    size_t  i, m = 0, again;
+    int     attempt;
+    long    wait_s;
+
+    for (i = 0; i < n; i++)
+        if (jobs[i].text)
+            todo[m++] = &jobs[i];
+    for (attempt = 1; attempt <= POST_ATTEMPTS && m > 0; attempt++) {
+        for (i = 0; i < m; i++)
+            texts[i] = todo[i]->text;
+        snelstart_post_many(a->api, "/verkoopboekingen", texts, m, outs, errs, results);
+        wait_s = 0;
+        for (i = again = 0; i < m; i++) {
+            settled_t st = settle(a, todo[i], results[i], &errs[i], outs[i],
+                                  attempt == POST_ATTEMPTS, &wait_s);
+
+            json_decref(outs[i]);
+            if (st == SETTLED_BOOKED) {
+                todo[i]->posted = true;
+                set_out(&todo[i]->out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
+                        todo[i]->out.factuurnummer);
+            } else if (st == SETTLED_AGAIN)
+                todo[again++] = todo[i];
+        }
+        m = again;
+        if (m > 0 && wait_s > 0)
+            sleep((unsigned) wait_s);
+    }
+    free(texts);
+    free(todo);
+    free(outs);
+    free(errs);
+    free(results);
 }
 
 /* book_post - post the prepared jobs: "posting" for all of them in one
@@ -544,13 +592,7 @@ book_post(book_admin_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
         ledger_rollback(ledger);
         goto later;
     }
-    for (i = 0; i < n; i++)
-        if (jobs[i].text) {
-            jobs[i].posted = post_one(a, &jobs[i]);
-            if (jobs[i].posted)
-                set_out(&jobs[i].out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
-                        jobs[i].out.factuurnummer);
-        }
+    post_all(a, jobs, n);
     /* what is not written now stays "posting": the next attempt asks SnelStart */
     if (!ledger_begin(ledger, err, sizeof err))
         goto unwritten;

@@ -352,19 +352,16 @@ snelstart_parse_errors(const char *body, char *code, size_t codelen, char *msg, 
 }
 
 /* perform - one HTTP exchange on the shared handle */
-static CURLcode
-perform(snelstart_t *self, const char *method, const char *url, const char *body,
-        bool form, bool api, long *status, reply_t *reply)
+static struct curl_slist *
+setup(snelstart_t *self, CURL *c, char *errbuf, const char *method, const char *url,
+      const char *body, bool form, bool api, reply_t *reply)
 {
     struct curl_slist *hdr = NULL;
     char   *line;
-    CURLcode rc;
-    CURL   *c = self->curl;
 
     memset(reply, 0, sizeof *reply);
-    *status = 0;
-    self->curl_err[0] = 0;
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, self->curl_err);
+    errbuf[0] = 0;
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, self->timeout_ms);
@@ -405,6 +402,20 @@ perform(snelstart_t *self, const char *method, const char *url, const char *body
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
     __atomic_add_fetch(&self->calls, 1, __ATOMIC_RELAXED);
+    return hdr;
+}
+
+/* perform - one request on the client's own handle */
+static CURLcode
+perform(snelstart_t *self, const char *method, const char *url, const char *body,
+        bool form, bool api, long *status, reply_t *reply)
+{
+    CURL   *c = self->curl;
+    struct curl_slist *hdr = setup(self, c, self->curl_err, method, url, body, form, api,
+                                   reply);
+    CURLcode rc;
+
+    *status = 0;
     rc = curl_easy_perform(c);
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
@@ -475,6 +486,60 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     return res;
 }
 
+/* classify - the result of a performed request, in koppel's terms */
+static ss_result_t
+classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, long status,
+         const reply_t *reply, const char *errbuf, json_t **out, ss_error_t *err)
+{
+    bool    write = strcmp(method, "GET") != 0;
+    ss_result_t res;
+
+    err->http_status = (int) status;
+    err->retry_after_s = reply->retry_after_s;
+    if (rc != CURLE_OK) {
+        res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
+        err_set(self, err, 0, "%s %s: %s%s", method, path,
+                errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
+    } else if (status >= 200 && status < 300) {
+        json_error_t jerr;
+
+        res = SS_OK;
+        if (out && reply->len > 0 && (*out = json_loadb(reply->data, reply->len,
+                                                       JSON_DECODE_ANY, &jerr)) == NULL) {
+            err_set(self, err, (int) status, "%s %s: answer is not JSON: %s", method, path,
+                    jerr.text);
+            res = write ? SS_UNCERTAIN : SS_RETRY;
+        }
+    } else {
+        char    msg[900];
+
+        snelstart_parse_errors(reply->data, err->code, sizeof err->code, msg, sizeof msg);
+        if (status == 401 || status == 403) {
+            res = SS_AUTH;
+            err_set(self, err, (int) status, "%s %s: access denied (HTTP %ld: %s): check the "
+                    "client key and the subscription key", method, path, status, msg);
+        } else if (status == 404) {
+            res = SS_NOT_FOUND;
+            err_set(self, err, (int) status, "%s %s: not found", method, path);
+        } else if (status == 429) {
+            res = SS_RETRY;
+            err_set(self, err, (int) status, "%s %s: rate limit exceeded, retry after %ld s",
+                    method, path, reply->retry_after_s);
+        } else if (status >= 500) {
+            res = write ? SS_UNCERTAIN : SS_RETRY;
+            err_set(self, err, (int) status, "%s %s: server error HTTP %ld%s", method, path,
+                    status, write ? " (it may have been stored)" : "");
+        } else {
+            res = SS_REJECTED;
+            err_set(self, err, (int) status, "%s %s: rejected (HTTP %ld): %s", method, path,
+                    status, msg[0] ? msg : "no reason given");
+        }
+        err->retry_after_s = reply->retry_after_s;
+    }
+    return res;
+}
+
 /* call - an API call with token handling, limits and result mapping; text is
  * the body as it is sent (NULL for none) */
 static ss_result_t
@@ -486,7 +551,6 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     reply_t reply = { NULL, 0, 0 };
     long    status = 0;
     CURLcode rc = CURLE_OK;
-    bool    write = strcmp(method, "GET") != 0;
     ss_result_t res;
     int     attempt;
 
@@ -511,48 +575,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
         wipe_free(self->token);             /* expired or revoked: once more */
         self->token = NULL;
     }
-    err->http_status = (int) status;
-    err->retry_after_s = reply.retry_after_s;
-    if (rc != CURLE_OK) {
-        res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
-        err_set(self, err, 0, "%s %s: %s%s", method, path, (self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc)),
-                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
-    } else if (status >= 200 && status < 300) {
-        json_error_t jerr;
-
-        res = SS_OK;
-        if (out && reply.len > 0 && (*out = json_loadb(reply.data, reply.len,
-                                                       JSON_DECODE_ANY, &jerr)) == NULL) {
-            err_set(self, err, (int) status, "%s %s: answer is not JSON: %s", method, path,
-                    jerr.text);
-            res = write ? SS_UNCERTAIN : SS_RETRY;
-        }
-    } else {
-        char    msg[900];
-
-        snelstart_parse_errors(reply.data, err->code, sizeof err->code, msg, sizeof msg);
-        if (status == 401 || status == 403) {
-            res = SS_AUTH;
-            err_set(self, err, (int) status, "%s %s: access denied (HTTP %ld: %s): check the "
-                    "client key and the subscription key", method, path, status, msg);
-        } else if (status == 404) {
-            res = SS_NOT_FOUND;
-            err_set(self, err, (int) status, "%s %s: not found", method, path);
-        } else if (status == 429) {
-            res = SS_RETRY;
-            err_set(self, err, (int) status, "%s %s: rate limit exceeded, retry after %ld s",
-                    method, path, reply.retry_after_s);
-        } else if (status >= 500) {
-            res = write ? SS_UNCERTAIN : SS_RETRY;
-            err_set(self, err, (int) status, "%s %s: server error HTTP %ld%s", method, path,
-                    status, write ? " (it may have been stored)" : "");
-        } else {
-            res = SS_REJECTED;
-            err_set(self, err, (int) status, "%s %s: rejected (HTTP %ld): %s", method, path,
-                    status, msg[0] ? msg : "no reason given");
-        }
-        err->retry_after_s = reply.retry_after_s;
-    }
+    res = classify(self, method, path, rc, status, &reply, self->curl_err, out, err);
 
 done:
     pthread_mutex_unlock(&self->lock);
@@ -606,6 +629,94 @@ snelstart_post_raw(snelstart_t *self, const char *path, const char *text, json_t
                    ss_error_t *err)
 {
     return call(self, "POST", path, text, out, err);
+}
+
+/* snelstart_post_many - POST n bodies to one path, max_concurrent at a time.
+ * Each request has a connection of its own that is never reused, so libcurl
+ * never sends a body twice on its own (see setup). A request refused for an
+ * expired token is sent again, alone, with a new one. */
+void
+snelstart_post_many(snelstart_t *self, const char *path, const char *const *texts, size_t n,
+                    json_t **outs, ss_error_t *errs, ss_result_t *results)
+{
+    char   *url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
+    size_t  width = self->max_concurrent > 0 ? (size_t) self->max_concurrent : 1;
+    size_t  first, i, k;
+    bool   *again = xcalloc(n + 1, sizeof *again);
+    CURLM  *multi = curl_multi_init();
+
+    pthread_mutex_lock(&self->lock);
+    for (first = 0; first < n; first += width) {
+        size_t  m = n - first < width ? n - first : width;
+        struct {
+            CURL   *c;
+            struct curl_slist *hdr;
+            reply_t reply;
+            char    errbuf[CURL_ERROR_SIZE];
+        } *rq = xcalloc(m, sizeof *rq);
+        int     running = 0;
+        CURLMsg *msg;
+        int     left;
+
+        if (self->token == NULL || mono_now() >= self->token_renew_at)
+            if ((results[first] = fetch_token(self, &errs[first])) != SS_OK) {
+                for (i = first; i < n; i++) {
+                    results[i] = results[first];
+                    errs[i] = errs[first];
+                    outs[i] = NULL;
+                }
+                free(rq);
+                break;
+            }
+        for (k = 0; k < m; k++) {
+            rate_wait(self);
+            rq[k].c = curl_easy_init();
+            rq[k].hdr = setup(self, rq[k].c, rq[k].errbuf, "POST", url, texts[first + k], false,
+                              true, &rq[k].reply);
+            curl_easy_setopt(rq[k].c, CURLOPT_FORBID_REUSE, 1L);
+            curl_easy_setopt(rq[k].c, CURLOPT_PRIVATE, (char *) &rq[k]);
+            curl_multi_add_handle(multi, rq[k].c);
+        }
+        do {
+            if (curl_multi_perform(multi, &running) != CURLM_OK)
+                break;
+            if (running)
+                curl_multi_poll(multi, NULL, 0, 100, NULL);
+        } while (running);
+        while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+            long    status = 0;
+
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            for (k = 0; k < m && rq[k].c != msg->easy_handle; k++)
+                ;
+            i = first + k;
+            memset(&errs[i], 0, sizeof errs[i]);
+            outs[i] = NULL;
+            if (msg->data.result == CURLE_OK)
+                curl_easy_getinfo(rq[k].c, CURLINFO_RESPONSE_CODE, &status);
+            again[i] = msg->data.result == CURLE_OK && status == 401 && !(rq[k].reply.data
+                       && strcasestr(rq[k].reply.data, "subscription key"));
+            results[i] = classify(self, "POST", path, msg->data.result, status, &rq[k].reply,
+                                  rq[k].errbuf, &outs[i], &errs[i]);
+        }
+        for (k = 0; k < m; k++) {
+            curl_multi_remove_handle(multi, rq[k].c);
+            curl_slist_free_all(rq[k].hdr);
+            curl_easy_cleanup(rq[k].c);
+            free(rq[k].reply.data);
+        }
+        free(rq);
+    }
+    pthread_mutex_unlock(&self->lock);
+    curl_multi_cleanup(multi);
+    for (i = 0; i < n; i++)
+        if (again[i]) {                  /* call() renews the token on its 401 */
+            json_decref(outs[i]);
+            results[i] = call(self, "POST", path, texts[i], &outs[i], &errs[i]);
+        }
+    free(again);
+    free(url);
 }
 
 /* snelstart_put - PUT body to path */

@@ -466,8 +466,10 @@ main(int argc, char **argv)
             control_handle(f.control);
         else if (which == f.jobs)
             take_job(&f);
-        else if (which == f.outcomes)
+        else if (which == f.outcomes) {
             take_outcomes(&f);
+            send_due(&f, now);              /* the outcomes made room */
+        }
         else if (which == (void *) f.watch_orders)
             peer_gone(&f, f.watch_orders, "matcher");
         else if (which == (void *) f.watch_outcomes)
