@@ -43,6 +43,9 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Icommon -Ifetcher -Imatcher -Ibooker -Ischeduler -Ictl \
             -Itests/support -D_GNU_SOURCE \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+# --as-needed: each program loads only the libraries it uses (an idle daemon's
+# memory is mostly shared library pages)
+LDFLAGS  += -Wl,--as-needed
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lsybdb -lm -lpthread
 
 ifeq ($(SANITIZE),1)

@@ -211,36 +211,59 @@ ss_result_name(ss_result_t r)
     return "unknown";
 }
 
-/* rate_wait - sleep until the limits allow one more call, then count it */
-static void
-rate_wait(snelstart_t *self)
+/* rate_delay - seconds until the limits allow one more call (0: now) */
+static double
+rate_delay(snelstart_t *self, double now)
 {
     int     limits[2] = { self->per_minute, self->per_hour };
     double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
-    double  now, wait, w, t;
+    double  wait = 0, w, t;
     int     i;
 
-    for (;;) {
-        now = mono_now();
-        wait = 0;
-        for (i = 0; i < 2; i++) {
-            if (limits[i] <= 0 || self->ts_count < (size_t) limits[i])
-                continue;
-            t = self->ts[(self->ts_head + self->ts_cap - (size_t) limits[i]) % self->ts_cap];
-            /* a margin, so that the server's clock, which sees each call a
-               little later, agrees */
-            w = t + windows[i] * 1.01 + 0.010 - now;
-            if (w > wait)
-                wait = w;
-        }
-        if (wait <= 0)
-            break;
-        sleep_s(wait);
+    for (i = 0; i < 2; i++) {
+        if (limits[i] <= 0 || self->ts_count < (size_t) limits[i])
+            continue;
+        t = self->ts[(self->ts_head + self->ts_cap - (size_t) limits[i]) % self->ts_cap];
+        /* a margin, so that the server's clock, which sees each call a
+           little later, agrees */
+        w = t + windows[i] * 1.01 + 0.010 - now;
+        if (w > wait)
+            wait = w;
     }
+    return wait;
+}
+
+/* rate_count - count one call made now */
+static void
+rate_count(snelstart_t *self, double now)
+{
     self->ts[self->ts_head] = now;
     self->ts_head = (self->ts_head + 1) % self->ts_cap;
     if (self->ts_count < self->ts_cap)
         self->ts_count++;
+}
+
+/* rate_wait - sleep until the limits allow one more call, then count it */
+static void
+rate_wait(snelstart_t *self)
+{
+    double  wait;
+
+    while ((wait = rate_delay(self, mono_now())) > 0)
+        sleep_s(wait);
+    rate_count(self, mono_now());
+}
+
+/* rate_try - count one more call if the limits allow it now; false if not */
+static bool
+rate_try(snelstart_t *self)
+{
+    double  now = mono_now();
+
+    if (rate_delay(self, now) > 0)
+        return false;
+    rate_count(self, now);
+    return true;
 }
 
 /* on_body - curl write callback: append to the reply */
@@ -641,19 +664,18 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
 {
     char   *url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     size_t  width = self->max_concurrent > 0 ? (size_t) self->max_concurrent : 1;
-    size_t  first, i, k;
+    size_t  first, i, k, m = 0;
     bool   *again = xcalloc(n + 1, sizeof *again);
     CURLM  *multi = curl_multi_init();
 
     pthread_mutex_lock(&self->lock);
-    for (first = 0; first < n; first += width) {
-        size_t  m = n - first < width ? n - first : width;
+    for (first = 0; first < n; first += m) {
         struct {
             CURL   *c;
             struct curl_slist *hdr;
             reply_t reply;
             char    errbuf[CURL_ERROR_SIZE];
-        } *rq = xcalloc(m, sizeof *rq);
+        } *rq = xcalloc(width, sizeof *rq);
         int     running = 0;
         CURLMsg *msg;
         int     left;
@@ -668,14 +690,19 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                 free(rq);
                 break;
             }
-        for (k = 0; k < m; k++) {
-            rate_wait(self);
-            rq[k].c = curl_easy_init();
-            rq[k].hdr = setup(self, rq[k].c, rq[k].errbuf, "POST", url, texts[first + k], false,
-                              true, &rq[k].reply);
-            curl_easy_setopt(rq[k].c, CURLOPT_FORBID_REUSE, 1L);
-            curl_easy_setopt(rq[k].c, CURLOPT_PRIVATE, (char *) &rq[k]);
-            curl_multi_add_handle(multi, rq[k].c);
+        /* a round: what the limits allow now (at least one, waited for), so
+           that every call is counted when it really goes */
+        for (m = 0; m < width && first + m < n; m++) {
+            if (!rate_try(self)) {
+                if (m > 0)
+                    break;
+                rate_wait(self);
+            }
+            rq[m].c = curl_easy_init();
+            rq[m].hdr = setup(self, rq[m].c, rq[m].errbuf, "POST", url, texts[first + m], false,
+                              true, &rq[m].reply);
+            curl_easy_setopt(rq[m].c, CURLOPT_FORBID_REUSE, 1L);
+            curl_multi_add_handle(multi, rq[m].c);
         }
         do {
             if (curl_multi_perform(multi, &running) != CURLM_OK)
