@@ -91,14 +91,22 @@ watch_rate() {
 idle_figures() {
     sleep 2
     pids="$PID_scheduler $PID_fetcher $PID_matcher__instance_1 $PID_matcher__instance_2 $PID_booker"
-    max=0
+    max=0 pmax=0 amax=0
     for name in scheduler fetcher matcher__instance_1 matcher__instance_2 booker; do
         pid=$(eval echo \$PID_$name)
         kb=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status)
         echo "rss_idle_kb_$(echo $name | sed 's/__instance_/_/'): $kb"
         [ "$kb" -gt "$max" ] && max=$kb
+        # what the daemon costs of its own: its share of the shared library
+        # pages (PSS) and its private anonymous memory
+        pss=$(awk '/^Pss:/ { print $2 }' /proc/$pid/smaps_rollup)
+        anon=$(awk '/^RssAnon:/ { print $2 }' /proc/$pid/status)
+        [ "$pss" -gt "$pmax" ] && pmax=$pss
+        [ "$anon" -gt "$amax" ] && amax=$anon
     done
     echo "rss_idle_kb_max: $max"
+    echo "pss_idle_kb_max: $pmax"
+    echo "anon_idle_kb_max: $amax"
     ticks() { for p in $pids; do awk '{ print $14 + $15 }' /proc/$p/stat; done \
               | awk '{ s += $1 } END { print s }'; }
     a=$(ticks)

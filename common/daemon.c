@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <malloc.h>
+#include <sqlite3.h>
 #include <systemd/sd-daemon.h>
 #include <czmq.h>
 
@@ -130,10 +132,15 @@ daemon_ready(const char *status)
     sd_notifyf(0, "READY=1\nSTATUS=%s", status);
 }
 
+/* daemon_watchdog - tell systemd the daemon is alive, and give back to the
+ * system what the heap no longer holds (glibc keeps freed memory; an idle
+ * daemon that just booked thousands of orders should not) */
 void
 daemon_watchdog(void)
 {
     sd_notify(0, "WATCHDOG=1");
+    sqlite3_release_memory(1 << 30);
+    malloc_trim(0);
 }
 
 void

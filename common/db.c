@@ -29,8 +29,11 @@ db_open(const char *path, const char *schema, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
+    /* cache_size: 512 KiB of pages; the state files are written in
+       appended batches and read by key, a larger cache buys little */
     if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "PRAGMA foreign_keys=ON;", NULL, NULL, &msg) != SQLITE_OK
+                     "PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;", NULL, NULL, &msg)
+        != SQLITE_OK
         || (schema && sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK)) {
         snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);

@@ -459,7 +459,7 @@ main(int argc, char **argv)
     log_info("started; state in %s", f.cfg->state_dir);
 
     while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, f.import ? 0 : 200);
+        zsock_t *which = zpoller_wait(poller, f.import || f.nqueue ? 0 : 1000);
         int64_t now = db_now();
 
         if (which == control_sock(f.control))

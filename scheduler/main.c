@@ -162,7 +162,7 @@ main(int argc, char **argv)
     char    err[1024], profile[256], task[64];
     char   *path;
     zpoller_t *poller;
-    int64_t last_watchdog = 0;
+    int64_t last_watchdog = 0, last_tick = 0;
 
     s.cfg = daemon_start(argc, argv, DAEMON_SCHEDULER, usage, &instance);
     path = daemon_path(s.cfg, "scheduler.db");
@@ -180,7 +180,7 @@ main(int argc, char **argv)
     log_info("started; state in %s", s.cfg->state_dir);
 
     while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, 500);
+        zsock_t *which = zpoller_wait(poller, 1000);
         int64_t now = db_now();
 
         if (which == control_sock(s.control))
@@ -189,13 +189,16 @@ main(int argc, char **argv)
             take_event(&s);
         else if (zpoller_terminated(poller))
             break;
-        plan_expire(s.plan, now, JOB_MAX_S);
+        if (now == last_tick)                   /* the planning counts in seconds */
+            continue;
+        last_tick = now;
         while (plan_due(s.plan, now, profile, sizeof profile, task, sizeof task)) {
             plan_advance(s.plan, profile, task, now);
             if (!start(&s, profile, task, "schedule"))
                 break;
         }
         if (now - last_watchdog >= 5) {
+            plan_expire(s.plan, now, JOB_MAX_S);
             daemon_watchdog();
             last_watchdog = now;
         }
