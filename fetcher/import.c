@@ -27,6 +27,8 @@
 #include "log.h"
 #include "xalloc.h"
 
+#define MAX_GAP_STEP 100        /* missing numbers stepped over in one step */
+
 struct import {
     const profile_t *p;
     source_t *source;
@@ -142,14 +144,20 @@ read_single(import_t *self, const char *page_error)
     char   *body = NULL;
     size_t  len = 0;
     char    err[1024];
-    gc_result_t r = gc_client_order(self->source->gc, self->from, &body, &len, err,
-                                    sizeof err);
+    gc_result_t r;
     gcfeed_page_t *page;
     char    reason[1200];
+    int     gaps = 0;
 
-    if (r == GC_NOT_FOUND) {
-        self->from++;             /* a gap in the numbers: go on past it */
-        return IMPORT_MORE;
+    /* a gap in the numbers: step over it here, rather than reading the
+     * unreadable page again for every missing number */
+    while ((r = gc_client_order(self->source->gc, self->from, &body, &len, err,
+                                sizeof err)) == GC_NOT_FOUND) {
+        free(body);
+        body = NULL;
+        self->from++;
+        if (++gaps == MAX_GAP_STEP || (self->highest > 0 && self->from > self->highest))
+            return IMPORT_MORE;
     }
     if (r != GC_OK) {
         self->auth_failed = r == GC_AUTH;
