@@ -34,7 +34,7 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
-            openssl python3 jq bc valgrind clang libclang-rt-14-dev
+            openssl python3 jq valgrind clang libclang-rt-14-dev
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
