@@ -16,7 +16,6 @@
  *   password) and what went wrong, with the text of the server's <error>
  *   element when it sent one.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +27,11 @@
 #include <libxml/xmlreader.h>
 #include <libxml/tree.h>
 
+#include "shop_http.h"
 #include "xalloc.h"
 #include "gc_client.h"
 
 #define GC_NS "urn:globecharge:orders:1"
-#define GC_MAX_BODY (64L * 1024 * 1024)
-#define GC_FIRST_BACKOFF_MS 250
 
 struct gc_client {
     CURL   *curl;
@@ -41,14 +39,9 @@ struct gc_client {
     char   *username;
     char   *password;
     bool    logged_in;
-    int     attempts;
-    long    max_backoff_ms;
-    long    timeout_ms;
+    shop_retry_t retry;
     long    requests;
-    unsigned jitter;            /* rand_r state */
-    char   *buf;                /* the current answer */
-    size_t  len, cap;
-    bool    too_big;
+    shop_body_t body;           /* the current answer */
     char    curl_err[CURL_ERROR_SIZE];
 };
 
@@ -58,15 +51,6 @@ typedef struct {
     long    status;
     long    retry_after_s;      /* 0 when absent */
 } gc_http_t;
-
-static pthread_once_t gc_curl_once = PTHREAD_ONCE_INIT;
-
-/* gc_curl_init - initialise libcurl once per process */
-static void
-gc_curl_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* gc_result_name - the word for a result */
 const char *
@@ -82,29 +66,6 @@ gc_result_name(gc_result_t r)
     return "unknown";
 }
 
-/* gc_write - libcurl write callback: collect the answer up to the cap */
-static size_t
-gc_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-    gc_client_t *self = arg;
-    size_t  n = size * nmemb;
-
-    if (self->len + n > (size_t) GC_MAX_BODY) {
-        self->too_big = true;
-        return 0;
-    }
-    if (self->len + n + 1 > self->cap) {
-        self->cap = (self->len + n + 1) * 2;
-        if (self->cap > (size_t) GC_MAX_BODY + 1)
-            self->cap = (size_t) GC_MAX_BODY + 1;
-        self->buf = xrealloc(self->buf, self->cap);
-    }
-    memcpy(self->buf + self->len, data, n);
-    self->len += n;
-    self->buf[self->len] = 0;
-    return n;
-}
-
 /* gc_client_new - a client for the feed at base_url */
 gc_client_t *
 gc_client_new(const char *base_url, const char *username, const char *password,
@@ -113,17 +74,17 @@ gc_client_new(const char *base_url, const char *username, const char *password,
     gc_client_t *self = xcalloc(1, sizeof *self);
     size_t  n;
 
-    pthread_once(&gc_curl_once, gc_curl_init);
+    shop_http_init();
     self->base = xstrdup(base_url);
     n = strlen(self->base);
     while (n > 0 && self->base[n - 1] == '/')
         self->base[--n] = 0;
     self->username = xstrdup(username);
     self->password = xstrdup(password);
-    self->attempts = 5;
-    self->max_backoff_ms = 30000;
-    self->timeout_ms = 30000;
-    self->jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
+    self->retry.attempts = 5;
+    self->retry.max_backoff_ms = 30000;
+    self->retry.timeout_ms = 30000;
+    self->retry.jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
     self->curl = curl_easy_init();
     if (self->curl == NULL) {
         /* libcurl only fails here when out of memory */
@@ -132,14 +93,14 @@ gc_client_new(const char *base_url, const char *username, const char *password,
     }
     curl_easy_setopt(self->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(self->curl, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, gc_write);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, self);
+    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, shop_body_write);
+    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, &self->body);
     curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, self->curl_err);
     curl_easy_setopt(self->curl, CURLOPT_USERAGENT, "koppel-fetcher/1");
     curl_easy_setopt(self->curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(self->curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) GC_MAX_BODY);
+    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
     curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
     curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     return self;
@@ -158,7 +119,7 @@ gc_client_destroy(gc_client_t **self_p)
     free(self->password);
     free(self->username);
     free(self->base);
-    free(self->buf);
+    shop_body_free(&self->body);
     free(self);
     *self_p = NULL;
 }
@@ -167,9 +128,9 @@ gc_client_destroy(gc_client_t **self_p)
 void
 gc_client_set_retry(gc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)
 {
-    self->attempts = attempts > 0 ? attempts : 1;
-    self->max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
-    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+    self->retry.attempts = attempts > 0 ? attempts : 1;
+    self->retry.max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
+    self->retry.timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
 }
 
 /* gc_client_requests - the number of HTTP requests made */
@@ -179,22 +140,19 @@ gc_client_requests(const gc_client_t *self)
     return self->requests;
 }
 
-/* gc_http - one request; form NULL means GET. The answer is in self->buf */
+/* gc_http - one request; form NULL means GET. The answer is in self->body.buf */
 static gc_http_t
 gc_http(gc_client_t *self, const char *url, const char *form, size_t formlen)
 {
     gc_http_t h = { CURLE_OK, 0, 0 };
     curl_off_t ra = 0;
 
-    self->len = 0;
-    self->too_big = false;
-    if (self->buf)
-        self->buf[0] = 0;
+    shop_body_reset(&self->body);
     self->curl_err[0] = 0;
     curl_easy_setopt(self->curl, CURLOPT_URL, url);
-    curl_easy_setopt(self->curl, CURLOPT_TIMEOUT_MS, self->timeout_ms);
+    curl_easy_setopt(self->curl, CURLOPT_TIMEOUT_MS, self->retry.timeout_ms);
     curl_easy_setopt(self->curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     self->timeout_ms < 10000 ? self->timeout_ms : 10000L);
+                     self->retry.timeout_ms < 10000 ? self->retry.timeout_ms : 10000L);
     if (form) {
         curl_easy_setopt(self->curl, CURLOPT_POSTFIELDS, form);
         curl_easy_setopt(self->curl, CURLOPT_POSTFIELDSIZE, (long) formlen);
@@ -225,9 +183,9 @@ gc_error_body(const gc_client_t *self, char *code, size_t codelen, char *text, s
     xmlChar *c, *t;
 
     code[0] = text[0] = 0;
-    if (self->len == 0)
+    if (self->body.len == 0)
         return;
-    doc = xmlReadMemory(self->buf, (int) self->len, NULL, NULL,
+    doc = xmlReadMemory(self->body.buf, (int) self->body.len, NULL, NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc == NULL)
         return;
@@ -253,7 +211,7 @@ static bool
 gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
               bool lenient, char *err, size_t errlen)
 {
-    xmlTextReaderPtr rd = xmlReaderForMemory(self->buf ? self->buf : "", (int) self->len,
+    xmlTextReaderPtr rd = xmlReaderForMemory(self->body.buf ? self->body.buf : "", (int) self->body.len,
                                              NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
                                              | XML_PARSE_NOWARNING);
     const xmlChar *name = NULL, *ns = NULL;
@@ -272,7 +230,7 @@ gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
     }
     if (name == NULL) {
         snprintf(err, errlen, "Globecharge answered %s with something that is not"
-                 " well-formed XML (%zu bytes)", url, self->len);
+                 " well-formed XML (%zu bytes)", url, self->body.len);
         xmlFreeTextReader(rd);
         return false;
     }
@@ -284,58 +242,6 @@ gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
     (void) rc;
     xmlFreeTextReader(rd);
     return ok;
-}
-
-/* gc_sleep_ms - sleep, restarting after signals */
-static void
-gc_sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-/* gc_backoff - how long to wait before try `attempt`+1; -1 when the server
- * asks to wait longer than the cap */
-static long
-gc_backoff(gc_client_t *self, int attempt, long retry_after_s)
-{
-    long    d = GC_FIRST_BACKOFF_MS;
-    int     i;
-
-    if (retry_after_s > 0)
-        return retry_after_s * 1000 > self->max_backoff_ms ? -1 : retry_after_s * 1000;
-    for (i = 1; i < attempt && d < self->max_backoff_ms; i++)
-        d *= 2;
-    if (d > self->max_backoff_ms)
-        d = self->max_backoff_ms;
-    /* jitter: somewhere in the upper half, so clients spread out */
-    return d / 2 + (d > 1 ? (long) (rand_r(&self->jitter) % (unsigned) (d / 2 + 1)) : 0);
-}
-
-/* gc_transport_error - describe a failed exchange; true when worth a retry */
-static bool
-gc_transport_error(const gc_client_t *self, const char *url, CURLcode rc,
-                   char *err, size_t errlen)
-{
-    if (self->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(err, errlen, "Globecharge's answer to %s is larger than the %ld MB"
-                 " this client accepts", url, GC_MAX_BODY / (1024 * 1024));
-        return false;
-    }
-    snprintf(err, errlen, "cannot read %s: %s", url,
-             self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc));
-    switch (rc) {
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-        return false;
-    default:
-        return true;
-    }
 }
 
 /* gc_status_error - describe an HTTP status that is retried */
@@ -351,29 +257,6 @@ gc_status_error(const gc_client_t *self, const char *url, long status,
                  status, code, text);
     else
         snprintf(err, errlen, "Globecharge answered %s with HTTP %ld", url, status);
-}
-
-/* gc_retryable - whether an HTTP status is retried */
-static bool
-gc_retryable(long status)
-{
-    return status == 429 || status == 503 || (status >= 500 && status <= 599);
-}
-
-/* gc_give_up - the message after the last try or a too long Retry-After */
-static gc_result_t
-gc_give_up(gc_client_t *self, int attempt, long wait, long retry_after_s,
-           char *err, size_t errlen)
-{
-    size_t  n = strlen(err);
-
-    if (wait < 0)
-        snprintf(err + n, errlen - n, "; it asks to retry after %ld s, longer than the"
-                 " %ld ms this call waits: try later", retry_after_s, self->max_backoff_ms);
-    else
-        snprintf(err + n, errlen - n, " (gave up after %d attempt%s: try later)",
-                 attempt, attempt == 1 ? "" : "s");
-    return GC_TRANSIENT;
 }
 
 /* gc_client_login - log in and keep the session cookie */
@@ -398,14 +281,14 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
     explicit_bzero(pass, strlen(pass));
     curl_free(pass);
     curl_free(user);
-    for (attempt = 1; attempt <= self->attempts; attempt++) {
+    for (attempt = 1; attempt <= self->retry.attempts; attempt++) {
         gc_http_t h = gc_http(self, url, form, formlen);
         char    code[64], text[256];
         long    wait;
 
         if (h.rc != CURLE_OK) {
-            if (!gc_transport_error(self, url, h.rc, err, errlen)) {
-                r = self->too_big ? GC_PROTOCOL : GC_TRANSIENT;
+            if (!shop_transport_error(&self->body, "Globecharge", url, h.rc, self->curl_err, err, errlen)) {
+                r = self->body.too_big ? GC_PROTOCOL : GC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {
@@ -451,7 +334,7 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
                 r = GC_PROTOCOL;
             }
             goto done;
-        } else if (gc_retryable(h.status)) {
+        } else if (shop_retryable(h.status)) {
             gc_status_error(self, url, h.status, err, errlen);
         } else {
             gc_error_body(self, code, sizeof code, text, sizeof text);
@@ -460,12 +343,13 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
             r = GC_PROTOCOL;
             goto done;
         }
-        wait = gc_backoff(self, attempt, h.retry_after_s);
-        if (attempt == self->attempts || wait < 0) {
-            r = gc_give_up(self, attempt, wait, h.retry_after_s, err, errlen);
+        wait = shop_backoff(&self->retry, attempt, h.retry_after_s);
+        if (attempt == self->retry.attempts || wait < 0) {
+            shop_give_up(&self->retry, attempt, wait, h.retry_after_s, err, errlen);
+            r = GC_TRANSIENT;
             goto done;
         }
-        gc_sleep_ms(wait);
+        shop_sleep_ms(wait);
     }
 
 done:
@@ -489,7 +373,7 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
     if (len)
         *len = 0;
     err[0] = 0;
-    while (attempt < self->attempts) {
+    while (attempt < self->retry.attempts) {
         gc_http_t h;
         char    code[64], text[256];
         long    wait;
@@ -499,8 +383,8 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
         attempt++;
         h = gc_http(self, url, NULL, 0);
         if (h.rc != CURLE_OK) {
-            if (!gc_transport_error(self, url, h.rc, err, errlen)) {
-                r = self->too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_PROTOCOL : GC_TRANSIENT;
+            if (!shop_transport_error(&self->body, "Globecharge", url, h.rc, self->curl_err, err, errlen)) {
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_PROTOCOL : GC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {
@@ -509,11 +393,11 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
                 goto done;
             }
             /* handed over, not copied: an answer may be 64 MB */
-            *body = self->buf ? self->buf : xstrdup("");
-            self->buf = NULL;
-            self->cap = 0;
+            *body = self->body.buf ? self->body.buf : xstrdup("");
+            self->body.buf = NULL;
+            self->body.cap = 0;
             if (len)
-                *len = self->len;
+                *len = self->body.len;
             r = GC_OK;
             goto done;
         } else if (h.status == 401) {
@@ -545,7 +429,7 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
             snprintf(err, errlen, "Globecharge has no order at %s", url);
             r = GC_NOT_FOUND;
             goto done;
-        } else if (gc_retryable(h.status)) {
+        } else if (shop_retryable(h.status)) {
             gc_status_error(self, url, h.status, err, errlen);
         } else {
             gc_error_body(self, code, sizeof code, text, sizeof text);
@@ -554,12 +438,13 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
             r = GC_PROTOCOL;
             goto done;
         }
-        wait = gc_backoff(self, attempt, h.retry_after_s);
-        if (attempt == self->attempts || wait < 0) {
-            r = gc_give_up(self, attempt, wait, h.retry_after_s, err, errlen);
+        wait = shop_backoff(&self->retry, attempt, h.retry_after_s);
+        if (attempt == self->retry.attempts || wait < 0) {
+            shop_give_up(&self->retry, attempt, wait, h.retry_after_s, err, errlen);
+            r = GC_TRANSIENT;
             goto done;
         }
-        gc_sleep_ms(wait);
+        shop_sleep_ms(wait);
     }
 
 done:

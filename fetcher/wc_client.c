@@ -16,7 +16,6 @@
  *   secret) and what went wrong, with WooCommerce's error code and message
  *   when it sent its JSON error body.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +27,9 @@
 #include <jansson.h>
 
 #include "wc_client.h"
+#include "shop_http.h"
 #include "xalloc.h"
 
-#define WC_MAX_BODY (64L * 1024 * 1024)
-#define WC_FIRST_BACKOFF_MS 250
 #define WC_API "/wp-json/wc/v3"
 
 struct wc_client {
@@ -39,14 +37,9 @@ struct wc_client {
     char   *base;               /* without trailing slash */
     char   *key;
     char   *secret;
-    int     attempts;
-    long    max_backoff_ms;
-    long    timeout_ms;
+    shop_retry_t retry;
     long    requests;
-    unsigned jitter;            /* rand_r state */
-    char   *buf;                /* the current answer */
-    size_t  len, cap;
-    bool    too_big;
+    shop_body_t body;           /* the current answer */
     long    total_pages, total; /* headers of the current answer; -1 absent */
     char    curl_err[CURL_ERROR_SIZE];
 };
@@ -57,15 +50,6 @@ typedef struct {
     long    status;
     long    retry_after_s;      /* 0 when absent */
 } wc_http_t;
-
-static pthread_once_t wc_curl_once = PTHREAD_ONCE_INIT;
-
-/* wc_curl_init - initialise libcurl once per process */
-static void
-wc_curl_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* wc_result_name - the word for a result */
 const char *
@@ -79,29 +63,6 @@ wc_result_name(wc_result_t r)
     case WC_PROTOCOL: return "protocol";
     }
     return "unknown";
-}
-
-/* wc_write - libcurl write callback: collect the answer up to the cap */
-static size_t
-wc_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-    wc_client_t *self = arg;
-    size_t  n = size * nmemb;
-
-    if (self->len + n > (size_t) WC_MAX_BODY) {
-        self->too_big = true;
-        return 0;
-    }
-    if (self->len + n + 1 > self->cap) {
-        self->cap = (self->len + n + 1) * 2;
-        if (self->cap > (size_t) WC_MAX_BODY + 1)
-            self->cap = (size_t) WC_MAX_BODY + 1;
-        self->buf = xrealloc(self->buf, self->cap);
-    }
-    memcpy(self->buf + self->len, data, n);
-    self->len += n;
-    self->buf[self->len] = 0;
-    return n;
 }
 
 /* wc_header - libcurl header callback: X-WP-Total and X-WP-TotalPages */
@@ -147,17 +108,17 @@ wc_client_new(const char *shop_url, const char *consumer_key, const char *consum
     wc_client_t *self = xcalloc(1, sizeof *self);
     size_t  n;
 
-    pthread_once(&wc_curl_once, wc_curl_init);
+    shop_http_init();
     self->base = xstrdup(shop_url);
     n = strlen(self->base);
     while (n > 0 && self->base[n - 1] == '/')
         self->base[--n] = 0;
     self->key = xstrdup(consumer_key);
     self->secret = xstrdup(consumer_secret);
-    self->attempts = 5;
-    self->max_backoff_ms = 30000;
-    self->timeout_ms = 30000;
-    self->jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
+    self->retry.attempts = 5;
+    self->retry.max_backoff_ms = 30000;
+    self->retry.timeout_ms = 30000;
+    self->retry.jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
     self->curl = curl_easy_init();
     if (self->curl == NULL) {
         /* libcurl only fails here when out of memory */
@@ -165,8 +126,8 @@ wc_client_new(const char *shop_url, const char *consumer_key, const char *consum
         exit(70);
     }
     curl_easy_setopt(self->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, wc_write);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, self);
+    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, shop_body_write);
+    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, &self->body);
     curl_easy_setopt(self->curl, CURLOPT_HEADERFUNCTION, wc_header);
     curl_easy_setopt(self->curl, CURLOPT_HEADERDATA, self);
     curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, self->curl_err);
@@ -174,7 +135,7 @@ wc_client_new(const char *shop_url, const char *consumer_key, const char *consum
     curl_easy_setopt(self->curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(self->curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) WC_MAX_BODY);
+    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
     curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
     curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     curl_easy_setopt(self->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
@@ -197,7 +158,7 @@ wc_client_destroy(wc_client_t **self_p)
     free(self->secret);
     free(self->key);
     free(self->base);
-    free(self->buf);
+    shop_body_free(&self->body);
     free(self);
     *self_p = NULL;
 }
@@ -206,9 +167,9 @@ wc_client_destroy(wc_client_t **self_p)
 void
 wc_client_set_retry(wc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)
 {
-    self->attempts = attempts > 0 ? attempts : 1;
-    self->max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
-    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+    self->retry.attempts = attempts > 0 ? attempts : 1;
+    self->retry.max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
+    self->retry.timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
 }
 
 /* wc_client_requests - the number of HTTP requests made */
@@ -218,23 +179,20 @@ wc_client_requests(const wc_client_t *self)
     return self->requests;
 }
 
-/* wc_http - one GET. The answer is in self->buf */
+/* wc_http - one GET. The answer is in self->body.buf */
 static wc_http_t
 wc_http(wc_client_t *self, const char *url)
 {
     wc_http_t h = { CURLE_OK, 0, 0 };
     curl_off_t ra = 0;
 
-    self->len = 0;
-    self->too_big = false;
+    shop_body_reset(&self->body);
     self->total_pages = self->total = -1;
-    if (self->buf)
-        self->buf[0] = 0;
     self->curl_err[0] = 0;
     curl_easy_setopt(self->curl, CURLOPT_URL, url);
-    curl_easy_setopt(self->curl, CURLOPT_TIMEOUT_MS, self->timeout_ms);
+    curl_easy_setopt(self->curl, CURLOPT_TIMEOUT_MS, self->retry.timeout_ms);
     curl_easy_setopt(self->curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     self->timeout_ms < 10000 ? self->timeout_ms : 10000L);
+                     self->retry.timeout_ms < 10000 ? self->retry.timeout_ms : 10000L);
     curl_easy_setopt(self->curl, CURLOPT_HTTPGET, 1L);
     self->requests++;
     h.rc = curl_easy_perform(self->curl);
@@ -254,9 +212,9 @@ wc_error_body(const wc_client_t *self, char *code, size_t codelen, char *text, s
     json_t *c, *m;
 
     code[0] = text[0] = 0;
-    if (self->len == 0)
+    if (self->body.len == 0)
         return;
-    doc = json_loadb(self->buf, self->len, 0, NULL);
+    doc = json_loadb(self->body.buf, self->body.len, 0, NULL);
     if (doc == NULL)
         return;
     c = json_object_get(doc, "code");
@@ -266,58 +224,6 @@ wc_error_body(const wc_client_t *self, char *code, size_t codelen, char *text, s
     if (json_is_string(m))
         snprintf(text, textlen, "%s", json_string_value(m));
     json_decref(doc);
-}
-
-/* wc_sleep_ms - sleep, restarting after signals */
-static void
-wc_sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-/* wc_backoff - how long to wait before try `attempt`+1; -1 when the server
- * asks to wait longer than the cap */
-static long
-wc_backoff(wc_client_t *self, int attempt, long retry_after_s)
-{
-    long    d = WC_FIRST_BACKOFF_MS;
-    int     i;
-
-    if (retry_after_s > 0)
-        return retry_after_s * 1000 > self->max_backoff_ms ? -1 : retry_after_s * 1000;
-    for (i = 1; i < attempt && d < self->max_backoff_ms; i++)
-        d *= 2;
-    if (d > self->max_backoff_ms)
-        d = self->max_backoff_ms;
-    /* jitter: somewhere in the upper half, so clients spread out */
-    return d / 2 + (d > 1 ? (long) (rand_r(&self->jitter) % (unsigned) (d / 2 + 1)) : 0);
-}
-
-/* wc_transport_error - describe a failed exchange; true when worth a retry */
-static bool
-wc_transport_error(const wc_client_t *self, const char *url, CURLcode rc,
-                   char *err, size_t errlen)
-{
-    if (self->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(err, errlen, "WooCommerce's answer to %s is larger than the %ld MB"
-                 " this client accepts", url, WC_MAX_BODY / (1024 * 1024));
-        return false;
-    }
-    snprintf(err, errlen, "cannot read %s: %s", url,
-             self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc));
-    switch (rc) {
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-        return false;
-    default:
-        return true;
-    }
 }
 
 /* wc_status_text - "HTTP 503 code: message" of the current answer */
@@ -331,25 +237,18 @@ wc_status_text(const wc_client_t *self, const char *url, long status, char *err,
              code[0] ? " " : "", code, text[0] ? ": " : "", text);
 }
 
-/* wc_retryable - whether an HTTP status is retried */
-static bool
-wc_retryable(long status)
-{
-    return status == 429 || status == 408 || (status >= 500 && status <= 599);
-}
-
 /* wc_check_json - whether the answer is a JSON array (or object) */
 static bool
 wc_check_json(const wc_client_t *self, const char *url, bool want_array, char *err,
               size_t errlen)
 {
-    json_t *doc = json_loadb(self->buf ? self->buf : "", self->len, JSON_DECODE_ANY, NULL);
+    json_t *doc = json_loadb(self->body.buf ? self->body.buf : "", self->body.len, JSON_DECODE_ANY, NULL);
     bool    ok = doc != NULL && (want_array ? json_is_array(doc) : json_is_object(doc));
 
     if (doc == NULL)
         snprintf(err, errlen, "WooCommerce answered %s with something that is not JSON "
                  "(%zu bytes); is the shop URL right and are WordPress permalinks on?",
-                 url, self->len);
+                 url, self->body.len);
     else if (!ok)
         snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s", url,
                  want_array ? "an array of orders" : "an order object");
@@ -370,13 +269,13 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
     if (len)
         *len = 0;
     err[0] = 0;
-    for (attempt = 1; attempt <= self->attempts; attempt++) {
+    for (attempt = 1; attempt <= self->retry.attempts; attempt++) {
         wc_http_t h = wc_http(self, url);
         long    wait;
 
         if (h.rc != CURLE_OK) {
-            if (!wc_transport_error(self, url, h.rc, err, errlen)) {
-                r = self->too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_PROTOCOL : WC_TRANSIENT;
+            if (!shop_transport_error(&self->body, "WooCommerce", url, h.rc, self->curl_err, err, errlen)) {
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_PROTOCOL : WC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {
@@ -384,9 +283,9 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
                 r = WC_PROTOCOL;
                 goto done;
             }
-            *body = xstrndup(self->buf ? self->buf : "", self->len);
+            *body = xstrndup(self->body.buf ? self->body.buf : "", self->body.len);
             if (len)
-                *len = self->len;
+                *len = self->body.len;
             r = WC_OK;
             goto done;
         } else if (h.status == 401 || h.status == 403) {
@@ -400,28 +299,20 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
             snprintf(err, errlen, "WooCommerce has no order at %s", url);
             r = WC_NOT_FOUND;
             goto done;
-        } else if (wc_retryable(h.status)) {
+        } else if (shop_retryable(h.status)) {
             wc_status_text(self, url, h.status, err, errlen);
         } else {
             wc_status_text(self, url, h.status, err, errlen);
             r = WC_PROTOCOL;
             goto done;
         }
-        wait = wc_backoff(self, attempt, h.retry_after_s);
-        if (attempt == self->attempts || wait < 0) {
-            size_t  n = strlen(err);
-
-            if (wait < 0)
-                snprintf(err + n, errlen - n, "; it asks to retry after %ld s, longer than "
-                         "the %ld ms this call waits: try later", h.retry_after_s,
-                         self->max_backoff_ms);
-            else
-                snprintf(err + n, errlen - n, " (gave up after %d attempt%s: try later)",
-                         attempt, attempt == 1 ? "" : "s");
+        wait = shop_backoff(&self->retry, attempt, h.retry_after_s);
+        if (attempt == self->retry.attempts || wait < 0) {
+            shop_give_up(&self->retry, attempt, wait, h.retry_after_s, err, errlen);
             r = WC_TRANSIENT;
             goto done;
         }
-        wc_sleep_ms(wait);
+        shop_sleep_ms(wait);
     }
 
 done:

@@ -1,0 +1,147 @@
+/*
+ * NAME
+ *   shop_http - what the shop clients share: the answer buffer, retries
+ *
+ * DESCRIPTION
+ *   See shop_http.h. The first wait is 250 ms, doubling per try up to
+ *   max_backoff_ms, somewhere in the upper half of that (jitter), so that
+ *   many clients do not come back at the same moment.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shop_http.h"
+#include "xalloc.h"
+
+#define FIRST_BACKOFF_MS 250
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+/* curl_init - the one-time initialisation */
+static void
+curl_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+shop_http_init(void)
+{
+    pthread_once(&curl_once, curl_init);
+}
+
+void
+shop_body_reset(shop_body_t *b)
+{
+    b->len = 0;
+    b->too_big = false;
+    if (b->buf)
+        b->buf[0] = 0;
+}
+
+void
+shop_body_free(shop_body_t *b)
+{
+    free(b->buf);
+    memset(b, 0, sizeof *b);
+}
+
+/* shop_body_write - collect the answer up to the cap */
+size_t
+shop_body_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+    shop_body_t *b = arg;
+    size_t  n = size * nmemb;
+
+    if (b->len + n > (size_t) SHOP_HTTP_MAX_BODY) {
+        b->too_big = true;
+        return 0;
+    }
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        if (b->cap > (size_t) SHOP_HTTP_MAX_BODY + 1)
+            b->cap = (size_t) SHOP_HTTP_MAX_BODY + 1;
+        b->buf = xrealloc(b->buf, b->cap);
+    }
+    memcpy(b->buf + b->len, data, n);
+    b->len += n;
+    b->buf[b->len] = 0;
+    return n;
+}
+
+/* shop_retryable - whether an HTTP status is worth another try */
+bool
+shop_retryable(long status)
+{
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/* shop_backoff - how long to wait before the next try */
+long
+shop_backoff(shop_retry_t *r, int attempt, long retry_after_s)
+{
+    long    d = FIRST_BACKOFF_MS;
+    int     i;
+
+    if (retry_after_s > 0)
+        return retry_after_s * 1000 > r->max_backoff_ms ? -1 : retry_after_s * 1000;
+    for (i = 1; i < attempt && d < r->max_backoff_ms; i++)
+        d *= 2;
+    if (d > r->max_backoff_ms)
+        d = r->max_backoff_ms;
+    return d / 2 + (d > 1 ? (long) (rand_r(&r->jitter) % (unsigned) (d / 2 + 1)) : 0);
+}
+
+/* shop_sleep_ms - sleep, restarting after signals */
+void
+shop_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* shop_transport_error - describe a failed exchange; true when worth a retry */
+bool
+shop_transport_error(const shop_body_t *b, const char *who, const char *url, CURLcode rc,
+                     const char *curl_err, char *err, size_t errlen)
+{
+    if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(err, errlen, "%s's answer to %s is larger than the %ld MB this client "
+                 "accepts", who, url, SHOP_HTTP_MAX_BODY / (1024 * 1024));
+        return false;
+    }
+    snprintf(err, errlen, "cannot read %s: %s", url,
+             curl_err[0] ? curl_err : curl_easy_strerror(rc));
+    switch (rc) {
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* shop_give_up - end err with why the call stops retrying */
+void
+shop_give_up(const shop_retry_t *r, int attempt, long wait, long retry_after_s, char *err,
+             size_t errlen)
+{
+    size_t  n = strlen(err);
+
+    if (n >= errlen)
+        return;
+    if (wait < 0)
+        snprintf(err + n, errlen - n, "; it asks to retry after %ld s, longer than the"
+                 " %ld ms this call waits: try later", retry_after_s, r->max_backoff_ms);
+    else
+        snprintf(err + n, errlen - n, " (gave up after %d attempt%s: try later)",
+                 attempt, attempt == 1 ? "" : "s");
+}

@@ -1,0 +1,65 @@
+/*
+ * NAME
+ *   shop_http - what the shop clients share: the answer buffer, retries
+ *
+ * DESCRIPTION
+ *   The Globecharge and WooCommerce clients read with libcurl the same
+ *   way: an answer collected up to a cap, retried with exponential backoff
+ *   (with jitter) that honours Retry-After up to a cap, and the same
+ *   judgement of which failures are worth another try. This module is that
+ *   common part; each client keeps what its platform says and means.
+ */
+#ifndef KOPPEL_FETCHER_SHOP_HTTP_H
+#define KOPPEL_FETCHER_SHOP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <curl/curl.h>
+
+#define SHOP_HTTP_MAX_BODY (64L * 1024 * 1024)   /* an answer, at most */
+
+/* the answer of the current exchange */
+typedef struct {
+    char   *buf;                /* NUL-terminated */
+    size_t  len, cap;
+    bool    too_big;            /* it did not fit under SHOP_HTTP_MAX_BODY */
+} shop_body_t;
+
+/* how a call retries */
+typedef struct {
+    int     attempts;           /* tries per call */
+    long    max_backoff_ms;     /* longest wait between tries */
+    long    timeout_ms;         /* one exchange */
+    unsigned jitter;            /* rand_r state */
+} shop_retry_t;
+
+/* shop_http_init - libcurl's global initialisation, once per process */
+void shop_http_init(void);
+
+/* shop_body_reset, shop_body_free - empty the buffer; free it */
+void shop_body_reset(shop_body_t *b);
+void shop_body_free(shop_body_t *b);
+
+/* shop_body_write - libcurl write callback; userdata is a shop_body_t */
+size_t shop_body_write(char *data, size_t size, size_t nmemb, void *arg);
+
+/* shop_retryable - whether an HTTP status is worth another try */
+bool shop_retryable(long status);
+
+/* shop_backoff - ms to wait before try attempt+1; -1 when the server asks
+ * (Retry-After) to wait longer than the cap */
+long shop_backoff(shop_retry_t *r, int attempt, long retry_after_s);
+
+/* shop_sleep_ms - sleep, restarting after signals */
+void shop_sleep_ms(long ms);
+
+/* shop_transport_error - describe a failed exchange with platform who
+ * ("Globecharge"); true when it is worth a retry */
+bool shop_transport_error(const shop_body_t *b, const char *who, const char *url,
+                          CURLcode rc, const char *curl_err, char *err, size_t errlen);
+
+/* shop_give_up - end err with why the call stops retrying */
+void shop_give_up(const shop_retry_t *r, int attempt, long wait, long retry_after_s,
+                  char *err, size_t errlen);
+
+#endif
