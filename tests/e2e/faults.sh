@@ -133,8 +133,8 @@ scenario_api() {
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
     # a limit of 60 requests per 2 s (time scale 30) under a client allowed far more
     start_snelstart --relaties "$E2E_DIR/relaties.json" --seed 5 --fail-5xx-rate 0.04 \
-        --timeout-rate 0.03 --timeout-ms 2500 --drop-after-store-rate 0.05 \
-        --expire-tokens-every 40 --rate-per-minute 60 --time-scale 30 || return 1
+        --timeout-rate 0.08 --timeout-ms 2500 --drop-after-store-rate 0.05 \
+        --expire-tokens-every 40 --rate-per-minute 30 --time-scale 30 || return 1
     write_config 40001
     sed -i -e 's/timeout = 30;/timeout = 1;/' -e 's/rate_per_minute = 500;/rate_per_minute = 100000;/' \
         -e 's/rate_per_hour = 5000;/rate_per_hour = 10000000;/' -e 's/max_concurrent = 50;/max_concurrent = 200;/' "$CFG"
