@@ -165,12 +165,12 @@ static bool
 distribute(int64_t *vals, const int64_t *rems, size_t n, int64_t d)
 {
     bool   *used;
-    int64_t todo = d < 0 ? -d : d;
+    int64_t cents = d < 0 ? -d : d;
 
-    if ((uint64_t)todo > n)
+    if ((uint64_t)cents > n)
         return false;
     used = xcalloc(n ? n : 1, sizeof(*used));
-    for (int64_t k = 0; k < todo; k++) {
+    for (int64_t k = 0; k < cents; k++) {
         size_t best = n;
         for (size_t i = 0; i < n; i++) {
             if (used[i])

@@ -530,7 +530,7 @@ static void
 post_all(book_admin_t *a, book_job_t *jobs, size_t n)
 {
     const char **texts = xcalloc(n + 1, sizeof *texts);
-    book_job_t **todo = xcalloc(n + 1, sizeof *todo);
+    book_job_t **pending = xcalloc(n + 1, sizeof *pending);
     json_t **outs = xcalloc(n + 1, sizeof *outs);
     ss_error_t *errs = xcalloc(n + 1, sizeof *errs);
     ss_result_t *results = xcalloc(n + 1, sizeof *results);
@@ -540,30 +540,30 @@ post_all(book_admin_t *a, book_job_t *jobs, size_t n)
 
     for (i = 0; i < n; i++)
         if (jobs[i].text)
-            todo[m++] = &jobs[i];
+            pending[m++] = &jobs[i];
     for (attempt = 1; attempt <= POST_ATTEMPTS && m > 0; attempt++) {
         for (i = 0; i < m; i++)
-            texts[i] = todo[i]->text;
+            texts[i] = pending[i]->text;
         snelstart_post_many(a->api, "/verkoopboekingen", texts, m, outs, errs, results);
         wait_s = 0;
         for (i = again = 0; i < m; i++) {
-            settled_t st = settle(a, todo[i], results[i], &errs[i], outs[i],
+            settled_t st = settle(a, pending[i], results[i], &errs[i], outs[i],
                                   attempt == POST_ATTEMPTS, &wait_s);
 
             json_decref(outs[i]);
             if (st == SETTLED_BOOKED) {
-                todo[i]->posted = true;
-                set_out(&todo[i]->out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
-                        todo[i]->out.factuurnummer);
+                pending[i]->posted = true;
+                set_out(&pending[i]->out, BOOK_BOOKED, "booking", "booked as verkoopboeking %s",
+                        pending[i]->out.factuurnummer);
             } else if (st == SETTLED_AGAIN)
-                todo[again++] = todo[i];
+                pending[again++] = pending[i];
         }
         m = again;
         if (m > 0 && wait_s > 0)
             sleep((unsigned) wait_s);
     }
     free(texts);
-    free(todo);
+    free(pending);
     free(outs);
     free(errs);
     free(results);
