@@ -37,11 +37,11 @@
 
 #include "gcfeed.h"
 #include "money.h"
+#include "log.h"
 #include "xalloc.h"
 
 #define GCFEED_MAX_STRING   65536
 #define GCFEED_MAX_ELEMENTS 10000
-#define SHOW_MAX            48          /* bytes of a value quoted in a message */
 
 /* parse_guard_t - what the SAX hooks saw while libxml2 parsed */
 typedef struct {
@@ -86,27 +86,6 @@ fail(reader_t *r, const char *fmt, ...)
     else
         r->error = xasprintf("order at line %ld: %s", r->line, msg);
     return false;
-}
-
-/* show - a value cut to SHOW_MAX bytes (on a UTF-8 boundary), control
- * characters and quotes replaced, for use inside a message */
-static const char *
-show(const char *s, char *buf, size_t len)
-{
-    size_t  i, n = 0;
-
-    for (i = 0; s[i] != '\0' && n + 4 < len; i++) {
-        unsigned char c = (unsigned char) s[i];
-
-        if (i >= SHOW_MAX && (c & 0xC0) != 0x80) {
-            memcpy(buf + n, "...", 3);
-            n += 3;
-            break;
-        }
-        buf[n++] = (c < 0x20 || c == 0x7f || c == '"') ? '?' : (char) c;
-    }
-    buf[n] = '\0';
-    return buf;
 }
 
 /* trim - remove surrounding XML white space in place */
@@ -177,9 +156,9 @@ static void
 describe(char *buf, size_t len, const char *ctx, const char *elem,
          const char *attr, const char *value)
 {
-    char    v[SHOW_MAX * 2 + 8];
+    char    v[LOG_SHOW_MAX * 2 + 8];
 
-    show(value, v, sizeof v);
+    log_show(value, v, sizeof v);
     if (attr != NULL)
         snprintf(buf, len, "%s%s<%s %s=\"%s\">", ctx ? ctx : "", ctx ? ": " : "",
                  elem, attr, v);
@@ -852,7 +831,7 @@ page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
           char *err, size_t errlen)
 {
     char   *v = node_attr(root, attr);
-    char    shown[SHOW_MAX * 2 + 8];
+    char    shown[LOG_SHOW_MAX * 2 + 8];
 
     if (v == NULL) {
         snprintf(err, errlen, "%s: line %ld: <orders> has no %s attribute", src,
@@ -862,7 +841,7 @@ page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
     trim(v);
     if (!money_parse_fixed(v, 0, out) || *out < 0) {
         snprintf(err, errlen, "%s: line %ld: <orders %s=\"%s\">: not a number (use digits only)",
-                 src, (long) xmlGetLineNo(root), attr, show(v, shown, sizeof shown));
+                 src, (long) xmlGetLineNo(root), attr, log_show(v, shown, sizeof shown));
         free(v);
         return false;
     }
@@ -878,7 +857,7 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
     xmlNodePtr n;
     int64_t from, next, highest, count;
     size_t  norders = 0;
-    char    shown[SHOW_MAX * 2 + 8];
+    char    shown[LOG_SHOW_MAX * 2 + 8];
     char   *v;
 
     if (root->ns == NULL || root->ns->href == NULL
@@ -887,7 +866,7 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
                  "(it is in %s); this is not a Globecharge order document", src,
                  (long) xmlGetLineNo(root), (const char *) root->name, GCFEED_NAMESPACE,
                  root->ns && root->ns->href
-                 ? show((const char *) root->ns->href, shown, sizeof shown) : "none");
+                 ? log_show((const char *) root->ns->href, shown, sizeof shown) : "none");
         return NULL;
     }
     if (strcmp((const char *) root->name, "order") == 0) {
@@ -903,11 +882,11 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
         v = node_attr(root, "code");
         {
             char   *text = trim(node_text(root));
-            char    shown2[SHOW_MAX * 2 + 8];
+            char    shown2[LOG_SHOW_MAX * 2 + 8];
 
             snprintf(err, errlen, "%s: Globecharge answered with an error (%s): %s", src,
-                     v ? show(v, shown, sizeof shown) : "no code",
-                     show(text, shown2, sizeof shown2));
+                     v ? log_show(v, shown, sizeof shown) : "no code",
+                     log_show(text, shown2, sizeof shown2));
             free(text);
         }
         free(v);

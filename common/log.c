@@ -41,6 +41,26 @@ log_level_parse(const char *name)
     return -1;
 }
 
+/* log_show - a value fit to quote in a message */
+const char *
+log_show(const char *s, char *buf, size_t len)
+{
+    size_t  i, n = 0;
+
+    for (i = 0; s[i] != '\0' && n + 4 < len; i++) {
+        unsigned char c = (unsigned char) s[i];
+
+        if (i >= LOG_SHOW_MAX && (c & 0xC0) != 0x80) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        buf[n++] = (c < 0x20 || c == 0x7f || c == '"') ? '?' : (char) c;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 /* log_write - format and write one line */
 static void
 log_write(const char *severity, const char *fmt, va_list ap)

@@ -16,6 +16,7 @@
 #define KOPPEL_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 typedef enum { LOG_LEVEL_DEBUG = 0, LOG_LEVEL_INFO, LOG_LEVEL_WARNING,
                LOG_LEVEL_ERROR } log_level_t;
@@ -25,6 +26,12 @@ void log_init(const char *progname, log_level_t level);
 
 /* log_level_parse - "debug", "info", "warning", "error"; -1 when unknown */
 int log_level_parse(const char *name);
+
+/* log_show - a value fit to quote in a message: cut to LOG_SHOW_MAX bytes on
+ * a UTF-8 boundary ("..." after), control characters and double quotes made
+ * '?'; written into buf (LOG_SHOW_MAX * 2 + 8 bytes is enough), returned */
+#define LOG_SHOW_MAX 48
+const char *log_show(const char *s, char *buf, size_t len);
 
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -45,7 +45,6 @@
 
 #define WCORDER_MAX_STRING   65536
 #define WCORDER_MAX_ELEMENTS 10000
-#define SHOW_MAX             48
 #define MAX_RATE_E2          10000
 
 /* rate_t - one tax_lines entry */
@@ -95,27 +94,6 @@ fail(reader_t *r, const char *fmt, ...)
     else
         r->error = xasprintf("order at position %zu: %s", r->position, msg);
     return false;
-}
-
-/* show - a value cut to SHOW_MAX bytes, control characters and quotes
- * replaced, for use inside a message */
-static const char *
-show(const char *s, char *buf, size_t len)
-{
-    size_t  i, n = 0;
-
-    for (i = 0; s[i] != '\0' && n + 4 < len; i++) {
-        unsigned char c = (unsigned char) s[i];
-
-        if (i >= SHOW_MAX && (c & 0xC0) != 0x80) {
-            memcpy(buf + n, "...", 3);
-            n += 3;
-            break;
-        }
-        buf[n++] = (c < 0x20 || c == 0x7f || c == '"') ? '?' : (char) c;
-    }
-    buf[n] = '\0';
-    return buf;
 }
 
 /* kind_of - a JSON type in words */
@@ -178,13 +156,13 @@ static bool
 get_amount(reader_t *r, const json_t *obj, const char *path, const char *key, int64_t *out)
 {
     const char *s;
-    char    buf[SHOW_MAX * 2 + 8];
+    char    buf[LOG_SHOW_MAX * 2 + 8];
 
     if (!get_string(r, obj, path, key, true, &s))
         return false;
     if (!money_parse_cents(s, out))
         return fail(r, "%s%s%s: not an amount (\"%s\"; expected digits with at most 2 "
-                    "decimals after a '.')", path, *path ? "." : "", key, show(s, buf, sizeof buf));
+                    "decimals after a '.')", path, *path ? "." : "", key, log_show(s, buf, sizeof buf));
     return true;
 }
 
@@ -193,7 +171,7 @@ static bool
 get_id(reader_t *r, const json_t *obj, const char *path, const char *key, int64_t *out)
 {
     json_t *v = json_object_get(obj, key);
-    char    buf[SHOW_MAX * 2 + 8];
+    char    buf[LOG_SHOW_MAX * 2 + 8];
 
     if (v == NULL || json_is_null(v))
         return fail(r, "%s%s%s: missing", path, *path ? "." : "", key);
@@ -205,7 +183,7 @@ get_id(reader_t *r, const json_t *obj, const char *path, const char *key, int64_
         return true;
     return fail(r, "%s%s%s: not an id (%s%s%s)", path, *path ? "." : "", key,
                 json_is_string(v) ? "\"" : "", json_is_string(v)
-                ? show(json_string_value(v), buf, sizeof buf) : kind_of(v),
+                ? log_show(json_string_value(v), buf, sizeof buf) : kind_of(v),
                 json_is_string(v) ? "\"" : "");
 }
 
@@ -417,7 +395,7 @@ read_address(reader_t *r, const json_t *obj, const char *name, const json_t *met
     if (*cc != '\0') {
         if (strlen(cc) != 2 || !isalpha((unsigned char) cc[0]) || !isalpha((unsigned char) cc[1]))
             return fail(r, "%s.country: not a country code (\"%s\"; expected two letters, "
-                        "such as NL)", name, show(cc, key, sizeof key));
+                        "such as NL)", name, log_show(cc, key, sizeof key));
         char    up[3] = { (char) toupper((unsigned char) cc[0]),
                           (char) toupper((unsigned char) cc[1]), '\0' };
 
@@ -972,7 +950,7 @@ read_refunds(reader_t *r, const json_t *order)
 {
     json_t *arr, *it;
     size_t  i;
-    char    path[64], name[64], reason[SHOW_MAX * 2 + 8];
+    char    path[64], name[64], reason[LOG_SHOW_MAX * 2 + 8];
 
     if (!get_array(r, order, "refunds", &arr))
         return false;
@@ -988,10 +966,10 @@ read_refunds(reader_t *r, const json_t *order)
             || !get_string(r, it, path, "reason", false, &why))
             return false;
         if (!money_parse_cents(total, &cents))
-            return fail(r, "%s.total: not an amount (\"%s\")", path, show(total, reason, sizeof reason));
+            return fail(r, "%s.total: not an amount (\"%s\")", path, log_show(total, reason, sizeof reason));
         log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is not "
                     "booked by koppel: book a credit note by hand", r->number, id, total,
-                    r->order->currency, *why ? " (\"" : "", show(why, reason, sizeof reason),
+                    r->order->currency, *why ? " (\"" : "", log_show(why, reason, sizeof reason),
                     *why ? "\")" : "");
         snprintf(name, sizeof name, "refund %" PRId64, id);
         f = order_add_field(r->order);
@@ -1008,7 +986,7 @@ read_order(reader_t *r, const json_t *obj)
     order_t *o = r->order;
     json_t *billing, *shipping, *meta, *pit, *paid;
     const char *status, *s, *method, *method_title, *created, *modified;
-    char    buf[SHOW_MAX * 2 + 8];
+    char    buf[LOG_SHOW_MAX * 2 + 8];
     int     st;
     time_t  t;
     int64_t id;
@@ -1036,7 +1014,7 @@ read_order(reader_t *r, const json_t *obj)
     if (strlen(s) != 3 || !isupper((unsigned char) s[0]) || !isupper((unsigned char) s[1])
         || !isupper((unsigned char) s[2]))
         return fail(r, "currency: not a currency code (\"%s\"; expected three capital "
-                    "letters, such as EUR)", show(s, buf, sizeof buf));
+                    "letters, such as EUR)", log_show(s, buf, sizeof buf));
     memcpy(o->currency, s, 4);
     o->eur_per_unit_e6 = strcmp(s, "EUR") == 0 ? 1000000 : 0;   /* the booker reports it */
 
@@ -1044,7 +1022,7 @@ read_order(reader_t *r, const json_t *obj)
         return false;
     if (!parse_gmt(created, &t))
         return fail(r, "date_created_gmt: not a date and time (\"%s\"; expected such as "
-                    "2017-03-22T19:28:02)", show(created, buf, sizeof buf));
+                    "2017-03-22T19:28:02)", log_show(created, buf, sizeof buf));
     o->date_epoch = t;
     {
         char   *d = xasprintf("%s+00:00", created);
@@ -1055,7 +1033,7 @@ read_order(reader_t *r, const json_t *obj)
         return false;
     if (!parse_gmt(modified, &t))
         return fail(r, "date_modified_gmt: not a date and time (\"%s\"; expected such as "
-                    "2017-03-22T19:28:08)", show(modified, buf, sizeof buf));
+                    "2017-03-22T19:28:08)", log_show(modified, buf, sizeof buf));
     {
         char   *d = xasprintf("%sZ", modified);
         order_set(&o->modified, d);
@@ -1087,7 +1065,7 @@ read_order(reader_t *r, const json_t *obj)
     if (st < 0)
         return fail(r, "status: unknown status \"%s\" (expected processing, completed, "
                     "pending, on-hold, cancelled, refunded, failed or trash)",
-                    show(status, buf, sizeof buf));
+                    log_show(status, buf, sizeof buf));
     o->status = (order_status_t) st;
 
     meta = json_object_get(obj, "meta_data");
