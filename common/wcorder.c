@@ -162,7 +162,8 @@ get_amount(reader_t *r, const json_t *obj, const char *path, const char *key, in
         return false;
     if (!money_parse_cents(s, out))
         return fail(r, "%s%s%s: not an amount (\"%s\"; expected digits with at most 2 "
-                    "decimals after a '.')", path, *path ? "." : "", key, log_show(s, buf, sizeof buf));
+                    "decimals after a '.')", path, *path ? "." : "", key,
+                    log_show(s, buf, sizeof buf));
     return true;
 }
 
@@ -966,7 +967,8 @@ read_refunds(reader_t *r, const json_t *order)
             || !get_string(r, it, path, "reason", false, &why))
             return false;
         if (!money_parse_cents(total, &cents))
-            return fail(r, "%s.total: not an amount (\"%s\")", path, log_show(total, reason, sizeof reason));
+            return fail(r, "%s.total: not an amount (\"%s\")", path,
+                        log_show(total, reason, sizeof reason));
         log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is not "
                     "booked by koppel: book a credit note by hand", r->number, id, total,
                     r->order->currency, *why ? " (\"" : "", log_show(why, reason, sizeof reason),
