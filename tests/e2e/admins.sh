@@ -1,6 +1,8 @@
 #!/bin/sh
 # admins.sh - SnelStart administrations of type sql, lokaal and mdb end to end
 #
+#   tsql        FreeTDS's own client reads rows from tds-sim and gets error
+#               18456 for a wrong password
 #   explain     koppel-matcher --explain --config --profile recognises the
 #               customer of an order for a profile of each type: sql and
 #               lokaal against tds-sim (SnelStart-shaped tables), mdb against
@@ -119,12 +121,26 @@ sed -e 's|<company>Bakkerij De Vries B.V.</company>|<company>Antonio Moreno Taqu
     -e 's|<country>NL</country>|<country>MX</country>|' -e '/vatNumber\|cocNumber\|Klantnummer/d' \
     "$ORDER" >"$DIR/order-mx.xml"
 
+# tsql_reads - FreeTDS's own client logs in to tds-sim and reads rows, NULLs
+# and a wrong password's error 18456
+tsql_reads() {
+    host=${TDS%:*} port=${TDS#*:}
+    out=$(printf 'USE Administratie\ngo\nSELECT Relatiecode, Naam, Email FROM Relaties ORDER BY Relatiecode\ngo\nexit\n' \
+          | tsql -H "$host" -p "$port" -U S-Connect -P 'Connect#Snel$tart$2014' 2>&1)
+    echo "$out"
+    echo "$out" | grep -q "1001" || return 1
+    bad=$(printf 'SELECT 1\ngo\nexit\n' | tsql -H "$host" -p "$port" -U S-Connect -P fout 2>&1)
+    echo "$bad"
+    echo "$bad" | grep -q "18456"
+}
+
 # explain PROFILE ORDER PATTERN - the decision printed matches PATTERN
 explain() {
     out=$("$BIN/koppel-matcher" --explain "$2" --config "$CFG" --profile "$1") || { echo "$out"; return 1; }
     echo "$out"
     echo "$out" | grep -q "$3"
 }
+check "tsql (FreeTDS) reads tds-sim and gets 18456 for a wrong password" tsql_reads
 check "sql: explain recognises relatie 1001 by e-mail" \
     explain sql "$ORDER" '"decision": *"existing".*"relatiecode": *1001'
 check "lokaal: explain recognises relatie 1001 by e-mail" \
