@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -72,37 +71,13 @@ gc_client_new(const char *base_url, const char *username, const char *password,
               bool tls_verify)
 {
     gc_client_t *self = xcalloc(1, sizeof *self);
-    size_t  n;
 
-    shop_http_init();
-    self->base = xstrdup(base_url);
-    n = strlen(self->base);
-    while (n > 0 && self->base[n - 1] == '/')
-        self->base[--n] = 0;
+    self->base = shop_base_url(base_url);
     self->username = xstrdup(username);
     self->password = xstrdup(password);
-    self->retry.attempts = 5;
-    self->retry.max_backoff_ms = 30000;
-    self->retry.timeout_ms = 30000;
-    self->retry.jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
-    self->curl = curl_easy_init();
-    if (self->curl == NULL) {
-        /* libcurl only fails here when out of memory */
-        fprintf(stderr, "koppel: cannot create a libcurl handle (out of memory)\n");
-        exit(70);
-    }
-    curl_easy_setopt(self->curl, CURLOPT_NOSIGNAL, 1L);
+    shop_retry_init(&self->retry, self);
+    self->curl = shop_curl_new(&self->body, self->curl_err, tls_verify);
     curl_easy_setopt(self->curl, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, shop_body_write);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, &self->body);
-    curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, self->curl_err);
-    curl_easy_setopt(self->curl, CURLOPT_USERAGENT, "koppel-fetcher/1");
-    curl_easy_setopt(self->curl, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(self->curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
-    curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
-    curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     return self;
 }
 
@@ -128,9 +103,7 @@ gc_client_destroy(gc_client_t **self_p)
 void
 gc_client_set_retry(gc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)
 {
-    self->retry.attempts = attempts > 0 ? attempts : 1;
-    self->retry.max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
-    self->retry.timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+    shop_retry_set(&self->retry, attempts, max_backoff_ms, timeout_ms);
 }
 
 /* gc_client_requests - the number of HTTP requests made */

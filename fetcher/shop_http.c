@@ -8,6 +8,8 @@
  *   many clients do not come back at the same moment.
  */
 #include <pthread.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,63 @@ void
 shop_http_init(void)
 {
     pthread_once(&curl_once, curl_init);
+}
+
+/* shop_base_url - a copy of a shop's URL without trailing slashes */
+char *
+shop_base_url(const char *url)
+{
+    char   *base = xstrdup(url);
+    size_t  n = strlen(base);
+
+    while (n > 0 && base[n - 1] == '/')
+        base[--n] = 0;
+    return base;
+}
+
+/* shop_curl_new - a libcurl handle set up as every shop client reads */
+CURL *
+shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify)
+{
+    CURL   *c;
+
+    shop_http_init();
+    if ((c = curl_easy_init()) == NULL) {
+        /* libcurl only fails here when out of memory */
+        fprintf(stderr, "koppel: cannot create a libcurl handle (out of memory)\n");
+        exit(70);
+    }
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, shop_body_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "koppel-fetcher/1");
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
+    return c;
+}
+
+/* shop_retry_init - the defaults and a jitter seed of the owner's own */
+void
+shop_retry_init(shop_retry_t *r, const void *owner)
+{
+    r->attempts = 5;
+    r->max_backoff_ms = 30000;
+    r->timeout_ms = 30000;
+    r->jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) owner;
+}
+
+/* shop_retry_set - attempts per call, backoff cap, timeout per request */
+void
+shop_retry_set(shop_retry_t *r, int attempts, long max_backoff_ms, long timeout_ms)
+{
+    r->attempts = attempts > 0 ? attempts : 1;
+    r->max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
+    r->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
 }
 
 void

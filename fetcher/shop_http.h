@@ -36,6 +36,20 @@ typedef struct {
 /* shop_http_init - libcurl's global initialisation, once per process */
 void shop_http_init(void);
 
+/* shop_base_url - a copy of a shop's URL without trailing slashes */
+char *shop_base_url(const char *url);
+
+/* shop_curl_new - a libcurl handle set up as every shop client reads: the
+ * answer into body, curl's words on a failure into errbuf, no redirects,
+ * http(s) only, the answer capped, TLS verified unless tls_verify is false */
+CURL *shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify);
+
+/* shop_retry_init - 5 attempts, 30 s backoff cap and timeout, a jitter seed */
+void shop_retry_init(shop_retry_t *r, const void *owner);
+
+/* shop_retry_set - attempts per call, backoff cap, timeout per request */
+void shop_retry_set(shop_retry_t *r, int attempts, long max_backoff_ms, long timeout_ms);
+
 /* shop_body_reset, shop_body_free - empty the buffer; free it */
 void shop_body_reset(shop_body_t *b);
 void shop_body_free(shop_body_t *b);

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -106,38 +105,14 @@ wc_client_new(const char *shop_url, const char *consumer_key, const char *consum
               bool tls_verify)
 {
     wc_client_t *self = xcalloc(1, sizeof *self);
-    size_t  n;
 
-    shop_http_init();
-    self->base = xstrdup(shop_url);
-    n = strlen(self->base);
-    while (n > 0 && self->base[n - 1] == '/')
-        self->base[--n] = 0;
+    self->base = shop_base_url(shop_url);
     self->key = xstrdup(consumer_key);
     self->secret = xstrdup(consumer_secret);
-    self->retry.attempts = 5;
-    self->retry.max_backoff_ms = 30000;
-    self->retry.timeout_ms = 30000;
-    self->retry.jitter = (unsigned) time(NULL) ^ (unsigned) getpid() ^ (unsigned) (uintptr_t) self;
-    self->curl = curl_easy_init();
-    if (self->curl == NULL) {
-        /* libcurl only fails here when out of memory */
-        fprintf(stderr, "koppel: cannot create a libcurl handle (out of memory)\n");
-        exit(70);
-    }
-    curl_easy_setopt(self->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEFUNCTION, shop_body_write);
-    curl_easy_setopt(self->curl, CURLOPT_WRITEDATA, &self->body);
+    shop_retry_init(&self->retry, self);
+    self->curl = shop_curl_new(&self->body, self->curl_err, tls_verify);
     curl_easy_setopt(self->curl, CURLOPT_HEADERFUNCTION, wc_header);
     curl_easy_setopt(self->curl, CURLOPT_HEADERDATA, self);
-    curl_easy_setopt(self->curl, CURLOPT_ERRORBUFFER, self->curl_err);
-    curl_easy_setopt(self->curl, CURLOPT_USERAGENT, "koppel-fetcher/1");
-    curl_easy_setopt(self->curl, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(self->curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(self->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
-    curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
-    curl_easy_setopt(self->curl, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     curl_easy_setopt(self->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
     curl_easy_setopt(self->curl, CURLOPT_USERNAME, self->key);
     curl_easy_setopt(self->curl, CURLOPT_PASSWORD, self->secret);
@@ -167,9 +142,7 @@ wc_client_destroy(wc_client_t **self_p)
 void
 wc_client_set_retry(wc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)
 {
-    self->retry.attempts = attempts > 0 ? attempts : 1;
-    self->retry.max_backoff_ms = max_backoff_ms >= 0 ? max_backoff_ms : 0;
-    self->retry.timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+    shop_retry_set(&self->retry, attempts, max_backoff_ms, timeout_ms);
 }
 
 /* wc_client_requests - the number of HTTP requests made */
