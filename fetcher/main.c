@@ -469,8 +469,7 @@ main(int argc, char **argv)
         else if (which == f.outcomes) {
             take_outcomes(&f);
             send_due(&f, now);              /* the outcomes made room */
-        }
-        else if (which == (void *) f.watch_orders)
+        } else if (which == (void *) f.watch_orders)
             peer_gone(&f, f.watch_orders, "matcher");
         else if (which == (void *) f.watch_outcomes)
             peer_gone(&f, f.watch_outcomes, "booker");
