@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -89,10 +90,24 @@ sim_proc_get(const sim_proc_t *s, const char *path, char **body)
 bool
 sim_proc_start(sim_proc_t *s, const char *name, const char *probe, ...)
 {
-    char   *argv[64], exe[PATH_MAX], bin[PATH_MAX + 16], listen[32], logf[PATH_MAX + 16];
-    const char *a;
-    ssize_t n;
+    const char *args[60];
+    size_t  n = 0;
     va_list ap;
+
+    va_start(ap, probe);
+    while (n < 59 && (args[n] = va_arg(ap, const char *)) != NULL)
+        n++;
+    va_end(ap);
+    args[n] = NULL;
+    return sim_proc_startv(s, name, probe, args);
+}
+
+/* sim_proc_startv - the same with the arguments in an array */
+bool
+sim_proc_startv(sim_proc_t *s, const char *name, const char *probe, const char *const *args)
+{
+    char   *argv[64], exe[PATH_MAX], bin[PATH_MAX + 16], listen[32], logf[PATH_MAX + 16];
+    ssize_t n;
     int     argc = 0, i, fd;
 
     if (s->dir[0] == 0) {
@@ -111,18 +126,17 @@ sim_proc_start(sim_proc_t *s, const char *name, const char *probe, ...)
     argv[argc++] = bin;
     argv[argc++] = "--listen";
     argv[argc++] = listen;
-    va_start(ap, probe);
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 62) {
-        const char *at = strstr(a, "@DIR@");
+    for (i = 0; args[i] != NULL && argc < 62; i++) {
+        const char *at = strstr(args[i], "@DIR@");
 
-        argv[argc++] = at ? xasprintf("%.*s%s%s", (int) (at - a), a, s->dir, at + 5)
-                          : xstrdup(a);
+        argv[argc++] = at ? xasprintf("%.*s%s%s", (int) (at - args[i]), args[i], s->dir, at + 5)
+                          : xstrdup(args[i]);
     }
-    va_end(ap);
     argv[argc] = NULL;
     snprintf(logf, sizeof logf, "%s/%s.log", s->dir, name);
     s->pid = fork();
     if (s->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);       /* a failed test leaves no simulator */
         fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             dup2(fd, 1);

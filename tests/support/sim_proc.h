@@ -31,6 +31,10 @@ const char *sim_proc_root(void);
 bool sim_proc_start(sim_proc_t *s, const char *name, const char *probe, ...)
     __attribute__((sentinel));
 
+/* sim_proc_startv - the same with the arguments in a NULL-terminated array */
+bool sim_proc_startv(sim_proc_t *s, const char *name, const char *probe,
+                     const char *const *args);
+
 /* sim_proc_stop - SIGTERM and wait; the scratch directory stays for a restart */
 void sim_proc_stop(sim_proc_t *s);
 

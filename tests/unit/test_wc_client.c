@@ -8,8 +8,6 @@
  *   generated ones, and the faults it needs, and drives wc_client against
  *   it; pages are parsed with wcorder to check what the client returns.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,9 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,126 +23,51 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "sim_proc.h"
 #include "wc_client.h"
 #include "wcorder.h"
 #include "xalloc.h"
 
-#define SIM_BIN "build/bin/woocommerce-sim"
 #define EXAMPLES "tests/sim/woocommerce/examples"
 #define KEY "ck_4f2a9c0d1e"
 #define SECRET "cs_geheim&=%+sleutel"
 
-typedef struct {
-    pid_t   pid;
-    int     port;
-    char    base[64];
-} sim_t;
-
-/* free_port - a loopback port that was free a moment ago */
-static int
-free_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t alen = sizeof a;
-    int     fd = socket(AF_INET, SOCK_STREAM, 0);
-    int     port;
-
-    assert_true(fd >= 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *) &a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *) &a, &alen), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-/* answers - whether something accepts connections on the port */
-static int
-answers(int port)
-{
-    struct sockaddr_in a;
-    int     fd = socket(AF_INET, SOCK_STREAM, 0);
-    int     ok;
-
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t) port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok = connect(fd, (struct sockaddr *) &a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
+typedef sim_proc_t sim_t;
 
 /* sim_start - start the simulator with extra flags (NULL-terminated) */
 static void
 sim_start(sim_t *s, ...)
 {
-    const char *argv[48];
-    char    listen[32];
-    int     try, argc, i, status;
+    const char *argv[48] = { "--key", KEY, "--secret", SECRET, "--orders", NULL,
+                             "--log-level", "error" };
+    char    examples[PATH_MAX];
+    int     argc = 8;
     va_list ap;
 
-    for (try = 0; try < 5; try++) {
-        s->port = free_port();
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
-        argc = 0;
-        argv[argc++] = SIM_BIN;
-        argv[argc++] = "--listen";
-        argv[argc++] = listen;
-        argv[argc++] = "--key";
-        argv[argc++] = KEY;
-        argv[argc++] = "--secret";
-        argv[argc++] = SECRET;
-        argv[argc++] = "--orders";
-        argv[argc++] = EXAMPLES;
-        argv[argc++] = "--log-level";
-        argv[argc++] = "error";
-        va_start(ap, s);
-        while ((argv[argc] = va_arg(ap, const char *)) != NULL && argc < 46)
-            argc++;
-        va_end(ap);
-        argv[argc] = NULL;
-        s->pid = fork();
-        assert_true(s->pid >= 0);
-        if (s->pid == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGTERM);   /* a failed test leaves no simulator */
-            execv(SIM_BIN, (char *const *) argv);
-            _exit(127);
-        }
-        for (i = 0; i < 500; i++) {
-            if (waitpid(s->pid, &status, WNOHANG) == s->pid)
-                break;
-            if (answers(s->port)) {
-                snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
-                return;
-            }
-            usleep(10000);
-        }
-        if (i == 500) {
-            kill(s->pid, SIGKILL);
-            waitpid(s->pid, &status, 0);
-        }
-    }
-    fail_msg("cannot start %s (built? run from the repository root)", SIM_BIN);
+    snprintf(examples, sizeof examples, "%s/%s", sim_proc_root(), EXAMPLES);
+    argv[5] = examples;
+    va_start(ap, s);
+    while (argc < 47 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+    memset(s, 0, sizeof *s);
+    if (!sim_proc_startv(s, "woocommerce-sim", "/_sim/stats", argv))
+        fail_msg("cannot start woocommerce-sim (log in %s)", s->dir);
 }
 
-/* sim_stop - stop the simulator */
+/* sim_stop - stop the simulator and remove its scratch directory */
 static void
 sim_stop(sim_t *s)
 {
-    int     status;
-
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, &status, 0);
+    sim_proc_cleanup(s);
 }
 
 /* new_client - a client with quick retries for tests */
 static wc_client_t *
 new_client(const sim_t *s, const char *secret)
 {
-    wc_client_t *c = wc_client_new(s->base, KEY, secret, false);
+    wc_client_t *c = wc_client_new(s->url, KEY, secret, false);
 
     wc_client_set_retry(c, 5, 50, 5000);
     return c;
