@@ -189,10 +189,10 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
                     (long long) o->number, out->stage, out->reason);
         if (out->stop_profile && b->stopped[i] == NULL) {
             b->stopped[i] = xasprintf("stopped: %s", out->reason);
-            log_error("profile %s: %s; fix the SnelStart keys in the configuration and "
-                      "restart koppel-booker", profile, out->reason);
+            log_error("profile %s: %s; fix the SnelStart keys in the configuration: the "
+                      "profile books again when they change", profile, out->reason);
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
-                        "SnelStart keys in the configuration and restart", out->reason);
+                        "SnelStart keys in the configuration", out->reason);
         }
         break;
     }
@@ -231,6 +231,21 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
     }
 }
 
+/* resume - a profile stopped on refused keys runs again when its SnelStart
+ * settings changed in the configuration file */
+static bool
+resume(booker_t *b, int i)
+{
+    if (!cfg_connection_changed(b->cfg, i))
+        return false;
+    log_info("profile %s: its SnelStart settings changed; it books again",
+             b->cfg->profiles[i].name);
+    free(b->stopped[i]);
+    b->stopped[i] = NULL;
+    book_admin_destroy(&b->admins[i]);
+    return true;
+}
+
 /* take_matched - book the recognised orders waiting, in batches: the ledger
  * is synced twice a batch, not twice an order */
 static void
@@ -250,8 +265,8 @@ take_matched(booker_t *b)
             log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
                         (long long) m->order->number, m->profile);
             msg_destroy(&m);
-        } else if (b->stopped[i])
-            msg_destroy(&m);          /* the fetcher sends it again after a restart */
+        } else if (b->stopped[i] && !resume(b, i))
+            msg_destroy(&m);          /* the fetcher sends it again later */
         else {
             order_set(&m->order->profile, m->profile);
             msgs[n++] = m;

@@ -559,6 +559,65 @@ profile_free(profile_t *p)
     free(p->factuurnummer_prefix);
 }
 
+/* file_mtime_ns - a file's modification time, 0 when it cannot be read */
+static long long
+file_mtime_ns(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return 0;
+    return (long long) st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+/* take - replace *dst by src when they differ; true when they did */
+static bool
+take(char **dst, char **src)
+{
+    char   *tmp;
+
+    if (strcmp(*dst, *src) == 0)
+        return false;
+    tmp = *dst;
+    *dst = *src;
+    *src = tmp;                 /* freed with the file read again */
+    return true;
+}
+
+/* cfg_connection_changed - take over changed connection settings of profile i */
+bool
+cfg_connection_changed(cfg_t *self, int i)
+{
+    long long mtime = file_mtime_ns(self->path);
+    char    err[1024];
+    cfg_t  *now;
+    profile_t *p = &self->profiles[i], *q;
+    bool    changed = false;
+    int     j;
+
+    if (mtime == self->mtime_ns)
+        return false;
+    if ((now = cfg_load(self->path, err, sizeof err)) == NULL)
+        return false;                   /* a file half edited: try at the next run */
+    self->mtime_ns = mtime;
+    if ((j = cfg_profile_index(now, p->name)) >= 0) {
+        q = &now->profiles[j];
+        changed |= take(&p->shop_url, &q->shop_url);
+        changed |= take(&p->shop_username, &q->shop_username);
+        changed |= take(&p->shop_password, &q->shop_password);
+        changed |= take(&p->api_url, &q->api_url);
+        changed |= take(&p->auth_url, &q->auth_url);
+        changed |= take(&p->client_key, &q->client_key);
+        changed |= take(&p->subscription_key, &q->subscription_key);
+        changed |= p->shop_tls_verify != q->shop_tls_verify
+                   || p->api_tls_verify != q->api_tls_verify;
+        p->shop_tls_verify = q->shop_tls_verify;
+        p->api_tls_verify = q->api_tls_verify;
+    }
+    cfg_destroy(&now);
+    return changed;
+}
+
 /* cfg_load - read and check a configuration file */
 cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
@@ -585,6 +644,7 @@ cfg_load(const char *path, char *err, size_t errlen)
     }
     self = xcalloc(1, sizeof *self);
     self->path = xstrdup(path);
+    self->mtime_ns = file_mtime_ns(path);
     top = config_lookup(&lc, "koppel");
     if (top != NULL && config_setting_type(top) != CONFIG_TYPE_GROUP)
         fail(&r, top, "koppel", "must be a group { ... }");

@@ -146,6 +146,7 @@ typedef struct {
 
 typedef struct {
     char   *path;               /* the file read */
+    long long mtime_ns;         /* its modification time when it was read */
     char   *state_dir;          /* databases and ipc sockets */
     char   *log_level;          /* "debug", "info", "warning" */
     /* endpoints: ipc:// under state_dir by default, tcp:// possible */
@@ -181,6 +182,13 @@ const profile_t *cfg_profile(const cfg_t *self, const char *name);
 
 /* cfg_profile_index - its position in profiles[], -1 if there is none */
 int cfg_profile_index(const cfg_t *self, const char *name);
+
+/* cfg_connection_changed - whether the file was changed since it was read
+ * and gives profile i another shop or SnelStart connection (URLs, user
+ * names, passwords, keys, TLS); if so those settings are taken over into
+ * profiles[i]. For a profile stopped on refused credentials: it resumes
+ * when its settings change, without a restart. */
+bool cfg_connection_changed(cfg_t *self, int i);
 
 /* cfg_matcher_control - a matcher instance's control endpoint (new memory) */
 char *cfg_matcher_control(const cfg_t *self, const char *instance);

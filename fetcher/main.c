@@ -16,7 +16,8 @@
  *   koppelctl lists and replays through this daemon's control socket.
  *
  *   A profile whose shop refuses its username or password is stopped
- *   with that message until the daemon is restarted with new settings.
+ *   with that message until its settings change in the configuration file
+ *   (read again at the profile's next run) or the daemon restarts.
  *
  * DIAGNOSTICS
  *   Bad messages from peers are logged and dropped. A state file that
@@ -180,6 +181,12 @@ start_job(fetcher_t *f, msg_t *job)
     if (i < 0) {
         job_done(f, job->job_id, job->profile, job->task, false, "unknown profile");
         return;
+    }
+    if (f->stopped[i] && cfg_connection_changed(f->cfg, i)) {
+        log_info("profile %s: its shop settings changed; it runs again", job->profile);
+        free(f->stopped[i]);
+        f->stopped[i] = NULL;
+        source_destroy(&f->sources[i]);
     }
     if (f->stopped[i]) {
         job_done(f, job->job_id, job->profile, job->task, false, f->stopped[i]);

@@ -254,7 +254,37 @@ scenario_two_shops() {
     echo "  woo: order $id, on hold at the first run and processing later, booked"
 }
 
+# a profile whose shop refuses its password stops, and runs again once the
+# password in the configuration file is corrected, without a restart
+scenario_settings_change() {
+    e2e_setup "$ROOT/settings"
+    start_globecharge --generate 12 --seed 5 --first-number 60001 || return 1
+    start_snelstart --relaties tests/fixtures/relaties-empty.json || return 1
+    write_config 60001
+    sed -i 's/password = "geheim-shop-wachtwoord";/password = "verkeerd";/' "$CFG"
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    i=0
+    until "$BIN/koppelctl" --config "$CFG" status --json | grep -q '"stopped": *"stopped: '; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: the profile did not stop on a wrong password"; return 1; }
+        sleep 0.1
+    done
+    i=0
+    until "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: the task does not say why it stopped"; return 1; }
+        sleep 0.1
+    done
+    sed -i 's/password = "verkeerd";/password = "geheim-shop-wachtwoord";/' "$CFG"
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 30 || return 1
+    check_exactly_once >/dev/null
+}
+
 mkdir -p "$ROOT"
+scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?
+e2e_stop
 scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
 e2e_stop
 scenario_explain; result "explain mode decides as the manual describes" $?
