@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <time.h>
 #include <xlsxwriter.h>
@@ -61,6 +62,7 @@ infolog_open_path(const char *path, bool create, char *err, size_t errlen)
     sqlite3 *db = NULL;
     char   *msg = NULL;
     int     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+    int     rc = SQLITE_OK, tries;
 
     if (create)
         flags |= SQLITE_OPEN_CREATE;
@@ -74,10 +76,21 @@ infolog_open_path(const char *path, bool create, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(db, 5000);
     /* synchronous=NORMAL: the log is information, not state; a row lost at
-     * power loss costs nothing, and WAL keeps the file consistent */
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                     NULL, NULL, &msg) != SQLITE_OK
-        || sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+     * power loss costs nothing, and WAL keeps the file consistent. Several
+     * daemons create the file at once when they start: switching to WAL can
+     * then answer "locked" without waiting, so that is tried again. */
+    for (tries = 0; tries < 50; tries++) {
+        rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                          NULL, NULL, &msg);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, schema, NULL, NULL, &msg);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        sqlite3_free(msg);
+        msg = NULL;
+        usleep(100000);
+    }
+    if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         sqlite3_close(db);
