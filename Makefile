@@ -82,7 +82,7 @@ $(BUILD)/lib$(notdir $(1)).a: $(call objs,$(filter-out $(1)/main.c,$(wildcard $(
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart \
-           tests/sim/tds tests/sim/woocommerce tests/support
+           tests/sim/tds tests/sim/woocommerce tests/sim/simlib tests/support
 $(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
 
 FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
@@ -108,7 +108,8 @@ $(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BU
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(BUILD)/libglobecharge.a $(LIBKOPPEL)
+$(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(BUILD)/libglobecharge.a \
+                        $(BUILD)/libsimlib.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -120,7 +121,8 @@ $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(BUILD)/libtds.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(BUILD)/libwoocommerce.a $(LIBKOPPEL)
+$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(BUILD)/libwoocommerce.a \
+                        $(BUILD)/libsimlib.a $(LIBKOPPEL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -129,7 +131,8 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 TEST_LIBS := $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a \
-             $(BUILD)/libtds.a $(BUILD)/libwoocommerce.a $(BUILD)/libsupport.a $(LIBKOPPEL)
+             $(BUILD)/libtds.a $(BUILD)/libwoocommerce.a $(BUILD)/libsimlib.a \
+             $(BUILD)/libsupport.a $(LIBKOPPEL)
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)

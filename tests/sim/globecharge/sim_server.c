@@ -35,21 +35,15 @@
 #include "xalloc.h"
 #include "sim_feed.h"
 #include "sim_server.h"
+#include "../simlib/simlib.h"
 
 #define MAX_SESSIONS 256
 #define MAX_BODY (64 * 1024 * 1024)    /* room for a 50 MB raw order */
-#define MAX_STATS 64
 
 typedef struct {
     char    token[33];
     double  last_used;           /* monotonic seconds */
 } sim_session_t;
-
-typedef struct {
-    const char *endpoint;
-    char    status[12];
-    long    count;
-} sim_stat_t;
 
 struct sim_server {
     struct MHD_Daemon *mhd;
@@ -61,9 +55,7 @@ struct sim_server {
     long    authenticated;       /* requests with a valid session */
     long    pages;               /* orders.cgi answers built */
     sim_session_t sessions[MAX_SESSIONS];
-    sim_stat_t stats[MAX_STATS];
-    size_t  nstats;
-    long    total;
+    simlib_stats_t stats;       /* answers per endpoint and status */
 };
 
 typedef struct {
@@ -120,36 +112,12 @@ monotonic(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* rng_unit - a random number in [0, 1) under the lock (splitmix64) */
-static double
-rng_unit(sim_server_t *self)
-{
-    uint64_t z = (self->rng += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (z >> 11) * (1.0 / 9007199254740992.0);
-}
-
 /* count - record one answer in the statistics */
 static void
 count(sim_server_t *self, const char *endpoint, const char *status)
 {
-    size_t  i;
-
     pthread_mutex_lock(&self->lock);
-    self->total++;
-    for (i = 0; i < self->nstats; i++)
-        if (self->stats[i].endpoint == endpoint && strcmp(self->stats[i].status, status) == 0)
-            break;
-    if (i == self->nstats && self->nstats < MAX_STATS) {
-        self->stats[i].endpoint = endpoint;
-        snprintf(self->stats[i].status, sizeof self->stats[i].status, "%s", status);
-        self->nstats++;
-    }
-    if (i < self->nstats)
-        self->stats[i].count++;
+    simlib_count(&self->stats, endpoint, status);
     pthread_mutex_unlock(&self->lock);
 }
 
@@ -247,7 +215,7 @@ new_session(sim_server_t *self, char tok[33])
 
     if (getrandom(raw, sizeof raw, 0) != (ssize_t) sizeof raw)
         for (i = 0; i < sizeof raw; i++)
-            raw[i] = (unsigned char) (rng_unit(self) * 256);
+            raw[i] = (unsigned char) (simlib_rng_unit(&self->rng) * 256);
     for (i = 0; i < 16; i++)
         snprintf(tok + 2 * i, 3, "%02x", raw[i]);
     for (i = 0; i < MAX_SESSIONS; i++) {
@@ -429,7 +397,7 @@ spoil_page(sim_server_t *self, struct MHD_Connection *conn, char *doc, size_t le
         doc = xmalloc(len);
         pthread_mutex_lock(&self->lock);
         for (i = 0; i < len; i++)
-            doc[i] = (char) (rng_unit(self) * 256);
+            doc[i] = (char) (simlib_rng_unit(&self->rng) * 256);
         pthread_mutex_unlock(&self->lock);
         doc[0] = '\x89';                /* never '<' */
         count(self, "orders", "garbage");
@@ -579,21 +547,12 @@ handle_sim_orders(sim_server_t *self, struct MHD_Connection *conn, sim_request_t
 static enum MHD_Result
 handle_sim_stats(sim_server_t *self, struct MHD_Connection *conn)
 {
-    json_t *root = json_object(), *reqs = json_object();
+    json_t *root = json_object(), *reqs;
     char   *text;
-    size_t  i;
 
     pthread_mutex_lock(&self->lock);
-    for (i = 0; i < self->nstats; i++) {
-        json_t *ep = json_object_get(reqs, self->stats[i].endpoint);
-
-        if (ep == NULL) {
-            ep = json_object();
-            json_object_set_new(reqs, self->stats[i].endpoint, ep);
-        }
-        json_object_set_new(ep, self->stats[i].status, json_integer(self->stats[i].count));
-    }
-    json_object_set_new(root, "total", json_integer(self->total));
+    reqs = simlib_stats_json(&self->stats);
+    json_object_set_new(root, "total", json_integer(self->stats.total));
     json_object_set_new(root, "orders", json_integer(sim_store_count(self->store)));
     pthread_mutex_unlock(&self->lock);
     json_object_set_new(root, "requests", reqs);
@@ -670,9 +629,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 
     pthread_mutex_lock(&self->lock);
     n = ++self->requests;
-    drop = rng_unit(self) < self->opts.drop_rate;
-    fail = rng_unit(self) < self->opts.fail_5xx_rate;
-    fail502 = rng_unit(self) < 0.5;
+    drop = simlib_rng_unit(&self->rng) < self->opts.drop_rate;
+    fail = simlib_rng_unit(&self->rng) < self->opts.fail_5xx_rate;
+    fail502 = simlib_rng_unit(&self->rng) < 0.5;
     pthread_mutex_unlock(&self->lock);
 
     if (self->opts.slow_ms > 0)

@@ -32,16 +32,10 @@
 #include "log.h"
 #include "xalloc.h"
 #include "wsim_server.h"
+#include "../simlib/simlib.h"
 
 #define MAX_BODY (8 * 1024 * 1024)
-#define MAX_STATS 64
 #define API "/wp-json/wc/v3/orders"
-
-typedef struct {
-    const char *endpoint;
-    char    status[12];
-    long    count;
-} wsim_stat_t;
 
 struct wsim_server {
     struct MHD_Daemon *mhd;
@@ -50,9 +44,7 @@ struct wsim_server {
     pthread_mutex_t lock;        /* everything below */
     uint64_t rng;
     long    requests;            /* faultable requests seen */
-    wsim_stat_t stats[MAX_STATS];
-    size_t  nstats;
-    long    total;
+    simlib_stats_t stats;       /* answers per endpoint and status */
 };
 
 typedef struct {
@@ -80,36 +72,12 @@ sbuf_add(sbuf_t *b, const char *s, size_t n)
     b->buf[b->len] = 0;
 }
 
-/* rng_unit - a random number in [0, 1) under the lock (splitmix64) */
-static double
-rng_unit(wsim_server_t *self)
-{
-    uint64_t z = (self->rng += 0x9E3779B97F4A7C15ULL);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (z >> 11) * (1.0 / 9007199254740992.0);
-}
-
 /* count - record one answer in the statistics */
 static void
 count(wsim_server_t *self, const char *endpoint, const char *status)
 {
-    size_t  i;
-
     pthread_mutex_lock(&self->lock);
-    self->total++;
-    for (i = 0; i < self->nstats; i++)
-        if (self->stats[i].endpoint == endpoint && strcmp(self->stats[i].status, status) == 0)
-            break;
-    if (i == self->nstats && self->nstats < MAX_STATS) {
-        self->stats[i].endpoint = endpoint;
-        snprintf(self->stats[i].status, sizeof self->stats[i].status, "%s", status);
-        self->nstats++;
-    }
-    if (i < self->nstats)
-        self->stats[i].count++;
+    simlib_count(&self->stats, endpoint, status);
     pthread_mutex_unlock(&self->lock);
 }
 
@@ -301,21 +269,12 @@ handle_sim_orders(wsim_server_t *self, struct MHD_Connection *conn, wsim_request
 static enum MHD_Result
 handle_sim_stats(wsim_server_t *self, struct MHD_Connection *conn)
 {
-    json_t *root = json_object(), *per = json_object();
+    json_t *root = json_object(), *per;
     char   *text;
-    size_t  i;
 
     pthread_mutex_lock(&self->lock);
-    for (i = 0; i < self->nstats; i++) {
-        json_t *e = json_object_get(per, self->stats[i].endpoint);
-
-        if (e == NULL) {
-            e = json_object();
-            json_object_set_new(per, self->stats[i].endpoint, e);
-        }
-        json_object_set_new(e, self->stats[i].status, json_integer(self->stats[i].count));
-    }
-    json_object_set_new(root, "total", json_integer(self->total));
+    per = simlib_stats_json(&self->stats);
+    json_object_set_new(root, "total", json_integer(self->stats.total));
     json_object_set_new(root, "requests", json_integer(self->requests));
     pthread_mutex_unlock(&self->lock);
     json_object_set_new(root, "endpoints", per);
@@ -387,9 +346,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 
     pthread_mutex_lock(&self->lock);
     n = ++self->requests;
-    drop = rng_unit(self) < self->opts.drop_rate;
-    fail = rng_unit(self) < self->opts.fail_5xx_rate;
-    fail502 = rng_unit(self) < 0.5;
+    drop = simlib_rng_unit(&self->rng) < self->opts.drop_rate;
+    fail = simlib_rng_unit(&self->rng) < self->opts.fail_5xx_rate;
+    fail502 = simlib_rng_unit(&self->rng) < 0.5;
     pthread_mutex_unlock(&self->lock);
 
     if (self->opts.slow_ms > 0)
