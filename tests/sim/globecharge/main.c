@@ -20,15 +20,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
+#include "../simlib/simlib.h"
 #include "xalloc.h"
 #include "sim_feed.h"
 #include "sim_gen.h"
@@ -78,48 +77,6 @@ static const char usage_text[] =
 "the body as it is (up to 64 MB) and serves it verbatim in orders.cgi and\n"
 "order.cgi (for malformed, huge or deeply nested orders); GET /_sim/stats\n"
 "answers JSON counts per endpoint and status.\n";
-
-/* bad_flag - complain about a flag and exit 2 */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_flag(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "globecharge-sim: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n(see globecharge-sim --help)\n");
-    exit(2);
-}
-
-/* flag_long - a strict integer flag value in [lo, hi] */
-static long long
-flag_long(const char *name, const char *s, long long lo, long long hi)
-{
-    char   *end;
-    long long v;
-
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *s == 0 || *end || v < lo || v > hi)
-        bad_flag("--%s wants an integer from %lld to %lld, not \"%s\"", name, lo, hi, s);
-    return v;
-}
-
-/* flag_unit - a probability flag value in [0, 1] */
-static double
-flag_unit(const char *name, const char *s)
-{
-    char   *end;
-    double  v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || *s == 0 || *end || !(v >= 0.0 && v <= 1.0))
-        bad_flag("--%s wants a number from 0 to 1, not \"%s\"", name, s);
-    return v;
-}
 
 struct gen_ctx {
     sim_store_t *store;
@@ -176,7 +133,6 @@ main(int argc, char **argv)
     double  known = 0.5;
     int     level = LOG_LEVEL_INFO;
     char    host[256], err[512];
-    const char *colon;
     long long port;
     sim_store_t *store;
     sim_server_t *server;
@@ -184,6 +140,7 @@ main(int argc, char **argv)
     int     c, sig;
 
     log_init("globecharge-sim", LOG_LEVEL_INFO);
+    simlib_init("globecharge-sim");
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case O_LISTEN: listen = optarg; break;
@@ -191,70 +148,83 @@ main(int argc, char **argv)
         case O_USER: opts.user = optarg; break;
         case O_PASSWORD: opts.password = optarg; break;
         case O_DB: db = optarg; break;
-        case O_GENERATE: generate = flag_long("generate", optarg, 0, 10000000); break;
+        case O_GENERATE: generate = simlib_flag_long("generate", optarg, 0, 10000000); break;
         case O_SEED:
-            opts.seed = (uint64_t) flag_long("seed", optarg, 0, INT64_MAX);
+            opts.seed = (uint64_t) simlib_flag_long("seed", optarg, 0, INT64_MAX);
             seeded = true;
             break;
-        case O_FIRST: first = flag_long("first-number", optarg, 1, INT64_MAX / 2); break;
+        case O_FIRST: first = simlib_flag_long("first-number", optarg, 1, INT64_MAX / 2); break;
         case O_EXPORT: export = optarg; break;
         case O_KNOWN:
-            known = flag_unit("known-fraction", optarg);
+            known = simlib_flag_unit("known-fraction", optarg);
             known_given = true;
             break;
-        case O_TTL: opts.session_ttl = (long) flag_long("session-ttl", optarg, 1, 86400 * 365); break;
-        case O_FAIL: opts.fail_5xx_rate = flag_unit("fail-5xx-rate", optarg); break;
-        case O_RATE: opts.rate_limit_every = (long) flag_long("rate-limit-every", optarg, 1, 1000000000); break;
-        case O_MAINT: opts.maintenance_every = (long) flag_long("maintenance-every", optarg, 1, 1000000000); break;
-        case O_RETRY: opts.retry_after = (long) flag_long("retry-after", optarg, 0, 86400); break;
-        case O_SLOW: opts.slow_ms = (long) flag_long("slow-ms", optarg, 0, 600000); break;
-        case O_DROP: opts.drop_rate = flag_unit("drop-rate", optarg); break;
-        case O_EXPIRE: opts.expire_session_every = (long) flag_long("expire-session-every", optarg, 1, 1000000000); break;
-        case O_TRUNCATE: opts.truncate_every = (long) flag_long("truncate-every", optarg, 1, 1000000000); break;
-        case O_GARBAGE: opts.garbage_every = (long) flag_long("garbage-every", optarg, 1, 1000000000); break;
-        case O_WRONGENC: opts.wrong_encoding_every = (long) flag_long("wrong-encoding-every", optarg, 1, 1000000000); break;
+        case O_TTL:
+            opts.session_ttl = (long) simlib_flag_long("session-ttl", optarg, 1, 86400 * 365);
+            break;
+        case O_FAIL: opts.fail_5xx_rate = simlib_flag_unit("fail-5xx-rate", optarg); break;
+        case O_RATE:
+            opts.rate_limit_every = (long) simlib_flag_long("rate-limit-every", optarg, 1,
+                                                         1000000000);
+            break;
+        case O_MAINT:
+            opts.maintenance_every = (long) simlib_flag_long("maintenance-every", optarg, 1,
+                                                         1000000000);
+            break;
+        case O_RETRY:
+            opts.retry_after = (long) simlib_flag_long("retry-after", optarg, 0, 86400);
+            break;
+        case O_SLOW: opts.slow_ms = (long) simlib_flag_long("slow-ms", optarg, 0, 600000); break;
+        case O_DROP: opts.drop_rate = simlib_flag_unit("drop-rate", optarg); break;
+        case O_EXPIRE:
+            opts.expire_session_every = (long) simlib_flag_long("expire-session-every", optarg, 1,
+                                                         1000000000);
+            break;
+        case O_TRUNCATE:
+            opts.truncate_every = (long) simlib_flag_long("truncate-every", optarg, 1, 1000000000);
+            break;
+        case O_GARBAGE:
+            opts.garbage_every = (long) simlib_flag_long("garbage-every", optarg, 1, 1000000000);
+            break;
+        case O_WRONGENC:
+            opts.wrong_encoding_every = (long) simlib_flag_long("wrong-encoding-every", optarg, 1,
+                                                         1000000000);
+            break;
         case O_ENCODING:
             if (strcasecmp(optarg, "iso-8859-1") == 0 || strcasecmp(optarg, "latin1") == 0)
                 opts.encoding = "ISO-8859-1";
             else if (strcasecmp(optarg, "utf-8") == 0 || strcasecmp(optarg, "utf8") == 0)
                 opts.encoding = NULL;
             else
-                bad_flag("--encoding wants UTF-8 or ISO-8859-1, not \"%s\"", optarg);
+                simlib_bad_flag("--encoding wants UTF-8 or ISO-8859-1, not \"%s\"", optarg);
             break;
         case O_LOGLEVEL:
             if ((level = log_level_parse(optarg)) < 0)
-                bad_flag("--log-level wants debug, info, warning or error, not \"%s\"", optarg);
+                simlib_bad_flag("--log-level wants debug, info, warning or error, "
+                                "not \"%s\"", optarg);
             break;
         case O_HELP:
             fputs(usage_text, stdout);
             return 0;
         default:
-            bad_flag("unknown or incomplete flag");
+            simlib_bad_flag("unknown or incomplete flag");
         }
     }
     if (optind < argc)
-        bad_flag("unexpected argument \"%s\"", argv[optind]);
+        simlib_bad_flag("unexpected argument \"%s\"", argv[optind]);
     if (listen == NULL)
-        bad_flag("--listen HOST:PORT is required");
+        simlib_bad_flag("--listen HOST:PORT is required");
     if (opts.user == NULL || opts.password == NULL)
-        bad_flag("--user and --password are required");
+        simlib_bad_flag("--user and --password are required");
     if (orders == NULL && generate < 0 && db == NULL)
-        bad_flag("give --orders DIR, --generate N or --db FILE");
+        simlib_bad_flag("give --orders DIR, --generate N or --db FILE");
     if (generate >= 0 && !seeded)
-        bad_flag("--generate needs --seed S");
+        simlib_bad_flag("--generate needs --seed S");
     if (export && generate < 0)
-        bad_flag("--export-relaties needs --generate");
+        simlib_bad_flag("--export-relaties needs --generate");
     if (known_given && export == NULL)
-        bad_flag("--known-fraction needs --export-relaties");
-    if ((colon = strrchr(listen, ':')) == NULL || colon == listen
-        || (size_t) (colon - listen) >= sizeof host)
-        bad_flag("--listen wants HOST:PORT, not \"%s\"", listen);
-    port = flag_long("listen port", colon + 1, 0, 65535);
-    snprintf(host, sizeof host, "%.*s", (int) (colon - listen), listen);
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        memmove(host, host + 1, strlen(host));
-        host[strlen(host) - 1] = 0;
-    }
+        simlib_bad_flag("--known-fraction needs --export-relaties");
+    simlib_listen(listen, host, sizeof host, &port);
     log_init("globecharge-sim", (log_level_t) level);
 
     if ((store = sim_store_new(db, err, sizeof err)) == NULL)
@@ -287,19 +257,14 @@ main(int argc, char **argv)
         sim_gen_destroy(&gen);
     }
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    simlib_block_signals(&set);
     if ((server = sim_server_new(host, (int) port, store, &opts, err, sizeof err)) == NULL) {
         log_error("%s", err);
         sim_store_destroy(&store);
         return 1;
     }
     log_info("serving %lld orders on %s:%lld", (long long) sim_store_count(store), host, port);
-    if (sigwait(&set, &sig) != 0)
-        sig = 0;
+    sig = simlib_wait(&set);
     log_info("stopping on signal %d", sig);
     sim_server_destroy(&server);
     sim_store_destroy(&store);

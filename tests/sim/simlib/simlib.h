@@ -11,6 +11,7 @@
 #ifndef KOPPEL_SIMLIB_H
 #define KOPPEL_SIMLIB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -26,6 +27,28 @@ typedef struct {
     size_t  n;
     long    total;              /* every answer */
 } simlib_stats_t;
+
+/* simlib_init - the program's name, for messages about its flags */
+void simlib_init(const char *progname);
+
+/* simlib_bad_flag - complain about a flag and exit 2 */
+void simlib_bad_flag(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* simlib_flag_long - a strict integer flag value in [lo, hi], else exit 2 */
+long long simlib_flag_long(const char *name, const char *s, long long lo, long long hi);
+
+/* simlib_flag_unit - a probability flag value in [0, 1], else exit 2 */
+double simlib_flag_unit(const char *name, const char *s);
+
+/* simlib_listen - split --listen HOST:PORT ([v6] allowed), else exit 2 */
+void simlib_listen(const char *listen, char *host, size_t hostlen, long long *port);
+
+/* simlib_block_signals - before any thread: SIGINT and SIGTERM are waited
+ * for (simlib_wait), SIGPIPE is ignored */
+void simlib_block_signals(sigset_t *set);
+
+/* simlib_wait - wait for SIGINT or SIGTERM; its number */
+int simlib_wait(const sigset_t *set);
 
 /* simlib_count - count one answer of an endpoint with a status */
 void simlib_count(simlib_stats_t *s, const char *endpoint, const char *status);

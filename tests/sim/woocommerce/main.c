@@ -21,15 +21,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "../simlib/simlib.h"
 #include "xalloc.h"
 #include "wsim_gen.h"
 #include "wsim_server.h"
@@ -66,48 +65,6 @@ static const char usage_text[] =
 "array adds or replaces orders (a late status change: the same id with a new\n"
 "status and date_modified_gmt); GET /_sim/stats answers JSON counts per\n"
 "endpoint and status.\n";
-
-/* bad_flag - complain about a flag and exit 2 */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_flag(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "woocommerce-sim: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n(see woocommerce-sim --help)\n");
-    exit(2);
-}
-
-/* flag_long - a strict integer flag value in [lo, hi] */
-static long long
-flag_long(const char *name, const char *s, long long lo, long long hi)
-{
-    char   *end;
-    long long v;
-
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || *s == 0 || *end || v < lo || v > hi)
-        bad_flag("--%s wants an integer from %lld to %lld, not \"%s\"", name, lo, hi, s);
-    return v;
-}
-
-/* flag_unit - a probability flag value in [0, 1] */
-static double
-flag_unit(const char *name, const char *s)
-{
-    char   *end;
-    double  v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || *s == 0 || *end || !(v >= 0.0 && v <= 1.0))
-        bad_flag("--%s wants a number from 0 to 1, not \"%s\"", name, s);
-    return v;
-}
 
 struct gen_ctx {
     wsim_store_t *store;
@@ -157,7 +114,6 @@ main(int argc, char **argv)
     double  known = 0.5;
     int     level = LOG_LEVEL_INFO;
     char    host[256], err[512];
-    const char *colon;
     long long port;
     wsim_store_t *store;
     wsim_server_t *server;
@@ -165,6 +121,7 @@ main(int argc, char **argv)
     int     c, sig;
 
     log_init("woocommerce-sim", LOG_LEVEL_INFO);
+    simlib_init("woocommerce-sim");
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case O_LISTEN: listen = optarg; break;
@@ -172,56 +129,54 @@ main(int argc, char **argv)
         case O_KEY: opts.key = optarg; break;
         case O_SECRET: opts.secret = optarg; break;
         case O_DB: db = optarg; break;
-        case O_GENERATE: generate = flag_long("generate", optarg, 0, 10000000); break;
+        case O_GENERATE: generate = simlib_flag_long("generate", optarg, 0, 10000000); break;
         case O_SEED:
-            opts.seed = (uint64_t) flag_long("seed", optarg, 0, INT64_MAX);
+            opts.seed = (uint64_t) simlib_flag_long("seed", optarg, 0, INT64_MAX);
             seeded = true;
             break;
-        case O_FIRST: first = flag_long("first-id", optarg, 1, 2000000000); break;
+        case O_FIRST: first = simlib_flag_long("first-id", optarg, 1, 2000000000); break;
         case O_EXPORT: export = optarg; break;
         case O_KNOWN:
-            known = flag_unit("known-fraction", optarg);
+            known = simlib_flag_unit("known-fraction", optarg);
             known_given = true;
             break;
-        case O_FAIL: opts.fail_5xx_rate = flag_unit("fail-5xx-rate", optarg); break;
-        case O_RATE: opts.rate_limit_every = (long) flag_long("rate-limit-every", optarg, 1, 1000000000); break;
-        case O_RETRY: opts.retry_after = (long) flag_long("retry-after", optarg, 0, 86400); break;
-        case O_SLOW: opts.slow_ms = (long) flag_long("slow-ms", optarg, 0, 600000); break;
-        case O_DROP: opts.drop_rate = flag_unit("drop-rate", optarg); break;
+        case O_FAIL: opts.fail_5xx_rate = simlib_flag_unit("fail-5xx-rate", optarg); break;
+        case O_RATE:
+            opts.rate_limit_every = (long) simlib_flag_long("rate-limit-every", optarg, 1,
+                                                         1000000000);
+            break;
+        case O_RETRY:
+            opts.retry_after = (long) simlib_flag_long("retry-after", optarg, 0, 86400);
+            break;
+        case O_SLOW: opts.slow_ms = (long) simlib_flag_long("slow-ms", optarg, 0, 600000); break;
+        case O_DROP: opts.drop_rate = simlib_flag_unit("drop-rate", optarg); break;
         case O_LOGLEVEL:
             if ((level = log_level_parse(optarg)) < 0)
-                bad_flag("--log-level wants debug, info, warning or error, not \"%s\"", optarg);
+                simlib_bad_flag("--log-level wants debug, info, warning or error, "
+                                "not \"%s\"", optarg);
             break;
         case O_HELP:
             fputs(usage_text, stdout);
             return 0;
         default:
-            bad_flag("unknown or incomplete flag");
+            simlib_bad_flag("unknown or incomplete flag");
         }
     }
     if (optind < argc)
-        bad_flag("unexpected argument \"%s\"", argv[optind]);
+        simlib_bad_flag("unexpected argument \"%s\"", argv[optind]);
     if (listen == NULL)
-        bad_flag("--listen HOST:PORT is required");
+        simlib_bad_flag("--listen HOST:PORT is required");
     if (opts.key == NULL || opts.secret == NULL)
-        bad_flag("--key and --secret are required");
+        simlib_bad_flag("--key and --secret are required");
     if (orders == NULL && generate < 0 && db == NULL)
-        bad_flag("give --orders DIR, --generate N or --db FILE");
+        simlib_bad_flag("give --orders DIR, --generate N or --db FILE");
     if (generate >= 0 && !seeded)
-        bad_flag("--generate needs --seed S");
+        simlib_bad_flag("--generate needs --seed S");
     if (export && generate < 0)
-        bad_flag("--export-relaties needs --generate");
+        simlib_bad_flag("--export-relaties needs --generate");
     if (known_given && export == NULL)
-        bad_flag("--known-fraction needs --export-relaties");
-    if ((colon = strrchr(listen, ':')) == NULL || colon == listen
-        || (size_t) (colon - listen) >= sizeof host)
-        bad_flag("--listen wants HOST:PORT, not \"%s\"", listen);
-    port = flag_long("listen port", colon + 1, 0, 65535);
-    snprintf(host, sizeof host, "%.*s", (int) (colon - listen), listen);
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        memmove(host, host + 1, strlen(host));
-        host[strlen(host) - 1] = 0;
-    }
+        simlib_bad_flag("--known-fraction needs --export-relaties");
+    simlib_listen(listen, host, sizeof host, &port);
     log_init("woocommerce-sim", (log_level_t) level);
 
     if ((store = wsim_store_new(db, err, sizeof err)) == NULL)
@@ -254,19 +209,14 @@ main(int argc, char **argv)
         wsim_gen_destroy(&gen);
     }
 
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    simlib_block_signals(&set);
     if ((server = wsim_server_new(host, (int) port, store, &opts, err, sizeof err)) == NULL) {
         log_error("%s", err);
         wsim_store_destroy(&store);
         return 1;
     }
     log_info("serving %lld orders on %s:%lld", (long long) wsim_store_count(store), host, port);
-    if (sigwait(&set, &sig) != 0)
-        sig = 0;
+    sig = simlib_wait(&set);
     log_info("stopping on signal %d", sig);
     wsim_server_destroy(&server);
     wsim_store_destroy(&store);
