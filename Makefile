@@ -40,13 +40,17 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -Wvla
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Icommon -Ifetcher -Imatcher -Ibooker -Ischeduler -Ictl \
-            -Itests/support -D_GNU_SOURCE \
+# CI builds with WERROR=1: a warning fails the build there
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(LAYER_INC) -D_GNU_SOURCE \
+            -DKOPPEL_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 # --as-needed: each program loads only the libraries it uses (an idle daemon's
 # memory is mostly shared library pages)
 LDFLAGS  += -Wl,--as-needed
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lsybdb -lm -lpthread
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -64,9 +68,61 @@ BIN      := $(BUILD)/bin
 OBJ      := $(BUILD)/obj
 
 objs      = $(patsubst %.c,$(OBJ)/%.o,$(1))
+lib       = $(BUILD)/lib$(1).a
 
-COMMON_OBJ := $(call objs,$(wildcard common/*.c))
-LIBKOPPEL  := $(BUILD)/libkoppel.a
+# ---- Layers -------------------------------------------------------------
+# The shared code is four layers of libraries under common/, each its own
+# folder and archive; a layer may use the layers before it, never after:
+#
+#   util       knows nothing of koppel: memory, logging, money, SQLite, text
+#   global     knows koppel, not a daemon: configuration, messages, sockets,
+#              control socket, daemon start, the order model, information log
+#   shop       the shop platforms: document parsers and clients (Globecharge,
+#              WooCommerce), the opaque source interface
+#   snelstart  SnelStart: the API client, the administration readers (SQL,
+#              MDB), the relatie and verkoopboeking bodies
+#   report     exports for people: the information log as .csv or .xlsx
+#
+# Each folder is compiled with the include paths of its own layer and the
+# ones below it, so an #include across a forbidden boundary fails the build;
+# each program links only the archives (and system libraries) it may use.
+INC_util      := -Icommon/util
+INC_global    := $(INC_util) -Icommon/global
+INC_shop      := $(INC_global) -Icommon/shop
+INC_snelstart := $(INC_global) -Icommon/snelstart
+INC_report    := $(INC_global) -Icommon/report
+
+LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
+LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jansson libsystemd libutf8proc 2>/dev/null) \
+                  $(LIBS_util) -lpthread
+LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_global)
+LIBS_snelstart := $(shell pkg-config --libs libcurl libmdb 2>/dev/null) -lsybdb $(LIBS_global)
+LIBS_report    := $(shell pkg-config --libs xlsxwriter 2>/dev/null) $(LIBS_global)
+
+LAYERS := util global shop snelstart report
+$(foreach l,$(LAYERS),$(eval $(OBJ)/common/$(l)/%.o: LAYER_INC = $(INC_$(l))))
+$(foreach l,$(LAYERS),$(eval $(call lib,$(l)): $(call objs,$(wildcard common/$(l)/*.c))))
+
+# the programs: each folder sees its own headers and the layers it may use
+INC_fetcher   := $(INC_shop) -Ifetcher
+INC_matcher   := $(INC_shop) -Icommon/snelstart -Imatcher
+INC_booker    := $(INC_shop) -Icommon/snelstart -Ibooker
+INC_scheduler := $(INC_global) -Ischeduler
+INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Ictl
+INC_sim       := $(INC_util)
+INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Ifetcher -Imatcher -Ibooker \
+                 -Ischeduler -Ictl -Itests/support
+
+$(OBJ)/fetcher/%.o:   LAYER_INC = $(INC_fetcher)
+$(OBJ)/matcher/%.o:   LAYER_INC = $(INC_matcher)
+$(OBJ)/booker/%.o:    LAYER_INC = $(INC_booker)
+$(OBJ)/scheduler/%.o: LAYER_INC = $(INC_scheduler)
+$(OBJ)/ctl/%.o:       LAYER_INC = $(INC_ctl)
+$(OBJ)/tests/sim/%.o: LAYER_INC = $(INC_sim)
+$(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
+$(OBJ)/tests/unit/%.o: LAYER_INC = $(INC_tests)
+$(OBJ)/tests/fuzz/%.o: LAYER_INC = $(INC_tests)
+$(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
@@ -76,16 +132,36 @@ PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
 
 # A folder's modules (everything but main.c) go into an archive, so that
 # unit tests can link them.
+# folder:archive name (a simulator's archive is named for the system it plays)
 define folder_archive
-$(BUILD)/lib$(notdir $(1)).a: $(call objs,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
-	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+$(call lib,$(2)): $(call objs,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 endef
-FOLDERS := fetcher matcher booker scheduler ctl tests/sim/globecharge tests/sim/snelstart \
-           tests/sim/tds tests/sim/woocommerce tests/sim/simlib tests/support
-$(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(f))))
+FOLDERS := fetcher:fetcher matcher:matcher booker:booker scheduler:scheduler ctl:ctl \
+           tests/sim/globecharge:globecharge tests/sim/snelstart:snelstart-sim \
+           tests/sim/tds:tds tests/sim/woocommerce:woocommerce tests/sim/simlib:simlib \
+           tests/support:support
+$(foreach f,$(FOLDERS),$(eval $(call folder_archive,$(word 1,$(subst :, ,$(f))),$(word 2,$(subst :, ,$(f))))))
 
-FOLDER_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(BUILD)/lib$(f).a)
+$(BUILD)/lib%.a:
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# what each program links, highest layer first
+LINK_fetcher   := $(call lib,fetcher) $(call lib,shop) $(call lib,global) $(call lib,util)
+LINK_matcher   := $(call lib,matcher) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
+                  $(call lib,util)
+LINK_booker    := $(call lib,booker) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
+                  $(call lib,util)
+LINK_scheduler := $(call lib,scheduler) $(call lib,global) $(call lib,util)
+LINK_ctl       := $(call lib,ctl) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
+                  $(call lib,global) $(call lib,util)
+SYS_fetcher    := $(LIBS_shop)
+SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
+SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
+SYS_scheduler  := $(LIBS_global)
+SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
+SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
+                  $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 .SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
@@ -95,48 +171,49 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(LIBKOPPEL): $(COMMON_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+define daemon_program
+$(BIN)/koppel-$(1): $(OBJ)/$(1)/main.o $(LINK_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(SYS_$(1))
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon_program,$(d))))
 
-$(BIN)/koppel-%: $(OBJ)/%/main.o $(BUILD)/lib%.a $(LIBKOPPEL)
+$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(LINK_ctl)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_ctl)
 
-$(BIN)/koppelctl: $(OBJ)/ctl/main.o $(BUILD)/libctl.a $(BUILD)/libmatcher.a $(BUILD)/libfetcher.a \
-                  $(BUILD)/libbooker.a $(LIBKOPPEL)
+# the simulators use util only (and libraries of their own)
+SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_util)
+$(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globecharge) \
+                        $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-$(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(BUILD)/libglobecharge.a \
-                        $(BUILD)/libsimlib.a $(LIBKOPPEL)
+$(BIN)/snelstart-sim: $(OBJ)/tests/sim/snelstart/main.o $(call lib,snelstart-sim) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-$(BIN)/snelstart-sim: $(OBJ)/tests/sim/snelstart/main.o $(BUILD)/libsnelstart.a $(LIBKOPPEL)
+$(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(call lib,tds) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
-$(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(BUILD)/libtds.a $(LIBKOPPEL)
+$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommerce) \
+                        $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(BUILD)/libwoocommerce.a \
-                        $(BUILD)/libsimlib.a $(LIBKOPPEL)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-TEST_LIBS := $(FOLDER_LIBS) $(BUILD)/libglobecharge.a $(BUILD)/libsnelstart.a \
-             $(BUILD)/libtds.a $(BUILD)/libwoocommerce.a $(BUILD)/libsimlib.a \
-             $(BUILD)/libsupport.a $(LIBKOPPEL)
+TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(call lib,$(f))) \
+             $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
+             $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
+             $(foreach l,report snelstart shop global util,$(call lib,$(l)))
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all) -lcmocka
 
 # Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, its seeds are in
 # tests/fuzz/corpus/NAME/. The unit tests replay every corpus through the same
@@ -148,11 +225,11 @@ UNIT_TESTS += $(addprefix $(BUILD)/tests/replay_,$(FUZZ_NAMES))
 
 $(BUILD)/tests/replay_%: $(OBJ)/tests/fuzz/fuzz_%.o $(OBJ)/tests/fuzz/replay.o $(TEST_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all)
 
 $(BUILD)/fuzz/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all)
 
 fuzz:
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=build-fuzz CC=clang LDFLAGS=-fsanitize=address,undefined \
@@ -171,7 +248,7 @@ BENCHES   := $(patsubst bench/bench_%.c,$(BIN)/bench-%,$(BENCH_SRC))
 
 $(BIN)/bench-%: $(OBJ)/bench/bench_%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all)
 
 bench: all $(BENCHES)
 	@sh bench/run.sh $(BIN)

@@ -22,43 +22,7 @@
 #include "relatie_body.h"
 #include "xalloc.h"
 
-#define RELOAD_S        3600   /* grootboeken, landen and tarieven are read again hourly */
 #define POST_ATTEMPTS   3
-
-/* book_admin_new - a profile's administration */
-book_admin_t *
-book_admin_new(const profile_t *p)
-{
-    book_admin_t *self = xcalloc(1, sizeof *self);
-
-    self->p = p;
-    self->api = snelstart_new(p->api_url, p->auth_url, p->client_key, p->subscription_key,
-                              p->api_tls_verify);
-    /* the matchers read relaties from the same administration's budget:
-     * leave them 2 % of it (at least one call), so that SnelStart does not
-     * have to answer 429 when a matcher syncs while the booker is at the limit */
-    snelstart_set_limits(self->api, p->rate_per_minute - (p->rate_per_minute + 49) / 50,
-                         p->rate_per_hour - (p->rate_per_hour + 49) / 50, p->max_concurrent);
-    snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
-    snelstart_set_timeout(self->api, (long) p->timeout_s * 1000);
-    return self;
-}
-
-void
-book_admin_destroy(book_admin_t **self_p)
-{
-    book_admin_t *self;
-
-    if (self_p == NULL || *self_p == NULL)
-        return;
-    self = *self_p;
-    snelstart_destroy(&self->api);
-    json_decref(self->grootboeken);
-    json_decref(self->btwtarieven);
-    json_decref(self->landen);
-    free(self);
-    *self_p = NULL;
-}
 
 /* set_out - fill an outcome */
 static void __attribute__((format(printf, 4, 5)))
@@ -88,100 +52,25 @@ api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char 
     }
 }
 
-/* get_all - GET a list resource, all pages */
-static ss_result_t
-get_all(book_admin_t *a, const char *resource, json_t **out, ss_error_t *e)
-{
-    json_t *all = json_array(), *page = NULL;
-    ss_result_t r;
-    int     skip = 0;
-
-    for (;;) {
-        char    top[16], sk[16];
-        char   *path;
-
-        snprintf(top, sizeof top, "%d", 500);
-        snprintf(sk, sizeof sk, "%d", skip);
-        path = snelstart_query(resource, "$top", top, "$skip", sk, NULL);
-        r = snelstart_get(a->api, path, &page, e);
-        free(path);
-        if (r != SS_OK) {
-            json_decref(all);
-            return r;
-        }
-        if (!json_is_array(page)) {     /* not paged: the whole list */
-            json_decref(all);
-            *out = page;
-            return SS_OK;
-        }
-        json_array_extend(all, page);
-        skip += (int) json_array_size(page);
-        if (json_array_size(page) < 500)
-            break;
-        json_decref(page);
-        page = NULL;
-    }
-    json_decref(page);
-    *out = all;
-    return SS_OK;
-}
-
-/* load_admin - read grootboeken, btw-tarieven and landen when due */
+/* load_admin - read the administration's grootboeken, btw-tarieven and
+ * landen when due; false with the outcome set */
 static bool
-load_admin(book_admin_t *a, book_outcome_t *out)
+load_admin(administration_t *a, book_outcome_t *out)
 {
     ss_error_t e;
     ss_result_t r;
-    json_t *gb = NULL, *bt = NULL, *ld = NULL;
-    char    err[1024];
+    const char *what;
 
-    if (a->grootboeken && a->loaded_at && time(NULL) - a->loaded_at < RELOAD_S)
+    if ((r = administration_load(a, false, &what, &e)) == SS_OK)
         return true;
-    if ((r = get_all(a, "/grootboeken", &gb, &e)) != SS_OK) {
-        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking", "reading grootboeken");
-        return false;
-    }
-    if ((r = snelstart_get(a->api, "/btwtarieven", &bt, &e)) != SS_OK
-        || (r = snelstart_get(a->api, "/landen", &ld, &e)) != SS_OK) {
-        json_decref(gb);
-        json_decref(bt);
-        api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking",
-                    "reading btw-tarieven and landen");
-        return false;
-    }
-    if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
-        log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
-                    a->p->name, err);
-    json_decref(a->grootboeken);
-    json_decref(a->btwtarieven);
-    json_decref(a->landen);
-    a->grootboeken = gb;
-    a->btwtarieven = bt;
-    a->landen = ld;
-    a->loaded_at = time(NULL);
-    return true;
-}
-
-/* book_admin_check - read what koppel needs from SnelStart and check the
- * profile's grootboeken against it; false with err */
-bool
-book_admin_check(book_admin_t *a, char *err, size_t errlen)
-{
-    book_outcome_t out;
-
-    memset(&out, 0, sizeof out);
-    a->loaded_at = 0;
-    if (!load_admin(a, &out)) {
-        snprintf(err, errlen, "%s", out.reason);
-        return false;
-    }
-    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen);
+    api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking", what);
+    return false;
 }
 
 /* find_factuur - whether SnelStart holds a verkoopfactuur with this number:
  * 1 yes, 0 no, -1 unknown (out says why) */
 static int
-find_factuur(book_admin_t *a, const char *factuurnummer, char *boeking_id, size_t idlen,
+find_factuur(administration_t *a, const char *factuurnummer, char *boeking_id, size_t idlen,
              book_outcome_t *out)
 {
     char   *lit = snelstart_odata_string(factuurnummer);
@@ -213,7 +102,7 @@ find_factuur(book_admin_t *a, const char *factuurnummer, char *boeking_id, size_
 /* find_relatie - the relatie koppel posted, looked up by what it posted (naam and
  * e-mail, or naam and postcode): 1 found, 0 not there, -1 unknown (out says why) */
 static int
-find_relatie(book_admin_t *a, const json_t *posted, char *id, size_t idlen, int32_t *code,
+find_relatie(administration_t *a, const json_t *posted, char *id, size_t idlen, int32_t *code,
              book_outcome_t *out)
 {
     const char *naam = json_string_value(json_object_get(posted, "naam"));
@@ -252,7 +141,7 @@ find_relatie(book_admin_t *a, const json_t *posted, char *id, size_t idlen, int3
 
 /* default_klant - the relatie of the profile's default klantcode (handmatig) */
 static bool
-default_klant(book_admin_t *a, char *id, size_t idlen, book_outcome_t *out)
+default_klant(administration_t *a, char *id, size_t idlen, book_outcome_t *out)
 {
     const profile_t *p = a->p;
     char    num[16];
@@ -294,7 +183,7 @@ default_klant(book_admin_t *a, char *id, size_t idlen, book_outcome_t *out)
  * with the order, changing only what differs. A failure is logged; the order
  * is booked all the same. */
 static void
-update_relatie(book_admin_t *a, const order_t *o, const char *id, book_outcome_t *out)
+update_relatie(administration_t *a, const order_t *o, const char *id, book_outcome_t *out)
 {
     char   *path = xasprintf("/relaties/%s", id);
     json_t *current = NULL, *changed, *stored = NULL;
@@ -331,7 +220,7 @@ done:
 
 /* klant_of - the relatie id to book on; false with out set */
 static bool
-klant_of(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
+klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
          char *id, size_t idlen, book_outcome_t *out)
 {
     const profile_t *p = a->p;
@@ -407,7 +296,7 @@ fail:
 /* book_prepare - everything before the post of one order: a final outcome
  * (booked before, dead, later) or the body to post in job->text */
 void
-book_prepare(book_admin_t *a, ledger_t *ledger, book_job_t *job)
+book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
 {
     const profile_t *p = a->p;
     const order_t *o = job->o;
@@ -474,7 +363,7 @@ book_prepare(book_admin_t *a, ledger_t *ledger, book_job_t *job)
 typedef enum { SETTLED_BOOKED, SETTLED_FAILED, SETTLED_AGAIN } settled_t;
 
 static settled_t
-settle(book_admin_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e, json_t *stored,
+settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e, json_t *stored,
        bool last, long *wait_s)
 {
     const profile_t *p = a->p;
@@ -527,7 +416,7 @@ settle(book_admin_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e, jso
  * time, and settle each answer; what is to be posted again is posted again
  * together, after one wait for SnelStart's rate limit */
 static void
-post_all(book_admin_t *a, book_job_t *jobs, size_t n)
+post_all(administration_t *a, book_job_t *jobs, size_t n)
 {
     const char **texts = xcalloc(n + 1, sizeof *texts);
     book_job_t **pending = xcalloc(n + 1, sizeof *pending);
@@ -573,7 +462,7 @@ post_all(book_admin_t *a, book_job_t *jobs, size_t n)
  * transaction, the posts, then "booked" or "dead" for all in one transaction.
  * Two syncs for the batch instead of two for every order. */
 void
-book_post(book_admin_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
+book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
 {
     const profile_t *p = a->p;
     char    err[1024];
@@ -631,7 +520,7 @@ book_job_clear(book_job_t *job)
 
 /* book_order - book one order */
 void
-book_order(book_admin_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
+book_order(administration_t *a, ledger_t *ledger, const order_t *o, const match_t *m,
            book_outcome_t *out)
 {
     book_job_t job = { .o = o, .m = m };

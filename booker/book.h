@@ -27,6 +27,7 @@
 #include "ledger.h"
 #include "match.h"
 #include "order.h"
+#include "administration.h"
 #include "snelstart.h"
 
 typedef enum { BOOK_BOOKED = 0, BOOK_DEAD, BOOK_LATER } book_result_t;
@@ -43,28 +44,8 @@ typedef struct {
     bool    stop_profile;         /* SnelStart refused koppel's keys */
 } book_outcome_t;
 
-/* one profile's connection to its administration, with what koppel reads once */
-typedef struct {
-    const profile_t *p;
-    snelstart_t *api;
-    json_t  *grootboeken;         /* GET /v2/grootboeken */
-    json_t  *btwtarieven;         /* GET /v2/btwtarieven */
-    json_t  *landen;              /* GET /v2/landen */
-    time_t   loaded_at;
-    char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
-} book_admin_t;
-
-/* book_admin_new - a profile's administration; nothing is read yet */
-book_admin_t *book_admin_new(const profile_t *p);
-void book_admin_destroy(book_admin_t **self_p);
-
-/* book_admin_check - read grootboeken, btw-tarieven and landen from SnelStart
- * and check every configured grootboek (exists, active, winst-en-verlies);
- * false with err naming the setting, or why SnelStart could not be read */
-bool book_admin_check(book_admin_t *self, char *err, size_t errlen);
-
 /* book_order - book one order; see above */
-void book_order(book_admin_t *admin, ledger_t *ledger, const order_t *o, const match_t *m,
+void book_order(administration_t *admin, ledger_t *ledger, const order_t *o, const match_t *m,
                 book_outcome_t *out);
 
 /* the same in two steps, for a batch of orders of one profile */
@@ -78,11 +59,11 @@ typedef struct {
 } book_job_t;
 
 /* book_prepare - steps 1-3: a final outcome, or job->text to post */
-void book_prepare(book_admin_t *admin, ledger_t *ledger, book_job_t *job);
+void book_prepare(administration_t *admin, ledger_t *ledger, book_job_t *job);
 
 /* book_post - steps 4-5 for every prepared job, with one ledger transaction
  * before the posts and one after */
-void book_post(book_admin_t *admin, ledger_t *ledger, book_job_t *jobs, size_t n);
+void book_post(administration_t *admin, ledger_t *ledger, book_job_t *jobs, size_t n);
 
 /* book_job_clear - free what a job holds */
 void book_job_clear(book_job_t *job);

@@ -58,7 +58,7 @@ typedef struct {
     control_t *control;
     zsock_t *matched;         /* PULL from the matchers */
     zsock_t *outcomes;        /* PUSH to the fetcher */
-    book_admin_t **admins;    /* per profile */
+    administration_t **admins;    /* per profile */
     char   **stopped;         /* per profile: why, or NULL */
     infolog_t *infolog;       /* the information log (manual 3.3) */
 } booker_t;
@@ -206,7 +206,7 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
     size_t  j, k, njobs = 0;
 
     if (b->admins[i] == NULL)
-        b->admins[i] = book_admin_new(&b->cfg->profiles[i]);
+        b->admins[i] = administration_new(&b->cfg->profiles[i]);
     for (j = 0; j < n; j++) {
         if (handled[j] || cfg_profile_index(b->cfg, msgs[j]->profile) != i)
             continue;
@@ -242,7 +242,7 @@ resume(booker_t *b, int i)
              b->cfg->profiles[i].name);
     free(b->stopped[i]);
     b->stopped[i] = NULL;
-    book_admin_destroy(&b->admins[i]);
+    administration_destroy(&b->admins[i]);
     return true;
 }
 
@@ -383,8 +383,8 @@ main(int argc, char **argv)
     b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
     poller = zpoller_new(control_sock(b.control), b.matched, NULL);
     for (i = 0; i < b.cfg->nprofiles; i++) {
-        b.admins[i] = book_admin_new(&b.cfg->profiles[i]);
-        if (!book_admin_check(b.admins[i], err, sizeof err))
+        b.admins[i] = administration_new(&b.cfg->profiles[i]);
+        if (!administration_check(b.admins[i], err, sizeof err))
             log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
     }
     daemon_ready("Gereed");
@@ -409,7 +409,7 @@ main(int argc, char **argv)
     daemon_stopping();
     zpoller_destroy(&poller);
     for (i = 0; i < b.cfg->nprofiles; i++) {
-        book_admin_destroy(&b.admins[i]);
+        administration_destroy(&b.admins[i]);
         free(b.stopped[i]);
     }
     free(b.admins);

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "infolog.h"
+#include "infolog_export.h"
 #include "log_cmd.h"
 #include "xalloc.h"
 

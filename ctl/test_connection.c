@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "admin_cmds.h"
-#include "book.h"
+#include "administration.h"
 #include "admin_reader.h"
 #include "gc_client.h"
 #include "snelstart.h"
@@ -96,11 +96,11 @@ check_api(const profile_t *p, FILE *out)
 static bool
 check_grootboeken(const profile_t *p, FILE *out)
 {
-    book_admin_t *a = book_admin_new(p);
+    administration_t *a = administration_new(p);
     char    err[1024];
-    bool    ok = book_admin_check(a, err, sizeof err);
+    bool    ok = administration_check(a, err, sizeof err);
 
-    book_admin_destroy(&a);
+    administration_destroy(&a);
     if (ok)
         fprintf(out, "grootboeken: OK (every configured grootboek exists, is active and is "
                 "a winst-en-verlies account)\n");

@@ -774,6 +774,13 @@ relatie_index_upsert(relatie_index_t *self, const relatie_rec_t *in)
     self->count++;
 }
 
+/* relatie_index_take - relatie_index_upsert for a reader's callback */
+void
+relatie_index_take(void *index, const relatie_rec_t *rec)
+{
+    relatie_index_upsert(index, rec);
+}
+
 /* json_str - a string member (absent or null is ""); false + err on another type */
 static bool
 json_str(const json_t *obj, const char *key, const char **out,

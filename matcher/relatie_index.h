@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "relatie_rec.h"
+
 typedef struct relatie_index relatie_index_t;
 
 /* relatie_index_new - an empty index */
@@ -48,21 +50,14 @@ void relatie_index_set_landen(relatie_index_t *self, const json_t *landen);
 bool relatie_index_upsert_json(relatie_index_t *self, const json_t *relatie,
                                char *err, size_t errlen);
 
-/* add or replace from plain values, for readers that do not speak JSON */
-typedef struct {
-    const char *id; int32_t relatiecode; const char *naam;
-    const char *email;               /* main e-mail; may hold several separated by ';' */
-    const char *factuur_email, *factuur_cc;
-    const char *offerte_email, *offerte_cc, *bevestiging_email, *bevestiging_cc,
-               *aanmaning_email, *aanmaning_cc;
-    const char *postcode, *country_iso;  /* vestigingsadres */
-    const char *btw_nummer, *kvk_nummer;
-    bool active;
-} relatie_rec_t;
 
 /* relatie_index_upsert - add or replace (inactive: remove) one relatie;
  * NULL strings are ""; a record without id is ignored */
 void relatie_index_upsert(relatie_index_t *self, const relatie_rec_t *rec);
+
+/* relatie_index_take - relatie_index_upsert as a reader's relatie_rec_fn
+ * (arg is the index) */
+void relatie_index_take(void *index, const relatie_rec_t *rec);
 
 /* relatie_index_remove - remove the relatie with that id; false if absent */
 bool relatie_index_remove(relatie_index_t *self, const char *id);

@@ -99,8 +99,9 @@ admin_fresh(sync_t *self, time_t now, char *err, size_t errlen)
     }
     incremental = self->filled && admin_reader_incremental(self->admin) && *self->latest;
     fresh = incremental ? self->index : relatie_index_new();
-    n = admin_reader_relaties(self->admin, fresh, incremental ? self->latest : NULL,
-                              self->latest, sizeof self->latest, why, sizeof why);
+    n = admin_reader_relaties(self->admin, relatie_index_take, fresh,
+                              incremental ? self->latest : NULL, self->latest,
+                              sizeof self->latest, why, sizeof why);
     if (n < 0) {
         if (fresh != self->index)
             relatie_index_destroy(&fresh);

@@ -167,7 +167,7 @@ customers_fill_the_index_and_are_found_by_name(void **state)
     if (r == NULL)
         fail_msg("%s", err);
     assert_false(admin_reader_incremental(r));
-    assert_int_equal(admin_reader_relaties(r, idx, NULL, latest, sizeof latest, err, sizeof err), 91);
+    assert_int_equal(admin_reader_relaties(r, relatie_index_take, idx, NULL, latest, sizeof latest, err, sizeof err), 91);
     assert_int_equal(relatie_index_count(idx), 91);
     relatie_norm_naam("Antonio Moreno Taquería", key, sizeof key);
     assert_int_equal(relatie_index_find(idx, RELATIE_KEY_NAAM, key, refs, 4), 1);
@@ -229,7 +229,7 @@ a_missing_file_table_or_column_is_named(void **state)
     nwind_profile(&p);
     p.schema[SCHEMA_RELATIE_EMAIL] = "Email";
     r = admin_reader_open(&p, err, sizeof err);
-    assert_int_equal(admin_reader_relaties(r, idx, NULL, latest, sizeof latest, err, sizeof err), -1);
+    assert_int_equal(admin_reader_relaties(r, relatie_index_take, idx, NULL, latest, sizeof latest, err, sizeof err), -1);
     assert_non_null(strstr(err, "table Customers has no column Email"));
     admin_reader_close(&r);
     relatie_index_destroy(&idx);

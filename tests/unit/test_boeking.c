@@ -19,7 +19,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "../../booker/boeking.h"
+#include "boeking.h"
 #include "order.h"
 
 /* ---------- building orders and profiles ---------- */

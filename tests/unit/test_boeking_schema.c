@@ -20,8 +20,8 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "../../booker/boeking.h"
-#include "../../booker/relatie_body.h"
+#include "boeking.h"
+#include "relatie_body.h"
 #include "order.h"
 
 #define SCHEMA_DIR "tests/fixtures/schema/"

@@ -25,7 +25,7 @@ typedef struct {
     cfg_t  *cfg;
     profile_t *p;
     ledger_t *ledger;
-    book_admin_t *admin;
+    administration_t *admin;
     gcfeed_page_t *orders;      /* 10423 (NL), 10425 (BE business), 10431 (NO) */
 } fixture_t;
 
@@ -66,7 +66,7 @@ start(const char *flag, const char *value)
     snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
     if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);
-    f->admin = book_admin_new(f->p);
+    f->admin = administration_new(f->p);
     snprintf(path, sizeof path, "%s/tests/fixtures/feed/orders-10423-10431.xml", sim_proc_root());
     fp = fopen(path, "r");
     assert_non_null(fp);
@@ -84,7 +84,7 @@ stop(fixture_t **fp)
 {
     fixture_t *f = *fp;
 
-    book_admin_destroy(&f->admin);
+    administration_destroy(&f->admin);
     ledger_close(&f->ledger);
     gcfeed_page_destroy(&f->orders);
     cfg_destroy(&f->cfg);
@@ -275,9 +275,9 @@ wrong_keys_stop_the_profile_without_a_dead_letter(void **state)
     match_t *m = is_new("email:jan@devries.nl");
     book_outcome_t out;
 
-    book_admin_destroy(&f->admin);
+    administration_destroy(&f->admin);
     replace(&f->p->client_key, "wrong");
-    f->admin = book_admin_new(f->p);
+    f->admin = administration_new(f->p);
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_LATER);
     assert_true(out.stop_profile);
@@ -292,13 +292,13 @@ the_configured_grootboeken_are_checked_against_snelstart(void **state)
     fixture_t *f = start(NULL, NULL);
     char    err[1024];
 
-    assert_true(book_admin_check(f->admin, err, sizeof err));
+    assert_true(administration_check(f->admin, err, sizeof err));
     f->p->grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_LAAG] = 9999;
-    assert_false(book_admin_check(f->admin, err, sizeof err));
+    assert_false(administration_check(f->admin, err, sizeof err));
     assert_non_null(strstr(err, "9999"));
     assert_non_null(strstr(err, "verzendkosten"));
     f->p->grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_LAAG] = 1300;    /* a balance account */
-    assert_false(book_admin_check(f->admin, err, sizeof err));
+    assert_false(administration_check(f->admin, err, sizeof err));
     assert_non_null(strstr(err, "1300"));
     stop(&f);
 }

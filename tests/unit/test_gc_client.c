@@ -27,7 +27,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "../../fetcher/gc_client.h"
+#include "gc_client.h"
 
 #define EXAMPLES "tests/sim/globecharge/examples"
 

@@ -14,6 +14,7 @@
 
 #include "db.h"
 #include "infolog.h"
+#include "infolog_export.h"
 #include "xalloc.h"
 
 static char dir[64];

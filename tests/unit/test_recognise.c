@@ -17,9 +17,9 @@
 
 #include "match.h"
 #include "order.h"
-#include "../../matcher/explain.h"
-#include "../../matcher/recognise.h"
-#include "../../matcher/relatie_index.h"
+#include "explain.h"
+#include "recognise.h"
+#include "relatie_index.h"
 
 /* the administration every row is recognised against */
 static const relatie_rec_t relaties[] = {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../booker/relatie_body.h"
+#include "relatie_body.h"
 #include "order.h"
 
 static profile_t profile = { .name = "test", .default_betalingstermijn = 30 };

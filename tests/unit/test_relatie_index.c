@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "../../matcher/relatie_index.h"
+#include "relatie_index.h"
 
 /* load - parse JSON text, failing the test when it does not parse */
 static json_t *

@@ -20,7 +20,9 @@
 
 #include "msg.h"
 
-#define KOPPEL_VERSION "0.1.0"
+#ifndef KOPPEL_VERSION
+#define KOPPEL_VERSION "unknown"  /* the Makefile sets it from git describe or VERSION */
+#endif
 
 typedef struct control control_t;
 

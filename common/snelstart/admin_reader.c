@@ -107,13 +107,14 @@ whole_number(const char *v)
 
 typedef struct {
     const profile_t *p;
-    relatie_index_t *index;
+    relatie_rec_fn fn;
+    void   *arg;
     char   *latest;
     size_t  latestlen;
     long    rows;
 } rel_ctx_t;
 
-/* on_relatie - one row of the relaties table into the index */
+/* on_relatie - one row of the relaties table to the caller */
 static bool
 on_relatie(void *arg, char **v)
 {
@@ -136,7 +137,7 @@ on_relatie(void *arg, char **v)
     rec.kvk_nummer = REL(v, SCHEMA_RELATIE_KVK);
     rec.active = !truthy(REL(v, SCHEMA_RELATIE_NONACTIEF))
         && (*c->p->schema[SCHEMA_RELATIE_KLANT] == 0 || truthy(REL(v, SCHEMA_RELATIE_KLANT)));
-    relatie_index_upsert(c->index, &rec);
+    c->fn(c->arg, &rec);
     if (mod && c->latest && strcmp(mod, c->latest) > 0 && strlen(mod) < c->latestlen)
         strcpy(c->latest, mod);
     return true;
@@ -149,13 +150,13 @@ admin_reader_incremental(const admin_reader_t *self)
     return self->sql != NULL && *self->p->schema[SCHEMA_RELATIE_MODIFIED] != 0;
 }
 
-/* admin_reader_relaties - upsert the (changed) relaties into index */
+/* admin_reader_relaties - hand the (changed) relaties to fn */
 long
-admin_reader_relaties(admin_reader_t *self, relatie_index_t *index, const char *since,
+admin_reader_relaties(admin_reader_t *self, relatie_rec_fn fn, void *arg, const char *since,
                       char *latest, size_t latestlen, char *err, size_t errlen)
 {
     const char *cols[NREL];
-    rel_ctx_t c = { self->p, index, latest, latestlen, 0 };
+    rel_ctx_t c = { self->p, fn, arg, latest, latestlen, 0 };
     admin_select_t q = { self->p->schema[SCHEMA_RELATIES], cols, NREL, NULL, NULL, 0 };
     int     i;
 

@@ -13,8 +13,8 @@
  *   WAL mode so that several daemons write it and koppelctl reads it at
  *   the same time. Rows older than four weeks are purged: the daemons
  *   call infolog_tick() in their loops, which purges at most once an
- *   hour. koppelctl log shows it, exports it to .csv or .xlsx for a
- *   helpdesk and clears it.
+ *   hour. koppelctl log shows it, exports it (infolog_export.h) to .csv
+ *   or .xlsx for a helpdesk and clears it.
  *
  *   A row never holds a secret: callers write order numbers, relatie
  *   codes and plain reasons, never passwords, keys or tokens. Control
@@ -92,18 +92,6 @@ int64_t infolog_purge(infolog_t *self, int days, int64_t now, char *err, size_t 
 
 /* infolog_tick - purge rows older than INFOLOG_KEEP_DAYS, at most once an hour */
 void infolog_tick(infolog_t *self);
-
-/* infolog_export_csv - write the selected rows as CSV (RFC 4180, UTF-8) */
-bool infolog_export_csv(infolog_t *self, const infolog_filter_t *filter,
-                        const char *path, char *err, size_t errlen);
-
-/* infolog_export_xlsx - write the selected rows as an Excel workbook */
-bool infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter,
-                         const char *path, char *err, size_t errlen);
-
-/* infolog_export - .csv or .xlsx by the file name's extension */
-bool infolog_export(infolog_t *self, const infolog_filter_t *filter,
-                    const char *path, char *err, size_t errlen);
 
 /* infolog_time - an epoch time as local "YYYY-MM-DD HH:MM:SS" into buf */
 const char *infolog_time(int64_t at, char *buf, size_t len);

@@ -29,7 +29,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "relatie_index.h"
+#include "relatie_rec.h"
 
 typedef struct admin_reader admin_reader_t;
 
@@ -40,13 +40,14 @@ admin_reader_t *admin_reader_open(const profile_t *p, char *err, size_t errlen);
 /* admin_reader_close - disconnect, free and null the caller's pointer */
 void admin_reader_close(admin_reader_t **self_p);
 
-/* admin_reader_relaties - upsert the relaties into index: all of them when
+/* admin_reader_relaties - hand each relatie to fn: all of them when
  * since is NULL or "", else only those changed after since (needs the
  * schema map's relatie_modified and an SQL administration). latest (at
  * least 40 bytes) receives the newest change seen, kept when none is.
  * The number of rows read, or -1 with err. */
-long admin_reader_relaties(admin_reader_t *self, relatie_index_t *index, const char *since,
-                           char *latest, size_t latestlen, char *err, size_t errlen);
+long admin_reader_relaties(admin_reader_t *self, relatie_rec_fn fn, void *arg,
+                           const char *since, char *latest, size_t latestlen,
+                           char *err, size_t errlen);
 
 /* admin_reader_incremental - whether changed relaties can be read alone */
 bool admin_reader_incremental(const admin_reader_t *self);

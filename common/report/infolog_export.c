@@ -1,0 +1,146 @@
+/*
+ * NAME
+ *   infolog_export - the information log as a .csv or .xlsx file
+ *
+ * DESCRIPTION
+ *   See infolog_export.h. Only the programs that export (koppelctl) link
+ *   this file, and with it libxlsxwriter; the daemons write the log but
+ *   never export it.
+ *
+ * DIAGNOSTICS
+ *   Errors name the file and carry the system's or libxlsxwriter's message.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <xlsxwriter.h>
+
+#include "infolog_export.h"
+
+static const char *const columns[] = { "time", "profile", "view", "kind", "order", "text" };
+
+/* csv_field - one field, quoted when it holds a comma, quote or line end */
+static void
+csv_field(FILE *fp, const char *s, bool last)
+{
+    if (strpbrk(s, ",\"\r\n") != NULL) {
+        fputc('"', fp);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', fp);
+            fputc(*s, fp);
+        }
+        fputc('"', fp);
+    } else
+        fputs(s, fp);
+    fputs(last ? "\r\n" : ",", fp);
+}
+
+/* infolog_export_csv - the selected rows as CSV */
+bool
+infolog_export_csv(infolog_t *self, const infolog_filter_t *filter, const char *path,
+                   char *err, size_t errlen)
+{
+    json_t *rows = infolog_query(self, filter, err, errlen);
+    FILE   *fp;
+    size_t  i, c;
+    bool    ok;
+
+    if (rows == NULL)
+        return false;
+    if ((fp = fopen(path, "w")) == NULL) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        json_decref(rows);
+        return false;
+    }
+    for (c = 0; c < 6; c++)
+        csv_field(fp, columns[c], c == 5);
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        char    when[32], num[32];
+        json_int_t order = json_integer_value(json_object_get(r, "order"));
+
+        snprintf(num, sizeof num, "%lld", (long long) order);
+        csv_field(fp, infolog_time(json_integer_value(json_object_get(r, "at")), when,
+                                   sizeof when), false);
+        csv_field(fp, json_string_value(json_object_get(r, "profile")), false);
+        csv_field(fp, json_string_value(json_object_get(r, "level")), false);
+        csv_field(fp, json_string_value(json_object_get(r, "kind")), false);
+        csv_field(fp, order ? num : "", false);
+        csv_field(fp, json_string_value(json_object_get(r, "text")), true);
+    }
+    ok = !ferror(fp);
+    if (fclose(fp) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    json_decref(rows);
+    return ok;
+}
+
+/* infolog_export_xlsx - the selected rows as an Excel workbook */
+bool
+infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char *path,
+                    char *err, size_t errlen)
+{
+    json_t *rows = infolog_query(self, filter, err, errlen);
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *bold;
+    lxw_error rc;
+    size_t  i, c;
+
+    if (rows == NULL)
+        return false;
+    if ((wb = workbook_new(path)) == NULL) {
+        snprintf(err, errlen, "%s: cannot create the workbook", path);
+        json_decref(rows);
+        return false;
+    }
+    ws = workbook_add_worksheet(wb, "Informatie");
+    bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (c = 0; c < 6; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t) c, columns[c], bold);
+    worksheet_set_column(ws, 0, 0, 20, NULL);
+    worksheet_set_column(ws, 1, 4, 14, NULL);
+    worksheet_set_column(ws, 5, 5, 80, NULL);
+    worksheet_freeze_panes(ws, 1, 0);
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        lxw_row_t row = (lxw_row_t) (i + 1);
+        char    when[32];
+        json_int_t order = json_integer_value(json_object_get(r, "order"));
+
+        worksheet_write_string(ws, row, 0, infolog_time(json_integer_value(
+            json_object_get(r, "at")), when, sizeof when), NULL);
+        worksheet_write_string(ws, row, 1, json_string_value(json_object_get(r, "profile")), NULL);
+        worksheet_write_string(ws, row, 2, json_string_value(json_object_get(r, "level")), NULL);
+        worksheet_write_string(ws, row, 3, json_string_value(json_object_get(r, "kind")), NULL);
+        if (order)
+            worksheet_write_number(ws, row, 4, (double) order, NULL);
+        worksheet_write_string(ws, row, 5, json_string_value(json_object_get(r, "text")), NULL);
+    }
+    json_decref(rows);
+    if ((rc = workbook_close(wb)) != LXW_NO_ERROR) {
+        snprintf(err, errlen, "%s: cannot write the workbook: %s", path, lxw_strerror(rc));
+        return false;
+    }
+    return true;
+}
+
+/* infolog_export - by extension */
+bool
+infolog_export(infolog_t *self, const infolog_filter_t *filter, const char *path,
+               char *err, size_t errlen)
+{
+    const char *dot = strrchr(path, '.');
+
+    if (dot && strcasecmp(dot, ".csv") == 0)
+        return infolog_export_csv(self, filter, path, err, errlen);
+    if (dot && strcasecmp(dot, ".xlsx") == 0)
+        return infolog_export_xlsx(self, filter, path, err, errlen);
+    snprintf(err, errlen, "%s: the file name must end in .csv or .xlsx", path);
+    return false;
+}

@@ -1,0 +1,139 @@
+/*
+ * NAME
+ *   administration - a profile's SnelStart administration through the API
+ *
+ * DESCRIPTION
+ *   See administration.h. The matchers read relaties from the same
+ *   administration's budget, so the client made here keeps 2 % of each
+ *   limit (at least one call) free for them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "administration.h"
+#include "boeking.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define PAGE 500                /* SnelStart's $top limit */
+
+/* administration_new - a profile's administration */
+administration_t *
+administration_new(const profile_t *p)
+{
+    administration_t *self = xcalloc(1, sizeof *self);
+
+    self->p = p;
+    self->api = snelstart_new(p->api_url, p->auth_url, p->client_key, p->subscription_key,
+                              p->api_tls_verify);
+    /* leave the matchers 2 % of the budget, so that SnelStart does not have
+     * to answer 429 when a matcher syncs while the booker is at the limit */
+    snelstart_set_limits(self->api, p->rate_per_minute - (p->rate_per_minute + 49) / 50,
+                         p->rate_per_hour - (p->rate_per_hour + 49) / 50, p->max_concurrent);
+    snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
+    snelstart_set_timeout(self->api, (long) p->timeout_s * 1000);
+    return self;
+}
+
+void
+administration_destroy(administration_t **self_p)
+{
+    administration_t *self;
+
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    self = *self_p;
+    snelstart_destroy(&self->api);
+    json_decref(self->grootboeken);
+    json_decref(self->btwtarieven);
+    json_decref(self->landen);
+    free(self);
+    *self_p = NULL;
+}
+
+/* get_all - GET a list resource, all pages */
+static ss_result_t
+get_all(administration_t *a, const char *resource, json_t **out, ss_error_t *e)
+{
+    json_t *all = json_array(), *page = NULL;
+    ss_result_t r;
+    int     skip = 0;
+
+    for (;;) {
+        char    top[16], sk[16];
+        char   *path;
+
+        snprintf(top, sizeof top, "%d", PAGE);
+        snprintf(sk, sizeof sk, "%d", skip);
+        path = snelstart_query(resource, "$top", top, "$skip", sk, NULL);
+        r = snelstart_get(a->api, path, &page, e);
+        free(path);
+        if (r != SS_OK) {
+            json_decref(all);
+            return r;
+        }
+        if (!json_is_array(page)) {     /* not paged: the whole list */
+            json_decref(all);
+            *out = page;
+            return SS_OK;
+        }
+        json_array_extend(all, page);
+        skip += (int) json_array_size(page);
+        if (json_array_size(page) < PAGE)
+            break;
+        json_decref(page);
+        page = NULL;
+    }
+    json_decref(page);
+    *out = all;
+    return SS_OK;
+}
+
+/* administration_load - read the reference data when due */
+ss_result_t
+administration_load(administration_t *a, bool force, const char **what, ss_error_t *e)
+{
+    ss_result_t r;
+    json_t *gb = NULL, *bt = NULL, *ld = NULL;
+    char    err[1024];
+
+    if (!force && a->grootboeken && a->loaded_at
+        && time(NULL) - a->loaded_at < ADMINISTRATION_RELOAD_S)
+        return SS_OK;
+    if ((r = get_all(a, "/grootboeken", &gb, e)) != SS_OK) {
+        *what = "reading grootboeken";
+        return r;
+    }
+    if ((r = snelstart_get(a->api, "/btwtarieven", &bt, e)) != SS_OK
+        || (r = snelstart_get(a->api, "/landen", &ld, e)) != SS_OK) {
+        json_decref(gb);
+        json_decref(bt);
+        *what = "reading btw-tarieven and landen";
+        return r;
+    }
+    if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
+        log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
+                    a->p->name, err);
+    json_decref(a->grootboeken);
+    json_decref(a->btwtarieven);
+    json_decref(a->landen);
+    a->grootboeken = gb;
+    a->btwtarieven = bt;
+    a->landen = ld;
+    a->loaded_at = time(NULL);
+    return SS_OK;
+}
+
+/* administration_check - read now and check the profile's grootboeken */
+bool
+administration_check(administration_t *a, char *err, size_t errlen)
+{
+    ss_error_t e;
+    const char *what;
+
+    if (administration_load(a, true, &what, &e) != SS_OK) {
+        snprintf(err, errlen, "%s: %s", what, e.message);
+        return false;
+    }
+    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen);
+}

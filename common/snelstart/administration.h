@@ -1,0 +1,56 @@
+/*
+ * NAME
+ *   administration - a profile's SnelStart administration through the API
+ *
+ * DESCRIPTION
+ *   One profile's connection to its administration (the API client with
+ *   the profile's rate limits) and the reference data koppel reads once an
+ *   hour: grootboeken, btw-tarieven and landen. The booker books through
+ *   it; koppelctl test-connection checks the profile's grootboeken with it.
+ *
+ * DIAGNOSTICS
+ *   administration_load() returns the API's result with SnelStart's error
+ *   and what was being read; administration_check() fills err with the
+ *   setting that is wrong, or why SnelStart could not be read.
+ */
+#ifndef KOPPEL_ADMINISTRATION_H
+#define KOPPEL_ADMINISTRATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "snelstart.h"
+
+#define ADMINISTRATION_RELOAD_S 3600  /* reference data is read again hourly */
+
+typedef struct {
+    const profile_t *p;
+    snelstart_t *api;
+    json_t  *grootboeken;         /* GET /v2/grootboeken */
+    json_t  *btwtarieven;         /* GET /v2/btwtarieven */
+    json_t  *landen;              /* GET /v2/landen */
+    time_t   loaded_at;
+    char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
+} administration_t;
+
+/* administration_new - a profile's administration; nothing is read yet */
+administration_t *administration_new(const profile_t *p);
+
+/* administration_destroy - free and null the caller's pointer */
+void administration_destroy(administration_t **self_p);
+
+/* administration_load - read grootboeken, btw-tarieven and landen unless
+ * they were read less than an hour ago (always when force); on failure
+ * what names what was being read and e holds SnelStart's answer */
+ss_result_t administration_load(administration_t *self, bool force, const char **what,
+                                ss_error_t *e);
+
+/* administration_check - read the reference data now and check every
+ * configured grootboek (exists, active, winst-en-verlies); false with err
+ * naming the setting, or why SnelStart could not be read */
+bool administration_check(administration_t *self, char *err, size_t errlen);
+
+#endif
