@@ -72,7 +72,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     char   *text;
     cfg_t  *cfg;
     const profile_t *p;
-    gcfeed_page_t *page;
+    order_page_t *page;
     json_t *out, *boeking, *relatie = NULL;
     char    klant[64];
 
@@ -94,7 +94,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     if (page->nitems == 0 || page->items[0].order == NULL) {
         fprintf(stderr, "koppel-booker: %s: %s\n", file,
                 page->nitems ? page->items[0].error : "the document holds no order");
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         cfg_destroy(&cfg);
         return 1;
     }
@@ -102,7 +102,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     if (relatiecode <= 0
         && (relatie = relatie_build(page->items[0].order, p, NULL, err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         cfg_destroy(&cfg);
         return 1;
     }
@@ -112,7 +112,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     if (boeking == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
         json_decref(relatie);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         cfg_destroy(&cfg);
         return 1;
     }
@@ -125,7 +125,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     printf("%s\n", text);
     free(text);
     json_decref(out);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     cfg_destroy(&cfg);
     return 0;
 }

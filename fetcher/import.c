@@ -94,7 +94,7 @@ import_destroy(import_t **self_p)
 
 /* store_item - store one parsed item of a page, inside the page's transaction */
 static void
-store_item(import_t *self, gcfeed_item_t *it, const char *doc, size_t len)
+store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
 {
     const char *name = self->p->name;
 
@@ -145,7 +145,7 @@ read_single(import_t *self, const char *page_error)
     size_t  len = 0;
     char    err[1024];
     gc_result_t r;
-    gcfeed_page_t *page;
+    order_page_t *page;
     char    reason[1200];
     int     gaps = 0;
 
@@ -168,7 +168,7 @@ read_single(import_t *self, const char *page_error)
     page = gcfeed_parse(body, len, "order.cgi", err, sizeof err);
     if (!store_begin(self->store, err, sizeof err)) {
         snprintf(self->summary, sizeof self->summary, "%s", err);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         free(body);
         return IMPORT_FAILED;
     }
@@ -186,7 +186,7 @@ read_single(import_t *self, const char *page_error)
     } else if (page->nitems > 0)
         store_item(self, &page->items[0], body, len);
     store_set_cursor(self->store, self->p->name, self->from + 1, self->highest);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(body);
     if (!store_commit(self->store, err, sizeof err)) {
         snprintf(self->summary, sizeof self->summary, "%s", err);
@@ -203,7 +203,7 @@ step_globecharge(import_t *self)
     char   *body = NULL;
     size_t  len = 0, i;
     char    err[1024];
-    gcfeed_page_t *page;
+    order_page_t *page;
     gc_result_t r;
 
     snprintf(self->activity, sizeof self->activity, "importing profile %s, order %lld",
@@ -226,7 +226,7 @@ step_globecharge(import_t *self)
         snprintf(self->summary, sizeof self->summary, "the shop answered from=%lld with "
                  "next=%lld, which does not move forward; stopped to avoid a loop",
                  (long long) self->from, (long long) page->next);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         free(body);
         return IMPORT_FAILED;
     }
@@ -243,19 +243,19 @@ step_globecharge(import_t *self)
         snprintf(self->summary, sizeof self->summary, "%zu new orders, %zu cancelled, "
                  "%zu unreadable; read up to order %lld", self->added, self->skipped,
                  self->dead, (long long) page->highest);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         free(body);
         return IMPORT_DONE;
     }
     self->from = page->next;
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(body);
     return IMPORT_MORE;
 
 storage:
     snprintf(self->summary, sizeof self->summary, "cannot store orders: %s", err);
     log_error("profile %s: %s", self->p->name, self->summary);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(body);
     return IMPORT_FAILED;
 }
@@ -301,7 +301,7 @@ step_woocommerce(import_t *self)
     char   *body = NULL;
     size_t  len = 0, i;
     char    err[1024], mark[32];
-    gcfeed_page_t *page;
+    order_page_t *page;
     wc_result_t r;
     long    pages = 0, total = 0;
 
@@ -328,7 +328,7 @@ step_woocommerce(import_t *self)
     if (!store_begin(self->store, err, sizeof err))
         goto storage;
     for (i = 0; i < page->nitems; i++) {
-        gcfeed_item_t *it = &page->items[i];
+        order_item_t *it = &page->items[i];
 
         if (it->number >= 0 && it->number < self->p->from_order)
             continue;
@@ -340,7 +340,7 @@ step_woocommerce(import_t *self)
         store_set_watermark(self->store, self->p->name, mark);
     if (!store_commit(self->store, err, sizeof err))
         goto storage;
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(body);
     if (self->page >= pages) {
         snprintf(self->summary, sizeof self->summary, "%zu new orders, %zu cancelled, "
@@ -354,7 +354,7 @@ step_woocommerce(import_t *self)
 storage:
     snprintf(self->summary, sizeof self->summary, "cannot store orders: %s", err);
     log_error("profile %s: %s", self->p->name, self->summary);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(body);
     return IMPORT_FAILED;
 }
@@ -373,14 +373,14 @@ bool
 fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
           char *err, size_t errlen)
 {
-    gcfeed_page_t *page = NULL;
+    order_page_t *page = NULL;
     src_result_t r = source_one(source, number, &page, err, errlen);
     bool    ok = false;
 
     if (r != SRC_OK) {
         if (r == SRC_NOT_FOUND)
             snprintf(err, errlen, "order %lld is not in the shop (any more)", (long long) number);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
         return false;
     }
     if (page->nitems != 1)
@@ -397,6 +397,6 @@ fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
         store_replace_pending(store, page->items[0].order);
         ok = store_commit(store, err, errlen);
     }
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     return ok;
 }

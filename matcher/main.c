@@ -73,7 +73,7 @@ static order_t *
 first_order(const char *file, const char *source)
 {
     char    err[1024];
-    gcfeed_page_t *page = shopdoc_read_file(source, file, err, sizeof err);
+    order_page_t *page = shopdoc_read_file(source, file, err, sizeof err);
     order_t *o = NULL;
 
     if (page == NULL)
@@ -83,7 +83,7 @@ first_order(const char *file, const char *source)
                 page->nitems ? page->items[0].error : "the document holds no order");
     else
         o = order_dup(page->items[0].order);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     return o;
 }
 

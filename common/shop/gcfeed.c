@@ -716,7 +716,7 @@ read_order(reader_t *r, xmlNodePtr node)
 
 /* parse_item - one <order> element into a page item */
 static void
-parse_item(xmlNodePtr node, gcfeed_item_t *item)
+parse_item(xmlNodePtr node, order_item_t *item)
 {
     reader_t r = { .order = order_new(), .number = -1, .line = 0, .error = NULL };
 
@@ -850,10 +850,10 @@ page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
 }
 
 /* read_page - the document's root element into a page, or NULL */
-static gcfeed_page_t *
+static order_page_t *
 read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
 {
-    gcfeed_page_t *page;
+    order_page_t *page;
     xmlNodePtr n;
     int64_t from, next, highest, count;
     size_t  norders = 0;
@@ -870,8 +870,7 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
         return NULL;
     }
     if (strcmp((const char *) root->name, "order") == 0) {
-        page = xcalloc(1, sizeof *page);
-        page->items = xcalloc(1, sizeof *page->items);
+        page = order_page_new(1);
         page->nitems = 1;
         page->count = 1;
         parse_item(root, &page->items[0]);
@@ -911,12 +910,11 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
                  norders);
         return NULL;
     }
-    page = xcalloc(1, sizeof *page);
+    page = order_page_new(norders);
     page->from = from;
     page->next = next;
     page->highest = highest;
     page->count = (size_t) count;
-    page->items = xcalloc(norders + 1, sizeof *page->items);
     for (n = root->children; n != NULL; n = n->next)
         if (is_feed_element(n, "order"))
             parse_item(n, &page->items[page->nitems++]);
@@ -924,7 +922,7 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
 }
 
 /* gcfeed_parse - parse an <orders> or <order> document */
-gcfeed_page_t *
+order_page_t *
 gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
              size_t errlen)
 {
@@ -934,7 +932,7 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
     xmlParserCtxtPtr ctxt;
     xmlErrorPtr xe;
     xmlDocPtr doc;
-    gcfeed_page_t *page = NULL;
+    order_page_t *page = NULL;
     char    dummy[1];
     char    msg[256];
     size_t  n;
@@ -1007,23 +1005,4 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
     xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
     return page;
-}
-
-/* gcfeed_page_destroy - free a page and null the caller's pointer */
-void
-gcfeed_page_destroy(gcfeed_page_t **self_p)
-{
-    gcfeed_page_t *self;
-    size_t  i;
-
-    if (self_p == NULL || *self_p == NULL)
-        return;
-    self = *self_p;
-    for (i = 0; i < self->nitems; i++) {
-        order_destroy(&self->items[i].order);
-        free(self->items[i].error);
-    }
-    free(self->items);
-    free(self);
-    *self_p = NULL;
 }

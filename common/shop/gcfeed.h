@@ -27,36 +27,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "order.h"
+#include "order_page.h"
 
 #define GCFEED_NAMESPACE  "urn:globecharge:orders:1"
 #define GCFEED_MAX_BYTES  (64 * 1024 * 1024)
 #define GCFEED_MAX_DEPTH  64
-
-typedef struct {
-    int64_t  number;     /* -1 when not even the number could be read */
-    order_t *order;      /* NULL when the order is invalid */
-    char    *error;      /* NULL when valid; else e.g.
-       "order 10425: <total incl=\"12,50\">: not an amount (use digits and a '.')" */
-} gcfeed_item_t;
-
-typedef struct {
-    int64_t  from, next, highest;  /* <orders> attributes; for a single <order>:
-                                      from = next = highest = its number */
-    size_t   count;                /* <orders count>; 1 for a single <order> */
-    gcfeed_item_t *items;          /* one per <order> element, in document order */
-    size_t   nitems;
-} gcfeed_page_t;
 
 /* gcfeed_parse - parse an <orders> document or a single <order> document.
  * A document that cannot be parsed at all (not XML, wrong root, wrong
  * namespace, bad <orders> attributes) gives NULL with err naming what is
  * wrong and the line; source_name (e.g. "orders.cgi?from=10423") starts
  * that message. Per-order problems give an item with error set. */
-gcfeed_page_t *gcfeed_parse(const char *body, size_t len, const char *source_name,
-                            char *err, size_t errlen);
-
-/* gcfeed_page_destroy - free a page, its orders and errors; null the pointer */
-void gcfeed_page_destroy(gcfeed_page_t **self_p);
+order_page_t *gcfeed_parse(const char *body, size_t len, const char *source_name,
+                           char *err, size_t errlen);
 
 #endif

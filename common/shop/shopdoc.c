@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcfeed.h"
 #include "shopdoc.h"
 #include "wcorder.h"
 #include "xalloc.h"
 
 /* shopdoc_parse - a document of a shop type as a page of orders */
-gcfeed_page_t *
+order_page_t *
 shopdoc_parse(const char *shop_type, const char *body, size_t len, const char *name,
               char *err, size_t errlen)
 {
@@ -29,13 +30,13 @@ shopdoc_parse(const char *shop_type, const char *body, size_t len, const char *n
 }
 
 /* shopdoc_read_file - the same for a file */
-gcfeed_page_t *
+order_page_t *
 shopdoc_read_file(const char *shop_type, const char *path, char *err, size_t errlen)
 {
     FILE   *fp = fopen(path, "rb");
     char   *buf = NULL;
     size_t  len = 0, cap = 0, n;
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     if (fp == NULL) {
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));

@@ -10,15 +10,15 @@
 #ifndef KOPPEL_SHOPDOC_H
 #define KOPPEL_SHOPDOC_H
 
-#include "gcfeed.h"
+#include "order_page.h"
 
 /* shopdoc_parse - a document of shop type "globecharge" or "woocommerce";
  * NULL with err (naming the type when it is unknown) */
-gcfeed_page_t *shopdoc_parse(const char *shop_type, const char *body, size_t len,
-                             const char *name, char *err, size_t errlen);
+order_page_t *shopdoc_parse(const char *shop_type, const char *body, size_t len,
+                            const char *name, char *err, size_t errlen);
 
 /* shopdoc_read_file - the same for a file */
-gcfeed_page_t *shopdoc_read_file(const char *shop_type, const char *path,
-                                 char *err, size_t errlen);
+order_page_t *shopdoc_read_file(const char *shop_type, const char *path,
+                                char *err, size_t errlen);
 
 #endif

@@ -82,7 +82,7 @@ source_result_wc(wc_result_t r)
 
 /* source_one - one order by its number */
 src_result_t
-source_one(source_t *self, int64_t number, gcfeed_page_t **page, char *err, size_t errlen)
+source_one(source_t *self, int64_t number, order_page_t **page, char *err, size_t errlen)
 {
     char   *body = NULL;
     size_t  len = 0;

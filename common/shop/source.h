@@ -6,7 +6,7 @@
  *   The fetcher reads shops through this module: a ShopFactory shop via
  *   Globecharge (gc_client, gcfeed) or a WooCommerce shop via its REST API
  *   (wc_client, wcorder). Both give pages of normalised orders
- *   (gcfeed_page_t). How a run pages through the shop differs and lives in
+ *   (order_page_t). How a run pages through the shop differs and lives in
  *   import.c; what is the same (one order by number, the result codes) is
  *   here.
  */
@@ -46,7 +46,7 @@ source_t *source_new(const profile_t *p);
 void source_destroy(source_t **self_p);
 
 /* source_one - one order by its number, of any status */
-src_result_t source_one(source_t *self, int64_t number, gcfeed_page_t **page,
+src_result_t source_one(source_t *self, int64_t number, order_page_t **page,
                         char *err, size_t errlen);
 
 /* source_result_gc, source_result_wc - a client's result as a source result */

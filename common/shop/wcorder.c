@@ -1107,7 +1107,7 @@ read_order(reader_t *r, const json_t *obj)
 
 /* parse_item - one order object into a page item */
 static void
-parse_item(const json_t *obj, size_t position, gcfeed_item_t *item)
+parse_item(const json_t *obj, size_t position, order_item_t *item)
 {
     reader_t r = { .order = order_new(), .number = -1, .position = position };
 
@@ -1125,13 +1125,13 @@ parse_item(const json_t *obj, size_t position, gcfeed_item_t *item)
 }
 
 /* wcorder_parse_page - parse a JSON array of orders or one order */
-gcfeed_page_t *
+order_page_t *
 wcorder_parse_page(const char *body, size_t len, const char *source_name,
                    char *err, size_t errlen)
 {
     json_error_t jerr;
     json_t *doc;
-    gcfeed_page_t *page;
+    order_page_t *page;
     size_t  n, i;
 
     if (len > WCORDER_MAX_BYTES) {
@@ -1167,12 +1167,11 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
         json_decref(doc);
         return NULL;
     }
-    page = xcalloc(1, sizeof *page);
-    page->items = xcalloc(n ? n : 1, sizeof *page->items);
+    page = order_page_new(n);
     page->nitems = n;
     page->count = n;
     for (i = 0; i < n; i++) {
-        gcfeed_item_t *it = &page->items[i];
+        order_item_t *it = &page->items[i];
 
         parse_item(json_is_array(doc) ? json_array_get(doc, i) : doc, i + 1, it);
         if (it->number > 0) {

@@ -6,7 +6,7 @@
  *   Reads the JSON that WooCommerce answers on /wp-json/wc/v3/orders (an
  *   array of orders) or /wp-json/wc/v3/orders/ID (one order object) into
  *   normalised orders (order.h), in the same page and item types as the
- *   Globecharge parser (gcfeed.h), so that the fetcher treats both alike.
+ *   Globecharge parser (order_page.h), so that the fetcher treats both alike.
  *   The contract is /work/shared/reference/woocommerce-rest-v3-orders.md;
  *   docs/woocommerce.md says how each field is mapped.
  *
@@ -42,8 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gcfeed.h"
 #include "order.h"
+#include "order_page.h"
 
 #define WCORDER_MAX_BYTES  (64 * 1024 * 1024)
 
@@ -53,8 +53,8 @@
  * A document that cannot be read gives NULL with err starting with
  * source_name (e.g. "orders?page=2"). Per-order problems give an item
  * with error set. */
-gcfeed_page_t *wcorder_parse_page(const char *body, size_t len, const char *source_name,
-                                  char *err, size_t errlen);
+order_page_t *wcorder_parse_page(const char *body, size_t len, const char *source_name,
+                                 char *err, size_t errlen);
 
 /* wcorder_status - the order status of a WooCommerce status word and
  * date_paid/payment method; -1 for a status WooCommerce does not define */

@@ -17,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char    err[512] = "";
-    gcfeed_page_t *page;
+    order_page_t *page;
     size_t  i;
 
     fuzz_quiet();
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (page->nitems > 0 && page->items == NULL)
         fuzz_fail("gcfeed_parse: %zu items but no array", page->nitems);
     for (i = 0; i < page->nitems; i++) {
-        const gcfeed_item_t *it = &page->items[i];
+        const order_item_t *it = &page->items[i];
 
         if ((it->order == NULL) == (it->error == NULL))
             fuzz_fail("gcfeed item %zu: order %p and error %p", i,
@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (it->error != NULL && it->error[0] == 0)
             fuzz_fail("gcfeed item %zu: empty error text", i);
     }
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     if (page != NULL)
-        fuzz_fail("gcfeed_page_destroy left the pointer set");
+        fuzz_fail("order_page_destroy left the pointer set");
     return 0;
 }

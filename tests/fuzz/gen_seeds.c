@@ -50,7 +50,7 @@ read_feed(const char *path)
     FILE   *fp = fopen(path, "rb");
     char   *buf, err[512];
     long    len;
-    gcfeed_page_t *page;
+    order_page_t *page;
     size_t  i;
 
     if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0) {
@@ -71,7 +71,7 @@ read_feed(const char *path)
     for (i = 0; i < page->nitems && norders < 32; i++)
         if (page->items[i].order)
             orders[norders++] = order_dup(page->items[i].order);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(buf);
 }
 

@@ -26,7 +26,7 @@ typedef struct {
     profile_t *p;
     ledger_t *ledger;
     administration_t *admin;
-    gcfeed_page_t *orders;      /* 10423 (NL), 10425 (BE business), 10431 (NO) */
+    order_page_t *orders;      /* 10423 (NL), 10425 (BE business), 10431 (NO) */
 } fixture_t;
 
 /* replace - swap a profile string for a copy */
@@ -86,7 +86,7 @@ stop(fixture_t **fp)
 
     administration_destroy(&f->admin);
     ledger_close(&f->ledger);
-    gcfeed_page_destroy(&f->orders);
+    order_page_destroy(&f->orders);
     cfg_destroy(&f->cfg);
     sim_proc_cleanup(&f->sim);
     free(f);

@@ -76,7 +76,7 @@ edit(char *s, const char *from, const char *to)
 }
 
 /* parse - gcfeed_parse of a string */
-static gcfeed_page_t *
+static order_page_t *
 parse(const char *doc, char *err, size_t errlen)
 {
     return gcfeed_parse(doc, strlen(doc), "test", err, errlen);
@@ -87,7 +87,7 @@ static char *
 parse_one_error(const char *doc)
 {
     char    err[512] = "";
-    gcfeed_page_t *page = parse(doc, err, sizeof err);
+    order_page_t *page = parse(doc, err, sizeof err);
     char   *e;
 
     assert_non_null(page);
@@ -95,7 +95,7 @@ parse_one_error(const char *doc)
     assert_null(page->items[0].order);
     assert_non_null(page->items[0].error);
     e = xstrdup(page->items[0].error);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     assert_null(page);
     return e;
 }
@@ -186,7 +186,7 @@ single_order_example_gives_every_field(void **state)
 {
     char   *doc = example("order-10423.xml");
     char    err[256] = "";
-    gcfeed_page_t *page = parse(doc, err, sizeof err);
+    order_page_t *page = parse(doc, err, sizeof err);
 
     assert_non_null(page);
     assert_string_equal(err, "");
@@ -199,7 +199,7 @@ single_order_example_gives_every_field(void **state)
     assert_null(page->items[0].error);
     assert_non_null(page->items[0].order);
     check_order_10423(page->items[0].order);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     assert_null(page);
     free(doc);
 }
@@ -210,7 +210,7 @@ orders_page_example_gives_all_three_orders(void **state)
 {
     char   *doc = example("orders-10423-10431.xml");
     char    err[256] = "";
-    gcfeed_page_t *page = parse(doc, err, sizeof err);
+    order_page_t *page = parse(doc, err, sizeof err);
     const order_t *o;
 
     assert_non_null(page);
@@ -281,7 +281,7 @@ orders_page_example_gives_all_three_orders(void **state)
     assert_int_equal(o->charges[0].amount_cents, 2450);
     assert_int_equal(o->vats[0].base_cents, 5135);
     assert_int_equal(o->total_incl_cents, 5135);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -292,7 +292,7 @@ latin1_document_decodes_to_utf8(void **state)
     size_t  len = 0;
     char   *doc = slurp(FIXTURES "order-10440-latin1.xml", &len);
     char    err[256] = "";
-    gcfeed_page_t *page;
+    order_page_t *page;
     const order_t *o;
 
     assert_non_null(doc);
@@ -310,7 +310,7 @@ latin1_document_decodes_to_utf8(void **state)
     assert_string_equal(o->fields[0].name, " Stra\xc3\x9f" "e ");   /* as typed */
     assert_string_equal(o->fields[0].value, "Gr\xc3\xb6\xc3\x9f" "e L");
     assert_int_equal(o->ncharges, 0);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -342,11 +342,11 @@ too_many_decimals_is_reported_as_such(void **state)
     doc = edit(example("order-10423.xml"), "<unitPrice>8.95</unitPrice>",
                "<unitPrice>8.9500</unitPrice>");
     {
-        gcfeed_page_t *page = parse(doc, NULL, 0);
+        order_page_t *page = parse(doc, NULL, 0);
 
         assert_non_null(page->items[0].order);
         assert_int_equal(page->items[0].order->lines[1].unit_price_e4, 89500);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
     }
     free(doc);
 }
@@ -380,12 +380,12 @@ date_with_z_or_negative_offset_gives_the_instant(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "2026-11-02T14:31:07+01:00",
                        "2026-11-02T08:31:07.250-05:00");
-    gcfeed_page_t *page = parse(doc, NULL, 0);
+    order_page_t *page = parse(doc, NULL, 0);
 
     assert_non_null(page->items[0].order);
     assert_int_equal(page->items[0].order->date_epoch, 1793626267);
     assert_string_equal(page->items[0].order->date, "2026-11-02T08:31:07.250-05:00");
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -452,16 +452,16 @@ other_statuses_are_read(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "status=\"paid\" modified",
                        "status=\"incomplete\" modified");
-    gcfeed_page_t *page = parse(doc, NULL, 0);
+    order_page_t *page = parse(doc, NULL, 0);
 
     assert_int_equal(page->items[0].order->status, ORDER_INCOMPLETE);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
     doc = edit(example("order-10423.xml"), "status=\"paid\" modified",
                "status=\"cancelled\" modified");
     page = parse(doc, NULL, 0);
     assert_int_equal(page->items[0].order->status, ORDER_CANCELLED);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -541,13 +541,13 @@ static void
 unreadable_number_gives_minus_one(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "number=\"10423\"", "number=\"-5\"");
-    gcfeed_page_t *page = parse(doc, NULL, 0);
+    order_page_t *page = parse(doc, NULL, 0);
 
     assert_int_equal(page->items[0].number, -1);
     assert_int_equal(page->from, -1);
     assert_null(page->items[0].order);
     assert_non_null(strstr(page->items[0].error, "order at line 2"));
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -557,11 +557,11 @@ foreign_currency_takes_eur_per_unit(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "<currency>EUR</currency>",
                        "<currency eurPerUnit=\"0.9213\">USD</currency>");
-    gcfeed_page_t *page = parse(doc, NULL, 0);
+    order_page_t *page = parse(doc, NULL, 0);
 
     assert_string_equal(page->items[0].order->currency, "USD");
     assert_int_equal(page->items[0].order->eur_per_unit_e6, 921300);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
     doc = edit(example("order-10423.xml"), "<currency>EUR</currency>",
                "<currency>NOK</currency>");
@@ -569,7 +569,7 @@ foreign_currency_takes_eur_per_unit(void **state)
     assert_non_null(page->items[0].order);
     assert_string_equal(page->items[0].order->currency, "NOK");
     assert_int_equal(page->items[0].order->eur_per_unit_e6, 0);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -579,14 +579,14 @@ fractional_quantity_and_rate_are_exact(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "<quantity>1</quantity>",
                        "<quantity>\n        1.5\n      </quantity>");
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     doc = edit(doc, "<vatRate>21</vatRate>", "<vatRate>5.5</vatRate>");
     page = parse(doc, NULL, 0);
     assert_non_null(page->items[0].order);
     assert_int_equal(page->items[0].order->lines[1].quantity_e4, 15000);
     assert_int_equal(page->items[0].order->lines[1].vat_rate_e2, 550);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -596,7 +596,7 @@ empty_email_and_missing_optionals_are_accepted(void **state)
 {
     char   *doc = edit(example("order-10423.xml"), "<email>jan@devries.nl</email>",
                        "<email/>");
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     doc = edit(doc, "<payment method=\"iDEAL\" status=\"paid\" reference=\"0050000000000001\"/>", "");
     doc = edit(doc, "<houseNumber>1</houseNumber>", "<houseNumber/>");
@@ -607,7 +607,7 @@ empty_email_and_missing_optionals_are_accepted(void **state)
     assert_string_equal(page->items[0].order->payment_method, "");
     assert_string_equal(page->items[0].order->billing.house_number, "");
     assert_string_equal(page->items[0].order->billing.company, "");
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -620,7 +620,7 @@ unknown_elements_and_attributes_are_ignored(void **state)
                        "  <x:total xmlns:x=\"urn:example:other\" incl=\"1,00\"/>\n"
                        "  <currency rounding=\"bankers\">");
     char    err[256] = "";
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     doc = edit(doc, "<line>", "<line id=\"7\"><ean>8712345678906</ean>");
     doc = edit(doc, "status=\"paid\"", "status=\"paid\" channel=\"app\"");
@@ -629,7 +629,7 @@ unknown_elements_and_attributes_are_ignored(void **state)
     assert_non_null(page);
     assert_null(page->items[0].error);
     check_order_10423(page->items[0].order);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -640,7 +640,7 @@ one_bad_order_leaves_the_others_valid(void **state)
     char   *doc = edit(example("orders-10423-10431.xml"), "incl=\"460.00\"",
                        "incl=\"12,50\"");
     char    err[256] = "";
-    gcfeed_page_t *page = parse(doc, err, sizeof err);
+    order_page_t *page = parse(doc, err, sizeof err);
 
     assert_non_null(page);
     assert_int_equal(page->nitems, 3);
@@ -653,7 +653,7 @@ one_bad_order_leaves_the_others_valid(void **state)
     assert_non_null(page->items[2].order);
     assert_int_equal(page->items[2].order->number, 10431);
     assert_null(page->items[2].error);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(doc);
 }
 
@@ -662,7 +662,7 @@ static void
 expect_doc_error(const char *doc, size_t len, const char *needle)
 {
     char    err[512] = "";
-    gcfeed_page_t *page = gcfeed_parse(doc, len, "orders.cgi", err, sizeof err);
+    order_page_t *page = gcfeed_parse(doc, len, "orders.cgi", err, sizeof err);
 
     assert_null(page);
     if (strstr(err, needle) == NULL || strncmp(err, "orders.cgi: ", 12) != 0)
@@ -750,13 +750,13 @@ empty_page_is_valid(void **state)
 {
     const char *doc = "<?xml version=\"1.0\"?><orders xmlns=\"urn:globecharge:orders:1\" "
                       "from=\"10432\" count=\"0\" next=\"10432\" highest=\"10431\"/>";
-    gcfeed_page_t *page = parse(doc, NULL, 0);
+    order_page_t *page = parse(doc, NULL, 0);
 
     assert_non_null(page);
     assert_int_equal(page->nitems, 0);
     assert_int_equal(page->next, 10432);
     assert_int_equal(page->highest, 10431);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 /* deeply_nested_document_is_rejected - without exhausting the stack */
@@ -784,7 +784,7 @@ moderate_nesting_in_unknown_elements_is_fine(void **state)
 {
     char   *nest = xstrdup("");
     char   *doc;
-    gcfeed_page_t *page;
+    order_page_t *page;
     int     i;
 
     for (i = 0; i < 40; i++) {
@@ -802,7 +802,7 @@ moderate_nesting_in_unknown_elements_is_fine(void **state)
     check_order_10423(page->items[0].order);
     free(nest);
     free(doc);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 /* doctype_and_entities_are_refused - billion laughs, external entities */
@@ -859,13 +859,13 @@ latin1_declared_on_utf8_bytes_is_refused(void **state)
     char   *plain = edit(example("order-10423.xml"), "encoding=\"UTF-8\"",
                          "encoding=\"ISO-8859-1\"");
     char    err[512] = "";
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     expect_doc_error(utf8, strlen(utf8), "declares the encoding ISO-8859-1 but its bytes are UTF-8");
     /* plain ASCII reads the same either way and is accepted */
     page = gcfeed_parse(plain, strlen(plain), "orders.cgi", err, sizeof err);
     assert_non_null(page);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     free(utf8);
     free(plain);
 }
@@ -895,7 +895,7 @@ mutated_documents_never_crash(void **state)
     size_t  valid = 0;
 
     for (round = 0; round < 3000; round++) {
-        gcfeed_page_t *page;
+        order_page_t *page;
 
         memcpy(doc, orig, len + 1);
         for (k = 0; k < 1 + round % 4; k++) {
@@ -912,7 +912,7 @@ mutated_documents_never_crash(void **state)
         } else {
             assert_true(err[0] != '\0');
         }
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
     }
     assert_true(valid > 0);
     free(doc);

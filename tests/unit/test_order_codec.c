@@ -60,14 +60,14 @@ slurp(const char *path, size_t *len)
 }
 
 /* feed_page - parse an example (reference, else fixture copy) */
-static gcfeed_page_t *
+static order_page_t *
 feed_page(const char *name)
 {
     char    path[256];
     char    err[256] = "";
     size_t  len = 0;
     char   *doc;
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     snprintf(path, sizeof path, EXAMPLES "%s", name);
     if ((doc = slurp(path, &len)) == NULL) {
@@ -268,7 +268,7 @@ example_orders_round_trip_field_for_field(void **state)
     size_t  d, i, n = 0;
 
     for (d = 0; d < sizeof docs / sizeof *docs; d++) {
-        gcfeed_page_t *page = feed_page(docs[d]);
+        order_page_t *page = feed_page(docs[d]);
 
         for (i = 0; i < page->nitems; i++) {
             order_t *o = page->items[i].order;
@@ -282,7 +282,7 @@ example_orders_round_trip_field_for_field(void **state)
             order_destroy(&copy);
             n++;
         }
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
     }
     assert_int_equal(n, 5);
 }

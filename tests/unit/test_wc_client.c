@@ -108,7 +108,7 @@ read_all(wc_client_t *c, const char *modified_after, int per_page, int64_t *ids,
         char   *body;
         size_t  len;
         long    total;
-        gcfeed_page_t *p;
+        order_page_t *p;
         wc_result_t r = wc_client_orders(c, modified_after, per_page, page, &body, &len,
                                          &pages, &total, err, sizeof err);
 
@@ -127,7 +127,7 @@ read_all(wc_client_t *c, const char *modified_after, int per_page, int64_t *ids,
                 ids[n] = p->items[i].number;
             n++;
         }
-        gcfeed_page_destroy(&p);
+        order_page_destroy(&p);
         free(body);
     }
     if (pages_seen)
@@ -188,7 +188,7 @@ one_order_and_a_missing_one(void **state)
     wc_client_t *c;
     char   *body = NULL, err[1024];
     size_t  len;
-    gcfeed_page_t *p;
+    order_page_t *p;
 
     (void) state;
     sim_start(&s, NULL);
@@ -198,7 +198,7 @@ one_order_and_a_missing_one(void **state)
     assert_non_null(p);
     assert_int_equal(p->nitems, 1);
     assert_int_equal(p->items[0].number, 1001);
-    gcfeed_page_destroy(&p);
+    order_page_destroy(&p);
     free(body);
     assert_int_equal(wc_client_order(c, 4242, &body, &len, err, sizeof err), WC_NOT_FOUND);
     assert_null(body);

@@ -53,11 +53,11 @@ slurp(const char *path, size_t *len)
 }
 
 /* parse_text - parse a document that must be readable */
-static gcfeed_page_t *
+static order_page_t *
 parse_text(const char *text)
 {
     char    err[512];
-    gcfeed_page_t *page = wcorder_parse_page(text, strlen(text), "test", err, sizeof err);
+    order_page_t *page = wcorder_parse_page(text, strlen(text), "test", err, sizeof err);
 
     if (page == NULL)
         fail_msg("document refused: %s", err);
@@ -66,7 +66,7 @@ parse_text(const char *text)
 
 /* parse_example - the one order of an example file, which must be valid */
 static order_t *
-parse_example(const char *name, gcfeed_page_t **page_p)
+parse_example(const char *name, order_page_t **page_p)
 {
     char    path[256];
     char   *text;
@@ -82,14 +82,14 @@ parse_example(const char *name, gcfeed_page_t **page_p)
 }
 
 /* edited - an example with one change made by fn, parsed; its one item */
-static gcfeed_page_t *
+static order_page_t *
 edited(const char *name, void (*fn)(json_t *order))
 {
     char    path[256];
     json_error_t jerr;
     json_t *doc;
     char   *text;
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     snprintf(path, sizeof path, EXAMPLES "%s", name);
     doc = json_load_file(path, 0, &jerr);
@@ -126,7 +126,7 @@ vat_at(const order_t *o, int32_t rate)
 static void
 reference_order_727_maps_every_field(void **state)
 {
-    gcfeed_page_t *page;
+    order_page_t *page;
     order_t *o = parse_example("order-727.json", &page);
 
     (void) state;
@@ -182,7 +182,7 @@ reference_order_727_maps_every_field(void **state)
     assert_int_equal(page->from, 727);
     assert_int_equal(page->highest, 727);
     assert_int_equal(page->next, 728);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     assert_null(page);
 }
 
@@ -218,7 +218,7 @@ capture_end(void)
 static void
 dutch_order_with_two_rates_coupon_fee_and_shipping_maps_every_field(void **state)
 {
-    gcfeed_page_t *page;
+    order_page_t *page;
     order_t *o;
     char   *log;
 
@@ -293,7 +293,7 @@ dutch_order_with_two_rates_coupon_fee_and_shipping_maps_every_field(void **state
                                 "(\"Theedoek beschadigd\") is not booked"));
     assert_string_equal(field(o, "refund 1010"), "-10.83");
     free(log);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -311,7 +311,7 @@ parsed_orders_balance_in_a_verkoopboeking(void **state)
     p.grootboek[KIND_OMZET][REGION_NL][BTW_HOOG] = 8000;
     p.grootboek[KIND_OMZET][REGION_NL][BTW_LAAG] = 8010;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        gcfeed_page_t *page;
+        order_page_t *page;
         order_t *o;
         json_t *body;
         char   *text;
@@ -328,7 +328,7 @@ parsed_orders_balance_in_a_verkoopboeking(void **state)
         assert_non_null(strstr(text, "\"btwBedrag\":0.48"));
         free(text);
         json_decref(body);
-        gcfeed_page_destroy(&page);
+        order_page_destroy(&page);
     }
 }
 
@@ -338,7 +338,7 @@ book_generated(int64_t id, const char *json, void *arg)
 {
     profile_t *p = arg;
     char    err[512];
-    gcfeed_page_t *page = wcorder_parse_page(json, strlen(json), "generated", err, sizeof err);
+    order_page_t *page = wcorder_parse_page(json, strlen(json), "generated", err, sizeof err);
     order_t *o;
     json_t *body;
 
@@ -353,7 +353,7 @@ book_generated(int64_t id, const char *json, void *arg)
         json_decref(body);
         p->betalingstermijn++;          /* counts the booked orders */
     }
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
     return 0;
 }
 
@@ -405,13 +405,13 @@ bad_amount(json_t *o)
 static void
 bad_amount_names_order_and_field(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", bad_amount);
+    order_page_t *page = edited("order-727.json", bad_amount);
 
     (void) state;
     assert_null(page->items[0].order);
     assert_int_equal(page->items[0].number, 727);
     assert_non_null(strstr(page->items[0].error, "order 727: line_items[1].total: not an amount"));
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -425,13 +425,13 @@ unknown_rate(json_t *o)
 static void
 tax_rate_missing_from_tax_lines_is_refused(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", unknown_rate);
+    order_page_t *page = edited("order-727.json", unknown_rate);
 
     (void) state;
     assert_null(page->items[0].order);
     assert_string_equal(page->items[0].error, "order 727: line_items[0].taxes[0].id: tax rate 99 "
                         "is not in the order's tax_lines");
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -443,13 +443,13 @@ wrong_total_tax(json_t *o)
 static void
 total_tax_must_be_the_sum_of_tax_lines(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", wrong_total_tax);
+    order_page_t *page = edited("order-727.json", wrong_total_tax);
 
     (void) state;
     assert_null(page->items[0].order);
     assert_string_equal(page->items[0].error, "order 727: total_tax: 1.36 is not the sum of the "
                         "tax_lines (1.35)");
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -467,19 +467,19 @@ total_off_by_much(json_t *o)
 static void
 rounding_difference_of_a_cent_goes_into_a_base_and_more_is_refused(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", total_off_by_a_cent);
+    order_page_t *page = edited("order-727.json", total_off_by_a_cent);
     order_t *o = page->items[0].order;
 
     (void) state;
     assert_non_null(o);
     assert_int_equal(o->total_excl_cents, 2801);
     assert_int_equal(vat_at(o, 750)->base_cents, 1801);  /* the rate with most items */
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 
     page = edited("order-727.json", total_off_by_much);
     assert_null(page->items[0].order);
     assert_non_null(strstr(page->items[0].error, "order 727: total: 30.35 minus total_tax 1.35"));
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -492,12 +492,12 @@ compound(json_t *o)
 static void
 compound_tax_is_refused(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", compound);
+    order_page_t *page = edited("order-727.json", compound);
 
     (void) state;
     assert_null(page->items[0].order);
     assert_non_null(strstr(page->items[0].error, "tax_lines[0]: a compound tax rate"));
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -511,13 +511,13 @@ on_hold(json_t *o)
 static void
 on_hold_order_is_incomplete(void **state)
 {
-    gcfeed_page_t *page = edited("order-727.json", on_hold);
+    order_page_t *page = edited("order-727.json", on_hold);
 
     (void) state;
     assert_non_null(page->items[0].order);
     assert_int_equal(page->items[0].order->status, ORDER_INCOMPLETE);
     assert_string_equal(page->items[0].order->payment_status, "not paid");
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
@@ -525,7 +525,7 @@ one_bad_order_leaves_the_others_alone(void **state)
 {
     char   *one = slurp(EXAMPLES "order-727.json", NULL);
     char   *text = xasprintf("[%s, {\"id\": \"x\"}, %s]", one, one);
-    gcfeed_page_t *page;
+    order_page_t *page;
 
     (void) state;
     page = parse_text(text);
@@ -538,19 +538,19 @@ one_bad_order_leaves_the_others_alone(void **state)
     assert_int_equal(page->count, 3);
     free(text);
     free(one);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
 empty_array_is_an_empty_page(void **state)
 {
-    gcfeed_page_t *page = parse_text("[]");
+    order_page_t *page = parse_text("[]");
 
     (void) state;
     assert_int_equal(page->nitems, 0);
     assert_int_equal(page->count, 0);
     assert_int_equal(page->next, 0);
-    gcfeed_page_destroy(&page);
+    order_page_destroy(&page);
 }
 
 static void
