@@ -3,13 +3,11 @@
  *   import - one "Importeren financieel" run of a profile
  *
  * DESCRIPTION
- *   Reads the profile's shop a page at a time and stores what it reads
- *   (see store.h) before the run's position moves. A Globecharge shop is
- *   read from its cursor (the order number), starting a window of
- *   late_window numbers below it, so that orders that completed late (an
- *   iDEAL payment finished after later orders) are still found. A
- *   WooCommerce shop is read by modification time (see import.c). Orders
- *   already stored are left alone.
+ *   Reads the profile's shop a page at a time through its source
+ *   (source.h), which knows how the platform pages (by order number with a
+ *   late window, or by modification time), and stores what it reads (see
+ *   store.h) in one transaction with the position the page moves the
+ *   cursor to. Orders already stored are left alone.
  *   import_step() does one page, so that the fetcher keeps answering its
  *   sockets between pages.
  */

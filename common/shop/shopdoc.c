@@ -12,7 +12,7 @@
 
 #include "gcfeed.h"
 #include "shopdoc.h"
-#include "wcorder.h"
+#include "source.h"
 #include "xalloc.h"
 
 /* shopdoc_parse - a document of a shop type as a page of orders */
@@ -20,13 +20,7 @@ order_page_t *
 shopdoc_parse(const char *shop_type, const char *body, size_t len, const char *name,
               char *err, size_t errlen)
 {
-    if (strcmp(shop_type, "globecharge") == 0)
-        return gcfeed_parse(body, len, name, err, errlen);
-    if (strcmp(shop_type, "woocommerce") == 0)
-        return wcorder_parse_page(body, len, name, err, errlen);
-    snprintf(err, errlen, "\"%s\" is not a shop type koppel knows (globecharge, woocommerce)",
-             shop_type);
-    return NULL;
+    return source_parse(shop_type, body, len, name, err, errlen);
 }
 
 /* shopdoc_read_file - the same for a file */

@@ -5,7 +5,7 @@
  * DESCRIPTION
  *   A Globecharge feed document (XML, gcfeed.c) or a WooCommerce order or
  *   list of orders as its REST API returns them (JSON, wcorder.c), as one
- *   page of normalised orders.
+ *   page of normalised orders, by the platform table of source.h.
  */
 #ifndef KOPPEL_SHOPDOC_H
 #define KOPPEL_SHOPDOC_H

@@ -3,81 +3,87 @@
  *   source - a profile's shop, whatever its platform
  *
  * DESCRIPTION
- *   See source.h.
+ *   See source.h. This file holds the table of platforms and passes each
+ *   operation on to the profile's platform (source_impl.h).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "shopdoc.h"
-#include "source.h"
+#include "source_impl.h"
 #include "xalloc.h"
 
-/* source_kind_of - the platform of a shop type name */
-bool
-source_kind_of(const char *shop_type, source_kind_t *kind)
+/* the platforms, by shop type: a new platform is one more entry */
+static const source_ops_t *const platforms[] = {
+    &source_globecharge,
+    &source_woocommerce,
+};
+
+/* platform_of - the platform of a shop type name; NULL when there is none */
+static const source_ops_t *
+platform_of(const char *shop_type)
 {
-    if (strcmp(shop_type, "globecharge") == 0)
-        *kind = SOURCE_GLOBECHARGE;
-    else if (strcmp(shop_type, "woocommerce") == 0)
-        *kind = SOURCE_WOOCOMMERCE;
-    else
-        return false;
-    return true;
+    size_t  i;
+
+    for (i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
+        if (strcmp(platforms[i]->shop_type, shop_type) == 0)
+            return platforms[i];
+    return NULL;
 }
 
-/* source_new - the client of a profile's shop */
+/* source_known - whether koppel has a platform for a shop type name */
+bool
+source_known(const char *shop_type)
+{
+    return platform_of(shop_type) != NULL;
+}
+
+/* source_new - the source of a profile's shop */
 source_t *
 source_new(const profile_t *p)
 {
-    source_t *self = xcalloc(1, sizeof *self);
+    const source_ops_t *ops = platform_of(p->shop_type);
+    source_t *self;
 
+    if (ops == NULL)
+        return NULL;
+    self = xcalloc(1, sizeof *self);
+    self->ops = ops;
     self->p = p;
-    if (!source_kind_of(p->shop_type, &self->kind))
-        self->kind = SOURCE_GLOBECHARGE;        /* cfg_load admits no other */
-    if (self->kind == SOURCE_WOOCOMMERCE) {
-        self->wc = wc_client_new(p->shop_url, p->shop_username, p->shop_password,
-                                 p->shop_tls_verify);
-        wc_client_set_retry(self->wc, 3, 5000, 30000);
-    } else {
-        self->gc = gc_client_new(p->shop_url, p->shop_username, p->shop_password,
-                                 p->shop_tls_verify);
-        gc_client_set_retry(self->gc, 3, 5000, 30000);
-    }
+    self->client = ops->client_new(p);
     return self;
 }
 
+/* source_destroy - free the source and null the caller's pointer */
 void
 source_destroy(source_t **self_p)
 {
     if (self_p == NULL || *self_p == NULL)
         return;
-    gc_client_destroy(&(*self_p)->gc);
-    wc_client_destroy(&(*self_p)->wc);
+    (*self_p)->ops->client_destroy(&(*self_p)->client);
     free(*self_p);
     *self_p = NULL;
 }
 
-src_result_t
-source_result_gc(gc_result_t r)
+/* source_set_retry - attempts, backoff cap and timeout of each call */
+void
+source_set_retry(source_t *self, int attempts, long max_backoff_ms, long timeout_ms)
 {
-    switch (r) {
-    case GC_OK: return SRC_OK;
-    case GC_AUTH: return SRC_AUTH;
-    case GC_NOT_FOUND: return SRC_NOT_FOUND;
-    case GC_TRANSIENT: return SRC_TRANSIENT;
-    default: return SRC_PROTOCOL;
-    }
+    self->ops->set_retry(self->client, attempts, max_backoff_ms, timeout_ms);
 }
 
+/* source_login - log in now */
 src_result_t
-source_result_wc(wc_result_t r)
+source_login(source_t *self, char *err, size_t errlen)
 {
-    switch (r) {
-    case WC_OK: return SRC_OK;
-    case WC_AUTH: return SRC_AUTH;
-    case WC_NOT_FOUND: return SRC_NOT_FOUND;
-    case WC_TRANSIENT: return SRC_TRANSIENT;
-    default: return SRC_PROTOCOL;
-    }
+    return self->ops->login(self, err, errlen);
+}
+
+/* source_check - log in and say so */
+src_result_t
+source_check(source_t *self, char *msg, size_t msglen)
+{
+    return self->ops->check(self, msg, msglen);
 }
 
 /* source_one - one order by its number */
@@ -86,16 +92,98 @@ source_one(source_t *self, int64_t number, order_page_t **page, char *err, size_
 {
     char   *body = NULL;
     size_t  len = 0;
-    src_result_t r;
+    src_result_t r = self->ops->one(self, number, &body, &len, err, errlen);
 
     *page = NULL;
-    if (self->kind == SOURCE_WOOCOMMERCE)
-        r = source_result_wc(wc_client_order(self->wc, number, &body, &len, err, errlen));
-    else
-        r = source_result_gc(gc_client_order(self->gc, number, &body, &len, err, errlen));
-    if (r == SRC_OK && (*page = shopdoc_parse(self->p->shop_type, body, len, "one order",
-                                              err, errlen)) == NULL)
+    if (r == SRC_OK && (*page = self->ops->parse(body, len, "one order", err, errlen)) == NULL)
         r = SRC_PROTOCOL;
     free(body);
     return r;
+}
+
+/* source_cursor_new - a run's cursor from the stored position */
+source_cursor_t *
+source_cursor_new(source_t *self, const source_position_t *stored)
+{
+    source_cursor_t *c = xcalloc(1, sizeof *c);
+
+    c->stored = *stored;
+    self->ops->cursor_start(self, c);
+    return c;
+}
+
+/* source_cursor_destroy - free a cursor and null the caller's pointer */
+void
+source_cursor_destroy(source_cursor_t **self_p)
+{
+    if (self_p && *self_p) {
+        free(*self_p);
+        *self_p = NULL;
+    }
+}
+
+/* source_page - read the next page from the cursor */
+src_result_t
+source_page(source_t *self, source_cursor_t *cursor, order_page_t **page,
+            char *err, size_t errlen)
+{
+    src_result_t r;
+
+    *page = NULL;
+    cursor->has_position = false;
+    r = self->ops->page(self, cursor, page, err, errlen);
+    if (r != SRC_OK)
+        order_page_destroy(page);
+    return r;
+}
+
+/* source_cursor_position - the position to store with the page just read */
+bool
+source_cursor_position(const source_cursor_t *self, source_position_t *pos)
+{
+    if (!self->has_position)
+        return false;
+    *pos = self->position;
+    return true;
+}
+
+/* source_cursor_done - whether the run has read everything */
+bool
+source_cursor_done(const source_cursor_t *self)
+{
+    return self->done;
+}
+
+/* source_cursor_where - where the run is */
+const char *
+source_cursor_where(const source_cursor_t *self)
+{
+    return self->where;
+}
+
+/* source_cursor_summary - how far the run got */
+const char *
+source_cursor_summary(const source_cursor_t *self)
+{
+    return self->summary;
+}
+
+/* source_parse - a document of a shop type as a page of orders */
+order_page_t *
+source_parse(const char *shop_type, const char *body, size_t len, const char *name,
+             char *err, size_t errlen)
+{
+    const source_ops_t *ops = platform_of(shop_type);
+
+    char    types[256] = "";
+    size_t  i, n = 0;
+
+    if (ops == NULL) {
+        for (i = 0; i < sizeof platforms / sizeof platforms[0] && n < sizeof types; i++)
+            n += (size_t) snprintf(types + n, sizeof types - n, "%s%s", i ? ", " : "",
+                                   platforms[i]->shop_type);
+        snprintf(err, errlen, "\"%s\" is not a shop type koppel knows (%s)", shop_type, types);
+        return NULL;
+    }
+    return ops->parse(body, len, name, err, errlen);
 }

@@ -1,0 +1,227 @@
+/*
+ * NAME
+ *   source_globecharge - a ShopFactory shop read through Globecharge
+ *
+ * DESCRIPTION
+ *   The Globecharge platform behind source.h: gc_client for the feed,
+ *   gcfeed for its documents. A run reads orders.cgi from an order number:
+ *   the stored number less late_window (never below from_order), so that
+ *   orders that completed late (an iDEAL payment finished after later
+ *   orders) are still found. Each page moves the position to the page's
+ *   "next", with the shop's "highest"; the run is done at an empty page or
+ *   when next passes highest.
+ *
+ *   A page that cannot be read as a whole is read again order by order
+ *   (order.cgi), so one broken order does not hold up the others: the
+ *   order at the cursor comes back as a page of one, readable or with the
+ *   reason it is not, and the position moves one past it. Missing numbers
+ *   (order.cgi 404) are stepped over, at most MAX_GAP_STEP in one page.
+ *
+ * DIAGNOSTICS
+ *   A page whose next does not move forward stops the run (SRC_PROTOCOL),
+ *   rather than reading the same page for ever.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gc_client.h"
+#include "gcfeed.h"
+#include "log.h"
+#include "source_impl.h"
+#include "xalloc.h"
+
+#define MAX_GAP_STEP 100        /* missing numbers stepped over in one page */
+
+/* result_of - a client's result as a source result */
+static src_result_t
+result_of(gc_result_t r)
+{
+    switch (r) {
+    case GC_OK: return SRC_OK;
+    case GC_AUTH: return SRC_AUTH;
+    case GC_NOT_FOUND: return SRC_NOT_FOUND;
+    case GC_TRANSIENT: return SRC_TRANSIENT;
+    default: return SRC_PROTOCOL;
+    }
+}
+
+/* gc_new - the feed client of a profile */
+static void *
+gc_new(const profile_t *p)
+{
+    gc_client_t *gc = gc_client_new(p->shop_url, p->shop_username, p->shop_password,
+                                    p->shop_tls_verify);
+
+    gc_client_set_retry(gc, 3, 5000, 30000);
+    return gc;
+}
+
+/* gc_destroy - free the client */
+static void
+gc_destroy(void **client_p)
+{
+    gc_client_t *gc = *client_p;
+
+    gc_client_destroy(&gc);
+    *client_p = NULL;
+}
+
+/* gc_retry - the client's retry settings */
+static void
+gc_retry(void *client, int attempts, long max_backoff_ms, long timeout_ms)
+{
+    gc_client_set_retry(client, attempts, max_backoff_ms, timeout_ms);
+}
+
+/* gc_login - log in to the feed */
+static src_result_t
+gc_login(source_t *self, char *err, size_t errlen)
+{
+    return result_of(gc_client_login(self->client, err, errlen));
+}
+
+/* gc_check - log in and say as whom */
+static src_result_t
+gc_check(source_t *self, char *msg, size_t msglen)
+{
+    src_result_t r = gc_login(self, msg, msglen);
+
+    if (r == SRC_OK)
+        snprintf(msg, msglen, "logged in to %s as %s", self->p->shop_url,
+                 self->p->shop_username);
+    return r;
+}
+
+/* gc_one - order.cgi for one number */
+static src_result_t
+gc_one(source_t *self, int64_t number, char **body, size_t *len, char *err, size_t errlen)
+{
+    return result_of(gc_client_order(self->client, number, body, len, err, errlen));
+}
+
+/* set_where - "order N": the last readable order seen, else the next to ask for */
+static void
+set_where(source_cursor_t *c)
+{
+    snprintf(c->where, sizeof c->where, "order %lld",
+             (long long) (c->last_number ? c->last_number : c->from));
+}
+
+/* gc_cursor_start - from the stored number less the late window */
+static void
+gc_cursor_start(source_t *self, source_cursor_t *c)
+{
+    const profile_t *p = self->p;
+
+    c->from = (c->stored.number ? c->stored.number : p->from_order) - p->late_window;
+    if (c->from < p->from_order)
+        c->from = p->from_order;
+    snprintf(c->where, sizeof c->where, "order %lld", (long long) c->from);
+}
+
+/* read_single - the order at the cursor on its own, after its page was unreadable */
+static src_result_t
+read_single(source_t *self, source_cursor_t *c, const char *page_error, order_page_t **page,
+            char *err, size_t errlen)
+{
+    char   *body = NULL;
+    size_t  len = 0;
+    char    perr[1024], reason[1200];
+    src_result_t r;
+    int     gaps = 0;
+
+    log_warning("profile %s: the page from order %lld cannot be read; reading it order by "
+                "order: %s", self->p->name, (long long) c->from, page_error);
+    /* a gap in the numbers: step over it here, rather than reading the
+     * unreadable page again for every missing number */
+    while ((r = gc_one(self, c->from, &body, &len, err, errlen)) == SRC_NOT_FOUND) {
+        free(body);
+        body = NULL;
+        c->from++;
+        if (++gaps == MAX_GAP_STEP || (c->position.highest > 0
+                                       && c->from > c->position.highest)) {
+            *page = order_page_new(0);      /* nothing read, nothing to store */
+            set_where(c);
+            return SRC_OK;
+        }
+    }
+    if (r != SRC_OK) {
+        free(body);
+        return r;
+    }
+    if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
+        snprintf(reason, sizeof reason, "order %lld: the shop's document cannot be read: %s",
+                 (long long) c->from, perr);
+        *page = order_page_new(1);
+        (*page)->nitems = (*page)->count = 1;
+        (*page)->from = (*page)->next = (*page)->highest = c->from;
+        (*page)->items[0].number = c->from;
+        (*page)->items[0].error = xstrdup(reason);
+    } else if ((*page)->nitems > 0 && (*page)->items[0].order)
+        c->last_number = (*page)->items[0].number;
+    (*page)->document = body;
+    (*page)->document_len = len;
+    c->position.number = c->from + 1;
+    c->has_position = true;
+    c->from++;
+    set_where(c);
+    return SRC_OK;
+}
+
+/* gc_page - one orders.cgi page from the cursor */
+static src_result_t
+gc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size_t errlen)
+{
+    char   *body = NULL;
+    size_t  len = 0, i;
+    char    perr[1024];
+    src_result_t r;
+    order_page_t *pg;
+
+    r = result_of(gc_client_orders(self->client, c->from, self->p->page_size, &body, &len,
+                                   err, errlen));
+    if (r != SRC_OK) {
+        free(body);
+        return r;
+    }
+    if ((pg = gcfeed_parse(body, len, "orders.cgi", perr, sizeof perr)) == NULL) {
+        free(body);
+        return read_single(self, c, perr, page, err, errlen);
+    }
+    if (pg->next <= c->from && pg->count > 0) {
+        snprintf(err, errlen, "the shop answered from=%lld with next=%lld, which does not "
+                 "move forward; stopped to avoid a loop", (long long) c->from,
+                 (long long) pg->next);
+        order_page_destroy(&pg);
+        free(body);
+        return SRC_PROTOCOL;
+    }
+    pg->document = body;
+    pg->document_len = len;
+    for (i = 0; i < pg->nitems; i++)
+        if (pg->items[i].order)
+            c->last_number = pg->items[i].number;
+    c->position.number = pg->count ? pg->next : c->from;
+    c->position.highest = pg->highest;
+    c->has_position = true;
+    c->done = pg->count == 0 || pg->next > pg->highest;
+    snprintf(c->summary, sizeof c->summary, "read up to order %lld", (long long) pg->highest);
+    if (!c->done)
+        c->from = pg->next;
+    set_where(c);
+    *page = pg;
+    return SRC_OK;
+}
+
+const source_ops_t source_globecharge = {
+    .shop_type = "globecharge",
+    .client_new = gc_new,
+    .client_destroy = gc_destroy,
+    .set_retry = gc_retry,
+    .login = gc_login,
+    .check = gc_check,
+    .one = gc_one,
+    .parse = gcfeed_parse,
+    .cursor_start = gc_cursor_start,
+    .page = gc_page,
+};

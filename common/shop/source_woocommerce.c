@@ -1,0 +1,205 @@
+/*
+ * NAME
+ *   source_woocommerce - a WooCommerce shop read through its REST API
+ *
+ * DESCRIPTION
+ *   The WooCommerce platform behind source.h: wc_client for the API,
+ *   wcorder for its JSON. WooCommerce has no "numbers from N on" filter,
+ *   so a run reads what changed since the last run (date_modified after
+ *   the stored watermark), page by page: an order that became processing
+ *   after koppel passed its number is found that way. Orders numbered
+ *   below the profile's from_order are left out of the pages. The new
+ *   watermark is the newest change seen in the run, less a margin of five
+ *   minutes, stored with the run's last page; orders read twice are known
+ *   to the caller's store.
+ *
+ *   The REST API has no session: "logging in" is a request of one order,
+ *   which needs the consumer key and secret.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "source_impl.h"
+#include "wc_client.h"
+#include "wcorder.h"
+
+/* result_of - a client's result as a source result */
+static src_result_t
+result_of(wc_result_t r)
+{
+    switch (r) {
+    case WC_OK: return SRC_OK;
+    case WC_AUTH: return SRC_AUTH;
+    case WC_NOT_FOUND: return SRC_NOT_FOUND;
+    case WC_TRANSIENT: return SRC_TRANSIENT;
+    default: return SRC_PROTOCOL;
+    }
+}
+
+/* watermark_of - a run's newest modification less a margin of five minutes,
+ * as the next run's "modified after"; false when there was none */
+static bool
+watermark_of(const char *newest, char *buf, size_t len)
+{
+    struct tm tm = { 0 };
+    time_t  t;
+
+    if (*newest == 0 || strptime(newest, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+        return false;
+    t = timegm(&tm) - 300;
+    gmtime_r(&t, &tm);
+    return strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) > 0;
+}
+
+/* wc_new - the API client of a profile (key and secret as username and password) */
+static void *
+wc_new(const profile_t *p)
+{
+    wc_client_t *wc = wc_client_new(p->shop_url, p->shop_username, p->shop_password,
+                                    p->shop_tls_verify);
+
+    wc_client_set_retry(wc, 3, 5000, 30000);
+    return wc;
+}
+
+/* wc_destroy - free the client */
+static void
+wc_destroy(void **client_p)
+{
+    wc_client_t *wc = *client_p;
+
+    wc_client_destroy(&wc);
+    *client_p = NULL;
+}
+
+/* wc_retry - the client's retry settings */
+static void
+wc_retry(void *client, int attempts, long max_backoff_ms, long timeout_ms)
+{
+    wc_client_set_retry(client, attempts, max_backoff_ms, timeout_ms);
+}
+
+/* wc_login - one order of the list, which the API gives only to a valid key */
+static src_result_t
+wc_login(source_t *self, char *err, size_t errlen)
+{
+    char   *body = NULL;
+    size_t  len = 0;
+    long    pages, total;
+    src_result_t r = result_of(wc_client_orders(self->client, NULL, 1, 1, &body, &len,
+                                                &pages, &total, err, errlen));
+
+    free(body);
+    return r;
+}
+
+/* wc_check - log in and say where (never with the key) */
+static src_result_t
+wc_check(source_t *self, char *msg, size_t msglen)
+{
+    src_result_t r = wc_login(self, msg, msglen);
+
+    if (r == SRC_OK)
+        snprintf(msg, msglen, "the WooCommerce REST API of %s accepts the consumer key "
+                 "and secret", self->p->shop_url);
+    return r;
+}
+
+/* wc_one - one order by its id */
+static src_result_t
+wc_one(source_t *self, int64_t number, char **body, size_t *len, char *err, size_t errlen)
+{
+    return result_of(wc_client_order(self->client, number, body, len, err, errlen));
+}
+
+/* wc_cursor_start - the first page of the orders changed since the watermark */
+static void
+wc_cursor_start(source_t *self, source_cursor_t *c)
+{
+    c->page = 1;
+    snprintf(c->where, sizeof c->where, "page %ld", c->page);
+}
+
+/* drop_below - leave out the orders numbered below from_order */
+static void
+drop_below(order_page_t *pg, int64_t from_order)
+{
+    size_t  i, n = 0;
+
+    for (i = 0; i < pg->nitems; i++) {
+        order_item_t *it = &pg->items[i];
+
+        if (it->number >= 0 && it->number < from_order) {
+            order_destroy(&it->order);
+            free(it->error);
+            continue;
+        }
+        pg->items[n++] = *it;
+    }
+    pg->nitems = n;
+}
+
+/* wc_page - one page of the orders modified after the watermark */
+static src_result_t
+wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size_t errlen)
+{
+    const char *since = c->stored.modified_after;
+    char   *body = NULL;
+    size_t  len = 0, i;
+    char    perr[1024];
+    long    pages = 0, total = 0;
+    src_result_t r;
+    order_page_t *pg;
+
+    r = result_of(wc_client_orders(self->client, *since ? since : NULL, self->p->page_size,
+                                   (int) c->page, &body, &len, &pages, &total, err, errlen));
+    if (r != SRC_OK) {
+        free(body);
+        return r;
+    }
+    if ((pg = wcorder_parse_page(body, len, "orders", perr, sizeof perr)) == NULL) {
+        snprintf(err, errlen, "page %ld: %s", c->page, perr);
+        free(body);
+        return SRC_PROTOCOL;
+    }
+    pg->document = body;
+    pg->document_len = len;
+    drop_below(pg, self->p->from_order);
+    for (i = 0; i < pg->nitems; i++) {
+        order_item_t *it = &pg->items[i];
+
+        if (it->order && strcmp(it->order->modified, c->newest) > 0)
+            snprintf(c->newest, sizeof c->newest, "%s", it->order->modified);
+        if (it->order)
+            c->last_number = it->number;
+    }
+    c->pages = pages;
+    c->total = total;
+    c->done = c->page >= pages;
+    if (c->done && watermark_of(c->newest, c->position.modified_after,
+                                sizeof c->position.modified_after))
+        c->has_position = true;
+    snprintf(c->summary, sizeof c->summary, "%ld orders changed since %s", total,
+             *since ? since : "the start");
+    if (!c->done)
+        c->page++;
+    snprintf(c->where, sizeof c->where, "page %ld", c->page);
+    *page = pg;
+    return SRC_OK;
+}
+
+const source_ops_t source_woocommerce = {
+    .shop_type = "woocommerce",
+    .client_new = wc_new,
+    .client_destroy = wc_destroy,
+    .set_retry = wc_retry,
+    .login = wc_login,
+    .check = wc_check,
+    .one = wc_one,
+    .parse = wcorder_parse_page,
+    .cursor_start = wc_cursor_start,
+    .page = wc_page,
+};

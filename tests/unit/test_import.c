@@ -1,0 +1,453 @@
+/*
+ * NAME
+ *   test_import - an import run against the shop simulators and a real store
+ *
+ * DESCRIPTION
+ *   Each test starts build/bin/globecharge-sim or build/bin/woocommerce-sim
+ *   (tests/support/sim_proc) with the contract's example orders, opens a
+ *   fetcher.db and an infolog.db in a scratch directory and drives
+ *   fetcher/import.c through its source (source.h) as the fetcher does:
+ *   import_step until the run is done or failed. The tests assert what is
+ *   stored (orders and their state, the cursor or watermark), what the run
+ *   says, and what the shop saw. The source tests at the end are what
+ *   "koppelctl test-connection" relies on.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "import.h"
+#include "infolog.h"
+#include "sim_proc.h"
+#include "source.h"
+#include "store.h"
+
+#define GC_USER     "shop@example.nl"
+#define GC_PASSWORD "geheim&=%+wachtwoord"
+#define WC_KEY      "ck_4f2a9c0d1e"
+#define WC_SECRET   "cs_geheim&=%+sleutel"
+#define MAX_STEPS   50
+
+typedef struct {
+    sim_proc_t sim;
+    profile_t  p;
+    char       dir[64];          /* the state directory: fetcher.db, infolog.db */
+    store_t   *store;
+    infolog_t *infolog;
+    source_t  *source;
+} fixture_t;
+
+/* start_sim - a simulator with the example orders and extra flags (NULL-terminated) */
+static void
+start_sim(fixture_t *f, const char *shop_type, ...)
+{
+    const char *argv[32];
+    char    examples[PATH_MAX];
+    int     argc = 0;
+    bool    gc = strcmp(shop_type, "globecharge") == 0;
+    va_list ap;
+
+    snprintf(examples, sizeof examples, "%s/tests/sim/%s/examples", sim_proc_root(), shop_type);
+    argv[argc++] = gc ? "--user" : "--key";
+    argv[argc++] = gc ? GC_USER : WC_KEY;
+    argv[argc++] = gc ? "--password" : "--secret";
+    argv[argc++] = gc ? GC_PASSWORD : WC_SECRET;
+    argv[argc++] = "--orders";
+    argv[argc++] = examples;
+    argv[argc++] = "--log-level";
+    argv[argc++] = "error";
+    va_start(ap, shop_type);
+    while (argc < 31 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+        argc++;
+    va_end(ap);
+    argv[argc] = NULL;
+    memset(&f->sim, 0, sizeof f->sim);
+    if (!sim_proc_startv(&f->sim, gc ? "globecharge-sim" : "woocommerce-sim", "/_sim/stats",
+                         argv))
+        fail_msg("cannot start the %s simulator (log in %s)", shop_type, f->sim.dir);
+}
+
+/* setup - a profile of shop_type against the running simulator, a store and a source */
+static void
+open_run(fixture_t *f, const char *shop_type, const char *password, int64_t from_order)
+{
+    char    err[1024], path[128];
+    bool    gc = strcmp(shop_type, "globecharge") == 0;
+
+    f->p.name = (char *) "winkel";
+    f->p.shop_type = (char *) shop_type;
+    f->p.shop_url = f->sim.url;
+    f->p.shop_username = (char *) (gc ? GC_USER : WC_KEY);
+    f->p.shop_password = (char *) password;
+    f->p.from_order = from_order;
+    f->p.page_size = 2;
+    f->p.late_window = 0;
+    f->p.shop_tls_verify = false;
+    snprintf(f->dir, sizeof f->dir, "/tmp/koppel-test-import-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(path, sizeof path, "%s/fetcher.db", f->dir);
+    if ((f->store = store_open(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    if ((f->infolog = infolog_open(f->dir, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    assert_non_null(f->source = source_new(&f->p));
+    source_set_retry(f->source, 3, 50, 5000);
+}
+
+/* teardown - close everything, stop the simulator, remove the scratch files */
+static void
+close_run(fixture_t *f)
+{
+    char    cmd[128];
+
+    source_destroy(&f->source);
+    assert_null(f->source);
+    store_close(&f->store);
+    infolog_close(&f->infolog);
+    sim_proc_cleanup(&f->sim);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* run - import_step until the run ends or max steps; the last state */
+static import_state_t
+run(fixture_t *f, int max, char *summary, size_t len, bool *auth_failed)
+{
+    import_t *imp = import_new(&f->p, f->source, f->store, f->infolog, 7);
+    import_state_t st = IMPORT_MORE;
+    int     i;
+
+    for (i = 0; i < max && st == IMPORT_MORE; i++)
+        st = import_step(imp);
+    snprintf(summary, len, "%s", import_summary(imp));
+    *auth_failed = import_auth_failed(imp);
+    import_destroy(&imp);
+    assert_null(imp);
+    return st;
+}
+
+/* state_of - an order's state and reason in fetcher.db; "" when not stored */
+static const char *
+state_of(fixture_t *f, int64_t number, char *reason, size_t len)
+{
+    static char state[32];
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "SELECT state, reason FROM orders"
+                                        " WHERE profile = 'winkel' AND number = ?", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, number);
+    *state = 0;
+    if (reason)
+        *reason = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(state, sizeof state, "%s", (const char *) sqlite3_column_text(st, 0));
+        if (reason)
+            snprintf(reason, len, "%s", (const char *) sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return state;
+}
+
+/* orders_stored - how many orders of the profile fetcher.db holds */
+static int
+orders_stored(fixture_t *f)
+{
+    sqlite3_stmt *st;
+    int     n;
+
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "SELECT COUNT(*) FROM orders",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* shop_requests - what the simulator counted for an endpoint ("orders", "order") and status */
+static long
+shop_requests(fixture_t *f, const char *endpoint, const char *status)
+{
+    char   *body = NULL;
+    json_t *doc, *v;
+    long    n;
+
+    assert_int_equal(sim_proc_get(&f->sim, "/_sim/stats", &body), 200);
+    assert_non_null(doc = json_loads(body, 0, NULL));
+    /* globecharge-sim counts under "requests", woocommerce-sim under "endpoints" */
+    if (!json_is_object(v = json_object_get(doc, "requests")))
+        v = json_object_get(doc, "endpoints");
+    v = json_object_get(json_object_get(v, endpoint), status);
+    n = json_is_integer(v) ? (long) json_integer_value(v) : 0;
+    json_decref(doc);
+    free(body);
+    return n;
+}
+
+/* put_raw - PUT /_sim/orders?raw=1: an order document the shop serves as it is */
+static void
+put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
+{
+    CURL   *curl = curl_easy_init();
+    char    url[160];
+    long    code = 0;
+    FILE   *null = fopen("/dev/null", "w");
+
+    snprintf(url, sizeof url, "%s/_sim/orders?raw=1&number=%lld&status=%s", f->sim.url,
+             (long long) number, status);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, doc);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, null);
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    assert_int_equal(code, 200);
+    curl_easy_cleanup(curl);
+    fclose(null);
+}
+
+/* example_with - the example order 10423 renumbered, with one text replaced */
+static char *
+example_with(int64_t number, const char *from, const char *to)
+{
+    char    path[PATH_MAX], num[32], *doc, *out, *at;
+    FILE   *fp;
+    long    len;
+
+    snprintf(path, sizeof path, "%s/tests/sim/globecharge/examples/order-10423.xml",
+             sim_proc_root());
+    assert_non_null(fp = fopen(path, "rb"));
+    fseek(fp, 0, SEEK_END);
+    len = ftell(fp);
+    rewind(fp);
+    doc = calloc(1, (size_t) len + 1);
+    assert_int_equal(fread(doc, 1, (size_t) len, fp), (size_t) len);
+    fclose(fp);
+    out = calloc(1, (size_t) len + strlen(to) + 64);
+    snprintf(num, sizeof num, "number=\"%lld\"", (long long) number);
+    assert_non_null(at = strstr(doc, "number=\"10423\""));
+    memcpy(out, doc, (size_t) (at - doc));
+    strcat(out, num);
+    strcat(out, at + strlen("number=\"10423\""));
+    free(doc);
+    doc = out;
+    out = calloc(1, strlen(doc) + strlen(to) + 1);
+    assert_non_null(at = strstr(doc, from));
+    memcpy(out, doc, (size_t) (at - doc));
+    strcat(out, to);
+    strcat(out, at + strlen(from));
+    free(doc);
+    return out;
+}
+
+/* a Globecharge run stores every order of the feed and moves the cursor past them */
+static void
+globecharge_run_stores_the_orders_and_moves_the_cursor(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200];
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "globecharge", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10423);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_false(auth);
+    assert_string_equal(state_of(&f, 10423, NULL, 0), "pending");
+    assert_string_equal(state_of(&f, 10425, NULL, 0), "pending");
+    assert_string_equal(state_of(&f, 10431, NULL, 0), "pending");
+    assert_int_equal(orders_stored(&f), 3);
+    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10432);
+    assert_non_null(strstr(summary, "3 new orders"));
+    assert_non_null(strstr(summary, "read up to order 10431"));
+    /* a second run starts from the cursor and finds nothing new */
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_non_null(strstr(summary, "0 new orders"));
+    assert_int_equal(orders_stored(&f), 3);
+    close_run(&f);
+}
+
+/* a WooCommerce run pages through the changed orders and stores the watermark */
+static void
+woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200], mark[32];
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", WC_SECRET, 1);
+    store_watermark(f.store, "winkel", mark, sizeof mark);
+    assert_string_equal(mark, "");
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_false(auth);
+    assert_string_equal(state_of(&f, 1001, NULL, 0), "pending");
+    assert_string_not_equal(state_of(&f, 727, NULL, 0), "");
+    /* the newest date_modified_gmt of the examples less five minutes */
+    store_watermark(f.store, "winkel", mark, sizeof mark);
+    assert_true(strcmp(mark, "2026-11-02T13:27:10") >= 0);
+    assert_non_null(strstr(summary, "orders changed since the start"));
+    /* the cursor by number is Globecharge's: a WooCommerce run leaves it alone */
+    assert_int_equal(store_cursor(f.store, "winkel", -1), -1);
+    /* orders below from_order are not imported */
+    close_run(&f);
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", WC_SECRET, 1000);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_string_equal(state_of(&f, 727, NULL, 0), "");
+    assert_string_equal(state_of(&f, 1001, NULL, 0), "pending");
+    close_run(&f);
+}
+
+/* refused credentials end the run at once as an auth failure; nothing moves */
+static void
+a_refused_login_stops_the_run_with_the_auth_result(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200], mark[32];
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "globecharge", NULL);
+    open_run(&f, "globecharge", "verkeerd", 10423);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_FAILED);
+    assert_true(auth);
+    assert_null(strstr(summary, "verkeerd"));
+    assert_int_equal(orders_stored(&f), 0);
+    assert_int_equal(store_cursor(f.store, "winkel", -1), -1);
+    close_run(&f);
+
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", "cs_verkeerd", 1);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_FAILED);
+    assert_true(auth);
+    assert_null(strstr(summary, "cs_verkeerd"));
+    assert_int_equal(orders_stored(&f), 0);
+    store_watermark(f.store, "winkel", mark, sizeof mark);
+    assert_string_equal(mark, "");
+    close_run(&f);
+}
+
+/* orders.cgi unreadable as a whole: the run reads order by order, stores the
+ * good ones and makes the bad one dead with the field that is wrong */
+static void
+an_unreadable_page_is_read_order_by_order(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200], reason[1200];
+    char   *bad = example_with(10424, "<currency>EUR</currency>", "<currency>EURO</currency>");
+    bool    auth;
+    json_t *rows;
+    infolog_filter_t filter = { "winkel", false, 0 };
+    char    err[1024];
+    size_t  i;
+    bool    in_log = false;
+
+    (void) state;
+    /* every orders.cgi answer is 4096 bytes that are not XML */
+    start_sim(&f, "globecharge", "--garbage-every", "1", NULL);
+    put_raw(&f, 10424, "paid", bad);
+    free(bad);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    /* 10423, 10424, 10425 and 10431 (stepping over 10426..10430) one by one */
+    assert_int_equal(run(&f, 4, summary, sizeof summary, &auth), IMPORT_MORE);
+    assert_false(auth);
+    assert_string_equal(state_of(&f, 10423, NULL, 0), "pending");
+    assert_string_equal(state_of(&f, 10424, reason, sizeof reason), "dead");
+    assert_non_null(strstr(reason, "10424"));
+    assert_non_null(strstr(reason, "currency"));
+    assert_string_equal(state_of(&f, 10425, NULL, 0), "pending");
+    assert_string_equal(state_of(&f, 10431, NULL, 0), "pending");
+    assert_int_equal(orders_stored(&f), 4);
+    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10432);
+    assert_true(shop_requests(&f, "orders", "garbage") >= 4);
+    assert_true(shop_requests(&f, "order", "200") >= 4);
+    /* the bookkeeper sees the same reason in the information log */
+    assert_non_null(rows = infolog_query(f.infolog, &filter, err, sizeof err));
+    for (i = 0; i < json_array_size(rows); i++)
+        if (json_integer_value(json_object_get(json_array_get(rows, i), "order")) == 10424
+            && strstr(json_string_value(json_object_get(json_array_get(rows, i), "text")),
+                      "currency"))
+            in_log = true;
+    json_decref(rows);
+    assert_true(in_log);
+    close_run(&f);
+}
+
+/* the connection check logs in on the profile's own platform (it used to try
+ * a Globecharge login on every shop, and a WooCommerce shop answered 404) */
+static void
+the_connection_check_speaks_the_profiles_platform(void **state)
+{
+    fixture_t f = { 0 };
+    char    msg[1024];
+
+    (void) state;
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", WC_SECRET, 1);
+    assert_int_equal(source_check(f.source, msg, sizeof msg), SRC_OK);
+    assert_non_null(strstr(msg, f.sim.url));
+    assert_null(strstr(msg, WC_SECRET));
+    assert_null(strstr(msg, WC_KEY));
+    assert_true(shop_requests(&f, "orders", "200") >= 1);
+    source_destroy(&f.source);
+    f.p.shop_password = (char *) "cs_verkeerd";
+    assert_non_null(f.source = source_new(&f.p));
+    source_set_retry(f.source, 1, 50, 5000);
+    assert_int_equal(source_check(f.source, msg, sizeof msg), SRC_AUTH);
+    assert_null(strstr(msg, "cs_verkeerd"));
+    close_run(&f);
+
+    start_sim(&f, "globecharge", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 1);
+    assert_int_equal(source_check(f.source, msg, sizeof msg), SRC_OK);
+    assert_non_null(strstr(msg, "logged in to"));
+    assert_null(strstr(msg, GC_PASSWORD));
+    close_run(&f);
+}
+
+/* a type without a platform has no source */
+static void
+an_unknown_shop_type_has_no_source(void **state)
+{
+    profile_t p = { 0 };
+    char    err[256];
+
+    (void) state;
+    p.shop_type = (char *) "magento";
+    assert_false(source_known("magento"));
+    assert_true(source_known("globecharge"));
+    assert_true(source_known("woocommerce"));
+    assert_null(source_new(&p));
+    assert_null(source_parse("magento", "{}", 2, "orders", err, sizeof err));
+    assert_string_equal(err, "\"magento\" is not a shop type koppel knows "
+                        "(globecharge, woocommerce)");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(globecharge_run_stores_the_orders_and_moves_the_cursor),
+        cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
+        cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),
+        cmocka_unit_test(an_unreadable_page_is_read_order_by_order),
+        cmocka_unit_test(the_connection_check_speaks_the_profiles_platform),
+        cmocka_unit_test(an_unknown_shop_type_has_no_source),
+    };
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
