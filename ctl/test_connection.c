@@ -5,7 +5,7 @@
  * DESCRIPTION
  *   Three checks, each printed on its own line as "NAME: OK ..." or
  *   "NAME: FAILED: reason":
- *     shop            log in to the shop feed
+ *     shop            log in to the shop, whatever its platform (source.h)
  *     administration  sql, lokaal, mdb: open the administration and read a
  *                     row of the mapped relaties and grootboeken tables;
  *                     api: the API check below covers it
@@ -19,26 +19,29 @@
 #include "admin_cmds.h"
 #include "administration.h"
 #include "admin_reader.h"
-#include "gc_client.h"
 #include "snelstart.h"
+#include "source.h"
 
 /* check_shop - the shop login */
 static bool
 check_shop(const profile_t *p, FILE *out)
 {
-    gc_client_t *gc = gc_client_new(p->shop_url, p->shop_username, p->shop_password,
-                                    p->shop_tls_verify);
-    char    err[1024];
-    gc_result_t r;
+    source_t *source = source_new(p);
+    char    msg[1024];
+    src_result_t r;
 
-    gc_client_set_retry(gc, 1, 1000, 15000);
-    r = gc_client_login(gc, err, sizeof err);
-    gc_client_destroy(&gc);
-    if (r == GC_OK)
-        fprintf(out, "shop: OK (logged in to %s as %s)\n", p->shop_url, p->shop_username);
+    if (source == NULL) {
+        fprintf(out, "shop: FAILED: \"%s\" is not a shop type koppel knows\n", p->shop_type);
+        return false;
+    }
+    source_set_retry(source, 1, 1000, 15000);
+    r = source_check(source, msg, sizeof msg);
+    source_destroy(&source);
+    if (r == SRC_OK)
+        fprintf(out, "shop: OK (%s)\n", msg);
     else
-        fprintf(out, "shop: FAILED: %s\n", err);
-    return r == GC_OK;
+        fprintf(out, "shop: FAILED: %s\n", msg);
+    return r == SRC_OK;
 }
 
 /* check_administration - open it and read both tables */

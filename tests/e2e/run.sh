@@ -215,6 +215,15 @@ scenario_two_shops() {
     SS2_URL=http://127.0.0.1:$SS_PORT
     SS_PORT=$ss1_port SS_URL=$ss1_url SS_PID=$ss1_pid
     two_shop_config
+    # test-connection logs in on each profile's own platform (a WooCommerce
+    # profile used to get a Globecharge login, which its shop answered 404)
+    out=$("$BIN/koppelctl" --config "$CFG" test-connection woo)
+    echo "$out" | grep -q "^shop: OK (the WooCommerce REST API of $WC_URL accepts" \
+        || { echo "e2e: test-connection woo:"; echo "$out"; return 1; }
+    out=$("$BIN/koppelctl" --config "$CFG" test-connection shopfactory)
+    echo "$out" | grep -q "^shop: OK (logged in to $GC_URL as winkelier)" \
+        || { echo "e2e: test-connection shopfactory:"; echo "$out"; return 1; }
+    echo "  test-connection: each shop checked on its own platform"
     start_pipeline || return 1
     "$BIN/koppelctl" --config "$CFG" run shopfactory >/dev/null || return 1
     "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
