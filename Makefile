@@ -64,6 +64,9 @@ SAN_ENV     := ASAN_OPTIONS=$(ASAN_OPTIONS):log_path=$(CURDIR)/$(BUILD)/sanitize
                UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(BUILD)/sanitizer-reports/ubsan
 endif
 
+# the layer rules below come first in the file: keep "make" meaning "make all"
+.DEFAULT_GOAL := all
+
 BIN      := $(BUILD)/bin
 OBJ      := $(BUILD)/obj
 
