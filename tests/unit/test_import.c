@@ -278,6 +278,34 @@ globecharge_run_stores_the_orders_and_moves_the_cursor(void **state)
     close_run(&f);
 }
 
+/* a run starts late_window numbers below the cursor: an order that completed
+ * after later ones were read is still found, and the cursor does not move back */
+static void
+a_late_order_below_the_cursor_is_found_in_the_late_window(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200];
+    char   *late = example_with(10428, "<currency>EUR</currency>", "<currency>EUR</currency>");
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "globecharge", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_int_equal(store_cursor(f.store, "winkel", 0), 10432);
+    put_raw(&f, 10428, "paid", late);
+    free(late);
+    /* without a window the next run starts at the cursor and misses it */
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_string_equal(state_of(&f, 10428, NULL, 0), "");
+    f.p.late_window = 5;
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_string_equal(state_of(&f, 10428, NULL, 0), "pending");
+    assert_non_null(strstr(summary, "1 new orders"));
+    assert_int_equal(store_cursor(f.store, "winkel", 0), 10432);
+    close_run(&f);
+}
+
 /* a WooCommerce run pages through the changed orders and stores the watermark */
 static void
 woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
@@ -441,6 +469,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(globecharge_run_stores_the_orders_and_moves_the_cursor),
+        cmocka_unit_test(a_late_order_below_the_cursor_is_found_in_the_late_window),
         cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
         cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),
         cmocka_unit_test(an_unreadable_page_is_read_order_by_order),
