@@ -67,6 +67,10 @@ endif
 BIN      := $(BUILD)/bin
 OBJ      := $(BUILD)/obj
 
+# `make` builds every program: the layer rules below define archives before
+# `all` gets its programs, so name it the first target here
+all:
+
 objs      = $(patsubst %.c,$(OBJ)/%.o,$(1))
 lib       = $(BUILD)/lib$(1).a
 
