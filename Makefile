@@ -8,9 +8,12 @@
 # make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
 # make valgrind   run every unit test program under valgrind
 #
-# Sources are found by folder: common/*.c is the shared library, each daemon
-# folder holds main.c plus its own modules, tests/unit/test_*.c are cmocka
-# tests linked against the library and every daemon's modules.
+# make print-NAME print a variable's value (for scripts: make -s print-INC_util)
+#
+# Sources are found by folder: common/LAYER/*.c are the layered libraries
+# (see "Layers" below), each program folder holds main.c plus its own
+# modules, tests/unit/test_*.c are cmocka tests linked against the libraries
+# and every program's modules.
 
 CC       ?= cc
 BUILD    ?= build
@@ -168,8 +171,13 @@ SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
                   $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 .SECONDARY:
-.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
+.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE
 all: $(PROGRAMS)
+
+# print-NAME - the value of a variable, for scripts that follow the Makefile
+# (tests/e2e/layers.sh: make -s print-INC_util)
+print-%: FORCE
+	@echo '$($*)'
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
