@@ -47,7 +47,14 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+# The version every program reports (--version, status): in a git checkout
+# `git describe` (the nearest tag, or when no tag is reachable the VERSION
+# file's number and the commit, 0.2.0-gf637080); without .git (a release
+# tarball) the VERSION file alone.
+RELEASE  := $(shell cat VERSION 2>/dev/null)
+VERSION  := $(or $(shell test -e .git && git describe --tags --dirty 2>/dev/null),$\
+                 $(shell test -e .git && git describe --always --dirty 2>/dev/null | sed 's/^/$(RELEASE)-g/'),$\
+                 $(RELEASE),unknown)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(LAYER_INC) -D_GNU_SOURCE \
             -DKOPPEL_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
@@ -178,6 +185,15 @@ all: $(PROGRAMS)
 # (tests/e2e/layers.sh: make -s print-INC_util)
 print-%: FORCE
 	@echo '$($*)'
+
+# The files that report the version are compiled again when it changes:
+# $(BUILD)/version holds it and is rewritten only when it differs.
+VERSION_OBJS := $(call objs,$(shell grep -rl --include='*.c' KOPPEL_VERSION common ctl \
+                  fetcher matcher booker scheduler tests/sim 2>/dev/null))
+$(VERSION_OBJS): $(BUILD)/version
+$(BUILD)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)

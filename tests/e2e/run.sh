@@ -11,7 +11,8 @@
 #      recognise customers; discovery and test-connection (admins.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
-#   7. build: the Makefile's layers hold (layers.sh)
+#   7. build: the Makefile's layers hold (layers.sh) and every program
+#      answers --version with koppel's version (version.sh)
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -313,7 +314,7 @@ passed=$((passed + $(grep -c "^PASS" "$ROOT/faults.out")))
 failed=$((failed + $(grep -c "^FAIL" "$ROOT/faults.out")))
 [ $st -ne 0 ] && [ "$(grep -c "^FAIL" "$ROOT/faults.out")" -eq 0 ] && {
     failed=$((failed + 1)); echo "FAIL faults.sh exited $st"; tail -20 "$ROOT/faults.out"; }
-for t in layers; do
+for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?
     E2E_DIR=$ROOT
