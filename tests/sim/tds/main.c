@@ -237,8 +237,19 @@ main(int argc, char **argv)
         case 'p': conf.password = optarg; break;
         case 'x': conf.deny[conf.ndeny++] = optarg; break;
         case 'b': browser_addr = optarg; break;
-        case 'h': printf("%s", usage); return 0;
-        case 'V': printf("tds-sim (koppel) %s\n", KOPPEL_VERSION); return 0;
+        case 'h':
+        case 'V':
+            if (c == 'h')
+                printf("%s", usage);
+            else
+                printf("tds-sim (koppel) %s\n", KOPPEL_VERSION);
+            for (i = 0; i < conf.ndbs; i++) {
+                free(dbs[i].path);
+                free(dbs[i].name);
+            }
+            free(dbs);
+            free(conf.deny);
+            return 0;
         default: fprintf(stderr, "%s", usage); return 2;
         }
     }
