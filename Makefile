@@ -8,9 +8,12 @@
 # make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
 # make valgrind   run every unit test program under valgrind
 #
-# Sources are found by folder: common/*.c is the shared library, each daemon
-# folder holds main.c plus its own modules, tests/unit/test_*.c are cmocka
-# tests linked against the library and every daemon's modules.
+# make print-NAME print a variable's value (for scripts: make -s print-INC_util)
+#
+# Sources are found by folder: common/LAYER/*.c are the layered libraries
+# (see "Layers" below), each program folder holds main.c plus its own
+# modules, tests/unit/test_*.c are cmocka tests linked against the libraries
+# and every program's modules.
 
 CC       ?= cc
 BUILD    ?= build
@@ -44,7 +47,14 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo unknown)
+# The version every program reports (--version, status): in a git checkout
+# `git describe` (the nearest tag, or when no tag is reachable the VERSION
+# file's number and the commit, 0.2.0-gf637080); without .git (a release
+# tarball) the VERSION file alone.
+RELEASE  := $(shell cat VERSION 2>/dev/null)
+VERSION  := $(or $(shell test -e .git && git describe --tags --dirty 2>/dev/null),$\
+                 $(shell test -e .git && git describe --always --dirty 2>/dev/null | sed 's/^/$(RELEASE)-g/'),$\
+                 $(RELEASE),unknown)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(LAYER_INC) -D_GNU_SOURCE \
             -DKOPPEL_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
@@ -64,11 +74,12 @@ SAN_ENV     := ASAN_OPTIONS=$(ASAN_OPTIONS):log_path=$(CURDIR)/$(BUILD)/sanitize
                UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(BUILD)/sanitizer-reports/ubsan
 endif
 
-# the layer rules below come first in the file: keep "make" meaning "make all"
-.DEFAULT_GOAL := all
-
 BIN      := $(BUILD)/bin
 OBJ      := $(BUILD)/obj
+
+# `make` builds every program: the layer rules below define archives before
+# `all` gets its programs, so name it the first target here
+all:
 
 objs      = $(patsubst %.c,$(OBJ)/%.o,$(1))
 lib       = $(BUILD)/lib$(1).a
@@ -167,8 +178,22 @@ SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
                   $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 .SECONDARY:
-.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
+.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE
 all: $(PROGRAMS)
+
+# print-NAME - the value of a variable, for scripts that follow the Makefile
+# (tests/e2e/layers.sh: make -s print-INC_util)
+print-%: FORCE
+	@echo '$($*)'
+
+# The files that report the version are compiled again when it changes:
+# $(BUILD)/version holds it and is rewritten only when it differs.
+VERSION_OBJS := $(call objs,$(shell grep -rl --include='*.c' KOPPEL_VERSION common ctl \
+                  fetcher matcher booker scheduler tests/sim 2>/dev/null))
+$(VERSION_OBJS): $(BUILD)/version
+$(BUILD)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)

@@ -4,6 +4,7 @@
  *
  * SYNOPSIS
  *   koppelctl [--config FILE] COMMAND [ARGS]
+ *   koppelctl --version
  *
  * DESCRIPTION
  *   Asks the daemons through their control sockets and prints the answer
@@ -78,7 +79,8 @@ static const char usage[] =
     "  sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]\n"
     "                                    SQL Servers answering the Browser protocol (UDP 1434)\n"
     "options:\n"
-    "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n";
+    "  --config FILE   configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n"
+    "  --version       print koppel's version\n";
 
 /* ask - one request to a daemon; NULL with a message printed */
 static msg_t *
@@ -456,6 +458,7 @@ main(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     const char *config = NULL;
@@ -465,13 +468,16 @@ main(int argc, char **argv)
     bool    as_json;
 
     log_init("koppelctl", LOG_LEVEL_WARNING);
-    while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config = optarg;
             break;
         case 'h':
             printf("%s", usage);
+            return 0;
+        case 'V':
+            printf("koppelctl %s\n", KOPPEL_VERSION);
             return 0;
         default:
             fprintf(stderr, "%s", usage);

@@ -86,7 +86,8 @@ format_digits(int64_t value, int decimals, bool trim, char *buf, size_t len)
 {
     uint64_t magnitude;
     uint64_t scale = 1;
-    char    frac[MONEY_MAX_DECIMALS + 1];
+    char    frac[sizeof "18446744073709551615"];  /* any uint64_t: gcc cannot see that
+                                                   * magnitude % scale has <= decimals digits */
     int     i;
 
     if (buf == NULL || len == 0)

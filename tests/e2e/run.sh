@@ -11,6 +11,8 @@
 #      recognise customers; discovery and test-connection (admins.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
+#   7. build: the Makefile's layers hold (layers.sh) and every program
+#      answers --version with koppel's version (version.sh)
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -321,6 +323,14 @@ passed=$((passed + $(grep -c "^PASS" "$ROOT/faults.out")))
 failed=$((failed + $(grep -c "^FAIL" "$ROOT/faults.out")))
 [ $st -ne 0 ] && [ "$(grep -c "^FAIL" "$ROOT/faults.out")" -eq 0 ] && {
     failed=$((failed + 1)); echo "FAIL faults.sh exited $st"; tail -20 "$ROOT/faults.out"; }
+for t in layers version; do
+    sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
+    st=$?
+    E2E_DIR=$ROOT
+    grep -E "^(PASS|FAIL)" "$ROOT/$t.out" | sed 's/^/  /'
+    [ $st -eq 0 ] || grep -v "^PASS\|^FAIL" "$ROOT/$t.out"
+    result "build: $t.sh" $st
+done
 [ "$failed" -eq 0 ] && rm -rf "$ROOT"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

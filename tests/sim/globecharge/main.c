@@ -71,6 +71,7 @@ static const char usage_text[] =
 "\n"
 "  --log-level L          debug, info, warning or error (info)\n"
 "  --help                 this text\n"
+"  --version              koppel's version\n"
 "\n"
 "Test control (no session needed): PUT /_sim/orders with <order> or <orders>\n"
 "adds or replaces orders; PUT /_sim/orders?raw=1&number=N&status=S stores\n"
@@ -97,7 +98,7 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_ORDERS, O_USER, O_PASSWORD, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_TTL, O_FAIL, O_RATE, O_MAINT, O_RETRY,
-           O_SLOW, O_DROP, O_EXPIRE, O_ENCODING, O_LOGLEVEL, O_HELP, O_TRUNCATE,
+           O_SLOW, O_DROP, O_EXPIRE, O_ENCODING, O_LOGLEVEL, O_HELP, O_VERSION, O_TRUNCATE,
            O_GARBAGE, O_WRONGENC };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
@@ -124,6 +125,7 @@ main(int argc, char **argv)
         { "wrong-encoding-every", required_argument, NULL, O_WRONGENC },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
         { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
     sim_server_opts_t opts = { .session_ttl = 1800, .retry_after = 1 };
@@ -205,6 +207,9 @@ main(int argc, char **argv)
             break;
         case O_HELP:
             fputs(usage_text, stdout);
+            return 0;
+        case O_VERSION:
+            printf("globecharge-sim (koppel) %s\n", KOPPEL_VERSION);
             return 0;
         default:
             simlib_bad_flag("unknown or incomplete flag");

@@ -68,7 +68,8 @@ usage(FILE *fp, int status)
         "  --drop-after-store-rate P   store a POST/PUT, then close without answer\n"
         "  --expire-tokens-every N     invalidate every token each N /v2 requests\n"
         "  --seed N                    fault injection seed (1)\n"
-        "  --help\n");
+        "  --help\n"
+        "  --version                   koppel's version\n");
     exit(status);
 }
 
@@ -197,7 +198,8 @@ int
 main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_REL, O_GB, O_LAND, O_CK, O_SK, O_TTL, O_RPM, O_RPH,
-           O_SCALE, O_NORATE, O_F5, O_TO, O_TOMS, O_DROP, O_EXP, O_SEED, O_HELP };
+           O_SCALE, O_NORATE, O_F5, O_TO, O_TOMS, O_DROP, O_EXP, O_SEED, O_HELP,
+           O_VERSION };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "db", required_argument, NULL, O_DB },
@@ -218,6 +220,7 @@ main(int argc, char **argv)
         { "expire-tokens-every", required_argument, NULL, O_EXP },
         { "seed", required_argument, NULL, O_SEED },
         { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 }
     };
     ssim_options_t opts = {
@@ -259,6 +262,7 @@ main(int argc, char **argv)
         case O_EXP: opts.expire_tokens_every = (long) number_arg("expire-tokens-every", optarg, 0, 1e12); break;
         case O_SEED: opts.seed = (unsigned long long) number_arg("seed", optarg, 0, 1e18); break;
         case O_HELP: case 'h': usage(stdout, 0); break;
+        case O_VERSION: printf("snelstart-sim (koppel) %s\n", KOPPEL_VERSION); return 0;
         default: usage(stderr, 2);
         }
     }

@@ -53,7 +53,8 @@ static const char usage[] =
     "  --user U            the SQL login accepted\n"
     "  --password P        its password\n"
     "  --deny TABLE        refuse SELECT on TABLE (error 229), repeatable\n"
-    "  --browser HOST:PORT answer the SQL Server Browser protocol on this UDP address\n";
+    "  --browser HOST:PORT answer the SQL Server Browser protocol on this UDP address\n"
+    "  --version           koppel's version\n";
 
 static char browser_reply[512];
 static size_t browser_len;
@@ -213,6 +214,7 @@ main(int argc, char **argv)
         { "deny", required_argument, NULL, 'x' },
         { "browser", required_argument, NULL, 'b' },
         { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     tds_sim_conf_t conf = { 0 };
@@ -235,7 +237,19 @@ main(int argc, char **argv)
         case 'p': conf.password = optarg; break;
         case 'x': conf.deny[conf.ndeny++] = optarg; break;
         case 'b': browser_addr = optarg; break;
-        case 'h': printf("%s", usage); return 0;
+        case 'h':
+        case 'V':
+            if (c == 'h')
+                printf("%s", usage);
+            else
+                printf("tds-sim (koppel) %s\n", KOPPEL_VERSION);
+            for (i = 0; i < conf.ndbs; i++) {
+                free(dbs[i].path);
+                free(dbs[i].name);
+            }
+            free(dbs);
+            free(conf.deny);
+            return 0;
         default: fprintf(stderr, "%s", usage); return 2;
         }
     }

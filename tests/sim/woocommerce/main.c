@@ -60,6 +60,7 @@ static const char usage_text[] =
 "\n"
 "  --log-level L          debug, info, warning or error (info)\n"
 "  --help                 this text\n"
+"  --version              koppel's version\n"
 "\n"
 "Test control (no credentials): PUT /_sim/orders with an order object or an\n"
 "array adds or replaces orders (a late status change: the same id with a new\n"
@@ -86,7 +87,7 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_ORDERS, O_KEY, O_SECRET, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_FAIL, O_RATE, O_RETRY, O_SLOW, O_DROP,
-           O_LOGLEVEL, O_HELP };
+           O_LOGLEVEL, O_HELP, O_VERSION };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "orders", required_argument, NULL, O_ORDERS },
@@ -105,6 +106,7 @@ main(int argc, char **argv)
         { "drop-rate", required_argument, NULL, O_DROP },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
         { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
     wsim_server_opts_t opts = { .retry_after = 1 };
@@ -157,6 +159,9 @@ main(int argc, char **argv)
             break;
         case O_HELP:
             fputs(usage_text, stdout);
+            return 0;
+        case O_VERSION:
+            printf("woocommerce-sim (koppel) %s\n", KOPPEL_VERSION);
             return 0;
         default:
             simlib_bad_flag("unknown or incomplete flag");
