@@ -9,10 +9,12 @@
 BIN=${BIN:-build/bin}
 E2E_PIDS=""
 
-# free_port - a TCP port on 127.0.0.1 that nothing listens on
+# free_port - a TCP port on 127.0.0.1 that nothing listens on, below the
+# kernel's range for outgoing connections (32768 and up by default), so that
+# no client socket of a busy machine already holds it in TIME-WAIT
 free_port() {
     while :; do
-        p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
+        p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000 ))
         if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
             echo $p
             return
