@@ -12,6 +12,9 @@
 # folder holds main.c plus its own modules, tests/unit/test_*.c are cmocka
 # tests linked against the library and every daemon's modules.
 
+# `make` alone builds the programs (the layer archives' rules come first)
+.DEFAULT_GOAL := all
+
 CC       ?= cc
 BUILD    ?= build
 SANITIZE ?= 0
