@@ -20,9 +20,11 @@
  *                 decimal are numbers
  *     maxLength, minLength   counted in UTF-16 units, as .NET counts
  *     minimum, maximum (exclusiveMinimum/Maximum), minItems, maxItems
- *     properties  a property the schema (with its allOf parts) lacks is
- *                 refused unless additionalProperties allows it; a
- *                 property marked readOnly must not be sent
+ *     properties  where a schema (with its allOf parts) lists properties
+ *                 or says additionalProperties: false, any other property
+ *                 is refused unless additionalProperties gives it a schema
+ *                 or true (a schema listing none is a free-form object);
+ *                 a property marked readOnly must not be sent
  *     $ref, allOf resolved; nullable honoured
  *
  *   Property names are matched as the spec spells them.
