@@ -489,8 +489,8 @@ bad(check_t *c, const char *code, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ssim_error_add(c->errors, code, *path ? path : NULL, "%s%s%s", *path ? path : "",
-                   *path ? ": " : "", msg);
+    ssim_error_add(c->errors, code, *path ? path : NULL, "%s: %s", *path ? path : "De body",
+                   msg);
 }
 
 /* describe - what a value is, in words, for a message */
