@@ -15,6 +15,7 @@
 # modules, tests/unit/test_*.c are cmocka tests linked against the libraries
 # and every program's modules.
 
+
 CC       ?= cc
 BUILD    ?= build
 SANITIZE ?= 0
@@ -37,7 +38,7 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
-            openssl python3 jq valgrind clang libclang-rt-14-dev
+            openssl python3 jq valgrind clang libclang-rt-14-dev libyaml-dev
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -175,7 +176,7 @@ SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
 SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
-                  $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+                  $(shell pkg-config --libs libmicrohttpd yaml-0.1 2>/dev/null)
 
 .SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE
@@ -217,9 +218,11 @@ $(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globechar
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
 
+# snelstart-sim reads SnelStart's OpenAPI file (YAML) to check request bodies
+SSIM_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null) $(SIM_LIBS)
 $(BIN)/snelstart-sim: $(OBJ)/tests/sim/snelstart/main.o $(call lib,snelstart-sim) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SSIM_LIBS)
 
 $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(call lib,tds) $(call lib,util)
 	@mkdir -p $(@D)

@@ -285,6 +285,123 @@ adres_differs(const json_t *want, const json_t *have)
     return false;
 }
 
+/* The properties of SnelStart's RelatieWriteModel a PUT carries over from the
+ * relatie as it was read, and the JSON each must hold. Left out: what the
+ * write model lacks (fax), what SnelStart keeps itself (id, uri, modifiedOn,
+ * the read-only *BoekingenUri, documents, extraVeldenKlant: "alleen te
+ * lezen"), and every null (the write model has no nullable property). */
+typedef enum { W_TEXT, W_NUMBER, W_INTEGER, W_BOOL, W_SOORTEN, W_ADRES, W_EMAIL, W_IDENT,
+               W_AANMANING, W_INCASSO } write_kind_t;
+
+static const struct {
+    const char  *name;
+    write_kind_t kind;
+} write_model[] = {
+    { "relatiesoort", W_SOORTEN }, { "relatiecode", W_INTEGER }, { "naam", W_TEXT },
+    { "vestigingsAdres", W_ADRES }, { "correspondentieAdres", W_ADRES },
+    { "telefoon", W_TEXT }, { "mobieleTelefoon", W_TEXT }, { "email", W_TEXT },
+    { "btwNummer", W_TEXT }, { "factuurkorting", W_NUMBER }, { "krediettermijn", W_INTEGER },
+    { "bankieren", W_BOOL }, { "nonactief", W_BOOL }, { "kredietLimiet", W_NUMBER },
+    { "memo", W_TEXT }, { "kvkNummer", W_TEXT }, { "oin", W_TEXT }, { "websiteUrl", W_TEXT },
+    { "aanmaningsoort", W_AANMANING }, { "offerteEmailVersturen", W_EMAIL },
+    { "bevestigingsEmailVersturen", W_EMAIL }, { "factuurEmailVersturen", W_EMAIL },
+    { "aanmaningEmailVersturen", W_EMAIL }, { "offerteAanvraagEmailVersturen", W_EMAIL },
+    { "bestellingEmailVersturen", W_EMAIL }, { "ublBestandAlsBijlage", W_BOOL },
+    { "iban", W_TEXT }, { "bic", W_TEXT }, { "incassoSoort", W_INCASSO },
+    { "factuurRelatie", W_IDENT },
+};
+
+/* one_of - whether v is one of the texts */
+static bool
+one_of(const json_t *v, const char *const *values)
+{
+    for (; json_is_string(v) && *values; values++)
+        if (strcmp(json_string_value(v), *values) == 0)
+            return true;
+    return false;
+}
+
+/* copy_texts - the text members keys[] of from into a new object */
+static json_t *
+copy_texts(const json_t *from, const char *const *keys)
+{
+    json_t *out = json_object();
+
+    for (; *keys; keys++)
+        if (json_is_string(json_object_get(from, *keys)))
+            json_object_set(out, *keys, json_object_get(from, *keys));
+    return out;
+}
+
+/* write_value - v as the write model holds a property of kind k; NULL to leave it out */
+static json_t *
+write_value(const json_t *v, write_kind_t k)
+{
+    static const char *const adres[] = { "contactpersoon", "straat", "postcode", "plaats", NULL };
+    static const char *const mail[] = { "email", "ccEmail", NULL };
+    static const char *const aanmaning[] = { "Nee", "Onderneming", "Consument", NULL };
+    static const char *const incasso[] = { "Geen", "Core", "B2B", NULL };
+    static const char *const soorten[] = { "Klant", "Leverancier", NULL };
+    const json_t *x;
+    json_t *out;
+    size_t  i;
+
+    switch (k) {
+    case W_TEXT:
+        return json_is_string(v) ? json_incref((json_t *) v) : NULL;
+    case W_NUMBER:
+        return json_is_number(v) ? json_incref((json_t *) v) : NULL;
+    case W_INTEGER:
+        return json_is_integer(v) ? json_incref((json_t *) v) : NULL;
+    case W_BOOL:
+        return json_is_boolean(v) ? json_incref((json_t *) v) : NULL;
+    case W_AANMANING:
+        return one_of(v, aanmaning) ? json_incref((json_t *) v) : NULL;
+    case W_INCASSO:
+        return one_of(v, incasso) ? json_incref((json_t *) v) : NULL;
+    case W_SOORTEN:
+        if (!json_is_array(v))
+            return NULL;
+        out = json_array();
+        json_array_foreach(v, i, x)
+            if (one_of(x, soorten))
+                json_array_append(out, (json_t *) x);
+        return out;
+    case W_IDENT:
+        x = json_object_get(v, "id");
+        return json_is_string(x) ? json_pack("{s:O}", "id", x) : NULL;
+    case W_ADRES:
+        if (!json_is_object(v))
+            return NULL;
+        out = copy_texts(v, adres);
+        if ((x = write_value(json_object_get(v, "land"), W_IDENT)) != NULL)
+            json_object_set_new(out, "land", (json_t *) x);
+        return out;
+    case W_EMAIL:
+        if (!json_is_object(v))
+            return NULL;
+        out = copy_texts(v, mail);
+        if (json_is_boolean(json_object_get(v, "shouldSend")))
+            json_object_set(out, "shouldSend", json_object_get(v, "shouldSend"));
+        return out;
+    }
+    return NULL;
+}
+
+/* relatie_writable - a relatie as read, as SnelStart's write model takes it */
+json_t *
+relatie_writable(const json_t *current)
+{
+    json_t *out = json_object(), *v;
+    size_t  i;
+
+    for (i = 0; i < sizeof write_model / sizeof write_model[0]; i++)
+        if ((v = write_value(json_object_get(current, write_model[i].name),
+                             write_model[i].kind)) != NULL)
+            json_object_set_new(out, write_model[i].name, v);
+    return out;
+}
+
 /* relatie_changes - an existing relatie brought up to date with the order */
 json_t *
 relatie_changes(const json_t *current, const order_t *o, const profile_t *p,
@@ -309,7 +426,7 @@ relatie_changes(const json_t *current, const order_t *o, const profile_t *p,
         if (!differs)
             continue;
         if (updated == NULL)
-            updated = json_deep_copy(current);
+            updated = relatie_writable(current);
         json_object_set(updated, fields[i], w);
         if (what && whatlen)
             n += snprintf(what + n, n < whatlen ? whatlen - n : 0, "%s%s", n ? ", " : "",

@@ -31,10 +31,16 @@ json_t *relatie_build(const order_t *o, const profile_t *p, const json_t *landen
  * (Greece: EL). Writes "" when vat is empty. */
 void relatie_vat_number(const char *vat, const char *country, char *buf, size_t len);
 
-/* relatie_changes - for "toevoegen-en-bijwerken": a copy of current (the
- * RelatieModel SnelStart holds) with the order's addresses, e-mail, phone, VAT
- * and KvK number where they differ; what lists the changed fields. NULL when
- * nothing differs (err "") or the order's data cannot be used (err set). */
+/* relatie_writable - a relatie as GET /relaties/{id} answers it (RelatieModel),
+ * as the PUT's RelatieWriteModel takes it: only the properties koppel may
+ * write back (no fax, id, uri, modifiedOn, read-only or read-as-is lists),
+ * no nulls, identifiers as {id} alone, enum values only when allowed. */
+json_t *relatie_writable(const json_t *current);
+
+/* relatie_changes - for "toevoegen-en-bijwerken": relatie_writable(current)
+ * with the order's addresses, e-mail, phone, VAT and KvK number where they
+ * differ; what lists the changed fields. NULL when nothing differs (err "")
+ * or the order's data cannot be used (err set). */
 json_t *relatie_changes(const json_t *current, const order_t *o, const profile_t *p,
                         const json_t *landen, char *what, size_t whatlen,
                         char *err, size_t errlen);

@@ -184,6 +184,7 @@ check "test-connection: missing MDB file" connection badfile 1 "administration: 
 check "test-connection: missing table" connection badtable 1 "administration: FAILED: .*table Klanten does not exist"
 check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
 check "test-connection: wrong API key" connection badkey 1 "api: FAILED: wrong client key"
+check "snelstart-sim: every request body valid against the OpenAPI file" snelstart_valid
 
 echo "admins: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -10,7 +10,8 @@
 # every 1-3 seconds and restarts it. Then it waits until every order has an
 # outcome and compares the shop's orders with SnelStart's bookings:
 #   orders: N  booked: N  lost: N  duplicates: N  dead: N
-# lost and duplicates must be 0; the exit status says whether they are.
+# lost and duplicates must be 0, and snelstart-sim must have found every
+# request body valid; the exit status says whether they are.
 
 BIN=${1:-build/bin}
 ORDERS=${2:-2000}
@@ -67,3 +68,6 @@ until wait_done "$expected" 5 2>/dev/null; do
     fi
 done
 check_exactly_once
+st=$?
+snelstart_valid || st=1
+exit $st

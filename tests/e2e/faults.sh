@@ -348,6 +348,7 @@ for s in "$@"; do
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;
     *) echo "faults.sh: unknown scenario $s" >&2; exit 2 ;;
     esac
+    snelstart_valid || st=1
     cleanup
     MOUNTS=""
     result "$name ($(( $(date +%s) - t0 ))s)" $st

@@ -4,10 +4,15 @@
 # ports, and checks the result against the simulators' own records:
 #   expected   the shop's paid and open orders (read from globecharge-sim)
 #   booked     the factuurnummers in snelstart-sim (/_sim/verkoopboekingen)
+#   valid      no request body koppel sent failed snelstart-sim's check against
+#              SnelStart's OpenAPI file (snelstart_valid, at each scenario's end)
 # Everything started is stopped by e2e_stop (trap it on EXIT).
 
 BIN=${BIN:-build/bin}
+# the OpenAPI file snelstart-sim checks request bodies against
+SNELSTART_SPEC=${SNELSTART_SPEC:-tests/sim/snelstart/snelstart-b2b-api-v2.yaml}
 E2E_PIDS=""
+E2E_SS_URLS=""
 
 # free_port - a TCP port on 127.0.0.1 that nothing listens on, below the
 # kernel's range for outgoing connections (32768 and up by default), so that
@@ -48,6 +53,7 @@ start_sim() {
         if kill -0 $pid 2>/dev/null && [ $i -le 100 ]; then
             eval "$portvar=$port; $pidvar=$pid"
             E2E_PIDS="$E2E_PIDS $pid"
+            [ "$sim" = snelstart-sim ] && E2E_SS_URLS="$E2E_SS_URLS http://127.0.0.1:$port"
             return 0
         fi
         kill -9 $pid 2>/dev/null
@@ -66,7 +72,7 @@ start_globecharge() {
 # start_snelstart ARGS... - the SnelStart simulator
 start_snelstart() {
     start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart.db" \
-        --grootboeken tests/fixtures/grootboeken.json \
+        --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
         --client-key geheime-client-key --subscription-key geheime-subscription-key "$@" \
         || return 1
     SS_URL=http://127.0.0.1:$SS_PORT
@@ -197,6 +203,28 @@ check_exactly_once() {
     [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
 }
 
+# snelstart_valid - every snelstart-sim started found every request body valid
+# against SnelStart's OpenAPI file; prints the count, and the first refused
+# bodies' errors when there are any
+snelstart_valid() {
+    valid=0
+    for url in $E2E_SS_URLS; do
+        if ! stats=$(curl -sf "$url/_sim/stats"); then
+            echo "  snelstart-sim $url: does not answer for its invalid-request count"
+            valid=1
+            continue
+        fi
+        n=$(echo "$stats" | jq -r '.invalid')
+        echo "  snelstart-sim: $n invalid requests"
+        if [ "$n" != 0 ]; then
+            valid=1
+            echo "$stats" | jq -c '.invalid_requests[] | [.method, .url, .errors]' \
+                | head -n 5 | cut -c1-600 | sed 's/^/    /'
+        fi
+    done
+    return $valid
+}
+
 # e2e_stop - stop everything started, SIGTERM then SIGKILL
 e2e_stop() {
     [ -n "$E2E_PIDS" ] || return 0
@@ -209,4 +237,5 @@ e2e_stop() {
     kill -9 $E2E_PIDS 2>/dev/null
     wait 2>/dev/null
     E2E_PIDS=""
+    E2E_SS_URLS=""
 }

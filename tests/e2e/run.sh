@@ -13,6 +13,8 @@
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
+# Every scenario also fails when snelstart-sim refused a request body of
+# koppel's as invalid against SnelStart's OpenAPI file (it prints the count).
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -22,8 +24,10 @@ passed=0
 failed=0
 ROOT=${E2E_ROOT:-/tmp/koppel-e2e.$$}
 
-# result NAME STATUS - count and report one scenario
+# result NAME STATUS - count and report one scenario; it fails too when koppel
+# sent snelstart-sim a body SnelStart's OpenAPI file does not allow
 result() {
+    snelstart_valid || set -- "$1" 1
     if [ "$2" -eq 0 ]; then
         passed=$((passed + 1))
         echo "PASS $1"
@@ -211,7 +215,7 @@ scenario_two_shops() {
         --export-relaties "$E2E_DIR/wc-relaties.json" --known-fraction 0.5 || return 1
     WC_URL=http://127.0.0.1:$WC_PORT
     ss1_port=$SS_PORT ss1_url=$SS_URL ss1_pid=$SS_PID
-    start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart2.db" \
+    start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart2.db" --spec "$SNELSTART_SPEC" \
         --grootboeken tests/fixtures/grootboeken.json --relaties "$E2E_DIR/wc-relaties.json" \
         --client-key geheime-client-key --subscription-key geheime-subscription-key || return 1
     SS2_URL=http://127.0.0.1:$SS_PORT

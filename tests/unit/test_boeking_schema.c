@@ -3,11 +3,12 @@
  *   test_boeking_schema - the bodies koppel posts satisfy SnelStart's schema
  *
  * DESCRIPTION
- *   Validates verkoopboeking and relatie bodies against JSON Schema
- *   extracts of the SnelStart B2B API v2 OpenAPI file
- *   (the *.json files under tests/fixtures/schema, made by extract.py there): required
+ *   Validates the verkoopboeking POST, the relatie POST and the relatie PUT
+ *   koppel sends against the request schemas of SnelStart's own OpenAPI
+ *   file (tests/sim/snelstart/snelstart-b2b-api-v2.yaml), through the
+ *   validator snelstart-sim uses (tests/sim/snelstart/ssim_spec): required
  *   fields, types, enums, maxLength (in UTF-16 units), minimum/maximum,
- *   uuid and date-time formats, no readOnly and no unknown fields.
+ *   uuid and date-time formats, no nulls, no readOnly and no unknown fields.
  *   Run from the repository root (as make does).
  */
 #include <stdarg.h>
@@ -23,131 +24,52 @@
 #include "boeking.h"
 #include "relatie_body.h"
 #include "order.h"
+#include "../sim/snelstart/ssim_spec.h"
 
-#define SCHEMA_DIR "tests/fixtures/schema/"
+#define SPEC "tests/sim/snelstart/snelstart-b2b-api-v2.yaml"
 
-/* utf16_units - the length of a UTF-8 string as SnelStart counts it */
-static size_t
-utf16_units(const char *s)
+static ssim_spec_t *spec;
+
+/* load_spec - read the OpenAPI file once for the group */
+static int
+load_spec(void **state)
 {
-    size_t n = 0;
+    char    err[1024];
 
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xC0) == 0x80)
-            continue;
-        n += *p >= 0xF0 ? 2 : 1;
+    if ((spec = ssim_spec_load(SPEC, err, sizeof err)) == NULL) {
+        fprintf(stderr, "%s (run the test from the repository root)\n", err);
+        return -1;
     }
-    return n;
+    return 0;
 }
 
+/* free_spec - the group's teardown */
+static int
+free_spec(void **state)
+{
+    ssim_spec_destroy(&spec);
+    return 0;
+}
+
+/* check - validate body against the request schema of METHOD PATH; false
+ * with err "propertyName: message" of the first error */
 static bool
-is_uuid(const char *s)
+check(const char *method, const char *path, const json_t *body, char *err, size_t len)
 {
-    if (strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : strchr("0123456789abcdefABCDEF", s[i]) == NULL || s[i] == '\0')
-            return false;
-    }
-    return true;
-}
+    const json_t *schema = ssim_spec_request(spec, method, path);
+    json_t *errors = json_array();
+    bool    ok;
 
-static bool
-is_datetime(const char *s)
-{
-    struct tm tm = { 0 };
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-
-    return end != NULL && (*end == '\0' || *end == 'Z' || *end == '+' || *end == '-' || *end == '.');
-}
-
-/* check - validate v against schema s; false with err naming the path */
-static bool
-check(const json_t *v, const json_t *s, const char *path, char *err, size_t len)
-{
-    const char *type = json_string_value(json_object_get(s, "type"));
-    const char *format = json_string_value(json_object_get(s, "format"));
-    json_t     *props = json_object_get(s, "properties"), *x, *e;
-    const char *key;
-    size_t      i;
-    char        sub[256];
-
-#define BAD(...) do { snprintf(err, len, __VA_ARGS__); return false; } while (0)
-    if (type != NULL) {
-        if (strcmp(type, "string") == 0 && !json_is_string(v))
-            BAD("%s: not a string", path);
-        if (strcmp(type, "number") == 0 && !json_is_number(v))
-            BAD("%s: not a number", path);
-        if (strcmp(type, "integer") == 0 && !json_is_integer(v))
-            BAD("%s: not an integer", path);
-        if (strcmp(type, "boolean") == 0 && !json_is_boolean(v))
-            BAD("%s: not a boolean", path);
-        if (strcmp(type, "array") == 0 && !json_is_array(v))
-            BAD("%s: not an array", path);
-        if (strcmp(type, "object") == 0 && !json_is_object(v))
-            BAD("%s: not an object", path);
-    }
-    if (json_is_string(v)) {
-        const char *str = json_string_value(v);
-        json_t     *max = json_object_get(s, "maxLength");
-        if (max != NULL && utf16_units(str) > (size_t)json_integer_value(max))
-            BAD("%s: longer than %lld", path, (long long)json_integer_value(max));
-        if (format != NULL && strcmp(format, "uuid") == 0 && !is_uuid(str))
-            BAD("%s: not a uuid", path);
-        if (format != NULL && strcmp(format, "date-time") == 0 && !is_datetime(str))
-            BAD("%s: not a date-time", path);
-        if ((e = json_object_get(s, "enum")) != NULL) {
-            bool found = false;
-            json_array_foreach(e, i, x)
-                if (strcmp(json_string_value(x), str) == 0)
-                    found = true;
-            if (!found)
-                BAD("%s: \"%s\" not in the enum", path, str);
-        }
-    }
-    if (json_is_integer(v)) {
-        json_t *min = json_object_get(s, "minimum"), *max = json_object_get(s, "maximum");
-        if (min != NULL && json_integer_value(v) < json_integer_value(min))
-            BAD("%s: below minimum", path);
-        if (max != NULL && json_integer_value(v) > json_integer_value(max))
-            BAD("%s: above maximum", path);
-    }
-    if (json_is_object(v) && props != NULL) {
-        json_array_foreach(json_object_get(s, "required"), i, x)
-            if (json_object_get(v, json_string_value(x)) == NULL)
-                BAD("%s: required field %s missing", path, json_string_value(x));
-        json_object_foreach((json_t *)v, key, x) {
-            json_t *ps = json_object_get(props, key);
-            snprintf(sub, sizeof(sub), "%s.%s", path, key);
-            if (ps == NULL)
-                BAD("%s: not a field of the model", sub);
-            if (json_is_true(json_object_get(ps, "readOnly")))
-                BAD("%s: read-only field sent", sub);
-            if (!check(x, ps, sub, err, len))
-                return false;
-        }
-    }
-    if (json_is_array(v) && (e = json_object_get(s, "items")) != NULL) {
-        json_array_foreach(v, i, x) {
-            snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-            if (!check(x, e, sub, err, len))
-                return false;
-        }
-    }
-    return true;
-#undef BAD
-}
-
-static json_t *
-load_schema(const char *name)
-{
-    json_error_t je;
-    json_t      *s = json_load_file(name, 0, &je);
-
-    if (s == NULL)
-        fail_msg("%s: %s (run the test from the repository root)", name, je.text);
-    return s;
+    if (schema == NULL)
+        fail_msg("%s has no request schema for %s %s", SPEC, method, path);
+    ok = ssim_spec_check(spec, schema, body, errors);
+    assert_int_equal(ok, json_array_size(errors) == 0);
+    if (!ok)
+        snprintf(err, len, "%s %s", json_string_value(json_object_get(json_array_get(errors, 0),
+                                                                      "errorCode")),
+                 json_string_value(json_object_get(json_array_get(errors, 0), "message")));
+    json_decref(errors);
+    return ok;
 }
 
 static profile_t profile;
@@ -217,7 +139,6 @@ setup_profile(void)
 static void
 test_verkoopboekingen_satisfy_the_schema(void **state)
 {
-    json_t       *schema = load_schema(SCHEMA_DIR "verkoopboeking.json");
     json_t       *gb = grootboeken();
     boeking_ctx_t ctx = { .grootboeken = gb };
     struct { const char *country; int32_t rate; bool incl; } cases[] = {
@@ -240,19 +161,17 @@ test_verkoopboekingen_satisfy_the_schema(void **state)
         body = boeking_build(o, &profile, "6b8f1f4c-2c1e-4a55-9d0e-0123456789ab", &ctx, err, sizeof(err));
         if (body == NULL)
             fail_msg("%s %d: %s", cases[i].country, cases[i].rate, err);
-        if (!check(body, schema, "verkoopboeking", err, sizeof(err)))
+        if (!check("POST", "/verkoopboekingen", body, err, sizeof(err)))
             fail_msg("%s %d: %s", cases[i].country, cases[i].rate, err);
         json_decref(body);
         order_destroy(&o);
     }
     json_decref(gb);
-    json_decref(schema);
 }
 
 static void
 test_preview_body_is_not_postable(void **state)
 {
-    json_t  *schema = load_schema(SCHEMA_DIR "verkoopboeking.json");
     order_t *o = make_order(10423, "NL", 2100, false);
     char     err[512];
     json_t  *body;
@@ -260,21 +179,21 @@ test_preview_body_is_not_postable(void **state)
     setup_profile();
     body = boeking_build(o, &profile, NULL, NULL, err, sizeof(err));
     assert_non_null(body);
-    assert_false(check(body, schema, "verkoopboeking", err, sizeof(err)));
-    assert_string_equal(err, "verkoopboeking.klant.id: not a string");
+    assert_false(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
+    assert_string_equal(err, "GEN-0008 klant.id: mag niet null zijn: laat de eigenschap weg of "
+                        "geef een waarde.");
     json_object_set_new(json_object_get(body, "klant"), "id",
                         json_string("6b8f1f4c-2c1e-4a55-9d0e-0123456789ab"));
-    assert_false(check(body, schema, "verkoopboeking", err, sizeof(err)));
-    assert_string_equal(err, "verkoopboeking.boekingsregels[0].grootboek.nummer: not a field of the model");
+    assert_false(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
+    assert_string_equal(err, "GEN-0006 boekingsregels[0].grootboek.nummer: is geen eigenschap "
+                        "van GrootboekIdentifierModel.");
     json_decref(body);
-    json_decref(schema);
     order_destroy(&o);
 }
 
 static void
 test_checker_catches_a_wrong_enum_and_length(void **state)
 {
-    json_t *schema = load_schema(SCHEMA_DIR "verkoopboeking.json");
     json_t *body = json_pack("{s:s,s:{s:s},s:[{s:{s:s},s:s}]}",
                              "factuurnummer", "WS10423", "klant", "id",
                              "6b8f1f4c-2c1e-4a55-9d0e-0123456789ab", "boekingsregels",
@@ -282,24 +201,25 @@ test_checker_catches_a_wrong_enum_and_length(void **state)
                              "btwSoort", "Hoogg");
     char    err[512];
 
-    assert_false(check(body, schema, "v", err, sizeof(err)));
-    assert_string_equal(err, "v.boekingsregels[0].btwSoort: \"Hoogg\" not in the enum");
+    assert_false(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
+    assert_string_equal(err, "GEN-0003 boekingsregels[0].btwSoort: de tekst \"Hoogg\" is geen "
+                        "toegestane waarde; toegestaan: Geen, Laag, Hoog, Overig.");
     json_object_set_new(json_array_get(json_object_get(body, "boekingsregels"), 0), "btwSoort",
                         json_string("Hoog"));
-    assert_true(check(body, schema, "v", err, sizeof(err)));
+    assert_true(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
     json_object_set_new(body, "factuurnummer", json_string("12345678901234567890123456"));
-    assert_false(check(body, schema, "v", err, sizeof(err)));
+    assert_false(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
+    assert_string_equal(err, "GEN-0005 factuurnummer: mag maximaal 25 tekens bevatten, het zijn "
+                        "er 26.");
     json_object_del(body, "factuurnummer");
-    assert_false(check(body, schema, "v", err, sizeof(err)));
-    assert_string_equal(err, "v: required field factuurnummer missing");
+    assert_false(check("POST", "/verkoopboekingen", body, err, sizeof(err)));
+    assert_string_equal(err, "GEN-0002 factuurnummer: is verplicht.");
     json_decref(body);
-    json_decref(schema);
 }
 
 static void
 test_relatie_satisfies_the_schema(void **state)
 {
-    json_t  *schema = load_schema(SCHEMA_DIR "relatie.json");
     json_t  *landen = json_pack("[{s:s,s:s}]", "landcodeISO", "NL",
                                 "id", "11111111-0000-0000-0000-000000000528");
     order_t *o = make_order(10423, "NL", 2100, true);
@@ -315,11 +235,81 @@ test_relatie_satisfies_the_schema(void **state)
     order_set(&o->billing.company, name);
     body = relatie_build(o, &profile, landen, err, sizeof(err));
     assert_non_null(body);
-    if (!check(body, schema, "relatie", err, sizeof(err)))
+    if (!check("POST", "/relaties", body, err, sizeof(err)))
         fail_msg("%s", err);
     json_decref(body);
     json_decref(landen);
-    json_decref(schema);
+    order_destroy(&o);
+}
+
+/* read_relatie - a relatie as GET /relaties/{id} answers it: every property,
+ * nulls for what is empty, fax, uri and read-only fields */
+static json_t *
+read_relatie(void)
+{
+    json_error_t je;
+    json_t *r = json_loads(
+        "{\"relatiesoort\":[\"Klant\"],\"modifiedOn\":\"2026-11-02T13:31:07.120\","
+        "\"relatiecode\":1001,\"naam\":\"Bakkerij De Vries B.V.\","
+        "\"vestigingsAdres\":{\"contactpersoon\":null,\"straat\":\"Oude weg 3\","
+        "\"postcode\":\"1234 AB\",\"plaats\":\"Utrecht\",\"land\":{\"id\":"
+        "\"11111111-0000-0000-0000-000000000528\",\"uri\":\"/landen/11111111-0000-0000-0000-000000000528\"}},"
+        "\"correspondentieAdres\":{\"contactpersoon\":null,\"straat\":null,\"postcode\":null,"
+        "\"plaats\":null,\"land\":{\"id\":null,\"uri\":null}},"
+        "\"telefoon\":null,\"mobieleTelefoon\":null,\"fax\":\"030 1234567\",\"email\":\"oud@devries.nl\","
+        "\"btwNummer\":null,\"factuurkorting\":0,\"krediettermijn\":30,\"bankieren\":false,"
+        "\"nonactief\":false,\"kredietLimiet\":0,\"memo\":\"vaste klant\",\"kvkNummer\":null,"
+        "\"oin\":null,\"websiteUrl\":null,\"aanmaningsoort\":null,"
+        "\"offerteEmailVersturen\":{\"shouldSend\":false,\"email\":null,\"ccEmail\":null},"
+        "\"bevestigingsEmailVersturen\":{\"shouldSend\":false,\"email\":null,\"ccEmail\":null},"
+        "\"factuurEmailVersturen\":{\"shouldSend\":true,\"email\":\"factuur@devries.nl\",\"ccEmail\":null},"
+        "\"aanmaningEmailVersturen\":{\"shouldSend\":false,\"email\":null,\"ccEmail\":null},"
+        "\"offerteAanvraagEmailVersturen\":{\"shouldSend\":false,\"email\":null,\"ccEmail\":null},"
+        "\"bestellingEmailVersturen\":{\"shouldSend\":false,\"email\":null,\"ccEmail\":null},"
+        "\"ublBestandAlsBijlage\":false,\"iban\":null,\"bic\":null,\"incassoSoort\":null,"
+        "\"factuurRelatie\":null,\"inkoopBoekingenUri\":\"/relaties/x/inkoopboekingen\","
+        "\"verkoopBoekingenUri\":\"/relaties/x/verkoopboekingen\",\"extraVeldenKlant\":[],"
+        "\"id\":\"6b8f1f4c-2c1e-4a55-9d0e-0123456789ab\","
+        "\"uri\":\"/relaties/6b8f1f4c-2c1e-4a55-9d0e-0123456789ab\"}", 0, &je);
+
+    if (r == NULL)
+        fail_msg("read_relatie: %s", je.text);
+    return r;
+}
+
+static void
+test_relatie_put_satisfies_the_write_schema(void **state)
+{
+    json_t  *landen = json_pack("[{s:s,s:s}]", "landcodeISO", "NL",
+                                "id", "11111111-0000-0000-0000-000000000528");
+    json_t  *current = read_relatie(), *put;
+    order_t *o = make_order(10423, "NL", 2100, true);
+    char     err[512], what[256];
+
+    setup_profile();
+    /* what SnelStart answered is not what it takes back */
+    assert_false(check("PUT", "/relaties/{id}", current, err, sizeof(err)));
+    order_set(&o->billing.postcode, "3511 AA");
+    order_set(&o->billing.city, "Utrecht");
+    put = relatie_changes(current, o, &profile, landen, what, sizeof what, err, sizeof err);
+    assert_non_null(put);
+    if (!check("PUT", "/relaties/{id}", put, err, sizeof(err)))
+        fail_msg("%s", err);
+    /* kept: what koppel does not change; gone: fax, nulls, read-only and ids */
+    assert_string_equal(json_string_value(json_object_get(put, "memo")), "vaste klant");
+    assert_int_equal(json_integer_value(json_object_get(put, "relatiecode")), 1001);
+    assert_true(json_is_true(json_object_get(json_object_get(put, "factuurEmailVersturen"),
+                                             "shouldSend")));
+    assert_null(json_object_get(put, "fax"));
+    assert_null(json_object_get(put, "telefoon"));
+    assert_null(json_object_get(put, "aanmaningsoort"));
+    assert_null(json_object_get(put, "verkoopBoekingenUri"));
+    assert_null(json_object_get(put, "uri"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(put,
+                        "vestigingsAdres"), "postcode")), "3511 AA");
+    json_decref(put);
+    json_decref(current);
+    json_decref(landen);
     order_destroy(&o);
 }
 
@@ -331,7 +321,8 @@ main(void)
         cmocka_unit_test(test_preview_body_is_not_postable),
         cmocka_unit_test(test_checker_catches_a_wrong_enum_and_length),
         cmocka_unit_test(test_relatie_satisfies_the_schema),
+        cmocka_unit_test(test_relatie_put_satisfies_the_write_schema),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_spec, free_spec);
 }

@@ -42,14 +42,17 @@ static fixture_t *
 start(const char *flag, const char *value)
 {
     fixture_t *f = xcalloc(1, sizeof *f);
-    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], *doc = NULL;
+    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
+    char   *doc = NULL;
     size_t  len = 0;
     FILE   *fp;
 
     snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
     snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
+    snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
+             sim_proc_root());
     if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
-                        "--grootboeken", path, "--relaties", empty,
+                        "--grootboeken", path, "--relaties", empty, "--spec", spec,
                         "--client-key", "ck", "--subscription-key", "sk",
                         flag ? flag : "--seed", value ? value : "1", NULL))
         fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
@@ -79,11 +82,29 @@ start(const char *flag, const char *value)
     return f;
 }
 
+/* invalid_requests - request bodies the simulator found invalid against the spec */
+static long
+invalid_requests(fixture_t *f)
+{
+    char   *body, *p;
+    long    n = -1;
+
+    assert_int_equal(sim_proc_get(&f->sim, "/_sim/stats", &body), 200);
+    if ((p = strstr(body, "\"invalid\":")) != NULL)
+        n = atol(p + 10);
+    if (n != 0)
+        fprintf(stderr, "snelstart-sim: %s\n", body);
+    free(body);
+    return n;
+}
+
+/* stop - every body koppel sent was valid; free the fixture */
 static void
 stop(fixture_t **fp)
 {
     fixture_t *f = *fp;
 
+    assert_int_equal(invalid_requests(f), 0);
     administration_destroy(&f->admin);
     ledger_close(&f->ledger);
     order_page_destroy(&f->orders);

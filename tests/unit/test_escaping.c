@@ -112,7 +112,7 @@ static int
 setup(void **state)
 {
     fixture_t *f = xcalloc(1, sizeof *f);
-    char    gb[PATH_MAX + 64], rel[PATH_MAX + 32], api[96], auth[96];
+    char    gb[PATH_MAX + 64], rel[PATH_MAX + 32], api[96], auth[96], spec[PATH_MAX + 64];
     FILE   *fp;
     char    tmpl[] = "/tmp/test_escaping.XXXXXX";
 
@@ -124,8 +124,10 @@ setup(void **state)
     fputs(relaties_json, fp);
     fclose(fp);
     snprintf(gb, sizeof gb, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
+    snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
+             sim_proc_root());
     if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
-                        "--grootboeken", gb, "--relaties", rel,
+                        "--grootboeken", gb, "--relaties", rel, "--spec", spec,
                         "--client-key", "ck", "--subscription-key", "sk", NULL)) {
         fprintf(stderr, "snelstart-sim does not start (log in %s)\n", f->sim.dir);
         return -1;

@@ -4,7 +4,8 @@
  *
  * SYNOPSIS
  *   snelstart-sim --listen HOST:PORT --db FILE --relaties FILE.json
- *                 --grootboeken FILE.json [--landen FILE.json] [options]
+ *                 --grootboeken FILE.json [--landen FILE.json] [--spec FILE]
+ *                 [options]
  *
  * DESCRIPTION
  *   Serves POST /b2b/token, the /v2 resources koppel uses (relaties,
@@ -14,11 +15,18 @@
  *   seed files fill an empty database, which keeps its state across
  *   restarts. PORT 0 picks a free port. Once listening, the program writes
  *   "listening on http://HOST:PORT" on standard output.
+ *
+ *   Every POST and PUT body is checked against SnelStart's OpenAPI file
+ *   (--spec, read at start-up; by default the copy of the published file
+ *   in tests/sim/snelstart/, relative to the repository root); a body that
+ *   fails is answered 400 and counted in /_sim/stats "invalid". After that
+ *   check come the business rules usage() lists.
  *   See usage() for the options.
  *
  * DIAGNOSTICS
- *   Exit 2 on a bad command line, 1 when the database or a seed file
- *   cannot be read or the port cannot be bound; 0 after SIGINT/SIGTERM.
+ *   Exit 2 on a bad command line, 1 when the database, a seed file or the
+ *   OpenAPI file cannot be read (or holds a schema the validator cannot
+ *   check) or the port cannot be bound; 0 after SIGINT/SIGTERM.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,9 +45,11 @@
 #include "xalloc.h"
 #include "ssim_api.h"
 #include "ssim_models.h"
+#include "ssim_spec.h"
 #include "ssim_store.h"
 
 #define MAX_BODY (4 * 1024 * 1024)
+#define DEFAULT_SPEC "tests/sim/snelstart/snelstart-b2b-api-v2.yaml"
 
 typedef struct {
     char   *buf;
@@ -55,6 +65,8 @@ usage(FILE *fp, int status)
         "usage: snelstart-sim --listen HOST:PORT --db FILE --relaties FILE.json\n"
         "                     --grootboeken FILE.json [options]\n"
         "  --landen FILE.json          LandModel array (default: built-in list)\n"
+        "  --spec FILE                 SnelStart's OpenAPI file to check request bodies\n"
+        "                              against (" DEFAULT_SPEC ")\n"
         "  --client-key K              accepted client key (demo-client-key)\n"
         "  --subscription-key S        accepted subscription key (demo-subscription-key)\n"
         "  --token-ttl S               token lifetime in seconds (3600)\n"
@@ -69,7 +81,21 @@ usage(FILE *fp, int status)
         "  --expire-tokens-every N     invalidate every token each N /v2 requests\n"
         "  --seed N                    fault injection seed (1)\n"
         "  --help\n"
-        "  --version                   koppel's version\n");
+        "  --version                   koppel's version\n"
+        "\n"
+        "Every POST/PUT body is checked against the request schema of --spec first\n"
+        "(types, required, enum, formats uuid and date-time with or without offset,\n"
+        "maxLength in UTF-16 units, no unknown or read-only properties, null only\n"
+        "where nullable): 400 GEN-0001..GEN-0009, counted in /_sim/stats \"invalid\".\n"
+        "Then the business rules:\n"
+        "  relatie: naam required; relatiesoort Klant and/or Leverancier; relatiecode\n"
+        "    unique; land.id an existing land\n"
+        "  verkoopboeking: klant and grootboeken exist, grootboek active; amounts in\n"
+        "    whole cents; boekingsregels plus btw equal factuurbedrag (BOE-0039);\n"
+        "    factuurnummer not booked before (BOE-0021)\n"
+        "  gateway: Ocp-Apim-Subscription-Key header or subscription-key query\n"
+        "    parameter (401), bearer token (401), rate limits (429 with Retry-After)\n"
+        "  queries: $filter (OData subset), $skip, $top from 1 to 500\n");
     exit(status);
 }
 
@@ -198,7 +224,7 @@ int
 main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_REL, O_GB, O_LAND, O_CK, O_SK, O_TTL, O_RPM, O_RPH,
-           O_SCALE, O_NORATE, O_F5, O_TO, O_TOMS, O_DROP, O_EXP, O_SEED, O_HELP,
+           O_SCALE, O_NORATE, O_F5, O_TO, O_TOMS, O_DROP, O_EXP, O_SEED, O_SPEC, O_HELP,
            O_VERSION };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
@@ -219,6 +245,7 @@ main(int argc, char **argv)
         { "drop-after-store-rate", required_argument, NULL, O_DROP },
         { "expire-tokens-every", required_argument, NULL, O_EXP },
         { "seed", required_argument, NULL, O_SEED },
+        { "spec", required_argument, NULL, O_SPEC },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 }
@@ -228,7 +255,12 @@ main(int argc, char **argv)
         .token_ttl_s = 3600, .rate_per_minute = 500, .rate_per_hour = 5000,
         .time_scale = 1, .timeout_ms = 30000, .seed = 1,
     };
+    static const char *const served[][2] = { { "POST", "/relaties" },
+        { "PUT", "/relaties/{id}" }, { "POST", "/verkoopboekingen" } };
     const char *listen = NULL, *db = NULL, *frel = NULL, *fgb = NULL, *fland = NULL;
+    const char *fspec = DEFAULT_SPEC;
+    ssim_spec_t *spec;
+    size_t  i;
     json_t *relaties, *grootboeken, *landen;
     struct sockaddr_in sa;
     struct MHD_Daemon *d;
@@ -261,6 +293,7 @@ main(int argc, char **argv)
         case O_DROP: opts.drop_after_store_rate = number_arg("drop-after-store-rate", optarg, 0, 1); break;
         case O_EXP: opts.expire_tokens_every = (long) number_arg("expire-tokens-every", optarg, 0, 1e12); break;
         case O_SEED: opts.seed = (unsigned long long) number_arg("seed", optarg, 0, 1e18); break;
+        case O_SPEC: fspec = optarg; break;
         case O_HELP: case 'h': usage(stdout, 0); break;
         case O_VERSION: printf("snelstart-sim (koppel) %s\n", KOPPEL_VERSION); return 0;
         default: usage(stderr, 2);
@@ -285,6 +318,13 @@ main(int argc, char **argv)
     }
     sa.sin_port = htons((uint16_t) number_arg("listen", colon + 1, 0, 65535));
 
+    if ((spec = ssim_spec_load(fspec, err, sizeof err)) == NULL)
+        log_fatal("--spec: %s", err);
+    for (i = 0; i < sizeof served / sizeof served[0]; i++)
+        if (ssim_spec_request(spec, served[i][0], served[i][1]) == NULL)
+            log_fatal("--spec %s: no JSON request body for %s %s", fspec, served[i][0],
+                      served[i][1]);
+    opts.spec = spec;
     relaties = read_json_file(frel);
     grootboeken = read_json_file(fgb);
     landen = fland ? read_json_file(fland) : ssim_landen_default();
@@ -319,5 +359,6 @@ main(int argc, char **argv)
     MHD_stop_daemon(d);
     ssim_destroy(&sim);
     ssim_store_close(&store);
+    ssim_spec_destroy(&spec);
     return 0;
 }

@@ -9,6 +9,12 @@
  *   the faults (500, slow answer), the resource itself, and last the
  *   dropped answer after a stored POST/PUT.
  *
+ *   The body of a POST or PUT is first checked against the request schema
+ *   the OpenAPI file gives the operation (ssim_spec); a body that fails is
+ *   answered 400, logged as a warning and counted as an invalid request
+ *   (/_sim/stats "invalid", the last ones in "invalid_requests"). Only a
+ *   valid body meets the business rules of ssim_models.
+ *
  *   Errors are SnelStart's array [{"errorCode","message","propertyName"}];
  *   query errors use ODATA-0001 (the simulator's code).
  */
@@ -26,8 +32,10 @@
 #include "ssim_api.h"
 #include "ssim_models.h"
 #include "ssim_odata.h"
+#include "ssim_spec.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define INVALID_KEPT 20         /* invalid requests kept for /_sim/stats */
 
 struct ssim {
     ssim_store_t *store;
@@ -40,6 +48,8 @@ struct ssim {
     size_t  ts_cap, ts_count, ts_head;
     json_t *stats;
     long long total;
+    long long invalid;          /* bodies refused by the schema check */
+    json_t *invalid_last;       /* the last INVALID_KEPT of them: route, errors */
 };
 
 /* mono_now - monotonic seconds */
@@ -70,6 +80,8 @@ ssim_new(ssim_store_t *store, const ssim_options_t *opts)
 {
     ssim_t *sim = xcalloc(1, sizeof *sim);
 
+    if (opts->spec == NULL)
+        log_panic("ssim_new: no OpenAPI spec to check request bodies with");
     sim->store = store;
     sim->opts = *opts;
     if (sim->opts.time_scale <= 0)
@@ -77,6 +89,7 @@ ssim_new(ssim_store_t *store, const ssim_options_t *opts)
     pthread_mutex_init(&sim->lock, NULL);
     sim->tokens = json_object();
     sim->stats = json_object();
+    sim->invalid_last = json_array();
     sim->prng = opts->seed;
     sim->ts_cap = (size_t) (opts->rate_per_hour > opts->rate_per_minute ?
                             opts->rate_per_hour : opts->rate_per_minute);
@@ -96,6 +109,7 @@ ssim_destroy(ssim_t **sim_p)
         return;
     json_decref(sim->tokens);
     json_decref(sim->stats);
+    json_decref(sim->invalid_last);
     free(sim->ts);
     pthread_mutex_destroy(&sim->lock);
     free(sim);
@@ -328,21 +342,44 @@ handle_get_one(ssim_t *sim, ssim_coll_t c, const char *id, ssim_response_t *resp
         answer_json(resp, 200, json_incref((json_t *) obj));
 }
 
-/* parse_body - the request body as a JSON object, or answer 400 */
+/* refuse_invalid - answer 400 with errors (stolen), count and log the request */
+static void
+refuse_invalid(ssim_t *sim, const ssim_request_t *req, json_t *errors, ssim_response_t *resp)
+{
+    char   *text = json_dumps(errors, JSON_COMPACT);
+
+    log_warning("%s %s: invalid request body: %s", req->method, req->url, text ? text : "?");
+    free(text);
+    sim->invalid++;
+    if (json_array_size(sim->invalid_last) >= INVALID_KEPT)
+        json_array_remove(sim->invalid_last, 0);
+    json_array_append_new(sim->invalid_last, json_pack("{s:s,s:s,s:O}", "method", req->method,
+                                                       "url", req->url, "errors", errors));
+    answer_json(resp, 400, errors);
+}
+
+/* parse_body - the request body as a JSON object valid for the operation's
+ * request schema (spec_path as the OpenAPI file names it), or answer 400 */
 static json_t *
-parse_body(const ssim_request_t *req, ssim_response_t *resp)
+parse_body(ssim_t *sim, const ssim_request_t *req, const char *spec_path,
+           ssim_response_t *resp)
 {
     json_error_t jerr;
     json_t *in = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
-    char    msg[300];
+    json_t *errors = json_array();
+    const json_t *schema = ssim_spec_request(sim->opts.spec, req->method, spec_path);
 
-    if (!json_is_object(in)) {
-        snprintf(msg, sizeof msg, "De body is geen JSON-object: %s", in ? "wrong type" : jerr.text);
-        json_decref(in);
-        answer_error(resp, 400, "GEN-0001", NULL, msg);
-        return NULL;
+    if (in == NULL) {
+        ssim_error_add(errors, "GEN-0001", NULL, "De body is geen JSON: %s", jerr.text);
+    } else if (schema == NULL) {
+        log_panic("the OpenAPI file has no request body for %s %s", req->method, spec_path);
+    } else if (ssim_spec_check(sim->opts.spec, schema, in, errors)) {
+        json_decref(errors);
+        return in;
     }
-    return in;
+    json_decref(in);
+    refuse_invalid(sim, req, errors, resp);
+    return NULL;
 }
 
 /* handle_relatie_write - POST /v2/relaties or PUT /v2/relaties/{id} */
@@ -358,7 +395,7 @@ handle_relatie_write(ssim_t *sim, const ssim_request_t *req, const char *id,
         answer_status(resp, 404, "Resource not found");
         return;
     }
-    if ((in = parse_body(req, resp)) == NULL)
+    if ((in = parse_body(sim, req, old ? "/relaties/{id}" : "/relaties", resp)) == NULL)
         return;
     rel = ssim_normalise(SSIM_RELATIES, in);
     json_decref(in);
@@ -427,7 +464,7 @@ handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
     int64_t total = 0;
     long long seq;
 
-    if ((in = parse_body(req, resp)) == NULL)
+    if ((in = parse_body(sim, req, "/verkoopboekingen", resp)) == NULL)
         return;
     errors = json_array();
     boeking = ssim_validate_boeking(sim->store, in, errors, &total);
@@ -580,6 +617,7 @@ handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
           ssim_response_t *resp)
 {
     double  now = mono_now(), wait;
+    const char *key;
     bool    write = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0;
 
     v2_route_name(req->method, req->url + 4, route, routelen);
@@ -587,8 +625,10 @@ handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
     if (sim->opts.expire_tokens_every > 0
         && sim->v2_requests % sim->opts.expire_tokens_every == 0)
         json_object_clear(sim->tokens);
-    if (req->subscription_key == NULL
-        || strcmp(req->subscription_key, sim->opts.subscription_key) != 0) {
+    /* the key in its header or, as the spec's apiKeyQuery allows, the query */
+    key = req->subscription_key ? req->subscription_key
+        : json_string_value(json_object_get(req->query, "subscription-key"));
+    if (key == NULL || strcmp(key, sim->opts.subscription_key) != 0) {
         answer_status(resp, 401, "Access denied due to invalid subscription key. Make sure "
                       "to provide a valid key for an active subscription.");
         return;
@@ -633,8 +673,10 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
     else if (strcmp(what, "relaties") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_RELATIES)));
     else if (strcmp(what, "stats") == 0)
-        answer_json(resp, 200, json_pack("{s:O,s:I}", "requests", sim->stats, "total",
-                                         (json_int_t) sim->total));
+        answer_json(resp, 200, json_pack("{s:O,s:I,s:I,s:O}", "requests", sim->stats, "total",
+                                         (json_int_t) sim->total, "invalid",
+                                         (json_int_t) sim->invalid, "invalid_requests",
+                                         sim->invalid_last));
     else
         answer_status(resp, 404, "Resource not found");
 }

@@ -6,7 +6,11 @@
  *   ssim_handle turns one HTTP request into one answer: token endpoint,
  *   subscription-key and bearer checks, per-administration rate limits
  *   (sliding minute and hour windows), deterministic fault injection, the
- *   /v2 resources and the /_sim test endpoints. It is independent of the
+ *   /v2 resources (every POST and PUT body checked against SnelStart's
+ *   OpenAPI file first, see ssim_spec.h) and the /_sim test endpoints.
+ *   /_sim/stats answers {"requests": {route: {status: count}}, "total",
+ *   "invalid" (bodies refused by that check), "invalid_requests" (the last
+ *   20: method, url, errors)}. It is independent of the
  *   HTTP server; main.c feeds it. Thread-safe (one mutex).
  */
 #ifndef SSIM_API_H
@@ -16,9 +20,11 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "ssim_spec.h"
 #include "ssim_store.h"
 
 typedef struct {
+    const ssim_spec_t *spec;        /* request bodies are checked against it */
     const char *client_key;
     const char *subscription_key;
     long    token_ttl_s;

@@ -8,24 +8,23 @@
  *   normalise what a client or a seed file sends and to check $filter
  *   property paths. Validation returns SnelStart's error array.
  *
+ *   These are SnelStart's business rules, checked after a request body has
+ *   passed the OpenAPI file's schema (ssim_spec: types, lengths, enums,
+ *   formats, ranges are its rules, not repeated here) and on seed files.
  *   Error codes (BOE-0021 and BOE-0039 are SnelStart's own; the others are
  *   the simulator's choice, in the same style):
- *     GEN-0001  body is not a JSON object / a property has the wrong type
+ *     GEN-0001  body is not JSON (ssim_api)
  *     REL-0001  naam is required
- *     REL-0002  a text property is longer than its maximum
  *     REL-0003  relatiecode already used by another relatie
  *     REL-0004  relatiesoort missing or not Klant/Leverancier
- *     REL-0005  aanmaningsoort or incassoSoort not an allowed value
  *     REL-0006  land.id of an adres is not a known land
  *     REL-0007  relatiecode not a positive integer
- *     BOE-0001  factuurnummer is required
- *     BOE-0002  factuurnummer longer than 25 / omschrijving longer than 250
+ *     BOE-0001  factuurnummer is required (and not empty)
  *     BOE-0003  klant.id missing or not an existing relatie
  *     BOE-0004  boekingsregels missing or empty
  *     BOE-0005  grootboek.id missing or not an existing grootboek
  *     BOE-0006  grootboek is nonactief
- *     BOE-0008  betalingstermijn outside 0..999
- *     BOE-0009  btwSoort not an allowed value
+ *     BOE-0009  a btw regel without btwSoort
  *     BOE-0010  an amount that is not a number with at most two decimals
  *     BOE-0011  factuurdatum is not a date
  *     BOE-0021  factuurnummer already booked

@@ -93,14 +93,15 @@ accept_word(parser_t *ps, const char *kw)
     return false;
 }
 
-/* ssim_datetime_parse - "YYYY-MM-DDTHH:MM:SS[.f...][Z]" to microseconds */
+/* ssim_datetime_parse - "YYYY-MM-DDTHH:MM:SS[.f...][Z|+HH:MM|-HH:MM]" to UTC microseconds */
 bool
 ssim_datetime_parse(const char *s, long long *us)
 {
     struct tm tm;
     int     y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
     long long frac = 0;
-    int     digits = 0;
+    int     digits = 0, oh, om;
+    long    offset = 0;
     time_t  t;
 
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
@@ -119,8 +120,13 @@ ssim_datetime_parse(const char *s, long long *us)
                 digits++;
             }
         }
-        if (*s == 'Z')
+        if (*s == 'Z') {
             s++;
+        } else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) == 2
+                   && n == 5 && oh <= 23 && om <= 59) {
+            offset = (*s == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+            s += 1 + n;
+        }
     }
     if (*s != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return false;
@@ -132,7 +138,7 @@ ssim_datetime_parse(const char *s, long long *us)
     tm.tm_min = mi;
     tm.tm_sec = sec;
     t = timegm(&tm);
-    *us = (long long) t * 1000000 + frac;
+    *us = ((long long) t - offset) * 1000000 + frac;
     return true;
 }
 

@@ -37,7 +37,8 @@ bool ssim_odata_match(const ssim_filter_t *f, const json_t *obj);
  * template) and *value the literal's text. For tests of quoting. */
 bool ssim_odata_string_cmp(const ssim_filter_t *f, const char **path, const char **value);
 void ssim_odata_destroy(ssim_filter_t **f_p);
-/* ssim_datetime_parse - "YYYY-MM-DDTHH:MM:SS[.f...]" to microseconds since 1970 */
+/* ssim_datetime_parse - "YYYY-MM-DD[THH:MM:SS[.f...][Z|+HH:MM|-HH:MM]]" to
+ * microseconds since 1970 UTC (no offset: the time is taken as UTC) */
 bool ssim_datetime_parse(const char *s, long long *us);
 
 #endif
