@@ -7,7 +7,6 @@
  *   max_backoff_ms, somewhere in the upper half of that (jitter), so that
  *   many clients do not come back at the same moment.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -15,25 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "http_init.h"
 #include "shop_http.h"
 #include "xalloc.h"
 
 #define FIRST_BACKOFF_MS 250
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-/* curl_init - the one-time initialisation */
-static void
-curl_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-void
-shop_http_init(void)
-{
-    pthread_once(&curl_once, curl_init);
-}
 
 /* shop_base_url - a copy of a shop's URL without trailing slashes */
 char *
@@ -53,10 +38,9 @@ shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify)
 {
     CURL   *c;
 
-    shop_http_init();
-    if ((c = curl_easy_init()) == NULL) {
+    if (!http_init() || (c = curl_easy_init()) == NULL) {
         /* libcurl only fails here when out of memory */
-        fprintf(stderr, "koppel: cannot create a libcurl handle (out of memory)\n");
+        fprintf(stderr, "koppel: cannot initialise libcurl or create a handle (out of memory)\n");
         exit(70);
     }
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

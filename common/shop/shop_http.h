@@ -33,9 +33,6 @@ typedef struct {
     unsigned jitter;            /* rand_r state */
 } shop_retry_t;
 
-/* shop_http_init - libcurl's global initialisation, once per process */
-void shop_http_init(void);
-
 /* shop_base_url - a copy of a shop's URL without trailing slashes */
 char *shop_base_url(const char *url);
 

@@ -53,7 +53,8 @@ typedef struct {
     long    retry_after_s;      /* from Retry-After, else 0 */
 } ss_error_t;
 
-/* snelstart_new - a client; the URLs without trailing slash */
+/* snelstart_new - a client; the URLs without trailing slash. Out of memory
+ * (libcurl cannot be set up): exit 70, as xalloc does */
 snelstart_t *snelstart_new(const char *api_url, const char *auth_url,
                            const char *client_key, const char *subscription_key,
                            bool tls_verify);
