@@ -40,6 +40,7 @@
 #include "boeking.h"
 #include "eu.h"
 #include "log.h"
+#include "money.h"
 #include "xalloc.h"
 
 #define E6              1000000
@@ -106,40 +107,16 @@ fail(char *err, size_t errlen, const char *fmt, ...)
     return NULL;
 }
 
-/* div_round - n / d rounded half away from zero (d > 0) */
-static int64_t
-div_round(int64_t n, int64_t d)
-{
-    int64_t q = n / d;
-    int64_t r = n % d;
-
-    if (r < 0)
-        r = -r;
-    if (r * 2 >= d)
-        q += n < 0 ? -1 : 1;
-    return q;
-}
-
-/* money_text - cents as "-12.34" */
-static const char *
-money_text(int64_t cents, char buf[32])
-{
-    uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-
-    snprintf(buf, 32, "%s%" PRIu64 ".%02" PRIu64, cents < 0 ? "-" : "", a / 100, a % 100);
-    return buf;
-}
-
 /* rate_text - a rate in 1/100 % as "21%" or "5.5%" (decimal mark given) */
 static const char *
 rate_text(int32_t rate, char mark, char buf[32])
 {
-    if (rate % 100 == 0)
-        snprintf(buf, 32, "%" PRId32 "%%", rate / 100);
-    else if (rate % 10 == 0)
-        snprintf(buf, 32, "%" PRId32 "%c%" PRId32 "%%", rate / 100, mark, (rate % 100) / 10);
-    else
-        snprintf(buf, 32, "%" PRId32 "%c%02" PRId32 "%%", rate / 100, mark, rate % 100);
+    char   *dot;
+
+    money_format_fixed(rate, 2, buf, 31);
+    if ((dot = strchr(buf, '.')) != NULL)
+        *dot = mark;
+    strcat(buf, "%");
     return buf;
 }
 
@@ -152,7 +129,7 @@ money_json(int64_t cents)
 
     /* the parsed double is the one nearest to the decimal text, which
      * boeking_dumps and JSON_REAL_PRECISION(15) print back unchanged */
-    v = json_loads(money_text(cents, buf), JSON_DECODE_ANY, NULL);
+    v = json_loads(money_format_cents(cents, buf, sizeof buf), JSON_DECODE_ANY, NULL);
     if (v == NULL)
         log_panic("money_json: cannot parse own amount %s", buf);
     return v;
@@ -389,7 +366,7 @@ convert(int64_t cents, int64_t e6, int64_t *out, int64_t *rem)
 
     if (__builtin_mul_overflow(cents, e6, &prod))
         return false;
-    *out = div_round(prod, E6);
+    *out = money_muldiv_round(prod, 1, E6);
     *rem = prod - *out * E6;
     return true;
 }
@@ -488,11 +465,11 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
         }
         if (llabs(it->gross) > INT64_C(100000000000000)) {
             fail(err, errlen, "order %" PRId64 ": amount %s is out of range", o->number,
-                 money_text(it->gross, m1));
+                 money_format_cents(it->gross, m1, sizeof m1));
             goto out;
         }
         if (o->prices_include_vat) {
-            int64_t vat = div_round(it->gross * it->rate, MAX_RATE_E2 + it->rate);
+            int64_t vat = money_muldiv_round(it->gross, it->rate, MAX_RATE_E2 + it->rate);
             it->net = it->gross - vat;
             it->rem = it->gross * MAX_RATE_E2 - it->net * (MAX_RATE_E2 + it->rate);
         } else {
@@ -560,29 +537,31 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
         if (n == 0) {
             if (r->base != 0 || r->vat != 0) {
                 fail(err, errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
-                     "lines or charges at that rate", o->number, money_text(r->base, m1),
-                     money_text(r->vat, m2), rtxt);
+                     "lines or charges at that rate", o->number,
+                     money_format_cents(r->base, m1, sizeof m1),
+                     money_format_cents(r->vat, m2, sizeof m2), rtxt);
                 goto out;
             }
             continue;
         }
         if (r->soort == BTW_GEEN && r->vat != 0) {
             fail(err, errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
-                 money_text(r->vat, m1));
+                 money_format_cents(r->vat, m1, sizeof m1));
             goto out;
         }
         diff = r->base - sum_net;
         if (o->prices_include_vat) {
             check = sum_gross - (r->base + r->vat);
         } else {
-            check = r->vat - div_round(r->base * r->rate, MAX_RATE_E2);
+            check = r->vat - money_muldiv_round(r->base, r->rate, MAX_RATE_E2);
         }
         if (llabs(diff) > (int64_t)n || llabs(check) > (int64_t)n) {
             fail(err, errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
                  "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
-                 "per line", o->number, rtxt, money_text(r->base, m1), money_text(r->vat, m2), n,
-                 money_text(sum_gross, m3), o->prices_include_vat ? "incl." : "excl.",
-                 money_text(sum_net, ermsg));
+                 "per line", o->number, rtxt, money_format_cents(r->base, m1, sizeof m1),
+                 money_format_cents(r->vat, m2, sizeof m2), n,
+                 money_format_cents(sum_gross, m3, sizeof m3), o->prices_include_vat ? "incl." : "excl.",
+                 money_format_cents(sum_net, ermsg, sizeof ermsg));
             goto out;
         }
         if (!distribute(vals, rems, n, diff))
@@ -599,9 +578,10 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
         || sum_vat != o->total_vat_cents) {
         fail(err, errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
              "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
-             money_text(o->total_excl_cents, m1), money_text(o->total_vat_cents, m2),
-             money_text(o->total_incl_cents, m3), money_text(sum_base, ermsg),
-             money_text(sum_vat, rtxt));
+             money_format_cents(o->total_excl_cents, m1, sizeof m1),
+             money_format_cents(o->total_vat_cents, m2, sizeof m2),
+             money_format_cents(o->total_incl_cents, m3, sizeof m3), money_format_cents(sum_base, ermsg, sizeof ermsg),
+             money_format_cents(sum_vat, rtxt, sizeof rtxt));
         goto out;
     }
 
@@ -654,7 +634,7 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
         if (!distribute(vals, rems, nregels, target - sum)) {
             fail(err, errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
                  "spread over %zu regels", o->number, o->currency,
-                 money_text(target - sum, m1), nregels);
+                 money_format_cents(target - sum, m1, sizeof m1), nregels);
             goto out;
         }
         for (size_t j = 0; j < nregels; j++)
@@ -748,8 +728,8 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
     }
     if (check != factuurbedrag) {
         fail(err, errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
-             "factuurbedrag %s); not booked", o->number, money_text(check, m1),
-             money_text(factuurbedrag, m2));
+             "factuurbedrag %s); not booked", o->number, money_format_cents(check, m1, sizeof m1),
+             money_format_cents(factuurbedrag, m2, sizeof m2));
         goto fail_body;
     }
     goto out;
@@ -810,7 +790,7 @@ dump_value(FILE *f, const json_t *v)
         double c = json_real_value(v) * 100.0;
         if (!isfinite(c) || fabs(c) > 9e15)
             return false;
-        fputs(money_text(llround(c), buf), f);
+        fputs(money_format_cents(llround(c), buf, sizeof buf), f);
         return true;
     }
     default: {
