@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "msg.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define MAX_STRING   (1 << 20)     /* 1 MiB: reply JSON can be long */
 #define MAX_ARGS     64
 
 static const char *type_names[MSG_NTYPES] = {
@@ -206,7 +206,7 @@ msg_encode(const msg_t *self, size_t *len)
 static char *
 str_of(const msgpack_object *o)
 {
-    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > MAX_STRING)
+    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > LIMIT_MESSAGE_STRING_BYTES)
         return NULL;
     if (memchr(o->via.str.ptr, 0, o->via.str.size) != NULL)
         return NULL;
@@ -237,7 +237,7 @@ decode_field(msg_t *self, const struct field *f, const msgpack_object *v,
     case F_STR:
         if ((s = str_of(v)) == NULL) {
             snprintf(err, errlen, "%s: field \"%s\": expected a string of at most %d bytes "
-                     "without NUL", tname, f->key, MAX_STRING);
+                     "without NUL", tname, f->key, LIMIT_MESSAGE_STRING_BYTES);
             return false;
         }
         free(*FIELD(self, f, char *));

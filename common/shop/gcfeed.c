@@ -11,8 +11,8 @@
  *   dates or codes have surrounding white space removed before they are
  *   checked; text values are kept as sent.
  *
- *   Strings longer than GCFEED_MAX_STRING bytes and more than
- *   GCFEED_MAX_ELEMENTS lines, charges, VAT figures or fields make the order
+ *   Strings longer than LIMIT_FIELD_BYTES bytes and more than
+ *   LIMIT_ORDER_ELEMENTS lines, charges, VAT figures or fields make the order
  *   invalid: order_unpack (order_codec.c) refuses the same limits, so an
  *   order read here can always travel between the daemons.
  *
@@ -38,10 +38,9 @@
 #include "gcfeed.h"
 #include "money.h"
 #include "log.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define GCFEED_MAX_STRING   65536
-#define GCFEED_MAX_ELEMENTS 10000
 
 /* parse_guard_t - what the SAX hooks saw while libxml2 parsed */
 typedef struct {
@@ -286,11 +285,11 @@ attr_value(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
 static bool
 store(reader_t *r, const char *ctx, const char *elem, char *value, char **field)
 {
-    if (strlen(value) > GCFEED_MAX_STRING) {
+    if (strlen(value) > LIMIT_FIELD_BYTES) {
         free(value);
         if (ctx != NULL)
-            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, GCFEED_MAX_STRING);
-        return fail(r, "<%s> is longer than %d bytes", elem, GCFEED_MAX_STRING);
+            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, LIMIT_FIELD_BYTES);
+        return fail(r, "<%s> is longer than %d bytes", elem, LIMIT_FIELD_BYTES);
     }
     free(*field);
     *field = value;
@@ -450,9 +449,9 @@ read_customer(reader_t *r, xmlNodePtr node)
     for (n = node->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "field"))
             continue;
-        if (o->nfields >= GCFEED_MAX_ELEMENTS)
+        if (o->nfields >= LIMIT_ORDER_ELEMENTS)
             return fail(r, "<customer> has more than %d <field> elements",
-                        GCFEED_MAX_ELEMENTS);
+                        LIMIT_ORDER_ELEMENTS);
         if ((name = node_attr(n, "name")) == NULL)
             return fail(r, "<customer>: a <field> (line %ld) has no name attribute",
                         (long) xmlGetLineNo(n));
@@ -476,8 +475,8 @@ read_lines(reader_t *r, xmlNodePtr node)
     for (n = node->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "line"))
             continue;
-        if (r->order->nlines >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "<lines> has more than %d <line> elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->nlines >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "<lines> has more than %d <line> elements", LIMIT_ORDER_ELEMENTS);
         l = order_add_line(r->order);
         snprintf(ctx, sizeof ctx, "line %zu", r->order->nlines);
         if (!text_string(r, n, ctx, "sku", &l->sku)
@@ -513,8 +512,8 @@ read_charges(reader_t *r, xmlNodePtr node)
             kind = CHARGE_DISCOUNT;
         else
             continue;
-        if (r->order->ncharges >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "<charges> has more than %d elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->ncharges >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "<charges> has more than %d elements", LIMIT_ORDER_ELEMENTS);
         c = order_add_charge(r->order);
         c->kind = kind;
         snprintf(ctx, sizeof ctx, "charge %zu", r->order->ncharges);
@@ -549,8 +548,8 @@ read_vats(reader_t *r, xmlNodePtr order)
     for (n = order->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "vat"))
             continue;
-        if (r->order->nvats >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "more than %d <vat> elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->nvats >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "more than %d <vat> elements", LIMIT_ORDER_ELEMENTS);
         vat = order_add_vat(r->order);
         if (!attr_value(r, n, NULL, "rate", VALUE_RATE, &v)
             || !attr_value(r, n, NULL, "base", VALUE_AMOUNT, &vat->base_cents)
@@ -948,9 +947,9 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
         snprintf(err, errlen, "%s: the document is empty", src);
         return NULL;
     }
-    if (len > GCFEED_MAX_BYTES) {
+    if (len > LIMIT_DOCUMENT_BYTES) {
         snprintf(err, errlen, "%s: the document is %zu bytes, more than the limit of %d",
-                 src, len, GCFEED_MAX_BYTES);
+                 src, len, LIMIT_DOCUMENT_BYTES);
         return NULL;
     }
     if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)

@@ -16,6 +16,7 @@
 
 #include "http_init.h"
 #include "shop_http.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define FIRST_BACKOFF_MS 250
@@ -51,7 +52,7 @@ shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify)
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) LIMIT_ANSWER_BYTES);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     return c;
@@ -99,14 +100,14 @@ shop_body_write(char *data, size_t size, size_t nmemb, void *arg)
     shop_body_t *b = arg;
     size_t  n = size * nmemb;
 
-    if (b->len + n > (size_t) SHOP_HTTP_MAX_BODY) {
+    if (b->len + n > (size_t) LIMIT_ANSWER_BYTES) {
         b->too_big = true;
         return 0;
     }
     if (b->len + n + 1 > b->cap) {
         b->cap = (b->len + n + 1) * 2;
-        if (b->cap > (size_t) SHOP_HTTP_MAX_BODY + 1)
-            b->cap = (size_t) SHOP_HTTP_MAX_BODY + 1;
+        if (b->cap > (size_t) LIMIT_ANSWER_BYTES + 1)
+            b->cap = (size_t) LIMIT_ANSWER_BYTES + 1;
         b->buf = xrealloc(b->buf, b->cap);
     }
     memcpy(b->buf + b->len, data, n);
@@ -155,7 +156,7 @@ shop_transport_error(const shop_body_t *b, const char *who, const char *url, CUR
 {
     if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         snprintf(err, errlen, "%s's answer to %s is larger than the %ld MB this client "
-                 "accepts", who, url, SHOP_HTTP_MAX_BODY / (1024 * 1024));
+                 "accepts", who, url, (long) LIMIT_ANSWER_BYTES / (1024 * 1024));
         return false;
     }
     snprintf(err, errlen, "cannot read %s: %s", url,

@@ -16,13 +16,14 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
-#define SHOP_HTTP_MAX_BODY (64L * 1024 * 1024)   /* an answer, at most */
+#include "size_limits.h"
+
 
 /* the answer of the current exchange */
 typedef struct {
     char   *buf;                /* NUL-terminated */
     size_t  len, cap;
-    bool    too_big;            /* it did not fit under SHOP_HTTP_MAX_BODY */
+    bool    too_big;            /* it did not fit under LIMIT_ANSWER_BYTES */
 } shop_body_t;
 
 /* how a call retries */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shopdoc.h"
+#include "size_limits.h"
 #include "wcorder.h"
 #include "xalloc.h"
 
@@ -43,8 +44,8 @@ shopdoc_read_file(const char *shop_type, const char *path, char *err, size_t err
     }
     do {
         if (len + 65536 > cap) {
-            if (cap > GCFEED_MAX_BYTES) {
-                snprintf(err, errlen, "%s: larger than %d bytes", path, GCFEED_MAX_BYTES);
+            if (cap > LIMIT_DOCUMENT_BYTES) {
+                snprintf(err, errlen, "%s: larger than %d bytes", path, LIMIT_DOCUMENT_BYTES);
                 free(buf);
                 fclose(fp);
                 return NULL;
