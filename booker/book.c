@@ -18,6 +18,7 @@
 
 #include "boeking.h"
 #include "book.h"
+#include "factuurnummer.h"
 #include "log.h"
 #include "relatie_body.h"
 #include "xalloc.h"
@@ -311,9 +312,9 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     job->text = NULL;
     if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
         set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
-                "than SnelStart's 25 characters: shorten profiles.%s.booking."
+                "than SnelStart's %d characters: shorten profiles.%s.booking."
                 "factuurnummer_prefix", (long long) o->number, p->factuurnummer_prefix,
-                (long long) o->number, p->name);
+                (long long) o->number, FACTUURNUMMER_MAX, p->name);
         return;
     }
     if (ledger_get(ledger, p->name, o->number, &le) && strcmp(le.state, "booked") == 0) {

@@ -39,13 +39,13 @@
 
 #include "boeking.h"
 #include "eu.h"
+#include "factuurnummer.h"
 #include "log.h"
 #include "money.h"
 #include "xalloc.h"
 
 #define E6              1000000
 #define MAX_RATE_E2     10000       /* 100 % */
-#define MAX_FACTUURNR   25
 #define MAX_OMSCHRIJVING 250
 
 /* names used in setting paths (profiles.NAME.grootboeken.KIND.REGION.BTW) */
@@ -217,15 +217,11 @@ boeking_local_date(time_t when, char buf[11])
              (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 }
 
-/* boeking_factuurnummer - prefix + number, at most 25 chars */
+/* boeking_factuurnummer - the order's factuurnummer under the profile's prefix */
 bool
 boeking_factuurnummer(const order_t *o, const profile_t *p, char *buf, size_t len)
 {
-    const char *prefix = p->factuurnummer_prefix ? p->factuurnummer_prefix : "";
-    int         n;
-
-    n = snprintf(buf, len, "%s%" PRId64, prefix, o->number);
-    return n >= 0 && (size_t)n < len && n <= MAX_FACTUURNR;
+    return factuurnummer_format(p->factuurnummer_prefix, o->number, buf, len);
 }
 
 /* grootboek_find - the GrootboekModel with that nummer, or NULL */
@@ -427,9 +423,9 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
 
     if (!boeking_factuurnummer(o, p, nr, sizeof(nr)))
         return fail(err, errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
-                    "than SnelStart's 25 characters; shorten setting profiles.%s.factuurnummer_prefix",
+                    "than SnelStart's %d characters; shorten setting profiles.%s.factuurnummer_prefix",
                     o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
-                    o->number, p->name ? p->name : "");
+                    o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
     if (p->betalingstermijn < 0 || p->betalingstermijn > 999)
         return fail(err, errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
                     p->name ? p->name : "", p->betalingstermijn);
