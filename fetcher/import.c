@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "gcfeed.h"
+#include "date.h"
 #include "import.h"
 #include "wcorder.h"
 #include "log.h"
@@ -52,12 +53,13 @@ struct import {
 static bool
 watermark_of(const char *newest, char *buf, size_t len)
 {
-    struct tm tm = { 0 };
+    struct tm tm;
     time_t  t;
+    int     offset;
 
-    if (*newest == 0 || strptime(newest, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+    if (!date_parse_zoned(newest, &t, &offset))
         return false;
-    t = timegm(&tm) - 300;
+    t -= 300;
     gmtime_r(&t, &tm);
     return strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) > 0;
 }

@@ -35,6 +35,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "date.h"
 #include "gcfeed.h"
 #include "money.h"
 #include "log.h"
@@ -322,74 +323,6 @@ attr_string(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
     return store(r, ctx, name, v, field);
 }
 
-/* digits - exactly n decimal digits at *p */
-static bool
-digits(const char **p, int n, int *v)
-{
-    *v = 0;
-    while (n-- > 0) {
-        if (!isdigit((unsigned char) **p))
-            return false;
-        *v = *v * 10 + (**p - '0');
-        (*p)++;
-    }
-    return true;
-}
-
-/* parse_datetime - "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" -> instant */
-static bool
-parse_datetime(const char *s, time_t *epoch, int *offset)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    const char *p = s;
-    struct tm tm;
-    int     y, mo, d, h, mi, se, oh, om, sign, dim;
-    time_t  t;
-
-    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-'
-        || !digits(&p, 2, &d) || *p++ != 'T' || !digits(&p, 2, &h) || *p++ != ':'
-        || !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &se))
-        return false;
-    if (*p == '.') {
-        p++;
-        if (!isdigit((unsigned char) *p))
-            return false;
-        while (isdigit((unsigned char) *p))
-            p++;
-    }
-    if (*p == 'Z') {
-        p++;
-        *offset = 0;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p++ == '-' ? -1 : 1;
-        if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om)
-            || oh > 23 || om > 59)
-            return false;
-        *offset = sign * (oh * 3600 + om * 60);
-    } else {
-        return false;                   /* no offset: the instant is unknown */
-    }
-    if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
-        return false;
-    dim = mdays[mo - 1];
-    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        dim = 29;
-    if (d < 1 || d > dim)
-        return false;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    t = timegm(&tm);
-    if (t == (time_t) -1)
-        return false;
-    *epoch = t - *offset;
-    return true;
-}
-
 /* read_address - <billing> or <delivery> into an address */
 static bool
 read_address(reader_t *r, xmlNodePtr node, const char *ctx, order_address_t *a)
@@ -593,7 +526,7 @@ read_head(reader_t *r, xmlNodePtr node)
     {
         time_t  t;
 
-        if (!parse_datetime(v, &t, &offset) || offset != 0) {
+        if (!date_parse_zoned(v, &t, &offset) || offset != 0) {
             describe(where, sizeof where, NULL, "order", "modified", v);
             free(v);
             return fail(r, "%s: not a UTC date and time (such as 2026-11-02T13:35:00Z)",
@@ -606,7 +539,7 @@ read_head(reader_t *r, xmlNodePtr node)
     if ((n = child(node, "date")) == NULL)
         return missing(r, NULL, "date");
     v = trim(node_text(n));
-    if (!parse_datetime(v, &o->date_epoch, &offset)) {
+    if (!date_parse_zoned(v, &o->date_epoch, &offset)) {
         describe(where, sizeof where, NULL, "date", NULL, v);
         free(v);
         return fail(r, "%s: not a date and time with offset (such as "

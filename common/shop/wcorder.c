@@ -38,6 +38,7 @@
 
 #include <jansson.h>
 
+#include "date.h"
 #include "log.h"
 #include "money.h"
 #include "size_limits.h"
@@ -201,39 +202,6 @@ get_array(reader_t *r, const json_t *obj, const char *key, json_t **out)
     if (json_array_size(v) > LIMIT_ORDER_ELEMENTS)
         return fail(r, "%s: more than %d entries", key, LIMIT_ORDER_ELEMENTS);
     *out = v;
-    return true;
-}
-
-/* parse_gmt - "YYYY-MM-DDTHH:MM:SS" (WooCommerce's *_gmt dates) -> instant */
-static bool
-parse_gmt(const char *s, time_t *epoch)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int     y, mo, d, h, mi, se, n = 0, dim;
-    struct tm tm;
-
-    if (strlen(s) != 19 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6
-        || n != 19)
-        return false;
-    for (int i = 0; i < 19; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : i == 10 ? s[i] != 'T' : i == 13 || i == 16
-            ? s[i] != ':' : !isdigit((unsigned char) s[i]))
-            return false;
-    if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
-        return false;
-    dim = mdays[mo - 1];
-    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        dim = 29;
-    if (d < 1 || d > dim)
-        return false;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    *epoch = timegm(&tm);
     return true;
 }
 
@@ -1029,7 +997,7 @@ read_order(reader_t *r, const json_t *obj)
 
     if (!get_string(r, obj, "", "date_created_gmt", true, &created))
         return false;
-    if (!parse_gmt(created, &t))
+    if (!date_parse_utc(created, &t))
         return fail(r, "date_created_gmt: not a date and time (\"%s\"; expected such as "
                     "2017-03-22T19:28:02)", log_show(created, buf, sizeof buf));
     o->date_epoch = t;
@@ -1040,7 +1008,7 @@ read_order(reader_t *r, const json_t *obj)
     }
     if (!get_string(r, obj, "", "date_modified_gmt", true, &modified))
         return false;
-    if (!parse_gmt(modified, &t))
+    if (!date_parse_utc(modified, &t))
         return fail(r, "date_modified_gmt: not a date and time (\"%s\"; expected such as "
                     "2017-03-22T19:28:08)", log_show(modified, buf, sizeof buf));
     {
@@ -1064,7 +1032,7 @@ read_order(reader_t *r, const json_t *obj)
     if (paid == NULL || json_is_null(paid))
         paid = json_object_get(obj, "date_paid");
     if (paid != NULL && !json_is_null(paid)
-        && (!json_is_string(paid) || !parse_gmt(json_string_value(paid), &t)))
+        && (!json_is_string(paid) || !date_parse_utc(json_string_value(paid), &t)))
         return fail(r, "date_paid_gmt: not a date and time");
     order_set(&o->payment_status, paid != NULL && !json_is_null(paid) ? "paid" : "not paid");
 
