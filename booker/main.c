@@ -143,7 +143,6 @@ report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o
     msg_set(&m->reason, o->reason);
     msg_set(&m->factuurnummer, o->factuurnummer);
     m->relatiecode = o->relatiecode;
-    msg_set(&m->boeking_id, o->boeking_id);
     if (!net_send(b->outcomes, m))
         log_warning("profile %s: order %lld: outcome not sent (queue full); the fetcher will "
                     "send the order again and it is reported then", profile, (long long) number);
