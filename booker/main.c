@@ -74,7 +74,6 @@ preview(const char *file, const char *source, const char *config, const char *pr
     const profile_t *p;
     gcfeed_page_t *page;
     json_t *out, *boeking, *relatie = NULL;
-    char    klant[64];
 
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
@@ -106,7 +105,6 @@ preview(const char *file, const char *source, const char *config, const char *pr
         cfg_destroy(&cfg);
         return 1;
     }
-    (void) klant;
     boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
                             err, sizeof err);
     if (boeking == NULL) {

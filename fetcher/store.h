@@ -28,7 +28,6 @@ typedef struct store store_t;
 
 store_t *store_open(const char *path, char *err, size_t errlen);
 void store_close(store_t **self_p);
-sqlite3 *store_db(store_t *self);
 
 /* store_cursor - the profile's next order number to read; dflt when none stored */
 int64_t store_cursor(store_t *self, const char *profile, int64_t dflt);

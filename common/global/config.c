@@ -102,11 +102,7 @@ const char *fn(type v) \
         return "unknown"; \
     return table[v]; \
 }
-NAME_FN(btw_soort_name, btw_soort_t, btw_names)
-NAME_FN(region_name, region_t, region_names)
-NAME_FN(revenue_kind_name, revenue_kind_t, kind_names)
 NAME_FN(recognition_name, recognition_t, recognition_names)
-NAME_FN(processing_name, processing_t, processing_names)
 NAME_FN(daemon_name, daemon_t, daemon_names)
 
 /* name_index - position of word in a table of names, -1 when absent */

@@ -637,15 +637,6 @@ snelstart_post(snelstart_t *self, const char *path, const json_t *body, json_t *
     return call_json(self, "POST", path, body, out, err);
 }
 
-/* snelstart_post_raw - POST a body that is JSON text already (amounts written
- * exactly, see boeking_dumps) */
-ss_result_t
-snelstart_post_raw(snelstart_t *self, const char *path, const char *text, json_t **out,
-                   ss_error_t *err)
-{
-    return call(self, "POST", path, text, out, err);
-}
-
 /* snelstart_post_many - POST n bodies to one path, max_concurrent at a time.
  * Each request has a connection of its own that is never reused, so libcurl
  * never sends a body twice on its own (see setup). A request refused for an
