@@ -100,6 +100,21 @@ db_rollback(sqlite3 *db)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* db_step_row - one step of a query: a row, none, or an error */
+db_found_t
+db_step_row(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen)
+{
+    int     rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        return DB_FOUND;
+    if (rc == SQLITE_DONE)
+        return DB_ABSENT;
+    snprintf(err, errlen, "%s: cannot read: %s", sqlite3_db_filename(db, "main"),
+             sqlite3_errmsg(db));
+    return DB_ERROR;
+}
+
 /* db_text - column text, "" for NULL */
 const char *
 db_text(sqlite3_stmt *st, int col)
