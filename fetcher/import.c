@@ -41,6 +41,7 @@ struct import {
     int64_t  last_number;     /* for the activity line */
     size_t   added, skipped, dead, pages;
     bool     auth_failed;
+    bool     unreadable;      /* fetcher.db could not be read at the start: summary says why */
     long     page;            /* woocommerce: the page to read next */
     char     since[32];       /* woocommerce: read orders modified after this */
     char     newest[32];      /* woocommerce: the newest modification seen */
@@ -70,13 +71,20 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
            int64_t job_id)
 {
     import_t *self = xcalloc(1, sizeof *self);
-    int64_t cursor = store_cursor(store, p->name, p->from_order);
+    int64_t cursor = p->from_order;
+    char    err[512];
 
     self->p = p;
     self->source = source;
     self->store = store;
     self->infolog = infolog;
     self->job_id = job_id;
+    if (store_cursor(store, p->name, &cursor, err, sizeof err) == DB_ERROR) {
+        /* where the last run stopped is unknown: not "at the start", try later */
+        snprintf(self->summary, sizeof self->summary, "cannot read the cursor: %s", err);
+        log_error("profile %s: %s", p->name, self->summary);
+        self->unreadable = true;
+    }
     self->from = cursor - p->late_window;
     if (self->from < p->from_order)
         self->from = p->from_order;
@@ -105,7 +113,7 @@ store_item(import_t *self, gcfeed_item_t *it, const char *doc, size_t len)
             log_warning("profile %s: %s", name, it->error);
             store_reject_document(self->store, name, it->error, doc, len);
             self->dead++;
-        } else if (!store_known(self->store, name, it->number)) {
+        } else if (store_known(self->store, name, it->number) == DB_ABSENT) {
             log_warning("profile %s: %s", name, it->error);
             store_add_state(self->store, name, it->number, "dead", "fetch", it->error);
             infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
@@ -116,8 +124,8 @@ store_item(import_t *self, gcfeed_item_t *it, const char *doc, size_t len)
     }
     order_set(&it->order->profile, name);
     self->last_number = it->number;
-    if (store_known(self->store, name, it->number))
-        return;
+    if (store_known(self->store, name, it->number) != DB_ABSENT)
+        return;                 /* stored, or unknown: the page's commit then fails */
     switch (it->order->status) {
     case ORDER_PAID:
     case ORDER_OPEN:
@@ -179,7 +187,7 @@ read_single(import_t *self, const char *page_error)
                  (long long) self->from, err);
         log_warning("profile %s: %s (the page read before: %s)", self->p->name, reason,
                     page_error);
-        if (!store_known(self->store, self->p->name, self->from)) {
+        if (store_known(self->store, self->p->name, self->from) == DB_ABSENT) {
             store_add_state(self->store, self->p->name, self->from, "dead", "fetch", reason);
             infolog_add(self->infolog, self->p->name, INFOLOG_SHORT, INFOLOG_DEAD, self->from,
                         "%s", reason);
@@ -308,7 +316,12 @@ step_woocommerce(import_t *self)
     long    pages = 0, total = 0;
 
     if (self->page == 0) {
-        store_watermark(self->store, self->p->name, self->since, sizeof self->since);
+        if (store_watermark(self->store, self->p->name, self->since, sizeof self->since,
+                            err, sizeof err) == DB_ERROR) {
+            snprintf(self->summary, sizeof self->summary, "cannot read the watermark: %s", err);
+            log_error("profile %s: %s", self->p->name, self->summary);
+            return IMPORT_FAILED;
+        }
         self->page = 1;
     }
     snprintf(self->activity, sizeof self->activity, "importing profile %s, page %ld",
@@ -365,6 +378,8 @@ storage:
 import_state_t
 import_step(import_t *self)
 {
+    if (self->unreadable)
+        return IMPORT_FAILED;
     if (self->source->kind == SOURCE_WOOCOMMERCE)
         return step_woocommerce(self);
     return step_globecharge(self);

@@ -78,6 +78,21 @@ db_prepare(sqlite3 *db, const char *sql)
     return st;
 }
 
+/* db_query - a prepared statement, or NULL with err */
+sqlite3_stmt *
+db_query(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot read: %s", sqlite3_db_filename(db, "main"),
+                 sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
 bool
 db_begin(sqlite3 *db, char *err, size_t errlen)
 {

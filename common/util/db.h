@@ -29,6 +29,12 @@ bool db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
  * (koppel's own SQL is an invariant, not input) */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
+/* db_query - prepare a read (or a small write) on a state file; NULL with err
+ * when it does not compile against the file as it is now (a table dropped
+ * or damaged under the open connection): that is a broken file, not a
+ * broken program, so the caller reports it and tries later */
+sqlite3_stmt *db_query(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
 /* db_begin, db_commit, db_rollback - transactions; false with err on failure */
 bool db_begin(sqlite3 *db, char *err, size_t errlen);
 bool db_commit(sqlite3 *db, char *err, size_t errlen);
