@@ -308,9 +308,16 @@ static void
 cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
 {
     fetcher_t *f = arg;
-    json_t *list = store_dead_list(f->store, req->nargs > 0 ? req->args[0] : NULL);
-    char   *text = xasprintf("%zu dead letters", json_array_size(list));
+    char    err[512];
+    json_t *list = store_dead_list(f->store, req->nargs > 0 ? req->args[0] : NULL, err,
+                                   sizeof err);
+    char   *text;
 
+    if (list == NULL) {
+        msg_set(&reply->text, err);
+        return;
+    }
+    text = xasprintf("%zu dead letters", json_array_size(list));
     reply->ok = true;
     msg_set(&reply->text, text);
     free(text);
@@ -349,7 +356,12 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
     char   *text;
 
     if (req->nargs >= 1 && strcmp(req->args[0], "--all") == 0) {
-        list = store_dead_list(f->store, req->nargs > 1 ? req->args[1] : NULL);
+        if ((list = store_dead_list(f->store, req->nargs > 1 ? req->args[1] : NULL, err,
+                                    sizeof err)) == NULL) {
+            msg_set(&reply->text, err);
+            json_decref(results);
+            return;
+        }
         for (i = 0; i < json_array_size(list); i++) {
             json_t *d = json_array_get(list, i);
             json_t *num = json_object_get(d, "number");

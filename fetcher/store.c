@@ -387,18 +387,21 @@ store_in_flight(store_t *self, int64_t now)
     return n;
 }
 
-/* store_dead_list - the dead-letter queue as a JSON array */
+/* store_dead_list - the dead-letter queue as a JSON array; NULL with err */
 json_t *
-store_dead_list(store_t *self, const char *profile)
+store_dead_list(store_t *self, const char *profile, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st = db_query(self->db,
         "SELECT profile, number, stage, reason, updated_at FROM orders WHERE state = 'dead'"
-        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number");
+        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number", err, errlen);
     json_t *list = json_array();
+    db_found_t row = DB_ERROR;
 
+    if (st == NULL)
+        goto fail;
     if (profile)
         sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
         char   *id = xasprintf("%s:%lld", db_text(st, 0),
                                (long long) sqlite3_column_int64(st, 1));
 
@@ -409,12 +412,16 @@ store_dead_list(store_t *self, const char *profile)
         free(id);
     }
     sqlite3_finalize(st);
-    st = db_prepare(self->db,
+    if (row == DB_ERROR)
+        goto fail;
+    st = db_query(self->db,
         "SELECT id, profile, reason, received_at FROM rejected_documents"
-        " WHERE (?1 IS NULL OR profile = ?1) ORDER BY id");
+        " WHERE (?1 IS NULL OR profile = ?1) ORDER BY id", err, errlen);
+    if (st == NULL)
+        goto fail;
     if (profile)
         sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
         char   *id = xasprintf("%s:document-%lld", db_text(st, 1),
                                (long long) sqlite3_column_int64(st, 0));
 
@@ -424,7 +431,13 @@ store_dead_list(store_t *self, const char *profile)
         free(id);
     }
     sqlite3_finalize(st);
+    if (row == DB_ERROR)
+        goto fail;
     return list;
+
+fail:
+    json_decref(list);
+    return NULL;
 }
 
 /* store_drop - remove one dead letter for good */

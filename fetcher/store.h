@@ -89,8 +89,9 @@ int64_t store_resend_now(store_t *self, int64_t now);
  * again); -1 (logged) when fetcher.db could not be read */
 int64_t store_in_flight(store_t *self, int64_t now);
 
-/* store_dead_list - the dead-letter queue as a JSON array (profile filter may be NULL) */
-json_t *store_dead_list(store_t *self, const char *profile);
+/* store_dead_list - the dead-letter queue as a JSON array (profile filter may
+ * be NULL); NULL with err when fetcher.db could not be read (never "empty") */
+json_t *store_dead_list(store_t *self, const char *profile, char *err, size_t errlen);
 
 /* store_drop - remove one dead letter for good: DB_FOUND (dropped), DB_ABSENT
  * (no such dead letter), or DB_ERROR with err */

@@ -184,7 +184,7 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     store_outcome(s, "winkel", 2, "dead", "match", "3 relaties share e-mail x", "", 0);
     store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
     assert_true(store_commit(s, err, sizeof err));
-    dlq = store_dead_list(s, NULL);
+    dlq = store_dead_list(s, NULL, err, sizeof err);
     assert_int_equal(json_array_size(dlq), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
                         "winkel:2");
@@ -194,7 +194,7 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     assert_int_equal(store_drop(s, "winkel", 2, err, sizeof err), DB_FOUND);
     /* booked: not a dead letter */
     assert_int_equal(store_drop(s, "winkel", 1, err, sizeof err), DB_ABSENT);
-    dlq = store_dead_list(s, "winkel");
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
     close_store(&s);
@@ -229,6 +229,7 @@ an_unreadable_store_is_an_error_not_an_absence(void **state)
     assert_int_equal(store_watermark(s, "winkel", buf, sizeof buf, err, sizeof err), DB_ERROR);
     assert_int_equal(store_in_flight(s, 0), -1);
     assert_int_equal(store_drop(s, "winkel", 7, err, sizeof err), DB_ERROR);
+    assert_null(store_dead_list(s, NULL, err, sizeof err));
     assert_true(store_begin(s, err, sizeof err));
     assert_int_equal(store_known(s, "winkel", 7), DB_ERROR);
     assert_false(store_commit(s, err, sizeof err));
