@@ -108,7 +108,9 @@ INC_snelstart := $(INC_global) -Icommon/snelstart
 INC_report    := $(INC_global) -Icommon/report
 
 LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
-LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jansson libsystemd libutf8proc 2>/dev/null) \
+# global's http_init.c (libcurl's one initialisation) is its only use of libcurl
+LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jansson libsystemd libutf8proc \
+                    libcurl 2>/dev/null) \
                   $(LIBS_util) -lpthread
 LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_global)
 LIBS_snelstart := $(shell pkg-config --libs libcurl libmdb 2>/dev/null) -lsybdb $(LIBS_global)

@@ -18,6 +18,7 @@
 
 #include "boeking.h"
 #include "book.h"
+#include "factuurnummer.h"
 #include "log.h"
 #include "relatie_body.h"
 #include "xalloc.h"
@@ -231,6 +232,7 @@ klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t 
     int32_t code = 0;
     bool    creating;
     int     found = 0;
+    db_found_t known;
 
     if (m->decision == MATCH_EXISTING) {
         snprintf(id, idlen, "%s", m->relatie_id);
@@ -239,7 +241,12 @@ klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t 
             update_relatie(a, o, id, out);
         return true;
     }
-    if (ledger_relatie(ledger, p->name, m->key, id, idlen, &code, &creating)) {
+    known = ledger_relatie(ledger, p->name, m->key, id, idlen, &code, &creating, err, sizeof err);
+    if (known == DB_ERROR) {              /* not knowing is not "none": a second relatie */
+        set_out(out, BOOK_LATER, "relatie", "%s", err);
+        return false;
+    }
+    if (known == DB_FOUND) {
         out->relatiecode = code;          /* koppel created it for an earlier order */
         return true;
     }
@@ -311,12 +318,20 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     job->text = NULL;
     if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
         set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
-                "than SnelStart's 25 characters: shorten profiles.%s.booking."
+                "than SnelStart's %d characters: shorten profiles.%s.booking."
                 "factuurnummer_prefix", (long long) o->number, p->factuurnummer_prefix,
-                (long long) o->number, p->name);
+                (long long) o->number, FACTUURNUMMER_MAX, p->name);
         return;
     }
-    if (ledger_get(ledger, p->name, o->number, &le) && strcmp(le.state, "booked") == 0) {
+    switch (ledger_get(ledger, p->name, o->number, &le, err, sizeof err)) {
+    case DB_ERROR:              /* unknown whether it was posted: never post blindly */
+        set_out(out, BOOK_LATER, "booking", "%s", err);
+        return;
+    case DB_ABSENT:
+    case DB_FOUND:
+        break;
+    }
+    if (strcmp(le.state, "booked") == 0) {
         set_out(out, BOOK_BOOKED, "booking", "booked before");
         snprintf(out->boeking_id, sizeof out->boeking_id, "%s", le.boeking_id);
         out->relatiecode = le.relatiecode;

@@ -71,22 +71,22 @@ ledger_close(ledger_t **self_p)
     *self_p = NULL;
 }
 
-/* ledger_get - the entry of an order */
-bool
-ledger_get(ledger_t *self, const char *profile, int64_t number, ledger_entry_t *e)
+/* ledger_get - the entry of an order: found, none, or the read failed */
+db_found_t
+ledger_get(ledger_t *self, const char *profile, int64_t number, ledger_entry_t *e,
+           char *err, size_t errlen)
 {
-    bool    found = false;
+    db_found_t found;
 
     memset(e, 0, sizeof *e);
     sqlite3_bind_text(self->get, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(self->get, 2, number);
-    if (sqlite3_step(self->get) == SQLITE_ROW) {
+    if ((found = db_step_row(self->db, self->get, err, errlen)) == DB_FOUND) {
         snprintf(e->state, sizeof e->state, "%s", db_text(self->get, 0));
         snprintf(e->factuurnummer, sizeof e->factuurnummer, "%s", db_text(self->get, 1));
         snprintf(e->boeking_id, sizeof e->boeking_id, "%s", db_text(self->get, 2));
         snprintf(e->relatie_id, sizeof e->relatie_id, "%s", db_text(self->get, 3));
         e->relatiecode = sqlite3_column_int(self->get, 4);
-        found = true;
     }
     sqlite3_reset(self->get);
     return found;
@@ -137,20 +137,22 @@ ledger_rollback(ledger_t *self)
 }
 
 /* ledger_relatie - a relatie koppel created for a customer key */
-bool
+db_found_t
 ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id, size_t idlen,
-               int32_t *relatiecode, bool *creating)
+               int32_t *relatiecode, bool *creating, char *err, size_t errlen)
 {
-    bool    found = false;
+    db_found_t found;
 
     *creating = false;
     sqlite3_bind_text(self->rel_get, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_text(self->rel_get, 2, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(self->rel_get) == SQLITE_ROW) {
+    if ((found = db_step_row(self->db, self->rel_get, err, errlen)) == DB_FOUND) {
         snprintf(id, idlen, "%s", db_text(self->rel_get, 0));
         *relatiecode = sqlite3_column_int(self->rel_get, 1);
-        found = *id != 0;
-        *creating = !found;
+        if (*id == 0) {
+            found = DB_ABSENT;
+            *creating = true;
+        }
     }
     sqlite3_reset(self->rel_get);
     return found;
@@ -190,11 +192,14 @@ int64_t
 ledger_count(ledger_t *self, const char *state)
 {
     sqlite3_stmt *st = db_prepare(self->db, "SELECT COUNT(*) FROM ledger WHERE state = ?");
-    int64_t n = 0;
+    int64_t n = -1;
+    char    err[512];
 
     sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step_row(self->db, st, err, sizeof err) == DB_FOUND)
         n = sqlite3_column_int64(st, 0);
+    else
+        log_warning("%s", err);
     sqlite3_finalize(st);
     return n;
 }

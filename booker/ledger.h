@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "db.h"
+
 typedef struct ledger ledger_t;
 
 typedef struct {
@@ -31,8 +33,10 @@ typedef struct {
 ledger_t *ledger_open(const char *path, char *err, size_t errlen);
 void ledger_close(ledger_t **self_p);
 
-/* ledger_get - the entry of an order; false when there is none */
-bool ledger_get(ledger_t *self, const char *profile, int64_t number, ledger_entry_t *e);
+/* ledger_get - the entry of an order: DB_FOUND, DB_ABSENT (e all empty), or
+ * DB_ERROR with err when booker.db could not be read (never "none") */
+db_found_t ledger_get(ledger_t *self, const char *profile, int64_t number, ledger_entry_t *e,
+                      char *err, size_t errlen);
 
 /* ledger_set - write an order's state durably; false with err */
 bool ledger_set(ledger_t *self, const char *profile, int64_t number, const char *state,
@@ -45,10 +49,13 @@ bool ledger_begin(ledger_t *self, char *err, size_t errlen);
 bool ledger_commit(ledger_t *self, char *err, size_t errlen);
 void ledger_rollback(ledger_t *self);
 
-/* ledger_relatie - a relatie koppel created for a customer key; false if none.
- * creating: a POST for it was sent but not confirmed (look in SnelStart first) */
-bool ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id,
-                    size_t idlen, int32_t *relatiecode, bool *creating);
+/* ledger_relatie - a relatie koppel created for a customer key: DB_FOUND,
+ * DB_ABSENT, or DB_ERROR with err when booker.db could not be read.
+ * creating (with DB_ABSENT): a POST for it was sent but not confirmed (look in
+ * SnelStart first) */
+db_found_t ledger_relatie(ledger_t *self, const char *profile, const char *key, char *id,
+                          size_t idlen, int32_t *relatiecode, bool *creating,
+                          char *err, size_t errlen);
 
 /* ledger_creating_relatie - note durably that a relatie for a key is being created */
 bool ledger_creating_relatie(ledger_t *self, const char *profile, const char *key,
@@ -58,7 +65,8 @@ bool ledger_creating_relatie(ledger_t *self, const char *profile, const char *ke
 bool ledger_add_relatie(ledger_t *self, const char *profile, const char *key, const char *id,
                         int32_t relatiecode, char *err, size_t errlen);
 
-/* ledger_count - entries in a state (for status) */
+/* ledger_count - entries in a state (for status); -1 when booker.db could
+ * not be read (logged as a warning) */
 int64_t ledger_count(ledger_t *self, const char *state);
 
 #endif

@@ -74,7 +74,6 @@ preview(const char *file, const char *source, const char *config, const char *pr
     const profile_t *p;
     order_page_t *page;
     json_t *out, *boeking, *relatie = NULL;
-    char    klant[64];
 
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
@@ -106,7 +105,6 @@ preview(const char *file, const char *source, const char *config, const char *pr
         cfg_destroy(&cfg);
         return 1;
     }
-    (void) klant;
     boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
                             err, sizeof err);
     if (boeking == NULL) {
@@ -143,7 +141,6 @@ report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o
     msg_set(&m->reason, o->reason);
     msg_set(&m->factuurnummer, o->factuurnummer);
     m->relatiecode = o->relatiecode;
-    msg_set(&m->boeking_id, o->boeking_id);
     if (!net_send(b->outcomes, m))
         log_warning("profile %s: order %lld: outcome not sent (queue full); the fetcher will "
                     "send the order again and it is reported then", profile, (long long) number);

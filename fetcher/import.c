@@ -34,6 +34,7 @@ struct import {
     int64_t  job_id;
     size_t   added, skipped, dead, pages;
     bool     auth_failed;
+    bool     unreadable;      /* fetcher.db could not be read at the start: summary says why */
     char     activity[256];
     char     summary[1200];
 };
@@ -45,9 +46,17 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
 {
     import_t *self = xcalloc(1, sizeof *self);
     source_position_t stored = { 0 };
+    char    err[512];
 
-    stored.number = store_cursor(store, p->name, p->from_order);
-    store_watermark(store, p->name, stored.modified_after, sizeof stored.modified_after);
+    stored.number = p->from_order;
+    if (store_cursor(store, p->name, &stored.number, err, sizeof err) == DB_ERROR
+        || store_watermark(store, p->name, stored.modified_after, sizeof stored.modified_after,
+                           err, sizeof err) == DB_ERROR) {
+        /* where the last run stopped is unknown: not "at the start", try later */
+        snprintf(self->summary, sizeof self->summary, "cannot read the cursor: %s", err);
+        log_error("profile %s: %s", p->name, self->summary);
+        self->unreadable = true;
+    }
     self->p = p;
     self->source = source;
     self->cursor = source_cursor_new(source, &stored);
@@ -81,7 +90,7 @@ store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
             log_warning("profile %s: %s", name, it->error);
             store_reject_document(self->store, name, it->error, doc, len);
             self->dead++;
-        } else if (!store_known(self->store, name, it->number)) {
+        } else if (store_known(self->store, name, it->number) == DB_ABSENT) {
             log_warning("profile %s: %s", name, it->error);
             store_add_state(self->store, name, it->number, "dead", "fetch", it->error);
             infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
@@ -91,8 +100,8 @@ store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
         return;
     }
     order_set(&it->order->profile, name);
-    if (store_known(self->store, name, it->number))
-        return;
+    if (store_known(self->store, name, it->number) != DB_ABSENT)
+        return;                 /* stored, or unknown: the page's commit then fails */
     switch (it->order->status) {
     case ORDER_PAID:
     case ORDER_OPEN:
@@ -154,6 +163,8 @@ import_step(import_t *self)
     src_result_t r;
     size_t  i;
 
+    if (self->unreadable)
+        return IMPORT_FAILED;
     snprintf(self->activity, sizeof self->activity, "importing profile %s, %s",
              self->p->name, source_cursor_where(self->cursor));
     if ((r = source_page(self->source, self->cursor, &page, err, sizeof err)) != SRC_OK) {

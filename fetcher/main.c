@@ -166,9 +166,10 @@ peer_gone(fetcher_t *f, zactor_t *monitor, const char *who)
 static void
 send_due(fetcher_t *f, int64_t now)
 {
-    int64_t room = f->cfg->max_in_flight - store_in_flight(f->store, now);
+    int64_t in_flight = store_in_flight(f->store, now);
+    int64_t room = f->cfg->max_in_flight - in_flight;
 
-    if (room > 0)
+    if (in_flight >= 0 && room > 0)       /* unreadable (logged): at the next tick */
         store_send_due(f->store, now, f->cfg->resend_after_s, (size_t) room, send_order, f);
 }
 
@@ -307,9 +308,16 @@ static void
 cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
 {
     fetcher_t *f = arg;
-    json_t *list = store_dead_list(f->store, req->nargs > 0 ? req->args[0] : NULL);
-    char   *text = xasprintf("%zu dead letters", json_array_size(list));
+    char    err[512];
+    json_t *list = store_dead_list(f->store, req->nargs > 0 ? req->args[0] : NULL, err,
+                                   sizeof err);
+    char   *text;
 
+    if (list == NULL) {
+        msg_set(&reply->text, err);
+        return;
+    }
+    text = xasprintf("%zu dead letters", json_array_size(list));
     reply->ok = true;
     msg_set(&reply->text, text);
     free(text);
@@ -348,7 +356,12 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
     char   *text;
 
     if (req->nargs >= 1 && strcmp(req->args[0], "--all") == 0) {
-        list = store_dead_list(f->store, req->nargs > 1 ? req->args[1] : NULL);
+        if ((list = store_dead_list(f->store, req->nargs > 1 ? req->args[1] : NULL, err,
+                                    sizeof err)) == NULL) {
+            msg_set(&reply->text, err);
+            json_decref(results);
+            return;
+        }
         for (i = 0; i < json_array_size(list); i++) {
             json_t *d = json_array_get(list, i);
             json_t *num = json_object_get(d, "number");
@@ -394,15 +407,18 @@ static void
 cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
 {
     fetcher_t *f = arg;
-    char    profile[256];
+    char    profile[256], err[512];
     int64_t number;
+    db_found_t found;
 
     if (req->nargs != 1 || !parse_id(req->args[0], profile, sizeof profile, &number)) {
         msg_set(&reply->text, "usage: dlq drop PROFILE:NUMBER");
         return;
     }
-    reply->ok = store_drop(f->store, profile, number);
-    msg_set(&reply->text, reply->ok ? "dropped" : "no such dead letter");
+    found = store_drop(f->store, profile, number, err, sizeof err);
+    reply->ok = found == DB_FOUND;
+    msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
+            ? "no such dead letter" : err);
     if (reply->ok)
         log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
                  "be booked", profile, (long long) number);
@@ -418,9 +434,13 @@ status_extra(void *arg, json_t *st)
 
     for (i = 0; i < f->cfg->nprofiles; i++) {
         json_t *p = store_counts(f->store, f->cfg->profiles[i].name);
+        int64_t cursor = f->cfg->profiles[i].from_order;
+        char    err[512];
 
-        json_object_set_new(p, "cursor", json_integer(store_cursor(f->store,
-            f->cfg->profiles[i].name, f->cfg->profiles[i].from_order)));
+        if (store_cursor(f->store, f->cfg->profiles[i].name, &cursor, err, sizeof err) == DB_ERROR)
+            json_object_set_new(p, "cursor_error", json_string(err));
+        else
+            json_object_set_new(p, "cursor", json_integer(cursor));
         if (f->stopped[i])
             json_object_set_new(p, "stopped", json_string(f->stopped[i]));
         json_object_set_new(profiles, f->cfg->profiles[i].name, p);

@@ -65,12 +65,6 @@ store_close(store_t **self_p)
     *self_p = NULL;
 }
 
-sqlite3 *
-store_db(store_t *self)
-{
-    return self->db;
-}
-
 /* step - run a statement to completion, note a failure, finalize */
 static void
 step(store_t *self, sqlite3_stmt *st)
@@ -109,18 +103,20 @@ store_rollback(store_t *self)
 }
 
 /* store_cursor - the profile's next order number to read */
-int64_t
-store_cursor(store_t *self, const char *profile, int64_t dflt)
+db_found_t
+store_cursor(store_t *self, const char *profile, int64_t *next, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-                                  "SELECT next_number FROM cursors WHERE profile = ?");
-    int64_t v = dflt;
+    sqlite3_stmt *st = db_query(self->db, "SELECT next_number FROM cursors WHERE profile = ?",
+                                err, errlen);
+    db_found_t found;
 
+    if (st == NULL)
+        return DB_ERROR;
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    if ((found = db_step_row(self->db, st, err, errlen)) == DB_FOUND)
+        *next = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return v;
+    return found;
 }
 
 /* store_set_cursor - move the cursor forward, never back */
@@ -140,17 +136,23 @@ store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highe
 }
 
 /* store_watermark - the profile's "modified after" of the next run, "" if none */
-void
-store_watermark(store_t *self, const char *profile, char *buf, size_t len)
+db_found_t
+store_watermark(store_t *self, const char *profile, char *buf, size_t len, char *err,
+                size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-                                  "SELECT modified_after FROM watermarks WHERE profile = ?");
+    sqlite3_stmt *st = db_query(self->db,
+                                "SELECT modified_after FROM watermarks WHERE profile = ?",
+                                err, errlen);
+    db_found_t found;
 
     *buf = 0;
+    if (st == NULL)
+        return DB_ERROR;
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if ((found = db_step_row(self->db, st, err, errlen)) == DB_FOUND)
         snprintf(buf, len, "%s", db_text(st, 0));
     sqlite3_finalize(st);
+    return found;
 }
 
 /* store_set_watermark - set it (inside the transaction of the page that passed it) */
@@ -166,17 +168,25 @@ store_set_watermark(store_t *self, const char *profile, const char *modified_aft
     step(self, st);
 }
 
-/* store_known - whether an order is stored */
-bool
+/* store_known - whether an order is stored; a failed read fails the transaction */
+db_found_t
 store_known(store_t *self, const char *profile, int64_t number)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-                                  "SELECT 1 FROM orders WHERE profile = ? AND number = ?");
-    bool    known;
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db,
+                                "SELECT 1 FROM orders WHERE profile = ? AND number = ?",
+                                err, sizeof err);
+    db_found_t known = DB_ERROR;
 
-    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, number);
-    known = sqlite3_step(st) == SQLITE_ROW;
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, number);
+        known = db_step_row(self->db, st, err, sizeof err);
+    }
+    if (known == DB_ERROR) {
+        log_error("%s", err);
+        self->failed = true;
+    }
     sqlite3_finalize(st);
     return known;
 }
@@ -354,33 +364,44 @@ store_resend_now(store_t *self, int64_t now)
     return n;
 }
 
-/* store_in_flight - orders sent and waiting for their outcome */
+/* store_in_flight - orders sent and waiting for their outcome; -1 on a failed read */
 int64_t
 store_in_flight(store_t *self, int64_t now)
 {
-    sqlite3_stmt *st = db_prepare(self->db, "SELECT COUNT(*) FROM orders WHERE"
-                                  " state = 'pending' AND next_send > ? AND attempts > 0");
-    int64_t n = 0;
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT COUNT(*) FROM orders WHERE"
+                                " state = 'pending' AND next_send > ? AND attempts > 0",
+                                err, sizeof err);
+    int64_t n = -1;
 
+    if (st == NULL) {
+        log_error("%s", err);
+        return -1;
+    }
     sqlite3_bind_int64(st, 1, now);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (db_step_row(self->db, st, err, sizeof err) == DB_FOUND)
         n = sqlite3_column_int64(st, 0);
+    else
+        log_error("%s", err);
     sqlite3_finalize(st);
     return n;
 }
 
-/* store_dead_list - the dead-letter queue as a JSON array */
+/* store_dead_list - the dead-letter queue as a JSON array; NULL with err */
 json_t *
-store_dead_list(store_t *self, const char *profile)
+store_dead_list(store_t *self, const char *profile, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st = db_query(self->db,
         "SELECT profile, number, stage, reason, updated_at FROM orders WHERE state = 'dead'"
-        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number");
+        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number", err, errlen);
     json_t *list = json_array();
+    db_found_t row = DB_ERROR;
 
+    if (st == NULL)
+        goto fail;
     if (profile)
         sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
         char   *id = xasprintf("%s:%lld", db_text(st, 0),
                                (long long) sqlite3_column_int64(st, 1));
 
@@ -391,12 +412,16 @@ store_dead_list(store_t *self, const char *profile)
         free(id);
     }
     sqlite3_finalize(st);
-    st = db_prepare(self->db,
+    if (row == DB_ERROR)
+        goto fail;
+    st = db_query(self->db,
         "SELECT id, profile, reason, received_at FROM rejected_documents"
-        " WHERE (?1 IS NULL OR profile = ?1) ORDER BY id");
+        " WHERE (?1 IS NULL OR profile = ?1) ORDER BY id", err, errlen);
+    if (st == NULL)
+        goto fail;
     if (profile)
         sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
         char   *id = xasprintf("%s:document-%lld", db_text(st, 1),
                                (long long) sqlite3_column_int64(st, 0));
 
@@ -406,24 +431,33 @@ store_dead_list(store_t *self, const char *profile)
         free(id);
     }
     sqlite3_finalize(st);
+    if (row == DB_ERROR)
+        goto fail;
     return list;
+
+fail:
+    json_decref(list);
+    return NULL;
 }
 
 /* store_drop - remove one dead letter for good */
-bool
-store_drop(store_t *self, const char *profile, int64_t number)
+db_found_t
+store_drop(store_t *self, const char *profile, int64_t number, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st = db_query(self->db,
         "UPDATE orders SET state = 'dropped', updated_at = ?3"
-        " WHERE profile = ?1 AND number = ?2 AND state = 'dead'");
-    bool    ok;
+        " WHERE profile = ?1 AND number = ?2 AND state = 'dead'", err, errlen);
+    db_found_t found;
 
+    if (st == NULL)
+        return DB_ERROR;
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_int64(st, 3, db_now());
-    ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(self->db) == 1;
+    if ((found = db_step_row(self->db, st, err, errlen)) == DB_ABSENT)
+        found = sqlite3_changes(self->db) == 1 ? DB_FOUND : DB_ABSENT;
     sqlite3_finalize(st);
-    return ok;
+    return found;
 }
 
 /* store_counts - orders per state */

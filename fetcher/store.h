@@ -22,16 +22,19 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
+#include "db.h"
 #include "order.h"
 
 typedef struct store store_t;
 
 store_t *store_open(const char *path, char *err, size_t errlen);
 void store_close(store_t **self_p);
-sqlite3 *store_db(store_t *self);
 
-/* store_cursor - the profile's next order number to read; dflt when none stored */
-int64_t store_cursor(store_t *self, const char *profile, int64_t dflt);
+/* store_cursor - the profile's next order number to read into *next:
+ * DB_FOUND, DB_ABSENT (*next untouched: none stored yet), or DB_ERROR with err
+ * when fetcher.db could not be read */
+db_found_t store_cursor(store_t *self, const char *profile, int64_t *next, char *err,
+                        size_t errlen);
 
 /* the following run inside store_begin/store_commit */
 bool store_begin(store_t *self, char *err, size_t errlen);
@@ -44,11 +47,13 @@ void store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t 
 /* store_watermark, store_set_watermark - for shops read by modification time
  * (WooCommerce): the "modified after" of the next run ("" before the first);
  * it only moves forward */
-void store_watermark(store_t *self, const char *profile, char *buf, size_t len);
+db_found_t store_watermark(store_t *self, const char *profile, char *buf, size_t len,
+                           char *err, size_t errlen);
 void store_set_watermark(store_t *self, const char *profile, const char *modified_after);
 
-/* store_known - whether an order is stored at all */
-bool store_known(store_t *self, const char *profile, int64_t number);
+/* store_known - whether an order is stored at all: DB_FOUND, DB_ABSENT, or
+ * DB_ERROR (logged), which also fails the transaction at store_commit */
+db_found_t store_known(store_t *self, const char *profile, int64_t number);
 
 /* store_add_pending - a new order, to be sent */
 void store_add_pending(store_t *self, const order_t *o);
@@ -80,14 +85,18 @@ size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t lim
  * the ones it held); returns how many */
 int64_t store_resend_now(store_t *self, int64_t now);
 
-/* store_in_flight - orders sent and waiting for their outcome (not yet due again) */
+/* store_in_flight - orders sent and waiting for their outcome (not yet due
+ * again); -1 (logged) when fetcher.db could not be read */
 int64_t store_in_flight(store_t *self, int64_t now);
 
-/* store_dead_list - the dead-letter queue as a JSON array (profile filter may be NULL) */
-json_t *store_dead_list(store_t *self, const char *profile);
+/* store_dead_list - the dead-letter queue as a JSON array (profile filter may
+ * be NULL); NULL with err when fetcher.db could not be read (never "empty") */
+json_t *store_dead_list(store_t *self, const char *profile, char *err, size_t errlen);
 
-/* store_drop - remove one dead letter for good; false when there is none */
-bool store_drop(store_t *self, const char *profile, int64_t number);
+/* store_drop - remove one dead letter for good: DB_FOUND (dropped), DB_ABSENT
+ * (no such dead letter), or DB_ERROR with err */
+db_found_t store_drop(store_t *self, const char *profile, int64_t number, char *err,
+                      size_t errlen);
 
 /* store_counts - orders per state for a profile (NULL: all), as a JSON object */
 json_t *store_counts(store_t *self, const char *profile);

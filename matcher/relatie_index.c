@@ -27,6 +27,7 @@
 
 #include <utf8proc.h>
 
+#include "eu.h"
 #include "log.h"
 #include "relatie_index.h"
 #include "xalloc.h"
@@ -303,19 +304,12 @@ relatie_norm_postcode(const char *in, char *out, size_t outlen)
     out[n] = '\0';
 }
 
-/* VAT prefixes of the EU (EL is Greece, XI Northern Ireland) and neighbours */
-static const char *vat_prefixes[] = {
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR",
-    "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT",
-    "RO", "SE", "SI", "SK", "XI", "GB", "CH", "NO", NULL
-};
-
 /* relatie_norm_btw - letters and digits only, upper case, prefix split off */
 void
 relatie_norm_btw(const char *in, char *out, size_t outlen, char country[3])
 {
     char    buf[KEY_MAX];
-    size_t  n = 0, i;
+    size_t  n = 0;
     const char *num = buf;
 
     for (; *in; in++)
@@ -323,22 +317,8 @@ relatie_norm_btw(const char *in, char *out, size_t outlen, char country[3])
             buf[n++] = (char) toupper((unsigned char) *in);
     buf[n] = '\0';
     country[0] = '\0';
-    if (n >= 2 && isalpha((unsigned char) buf[0])
-        && isalpha((unsigned char) buf[1])) {
-        for (i = 0; vat_prefixes[i]; i++)
-            if (buf[0] == vat_prefixes[i][0] && buf[1] == vat_prefixes[i][1])
-                break;
-        if (vat_prefixes[i]) {
-            if (buf[0] == 'E' && buf[1] == 'L')
-                memcpy(country, "GR", 3);
-            else {
-                country[0] = buf[0];
-                country[1] = buf[1];
-                country[2] = '\0';
-            }
-            num = buf + 2;
-        }
-    }
+    if (n >= 2 && eu_vat_prefix_country(buf, country))
+        num = buf + 2;
     if (outlen > 0)
         snprintf(out, outlen, "%s", num);
 }

@@ -71,14 +71,18 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
 {
     scheduler_t *s = arg;
     const char *task = req->nargs > 1 ? req->args[1] : TASK_IMPORT;
-    int64_t running;
+    int64_t running = 0;
+    char    err[512];
+    db_found_t found;
 
     if (req->nargs < 1 || req->nargs > 2) {
         msg_set(&reply->text, "usage: run PROFILE [TASK]");
         return;
     }
-    running = plan_running(s->plan, req->args[0], task);
-    if (running < 0) {
+    found = plan_running(s->plan, req->args[0], task, &running, err, sizeof err);
+    if (found == DB_ERROR) {
+        msg_set(&reply->text, err);
+    } else if (found == DB_ABSENT) {
         char   *t = xasprintf("profile %s has no task %s", req->args[0], task);
 
         msg_set(&reply->text, t);
@@ -163,6 +167,7 @@ main(int argc, char **argv)
     char   *path;
     zpoller_t *poller;
     int64_t last_watchdog = 0, last_tick = 0;
+    db_found_t due;
 
     s.cfg = daemon_start(argc, argv, DAEMON_SCHEDULER, usage, &instance);
     path = daemon_path(s.cfg, "scheduler.db");
@@ -192,11 +197,14 @@ main(int argc, char **argv)
         if (now == last_tick)                   /* the planning counts in seconds */
             continue;
         last_tick = now;
-        while (plan_due(s.plan, now, profile, sizeof profile, task, sizeof task)) {
-            plan_advance(s.plan, profile, task, now);
-            if (!start(&s, profile, task, "schedule"))
+        while ((due = plan_due(s.plan, now, profile, sizeof profile, task, sizeof task,
+                               err, sizeof err)) == DB_FOUND) {
+            if (!plan_advance(s.plan, profile, task, now)
+                || !start(&s, profile, task, "schedule"))
                 break;
         }
+        if (due == DB_ERROR)            /* nothing is started; the next tick asks again */
+            log_error("%s", err);
         if (now - last_watchdog >= 5) {
             plan_expire(s.plan, now, JOB_MAX_S);
             daemon_watchdog();

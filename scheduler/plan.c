@@ -98,61 +98,77 @@ plan_next_run(int64_t next, int interval_s, int64_t now)
 }
 
 /* plan_due - the first task due that does not run */
-bool
-plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size_t tlen)
+db_found_t
+plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size_t tlen,
+         char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st = db_query(self->db,
         "SELECT profile, task FROM tasks WHERE interval_s > 0 AND next_run <= ?"
-        " AND running_job = 0 ORDER BY next_run LIMIT 1");
-    bool    due = false;
+        " AND running_job = 0 ORDER BY next_run LIMIT 1", err, errlen);
+    db_found_t due;
 
+    if (st == NULL)
+        return DB_ERROR;
     sqlite3_bind_int64(st, 1, now);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if ((due = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
         snprintf(profile, plen, "%s", db_text(st, 0));
         snprintf(task, tlen, "%s", db_text(st, 1));
-        due = true;
     }
     sqlite3_finalize(st);
     return due;
 }
 
 /* plan_advance - move a task's next run by the catch-up rule */
-void
+bool
 plan_advance(plan_t *self, const char *profile, const char *task, int64_t now)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-        "SELECT interval_s, next_run FROM tasks WHERE profile = ? AND task = ?");
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db,
+        "SELECT interval_s, next_run FROM tasks WHERE profile = ? AND task = ?",
+        err, sizeof err);
     int64_t next = 0;
     int     interval = 0;
+    db_found_t found = DB_ERROR;
 
-    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        interval = sqlite3_column_int(st, 0);
-        next = sqlite3_column_int64(st, 1);
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+        if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND) {
+            interval = sqlite3_column_int(st, 0);
+            next = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
+    if (found != DB_FOUND) {    /* a next run made up from nothing would be wrong */
+        if (found == DB_ABSENT)
+            snprintf(err, sizeof err, "profile %s has no task %s", profile, task);
+        log_error("scheduler.db: cannot move the next run of %s %s: %s", profile, task, err);
+        return false;
+    }
     st = db_prepare(self->db, "UPDATE tasks SET next_run = ? WHERE profile = ? AND task = ?");
     sqlite3_bind_int64(st, 1, plan_next_run(next, interval, now));
     sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, task, -1, SQLITE_STATIC);
-    run(self, st);
+    return run(self, st);
 }
 
 /* plan_running - the job running for a task */
-int64_t
-plan_running(plan_t *self, const char *profile, const char *task)
+db_found_t
+plan_running(plan_t *self, const char *profile, const char *task, int64_t *job,
+             char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-        "SELECT running_job FROM tasks WHERE profile = ? AND task = ?");
-    int64_t job = -1;
+    sqlite3_stmt *st = db_query(self->db,
+        "SELECT running_job FROM tasks WHERE profile = ? AND task = ?", err, errlen);
+    db_found_t found;
 
+    if (st == NULL)
+        return DB_ERROR;
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        job = sqlite3_column_int64(st, 0);
+    if ((found = db_step_row(self->db, st, err, errlen)) == DB_FOUND)
+        *job = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return job;
+    return found;
 }
 
 /* plan_started - a job for a task was sent */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "db.h"
 
 #define TASK_IMPORT "importeren-financieel"
 
@@ -28,14 +29,19 @@ void plan_close(plan_t **self_p);
 /* plan_next_run - the catch-up rule: next + k*interval, the first that lies after now */
 int64_t plan_next_run(int64_t next, int interval_s, int64_t now);
 
-/* plan_due - the first task due at now that does not run; false when none */
-bool plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size_t tlen);
+/* plan_due - the first task due at now that does not run: DB_FOUND, DB_ABSENT
+ * (none due), or DB_ERROR with err when scheduler.db could not be read */
+db_found_t plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task,
+                    size_t tlen, char *err, size_t errlen);
 
-/* plan_advance - after starting a due task: move its next run by the catch-up rule */
-void plan_advance(plan_t *self, const char *profile, const char *task, int64_t now);
+/* plan_advance - after starting a due task: move its next run by the catch-up
+ * rule; false (logged) when the task could not be read or written */
+bool plan_advance(plan_t *self, const char *profile, const char *task, int64_t now);
 
-/* plan_running - the job running for a task, 0 if none */
-int64_t plan_running(plan_t *self, const char *profile, const char *task);
+/* plan_running - the job running for a task (0 if none) into *job: DB_FOUND,
+ * DB_ABSENT (no such task), or DB_ERROR with err */
+db_found_t plan_running(plan_t *self, const char *profile, const char *task, int64_t *job,
+                        char *err, size_t errlen);
 
 /* plan_started - a job for a task was sent */
 void plan_started(plan_t *self, const char *profile, const char *task, int64_t job_id,

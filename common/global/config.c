@@ -22,6 +22,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "factuurnummer.h"
 #include "xalloc.h"
 
 #define DEFAULT_STATE_DIR   "/var/lib/koppel"
@@ -101,11 +102,7 @@ const char *fn(type v) \
         return "unknown"; \
     return table[v]; \
 }
-NAME_FN(btw_soort_name, btw_soort_t, btw_names)
-NAME_FN(region_name, region_t, region_names)
-NAME_FN(revenue_kind_name, revenue_kind_t, kind_names)
 NAME_FN(recognition_name, recognition_t, recognition_names)
-NAME_FN(processing_name, processing_t, processing_names)
 NAME_FN(daemon_name, daemon_t, daemon_names)
 
 /* name_index - position of word in a table of names, -1 when absent */
@@ -475,9 +472,10 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     check_members(r, g, sub, booking_keys);
     p->markeer_als_ongelezen = get_bool(r, g, sub, "markeer_als_ongelezen", false);
     p->factuurnummer_prefix = get_string(r, g, sub, "factuurnummer_prefix", "");
-    if (strlen(p->factuurnummer_prefix) > 12)
-        fail(r, g, sub, "factuurnummer_prefix: at most 12 characters, so that the "
-             "factuurnummer stays within SnelStart's 25");
+    if (strlen(p->factuurnummer_prefix) > FACTUURNUMMER_PREFIX_MAX)
+        fail(r, g, sub, "factuurnummer_prefix: at most %d characters, so that the "
+             "factuurnummer stays within SnelStart's %d", FACTUURNUMMER_PREFIX_MAX,
+             FACTUURNUMMER_MAX);
     p->betalingstermijn = (int) get_int(r, g, sub, "betalingstermijn", 14, 0, 999);
 
     snprintf(sub, sizeof sub, "%s.grootboeken", prefix);

@@ -194,12 +194,8 @@ bool cfg_connection_changed(cfg_t *self, int i);
 char *cfg_matcher_control(const cfg_t *self, const char *instance);
 
 /* names used in settings and messages */
-const char *btw_soort_name(btw_soort_t soort);        /* "hoog" */
-const char *region_name(region_t region);             /* "nl" */
-const char *revenue_kind_name(revenue_kind_t kind);   /* "omzet" */
 const char *recognition_name(recognition_t method);   /* "email" */
 bool recognition_parse(const char *name, recognition_t *out);
-const char *processing_name(processing_t mode);       /* "alleen-toevoegen" */
 const char *daemon_name(daemon_t daemon);             /* "fetcher" */
 const char *schema_key_name(schema_key_t key);        /* "relatie_email" */
 const char *schema_default(schema_key_t key);         /* "Email" */

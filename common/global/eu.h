@@ -21,4 +21,14 @@ bool eu_member(const char *iso2);
 /* region_of_country - REGION_NL, REGION_EU or REGION_NON_EU for a country */
 region_t region_of_country(const char *iso2);
 
+/* eu_vat_prefix - the prefix of a VAT number of a country: "EL" for "GR",
+ * else the country code itself (as given) */
+const char *eu_vat_prefix(const char *iso2);
+
+/* eu_vat_prefix_country - the country whose VAT numbers start with the two
+ * letters at prefix (any case): an EU member ("EL" -> "GR") or one of the
+ * neighbours with VAT numbers of that form (XI Northern Ireland, GB, CH,
+ * NO); false, country "", for any other two letters */
+bool eu_vat_prefix_country(const char *prefix, char country[3]);
+
 #endif

@@ -24,9 +24,9 @@
 #include <jansson.h>
 
 #include "match.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define MATCH_STRING_MAX    (64 * 1024)
 
 static const char *decision_names[] = { "existing", "new", "error" };
 
@@ -237,7 +237,7 @@ match_unpack(const msgpack_object *obj, char *err, size_t errlen)
             free(s);
             break;
         default:
-            if (!unpack_string(v, keys[k], MATCH_STRING_MAX, &s, err, errlen))
+            if (!unpack_string(v, keys[k], LIMIT_FIELD_BYTES, &s, err, errlen))
                 goto fail;
             if (k == K_METHOD) {
                 free(self->method);

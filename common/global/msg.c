@@ -3,10 +3,10 @@
  *   msg - encoding and strict decoding of koppel's messages
  *
  * DESCRIPTION
- *   One table lists every field: its key, its kind, where it lives in
- *   msg_t, and which message types require it. Encoding writes the fields
- *   a type uses; decoding checks each key against the table and then that
- *   every required field was seen. See msg.h for the message types.
+ *   One table per message type lists its fields: key, kind, where it
+ *   lives in msg_t, and whether the type requires it. Encoding writes the
+ *   fields of the type; decoding checks each key against the type's table
+ *   and then that every required field was seen. See msg.h for the types.
  *
  * DIAGNOSTICS
  *   msg_decode() names the field and what is wrong with it, e.g.
@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "msg.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define MAX_STRING   (1 << 20)     /* 1 MiB: reply JSON can be long */
 #define MAX_ARGS     64
 
 static const char *type_names[MSG_NTYPES] = {
@@ -28,48 +28,75 @@ static const char *type_names[MSG_NTYPES] = {
 
 typedef enum { F_STR, F_INT, F_BOOL, F_ORDER, F_MATCH, F_ARGS } field_kind_t;
 
-#define T(t) (1u << (t))
-
-/* the message schema: key, kind, offset, types that carry it, types that require it */
-static const struct field {
+/* one field of a message type: its key, its kind, where it lives in msg_t,
+ * and whether the type requires it */
+struct field {
     const char  *key;
     field_kind_t kind;
     size_t       offset;
-    unsigned     carried;
-    unsigned     required;
-} fields[] = {
-    { "job_id", F_INT, offsetof(msg_t, job_id), T(MSG_JOB) | T(MSG_JOB_DONE),
-      T(MSG_JOB) | T(MSG_JOB_DONE) },
-    { "profile", F_STR, offsetof(msg_t, profile),
-      T(MSG_JOB) | T(MSG_JOB_DONE) | T(MSG_ORDER) | T(MSG_MATCHED) | T(MSG_OUTCOME),
-      T(MSG_JOB) | T(MSG_JOB_DONE) | T(MSG_ORDER) | T(MSG_MATCHED) | T(MSG_OUTCOME) },
-    { "task", F_STR, offsetof(msg_t, task), T(MSG_JOB) | T(MSG_JOB_DONE),
-      T(MSG_JOB) | T(MSG_JOB_DONE) },
-    { "reason", F_STR, offsetof(msg_t, reason), T(MSG_JOB) | T(MSG_OUTCOME),
-      T(MSG_JOB) | T(MSG_OUTCOME) },
-    { "number", F_INT, offsetof(msg_t, number), T(MSG_JOB) | T(MSG_OUTCOME),
-      T(MSG_JOB) | T(MSG_OUTCOME) },
-    { "ok", F_BOOL, offsetof(msg_t, ok), T(MSG_JOB_DONE) | T(MSG_REPLY),
-      T(MSG_JOB_DONE) | T(MSG_REPLY) },
-    { "text", F_STR, offsetof(msg_t, text), T(MSG_JOB_DONE) | T(MSG_REPLY) | T(MSG_HELLO),
-      T(MSG_JOB_DONE) | T(MSG_REPLY) | T(MSG_HELLO) },
-    { "attempt", F_INT, offsetof(msg_t, attempt), T(MSG_ORDER) | T(MSG_MATCHED),
-      T(MSG_ORDER) | T(MSG_MATCHED) },
-    { "order", F_ORDER, offsetof(msg_t, order), T(MSG_ORDER) | T(MSG_MATCHED),
-      T(MSG_ORDER) | T(MSG_MATCHED) },
-    { "match", F_MATCH, offsetof(msg_t, match), T(MSG_MATCHED), T(MSG_MATCHED) },
-    { "result", F_STR, offsetof(msg_t, result), T(MSG_OUTCOME), T(MSG_OUTCOME) },
-    { "stage", F_STR, offsetof(msg_t, stage), T(MSG_OUTCOME), T(MSG_OUTCOME) },
-    { "factuurnummer", F_STR, offsetof(msg_t, factuurnummer), T(MSG_OUTCOME), 0 },
-    { "relatiecode", F_INT, offsetof(msg_t, relatiecode), T(MSG_OUTCOME), 0 },
-    { "boeking_id", F_STR, offsetof(msg_t, boeking_id), T(MSG_OUTCOME), 0 },
-    { "cmd", F_STR, offsetof(msg_t, cmd), T(MSG_REQUEST), T(MSG_REQUEST) },
-    { "args", F_ARGS, offsetof(msg_t, args), T(MSG_REQUEST), 0 },
-    { "json", F_STR, offsetof(msg_t, json), T(MSG_REPLY), 0 },
+    bool         required;
 };
-#define NFIELDS (sizeof fields / sizeof *fields)
 
-#define FIELD(self, f, type) ((type *) ((char *) (self) + (f)->offset))
+#define REQ(key, kind, member) { key, kind, offsetof(msg_t, member), true }
+#define OPT(key, kind, member) { key, kind, offsetof(msg_t, member), false }
+
+/* the message schema: the fields of each type, in the order they are sent */
+static const struct field job_fields[] = {
+    REQ("job_id", F_INT, job_id), REQ("profile", F_STR, profile),
+    REQ("task", F_STR, task), REQ("reason", F_STR, reason),
+};
+static const struct field job_done_fields[] = {
+    REQ("job_id", F_INT, job_id), REQ("profile", F_STR, profile),
+    REQ("task", F_STR, task), REQ("ok", F_BOOL, ok), REQ("text", F_STR, text),
+};
+static const struct field order_fields[] = {
+    REQ("profile", F_STR, profile), REQ("attempt", F_INT, attempt),
+    REQ("order", F_ORDER, order),
+};
+static const struct field matched_fields[] = {
+    REQ("profile", F_STR, profile), REQ("attempt", F_INT, attempt),
+    REQ("order", F_ORDER, order), REQ("match", F_MATCH, match),
+};
+static const struct field outcome_fields[] = {
+    REQ("profile", F_STR, profile), REQ("number", F_INT, number),
+    REQ("result", F_STR, result), REQ("stage", F_STR, stage), REQ("reason", F_STR, reason),
+    OPT("factuurnummer", F_STR, factuurnummer), OPT("relatiecode", F_INT, relatiecode),
+};
+static const struct field request_fields[] = {
+    REQ("cmd", F_STR, cmd), OPT("args", F_ARGS, args),
+};
+static const struct field reply_fields[] = {
+    REQ("ok", F_BOOL, ok), REQ("text", F_STR, text), OPT("json", F_STR, json),
+};
+static const struct field hello_fields[] = {
+    REQ("text", F_STR, text),
+};
+
+#define SCHEMA(list) { list, sizeof list / sizeof *list }
+static const struct schema {
+    const struct field *fields;
+    size_t  n;
+} schemas[MSG_NTYPES] = {
+    [MSG_JOB] = SCHEMA(job_fields),
+    [MSG_JOB_DONE] = SCHEMA(job_done_fields),
+    [MSG_ORDER] = SCHEMA(order_fields),
+    [MSG_MATCHED] = SCHEMA(matched_fields),
+    [MSG_OUTCOME] = SCHEMA(outcome_fields),
+    [MSG_REQUEST] = SCHEMA(request_fields),
+    [MSG_REPLY] = SCHEMA(reply_fields),
+    [MSG_HELLO] = SCHEMA(hello_fields),
+};
+
+/* the string members of msg_t, each "" in a new message */
+static const size_t string_members[] = {
+    offsetof(msg_t, profile), offsetof(msg_t, task), offsetof(msg_t, reason),
+    offsetof(msg_t, text), offsetof(msg_t, result), offsetof(msg_t, stage),
+    offsetof(msg_t, factuurnummer), offsetof(msg_t, cmd), offsetof(msg_t, json),
+};
+#define NSTRINGS (sizeof string_members / sizeof *string_members)
+
+#define MEMBER(self, off, type) ((type *) ((char *) (self) + (off)))
+#define FIELD(self, f, type) MEMBER(self, (f)->offset, type)
 
 /* msg_new - an empty message of a type */
 msg_t *
@@ -79,9 +106,8 @@ msg_new(msg_type_t type)
     size_t  i;
 
     self->type = type;
-    for (i = 0; i < NFIELDS; i++)
-        if (fields[i].kind == F_STR)
-            *FIELD(self, &fields[i], char *) = xstrdup("");
+    for (i = 0; i < NSTRINGS; i++)
+        *MEMBER(self, string_members[i], char *) = xstrdup("");
     return self;
 }
 
@@ -95,9 +121,8 @@ msg_destroy(msg_t **self_p)
     if (self_p == NULL || *self_p == NULL)
         return;
     self = *self_p;
-    for (i = 0; i < NFIELDS; i++)
-        if (fields[i].kind == F_STR)
-            free(*FIELD(self, &fields[i], char *));
+    for (i = 0; i < NSTRINGS; i++)
+        free(*MEMBER(self, string_members[i], char *));
     for (i = 0; i < self->nargs; i++)
         free(self->args[i]);
     free(self->args);
@@ -146,25 +171,21 @@ pack_str(msgpack_packer *pk, const char *s)
 void *
 msg_encode(const msg_t *self, size_t *len)
 {
+    const struct schema *sc = &schemas[self->type];
     msgpack_sbuffer sb;
     msgpack_packer pk;
-    size_t  i, j, n = 2;
+    size_t  i, j;
 
-    for (i = 0; i < NFIELDS; i++)
-        if (fields[i].carried & T(self->type))
-            n++;
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, n);
+    msgpack_pack_map(&pk, 2 + sc->n);
     pack_str(&pk, "v");
     msgpack_pack_int64(&pk, MSG_VERSION);
     pack_str(&pk, "type");
     pack_str(&pk, type_names[self->type]);
-    for (i = 0; i < NFIELDS; i++) {
-        const struct field *f = &fields[i];
+    for (i = 0; i < sc->n; i++) {
+        const struct field *f = &sc->fields[i];
 
-        if (!(f->carried & T(self->type)))
-            continue;
         pack_str(&pk, f->key);
         switch (f->kind) {
         case F_STR:
@@ -206,7 +227,7 @@ msg_encode(const msg_t *self, size_t *len)
 static char *
 str_of(const msgpack_object *o)
 {
-    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > MAX_STRING)
+    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size > LIMIT_MESSAGE_STRING_BYTES)
         return NULL;
     if (memchr(o->via.str.ptr, 0, o->via.str.size) != NULL)
         return NULL;
@@ -237,7 +258,7 @@ decode_field(msg_t *self, const struct field *f, const msgpack_object *v,
     case F_STR:
         if ((s = str_of(v)) == NULL) {
             snprintf(err, errlen, "%s: field \"%s\": expected a string of at most %d bytes "
-                     "without NUL", tname, f->key, MAX_STRING);
+                     "without NUL", tname, f->key, LIMIT_MESSAGE_STRING_BYTES);
             return false;
         }
         free(*FIELD(self, f, char *));
@@ -306,7 +327,8 @@ msg_decode(const void *data, size_t len, char *err, size_t errlen)
     msg_t  *self = NULL;
     int     type = -1;
     int64_t version = -1;
-    unsigned seen = 0;            /* bit per field index */
+    unsigned seen = 0;            /* bit per field of the type's schema */
+    const struct schema *sc;
 
     msgpack_unpacked_init(&up);
     ret = msgpack_unpack_next(&up, data, len, &off);
@@ -353,27 +375,28 @@ msg_decode(const void *data, size_t len, char *err, size_t errlen)
         goto fail;
     }
     self = msg_new((msg_type_t) type);
+    sc = &schemas[type];
     for (k = 0; k < map->via.map.size; k++) {
         const msgpack_object_kv *kv = &map->via.map.ptr[k];
 
-        for (i = 0; i < NFIELDS; i++)
-            if ((fields[i].carried & T(type)) && key_is(&kv->key, fields[i].key))
+        for (i = 0; i < sc->n; i++)
+            if (key_is(&kv->key, sc->fields[i].key))
                 break;
-        if (i == NFIELDS)
+        if (i == sc->n)
             continue;                       /* unknown key: a newer peer's */
         if (seen & (1u << i)) {
             snprintf(err, errlen, "%s: field \"%s\" appears twice", type_names[type],
-                     fields[i].key);
+                     sc->fields[i].key);
             goto fail;
         }
         seen |= 1u << i;
-        if (!decode_field(self, &fields[i], &kv->val, err, errlen))
+        if (!decode_field(self, &sc->fields[i], &kv->val, err, errlen))
             goto fail;
     }
-    for (i = 0; i < NFIELDS; i++)
-        if ((fields[i].required & T(type)) && !(seen & (1u << i))) {
+    for (i = 0; i < sc->n; i++)
+        if (sc->fields[i].required && !(seen & (1u << i))) {
             snprintf(err, errlen, "%s: field \"%s\" is missing", type_names[type],
-                     fields[i].key);
+                     sc->fields[i].key);
             goto fail;
         }
     msgpack_unpacked_destroy(&up);

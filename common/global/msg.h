@@ -6,17 +6,18 @@
  *   Every message is one ZeroMQ frame holding one msgpack map with a
  *   version "v" and a "type". The types, their senders and fields:
  *
- *   job        scheduler -> fetcher   job_id profile task reason number
+ *   job        scheduler -> fetcher   job_id profile task reason
  *   job_done   fetcher -> scheduler   job_id profile task ok text
  *   order      fetcher -> matcher     profile attempt order
  *   matched    matcher -> booker      profile attempt order match
  *   outcome    booker -> fetcher      profile number result stage reason
- *                                     factuurnummer relatiecode boeking_id
+ *                                     [factuurnummer relatiecode]
  *   hello      fetcher -> scheduler   text (the daemon's name): it (re)started, so
  *                                     no job of its earlier life runs any more
- *   request    koppelctl -> daemon    cmd args
- *   reply      daemon -> koppelctl    ok text json
+ *   request    koppelctl -> daemon    cmd [args]
+ *   reply      daemon -> koppelctl    ok text [json]
  *
+ *   A field in [brackets] may be left out; every other one is required. *
  *   Decoding is strict: the whole frame must be one map, every field the
  *   type requires must be present with its type, strings and arrays have
  *   length limits. Unknown keys are ignored so that a newer peer can add
@@ -52,10 +53,9 @@ typedef struct {
     int64_t  job_id;        /* job, job_done */
     char    *profile;       /* job, job_done, order, matched, outcome */
     char    *task;          /* job, job_done: "importeren-financieel" */
-    char    *reason;        /* job: "schedule", "manual", "replay";
+    char    *reason;        /* job: "schedule" or "manual";
                                outcome: plain words for the bookkeeper */
-    int64_t  number;        /* job: one order to read again (replay), 0 = import;
-                               outcome: the order */
+    int64_t  number;        /* outcome: the order */
     bool     ok;            /* job_done, reply */
     char    *text;          /* job_done: summary; reply: human text; hello: daemon */
     int64_t  attempt;       /* order, matched: 1 on first sending */
@@ -65,7 +65,6 @@ typedef struct {
     char    *stage;         /* outcome: "fetch", "match", "relatie", "booking" */
     char    *factuurnummer; /* outcome */
     int64_t  relatiecode;   /* outcome */
-    char    *boeking_id;    /* outcome */
     char    *cmd;           /* request */
     char   **args;          /* request */
     size_t   nargs;

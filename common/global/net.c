@@ -23,10 +23,10 @@
 #include "log.h"
 #include "net.h"
 #include "netsec.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define HWM 10000
-#define MAX_MESSAGE (16 << 20)   /* 16 MiB: an order with 10,000 lines fits */
 
 /* net_socket - a configured socket, bound or connected */
 zsock_t *
@@ -44,7 +44,7 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_reconnect_ivl_max(sock, 5000);
     zsock_set_heartbeat_ivl(sock, 1000);
     zsock_set_heartbeat_timeout(sock, 5000);
-    zsock_set_maxmsgsize(sock, MAX_MESSAGE);
+    zsock_set_maxmsgsize(sock, LIMIT_MESSAGE_BYTES);
     netsec_apply(sock, endpoint, bind);
     if (bind) {
         if (zsock_bind(sock, "%s", endpoint) < 0)

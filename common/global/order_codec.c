@@ -46,9 +46,9 @@
  *     hn house_number, hna house_number_addition, pc postcode, ci city,
  *     rg region, cc country (all str).
  *
- *   Limits on reading: a string is at most ORDER_CODEC_MAX_STRING bytes of
+ *   Limits on reading: a string is at most LIMIT_FIELD_BYTES bytes of
  *   valid UTF-8 without NUL bytes; an array holds at most
- *   ORDER_CODEC_MAX_ARRAY elements. gcfeed.c refuses the same limits.
+ *   LIMIT_ORDER_ELEMENTS elements. gcfeed.c refuses the same limits.
  *
  * DIAGNOSTICS
  *   order_unpack names the field by its path in order_t words, with
@@ -63,10 +63,9 @@
 #include <utf8proc.h>
 
 #include "order.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define ORDER_CODEC_MAX_STRING 65536
-#define ORDER_CODEC_MAX_ARRAY  10000
 
 /* address_keys - the address map: key, path name, field offset */
 static const struct {
@@ -294,9 +293,9 @@ get_str(unpacker_t *u, const msgpack_object *map, const char *key, const char *p
         return false;
     if (v->type != MSGPACK_OBJECT_STR)
         return fail(u, path, name, "expected a string");
-    if (v->via.str.size > ORDER_CODEC_MAX_STRING)
+    if (v->via.str.size > LIMIT_FIELD_BYTES)
         return fail(u, path, name, "string of %u bytes is longer than %d",
-                    (unsigned) v->via.str.size, ORDER_CODEC_MAX_STRING);
+                    (unsigned) v->via.str.size, LIMIT_FIELD_BYTES);
     if (memchr(v->via.str.ptr, '\0', v->via.str.size) != NULL)
         return fail(u, path, name, "string holds a NUL byte");
     p = (const utf8proc_uint8_t *) v->via.str.ptr;
@@ -379,9 +378,9 @@ get_typed(unpacker_t *u, const msgpack_object *map, const char *key, const char 
             fail(u, path, name, "expected an array");
             return NULL;
         }
-        if (v->via.array.size > ORDER_CODEC_MAX_ARRAY) {
+        if (v->via.array.size > LIMIT_ORDER_ELEMENTS) {
             fail(u, path, name, "array of %u elements is longer than %d",
-                 (unsigned) v->via.array.size, ORDER_CODEC_MAX_ARRAY);
+                 (unsigned) v->via.array.size, LIMIT_ORDER_ELEMENTS);
             return NULL;
         }
     }

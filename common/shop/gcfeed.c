@@ -11,8 +11,8 @@
  *   dates or codes have surrounding white space removed before they are
  *   checked; text values are kept as sent.
  *
- *   Strings longer than GCFEED_MAX_STRING bytes and more than
- *   GCFEED_MAX_ELEMENTS lines, charges, VAT figures or fields make the order
+ *   Strings longer than LIMIT_FIELD_BYTES bytes and more than
+ *   LIMIT_ORDER_ELEMENTS lines, charges, VAT figures or fields make the order
  *   invalid: order_unpack (order_codec.c) refuses the same limits, so an
  *   order read here can always travel between the daemons.
  *
@@ -35,13 +35,13 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "date.h"
 #include "gcfeed.h"
 #include "money.h"
 #include "log.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
-#define GCFEED_MAX_STRING   65536
-#define GCFEED_MAX_ELEMENTS 10000
 
 /* parse_guard_t - what the SAX hooks saw while libxml2 parsed */
 typedef struct {
@@ -286,11 +286,11 @@ attr_value(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
 static bool
 store(reader_t *r, const char *ctx, const char *elem, char *value, char **field)
 {
-    if (strlen(value) > GCFEED_MAX_STRING) {
+    if (strlen(value) > LIMIT_FIELD_BYTES) {
         free(value);
         if (ctx != NULL)
-            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, GCFEED_MAX_STRING);
-        return fail(r, "<%s> is longer than %d bytes", elem, GCFEED_MAX_STRING);
+            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, LIMIT_FIELD_BYTES);
+        return fail(r, "<%s> is longer than %d bytes", elem, LIMIT_FIELD_BYTES);
     }
     free(*field);
     *field = value;
@@ -321,74 +321,6 @@ attr_string(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
         return true;
     snprintf(name, sizeof name, "%s %s", (const char *) node->name, attr);
     return store(r, ctx, name, v, field);
-}
-
-/* digits - exactly n decimal digits at *p */
-static bool
-digits(const char **p, int n, int *v)
-{
-    *v = 0;
-    while (n-- > 0) {
-        if (!isdigit((unsigned char) **p))
-            return false;
-        *v = *v * 10 + (**p - '0');
-        (*p)++;
-    }
-    return true;
-}
-
-/* parse_datetime - "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" -> instant */
-static bool
-parse_datetime(const char *s, time_t *epoch, int *offset)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    const char *p = s;
-    struct tm tm;
-    int     y, mo, d, h, mi, se, oh, om, sign, dim;
-    time_t  t;
-
-    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-'
-        || !digits(&p, 2, &d) || *p++ != 'T' || !digits(&p, 2, &h) || *p++ != ':'
-        || !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &se))
-        return false;
-    if (*p == '.') {
-        p++;
-        if (!isdigit((unsigned char) *p))
-            return false;
-        while (isdigit((unsigned char) *p))
-            p++;
-    }
-    if (*p == 'Z') {
-        p++;
-        *offset = 0;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p++ == '-' ? -1 : 1;
-        if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om)
-            || oh > 23 || om > 59)
-            return false;
-        *offset = sign * (oh * 3600 + om * 60);
-    } else {
-        return false;                   /* no offset: the instant is unknown */
-    }
-    if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
-        return false;
-    dim = mdays[mo - 1];
-    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        dim = 29;
-    if (d < 1 || d > dim)
-        return false;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    t = timegm(&tm);
-    if (t == (time_t) -1)
-        return false;
-    *epoch = t - *offset;
-    return true;
 }
 
 /* read_address - <billing> or <delivery> into an address */
@@ -450,9 +382,9 @@ read_customer(reader_t *r, xmlNodePtr node)
     for (n = node->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "field"))
             continue;
-        if (o->nfields >= GCFEED_MAX_ELEMENTS)
+        if (o->nfields >= LIMIT_ORDER_ELEMENTS)
             return fail(r, "<customer> has more than %d <field> elements",
-                        GCFEED_MAX_ELEMENTS);
+                        LIMIT_ORDER_ELEMENTS);
         if ((name = node_attr(n, "name")) == NULL)
             return fail(r, "<customer>: a <field> (line %ld) has no name attribute",
                         (long) xmlGetLineNo(n));
@@ -476,8 +408,8 @@ read_lines(reader_t *r, xmlNodePtr node)
     for (n = node->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "line"))
             continue;
-        if (r->order->nlines >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "<lines> has more than %d <line> elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->nlines >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "<lines> has more than %d <line> elements", LIMIT_ORDER_ELEMENTS);
         l = order_add_line(r->order);
         snprintf(ctx, sizeof ctx, "line %zu", r->order->nlines);
         if (!text_string(r, n, ctx, "sku", &l->sku)
@@ -513,8 +445,8 @@ read_charges(reader_t *r, xmlNodePtr node)
             kind = CHARGE_DISCOUNT;
         else
             continue;
-        if (r->order->ncharges >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "<charges> has more than %d elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->ncharges >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "<charges> has more than %d elements", LIMIT_ORDER_ELEMENTS);
         c = order_add_charge(r->order);
         c->kind = kind;
         snprintf(ctx, sizeof ctx, "charge %zu", r->order->ncharges);
@@ -549,8 +481,8 @@ read_vats(reader_t *r, xmlNodePtr order)
     for (n = order->children; n != NULL; n = n->next) {
         if (!is_feed_element(n, "vat"))
             continue;
-        if (r->order->nvats >= GCFEED_MAX_ELEMENTS)
-            return fail(r, "more than %d <vat> elements", GCFEED_MAX_ELEMENTS);
+        if (r->order->nvats >= LIMIT_ORDER_ELEMENTS)
+            return fail(r, "more than %d <vat> elements", LIMIT_ORDER_ELEMENTS);
         vat = order_add_vat(r->order);
         if (!attr_value(r, n, NULL, "rate", VALUE_RATE, &v)
             || !attr_value(r, n, NULL, "base", VALUE_AMOUNT, &vat->base_cents)
@@ -594,7 +526,7 @@ read_head(reader_t *r, xmlNodePtr node)
     {
         time_t  t;
 
-        if (!parse_datetime(v, &t, &offset) || offset != 0) {
+        if (!date_parse_zoned(v, &t, &offset) || offset != 0) {
             describe(where, sizeof where, NULL, "order", "modified", v);
             free(v);
             return fail(r, "%s: not a UTC date and time (such as 2026-11-02T13:35:00Z)",
@@ -607,7 +539,7 @@ read_head(reader_t *r, xmlNodePtr node)
     if ((n = child(node, "date")) == NULL)
         return missing(r, NULL, "date");
     v = trim(node_text(n));
-    if (!parse_datetime(v, &o->date_epoch, &offset)) {
+    if (!date_parse_zoned(v, &o->date_epoch, &offset)) {
         describe(where, sizeof where, NULL, "date", NULL, v);
         free(v);
         return fail(r, "%s: not a date and time with offset (such as "
@@ -946,9 +878,9 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
         snprintf(err, errlen, "%s: the document is empty", src);
         return NULL;
     }
-    if (len > GCFEED_MAX_BYTES) {
+    if (len > LIMIT_DOCUMENT_BYTES) {
         snprintf(err, errlen, "%s: the document is %zu bytes, more than the limit of %d",
-                 src, len, GCFEED_MAX_BYTES);
+                 src, len, LIMIT_DOCUMENT_BYTES);
         return NULL;
     }
     if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)

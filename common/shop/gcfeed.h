@@ -15,7 +15,7 @@
  *
  *   Safety: no network access, no DTD loading, a document type declaration
  *   (and so any entity declaration) is refused, elements nest at most
- *   GCFEED_MAX_DEPTH deep, and a document is at most GCFEED_MAX_BYTES long.
+ *   GCFEED_MAX_DEPTH deep, and a document is at most LIMIT_DOCUMENT_BYTES long.
  *
  * DIAGNOSTICS
  *   Error texts name the order number (when known), the element and the
@@ -28,9 +28,9 @@
 #include <stdint.h>
 
 #include "order_page.h"
+#include "size_limits.h"
 
 #define GCFEED_NAMESPACE  "urn:globecharge:orders:1"
-#define GCFEED_MAX_BYTES  (64 * 1024 * 1024)
 #define GCFEED_MAX_DEPTH  64
 
 /* gcfeed_parse - parse an <orders> document or a single <order> document.

@@ -7,7 +7,6 @@
  *   max_backoff_ms, somewhere in the upper half of that (jitter), so that
  *   many clients do not come back at the same moment.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -15,25 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "http_init.h"
 #include "shop_http.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define FIRST_BACKOFF_MS 250
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-/* curl_init - the one-time initialisation */
-static void
-curl_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-void
-shop_http_init(void)
-{
-    pthread_once(&curl_once, curl_init);
-}
 
 /* shop_base_url - a copy of a shop's URL without trailing slashes */
 char *
@@ -53,10 +39,9 @@ shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify)
 {
     CURL   *c;
 
-    shop_http_init();
-    if ((c = curl_easy_init()) == NULL) {
+    if (!http_init() || (c = curl_easy_init()) == NULL) {
         /* libcurl only fails here when out of memory */
-        fprintf(stderr, "koppel: cannot create a libcurl handle (out of memory)\n");
+        fprintf(stderr, "koppel: cannot initialise libcurl or create a handle (out of memory)\n");
         exit(70);
     }
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -67,7 +52,7 @@ shop_curl_new(shop_body_t *body, char *errbuf, bool tls_verify)
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) SHOP_HTTP_MAX_BODY);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) LIMIT_ANSWER_BYTES);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls_verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls_verify ? 2L : 0L);
     return c;
@@ -115,14 +100,14 @@ shop_body_write(char *data, size_t size, size_t nmemb, void *arg)
     shop_body_t *b = arg;
     size_t  n = size * nmemb;
 
-    if (b->len + n > (size_t) SHOP_HTTP_MAX_BODY) {
+    if (b->len + n > (size_t) LIMIT_ANSWER_BYTES) {
         b->too_big = true;
         return 0;
     }
     if (b->len + n + 1 > b->cap) {
         b->cap = (b->len + n + 1) * 2;
-        if (b->cap > (size_t) SHOP_HTTP_MAX_BODY + 1)
-            b->cap = (size_t) SHOP_HTTP_MAX_BODY + 1;
+        if (b->cap > (size_t) LIMIT_ANSWER_BYTES + 1)
+            b->cap = (size_t) LIMIT_ANSWER_BYTES + 1;
         b->buf = xrealloc(b->buf, b->cap);
     }
     memcpy(b->buf + b->len, data, n);
@@ -171,7 +156,7 @@ shop_transport_error(const shop_body_t *b, const char *who, const char *url, CUR
 {
     if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         snprintf(err, errlen, "%s's answer to %s is larger than the %ld MB this client "
-                 "accepts", who, url, SHOP_HTTP_MAX_BODY / (1024 * 1024));
+                 "accepts", who, url, (long) LIMIT_ANSWER_BYTES / (1024 * 1024));
         return false;
     }
     snprintf(err, errlen, "cannot read %s: %s", url,

@@ -16,13 +16,14 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
-#define SHOP_HTTP_MAX_BODY (64L * 1024 * 1024)   /* an answer, at most */
+#include "size_limits.h"
+
 
 /* the answer of the current exchange */
 typedef struct {
     char   *buf;                /* NUL-terminated */
     size_t  len, cap;
-    bool    too_big;            /* it did not fit under SHOP_HTTP_MAX_BODY */
+    bool    too_big;            /* it did not fit under LIMIT_ANSWER_BYTES */
 } shop_body_t;
 
 /* how a call retries */
@@ -32,9 +33,6 @@ typedef struct {
     long    timeout_ms;         /* one exchange */
     unsigned jitter;            /* rand_r state */
 } shop_retry_t;
-
-/* shop_http_init - libcurl's global initialisation, once per process */
-void shop_http_init(void);
 
 /* shop_base_url - a copy of a shop's URL without trailing slashes */
 char *shop_base_url(const char *url);

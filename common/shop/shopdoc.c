@@ -12,6 +12,7 @@
 
 #include "gcfeed.h"
 #include "shopdoc.h"
+#include "size_limits.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -38,8 +39,8 @@ shopdoc_read_file(const char *shop_type, const char *path, char *err, size_t err
     }
     do {
         if (len + 65536 > cap) {
-            if (cap > GCFEED_MAX_BYTES) {
-                snprintf(err, errlen, "%s: larger than %d bytes", path, GCFEED_MAX_BYTES);
+            if (cap > LIMIT_DOCUMENT_BYTES) {
+                snprintf(err, errlen, "%s: larger than %d bytes", path, LIMIT_DOCUMENT_BYTES);
                 free(buf);
                 fclose(fp);
                 return NULL;

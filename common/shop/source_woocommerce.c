@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "log.h"
 #include "source_impl.h"
 #include "wc_client.h"
@@ -44,12 +45,13 @@ result_of(wc_result_t r)
 static bool
 watermark_of(const char *newest, char *buf, size_t len)
 {
-    struct tm tm = { 0 };
+    struct tm tm;
     time_t  t;
+    int     offset;
 
-    if (*newest == 0 || strptime(newest, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+    if (!date_parse_zoned(newest, &t, &offset))
         return false;
-    t = timegm(&tm) - 300;
+    t -= 300;
     gmtime_r(&t, &tm);
     return strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) > 0;
 }

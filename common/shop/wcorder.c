@@ -21,8 +21,8 @@
  *   the rates with the most items, a cent per item at most. A larger one is
  *   an error.
  *
- *   Strings longer than WCORDER_MAX_STRING bytes and more than
- *   WCORDER_MAX_ELEMENTS lines, charges or fields make the order invalid,
+ *   Strings longer than LIMIT_FIELD_BYTES bytes and more than
+ *   LIMIT_ORDER_ELEMENTS lines, charges or fields make the order invalid,
  *   the limits order_unpack (order_codec.c) refuses.
  *
  * DIAGNOSTICS
@@ -38,13 +38,13 @@
 
 #include <jansson.h>
 
+#include "date.h"
 #include "log.h"
 #include "money.h"
+#include "size_limits.h"
 #include "wcorder.h"
 #include "xalloc.h"
 
-#define WCORDER_MAX_STRING   65536
-#define WCORDER_MAX_ELEMENTS 10000
 #define MAX_RATE_E2          10000
 
 /* rate_t - one tax_lines entry */
@@ -129,9 +129,9 @@ get_string(reader_t *r, const json_t *obj, const char *path, const char *key,
     if (!json_is_string(v))
         return fail(r, "%s%s%s: expected a string, found %s", path, *path ? "." : "", key,
                     kind_of(v));
-    if (json_string_length(v) > WCORDER_MAX_STRING)
+    if (json_string_length(v) > LIMIT_FIELD_BYTES)
         return fail(r, "%s%s%s: longer than %d bytes", path, *path ? "." : "", key,
-                    WCORDER_MAX_STRING);
+                    LIMIT_FIELD_BYTES);
     if (strlen(json_string_value(v)) != json_string_length(v))
         return fail(r, "%s%s%s: holds a NUL character", path, *path ? "." : "", key);
     *out = json_string_value(v);
@@ -199,42 +199,9 @@ get_array(reader_t *r, const json_t *obj, const char *key, json_t **out)
         return true;
     if (!json_is_array(v))
         return fail(r, "%s: expected an array, found %s", key, kind_of(v));
-    if (json_array_size(v) > WCORDER_MAX_ELEMENTS)
-        return fail(r, "%s: more than %d entries", key, WCORDER_MAX_ELEMENTS);
+    if (json_array_size(v) > LIMIT_ORDER_ELEMENTS)
+        return fail(r, "%s: more than %d entries", key, LIMIT_ORDER_ELEMENTS);
     *out = v;
-    return true;
-}
-
-/* parse_gmt - "YYYY-MM-DDTHH:MM:SS" (WooCommerce's *_gmt dates) -> instant */
-static bool
-parse_gmt(const char *s, time_t *epoch)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int     y, mo, d, h, mi, se, n = 0, dim;
-    struct tm tm;
-
-    if (strlen(s) != 19 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6
-        || n != 19)
-        return false;
-    for (int i = 0; i < 19; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : i == 10 ? s[i] != 'T' : i == 13 || i == 16
-            ? s[i] != ':' : !isdigit((unsigned char) s[i]))
-            return false;
-    if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60)
-        return false;
-    dim = mdays[mo - 1];
-    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        dim = 29;
-    if (d < 1 || d > dim)
-        return false;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    *epoch = timegm(&tm);
     return true;
 }
 
@@ -476,11 +443,11 @@ read_meta(reader_t *r, const json_t *meta)
             v = buf;
         } else
             continue;                   /* arrays and objects of plugins */
-        if (json_string_length(k) > WCORDER_MAX_STRING || strlen(v) > WCORDER_MAX_STRING
+        if (json_string_length(k) > LIMIT_FIELD_BYTES || strlen(v) > LIMIT_FIELD_BYTES
             || (json_is_string(val) && strlen(v) != json_string_length(val)))
             continue;
-        if (o->nfields >= WCORDER_MAX_ELEMENTS - 100)
-            return fail(r, "meta_data: more than %d entries", WCORDER_MAX_ELEMENTS - 100);
+        if (o->nfields >= LIMIT_ORDER_ELEMENTS - 100)
+            return fail(r, "meta_data: more than %d entries", LIMIT_ORDER_ELEMENTS - 100);
         for (name = json_string_value(k); *name == '_'; name++)
             ;
         f = order_add_field(o);
@@ -718,8 +685,8 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
         c->amount_cents = total;
         add_pending(pend, npend, false, r->order->ncharges - 1, rate, total, 0);
     }
-    if (r->order->nlines + r->order->ncharges > WCORDER_MAX_ELEMENTS - 100)
-        return fail(r, "more than %d lines and charges", WCORDER_MAX_ELEMENTS - 100);
+    if (r->order->nlines + r->order->ncharges > LIMIT_ORDER_ELEMENTS - 100)
+        return fail(r, "more than %d lines and charges", LIMIT_ORDER_ELEMENTS - 100);
     return true;
 }
 
@@ -756,9 +723,12 @@ derive_rate(reader_t *r, rate_t *rt)
             return true;
         }
     }
-    return fail(r, "tax_lines[%zu]: no rate_percent, and tax %.2f on %.2f at rate %s is no "
-                "percentage between 0 and 100", rt->index, (double) rt->tax / 100,
-                (double) rt->base / 100, rt->id);
+    char    m1[32], m2[32];
+
+    return fail(r, "tax_lines[%zu]: no rate_percent, and tax %s on %s at rate %s is no "
+                "percentage between 0 and 100", rt->index,
+                money_format_cents(rt->tax, m1, sizeof m1),
+                money_format_cents(rt->base, m2, sizeof m2), rt->id);
 }
 
 /* vat_of - the order's VAT entry at a rate, added when new */
@@ -784,6 +754,7 @@ read_figures(reader_t *r, const json_t *order)
     int64_t total, total_tax, sum_tax = 0, sum_base = 0, diff;
     json_t *coupons, *c;
     char   *codes = xstrdup("");
+    char    m1[32], m2[32], m3[32], m4[32];
     bool    ok = false;
 
     if (!read_tax_lines(r, order) || !read_items(r, order, &pend, &npend))
@@ -854,8 +825,9 @@ read_figures(reader_t *r, const json_t *order)
                 v = &o->vats[j];
         if (v == NULL) {
             if (rt->tax != 0) {
-                fail(r, "tax_lines[%zu]: tax %.2f at rate %s, but no line, shipping or fee is "
-                     "taxed at that rate", rt->index, (double) rt->tax / 100, rt->id);
+                fail(r, "tax_lines[%zu]: tax %s at rate %s, but no line, shipping or fee is "
+                     "taxed at that rate", rt->index, money_format_cents(rt->tax, m1, sizeof m1),
+                     rt->id);
                 goto out;
             }
             continue;
@@ -882,16 +854,18 @@ read_figures(reader_t *r, const json_t *order)
         sum_base += o->vats[j].base_cents;
     }
     if (sum_tax != total_tax) {
-        fail(r, "total_tax: %.2f is not the sum of the tax_lines (%.2f)",
-             (double) total_tax / 100, (double) sum_tax / 100);
+        fail(r, "total_tax: %s is not the sum of the tax_lines (%s)",
+             money_format_cents(total_tax, m1, sizeof m1), money_format_cents(sum_tax, m2, sizeof m2));
         goto out;
     }
     diff = total - total_tax - sum_base;
     nitems = npend;
     if ((size_t) llabs(diff) > nitems) {
-        fail(r, "total: %.2f minus total_tax %.2f is %.2f, but the lines, shipping and fees "
-             "add up to %.2f excl. tax", (double) total / 100, (double) total_tax / 100,
-             (double) (total - total_tax) / 100, (double) sum_base / 100);
+        fail(r, "total: %s minus total_tax %s is %s, but the lines, shipping and fees "
+             "add up to %s excl. tax", money_format_cents(total, m1, sizeof m1),
+             money_format_cents(total_tax, m2, sizeof m2),
+             money_format_cents(total - total_tax, m3, sizeof m3),
+             money_format_cents(sum_base, m4, sizeof m4));
         goto out;
     }
     /* WooCommerce's rounding per item: a cent at a time to the rates with
@@ -903,7 +877,8 @@ read_figures(reader_t *r, const json_t *order)
             if (counts[j] > 0 && (best == o->nvats || counts[j] > counts[best]))
                 best = j;
         if (best == o->nvats) {
-            fail(r, "total: cannot place a rounding difference of %.2f", (double) diff / 100);
+            fail(r, "total: cannot place a rounding difference of %s",
+                 money_format_cents(diff, m1, sizeof m1));
             goto out;
         }
         o->vats[best].base_cents += diff > 0 ? 1 : -1;
@@ -1022,7 +997,7 @@ read_order(reader_t *r, const json_t *obj)
 
     if (!get_string(r, obj, "", "date_created_gmt", true, &created))
         return false;
-    if (!parse_gmt(created, &t))
+    if (!date_parse_utc(created, &t))
         return fail(r, "date_created_gmt: not a date and time (\"%s\"; expected such as "
                     "2017-03-22T19:28:02)", log_show(created, buf, sizeof buf));
     o->date_epoch = t;
@@ -1033,7 +1008,7 @@ read_order(reader_t *r, const json_t *obj)
     }
     if (!get_string(r, obj, "", "date_modified_gmt", true, &modified))
         return false;
-    if (!parse_gmt(modified, &t))
+    if (!date_parse_utc(modified, &t))
         return fail(r, "date_modified_gmt: not a date and time (\"%s\"; expected such as "
                     "2017-03-22T19:28:08)", log_show(modified, buf, sizeof buf));
     {
@@ -1057,7 +1032,7 @@ read_order(reader_t *r, const json_t *obj)
     if (paid == NULL || json_is_null(paid))
         paid = json_object_get(obj, "date_paid");
     if (paid != NULL && !json_is_null(paid)
-        && (!json_is_string(paid) || !parse_gmt(json_string_value(paid), &t)))
+        && (!json_is_string(paid) || !date_parse_utc(json_string_value(paid), &t)))
         return fail(r, "date_paid_gmt: not a date and time");
     order_set(&o->payment_status, paid != NULL && !json_is_null(paid) ? "paid" : "not paid");
 
@@ -1134,9 +1109,9 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     order_page_t *page;
     size_t  n, i;
 
-    if (len > WCORDER_MAX_BYTES) {
+    if (len > LIMIT_DOCUMENT_BYTES) {
         snprintf(err, errlen, "%s: the document is larger than %d MB", source_name,
-                 WCORDER_MAX_BYTES / (1024 * 1024));
+                 LIMIT_DOCUMENT_BYTES / (1024 * 1024));
         return NULL;
     }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
@@ -1161,9 +1136,9 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
         return NULL;
     }
     n = json_is_array(doc) ? json_array_size(doc) : 1;
-    if (n > WCORDER_MAX_ELEMENTS) {
+    if (n > LIMIT_ORDER_ELEMENTS) {
         snprintf(err, errlen, "%s: more than %d orders in one document", source_name,
-                 WCORDER_MAX_ELEMENTS);
+                 LIMIT_ORDER_ELEMENTS);
         json_decref(doc);
         return NULL;
     }

@@ -45,8 +45,6 @@
 #include "order.h"
 #include "order_page.h"
 
-#define WCORDER_MAX_BYTES  (64 * 1024 * 1024)
-
 /* wcorder_parse_page - parse a JSON array of orders or a single order
  * object. Page: from = the lowest id, highest = the highest id, next =
  * highest + 1, count = the number of orders (all 0 for an empty array).

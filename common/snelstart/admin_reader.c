@@ -27,7 +27,6 @@ struct admin_reader {
 #define NREL (SCHEMA_RELATIE_MODIFIED - SCHEMA_RELATIE_ID + 1)
 #define NGB  (SCHEMA_GROOTBOEK_SOORT - SCHEMA_GROOTBOEK_ID + 1)
 #define REL(v, key) ((v)[(key) - SCHEMA_RELATIE_ID])
-#define GB(v, key)  ((v)[(key) - SCHEMA_GROOTBOEK_ID])
 
 /* admin_reader_open - connect to or open the administration */
 admin_reader_t *
@@ -169,42 +168,6 @@ admin_reader_relaties(admin_reader_t *self, relatie_rec_fn fn, void *arg, const 
     if (!select_rows(self, &q, on_relatie, &c, err, errlen))
         return -1;
     return c.rows;
-}
-
-/* on_grootboek - one row of the grootboeken table as a GrootboekModel */
-static bool
-on_grootboek(void *arg, char **v)
-{
-    const char *soort = GB(v, SCHEMA_GROOTBOEK_SOORT);
-    const char *id = GB(v, SCHEMA_GROOTBOEK_ID);
-    const char *code = soort == NULL ? "" : (*soort == 'W' || *soort == 'w') ? "WinstEnVerlies"
-                     : (*soort == 'B' || *soort == 'b') ? "Balans" : soort;
-
-    json_array_append_new(arg, json_pack("{s:s, s:i, s:s, s:b, s:s}",
-        "id", id ? id : GB(v, SCHEMA_GROOTBOEK_NUMMER) ? GB(v, SCHEMA_GROOTBOEK_NUMMER) : "",
-        "nummer", (int) whole_number(GB(v, SCHEMA_GROOTBOEK_NUMMER)),
-        "omschrijving", GB(v, SCHEMA_GROOTBOEK_OMSCHRIJVING) ? GB(v, SCHEMA_GROOTBOEK_OMSCHRIJVING) : "",
-        "nonactief", truthy(GB(v, SCHEMA_GROOTBOEK_NONACTIEF)),
-        "rekeningCode", code));
-    return true;
-}
-
-/* admin_reader_grootboeken - the grootboeken as GrootboekModel objects */
-json_t *
-admin_reader_grootboeken(admin_reader_t *self, char *err, size_t errlen)
-{
-    const char *cols[NGB];
-    admin_select_t q = { self->p->schema[SCHEMA_GROOTBOEKEN], cols, NGB, NULL, NULL, 0 };
-    json_t *list = json_array();
-    int     i;
-
-    for (i = 0; i < NGB; i++)
-        cols[i] = self->p->schema[SCHEMA_GROOTBOEK_ID + i];
-    if (!select_rows(self, &q, on_grootboek, list, err, errlen)) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
 }
 
 /* count_row - stop after the first row */

@@ -52,10 +52,6 @@ long admin_reader_relaties(admin_reader_t *self, relatie_rec_fn fn, void *arg,
 /* admin_reader_incremental - whether changed relaties can be read alone */
 bool admin_reader_incremental(const admin_reader_t *self);
 
-/* admin_reader_grootboeken - the grootboeken as a JSON array of
- * {id, nummer, omschrijving, nonactief, rekeningCode}; NULL with err */
-json_t *admin_reader_grootboeken(admin_reader_t *self, char *err, size_t errlen);
-
 /* admin_reader_check - both mapped tables can be read (one row each is
  * enough); false with err naming the table and why */
 bool admin_reader_check(admin_reader_t *self, char *err, size_t errlen);

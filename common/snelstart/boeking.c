@@ -39,12 +39,13 @@
 
 #include "boeking.h"
 #include "eu.h"
+#include "factuurnummer.h"
 #include "log.h"
+#include "money.h"
 #include "xalloc.h"
 
 #define E6              1000000
 #define MAX_RATE_E2     10000       /* 100 % */
-#define MAX_FACTUURNR   25
 #define MAX_OMSCHRIJVING 250
 
 /* names used in setting paths (profiles.NAME.grootboeken.KIND.REGION.BTW) */
@@ -106,40 +107,16 @@ fail(char *err, size_t errlen, const char *fmt, ...)
     return NULL;
 }
 
-/* div_round - n / d rounded half away from zero (d > 0) */
-static int64_t
-div_round(int64_t n, int64_t d)
-{
-    int64_t q = n / d;
-    int64_t r = n % d;
-
-    if (r < 0)
-        r = -r;
-    if (r * 2 >= d)
-        q += n < 0 ? -1 : 1;
-    return q;
-}
-
-/* money_text - cents as "-12.34" */
-static const char *
-money_text(int64_t cents, char buf[32])
-{
-    uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-
-    snprintf(buf, 32, "%s%" PRIu64 ".%02" PRIu64, cents < 0 ? "-" : "", a / 100, a % 100);
-    return buf;
-}
-
 /* rate_text - a rate in 1/100 % as "21%" or "5.5%" (decimal mark given) */
 static const char *
 rate_text(int32_t rate, char mark, char buf[32])
 {
-    if (rate % 100 == 0)
-        snprintf(buf, 32, "%" PRId32 "%%", rate / 100);
-    else if (rate % 10 == 0)
-        snprintf(buf, 32, "%" PRId32 "%c%" PRId32 "%%", rate / 100, mark, (rate % 100) / 10);
-    else
-        snprintf(buf, 32, "%" PRId32 "%c%02" PRId32 "%%", rate / 100, mark, rate % 100);
+    char   *dot;
+
+    money_format_fixed(rate, 2, buf, 31);
+    if ((dot = strchr(buf, '.')) != NULL)
+        *dot = mark;
+    strcat(buf, "%");
     return buf;
 }
 
@@ -152,7 +129,7 @@ money_json(int64_t cents)
 
     /* the parsed double is the one nearest to the decimal text, which
      * boeking_dumps and JSON_REAL_PRECISION(15) print back unchanged */
-    v = json_loads(money_text(cents, buf), JSON_DECODE_ANY, NULL);
+    v = json_loads(money_format_cents(cents, buf, sizeof buf), JSON_DECODE_ANY, NULL);
     if (v == NULL)
         log_panic("money_json: cannot parse own amount %s", buf);
     return v;
@@ -240,15 +217,11 @@ boeking_local_date(time_t when, char buf[11])
              (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 }
 
-/* boeking_factuurnummer - prefix + number, at most 25 chars */
+/* boeking_factuurnummer - the order's factuurnummer under the profile's prefix */
 bool
 boeking_factuurnummer(const order_t *o, const profile_t *p, char *buf, size_t len)
 {
-    const char *prefix = p->factuurnummer_prefix ? p->factuurnummer_prefix : "";
-    int         n;
-
-    n = snprintf(buf, len, "%s%" PRId64, prefix, o->number);
-    return n >= 0 && (size_t)n < len && n <= MAX_FACTUURNR;
+    return factuurnummer_format(p->factuurnummer_prefix, o->number, buf, len);
 }
 
 /* grootboek_find - the GrootboekModel with that nummer, or NULL */
@@ -389,7 +362,7 @@ convert(int64_t cents, int64_t e6, int64_t *out, int64_t *rem)
 
     if (__builtin_mul_overflow(cents, e6, &prod))
         return false;
-    *out = div_round(prod, E6);
+    *out = money_muldiv_round(prod, 1, E6);
     *rem = prod - *out * E6;
     return true;
 }
@@ -414,85 +387,109 @@ add_item(item_t **items, size_t *n, revenue_kind_t kind, int32_t rate, int64_t g
     (*n)++;
 }
 
-/* boeking_build - the VerkoopBoekingModel of an order */
-json_t *
-boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
-              const boeking_ctx_t *ctx, char *err, size_t errlen)
+/* build_t - what the steps of boeking_build hand on to each other */
+typedef struct {
+    const order_t *o;
+    const profile_t *p;
+    const boeking_ctx_t *ctx;
+    char   *err;
+    size_t  errlen;
+    int64_t e6;                 /* euro per unit of the order's currency, * 10^6 */
+    char    nr[64];             /* the factuurnummer */
+    char    date[11];           /* the factuurdatum, Europe/Amsterdam */
+    region_t region;            /* of the delivery (or billing) country */
+    item_t *items;
+    size_t  nitems;
+    rate_t *rates;
+    size_t  nrates;
+    regel_t *regels;
+    size_t  nregels;
+    int64_t btw[BTW_NSOORTEN];  /* VAT per btw-soort */
+    int64_t factuurbedrag;
+} build_t;
+
+/* check_order - currency, factuurnummer, betalingstermijn, date and region */
+static bool
+check_order(build_t *b)
 {
-    item_t   *items = NULL;
-    rate_t   *rates = NULL;
-    regel_t  *regels = NULL;
-    size_t    nitems = 0, nrates = 0, nregels = 0;
-    int64_t  *vals = NULL, *rems = NULL;
-    int64_t   e6, factuurbedrag, btw[BTW_NSOORTEN] = { 0 };
-    int64_t   sum_base = 0, sum_vat = 0, check;
-    char      nr[64], date[11], when[32], rtxt[32], m1[32], m2[32], m3[32];
-    char      setting[256], alt[256], omschrijving[512], ermsg[512];
+    const order_t *o = b->o;
+    const profile_t *p = b->p;
     const order_address_t *to;
-    region_t  region;
-    json_t   *body = NULL, *jregels, *jbtw;
-    bool      keep_first;
 
-    if (err != NULL && errlen > 0)
-        *err = '\0';
-
-    /* currency */
     if (strcmp(o->currency, "EUR") == 0) {
-        e6 = E6;
+        b->e6 = E6;
     } else if (o->currency[0] == '\0') {
-        return fail(err, errlen, "order %" PRId64 " has no currency", o->number);
+        fail(b->err, b->errlen, "order %" PRId64 " has no currency", o->number);
+        return false;
     } else if (o->eur_per_unit_e6 <= 0) {
-        return fail(err, errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
-                    "(eurPerUnit): it cannot be booked", o->number, o->currency);
+        fail(b->err, b->errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
+             "(eurPerUnit): it cannot be booked", o->number, o->currency);
+        return false;
     } else {
-        e6 = o->eur_per_unit_e6;
+        b->e6 = o->eur_per_unit_e6;
     }
 
-    if (!boeking_factuurnummer(o, p, nr, sizeof(nr)))
-        return fail(err, errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
-                    "than SnelStart's 25 characters; shorten setting profiles.%s.factuurnummer_prefix",
-                    o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
-                    o->number, p->name ? p->name : "");
-    if (p->betalingstermijn < 0 || p->betalingstermijn > 999)
-        return fail(err, errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
-                    p->name ? p->name : "", p->betalingstermijn);
-    boeking_local_date(o->date_epoch, date);
+    if (!boeking_factuurnummer(o, p, b->nr, sizeof(b->nr))) {
+        fail(b->err, b->errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
+             "than SnelStart's %d characters; shorten setting profiles.%s.factuurnummer_prefix",
+             o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
+             o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
+        return false;
+    }
+    if (p->betalingstermijn < 0 || p->betalingstermijn > 999) {
+        fail(b->err, b->errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
+             p->name ? p->name : "", p->betalingstermijn);
+        return false;
+    }
+    boeking_local_date(o->date_epoch, b->date);
 
     to = order_delivery_address(o);
     if (to->country[0] == '\0')
         to = &o->billing;
-    if (to->country[0] == '\0')
-        return fail(err, errlen, "order %" PRId64 " has no country (delivery nor billing): "
-                    "its VAT region cannot be decided", o->number);
-    region = region_of_country(to->country);
+    if (to->country[0] == '\0') {
+        fail(b->err, b->errlen, "order %" PRId64 " has no country (delivery nor billing): "
+             "its VAT region cannot be decided", o->number);
+        return false;
+    }
+    b->region = region_of_country(to->country);
+    return true;
+}
 
-    /* 1. items */
+/* make_items - step 1: one item per line and charge, its net and remainder */
+static bool
+make_items(build_t *b)
+{
+    const order_t *o = b->o;
+    char    rtxt[32], m1[32];
+
     for (size_t i = 0; i < o->nlines; i++)
-        add_item(&items, &nitems, KIND_OMZET, o->lines[i].vat_rate_e2, o->lines[i].total_cents);
+        add_item(&b->items, &b->nitems, KIND_OMZET, o->lines[i].vat_rate_e2,
+                 o->lines[i].total_cents);
     for (size_t i = 0; i < o->ncharges; i++) {
         const order_charge_t *c = &o->charges[i];
         revenue_kind_t kind = c->kind == CHARGE_SHIPPING ? KIND_VERZENDKOSTEN
                             : c->kind == CHARGE_PAYMENT ? KIND_BETALINGSKOSTEN : KIND_KORTING;
-        add_item(&items, &nitems, kind, c->vat_rate_e2, c->amount_cents);
+        add_item(&b->items, &b->nitems, kind, c->vat_rate_e2, c->amount_cents);
     }
-    if (nitems == 0) {
-        fail(err, errlen, "order %" PRId64 " has no lines or charges: nothing to book", o->number);
-        goto out;
+    if (b->nitems == 0) {
+        fail(b->err, b->errlen, "order %" PRId64 " has no lines or charges: nothing to book",
+             o->number);
+        return false;
     }
-    for (size_t i = 0; i < nitems; i++) {
-        item_t *it = &items[i];
+    for (size_t i = 0; i < b->nitems; i++) {
+        item_t *it = &b->items[i];
         if (it->rate < 0 || it->rate > MAX_RATE_E2) {
-            fail(err, errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
+            fail(b->err, b->errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
                  o->number, rate_text(it->rate, '.', rtxt), kind_setting[it->kind]);
-            goto out;
+            return false;
         }
         if (llabs(it->gross) > INT64_C(100000000000000)) {
-            fail(err, errlen, "order %" PRId64 ": amount %s is out of range", o->number,
-                 money_text(it->gross, m1));
-            goto out;
+            fail(b->err, b->errlen, "order %" PRId64 ": amount %s is out of range", o->number,
+                 money_format_cents(it->gross, m1, sizeof m1));
+            return false;
         }
         if (o->prices_include_vat) {
-            int64_t vat = div_round(it->gross * it->rate, MAX_RATE_E2 + it->rate);
+            int64_t vat = money_muldiv_round(it->gross, it->rate, MAX_RATE_E2 + it->rate);
             it->net = it->gross - vat;
             it->rem = it->gross * MAX_RATE_E2 - it->net * (MAX_RATE_E2 + it->rate);
         } else {
@@ -500,227 +497,286 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
             it->rem = 0;
         }
     }
+    return true;
+}
 
-    /* the rates: stated ones first, in their order, then unstated ones */
+/* collect_rates - the rates: stated ones first, in their order, then unstated ones */
+static bool
+collect_rates(build_t *b)
+{
+    const order_t *o = b->o;
+    char    rtxt[32];
+
     for (size_t i = 0; i < o->nvats; i++) {
-        for (size_t j = 0; j < nrates; j++)
-            if (rates[j].rate == o->vats[i].rate_e2) {
-                fail(err, errlen, "order %" PRId64 " states VAT at %s twice", o->number,
+        for (size_t j = 0; j < b->nrates; j++)
+            if (b->rates[j].rate == o->vats[i].rate_e2) {
+                fail(b->err, b->errlen, "order %" PRId64 " states VAT at %s twice", o->number,
                      rate_text(o->vats[i].rate_e2, '.', rtxt));
-                goto out;
+                return false;
             }
         if (llabs(o->vats[i].base_cents) > INT64_C(100000000000000)
             || llabs(o->vats[i].amount_cents) > INT64_C(100000000000000)) {
-            fail(err, errlen, "order %" PRId64 ": stated VAT at %s is out of range", o->number,
-                 rate_text(o->vats[i].rate_e2, '.', rtxt));
-            goto out;
+            fail(b->err, b->errlen, "order %" PRId64 ": stated VAT at %s is out of range",
+                 o->number, rate_text(o->vats[i].rate_e2, '.', rtxt));
+            return false;
         }
-        rates = xrealloc(rates, (nrates + 1) * sizeof(*rates));
-        rates[nrates++] = (rate_t){ .rate = o->vats[i].rate_e2, .base = o->vats[i].base_cents,
-                                    .vat = o->vats[i].amount_cents };
+        b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
+        b->rates[b->nrates++] = (rate_t){ .rate = o->vats[i].rate_e2,
+                                          .base = o->vats[i].base_cents,
+                                          .vat = o->vats[i].amount_cents };
     }
-    for (size_t i = 0; i < nitems; i++) {
+    for (size_t i = 0; i < b->nitems; i++) {
         size_t j;
         int64_t gross = 0;
-        for (j = 0; j < nrates; j++)
-            if (rates[j].rate == items[i].rate)
+        for (j = 0; j < b->nrates; j++)
+            if (b->rates[j].rate == b->items[i].rate)
                 break;
-        if (j < nrates)
+        if (j < b->nrates)
             continue;
-        for (size_t k = 0; k < nitems; k++)
-            if (items[k].rate == items[i].rate)
-                gross += llabs(items[k].gross);
+        for (size_t k = 0; k < b->nitems; k++)
+            if (b->items[k].rate == b->items[i].rate)
+                gross += llabs(b->items[k].gross);
         if (gross != 0) {
-            fail(err, errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
-                 "(base and amount) for that rate", o->number, rate_text(items[i].rate, '.', rtxt));
-            goto out;
+            fail(b->err, b->errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
+                 "(base and amount) for that rate", o->number,
+                 rate_text(b->items[i].rate, '.', rtxt));
+            return false;
         }
-        rates = xrealloc(rates, (nrates + 1) * sizeof(*rates));
-        rates[nrates++] = (rate_t){ .rate = items[i].rate };
+        b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
+        b->rates[b->nrates++] = (rate_t){ .rate = b->items[i].rate };
     }
+    return true;
+}
 
-    /* 2. per rate: nets to the stated base */
-    vals = xcalloc(nitems, sizeof(*vals));
-    rems = xcalloc(nitems, sizeof(*rems));
-    for (size_t j = 0; j < nrates; j++) {
-        rate_t *r = &rates[j];
+/* fit_rates - step 2: per rate, the nets moved to the stated base (at most a
+ * cent per item), the VAT per btw-soort, and the totals checked */
+static bool
+fit_rates(build_t *b)
+{
+    const order_t *o = b->o;
+    int64_t *vals = xcalloc(b->nitems, sizeof(*vals));
+    int64_t *rems = xcalloc(b->nitems, sizeof(*rems));
+    int64_t sum_base = 0, sum_vat = 0, check;
+    char    rtxt[32], m1[32], m2[32], m3[32], ermsg[512];
+    bool    ok = false;
+
+    for (size_t j = 0; j < b->nrates; j++) {
+        rate_t *r = &b->rates[j];
         size_t  n = 0;
         int64_t sum_net = 0, sum_gross = 0, diff;
 
         rate_text(r->rate, '.', rtxt);
-        r->soort = soort_of_rate(r->rate, date, ctx ? ctx->btwtarieven : NULL);
-        for (size_t i = 0; i < nitems; i++)
-            if (items[i].rate == r->rate) {
-                vals[n] = items[i].net;
-                rems[n] = items[i].rem;
-                sum_net += items[i].net;
-                sum_gross += items[i].gross;
+        r->soort = soort_of_rate(r->rate, b->date, b->ctx ? b->ctx->btwtarieven : NULL);
+        for (size_t i = 0; i < b->nitems; i++)
+            if (b->items[i].rate == r->rate) {
+                vals[n] = b->items[i].net;
+                rems[n] = b->items[i].rem;
+                sum_net += b->items[i].net;
+                sum_gross += b->items[i].gross;
                 n++;
             }
         if (n == 0) {
             if (r->base != 0 || r->vat != 0) {
-                fail(err, errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
-                     "lines or charges at that rate", o->number, money_text(r->base, m1),
-                     money_text(r->vat, m2), rtxt);
+                fail(b->err, b->errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
+                     "lines or charges at that rate", o->number,
+                     money_format_cents(r->base, m1, sizeof m1),
+                     money_format_cents(r->vat, m2, sizeof m2), rtxt);
                 goto out;
             }
             continue;
         }
         if (r->soort == BTW_GEEN && r->vat != 0) {
-            fail(err, errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
-                 money_text(r->vat, m1));
+            fail(b->err, b->errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
+                 money_format_cents(r->vat, m1, sizeof m1));
             goto out;
         }
         diff = r->base - sum_net;
         if (o->prices_include_vat) {
             check = sum_gross - (r->base + r->vat);
         } else {
-            check = r->vat - div_round(r->base * r->rate, MAX_RATE_E2);
+            check = r->vat - money_muldiv_round(r->base, r->rate, MAX_RATE_E2);
         }
         if (llabs(diff) > (int64_t)n || llabs(check) > (int64_t)n) {
-            fail(err, errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
+            fail(b->err, b->errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
                  "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
-                 "per line", o->number, rtxt, money_text(r->base, m1), money_text(r->vat, m2), n,
-                 money_text(sum_gross, m3), o->prices_include_vat ? "incl." : "excl.",
-                 money_text(sum_net, ermsg));
+                 "per line", o->number, rtxt, money_format_cents(r->base, m1, sizeof m1),
+                 money_format_cents(r->vat, m2, sizeof m2), n,
+                 money_format_cents(sum_gross, m3, sizeof m3), o->prices_include_vat ? "incl." : "excl.",
+                 money_format_cents(sum_net, ermsg, sizeof ermsg));
             goto out;
         }
         if (!distribute(vals, rems, n, diff))
             log_panic("boeking: distribute refused a checked difference");
         n = 0;
-        for (size_t i = 0; i < nitems; i++)
-            if (items[i].rate == r->rate)
-                items[i].net = vals[n++];
+        for (size_t i = 0; i < b->nitems; i++)
+            if (b->items[i].rate == r->rate)
+                b->items[i].net = vals[n++];
         sum_base += r->base;
         sum_vat += r->vat;
-        btw[r->soort] += r->vat;
+        b->btw[r->soort] += r->vat;
     }
     if (sum_base + sum_vat != o->total_incl_cents || sum_base != o->total_excl_cents
         || sum_vat != o->total_vat_cents) {
-        fail(err, errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
+        fail(b->err, b->errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
              "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
-             money_text(o->total_excl_cents, m1), money_text(o->total_vat_cents, m2),
-             money_text(o->total_incl_cents, m3), money_text(sum_base, ermsg),
-             money_text(sum_vat, rtxt));
+             money_format_cents(o->total_excl_cents, m1, sizeof m1),
+             money_format_cents(o->total_vat_cents, m2, sizeof m2),
+             money_format_cents(o->total_incl_cents, m3, sizeof m3),
+             money_format_cents(sum_base, ermsg, sizeof ermsg),
+             money_format_cents(sum_vat, rtxt, sizeof rtxt));
         goto out;
     }
+    ok = true;
+out:
+    free(vals);
+    free(rems);
+    return ok;
+}
 
-    /* 3. regels per kind and rate, in kind order, rates as they first appear */
+/* make_regels - step 3: one regel per kind and rate, in kind order, rates as
+ * they first appear */
+static void
+make_regels(build_t *b)
+{
     for (int k = 0; k < KIND_N; k++)
-        for (size_t i = 0; i < nitems; i++) {
+        for (size_t i = 0; i < b->nitems; i++) {
             size_t j;
-            if (items[i].kind != (revenue_kind_t)k)
+            if (b->items[i].kind != (revenue_kind_t)k)
                 continue;
-            for (j = 0; j < nregels; j++)
-                if (regels[j].kind == items[i].kind && regels[j].rate == items[i].rate)
+            for (j = 0; j < b->nregels; j++)
+                if (b->regels[j].kind == b->items[i].kind && b->regels[j].rate == b->items[i].rate)
                     break;
-            if (j == nregels) {
-                regels = xrealloc(regels, (nregels + 1) * sizeof(*regels));
-                regels[nregels] = (regel_t){ .kind = items[i].kind, .rate = items[i].rate };
-                for (size_t r = 0; r < nrates; r++)
-                    if (rates[r].rate == items[i].rate)
-                        regels[nregels].soort = rates[r].soort;
-                nregels++;
+            if (j == b->nregels) {
+                b->regels = xrealloc(b->regels, (b->nregels + 1) * sizeof(*b->regels));
+                b->regels[b->nregels] = (regel_t){ .kind = b->items[i].kind,
+                                                   .rate = b->items[i].rate };
+                for (size_t r = 0; r < b->nrates; r++)
+                    if (b->rates[r].rate == b->items[i].rate)
+                        b->regels[b->nregels].soort = b->rates[r].soort;
+                b->nregels++;
             }
-            regels[j].cents += items[i].net;
+            b->regels[j].cents += b->items[i].net;
         }
+}
 
-    factuurbedrag = o->total_incl_cents;
-    if (e6 != E6) {
-        int64_t target, sum = 0, r;
-        bool    ok = convert(factuurbedrag, e6, &factuurbedrag, &r);
-        for (int s = 0; ok && s < BTW_NSOORTEN; s++)
-            ok = convert(btw[s], e6, &btw[s], &r);
-        for (size_t j = 0; ok && j < nregels; j++) {
-            ok = convert(regels[j].cents, e6, &regels[j].cents, &regels[j].rem);
-            sum += regels[j].cents;
-        }
-        if (!ok) {
-            fail(err, errlen, "order %" PRId64 ": amounts too large to convert from %s",
-                 o->number, o->currency);
-            goto out;
-        }
-        target = factuurbedrag;
-        for (int s = 0; s < BTW_NSOORTEN; s++)
-            target -= btw[s];
-        free(vals);
-        free(rems);
-        vals = xcalloc(nregels, sizeof(*vals));
-        rems = xcalloc(nregels, sizeof(*rems));
-        for (size_t j = 0; j < nregels; j++) {
-            vals[j] = regels[j].cents;
-            rems[j] = regels[j].rem;
-        }
-        if (!distribute(vals, rems, nregels, target - sum)) {
-            fail(err, errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
-                 "spread over %zu regels", o->number, o->currency,
-                 money_text(target - sum, m1), nregels);
-            goto out;
-        }
-        for (size_t j = 0; j < nregels; j++)
-            regels[j].cents = vals[j];
+/* convert_to_euro - another currency: factuurbedrag, VAT and regels in euro,
+ * the regels' rounding spread so that the booking balances */
+static bool
+convert_to_euro(build_t *b)
+{
+    int64_t target, sum = 0, r, *vals, *rems;
+    char    m1[32];
+    bool    ok;
+
+    b->factuurbedrag = b->o->total_incl_cents;
+    if (b->e6 == E6)
+        return true;
+    ok = convert(b->factuurbedrag, b->e6, &b->factuurbedrag, &r);
+    for (int s = 0; ok && s < BTW_NSOORTEN; s++)
+        ok = convert(b->btw[s], b->e6, &b->btw[s], &r);
+    for (size_t j = 0; ok && j < b->nregels; j++) {
+        ok = convert(b->regels[j].cents, b->e6, &b->regels[j].cents, &b->regels[j].rem);
+        sum += b->regels[j].cents;
     }
+    if (!ok) {
+        fail(b->err, b->errlen, "order %" PRId64 ": amounts too large to convert from %s",
+             b->o->number, b->o->currency);
+        return false;
+    }
+    target = b->factuurbedrag;
+    for (int s = 0; s < BTW_NSOORTEN; s++)
+        target -= b->btw[s];
+    vals = xcalloc(b->nregels, sizeof(*vals));
+    rems = xcalloc(b->nregels, sizeof(*rems));
+    for (size_t j = 0; j < b->nregels; j++) {
+        vals[j] = b->regels[j].cents;
+        rems[j] = b->regels[j].rem;
+    }
+    ok = distribute(vals, rems, b->nregels, target - sum);
+    if (!ok)
+        fail(b->err, b->errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
+             "spread over %zu regels", b->o->number, b->o->currency,
+             money_format_cents(target - sum, m1, sizeof m1), b->nregels);
+    else
+        for (size_t j = 0; j < b->nregels; j++)
+            b->regels[j].cents = vals[j];
+    free(vals);
+    free(rems);
+    return ok;
+}
 
-    /* 4. the body */
-    snprintf(when, sizeof(when), "%sT00:00:00", date);
+/* make_body - step 4: the VerkoopBoekingModel, each regel on its grootboek,
+ * checked to balance; NULL with err */
+static json_t *
+make_body(build_t *b, const char *klant_id)
+{
+    const order_t *o = b->o;
+    const profile_t *p = b->p;
+    char    when[32], rtxt[32], m1[32], m2[32];
+    char    setting[256], alt[256], omschrijving[512], ermsg[512];
+    json_t *body, *jregels, *jbtw;
+    int64_t check;
+    bool    keep_first;
+
+    snprintf(when, sizeof(when), "%sT00:00:00", b->date);
     if (o->payment_method[0] != '\0')
         snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64 ", %s",
                  shop_label(o), o->number, o->payment_method);
     else
         snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64, shop_label(o), o->number);
-    if (!boeking_cut_text(omschrijving, MAX_OMSCHRIJVING)) {
-        fail(err, errlen, "order %" PRId64 ": payment method is not valid UTF-8", o->number);
-        goto out;
-    }
+    if (!boeking_cut_text(omschrijving, MAX_OMSCHRIJVING))
+        return fail(b->err, b->errlen, "order %" PRId64 ": payment method is not valid UTF-8",
+                    o->number);
 
     body = json_object();
-    json_object_set_new(body, "factuurnummer", json_string(nr));
+    json_object_set_new(body, "factuurnummer", json_string(b->nr));
     json_object_set_new(body, "factuurdatum", json_string(when));
     json_object_set_new(body, "klant", json_pack("{s:s?}", "id", klant_id));
     json_object_set_new(body, "omschrijving", json_string(omschrijving));
     json_object_set_new(body, "betalingstermijn", json_integer(p->betalingstermijn));
     json_object_set_new(body, "markering", json_boolean(p->markeer_als_ongelezen));
-    json_object_set_new(body, "factuurbedrag", money_json(factuurbedrag));
+    json_object_set_new(body, "factuurbedrag", money_json(b->factuurbedrag));
     jregels = json_array();
     json_object_set_new(body, "boekingsregels", jregels);
 
     /* zero regels (free shipping) are left out; a zero-value order keeps its first regel */
     keep_first = true;
-    for (size_t j = 0; j < nregels; j++)
-        if (regels[j].cents != 0)
+    for (size_t j = 0; j < b->nregels; j++)
+        if (b->regels[j].cents != 0)
             keep_first = false;
     check = 0;
-    for (size_t j = 0; j < nregels; j++) {
-        regel_t    *rg = &regels[j];
+    for (size_t j = 0; j < b->nregels; j++) {
+        regel_t    *rg = &b->regels[j];
         int32_t     nummer;
         json_t     *jr, *jg;
         char        label[64];
 
         if (rg->cents == 0 && !(keep_first && j == 0))
             continue;
-        nummer = p->grootboek[rg->kind][region][rg->soort];
-        setting_path(p, rg->kind, region, rg->soort, setting, sizeof(setting));
+        nummer = p->grootboek[rg->kind][b->region][rg->soort];
+        setting_path(p, rg->kind, b->region, rg->soort, setting, sizeof(setting));
         if (nummer == 0 && rg->kind != KIND_OMZET) {
-            setting_path(p, KIND_OMZET, region, rg->soort, alt, sizeof(alt));
-            nummer = p->grootboek[KIND_OMZET][region][rg->soort];
+            setting_path(p, KIND_OMZET, b->region, rg->soort, alt, sizeof(alt));
+            nummer = p->grootboek[KIND_OMZET][b->region][rg->soort];
             if (nummer == 0) {
-                fail(err, errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+                fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
                      "setting %s (or %s.%s.%s)", o->number, kind_setting[rg->kind],
-                     soort_setting[rg->soort], region_words[region], setting,
-                     kind_setting[KIND_OMZET], region_setting[region], soort_setting[rg->soort]);
+                     soort_setting[rg->soort], region_words[b->region], setting,
+                     kind_setting[KIND_OMZET], region_setting[b->region], soort_setting[rg->soort]);
                 goto fail_body;
             }
             snprintf(setting, sizeof(setting), "%s", alt);
         } else if (nummer == 0) {
-            fail(err, errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+            fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
                  "setting %s", o->number, kind_setting[rg->kind], soort_setting[rg->soort],
-                 region_words[region], setting);
+                 region_words[b->region], setting);
             goto fail_body;
         }
-        if (ctx != NULL && ctx->grootboeken != NULL) {
-            const char *id = grootboek_usable(ctx->grootboeken, nummer, setting, ermsg, sizeof(ermsg));
+        if (b->ctx != NULL && b->ctx->grootboeken != NULL) {
+            const char *id = grootboek_usable(b->ctx->grootboeken, nummer, setting, ermsg,
+                                              sizeof(ermsg));
             if (id == NULL) {
-                fail(err, errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
                 goto fail_body;
             }
             jg = json_pack("{s:s}", "id", id);
@@ -740,29 +796,45 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
     jbtw = json_array();
     json_object_set_new(body, "btw", jbtw);
     for (int s = 0; s < BTW_NSOORTEN; s++) {
-        if (s == BTW_GEEN || btw[s] == 0)
+        if (s == BTW_GEEN || b->btw[s] == 0)
             continue;
         json_array_append_new(jbtw, json_pack("{s:s,s:o}", "btwSoort", soort_btwregel[s],
-                                              "btwBedrag", money_json(btw[s])));
-        check += btw[s];
+                                              "btwBedrag", money_json(b->btw[s])));
+        check += b->btw[s];
     }
-    if (check != factuurbedrag) {
-        fail(err, errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
-             "factuurbedrag %s); not booked", o->number, money_text(check, m1),
-             money_text(factuurbedrag, m2));
+    if (check != b->factuurbedrag) {
+        fail(b->err, b->errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
+             "factuurbedrag %s); not booked", o->number, money_format_cents(check, m1, sizeof m1),
+             money_format_cents(b->factuurbedrag, m2, sizeof m2));
         goto fail_body;
     }
-    goto out;
+    return body;
 
 fail_body:
     json_decref(body);
-    body = NULL;
-out:
-    free(items);
-    free(rates);
-    free(regels);
-    free(vals);
-    free(rems);
+    return NULL;
+}
+
+/* boeking_build - the VerkoopBoekingModel of an order, in the steps of
+ * docs/financial.md: check, items, rates fitted to the stated VAT, regels,
+ * conversion to euro, body */
+json_t *
+boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
+              const boeking_ctx_t *ctx, char *err, size_t errlen)
+{
+    build_t b = { .o = o, .p = p, .ctx = ctx, .err = err, .errlen = errlen };
+    json_t *body = NULL;
+
+    if (err != NULL && errlen > 0)
+        *err = '\0';
+    if (check_order(&b) && make_items(&b) && collect_rates(&b) && fit_rates(&b)) {
+        make_regels(&b);
+        if (convert_to_euro(&b))
+            body = make_body(&b, klant_id);
+    }
+    free(b.items);
+    free(b.rates);
+    free(b.regels);
     return body;
 }
 
@@ -810,7 +882,7 @@ dump_value(FILE *f, const json_t *v)
         double c = json_real_value(v) * 100.0;
         if (!isfinite(c) || fabs(c) > 9e15)
             return false;
-        fputs(money_text(llround(c), buf), f);
+        fputs(money_format_cents(llround(c), buf, sizeof buf), f);
         return true;
     }
     default: {

@@ -33,7 +33,8 @@ typedef struct boeking_ctx {
 json_t *boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
                       const boeking_ctx_t *ctx, char *err, size_t errlen);
 
-/* boeking_factuurnummer - prefix + number, at most 25 chars (false if longer) */
+/* boeking_factuurnummer - the profile's prefix + the order number, through
+ * factuurnummer_format (false when SnelStart would refuse it as too long) */
 bool boeking_factuurnummer(const order_t *o, const profile_t *p, char *buf, size_t len);
 
 /* boeking_check_grootboeken - every configured grootboek exists in

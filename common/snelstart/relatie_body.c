@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "boeking.h"
+#include "eu.h"
 #include "log.h"
 #include "relatie_body.h"
 #include "xalloc.h"
@@ -117,7 +118,7 @@ relatie_vat_number(const char *vat, const char *country, char *buf, size_t len)
     } else if (isalpha((unsigned char)clean[0]) && isalpha((unsigned char)clean[1])) {
         snprintf(buf, len, "%s", clean);
     } else {
-        const char *prefix = strcasecmp(country, "GR") == 0 ? "EL" : country;
+        const char *prefix = eu_vat_prefix(country);
         char        up[3] = { 0 };
         for (int i = 0; i < 2 && prefix[i]; i++)
             up[i] = (char)toupper((unsigned char)prefix[i]);

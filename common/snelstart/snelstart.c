@@ -27,8 +27,9 @@
 
 #include <curl/curl.h>
 
-#include "xalloc.h"
+#include "http_init.h"
 #include "snelstart.h"
+#include "xalloc.h"
 
 #define SS_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -56,15 +57,6 @@ typedef struct {
     size_t  len;
     long    retry_after_s;
 } reply_t;
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-/* curl_init_once - libcurl's global initialisation */
-static void
-curl_init_once(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* mono_now - monotonic seconds */
 static double
@@ -109,7 +101,6 @@ snelstart_new(const char *api_url, const char *auth_url, const char *client_key,
 {
     snelstart_t *self;
 
-    pthread_once(&curl_once, curl_init_once);
     self = xcalloc(1, sizeof *self);
     self->api_url = strip_slash(api_url);
     self->auth_url = xstrdup(auth_url);
@@ -119,9 +110,10 @@ snelstart_new(const char *api_url, const char *auth_url, const char *client_key,
     self->timeout_ms = 30000;
     self->time_scale = 1;
     pthread_mutex_init(&self->lock, NULL);
-    if ((self->curl = curl_easy_init()) == NULL) {
-        snelstart_destroy(&self);
-        return NULL;
+    if (!http_init() || (self->curl = curl_easy_init()) == NULL) {
+        /* libcurl only fails here when out of memory: as xalloc does */
+        fprintf(stderr, "koppel: cannot initialise libcurl or create a handle (out of memory)\n");
+        exit(70);
     }
     snelstart_set_limits(self, 500, 5000, 1);
     return self;
@@ -132,7 +124,7 @@ static void
 wipe_free(char *s)
 {
     if (s != NULL) {
-        memset(s, 0, strlen(s));
+        explicit_bzero(s, strlen(s));
         free(s);
     }
 }
@@ -473,7 +465,7 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     ss_result_t res;
 
     if (key) {
-        memset(key, 0, strlen(key));
+        explicit_bzero(key, strlen(key));
         curl_free(key);
     }
     wipe_free(self->token);
@@ -643,15 +635,6 @@ snelstart_post(snelstart_t *self, const char *path, const json_t *body, json_t *
                ss_error_t *err)
 {
     return call_json(self, "POST", path, body, out, err);
-}
-
-/* snelstart_post_raw - POST a body that is JSON text already (amounts written
- * exactly, see boeking_dumps) */
-ss_result_t
-snelstart_post_raw(snelstart_t *self, const char *path, const char *text, json_t **out,
-                   ss_error_t *err)
-{
-    return call(self, "POST", path, text, out, err);
 }
 
 /* snelstart_post_many - POST n bodies to one path, max_concurrent at a time.

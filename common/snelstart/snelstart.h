@@ -53,7 +53,8 @@ typedef struct {
     long    retry_after_s;      /* from Retry-After, else 0 */
 } ss_error_t;
 
-/* snelstart_new - a client; the URLs without trailing slash */
+/* snelstart_new - a client; the URLs without trailing slash. Out of memory
+ * (libcurl cannot be set up): exit 70, as xalloc does */
 snelstart_t *snelstart_new(const char *api_url, const char *auth_url,
                            const char *client_key, const char *subscription_key,
                            bool tls_verify);
@@ -72,12 +73,9 @@ ss_result_t snelstart_get(snelstart_t *self, const char *path, json_t **out,
                           ss_error_t *err);
 ss_result_t snelstart_post(snelstart_t *self, const char *path, const json_t *body,
                            json_t **out, ss_error_t *err);
-/* snelstart_post_raw - POST a body given as JSON text */
-ss_result_t snelstart_post_raw(snelstart_t *self, const char *path, const char *text,
-                               json_t **out, ss_error_t *err);
 /* snelstart_post_many - POST n bodies (JSON text) to one path, up to
  * max_concurrent at a time; per body its answer, error and result as
- * snelstart_post_raw gives them */
+ * snelstart_post gives them */
 void snelstart_post_many(snelstart_t *self, const char *path, const char *const *texts,
                          size_t n, json_t **outs, ss_error_t *errs, ss_result_t *results);
 ss_result_t snelstart_put(snelstart_t *self, const char *path, const json_t *body,

@@ -78,6 +78,21 @@ db_prepare(sqlite3 *db, const char *sql)
     return st;
 }
 
+/* db_query - a prepared statement, or NULL with err */
+sqlite3_stmt *
+db_query(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot read: %s", sqlite3_db_filename(db, "main"),
+                 sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
 bool
 db_begin(sqlite3 *db, char *err, size_t errlen)
 {
@@ -98,6 +113,21 @@ db_rollback(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* db_step_row - one step of a query: a row, none, or an error */
+db_found_t
+db_step_row(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen)
+{
+    int     rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        return DB_FOUND;
+    if (rc == SQLITE_DONE)
+        return DB_ABSENT;
+    snprintf(err, errlen, "%s: cannot read: %s", sqlite3_db_filename(db, "main"),
+             sqlite3_errmsg(db));
+    return DB_ERROR;
 }
 
 /* db_text - column text, "" for NULL */

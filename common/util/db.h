@@ -29,10 +29,24 @@ bool db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
  * (koppel's own SQL is an invariant, not input) */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
+/* db_query - prepare a read (or a small write) on a state file; NULL with err
+ * when it does not compile against the file as it is now (a table dropped
+ * or damaged under the open connection): that is a broken file, not a
+ * broken program, so the caller reports it and tries later */
+sqlite3_stmt *db_query(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
 /* db_begin, db_commit, db_rollback - transactions; false with err on failure */
 bool db_begin(sqlite3 *db, char *err, size_t errlen);
 bool db_commit(sqlite3 *db, char *err, size_t errlen);
 void db_rollback(sqlite3 *db);
+
+/* db_found_t - the answer of a read: a row, no row, or the read failed.
+ * An error is never an absence: a caller that gets DB_ERROR tries later. */
+typedef enum { DB_ERROR = -1, DB_ABSENT = 0, DB_FOUND = 1 } db_found_t;
+
+/* db_step_row - step a query once: DB_FOUND on a row, DB_ABSENT when there
+ * is none, DB_ERROR with err (file and SQLite's words) when the step failed */
+db_found_t db_step_row(sqlite3 *db, sqlite3_stmt *st, char *err, size_t errlen);
 
 /* db_text - column text, "" for NULL */
 const char *db_text(sqlite3_stmt *st, int col);

@@ -111,17 +111,19 @@ format_digits(int64_t value, int decimals, bool trim, char *buf, size_t len)
 }
 
 /* money_format_cents - cents -> "-0.65" */
-void
+const char *
 money_format_cents(int64_t cents, char *buf, size_t len)
 {
     format_digits(cents, 2, false, buf, len);
+    return buf;
 }
 
 /* money_format_fixed - fixed-point -> shortest decimal string */
-void
+const char *
 money_format_fixed(int64_t value, int decimals, char *buf, size_t len)
 {
     format_digits(value, decimals, true, buf, len);
+    return buf;
 }
 
 /* money_muldiv_round - round(a * b / c) half away from zero, exactly */

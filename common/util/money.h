@@ -23,12 +23,13 @@ bool money_parse_fixed(const char *s, int decimals, int64_t *out);
 /* money_parse_cents - money_parse_fixed with decimals 2 */
 bool money_parse_cents(const char *s, int64_t *out);
 
-/* money_format_cents - cents -> "-0.65", "460.00" */
-void money_format_cents(int64_t cents, char *buf, size_t len);
+/* money_format_cents - cents -> "-0.65", "460.00"; returns buf (32 bytes
+ * hold any int64) */
+const char *money_format_cents(int64_t cents, char *buf, size_t len);
 
 /* money_format_fixed - fixed-point -> shortest decimal string:
- * (15000, 4) -> "1.5", (2100, 2) -> "21", (-50, 2) -> "-0.5" */
-void money_format_fixed(int64_t value, int decimals, char *buf, size_t len);
+ * (15000, 4) -> "1.5", (2100, 2) -> "21", (-50, 2) -> "-0.5"; returns buf */
+const char *money_format_fixed(int64_t value, int decimals, char *buf, size_t len);
 
 /* money_muldiv_round - round(a * b / c), halves away from zero, computed
  * exactly in 128-bit arithmetic. c must not be 0. A result beyond the int64

@@ -9,9 +9,11 @@
  *   every type (msg_encode) to corpus/msg/. The files are committed; run
  *   this again only when the message format changes. From the repository
  *   root:
- *     make build/libkoppel.a build/obj/tests/fuzz/gen_seeds.o
- *     cc -o build/gen_seeds build/obj/tests/fuzz/gen_seeds.o build/libkoppel.a \
- *        $(pkg-config --libs libczmq msgpack jansson libxml-2.0 libutf8proc) -lm
+ *     make build/obj/tests/fuzz/gen_seeds.o build/libshop.a build/libglobal.a \
+ *          build/libutil.a
+ *     cc -o build/gen_seeds build/obj/tests/fuzz/gen_seeds.o build/libshop.a \
+ *        build/libglobal.a build/libutil.a $(pkg-config --libs libczmq msgpack \
+ *        jansson libxml-2.0 libutf8proc libconfig libcurl sqlite3) -lm
  *     build/gen_seeds
  */
 #include <stdio.h>
@@ -132,8 +134,7 @@ main(void)
     m->job_id = 7;
     msg_set(&m->profile, "winkel");
     msg_set(&m->task, "importeren-financieel");
-    msg_set(&m->reason, "replay");
-    m->number = 10425;
+    msg_set(&m->reason, "manual");
     put_msg("job", m);
     m = msg_new(MSG_JOB_DONE);
     m->job_id = 7;
@@ -169,7 +170,6 @@ main(void)
     msg_set(&m->stage, "booking");
     msg_set(&m->factuurnummer, "WEB10423");
     m->relatiecode = 1001;
-    msg_set(&m->boeking_id, "00000000-0000-4000-8000-0000000000aa");
     put_msg("outcome", m);
     m = msg_new(MSG_REQUEST);
     msg_set(&m->cmd, "dlq-replay");

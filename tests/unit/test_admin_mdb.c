@@ -181,31 +181,6 @@ customers_fill_the_index_and_are_found_by_name(void **state)
 }
 
 static void
-grootboeken_come_as_grootboek_models(void **state)
-{
-    profile_t p;
-    char    err[512];
-    admin_reader_t *r;
-    json_t *g, *first;
-
-    NEED_NWIND();
-    nwind_profile(&p);
-    r = admin_reader_open(&p, err, sizeof err);
-    assert_non_null(r);
-    g = admin_reader_grootboeken(r, err, sizeof err);
-    if (g == NULL)
-        fail_msg("%s", err);
-    assert_int_equal(json_array_size(g), 77);
-    first = json_array_get(g, 0);
-    assert_int_equal(json_integer_value(json_object_get(first, "nummer")), 1);
-    assert_string_equal(json_string_value(json_object_get(first, "omschrijving")), "Chai");
-    assert_string_equal(json_string_value(json_object_get(first, "id")), "1");
-    assert_true(json_is_boolean(json_object_get(first, "nonactief")));
-    json_decref(g);
-    admin_reader_close(&r);
-}
-
-static void
 a_missing_file_table_or_column_is_named(void **state)
 {
     profile_t p;
@@ -261,7 +236,6 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_arrives_as_utf8_and_nulls_as_null),
         cmocka_unit_test(customers_fill_the_index_and_are_found_by_name),
-        cmocka_unit_test(grootboeken_come_as_grootboek_models),
         cmocka_unit_test(a_missing_file_table_or_column_is_named),
         cmocka_unit_test(admins_lists_the_mdb_files_of_the_folder),
     };

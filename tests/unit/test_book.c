@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 
 #include "book.h"
 #include "config.h"
@@ -146,6 +147,66 @@ count(fixture_t *f, const char *path, const char *needle)
         n++;
     free(body);
     return n;
+}
+
+/* drop_table - make booker.db unreadable mid-way: a second connection drops
+ * a table under the ledger's open connection */
+static void
+drop_table(fixture_t *f, const char *table)
+{
+    char    path[PATH_MAX + 32], sql[128];
+    sqlite3 *db;
+
+    snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "DROP TABLE %s", table);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* an_unreadable_ledger_is_later_never_a_second_post - a booked order whose
+ * ledger entry cannot be read is not posted again: it waits, and says that
+ * the read failed (before, the failed read counted as "not in the ledger"
+ * and only the write of "posting" that followed stopped it) */
+static void
+an_unreadable_ledger_is_later_never_a_second_post(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    drop_table(f, "ledger");
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_LATER);
+    assert_string_equal(out.stage, "booking");
+    /* held because the read failed, not because a later write happened to */
+    assert_non_null(strstr(out.reason, "booker.db: cannot read: no such table: ledger"));
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+/* an_unreadable_relatie_list_is_later_never_a_second_relatie - when the
+ * relaties koppel created cannot be read, no new relatie is posted */
+static void
+an_unreadable_relatie_list_is_later_never_a_second_relatie(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    drop_table(f, "relaties_created");
+    book_order(f->admin, f->ledger, order(f, 1), m, &out);
+    assert_int_equal(out.result, BOOK_LATER);
+    assert_string_equal(out.stage, "relatie");
+    assert_non_null(strstr(out.reason, "booker.db: cannot read: no such table: relaties_created"));
+    assert_int_equal(count(f, "/_sim/relaties", "jan@devries.nl"), 1);
+    match_destroy(&m);
+    stop(&f);
 }
 
 static void
@@ -411,6 +472,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_new_customer_gets_one_relatie_and_the_order_one_booking),
+        cmocka_unit_test(an_unreadable_ledger_is_later_never_a_second_post),
+        cmocka_unit_test(an_unreadable_relatie_list_is_later_never_a_second_relatie),
         cmocka_unit_test(two_orders_of_one_new_customer_make_one_relatie),
         cmocka_unit_test(a_lost_answer_is_checked_with_snelstart_and_not_posted_twice),
         cmocka_unit_test(a_posting_left_by_a_crash_is_found_in_snelstart),

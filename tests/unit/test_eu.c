@@ -59,6 +59,31 @@ test_region_of_country(void **state)
     assert_int_equal(region_of_country(""), REGION_NON_EU);
 }
 
+/* test_vat_prefixes_name_members_and_neighbours - EL is Greece, GB a
+ * neighbour (not a member), US no VAT prefix */
+static void
+test_vat_prefixes_name_members_and_neighbours(void **state)
+{
+    char    c[3];
+
+    assert_true(eu_vat_prefix_country("EL123456789", c));
+    assert_string_equal(c, "GR");
+    assert_true(eu_vat_prefix_country("de123", c));
+    assert_string_equal(c, "DE");
+    assert_true(eu_vat_prefix_country("XI123", c));
+    assert_string_equal(c, "XI");
+    assert_true(eu_vat_prefix_country("GB123", c));
+    assert_string_equal(c, "GB");
+    assert_false(eu_member("GB"));
+    assert_false(eu_vat_prefix_country("US123", c));
+    assert_string_equal(c, "");
+    assert_false(eu_vat_prefix_country("1234", c));
+    assert_false(eu_vat_prefix_country(NULL, c));
+    assert_string_equal(eu_vat_prefix("GR"), "EL");
+    assert_string_equal(eu_vat_prefix("gr"), "EL");
+    assert_string_equal(eu_vat_prefix("BE"), "BE");
+}
+
 int
 main(void)
 {
@@ -68,6 +93,7 @@ main(void)
         cmocka_unit_test(test_non_members_are_not),
         cmocka_unit_test(test_lower_case_codes_are_accepted),
         cmocka_unit_test(test_region_of_country),
+        cmocka_unit_test(test_vat_prefixes_name_members_and_neighbours),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -874,7 +874,7 @@ latin1_declared_on_utf8_bytes_is_refused(void **state)
 static void
 oversized_document_is_refused_before_parsing(void **state)
 {
-    size_t  len = (size_t) GCFEED_MAX_BYTES + 1;
+    size_t  len = (size_t) LIMIT_DOCUMENT_BYTES + 1;
     char   *doc = xcalloc(1, len);
 
     memset(doc, ' ', len);

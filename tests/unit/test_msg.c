@@ -99,6 +99,92 @@ outcome_and_request_fields_round_trip(void **state)
     msg_destroy(&back);
 }
 
+/* keys_of - the keys of an encoded message, space-separated, in order */
+static void
+keys_of(const msg_t *m, char *out, size_t outlen)
+{
+    size_t  len, off = 0, n = 0;
+    void   *buf = msg_encode(m, &len);
+    msgpack_unpacked up;
+
+    msgpack_unpacked_init(&up);
+    assert_int_equal(msgpack_unpack_next(&up, buf, len, &off), MSGPACK_UNPACK_SUCCESS);
+    assert_int_equal(up.data.type, MSGPACK_OBJECT_MAP);
+    out[0] = '\0';
+    for (uint32_t i = 0; i < up.data.via.map.size; i++) {
+        const msgpack_object *k = &up.data.via.map.ptr[i].key;
+
+        n += (size_t) snprintf(out + n, outlen - n, "%s%.*s", i ? " " : "",
+                               (int) k->via.str.size, k->via.str.ptr);
+    }
+    msgpack_unpacked_destroy(&up);
+    free(buf);
+}
+
+/* each_type_sends_exactly_the_fields_of_its_schema - no field nobody reads
+ * (a job's order number, an outcome's boeking_id) travels */
+static void
+each_type_sends_exactly_the_fields_of_its_schema(void **state)
+{
+    static const struct {
+        msg_type_t  type;
+        const char *keys;
+    } want[] = {
+        { MSG_JOB, "v type job_id profile task reason" },
+        { MSG_JOB_DONE, "v type job_id profile task ok text" },
+        { MSG_ORDER, "v type profile attempt order" },
+        { MSG_MATCHED, "v type profile attempt order match" },
+        { MSG_OUTCOME, "v type profile number result stage reason factuurnummer relatiecode" },
+        { MSG_REQUEST, "v type cmd args" },
+        { MSG_REPLY, "v type ok text json" },
+        { MSG_HELLO, "v type text" },
+    };
+    char    keys[512];
+
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        msg_t  *m = msg_new(want[i].type);
+
+        keys_of(m, keys, sizeof keys);
+        assert_string_equal(keys, want[i].keys);
+        msg_destroy(&m);
+    }
+}
+
+/* an_outcome_without_its_optional_fields_is_read - factuurnummer and
+ * relatiecode may be left out, and an old peer's extra boeking_id is ignored */
+static void
+an_outcome_without_its_optional_fields_is_read(void **state)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    char    err[512] = "";
+    msg_t  *m;
+    static const char *const kv[][2] = {
+        { "v", NULL }, { "type", "outcome" }, { "profile", "winkel" }, { "number", NULL },
+        { "result", "dead" }, { "stage", "booking" }, { "reason", "refused" },
+        { "boeking_id", "00000000-0000-4000-8000-0000000000aa" },
+    };
+
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, sizeof kv / sizeof *kv);
+    for (size_t i = 0; i < sizeof kv / sizeof *kv; i++) {
+        msgpack_pack_str_with_body(&pk, kv[i][0], strlen(kv[i][0]));
+        if (kv[i][1] != NULL)
+            msgpack_pack_str_with_body(&pk, kv[i][1], strlen(kv[i][1]));
+        else
+            msgpack_pack_int(&pk, i == 0 ? MSG_VERSION : 10425);
+    }
+    m = msg_decode(sb.data, sb.size, err, sizeof err);
+    if (m == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(m->number, 10425);
+    assert_string_equal(m->factuurnummer, "");
+    assert_int_equal(m->relatiecode, 0);
+    msg_destroy(&m);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 /* encode_raw - a message map with v, type and one optional integer field */
 static void *
 encode_raw(size_t *len, int version, const char *type, const char *extra_key, int extra_int)
@@ -212,6 +298,8 @@ main(void)
         cmocka_unit_test(an_order_message_keeps_the_order_and_attempt),
         cmocka_unit_test(a_matched_message_keeps_the_decision),
         cmocka_unit_test(outcome_and_request_fields_round_trip),
+        cmocka_unit_test(each_type_sends_exactly_the_fields_of_its_schema),
+        cmocka_unit_test(an_outcome_without_its_optional_fields_is_read),
         cmocka_unit_test(a_missing_field_is_named),
         cmocka_unit_test(a_wrong_type_or_version_is_refused),
         cmocka_unit_test(a_field_of_the_wrong_kind_is_refused),

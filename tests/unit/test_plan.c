@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 #include "plan.h"
 
@@ -45,6 +47,27 @@ open_plan(char *path, size_t len, cfg_t *cfg, int64_t now)
     return plan;
 }
 
+/* due - plan_due with 64-byte buffers */
+static db_found_t
+due(plan_t *plan, int64_t now, char *profile, char *task)
+{
+    char    err[512];
+
+    return plan_due(plan, now, profile, 64, task, 64, err, sizeof err);
+}
+
+/* running - the job running for winkel's import; fails the test when there is no answer */
+static int64_t
+running(plan_t *plan)
+{
+    char    err[512];
+    int64_t job = -1;
+
+    if (plan_running(plan, "winkel", TASK_IMPORT, &job, err, sizeof err) != DB_FOUND)
+        fail_msg("plan_running: no answer: %s", err);
+    return job;
+}
+
 static void
 catch_up_adds_the_interval_until_the_next_run_is_in_the_future(void **state)
 {
@@ -63,15 +86,15 @@ a_task_due_after_downtime_runs_once(void **state)
     plan_t *plan = open_plan(path, sizeof path, config_with_interval(900), 1000);
     int64_t now = 1000 + 10 * 900 + 5;     /* ten intervals later */
 
-    assert_true(plan_due(plan, now, profile, sizeof profile, task, sizeof task));
+    assert_int_equal(due(plan, now, profile, task), DB_FOUND);
     assert_string_equal(profile, "winkel");
     assert_string_equal(task, TASK_IMPORT);
-    plan_advance(plan, profile, task, now);
+    assert_true(plan_advance(plan, profile, task, now));
     plan_started(plan, profile, task, 1, now);
     plan_finished(plan, profile, task, 1, true, "ok", now);
     /* not due again before the next interval */
-    assert_false(plan_due(plan, now, profile, sizeof profile, task, sizeof task));
-    assert_true(plan_due(plan, 1000 + 11 * 900, profile, sizeof profile, task, sizeof task));
+    assert_int_equal(due(plan, now, profile, task), DB_ABSENT);
+    assert_int_equal(due(plan, 1000 + 11 * 900, profile, task), DB_FOUND);
     plan_close(&plan);
     unlink(path);
 }
@@ -83,13 +106,13 @@ a_running_task_is_not_started_again(void **state)
     plan_t *plan = open_plan(path, sizeof path, config_with_interval(300), 1000);
 
     plan_started(plan, "winkel", TASK_IMPORT, 7, 1000);
-    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 7);
-    assert_false(plan_due(plan, 5000, profile, sizeof profile, task, sizeof task));
+    assert_int_equal(running(plan), 7);
+    assert_int_equal(due(plan, 5000, profile, task), DB_ABSENT);
     /* an answer for another job does not end this one */
     plan_finished(plan, "winkel", TASK_IMPORT, 6, true, "old", 1001);
-    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 7);
+    assert_int_equal(running(plan), 7);
     plan_finished(plan, "winkel", TASK_IMPORT, 7, true, "done", 1002);
-    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT), 0);
+    assert_int_equal(running(plan), 0);
     plan_close(&plan);
     unlink(path);
 }
@@ -130,6 +153,31 @@ job_ids_are_never_reused(void **state)
     unlink(path);
 }
 
+/* an_unreadable_planning_is_an_error_not_nothing_due - a second connection
+ * drops the tasks under the open planning: "due?", "running?" and the
+ * advance of a due task say that they failed; none answers "no" */
+static void
+an_unreadable_planning_is_an_error_not_nothing_due(void **state)
+{
+    char    path[64], profile[64], task[64], err[512];
+    plan_t *plan = open_plan(path, sizeof path, config_with_interval(900), 1000);
+    int64_t job = 99;
+    sqlite3 *db;
+
+    assert_int_equal(due(plan, 5000, profile, task), DB_FOUND);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE tasks", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(plan_due(plan, 5000, profile, sizeof profile, task, sizeof task,
+                              err, sizeof err), DB_ERROR);
+    assert_non_null(strstr(err, "cannot read: no such table: tasks"));
+    assert_int_equal(plan_running(plan, "winkel", TASK_IMPORT, &job, err, sizeof err), DB_ERROR);
+    assert_int_equal(job, 99);
+    assert_false(plan_advance(plan, "winkel", TASK_IMPORT, 5000));
+    plan_close(&plan);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -139,6 +187,7 @@ main(void)
         cmocka_unit_test(a_running_task_is_not_started_again),
         cmocka_unit_test(the_planning_survives_a_restart_and_plan_set_changes_it),
         cmocka_unit_test(job_ids_are_never_reused),
+        cmocka_unit_test(an_unreadable_planning_is_an_error_not_nothing_due),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 static char path[64];
@@ -77,18 +79,30 @@ count_sent(void *arg, const char *profile, int64_t number, const void *payload, 
     return true;
 }
 
+/* cursor_of - the stored cursor, dflt when none is stored; fails the test on an error */
+static int64_t
+cursor_of(store_t *s, int64_t dflt)
+{
+    char    err[512];
+    int64_t next = dflt;
+
+    if (store_cursor(s, "winkel", &next, err, sizeof err) == DB_ERROR)
+        fail_msg("%s", err);
+    return next;
+}
+
 static void
 the_cursor_never_moves_back(void **state)
 {
     store_t *s = open_store();
     char    err[256];
 
-    assert_int_equal(store_cursor(s, "winkel", 10423), 10423);
+    assert_int_equal(cursor_of(s, 10423), 10423);
     assert_true(store_begin(s, err, sizeof err));
     store_set_cursor(s, "winkel", 10500, 10499);
     store_set_cursor(s, "winkel", 10450, 10499);
     assert_true(store_commit(s, err, sizeof err));
-    assert_int_equal(store_cursor(s, "winkel", 10423), 10500);
+    assert_int_equal(cursor_of(s, 10423), 10500);
     close_store(&s);
 }
 
@@ -105,8 +119,8 @@ a_rolled_back_page_leaves_neither_orders_nor_cursor(void **state)
     store_add_pending(s, o);
     store_set_cursor(s, "winkel", 8, 8);
     store_rollback(s);
-    assert_false(store_known(s, "winkel", 7));
-    assert_int_equal(store_cursor(s, "winkel", 1), 1);
+    assert_int_equal(store_known(s, "winkel", 7), DB_ABSENT);
+    assert_int_equal(cursor_of(s, 1), 1);
     order_destroy(&o);
     close_store(&s);
 }
@@ -170,18 +184,55 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     store_outcome(s, "winkel", 2, "dead", "match", "3 relaties share e-mail x", "", 0);
     store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
     assert_true(store_commit(s, err, sizeof err));
-    dlq = store_dead_list(s, NULL);
+    dlq = store_dead_list(s, NULL, err, sizeof err);
     assert_int_equal(json_array_size(dlq), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
                         "winkel:2");
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 1), "reason")),
                         "order 3: <total>: missing");
     json_decref(dlq);
-    assert_true(store_drop(s, "winkel", 2));
-    assert_false(store_drop(s, "winkel", 1));       /* booked: not a dead letter */
-    dlq = store_dead_list(s, "winkel");
+    assert_int_equal(store_drop(s, "winkel", 2, err, sizeof err), DB_FOUND);
+    /* booked: not a dead letter */
+    assert_int_equal(store_drop(s, "winkel", 1, err, sizeof err), DB_ABSENT);
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
+    close_store(&s);
+}
+
+/* an_unreadable_store_is_an_error_not_an_absence - a second connection drops
+ * the tables under the open store: every read says it failed, none answers
+ * "not there", and a page that asked whether an order is known is not kept */
+static void
+an_unreadable_store_is_an_error_not_an_absence(void **state)
+{
+    store_t *s = open_store();
+    char    err[512], buf[32] = "x";
+    int64_t next = 42;
+    sqlite3 *db;
+
+    add_order(s, 7);
+    assert_true(store_begin(s, err, sizeof err));
+    store_set_cursor(s, "winkel", 8, 8);
+    store_set_watermark(s, "winkel", "2017-03-22T19:28:02");
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_known(s, "winkel", 7), DB_FOUND);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE orders; DROP TABLE cursors;"
+                                  " DROP TABLE watermarks", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    assert_int_equal(store_cursor(s, "winkel", &next, err, sizeof err), DB_ERROR);
+    assert_int_equal(next, 42);
+    assert_non_null(strstr(err, "cannot read"));
+    assert_int_equal(store_watermark(s, "winkel", buf, sizeof buf, err, sizeof err), DB_ERROR);
+    assert_int_equal(store_in_flight(s, 0), -1);
+    assert_int_equal(store_drop(s, "winkel", 7, err, sizeof err), DB_ERROR);
+    assert_null(store_dead_list(s, NULL, err, sizeof err));
+    assert_true(store_begin(s, err, sizeof err));
+    assert_int_equal(store_known(s, "winkel", 7), DB_ERROR);
+    assert_false(store_commit(s, err, sizeof err));
     close_store(&s);
 }
 
@@ -221,6 +272,7 @@ main(void)
         cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
         cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
+        cmocka_unit_test(an_unreadable_store_is_an_error_not_an_absence),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
