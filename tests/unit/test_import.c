@@ -47,6 +47,28 @@ typedef struct {
     source_t  *source;
 } fixture_t;
 
+/* cursor_of - the stored cursor, or dflt when none is stored; a read error fails the test */
+static int64_t
+cursor_of(store_t *store, const char *profile, int64_t dflt)
+{
+    char    err[512];
+    int64_t next = dflt;
+
+    if (store_cursor(store, profile, &next, err, sizeof err) == DB_ERROR)
+        fail_msg("%s", err);
+    return next;
+}
+
+/* watermark_of - the stored watermark ("" when none); a read error fails the test */
+static void
+watermark_of(store_t *store, const char *profile, char *buf, size_t len)
+{
+    char    err[512];
+
+    if (store_watermark(store, profile, buf, len, err, sizeof err) == DB_ERROR)
+        fail_msg("%s", err);
+}
+
 /* start_sim - a simulator with the example orders and extra flags (NULL-terminated) */
 static void
 start_sim(fixture_t *f, const char *shop_type, ...)
@@ -136,14 +158,27 @@ run(fixture_t *f, int max, char *summary, size_t len, bool *auth_failed)
     return st;
 }
 
+/* fetcher_db - a second connection to the fixture's fetcher.db, for looking */
+static sqlite3 *
+fetcher_db(fixture_t *f)
+{
+    char    path[128];
+    sqlite3 *db;
+
+    snprintf(path, sizeof path, "%s/fetcher.db", f->dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    return db;
+}
+
 /* state_of - an order's state and reason in fetcher.db; "" when not stored */
 static const char *
 state_of(fixture_t *f, int64_t number, char *reason, size_t len)
 {
     static char state[32];
+    sqlite3 *db = fetcher_db(f);
     sqlite3_stmt *st;
 
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "SELECT state, reason FROM orders"
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT state, reason FROM orders"
                                         " WHERE profile = 'winkel' AND number = ?", -1, &st,
                                         NULL), SQLITE_OK);
     sqlite3_bind_int64(st, 1, number);
@@ -156,6 +191,7 @@ state_of(fixture_t *f, int64_t number, char *reason, size_t len)
             snprintf(reason, len, "%s", (const char *) sqlite3_column_text(st, 1));
     }
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return state;
 }
 
@@ -163,14 +199,16 @@ state_of(fixture_t *f, int64_t number, char *reason, size_t len)
 static int
 orders_stored(fixture_t *f)
 {
+    sqlite3 *db = fetcher_db(f);
     sqlite3_stmt *st;
     int     n;
 
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "SELECT COUNT(*) FROM orders",
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM orders",
                                         -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return n;
 }
 
@@ -261,14 +299,14 @@ globecharge_run_stores_the_orders_and_moves_the_cursor(void **state)
     (void) state;
     start_sim(&f, "globecharge", NULL);
     open_run(&f, "globecharge", GC_PASSWORD, 10423);
-    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10423);
+    assert_int_equal(cursor_of(f.store, "winkel", 10423), 10423);
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
     assert_false(auth);
     assert_string_equal(state_of(&f, 10423, NULL, 0), "pending");
     assert_string_equal(state_of(&f, 10425, NULL, 0), "pending");
     assert_string_equal(state_of(&f, 10431, NULL, 0), "pending");
     assert_int_equal(orders_stored(&f), 3);
-    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10432);
+    assert_int_equal(cursor_of(f.store, "winkel", 10423), 10432);
     assert_non_null(strstr(summary, "3 new orders"));
     assert_non_null(strstr(summary, "read up to order 10431"));
     /* a second run starts from the cursor and finds nothing new */
@@ -292,7 +330,7 @@ a_late_order_below_the_cursor_is_found_in_the_late_window(void **state)
     start_sim(&f, "globecharge", NULL);
     open_run(&f, "globecharge", GC_PASSWORD, 10423);
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
-    assert_int_equal(store_cursor(f.store, "winkel", 0), 10432);
+    assert_int_equal(cursor_of(f.store, "winkel", 0), 10432);
     put_raw(&f, 10428, "paid", late);
     free(late);
     /* without a window the next run starts at the cursor and misses it */
@@ -302,7 +340,7 @@ a_late_order_below_the_cursor_is_found_in_the_late_window(void **state)
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
     assert_string_equal(state_of(&f, 10428, NULL, 0), "pending");
     assert_non_null(strstr(summary, "1 new orders"));
-    assert_int_equal(store_cursor(f.store, "winkel", 0), 10432);
+    assert_int_equal(cursor_of(f.store, "winkel", 0), 10432);
     close_run(&f);
 }
 
@@ -317,18 +355,18 @@ woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
     (void) state;
     start_sim(&f, "woocommerce", NULL);
     open_run(&f, "woocommerce", WC_SECRET, 1);
-    store_watermark(f.store, "winkel", mark, sizeof mark);
+    watermark_of(f.store, "winkel", mark, sizeof mark);
     assert_string_equal(mark, "");
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
     assert_false(auth);
     assert_string_equal(state_of(&f, 1001, NULL, 0), "pending");
     assert_string_not_equal(state_of(&f, 727, NULL, 0), "");
     /* the newest date_modified_gmt of the examples less five minutes */
-    store_watermark(f.store, "winkel", mark, sizeof mark);
+    watermark_of(f.store, "winkel", mark, sizeof mark);
     assert_true(strcmp(mark, "2026-11-02T13:27:10") >= 0);
     assert_non_null(strstr(summary, "orders changed since the start"));
     /* the cursor by number is Globecharge's: a WooCommerce run leaves it alone */
-    assert_int_equal(store_cursor(f.store, "winkel", -1), -1);
+    assert_int_equal(cursor_of(f.store, "winkel", -1), -1);
     /* orders below from_order are not imported */
     close_run(&f);
     start_sim(&f, "woocommerce", NULL);
@@ -354,7 +392,7 @@ a_refused_login_stops_the_run_with_the_auth_result(void **state)
     assert_true(auth);
     assert_null(strstr(summary, "verkeerd"));
     assert_int_equal(orders_stored(&f), 0);
-    assert_int_equal(store_cursor(f.store, "winkel", -1), -1);
+    assert_int_equal(cursor_of(f.store, "winkel", -1), -1);
     close_run(&f);
 
     start_sim(&f, "woocommerce", NULL);
@@ -363,7 +401,7 @@ a_refused_login_stops_the_run_with_the_auth_result(void **state)
     assert_true(auth);
     assert_null(strstr(summary, "cs_verkeerd"));
     assert_int_equal(orders_stored(&f), 0);
-    store_watermark(f.store, "winkel", mark, sizeof mark);
+    watermark_of(f.store, "winkel", mark, sizeof mark);
     assert_string_equal(mark, "");
     close_run(&f);
 }
@@ -399,7 +437,7 @@ an_unreadable_page_is_read_order_by_order(void **state)
     assert_string_equal(state_of(&f, 10425, NULL, 0), "pending");
     assert_string_equal(state_of(&f, 10431, NULL, 0), "pending");
     assert_int_equal(orders_stored(&f), 4);
-    assert_int_equal(store_cursor(f.store, "winkel", 10423), 10432);
+    assert_int_equal(cursor_of(f.store, "winkel", 10423), 10432);
     assert_true(shop_requests(&f, "orders", "garbage") >= 4);
     assert_true(shop_requests(&f, "order", "200") >= 4);
     /* the bookkeeper sees the same reason in the information log */
