@@ -254,36 +254,68 @@ scenario_two_shops() {
     echo "  woo: order $id, on hold at the first run and processing later, booked"
 }
 
-# a profile whose shop refuses its password stops, and runs again once the
-# password in the configuration file is corrected, without a restart
+# second_profile NAME FROM_ORDER - append a copy of the configuration's profile
+# under another name and cursor (the same shop and administration)
+second_profile() {
+    /usr/bin/python3 - "$CFG" "$1" "$2" <<'PY'
+import re, sys
+path, name, from_order = sys.argv[1:]
+text = open(path).read()
+start = text.index("profiles = (") + len("profiles = (")
+end = text.rindex(");")
+block = text[start:end].strip()
+copy = block.replace('name = "voorbeeld";', 'name = "%s";' % name, 1)
+copy = re.sub(r"from_order = \d+;", "from_order = %s;" % from_order, copy, count=1)
+open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[end:])
+PY
+}
+
+# stopped_count - how many profiles the fetcher reports as stopped
+stopped_count() {
+    "$BIN/koppelctl" --config "$CFG" status --json | grep -o '"stopped": *"stopped: ' | wc -l
+}
+
+# two profiles whose shop refuses their password stop, and both run again
+# once one edit of the configuration file corrects both, without a restart
 scenario_settings_change() {
     e2e_setup "$ROOT/settings"
     start_globecharge --generate 12 --seed 5 --first-number 60001 || return 1
     start_snelstart --relaties tests/fixtures/relaties-empty.json || return 1
     write_config 60001
+    second_profile tweede 69001           # past the shop's last order: reads nothing
     sed -i 's/password = "geheim-shop-wachtwoord";/password = "verkeerd";/' "$CFG"
     start_pipeline || return 1
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    "$BIN/koppelctl" --config "$CFG" run tweede >/dev/null || return 1
     i=0
-    until "$BIN/koppelctl" --config "$CFG" status --json | grep -q '"stopped": *"stopped: '; do
+    until [ "$(stopped_count)" -eq 2 ]; do
         i=$((i + 1))
-        [ $i -gt 50 ] && { echo "e2e: the profile did not stop on a wrong password"; return 1; }
+        [ $i -gt 50 ] && { echo "e2e: the profiles did not both stop on a wrong password"; return 1; }
         sleep 0.1
     done
     i=0
-    until "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+    until [ "$("$BIN/koppelctl" --config "$CFG" tasks | grep -c "wrong username or password")" -eq 2 ]; do
         i=$((i + 1))
-        [ $i -gt 50 ] && { echo "e2e: the task does not say why it stopped"; return 1; }
+        [ $i -gt 50 ] && { echo "e2e: the tasks do not say why they stopped"; return 1; }
         sleep 0.1
     done
     sed -i 's/password = "verkeerd";/password = "geheim-shop-wachtwoord";/' "$CFG"
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    "$BIN/koppelctl" --config "$CFG" run tweede >/dev/null || return 1
     wait_done "$(shop_orders | wc -l)" 30 || return 1
+    i=0
+    until [ "$(stopped_count)" -eq 0 ] \
+          && ! "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: after one edit fixed both, still stopped:";
+                           "$BIN/koppelctl" --config "$CFG" status --json | grep stopped; return 1; }
+        sleep 0.1
+    done
     check_exactly_once >/dev/null
 }
 
 mkdir -p "$ROOT"
-scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?
+scenario_settings_change; result "two profiles stopped on a wrong shop password both run again when one edit corrects them" $?
 e2e_stop
 scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
 e2e_stop
