@@ -110,25 +110,13 @@ hello(fetcher_t *f)
 
 /* send_order - store_send_due callback: one order to the matchers */
 static bool
-send_order(void *arg, const char *profile, int64_t number, const void *payload, size_t len,
-           int64_t attempt)
+send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
 {
     fetcher_t *f = arg;
-    msgpack_unpacked up;
-    size_t  off = 0;
-    char    err[512];
-    msg_t  *m;
+    msg_t  *m = msg_new(MSG_ORDER);
     bool    sent;
 
-    msgpack_unpacked_init(&up);
-    if (msgpack_unpack_next(&up, payload, len, &off) != MSGPACK_UNPACK_SUCCESS) {
-        msgpack_unpacked_destroy(&up);
-        log_panic("fetcher.db: stored order %s:%lld is not msgpack", profile, (long long) number);
-    }
-    m = msg_new(MSG_ORDER);
-    if ((m->order = order_unpack(&up.data, err, sizeof err)) == NULL)
-        log_panic("fetcher.db: stored order %s:%lld: %s", profile, (long long) number, err);
-    msgpack_unpacked_destroy(&up);
+    m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
     sent = net_send(f->orders, m);
@@ -137,7 +125,7 @@ send_order(void *arg, const char *profile, int64_t number, const void *payload, 
         control_count(f->control, attempt == 1 ? "orders_sent" : "orders_resent", 1);
         if (attempt > 1)
             log_info("profile %s: order %lld sent again (attempt %lld): no outcome yet",
-                     profile, (long long) number, (long long) attempt);
+                     profile, (long long) o->number, (long long) attempt);
     }
     return sent;
 }

@@ -4,7 +4,8 @@
 #   1. pipeline: generated orders (some customers known, some new) and two
 #      broken orders; every good order booked exactly once, the broken ones
 #      in the dead-letter queue with a reason naming order and field
-#   2. replay: the broken order is fixed in the shop, replayed, booked
+#   2. replay: the broken order is fixed in the shop, replayed, booked;
+#      a damaged stored order is set aside (stage store) and replayed
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
@@ -104,6 +105,38 @@ scenario_replay() {
         sleep 0.1
     done
     [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -c 5100)" = 0 ]
+}
+
+# a stored order whose copy in fetcher.db is damaged is set aside in the
+# dead-letter queue (stage store) and the fetcher keeps serving; a replay
+# reads it from the shop again.
+scenario_damaged_store() {
+    victim=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT number FROM orders WHERE state = 'booked' ORDER BY number LIMIT 1")
+    [ -n "$victim" ] || { echo "e2e: no booked order to damage"; return 1; }
+    kill -9 $PID_fetcher
+    wait $PID_fetcher 2>/dev/null
+    sqlite3 "$E2E_DIR/state/fetcher.db" "UPDATE orders SET state = 'pending',
+        payload = x'c1c1c1', attempts = 0, next_send = 0 WHERE number = $victim" || return 1
+    start_daemon fetcher
+    i=0
+    until "$BIN/koppelctl" --config "$CFG" dlq list | grep -q "voorbeeld:$victim .*store"; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: the damaged order $victim is not set aside:";
+                           "$BIN/koppelctl" --config "$CFG" dlq list; return 1; }
+        sleep 0.1
+    done
+    "$BIN/koppelctl" --config "$CFG" dlq list | grep -q \
+        "the stored copy of order $victim is damaged: .*; fetch it again with koppelctl dlq replay voorbeeld:$victim" || {
+        echo "e2e: the dead letter does not say what happened and what to do"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    sleep 2                            # the crash loop came a second after the start
+    kill -0 $PID_fetcher 2>/dev/null || { echo "e2e: the fetcher died on a damaged order"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" dlq replay "voorbeeld:$victim" >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 30 || return 1
+    [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -c "voorbeeld:$victim")" = 0 ] || {
+        echo "e2e: the replayed order $victim is still a dead letter"; return 1; }
+    check_exactly_once >/dev/null || { echo "e2e: the replay booked or lost an order"; return 1; }
 }
 
 scenario_sigkill() {
@@ -322,6 +355,7 @@ e2e_stop
 scenario_explain; result "explain mode decides as the manual describes" $?
 scenario_pipeline; result "pipeline books every order once, broken order in the dead-letter queue" $?
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
+scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving" $?
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing" $?
 e2e_stop
