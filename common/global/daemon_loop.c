@@ -91,7 +91,6 @@ on_reader(zloop_t *zloop, zsock_t *sock, void *arg)
 {
     handler_t *h = arg;
 
-    log_debug("%s: a message is waiting", h->name);
     h->fn(h->loop, h->arg);
     return h->loop->stop ? -1 : 0;
 }

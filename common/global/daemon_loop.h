@@ -16,8 +16,9 @@
  *   is given (infolog_tick()), daemon_ready() when the loop starts,
  *   daemon_stopping() when it ends, and the end on SIGTERM or SIGINT.
  *
- *   Every handler fired is written to the log at level debug, by the
- *   name it was registered with.
+ *   Every timer and descriptor handler fired is written to the log at
+ *   level debug, by the name it was registered with (a message received
+ *   is written by net_recv()).
  */
 #ifndef KOPPEL_DAEMON_LOOP_H
 #define KOPPEL_DAEMON_LOOP_H

@@ -109,7 +109,7 @@ scenario_replay() {
 
 # a stored order whose copy in fetcher.db is damaged is set aside in the
 # dead-letter queue (stage store) and the fetcher keeps serving; a replay
-# reads it from the shop again.
+# reads it from the shop again. The restarted fetcher logs at level debug.
 scenario_damaged_store() {
     victim=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
         "SELECT number FROM orders WHERE state = 'booked' ORDER BY number LIMIT 1")
@@ -118,6 +118,7 @@ scenario_damaged_store() {
     wait $PID_fetcher 2>/dev/null
     sqlite3 "$E2E_DIR/state/fetcher.db" "UPDATE orders SET state = 'pending',
         payload = x'c1c1c1', attempts = 0, next_send = 0 WHERE number = $victim" || return 1
+    sed -i 's/log_level = "info";/log_level = "debug";/' "$CFG"
     start_daemon fetcher
     i=0
     until "$BIN/koppelctl" --config "$CFG" dlq list | grep -q "voorbeeld:$victim .*store"; do
@@ -137,6 +138,16 @@ scenario_damaged_store() {
     [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -c "voorbeeld:$victim")" = 0 ] || {
         echo "e2e: the replayed order $victim is still a dead letter"; return 1; }
     check_exactly_once >/dev/null || { echo "e2e: the replay booked or lost an order"; return 1; }
+    # log_level = "debug" shows messages, jobs and timers
+    for want in "debug: jobs socket: received job [0-9]*: profile voorbeeld, manual" \
+                "debug: sent order: profile voorbeeld, order $victim, attempt 1" \
+                "debug: outcomes socket: received outcome: profile voorbeeld, order $victim, booked" \
+                "debug: profile voorbeeld: job [0-9]* queued" \
+                "debug: timer send due orders" "debug: timer import step" \
+                "debug: control socket: received request: dlq-replay"; do
+        grep -q "$want" "$E2E_DIR/log/fetcher.log" || {
+            echo "e2e: log_level debug does not show \"$want\""; return 1; }
+    done
 }
 
 scenario_sigkill() {
@@ -355,7 +366,7 @@ e2e_stop
 scenario_explain; result "explain mode decides as the manual describes" $?
 scenario_pipeline; result "pipeline books every order once, broken order in the dead-letter queue" $?
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
-scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving" $?
+scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving; log_level debug shows messages, jobs, timers" $?
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing" $?
 e2e_stop
