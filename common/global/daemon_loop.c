@@ -90,9 +90,10 @@ static int
 on_reader(zloop_t *zloop, zsock_t *sock, void *arg)
 {
     handler_t *h = arg;
+    daemon_loop_t *self = h->loop;
 
-    h->fn(h->loop, h->arg);
-    return h->loop->stop ? -1 : 0;
+    h->fn(self, h->arg);
+    return self->stop ? -1 : 0;
 }
 
 /* on_fd - zloop poller callback */
@@ -100,10 +101,11 @@ static int
 on_fd(zloop_t *zloop, zmq_pollitem_t *item, void *arg)
 {
     handler_t *h = arg;
+    daemon_loop_t *self = h->loop;    /* fn may end the descriptor: h is then gone */
 
     log_debug("%s: descriptor %d is ready", h->name, h->fd);
-    h->fn(h->loop, h->arg);
-    return h->loop->stop ? -1 : 0;
+    h->fn(self, h->arg);
+    return self->stop ? -1 : 0;
 }
 
 /* on_timer - zloop timer callback. The record is found by the timer's id, not
