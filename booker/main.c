@@ -14,27 +14,23 @@
  *   An order that may succeed later gets no outcome; the fetcher sends it
  *   again.
  *
- *   --preview prints, as one JSON object {"verkoopboeking": ..., "relatie":
- *   ... or null}, exactly the bodies koppel would send for the first order
- *   of a Globecharge document, and writes nothing. It works offline:
- *   grootboeken are shown as {"nummer": N}.
+ *   --preview (preview.c) prints, as one JSON object {"verkoopboeking":
+ *   ..., "relatie": ... or null}, exactly the bodies koppel would send for
+ *   the first order of a Globecharge document, and writes nothing. It
+ *   works offline: grootboeken are shown as {"nummer": N}.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <string.h>
 #include <czmq.h>
 
-#include "boeking.h"
 #include "book.h"
 #include "control.h"
 #include "daemon.h"
-#include "db.h"
-#include "shopdoc.h"
-#include "ledger.h"
+#include "daemon_loop.h"
 #include "infolog.h"
+#include "ledger.h"
 #include "log.h"
 #include "net.h"
-#include "relatie_body.h"
+#include "preview.h"
 #include "xalloc.h"
 
 #define BATCH 64                  /* orders booked with one pair of ledger syncs */
@@ -62,71 +58,6 @@ typedef struct {
     char   **stopped;         /* per profile: why, or NULL */
     infolog_t *infolog;       /* the information log (manual 3.3) */
 } booker_t;
-
-/* preview - the --preview mode */
-static int
-preview(const char *file, const char *source, const char *config, const char *profile,
-        long relatiecode)
-{
-    char    err[1024];
-    char   *text;
-    cfg_t  *cfg;
-    const profile_t *p;
-    order_page_t *page;
-    json_t *out, *boeking, *relatie = NULL;
-
-    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
-        fprintf(stderr, "koppel-booker: %s\n", err);
-        return 1;
-    }
-    if ((p = cfg_profile(cfg, profile)) == NULL) {
-        fprintf(stderr, "koppel-booker: --profile %s: no such profile in %s\n", profile,
-                cfg->path);
-        cfg_destroy(&cfg);
-        return 1;
-    }
-    if ((page = shopdoc_read_file(source, file, err, sizeof err)) == NULL) {
-        fprintf(stderr, "koppel-booker: %s\n", err);
-        cfg_destroy(&cfg);
-        return 1;
-    }
-    if (page->nitems == 0 || page->items[0].order == NULL) {
-        fprintf(stderr, "koppel-booker: %s: %s\n", file,
-                page->nitems ? page->items[0].error : "the document holds no order");
-        order_page_destroy(&page);
-        cfg_destroy(&cfg);
-        return 1;
-    }
-    order_set(&page->items[0].order->profile, p->name);
-    if (relatiecode <= 0
-        && (relatie = relatie_build(page->items[0].order, p, NULL, err, sizeof err)) == NULL) {
-        fprintf(stderr, "koppel-booker: %s\n", err);
-        order_page_destroy(&page);
-        cfg_destroy(&cfg);
-        return 1;
-    }
-    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
-                            err, sizeof err);
-    if (boeking == NULL) {
-        fprintf(stderr, "koppel-booker: %s\n", err);
-        json_decref(relatie);
-        order_page_destroy(&page);
-        cfg_destroy(&cfg);
-        return 1;
-    }
-    if (relatiecode > 0)
-        json_object_set_new(boeking, "klant", json_pack("{s:I}", "relatiecode",
-                                                        (json_int_t) relatiecode));
-    out = json_pack("{s:o, s:o}", "verkoopboeking", boeking, "relatie",
-                    relatie ? relatie : json_null());
-    text = boeking_dumps(out);
-    printf("%s\n", text);
-    free(text);
-    json_decref(out);
-    order_page_destroy(&page);
-    cfg_destroy(&cfg);
-    return 0;
-}
 
 /* report - send an outcome to the fetcher */
 static void
@@ -246,8 +177,9 @@ resume(booker_t *b, int i)
 /* take_matched - book the recognised orders waiting, in batches: the ledger
  * is synced twice a batch, not twice an order */
 static void
-take_matched(booker_t *b)
+take_matched(daemon_loop_t *loop, void *arg)
 {
+    booker_t *b = arg;
     msg_t  *msgs[BATCH], *m;
     size_t  n = 0, j;
     int     i;
@@ -295,62 +227,6 @@ status_extra(void *arg, json_t *st)
     json_object_set_new(st, "stopped", stopped);
 }
 
-/* preview_mode - handle --preview before the daemon starts; -1 when not asked */
-static int
-preview_mode(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "preview", required_argument, NULL, 'p' },
-        { "config", required_argument, NULL, 'c' },
-        { "profile", required_argument, NULL, 'P' },
-        { "relatiecode", required_argument, NULL, 'r' },
-        { "source", required_argument, NULL, 's' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
-    long    relatiecode = 0;
-    int     i, c;
-    char   *end;
-
-    for (i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--preview") == 0 || strncmp(argv[i], "--preview=", 10) == 0)
-            break;
-    if (i == argc)
-        return -1;
-    log_init(argv[0], LOG_LEVEL_WARNING);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            file = optarg;
-            break;
-        case 'c':
-            config = optarg;
-            break;
-        case 'P':
-            profile = optarg;
-            break;
-        case 's':
-            source = optarg;
-            break;
-        case 'r':
-            relatiecode = strtol(optarg, &end, 10);
-            if (*end || relatiecode <= 0) {
-                fprintf(stderr, "koppel-booker: --relatiecode %s: expected a number\n", optarg);
-                return 2;
-            }
-            break;
-        default:
-            fprintf(stderr, "%s", usage);
-            return 2;
-        }
-    }
-    if (file == NULL || profile == NULL) {
-        fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
-        return 2;
-    }
-    return preview(file, source, config, profile, relatiecode);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -358,12 +234,11 @@ main(int argc, char **argv)
     const char *instance;
     char    err[1024];
     char   *path;
-    zpoller_t *poller;
-    int64_t last_watchdog = 0;
+    daemon_loop_t *loop;
     size_t  i;
     int     rc;
 
-    if ((rc = preview_mode(argc, argv)) >= 0)
+    if ((rc = preview_mode(argc, argv, usage)) >= 0)
         return rc;
     b.cfg = daemon_start(argc, argv, DAEMON_BOOKER, usage, &instance);
     path = daemon_path(b.cfg, "booker.db");
@@ -378,33 +253,16 @@ main(int argc, char **argv)
         log_warning("%s", err);
     b.matched = net_socket(ZMQ_PULL, b.cfg->ep_matched, true, "matched socket");
     b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
-    poller = zpoller_new(control_sock(b.control), b.matched, NULL);
     for (i = 0; i < b.cfg->nprofiles; i++) {
         b.admins[i] = administration_new(&b.cfg->profiles[i]);
         if (!administration_check(b.admins[i], err, sizeof err))
             log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
     }
-    daemon_ready("Gereed");
+    loop = daemon_loop_new(b.control, b.infolog);
+    daemon_loop_reader(loop, b.matched, "matched socket", take_matched, &b);
     log_info("started; state in %s", b.cfg->state_dir);
-
-    while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, 1000);
-        int64_t now = db_now();
-
-        if (which == control_sock(b.control))
-            control_handle(b.control);
-        else if (which == b.matched)
-            take_matched(&b);
-        else if (zpoller_terminated(poller))
-            break;
-        infolog_tick(b.infolog);
-        if (now - last_watchdog >= 5) {
-            daemon_watchdog();
-            last_watchdog = now;
-        }
-    }
-    daemon_stopping();
-    zpoller_destroy(&poller);
+    daemon_loop_run(loop, "Gereed");
+    daemon_loop_destroy(&loop);
     for (i = 0; i < b.cfg->nprofiles; i++) {
         administration_destroy(&b.admins[i]);
         free(b.stopped[i]);

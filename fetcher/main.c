@@ -11,9 +11,9 @@
  *   fetcher.db before the cursor moves. Pending orders are sent to the
  *   matchers (orders socket), at most koppel.max_in_flight at a time, and
  *   sent again, with backoff, until the booker reports an outcome
- *   (outcomes socket): booked, or dead with a
- *   stage and a reason. The dead ones form the dead-letter queue, which
- *   koppelctl lists and replays through this daemon's control socket.
+ *   (outcomes socket): booked, or dead with a stage and a reason. The
+ *   dead ones form the dead-letter queue, which koppelctl lists and
+ *   replays through this daemon's control socket (dlq.c).
  *
  *   A profile whose shop refuses its username or password is stopped
  *   with that message until its settings change in the configuration file
@@ -28,7 +28,9 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "daemon_loop.h"
 #include "db.h"
+#include "dlq.h"
 #include "import.h"
 #include "infolog.h"
 #include "log.h"
@@ -60,12 +62,17 @@ typedef struct {
     msg_t   *queue[MAX_QUEUED_JOBS];
     size_t   nqueue;
     infolog_t *infolog;       /* the information log (manual 3.3) */
+    dlq_t   *dlq;             /* the dead-letter commands */
+    daemon_loop_t *loop;
+    int      work_timer;      /* the next import step or job, -1 when none is due */
 } fetcher_t;
 
 /* source_of - the shop of a profile */
 static source_t *
-source_of(fetcher_t *f, int i)
+source_of(void *arg, int i)
 {
+    fetcher_t *f = arg;
+
     if (f->sources[i] == NULL)
         f->sources[i] = source_new(&f->cfg->profiles[i]);
     return f->sources[i];
@@ -103,25 +110,13 @@ hello(fetcher_t *f)
 
 /* send_order - store_send_due callback: one order to the matchers */
 static bool
-send_order(void *arg, const char *profile, int64_t number, const void *payload, size_t len,
-           int64_t attempt)
+send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
 {
     fetcher_t *f = arg;
-    msgpack_unpacked up;
-    size_t  off = 0;
-    char    err[512];
-    msg_t  *m;
+    msg_t  *m = msg_new(MSG_ORDER);
     bool    sent;
 
-    msgpack_unpacked_init(&up);
-    if (msgpack_unpack_next(&up, payload, len, &off) != MSGPACK_UNPACK_SUCCESS) {
-        msgpack_unpacked_destroy(&up);
-        log_panic("fetcher.db: stored order %s:%lld is not msgpack", profile, (long long) number);
-    }
-    m = msg_new(MSG_ORDER);
-    if ((m->order = order_unpack(&up.data, err, sizeof err)) == NULL)
-        log_panic("fetcher.db: stored order %s:%lld: %s", profile, (long long) number, err);
-    msgpack_unpacked_destroy(&up);
+    m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
     sent = net_send(f->orders, m);
@@ -130,7 +125,7 @@ send_order(void *arg, const char *profile, int64_t number, const void *payload, 
         control_count(f->control, attempt == 1 ? "orders_sent" : "orders_resent", 1);
         if (attempt > 1)
             log_info("profile %s: order %lld sent again (attempt %lld): no outcome yet",
-                     profile, (long long) number, (long long) attempt);
+                     profile, (long long) o->number, (long long) attempt);
     }
     return sent;
 }
@@ -161,6 +156,24 @@ peer_gone(fetcher_t *f, zactor_t *monitor, const char *who)
                  (long long) n);
 }
 
+/* matcher_gone - the monitor of the orders socket saw a matcher disconnect */
+static void
+matcher_gone(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    peer_gone(f, f->watch_orders, "matcher");
+}
+
+/* booker_gone - the monitor of the outcomes socket saw the booker disconnect */
+static void
+booker_gone(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    peer_gone(f, f->watch_outcomes, "booker");
+}
+
 /* send_due - send what is due, keeping at most max_in_flight orders on their
  * way: a daemon that dies then takes at most that many with it */
 static void
@@ -171,6 +184,20 @@ send_due(fetcher_t *f, int64_t now)
 
     if (in_flight >= 0 && room > 0)       /* unreadable (logged): at the next tick */
         store_send_due(f->store, now, f->cfg->resend_after_s, (size_t) room, send_order, f);
+}
+
+/* send_tick - every second: send what became due */
+static void
+send_tick(daemon_loop_t *loop, void *arg)
+{
+    send_due(arg, db_now());
+}
+
+/* replayed - dlq callback: an order is back in pending, send it now */
+static void
+replayed(void *arg)
+{
+    send_due(arg, db_now());
 }
 
 /* start_job - begin the import of a queued job, or refuse it */
@@ -229,10 +256,42 @@ run_import(fetcher_t *f)
     control_activity(f->control, NULL);
 }
 
+static void kick(fetcher_t *f);
+
+/* work - one page of the import in progress, or the start of the next job */
+static void
+work(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    f->work_timer = -1;
+    if (f->import) {
+        run_import(f);
+        send_due(f, db_now());          /* what this page stored goes on at once */
+    } else if (f->nqueue > 0) {
+        msg_t  *job = f->queue[0];
+
+        memmove(f->queue, f->queue + 1, --f->nqueue * sizeof *f->queue);
+        start_job(f, job);
+        msg_destroy(&job);
+    }
+    kick(f);
+}
+
+/* kick - when there is work, do the next step of it at the next turn of the
+ * loop: a page at a time, with the sockets answered in between */
+static void
+kick(fetcher_t *f)
+{
+    if (f->work_timer < 0 && (f->import || f->nqueue > 0))
+        f->work_timer = daemon_loop_once(f->loop, 0, "import step", work, f);
+}
+
 /* take_job - queue a job from the scheduler */
 static void
-take_job(fetcher_t *f)
+take_job(daemon_loop_t *loop, void *arg)
 {
+    fetcher_t *f = arg;
     msg_t  *m = net_recv(f->jobs, "jobs socket");
     size_t  i;
 
@@ -254,13 +313,17 @@ take_job(fetcher_t *f)
         msg_destroy(&m);
         return;
     }
+    log_debug("profile %s: job %lld queued (%s)", m->profile, (long long) m->job_id,
+              m->reason);
     f->queue[f->nqueue++] = m;
+    kick(f);
 }
 
 /* take_outcomes - record every waiting outcome in one transaction */
 static void
-take_outcomes(fetcher_t *f)
+take_outcomes(daemon_loop_t *loop, void *arg)
 {
+    fetcher_t *f = arg;
     msg_t  *m;
     char    err[512];
     int     n = 0;
@@ -286,142 +349,7 @@ take_outcomes(fetcher_t *f)
     }
     if (!store_commit(f->store, err, sizeof err))
         log_error("outcomes not recorded, the booker will report them again: %s", err);
-}
-
-/* parse_id - "profile:number" */
-static bool
-parse_id(const char *id, char *profile, size_t plen, int64_t *number)
-{
-    const char *colon = strrchr(id, ':');
-    char   *end;
-
-    if (colon == NULL || (size_t) (colon - id) >= plen)
-        return false;
-    memcpy(profile, id, colon - id);
-    profile[colon - id] = 0;
-    *number = strtoll(colon + 1, &end, 10);
-    return *end == 0 && end != colon + 1;
-}
-
-/* cmd_dlq_list - dlq-list [PROFILE] */
-static void
-cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
-{
-    fetcher_t *f = arg;
-    char    err[512];
-    json_t *list = store_dead_list(f->store, req->nargs > 0 ? req->args[0] : NULL, err,
-                                   sizeof err);
-    char   *text;
-
-    if (list == NULL) {
-        msg_set(&reply->text, err);
-        return;
-    }
-    text = xasprintf("%zu dead letters", json_array_size(list));
-    reply->ok = true;
-    msg_set(&reply->text, text);
-    free(text);
-    control_reply_json(reply, list);
-}
-
-/* replay_one - put one dead letter back through the normal path */
-static bool
-replay_one(fetcher_t *f, const char *profile, int64_t number, char *err, size_t errlen)
-{
-    int     i = cfg_profile_index(f->cfg, profile);
-
-    if (i < 0) {
-        snprintf(err, errlen, "%s: no such profile in the configuration", profile);
-        return false;
-    }
-    if (!fetch_one(&f->cfg->profiles[i], source_of(f, i), f->store, number, err, errlen))
-        return false;
-    log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
-             (long long) number);
-    infolog_add(f->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
-                "order %lld read again from the shop and sent on", (long long) number);
-    send_due(f, db_now());
-    return true;
-}
-
-/* cmd_dlq_replay - dlq-replay ID | --all [PROFILE] */
-static void
-cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
-{
-    fetcher_t *f = arg;
-    char    profile[256], err[1024];
-    int64_t number;
-    json_t *results = json_array(), *list;
-    size_t  i, ok = 0, failed = 0;
-    char   *text;
-
-    if (req->nargs >= 1 && strcmp(req->args[0], "--all") == 0) {
-        if ((list = store_dead_list(f->store, req->nargs > 1 ? req->args[1] : NULL, err,
-                                    sizeof err)) == NULL) {
-            msg_set(&reply->text, err);
-            json_decref(results);
-            return;
-        }
-        for (i = 0; i < json_array_size(list); i++) {
-            json_t *d = json_array_get(list, i);
-            json_t *num = json_object_get(d, "number");
-            const char *pr = json_string_value(json_object_get(d, "profile"));
-
-            if (!json_is_integer(num))
-                continue;             /* a document without order number cannot be re-read */
-            if (replay_one(f, pr, json_integer_value(num), err, sizeof err)) {
-                ok++;
-                json_array_append_new(results, json_pack("{s:s,s:b}", "id",
-                    json_string_value(json_object_get(d, "id")), "replayed", 1));
-            } else {
-                failed++;
-                json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id",
-                    json_string_value(json_object_get(d, "id")), "replayed", 0, "error", err));
-            }
-        }
-        json_decref(list);
-    } else if (req->nargs == 1 && parse_id(req->args[0], profile, sizeof profile, &number)) {
-        if (replay_one(f, profile, number, err, sizeof err)) {
-            ok++;
-            json_array_append_new(results, json_pack("{s:s,s:b}", "id", req->args[0],
-                                                     "replayed", 1));
-        } else {
-            failed++;
-            json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id", req->args[0],
-                                                     "replayed", 0, "error", err));
-        }
-    } else {
-        msg_set(&reply->text, "usage: dlq replay PROFILE:NUMBER | --all [--profile P]");
-        json_decref(results);
-        return;
-    }
-    reply->ok = failed == 0;
-    text = xasprintf("%zu replayed, %zu could not be replayed", ok, failed);
-    msg_set(&reply->text, text);
-    free(text);
-    control_reply_json(reply, results);
-}
-
-/* cmd_dlq_drop - dlq-drop ID */
-static void
-cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
-{
-    fetcher_t *f = arg;
-    char    profile[256], err[512];
-    int64_t number;
-    db_found_t found;
-
-    if (req->nargs != 1 || !parse_id(req->args[0], profile, sizeof profile, &number)) {
-        msg_set(&reply->text, "usage: dlq drop PROFILE:NUMBER");
-        return;
-    }
-    found = store_drop(f->store, profile, number, err, sizeof err);
-    reply->ok = found == DB_FOUND;
-    msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
-            ? "no such dead letter" : err);
-    if (reply->ok)
-        log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
-                 "be booked", profile, (long long) number);
+    send_due(f, db_now());              /* the outcomes made room */
 }
 
 /* status_extra - orders per state and stopped profiles */
@@ -437,7 +365,8 @@ status_extra(void *arg, json_t *st)
         int64_t cursor = f->cfg->profiles[i].from_order;
         char    err[512];
 
-        if (store_cursor(f->store, f->cfg->profiles[i].name, &cursor, err, sizeof err) == DB_ERROR)
+        if (store_cursor(f->store, f->cfg->profiles[i].name, &cursor, err, sizeof err)
+            == DB_ERROR)
             json_object_set_new(p, "cursor_error", json_string(err));
         else
             json_object_set_new(p, "cursor", json_integer(cursor));
@@ -455,8 +384,6 @@ main(int argc, char **argv)
     const char *instance;
     char    err[1024];
     char   *path;
-    zpoller_t *poller;
-    int64_t last_due = 0, last_watchdog = 0;
     size_t  i;
 
     f.cfg = daemon_start(argc, argv, DAEMON_FETCHER, usage, &instance);
@@ -467,63 +394,29 @@ main(int argc, char **argv)
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
-    control_on(f.control, "dlq-list", cmd_dlq_list, &f);
-    control_on(f.control, "dlq-replay", cmd_dlq_replay, &f);
-    control_on(f.control, "dlq-drop", cmd_dlq_drop, &f);
     control_status_extra(f.control, status_extra, &f);
     if ((f.infolog = infolog_open(f.cfg->state_dir, err, sizeof err)) == NULL)
         log_warning("%s", err);
+    f.dlq = dlq_new(f.control, f.cfg, f.store, f.infolog, source_of, replayed, &f);
     f.jobs = net_socket(ZMQ_PULL, f.cfg->ep_jobs, true, "jobs socket");
     f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
     f.events = net_socket(ZMQ_PUSH, f.cfg->ep_events, false, "events socket");
     f.watch_orders = watch(f.orders);
     f.watch_outcomes = watch(f.outcomes);
-    poller = zpoller_new(control_sock(f.control), f.jobs, f.outcomes, f.watch_orders,
-                         f.watch_outcomes, NULL);
+    f.loop = daemon_loop_new(f.control, f.infolog);
+    f.work_timer = -1;
+    daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
+    daemon_loop_reader(f.loop, f.outcomes, "outcomes socket", take_outcomes, &f);
+    daemon_loop_reader(f.loop, f.watch_orders, "orders socket monitor", matcher_gone, &f);
+    daemon_loop_reader(f.loop, f.watch_outcomes, "outcomes socket monitor", booker_gone, &f);
+    daemon_loop_every(f.loop, 1000, "send due orders", send_tick, &f);
     hello(&f);
-    daemon_ready("Gereed");
     log_info("started; state in %s", f.cfg->state_dir);
-
-    while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, f.import || f.nqueue ? 0 : 1000);
-        int64_t now = db_now();
-
-        if (which == control_sock(f.control))
-            control_handle(f.control);
-        else if (which == f.jobs)
-            take_job(&f);
-        else if (which == f.outcomes) {
-            take_outcomes(&f);
-            send_due(&f, now);              /* the outcomes made room */
-        } else if (which == (void *) f.watch_orders)
-            peer_gone(&f, f.watch_orders, "matcher");
-        else if (which == (void *) f.watch_outcomes)
-            peer_gone(&f, f.watch_outcomes, "booker");
-        else if (zpoller_terminated(poller))
-            break;
-        if (f.import)
-            run_import(&f);
-        else if (f.nqueue > 0) {
-            msg_t  *job = f.queue[0];
-
-            memmove(f.queue, f.queue + 1, --f.nqueue * sizeof *f.queue);
-            start_job(&f, job);
-            msg_destroy(&job);
-        }
-        if (now != last_due || f.import) {      /* at most every second, or per page */
-            send_due(&f, now);
-            last_due = now;
-        }
-        infolog_tick(f.infolog);
-        if (now - last_watchdog >= 5) {
-            daemon_watchdog();
-            last_watchdog = now;
-        }
-    }
-    daemon_stopping();
+    send_due(&f, db_now());
+    daemon_loop_run(f.loop, "Gereed");
     log_info("stopping");
-    zpoller_destroy(&poller);
+    daemon_loop_destroy(&f.loop);
     zactor_destroy(&f.watch_orders);
     zactor_destroy(&f.watch_outcomes);
     import_destroy(&f.import);
@@ -535,6 +428,7 @@ main(int argc, char **argv)
     }
     free(f.sources);
     free(f.stopped);
+    dlq_destroy(&f.dlq);
     zsock_destroy(&f.jobs);
     zsock_destroy(&f.orders);
     zsock_destroy(&f.outcomes);

@@ -4,13 +4,17 @@
  *
  * DESCRIPTION
  *   See store.h. Orders are kept as the msgpack map of order_pack, so that
- *   a resend needs no new read from the shop.
+ *   a resend needs no new read from the shop. A stored copy that cannot be
+ *   read back (damaged on disk) is set aside as a dead letter, stage
+ *   "store", and the fetcher goes on: damaged data is no reason to panic.
  *
  * DIAGNOSTICS
  *   A failing statement inside a transaction is logged as an error and
  *   makes store_commit() fail: nothing of that transaction is kept, and
  *   the caller acknowledges nothing.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -299,6 +303,56 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *re
     step(self, st);
 }
 
+/* load_payload - the order stored as payload; NULL with err when the stored
+ * copy cannot be read (not msgpack, trailing bytes, not an order) */
+static order_t *
+load_payload(const void *payload, size_t len, char *err, size_t errlen)
+{
+    msgpack_unpacked up;
+    size_t  off = 0;
+    order_t *o = NULL;
+
+    if (payload == NULL || len == 0) {
+        snprintf(err, errlen, "it is empty");
+        return NULL;
+    }
+    msgpack_unpacked_init(&up);
+    if (msgpack_unpack_next(&up, payload, len, &off) != MSGPACK_UNPACK_SUCCESS)
+        snprintf(err, errlen, "its %zu bytes are not a msgpack value", len);
+    else if (off != len)
+        snprintf(err, errlen, "%zu bytes follow the order", len - off);
+    else
+        o = order_unpack(&up.data, err, errlen);
+    msgpack_unpacked_destroy(&up);
+    return o;
+}
+
+/* set_aside - a stored order that cannot be read goes to the dead-letter
+ * queue with stage "store" (Postfix's corrupt queue), the others go on */
+static void
+set_aside(store_t *self, const char *profile, int64_t number, const char *why)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "UPDATE orders SET state = 'dead', stage = 'store', reason = ?3, updated_at = ?4"
+        " WHERE profile = ?1 AND number = ?2");
+    char   *reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
+                               "with koppelctl dlq replay %s:%lld", (long long) number, why,
+                               profile, (long long) number);
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, db_now());
+    if (sqlite3_step(st) != SQLITE_DONE)
+        log_error("fetcher.db: order %s:%lld: %s", profile, (long long) number,
+                  sqlite3_errmsg(self->db));
+    else
+        log_warning("profile %s: order %lld into the dead-letter queue (store): %s", profile,
+                    (long long) number, reason);
+    sqlite3_finalize(st);
+    free(reason);
+}
+
 /* store_send_due - send pending orders whose time has come */
 size_t
 store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
@@ -323,9 +377,17 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         int64_t number = sqlite3_column_int64(sel, 1);
         int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
         int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
+        order_t *o = load_payload(sqlite3_column_blob(sel, 2),
+                                  (size_t) sqlite3_column_bytes(sel, 2), err, sizeof err);
+        bool    ok;
 
-        if (!fn(arg, profile, number, sqlite3_column_blob(sel, 2),
-                (size_t) sqlite3_column_bytes(sel, 2), attempts))
+        if (o == NULL) {
+            set_aside(self, profile, number, err);
+            continue;
+        }
+        ok = fn(arg, profile, o, attempts);
+        order_destroy(&o);
+        if (!ok)
             break;                      /* queue full: try again at the next tick */
         if (backoff > 3600)
             backoff = 3600;

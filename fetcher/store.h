@@ -74,10 +74,12 @@ void store_outcome(store_t *self, const char *profile, int64_t number, const cha
                    const char *stage, const char *reason, const char *factuurnummer,
                    int64_t relatiecode);
 
-/* store_due - call fn for pending orders due for (re)sending, at most limit;
- * fn returns false when the order could not be sent (then it stays due) */
-typedef bool (store_send_fn)(void *arg, const char *profile, int64_t number,
-                             const void *payload, size_t len, int64_t attempt);
+/* store_send_due - call fn for pending orders due for (re)sending, at most
+ * limit; fn returns false when the order could not be sent (then it stays
+ * due). An order whose stored copy cannot be read is not given to fn but
+ * set aside: dead, stage "store", with a reason that says to replay it. */
+typedef bool (store_send_fn)(void *arg, const char *profile, const order_t *o,
+                             int64_t attempt);
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 

@@ -17,23 +17,20 @@
  *   is read from SnelStart (sync.h) when a profile's first order comes,
  *   and dropped after half an hour without orders.
  *
- *   --explain prints the decision for the first order of a Globecharge
- *   document (or with --source woocommerce, of WooCommerce order JSON) as
- *   one JSON object and exits 0 whatever the decision:
+ *   --explain (explain_cmd.c) prints the decision for the first order of
+ *   a Globecharge document (or with --source woocommerce, of WooCommerce
+ *   order JSON) as one JSON object and exits 0 whatever the decision:
  *   offline against RELATIES.json and LANDEN.json (arrays as SnelStart's
  *   API returns them), or with --config/--profile against the profile's
  *   administration.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <string.h>
 #include <czmq.h>
 
 #include "control.h"
 #include "daemon.h"
-#include "db.h"
-#include "explain.h"
-#include "shopdoc.h"
+#include "daemon_loop.h"
+#include "explain_cmd.h"
 #include "log.h"
 #include "net.h"
 #include "recognise.h"
@@ -68,165 +65,11 @@ typedef struct {
     sync_t **syncs;           /* per profile */
 } matcher_t;
 
-/* first_order - the first order of a shop document file; NULL with a message */
-static order_t *
-first_order(const char *file, const char *source)
-{
-    char    err[1024];
-    order_page_t *page = shopdoc_read_file(source, file, err, sizeof err);
-    order_t *o = NULL;
-
-    if (page == NULL)
-        fprintf(stderr, "koppel-matcher: %s\n", err);
-    else if (page->nitems == 0 || page->items[0].order == NULL)
-        fprintf(stderr, "koppel-matcher: %s: %s\n", file,
-                page->nitems ? page->items[0].error : "the document holds no order");
-    else
-        o = order_dup(page->items[0].order);
-    order_page_destroy(&page);
-    return o;
-}
-
-/* load_json - a JSON array file */
-static json_t *
-load_json(const char *file, const char *what)
-{
-    json_error_t je;
-    json_t *v = json_load_file(file, 0, &je);
-
-    if (v == NULL)
-        fprintf(stderr, "koppel-matcher: %s %s:%d: %s\n", what, file, je.line, je.text);
-    else if (!json_is_array(v)) {
-        fprintf(stderr, "koppel-matcher: %s %s: expected a JSON array\n", what, file);
-        json_decref(v);
-        v = NULL;
-    }
-    return v;
-}
-
-/* explain - the --explain mode */
-static int
-explain(const char *file, const char *source, const char *relaties, const char *landen,
-        const char *method, const char *config, const char *profile)
-{
-    order_t *o = first_order(file, source);
-    relatie_index_t *index = NULL;
-    sync_t *sync = NULL;
-    cfg_t  *cfg = NULL;
-    recognition_t how = RECOGNITION_EMAIL;
-    char    err[1024];
-    char   *text;
-    size_t  i;
-    int     rc = 1;
-
-    if (o == NULL)
-        return 1;
-    if (profile) {
-        const profile_t *p;
-
-        if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
-            fprintf(stderr, "koppel-matcher: %s\n", err);
-            goto done;
-        }
-        if ((p = cfg_profile(cfg, profile)) == NULL) {
-            fprintf(stderr, "koppel-matcher: --profile %s: no such profile\n", profile);
-            goto done;
-        }
-        how = p->recognition;
-        sync = sync_new(p);
-        if (!sync_fresh(sync, time(NULL), err, sizeof err)) {
-            fprintf(stderr, "koppel-matcher: %s\n", err);
-            goto done;
-        }
-        index = sync->index;
-    } else {
-        json_t *rel, *land;
-
-        if (relaties == NULL || landen == NULL || method == NULL) {
-            fprintf(stderr, "koppel-matcher: --explain needs --relaties, --landen and "
-                    "--recognition, or --profile\n");
-            goto done;
-        }
-        if (!recognition_parse(method, &how)) {
-            fprintf(stderr, "koppel-matcher: --recognition %s: not a method (klantcode, email, "
-                    "klantcode-of-email, email-postcode, klantcode-of-email-postcode, slim)\n",
-                    method);
-            goto done;
-        }
-        if ((rel = load_json(relaties, "--relaties")) == NULL)
-            goto done;
-        if ((land = load_json(landen, "--landen")) == NULL) {
-            json_decref(rel);
-            goto done;
-        }
-        index = relatie_index_new();
-        relatie_index_set_landen(index, land);
-        for (i = 0; i < json_array_size(rel); i++)
-            if (!relatie_index_upsert_json(index, json_array_get(rel, i), err, sizeof err))
-                fprintf(stderr, "koppel-matcher: --relaties %s: element %zu skipped: %s\n",
-                        relaties, i, err);
-        json_decref(rel);
-        json_decref(land);
-    }
-    text = explain_json(index, o, how);
-    printf("%s\n", text);
-    free(text);
-    rc = 0;
-done:
-    if (sync)
-        sync_destroy(&sync);
-    else
-        relatie_index_destroy(&index);
-    cfg_destroy(&cfg);
-    order_destroy(&o);
-    return rc;
-}
-
-/* explain_mode - handle --explain before the daemon starts; -1 when not asked */
-static int
-explain_mode(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "explain", required_argument, NULL, 'e' },
-        { "relaties", required_argument, NULL, 'r' },
-        { "landen", required_argument, NULL, 'l' },
-        { "recognition", required_argument, NULL, 'm' },
-        { "config", required_argument, NULL, 'c' },
-        { "profile", required_argument, NULL, 'p' },
-        { "source", required_argument, NULL, 's' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *file = NULL, *rel = NULL, *land = NULL, *method = NULL, *config = NULL,
-               *profile = NULL, *source = "globecharge";
-    int     i, c;
-
-    for (i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--explain") == 0 || strncmp(argv[i], "--explain=", 10) == 0)
-            break;
-    if (i == argc)
-        return -1;
-    log_init(argv[0], LOG_LEVEL_WARNING);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'e': file = optarg; break;
-        case 'r': rel = optarg; break;
-        case 'l': land = optarg; break;
-        case 'm': method = optarg; break;
-        case 'c': config = optarg; break;
-        case 'p': profile = optarg; break;
-        case 's': source = optarg; break;
-        default:
-            fprintf(stderr, "%s", usage);
-            return 2;
-        }
-    }
-    return explain(file, source, rel, land, method, config, profile);
-}
-
 /* take_order - recognise one order's customer and pass it on */
 static void
-take_order(matcher_t *mt)
+take_order(daemon_loop_t *loop, void *arg)
 {
+    matcher_t *mt = arg;
     msg_t  *m = net_recv(mt->orders, "orders socket");
     char    err[1024];
     int     i;
@@ -272,8 +115,10 @@ take_order(matcher_t *mt)
 /* evict_idle - drop the index of profiles without orders for INDEX_IDLE_S: a
  * matcher serving many shops holds only the indexes of the active ones */
 static void
-evict_idle(matcher_t *mt, time_t now)
+evict_idle(daemon_loop_t *loop, void *arg)
 {
+    matcher_t *mt = arg;
+    time_t  now = time(NULL);
     size_t  i;
 
     for (i = 0; i < mt->cfg->nprofiles; i++)
@@ -306,12 +151,11 @@ main(int argc, char **argv)
     matcher_t mt = { 0 };
     const char *instance;
     char   *ep;
-    zpoller_t *poller;
-    int64_t last_watchdog = 0;
+    daemon_loop_t *loop;
     size_t  i;
     int     rc;
 
-    if ((rc = explain_mode(argc, argv)) >= 0)
+    if ((rc = explain_mode(argc, argv, usage)) >= 0)
         return rc;
     mt.cfg = daemon_start(argc, argv, DAEMON_MATCHER, usage, &instance);
     mt.syncs = xcalloc(mt.cfg->nprofiles, sizeof *mt.syncs);
@@ -321,28 +165,12 @@ main(int argc, char **argv)
     control_status_extra(mt.control, status_extra, &mt);
     mt.orders = net_socket(ZMQ_PULL, mt.cfg->ep_orders, false, "orders socket");
     mt.matched = net_socket(ZMQ_PUSH, mt.cfg->ep_matched, false, "matched socket");
-    poller = zpoller_new(control_sock(mt.control), mt.orders, NULL);
-    daemon_ready("Gereed");
+    loop = daemon_loop_new(mt.control, NULL);
+    daemon_loop_reader(loop, mt.orders, "orders socket", take_order, &mt);
+    daemon_loop_every(loop, 5000, "drop idle indexes", evict_idle, &mt);
     log_info("started as instance %s", instance);
-
-    while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, 1000);
-        int64_t now = db_now();
-
-        if (which == control_sock(mt.control))
-            control_handle(mt.control);
-        else if (which == mt.orders)
-            take_order(&mt);
-        else if (zpoller_terminated(poller))
-            break;
-        if (now - last_watchdog >= 5) {
-            daemon_watchdog();
-            evict_idle(&mt, now);
-            last_watchdog = now;
-        }
-    }
-    daemon_stopping();
-    zpoller_destroy(&poller);
+    daemon_loop_run(loop, "Gereed");
+    daemon_loop_destroy(&loop);
     for (i = 0; i < mt.cfg->nprofiles; i++)
         sync_destroy(&mt.syncs[i]);
     free(mt.syncs);

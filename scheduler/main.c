@@ -19,6 +19,7 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "daemon_loop.h"
 #include "db.h"
 #include "log.h"
 #include "net.h"
@@ -139,8 +140,9 @@ cmd_plan(void *arg, const msg_t *req, msg_t *reply)
 
 /* take_event - a job ended */
 static void
-take_event(scheduler_t *s)
+take_event(daemon_loop_t *loop, void *arg)
 {
+    scheduler_t *s = arg;
     msg_t  *m = net_recv(s->events, "events socket");
 
     if (m == NULL)
@@ -158,16 +160,41 @@ take_event(scheduler_t *s)
     msg_destroy(&m);
 }
 
+/* tick - start what is due by the planning (it counts in seconds) */
+static void
+tick(daemon_loop_t *loop, void *arg)
+{
+    scheduler_t *s = arg;
+    char    profile[256], task[64], err[1024];
+    int64_t now = db_now();
+    db_found_t due;
+
+    while ((due = plan_due(s->plan, now, profile, sizeof profile, task, sizeof task,
+                           err, sizeof err)) == DB_FOUND) {
+        if (!plan_advance(s->plan, profile, task, now) || !start(s, profile, task, "schedule"))
+            break;
+    }
+    if (due == DB_ERROR)                /* nothing is started; the next tick asks again */
+        log_error("%s", err);
+}
+
+/* expire - a run without an answer for JOB_MAX_S has ended */
+static void
+expire(daemon_loop_t *loop, void *arg)
+{
+    scheduler_t *s = arg;
+
+    plan_expire(s->plan, db_now(), JOB_MAX_S);
+}
+
 int
 main(int argc, char **argv)
 {
     scheduler_t s = { 0 };
     const char *instance;
-    char    err[1024], profile[256], task[64];
+    char    err[1024];
     char   *path;
-    zpoller_t *poller;
-    int64_t last_watchdog = 0, last_tick = 0;
-    db_found_t due;
+    daemon_loop_t *loop;
 
     s.cfg = daemon_start(argc, argv, DAEMON_SCHEDULER, usage, &instance);
     path = daemon_path(s.cfg, "scheduler.db");
@@ -180,39 +207,13 @@ main(int argc, char **argv)
     control_on(s.control, "plan", cmd_plan, &s);
     s.jobs = net_socket(ZMQ_PUSH, s.cfg->ep_jobs, false, "jobs socket");
     s.events = net_socket(ZMQ_PULL, s.cfg->ep_events, true, "events socket");
-    poller = zpoller_new(control_sock(s.control), s.events, NULL);
-    daemon_ready("Gereed");
+    loop = daemon_loop_new(s.control, NULL);
+    daemon_loop_reader(loop, s.events, "events socket", take_event, &s);
+    daemon_loop_every(loop, 1000, "planning", tick, &s);
+    daemon_loop_every(loop, 5000, "expire runs", expire, &s);
     log_info("started; state in %s", s.cfg->state_dir);
-
-    while (!zsys_interrupted) {
-        zsock_t *which = zpoller_wait(poller, 1000);
-        int64_t now = db_now();
-
-        if (which == control_sock(s.control))
-            control_handle(s.control);
-        else if (which == s.events)
-            take_event(&s);
-        else if (zpoller_terminated(poller))
-            break;
-        if (now == last_tick)                   /* the planning counts in seconds */
-            continue;
-        last_tick = now;
-        while ((due = plan_due(s.plan, now, profile, sizeof profile, task, sizeof task,
-                               err, sizeof err)) == DB_FOUND) {
-            if (!plan_advance(s.plan, profile, task, now)
-                || !start(&s, profile, task, "schedule"))
-                break;
-        }
-        if (due == DB_ERROR)            /* nothing is started; the next tick asks again */
-            log_error("%s", err);
-        if (now - last_watchdog >= 5) {
-            plan_expire(s.plan, now, JOB_MAX_S);
-            daemon_watchdog();
-            last_watchdog = now;
-        }
-    }
-    daemon_stopping();
-    zpoller_destroy(&poller);
+    daemon_loop_run(loop, "Gereed");
+    daemon_loop_destroy(&loop);
     zsock_destroy(&s.jobs);
     zsock_destroy(&s.events);
     control_destroy(&s.control);

@@ -582,7 +582,9 @@ take(char **dst, char **src)
     return true;
 }
 
-/* cfg_connection_changed - take over changed connection settings of profile i */
+/* cfg_connection_changed - take over changed connection settings of profile i.
+ * Each profile remembers which version of the file it was compared with: one
+ * edit that fixes two profiles must be seen by both, not only the first asked. */
 bool
 cfg_connection_changed(cfg_t *self, int i)
 {
@@ -593,11 +595,11 @@ cfg_connection_changed(cfg_t *self, int i)
     bool    changed = false;
     int     j;
 
-    if (mtime == self->mtime_ns)
+    if (mtime == p->compared_mtime_ns)
         return false;
     if ((now = cfg_load(self->path, err, sizeof err)) == NULL)
         return false;                   /* a file half edited: try at the next run */
-    self->mtime_ns = mtime;
+    p->compared_mtime_ns = mtime;
     if ((j = cfg_profile_index(now, p->name)) >= 0) {
         q = &now->profiles[j];
         changed |= take(&p->shop_url, &q->shop_url);
@@ -688,6 +690,7 @@ cfg_load(const char *path, char *err, size_t errlen)
         self->profiles = xcalloc(n + 1, sizeof *self->profiles);
         for (i = 0; i < n && !r.failed; i++) {
             read_profile(&r, config_setting_get_elem(profiles, i), &self->profiles[i], i);
+            self->profiles[i].compared_mtime_ns = self->mtime_ns;
             self->nprofiles++;
             for (j = 0; j + 1 < self->nprofiles && !r.failed; j++)
                 if (strcmp(self->profiles[j].name, self->profiles[i].name) == 0)

@@ -142,6 +142,10 @@ typedef struct {
 
     /* planning (manual 2.6) */
     int     import_interval_s;  /* 0 = off */
+
+    /* the file's modification time when this profile's connection settings
+     * were last compared with it (cfg_connection_changed) */
+    long long compared_mtime_ns;
 } profile_t;
 
 typedef struct {

@@ -35,7 +35,7 @@ control_t *control_new(const char *endpoint, const char *name, const char *insta
 /* control_destroy - close and null the caller's pointer */
 void control_destroy(control_t **self_p);
 
-/* control_sock - the socket, for the daemon's poll loop */
+/* control_sock - the socket, for the daemon's event loop (daemon_loop.h) */
 zsock_t *control_sock(control_t *self);
 
 /* control_on - add a command */

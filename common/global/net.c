@@ -28,6 +28,47 @@
 
 #define HWM 10000
 
+#define OR_EMPTY(s) ((s) ? (s) : "")
+
+/* describe - a message's type and what it is about, for the debug log: the
+ * profile, order or job and command, never a field that could hold a secret */
+static const char *
+describe(const msg_t *m, char *buf, size_t len)
+{
+    const char *type = msg_type_name(m->type);
+
+    switch (m->type) {
+    case MSG_JOB:
+        snprintf(buf, len, "%s %lld: profile %s, %s", type, (long long) m->job_id,
+                 OR_EMPTY(m->profile), OR_EMPTY(m->reason));
+        break;
+    case MSG_JOB_DONE:
+        snprintf(buf, len, "%s %lld: profile %s, %s", type, (long long) m->job_id,
+                 OR_EMPTY(m->profile), m->ok ? "ok" : "failed");
+        break;
+    case MSG_ORDER:
+    case MSG_MATCHED:
+        snprintf(buf, len, "%s: profile %s, order %lld, attempt %lld", type,
+                 OR_EMPTY(m->profile), m->order ? (long long) m->order->number : 0LL,
+                 (long long) m->attempt);
+        break;
+    case MSG_OUTCOME:
+        snprintf(buf, len, "%s: profile %s, order %lld, %s", type,
+                 OR_EMPTY(m->profile), (long long) m->number, OR_EMPTY(m->result));
+        break;
+    case MSG_REQUEST:
+        snprintf(buf, len, "%s: %s", type, OR_EMPTY(m->cmd));
+        break;
+    case MSG_REPLY:
+        snprintf(buf, len, "%s: %s", type, m->ok ? "ok" : "not ok");
+        break;
+    default:
+        snprintf(buf, len, "%s", type);
+        break;
+    }
+    return buf;
+}
+
 /* net_socket - a configured socket, bound or connected */
 zsock_t *
 net_socket(int type, const char *endpoint, bool bind, const char *what)
@@ -63,8 +104,14 @@ net_send(zsock_t *sock, const msg_t *m)
     size_t  len;
     void   *buf = msg_encode(m, &len);
     int     rc = zmq_send(zsock_resolve(sock), buf, len, ZMQ_DONTWAIT);
+    char    what[256];
 
     free(buf);
+    if (rc >= 0)
+        log_debug("sent %s", describe(m, what, sizeof what));
+    else
+        log_debug("not sent (%s): %s", zmq_strerror(zmq_errno()),
+                  describe(m, what, sizeof what));
     return rc >= 0;
 }
 
@@ -99,6 +146,8 @@ net_recv(zsock_t *sock, const char *what)
     }
     if (m == NULL)
         log_warning("%s: dropped a bad message: %s", what, err);
+    else
+        log_debug("%s: received %s", what, describe(m, err, sizeof err));
     return m;
 }
 

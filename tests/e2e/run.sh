@@ -4,7 +4,8 @@
 #   1. pipeline: generated orders (some customers known, some new) and two
 #      broken orders; every good order booked exactly once, the broken ones
 #      in the dead-letter queue with a reason naming order and field
-#   2. replay: the broken order is fixed in the shop, replayed, booked
+#   2. replay: the broken order is fixed in the shop, replayed, booked;
+#      a damaged stored order is set aside (stage store) and replayed
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
@@ -110,6 +111,49 @@ scenario_replay() {
         sleep 0.1
     done
     [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -c 5100)" = 0 ]
+}
+
+# a stored order whose copy in fetcher.db is damaged is set aside in the
+# dead-letter queue (stage store) and the fetcher keeps serving; a replay
+# reads it from the shop again. The restarted fetcher logs at level debug.
+scenario_damaged_store() {
+    victim=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT number FROM orders WHERE state = 'booked' ORDER BY number LIMIT 1")
+    [ -n "$victim" ] || { echo "e2e: no booked order to damage"; return 1; }
+    kill -9 $PID_fetcher
+    wait $PID_fetcher 2>/dev/null
+    sqlite3 "$E2E_DIR/state/fetcher.db" "UPDATE orders SET state = 'pending',
+        payload = x'c1c1c1', attempts = 0, next_send = 0 WHERE number = $victim" || return 1
+    sed -i 's/log_level = "info";/log_level = "debug";/' "$CFG"
+    start_daemon fetcher
+    i=0
+    until "$BIN/koppelctl" --config "$CFG" dlq list | grep -q "voorbeeld:$victim .*store"; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: the damaged order $victim is not set aside:";
+                           "$BIN/koppelctl" --config "$CFG" dlq list; return 1; }
+        sleep 0.1
+    done
+    "$BIN/koppelctl" --config "$CFG" dlq list | grep -q \
+        "the stored copy of order $victim is damaged: .*; fetch it again with koppelctl dlq replay voorbeeld:$victim" || {
+        echo "e2e: the dead letter does not say what happened and what to do"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    sleep 2                            # the crash loop came a second after the start
+    kill -0 $PID_fetcher 2>/dev/null || { echo "e2e: the fetcher died on a damaged order"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" dlq replay "voorbeeld:$victim" >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 30 || return 1
+    [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -c "voorbeeld:$victim")" = 0 ] || {
+        echo "e2e: the replayed order $victim is still a dead letter"; return 1; }
+    check_exactly_once >/dev/null || { echo "e2e: the replay booked or lost an order"; return 1; }
+    # log_level = "debug" shows messages, jobs and timers
+    for want in "debug: jobs socket: received job [0-9]*: profile voorbeeld, manual" \
+                "debug: sent order: profile voorbeeld, order $victim, attempt 1" \
+                "debug: outcomes socket: received outcome: profile voorbeeld, order $victim, booked" \
+                "debug: profile voorbeeld: job [0-9]* queued" \
+                "debug: timer send due orders" "debug: timer import step" \
+                "debug: control socket: received request: dlq-replay"; do
+        grep -q "$want" "$E2E_DIR/log/fetcher.log" || {
+            echo "e2e: log_level debug does not show \"$want\""; return 1; }
+    done
 }
 
 scenario_sigkill() {
@@ -269,42 +313,75 @@ scenario_two_shops() {
     echo "  woo: order $id, on hold at the first run and processing later, booked"
 }
 
-# a profile whose shop refuses its password stops, and runs again once the
-# password in the configuration file is corrected, without a restart
+# second_profile NAME FROM_ORDER - append a copy of the configuration's profile
+# under another name and cursor (the same shop and administration)
+second_profile() {
+    /usr/bin/python3 - "$CFG" "$1" "$2" <<'PY'
+import re, sys
+path, name, from_order = sys.argv[1:]
+text = open(path).read()
+start = text.index("profiles = (") + len("profiles = (")
+end = text.rindex(");")
+block = text[start:end].strip()
+copy = block.replace('name = "voorbeeld";', 'name = "%s";' % name, 1)
+copy = re.sub(r"from_order = \d+;", "from_order = %s;" % from_order, copy, count=1)
+open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[end:])
+PY
+}
+
+# stopped_count - how many profiles the fetcher reports as stopped
+stopped_count() {
+    "$BIN/koppelctl" --config "$CFG" status --json | grep -o '"stopped": *"stopped: ' | wc -l
+}
+
+# two profiles whose shop refuses their password stop, and both run again
+# once one edit of the configuration file corrects both, without a restart
 scenario_settings_change() {
     e2e_setup "$ROOT/settings"
     start_globecharge --generate 12 --seed 5 --first-number 60001 || return 1
     start_snelstart --relaties tests/fixtures/relaties-empty.json || return 1
     write_config 60001
+    second_profile tweede 69001           # past the shop's last order: reads nothing
     sed -i 's/password = "geheim-shop-wachtwoord";/password = "verkeerd";/' "$CFG"
     start_pipeline || return 1
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    "$BIN/koppelctl" --config "$CFG" run tweede >/dev/null || return 1
     i=0
-    until "$BIN/koppelctl" --config "$CFG" status --json | grep -q '"stopped": *"stopped: '; do
+    until [ "$(stopped_count)" -eq 2 ]; do
         i=$((i + 1))
-        [ $i -gt 50 ] && { echo "e2e: the profile did not stop on a wrong password"; return 1; }
+        [ $i -gt 50 ] && { echo "e2e: the profiles did not both stop on a wrong password"; return 1; }
         sleep 0.1
     done
     i=0
-    until "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+    until [ "$("$BIN/koppelctl" --config "$CFG" tasks | grep -c "wrong username or password")" -eq 2 ]; do
         i=$((i + 1))
-        [ $i -gt 50 ] && { echo "e2e: the task does not say why it stopped"; return 1; }
+        [ $i -gt 50 ] && { echo "e2e: the tasks do not say why they stopped"; return 1; }
         sleep 0.1
     done
     sed -i 's/password = "verkeerd";/password = "geheim-shop-wachtwoord";/' "$CFG"
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    "$BIN/koppelctl" --config "$CFG" run tweede >/dev/null || return 1
     wait_done "$(shop_orders | wc -l)" 30 || return 1
+    i=0
+    until [ "$(stopped_count)" -eq 0 ] \
+          && ! "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+        i=$((i + 1))
+        [ $i -gt 50 ] && { echo "e2e: after one edit fixed both, still stopped:";
+                           "$BIN/koppelctl" --config "$CFG" status --json | grep stopped; return 1; }
+        sleep 0.1
+    done
     check_exactly_once >/dev/null
 }
 
 mkdir -p "$ROOT"
-scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?
+scenario_settings_change; result "two profiles stopped on a wrong shop password both run again when one edit corrects them" $?
 e2e_stop
 scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
 e2e_stop
 scenario_explain; result "explain mode decides as the manual describes" $?
 scenario_pipeline; result "pipeline books every order once, broken order in the dead-letter queue" $?
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
+scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving; log_level debug shows messages, jobs, timers" $?
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing" $?
 e2e_stop

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -325,6 +328,102 @@ a_woocommerce_profile_without_key_or_with_a_password_is_refused(void **state)
                                "woocommerce)"));
 }
 
+/* rewrite - replace a file's text and give it another modification time, as
+ * an editor saving it a second later would */
+static void
+rewrite(const char *path, const char *text)
+{
+    FILE   *fp = fopen(path, "w");
+    struct timespec later[2];
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    clock_gettime(CLOCK_REALTIME, &later[0]);
+    later[0].tv_sec += 2;
+    later[1] = later[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+}
+
+#define TWO_PROFILES(pw_a, pw_b) \
+    "profiles = ( { name = \"a\"; shop = { url = \"https://a\"; username = \"u\";" \
+    " password = \"" pw_a "\"; }; },\n" \
+    "             { name = \"b\"; shop = { url = \"https://b\"; username = \"u\";" \
+    " password = \"" pw_b "\"; }; } );\n"
+
+static void
+an_unchanged_file_changes_no_connection(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(TWO_PROFILES("oud", "oud"));
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_false(cfg_connection_changed(cfg, 0));
+    assert_false(cfg_connection_changed(cfg, 1));
+    rewrite(path, TWO_PROFILES("oud", "oud"));      /* saved again, nothing different */
+    assert_false(cfg_connection_changed(cfg, 0));
+    assert_false(cfg_connection_changed(cfg, 1));
+    unlink(path);
+    cfg_destroy(&cfg);
+}
+
+static void
+a_changed_password_is_taken_over_for_its_profile_only(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(TWO_PROFILES("oud", "oud"));
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    rewrite(path, TWO_PROFILES("nieuw", "oud"));
+    assert_true(cfg_connection_changed(cfg, 0));
+    assert_string_equal(cfg->profiles[0].shop_password, "nieuw");
+    assert_false(cfg_connection_changed(cfg, 0));   /* taken over: no change any more */
+    assert_false(cfg_connection_changed(cfg, 1));
+    assert_string_equal(cfg->profiles[1].shop_password, "oud");
+    unlink(path);
+    cfg_destroy(&cfg);
+}
+
+static void
+one_edit_fixing_two_profiles_changes_both(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(TWO_PROFILES("fout", "fout"));
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    rewrite(path, TWO_PROFILES("goed", "goed"));
+    assert_true(cfg_connection_changed(cfg, 0));
+    assert_true(cfg_connection_changed(cfg, 1));
+    assert_string_equal(cfg->profiles[0].shop_password, "goed");
+    assert_string_equal(cfg->profiles[1].shop_password, "goed");
+    unlink(path);
+    cfg_destroy(&cfg);
+}
+
+static void
+a_half_edited_file_changes_nothing_until_it_reads(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(TWO_PROFILES("fout", "fout"));
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    rewrite(path, "profiles = ( { name = \"a\"; shop = { url = ");
+    assert_false(cfg_connection_changed(cfg, 0));
+    rewrite(path, TWO_PROFILES("goed", "fout"));
+    assert_true(cfg_connection_changed(cfg, 0));
+    assert_string_equal(cfg->profiles[0].shop_password, "goed");
+    unlink(path);
+    cfg_destroy(&cfg);
+}
+
 int
 main(void)
 {
@@ -345,6 +444,10 @@ main(void)
         cmocka_unit_test(an_unknown_administration_type_or_schema_key_is_refused),
         cmocka_unit_test(a_woocommerce_profile_keeps_its_api_key),
         cmocka_unit_test(a_woocommerce_profile_without_key_or_with_a_password_is_refused),
+        cmocka_unit_test(an_unchanged_file_changes_no_connection),
+        cmocka_unit_test(a_changed_password_is_taken_over_for_its_profile_only),
+        cmocka_unit_test(one_edit_fixing_two_profiles_changes_both),
+        cmocka_unit_test(a_half_edited_file_changes_nothing_until_it_reads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,8 +65,7 @@ add_order(store_t *s, int64_t number)
 static int sent_count;
 static bool refuse_after;
 static bool
-count_sent(void *arg, const char *profile, int64_t number, const void *payload, size_t len,
-           int64_t attempt)
+count_sent(void *arg, const char *profile, const order_t *o, int64_t attempt)
 {
     int64_t *last_attempt = arg;
 
@@ -75,7 +74,7 @@ count_sent(void *arg, const char *profile, int64_t number, const void *payload, 
     sent_count++;
     *last_attempt = attempt;
     assert_string_equal(profile, "winkel");
-    assert_true(len > 0);
+    assert_string_equal(o->profile, "winkel");
     return true;
 }
 
@@ -262,6 +261,48 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     close_store(&s);
 }
 
+static void
+a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
+{
+    store_t *s = open_store();
+    int64_t attempt = 0;
+    json_t *dlq;
+    const char *reason;
+    char    err[512];
+    sqlite3 *db;
+
+    add_order(s, 1);
+    add_order(s, 2);
+    add_order(s, 3);
+    /* the blob of order 2 is damaged on disk: not msgpack; 3: msgpack, not an order */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE orders SET payload = x'c1c1c1'"
+                                  " WHERE number = 2; UPDATE orders SET payload = x'2a'"
+                                  " WHERE number = 3", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    assert_int_equal(sent_count, 1);
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
+    assert_non_null(dlq);
+    assert_int_equal(json_array_size(dlq), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
+                        "winkel:2");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "stage")),
+                        "store");
+    reason = json_string_value(json_object_get(json_array_get(dlq, 0), "reason"));
+    assert_non_null(strstr(reason, "the stored copy of order 2 is damaged: "));
+    assert_non_null(strstr(reason, "fetch it again with koppelctl dlq replay winkel:2"));
+    reason = json_string_value(json_object_get(json_array_get(dlq, 1), "reason"));
+    assert_non_null(strstr(reason, "the stored copy of order 3 is damaged: "));
+    json_decref(dlq);
+    /* set aside: not sent again */
+    assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 1);
+    assert_int_equal(sent_count, 2);
+    close_store(&s);
+}
+
 int
 main(void)
 {
@@ -273,6 +314,7 @@ main(void)
         cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
         cmocka_unit_test(an_unreadable_store_is_an_error_not_an_absence),
+        cmocka_unit_test(a_damaged_stored_order_is_set_aside_and_the_others_go_on),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "relatie_body.h"
 #include "relatie_index.h"
 #include "sim_proc.h"
 #include "snelstart.h"
@@ -145,11 +146,12 @@ a_refresh_reads_only_what_changed_since_the_newest_modifiedon(void **state)
     /* one relatie changes its e-mail, one is new */
     assert_int_equal(snelstart_get(ss, "/relaties?$filter=Relatiecode%20eq%202", &found, &e),
                      SS_OK);
-    rel = json_deep_copy(json_array_get(found, 0));
+    assert_non_null(json_array_get(found, 0));
+    snprintf(path, sizeof path, "/relaties/%s",
+             json_string_value(json_object_get(json_array_get(found, 0), "id")));
+    rel = relatie_writable(json_array_get(found, 0));     /* as the PUT takes it */
     json_decref(found);
-    assert_non_null(rel);
     json_object_set_new(rel, "email", json_string("nieuw@devries.nl"));
-    snprintf(path, sizeof path, "/relaties/%s", json_string_value(json_object_get(rel, "id")));
     assert_int_equal(snelstart_put(ss, path, rel, &out, &e), SS_OK);
     json_decref(out);
     json_decref(rel);

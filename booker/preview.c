@@ -1,0 +1,147 @@
+/*
+ * NAME
+ *   preview - koppel-booker --preview: the bodies koppel would post, offline
+ *
+ * DESCRIPTION
+ *   See preview.h. The order is the first of a shop document file
+ *   (shopdoc.h); the bodies are built by the same code that books
+ *   (relatie_body.h, boeking.h) with the profile's settings, and nothing
+ *   is written or sent.
+ *
+ * DIAGNOSTICS
+ *   Every error goes to standard error with the file or option it is
+ *   about; the exit status is then 1 (2 for a bad option).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "boeking.h"
+#include "daemon.h"
+#include "log.h"
+#include "preview.h"
+#include "relatie_body.h"
+#include "shopdoc.h"
+
+/* preview - the --preview mode */
+static int
+preview(const char *file, const char *source, const char *config, const char *profile,
+        long relatiecode)
+{
+    char    err[1024];
+    char   *text;
+    cfg_t  *cfg;
+    const profile_t *p;
+    order_page_t *page;
+    json_t *out, *boeking, *relatie = NULL;
+
+    if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        return 1;
+    }
+    if ((p = cfg_profile(cfg, profile)) == NULL) {
+        fprintf(stderr, "koppel-booker: --profile %s: no such profile in %s\n", profile,
+                cfg->path);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    if ((page = shopdoc_read_file(source, file, err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    if (page->nitems == 0 || page->items[0].order == NULL) {
+        fprintf(stderr, "koppel-booker: %s: %s\n", file,
+                page->nitems ? page->items[0].error : "the document holds no order");
+        order_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    order_set(&page->items[0].order->profile, p->name);
+    if (relatiecode <= 0
+        && (relatie = relatie_build(page->items[0].order, p, NULL, err, sizeof err)) == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        order_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
+                            err, sizeof err);
+    if (boeking == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        json_decref(relatie);
+        order_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
+    if (relatiecode > 0)
+        json_object_set_new(boeking, "klant", json_pack("{s:I}", "relatiecode",
+                                                        (json_int_t) relatiecode));
+    out = json_pack("{s:o, s:o}", "verkoopboeking", boeking, "relatie",
+                    relatie ? relatie : json_null());
+    text = boeking_dumps(out);
+    printf("%s\n", text);
+    free(text);
+    json_decref(out);
+    order_page_destroy(&page);
+    cfg_destroy(&cfg);
+    return 0;
+}
+
+/* preview_mode - handle --preview before the daemon starts; -1 when not asked */
+int
+preview_mode(int argc, char **argv, const char *usage)
+{
+    static const struct option opts[] = {
+        { "preview", required_argument, NULL, 'p' },
+        { "config", required_argument, NULL, 'c' },
+        { "profile", required_argument, NULL, 'P' },
+        { "relatiecode", required_argument, NULL, 'r' },
+        { "source", required_argument, NULL, 's' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
+    long    relatiecode = 0;
+    int     i, c;
+    char   *end;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--preview") == 0 || strncmp(argv[i], "--preview=", 10) == 0)
+            break;
+    if (i == argc)
+        return -1;
+    log_init(argv[0], LOG_LEVEL_WARNING);
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            file = optarg;
+            break;
+        case 'c':
+            config = optarg;
+            break;
+        case 'P':
+            profile = optarg;
+            break;
+        case 's':
+            source = optarg;
+            break;
+        case 'r':
+            relatiecode = strtol(optarg, &end, 10);
+            if (*end || relatiecode <= 0) {
+                fprintf(stderr, "koppel-booker: --relatiecode %s: expected a number\n", optarg);
+                return 2;
+            }
+            break;
+        default:
+            fprintf(stderr, "%s", usage);
+            return 2;
+        }
+    }
+    if (file == NULL || profile == NULL) {
+        fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
+        return 2;
+    }
+    return preview(file, source, config, profile, relatiecode);
+}

@@ -1,0 +1,20 @@
+/*
+ * NAME
+ *   preview - koppel-booker --preview: the bodies koppel would post, offline
+ *
+ * DESCRIPTION
+ *   preview_mode() handles the command line of --preview before the
+ *   daemon starts: it prints, as one JSON object {"verkoopboeking": ...,
+ *   "relatie": ... or null}, exactly the bodies koppel would send for the
+ *   first order of a Globecharge (or with --source woocommerce, a
+ *   WooCommerce) document, and writes nothing. Grootboeken are shown as
+ *   {"nummer": N}.
+ */
+#ifndef KOPPEL_BOOKER_PREVIEW_H
+#define KOPPEL_BOOKER_PREVIEW_H
+
+/* preview_mode - run --preview and return the exit status; -1 when argv does
+ * not ask for it. usage is printed for a bad option. */
+int preview_mode(int argc, char **argv, const char *usage);
+
+#endif
