@@ -163,6 +163,8 @@ SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
                   $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
+# the layer archives are defined before "all": name the default goal
+.DEFAULT_GOAL := all
 .SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind
 all: $(PROGRAMS)
