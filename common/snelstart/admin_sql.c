@@ -6,7 +6,9 @@
  * DESCRIPTION
  *   See admin_sql.h. db-lib reports errors through two process-wide
  *   handlers; they keep the last message per thread, and each call turns
- *   it into a message that names what was being done.
+ *   it into a message that names what was being done. A read of the
+ *   rows changed since a value is an RPC call of sp_executesql (dbrpcinit,
+ *   dbrpcparam, dbrpcsend) with the value as its parameter @since.
  */
 #include <netdb.h>
 #include <pthread.h>
@@ -161,6 +163,20 @@ admin_sql_close(admin_sql_t **self_p)
     *self_p = NULL;
 }
 
+/* the name of the one parameter, and the db-lib type of the texts sent:
+ * on TDS 7 FreeTDS sends SYBVARCHAR as NVARCHAR in the client charset
+ * (UTF-8 here), which sp_executesql requires; its SYBNVARCHAR would go
+ * out as Sybase's type 0x67, which SQL Server does not know */
+#define SINCE_PARAM     "@since"
+#define SQL_TEXT_TYPE   SYBVARCHAR
+
+/* has_since - whether q reads only the rows changed after a value */
+static bool
+has_since(const admin_select_t *q)
+{
+    return q->since_col && *q->since_col && q->since && *q->since;
+}
+
 /* admin_sql_ident - [part].[part], ] doubled */
 char *
 admin_sql_ident(const char *name)
@@ -185,26 +201,7 @@ admin_sql_ident(const char *name)
     return out;
 }
 
-/* admin_sql_literal - N'...' with ' doubled */
-char *
-admin_sql_literal(const char *value)
-{
-    size_t  n = strlen(value), i, o = 0;
-    char   *out = xmalloc(n * 2 + 4);
-
-    out[o++] = 'N';
-    out[o++] = '\'';
-    for (i = 0; i < n; i++) {
-        if (value[i] == '\'')
-            out[o++] = '\'';
-        out[o++] = value[i];
-    }
-    out[o++] = '\'';
-    out[o] = 0;
-    return out;
-}
-
-/* admin_sql_query - SELECT [TOP n] mapped columns FROM table [WHERE col > 'since'] */
+/* admin_sql_query - SELECT [TOP n] mapped columns FROM table [WHERE col > @since] */
 char *
 admin_sql_query(const admin_select_t *q)
 {
@@ -228,16 +225,39 @@ admin_sql_query(const admin_select_t *q)
     free(sql);
     free(id);
     sql = t;
-    if (q->since_col && *q->since_col && q->since && *q->since) {
-        char   *c = admin_sql_ident(q->since_col), *v = admin_sql_literal(q->since);
+    if (has_since(q)) {
+        char   *c = admin_sql_ident(q->since_col);
 
-        t = xasprintf("%s WHERE %s > %s", sql, c, v);
+        t = xasprintf("%s WHERE %s > " SINCE_PARAM, sql, c);
         free(c);
-        free(v);
         free(sql);
         sql = t;
     }
     return sql;
+}
+
+/* send_query - run sql: a plain batch, or with the since value as
+ * sp_executesql's parameter (a value is never part of the text) */
+static bool
+send_query(admin_sql_t *self, const admin_select_t *q, char *sql)
+{
+    static char decl[] = SINCE_PARAM " nvarchar(4000)";
+    char   *since;
+    bool    ok;
+
+    if (!has_since(q))
+        return dbcmd(self->proc, sql) == SUCCEED && dbsqlexec(self->proc) == SUCCEED;
+    since = xstrdup(q->since);
+    ok = dbrpcinit(self->proc, "sp_executesql", 0) == SUCCEED
+        && dbrpcparam(self->proc, "@stmt", 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(sql),
+                      (BYTE *) sql) == SUCCEED
+        && dbrpcparam(self->proc, "@params", 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(decl),
+                      (BYTE *) decl) == SUCCEED
+        && dbrpcparam(self->proc, SINCE_PARAM, 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(since),
+                      (BYTE *) since) == SUCCEED
+        && dbrpcsend(self->proc) == SUCCEED && dbsqlok(self->proc) == SUCCEED;
+    free(since);
+    return ok;
 }
 
 /* column_text - one column of the current row as text; NULL for NULL */
@@ -313,7 +333,7 @@ admin_sql_select(admin_sql_t *self, const admin_select_t *q, admin_row_fn fn, vo
     last_no = 0;
     *last_text = 0;
     dbcancel(self->proc);
-    if (dbcmd(self->proc, sql) != SUCCEED || dbsqlexec(self->proc) != SUCCEED) {
+    if (!send_query(self, q, sql)) {
         table_error(self, q->table, err, errlen);
         ok = false;
         goto done;
