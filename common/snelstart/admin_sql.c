@@ -297,17 +297,28 @@ column_text(DBPROCESS *proc, int col)
     return xstrdup(buf);
 }
 
-/* table_error - a server error while reading a table, in plain words */
+/* table_error - a server error while reading a table, in plain words: the
+ * column it misses named from SQL Server's "Invalid column name 'X'." */
 static void
 table_error(const admin_sql_t *self, const char *table, char *err, size_t errlen)
 {
     const char *why = last_no == 208 ? "does not exist"
-                    : last_no == 207 ? "lacks a column the schema map names"
                     : last_no == 229 || last_no == 230 ? "cannot be read: the SQL user has no "
                                                          "SELECT permission on it"
                     : "cannot be read";
+    const char *q = last_no == 207 ? strchr(last_text, '\'') : NULL;
+    const char *e = q ? strchr(q + 1, '\'') : NULL;
 
-    if (last_no > 0)
+    if (last_no == 207 && e)
+        snprintf(err, errlen, "database \"%s\" on %s: table %s has no column %.*s; name "
+                 "the column in the profile's snelstart.schema or set it to \"\" (SQL Server "
+                 "error 207: %s)", self->database, self->server, table, (int) (e - q - 1), q + 1,
+                 last_text);
+    else if (last_no == 207)
+        snprintf(err, errlen, "database \"%s\" on %s: table %s lacks a column the schema map "
+                 "names (SQL Server error 207: %s)", self->database, self->server, table,
+                 last_text);
+    else if (last_no > 0)
         snprintf(err, errlen, "database \"%s\" on %s: table %s %s (SQL Server error %d: %s)",
                  self->database, self->server, table, why, last_no, last_text);
     else
