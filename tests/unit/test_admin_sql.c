@@ -10,7 +10,9 @@
  *   through tblLand, their cc invoice address, and as klant only when
  *   fldRelatieSoort has the klant bit; the grootboeken with their kind
  *   read through tblGrootboekFunctie. A column the administration lacks
- *   is named in the error, and so is a missing join table.
+ *   is named in the error, and so is a missing join table. tds-sim runs
+ *   with a certificate and FreeTDS is told to require encryption, so all
+ *   of it goes over TLS, as against a SQL Server that forces encryption.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,8 +63,9 @@ static int
 setup(void **state)
 {
     fixture_t *f = xcalloc(1, sizeof *f);
-    char    path[PATH_MAX + 32];
+    char    path[PATH_MAX + 32], cmd[3 * PATH_MAX];
     sqlite3 *db = NULL;
+    FILE   *fp;
     int     i;
 
     snprintf(f->sim.dir, sizeof f->sim.dir, "/tmp/koppel-test-tds-sim.XXXXXX");
@@ -76,8 +79,22 @@ setup(void **state)
         return -1;
     }
     sqlite3_close(db);
+    snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+             "-subj /CN=localhost -keyout '%s/key.pem' -out '%s/cert.pem' >/dev/null 2>&1",
+             f->sim.dir, f->sim.dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "openssl cannot make a certificate\n");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/freetds.conf", f->sim.dir);
+    if ((fp = fopen(path, "w")) == NULL)
+        return -1;
+    fprintf(fp, "[global]\n\ttds version = 7.4\n\tencryption = require\n");
+    fclose(fp);
+    setenv("FREETDSCONF", path, 1);
     if (!sim_proc_start(&f->sim, "tds-sim", NULL, "--db", "@DIR@/Administratie.sqlite",
-                        "--user", "koppel", "--password", "geheim", NULL)) {
+                        "--user", "koppel", "--password", "geheim",
+                        "--tls-cert", "@DIR@/cert.pem", "--tls-key", "@DIR@/key.pem", NULL)) {
         fprintf(stderr, "tds-sim does not start (log in %s)\n", f->sim.dir);
         return -1;
     }
@@ -220,6 +237,26 @@ without_the_join_table_the_column_is_the_value(void **state)
     f->p.schema[SCHEMA_RELATIE_KLANT_BITS] = (char *) schema_default(SCHEMA_RELATIE_KLANT_BITS);
 }
 
+static void
+every_login_was_encrypted_throughout(void **state)
+{
+    fixture_t *f = *state;
+    char    path[PATH_MAX + 32], line[256];
+    int     tls = 0, other = 0;
+    FILE   *fp;
+
+    snprintf(path, sizeof path, "%s/tds-sim.log", f->sim.dir);
+    assert_non_null(fp = fopen(path, "r"));
+    while (fgets(line, sizeof line, fp))
+        if (strstr(line, "logged in, TLS for the whole connection"))
+            tls++;
+        else if (strstr(line, "logged in"))
+            other++;
+    fclose(fp);
+    assert_true(tls >= 4);
+    assert_int_equal(other, 0);
+}
+
 int
 main(void)
 {
@@ -228,6 +265,7 @@ main(void)
         cmocka_unit_test(the_defaults_read_the_kind_of_a_grootboek_through_tblGrootboekFunctie),
         cmocka_unit_test(a_missing_column_or_join_table_is_named),
         cmocka_unit_test(without_the_join_table_the_column_is_the_value),
+        cmocka_unit_test(every_login_was_encrypted_throughout),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
