@@ -38,7 +38,11 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libconfig-dev libjansson-dev libxml2-dev libutf8proc-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
-            openssl python3 jq valgrind clang libclang-rt-14-dev libyaml-dev
+            openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
+            libclang-rt-14-dev libyaml-dev
+# npm: Debian's own package, unless the installed nodejs already brings it
+# (NodeSource's does, and conflicts with Debian's npm)
+DEB_NPM  := npm
 
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -178,7 +182,7 @@ SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
 SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
-                  $(shell pkg-config --libs libmicrohttpd yaml-0.1 2>/dev/null)
+                  $(shell pkg-config --libs libmicrohttpd yaml-0.1 openssl 2>/dev/null)
 
 .SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE
@@ -213,8 +217,8 @@ $(BIN)/koppelctl: $(OBJ)/ctl/main.o $(LINK_ctl)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_ctl)
 
-# the simulators use util only (and libraries of their own)
-SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_util)
+# the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
+SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
 $(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globecharge) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
@@ -318,6 +322,7 @@ deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $(DEB_NPM)"; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root to install:$$missing" >&2; exit 1; fi; \
@@ -327,7 +332,14 @@ deps:
 unit: $(UNIT_TESTS) $(PROGRAMS)
 	@sh tests/run-unit.sh $(UNIT_TESTS)
 
-e2e: all
+# Node's tedious, one of the three TDS clients of tests/e2e/tds_clients.sh,
+# from the npm registry into $(BUILD)/node (never into the source tree)
+TEDIOUS := $(BUILD)/node/node_modules/tedious/package.json
+$(TEDIOUS):
+	@mkdir -p $(BUILD)/node
+	npm install --prefix $(BUILD)/node --no-audit --no-fund --loglevel=error tedious@19
+
+e2e: all $(TEDIOUS)
 	@sh tests/e2e/install.sh
 	@rm -rf $(BUILD)/sanitizer-reports && mkdir -p $(BUILD)/sanitizer-reports
 	@$(SAN_ENV) sh tests/e2e/run.sh $(BIN)

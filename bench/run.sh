@@ -173,7 +173,7 @@ e2e_stop
 
 # 5. filling the index with 100,000 relaties from the API and from SQL
 e2e_setup "$ROOT/sync"
-python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
+/usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
 import json, sqlite3, sys
 n, out, dbf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 nl = "00000000-0000-4000-8000-000000004e4c"
@@ -189,15 +189,20 @@ for i in range(n):
         "factuurEmailVersturen": {"shouldSend": False, "email": "", "ccEmail": ""}})
 json.dump(rel, open(out, "w"))
 db = sqlite3.connect(dbf)
-db.execute("""CREATE TABLE Relaties(Id NVARCHAR(36), Relatiecode INT, Naam NVARCHAR(100),
-    Email NVARCHAR(200), FactuurEmail NVARCHAR(200), Postcode NVARCHAR(10), LandCode NVARCHAR(2),
-    BtwNummer NVARCHAR(20), KvkNummer NVARCHAR(20), NonActief BIT, IsKlant BIT,
-    ModifiedOn DATETIME)""")
-db.executemany("INSERT INTO Relaties VALUES (?,?,?,?,NULL,?,'NL',?,?,0,1,'2026-08-15T10:00:00.000')",
-    ((r["id"], r["relatiecode"], r["naam"], r["email"], r["vestigingsAdres"]["postcode"],
-      r["btwNummer"], r["kvkNummer"]) for r in rel))
-db.execute("""CREATE TABLE Grootboeken(Id NVARCHAR(36), Nummer INT, Omschrijving NVARCHAR(100),
-    NonActief BIT, RekeningCode NVARCHAR(20))""")
+# SnelStart's desktop tables, as the schema map's defaults name them
+db.execute("""CREATE TABLE tblLand(fldLandID INT, fldCode NVARCHAR(2), fldNaam NVARCHAR(50))""")
+db.execute("INSERT INTO tblLand VALUES (1, 'NL', 'Nederland')")
+db.execute("""CREATE TABLE tblRelatie(fldRelatieID INT, fldRelatieSoort INT, fldRelatiecode INT,
+    fldNaam NVARCHAR(100), fldEmail NVARCHAR(200), fldFactuurEmailAdres NVARCHAR(200),
+    fldFactuurCcEmailAdres NVARCHAR(200), fldPostcode NVARCHAR(10), fldLandID INT,
+    fldBtwNummer NVARCHAR(20), fldKvkNummer NVARCHAR(20), fldNonactief BIT)""")
+db.executemany("INSERT INTO tblRelatie VALUES (?,1,?,?,?,NULL,NULL,?,1,?,?,0)",
+    ((i + 1, r["relatiecode"], r["naam"], r["email"], r["vestigingsAdres"]["postcode"],
+      r["btwNummer"], r["kvkNummer"]) for i, r in enumerate(rel)))
+db.execute("""CREATE TABLE tblGrootboekFunctie(fldGrootboekFunctieID INT,
+    fldOmschrijving NVARCHAR(50), fldRekeningCode NVARCHAR(20))""")
+db.execute("""CREATE TABLE tblGrootboek(fldGrootboekID INT, fldNummer INT,
+    fldOmschrijving NVARCHAR(100), fldGrootboekFunctieID INT, fldNonactief BIT)""")
 db.commit()
 PY
 if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then

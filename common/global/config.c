@@ -40,27 +40,44 @@ static const char *processing_names[] = { "alleen-toevoegen", "toevoegen-en-bijw
 static const char *daemon_names[] = { "scheduler", "fetcher", "matcher", "booker" };
 static const char *admin_types[] = { "api", "sql", "lokaal", "mdb" };
 
-/* the schema map's keys and defaults, in one place (docs/administrations.md) */
+/* the schema map's keys and defaults, in one place: SnelStart's desktop
+ * tables (docs/administrations.md says which names are seen in public
+ * queries against real administrations and which are assumed) */
 static const struct { const char *key, *dflt; bool required; } schema_defaults[SCHEMA_N] = {
-    [SCHEMA_RELATIES] = { "relaties", "Relaties", true },
-    [SCHEMA_RELATIE_ID] = { "relatie_id", "Id", true },
-    [SCHEMA_RELATIE_CODE] = { "relatie_code", "Relatiecode", false },
-    [SCHEMA_RELATIE_NAAM] = { "relatie_naam", "Naam", true },
-    [SCHEMA_RELATIE_EMAIL] = { "relatie_email", "Email", false },
-    [SCHEMA_RELATIE_FACTUUR_EMAIL] = { "relatie_factuur_email", "FactuurEmail", false },
-    [SCHEMA_RELATIE_POSTCODE] = { "relatie_postcode", "Postcode", false },
-    [SCHEMA_RELATIE_LAND] = { "relatie_land", "LandCode", false },
-    [SCHEMA_RELATIE_BTW] = { "relatie_btw", "BtwNummer", false },
-    [SCHEMA_RELATIE_KVK] = { "relatie_kvk", "KvkNummer", false },
-    [SCHEMA_RELATIE_NONACTIEF] = { "relatie_nonactief", "NonActief", false },
-    [SCHEMA_RELATIE_KLANT] = { "relatie_klant", "IsKlant", false },
-    [SCHEMA_RELATIE_MODIFIED] = { "relatie_modified", "ModifiedOn", false },
-    [SCHEMA_GROOTBOEKEN] = { "grootboeken", "Grootboeken", true },
-    [SCHEMA_GROOTBOEK_ID] = { "grootboek_id", "Id", true },
-    [SCHEMA_GROOTBOEK_NUMMER] = { "grootboek_nummer", "Nummer", true },
-    [SCHEMA_GROOTBOEK_OMSCHRIJVING] = { "grootboek_omschrijving", "Omschrijving", false },
-    [SCHEMA_GROOTBOEK_NONACTIEF] = { "grootboek_nonactief", "NonActief", false },
-    [SCHEMA_GROOTBOEK_SOORT] = { "grootboek_soort", "RekeningCode", true },
+    [SCHEMA_RELATIES] = { "relaties", "tblRelatie", true },
+    [SCHEMA_RELATIE_ID] = { "relatie_id", "fldRelatieID", true },
+    [SCHEMA_RELATIE_CODE] = { "relatie_code", "fldRelatiecode", false },
+    [SCHEMA_RELATIE_NAAM] = { "relatie_naam", "fldNaam", true },
+    [SCHEMA_RELATIE_EMAIL] = { "relatie_email", "fldEmail", false },
+    [SCHEMA_RELATIE_FACTUUR_EMAIL] = { "relatie_factuur_email", "fldFactuurEmailAdres", false },
+    [SCHEMA_RELATIE_FACTUUR_CC_EMAIL] = { "relatie_factuur_cc_email", "fldFactuurCcEmailAdres",
+                                          false },
+    [SCHEMA_RELATIE_POSTCODE] = { "relatie_postcode", "fldPostcode", false },
+    [SCHEMA_RELATIE_LAND] = { "relatie_land", "fldLandID", false },
+    [SCHEMA_RELATIE_BTW] = { "relatie_btw", "fldBtwNummer", false },
+    [SCHEMA_RELATIE_KVK] = { "relatie_kvk", "fldKvkNummer", false },
+    [SCHEMA_RELATIE_NONACTIEF] = { "relatie_nonactief", "fldNonactief", false },
+    [SCHEMA_RELATIE_KLANT] = { "relatie_klant", "fldRelatieSoort", false },
+    [SCHEMA_RELATIE_KLANT_BITS] = { "relatie_klant_bits", "1", false },
+    [SCHEMA_RELATIE_MODIFIED] = { "relatie_modified", "", false },
+    [SCHEMA_LANDEN] = { "landen", "tblLand", false },
+    [SCHEMA_LAND_ID] = { "land_id", "fldLandID", false },
+    [SCHEMA_LAND_CODE] = { "land_code", "fldCode", false },
+    [SCHEMA_GROOTBOEKEN] = { "grootboeken", "tblGrootboek", true },
+    [SCHEMA_GROOTBOEK_ID] = { "grootboek_id", "fldGrootboekID", true },
+    [SCHEMA_GROOTBOEK_NUMMER] = { "grootboek_nummer", "fldNummer", true },
+    [SCHEMA_GROOTBOEK_OMSCHRIJVING] = { "grootboek_omschrijving", "fldOmschrijving", false },
+    [SCHEMA_GROOTBOEK_NONACTIEF] = { "grootboek_nonactief", "fldNonactief", false },
+    [SCHEMA_GROOTBOEK_SOORT] = { "grootboek_soort", "fldGrootboekFunctieID", true },
+    [SCHEMA_GROOTBOEKFUNCTIES] = { "grootboekfuncties", "tblGrootboekFunctie", false },
+    [SCHEMA_GROOTBOEKFUNCTIE_ID] = { "grootboekfunctie_id", "fldGrootboekFunctieID", false },
+    [SCHEMA_GROOTBOEKFUNCTIE_SOORT] = { "grootboekfunctie_soort", "fldRekeningCode", false },
+};
+
+/* the joins of the schema map: a table, and the two columns it needs */
+static const schema_key_t schema_joins[][3] = {
+    { SCHEMA_LANDEN, SCHEMA_LAND_ID, SCHEMA_LAND_CODE },
+    { SCHEMA_GROOTBOEKFUNCTIES, SCHEMA_GROOTBOEKFUNCTIE_ID, SCHEMA_GROOTBOEKFUNCTIE_SOORT },
 };
 
 /* schema_key_name - the setting name of a schema map entry */
@@ -361,6 +378,24 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
                  i == SCHEMA_RELATIES || i == SCHEMA_GROOTBOEKEN ? "table" : "column");
         else if (strpbrk(p->schema[i], "\n\r") != NULL)
             fail(r, sg, sp, "%s: a name cannot hold a line break", schema_defaults[i].key);
+    }
+    for (i = 0; i < (int) (sizeof schema_joins / sizeof schema_joins[0]); i++) {
+        int     k;
+
+        for (k = 1; k < 3 && *p->schema[schema_joins[i][0]]; k++)
+            if (*p->schema[schema_joins[i][k]] == 0)
+                fail(r, sg, sp, "%s: must name a column of table %s (or set %s = \"\")",
+                     schema_defaults[schema_joins[i][k]].key, p->schema[schema_joins[i][0]],
+                     schema_defaults[schema_joins[i][0]].key);
+    }
+    if (*p->schema[SCHEMA_RELATIE_KLANT_BITS]) {
+        const char *b = p->schema[SCHEMA_RELATIE_KLANT_BITS];
+        char   *end;
+        long    v = strtol(b, &end, 10);
+
+        if (end == b || *end || v < 1 || v > INT32_MAX)
+            fail(r, sg, sp, "relatie_klant_bits: \"%s\" is not a whole number from 1 "
+                 "(\"\" reads relatie_klant as true or false)", b);
     }
 }
 

@@ -63,8 +63,14 @@ typedef enum {
 
 /* the schema map: where koppel finds relaties and grootboeken in an
    administration of type sql, lokaal or mdb (SnelStart does not publish its
-   schema). Each entry is a table or column name; "" for an optional column
-   means the administration has none. Defaults: config.c, schema_defaults. */
+   schema; the defaults are its desktop tables, tblRelatie, tblGrootboek,
+   as public queries against real administrations name them). Each entry
+   is a table or column name; "" for an optional column means the
+   administration has none. Two columns may point into a second table
+   (the join is read by admin_reader): relatie_land into landen,
+   grootboek_soort into grootboekfuncties; with that table "" the column
+   holds the value itself. Defaults: config.c, schema_defaults;
+   docs/administrations.md says where each comes from. */
 typedef enum {
     SCHEMA_RELATIES = 0,         /* table */
     SCHEMA_RELATIE_ID,           /* unique id (text or number) */
@@ -73,18 +79,29 @@ typedef enum {
     SCHEMA_RELATIE_EMAIL,
     SCHEMA_RELATIE_FACTUUR_EMAIL,
     SCHEMA_RELATIE_POSTCODE,
-    SCHEMA_RELATIE_LAND,         /* ISO country code */
+    SCHEMA_RELATIE_LAND,         /* ISO country code, or an id into landen */
     SCHEMA_RELATIE_BTW,
     SCHEMA_RELATIE_KVK,
     SCHEMA_RELATIE_NONACTIEF,    /* true/1: inactive */
-    SCHEMA_RELATIE_KLANT,        /* true/1: a klant ("" = every relatie is) */
+    SCHEMA_RELATIE_KLANT,        /* a klant: true/1, or one of relatie_klant_bits
+                                    ("" = every relatie is) */
     SCHEMA_RELATIE_MODIFIED,     /* last change (sql, lokaal: incremental reads) */
     SCHEMA_GROOTBOEKEN,          /* table */
     SCHEMA_GROOTBOEK_ID,
     SCHEMA_GROOTBOEK_NUMMER,
     SCHEMA_GROOTBOEK_OMSCHRIJVING,
     SCHEMA_GROOTBOEK_NONACTIEF,
-    SCHEMA_GROOTBOEK_SOORT,      /* "Balans" or "WinstEnVerlies" (B/W) */
+    SCHEMA_GROOTBOEK_SOORT,      /* "Balans" or "WinstEnVerlies" (B/W), or an
+                                    id into grootboekfuncties */
+    SCHEMA_RELATIE_FACTUUR_CC_EMAIL, /* more invoice addresses */
+    SCHEMA_RELATIE_KLANT_BITS,   /* relatie_klant as a number: a klant when it has
+                                    one of these bits ("" = true/false) */
+    SCHEMA_LANDEN,               /* table relatie_land points into ("" = none) */
+    SCHEMA_LAND_ID,
+    SCHEMA_LAND_CODE,            /* ISO country code */
+    SCHEMA_GROOTBOEKFUNCTIES,    /* table grootboek_soort points into ("" = none) */
+    SCHEMA_GROOTBOEKFUNCTIE_ID,
+    SCHEMA_GROOTBOEKFUNCTIE_SOORT, /* "Balans" or "WinstEnVerlies" (B/W) */
     SCHEMA_N
 } schema_key_t;
 

@@ -4,9 +4,17 @@
  *                  administration of type sql, lokaal or mdb
  *
  * DESCRIPTION
- *   See admin_reader.h. The columns are read in the order of the schema
- *   map's keys (config.h), so that row values are found by key. A value
- *   counts as true when it is 1, -1, true, yes, j or ja (any case).
+ *   See admin_reader.h. The columns are read in the order of the lists
+ *   below, so that row values are found by key. A value counts as true
+ *   when it is 1, -1, true, yes, j or ja (any case); with
+ *   relatie_klant_bits relatie_klant is a number instead, a klant when it
+ *   has one of the bits.
+ *
+ *   A join of the schema map (relatie_land into landen, grootboek_soort
+ *   into grootboekfuncties) is read as a second, small table first: its
+ *   id and value columns become a sorted lookup, and each row's id is
+ *   replaced by the value it points to (an id not in the table gives no
+ *   value). Both readers (SQL and MDB) thus need no JOIN of their own.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -24,9 +32,49 @@ struct admin_reader {
     admin_mdb_t *mdb;           /* mdb */
 };
 
-#define NREL (SCHEMA_RELATIE_MODIFIED - SCHEMA_RELATIE_ID + 1)
-#define NGB  (SCHEMA_GROOTBOEK_SOORT - SCHEMA_GROOTBOEK_ID + 1)
-#define REL(v, key) ((v)[(key) - SCHEMA_RELATIE_ID])
+/* the columns read of a relatie and of a grootboek, in this order */
+static const schema_key_t rel_keys[] = {
+    SCHEMA_RELATIE_ID, SCHEMA_RELATIE_CODE, SCHEMA_RELATIE_NAAM, SCHEMA_RELATIE_EMAIL,
+    SCHEMA_RELATIE_FACTUUR_EMAIL, SCHEMA_RELATIE_FACTUUR_CC_EMAIL, SCHEMA_RELATIE_POSTCODE,
+    SCHEMA_RELATIE_LAND, SCHEMA_RELATIE_BTW, SCHEMA_RELATIE_KVK, SCHEMA_RELATIE_NONACTIEF,
+    SCHEMA_RELATIE_KLANT, SCHEMA_RELATIE_MODIFIED,
+};
+static const schema_key_t gb_keys[] = {
+    SCHEMA_GROOTBOEK_ID, SCHEMA_GROOTBOEK_NUMMER, SCHEMA_GROOTBOEK_OMSCHRIJVING,
+    SCHEMA_GROOTBOEK_NONACTIEF, SCHEMA_GROOTBOEK_SOORT,
+};
+#define NREL (sizeof rel_keys / sizeof rel_keys[0])
+#define NGB  (sizeof gb_keys / sizeof gb_keys[0])
+
+/* at - the value of key in a row read with keys */
+static const char *
+at(char **v, const schema_key_t *keys, size_t n, schema_key_t key)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+        if (keys[i] == key)
+            return v[i];
+    return NULL;
+}
+#define REL(v, key) at((v), rel_keys, NREL, (key))
+#define GB(v, key)  at((v), gb_keys, NGB, (key))
+
+/* a join: the table, its id and value columns, the column pointing in */
+typedef struct {
+    schema_key_t table, id, value, ref;
+} join_t;
+
+static const join_t land_join = { SCHEMA_LANDEN, SCHEMA_LAND_ID, SCHEMA_LAND_CODE,
+                                  SCHEMA_RELATIE_LAND };
+static const join_t soort_join = { SCHEMA_GROOTBOEKFUNCTIES, SCHEMA_GROOTBOEKFUNCTIE_ID,
+                                   SCHEMA_GROOTBOEKFUNCTIE_SOORT, SCHEMA_GROOTBOEK_SOORT };
+
+/* a join's table as read: id and value pairs sorted by id */
+typedef struct {
+    char  **ids, **values;
+    size_t  n;
+} lookup_t;
 
 /* admin_reader_open - connect to or open the administration */
 admin_reader_t *
@@ -75,6 +123,101 @@ select_rows(admin_reader_t *self, const admin_select_t *q, admin_row_fn fn, void
     return admin_mdb_select(self->mdb, q, fn, arg, err, errlen);
 }
 
+/* columns - the mapped names of keys */
+static void
+columns(const profile_t *p, const schema_key_t *keys, size_t n, const char **cols)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+        cols[i] = p->schema[keys[i]];
+}
+
+/* join_used - whether the profile maps the join (its table and the column
+ * pointing in are both set) */
+static bool
+join_used(const profile_t *p, const join_t *j)
+{
+    return *p->schema[j->table] && *p->schema[j->ref];
+}
+
+/* take_pair - one row of a join's table */
+static bool
+take_pair(void *arg, char **v)
+{
+    lookup_t *l = arg;
+
+    if (v[0] == NULL)
+        return true;
+    l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
+    l->values = xrealloc(l->values, (l->n + 1) * sizeof *l->values);
+    l->ids[l->n] = xstrdup(v[0]);
+    l->values[l->n] = v[1] ? xstrdup(v[1]) : NULL;
+    l->n++;
+    return true;
+}
+
+/* lookup_free - release a lookup */
+static void
+lookup_free(lookup_t *l)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->ids[i]);
+        free(l->values[i]);
+    }
+    free(l->ids);
+    free(l->values);
+    memset(l, 0, sizeof *l);
+}
+
+/* lookup_read - a join's table into l, sorted by id (insertion sort: the
+ * tables are small, countries and grootboekfuncties); max_rows 0 = all */
+static bool
+lookup_read(admin_reader_t *self, const join_t *j, long max_rows, lookup_t *l, char *err,
+            size_t errlen)
+{
+    const char *cols[2] = { self->p->schema[j->id], self->p->schema[j->value] };
+    admin_select_t q = { self->p->schema[j->table], cols, 2, NULL, NULL, max_rows };
+    size_t  i, k;
+
+    memset(l, 0, sizeof *l);
+    if (!select_rows(self, &q, take_pair, l, err, errlen)) {
+        lookup_free(l);
+        return false;
+    }
+    for (i = 1; i < l->n; i++)
+        for (k = i; k > 0 && strcmp(l->ids[k - 1], l->ids[k]) > 0; k--) {
+            char   *t = l->ids[k];
+
+            l->ids[k] = l->ids[k - 1], l->ids[k - 1] = t;
+            t = l->values[k];
+            l->values[k] = l->values[k - 1], l->values[k - 1] = t;
+        }
+    return true;
+}
+
+/* lookup_find - the value of an id; NULL when it is not in the table */
+static const char *
+lookup_find(const lookup_t *l, const char *id)
+{
+    size_t  lo = 0, hi = l->n;
+
+    while (id && lo < hi) {
+        size_t  mid = (lo + hi) / 2;
+        int     c = strcmp(l->ids[mid], id);
+
+        if (c == 0)
+            return l->values[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* truthy - whether a column value means yes */
 static bool
 truthy(const char *v)
@@ -111,7 +254,26 @@ typedef struct {
     char   *latest;
     size_t  latestlen;
     long    rows;
+    const lookup_t *landen;     /* NULL: relatie_land is the ISO code */
 } rel_ctx_t;
+
+/* is_klant - whether the relatie is a klant by the profile's map */
+static bool
+is_klant(const profile_t *p, const char *v)
+{
+    const char *bits = p->schema[SCHEMA_RELATIE_KLANT_BITS];
+    char   *end;
+    long    n;
+
+    if (*p->schema[SCHEMA_RELATIE_KLANT] == 0)
+        return true;
+    if (*bits == 0)
+        return truthy(v);
+    if (v == NULL)
+        return false;
+    n = strtol(v, &end, 10);
+    return end != v && (n & strtol(bits, NULL, 10)) != 0;
+}
 
 /* on_relatie - one row of the relaties table to the caller */
 static bool
@@ -125,17 +287,20 @@ on_relatie(void *arg, char **v)
     c->rows++;
     if (REL(v, SCHEMA_RELATIE_ID) == NULL || *REL(v, SCHEMA_RELATIE_ID) == 0)
         return true;
+    if (c->landen)
+        land = lookup_find(c->landen, land);
     rec.id = REL(v, SCHEMA_RELATIE_ID);
     rec.relatiecode = whole_number(REL(v, SCHEMA_RELATIE_CODE));
     rec.naam = REL(v, SCHEMA_RELATIE_NAAM);
     rec.email = REL(v, SCHEMA_RELATIE_EMAIL);
     rec.factuur_email = REL(v, SCHEMA_RELATIE_FACTUUR_EMAIL);
+    rec.factuur_cc = REL(v, SCHEMA_RELATIE_FACTUUR_CC_EMAIL);
     rec.postcode = REL(v, SCHEMA_RELATIE_POSTCODE);
     rec.country_iso = land && strlen(land) == 2 ? land : "";
     rec.btw_nummer = REL(v, SCHEMA_RELATIE_BTW);
     rec.kvk_nummer = REL(v, SCHEMA_RELATIE_KVK);
     rec.active = !truthy(REL(v, SCHEMA_RELATIE_NONACTIEF))
-        && (*c->p->schema[SCHEMA_RELATIE_KLANT] == 0 || truthy(REL(v, SCHEMA_RELATIE_KLANT)));
+        && is_klant(c->p, REL(v, SCHEMA_RELATIE_KLANT));
     c->fn(c->arg, &rec);
     if (mod && c->latest && strcmp(mod, c->latest) > 0 && strlen(mod) < c->latestlen)
         strcpy(c->latest, mod);
@@ -155,19 +320,24 @@ admin_reader_relaties(admin_reader_t *self, relatie_rec_fn fn, void *arg, const 
                       char *latest, size_t latestlen, char *err, size_t errlen)
 {
     const char *cols[NREL];
-    rel_ctx_t c = { self->p, fn, arg, latest, latestlen, 0 };
+    lookup_t landen = { 0 };
+    rel_ctx_t c = { self->p, fn, arg, latest, latestlen, 0, NULL };
     admin_select_t q = { self->p->schema[SCHEMA_RELATIES], cols, NREL, NULL, NULL, 0 };
-    int     i;
+    bool    ok;
 
-    for (i = 0; i < NREL; i++)
-        cols[i] = self->p->schema[SCHEMA_RELATIE_ID + i];
+    columns(self->p, rel_keys, NREL, cols);
     if (since && *since && admin_reader_incremental(self)) {
         q.since_col = self->p->schema[SCHEMA_RELATIE_MODIFIED];
         q.since = since;
     }
-    if (!select_rows(self, &q, on_relatie, &c, err, errlen))
-        return -1;
-    return c.rows;
+    if (join_used(self->p, &land_join)) {
+        if (!lookup_read(self, &land_join, 0, &landen, err, errlen))
+            return -1;
+        c.landen = &landen;
+    }
+    ok = select_rows(self, &q, on_relatie, &c, err, errlen);
+    lookup_free(&landen);
+    return ok ? c.rows : -1;
 }
 
 /* count_row - stop after the first row */
@@ -186,15 +356,25 @@ admin_reader_check(admin_reader_t *self, char *err, size_t errlen)
     const char *rc[NREL], *gc[NGB];
     admin_select_t rq = { self->p->schema[SCHEMA_RELATIES], rc, NREL, NULL, NULL, 1 };
     admin_select_t gq = { self->p->schema[SCHEMA_GROOTBOEKEN], gc, NGB, NULL, NULL, 1 };
+    const join_t *joins[] = { &land_join, &soort_join };
     long    n = 0;
-    int     i;
+    size_t  i;
 
-    for (i = 0; i < NREL; i++)
-        rc[i] = self->p->schema[SCHEMA_RELATIE_ID + i];
-    for (i = 0; i < NGB; i++)
-        gc[i] = self->p->schema[SCHEMA_GROOTBOEK_ID + i];
-    return select_rows(self, &rq, count_row, &n, err, errlen)
-        && select_rows(self, &gq, count_row, &n, err, errlen);
+    columns(self->p, rel_keys, NREL, rc);
+    columns(self->p, gb_keys, NGB, gc);
+    if (!select_rows(self, &rq, count_row, &n, err, errlen)
+        || !select_rows(self, &gq, count_row, &n, err, errlen))
+        return false;
+    for (i = 0; i < sizeof joins / sizeof joins[0]; i++) {
+        lookup_t l;
+
+        if (!join_used(self->p, joins[i]))
+            continue;
+        if (!lookup_read(self, joins[i], 1, &l, err, errlen))
+            return false;
+        lookup_free(&l);
+    }
+    return true;
 }
 
 /* admin_list - databases on the server, or MDB files in the folder */

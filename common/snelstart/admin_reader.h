@@ -12,9 +12,9 @@
  *   koppel only reads here; bookings are written through the API.
  *
  *   No value from an order reaches these queries: they select whole
- *   tables; the one literal (the modified-date of an incremental read)
- *   comes from the administration itself and is quoted by
- *   admin_sql_literal().
+ *   tables; the one value (the modified-date of an incremental read)
+ *   comes from the administration itself and is sent as a parameter of
+ *   sp_executesql (admin_sql.h).
  *
  * DIAGNOSTICS
  *   Every failing call fills err with what failed in plain words: the

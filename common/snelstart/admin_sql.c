@@ -6,7 +6,9 @@
  * DESCRIPTION
  *   See admin_sql.h. db-lib reports errors through two process-wide
  *   handlers; they keep the last message per thread, and each call turns
- *   it into a message that names what was being done.
+ *   it into a message that names what was being done. A read of the
+ *   rows changed since a value is an RPC call of sp_executesql (dbrpcinit,
+ *   dbrpcparam, dbrpcsend) with the value as its parameter @since.
  */
 #include <netdb.h>
 #include <pthread.h>
@@ -161,6 +163,20 @@ admin_sql_close(admin_sql_t **self_p)
     *self_p = NULL;
 }
 
+/* the name of the one parameter, and the db-lib type of the texts sent:
+ * on TDS 7 FreeTDS sends SYBVARCHAR as NVARCHAR in the client charset
+ * (UTF-8 here), which sp_executesql requires; its SYBNVARCHAR would go
+ * out as Sybase's type 0x67, which SQL Server does not know */
+#define SINCE_PARAM     "@since"
+#define SQL_TEXT_TYPE   SYBVARCHAR
+
+/* has_since - whether q reads only the rows changed after a value */
+static bool
+has_since(const admin_select_t *q)
+{
+    return q->since_col && *q->since_col && q->since && *q->since;
+}
+
 /* admin_sql_ident - [part].[part], ] doubled */
 char *
 admin_sql_ident(const char *name)
@@ -185,26 +201,7 @@ admin_sql_ident(const char *name)
     return out;
 }
 
-/* admin_sql_literal - N'...' with ' doubled */
-char *
-admin_sql_literal(const char *value)
-{
-    size_t  n = strlen(value), i, o = 0;
-    char   *out = xmalloc(n * 2 + 4);
-
-    out[o++] = 'N';
-    out[o++] = '\'';
-    for (i = 0; i < n; i++) {
-        if (value[i] == '\'')
-            out[o++] = '\'';
-        out[o++] = value[i];
-    }
-    out[o++] = '\'';
-    out[o] = 0;
-    return out;
-}
-
-/* admin_sql_query - SELECT [TOP n] mapped columns FROM table [WHERE col > 'since'] */
+/* admin_sql_query - SELECT [TOP n] mapped columns FROM table [WHERE col > @since] */
 char *
 admin_sql_query(const admin_select_t *q)
 {
@@ -228,16 +225,39 @@ admin_sql_query(const admin_select_t *q)
     free(sql);
     free(id);
     sql = t;
-    if (q->since_col && *q->since_col && q->since && *q->since) {
-        char   *c = admin_sql_ident(q->since_col), *v = admin_sql_literal(q->since);
+    if (has_since(q)) {
+        char   *c = admin_sql_ident(q->since_col);
 
-        t = xasprintf("%s WHERE %s > %s", sql, c, v);
+        t = xasprintf("%s WHERE %s > " SINCE_PARAM, sql, c);
         free(c);
-        free(v);
         free(sql);
         sql = t;
     }
     return sql;
+}
+
+/* send_query - run sql: a plain batch, or with the since value as
+ * sp_executesql's parameter (a value is never part of the text) */
+static bool
+send_query(admin_sql_t *self, const admin_select_t *q, char *sql)
+{
+    static char decl[] = SINCE_PARAM " nvarchar(4000)";
+    char   *since;
+    bool    ok;
+
+    if (!has_since(q))
+        return dbcmd(self->proc, sql) == SUCCEED && dbsqlexec(self->proc) == SUCCEED;
+    since = xstrdup(q->since);
+    ok = dbrpcinit(self->proc, "sp_executesql", 0) == SUCCEED
+        && dbrpcparam(self->proc, "@stmt", 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(sql),
+                      (BYTE *) sql) == SUCCEED
+        && dbrpcparam(self->proc, "@params", 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(decl),
+                      (BYTE *) decl) == SUCCEED
+        && dbrpcparam(self->proc, SINCE_PARAM, 0, SQL_TEXT_TYPE, -1, (DBINT) strlen(since),
+                      (BYTE *) since) == SUCCEED
+        && dbrpcsend(self->proc) == SUCCEED && dbsqlok(self->proc) == SUCCEED;
+    free(since);
+    return ok;
 }
 
 /* column_text - one column of the current row as text; NULL for NULL */
@@ -277,17 +297,28 @@ column_text(DBPROCESS *proc, int col)
     return xstrdup(buf);
 }
 
-/* table_error - a server error while reading a table, in plain words */
+/* table_error - a server error while reading a table, in plain words: the
+ * column it misses named from SQL Server's "Invalid column name 'X'." */
 static void
 table_error(const admin_sql_t *self, const char *table, char *err, size_t errlen)
 {
     const char *why = last_no == 208 ? "does not exist"
-                    : last_no == 207 ? "lacks a column the schema map names"
                     : last_no == 229 || last_no == 230 ? "cannot be read: the SQL user has no "
                                                          "SELECT permission on it"
                     : "cannot be read";
+    const char *q = last_no == 207 ? strchr(last_text, '\'') : NULL;
+    const char *e = q ? strchr(q + 1, '\'') : NULL;
 
-    if (last_no > 0)
+    if (last_no == 207 && e)
+        snprintf(err, errlen, "database \"%s\" on %s: table %s has no column %.*s; name "
+                 "the column in the profile's snelstart.schema or set it to \"\" (SQL Server "
+                 "error 207: %s)", self->database, self->server, table, (int) (e - q - 1), q + 1,
+                 last_text);
+    else if (last_no == 207)
+        snprintf(err, errlen, "database \"%s\" on %s: table %s lacks a column the schema map "
+                 "names (SQL Server error 207: %s)", self->database, self->server, table,
+                 last_text);
+    else if (last_no > 0)
         snprintf(err, errlen, "database \"%s\" on %s: table %s %s (SQL Server error %d: %s)",
                  self->database, self->server, table, why, last_no, last_text);
     else
@@ -313,7 +344,7 @@ admin_sql_select(admin_sql_t *self, const admin_select_t *q, admin_row_fn fn, vo
     last_no = 0;
     *last_text = 0;
     dbcancel(self->proc);
-    if (dbcmd(self->proc, sql) != SUCCEED || dbsqlexec(self->proc) != SUCCEED) {
+    if (!send_query(self, q, sql)) {
         table_error(self, q->table, err, errlen);
         ok = false;
         goto done;

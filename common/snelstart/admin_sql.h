@@ -8,7 +8,9 @@
  *   integrated security when the user is empty (Kerberos ticket, or NTLM
  *   when the user is written DOMAIN\user), opens one database and runs
  *   SELECTs built from the schema map. Identifiers are quoted with
- *   admin_sql_ident(), the one literal with admin_sql_literal().
+ *   admin_sql_ident(); the one value, the modified date of an incremental
+ *   read, is passed as a parameter of sp_executesql (@since), never put
+ *   into the text.
  *
  * DIAGNOSTICS
  *   Messages name the server, the database or the table and give SQL
@@ -41,11 +43,8 @@ json_t *admin_sql_databases(const char *server, const char *user, const char *pa
  * each dot-separated part in [ ], a ] doubled ("dbo.Rel]x" -> [dbo].[Rel]]x]) */
 char *admin_sql_ident(const char *name);
 
-/* admin_sql_literal - a string as a T-SQL Unicode literal, ' doubled
- * ("O'Brien" -> N'O''Brien') */
-char *admin_sql_literal(const char *value);
-
-/* admin_sql_query - the SELECT text of q (new memory) */
+/* admin_sql_query - the SELECT text of q (new memory); with since_col and
+ * since it ends in "WHERE [col] > @since" */
 char *admin_sql_query(const admin_select_t *q);
 
 #endif

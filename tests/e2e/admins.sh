@@ -5,13 +5,19 @@
 #               18456 for a wrong password
 #   explain     koppel-matcher --explain --config --profile recognises the
 #               customer of an order for a profile of each type: sql and
-#               lokaal against tds-sim (SnelStart-shaped tables), mdb against
-#               a copy of Northwind (../shared/testdata/nwind.mdb)
+#               lokaal against tds-sim with SnelStart's desktop tables
+#               (tblRelatie, tblLand, tblGrootboek, tblGrootboekFunctie) read
+#               with the schema map's defaults: the country through tblLand,
+#               a cc invoice address, a leverancier that is no klant; mdb
+#               against a copy of Northwind (../shared/testdata/nwind.mdb)
+#               with a schema map (no tool here writes MDB files, so there is
+#               no SnelStart-shaped MDB to test)
 #   admins      koppelctl admins lists the databases and the MDB files
 #   sql-servers koppelctl sql-servers finds tds-sim's Browser answer (loopback)
 #   test-connection  all OK for good settings (exit 0); a specific message and
 #               exit 1 for: unknown host, wrong password, missing database,
-#               missing MDB file, missing table, unreadable table, wrong API key
+#               missing MDB file, missing table, missing column (named),
+#               missing join table, unreadable table, wrong API key
 # Usage: tests/e2e/admins.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
 
 BIN=${1:-build/bin}
@@ -47,23 +53,32 @@ start_globecharge --generate 1 --seed 1 || { echo "FAIL admins: globecharge-sim"
 echo '[]' >"$DIR/relaties.json"
 start_snelstart --relaties "$DIR/relaties.json" || { echo "FAIL admins: snelstart-sim"; exit 1; }
 
-# a SnelStart-shaped administration for tds-sim
+# a SnelStart desktop administration for tds-sim, in the tables and columns
+# the schema map's defaults name (docs/administrations.md); fldRelatieSoort
+# 1 = klant, 2 = leverancier, 3 = both
 sqlite3 "$DIR/Administratie.sqlite" <<'SQL' || exit 1
-CREATE TABLE Relaties(Id NVARCHAR(36), Relatiecode INT, Naam NVARCHAR(100), Email NVARCHAR(200),
-    FactuurEmail NVARCHAR(200), Postcode NVARCHAR(10), LandCode NVARCHAR(2), BtwNummer NVARCHAR(20),
-    KvkNummer NVARCHAR(20), NonActief BIT, IsKlant BIT, ModifiedOn DATETIME);
-INSERT INTO Relaties VALUES
- ('0e6a2b1c-0001-4000-8000-000000001001', 1001, 'Bakkerij De Vries B.V.', 'jan@devries.nl', NULL,
-  '3511 AB', 'NL', 'NL001234567B01', '12345678', 0, 1, '2026-10-01T10:00:00.000'),
- ('0e6a2b1c-0001-4000-8000-000000001002', 1002, 'Taquería México', 'info@taqueria.mx', NULL,
-  NULL, 'MX', NULL, NULL, 0, 1, '2026-10-02T10:00:00.000'),
- ('0e6a2b1c-0001-4000-8000-000000001003', 1003, 'O''Brien Ltd', NULL, NULL, NULL, NULL, NULL, NULL,
-  1, 1, NULL);
-CREATE TABLE Grootboeken(Id NVARCHAR(36), Nummer INT, Omschrijving NVARCHAR(100), NonActief BIT,
-    RekeningCode NVARCHAR(20));
-INSERT INTO Grootboeken VALUES ('g8000', 8000, 'Omzet hoog', 0, 'WinstEnVerlies'),
-    ('g1300', 1300, 'Debiteuren', 0, 'Balans');
-CREATE TABLE Geheim(Id INT);
+CREATE TABLE tblLand(fldLandID INT, fldCode NVARCHAR(2), fldNaam NVARCHAR(50));
+INSERT INTO tblLand VALUES (1, 'NL', 'Nederland'), (2, 'MX', 'Mexico'), (3, 'BE', 'België');
+CREATE TABLE tblRelatie(fldRelatieID INT, fldRelatieSoort INT, fldRelatiecode INT,
+    fldNaam NVARCHAR(50), fldEmail NVARCHAR(100), fldFactuurEmailAdres NVARCHAR(100),
+    fldFactuurCcEmailAdres NVARCHAR(100), fldPostcode NVARCHAR(25), fldLandID INT,
+    fldBtwNummer NVARCHAR(50), fldKvkNummer NVARCHAR(20), fldNonactief BIT);
+INSERT INTO tblRelatie VALUES
+ (1, 1, 1001, 'Bakkerij De Vries B.V.', 'jan@devries.nl', NULL, NULL, '3511 AB', 1,
+  'NL001234567B01', '12345678', 0),
+ (2, 3, 1002, 'Taquería México', 'info@taqueria.mx', NULL, 'boekhouding@taqueria.mx', NULL, 2,
+  NULL, NULL, 0),
+ (3, 1, 1003, 'O''Brien Ltd', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1),
+ (4, 2, 1004, 'Leverancier B.V.', 'inkoop@leverancier.nl', NULL, NULL, '1234 AB', 1,
+  NULL, NULL, 0);
+CREATE TABLE tblGrootboekFunctie(fldGrootboekFunctieID INT, fldOmschrijving NVARCHAR(50),
+    fldRekeningCode NVARCHAR(20));
+INSERT INTO tblGrootboekFunctie VALUES (1, 'Omzet', 'WinstEnVerlies'), (2, 'Debiteuren', 'Balans');
+CREATE TABLE tblGrootboek(fldGrootboekID INT, fldNummer INT, fldOmschrijving NVARCHAR(50),
+    fldGrootboekFunctieID INT, fldNonactief BIT);
+INSERT INTO tblGrootboek VALUES (1, 8000, 'Omzet hoog', 1, 0), (2, 1300, 'Debiteuren', 2, 0);
+CREATE TABLE Geheim(fldGrootboekID INT, fldNummer INT, fldOmschrijving NVARCHAR(50),
+    fldGrootboekFunctieID INT, fldNonactief BIT);
 SQL
 cp "$DIR/Administratie.sqlite" "$DIR/Tweede.sqlite"
 "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$DIR/Administratie.sqlite" --db "$DIR/Tweede.sqlite" \
@@ -97,7 +112,8 @@ NWMAP='schema = { relaties = "Customers"; relatie_id = "CustomerID"; relatie_cod
         relatie_nonactief = ""; relatie_klant = ""; relatie_modified = "";
         grootboeken = "Products"; grootboek_id = "ProductID"; grootboek_nummer = "ProductID";
         grootboek_omschrijving = "ProductName"; grootboek_nonactief = "Discontinued";
-        grootboek_soort = "QuantityPerUnit"; };'
+        grootboek_soort = "QuantityPerUnit"; relatie_factuur_cc_email = "";
+        landen = ""; grootboekfuncties = ""; };'
 CFG=$DIR/koppel.cfg
 {
     echo "koppel = { state_dir = \"$DIR/state\"; };"
@@ -110,6 +126,8 @@ CFG=$DIR/koppel.cfg
     profile baddb email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Bestaat niet\"; $SQLLOGIN"; echo ","
     profile badfile email "type = \"mdb\"; folder = \"$DIR/mdb\"; administration = \"Weg\"; $NWMAP"; echo ","
     profile badtable email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relaties = \"Klanten\"; };"; echo ","
+    profile badcolumn email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relatie_email = \"fldEmailAdres\"; };"; echo ","
+    profile badjoin email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { landen = \"tblLanden\"; };"; echo ","
     profile denied email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { grootboeken = \"Geheim\"; };" | sed 's/geheime-client-key/geheime-client-key/'; echo ","
     profile badkey email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN" | sed 's/client_key = "geheime-client-key"/client_key = "verkeerd"/'
     echo ");"
@@ -120,12 +138,14 @@ sed -e 's|<company>Bakkerij De Vries B.V.</company>|<company>Antonio Moreno Taqu
     -e 's|jan@devries.nl|antonio@example.mx|' -e 's|<postcode>3511 AB</postcode>|<postcode>05023</postcode>|' \
     -e 's|<country>NL</country>|<country>MX</country>|' -e '/vatNumber\|cocNumber\|Klantnummer/d' \
     "$ORDER" >"$DIR/order-mx.xml"
+sed -e 's|jan@devries.nl|boekhouding@taqueria.mx|' "$ORDER" >"$DIR/order-cc.xml"
+sed -e 's|jan@devries.nl|inkoop@leverancier.nl|' -e '/Klantnummer/d' "$ORDER" >"$DIR/order-lev.xml"
 
 # tsql_reads - FreeTDS's own client logs in to tds-sim and reads rows, NULLs
 # and a wrong password's error 18456
 tsql_reads() {
     host=${TDS%:*} port=${TDS#*:}
-    out=$(printf 'USE Administratie\ngo\nSELECT Relatiecode, Naam, Email FROM Relaties ORDER BY Relatiecode\ngo\nexit\n' \
+    out=$(printf 'USE Administratie\ngo\nSELECT fldRelatiecode, fldNaam, fldEmail FROM tblRelatie ORDER BY fldRelatiecode\ngo\nexit\n' \
           | tsql -H "$host" -p "$port" -U S-Connect -P 'Connect#Snel$tart$2014' 2>&1)
     echo "$out"
     echo "$out" | grep -q "1001" || return 1
@@ -145,6 +165,10 @@ check "sql: explain recognises relatie 1001 by e-mail" \
     explain sql "$ORDER" '"decision": *"existing".*"relatiecode": *1001'
 check "lokaal: explain recognises relatie 1001 by e-mail" \
     explain lokaal "$ORDER" '"decision": *"existing".*"relatiecode": *1001'
+check "sql: a cc invoice address (fldFactuurCcEmailAdres) recognises relatie 1002" \
+    explain sql "$DIR/order-cc.xml" '"decision": *"existing".*"relatiecode": *1002'
+check "sql: a leverancier (fldRelatieSoort 2) is no klant: a new relatie" \
+    explain sql "$DIR/order-lev.xml" '"decision": *"new"'
 if [ -n "$NWIND" ]; then
     check "mdb: explain recognises Antonio Moreno Taquería (Northwind) by name" \
         explain mdb "$DIR/order-mx.xml" '"decision": *"existing".*Antonio Moreno Taquería'
@@ -182,6 +206,8 @@ check "test-connection: wrong password" connection badpass 1 "administration: FA
 check "test-connection: missing database" connection baddb 1 'administration: FAILED: .*database "Bestaat niet" does not exist'
 check "test-connection: missing MDB file" connection badfile 1 "administration: FAILED: .*Weg.mdb: cannot be read"
 check "test-connection: missing table" connection badtable 1 "administration: FAILED: .*table Klanten does not exist"
+check "test-connection: missing column, named" connection badcolumn 1 "administration: FAILED: .*table tblRelatie has no column fldEmailAdres"
+check "test-connection: missing join table (landen)" connection badjoin 1 "administration: FAILED: .*table tblLanden does not exist"
 check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
 check "test-connection: wrong API key" connection badkey 1 "api: FAILED: wrong client key"
 check "snelstart-sim: every request body valid against the OpenAPI file" snelstart_valid

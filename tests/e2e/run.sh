@@ -10,6 +10,8 @@
 #      restarted; every order booked exactly once
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
+#   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
+#      tds-sim, with and without TLS (tds_clients.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
@@ -390,6 +392,12 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/tds_clients.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/tds_clients.out" | tail -30
+result "tsql, pymssql and tedious log in to tds-sim (TLS and plain), read, and keep the connection after an error" $st
 CHAOS_DIR=$ROOT/chaos sh tests/e2e/chaos.sh "$BIN" 300 10 > "$ROOT/chaos.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/chaos

@@ -49,6 +49,23 @@ free_port(void)
     return port;
 }
 
+/* accepts - whether something listens on the loopback port */
+static bool
+accepts(int port)
+{
+    struct sockaddr_in a = { 0 };
+    int     fd = socket(AF_INET, SOCK_STREAM, 0);
+    bool    ok;
+
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t) port);
+    ok = fd >= 0 && connect(fd, (struct sockaddr *) &a, sizeof a) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
 /* collect - curl write callback into a growing buffer */
 static size_t
 collect(char *p, size_t size, size_t n, void *arg)
@@ -153,7 +170,7 @@ sim_proc_startv(sim_proc_t *s, const char *name, const char *probe, const char *
     for (i = 0; i < 200; i++) {
         int     status;
 
-        if (sim_proc_get(s, probe, NULL) > 0)
+        if (probe ? sim_proc_get(s, probe, NULL) > 0 : accepts(s->port))
             return true;
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
             s->pid = 0;

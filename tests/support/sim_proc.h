@@ -27,7 +27,8 @@ const char *sim_proc_root(void);
 
 /* sim_proc_start - run build/bin/NAME --listen 127.0.0.1:PORT ARGS... (NULL-terminated);
  * "@DIR@" in an argument is replaced by the scratch directory. Waits until GET
- * probe answers. false when it does not start. */
+ * probe answers (probe NULL: until the port accepts a TCP connection, for a
+ * simulator that does not speak HTTP). false when it does not start. */
 bool sim_proc_start(sim_proc_t *s, const char *name, const char *probe, ...)
     __attribute__((sentinel));
 

@@ -186,9 +186,13 @@ administration_defaults_are_api_beheerder_and_the_schema_map(void **state)
     assert_string_equal(p->ss_user, "Beheerder");
     assert_string_equal(p->ss_password, "");
     assert_string_equal(p->sql_user, "");
-    assert_string_equal(p->schema[SCHEMA_RELATIES], "Relaties");
+    assert_string_equal(p->schema[SCHEMA_RELATIES], "tblRelatie");
+    assert_string_equal(p->schema[SCHEMA_LANDEN], "tblLand");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_KLANT], "fldRelatieSoort");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_MODIFIED], "");
     assert_string_equal(p->schema[SCHEMA_RELATIE_EMAIL], schema_default(SCHEMA_RELATIE_EMAIL));
-    assert_string_equal(p->schema[SCHEMA_GROOTBOEK_SOORT], "RekeningCode");
+    assert_string_equal(p->schema[SCHEMA_GROOTBOEK_SOORT], "fldGrootboekFunctieID");
+    assert_string_equal(p->schema[SCHEMA_GROOTBOEKFUNCTIES], "tblGrootboekFunctie");
     assert_string_equal(schema_key_name(SCHEMA_RELATIE_FACTUUR_EMAIL), "relatie_factuur_email");
     cfg_destroy(&cfg);
 }
@@ -215,8 +219,22 @@ an_sql_profile_reads_server_database_login_and_schema_overrides(void **state)
     assert_string_equal(p->ss_user, "Jan");
     assert_string_equal(p->schema[SCHEMA_RELATIES], "dbo.Klanten");
     assert_string_equal(p->schema[SCHEMA_RELATIE_KVK], "");
-    assert_string_equal(p->schema[SCHEMA_RELATIE_NAAM], "Naam");
+    assert_string_equal(p->schema[SCHEMA_RELATIE_NAAM], "fldNaam");
     cfg_destroy(&cfg);
+}
+
+static void
+a_join_table_without_its_columns_or_bad_klant_bits_is_refused(void **state)
+{
+    char    err[1024];
+
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; "
+               "database = \"X\"; schema = { land_code = \"\"; }; }; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "land_code: must name a column of table tblLand"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; "
+               "database = \"X\"; schema = { relatie_klant_bits = \"klant\"; }; }; } );\n",
+               err, sizeof err);
+    assert_non_null(strstr(err, "relatie_klant_bits: \"klant\" is not a whole number"));
 }
 
 static void
@@ -440,6 +458,7 @@ main(void)
         cmocka_unit_test(administration_defaults_are_api_beheerder_and_the_schema_map),
         cmocka_unit_test(an_sql_profile_reads_server_database_login_and_schema_overrides),
         cmocka_unit_test(an_sql_profile_without_server_or_database_is_refused),
+        cmocka_unit_test(a_join_table_without_its_columns_or_bad_klant_bits_is_refused),
         cmocka_unit_test(mdb_and_lokaal_profiles_need_folder_and_administration),
         cmocka_unit_test(an_unknown_administration_type_or_schema_key_is_refused),
         cmocka_unit_test(a_woocommerce_profile_keeps_its_api_key),

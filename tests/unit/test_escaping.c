@@ -1,6 +1,7 @@
 /*
  * NAME
- *   test_escaping - customer data cannot change an OData filter
+ *   test_escaping - customer data cannot change an OData filter, and no
+ *   value reaches the text of an SQL query
  *
  * DESCRIPTION
  *   koppel looks relaties up in SnelStart with $filter texts built from
@@ -11,8 +12,12 @@
  *   search against snelstart-sim (started from this build's bin/, on a
  *   free loopback port) finds exactly the relatie with that e-mail.
  *
- *   There is no SQL reader of an administration (matcher/admin_sql.c) in
- *   the tree yet; its escaping gets a test here when it arrives.
+ *   The SQL reader of an administration (common/snelstart/admin_sql.c)
+ *   quotes table and column names as identifiers and sends its one value,
+ *   the modified date of an incremental read, as a parameter of
+ *   sp_executesql: against tds-sim (which binds RPC parameters to SQLite)
+ *   a value with quotes and SQL in it selects by comparison only, and
+ *   changes nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +31,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
+#include "admin_sql.h"
 #include "snelstart.h"
 #include "sim_proc.h"
 #include "xalloc.h"
@@ -229,6 +236,131 @@ injected_filter_text_finds_nothing_and_changes_nothing(void **state)
     json_decref(all);
 }
 
+/* ---- the SQL reader against tds-sim ---- */
+
+typedef struct {
+    sim_proc_t sim;
+    admin_sql_t *sql;
+    char    server[64];
+} sql_fixture_t;
+
+static int
+sql_setup(void **state)
+{
+    sql_fixture_t *f = xcalloc(1, sizeof *f);
+    char    path[PATH_MAX + 32], err[512];
+    sqlite3 *db = NULL;
+
+    snprintf(f->sim.dir, sizeof f->sim.dir, "/tmp/koppel-test-tds-sim.XXXXXX");
+    if (mkdtemp(f->sim.dir) == NULL)
+        return -1;
+    snprintf(path, sizeof path, "%s/Adm.sqlite", f->sim.dir);
+    if (sqlite3_open(path, &db) != SQLITE_OK
+        || sqlite3_exec(db, "CREATE TABLE tblRelatie(fldRelatieID INT, fldNaam NVARCHAR(50), "
+                        "fldGewijzigd DATETIME);"
+                        "INSERT INTO tblRelatie VALUES (1, 'Oud', '2026-01-01T00:00:00.000'),"
+                        " (2, 'O''Brien', '2026-06-01T00:00:00.000'),"
+                        " (3, 'Nieuw', '2026-12-01T00:00:00.000');", NULL, NULL, NULL)
+           != SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_close(db);
+    if (!sim_proc_start(&f->sim, "tds-sim", NULL, "--db", "@DIR@/Adm.sqlite", "--user", "u",
+                        "--password", "p", NULL)) {
+        fprintf(stderr, "tds-sim does not start (log in %s)\n", f->sim.dir);
+        return -1;
+    }
+    snprintf(f->server, sizeof f->server, "127.0.0.1:%d", f->sim.port);
+    if ((f->sql = admin_sql_open(f->server, "Adm", "u", "p", err, sizeof err)) == NULL) {
+        fprintf(stderr, "admin_sql_open: %s\n", err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int
+sql_teardown(void **state)
+{
+    sql_fixture_t *f = *state;
+
+    admin_sql_close(&f->sql);
+    sim_proc_cleanup(&f->sim);
+    free(f);
+    return 0;
+}
+
+/* collect_ids - the ids read, as "1,2," */
+static bool
+collect_ids(void *arg, char **values)
+{
+    char   *ids = arg;
+
+    strncat(ids, values[0] ? values[0] : "NULL", 63 - strlen(ids));
+    strncat(ids, ",", 63 - strlen(ids));
+    return true;
+}
+
+/* changed_since - the ids of the rows changed after since ("" = all) */
+static void
+changed_since(sql_fixture_t *f, const char *since, char *ids)
+{
+    static const char *cols[] = { "fldRelatieID", "fldNaam" };
+    admin_select_t q = { "dbo.tblRelatie", cols, 2, "fldGewijzigd", since, 0 };
+    char    err[512];
+
+    *ids = 0;
+    if (!admin_sql_select(f->sql, &q, collect_ids, ids, err, sizeof err))
+        fail_msg("since \"%s\": %s", since, err);
+}
+
+static void
+the_query_text_names_the_parameter_not_the_value(void **state)
+{
+    static const char *cols[] = { "fldRelatieID", "fld]Naam" };
+    admin_select_t q = { "dbo.tblRelatie", cols, 2, "fldGewijzigd", "2026' OR '1'='1", 5 };
+    char   *sql = admin_sql_query(&q);
+
+    assert_string_equal(sql, "SELECT TOP 5 [fldRelatieID], [fld]]Naam] FROM [dbo].[tblRelatie] "
+                        "WHERE [fldGewijzigd] > @since");
+    free(sql);
+}
+
+static void
+a_modified_date_selects_the_rows_changed_after_it(void **state)
+{
+    char    ids[64];
+
+    changed_since(*state, "2026-05-01T00:00:00.000", ids);
+    assert_string_equal(ids, "2,3,");
+    changed_since(*state, "2026-12-01T00:00:00.000", ids);
+    assert_string_equal(ids, "");
+}
+
+static void
+quotes_and_sql_in_the_value_are_compared_not_run(void **state)
+{
+    static const char *const values[] = {
+        "9999' OR '1'='1",
+        "9999'; DELETE FROM tblRelatie; --",
+        "9999') OR (1=1",
+        "9999\\'; DROP TABLE tblRelatie; --",
+    };
+    char    ids[64];
+    size_t  i;
+
+    for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+        changed_since(*state, values[i], ids);
+        if (*ids)
+            fail_msg("since \"%s\" selected rows %s", values[i], ids);
+    }
+    changed_since(*state, "2026-05-01' OR '1'='1", ids);    /* a text compare: 2 and 3 */
+    assert_string_equal(ids, "2,3,");
+    changed_since(*state, "0", ids);                        /* nothing was deleted */
+    assert_string_equal(ids, "1,2,3,");
+}
+
 int
 main(void)
 {
@@ -241,7 +373,13 @@ main(void)
         cmocka_unit_test(percent_and_underscore_are_not_wildcards),
         cmocka_unit_test(injected_filter_text_finds_nothing_and_changes_nothing),
     };
+    const struct CMUnitTest sql[] = {
+        cmocka_unit_test(the_query_text_names_the_parameter_not_the_value),
+        cmocka_unit_test(a_modified_date_selects_the_rows_changed_after_it),
+        cmocka_unit_test(quotes_and_sql_in_the_value_are_compared_not_run),
+    };
     int     failed = cmocka_run_group_tests(parse, NULL, NULL);
 
-    return failed + cmocka_run_group_tests(sim, setup, teardown);
+    failed += cmocka_run_group_tests(sim, setup, teardown);
+    return failed + cmocka_run_group_tests(sql, sql_setup, sql_teardown);
 }

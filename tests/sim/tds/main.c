@@ -5,6 +5,7 @@
  * SYNOPSIS
  *   tds-sim --listen HOST:PORT --db FILE.sqlite [--db FILE2.sqlite ...]
  *           --user U --password P [--deny TABLE ...] [--browser HOST:PORT]
+ *           [--tls-cert FILE.pem --tls-key FILE.pem]
  *
  * DESCRIPTION
  *   Serves the tables of the SQLite files over SQL Server's wire protocol
@@ -23,9 +24,15 @@
  *   0x03) and CLNT_UCAST_INST (0x04) get one SVR_RESP naming the instance
  *   TDSSIM with the TCP port of --listen.
  *
+ *   --tls-cert and --tls-key (PEM files) offer encryption in PRELOGIN as
+ *   SQL Server does: a client that offers it gets TLS for its login, a
+ *   client that asks for it gets TLS for the whole connection. Without
+ *   them encryption is not supported, and a client that requires it
+ *   gives up.
+ *
  * DIAGNOSTICS
- *   Exit 2 on a bad flag, 1 when a database file cannot be read or the
- *   address cannot be bound.
+ *   Exit 2 on a bad flag, 1 when a database file, the certificate or the
+ *   key cannot be read or the address cannot be bound.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,17 +50,20 @@
 #include <sys/socket.h>
 
 #include "tds_session.h"
+#include "tds_tls.h"
 #include "xalloc.h"
 
 static const char usage[] =
     "usage: tds-sim --listen HOST:PORT --db FILE.sqlite [--db FILE ...] --user U --password P\n"
-    "               [--deny TABLE ...]\n"
+    "               [--deny TABLE ...] [--browser HOST:PORT] [--tls-cert F --tls-key F]\n"
     "  --listen HOST:PORT  address to serve (PORT 0: any free port)\n"
     "  --db FILE           a SQLite file served as the database named after the file\n"
     "  --user U            the SQL login accepted\n"
     "  --password P        its password\n"
     "  --deny TABLE        refuse SELECT on TABLE (error 229), repeatable\n"
     "  --browser HOST:PORT answer the SQL Server Browser protocol on this UDP address\n"
+    "  --tls-cert FILE     PEM certificate (chain): offer TLS as SQL Server does\n"
+    "  --tls-key FILE      its PEM private key\n"
     "  --version           koppel's version\n";
 
 static char browser_reply[512];
@@ -213,13 +223,16 @@ main(int argc, char **argv)
         { "password", required_argument, NULL, 'p' },
         { "deny", required_argument, NULL, 'x' },
         { "browser", required_argument, NULL, 'b' },
+        { "tls-cert", required_argument, NULL, 'c' },
+        { "tls-key", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
     tds_sim_conf_t conf = { 0 };
     tds_db_t *dbs = xcalloc((size_t) argc, sizeof *dbs);
-    const char *listen_addr = NULL, *browser_addr = NULL;
+    const char *listen_addr = NULL, *browser_addr = NULL, *cert = NULL, *key = NULL;
+    char    err[512];
     char    port[NI_MAXSERV] = "";
     size_t  i;
     int     c, lfd;
@@ -237,6 +250,8 @@ main(int argc, char **argv)
         case 'p': conf.password = optarg; break;
         case 'x': conf.deny[conf.ndeny++] = optarg; break;
         case 'b': browser_addr = optarg; break;
+        case 'c': cert = optarg; break;
+        case 'k': key = optarg; break;
         case 'h':
         case 'V':
             if (c == 'h')
@@ -254,7 +269,7 @@ main(int argc, char **argv)
         }
     }
     if (optind != argc || listen_addr == NULL || conf.ndbs == 0 || conf.user == NULL
-        || conf.password == NULL) {
+        || conf.password == NULL || (cert == NULL) != (key == NULL)) {
         fprintf(stderr, "%s", usage);
         return 2;
     }
@@ -264,6 +279,10 @@ main(int argc, char **argv)
             fprintf(stderr, "tds-sim: --db %s: %s\n", dbs[i].path, strerror(errno));
             return 1;
         }
+    if (cert && (conf.tls = tds_tls_new(cert, key, err, sizeof err)) == NULL) {
+        fprintf(stderr, "tds-sim: %s\n", err);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     if ((lfd = listen_on(listen_addr, port, sizeof port)) < 0)
         return 1;

@@ -24,7 +24,9 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "tds_rpc.h"
 #include "tds_session.h"
+#include "tds_tls.h"
 #include "tds_wire.h"
 #include "xalloc.h"
 
@@ -36,7 +38,10 @@
 #define TOK_ROW         0xD1
 #define TOK_NBCROW      0xD2
 #define TOK_ENVCHANGE   0xE3
+#define TOK_RETURNSTATUS 0x79
 #define TOK_DONE        0xFD
+#define TOK_DONEPROC    0xFE
+#define TOK_DONEINPROC  0xFF
 
 /* DONE status bits */
 #define DONE_FINAL      0x0000
@@ -59,14 +64,25 @@
 #define DEFAULT_PACKET  4096
 #define SERVER_NAME     "tds-sim"
 
+/* PRELOGIN ENCRYPTION values (MS-TDS 2.2.6.5) */
+#define ENCRYPT_OFF     0x00
+#define ENCRYPT_ON      0x01
+#define ENCRYPT_NOT_SUP 0x02
+#define ENCRYPT_REQ     0x03
+
 /* Latin1_General_CI_AS: LCID 0x0409, CI, AS, sort id 52 */
 static const uint8_t collation[5] = { 0x09, 0x04, 0xD0, 0x00, 0x34 };
 
 typedef struct {
-    int     fd;
+    tds_conn_t conn;
     const tds_sim_conf_t *conf;
+    uint8_t encrypt;            /* the ENCRYPTION answered in PRELOGIN */
+    bool    in_proc;            /* inside an RPC: DONEINPROC, not DONE */
+    const tds_param_t *params;  /* of the RPC being run */
+    size_t  nparams;
     sqlite3 *db;
     size_t  dbi;                /* current database */
+    int     trancount;          /* open BEGIN TRANs (@@TRANCOUNT) */
     size_t  packet_size;
     char    denied[256];        /* table the authorizer refused last */
     tds_out_t out;
@@ -104,11 +120,13 @@ put_msg(session_t *s, uint8_t token, int32_t number, uint8_t state, uint8_t cls,
     b->data[at + 1] = ((b->len - at - 2) >> 8) & 0xFF;
 }
 
-/* put_done - a DONE token */
+/* put_done - a DONE token, DONEINPROC inside a procedure */
 static void
 put_done(session_t *s, uint16_t status, uint16_t curcmd, uint64_t rows)
 {
-    tds_buf_u8(&s->out.buf, TOK_DONE);
+    tds_buf_u8(&s->out.buf, s->in_proc ? TOK_DONEINPROC : TOK_DONE);
+    if (s->in_proc)
+        status |= DONE_MORE;
     tds_buf_u16(&s->out.buf, status);
     tds_buf_u16(&s->out.buf, curcmd);
     tds_buf_u64(&s->out.buf, rows);
@@ -244,6 +262,7 @@ prelogin(session_t *s)
         { 0x00, 6 }, { 0x01, 1 }, { 0x02, 1 }, { 0x03, 0 }, { 0x04, 1 }
     };
     uint16_t off = 5 * 5 + 1;
+    uint8_t client = ENCRYPT_NOT_SUP;
     size_t  k;
 
     while (i < n && p[i] != 0xFF) {
@@ -260,11 +279,13 @@ prelogin(session_t *s)
                 return false;       /* VERSION comes first (2.2.6.5) */
             version = true;
         }
+        if (p[i] == 0x01 && l >= 1)
+            client = p[o];
         i += 5;
     }
     if (i >= n || !version)
         return false;
-    tds_out_init(&s->out, s->fd, s->packet_size, TDS_PKT_REPLY);
+    tds_out_init(&s->out, &s->conn, s->packet_size, TDS_PKT_REPLY);
     for (k = 0; k < 5; k++) {
         tds_buf_u8(b, opts[k][0]);
         tds_buf_be16(b, off);
@@ -272,9 +293,13 @@ prelogin(session_t *s)
         off += opts[k][1];
     }
     tds_buf_u8(b, 0xFF);
-    /* VERSION 15.0.2000.0, ENCRYPT_NOT_SUP, INSTOPT 0, MARS off */
+    /* with a certificate: TLS for the login alone when the client offers
+       it (OFF), for everything when it asks (ON, REQ); else NOT_SUP */
+    s->encrypt = s->conf->tls == NULL || client == ENCRYPT_NOT_SUP ? ENCRYPT_NOT_SUP
+               : client == ENCRYPT_OFF ? ENCRYPT_OFF : ENCRYPT_ON;
+    /* VERSION 15.0.2000.0, ENCRYPTION, INSTOPT 0, MARS off */
     tds_buf_bytes(b, "\x0F\x00\x07\xD0\x00\x00", 6);
-    tds_buf_u8(b, 0x02);
+    tds_buf_u8(b, s->encrypt);
     tds_buf_u8(b, 0x00);
     tds_buf_u8(b, 0x00);
     return tds_out_end(&s->out) == 0;
@@ -325,7 +350,7 @@ login7(session_t *s)
     psize = p[8] | (p[9] << 8) | (p[10] << 16) | ((uint32_t) p[11] << 24);
     if (len > s->in.len || len < 94)
         return false;
-    tds_out_init(&s->out, s->fd, s->packet_size, TDS_PKT_REPLY);
+    tds_out_init(&s->out, &s->conn, s->packet_size, TDS_PKT_REPLY);
     if (version < TDS72 || (version >> 24) < 0x72) {
         put_error_done(s, 18456, 14, "tds-sim speaks TDS 7.2 to 7.4 only");
         goto out;
@@ -597,14 +622,19 @@ col_from_decl(const char *decl, col_t *c)
     return true;
 }
 
-/* col_from_value - the TDS type of a computed column's first value */
+/* col_from_value - the TDS type of a computed column's first value: a
+ * whole number is INT as SQL Server's COUNT(*) is, BIGINT when it does
+ * not fit */
 static void
-col_from_value(int sqlite_type, col_t *c)
+col_from_value(sqlite3_stmt *st, int i, int sqlite_type, col_t *c)
 {
+    sqlite3_int64 v;
+
     memset(c, 0, sizeof *c);
     switch (sqlite_type) {
     case SQLITE_INTEGER:
-        *c = (col_t) { T_INTN, 8, 0, 0, 0 };
+        v = sqlite3_column_int64(st, i);
+        *c = (col_t) { T_INTN, v >= INT32_MIN && v <= INT32_MAX ? 4 : 8, 0, 0, 0 };
         break;
     case SQLITE_FLOAT:
         *c = (col_t) { T_FLTN, 8, 0, 0, 0 };
@@ -934,7 +964,7 @@ run_statement(session_t *s, sqlite3_stmt *st, bool more)
         cols = xcalloc((size_t) n, sizeof *cols);
         for (i = 0; i < n; i++)
             if (!col_from_decl(sqlite3_column_decltype(st, i), &cols[i]))
-                col_from_value(rc == SQLITE_ROW ? sqlite3_column_type(st, i) : SQLITE_NULL,
+                col_from_value(st, i, rc == SQLITE_ROW ? sqlite3_column_type(st, i) : SQLITE_NULL,
                                &cols[i]);
         put_colmetadata(s, st, cols, n);
         while (rc == SQLITE_ROW) {
@@ -963,6 +993,76 @@ run_statement(session_t *s, sqlite3_stmt *st, bool more)
         rows = (uint64_t) sqlite3_changes(s->db);
     put_done(s, (uint16_t) (more_bit | (n > 0 || cmd >= 0xC3 ? DONE_COUNT : 0)), cmd, rows);
     return true;
+}
+
+/* put_tran_envchange - ENVCHANGE 8 (begin), 9 (commit) or 10 (rollback)
+ * with the one transaction descriptor tds-sim uses, 1 */
+static void
+put_tran_envchange(session_t *s, uint8_t type)
+{
+    tds_buf_t *b = &s->out.buf;
+
+    tds_buf_u8(b, TOK_ENVCHANGE);
+    tds_buf_u16(b, 1 + 1 + 8 + 1);
+    tds_buf_u8(b, type);
+    if (type == 8) {
+        tds_buf_u8(b, 8);
+        tds_buf_u64(b, 1);
+        tds_buf_u8(b, 0);
+    } else {
+        tds_buf_u8(b, 0);
+        tds_buf_u8(b, 8);
+        tds_buf_u64(b, 1);
+    }
+}
+
+/* transaction - BEGIN TRAN, COMMIT or ROLLBACK at p as SQL Server nests
+ * them (only the outermost COMMIT commits, ROLLBACK ends them all), run
+ * on SQLite; returns the text after the statement */
+static const char *
+transaction(session_t *s, const char *p, bool *ok)
+{
+    bool    begin = word_eq(p, "BEGIN"), commit = word_eq(p, "COMMIT");
+    const char *sql = NULL;
+
+    *ok = true;
+    while (*p && *p != ';' && *p != '\n')
+        p++;
+    if (begin) {
+        if (s->trancount++ == 0) {
+            sql = "BEGIN";
+            put_tran_envchange(s, 8);
+        }
+    } else if (s->trancount == 0) {
+        put_msg(s, TOK_ERROR, commit ? 3902 : 3903, 1, 16, commit
+                ? "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION."
+                : "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.");
+        *ok = false;
+    } else if (!commit || --s->trancount == 0) {
+        s->trancount = 0;
+        sql = commit ? "COMMIT" : "ROLLBACK";
+        put_tran_envchange(s, commit ? 9 : 10);
+    }
+    if (sql && sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        put_msg(s, TOK_ERROR, 50000, 1, 16, sqlite3_errmsg(s->db));
+        *ok = false;
+    }
+    return p;
+}
+
+/* is_transaction - whether the text at p is BEGIN TRAN[SACTION], COMMIT
+ * or ROLLBACK (not BEGIN ... END) */
+static bool
+is_transaction(const char *p)
+{
+    if (word_eq(p, "COMMIT") || word_eq(p, "ROLLBACK"))
+        return true;
+    if (!word_eq(p, "BEGIN"))
+        return false;
+    p += 5;
+    while (isspace((unsigned char) *p))
+        p++;
+    return word_eq(p, "TRAN") || word_eq(p, "TRANSACTION");
 }
 
 /* use_db - the USE statement at p; returns the text after it */
@@ -1013,32 +1113,57 @@ use_db(session_t *s, const char *p, bool *ok)
     return p;
 }
 
-/* batch - run an SQL batch and answer it */
-static void
-batch(session_t *s)
+/* bind_params - the RPC's parameters into the statement's @names; false
+ * with SQL Server's message when the text names one not supplied */
+static bool
+bind_params(session_t *s, sqlite3_stmt *st, char *err, size_t errlen)
 {
-    uint32_t hlen;
-    char   *text, *sql;
-    const char *p;
-    bool    any = false;
+    int     n = sqlite3_bind_parameter_count(st), k, rc = SQLITE_OK;
 
-    tds_out_init(&s->out, s->fd, s->packet_size, TDS_PKT_REPLY);
-    if (s->in.len < 4 || (hlen = s->in.data[0] | (s->in.data[1] << 8) | (s->in.data[2] << 16)
-                          | ((uint32_t) s->in.data[3] << 24)) < 4 || hlen > s->in.len
-        || (s->in.len - hlen) % 2) {
-        put_error_done(s, 4002, 16, "The incoming tabular data stream (TDS) protocol stream "
-                       "is incorrect: ALL_HEADERS does not fit the SQL batch.");
-        tds_out_end(&s->out);
-        return;
+    for (k = 1; k <= n && rc == SQLITE_OK; k++) {
+        const char *name = sqlite3_bind_parameter_name(st, k);
+        const tds_param_t *v = NULL;
+        size_t  j;
+
+        for (j = 0; name && j < s->nparams && v == NULL; j++)
+            if (strcasecmp(name, s->params[j].name) == 0)
+                v = &s->params[j];
+        if (v == NULL) {
+            snprintf(err, errlen, "Must declare the scalar variable \"%s\".", name ? name : "?");
+            return false;
+        }
+        switch (v->kind) {
+        case TDS_V_NULL: rc = sqlite3_bind_null(st, k); break;
+        case TDS_V_INT: rc = sqlite3_bind_int64(st, k, v->i); break;
+        case TDS_V_REAL: rc = sqlite3_bind_double(st, k, v->r); break;
+        case TDS_V_TEXT:
+            rc = sqlite3_bind_text(st, k, v->bytes, (int) v->len, SQLITE_TRANSIENT);
+            break;
+        case TDS_V_BLOB:
+            rc = sqlite3_bind_blob(st, k, v->bytes, (int) v->len, SQLITE_TRANSIENT);
+            break;
+        }
     }
-    text = tds_ucs2_to_utf8(s->in.data + hlen, (s->in.len - hlen) / 2);
-    sql = rewrite(text);
-    free(text);
-    p = skip_blank(sql);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "a parameter cannot be bound: %s", sqlite3_errstr(rc));
+        return false;
+    }
+    return true;
+}
+
+/* run_text - the statements of a T-SQL text, answered token by token;
+ * false after an error (the statements after it are not run) */
+static bool
+run_text(session_t *s, const char *text)
+{
+    char   *sql = rewrite(text);
+    const char *p = skip_blank(sql);
+    bool    any = false, ok = true;
+
     while (*p && !s->out.failed) {
         sqlite3_stmt *st = NULL;
         const char *tail;
-        bool    ok;
+        char    msg[640];
 
         any = true;
         if (word_eq(p, "USE")) {
@@ -1058,18 +1183,33 @@ batch(session_t *s)
             put_done(s, *p ? DONE_MORE : DONE_FINAL, 0, 0);
             continue;
         }
+        if (is_transaction(p)) {
+            p = skip_blank(transaction(s, p, &ok));
+            if (!ok) {
+                put_done(s, DONE_ERROR, 0, 0);
+                break;
+            }
+            put_done(s, *p ? DONE_MORE : DONE_FINAL, 0, 0);
+            continue;
+        }
         *s->denied = 0;
         if (sqlite3_prepare_v2(s->db, p, -1, &st, &tail) != SQLITE_OK) {
-            char    msg[640];
             int32_t number;
             uint8_t cls;
 
             sql_error(s, sqlite3_errmsg(s->db), &number, &cls, msg, sizeof msg);
             put_error_done(s, number, cls, msg);
+            ok = false;
             break;
         }
         if (st == NULL)
             break;
+        if (!bind_params(s, st, msg, sizeof msg)) {
+            sqlite3_finalize(st);
+            put_error_done(s, 137, 15, msg);
+            ok = false;
+            break;
+        }
         p = skip_blank(tail);
         ok = run_statement(s, st, *p != 0);
         sqlite3_finalize(st);
@@ -1079,6 +1219,139 @@ batch(session_t *s)
     if (!any)
         put_done(s, DONE_FINAL, 0, 0);
     free(sql);
+    return ok;
+}
+
+/* batch - run an SQL batch and answer it */
+static void
+batch(session_t *s)
+{
+    uint32_t hlen;
+    char   *text;
+
+    tds_out_init(&s->out, &s->conn, s->packet_size, TDS_PKT_REPLY);
+    if (s->in.len < 4 || (hlen = s->in.data[0] | (s->in.data[1] << 8) | (s->in.data[2] << 16)
+                          | ((uint32_t) s->in.data[3] << 24)) < 4 || hlen > s->in.len
+        || (s->in.len - hlen) % 2) {
+        put_error_done(s, 4002, 16, "The incoming tabular data stream (TDS) protocol stream "
+                       "is incorrect: ALL_HEADERS does not fit the SQL batch.");
+        tds_out_end(&s->out);
+        return;
+    }
+    text = tds_ucs2_to_utf8(s->in.data + hlen, (s->in.len - hlen) / 2);
+    run_text(s, text);
+    free(text);
+    tds_out_end(&s->out);
+}
+
+/* proc_is - whether a procedure name is name, with or without a schema
+ * or database before it (sys.sp_executesql, master..sp_executesql) */
+static bool
+proc_is(const char *proc, const char *name)
+{
+    const char *dot = strrchr(proc, '.');
+
+    return strcasecmp(dot ? dot + 1 : proc, name) == 0;
+}
+
+/* executesql - sp_executesql @stmt, @params, values...; false after an error */
+static bool
+executesql(session_t *s, tds_call_t *c)
+{
+    char    msg[640], **declared = NULL;
+    size_t  ndeclared = 0, k, j;
+    bool    ok = false;
+
+    if (c->nparams < 1 || c->params[0].kind != TDS_V_TEXT || !c->params[0].unicode) {
+        put_error_done(s, 214, 16, "Procedure expects parameter '@statement' of type "
+                       "'ntext/nchar/nvarchar'.");
+        return false;
+    }
+    if (c->nparams >= 2 && (c->params[1].kind != TDS_V_TEXT || !c->params[1].unicode)) {
+        put_error_done(s, 214, 16, "Procedure expects parameter '@params' of type "
+                       "'ntext/nchar/nvarchar'.");
+        return false;
+    }
+    if (c->nparams >= 2)
+        declared = tds_rpc_declared(c->params[1].bytes, &ndeclared);
+    for (k = 2; k < c->nparams; k++) {
+        tds_param_t *v = &c->params[k];
+
+        if (*v->name == 0 && k - 2 < ndeclared) {
+            free(v->name);
+            v->name = xstrdup(declared[k - 2]);
+        }
+        for (j = 0; j < ndeclared && strcasecmp(v->name, declared[j]) != 0; j++)
+            ;
+        if (j == ndeclared) {
+            snprintf(msg, sizeof msg, *v->name ? "%s is not a parameter for procedure "
+                     "sp_executesql." : "Procedure or function sp_executesql has too many "
+                     "arguments specified.", v->name);
+            put_error_done(s, *v->name ? 8145 : 8144, 16, msg);
+            goto out;
+        }
+    }
+    for (j = 0; j < ndeclared; j++) {
+        for (k = 2; k < c->nparams && strcasecmp(c->params[k].name, declared[j]) != 0; k++)
+            ;
+        if (k == c->nparams) {
+            snprintf(msg, sizeof msg, "The parameterized query '(%.200s)%.200s' expects the "
+                     "parameter '%s', which was not supplied.", c->params[1].bytes,
+                     c->params[0].bytes, declared[j]);
+            put_error_done(s, 8178, 16, msg);
+            goto out;
+        }
+    }
+    s->params = c->nparams > 2 ? &c->params[2] : NULL;
+    s->nparams = c->nparams > 2 ? c->nparams - 2 : 0;
+    ok = run_text(s, c->params[0].bytes);
+    s->params = NULL;
+    s->nparams = 0;
+out:
+    for (j = 0; j < ndeclared; j++)
+        free(declared[j]);
+    free(declared);
+    return ok;
+}
+
+/* rpc - run the procedure calls of an RPC request and answer them: each
+ * call's results in DONEINPROC, then RETURNSTATUS and DONEPROC */
+static void
+rpc(session_t *s)
+{
+    tds_call_t *calls = NULL;
+    size_t  n = 0, i;
+    char    err[512], msg[700];
+
+    tds_out_init(&s->out, &s->conn, s->packet_size, TDS_PKT_REPLY);
+    if (!tds_rpc_parse(s->in.data, s->in.len, &calls, &n, err, sizeof err)) {
+        snprintf(msg, sizeof msg, "The incoming tabular data stream (TDS) remote procedure "
+                 "call (RPC) protocol stream is incorrect: %s.", err);
+        put_error_done(s, 8016, 16, msg);
+        tds_out_end(&s->out);
+        return;
+    }
+    for (i = 0; i < n && !s->out.failed; i++) {
+        bool    ok;
+
+        s->in_proc = true;
+        if (proc_is(calls[i].proc, "sp_executesql"))
+            ok = executesql(s, &calls[i]);
+        else {
+            snprintf(msg, sizeof msg, "Could not find stored procedure '%s'.", calls[i].proc);
+            put_error_done(s, 2812, 16, msg);
+            ok = false;
+        }
+        s->in_proc = false;
+        tds_buf_u8(&s->out.buf, TOK_RETURNSTATUS);
+        tds_buf_u32(&s->out.buf, ok ? 0 : (uint32_t) -6);
+        tds_buf_u8(&s->out.buf, TOK_DONEPROC);
+        tds_buf_u16(&s->out.buf, (uint16_t) ((ok ? 0 : DONE_ERROR) | (i + 1 < n ? DONE_MORE : 0)));
+        tds_buf_u16(&s->out.buf, 0xE0);
+        tds_buf_u64(&s->out.buf, 0);
+        tds_out_flush(&s->out);
+    }
+    tds_rpc_free(calls, n);
     tds_out_end(&s->out);
 }
 
@@ -1088,26 +1361,42 @@ tds_session_run(int fd, const tds_sim_conf_t *conf)
 {
     session_t s;
     uint8_t type;
+    char    err[512];
 
     memset(&s, 0, sizeof s);
-    s.fd = fd;
+    s.conn.fd = fd;
     s.conf = conf;
     s.packet_size = DEFAULT_PACKET;
-    if (tds_read_message(fd, &type, &s.in) != 0 || type != TDS_PKT_PRELOGIN || !prelogin(&s))
+    if (tds_read_message(&s.conn, &type, &s.in) != 0 || type != TDS_PKT_PRELOGIN
+        || !prelogin(&s))
         goto done;
-    if (tds_read_message(fd, &type, &s.in) != 0 || type != TDS_PKT_LOGIN7 || !login7(&s))
+    if (s.encrypt != ENCRYPT_NOT_SUP
+        && !tds_tls_handshake(conf->tls, &s.conn, s.packet_size, err, sizeof err)) {
+        fprintf(stderr, "tds-sim: a client: %s\n", err);
         goto done;
-    while (tds_read_message(fd, &type, &s.in) == 0) {
+    }
+    if (tds_read_message(&s.conn, &type, &s.in) != 0 || type != TDS_PKT_LOGIN7)
+        goto done;
+    if (s.encrypt == ENCRYPT_OFF)
+        tds_tls_end(&s.conn);       /* the login alone was encrypted */
+    if (!login7(&s))
+        goto done;
+    printf("tds-sim: logged in, %s\n", s.encrypt == ENCRYPT_ON ? "TLS for the whole connection"
+           : s.encrypt == ENCRYPT_OFF ? "TLS for the login only" : "no TLS");
+    fflush(stdout);
+    while (tds_read_message(&s.conn, &type, &s.in) == 0) {
         if (type == TDS_PKT_SQLBATCH)
             batch(&s);
+        else if (type == TDS_PKT_RPC)
+            rpc(&s);
         else if (type == TDS_PKT_ATTENTION) {
-            tds_out_init(&s.out, fd, s.packet_size, TDS_PKT_REPLY);
+            tds_out_init(&s.out, &s.conn, s.packet_size, TDS_PKT_REPLY);
             put_done(&s, DONE_ATTN, 0, 0);
             tds_out_end(&s.out);
-        } else if (type == TDS_PKT_RPC || type == TDS_PKT_TRANSMGR || type == TDS_PKT_BULK) {
-            tds_out_init(&s.out, fd, s.packet_size, TDS_PKT_REPLY);
-            put_error_done(&s, 50000, 16, "tds-sim answers SQL batches only (no RPC, "
-                           "transaction manager or bulk load requests)");
+        } else if (type == TDS_PKT_TRANSMGR || type == TDS_PKT_BULK) {
+            tds_out_init(&s.out, &s.conn, s.packet_size, TDS_PKT_REPLY);
+            put_error_done(&s, 50000, 16, "tds-sim answers SQL batches and RPC requests "
+                           "only (no transaction manager or bulk load requests)");
             tds_out_end(&s.out);
         } else
             break;
@@ -1115,6 +1404,8 @@ tds_session_run(int fd, const tds_sim_conf_t *conf)
             break;
     }
 done:
+    if (s.conn.tls)
+        tds_tls_end(&s.conn);
     sqlite3_close(s.db);
     tds_buf_free(&s.in);
     tds_buf_free(&s.out.buf);

@@ -5,12 +5,14 @@
  * DESCRIPTION
  *   See tds_wire.h. A packet header is: type, status (0x01 = end of
  *   message), length (big-endian, header included), SPID (big-endian),
- *   packet id and window (MS-TDS 2.2.3.1).
+ *   packet id and window (MS-TDS 2.2.3.1). Over TLS the same packets go
+ *   through SSL_read and SSL_write.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <utf8proc.h>
+#include <openssl/ssl.h>
 
 #include "tds_wire.h"
 #include "xalloc.h"
@@ -177,12 +179,13 @@ tds_ucs2_to_utf8(const uint8_t *p, size_t units)
 
 /* read_full - exactly n bytes; -1 on end or error */
 static int
-read_full(int fd, void *p, size_t n)
+read_full(tds_conn_t *c, void *p, size_t n)
 {
     uint8_t *q = p;
 
     while (n > 0) {
-        ssize_t r = read(fd, q, n);
+        ssize_t r = c->tls ? SSL_read(c->tls, q, n > INT32_MAX ? INT32_MAX : (int) n)
+                           : read(c->fd, q, n);
 
         if (r < 0 && errno == EINTR)
             continue;
@@ -196,12 +199,13 @@ read_full(int fd, void *p, size_t n)
 
 /* write_full - all n bytes; -1 on error */
 static int
-write_full(int fd, const void *p, size_t n)
+write_full(tds_conn_t *c, const void *p, size_t n)
 {
     const uint8_t *q = p;
 
     while (n > 0) {
-        ssize_t w = write(fd, q, n);
+        ssize_t w = c->tls ? SSL_write(c->tls, q, n > INT32_MAX ? INT32_MAX : (int) n)
+                           : write(c->fd, q, n);
 
         if (w < 0 && errno == EINTR)
             continue;
@@ -215,7 +219,7 @@ write_full(int fd, const void *p, size_t n)
 
 /* tds_read_message - every packet of one message, payloads joined */
 int
-tds_read_message(int fd, uint8_t *type, tds_buf_t *msg)
+tds_read_message(tds_conn_t *c, uint8_t *type, tds_buf_t *msg)
 {
     uint8_t hdr[TDS_HEADER_LEN];
     bool    first = true;
@@ -224,7 +228,7 @@ tds_read_message(int fd, uint8_t *type, tds_buf_t *msg)
     for (;;) {
         size_t  len;
 
-        if (read_full(fd, hdr, sizeof hdr) != 0)
+        if (read_full(c, hdr, sizeof hdr) != 0)
             return -1;
         len = ((size_t) hdr[2] << 8) | hdr[3];
         if (len < TDS_HEADER_LEN)
@@ -238,7 +242,7 @@ tds_read_message(int fd, uint8_t *type, tds_buf_t *msg)
         if (msg->len + len > TDS_MAX_MESSAGE)
             return -1;
         grow(msg, len);
-        if (read_full(fd, msg->data + msg->len, len) != 0)
+        if (read_full(c, msg->data + msg->len, len) != 0)
             return -1;
         msg->len += len;
         if (hdr[1] & 0x01)
@@ -248,9 +252,9 @@ tds_read_message(int fd, uint8_t *type, tds_buf_t *msg)
 
 /* tds_out_init - an empty reply of that packet type */
 void
-tds_out_init(tds_out_t *o, int fd, size_t packet_size, uint8_t type)
+tds_out_init(tds_out_t *o, tds_conn_t *c, size_t packet_size, uint8_t type)
 {
-    o->fd = fd;
+    o->conn = c;
     o->packet_size = packet_size;
     o->packet_id = 1;
     o->type = type;
@@ -275,7 +279,7 @@ send_packet(tds_out_t *o, size_t n, bool last)
     hdr[5] = 51;                    /* SPID */
     hdr[6] = o->packet_id++;
     hdr[7] = 0;
-    if (write_full(o->fd, hdr, sizeof hdr) != 0 || write_full(o->fd, o->buf.data, n) != 0) {
+    if (write_full(o->conn, hdr, sizeof hdr) != 0 || write_full(o->conn, o->buf.data, n) != 0) {
         o->failed = true;
         return -1;
     }

@@ -11,6 +11,9 @@
  *   its buffer and every full packet is sent at once, so that a result set
  *   of any size needs one packet of memory.
  *
+ *   A tds_conn_t is the client's socket, and once TLS is negotiated
+ *   (tds_tls.h) the TLS session every byte then goes through.
+ *
  * DIAGNOSTICS
  *   Read and write calls return -1 on a closed or broken connection and on
  *   a malformed packet header; the caller then drops the connection.
@@ -35,6 +38,12 @@
 
 #define TDS_HEADER_LEN     8
 #define TDS_MAX_MESSAGE    (64u << 20)
+
+/* a client connection: plain, or through TLS once tls is set */
+typedef struct {
+    int     fd;
+    struct ssl_st *tls;         /* OpenSSL's SSL, NULL: plain */
+} tds_conn_t;
 
 typedef struct {
     uint8_t *data;
@@ -62,11 +71,11 @@ char   *tds_ucs2_to_utf8(const uint8_t *p, size_t units);
 
 /* tds_read_message - the payload of one whole message into msg (replaced);
  * 0, or -1 on end of connection or a malformed or oversized message */
-int     tds_read_message(int fd, uint8_t *type, tds_buf_t *msg);
+int     tds_read_message(tds_conn_t *c, uint8_t *type, tds_buf_t *msg);
 
 /* an outgoing reply message, sent packet by packet */
 typedef struct {
-    int      fd;
+    tds_conn_t *conn;
     size_t   packet_size;       /* negotiated, header included */
     uint8_t  packet_id;
     uint8_t  type;
@@ -74,7 +83,7 @@ typedef struct {
     tds_buf_t buf;              /* payload not yet sent */
 } tds_out_t;
 
-void    tds_out_init(tds_out_t *o, int fd, size_t packet_size, uint8_t type);
+void    tds_out_init(tds_out_t *o, tds_conn_t *c, size_t packet_size, uint8_t type);
 /* tds_out_flush - send every full packet held (not the last partial one) */
 int     tds_out_flush(tds_out_t *o);
 /* tds_out_end - send what is left as the message's last packet (EOM) */
