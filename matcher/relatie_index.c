@@ -264,9 +264,9 @@ is_space_at(const char *s)
     return 0;
 }
 
-/* relatie_norm_email - lower case, no whitespace */
-void
-relatie_norm_email(const char *in, char *out, size_t outlen)
+/* fold_without_space - in with every whitespace removed and each byte folded */
+static void
+fold_without_space(const char *in, char *out, size_t outlen, int (*fold)(int))
 {
     size_t  n = 0, sp;
 
@@ -278,30 +278,24 @@ relatie_norm_email(const char *in, char *out, size_t outlen)
             continue;
         }
         if (n + 1 < outlen)
-            out[n++] = (char) tolower((unsigned char) *in);
+            out[n++] = (char) fold((unsigned char) *in);
         in++;
     }
     out[n] = '\0';
+}
+
+/* relatie_norm_email - lower case, no whitespace */
+void
+relatie_norm_email(const char *in, char *out, size_t outlen)
+{
+    fold_without_space(in, out, outlen, tolower);
 }
 
 /* relatie_norm_postcode - upper case, no whitespace */
 void
 relatie_norm_postcode(const char *in, char *out, size_t outlen)
 {
-    size_t  n = 0, sp;
-
-    if (outlen == 0)
-        return;
-    while (*in) {
-        if ((sp = is_space_at(in)) > 0) {
-            in += sp;
-            continue;
-        }
-        if (n + 1 < outlen)
-            out[n++] = (char) toupper((unsigned char) *in);
-        in++;
-    }
-    out[n] = '\0';
+    fold_without_space(in, out, outlen, toupper);
 }
 
 /* relatie_norm_btw - letters and digits only, upper case, prefix split off */
