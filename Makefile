@@ -123,6 +123,7 @@ $(OBJ)/scheduler/%.o: LAYER_INC = $(INC_scheduler)
 $(OBJ)/ctl/%.o:       LAYER_INC = $(INC_ctl)
 $(OBJ)/tests/sim/%.o: LAYER_INC = $(INC_sim)
 $(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
+$(OBJ)/tests/supervise/%.o: LAYER_INC =
 $(OBJ)/tests/unit/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/tests/fuzz/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
@@ -131,7 +132,7 @@ $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 DAEMONS  := fetcher matcher booker scheduler
 PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
             $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim \
-            $(BIN)/woocommerce-sim
+            $(BIN)/woocommerce-sim $(BIN)/koppel-supervise
 
 # A folder's modules (everything but main.c) go into an archive, so that
 # unit tests can link them.
@@ -204,6 +205,11 @@ $(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommer
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+
+# the test harness that plays systemd (Type=notify, WatchdogSec): libc only
+$(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
 
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

@@ -401,7 +401,7 @@ main(int argc, char **argv)
         else if (zpoller_terminated(poller))
             break;
         infolog_tick(b.infolog);
-        if (now - last_watchdog >= 5) {
+        if (now - last_watchdog >= daemon_watchdog_interval()) {
             daemon_watchdog();
             last_watchdog = now;
         }

@@ -496,7 +496,7 @@ main(int argc, char **argv)
             last_due = now;
         }
         infolog_tick(f.infolog);
-        if (now - last_watchdog >= 5) {
+        if (now - last_watchdog >= daemon_watchdog_interval()) {
             daemon_watchdog();
             last_watchdog = now;
         }

@@ -335,7 +335,7 @@ main(int argc, char **argv)
             take_order(&mt);
         else if (zpoller_terminated(poller))
             break;
-        if (now - last_watchdog >= 5) {
+        if (now - last_watchdog >= daemon_watchdog_interval()) {
             daemon_watchdog();
             evict_idle(&mt, now);
             last_watchdog = now;

@@ -197,7 +197,7 @@ main(int argc, char **argv)
             if (!start(&s, profile, task, "schedule"))
                 break;
         }
-        if (now - last_watchdog >= 5) {
+        if (now - last_watchdog >= daemon_watchdog_interval()) {
             plan_expire(s.plan, now, JOB_MAX_S);
             daemon_watchdog();
             last_watchdog = now;

@@ -11,6 +11,10 @@
 #      recognise customers; discovery and test-connection (admins.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
+#   7. harness: the daemons under koppel-supervise as systemd runs them
+#      (Type=notify, WatchdogSec=5s, Restart=always): READY, STATUS and
+#      watchdog pings arrive, 200 orders book with no watchdog kill, a
+#      daemon stopped with SIGSTOP is killed with SIGABRT and restarted
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -291,7 +295,55 @@ scenario_settings_change() {
     check_exactly_once >/dev/null
 }
 
+# the daemons under the systemd stand-in: notify protocol, watchdog, restart
+scenario_harness() {
+    e2e_setup "$ROOT/harness"
+    start_globecharge --generate 200 --seed 13 --first-number 80001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.5 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    write_config 80001
+    SUPERVISE=1 WATCHDOG_SEC=5 start_pipeline || return 1
+    for d in scheduler fetcher matcher1 matcher2 booker; do
+        [ "$(sup_events ready $d)" -eq 1 ] && [ "$(sup_events status $d)" -ge 1 ] || {
+            echo "e2e: koppel-$d sent no READY=1 and STATUS= under the harness"; return 1; }
+    done
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 60 || return 1
+    check_exactly_once > "$E2E_DIR/counts" || { cat "$E2E_DIR/counts"; return 1; }
+    sed 's/^/  /' "$E2E_DIR/counts" | grep -e lost -e duplicates
+    sleep 3                     # every daemon pings at least twice more
+    for d in scheduler fetcher matcher1 matcher2 booker; do
+        [ "$(sup_events watchdog $d)" -ge 2 ] || {
+            echo "e2e: koppel-$d sent $(sup_events watchdog $d) WATCHDOG=1 in the run"; return 1; }
+    done
+    gap=$(awk '$3 == "watchdog" { sub("gap_ms=", "", $5); g = $5 + 0; if (g > m) m = g } END { print m + 0 }' \
+          "$E2E_DIR/log/events")
+    echo "  watchdog kills: $(sup_events watchdog-kill), largest gap between pings: $gap ms"
+    [ "$(sup_events watchdog-kill)" -eq 0 ] && [ "$(sup_events exit)" -eq 0 ] || return 1
+    # a booker that hangs (SIGSTOP) misses its watchdog: SIGABRT, then a new one
+    old=$(daemon_pid booker)
+    kill -STOP "$old"
+    i=0
+    until [ "$(sup_events ready booker)" -eq 2 ]; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "e2e: the stopped booker was not killed and restarted"; return 1; }
+        sleep 0.1
+    done
+    grep -q " booker watchdog-kill pid=$old " "$E2E_DIR/log/events" \
+        && grep -q " booker exit pid=$old signal=ABRT" "$E2E_DIR/log/events" \
+        && [ "$(daemon_pid booker)" != "$old" ] || {
+        echo "e2e: the stopped booker was not ended with SIGABRT:"; cat "$E2E_DIR/log/events"; return 1; }
+    missed=$(sed -n "s/.* booker watchdog-kill pid=$old missed_ms=\([0-9]*\).*/\1/p" "$E2E_DIR/log/events")
+    echo "  SIGSTOPped booker: SIGABRT after $missed ms without a ping, restarted"
+    "$BIN/koppelctl" --config "$CFG" status >/dev/null || return 1
+    stop_supervised || { echo "e2e: a daemon did not stop cleanly on SIGTERM:"
+                         grep " exit " "$E2E_DIR/log/events"; return 1; }
+    [ "$(sup_events exit)" -eq 6 ] && grep -q "summary watchdog_kills=1 restarts=1" "$E2E_DIR/log/events"
+}
+
 mkdir -p "$ROOT"
+scenario_harness; result "under the systemd stand-in: READY, STATUS, watchdog pings; a hung daemon is killed and restarted" $?
+e2e_stop
 scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?
 e2e_stop
 scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
