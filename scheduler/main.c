@@ -78,7 +78,14 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
         return;
     }
     running = plan_running(s->plan, req->args[0], task);
-    if (running < 0) {
+    if (running >= 0 && !plan_enabled(s->plan, req->args[0])) {
+        char   *t = xasprintf("profile %s is uitgeschakeld (enabled = false in koppel.cfg): "
+                              "fill it in, set enabled = true and restart koppel",
+                              req->args[0]);
+
+        msg_set(&reply->text, t);
+        free(t);
+    } else if (running < 0) {
         char   *t = xasprintf("profile %s has no task %s", req->args[0], task);
 
         msg_set(&reply->text, t);

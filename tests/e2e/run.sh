@@ -11,7 +11,9 @@
 #      recognise customers; discovery and test-connection (admins.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
-#   7. harness: the daemons under koppel-supervise as systemd runs them
+#   7. disabled: the example profile as installed (enabled = false) is
+#      never run; status and tasks say "uitgeschakeld"
+#   8. harness: the daemons under koppel-supervise as systemd runs them
 #      (Type=notify, WatchdogSec=5s, Restart=always): READY, STATUS and
 #      watchdog pings arrive, 200 orders book with no watchdog kill, a
 #      daemon stopped with SIGSTOP is killed with SIGABRT and restarted
@@ -341,7 +343,32 @@ scenario_harness() {
     [ "$(sup_events exit)" -eq 6 ] && grep -q "summary watchdog_kills=1 restarts=1" "$E2E_DIR/log/events"
 }
 
+# the profile as make install leaves it: switched off until filled in
+scenario_disabled() {
+    e2e_setup "$ROOT/disabled"
+    write_config 1
+    sed -i -e 's/enabled = true;/enabled = false;/' \
+        -e 's/importeren_financieel = "off";/importeren_financieel = "5m";/' "$CFG"
+    start_pipeline || return 1
+    out=$("$BIN/koppelctl" --config "$CFG" run voorbeeld) && {
+        echo "e2e: run of a switched-off profile was accepted: $out"; return 1; }
+    echo "$out" | grep -q "uitgeschakeld" || { echo "e2e: run answered: $out"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" tasks | grep -q "^voorbeeld .*uitgeschakeld" || {
+        echo "e2e: tasks does not show the profile as uitgeschakeld:"
+        "$BIN/koppelctl" --config "$CFG" tasks; return 1; }
+    out=$("$BIN/koppelctl" --config "$CFG" status) || {
+        echo "e2e: status exits non-zero for a switched-off profile:"; echo "$out"; return 1; }
+    echo "$out" | grep -q "^profiel voorbeeld *uitgeschakeld" || { echo "$out"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" status --json \
+        | grep -q '"profiles_disabled": *\[ *"voorbeeld" *\]' || return 1
+    # planned every 5 minutes from the start, yet nothing ran
+    sleep 1.5
+    [ "$(sqlite3 "$E2E_DIR/state/scheduler.db" "SELECT last_run FROM tasks")" = 0 ]
+}
+
 mkdir -p "$ROOT"
+scenario_disabled; result "a switched-off profile (enabled = false, as installed) is never run" $?
+e2e_stop
 scenario_harness; result "under the systemd stand-in: READY, STATUS, watchdog pings; a hung daemon is killed and restarted" $?
 e2e_stop
 scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?

@@ -24,6 +24,7 @@ config_with_interval(int interval_s)
     memset(&cfg, 0, sizeof cfg);
     p.name = "winkel";
     p.import_interval_s = interval_s;
+    p.enabled = true;
     cfg.profiles = &p;
     cfg.nprofiles = 1;
     return &cfg;
@@ -72,6 +73,33 @@ a_task_due_after_downtime_runs_once(void **state)
     /* not due again before the next interval */
     assert_false(plan_due(plan, now, profile, sizeof profile, task, sizeof task));
     assert_true(plan_due(plan, 1000 + 11 * 900, profile, sizeof profile, task, sizeof task));
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+a_switched_off_profile_is_never_due_and_listed_as_off(void **state)
+{
+    char    path[64], profile[64], task[64], err[512];
+    cfg_t  *cfg = config_with_interval(900);
+    plan_t *plan;
+    json_t *list;
+
+    cfg->profiles[0].enabled = false;
+    plan = open_plan(path, sizeof path, cfg, 1000);
+    assert_false(plan_enabled(plan, "winkel"));
+    assert_false(plan_due(plan, 1000 + 10 * 900, profile, sizeof profile, task, sizeof task));
+    list = plan_list(plan);
+    assert_int_equal(json_array_size(list), 1);
+    assert_true(json_is_false(json_object_get(json_array_get(list, 0), "enabled")));
+    json_decref(list);
+    plan_close(&plan);
+    /* switched on again: the task kept in scheduler.db is due at once */
+    cfg->profiles[0].enabled = true;
+    plan = plan_open(path, cfg, 1000, err, sizeof err);
+    assert_non_null(plan);
+    assert_true(plan_enabled(plan, "winkel"));
+    assert_true(plan_due(plan, 1000 + 10 * 900, profile, sizeof profile, task, sizeof task));
     plan_close(&plan);
     unlink(path);
 }
@@ -137,6 +165,7 @@ main(void)
         cmocka_unit_test(catch_up_adds_the_interval_until_the_next_run_is_in_the_future),
         cmocka_unit_test(a_task_due_after_downtime_runs_once),
         cmocka_unit_test(a_running_task_is_not_started_again),
+        cmocka_unit_test(a_switched_off_profile_is_never_due_and_listed_as_off),
         cmocka_unit_test(the_planning_survives_a_restart_and_plan_set_changes_it),
         cmocka_unit_test(job_ids_are_never_reused),
     };
