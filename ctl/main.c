@@ -199,7 +199,7 @@ matcher_endpoints(const cfg_t *cfg, size_t *n)
 static int
 cmd_status(const cfg_t *cfg, bool as_json)
 {
-    json_t *all = json_array(), *top;
+    json_t *all = json_array(), *top, *off = json_array();
     static const daemon_t order[] = { DAEMON_SCHEDULER, DAEMON_FETCHER, DAEMON_MATCHER,
                                       DAEMON_BOOKER };
     size_t  i, j, nm;
@@ -232,10 +232,13 @@ cmd_status(const cfg_t *cfg, bool as_json)
         }
         free(eps);
     }
+    for (i = 0; i < cfg->nprofiles; i++)        /* switched off in the file: not an error */
+        if (!cfg->profiles[i].enabled)
+            json_array_append_new(off, json_string(cfg->profiles[i].name));
     if (as_json) {
         char   *text;
 
-        top = json_pack("{s:o, s:b}", "daemons", all, "ok", ok);
+        top = json_pack("{s:o, s:o, s:b}", "daemons", all, "profiles_disabled", off, "ok", ok);
         text = json_dumps(top, JSON_COMPACT);
         printf("%s\n", text);
         free(text);
@@ -251,7 +254,11 @@ cmd_status(const cfg_t *cfg, bool as_json)
                      inst && strcmp(inst, "1") && *inst ? inst : "");
             printf("%-16s %s\n", name, json_string_value(json_object_get(d, "activity")));
         }
+        for (i = 0; i < json_array_size(off); i++)
+            printf("profiel %-8s uitgeschakeld (enabled = false in %s)\n",
+                   json_string_value(json_array_get(off, i)), cfg->path);
         json_decref(all);
+        json_decref(off);
     }
     return ok ? 0 : 1;
 }
@@ -297,14 +304,16 @@ cmd_tasks(const cfg_t *cfg, bool as_json)
         json_t *t = json_array_get(list, i);
         const char *iv = json_string_value(json_object_get(t, "interval"));
         bool    running = json_is_true(json_object_get(t, "running"));
+        bool    off = json_is_false(json_object_get(t, "enabled"));
 
         printf("%-16s %-22s %-8s %-17s %-17s %s\n",
                json_string_value(json_object_get(t, "profile")),
                json_string_value(json_object_get(t, "task")), iv ? iv : "?",
                when(json_integer_value(json_object_get(t, "last_run")), b1, sizeof b1),
-               json_integer_value(json_object_get(t, "interval_s")) ?
+               json_integer_value(json_object_get(t, "interval_s")) && !off ?
                when(json_integer_value(json_object_get(t, "next_run")), b2, sizeof b2) : "-",
-               running ? "running" : json_string_value(json_object_get(t, "last_result")));
+               running ? "running" : off ? "uitgeschakeld (enabled = false)"
+               : json_string_value(json_object_get(t, "last_result")));
     }
     json_decref(list);
     msg_destroy(&r);

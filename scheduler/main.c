@@ -83,6 +83,13 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
     found = plan_running(s->plan, req->args[0], task, &running, err, sizeof err);
     if (found == DB_ERROR) {
         msg_set(&reply->text, err);
+    } else if (found == DB_FOUND && !plan_enabled(s->plan, req->args[0])) {
+        char   *t = xasprintf("profile %s is uitgeschakeld (enabled = false in koppel.cfg): "
+                              "fill it in, set enabled = true and restart koppel",
+                              req->args[0]);
+
+        msg_set(&reply->text, t);
+        free(t);
     } else if (found == DB_ABSENT) {
         char   *t = xasprintf("profile %s has no task %s", req->args[0], task);
 

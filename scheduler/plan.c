@@ -56,7 +56,8 @@ plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t err
     self->db = db;
     /* a job that ran when the scheduler stopped has no fetcher to report it now */
     plan_forget_running(self);
-    db_exec(db, "CREATE TEMP TABLE configured (profile TEXT PRIMARY KEY)", err, errlen);
+    db_exec(db, "CREATE TEMP TABLE configured (profile TEXT PRIMARY KEY);"
+                "CREATE TEMP TABLE disabled (profile TEXT PRIMARY KEY)", err, errlen);
     for (i = 0; i < cfg->nprofiles; i++) {
         const profile_t *p = &cfg->profiles[i];
 
@@ -70,6 +71,11 @@ plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t err
         st = db_prepare(db, "INSERT OR IGNORE INTO configured VALUES (?)");
         sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
         run(self, st);
+        if (!p->enabled) {
+            st = db_prepare(db, "INSERT OR IGNORE INTO disabled VALUES (?)");
+            sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+            run(self, st);
+        }
     }
     db_exec(db, "DELETE FROM tasks WHERE profile NOT IN (SELECT profile FROM configured);"
                 "DROP TABLE configured", err, errlen);
@@ -104,7 +110,8 @@ plan_due(plan_t *self, int64_t now, char *profile, size_t plen, char *task, size
 {
     sqlite3_stmt *st = db_query(self->db,
         "SELECT profile, task FROM tasks WHERE interval_s > 0 AND next_run <= ?"
-        " AND running_job = 0 ORDER BY next_run LIMIT 1", err, errlen);
+        " AND running_job = 0 AND profile NOT IN (SELECT profile FROM disabled)"
+        " ORDER BY next_run LIMIT 1", err, errlen);
     db_found_t due;
 
     if (st == NULL)
@@ -254,18 +261,19 @@ json_t *
 plan_list(plan_t *self)
 {
     sqlite3_stmt *st = db_prepare(self->db,
-        "SELECT profile, task, interval_s, next_run, last_run, last_ok, last_result, running_job"
-        " FROM tasks ORDER BY profile, task");
+        "SELECT profile, task, interval_s, next_run, last_run, last_ok, last_result, running_job,"
+        " profile NOT IN (SELECT profile FROM disabled) FROM tasks ORDER BY profile, task");
     json_t *list = json_array();
 
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *iv = config_interval_name(sqlite3_column_int(st, 2));
-        json_t *t = json_pack("{s:s, s:s, s:i, s:I, s:I, s:s, s:b}",
+        json_t *t = json_pack("{s:s, s:s, s:i, s:I, s:I, s:s, s:b, s:b}",
             "profile", db_text(st, 0), "task", db_text(st, 1),
             "interval_s", sqlite3_column_int(st, 2),
             "next_run", (json_int_t) sqlite3_column_int64(st, 3),
             "last_run", (json_int_t) sqlite3_column_int64(st, 4),
-            "last_result", db_text(st, 6), "running", sqlite3_column_int64(st, 7) != 0);
+            "last_result", db_text(st, 6), "running", sqlite3_column_int64(st, 7) != 0,
+            "enabled", sqlite3_column_int(st, 8) != 0);
 
         json_object_set_new(t, "interval", iv ? json_string(iv) : json_null());
         json_object_set_new(t, "last_ok", sqlite3_column_type(st, 5) == SQLITE_NULL
@@ -274,6 +282,19 @@ plan_list(plan_t *self)
     }
     sqlite3_finalize(st);
     return list;
+}
+
+/* plan_enabled - false when the profile has enabled = false in the configuration */
+bool
+plan_enabled(plan_t *self, const char *profile)
+{
+    sqlite3_stmt *st = db_prepare(self->db, "SELECT 1 FROM disabled WHERE profile = ?");
+    bool    enabled;
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    enabled = sqlite3_step(st) != SQLITE_ROW;
+    sqlite3_finalize(st);
+    return enabled;
 }
 
 /* plan_new_job_id - a job id never used before, kept across restarts */

@@ -7,7 +7,8 @@
  *   the last run and its result, and the job that runs now. A task that is
  *   due runs once; then its next run moves on by the interval until it
  *   lies in the future ("catch-up rule": a scheduler that was down does not
- *   run the task many times in a row).
+ *   run the task many times in a row). A profile with enabled = false in
+ *   the configuration keeps its tasks but is never due ("uitgeschakeld").
  */
 #ifndef KOPPEL_SCHEDULER_PLAN_H
 #define KOPPEL_SCHEDULER_PLAN_H
@@ -63,6 +64,9 @@ bool plan_set(plan_t *self, const char *profile, const char *task, int interval_
 
 /* plan_list - every task as a JSON array */
 json_t *plan_list(plan_t *self);
+
+/* plan_enabled - false when the profile is switched off (enabled = false) */
+bool plan_enabled(plan_t *self, const char *profile);
 
 /* plan_new_job_id - a job id that was never used before */
 int64_t plan_new_job_id(plan_t *self);

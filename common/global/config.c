@@ -403,7 +403,7 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
 static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
 {
-    static const char *profile_keys[] = { "name", "description", "shop", "snelstart",
+    static const char *profile_keys[] = { "name", "description", "enabled", "shop", "snelstart",
         "booking", "grootboeken", "customers", "planning", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
         "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
@@ -442,6 +442,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     snprintf(prefix, sizeof prefix, "profiles.%s", p->name);
     check_members(r, ps, prefix, profile_keys);
     p->description = get_string(r, ps, prefix, "description", "");
+    p->enabled = get_bool(r, ps, prefix, "enabled", true);
 
     snprintf(sub, sizeof sub, "%s.shop", prefix);
     g = get_group(r, ps, prefix, "shop");

@@ -108,6 +108,7 @@ typedef enum {
 typedef struct {
     char   *name;               /* identifier used on the command line */
     char   *description;        /* the profile's own description */
+    bool    enabled;            /* false: never planned or run ("uitgeschakeld") */
 
     /* shop */
     char   *shop_type;          /* "globecharge" */

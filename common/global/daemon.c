@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <malloc.h>
 #include <sqlite3.h>
 #include <systemd/sd-daemon.h>
@@ -126,23 +128,56 @@ daemon_path(const cfg_t *cfg, const char *file)
     return xasprintf("%s/%s", cfg->state_dir, file);
 }
 
+/* daemon_ready - tell systemd the daemon is up, with its first status */
 void
 daemon_ready(const char *status)
 {
     sd_notifyf(0, "READY=1\nSTATUS=%s", status);
 }
 
+/* daemon_watchdog_interval - seconds between two watchdog pings */
+int
+daemon_watchdog_interval(void)
+{
+    static int interval;
+    uint64_t usec = 0;
+    int64_t s;
+
+    if (interval)
+        return interval;
+    interval = WATCHDOG_PING_MAX_S;
+    if (sd_watchdog_enabled(0, &usec) > 0) {
+        /* a loop counts whole seconds and wakes at least once a second, so
+         * a ping may come one second late: one second less than half */
+        s = (int64_t) (usec / 2000000) - 1;
+        if (s < 1)
+            s = 1;
+        if (s < interval)
+            interval = (int) s;
+    }
+    return interval;
+}
+
 /* daemon_watchdog - tell systemd the daemon is alive, and give back to the
  * system what the heap no longer holds (glibc keeps freed memory; an idle
- * daemon that just booked thousands of orders should not) */
+ * daemon that just booked thousands of orders should not), at most every
+ * WATCHDOG_PING_MAX_S seconds however often the watchdog is pinged */
 void
 daemon_watchdog(void)
 {
+    static time_t last_trim;
+    struct timespec ts;
+
     sd_notify(0, "WATCHDOG=1");
-    sqlite3_release_memory(1 << 30);
-    malloc_trim(0);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (last_trim == 0 || ts.tv_sec - last_trim >= WATCHDOG_PING_MAX_S) {
+        sqlite3_release_memory(1 << 30);
+        malloc_trim(0);
+        last_trim = ts.tv_sec;
+    }
 }
 
+/* daemon_stopping - tell systemd the daemon is on its way out */
 void
 daemon_stopping(void)
 {

@@ -10,7 +10,10 @@
  *   daemon_ready() and daemon_watchdog() tell systemd (Type=notify) that
  *   the daemon is up and alive; outside systemd they do nothing.
  *   daemon_watchdog() also returns freed heap and SQLite cache to the
- *   system, so an idle daemon stays small.
+ *   system, so an idle daemon stays small. A daemon's loop pings every
+ *   daemon_watchdog_interval() seconds: WATCHDOG_PING_MAX_S (5), or less
+ *   when WatchdogSec= (WATCHDOG_USEC) is short, so that a ping always
+ *   comes within half of it (sd_watchdog_enabled(3)).
  */
 #ifndef KOPPEL_DAEMON_H
 #define KOPPEL_DAEMON_H
@@ -18,6 +21,9 @@
 #include "config.h"
 
 #define DEFAULT_CONFIG "/etc/koppel/koppel.cfg"
+
+/* the longest time between two watchdog pings, and between two heap trims */
+#define WATCHDOG_PING_MAX_S 5
 
 /* daemon_config_path - --config, else $KOPPEL_CONFIG, else /etc/koppel/koppel.cfg */
 const char *daemon_config_path(const char *given);
@@ -33,6 +39,10 @@ char *daemon_path(const cfg_t *cfg, const char *file);
 /* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify */
 void daemon_ready(const char *status);
 void daemon_watchdog(void);
+
+/* daemon_watchdog_interval - seconds between pings: WATCHDOG_USEC/2 less one
+ * second (a loop's tick), at least 1, at most WATCHDOG_PING_MAX_S */
+int daemon_watchdog_interval(void);
 void daemon_stopping(void);
 
 #endif

@@ -20,8 +20,6 @@
 #include "log.h"
 #include "xalloc.h"
 
-#define WATCHDOG_MS 5000          /* systemd's WatchdogSec is 30 s in the units */
-
 typedef enum { H_READER, H_FD, H_TIMER } handler_kind_t;
 
 typedef struct handler {
@@ -157,7 +155,8 @@ daemon_loop_new(control_t *control, infolog_t *infolog)
     self->control = control;
     self->infolog = infolog;
     daemon_loop_reader(self, control_sock(control), "control socket", on_control, NULL);
-    daemon_loop_every(self, WATCHDOG_MS, "watchdog", on_watchdog, NULL);
+    /* as often as systemd's WatchdogSec asks (at most every 5 s) */
+    daemon_loop_every(self, 1000 * daemon_watchdog_interval(), "watchdog", on_watchdog, NULL);
     return self;
 }
 

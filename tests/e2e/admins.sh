@@ -91,8 +91,11 @@ until grep -q "listening on" "$DIR/log/tds-sim.log" 2>/dev/null; do
     sleep 0.1
 done
 TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$DIR/log/tds-sim.log")
-mkdir -p "$DIR/mdb"
-[ -n "$NWIND" ] && cp "$NWIND" "$DIR/mdb/nwind.mdb"
+# the MDB folder is laid out as WSL 2 shows a Windows folder (docs/operations.md,
+# "Windows"): under /mnt/c, with a space in a name
+MDBDIR="$DIR/mnt/c/Users/Public/Documents/SnelStart 12/Administraties"
+mkdir -p "$MDBDIR"
+[ -n "$NWIND" ] && cp "$NWIND" "$MDBDIR/nwind.mdb"
 
 # profile NAME RECOGNITION SNELSTART-SETTINGS - one profile of the configuration
 profile() {
@@ -120,11 +123,11 @@ CFG=$DIR/koppel.cfg
     echo "profiles = ("
     profile sql email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
     profile lokaal email "type = \"lokaal\"; folder = \"$DIR\"; administration = \"Tweede\"; sql_server = \"$TDS\"; $SQLLOGIN"; echo ","
-    profile mdb slim "type = \"mdb\"; folder = \"$DIR/mdb\"; administration = \"nwind\"; $NWMAP"; echo ","
+    profile mdb slim "type = \"mdb\"; folder = \"$MDBDIR\"; administration = \"nwind\"; $NWMAP"; echo ","
     profile badhost email "type = \"sql\"; sql_server = \"nosuchhost.invalid:1433\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
     profile badpass email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; sql_user = \"S-Connect\"; sql_password = \"fout\";"; echo ","
     profile baddb email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Bestaat niet\"; $SQLLOGIN"; echo ","
-    profile badfile email "type = \"mdb\"; folder = \"$DIR/mdb\"; administration = \"Weg\"; $NWMAP"; echo ","
+    profile badfile email "type = \"mdb\"; folder = \"$MDBDIR\"; administration = \"Weg\"; $NWMAP"; echo ","
     profile badtable email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relaties = \"Klanten\"; };"; echo ","
     profile badcolumn email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relatie_email = \"fldEmailAdres\"; };"; echo ","
     profile badjoin email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { landen = \"tblLanden\"; };"; echo ","

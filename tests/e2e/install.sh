@@ -29,6 +29,10 @@ done
 [ -x "$tmp/usr/sbin/koppelctl" ] || fail "koppelctl not executable"
 mode=$(stat -c %a "$tmp/etc/koppel/koppel.cfg")
 [ "$mode" = 640 ] || fail "etc/koppel/koppel.cfg has mode $mode, expected 640 (it holds secrets)"
+mode=$(stat -c %a "$tmp/etc/koppel")
+[ "$mode" = 750 ] || fail "etc/koppel has mode $mode, expected 750"
+grep -q '^        enabled = false;' "$tmp/etc/koppel/koppel.cfg" \
+    || fail "the installed koppel.cfg's example profile is not switched off (enabled = false)"
 grep -q '@SBINDIR@' "$tmp"/lib/systemd/system/koppel* && fail "@SBINDIR@ left in a unit"
 grep -q '^ExecStart=/usr/sbin/koppel-matcher --instance %i$' \
     "$tmp/lib/systemd/system/koppel-matcher@.service" || fail "matcher template ExecStart"
@@ -54,6 +58,31 @@ out=$(cd "$tmp/verify" && systemd-analyze verify --man=no --generators=no \
 # verify exits 0 on some findings; any line naming our units is one
 if echo "$out" | grep -i 'koppel' >/dev/null; then
     echo "$out"; fail "systemd-analyze verify reported on the units"
+fi
+
+# without DESTDIR make install creates the user and group koppel and gives
+# the configuration to that group, so that the daemons (User=koppel) can read
+# it. This creates a real system user koppel, so it runs only as root; every
+# path but the user lives under a scratch PREFIX and CONFDIR.
+if [ "$(id -u)" = 0 ]; then
+    live=$tmp/live
+    chmod 0755 "$tmp"
+    make -C "$repo" -s install PREFIX="$live/usr" CONFDIR="$live/etc/koppel" \
+        UNITDIR="$live/units" SYSUSERSDIR="$live/usr/lib/sysusers.d" \
+        >"$tmp/live.log" 2>&1 || { cat "$tmp/live.log"; fail "make install without DESTDIR"; }
+    getent passwd koppel >/dev/null || fail "make install did not create the user koppel"
+    getent group koppel >/dev/null || fail "make install did not create the group koppel"
+    own=$(stat -c '%U:%G %a' "$live/etc/koppel")
+    [ "$own" = "root:koppel 750" ] || fail "etc/koppel is $own, expected root:koppel 750"
+    own=$(stat -c '%U:%G %a' "$live/etc/koppel/koppel.cfg")
+    [ "$own" = "root:koppel 640" ] || fail "koppel.cfg is $own, expected root:koppel 640"
+    chmod 0755 "$live" "$live/etc" "$live/usr" "$live/usr/sbin"
+    out=$(runuser -u koppel -- "$live/usr/sbin/koppelctl" --config "$live/etc/koppel/koppel.cfg" \
+          profiles 2>&1) || { echo "$out"; fail "the user koppel cannot read the installed koppel.cfg"; }
+    echo "$out" | grep -q voorbeeld || { echo "$out"; fail "koppelctl profiles as koppel"; }
+    echo "install.sh: make install created koppel:koppel; /etc/koppel root:koppel 0750, koppel.cfg 0640"
+else
+    echo "install.sh: SKIP user creation and ownership (needs root)"
 fi
 
 if command -v man >/dev/null; then

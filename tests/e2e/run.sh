@@ -18,6 +18,12 @@
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
 # koppel's as invalid against SnelStart's OpenAPI file (it prints the count).
+#   8. disabled: the example profile as installed (enabled = false) is
+#      never run; status and tasks say "uitgeschakeld"
+#   9. harness: the daemons under koppel-supervise as systemd runs them
+#      (Type=notify, WatchdogSec=5s, Restart=always): READY, STATUS and
+#      watchdog pings arrive, 200 orders book with no watchdog kill, a
+#      daemon stopped with SIGSTOP is killed with SIGABRT and restarted
 # Prints "e2e: N passed, N failed" last.
 
 BIN=${1:-build/bin}
@@ -375,8 +381,82 @@ scenario_settings_change() {
     check_exactly_once >/dev/null
 }
 
+# the daemons under the systemd stand-in: notify protocol, watchdog, restart
+scenario_harness() {
+    e2e_setup "$ROOT/harness"
+    start_globecharge --generate 200 --seed 13 --first-number 80001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.5 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    write_config 80001
+    SUPERVISE=1 WATCHDOG_SEC=5 start_pipeline || return 1
+    for d in scheduler fetcher matcher1 matcher2 booker; do
+        [ "$(sup_events ready $d)" -eq 1 ] && [ "$(sup_events status $d)" -ge 1 ] || {
+            echo "e2e: koppel-$d sent no READY=1 and STATUS= under the harness"; return 1; }
+    done
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 60 || return 1
+    check_exactly_once > "$E2E_DIR/counts" || { cat "$E2E_DIR/counts"; return 1; }
+    sed 's/^/  /' "$E2E_DIR/counts" | grep -e lost -e duplicates
+    sleep 3                     # every daemon pings at least twice more
+    for d in scheduler fetcher matcher1 matcher2 booker; do
+        [ "$(sup_events watchdog $d)" -ge 2 ] || {
+            echo "e2e: koppel-$d sent $(sup_events watchdog $d) WATCHDOG=1 in the run"; return 1; }
+    done
+    gap=$(awk '$3 == "watchdog" { sub("gap_ms=", "", $5); g = $5 + 0; if (g > m) m = g } END { print m + 0 }' \
+          "$E2E_DIR/log/events")
+    echo "  watchdog kills: $(sup_events watchdog-kill), largest gap between pings: $gap ms"
+    [ "$(sup_events watchdog-kill)" -eq 0 ] && [ "$(sup_events exit)" -eq 0 ] || return 1
+    # a booker that hangs (SIGSTOP) misses its watchdog: SIGABRT, then a new one
+    old=$(daemon_pid booker)
+    kill -STOP "$old"
+    i=0
+    until [ "$(sup_events ready booker)" -eq 2 ]; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "e2e: the stopped booker was not killed and restarted"; return 1; }
+        sleep 0.1
+    done
+    grep -q " booker watchdog-kill pid=$old " "$E2E_DIR/log/events" \
+        && grep -q " booker exit pid=$old signal=ABRT" "$E2E_DIR/log/events" \
+        && [ "$(daemon_pid booker)" != "$old" ] || {
+        echo "e2e: the stopped booker was not ended with SIGABRT:"; cat "$E2E_DIR/log/events"; return 1; }
+    missed=$(sed -n "s/.* booker watchdog-kill pid=$old missed_ms=\([0-9]*\).*/\1/p" "$E2E_DIR/log/events")
+    echo "  SIGSTOPped booker: SIGABRT after $missed ms without a ping, restarted"
+    "$BIN/koppelctl" --config "$CFG" status >/dev/null || return 1
+    stop_supervised || { echo "e2e: a daemon did not stop cleanly on SIGTERM:"
+                         grep " exit " "$E2E_DIR/log/events"; return 1; }
+    [ "$(sup_events exit)" -eq 6 ] && grep -q "summary watchdog_kills=1 restarts=1" "$E2E_DIR/log/events"
+}
+
+# the profile as make install leaves it: switched off until filled in
+scenario_disabled() {
+    e2e_setup "$ROOT/disabled"
+    write_config 1
+    sed -i -e 's/enabled = true;/enabled = false;/' \
+        -e 's/importeren_financieel = "off";/importeren_financieel = "5m";/' "$CFG"
+    start_pipeline || return 1
+    out=$("$BIN/koppelctl" --config "$CFG" run voorbeeld) && {
+        echo "e2e: run of a switched-off profile was accepted: $out"; return 1; }
+    echo "$out" | grep -q "uitgeschakeld" || { echo "e2e: run answered: $out"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" tasks | grep -q "^voorbeeld .*uitgeschakeld" || {
+        echo "e2e: tasks does not show the profile as uitgeschakeld:"
+        "$BIN/koppelctl" --config "$CFG" tasks; return 1; }
+    out=$("$BIN/koppelctl" --config "$CFG" status) || {
+        echo "e2e: status exits non-zero for a switched-off profile:"; echo "$out"; return 1; }
+    echo "$out" | grep -q "^profiel voorbeeld *uitgeschakeld" || { echo "$out"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" status --json \
+        | grep -q '"profiles_disabled": *\[ *"voorbeeld" *\]' || return 1
+    # planned every 5 minutes from the start, yet nothing ran
+    sleep 1.5
+    [ "$(sqlite3 "$E2E_DIR/state/scheduler.db" "SELECT last_run FROM tasks")" = 0 ]
+}
+
 mkdir -p "$ROOT"
 scenario_settings_change; result "two profiles stopped on a wrong shop password both run again when one edit corrects them" $?
+scenario_disabled; result "a switched-off profile (enabled = false, as installed) is never run" $?
+e2e_stop
+scenario_harness; result "under the systemd stand-in: READY, STATUS, watchdog pings; a hung daemon is killed and restarted" $?
+e2e_stop
+scenario_settings_change; result "a profile stopped on a wrong shop password runs again when the password is corrected" $?
 e2e_stop
 scenario_two_shops; result "a WooCommerce and a Globecharge profile side by side, each in its own administration" $?
 e2e_stop

@@ -50,6 +50,7 @@ example_config_loads_with_every_kind_mapped(void **state)
     assert_int_equal(p->recognition, RECOGNITION_EMAIL);
     assert_int_equal(p->import_interval_s, 900);
     assert_int_equal(p->rate_per_minute, 500);
+    assert_false(p->enabled);           /* installed as koppel.cfg: off until filled in */
     assert_string_equal(cfg->ep_jobs, "ipc:///var/lib/koppel/jobs.sock");
     cfg_destroy(&cfg);
     assert_null(cfg);
@@ -71,6 +72,7 @@ defaults_fill_what_a_minimal_profile_leaves_out(void **state)
     assert_int_equal(cfg->profiles[0].page_size, 50);
     assert_int_equal(cfg->profiles[0].import_interval_s, 0);
     assert_true(cfg->profiles[0].shop_tls_verify);
+    assert_true(cfg->profiles[0].enabled);  /* a profile without the setting runs */
     ep = cfg_matcher_control(cfg, "2");
     assert_string_equal(ep, "ipc:///tmp/k/matcher-2.ctl");
     free(ep);

@@ -26,6 +26,7 @@ config_with_interval(int interval_s)
     memset(&cfg, 0, sizeof cfg);
     p.name = "winkel";
     p.import_interval_s = interval_s;
+    p.enabled = true;
     cfg.profiles = &p;
     cfg.nprofiles = 1;
     return &cfg;
@@ -95,6 +96,33 @@ a_task_due_after_downtime_runs_once(void **state)
     /* not due again before the next interval */
     assert_int_equal(due(plan, now, profile, task), DB_ABSENT);
     assert_int_equal(due(plan, 1000 + 11 * 900, profile, task), DB_FOUND);
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+a_switched_off_profile_is_never_due_and_listed_as_off(void **state)
+{
+    char    path[64], profile[64], task[64], err[512];
+    cfg_t  *cfg = config_with_interval(900);
+    plan_t *plan;
+    json_t *list;
+
+    cfg->profiles[0].enabled = false;
+    plan = open_plan(path, sizeof path, cfg, 1000);
+    assert_false(plan_enabled(plan, "winkel"));
+    assert_int_equal(due(plan, 1000 + 10 * 900, profile, task), DB_ABSENT);
+    list = plan_list(plan);
+    assert_int_equal(json_array_size(list), 1);
+    assert_true(json_is_false(json_object_get(json_array_get(list, 0), "enabled")));
+    json_decref(list);
+    plan_close(&plan);
+    /* switched on again: the task kept in scheduler.db is due at once */
+    cfg->profiles[0].enabled = true;
+    plan = plan_open(path, cfg, 1000, err, sizeof err);
+    assert_non_null(plan);
+    assert_true(plan_enabled(plan, "winkel"));
+    assert_int_equal(due(plan, 1000 + 10 * 900, profile, task), DB_FOUND);
     plan_close(&plan);
     unlink(path);
 }
@@ -185,6 +213,7 @@ main(void)
         cmocka_unit_test(catch_up_adds_the_interval_until_the_next_run_is_in_the_future),
         cmocka_unit_test(a_task_due_after_downtime_runs_once),
         cmocka_unit_test(a_running_task_is_not_started_again),
+        cmocka_unit_test(a_switched_off_profile_is_never_due_and_listed_as_off),
         cmocka_unit_test(the_planning_survives_a_restart_and_plan_set_changes_it),
         cmocka_unit_test(job_ids_are_never_reused),
         cmocka_unit_test(an_unreadable_planning_is_an_error_not_nothing_due),
