@@ -133,7 +133,7 @@ make_10425(void)
     order_t *o = order_base(10425, "2026-11-03T08:12:44", false, "BE");
 
     order_set(&o->payment_method, "Bankoverschrijving");
-    order_set(&o->vat_number, "BE0123.456.789");
+    order_set(&o->vat_number, "BE0123.456.749");
     o->has_delivery = true;
     order_set(&o->delivery.country, "BE");
     line(o, 0, 41500);

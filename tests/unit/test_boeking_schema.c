@@ -228,7 +228,7 @@ test_relatie_satisfies_the_schema(void **state)
 
     setup_profile();
     order_set(&o->phone, "+31 30 123 4567");
-    order_set(&o->vat_number, "NL001234567B01");
+    order_set(&o->vat_number, "NL001234560B01");
     order_set(&o->coc_number, "12345678");
     memset(name, 'x', 120);
     strcpy(name + 120, "\xf0\x9f\x8d\x9e");     /* far over 50, ends in a 4-byte char */

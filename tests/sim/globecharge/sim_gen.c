@@ -25,6 +25,7 @@
 #include "xalloc.h"
 #include "sim_feed.h"
 #include "sim_gen.h"
+#include "../simlib/simlib.h"
 
 typedef struct {
     char    company[80];
@@ -291,16 +292,20 @@ make_customer(sim_gen_t *self, size_t k, gen_customer_t *cu)
                  company_forms[rng_below(s, 4)]);
         cu->prices_excl = rng_below(s, 100) < 50;
         if (strcmp(c->iso, "NL") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "NL%09lluB%02d",
-                     (unsigned long long) rng_below(s, 1000000000), 1 + (int) rng_below(s, 3));
+            uint64_t r = rng_below(s, 1000000000);
+
+            simlib_vat_nl(r, 1 + (int) rng_below(s, 3), cu->vat_number, sizeof cu->vat_number);
             snprintf(cu->coc_number, sizeof cu->coc_number, "%08llu",
                      (unsigned long long) (10000000 + rng_below(s, 89999999)));
         } else if (strcmp(c->iso, "BE") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "BE0%03d.%03d.%03d",
-                     (int) rng_below(s, 1000), (int) rng_below(s, 1000), (int) rng_below(s, 1000));
+            uint64_t r = rng_below(s, 1000) * 10000 + rng_below(s, 1000) * 10;
+
+            r += rng_below(s, 1000) / 100;
+            simlib_vat_be(r, 1, cu->vat_number, sizeof cu->vat_number);
         } else if (strcmp(c->iso, "DE") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "%s%09llu",
-                     rng_below(s, 4) ? "DE" : "", (unsigned long long) rng_below(s, 1000000000));
+            int     prefix = rng_below(s, 4) != 0;
+
+            simlib_vat_de(rng_below(s, 1000000000), prefix, cu->vat_number, sizeof cu->vat_number);
         }
     }
     /* intra-community supply to a business with a VAT number, or export */
