@@ -362,8 +362,10 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     }
     if (!klant_of(a, ledger, o, job->m, job->klant, sizeof job->klant, out))
         return;
-    if ((body = boeking_build(o, p, job->klant, &(boeking_ctx_t) { a->grootboeken,
-                              a->btwtarieven }, err, sizeof err)) == NULL) {
+    if ((body = boeking_build(o, p, job->klant, &(boeking_ctx_t) {
+                              .grootboeken = a->grootboeken, .btwtarieven = a->btwtarieven,
+                              .companyinfo = a->companyinfo, .vatrates = a->vatrates },
+                              err, sizeof err)) == NULL) {
         set_out(out, BOOK_DEAD, "booking", "%s", err);
         return;
     }

@@ -67,7 +67,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
         cfg_destroy(&cfg);
         return 1;
     }
-    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
+    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { .grootboeken = NULL },
                             err, sizeof err);
     if (boeking == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);

@@ -615,14 +615,22 @@ gen_order(sim_gen_t *self, int64_t number, time_t when, const char **status)
     }
     xmlTextWriterEndElement(w);
 
-    /* charges: shipping and payment follow the highest rate of the goods */
+    /* charges: shipping and payment follow the highest rate of the goods; of
+     * goods outside VAT only (gift vouchers) the Dutch standard rate, and a
+     * consumer elsewhere in the EU always pays shipping then: an order at
+     * 0 % only is btw verlegd, which needs a business with a VAT number */
     {
         int64_t sum = goods[0] + goods[1] + goods[2];
-        bool    ship = !(strcmp(cu->billing.country, "NL") == 0 && sum >= 7500)
-            && rng_below(s, 100) < 85;
+        bool    vouchers_only = maxrate == 0 && !cu->zero_rated;
+        bool    ship = (!(strcmp(cu->billing.country, "NL") == 0 && sum >= 7500)
+                        && rng_below(s, 100) < 85)
+            || (vouchers_only && strcmp(cu->billing.country, "NL") != 0);
         bool    paycost = strcmp(method, "iDEAL") == 0 && rng_below(s, 100) < 25;
         bool    discount = rng_below(s, 100) < 12;
         static const int rate_of[3] = { 0, 9, 21 };
+
+        if (vouchers_only)
+            maxrate = 21;
 
         if (ship || paycost || discount) {
             xmlTextWriterStartElement(w, BAD_CAST "charges");
