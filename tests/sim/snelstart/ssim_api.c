@@ -49,6 +49,7 @@ struct ssim {
     json_t *stats;
     long long total;
     long long invalid;          /* bodies refused by the schema check */
+    long    puts_limited;       /* PUTs answered 429 for --rate-limit-puts */
     json_t *invalid_last;       /* the last INVALID_KEPT of them: route, errors */
 };
 
@@ -740,6 +741,12 @@ handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
     }
     if (!token_valid(sim, req->authorization)) {
         answer_status(resp, 401, "Authorization has been denied for this request.");
+        return;
+    }
+    if (strcmp(req->method, "PUT") == 0 && sim->puts_limited < sim->opts.rate_limit_puts) {
+        sim->puts_limited++;
+        resp->retry_after_s = 1;
+        answer_status(resp, 429, "Rate limit is exceeded. Try again later.");
         return;
     }
     if (!sim->opts.no_rate_limit && (wait = rate_check(sim, now)) > 0) {

@@ -45,6 +45,7 @@ typedef struct {
     unsigned long long seed;
     bool    factureer_buitenlands_btw;  /* companyInfo: the administration invoices
                                            foreign VAT (OSS) */
+    long    rate_limit_puts;            /* answer the first N PUTs 429 (Retry-After 1) */
 } ssim_options_t;
 
 typedef struct {
