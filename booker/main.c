@@ -5,7 +5,7 @@
  * SYNOPSIS
  *   koppel-booker [--config FILE] [--log-level LEVEL]
  *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
- *                 [--source globecharge|woocommerce]
+ *                 [--source globecharge|woocommerce] [--credit-note full|LINE:QTY,...]
  *
  * DESCRIPTION
  *   Takes recognised orders from the matchers (matched socket), books each
@@ -45,6 +45,8 @@ static const char usage[] =
     "                     order, as JSON, and write nothing\n"
     "  --profile NAME     the profile whose settings the preview uses\n"
     "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n"
+    "  --credit-note R    preview the credit note of a refund: full, or\n"
+    "                     LINE:QUANTITY,...[,shipping] (lines counted from 1)\n"
     "  --source TYPE      the document's shop: globecharge (XML feed, the default) or\n"
     "                     woocommerce (order JSON as its REST API returns it)\n";
 
