@@ -1,7 +1,10 @@
 /*
  * test_book - the booker books each order once, against snelstart-sim:
  * ledger first, SnelStart asked after an uncertain failure, BOE-0021 counted
- * as booked, one relatie per new customer, dead letters that say why
+ * as booked, one relatie per new customer, dead letters that say why and
+ * leave no relatie behind, relatie updates retried and noted, the
+ * markering as the profile asks, an OSS order and credit notes as
+ * snelstart-sim validates them
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 
 #include "book.h"
 #include "config.h"
+#include "creditnota.h"
 #include "gcfeed.h"
 #include "ledger.h"
 #include "sim_proc.h"
@@ -52,10 +56,12 @@ start(const char *flag, const char *value)
     snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
     snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
              sim_proc_root());
+    /* a flag without a value (value NULL) is followed by the default seed */
     if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
                         "--grootboeken", path, "--relaties", empty, "--spec", spec,
                         "--client-key", "ck", "--subscription-key", "sk",
-                        flag ? flag : "--seed", value ? value : "1", NULL))
+                        flag ? flag : "--seed", flag && value == NULL ? "--seed" : value ? value : "1",
+                        flag && value == NULL ? "1" : NULL, NULL))
         fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
     snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
     if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
@@ -600,6 +606,118 @@ markering_reaches_snelstart_only_when_the_profile_asks(void **state)
     stop(&f);
 }
 
+/* read_order - the order of a feed document in tests/fixtures/feed */
+static order_page_t *
+read_order(const char *name)
+{
+    char    path[PATH_MAX + 64], err[512], *doc = xmalloc(65536);
+    size_t  len;
+    FILE   *fp;
+    order_page_t *page;
+
+    snprintf(path, sizeof path, "%s/tests/fixtures/feed/%s", sim_proc_root(), name);
+    assert_non_null(fp = fopen(path, "r"));
+    len = fread(doc, 1, 65535, fp);
+    fclose(fp);
+    page = gcfeed_parse(doc, len, path, err, sizeof err);
+    free(doc);
+    if (page == NULL)
+        fail_msg("%s", err);
+    return page;
+}
+
+/* an_oss_order_is_booked_as_snelstart_checks_it - a DE consumer at 19 % and
+ * 7 % with SnelStart invoicing foreign VAT: booked on the OSS grootboeken
+ * with the VAT on companyInfo's buitenlandse-btw grootboek, no Dutch btw
+ * line, every body valid for snelstart-sim; without the setting the same
+ * order is a dead letter that names it */
+static void
+an_oss_order_is_booked_as_snelstart_checks_it(void **state)
+{
+    fixture_t *f = start("--factureer-buitenlands-btw", NULL);
+    order_page_t *page = read_order("order-10450-oss-de.xml");
+    order_t *o = page->items[0].order;
+    match_t *m = is_new("email:lena.schmidt@example.de");
+    book_outcome_t out;
+
+    order_set(&o->profile, f->p->name);
+    book_order(f->admin, f->ledger, o, m, &out);
+    if (out.result != BOOK_BOOKED)
+        fail_msg("%s", out.reason);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"omschrijving\":\"Btw DE 19%\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "6b0e0000-0000-4000-8000-000000008610"), 2);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "6b0e0000-0000-4000-8000-000000001620"), 2);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"btw\":[]"), 1);
+    match_destroy(&m);
+    order_page_destroy(&page);
+    stop(&f);
+
+    f = start(NULL, NULL);
+    page = read_order("order-10450-oss-de.xml");
+    m = is_new("email:lena.schmidt@example.de");
+    order_set(&page->items[0].order->profile, f->p->name);
+    book_order(f->admin, f->ledger, page->items[0].order, m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_non_null(strstr(out.reason, "switch on \"Buitenlandse btw factureren\""));
+    assert_int_equal(count(f, "/_sim/relaties", "lena.schmidt@example.de"), 0);
+    match_destroy(&m);
+    order_page_destroy(&page);
+    stop(&f);
+}
+
+/* a_credit_note_is_accepted_once_by_snelstart - the credit note of 10423
+ * (full, and a partial one) posted to snelstart-sim: valid, balanced,
+ * booked under its own factuurnummer, and a second post of the same is
+ * SnelStart's BOE-0021 */
+static void
+a_credit_note_is_accepted_once_by_snelstart(void **state)
+{
+    static const creditnota_line_t towel[] = { { 1, 10000 } };
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+    creditnota_refund_t refunds[] = { { .seq = 1, .full = true },
+                                      { .seq = 2, .lines = towel, .nlines = 1, .shipping = true } };
+    boeking_ctx_t ctx;
+    ss_error_t e;
+    char    err[1024];
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    ctx = (boeking_ctx_t) { .grootboeken = f->admin->grootboeken,
+                            .btwtarieven = f->admin->btwtarieven,
+                            .companyinfo = f->admin->companyinfo, .vatrates = f->admin->vatrates };
+    for (size_t i = 0; i < 2; i++) {
+        json_t *body = creditnota_build(order(f, 0), &refunds[i], f->p, NULL, &ctx, err,
+                                        sizeof err), *stored = NULL;
+        char   *path = xasprintf("/relaties?$filter=Relatiecode%%20eq%%20%d", out.relatiecode);
+        json_t *rel = NULL;
+
+        if (body == NULL)
+            fail_msg("%s", err);
+        assert_int_equal(snelstart_get(f->admin->api, path, &rel, &e), SS_OK);
+        json_object_set_new(body, "klant", json_pack("{s:O}", "id",
+                            json_object_get(json_array_get(rel, 0), "id")));
+        assert_int_equal(snelstart_post(f->admin->api, "/verkoopboekingen", body, &stored, &e),
+                         SS_OK);
+        json_decref(stored);
+        stored = NULL;
+        assert_int_equal(snelstart_post(f->admin->api, "/verkoopboekingen", body, &stored, &e),
+                         SS_REJECTED);
+        assert_string_equal(e.code, "BOE-0021");
+        json_decref(stored);
+        json_decref(rel);
+        json_decref(body);
+        free(path);
+    }
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C1\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C2\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-22.04"), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-15.9"), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
 static void
 alleen_toevoegen_never_changes_an_existing_relatie(void **state)
 {
@@ -636,6 +754,8 @@ main(void)
         cmocka_unit_test(alleen_toevoegen_never_changes_an_existing_relatie),
         cmocka_unit_test(a_refused_order_creates_no_relatie),
         cmocka_unit_test(markering_reaches_snelstart_only_when_the_profile_asks),
+        cmocka_unit_test(an_oss_order_is_booked_as_snelstart_checks_it),
+        cmocka_unit_test(a_credit_note_is_accepted_once_by_snelstart),
         cmocka_unit_test(an_update_that_meets_a_429_is_tried_again_with_the_order),
         cmocka_unit_test(a_refused_update_is_noted_and_the_order_booked),
     };
