@@ -180,10 +180,30 @@ default_klant(administration_t *a, char *id, size_t idlen, book_outcome_t *out)
     return true;
 }
 
-/* update_relatie - toevoegen-en-bijwerken: bring an existing relatie up to date
- * with the order, changing only what differs. A failure is logged; the order
- * is booked all the same. */
+/* not_updated - note why an existing relatie was not brought up to date:
+ * in the log now, in the information log when the outcome is reported */
 static void
+not_updated(administration_t *a, const order_t *o, book_outcome_t *out, const char *why)
+{
+    snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
+             "relatie %d not updated from order %lld: %.400s", (int) out->relatiecode,
+             (long long) o->number, why);
+    log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
+}
+
+/* rate_limited - SnelStart's 429: nothing was done, the same call may work later */
+static bool
+rate_limited(ss_result_t r, const ss_error_t *e)
+{
+    return r == SS_RETRY && e->http_status == 429;
+}
+
+/* update_relatie - toevoegen-en-bijwerken: bring an existing relatie up to date
+ * with the order, changing only what differs. SnelStart's rate limit is
+ * "later" for the whole order (false, out set): the fetcher sends it again
+ * and the update is tried again, as a booking is. Any other failure is
+ * noted (relatie_not_updated) and the order is booked all the same. */
+static bool
 update_relatie(administration_t *a, const order_t *o, const char *id, book_outcome_t *out)
 {
     char   *path = xasprintf("/relaties/%s", id);
@@ -191,17 +211,18 @@ update_relatie(administration_t *a, const order_t *o, const char *id, book_outco
     char    what[256], err[1024];
     ss_error_t e;
     ss_result_t r = snelstart_get(a->api, path, &current, &e);
+    bool    go_on = true;
 
     if (r != SS_OK) {
-        log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
-                    (long long) o->number, out->relatiecode, e.message);
+        if (rate_limited(r, &e))
+            goto later;
+        not_updated(a, o, out, e.message);
         goto done;
     }
     changed = relatie_changes(current, o, a->p, a->landen, what, sizeof what, err, sizeof err);
     if (changed == NULL) {
         if (*err)
-            log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
-                        (long long) o->number, out->relatiecode, err);
+            not_updated(a, o, out, err);
         goto done;
     }
     r = snelstart_put(a->api, path, changed, &stored, &e);
@@ -210,13 +231,25 @@ update_relatie(administration_t *a, const order_t *o, const char *id, book_outco
         out->relatie_updated = true;
         log_info("profile %s: order %lld: relatie %d updated from the order (%s)", a->p->name,
                  (long long) o->number, out->relatiecode, what);
+    } else if (rate_limited(r, &e)) {
+        goto later;
     } else
-        log_warning("profile %s: order %lld: relatie %d not updated: %s", a->p->name,
-                    (long long) o->number, out->relatiecode, e.message);
+        not_updated(a, o, out, e.message);
 done:
     json_decref(current);
     json_decref(stored);
     free(path);
+    return go_on;
+later:
+    set_out(out, BOOK_LATER, "relatie", "SnelStart's rate limit while updating relatie %d "
+            "from order %lld; the update and the booking are tried again when the order "
+            "comes back", (int) out->relatiecode, (long long) o->number);
+    snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
+             "relatie %d not updated from order %lld yet: SnelStart's rate limit; tried again "
+             "with the order", (int) out->relatiecode, (long long) o->number);
+    log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
+    go_on = false;
+    goto done;
 }
 
 /* klant_of - the relatie id to book on; false with out set */
@@ -238,7 +271,7 @@ klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t 
         snprintf(id, idlen, "%s", m->relatie_id);
         out->relatiecode = m->relatiecode;
         if (p->processing == PROCESSING_TOEVOEGEN_EN_BIJWERKEN && *id)
-            update_relatie(a, o, id, out);
+            return update_relatie(a, o, id, out);
         return true;
     }
     known = ledger_relatie(ledger, p->name, m->key, id, idlen, &code, &creating, err, sizeof err);
@@ -360,13 +393,20 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
             return;
         }
     }
-    if (!klant_of(a, ledger, o, job->m, job->klant, sizeof job->klant, out))
-        return;
-    if ((body = boeking_build(o, p, job->klant, &(boeking_ctx_t) { a->grootboeken,
-                              a->btwtarieven }, err, sizeof err)) == NULL) {
+    /* check first: the body on a klant not known yet, so that an order that
+     * will be refused creates or changes no relatie */
+    if ((body = boeking_build(o, p, NULL, &(boeking_ctx_t) {
+                              .grootboeken = a->grootboeken, .btwtarieven = a->btwtarieven,
+                              .companyinfo = a->companyinfo, .vatrates = a->vatrates },
+                              err, sizeof err)) == NULL) {
         set_out(out, BOOK_DEAD, "booking", "%s", err);
         return;
     }
+    if (!klant_of(a, ledger, o, job->m, job->klant, sizeof job->klant, out)) {
+        json_decref(body);
+        return;
+    }
+    json_object_set_new(body, "klant", json_pack("{s:s}", "id", job->klant));
     job->text = boeking_dumps(body);
     json_decref(body);
 }

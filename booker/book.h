@@ -8,10 +8,15 @@
  *   words) or later (nothing was decided; the fetcher sends the order
  *   again). The steps, each guarded by the ledger (ledger.h):
  *     1. booked before? report it again, post nothing
- *     2. the customer: existing relatie, a relatie koppel created for the
- *        same customer key, the profile's default klantcode (handmatig),
- *        or a new relatie (POST /v2/relaties)
- *     3. the verkoopboeking body (boeking.h)
+ *     2. the verkoopboeking body (boeking.h) on a klant still unknown: an
+ *        order that will be refused is refused before any relatie is
+ *        created or changed
+ *     3. the customer: existing relatie (toevoegen-en-bijwerken: brought up
+ *        to date; SnelStart's rate limit makes the order "later", so the
+ *        update is tried again when it comes back), a relatie koppel
+ *        created for the same customer key, the profile's default
+ *        klantcode (handmatig), or a new relatie (POST /v2/relaties); then
+ *        the body gets its klant
  *     4. "posting" in the ledger, then POST /v2/verkoopboekingen
  *     5. after an uncertain failure, or a "posting" left by a crash: ask
  *        SnelStart (GET /v2/verkoopfacturen on the factuurnummer) before
@@ -41,6 +46,7 @@ typedef struct {
     int32_t relatiecode;
     bool    relatie_created;
     bool    relatie_updated;      /* toevoegen-en-bijwerken changed it */
+    char    relatie_not_updated[512]; /* why toevoegen-en-bijwerken could not, or "" */
     bool    stop_profile;         /* SnelStart refused koppel's keys */
 } book_outcome_t;
 

@@ -5,7 +5,7 @@
  * SYNOPSIS
  *   koppel-booker [--config FILE] [--log-level LEVEL]
  *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
- *                 [--source globecharge|woocommerce]
+ *                 [--source globecharge|woocommerce] [--credit-note full|LINE:QTY,...]
  *
  * DESCRIPTION
  *   Takes recognised orders from the matchers (matched socket), books each
@@ -45,6 +45,8 @@ static const char usage[] =
     "                     order, as JSON, and write nothing\n"
     "  --profile NAME     the profile whose settings the preview uses\n"
     "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n"
+    "  --credit-note R    preview the credit note of a refund: full, or\n"
+    "                     LINE:QUANTITY,...[,shipping] (lines counted from 1)\n"
     "  --source TYPE      the document's shop: globecharge (XML feed, the default) or\n"
     "                     woocommerce (order JSON as its REST API returns it)\n";
 
@@ -84,6 +86,17 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
 {
     const char *profile = b->cfg->profiles[i].name;
 
+    /* a relatie changed, or not, whatever became of the booking */
+    if (out->relatie_updated) {
+        control_count(b->control, "relaties_updated", 1);
+        infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
+                    o->number, "relatie %d updated from the order", (int) out->relatiecode);
+    }
+    if (out->relatie_not_updated[0] != '\0') {
+        control_count(b->control, "relaties_not_updated", 1);
+        infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_NOT_UPDATED,
+                    o->number, "%s", out->relatie_not_updated);
+    }
     switch (out->result) {
     case BOOK_BOOKED:
         control_count(b->control, "booked", 1);
@@ -91,11 +104,6 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
             control_count(b->control, "relaties_created", 1);
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_CREATED,
                         o->number, "relatie %d created", (int) out->relatiecode);
-        }
-        if (out->relatie_updated) {
-            control_count(b->control, "relaties_updated", 1);
-            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
-                        o->number, "relatie %d updated from the order", (int) out->relatiecode);
         }
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
                     "order %lld: %s", (long long) o->number, out->reason);

@@ -13,22 +13,61 @@
  *   about; the exit status is then 1 (2 for a bad option).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "boeking.h"
+#include "creditnota.h"
 #include "daemon.h"
 #include "log.h"
 #include "preview.h"
 #include "relatie_body.h"
 #include "shopdoc.h"
 
+#define MAX_REFUND_LINES 64
+
+/* parse_refund - --credit-note "full" or "LINE:QUANTITY,...[,shipping]"
+ * (lines counted from 1, whole quantities); false when it is neither */
+static bool
+parse_refund(const char *spec, creditnota_refund_t *r, creditnota_line_t *lines)
+{
+    char    buf[512], *tok, *save = NULL, *end;
+
+    memset(r, 0, sizeof *r);
+    r->seq = 1;
+    r->lines = lines;
+    if (strcmp(spec, "full") == 0) {
+        r->full = true;
+        return true;
+    }
+    if (strlen(spec) >= sizeof buf)
+        return false;
+    strcpy(buf, spec);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long    line, qty;
+
+        if (strcmp(tok, "shipping") == 0) {
+            r->shipping = true;
+            continue;
+        }
+        line = strtol(tok, &end, 10);
+        if (end == tok || *end != ':' || line < 1 || r->nlines == MAX_REFUND_LINES)
+            return false;
+        qty = strtol(end + 1, &end, 10);
+        if (*end != '\0' || qty < 1 || qty > 1000000)
+            return false;
+        lines[r->nlines++] = (creditnota_line_t) { (size_t) (line - 1), (int64_t) qty * 10000 };
+    }
+    return r->nlines > 0 || r->shipping;
+}
+
 /* preview - the --preview mode */
 static int
 preview(const char *file, const char *source, const char *config, const char *profile,
-        long relatiecode)
+        long relatiecode, const creditnota_refund_t *refund)
 {
     char    err[1024];
     char   *text;
@@ -67,8 +106,12 @@ preview(const char *file, const char *source, const char *config, const char *pr
         cfg_destroy(&cfg);
         return 1;
     }
-    boeking = boeking_build(page->items[0].order, p, NULL, &(boeking_ctx_t) { NULL, NULL },
-                            err, sizeof err);
+    if (refund != NULL)     /* the credit note, on the order's relatie */
+        boeking = creditnota_build(page->items[0].order, refund, p, NULL,
+                                   &(boeking_ctx_t) { .grootboeken = NULL }, err, sizeof err);
+    else
+        boeking = boeking_build(page->items[0].order, p, NULL,
+                                &(boeking_ctx_t) { .grootboeken = NULL }, err, sizeof err);
     if (boeking == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
         json_decref(relatie);
@@ -100,8 +143,12 @@ preview_mode(int argc, char **argv, const char *usage)
         { "profile", required_argument, NULL, 'P' },
         { "relatiecode", required_argument, NULL, 'r' },
         { "source", required_argument, NULL, 's' },
+        { "credit-note", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
+    creditnota_refund_t refund;
+    creditnota_line_t refund_lines[MAX_REFUND_LINES];
+    bool    credit = false;
     const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
     long    relatiecode = 0;
     int     i, c;
@@ -127,6 +174,14 @@ preview_mode(int argc, char **argv, const char *usage)
         case 's':
             source = optarg;
             break;
+        case 'C':
+            if (!parse_refund(optarg, &refund, refund_lines)) {
+                fprintf(stderr, "koppel-booker: --credit-note %s: expected \"full\" or "
+                        "LINE:QUANTITY,...[,shipping]\n", optarg);
+                return 2;
+            }
+            credit = true;
+            break;
         case 'r':
             relatiecode = strtol(optarg, &end, 10);
             if (*end || relatiecode <= 0) {
@@ -143,5 +198,5 @@ preview_mode(int argc, char **argv, const char *usage)
         fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
         return 2;
     }
-    return preview(file, source, config, profile, relatiecode);
+    return preview(file, source, config, profile, relatiecode, credit ? &refund : NULL);
 }

@@ -8,7 +8,9 @@
  *   "relatie": ... or null}, exactly the bodies koppel would send for the
  *   first order of a Globecharge (or with --source woocommerce, a
  *   WooCommerce) document, and writes nothing. Grootboeken are shown as
- *   {"nummer": N}.
+ *   {"nummer": N}. With --credit-note full, or LINE:QUANTITY,...[,shipping]
+ *   (lines counted from 1), the verkoopboeking is the order's first credit
+ *   note for that refund (creditnota.h).
  */
 #ifndef KOPPEL_BOOKER_PREVIEW_H
 #define KOPPEL_BOOKER_PREVIEW_H

@@ -12,6 +12,7 @@
  * DIAGNOSTICS
  *   cfg_load() returns NULL and fills err; it never exits.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <libconfig.h>
 
 #include "config.h"
+#include "eu.h"
 #include "factuurnummer.h"
 #include "xalloc.h"
 
@@ -292,11 +294,74 @@ check_members(reader_t *r, const config_setting_t *grp, const char *prefix,
     }
 }
 
+/* oss_key - "BE_21" or "FR_5_5": country and rate in 1/100 %; false when
+ * the name is not of that form */
+static bool
+oss_key(const char *name, char country[3], int32_t *rate_e2)
+{
+    const char *p = name + 3;
+    int32_t whole = 0, frac = 0;
+    int     nd = 0, nf = 0;
+
+    if (strlen(name) < 4 || !isupper((unsigned char) name[0]) || !isupper((unsigned char) name[1])
+        || name[2] != '_')
+        return false;
+    for (; isdigit((unsigned char) *p) && nd < 3; p++, nd++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '_')
+        for (p++; isdigit((unsigned char) *p) && nf < 2; p++, nf++)
+            frac = frac * 10 + (*p - '0');
+    if (nd == 0 || *p != '\0' || (p[-1] == '_') || whole > 100)
+        return false;
+    if (nf == 1)
+        frac *= 10;
+    country[0] = name[0];
+    country[1] = name[1];
+    country[2] = '\0';
+    *rate_e2 = whole * 100 + frac;
+    return *rate_e2 > 0 && *rate_e2 <= 10000;
+}
+
+/* read_oss - profiles.NAME.grootboeken.oss.CC_RATE = number */
+static void
+read_oss(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t *p)
+{
+    int     n = grp ? config_setting_length(grp) : 0;
+
+    p->noss = 0;
+    for (int i = 0; i < n; i++) {
+        config_setting_t *m = config_setting_get_elem(grp, i);
+        const char *name = config_setting_name(m);
+        oss_grootboek_t *g = &p->oss[p->noss];
+
+        if (p->noss == OSS_MAX) {
+            fail(r, m, prefix, "%s: more than %d OSS grootboeken", name, OSS_MAX);
+            return;
+        }
+        if (!oss_key(name, g->country, &g->rate_e2)) {
+            fail(r, m, prefix, "%s: must be COUNTRY_RATE, e.g. BE_21 or FR_5_5 (5.5 %%)", name);
+            continue;
+        }
+        if (!eu_member(g->country) || strcmp(g->country, "NL") == 0
+            || strcmp(g->country, "EL") == 0) {
+            fail(r, m, prefix, "%s: %s is not another EU member state (Greece is GR)", name,
+                 g->country);
+            continue;
+        }
+        for (size_t j = 0; j < p->noss; j++)
+            if (strcmp(p->oss[j].country, g->country) == 0 && p->oss[j].rate_e2 == g->rate_e2)
+                fail(r, m, prefix, "%s: the same country and rate as an earlier entry", name);
+        g->nummer = (int32_t) get_int(r, grp, prefix, name, 0, 1, 99999999);
+        p->noss++;
+    }
+}
+
 /* read_grootboeken - profiles.NAME.grootboeken.KIND.REGION.BTW = number */
 static void
 read_grootboeken(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t *p)
 {
-    static const char *kinds[] = { "omzet", "verzendkosten", "betalingskosten", "korting", NULL };
+    static const char *kinds[] = { "omzet", "verzendkosten", "betalingskosten", "korting", "oss",
+                                   NULL };
     static const char *regions[] = { "nl", "eu", "buiten_eu", NULL };
     static const char *btws[] = { "hoog", "laag", "geen", "overig", NULL };
     int     k, g, b;
@@ -318,6 +383,12 @@ read_grootboeken(reader_t *r, const config_setting_t *grp, const char *prefix, p
             for (b = 0; b < BTW_NSOORTEN; b++)
                 p->grootboek[k][g][b] = (int32_t) get_int(r, rg, rp, btw_names[b], 0, 0, 99999999);
         }
+    }
+    {
+        char    op[256];
+
+        snprintf(op, sizeof op, "%s.oss", prefix);
+        read_oss(r, get_group(r, grp, prefix, "oss"), op, p);
     }
 }
 

@@ -105,6 +105,15 @@ typedef enum {
     SCHEMA_N
 } schema_key_t;
 
+/* an OSS grootboek: revenue from consumers in another EU country at that
+   country's rate (profiles.NAME.grootboeken.oss.CC_RATE, e.g. BE_21, FR_5_5) */
+#define OSS_MAX 128
+typedef struct {
+    char    country[3];         /* ISO 3166-1 alpha-2, upper case, EU, not NL */
+    int32_t rate_e2;            /* 21 % is 2100 */
+    int32_t nummer;             /* the grootboek */
+} oss_grootboek_t;
+
 typedef struct {
     char   *name;               /* identifier used on the command line */
     char   *description;        /* the profile's own description */
@@ -151,6 +160,8 @@ typedef struct {
     int     betalingstermijn;   /* days, on the verkoopboeking */
     /* grootboek numbers; 0 = not set. [kind][region][btw] */
     int32_t grootboek[KIND_N][REGION_N][BTW_NSOORTEN];
+    oss_grootboek_t oss[OSS_MAX]; /* grootboeken.oss, in the file's order */
+    size_t  noss;
 
     /* customers (manual 2.5) */
     recognition_t recognition;

@@ -26,6 +26,13 @@ static const char *const eu_states[] = {
     "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 };
 
+/* the alpha-3 code of each entry of eu_states, in the same order */
+static const char *const eu_states3[] = {
+    "AUT", "BEL", "BGR", "CYP", "CZE", "DEU", "DNK", "EST", "ESP", "FIN",
+    "FRA", "GRC", "GRC", "HRV", "HUN", "IRL", "ITA", "LTU", "LUX", "LVA",
+    "MLT", "NLD", "POL", "PRT", "ROU", "SWE", "SVN", "SVK",
+};
+
 static const char *const vat_neighbours[] = { "XI", "GB", "CH", "NO" };
 
 /* eu_member - whether a country (ISO 3166-1 alpha-2, any case) is in the EU */
@@ -77,4 +84,16 @@ eu_vat_prefix_country(const char *prefix, char country[3])
         return false;
     memcpy(country, strcmp(two, "EL") == 0 ? "GR" : two, 3);
     return true;
+}
+
+/* eu_iso3 - the alpha-3 code of a member state */
+const char *
+eu_iso3(const char *iso2)
+{
+    if (iso2 == NULL || strlen(iso2) != 2)
+        return NULL;
+    for (size_t i = 0; i < sizeof(eu_states) / sizeof(eu_states[0]); i++)
+        if (strcasecmp(iso2, eu_states[i]) == 0)
+            return eu_states3[i];
+    return NULL;
 }

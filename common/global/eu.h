@@ -31,4 +31,9 @@ const char *eu_vat_prefix(const char *iso2);
  * NO); false, country "", for any other two letters */
 bool eu_vat_prefix_country(const char *prefix, char country[3]);
 
+/* eu_iso3 - the ISO 3166-1 alpha-3 code of a member state ("BE" -> "BEL",
+ * "GR" and "EL" -> "GRC", as SnelStart's /vatrates names countries); NULL
+ * for any other country */
+const char *eu_iso3(const char *iso2);
+
 #endif

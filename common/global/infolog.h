@@ -47,6 +47,7 @@ typedef enum {
 #define INFOLOG_DEAD            "dead"              /* order to the dead-letter queue (short) */
 #define INFOLOG_RELATIE_CREATED "relatie-created"   /* short */
 #define INFOLOG_RELATIE_UPDATED "relatie-updated"   /* short */
+#define INFOLOG_RELATIE_NOT_UPDATED "relatie-not-updated" /* short: toevoegen-en-bijwerken failed */
 #define INFOLOG_IMPORT_STARTED  "import-started"    /* extended */
 #define INFOLOG_IMPORT_DONE     "import-done"       /* extended */
 #define INFOLOG_IMPORT_FAILED   "import-failed"     /* short */

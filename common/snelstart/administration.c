@@ -47,6 +47,8 @@ administration_destroy(administration_t **self_p)
     json_decref(self->grootboeken);
     json_decref(self->btwtarieven);
     json_decref(self->landen);
+    json_decref(self->companyinfo);
+    json_decref(self->vatrates);
     free(self);
     *self_p = NULL;
 }
@@ -94,7 +96,7 @@ ss_result_t
 administration_load(administration_t *a, bool force, const char **what, ss_error_t *e)
 {
     ss_result_t r;
-    json_t *gb = NULL, *bt = NULL, *ld = NULL;
+    json_t *gb = NULL, *bt = NULL, *ld = NULL, *ci = NULL, *vr = NULL;
     char    err[1024];
 
     if (!force && a->grootboeken && a->loaded_at
@@ -111,6 +113,15 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         *what = "reading btw-tarieven and landen";
         return r;
     }
+    if ((r = snelstart_get(a->api, "/companyInfo", &ci, e)) != SS_OK
+        || (r = get_all(a, "/vatrates", &vr, e)) != SS_OK) {
+        json_decref(gb);
+        json_decref(bt);
+        json_decref(ld);
+        json_decref(ci);
+        *what = "reading the company settings (companyInfo) and the EU VAT rates (vatrates)";
+        return r;
+    }
     if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
         log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
                     a->p->name, err);
@@ -120,6 +131,10 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
     a->grootboeken = gb;
     a->btwtarieven = bt;
     a->landen = ld;
+    json_decref(a->companyinfo);
+    json_decref(a->vatrates);
+    a->companyinfo = ci;
+    a->vatrates = vr;
     a->loaded_at = time(NULL);
     return SS_OK;
 }

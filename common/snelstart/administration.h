@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   One profile's connection to its administration (the API client with
  *   the profile's rate limits) and the reference data koppel reads once an
- *   hour: grootboeken, btw-tarieven and landen. The booker books through
+ *   hour: grootboeken, btw-tarieven, landen, the company settings
+ *   (companyInfo: whether it invoices foreign VAT) and the EU countries'
+ *   VAT rates (vatrates). The booker books through
  *   it; koppelctl test-connection checks the profile's grootboeken with it.
  *
  * DIAGNOSTICS
@@ -32,6 +34,8 @@ typedef struct {
     json_t  *grootboeken;         /* GET /v2/grootboeken */
     json_t  *btwtarieven;         /* GET /v2/btwtarieven */
     json_t  *landen;              /* GET /v2/landen */
+    json_t  *companyinfo;         /* GET /v2/companyInfo: factureerBuitenlandsBtw */
+    json_t  *vatrates;            /* GET /v2/vatrates: the EU countries' rates */
     time_t   loaded_at;
     char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
 } administration_t;
@@ -42,7 +46,8 @@ administration_t *administration_new(const profile_t *p);
 /* administration_destroy - free and null the caller's pointer */
 void administration_destroy(administration_t **self_p);
 
-/* administration_load - read grootboeken, btw-tarieven and landen unless
+/* administration_load - read grootboeken, btw-tarieven, landen, companyInfo
+ * and vatrates unless
  * they were read less than an hour ago (always when force); on failure
  * what names what was being read and e holds SnelStart's answer */
 ss_result_t administration_load(administration_t *self, bool force, const char **what,

@@ -17,8 +17,16 @@
  *      in another currency is converted per regel, btw line and total;
  *      the conversion difference is handed out over the regels the same
  *      way, so that the booking balances in euro.
+ *   2b. The customer decides the VAT treatment of a delivery elsewhere in
+ *      the EU: 0 % (btw verlegd) only with a VAT number that passes
+ *      vatnumber_check() for the billing country; a consumer at a rate
+ *      that is not a Dutch one is an OSS sale, booked when SnelStart
+ *      invoices foreign VAT (companyInfo.factureerBuitenlandsBtw) and
+ *      refused otherwise. An OSS sale has no Dutch btw lines: its VAT is
+ *      a regel per rate on SnelStart's buitenlandse-btw grootboek.
  *   4. Each regel gets the grootboek of its kind, region (delivery country)
- *      and btw-soort, falling back to omzet of the same region and soort.
+ *      and btw-soort, falling back to omzet of the same region and soort;
+ *      an OSS regel the grootboek of its country and rate.
  *
  *   The booking always balances: sum of regels + sum of btw lines equals
  *   factuurbedrag, checked before the body is returned.
@@ -27,6 +35,7 @@
  *   Every refusal names the order and what is wrong (rate, figure or the
  *   setting to fill in). Out of memory is fatal (xalloc).
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <math.h>
@@ -87,6 +96,7 @@ typedef struct {                /* one boekingsregel */
     btw_soort_t soort;
     int64_t cents;              /* order currency, then euro */
     int64_t rem;                /* conversion remainder, in 1/1000000 cent */
+    bool    vat;                /* OSS: the foreign VAT at this rate */
 } regel_t;
 
 /* fail - write a message to err and return NULL */
@@ -273,6 +283,22 @@ setting_path(const profile_t *p, int kind, int region, int soort, char *buf, siz
              kind_setting[kind], region_setting[region], soort_setting[soort]);
 }
 
+/* oss_setting - "profiles.NAME.grootboeken.oss.BE_21" for a country and rate */
+static void
+oss_setting(const profile_t *p, const char *country, int32_t rate, char *buf, size_t len)
+{
+    char    rtxt[32], *dot;
+
+    rate_text(rate, '_', rtxt);
+    rtxt[strlen(rtxt) - 1] = '\0';             /* the % */
+    if ((dot = strstr(rtxt, "_00")) != NULL)
+        *dot = '\0';
+    else if ((dot = strchr(rtxt, '_')) != NULL && dot[2] == '0')
+        dot[2] = '\0';
+    snprintf(buf, len, "profiles.%s.grootboeken.oss.%s_%s", p->name ? p->name : "",
+             country, rtxt);
+}
+
 /* boeking_check_grootboeken - every configured grootboek usable */
 bool
 boeking_check_grootboeken(const profile_t *p, const json_t *grootboeken, char *err, size_t errlen)
@@ -294,6 +320,11 @@ boeking_check_grootboeken(const profile_t *p, const json_t *grootboeken, char *e
                 if (grootboek_usable(grootboeken, nummer, setting, err, errlen) == NULL)
                     return false;
             }
+    for (size_t i = 0; i < p->noss; i++) {
+        oss_setting(p, p->oss[i].country, p->oss[i].rate_e2, setting, sizeof setting);
+        if (grootboek_usable(grootboeken, p->oss[i].nummer, setting, err, errlen) == NULL)
+            return false;
+    }
     return true;
 }
 
@@ -398,6 +429,8 @@ typedef struct {
     char    nr[64];             /* the factuurnummer */
     char    date[11];           /* the factuurdatum, Europe/Amsterdam */
     region_t region;            /* of the delivery (or billing) country */
+    char    country[3];         /* that country, upper case */
+    bool    oss;                /* an EU consumer at that country's VAT (OSS) */
     item_t *items;
     size_t  nitems;
     rate_t *rates;
@@ -452,6 +485,9 @@ check_order(build_t *b)
         return false;
     }
     b->region = region_of_country(to->country);
+    for (int i = 0; i < 2; i++)
+        b->country[i] = (char) toupper((unsigned char) to->country[i]);
+    b->country[2] = '\0';
     return true;
 }
 
@@ -633,8 +669,160 @@ out:
     return ok;
 }
 
+/* rate_in_force - whether SnelStart's /vatrates lists rate for the country
+ * (alpha-3) on date: of each rateCode the entry with the latest validFrom
+ * not after the date is in force */
+static bool
+rate_in_force(const json_t *vatrates, const char *iso3, int32_t rate, const char *date,
+              const char **code)
+{
+    size_t        i, j, k;
+    const json_t *c, *v, *w;
+
+    json_array_foreach(vatrates, i, c) {
+        const char *cc = json_string_value(json_object_get(c, "countryCode"));
+        const json_t *list = json_object_get(c, "vatRates");
+
+        if (cc == NULL || strcasecmp(cc, iso3) != 0)
+            continue;
+        json_array_foreach(list, j, v) {
+            const char *rc = json_string_value(json_object_get(v, "rateCode"));
+            const char *from = json_string_value(json_object_get(v, "validFrom"));
+            json_t *r = json_object_get(v, "rate");
+            bool    latest = true;
+
+            if (rc == NULL || from == NULL || !json_is_number(r) || strncmp(from, date, 10) > 0)
+                continue;
+            json_array_foreach(list, k, w) {
+                const char *rc2 = json_string_value(json_object_get(w, "rateCode"));
+                const char *f2 = json_string_value(json_object_get(w, "validFrom"));
+
+                if (k != j && rc2 && f2 && strcmp(rc2, rc) == 0 && strncmp(f2, date, 10) <= 0
+                    && strncmp(f2, from, 10) > 0)
+                    latest = false;
+            }
+            if (latest && llround(json_number_value(r) * 100.0) == rate) {
+                if (code != NULL)
+                    *code = rc;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* rates_of_country - the rates in force for a country on a date, as text */
+static void
+rates_of_country(const json_t *vatrates, const char *iso3, const char *date, char *buf,
+                 size_t len)
+{
+    size_t        i, j;
+    const json_t *c, *v;
+    char          rtxt[32];
+    size_t        n = 0;
+
+    buf[0] = '\0';
+    json_array_foreach(vatrates, i, c) {
+        const char *cc = json_string_value(json_object_get(c, "countryCode"));
+
+        if (cc == NULL || strcasecmp(cc, iso3) != 0)
+            continue;
+        json_array_foreach(json_object_get(c, "vatRates"), j, v) {
+            json_t *r = json_object_get(v, "rate");
+            int32_t rate = json_is_number(r) ? (int32_t) llround(json_number_value(r) * 100.0) : -1;
+
+            if (rate < 0 || !rate_in_force(vatrates, iso3, rate, date, NULL)
+                || strstr(buf, rate_text(rate, '.', rtxt)) != NULL)
+                continue;
+            n += (size_t) snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "", rtxt);
+        }
+    }
+    if (buf[0] == '\0')
+        snprintf(buf, len, "none");
+}
+
+/* decide_vat - step 2b: the customer's VAT treatment in another EU country:
+ * an order at 0 % only to a business with a VAT number that can be its own; a consumer
+ * at a foreign rate under OSS, or refused when SnelStart does not invoice
+ * foreign VAT */
+static bool
+decide_vat(build_t *b)
+{
+    const order_t *o = b->o;
+    const boeking_ctx_t *ctx = b->ctx;
+    char    why[256], normal[VATNUMBER_MAX], rtxt[32], list[256];
+    bool    has_geen = false, has_taxed = false, has_foreign = false, business;
+    const char *iso3;
+
+    if (b->region != REGION_EU)
+        return true;
+    for (size_t j = 0; j < b->nrates; j++) {
+        bool used = false;
+
+        for (size_t i = 0; i < b->nitems; i++)
+            used = used || b->items[i].rate == b->rates[j].rate;
+        has_geen = has_geen || (used && b->rates[j].soort == BTW_GEEN);
+        has_taxed = has_taxed || (used && b->rates[j].soort != BTW_GEEN);
+        has_foreign = has_foreign || (used && b->rates[j].soort == BTW_OVERIG);
+    }
+    business = vatnumber_check(o->vat_number, o->billing.country, normal, why, sizeof why)
+        == VATNUMBER_VALID;
+    if (business && ctx != NULL && ctx->vat_verify != NULL)
+        business = ctx->vat_verify(ctx->vat_verify_arg, normal, why, sizeof why);
+    /* an order at 0 % only is a zero-rated supply; a 0 % line beside taxed
+     * ones (a gift voucher) is outside VAT, not btw verlegd */
+    if (has_geen && !has_taxed && !business) {
+        fail(b->err, b->errlen, "order %" PRId64 " charges 0%% VAT to a customer in %s: that is "
+             "only allowed as an intra-community supply (btw verlegd) to a business with a valid "
+             "VAT number, and %s; correct the VAT number in the shop and replay the order, or "
+             "charge VAT", o->number, b->country, why);
+        return false;
+    }
+    if (business)
+        return true;
+    /* a consumer elsewhere in the EU */
+    if (ctx != NULL && ctx->companyinfo != NULL
+        && !json_is_true(json_object_get(ctx->companyinfo, "factureerBuitenlandsBtw"))) {
+        if (!has_foreign)
+            return true;        /* Dutch VAT: below the OSS threshold */
+        for (size_t j = b->nrates; j-- > 0;)         /* the first foreign rate */
+            if (b->rates[j].soort == BTW_OVERIG)
+                rate_text(b->rates[j].rate, '.', rtxt);
+        fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is not "
+             "a Dutch rate (OSS, the customer's country's VAT), but the SnelStart administration "
+             "does not invoice foreign VAT: switch on \"Buitenlandse btw factureren\" in "
+             "SnelStart's company settings (Bedrijfsgegevens) and replay the order, or charge "
+             "Dutch VAT in the shop", o->number, b->country, rtxt);
+        return false;
+    }
+    /* offline (preview) the setting is unknown: OSS when a rate can only be foreign */
+    if ((ctx == NULL || ctx->companyinfo == NULL) && !has_foreign)
+        return true;
+    iso3 = eu_iso3(b->country);
+    if (ctx != NULL && ctx->vatrates != NULL)
+        for (size_t j = 0; j < b->nrates; j++) {
+            bool used = false;
+
+            for (size_t i = 0; i < b->nitems; i++)
+                used = used || b->items[i].rate == b->rates[j].rate;
+            if (!used || b->rates[j].soort == BTW_GEEN
+                || rate_in_force(ctx->vatrates, iso3, b->rates[j].rate, b->date, NULL))
+                continue;
+            rates_of_country(ctx->vatrates, iso3, b->date, list, sizeof list);
+            fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is "
+                 "not a VAT rate of %s on %s (SnelStart's rates there: %s): correct the VAT in "
+                 "the shop and replay the order", o->number, b->country,
+                 rate_text(b->rates[j].rate, '.', rtxt), b->country, b->date, list);
+            return false;
+        }
+    /* OSS: the VAT is a regel per rate, no Dutch btw line */
+    b->oss = true;
+    memset(b->btw, 0, sizeof b->btw);
+    return true;
+}
+
 /* make_regels - step 3: one regel per kind and rate, in kind order, rates as
- * they first appear */
+ * they first appear; OSS: then one VAT regel per rate */
 static void
 make_regels(build_t *b)
 {
@@ -657,6 +845,14 @@ make_regels(build_t *b)
             }
             b->regels[j].cents += b->items[i].net;
         }
+    for (size_t r = 0; b->oss && r < b->nrates; r++) {
+        if (b->rates[r].soort == BTW_GEEN)
+            continue;
+        b->regels = xrealloc(b->regels, (b->nregels + 1) * sizeof(*b->regels));
+        b->regels[b->nregels++] = (regel_t){ .kind = KIND_OMZET, .rate = b->rates[r].rate,
+                                             .soort = b->rates[r].soort,
+                                             .cents = b->rates[r].vat, .vat = true };
+    }
 }
 
 /* convert_to_euro - another currency: factuurbedrag, VAT and regels in euro,
@@ -664,7 +860,8 @@ make_regels(build_t *b)
 static bool
 convert_to_euro(build_t *b)
 {
-    int64_t target, sum = 0, r, *vals, *rems;
+    int64_t target, sum = 0, r, *vals, *rems, target_vat = 0;
+    size_t  n = 0, *at;
     char    m1[32];
     bool    ok;
 
@@ -678,31 +875,102 @@ convert_to_euro(build_t *b)
         ok = convert(b->regels[j].cents, b->e6, &b->regels[j].cents, &b->regels[j].rem);
         sum += b->regels[j].cents;
     }
+    for (size_t j = 0; j < b->nregels; j++)     /* OSS VAT: kept, as the invoice says */
+        if (b->regels[j].vat) {
+            sum -= b->regels[j].cents;
+            target_vat += b->regels[j].cents;
+        }
     if (!ok) {
         fail(b->err, b->errlen, "order %" PRId64 ": amounts too large to convert from %s",
              b->o->number, b->o->currency);
         return false;
     }
-    target = b->factuurbedrag;
+    target = b->factuurbedrag - target_vat;
     for (int s = 0; s < BTW_NSOORTEN; s++)
         target -= b->btw[s];
-    vals = xcalloc(b->nregels, sizeof(*vals));
-    rems = xcalloc(b->nregels, sizeof(*rems));
-    for (size_t j = 0; j < b->nregels; j++) {
-        vals[j] = b->regels[j].cents;
-        rems[j] = b->regels[j].rem;
-    }
-    ok = distribute(vals, rems, b->nregels, target - sum);
+    vals = xcalloc(b->nregels + 1, sizeof(*vals));
+    rems = xcalloc(b->nregels + 1, sizeof(*rems));
+    at = xcalloc(b->nregels + 1, sizeof(*at));
+    for (size_t j = 0; j < b->nregels; j++)
+        if (!b->regels[j].vat) {
+            vals[n] = b->regels[j].cents;
+            rems[n] = b->regels[j].rem;
+            at[n++] = j;
+        }
+    ok = distribute(vals, rems, n, target - sum);
     if (!ok)
         fail(b->err, b->errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
              "spread over %zu regels", b->o->number, b->o->currency,
-             money_format_cents(target - sum, m1, sizeof m1), b->nregels);
+             money_format_cents(target - sum, m1, sizeof m1), n);
     else
-        for (size_t j = 0; j < b->nregels; j++)
-            b->regels[j].cents = vals[j];
+        for (size_t j = 0; j < n; j++)
+            b->regels[at[j]].cents = vals[j];
     free(vals);
     free(rems);
+    free(at);
     return ok;
+}
+
+/* oss_grootboek - the grootboek of an OSS regel: the VAT regel on SnelStart's
+ * buitenlandse-btw grootboek (companyInfo); revenue on the profile's
+ * grootboeken.oss.CC_RATE, else on the one grootboek in SnelStart whose
+ * vatRateCode is that of the country's rate. NULL with err. */
+static json_t *
+oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
+{
+    const boeking_ctx_t *ctx = b->ctx;
+    const char *code = NULL, *id = NULL, *iso3 = eu_iso3(b->country);
+    char    setting[256], rtxt[32], ermsg[512];
+    int32_t nummer = 0;
+    size_t  i, found = 0;
+    const json_t *g;
+
+    rate_text(rg->rate, '.', rtxt);
+    if (rg->vat) {
+        if (ctx == NULL || ctx->companyinfo == NULL)
+            return json_pack("{s:n}", "id");             /* offline: SnelStart's */
+        id = json_string_value(json_object_get(json_object_get(ctx->companyinfo,
+                               "buitenlandseBtwGrootboek"), "id"));
+        if (id == NULL || *id == '\0')
+            return fail(err, errlen, "SnelStart's company settings (Bedrijfsgegevens) name no "
+                        "grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart "
+                        "and replay the order");
+        return json_pack("{s:s}", "id", id);
+    }
+    oss_setting(b->p, b->country, rg->rate, setting, sizeof setting);
+    for (i = 0; i < b->p->noss; i++)
+        if (strcmp(b->p->oss[i].country, b->country) == 0 && b->p->oss[i].rate_e2 == rg->rate)
+            nummer = b->p->oss[i].nummer;
+    if (nummer != 0) {
+        if (ctx == NULL || ctx->grootboeken == NULL)
+            return json_pack("{s:i}", "nummer", (int) nummer);
+        if ((id = grootboek_usable(ctx->grootboeken, nummer, setting, ermsg, sizeof ermsg)) == NULL)
+            return fail(err, errlen, "%s", ermsg);
+        return json_pack("{s:s}", "id", id);
+    }
+    if (ctx != NULL && ctx->grootboeken != NULL && ctx->vatrates != NULL && iso3 != NULL
+        && rate_in_force(ctx->vatrates, iso3, rg->rate, b->date, &code))
+        json_array_foreach(ctx->grootboeken, i, g) {
+            const char *vc = json_string_value(json_object_get(g, "vatRateCode"));
+            const char *rc = json_string_value(json_object_get(g, "rekeningCode"));
+
+            if (vc == NULL || strcmp(vc, code) != 0 || json_is_true(json_object_get(g, "nonactief"))
+                || rc == NULL || strcmp(rc, "WinstEnVerlies") != 0)
+                continue;
+            id = json_string_value(json_object_get(g, "id"));
+            found++;
+        }
+    if (found == 1 && id != NULL)
+        return json_pack("{s:s}", "id", id);
+    if (found > 1)
+        return fail(err, errlen, "%zu grootboeken in SnelStart carry vat rate code %s (%s %s): "
+                    "choose one in setting %s", found, code, b->country, rtxt, setting);
+    if (code != NULL)
+        return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in "
+                    "setting %s, or give one grootboek in SnelStart vat rate code %s", rtxt,
+                    b->country, setting, code);
+    return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in setting %s",
+                rtxt, b->country, setting);
 }
 
 /* make_body - step 4: the VerkoopBoekingModel, each regel on its grootboek,
@@ -753,6 +1021,13 @@ make_body(build_t *b, const char *klant_id)
 
         if (rg->cents == 0 && !(keep_first && j == 0))
             continue;
+        if (b->oss && rg->soort != BTW_GEEN) {
+            if ((jg = oss_grootboek(b, rg, ermsg, sizeof ermsg)) == NULL) {
+                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                goto fail_body;
+            }
+            goto regel;
+        }
         nummer = p->grootboek[rg->kind][b->region][rg->soort];
         setting_path(p, rg->kind, b->region, rg->soort, setting, sizeof(setting));
         if (nummer == 0 && rg->kind != KIND_OMZET) {
@@ -783,12 +1058,21 @@ make_body(build_t *b, const char *klant_id)
         } else {
             jg = json_pack("{s:i}", "nummer", (int)nummer);
         }
-        snprintf(label, sizeof(label), "%s %s", kind_label[rg->kind], rate_text(rg->rate, ',', rtxt));
+regel:
+        if (rg->vat)
+            snprintf(label, sizeof(label), "Btw %s %s", b->country, rate_text(rg->rate, ',', rtxt));
+        else if (b->oss && rg->soort != BTW_GEEN)
+            snprintf(label, sizeof(label), "%s %s %s", kind_label[rg->kind], b->country,
+                     rate_text(rg->rate, ',', rtxt));
+        else
+            snprintf(label, sizeof(label), "%s %s", kind_label[rg->kind],
+                     rate_text(rg->rate, ',', rtxt));
         jr = json_object();
         json_object_set_new(jr, "omschrijving", json_string(label));
         json_object_set_new(jr, "grootboek", jg);
         json_object_set_new(jr, "bedrag", money_json(rg->cents));
-        json_object_set_new(jr, "btwSoort", json_string(soort_regel[rg->soort]));
+        /* OSS: no Dutch btw-soort; the grootboek's vat rate code says the rate */
+        json_object_set_new(jr, "btwSoort", json_string(soort_regel[b->oss ? BTW_GEEN : rg->soort]));
         json_array_append_new(jregels, jr);
         check += rg->cents;
     }
@@ -827,7 +1111,8 @@ boeking_build(const order_t *o, const profile_t *p, const char *klant_id,
 
     if (err != NULL && errlen > 0)
         *err = '\0';
-    if (check_order(&b) && make_items(&b) && collect_rates(&b) && fit_rates(&b)) {
+    if (check_order(&b) && make_items(&b) && collect_rates(&b) && fit_rates(&b)
+        && decide_vat(&b)) {
         make_regels(&b);
         if (convert_to_euro(&b))
             body = make_body(&b, klant_id);

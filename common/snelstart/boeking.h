@@ -19,12 +19,22 @@
 
 #include "config.h"
 #include "order.h"
+#include "vatnumber.h"
 
-/* The grootboeken and btw-tarieven known from SnelStart; NULL means offline (preview):
-   then a grootboek is written as {"nummer": N} instead of {"id": "…"}. */
+/* What koppel knows from SnelStart; NULL means offline (preview): then a
+   grootboek is written as {"nummer": N} instead of {"id": "…"}. */
 typedef struct boeking_ctx {
     const json_t *grootboeken;   /* array of GrootboekModel, or NULL */
     const json_t *btwtarieven;   /* array of BtwTariefModel, or NULL (then 21/9/0) */
+    const json_t *companyinfo;   /* CompanyInfoModel, or NULL: offline, then an EU
+                                    consumer's order is OSS when it carries a rate
+                                    that is not Dutch */
+    const json_t *vatrates;      /* array of VatRatesModel (GET /vatrates), or NULL:
+                                    a foreign rate is not checked */
+    /* the hook for a registry lookup (VIES) of a VAT number that passed
+       vatnumber_check(), before 0 % is booked as btw verlegd; NULL: none */
+    vatnumber_verify_fn vat_verify;
+    void   *vat_verify_arg;
 } boeking_ctx_t;
 
 /* boeking_build - the VerkoopBoekingModel for an order booked on relatie

@@ -29,6 +29,7 @@
 #include "eu.h"
 #include "log.h"
 #include "relatie_body.h"
+#include "vatnumber.h"
 #include "xalloc.h"
 
 #define MAX_NAAM 50
@@ -104,26 +105,10 @@ set_text(json_t *obj, const char *key, const char *value, const order_t *o, char
 void
 relatie_vat_number(const char *vat, const char *country, char *buf, size_t len)
 {
-    char   clean[64];
-    size_t n = 0;
+    char    normal[VATNUMBER_MAX];
 
-    for (const char *s = vat; *s && n + 1 < sizeof(clean); s++) {
-        if (isspace((unsigned char)*s) || *s == '.' || *s == '-')
-            continue;
-        clean[n++] = (char)toupper((unsigned char)*s);
-    }
-    clean[n] = '\0';
-    if (n == 0) {
-        snprintf(buf, len, "%s", "");
-    } else if (isalpha((unsigned char)clean[0]) && isalpha((unsigned char)clean[1])) {
-        snprintf(buf, len, "%s", clean);
-    } else {
-        const char *prefix = eu_vat_prefix(country);
-        char        up[3] = { 0 };
-        for (int i = 0; i < 2 && prefix[i]; i++)
-            up[i] = (char)toupper((unsigned char)prefix[i]);
-        snprintf(buf, len, "%s%s", up, clean);
-    }
+    vatnumber_normalise(vat, country, normal);
+    snprintf(buf, len, "%s", normal);
 }
 
 /* street_line - "Dorpsstraat 1A": street, number and addition */

@@ -721,7 +721,17 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
     pthread_mutex_unlock(&self->lock);
     curl_multi_cleanup(multi);
     for (i = 0; i < n; i++)
-        if (again[i]) {                  /* call() renews the token on its 401 */
+        if (again[i]) {
+            /* the token the batch used was refused: call() fetches a new one
+             * first, and still has its own second try after that */
+            pthread_mutex_lock(&self->lock);
+            wipe_free(self->token);
+            self->token = NULL;
+            pthread_mutex_unlock(&self->lock);
+            break;
+        }
+    for (i = 0; i < n; i++)
+        if (again[i]) {
             json_decref(outs[i]);
             results[i] = call(self, "POST", path, texts[i], &outs[i], &errs[i]);
         }

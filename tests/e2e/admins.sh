@@ -65,7 +65,7 @@ CREATE TABLE tblRelatie(fldRelatieID INT, fldRelatieSoort INT, fldRelatiecode IN
     fldBtwNummer NVARCHAR(50), fldKvkNummer NVARCHAR(20), fldNonactief BIT);
 INSERT INTO tblRelatie VALUES
  (1, 1, 1001, 'Bakkerij De Vries B.V.', 'jan@devries.nl', NULL, NULL, '3511 AB', 1,
-  'NL001234567B01', '12345678', 0),
+  'NL001234560B01', '12345678', 0),
  (2, 3, 1002, 'Taquería México', 'info@taqueria.mx', NULL, 'boekhouding@taqueria.mx', NULL, 2,
   NULL, NULL, 0),
  (3, 1, 1003, 'O''Brien Ltd', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1),

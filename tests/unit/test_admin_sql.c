@@ -39,7 +39,7 @@ static const char desktop_sql[] =
     " fldBtwNummer NVARCHAR(50), fldKvkNummer NVARCHAR(20), fldNonactief BIT);"
     "INSERT INTO tblRelatie VALUES"
     " (1, 1, 1001, 'Bakkerij De Vries B.V.', 'jan@devries.nl', 'factuur@devries.nl', NULL,"
-    "  '3511 AB', 1, 'NL001234567B01', '12345678', 0),"
+    "  '3511 AB', 1, 'NL001234560B01', '12345678', 0),"
     " (2, 3, 1002, 'Taquería México', NULL, NULL, 'boekhouding@taqueria.mx', NULL, 2,"
     "  NULL, NULL, 0),"
     " (3, 1, 1003, 'O''Brien Ltd', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1),"

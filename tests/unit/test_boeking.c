@@ -107,6 +107,12 @@ profile_init(void)
     profile.grootboek[KIND_VERZENDKOSTEN][REGION_NL][BTW_HOOG] = 8400;
     profile.grootboek[KIND_KORTING][REGION_NL][BTW_LAAG] = 8420;
     /* betalingskosten and verzendkosten elsewhere: fall back to omzet */
+    /* OSS: DE and FR configured, BE found by its vat rate code */
+    profile.noss = 0;
+    profile.oss[profile.noss++] = (oss_grootboek_t) { "DE", 1900, 8600 };
+    profile.oss[profile.noss++] = (oss_grootboek_t) { "DE", 700, 8601 };
+    profile.oss[profile.noss++] = (oss_grootboek_t) { "FR", 2000, 8620 };
+    profile.oss[profile.noss++] = (oss_grootboek_t) { "FR", 550, 8621 };
 }
 
 /* ---------- the example orders and our own ---------- */
@@ -133,7 +139,7 @@ make_10425(void)
     order_t *o = order_base(10425, "2026-11-03T08:12:44", false, "BE");
 
     order_set(&o->payment_method, "Bankoverschrijving");
-    order_set(&o->vat_number, "BE0123.456.789");
+    order_set(&o->vat_number, "BE0123.456.749");
     o->has_delivery = true;
     order_set(&o->delivery.country, "BE");
     line(o, 0, 41500);
@@ -314,6 +320,10 @@ typedef struct {
     "{\"omschrijving\":\"" label "\",\"grootboek\":{\"nummer\":" #nr "},\"bedrag\":" bedrag \
     ",\"btwSoort\":\"" soort "\"}"
 #define B(soort, bedrag) "{\"btwSoort\":\"" soort "\",\"btwBedrag\":" bedrag "}"
+/* an OSS VAT regel offline: SnelStart's buitenlandse-btw grootboek is not known */
+#define V(label, bedrag) \
+    "{\"omschrijving\":\"" label "\",\"grootboek\":{\"id\":null},\"bedrag\":" bedrag \
+    ",\"btwSoort\":\"Geen\"}"
 
 static const case_t cases[] = {
     { "10423 mixed 9/21 % incl. VAT with discount, shipping, payment costs",
@@ -345,9 +355,11 @@ static const case_t cases[] = {
     { "B2B excl. VAT", make_b2b, "2026-11-05T00:00:00", "78.61",
       "[" R("Omzet 21%", 8000, "59.97", "Hoog") "," R("Verzendkosten 21%", 8400, "5.00", "Hoog") "]",
       "[" B("VerkopenHoog", "13.64") "]" },
-    { "OSS 19 % DE consumer on eu.overig", make_oss, "2026-11-05T00:00:00", "17.85",
-      "[" R("Omzet 19%", 8300, "10.00", "Overig") "," R("Verzendkosten 19%", 8300, "5.00", "Overig") "]",
-      "[" B("VerkopenOverig", "2.85") "]" },
+    { "OSS 19 % DE consumer on grootboeken.oss.DE_19, VAT on a regel", make_oss,
+      "2026-11-05T00:00:00", "17.85",
+      "[" R("Omzet DE 19%", 8600, "10.00", "Geen") "," R("Verzendkosten DE 19%", 8600, "5.00", "Geen")
+          "," V("Btw DE 19%", "2.85") "]",
+      "[]" },
     { "GBP converted and re-balanced", make_gbp, "2026-11-05T00:00:00", "15.61",
       "[" R("Omzet 21%", 8000, "9.68", "Hoog") "," R("Verzendkosten 21%", 8400, "3.22", "Hoog") "]",
       "[" B("VerkopenHoog", "2.71") "]" },
@@ -718,6 +730,18 @@ test_check_grootboeken_names_setting_and_number(void **state)
     memset(profile.grootboek, 0, sizeof(profile.grootboek));
     profile.grootboek[KIND_OMZET][REGION_NL][BTW_HOOG] = 8000;
     profile.grootboek[KIND_KORTING][REGION_NL][BTW_LAAG] = 8420;
+    /* the OSS grootboeken are checked too */
+    assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
+    assert_string_equal(err, "setting profiles.test.grootboeken.oss.DE_19: grootboek 8600 does "
+                        "not exist in the SnelStart administration");
+    profile.oss[3].rate_e2 = 550;
+    profile.oss[0] = profile.oss[3];
+    profile.oss[0].nummer = 8020;
+    profile.noss = 1;
+    assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
+    assert_string_equal(err, "setting profiles.test.grootboeken.oss.FR_5_5: grootboek 8020 "
+                        "is not active (nonactief) in SnelStart");
+    profile.noss = 0;
     assert_true(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
 
     profile.grootboek[KIND_OMZET][REGION_NL][BTW_GEEN] = 8020;
@@ -835,6 +859,353 @@ test_cut_text_counts_characters_not_bytes(void **state)
     assert_false(boeking_cut_text(s, 10));
 }
 
+/* ---------- OSS and reverse charge, with SnelStart's settings ---------- */
+
+#define GB(nr, code) "{\"nummer\":" #nr ",\"id\":\"00000000-0000-0000-0000-00000000" #nr "\"," \
+    "\"rekeningCode\":\"WinstEnVerlies\",\"nonactief\":false" code "}"
+#define RI(label, nr, bedrag) \
+    "{\"omschrijving\":\"" label "\",\"grootboek\":{\"id\":\"00000000-0000-0000-0000-00000000" \
+    #nr "\"},\"bedrag\":" bedrag ",\"btwSoort\":\"Geen\"}"
+#define VI(label, bedrag) \
+    "{\"omschrijving\":\"" label "\",\"grootboek\":{\"id\":\"00000000-0000-0000-0000-000000001650\"}," \
+    "\"bedrag\":" bedrag ",\"btwSoort\":\"Geen\"}"
+
+/* the grootboeken of an administration that invoices foreign VAT: DE 19 %
+ * and FR in the profile, BE only by vat rate code */
+static const char oss_grootboeken[] = "[" GB(8000, "") "," GB(8100, "") ","
+    GB(8600, ",\"vatRateCode\":\"DE-S\"") "," GB(8601, "") "," GB(8620, "") "," GB(8621, "") ","
+    GB(8610, ",\"vatRateCode\":\"BE-S\"") "," GB(8611, ",\"vatRateCode\":\"BE-R2\"") "]";
+
+/* GET /vatrates as the spec has it: alpha-3 country, rateCode, rate, validFrom */
+static const char oss_vatrates[] = "["
+    "{\"countryCode\":\"BEL\",\"vatRates\":[{\"rateCode\":\"BE-S\",\"rate\":21,\"validFrom\":\"1996-01-01T00:00:00\"},"
+    "{\"rateCode\":\"BE-R1\",\"rate\":12,\"validFrom\":\"1992-04-01T00:00:00\"},"
+    "{\"rateCode\":\"BE-R2\",\"rate\":6,\"validFrom\":\"1971-01-01T00:00:00\"}]},"
+    "{\"countryCode\":\"DEU\",\"vatRates\":[{\"rateCode\":\"DE-S\",\"rate\":19,\"validFrom\":\"2007-01-01T00:00:00\"},"
+    "{\"rateCode\":\"DE-S\",\"rate\":16,\"validFrom\":\"2020-07-01T00:00:00\"},"
+    "{\"rateCode\":\"DE-S\",\"rate\":19,\"validFrom\":\"2021-01-01T00:00:00\"},"
+    "{\"rateCode\":\"DE-R\",\"rate\":7,\"validFrom\":\"1983-07-01T00:00:00\"}]},"
+    "{\"countryCode\":\"FRA\",\"vatRates\":[{\"rateCode\":\"FR-S\",\"rate\":20,\"validFrom\":\"2014-01-01T00:00:00\"},"
+    "{\"rateCode\":\"FR-R\",\"rate\":5.5,\"validFrom\":\"2012-01-01T00:00:00\"}]}]";
+
+/* a BE consumer at 21 %, prices incl. VAT */
+static order_t *
+make_oss_be(void)
+{
+    order_t *o = order_base(40001, "2026-11-05T10:00:00", true, "BE");
+
+    line(o, 2100, 2420);
+    charge(o, CHARGE_SHIPPING, 2100, 605);
+    vat(o, 2100, 2500, 525);
+    totals(o, 2500, 525, 3025);
+    return o;
+}
+
+/* a DE consumer, two rates in one order: 19 % and 7 % */
+static order_t *
+make_oss_de(void)
+{
+    order_t *o = order_base(40002, "2026-11-05T10:00:00", true, "DE");
+
+    line(o, 1900, 1190);
+    line(o, 700, 1070);
+    charge(o, CHARGE_SHIPPING, 1900, 595);
+    vat(o, 1900, 1500, 285);
+    vat(o, 700, 1000, 70);
+    totals(o, 2500, 355, 2855);
+    return o;
+}
+
+/* a FR consumer at 20 % and 5.5 %, prices excl. VAT */
+static order_t *
+make_oss_fr(void)
+{
+    order_t *o = order_base(40003, "2026-11-05T10:00:00", false, "FR");
+
+    line(o, 2000, 1000);
+    line(o, 550, 2000);
+    vat(o, 2000, 1000, 200);
+    vat(o, 550, 2000, 110);
+    totals(o, 3000, 310, 3310);
+    return o;
+}
+
+/* a DE consumer in July 2020 at the temporary 16 % */
+static order_t *
+make_oss_de16(void)
+{
+    order_t *o = order_base(40004, "2020-08-01T10:00:00", true, "DE");
+
+    line(o, 1600, 1160);
+    vat(o, 1600, 1000, 160);
+    totals(o, 1000, 160, 1160);
+    return o;
+}
+
+/* a DE consumer charged the Dutch 9 % */
+static order_t *
+make_oss_de9(void)
+{
+    order_t *o = order_base(40005, "2026-11-05T10:00:00", true, "DE");
+
+    line(o, 900, 1090);
+    vat(o, 900, 1000, 90);
+    totals(o, 1000, 90, 1090);
+    return o;
+}
+
+/* a BE consumer at 21 % with a gift voucher at 0 %: the voucher is outside
+ * VAT, not btw verlegd, and needs no VAT number */
+static order_t *
+make_oss_be_voucher(void)
+{
+    order_t *o = order_base(40006, "2026-11-05T10:00:00", true, "BE");
+
+    line(o, 2100, 2420);
+    line(o, 0, 2500);
+    vat(o, 2100, 2000, 420);
+    vat(o, 0, 2500, 0);
+    totals(o, 4500, 420, 4920);
+    return o;
+}
+
+/* the DE consumer of 16 % in 2026, when 16 % is no German rate any more */
+static order_t *
+make_oss_de16_late(void)
+{
+    order_t *o = make_oss_de16();
+
+    o->date_epoch = epoch_of("2026-11-05T10:00:00");
+    return o;
+}
+
+typedef struct {
+    const char *name;
+    order_t  *(*make)(void);
+    bool    invoices_foreign_vat;       /* companyInfo.factureerBuitenlandsBtw */
+    bool    has_vat_grootboek;          /* companyInfo.buitenlandseBtwGrootboek */
+    const char *regels;                 /* the exact boekingsregels, or NULL */
+    const char *error;                  /* a part of the refusal, or NULL */
+} oss_case_t;
+
+static const oss_case_t oss_cases[] = {
+    { "BE consumer 21 %: the grootboek with BE's vat rate code, VAT on SnelStart's grootboek",
+      make_oss_be, true, true,
+      "[" RI("Omzet BE 21%", 8610, "20.00") "," RI("Verzendkosten BE 21%", 8610, "5.00") ","
+          VI("Btw BE 21%", "5.25") "]", NULL },
+    { "DE consumer 19 % and 7 % in one order: the profile's grootboeken.oss",
+      make_oss_de, true, true,
+      "[" RI("Omzet DE 19%", 8600, "10.00") "," RI("Omzet DE 7%", 8601, "10.00") ","
+          RI("Verzendkosten DE 19%", 8600, "5.00") "," VI("Btw DE 19%", "2.85") ","
+          VI("Btw DE 7%", "0.70") "]", NULL },
+    { "FR consumer 20 % and 5.5 %, prices excl. VAT",
+      make_oss_fr, true, true,
+      "[" RI("Omzet FR 20%", 8620, "10.00") "," RI("Omzet FR 5,5%", 8621, "20.00") ","
+          VI("Btw FR 20%", "2.00") "," VI("Btw FR 5,5%", "1.10") "]", NULL },
+    { "DE 16 % in August 2020: the rate in force then, by vat rate code DE-S",
+      make_oss_de16, true, true,
+      "[" RI("Omzet DE 16%", 8600, "10.00") "," VI("Btw DE 16%", "1.60") "]", NULL },
+    { "BE consumer with a 0 % gift voucher: the voucher on eu.geen, no VAT number needed",
+      make_oss_be_voucher, true, true,
+      "[" RI("Omzet BE 21%", 8610, "20.00") "," RI("Omzet 0%", 8100, "25.00") ","
+          VI("Btw BE 21%", "4.20") "]", NULL },
+    { "DE 16 % in 2026 is no German rate", make_oss_de16_late, true, true, NULL,
+      "order 40004 charges a consumer in DE 16% VAT, which is not a VAT rate of DE on 2026-11-05 "
+      "(SnelStart's rates there: 19%, 7%)" },
+    { "DE consumer at the Dutch 9 %", make_oss_de9, true, true, NULL,
+      "which is not a VAT rate of DE on 2026-11-05" },
+    { "foreign VAT while SnelStart does not invoice it", make_oss_de, false, true, NULL,
+      "order 40002 charges a consumer in DE 19% VAT, which is not a Dutch rate (OSS, the "
+      "customer's country's VAT), but the SnelStart administration does not invoice foreign "
+      "VAT: switch on \"Buitenlandse btw factureren\" in SnelStart's company settings" },
+    { "no buitenlandse-btw grootboek in SnelStart", make_oss_be, true, false, NULL,
+      "name no grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart" },
+    { "BE consumer at 21 % while SnelStart does not invoice foreign VAT: Dutch VAT on eu.hoog",
+      make_oss_be, false, true,
+      "[{\"omschrijving\":\"Omzet 21%\",\"grootboek\":{\"id\":\"00000000-0000-0000-0000-000000008100\"},"
+      "\"bedrag\":20.00,\"btwSoort\":\"Hoog\"},{\"omschrijving\":\"Verzendkosten 21%\",\"grootboek\":"
+      "{\"id\":\"00000000-0000-0000-0000-000000008100\"},\"bedrag\":5.00,\"btwSoort\":\"Hoog\"}]", NULL },
+};
+
+/* test_oss_books_each_country_and_rate_on_its_grootboek - the OSS table */
+static void
+test_oss_books_each_country_and_rate_on_its_grootboek(void **state)
+{
+    json_t *gb = json_loads(oss_grootboeken, 0, NULL), *vr = json_loads(oss_vatrates, 0, NULL);
+    char    err[1024], want[4096];
+
+    assert_non_null(gb);
+    assert_non_null(vr);
+    for (size_t i = 0; i < sizeof oss_cases / sizeof oss_cases[0]; i++) {
+        const oss_case_t *c = &oss_cases[i];
+        order_t *o = c->make();
+        json_t *ci = json_pack("{s:b}", "factureerBuitenlandsBtw", c->invoices_foreign_vat);
+        boeking_ctx_t ctx = { .grootboeken = gb, .companyinfo = ci, .vatrates = vr };
+        json_t *body;
+        char   *text;
+
+        print_message("case: %s\n", c->name);
+        if (c->has_vat_grootboek)
+            json_object_set_new(ci, "buitenlandseBtwGrootboek",
+                                json_pack("{s:s}", "id", "00000000-0000-0000-0000-000000001650"));
+        profile_init();
+        profile.grootboek[KIND_OMZET][REGION_EU][BTW_HOOG] = 8100;
+        body = boeking_build(o, &profile, "k", &ctx, err, sizeof err);
+        if (c->error != NULL) {
+            if (body != NULL || strstr(err, c->error) == NULL)
+                fail_msg("%s: error \"%s\" lacks \"%s\"", c->name, err, c->error);
+        } else {
+            if (body == NULL)
+                fail_msg("%s: %s", c->name, err);
+            text = boeking_dumps(body);
+            snprintf(want, sizeof want, "\"boekingsregels\":%s", c->regels);
+            if (strstr(text, want) == NULL)
+                fail_msg("%s:\n got  %s\n want %s", c->name, text, want);
+            if (c->invoices_foreign_vat)    /* no Dutch btw lines */
+                assert_non_null(strstr(text, "\"btw\":[]"));
+            assert_balanced_text(text);
+            free(text);
+        }
+        json_decref(body);
+        json_decref(ci);
+        order_destroy(&o);
+    }
+    json_decref(gb);
+    json_decref(vr);
+}
+
+/* test_oss_in_another_currency_keeps_the_vat - the VAT regels are the euro
+ * VAT of the invoice; the conversion cent goes to the revenue regels */
+static void
+test_oss_in_another_currency_keeps_the_vat(void **state)
+{
+    json_t *gb = json_loads(oss_grootboeken, 0, NULL), *vr = json_loads(oss_vatrates, 0, NULL);
+    json_t *ci = json_pack("{s:b,s:{s:s}}", "factureerBuitenlandsBtw", 1, "buitenlandseBtwGrootboek",
+                           "id", "00000000-0000-0000-0000-000000001650");
+    boeking_ctx_t ctx = { .grootboeken = gb, .companyinfo = ci, .vatrates = vr };
+    order_t *o = make_oss_de();
+    char    err[512], *text;
+    json_t *body;
+
+    strcpy(o->currency, "GBP");
+    o->eur_per_unit_e6 = 1171300;
+    profile_init();
+    body = boeking_build(o, &profile, "k", &ctx, err, sizeof err);
+    if (body == NULL)
+        fail_msg("%s", err);
+    text = boeking_dumps(body);
+    /* 28.55 GBP = 33.44 EUR; VAT 2.85 -> 3.34 and 0.70 -> 0.82 */
+    assert_non_null(strstr(text, "\"factuurbedrag\":33.44"));
+    assert_non_null(strstr(text, VI("Btw DE 19%", "3.34")));
+    assert_non_null(strstr(text, VI("Btw DE 7%", "0.82")));
+    assert_balanced_text(text);
+    free(text);
+    json_decref(body);
+    json_decref(ci);
+    json_decref(gb);
+    json_decref(vr);
+    order_destroy(&o);
+}
+
+typedef struct {
+    const char *country;
+    const char *vat_number;
+    const char *error;          /* NULL: booked as btw verlegd on eu.geen */
+} rc_case_t;
+
+static const rc_case_t rc_cases[] = {
+    { "BE", "BE0123.456.749", NULL },
+    { "DE", "DE136695976", NULL },
+    { "DE", "136695976", NULL },                /* without prefix */
+    { "FR", "FR40303265045", NULL },
+    { "IT", "IT00743110157", NULL },
+    { "ES", "ESA13585625", NULL },
+    { "AT", "ATU13585627", NULL },
+    { "PL", "PL8567346215", NULL },
+    { "SE", "SE123456789701", NULL },
+    { "BE", "BE0123.456.789", "VAT number BE0123456789 cannot exist: its check digits are wrong "
+      "for a VAT number of Belgium" },
+    { "DE", "DE136695978", "check digits are wrong for a VAT number of Germany" },
+    { "FR", "FR41303265045", "check digits are wrong for a VAT number of France" },
+    { "IT", "IT00743110158", "check digits are wrong for a VAT number of Italy" },
+    { "ES", "ESB58378432", "check digits are wrong for a VAT number of Spain" },
+    { "AT", "ATU1358562", "does not have the form of a VAT number of Austria" },
+    { "PL", "PL8567346216", "check digits are wrong for a VAT number of Poland" },
+    { "BE", "", "the customer gave no VAT number" },
+    { "BE", "DE136695976", "does not start with BE, the prefix of the billing country Belgium" },
+};
+
+/* test_reverse_charge_needs_a_vat_number_that_can_be_the_customers - 0 %
+ * to a business elsewhere in the EU, per country, valid and not */
+static void
+test_reverse_charge_needs_a_vat_number_that_can_be_the_customers(void **state)
+{
+    char    err[1024];
+
+    for (size_t i = 0; i < sizeof rc_cases / sizeof rc_cases[0]; i++) {
+        const rc_case_t *c = &rc_cases[i];
+        order_t *o = order_base(40100 + (int64_t) i, "2026-11-05T10:00:00", false, c->country);
+        json_t *body;
+
+        order_set(&o->vat_number, c->vat_number);
+        line(o, 0, 10000);
+        vat(o, 0, 10000, 0);
+        totals(o, 10000, 0, 10000);
+        profile_init();
+        body = boeking_build(o, &profile, NULL, NULL, err, sizeof err);
+        if (c->error == NULL) {
+            char *text;
+
+            if (body == NULL)
+                fail_msg("%s %s: %s", c->country, c->vat_number, err);
+            text = boeking_dumps(body);
+            assert_non_null(strstr(text, R("Omzet 0%", 8100, "100.00", "Geen")));
+            assert_balanced_text(text);
+            free(text);
+        } else {
+            if (body != NULL || strstr(err, c->error) == NULL
+                || strstr(err, "btw verlegd") == NULL)
+                fail_msg("%s %s: error \"%s\" lacks \"%s\"", c->country, c->vat_number, err,
+                         c->error);
+        }
+        json_decref(body);
+        order_destroy(&o);
+    }
+}
+
+/* registry_says_no - a VIES hook that refuses every number */
+static bool
+registry_says_no(void *arg, const char *normal, char *why, size_t whylen)
+{
+    (*(int *) arg)++;
+    snprintf(why, whylen, "VIES does not know %s", normal);
+    return false;
+}
+
+/* test_the_vies_hook_is_asked_after_the_format_check - a registry lookup
+ * can refuse a well-formed number; a malformed one never reaches it */
+static void
+test_the_vies_hook_is_asked_after_the_format_check(void **state)
+{
+    int     asked = 0;
+    boeking_ctx_t ctx = { .vat_verify = registry_says_no, .vat_verify_arg = &asked };
+    order_t *o = order_base(40200, "2026-11-05T10:00:00", false, "BE");
+    char    err[1024];
+
+    order_set(&o->vat_number, "BE0123.456.749");
+    line(o, 0, 10000);
+    vat(o, 0, 10000, 0);
+    totals(o, 10000, 0, 10000);
+    profile_init();
+    assert_null(boeking_build(o, &profile, NULL, &ctx, err, sizeof err));
+    assert_non_null(strstr(err, "VIES does not know BE0123456749"));
+    assert_int_equal(asked, 1);
+    order_set(&o->vat_number, "BE0123.456.789");
+    assert_null(boeking_build(o, &profile, NULL, &ctx, err, sizeof err));
+    assert_int_equal(asked, 1);
+    order_destroy(&o);
+}
+
 int
 main(void)
 {
@@ -859,6 +1230,10 @@ main(void)
         cmocka_unit_test(test_factuurdatum_is_amsterdam_date),
         cmocka_unit_test(test_factuurdatum_agrees_with_tzdata),
         cmocka_unit_test(test_cut_text_counts_characters_not_bytes),
+        cmocka_unit_test(test_oss_books_each_country_and_rate_on_its_grootboek),
+        cmocka_unit_test(test_oss_in_another_currency_keeps_the_vat),
+        cmocka_unit_test(test_reverse_charge_needs_a_vat_number_that_can_be_the_customers),
+        cmocka_unit_test(test_the_vies_hook_is_asked_after_the_format_check),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

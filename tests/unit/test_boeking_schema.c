@@ -93,6 +93,8 @@ make_order(int64_t number, const char *country, int32_t rate, bool incl)
     order_set(&o->billing.street, "Dorpsstraat");
     order_set(&o->billing.house_number, "1");
     order_set(&o->billing.country, country);
+    if (strcmp(country, "BE") == 0)     /* btw verlegd: a business with a VAT number */
+        order_set(&o->vat_number, "BE0123.456.749");
     l->vat_rate_e2 = rate;
     l->total_cents = 1000;
     c->kind = CHARGE_SHIPPING;
@@ -134,13 +136,19 @@ setup_profile(void)
     profile.grootboek[KIND_OMZET][REGION_NON_EU][BTW_GEEN] = 8200;
     profile.grootboek[KIND_OMZET][REGION_EU][BTW_OVERIG] = 8300;
     profile.grootboek[KIND_VERZENDKOSTEN][REGION_NL][BTW_HOOG] = 8400;
+    profile.oss[0] = (oss_grootboek_t) { "DE", 1900, 8300 };
+    profile.noss = 1;
 }
 
 static void
 test_verkoopboekingen_satisfy_the_schema(void **state)
 {
     json_t       *gb = grootboeken();
-    boeking_ctx_t ctx = { .grootboeken = gb };
+    /* the DE consumer at 19 % is an OSS sale: VAT on the buitenlandse-btw grootboek */
+    json_t       *ci = json_pack("{s:b,s:{s:s}}", "factureerBuitenlandsBtw", 1,
+                                 "buitenlandseBtwGrootboek", "id",
+                                 "00000000-0000-0000-0000-000000008200");
+    boeking_ctx_t ctx = { .grootboeken = gb, .companyinfo = ci };
     struct { const char *country; int32_t rate; bool incl; } cases[] = {
         { "NL", 2100, true }, { "NL", 2100, false }, { "BE", 0, false }, { "NO", 0, true },
         { "DE", 1900, true },
@@ -167,6 +175,7 @@ test_verkoopboekingen_satisfy_the_schema(void **state)
         order_destroy(&o);
     }
     json_decref(gb);
+    json_decref(ci);
 }
 
 static void
@@ -228,7 +237,7 @@ test_relatie_satisfies_the_schema(void **state)
 
     setup_profile();
     order_set(&o->phone, "+31 30 123 4567");
-    order_set(&o->vat_number, "NL001234567B01");
+    order_set(&o->vat_number, "NL001234560B01");
     order_set(&o->coc_number, "12345678");
     memset(name, 'x', 120);
     strcpy(name + 120, "\xf0\x9f\x8d\x9e");     /* far over 50, ends in a 4-byte char */

@@ -1,7 +1,10 @@
 /*
  * test_book - the booker books each order once, against snelstart-sim:
  * ledger first, SnelStart asked after an uncertain failure, BOE-0021 counted
- * as booked, one relatie per new customer, dead letters that say why
+ * as booked, one relatie per new customer, dead letters that say why and
+ * leave no relatie behind, relatie updates retried and noted, the
+ * markering as the profile asks, an OSS order and credit notes as
+ * snelstart-sim validates them
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 
 #include "book.h"
 #include "config.h"
+#include "creditnota.h"
 #include "gcfeed.h"
 #include "ledger.h"
 #include "sim_proc.h"
@@ -52,10 +56,12 @@ start(const char *flag, const char *value)
     snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
     snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
              sim_proc_root());
+    /* a flag without a value (value NULL) is followed by the default seed */
     if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
                         "--grootboeken", path, "--relaties", empty, "--spec", spec,
                         "--client-key", "ck", "--subscription-key", "sk",
-                        flag ? flag : "--seed", value ? value : "1", NULL))
+                        flag ? flag : "--seed", flag && value == NULL ? "--seed" : value ? value : "1",
+                        flag && value == NULL ? "1" : NULL, NULL))
         fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
     snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
     if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
@@ -332,6 +338,57 @@ an_unmapped_grootboek_is_a_dead_letter_naming_the_setting(void **state)
     stop(&f);
 }
 
+static match_t *existing(fixture_t *f, const char *naam, const char *straat, int32_t *code);
+static int puts_made(fixture_t *f);
+
+/* a_refused_order_creates_no_relatie - the checks come before the relatie:
+ * four refused orders of new customers leave no relatie behind (they left
+ * three before) and change no existing one */
+static void
+a_refused_order_creates_no_relatie(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *no = is_new("email:kari.nordmann@example.no");
+    match_t *be = is_new("email:inkoop@brouwerij-hoppe.be");
+    match_t *nl = is_new("email:jan@devries.nl");
+    int32_t code;
+    match_t *old;
+    book_outcome_t out;
+
+    /* an unmapped grootboek, a VAT number that cannot exist, a foreign rate
+     * SnelStart does not invoice, no lines at all */
+    f->p->grootboek[KIND_OMZET][REGION_NON_EU][BTW_GEEN] = 0;
+    book_order(f->admin, f->ledger, order(f, 2), no, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    order_set(&order(f, 1)->vat_number, "BE0123.456.789");
+    book_order(f->admin, f->ledger, order(f, 1), be, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_non_null(strstr(out.reason, "btw verlegd"));
+    order_set(&order(f, 1)->vat_number, "");
+    order(f, 1)->lines[0].vat_rate_e2 = 600;
+    book_order(f->admin, f->ledger, order(f, 1), be, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    order(f, 0)->nlines = 0;
+    order(f, 0)->ncharges = 0;
+    book_order(f->admin, f->ledger, order(f, 0), nl, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_int_equal(count(f, "/_sim/relaties", "kari.nordmann@example.no"), 0);
+    assert_int_equal(count(f, "/_sim/relaties", "inkoop@brouwerij-hoppe.be"), 0);
+    assert_int_equal(count(f, "/_sim/relaties", "jan@devries.nl"), 0);
+    /* nor is an existing relatie brought up to date for a refused order */
+    old = existing(f, "Bakkerij De Vries", "Oude Gracht 9", &code);
+    f->p->processing = PROCESSING_TOEVOEGEN_EN_BIJWERKEN;
+    book_order(f->admin, f->ledger, order(f, 0), old, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_false(out.relatie_updated);
+    assert_int_equal(puts_made(f), 0);
+    match_destroy(&no);
+    match_destroy(&be);
+    match_destroy(&nl);
+    match_destroy(&old);
+    stop(&f);
+}
+
 static void
 handmatig_books_unknown_customers_on_the_default_klantcode(void **state)
 {
@@ -450,6 +507,217 @@ toevoegen_en_bijwerken_updates_what_differs_and_nothing_else(void **state)
     stop(&f);
 }
 
+/* an_update_that_meets_a_429_is_tried_again_with_the_order - SnelStart's
+ * rate limit on the PUT: the order waits (later, nothing booked), the
+ * failure is noted for the information log, and when the order comes back
+ * the relatie is updated and the order booked */
+static void
+an_update_that_meets_a_429_is_tried_again_with_the_order(void **state)
+{
+    fixture_t *f = start("--rate-limit-puts", "1");
+    int32_t code;
+    match_t *m = existing(f, "Bakkerij De Vries", "Oude Gracht 9", &code);
+    book_outcome_t out;
+
+    f->p->processing = PROCESSING_TOEVOEGEN_EN_BIJWERKEN;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_LATER);
+    assert_string_equal(out.stage, "relatie");
+    assert_false(out.relatie_updated);
+    assert_non_null(strstr(out.relatie_not_updated, "not updated from order 10423 yet: "
+                           "SnelStart's rate limit"));
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 0);
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_true(out.relatie_updated);
+    assert_string_equal(out.relatie_not_updated, "");
+    assert_int_equal(puts_made(f), 1);
+    assert_int_equal(count(f, "/_sim/relaties", "Dorpsstraat 1A"), 2);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+/* a_refused_update_is_noted_and_the_order_booked - SnelStart refuses the
+ * PUT: the order is booked on the relatie as it is, and the refusal is
+ * what the information log shows */
+static void
+a_refused_update_is_noted_and_the_order_booked(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    int32_t code;
+    match_t *m = existing(f, "Bakkerij De Vries", "Oude Gracht 9", &code);
+    book_outcome_t out;
+
+    f->p->processing = PROCESSING_TOEVOEGEN_EN_BIJWERKEN;
+    /* a relatie id SnelStart does not know: the GET is refused */
+    match_set(m, MATCH_EXISTING, code, "6b8f1f4c-2c1e-4a55-9d0e-000000000000", "email", "email",
+              "", "found by e-mail");
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);    /* the booking's klant does not exist */
+    assert_false(out.relatie_updated);
+    assert_non_null(strstr(out.relatie_not_updated, "not updated from order 10423: "));
+    match_destroy(&m);
+    stop(&f);
+}
+
+/* markering_of - the markering SnelStart stored on the booking with this
+ * factuurnummer: 1 true, 0 false, -1 absent or no such booking */
+static int
+markering_of(fixture_t *f, const char *factuurnummer)
+{
+    char   *body;
+    json_t *list, *b;
+    size_t  i;
+    int     r = -1;
+
+    assert_int_equal(sim_proc_get(&f->sim, "/_sim/verkoopboekingen", &body), 200);
+    assert_non_null(list = json_loads(body, 0, NULL));
+    json_array_foreach(list, i, b)
+        if (strcmp(json_string_value(json_object_get(b, "factuurnummer")) ?: "", factuurnummer) == 0
+            && json_is_boolean(json_object_get(b, "markering")))
+            r = json_is_true(json_object_get(b, "markering"));
+    json_decref(list);
+    free(body);
+    return r;
+}
+
+/* markering_reaches_snelstart_only_when_the_profile_asks - "Markeer als
+ * ongelezen" (manual 2.4): the booking SnelStart stores is marked when the
+ * profile says so, and only then */
+static void
+markering_reaches_snelstart_only_when_the_profile_asks(void **state)
+{
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+
+    f->p->markeer_als_ongelezen = false;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    f->p->markeer_als_ongelezen = true;
+    order(f, 0)->number = 10424;
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    order(f, 0)->number = 10423;
+    assert_int_equal(out.result, BOOK_BOOKED);
+    assert_int_equal(markering_of(f, "10423"), 0);
+    assert_int_equal(markering_of(f, "10424"), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
+/* read_order - the order of a feed document in tests/fixtures/feed */
+static order_page_t *
+read_order(const char *name)
+{
+    char    path[PATH_MAX + 64], err[512], *doc = xmalloc(65536);
+    size_t  len;
+    FILE   *fp;
+    order_page_t *page;
+
+    snprintf(path, sizeof path, "%s/tests/fixtures/feed/%s", sim_proc_root(), name);
+    assert_non_null(fp = fopen(path, "r"));
+    len = fread(doc, 1, 65535, fp);
+    fclose(fp);
+    page = gcfeed_parse(doc, len, path, err, sizeof err);
+    free(doc);
+    if (page == NULL)
+        fail_msg("%s", err);
+    return page;
+}
+
+/* an_oss_order_is_booked_as_snelstart_checks_it - a DE consumer at 19 % and
+ * 7 % with SnelStart invoicing foreign VAT: booked on the OSS grootboeken
+ * with the VAT on companyInfo's buitenlandse-btw grootboek, no Dutch btw
+ * line, every body valid for snelstart-sim; without the setting the same
+ * order is a dead letter that names it */
+static void
+an_oss_order_is_booked_as_snelstart_checks_it(void **state)
+{
+    fixture_t *f = start("--factureer-buitenlands-btw", NULL);
+    order_page_t *page = read_order("order-10450-oss-de.xml");
+    order_t *o = page->items[0].order;
+    match_t *m = is_new("email:lena.schmidt@example.de");
+    book_outcome_t out;
+
+    order_set(&o->profile, f->p->name);
+    book_order(f->admin, f->ledger, o, m, &out);
+    if (out.result != BOOK_BOOKED)
+        fail_msg("%s", out.reason);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"omschrijving\":\"Btw DE 19%\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "6b0e0000-0000-4000-8000-000000008610"), 2);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "6b0e0000-0000-4000-8000-000000001620"), 2);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"btw\":[]"), 1);
+    match_destroy(&m);
+    order_page_destroy(&page);
+    stop(&f);
+
+    f = start(NULL, NULL);
+    page = read_order("order-10450-oss-de.xml");
+    m = is_new("email:lena.schmidt@example.de");
+    order_set(&page->items[0].order->profile, f->p->name);
+    book_order(f->admin, f->ledger, page->items[0].order, m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_non_null(strstr(out.reason, "switch on \"Buitenlandse btw factureren\""));
+    assert_int_equal(count(f, "/_sim/relaties", "lena.schmidt@example.de"), 0);
+    match_destroy(&m);
+    order_page_destroy(&page);
+    stop(&f);
+}
+
+/* a_credit_note_is_accepted_once_by_snelstart - the credit note of 10423
+ * (full, and a partial one) posted to snelstart-sim: valid, balanced,
+ * booked under its own factuurnummer, and a second post of the same is
+ * SnelStart's BOE-0021 */
+static void
+a_credit_note_is_accepted_once_by_snelstart(void **state)
+{
+    static const creditnota_line_t towel[] = { { 1, 10000 } };
+    fixture_t *f = start(NULL, NULL);
+    match_t *m = is_new("email:jan@devries.nl");
+    book_outcome_t out;
+    creditnota_refund_t refunds[] = { { .seq = 1, .full = true },
+                                      { .seq = 2, .lines = towel, .nlines = 1, .shipping = true } };
+    boeking_ctx_t ctx;
+    ss_error_t e;
+    char    err[1024];
+
+    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_int_equal(out.result, BOOK_BOOKED);
+    ctx = (boeking_ctx_t) { .grootboeken = f->admin->grootboeken,
+                            .btwtarieven = f->admin->btwtarieven,
+                            .companyinfo = f->admin->companyinfo, .vatrates = f->admin->vatrates };
+    for (size_t i = 0; i < 2; i++) {
+        json_t *body = creditnota_build(order(f, 0), &refunds[i], f->p, NULL, &ctx, err,
+                                        sizeof err), *stored = NULL;
+        char   *path = xasprintf("/relaties?$filter=Relatiecode%%20eq%%20%d", out.relatiecode);
+        json_t *rel = NULL;
+
+        if (body == NULL)
+            fail_msg("%s", err);
+        assert_int_equal(snelstart_get(f->admin->api, path, &rel, &e), SS_OK);
+        json_object_set_new(body, "klant", json_pack("{s:O}", "id",
+                            json_object_get(json_array_get(rel, 0), "id")));
+        assert_int_equal(snelstart_post(f->admin->api, "/verkoopboekingen", body, &stored, &e),
+                         SS_OK);
+        json_decref(stored);
+        stored = NULL;
+        assert_int_equal(snelstart_post(f->admin->api, "/verkoopboekingen", body, &stored, &e),
+                         SS_REJECTED);
+        assert_string_equal(e.code, "BOE-0021");
+        json_decref(stored);
+        json_decref(rel);
+        json_decref(body);
+        free(path);
+    }
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C1\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C2\""), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-22.04"), 1);
+    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-15.9"), 1);
+    match_destroy(&m);
+    stop(&f);
+}
+
 static void
 alleen_toevoegen_never_changes_an_existing_relatie(void **state)
 {
@@ -484,6 +752,12 @@ main(void)
         cmocka_unit_test(the_configured_grootboeken_are_checked_against_snelstart),
         cmocka_unit_test(toevoegen_en_bijwerken_updates_what_differs_and_nothing_else),
         cmocka_unit_test(alleen_toevoegen_never_changes_an_existing_relatie),
+        cmocka_unit_test(a_refused_order_creates_no_relatie),
+        cmocka_unit_test(markering_reaches_snelstart_only_when_the_profile_asks),
+        cmocka_unit_test(an_oss_order_is_booked_as_snelstart_checks_it),
+        cmocka_unit_test(a_credit_note_is_accepted_once_by_snelstart),
+        cmocka_unit_test(an_update_that_meets_a_429_is_tried_again_with_the_order),
+        cmocka_unit_test(a_refused_update_is_noted_and_the_order_booked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

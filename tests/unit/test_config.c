@@ -79,6 +79,47 @@ defaults_fill_what_a_minimal_profile_leaves_out(void **state)
     cfg_destroy(&cfg);
 }
 
+/* oss_grootboeken_are_read_by_country_and_rate - grootboeken.oss.CC_RATE */
+static void
+oss_grootboeken_are_read_by_country_and_rate(void **state)
+{
+    static const struct {
+        const char *oss, *err;
+    } bad[] = {
+        { "NL_21 = 8000;", "NL_21: NL is not another EU member state" },
+        { "NO_25 = 8000;", "NO_25: NO is not another EU member state" },
+        { "BE21 = 8000;", "BE21: must be COUNTRY_RATE, e.g. BE_21 or FR_5_5" },
+        { "BE_21_ = 8000;", "BE_21_: must be COUNTRY_RATE" },
+        { "BE_101 = 8000;", "BE_101: must be COUNTRY_RATE" },
+        { "FR_5_5 = 8000; FR_5_50 = 8001;", "FR_5_50: the same country and rate" },
+    };
+    char    err[1024] = "", text[512];
+    char   *path = write_cfg("profiles = ( { name = \"a\"; grootboeken = { oss = {\n"
+                             "  BE_21 = 8600; FR_5_5 = 8621; IE_13_5 = 8630; }; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(cfg->profiles[0].noss, 3);
+    assert_string_equal(cfg->profiles[0].oss[1].country, "FR");
+    assert_int_equal(cfg->profiles[0].oss[1].rate_e2, 550);
+    assert_int_equal(cfg->profiles[0].oss[1].nummer, 8621);
+    assert_int_equal(cfg->profiles[0].oss[2].rate_e2, 1350);
+    cfg_destroy(&cfg);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "profiles = ( { name = \"a\"; grootboeken = { oss = { %s }; "
+                 "}; } );\n", bad[i].oss);
+        path = write_cfg(text);
+        cfg = cfg_load(path, err, sizeof err);
+        unlink(path);
+        assert_null(cfg);
+        if (strstr(err, bad[i].err) == NULL)
+            fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].oss, err, bad[i].err);
+        assert_non_null(strstr(err, "profiles.a.grootboeken.oss"));
+    }
+}
+
 static void
 a_wrong_value_is_reported_with_line_and_setting(void **state)
 {
@@ -451,6 +492,7 @@ main(void)
         cmocka_unit_test(example_config_loads_with_every_kind_mapped),
         cmocka_unit_test(defaults_fill_what_a_minimal_profile_leaves_out),
         cmocka_unit_test(a_wrong_value_is_reported_with_line_and_setting),
+        cmocka_unit_test(oss_grootboeken_are_read_by_country_and_rate),
         cmocka_unit_test(an_unknown_setting_is_refused),
         cmocka_unit_test(an_unknown_recognition_method_is_refused),
         cmocka_unit_test(handmatig_needs_a_default_klantcode),

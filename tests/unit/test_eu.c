@@ -84,6 +84,19 @@ test_vat_prefixes_name_members_and_neighbours(void **state)
     assert_string_equal(eu_vat_prefix("BE"), "BE");
 }
 
+/* test_iso3_names_members_as_vatrates_does - "BEL" for BE, GRC for both Greek codes */
+static void
+test_iso3_names_members_as_vatrates_does(void **state)
+{
+    assert_string_equal(eu_iso3("BE"), "BEL");
+    assert_string_equal(eu_iso3("de"), "DEU");
+    assert_string_equal(eu_iso3("GR"), "GRC");
+    assert_string_equal(eu_iso3("EL"), "GRC");
+    assert_string_equal(eu_iso3("NL"), "NLD");
+    assert_null(eu_iso3("NO"));
+    assert_null(eu_iso3(""));
+}
+
 int
 main(void)
 {
@@ -94,6 +107,7 @@ main(void)
         cmocka_unit_test(test_lower_case_codes_are_accepted),
         cmocka_unit_test(test_region_of_country),
         cmocka_unit_test(test_vat_prefixes_name_members_and_neighbours),
+        cmocka_unit_test(test_iso3_names_members_as_vatrates_does),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,7 +23,7 @@ customer_10423(void)
     o->number = 10423;
     order_set(&o->email, "jan@devries.nl");
     order_set(&o->phone, "+31 30 123 4567");
-    order_set(&o->vat_number, "NL001234567B01");
+    order_set(&o->vat_number, "NL001234560B01");
     order_set(&o->coc_number, "12345678");
     order_set(&o->billing.company, "Bakkerij De Vries B.V.");
     order_set(&o->billing.first_name, "Jan");
@@ -62,7 +62,7 @@ test_10423_relatie_has_every_field(void **state)
         "\"postcode\":\"3511 AB\",\"plaats\":\"Utrecht\",\"land\":{\"id\":\"11111111-0000-0000-0000-000000000528\"}},"
         "\"correspondentieAdres\":{\"contactpersoon\":\"Jan de Vries\",\"straat\":\"Dorpsstraat 1A\","
         "\"postcode\":\"3511 AB\",\"plaats\":\"Utrecht\",\"land\":{\"id\":\"11111111-0000-0000-0000-000000000528\"}},"
-        "\"email\":\"jan@devries.nl\",\"telefoon\":\"+31 30 123 4567\",\"btwNummer\":\"NL001234567B01\","
+        "\"email\":\"jan@devries.nl\",\"telefoon\":\"+31 30 123 4567\",\"btwNummer\":\"NL001234560B01\","
         "\"kvkNummer\":\"12345678\",\"krediettermijn\":30}");
     free(text);
     json_decref(body);
@@ -140,10 +140,10 @@ test_vat_number_is_cleaned_and_prefixed(void **state)
 {
     char buf[64];
 
-    relatie_vat_number("BE0123.456.789", "BE", buf, sizeof(buf));
-    assert_string_equal(buf, "BE0123456789");
-    relatie_vat_number(" 0012 34567b01 ", "nl", buf, sizeof(buf));
-    assert_string_equal(buf, "NL001234567B01");
+    relatie_vat_number("BE0123.456.749", "BE", buf, sizeof(buf));
+    assert_string_equal(buf, "BE0123456749");
+    relatie_vat_number(" 0012 34560b01 ", "nl", buf, sizeof(buf));
+    assert_string_equal(buf, "NL001234560B01");
     relatie_vat_number("123456789", "GR", buf, sizeof(buf));
     assert_string_equal(buf, "EL123456789");
     relatie_vat_number("", "NL", buf, sizeof(buf));

@@ -450,6 +450,59 @@ a_schema_the_validator_cannot_check_is_refused_at_start(void **state)
     assert_non_null(strstr(err, "line"));
 }
 
+/* company_info_and_vatrates_are_served_as_the_spec_has_them - the
+ * CompanyInfoModel (checked against the spec's schema of the PUT) with
+ * factureerBuitenlandsBtw as the option says, and the VatRatesModel list */
+static void
+company_info_and_vatrates_are_served_as_the_spec_has_them(void **state)
+{
+    fixture_t *f = *state;
+    json_t *ci, *vr, *errors = json_array(), *de = NULL, *c;
+    size_t  i;
+
+    assert_int_equal(call(f, "GET", "/v2/companyInfo", NULL, &ci), 200);
+    assert_non_null(ssim_spec_request(f->spec, "PUT", "/companyInfo"));
+    ssim_spec_check(f->spec, ssim_spec_request(f->spec, "PUT", "/companyInfo"), ci, errors);
+    if (json_array_size(errors) > 0)
+        fail_msg("%s", json_dumps(errors, JSON_COMPACT));
+    assert_true(json_is_false(json_object_get(ci, "factureerBuitenlandsBtw")));
+    /* the buitenlandse-btw grootboek of the fixture: 1620 */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ci,
+                        "buitenlandseBtwGrootboek"), "id")), "6b0e0000-0000-4000-8000-000000001620");
+    json_decref(ci);
+
+    assert_int_equal(call(f, "GET", "/v2/vatrates", NULL, &vr), 200);
+    assert_int_equal(json_array_size(vr), 27);
+    json_array_foreach(vr, i, c)
+        if (strcmp(json_string_value(json_object_get(c, "countryCode")), "DEU") == 0)
+            de = c;
+    assert_non_null(de);
+    c = json_array_get(json_object_get(de, "vatRates"), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "rateCode")), "DE-S");
+    assert_true(json_number_value(json_object_get(c, "rate")) == 19.0);
+    assert_string_equal(json_string_value(json_object_get(c, "validFrom")), "2007-01-01T00:00:00");
+    json_decref(vr);
+    json_decref(errors);
+
+    /* with --factureer-buitenlands-btw */
+    ssim_destroy(&f->sim);
+    f->sim = ssim_new(f->store, &(ssim_options_t) { .spec = f->spec, .client_key = "ck",
+                      .subscription_key = "sk", .token_ttl_s = 3600, .time_scale = 1,
+                      .no_rate_limit = true, .seed = 1, .factureer_buitenlands_btw = true });
+    {
+        json_t *tok;
+
+        assert_int_equal(call(f, "POST", "/b2b/token", "grant_type=clientkey&clientkey=ck", &tok),
+                         200);
+        snprintf(f->auth, sizeof f->auth, "Bearer %s",
+                 json_string_value(json_object_get(tok, "access_token")));
+        json_decref(tok);
+    }
+    assert_int_equal(call(f, "GET", "/v2/companyInfo", NULL, &ci), 200);
+    assert_true(json_is_true(json_object_get(ci, "factureerBuitenlandsBtw")));
+    json_decref(ci);
+}
+
 int
 main(void)
 {
@@ -463,6 +516,8 @@ main(void)
         cmocka_unit_test_setup_teardown(stats_name_the_last_invalid_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(the_subscription_key_may_be_a_query_parameter, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(company_info_and_vatrates_are_served_as_the_spec_has_them,
+                                        setup, teardown),
         cmocka_unit_test(ref_allof_and_nullable_are_resolved),
         cmocka_unit_test(a_schema_the_validator_cannot_check_is_refused_at_start),
     };

@@ -236,7 +236,7 @@ dutch_order_with_two_rates_coupon_fee_and_shipping_maps_every_field(void **state
     assert_string_equal(o->payment_method, "iDEAL");
     assert_string_equal(o->payment_reference, "tr_WDqYK6vllg");
     assert_string_equal(o->email, "anna@korenbloem.example");
-    assert_string_equal(o->vat_number, "NL 8525.32.610.B01");
+    assert_string_equal(o->vat_number, "NL 8525.32.611.B01");
     assert_string_equal(o->coc_number, "30123456");
     assert_string_equal(field(o, "klantcode"), "K-1042");
     assert_null(field(o, "mollie_payment_details"));  /* objects are left out */

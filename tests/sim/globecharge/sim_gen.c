@@ -25,6 +25,7 @@
 #include "xalloc.h"
 #include "sim_feed.h"
 #include "sim_gen.h"
+#include "../simlib/simlib.h"
 
 typedef struct {
     char    company[80];
@@ -291,16 +292,20 @@ make_customer(sim_gen_t *self, size_t k, gen_customer_t *cu)
                  company_forms[rng_below(s, 4)]);
         cu->prices_excl = rng_below(s, 100) < 50;
         if (strcmp(c->iso, "NL") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "NL%09lluB%02d",
-                     (unsigned long long) rng_below(s, 1000000000), 1 + (int) rng_below(s, 3));
+            uint64_t r = rng_below(s, 1000000000);
+
+            simlib_vat_nl(r, 1 + (int) rng_below(s, 3), cu->vat_number, sizeof cu->vat_number);
             snprintf(cu->coc_number, sizeof cu->coc_number, "%08llu",
                      (unsigned long long) (10000000 + rng_below(s, 89999999)));
         } else if (strcmp(c->iso, "BE") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "BE0%03d.%03d.%03d",
-                     (int) rng_below(s, 1000), (int) rng_below(s, 1000), (int) rng_below(s, 1000));
+            uint64_t r = rng_below(s, 1000) * 10000 + rng_below(s, 1000) * 10;
+
+            r += rng_below(s, 1000) / 100;
+            simlib_vat_be(r, 1, cu->vat_number, sizeof cu->vat_number);
         } else if (strcmp(c->iso, "DE") == 0) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "%s%09llu",
-                     rng_below(s, 4) ? "DE" : "", (unsigned long long) rng_below(s, 1000000000));
+            int     prefix = rng_below(s, 4) != 0;
+
+            simlib_vat_de(rng_below(s, 1000000000), prefix, cu->vat_number, sizeof cu->vat_number);
         }
     }
     /* intra-community supply to a business with a VAT number, or export */
@@ -610,14 +615,22 @@ gen_order(sim_gen_t *self, int64_t number, time_t when, const char **status)
     }
     xmlTextWriterEndElement(w);
 
-    /* charges: shipping and payment follow the highest rate of the goods */
+    /* charges: shipping and payment follow the highest rate of the goods; of
+     * goods outside VAT only (gift vouchers) the Dutch standard rate, and a
+     * consumer elsewhere in the EU always pays shipping then: an order at
+     * 0 % only is btw verlegd, which needs a business with a VAT number */
     {
         int64_t sum = goods[0] + goods[1] + goods[2];
-        bool    ship = !(strcmp(cu->billing.country, "NL") == 0 && sum >= 7500)
-            && rng_below(s, 100) < 85;
+        bool    vouchers_only = maxrate == 0 && !cu->zero_rated;
+        bool    ship = (!(strcmp(cu->billing.country, "NL") == 0 && sum >= 7500)
+                        && rng_below(s, 100) < 85)
+            || (vouchers_only && strcmp(cu->billing.country, "NL") != 0);
         bool    paycost = strcmp(method, "iDEAL") == 0 && rng_below(s, 100) < 25;
         bool    discount = rng_below(s, 100) < 12;
         static const int rate_of[3] = { 0, 9, 21 };
+
+        if (vouchers_only)
+            maxrate = 21;
 
         if (ship || paycost || discount) {
             xmlTextWriterStartElement(w, BAD_CAST "charges");

@@ -152,3 +152,54 @@ simlib_rng_unit(uint64_t *state)
     z ^= z >> 31;
     return (z >> 11) * (1.0 / 9007199254740992.0);
 }
+
+/* simlib_vat_nl - a Dutch VAT number that passes the 11-test */
+void
+simlib_vat_nl(uint64_t r, int suffix, char *buf, size_t len)
+{
+    uint64_t head = r % 1000000000 / 10;
+    int     sum, d;
+
+    for (;;) {                          /* a head whose 11-test remainder is a digit */
+        uint64_t v = head;
+
+        sum = 0;
+        for (int w = 2; w <= 9; w++, v /= 10)
+            sum += (int) (v % 10) * w;
+        if ((d = sum % 11) != 10)
+            break;
+        head = (head + 1) % 100000000;
+    }
+    snprintf(buf, len, "NL%08llu%dB%02d", (unsigned long long) head, d,
+             suffix < 1 ? 1 : suffix > 99 ? 99 : suffix);
+}
+
+/* simlib_vat_be - a Belgian VAT number with its mod 97 check */
+void
+simlib_vat_be(uint64_t r, int dotted, char *buf, size_t len)
+{
+    char    d[16];
+    uint64_t head = r % 10000000;
+
+    snprintf(d, sizeof d, "0%07llu%02d", (unsigned long long) head, (int) (97 - head % 97));
+    if (dotted)
+        snprintf(buf, len, "BE%.4s.%.3s.%.3s", d, d + 4, d + 7);
+    else
+        snprintf(buf, len, "BE%s", d);
+}
+
+/* simlib_vat_de - a German VAT number with its MOD 11,10 check digit */
+void
+simlib_vat_de(uint64_t r, int prefix, char *buf, size_t len)
+{
+    char    d[16];
+    int     p = 10;
+
+    snprintf(d, sizeof d, "%08llu", (unsigned long long) (10000000 + r % 1000000000 / 10 % 90000000));
+    for (int i = 0; i < 8; i++) {
+        int     s = (d[i] - '0' + p) % 10;
+
+        p = (2 * (s == 0 ? 10 : s)) % 11;
+    }
+    snprintf(buf, len, "%s%s%d", prefix ? "DE" : "", d, (11 - p) % 10);
+}

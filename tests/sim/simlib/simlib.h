@@ -6,7 +6,9 @@
  *   The answer statistics that GET /_sim/stats reports (answers per
  *   endpoint and status) and the deterministic random numbers that drive
  *   fault injection, for globecharge-sim and woocommerce-sim. The caller
- *   holds its own lock around both.
+ *   holds its own lock around both. And the VAT numbers of generated
+ *   business customers: made from a random number, with the check digits
+ *   their country's rule asks (koppel refuses btw verlegd without them).
  */
 #ifndef KOPPEL_SIMLIB_H
 #define KOPPEL_SIMLIB_H
@@ -58,5 +60,17 @@ json_t *simlib_stats_json(const simlib_stats_t *s);
 
 /* simlib_rng_unit - the next number in [0, 1) of a splitmix64 state */
 double simlib_rng_unit(uint64_t *state);
+
+/* simlib_vat_nl - "NL" + 9 digits + "B" + 2 digits from a random number below
+ * 10^9 and a suffix 1..99, with the 11-test check digit */
+void simlib_vat_nl(uint64_t r, int suffix, char *buf, size_t len);
+
+/* simlib_vat_be - "BE0123.456.749" (dotted) or "BE0123456749" from a random
+ * number below 10^7, with the mod 97 check digits */
+void simlib_vat_be(uint64_t r, int dotted, char *buf, size_t len);
+
+/* simlib_vat_de - 9 digits with the ISO 7064 MOD 11,10 check digit from a
+ * random number below 10^9, "DE" in front when prefix */
+void simlib_vat_de(uint64_t r, int prefix, char *buf, size_t len);
 
 #endif

@@ -9,7 +9,8 @@
  *
  * DESCRIPTION
  *   Serves POST /b2b/token, the /v2 resources koppel uses (relaties,
- *   grootboeken, btwtarieven, landen, verkoopboekingen, verkoopfacturen)
+ *   grootboeken, btwtarieven, landen, companyInfo, vatrates,
+ *   verkoopboekingen, verkoopfacturen)
  *   and the test endpoints /_sim/verkoopboekingen, /_sim/verkoopfacturen,
  *   /_sim/relaties and /_sim/stats. One administration per process; the
  *   seed files fill an empty database, which keeps its state across
@@ -80,6 +81,9 @@ usage(FILE *fp, int status)
         "  --drop-after-store-rate P   store a POST/PUT, then close without answer\n"
         "  --expire-tokens-every N     invalidate every token each N /v2 requests\n"
         "  --seed N                    fault injection seed (1)\n"
+        "  --factureer-buitenlands-btw /v2/companyInfo says the administration invoices\n"
+        "                              foreign VAT (OSS); off by default\n"
+        "  --rate-limit-puts N         answer the first N PUTs 429 (Retry-After 1)\n"
         "  --help\n"
         "  --version                   koppel's version\n"
         "\n"
@@ -225,7 +229,7 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_REL, O_GB, O_LAND, O_CK, O_SK, O_TTL, O_RPM, O_RPH,
            O_SCALE, O_NORATE, O_F5, O_TO, O_TOMS, O_DROP, O_EXP, O_SEED, O_SPEC, O_HELP,
-           O_VERSION };
+           O_VERSION, O_FBB, O_PUT429 };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "db", required_argument, NULL, O_DB },
@@ -246,6 +250,8 @@ main(int argc, char **argv)
         { "expire-tokens-every", required_argument, NULL, O_EXP },
         { "seed", required_argument, NULL, O_SEED },
         { "spec", required_argument, NULL, O_SPEC },
+        { "factureer-buitenlands-btw", no_argument, NULL, O_FBB },
+        { "rate-limit-puts", required_argument, NULL, O_PUT429 },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 }
@@ -294,6 +300,8 @@ main(int argc, char **argv)
         case O_EXP: opts.expire_tokens_every = (long) number_arg("expire-tokens-every", optarg, 0, 1e12); break;
         case O_SEED: opts.seed = (unsigned long long) number_arg("seed", optarg, 0, 1e18); break;
         case O_SPEC: fspec = optarg; break;
+        case O_FBB: opts.factureer_buitenlands_btw = true; break;
+        case O_PUT429: opts.rate_limit_puts = (long) number_arg("rate-limit-puts", optarg, 0, 1e9); break;
         case O_HELP: case 'h': usage(stdout, 0); break;
         case O_VERSION: printf("snelstart-sim (koppel) %s\n", KOPPEL_VERSION); return 0;
         default: usage(stderr, 2);

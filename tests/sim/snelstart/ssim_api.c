@@ -49,6 +49,7 @@ struct ssim {
     json_t *stats;
     long long total;
     long long invalid;          /* bodies refused by the schema check */
+    long    puts_limited;       /* PUTs answered 429 for --rate-limit-puts */
     json_t *invalid_last;       /* the last INVALID_KEPT of them: route, errors */
 };
 
@@ -534,6 +535,108 @@ btwtarieven(void)
                      "2001-01-01T00:00:00", "datumTotEnMet");
 }
 
+/* company_info - the CompanyInfoModel of the administration */
+static json_t *
+company_info(ssim_t *sim)
+{
+    const json_t *gbs = ssim_store_list(sim->store, SSIM_GROOTBOEKEN), *g;
+    json_t *ci = json_pack("{s:s,s:s,s:s,s:b,s:[]}", "administratieNaam", "Simulatie",
+                           "bedrijfsnaam", "Simulatie B.V.", "btwNummer", "NL001234560B01",
+                           "factureerBuitenlandsBtw", sim->opts.factureer_buitenlands_btw,
+                           "factureerBuitenlandsBtwRanges");
+    size_t  i;
+
+    json_array_foreach(gbs, i, g) {
+        const char *f = json_string_value(json_object_get(g, "grootboekfunctie"));
+
+        if (f != NULL && strcmp(f, "BtwAfTeDragenOverig") == 0) {
+            json_object_set_new(ci, "buitenlandseBtwGrootboek",
+                                json_pack("{s:O}", "id", json_object_get(g, "id")));
+            break;
+        }
+    }
+    return ci;
+}
+
+/* vat_rates - the VatRatesModel of each EU member state: rates as the
+ * member states publish them, with the changes of recent years */
+static json_t *
+vat_rates(void)
+{
+    static const struct {
+        const char *iso3, *code;
+        double  rate;
+        const char *from;
+    } rows[] = {
+        { "AUT", "AT-S", 20, "1984-01-01" }, { "AUT", "AT-R1", 13, "2016-01-01" },
+        { "AUT", "AT-R2", 10, "1995-01-01" },
+        { "BEL", "BE-S", 21, "1996-01-01" }, { "BEL", "BE-R1", 12, "1992-04-01" },
+        { "BEL", "BE-R2", 6, "1971-01-01" },
+        { "BGR", "BG-S", 20, "1999-01-01" }, { "BGR", "BG-R1", 9, "2011-04-01" },
+        { "CYP", "CY-S", 19, "2014-01-13" }, { "CYP", "CY-R1", 9, "2014-01-13" },
+        { "CYP", "CY-R2", 5, "2014-01-13" },
+        { "CZE", "CZ-S", 21, "2013-01-01" }, { "CZE", "CZ-R1", 12, "2024-01-01" },
+        { "DEU", "DE-S", 19, "2007-01-01" }, { "DEU", "DE-S", 16, "2020-07-01" },
+        { "DEU", "DE-S", 19, "2021-01-01" }, { "DEU", "DE-R", 7, "1983-07-01" },
+        { "DEU", "DE-R", 5, "2020-07-01" }, { "DEU", "DE-R", 7, "2021-01-01" },
+        { "DNK", "DK-S", 25, "1992-01-01" },
+        { "EST", "EE-S", 20, "2009-07-01" }, { "EST", "EE-S", 22, "2024-01-01" },
+        { "EST", "EE-S", 24, "2025-07-01" }, { "EST", "EE-R1", 9, "2009-07-01" },
+        { "ESP", "ES-S", 21, "2012-09-01" }, { "ESP", "ES-R1", 10, "2012-09-01" },
+        { "ESP", "ES-R2", 4, "1995-01-01" },
+        { "FIN", "FI-S", 24, "2013-01-01" }, { "FIN", "FI-S", 25.5, "2024-09-01" },
+        { "FIN", "FI-R1", 14, "2013-01-01" }, { "FIN", "FI-R2", 10, "2013-01-01" },
+        { "FRA", "FR-S", 20, "2014-01-01" }, { "FRA", "FR-R1", 10, "2014-01-01" },
+        { "FRA", "FR-R2", 5.5, "2012-01-01" }, { "FRA", "FR-SR", 2.1, "1989-01-01" },
+        { "GRC", "EL-S", 24, "2016-06-01" }, { "GRC", "EL-R1", 13, "2011-09-01" },
+        { "GRC", "EL-R2", 6, "2016-06-01" },
+        { "HRV", "HR-S", 25, "2012-03-01" }, { "HRV", "HR-R1", 13, "2014-01-01" },
+        { "HRV", "HR-R2", 5, "2014-01-01" },
+        { "HUN", "HU-S", 27, "2012-01-01" }, { "HUN", "HU-R1", 18, "2009-07-01" },
+        { "HUN", "HU-R2", 5, "2009-07-01" },
+        { "IRL", "IE-S", 23, "2012-01-01" }, { "IRL", "IE-R1", 13.5, "2003-01-01" },
+        { "IRL", "IE-R2", 9, "2011-07-01" },
+        { "ITA", "IT-S", 22, "2013-10-01" }, { "ITA", "IT-R1", 10, "1995-02-24" },
+        { "ITA", "IT-R2", 5, "2016-01-01" }, { "ITA", "IT-SR", 4, "1989-01-01" },
+        { "LTU", "LT-S", 21, "2009-09-01" }, { "LTU", "LT-R1", 9, "2009-09-01" },
+        { "LTU", "LT-R2", 5, "2009-09-01" },
+        { "LUX", "LU-S", 17, "2015-01-01" }, { "LUX", "LU-R1", 14, "2015-01-01" },
+        { "LUX", "LU-R2", 8, "2015-01-01" }, { "LUX", "LU-SR", 3, "1983-07-01" },
+        { "LVA", "LV-S", 21, "2012-07-01" }, { "LVA", "LV-R1", 12, "2011-01-01" },
+        { "LVA", "LV-R2", 5, "2018-01-01" },
+        { "MLT", "MT-S", 18, "2004-01-01" }, { "MLT", "MT-R1", 7, "2011-01-01" },
+        { "MLT", "MT-R2", 5, "2004-01-01" },
+        { "NLD", "NL-S", 21, "2012-10-01" }, { "NLD", "NL-R1", 9, "2019-01-01" },
+        { "POL", "PL-S", 23, "2011-01-01" }, { "POL", "PL-R1", 8, "2011-01-01" },
+        { "POL", "PL-R2", 5, "2011-01-01" },
+        { "PRT", "PT-S", 23, "2011-01-01" }, { "PRT", "PT-R1", 13, "2011-01-01" },
+        { "PRT", "PT-R2", 6, "2011-01-01" },
+        { "ROU", "RO-S", 19, "2017-01-01" }, { "ROU", "RO-S", 21, "2025-08-01" },
+        { "ROU", "RO-R1", 9, "2016-01-01" }, { "ROU", "RO-R1", 11, "2025-08-01" },
+        { "SWE", "SE-S", 25, "1990-07-01" }, { "SWE", "SE-R1", 12, "1996-01-01" },
+        { "SWE", "SE-R2", 6, "1996-01-01" },
+        { "SVN", "SI-S", 22, "2013-07-01" }, { "SVN", "SI-R1", 9.5, "2013-07-01" },
+        { "SVN", "SI-R2", 5, "2020-01-01" },
+        { "SVK", "SK-S", 20, "2011-01-01" }, { "SVK", "SK-S", 23, "2025-01-01" },
+        { "SVK", "SK-R1", 10, "2011-01-01" }, { "SVK", "SK-R1", 19, "2025-01-01" },
+        { "SVK", "SK-R2", 5, "2023-01-01" },
+    };
+    json_t *all = json_array(), *country = NULL;
+    char    when[32];
+
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (i == 0 || strcmp(rows[i].iso3, rows[i - 1].iso3) != 0) {
+            country = json_pack("{s:s,s:[]}", "countryCode", rows[i].iso3, "vatRates");
+            json_array_append_new(all, country);
+        }
+        snprintf(when, sizeof when, "%sT00:00:00", rows[i].from);
+        json_array_append_new(json_object_get(country, "vatRates"),
+                              json_pack("{s:s,s:f,s:s}", "rateCode", rows[i].code,
+                                        "rate", rows[i].rate, "validFrom", when));
+    }
+    return all;
+}
+
 /* route_v2 - dispatch a checked /v2 request; sets the stats route name */
 static void
 route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
@@ -550,6 +653,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
         { "verkoopboekingen", SSIM_BOEKINGEN, false, true, true, false },
         { "verkoopfacturen", SSIM_FACTUREN, true, true, false, false },
         { "btwtarieven", SSIM_NCOLL, true, false, false, false },
+        { "companyInfo", SSIM_NCOLL, true, false, false, false },
+        { "vatrates", SSIM_NCOLL, true, false, false, false },
     };
     char    name[64] = "", id[64] = "";
     const char *slash = strchr(path, '/');
@@ -577,7 +682,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     snprintf(route, routelen, "%s /v2/%s%s", req->method, res[i].name, slash ? "/{id}" : "");
     if (!slash && get && res[i].list) {
         if (res[i].coll == SSIM_NCOLL)
-            answer_json(resp, 200, btwtarieven());
+            answer_json(resp, 200, strcmp(res[i].name, "companyInfo") == 0 ? company_info(sim)
+                        : strcmp(res[i].name, "vatrates") == 0 ? vat_rates() : btwtarieven());
         else
             handle_list(sim, req, res[i].coll, resp);
     } else if (slash && get && res[i].one) {
@@ -599,7 +705,7 @@ static void
 v2_route_name(const char *method, const char *path, char *route, size_t routelen)
 {
     static const char *const names[] = { "relaties", "grootboeken", "landen",
-        "verkoopboekingen", "verkoopfacturen", "btwtarieven" };
+        "verkoopboekingen", "verkoopfacturen", "btwtarieven", "companyInfo", "vatrates" };
     const char *slash = strchr(path, '/');
     size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
 
@@ -635,6 +741,12 @@ handle_v2(ssim_t *sim, const ssim_request_t *req, char *route, size_t routelen,
     }
     if (!token_valid(sim, req->authorization)) {
         answer_status(resp, 401, "Authorization has been denied for this request.");
+        return;
+    }
+    if (strcmp(req->method, "PUT") == 0 && sim->puts_limited < sim->opts.rate_limit_puts) {
+        sim->puts_limited++;
+        resp->retry_after_s = 1;
+        answer_status(resp, 429, "Rate limit is exceeded. Try again later.");
         return;
     }
     if (!sim->opts.no_rate_limit && (wait = rate_check(sim, now)) > 0) {

@@ -8,6 +8,11 @@
  *   (sliding minute and hour windows), deterministic fault injection, the
  *   /v2 resources (every POST and PUT body checked against SnelStart's
  *   OpenAPI file first, see ssim_spec.h) and the /_sim test endpoints.
+ *   GET /v2/companyInfo answers the CompanyInfoModel with
+ *   factureerBuitenlandsBtw as the option says and buitenlandseBtwGrootboek
+ *   the first grootboek of function BtwAfTeDragenOverig; GET /v2/vatrates
+ *   the VatRatesModel of every EU member (alpha-3 countryCode, rateCode
+ *   CC-S, CC-R1, ..., rate, validFrom, with the recent changes).
  *   /_sim/stats answers {"requests": {route: {status: count}}, "total",
  *   "invalid" (bodies refused by that check), "invalid_requests" (the last
  *   20: method, url, errors)}. It is independent of the
@@ -38,6 +43,9 @@ typedef struct {
     double  drop_after_store_rate;
     long    expire_tokens_every;
     unsigned long long seed;
+    bool    factureer_buitenlands_btw;  /* companyInfo: the administration invoices
+                                           foreign VAT (OSS) */
+    long    rate_limit_puts;            /* answer the first N PUTs 429 (Retry-After 1) */
 } ssim_options_t;
 
 typedef struct {

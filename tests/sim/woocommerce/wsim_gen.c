@@ -21,6 +21,7 @@
 
 #include "xalloc.h"
 #include "wsim_gen.h"
+#include "../simlib/simlib.h"
 
 typedef struct {
     int     code;              /* relatiecode, 2001 up */
@@ -135,13 +136,13 @@ make_customer(wsim_gen_t *self, size_t k)
         snprintf(cu->country, sizeof cu->country, "BE");
         snprintf(cu->city, sizeof cu->city, "Antwerpen");
         snprintf(cu->postcode, sizeof cu->postcode, "2000");
-        snprintf(cu->vat_number, sizeof cu->vat_number, "BE0%09d", (int) rng_below(s, 1000000000));
+        simlib_vat_be(rng_below(s, 1000000000) / 100, 0, cu->vat_number, sizeof cu->vat_number);
         cu->zero_rated = true;
     } else if (cu->business && where == 1) {
         snprintf(cu->country, sizeof cu->country, "DE");
         snprintf(cu->city, sizeof cu->city, "Köln");
         snprintf(cu->postcode, sizeof cu->postcode, "50667");
-        snprintf(cu->vat_number, sizeof cu->vat_number, "DE%09d", (int) rng_below(s, 1000000000));
+        simlib_vat_de(rng_below(s, 1000000000), 1, cu->vat_number, sizeof cu->vat_number);
         cu->zero_rated = true;
     } else {
         size_t  c = rng_below(s, sizeof nl_cities / sizeof *nl_cities);
@@ -151,8 +152,7 @@ make_customer(wsim_gen_t *self, size_t k)
         snprintf(cu->postcode, sizeof cu->postcode, "%s %c%c", nl_cities[c].pc,
                  'A' + (int) rng_below(s, 26), 'A' + (int) rng_below(s, 26));
         if (cu->business) {
-            snprintf(cu->vat_number, sizeof cu->vat_number, "NL%09dB01",
-                     (int) rng_below(s, 1000000000));
+            simlib_vat_nl(rng_below(s, 1000000000), 1, cu->vat_number, sizeof cu->vat_number);
             snprintf(cu->coc_number, sizeof cu->coc_number, "%08d",
                      (int) rng_below(s, 100000000));
         }
