@@ -39,7 +39,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
             openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
-            libclang-rt-14-dev libyaml-dev
+            libclang-rt-14-dev libyaml-dev libpam0g-dev libgnutls28-dev \
+            chromium chromium-driver python3-selenium python3-openpyxl
 # npm: Debian's own package, unless the installed nodejs already brings it
 # (NodeSource's does, and conflicts with Debian's npm)
 DEB_NPM  := npm
@@ -130,15 +131,17 @@ INC_matcher   := $(INC_shop) -Icommon/snelstart -Imatcher
 INC_booker    := $(INC_shop) -Icommon/snelstart -Ibooker
 INC_scheduler := $(INC_global) -Ischeduler
 INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Ictl
+INC_web       := $(INC_shop) -Icommon/snelstart -Icommon/report -Iweb
 INC_sim       := $(INC_util)
 INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Ifetcher -Imatcher -Ibooker \
-                 -Ischeduler -Ictl -Itests/support
+                 -Ischeduler -Ictl -Iweb -Itests/support
 
 $(OBJ)/fetcher/%.o:   LAYER_INC = $(INC_fetcher)
 $(OBJ)/matcher/%.o:   LAYER_INC = $(INC_matcher)
 $(OBJ)/booker/%.o:    LAYER_INC = $(INC_booker)
 $(OBJ)/scheduler/%.o: LAYER_INC = $(INC_scheduler)
 $(OBJ)/ctl/%.o:       LAYER_INC = $(INC_ctl)
+$(OBJ)/web/%.o:       LAYER_INC = $(INC_web)
 $(OBJ)/tests/sim/%.o: LAYER_INC = $(INC_sim)
 $(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
 $(OBJ)/tests/unit/%.o: LAYER_INC = $(INC_tests)
@@ -147,7 +150,7 @@ $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
-PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
+PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web \
             $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim \
             $(BIN)/woocommerce-sim
 
@@ -157,7 +160,7 @@ PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
 define folder_archive
 $(call lib,$(2)): $(call objs,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 endef
-FOLDERS := fetcher:fetcher matcher:matcher booker:booker scheduler:scheduler ctl:ctl \
+FOLDERS := fetcher:fetcher matcher:matcher booker:booker scheduler:scheduler ctl:ctl web:web \
            tests/sim/globecharge:globecharge tests/sim/snelstart:snelstart-sim \
            tests/sim/tds:tds tests/sim/woocommerce:woocommerce tests/sim/simlib:simlib \
            tests/support:support
@@ -176,12 +179,17 @@ LINK_booker    := $(call lib,booker) $(call lib,snelstart) $(call lib,shop) $(ca
 LINK_scheduler := $(call lib,scheduler) $(call lib,global) $(call lib,util)
 LINK_ctl       := $(call lib,ctl) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
                   $(call lib,global) $(call lib,util)
+# koppel-web: its pages (web/) over libmicrohttpd (GnuTLS inside), logins through PAM
+LINK_web       := $(call lib,web) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
+                  $(call lib,global) $(call lib,util)
+LIBS_web       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpam
+SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_fetcher    := $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
 SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
 SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
-SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
+SYS_all        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
                   $(shell pkg-config --libs libmicrohttpd yaml-0.1 openssl 2>/dev/null)
 
 .SECONDARY:
@@ -196,7 +204,7 @@ print-%: FORCE
 # The files that report the version are compiled again when it changes:
 # $(BUILD)/version holds it and is rewritten only when it differs.
 VERSION_OBJS := $(call objs,$(shell grep -rl --include='*.c' KOPPEL_VERSION common ctl \
-                  fetcher matcher booker scheduler tests/sim 2>/dev/null))
+                  fetcher matcher booker scheduler web tests/sim 2>/dev/null))
 $(VERSION_OBJS): $(BUILD)/version
 $(BUILD)/version: FORCE
 	@mkdir -p $(@D)
@@ -216,6 +224,10 @@ $(foreach d,$(DAEMONS),$(eval $(call daemon_program,$(d))))
 $(BIN)/koppelctl: $(OBJ)/ctl/main.o $(LINK_ctl)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_ctl)
+
+$(BIN)/koppel-web: $(OBJ)/web/main.o $(LINK_web)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_web)
 
 # the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
 SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
@@ -243,7 +255,7 @@ $(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommer
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(call lib,$(f))) \
+TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
              $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
              $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
              $(foreach l,report snelstart shop global util,$(call lib,$(l)))

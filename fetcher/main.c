@@ -224,7 +224,8 @@ start_job(fetcher_t *f, msg_t *job)
                            job->job_id);
     log_info("profile %s: import started (%s)", job->profile, job->reason);
     infolog_add(f->infolog, job->profile, INFOLOG_EXTENDED, INFOLOG_IMPORT_STARTED, 0,
-                "import started (%s)", job->reason);
+                "Importeren gestart (%s)",
+                strcmp(job->reason, "manual") == 0 ? "Nu uitvoeren" : "planning");
 }
 
 /* run_import - one page of the import in progress */
@@ -248,8 +249,8 @@ run_import(fetcher_t *f)
     else
         log_error("profile %s: import failed: %s", p->name, import_summary(f->import));
     infolog_add(f->infolog, p->name, st == IMPORT_DONE ? INFOLOG_EXTENDED : INFOLOG_SHORT,
-                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0, "import %s: %s",
-                st == IMPORT_DONE ? "done" : "failed", import_summary(f->import));
+                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0, "Importeren %s: %s",
+                st == IMPORT_DONE ? "klaar" : "mislukt", import_summary(f->import));
     job_done(f, import_job_id(f->import), p->name, "importeren-financieel",
              st == IMPORT_DONE, import_summary(f->import));
     import_destroy(&f->import);

@@ -85,7 +85,7 @@ scenario_pipeline() {
         cat "$E2E_DIR/dlq.txt"; return 1; }
     # the information log holds what happened, short and extended
     "$BIN/koppelctl" --config "$CFG" log --limit 0 > "$E2E_DIR/infolog.txt"
-    [ "$(grep -c "booked as verkoopboeking" "$E2E_DIR/infolog.txt")" -eq "$(wc -l < "$E2E_DIR/booked")" ] || {
+    [ "$(grep -c "geboekt als verkoopfactuur" "$E2E_DIR/infolog.txt")" -eq "$(wc -l < "$E2E_DIR/booked")" ] || {
         echo "e2e: the information log does not list every booking:"; head "$E2E_DIR/infolog.txt"; return 1; }
     grep -q "5100" "$E2E_DIR/infolog.txt" || { echo "e2e: the dead letter is not in the log"; return 1; }
     "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json"
