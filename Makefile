@@ -28,6 +28,7 @@ CONFDIR  ?= /etc/koppel
 # units of a local install go to /etc; a package sets UNITDIR=/lib/systemd/system
 UNITDIR  ?= /etc/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+PAMDIR   ?= /etc/pam.d
 
 PKGS     := libczmq libzmq msgpack libcurl sqlite3 libconfig jansson \
             libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter libmdb
@@ -304,14 +305,18 @@ bench: all $(BENCHES)
 
 # install - programs, systemd units, man pages and an example configuration.
 # An existing koppel.cfg is never overwritten; a new one gets mode 0640.
-MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl
+# koppel-web's PAM service goes to /etc/pam.d; an edited one is kept.
+MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl koppel-web
 UNITS := koppel-scheduler.service koppel-fetcher.service koppel-booker.service \
-         koppel-matcher@.service koppel.target
-install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
+         koppel-matcher@.service koppel-web.service koppel.target
+install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR)
 	install -d -m 0750 $(DESTDIR)$(CONFDIR)
-	install -m 0755 $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web \
+	    $(DESTDIR)$(SBINDIR)
+	@[ -e $(DESTDIR)$(PAMDIR)/koppel-web ] || \
+	    install -m 0644 deploy/pam.d/koppel-web $(DESTDIR)$(PAMDIR)/koppel-web
 	for u in $(UNITS); do \
 	    sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
@@ -319,7 +324,8 @@ install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
 	install -m 0644 deploy/koppel.sysusers $(DESTDIR)$(SYSUSERSDIR)/koppel.conf
 	for m in $(MAN8); do install -m 0644 docs/man/$$m.8 $(DESTDIR)$(MANDIR)/man8 || exit 1; done
 	install -m 0644 docs/man/koppel.cfg.5 $(DESTDIR)$(MANDIR)/man5
-	install -m 0644 config/koppel.cfg.example docs/operations.md README.md LICENSE $(DESTDIR)$(DOCDIR)
+	install -m 0644 config/koppel.cfg.example docs/operations.md docs/web.md README.md LICENSE \
+	    $(DESTDIR)$(DOCDIR)
 	@if [ ! -e $(DESTDIR)$(CONFDIR)/koppel.cfg ]; then \
 	    install -m 0640 config/koppel.cfg.example $(DESTDIR)$(CONFDIR)/koppel.cfg; \
 	    if [ -z "$(DESTDIR)" ] && getent group koppel >/dev/null; then \
@@ -327,7 +333,7 @@ install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
 	fi
 	@if [ -z "$(DESTDIR)" ]; then \
 	    echo "next: systemd-sysusers; systemctl daemon-reload; edit $(CONFDIR)/koppel.cfg;"; \
-	    echo "      systemctl enable --now koppel.target"; fi
+	    echo "      systemctl enable --now koppel.target; then http://127.0.0.1:8180/"; fi
 
 # deps - install the Debian packages that are missing (needs root).
 deps:

@@ -72,7 +72,8 @@ page_dlq(req_t *r, resp_t *out)
 {
     buf_t  *b = out->body;
     json_t *list, *d;
-    char    err[1024], setting[200], when[32];
+    char    err[1024], setting[200], when[32], label[200];
+    bool    has_setting;
     const char *msg = req_arg(r, "bericht");
     msg_t  *m;
     size_t  i;
@@ -126,21 +127,26 @@ page_dlq(req_t *r, resp_t *out)
             buf_addf(b, "%lld", (long long) json_integer_value(num));
         else
             buf_add(b, "(onleesbaar document)");
-        buf_add(b, "</td><td>");
+        buf_add(b, "</td><td class=\"when\">");
         buf_esc(b, when);
+        has_setting = profile && reason && setting_in(reason, profile, setting, sizeof setting);
         buf_add(b, "</td><td><b>");
-        buf_esc(b, stage_nl(stage));
+        if (has_setting && strncmp(setting, "grootboeken.", 12) == 0)
+            buf_escf(b, "Er is geen %s ingesteld",
+                     web_setting_label(setting, label, sizeof label));
+        else
+            buf_esc(b, stage_nl(stage));
         buf_add(b, "</b><br><span class=\"reason\">");
         buf_esc(b, reason);
         buf_add(b, "</span></td><td>");
-        if (profile && reason && setting_in(reason, profile, setting, sizeof setting)) {
+        if (has_setting) {
             buf_add(b, "<a class=\"fix\" href=\"/instellingen?profiel=");
             buf_esc(b, profile);
             buf_add(b, "#f-");
             buf_esc(b, setting);
-            buf_add(b, "\">Instelling ");
-            buf_esc(b, setting);
-            buf_add(b, " aanpassen</a>");
+            buf_add(b, "\">In Instellingen: ");
+            buf_esc(b, web_setting_label(setting, label, sizeof label));
+            buf_add(b, " kiezen</a>");
         } else if (stage && (strcmp(stage, "fetch") == 0 || strcmp(stage, "match") == 0))
             buf_add(b, "In de shop: pas de order aan (het veld dat hiernaast genoemd wordt), "
                        "dan Opnieuw.");

@@ -45,6 +45,18 @@ when(json_int_t t, char *buf, size_t len)
     return buf;
 }
 
+/* when_s - an epoch time as "dd-mm-jjjj uu:mm:ss" */
+static const char *
+when_s(json_int_t t, char *buf, size_t len)
+{
+    time_t  tt = (time_t) t;
+    struct tm tm;
+
+    localtime_r(&tt, &tm);
+    strftime(buf, len, "%d-%m-%Y %H:%M:%S", &tm);
+    return buf;
+}
+
 /* result_nl - a task's last result for people */
 static const char *
 result_nl(const json_t *t)
@@ -131,7 +143,7 @@ log_rows(const req_t *r, char *err, size_t errlen)
     for (i = json_array_size(rows); i-- > 0;) {
         row = json_array_get(rows, i);
         json_array_append_new(out, json_pack("{s:s, s:s?, s:I, s:s?, s:b}",
-            "at", infolog_time(json_integer_value(json_object_get(row, "at")), b, sizeof b),
+            "at", when_s(json_integer_value(json_object_get(row, "at")), b, sizeof b),
             "profile", json_string_value(json_object_get(row, "profile")),
             "order", json_integer_value(json_object_get(row, "order")),
             "text", json_string_value(json_object_get(row, "text")),
@@ -198,7 +210,8 @@ page_uitvoering(req_t *r, resp_t *out)
     json_decref(daemons);
     buf_add(b, "<section><h2>Status</h2><p id=\"status\" class=\"status\">");
     buf_esc(b, line);
-    buf_add(b, "</p></section>\n<section><h2>Taken</h2>");
+    buf_add(b, "</p><p id=\"status-fix\" class=\"hint\"><a href=\"/instellingen\">Naar "
+               "Instellingen</a> om de inloggegevens of sleutels aan te passen.</p></section>\n<section><h2>Taken</h2>");
     ts = tasks(r->cfg, err, sizeof err);
     if (ts == NULL) {
         buf_add(b, "<p class=\"error\">De planner (koppel-scheduler) antwoordt niet: ");

@@ -145,6 +145,34 @@ static const char *const regions_nl[REGION_N] = { "Nederland", "Binnen de EU", "
 static const char *const btws[BTW_NSOORTEN] = { "hoog", "laag", "geen", "overig" };
 static const char *const btws_nl[BTW_NSOORTEN] = { "hoog", "laag", "geen", "overig (OSS)" };
 
+/* web_setting_label - a setting's name in the manual's words */
+const char *
+web_setting_label(const char *path, char *buf, size_t len)
+{
+    size_t  i;
+    int     k, reg, btw;
+
+    for (i = 0; i < NFIELDS; i++)
+        if (strcmp(fields[i].path, path) == 0) {
+            snprintf(buf, len, "%s", fields[i].label);
+            return buf;
+        }
+    for (k = 0; k < KIND_N; k++)
+        for (reg = 0; reg < REGION_N; reg++)
+            for (btw = 0; btw < BTW_NSOORTEN; btw++) {
+                char    p[128];
+
+                snprintf(p, sizeof p, "grootboeken.%s.%s.%s", kinds[k], regions[reg], btws[btw]);
+                if (strcmp(p, path) == 0) {
+                    snprintf(buf, len, "grootboekrekening %s, %s, btw %s", kinds_nl[k],
+                             regions_nl[reg], btws_nl[btw]);
+                    return buf;
+                }
+            }
+    snprintf(buf, len, "%s", path);
+    return buf;
+}
+
 /* a field's error after a refused save */
 typedef struct {
     char    name[128];      /* the form field's name: the setting path */
@@ -640,17 +668,14 @@ show_grootboeken(buf_t *b, const profile_t *p, const form_t *posted, const outco
         buf_add(b, "<p class=\"hint\">Per soort omzet, btw-soort en land van aflevering de "
                    "grootboekrekening uit uw administratie. Niet ingesteld: dezelfde rekening "
                    "als Omzet.</p>");
-    buf_add(b, "<div class=\"scroll\"><table class=\"grootboeken\"><thead><tr><th></th>");
-    for (reg = 0; reg < REGION_N; reg++)
-        buf_addf(b, "<th colspan=\"%d\">%s</th>", reg == REGION_EU ? 4 : 3, regions_nl[reg]);
-    buf_add(b, "</tr><tr><th></th>");
-    for (reg = 0; reg < REGION_N; reg++)
+    buf_add(b, "<div class=\"regions\">");
+    for (reg = 0; reg < REGION_N; reg++) {
+        buf_addf(b, "<table class=\"grootboeken\"><thead><tr><th>%s</th>", regions_nl[reg]);
         for (btw = 0; btw < (reg == REGION_EU ? BTW_NSOORTEN : BTW_OVERIG); btw++)
             buf_addf(b, "<th>btw %s</th>", btws_nl[btw]);
-    buf_add(b, "</tr></thead><tbody>");
-    for (k = 0; k < KIND_N; k++) {
-        buf_addf(b, "<tr><th>%s</th>", kinds_nl[k]);
-        for (reg = 0; reg < REGION_N; reg++)
+        buf_add(b, "</tr></thead><tbody>");
+        for (k = 0; k < KIND_N; k++) {
+            buf_addf(b, "<tr><th>%s</th>", kinds_nl[k]);
             for (btw = 0; btw < (reg == REGION_EU ? BTW_NSOORTEN : BTW_OVERIG); btw++) {
                 const char *val;
                 bool    found = false;
@@ -671,7 +696,6 @@ show_grootboeken(buf_t *b, const profile_t *p, const form_t *posted, const outco
                              "ingesteld)</option>", kinds_nl[k], regions_nl[reg], btws_nl[btw]);
                     json_array_foreach(list, i, g) {
                         char    n[32];
-
                         const char *soort = json_string_value(json_object_get(g, "rekeningCode"));
 
                         /* revenue goes on active winst-en-verlies accounts only */
@@ -707,9 +731,11 @@ show_grootboeken(buf_t *b, const profile_t *p, const form_t *posted, const outco
                 show_error(b, o, path);
                 buf_add(b, "</td>");
             }
-        buf_add(b, "</tr>");
+            buf_add(b, "</tr>");
+        }
+        buf_add(b, "</tbody></table>");
     }
-    buf_add(b, "</tbody></table></div>");
+    buf_add(b, "</div>");
     json_decref(list);
 }
 
@@ -809,10 +835,12 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
                 char    d[32];
 
                 localtime_r(&nx, &tm);
-                strftime(d, sizeof d, "%Y-%m-%dT%H:%M", &tm);
+                strftime(d, sizeof d, "%d-%m-%Y %H:%M", &tm);
                 buf_addf(b, "<div class=\"row\"><label for=\"f-next\">Volgende keer "
-                         "uitvoeren</label><div class=\"value\"><input type=\"datetime-local\" "
-                         "name=\"volgende\" id=\"f-next\" value=\"%s\">", nx > 0 ? d : "");
+                         "uitvoeren</label><div class=\"value\"><input name=\"volgende\" "
+                         "id=\"f-next\" placeholder=\"dd-mm-jjjj uu:mm\" value=\"%s\">"
+                         "<small>dag-maand-jaar en tijd, bijvoorbeeld 02-12-2026 08:00</small>",
+                         nx > 0 ? d : "");
                 show_error(b, o, "volgende");
                 buf_add(b, "</div></div>");
             }
@@ -864,8 +892,9 @@ save_planning(req_t *r, resp_t *out, const profile_t *p)
 
     memset(&tm, 0, sizeof tm);
     tm.tm_isdst = -1;
-    if (v == NULL || (end = strptime(v, "%Y-%m-%dT%H:%M", &tm)) == NULL || *end) {
-        add_error(&o, "volgende", "Vul een datum en tijd in.");
+    if (v == NULL || (end = strptime(v, "%d-%m-%Y %H:%M", &tm)) == NULL || *end) {
+        add_error(&o, "volgende", "Vul een datum en tijd in als dd-mm-jjjj uu:mm, "
+                  "bijvoorbeeld 02-12-2026 08:00.");
         show_settings(r, out, p, &r->form, &o);
         outcome_free(&o);
         return;
@@ -1004,12 +1033,19 @@ page_settings_save(req_t *r, resp_t *out)
             goto refused;
         }
         if (save_text(r, next, &o.notice, err, sizeof err)) {
-            for (i = 0; i < n; i++)
-                web_audit(r, p->name, "instelling %s %s", ch[i].path,
-                          ch[i].literal == NULL ? "leeggemaakt"
-                          : strstr(ch[i].path, "password") || strstr(ch[i].path, "key")
-                            || strstr(ch[i].path, "secret") ? "gewijzigd (geheim)"
-                          : ch[i].literal);
+            for (i = 0; i < n; i++) {
+                char    label[200];
+                bool    secret = strstr(ch[i].path, "password") || strstr(ch[i].path, "key")
+                                 || strstr(ch[i].path, "secret");
+
+                web_setting_label(ch[i].path, label, sizeof label);
+                if (ch[i].literal == NULL)
+                    web_audit(r, p->name, "Instelling %s leeggemaakt", label);
+                else if (secret)
+                    web_audit(r, p->name, "Instelling %s gewijzigd (geheim, niet getoond)", label);
+                else
+                    web_audit(r, p->name, "Instelling %s gewijzigd in %s", label, ch[i].literal);
+            }
             {
                 cfg_t  *fresh = cfg_load(r->cfg->path, err, sizeof err);
                 char   *note = xasprintf("Opgeslagen. %s", o.notice);

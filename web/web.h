@@ -118,6 +118,9 @@ void page_profiles(req_t *r, resp_t *out);
 void page_profile_add(req_t *r, resp_t *out);
 void page_profile_remove(req_t *r, resp_t *out);
 
+/* web_setting_label - a setting's name in the manual's words (settings.c) */
+const char *web_setting_label(const char *path, char *buf, size_t len);
+
 /* the program's own style sheet and script (assets.c) */
 extern const char web_css[];
 extern const char web_js[];
