@@ -7,6 +7,7 @@
 # make test SANITIZE=1   the same under AddressSanitizer and UBSan
 # make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
 # make valgrind   run every unit test program under valgrind
+# make web-screenshots  koppel-web's browser test alone; screenshots into docs/web/
 #
 # make print-NAME print a variable's value (for scripts: make -s print-INC_util)
 #
@@ -103,6 +104,8 @@ lib       = $(BUILD)/lib$(1).a
 #   snelstart  SnelStart: the API client, the administration readers (SQL,
 #              MDB), the relatie and verkoopboeking bodies
 #   report     exports for people: the information log as .csv or .xlsx
+#   check      "Verbinding testen": the one layer that uses both shop and
+#              snelstart (koppelctl test-connection, koppel-web)
 #
 # Each folder is compiled with the include paths of its own layer and the
 # ones below it, so an #include across a forbidden boundary fails the build;
@@ -112,6 +115,7 @@ INC_global    := $(INC_util) -Icommon/global
 INC_shop      := $(INC_global) -Icommon/shop
 INC_snelstart := $(INC_global) -Icommon/snelstart
 INC_report    := $(INC_global) -Icommon/report
+INC_check     := $(INC_shop) -Icommon/snelstart -Icommon/check
 
 LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
 # global's http_init.c (libcurl's one initialisation) is its only use of libcurl
@@ -122,7 +126,9 @@ LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/de
 LIBS_snelstart := $(shell pkg-config --libs libcurl libmdb 2>/dev/null) -lsybdb $(LIBS_global)
 LIBS_report    := $(shell pkg-config --libs xlsxwriter 2>/dev/null) $(LIBS_global)
 
-LAYERS := util global shop snelstart report
+LIBS_check     := $(LIBS_snelstart) $(LIBS_shop)
+
+LAYERS := util global shop snelstart report check
 $(foreach l,$(LAYERS),$(eval $(OBJ)/common/$(l)/%.o: LAYER_INC = $(INC_$(l))))
 $(foreach l,$(LAYERS),$(eval $(call lib,$(l)): $(call objs,$(wildcard common/$(l)/*.c))))
 
@@ -131,10 +137,10 @@ INC_fetcher   := $(INC_shop) -Ifetcher
 INC_matcher   := $(INC_shop) -Icommon/snelstart -Imatcher
 INC_booker    := $(INC_shop) -Icommon/snelstart -Ibooker
 INC_scheduler := $(INC_global) -Ischeduler
-INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Ictl
-INC_web       := $(INC_shop) -Icommon/snelstart -Icommon/report -Iweb
+INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Ictl
+INC_web       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Iweb
 INC_sim       := $(INC_util)
-INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Ifetcher -Imatcher -Ibooker \
+INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Ifetcher -Imatcher -Ibooker \
                  -Ischeduler -Ictl -Iweb -Itests/support
 
 $(OBJ)/fetcher/%.o:   LAYER_INC = $(INC_fetcher)
@@ -178,11 +184,11 @@ LINK_matcher   := $(call lib,matcher) $(call lib,snelstart) $(call lib,shop) $(c
 LINK_booker    := $(call lib,booker) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
                   $(call lib,util)
 LINK_scheduler := $(call lib,scheduler) $(call lib,global) $(call lib,util)
-LINK_ctl       := $(call lib,ctl) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
-                  $(call lib,global) $(call lib,util)
+LINK_ctl       := $(call lib,ctl) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
+                  $(call lib,shop) $(call lib,global) $(call lib,util)
 # koppel-web: its pages (web/) over libmicrohttpd (GnuTLS inside), logins through PAM
-LINK_web       := $(call lib,web) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
-                  $(call lib,global) $(call lib,util)
+LINK_web       := $(call lib,web) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
+                  $(call lib,shop) $(call lib,global) $(call lib,util)
 LIBS_web       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpam
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_fetcher    := $(LIBS_shop)
@@ -194,7 +200,7 @@ SYS_all        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LI
                   $(shell pkg-config --libs libmicrohttpd yaml-0.1 openssl 2>/dev/null)
 
 .SECONDARY:
-.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE
+.PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind web-screenshots FORCE
 all: $(PROGRAMS)
 
 # print-NAME - the value of a variable, for scripts that follow the Makefile
@@ -259,7 +265,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
              $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
              $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
-             $(foreach l,report snelstart shop global util,$(call lib,$(l)))
+             $(foreach l,check report snelstart shop global util,$(call lib,$(l)))
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
@@ -364,6 +370,10 @@ e2e: all $(TEDIOUS)
 	@if [ -n "$$(ls $(BUILD)/sanitizer-reports)" ]; then \
 	    echo "e2e: sanitizer reports in $(BUILD)/sanitizer-reports:"; \
 	    head -n 30 $(BUILD)/sanitizer-reports/*; exit 1; fi
+
+# web-screenshots - the browser test alone, its screenshots into docs/web/
+web-screenshots: all
+	@SHOTS=docs/web sh tests/web/web.sh $(BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all unit

@@ -184,6 +184,7 @@ dispatch(req_t *r, resp_t *out, struct MHD_Connection *c)
         { "POST", "/niet-geboekt/actie", page_dlq_action },
         { "GET", "/instellingen", page_settings },
         { "POST", "/instellingen", page_settings_save },
+        { "POST", "/instellingen/verbinding-testen", page_connection_test },
         { "GET", "/profielen", page_profiles },
         { "POST", "/profielen/nieuw", page_profile_add },
         { "GET", "/profielen/verwijderen", page_profile_remove },

@@ -40,6 +40,7 @@
 #include "administration.h"
 #include "admin_reader.h"
 #include "cfgedit.h"
+#include "connection_check.h"
 #include "log.h"
 #include "web.h"
 #include "xalloc.h"
@@ -184,6 +185,7 @@ typedef struct {
     size_t  n;
     char   *general;        /* an error of the whole text */
     char   *notice;         /* saved: what the reload said */
+    json_t *checks;         /* Verbinding testen: connection_check's lines */
 } outcome_t;
 
 /* outcome_free - free the messages */
@@ -196,6 +198,7 @@ outcome_free(outcome_t *o)
         free(o->errs[i].text);
     free(o->general);
     free(o->notice);
+    json_decref(o->checks);
 }
 
 /* error_of - the message of a field, or NULL */
@@ -778,6 +781,36 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
         buf_esc(b, o->general ? o->general : "pas de velden met een melding aan.");
         buf_add(b, "</p>");
     }
+    if (o && o->checks) {
+        static const char *const names[][2] = { { "shop", "Shop" },
+            { "administration", "Administratie" }, { "api", "SnelStart API" },
+            { "grootboeken", "Grootboeken" } };
+        json_t *c;
+        size_t  k;
+
+        buf_add(b, "<section id=\"checks\"><h2>Verbinding testen</h2><ul class=\"checks\">");
+        json_array_foreach(o->checks, i, c) {
+            const char *name = json_string_value(json_object_get(c, "check"));
+            bool    good = json_is_true(json_object_get(c, "ok"));
+
+            for (k = 0; k < sizeof names / sizeof *names; k++)
+                if (strcmp(names[k][0], name) == 0)
+                    name = names[k][1];
+            buf_addf(b, "<li class=\"%s\"><b>", good ? "ok" : "fail");
+            buf_esc(b, name);
+            buf_addf(b, ": %s</b> ", good ? "in orde" : "NIET IN ORDE");
+            buf_esc(b, json_string_value(json_object_get(c, "text")));
+            buf_add(b, "</li>");
+        }
+        buf_add(b, "</ul></section>");
+    }
+    buf_add(b, "<form class=\"test\" method=\"post\" action=\"/instellingen/verbinding-testen\">");
+    page_csrf(r, b);
+    buf_add(b, "<input type=\"hidden\" name=\"profiel\" value=\"");
+    buf_esc(b, p->name);
+    buf_add(b, "\"><button type=\"submit\" id=\"test\">Verbinding testen</button> <small>test "
+               "de opgeslagen instellingen: shop, administratie, SnelStart API en de "
+               "grootboeken</small></form>");
     if (strcmp(p->admin_type, "api") != 0)
         admins = admin_list(p, err, sizeof err);
     buf_add(b, "<form class=\"settings\" method=\"post\" action=\"/instellingen\">");
@@ -877,6 +910,25 @@ page_settings(req_t *r, resp_t *out)
         return;
     }
     show_settings(r, out, p, NULL, NULL);
+}
+
+/* page_connection_test - "Verbinding testen" of the saved settings */
+void
+page_connection_test(req_t *r, resp_t *out)
+{
+    const profile_t *p = profile_of(r);
+    outcome_t o = { 0 };
+    bool    ok;
+
+    if (p == NULL) {
+        page_error(r, out, 404, "Dit profiel bestaat niet (meer).");
+        return;
+    }
+    o.checks = connection_check(p, &ok);
+    log_info("user %s from %s: test-connection %s: %s", r->session->user, r->addr, p->name,
+             ok ? "ok" : "failed");
+    show_settings(r, out, p, NULL, &o);
+    outcome_free(&o);
 }
 
 /* save_planning - "Volgende keer uitvoeren" through the scheduler's plan */

@@ -114,6 +114,7 @@ void page_dlq(req_t *r, resp_t *out);
 void page_dlq_action(req_t *r, resp_t *out);
 void page_settings(req_t *r, resp_t *out);
 void page_settings_save(req_t *r, resp_t *out);
+void page_connection_test(req_t *r, resp_t *out);
 void page_profiles(req_t *r, resp_t *out);
 void page_profile_add(req_t *r, resp_t *out);
 void page_profile_remove(req_t *r, resp_t *out);

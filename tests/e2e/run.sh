@@ -13,7 +13,8 @@
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   4c. web: koppel-web in headless Chromium against the running daemons
-#      (tests/web/web.sh, tests/web/test_web.py); its screenshots go to docs/web/
+#      (tests/web/web.sh, tests/web/test_web.py); make web-screenshots takes
+#      docs/web/'s screenshots with it
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
@@ -400,7 +401,10 @@ E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL)" "$ROOT/tds_clients.out" | sed 's/^/  /'
 [ $st -ne 0 ] && grep -v "^PASS" "$ROOT/tds_clients.out" | tail -30
 result "tsql, pymssql and tedious log in to tds-sim (TLS and plain), read, and keep the connection after an error" $st
-E2E_ROOT=$ROOT/webroot sh tests/web/web.sh "$BIN" > "$ROOT/web.out" 2>&1
+# screenshots into the scratch folder: a run must not change the source tree
+# (make web-screenshots refreshes docs/web/)
+SHOTS=$ROOT/webroot/screenshots E2E_ROOT=$ROOT/webroot sh tests/web/web.sh "$BIN" \
+    > "$ROOT/web.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/webroot/web
 grep -E "^(PASS|FAIL)" "$ROOT/web.out" | sed 's/^/  /'

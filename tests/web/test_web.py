@@ -293,6 +293,18 @@ def replay_dead_letter():
     assert not driver.find_elements(By.CSS_SELECTOR, "tr[data-id='voorbeeld:5100']")
 
 
+@step("Verbinding testen shows each check's line")
+def connection_test():
+    settings_page()
+    driver.find_element(By.ID, "test").click()
+    wait_for(lambda d: d.find_elements(By.ID, "checks"), 60, "the checks")
+    lines = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#checks li")]
+    assert len(lines) == 4, lines
+    assert lines[0].startswith("Shop: in orde") and lines[2].startswith("SnelStart API: in orde"), lines
+    assert lines[3].startswith("Grootboeken: in orde"), lines
+    shot("verbinding-testen")
+
+
 @step("an invalid field is refused with its message beside it, and the file is unchanged")
 def invalid_field():
     before = open(CFG).read()

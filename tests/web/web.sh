@@ -8,9 +8,9 @@
 # btw hoog (so 5100 becomes a dead letter naming that setting), two Linux
 # users (one in the test's koppel group, one outside it) with a PAM service
 # of pam_unix, and koppel-web; then runs tests/web/test_web.py (headless
-# Chromium through chromium-driver and python3-selenium), which takes the
-# screenshots of docs/web/. Needs root (useradd, /etc/pam.d, pam_unix
-# reading /etc/shadow). Usage: tests/web/web.sh [BIN]; exit 1 on a failure.
+# Chromium through chromium-driver and python3-selenium), which takes
+# screenshots of each page into $SHOTS (make web-screenshots: docs/web/).
+# Needs root (useradd, /etc/pam.d, pam_unix reading /etc/shadow). Usage: tests/web/web.sh [BIN]; exit 1 on a failure.
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -73,5 +73,5 @@ done
 
 export WEB_URL="http://127.0.0.1:$WEB_PORT" WEB_MEMBER WEB_OUTSIDER CFG BIN E2E_DIR GC_URL SS_URL
 export WEB_MEMBER_PASSWORD=Boekhouder-2026 WEB_OUTSIDER_PASSWORD=Buitenstaander-2026
-export PID_booker PID_fetcher SHOTS=${SHOTS:-docs/web}
+export PID_booker PID_fetcher SHOTS=${SHOTS:-$E2E_DIR/screenshots}
 /usr/bin/python3 tests/web/test_web.py
