@@ -35,6 +35,7 @@
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
+#include "status_text.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -234,6 +235,7 @@ run_import(fetcher_t *f)
 {
     import_state_t st = import_step(f->import);
     const profile_t *p = import_profile(f->import);
+    char    summary[1300];
 
     control_activity(f->control, "%s", import_activity(f->import));
     if (st == IMPORT_MORE)
@@ -249,8 +251,9 @@ run_import(fetcher_t *f)
     else
         log_error("profile %s: import failed: %s", p->name, import_summary(f->import));
     infolog_add(f->infolog, p->name, st == IMPORT_DONE ? INFOLOG_EXTENDED : INFOLOG_SHORT,
-                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0, "Importeren %s: %s",
-                st == IMPORT_DONE ? "klaar" : "mislukt", import_summary(f->import));
+                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0,
+                "Importeren %s: %s", st == IMPORT_DONE ? "klaar" : "mislukt",
+                status_text_summary(import_summary(f->import), summary, sizeof summary));
     job_done(f, import_job_id(f->import), p->name, "importeren-financieel",
              st == IMPORT_DONE, import_summary(f->import));
     import_destroy(&f->import);

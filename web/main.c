@@ -185,6 +185,7 @@ dispatch(req_t *r, resp_t *out, struct MHD_Connection *c)
         { "GET", "/instellingen", page_settings },
         { "POST", "/instellingen", page_settings_save },
         { "POST", "/instellingen/verbinding-testen", page_connection_test },
+        { "POST", "/instellingen/sql-servers", page_sql_servers },
         { "GET", "/profielen", page_profiles },
         { "POST", "/profielen/nieuw", page_profile_add },
         { "GET", "/profielen/verwijderen", page_profile_remove },

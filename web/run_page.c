@@ -59,7 +59,7 @@ when_s(json_int_t t, char *buf, size_t len)
 
 /* result_nl - a task's last result for people */
 static const char *
-result_nl(const json_t *t)
+result_nl(const json_t *t, char *buf, size_t len)
 {
     const char *r = json_string_value(json_object_get(t, "last_result"));
 
@@ -67,7 +67,7 @@ result_nl(const json_t *t)
         return "is bezig";
     if (r == NULL || *r == 0)
         return "-";
-    return r;
+    return status_text_summary(r, buf, len);
 }
 
 /* tasks - the scheduler's tasks as JSON for the page and its script; NULL
@@ -78,7 +78,7 @@ tasks(const cfg_t *cfg, char *err, size_t errlen)
     msg_t  *r = web_ask(cfg->ep_control[DAEMON_SCHEDULER], "tasks", NULL, 0, err, errlen);
     json_t *list, *out = json_array(), *t;
     size_t  i;
-    char    b1[32], b2[32];
+    char    b1[32], b2[32], b3[1024];
 
     if (r == NULL || (list = json_loads(r->json, 0, NULL)) == NULL) {
         if (r)
@@ -98,7 +98,7 @@ tasks(const cfg_t *cfg, char *err, size_t errlen)
             "next", iv ? when(json_integer_value(json_object_get(t, "next_run")), b1, sizeof b1)
                        : "niet gepland",
             "last", when(json_integer_value(json_object_get(t, "last_run")), b2, sizeof b2),
-            "result", result_nl(t),
+            "result", result_nl(t, b3, sizeof b3),
             "running", json_is_true(json_object_get(t, "running"))));
     }
     json_decref(list);

@@ -41,6 +41,7 @@
 #include "admin_reader.h"
 #include "cfgedit.h"
 #include "connection_check.h"
+#include "sqlbrowser.h"
 #include "log.h"
 #include "web.h"
 #include "xalloc.h"
@@ -186,6 +187,7 @@ typedef struct {
     char   *general;        /* an error of the whole text */
     char   *notice;         /* saved: what the reload said */
     json_t *checks;         /* Verbinding testen: connection_check's lines */
+    json_t *servers;        /* SQL-servers zoeken: "host\\INSTANCE" names */
 } outcome_t;
 
 /* outcome_free - free the messages */
@@ -199,6 +201,7 @@ outcome_free(outcome_t *o)
     free(o->general);
     free(o->notice);
     json_decref(o->checks);
+    json_decref(o->servers);
 }
 
 /* error_of - the message of a field, or NULL */
@@ -838,7 +841,18 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
         }
         show_field(b, p, f, posted, o,
                    (strcmp(f->path, "snelstart.database") == 0
-                    || strcmp(f->path, "snelstart.administration") == 0) ? admins : NULL);
+                    || strcmp(f->path, "snelstart.administration") == 0) ? admins
+                   : strcmp(f->path, "snelstart.sql_server") == 0 && o ? o->servers : NULL);
+        if (strcmp(f->path, "snelstart.sql_server") == 0) {
+            buf_add(b, "<div class=\"row\"><label></label><div class=\"value\"><button "
+                       "type=\"submit\" name=\"zoeken\" value=\"1\" formaction=\""
+                       "/instellingen/sql-servers\" id=\"find-servers\">SQL-servers zoeken"
+                       "</button>");
+            if (o && o->servers)
+                buf_addf(b, "<small>%zu gevonden: kies er een in het veld hierboven, of typ "
+                         "zelf een naam</small>", json_array_size(o->servers));
+            buf_add(b, "</div></div>");
+        }
     }
     buf_add(b, "</fieldset><p class=\"actions\"><button type=\"submit\" id=\"save\">Opslaan"
                "</button> <a href=\"/instellingen?profiel=");
@@ -928,6 +942,31 @@ page_connection_test(req_t *r, resp_t *out)
     log_info("user %s from %s: test-connection %s: %s", r->session->user, r->addr, p->name,
              ok ? "ok" : "failed");
     show_settings(r, out, p, NULL, &o);
+    outcome_free(&o);
+}
+
+/* page_sql_servers - "SQL-servers zoeken": the Browser protocol on the network;
+ * the form's values stay as typed, nothing is saved */
+void
+page_sql_servers(req_t *r, resp_t *out)
+{
+    const profile_t *p = profile_of(r);
+    outcome_t o = { 0 };
+    json_t *found, *s;
+    char    err[512], name[300];
+    size_t  i;
+
+    if (p == NULL) {
+        page_error(r, out, 404, "Dit profiel bestaat niet (meer).");
+        return;
+    }
+    o.servers = json_array();
+    if ((found = sqlbrowser_find("255.255.255.255", "1434", 1000, err, sizeof err)) == NULL)
+        add_error(&o, "snelstart.sql_server", err);
+    json_array_foreach(found, i, s)
+        json_array_append_new(o.servers, json_string(sqlbrowser_name(s, name, sizeof name)));
+    json_decref(found);
+    show_settings(r, out, p, &r->form, &o);
     outcome_free(&o);
 }
 

@@ -115,6 +115,7 @@ void page_dlq_action(req_t *r, resp_t *out);
 void page_settings(req_t *r, resp_t *out);
 void page_settings_save(req_t *r, resp_t *out);
 void page_connection_test(req_t *r, resp_t *out);
+void page_sql_servers(req_t *r, resp_t *out);
 void page_profiles(req_t *r, resp_t *out);
 void page_profile_add(req_t *r, resp_t *out);
 void page_profile_remove(req_t *r, resp_t *out);

@@ -180,6 +180,34 @@ status_text_stopped(const char *profile, const char *reason, char *buf, size_t l
     return buf;
 }
 
+/* status_text_summary - an import's summary in Dutch */
+const char *
+status_text_summary(const char *summary, char *buf, size_t len)
+{
+    unsigned long added, skipped, dead;
+    long long upto;
+    int     n = 0;
+    const char *rest;
+
+    if (summary == NULL)
+        summary = "";
+    if (sscanf(summary, "%lu new orders, %lu cancelled, %lu unreadable; %n", &added, &skipped,
+               &dead, &n) == 3 && n > 0) {
+        rest = summary + n;
+        if (sscanf(rest, "read up to order %lld", &upto) == 1)
+            snprintf(buf, len, "%lu nieuwe orders, %lu geannuleerd, %lu onleesbaar; gelezen tot "
+                     "en met order %lld", added, skipped, dead, upto);
+        else
+            snprintf(buf, len, "%lu nieuwe orders, %lu geannuleerd, %lu onleesbaar; %s", added,
+                     skipped, dead, rest);
+    } else if (strstr(summary, "Globecharge refused username") != NULL)
+        snprintf(buf, len, "Globecharge weigert de gebruikersnaam of het wachtwoord; het profiel "
+                 "staat stil tot de instellingen veranderen");
+    else
+        snprintf(buf, len, "%s", summary);
+    return buf;
+}
+
 /* stopped_in - the first stopped profile in an object {profile: reason} or
  * {profile: {stopped: reason}}; NULL when none */
 static const char *

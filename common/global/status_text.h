@@ -52,4 +52,10 @@ const char *status_text_activity(const char *activity, char *buf, size_t len);
  * inloggegevens - pas ze aan in koppel.cfg"); returns buf */
 const char *status_text_stopped(const char *profile, const char *reason, char *buf, size_t len);
 
+/* status_text_summary - an import's summary in Dutch ("3 new orders, 0
+ * cancelled, 1 unreadable; read up to order 10431" -> "3 nieuwe orders, 0
+ * geannuleerd, 1 onleesbaar; gelezen tot en met order 10431"); a summary of
+ * another form as it is; returns buf */
+const char *status_text_summary(const char *summary, char *buf, size_t len);
+
 #endif

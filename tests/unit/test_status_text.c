@@ -76,6 +76,19 @@ a_daemon_that_does_not_answer_comes_first(void **state)
                         "niet bereikbaar: scheduler, matcher");
 }
 
+static void
+an_import_summary_is_said_in_dutch(void **state)
+{
+    char    b[256];
+
+    assert_string_equal(status_text_summary("22 new orders, 1 cancelled, 0 unreadable; read up "
+                                            "to order 5100", b, sizeof b),
+                        "22 nieuwe orders, 1 geannuleerd, 0 onleesbaar; gelezen tot en met "
+                        "order 5100");
+    assert_string_equal(status_text_summary("cannot read the cursor: x", b, sizeof b),
+                        "cannot read the cursor: x");
+}
+
 int
 main(void)
 {
@@ -84,6 +97,7 @@ main(void)
         cmocka_unit_test(a_daemon_at_work_is_bezig_in_dutch),
         cmocka_unit_test(a_stopped_profile_says_why),
         cmocka_unit_test(a_daemon_that_does_not_answer_comes_first),
+        cmocka_unit_test(an_import_summary_is_said_in_dutch),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
