@@ -9,7 +9,9 @@
 # users (one in the test's koppel group, one outside it) with a PAM service
 # of pam_unix, and koppel-web; then runs tests/web/test_web.py (headless
 # Chromium through chromium-driver and python3-selenium), which takes
-# screenshots of each page into $SHOTS (make web-screenshots: docs/web/).
+# screenshots of each page into $SHOTS (make web-screenshots: docs/web/);
+# then that another address than loopback is refused without TLS and
+# served over https with a (self-signed) certificate.
 # Needs root (useradd, /etc/pam.d, pam_unix reading /etc/shadow). Usage: tests/web/web.sh [BIN]; exit 1 on a failure.
 
 BIN=${1:-build/bin}
@@ -75,3 +77,34 @@ export WEB_URL="http://127.0.0.1:$WEB_PORT" WEB_MEMBER WEB_OUTSIDER CFG BIN E2E_
 export WEB_MEMBER_PASSWORD=Boekhouder-2026 WEB_OUTSIDER_PASSWORD=Buitenstaander-2026
 export PID_booker PID_fetcher SHOTS=${SHOTS:-$E2E_DIR/screenshots}
 /usr/bin/python3 tests/web/test_web.py
+rc=$?
+
+# another address than loopback: refused without TLS, served with it
+if "$BIN/koppel-web" --config "$CFG" --listen "0.0.0.0:$(free_port)" >/dev/null \
+       2>"$E2E_DIR/log/web-notls.log"; then
+    echo "FAIL web: koppel-web served 0.0.0.0 without TLS"; rc=1
+elif grep -q "needs TLS" "$E2E_DIR/log/web-notls.log"; then
+    echo "PASS web: another address than loopback is refused without TLS"
+else
+    echo "FAIL web: no reason given for refusing 0.0.0.0:"; cat "$E2E_DIR/log/web-notls.log"; rc=1
+fi
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/web-key.pem" \
+    -out "$E2E_DIR/web-cert.pem" -subj /CN=localhost -days 1 >/dev/null 2>&1 || rc=1
+TLS_PORT=$(free_port)
+"$BIN/koppel-web" --config "$CFG" --listen "0.0.0.0:$TLS_PORT" \
+    --tls-certificate "$E2E_DIR/web-cert.pem" --tls-key "$E2E_DIR/web-key.pem" \
+    2>"$E2E_DIR/log/web-tls.log" &
+E2E_PIDS="$E2E_PIDS $!"
+i=0
+until curl -sk -o /dev/null "https://127.0.0.1:$TLS_PORT/login"; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && break
+    sleep 0.1
+done
+if curl -sk "https://127.0.0.1:$TLS_PORT/login" | grep -q 'id="login"' \
+   && ! curl -s -o /dev/null "http://127.0.0.1:$TLS_PORT/login" 2>/dev/null; then
+    echo "PASS web: with a certificate and key it serves https, and no plain http"
+else
+    echo "FAIL web: https on 0.0.0.0:$TLS_PORT"; cat "$E2E_DIR/log/web-tls.log"; rc=1
+fi
+exit $rc
