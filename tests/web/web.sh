@@ -12,7 +12,8 @@
 # screenshots of each page into $SHOTS (make web-screenshots: docs/web/);
 # then that another address than loopback is refused without TLS and
 # served over https with a (self-signed) certificate.
-# Needs root (useradd, /etc/pam.d, pam_unix reading /etc/shadow). Usage: tests/web/web.sh [BIN]; exit 1 on a failure.
+# Needs root (useradd, /etc/pam.d, pam_unix reading /etc/shadow).
+# Usage: tests/web/web.sh [BIN]; exit 1 on a failure.
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
