@@ -8,6 +8,7 @@
 # make fuzz       run each libFuzzer target of tests/fuzz/ FUZZ_SECONDS (clang)
 # make valgrind   run every unit test program under valgrind
 # make supervised 6,000 orders at production limits under the systemd stand-in
+# make web-screenshots  koppel-web's browser test alone; screenshots into docs/web/
 #
 # make print-NAME print a variable's value (for scripts: make -s print-INC_util)
 #
@@ -29,6 +30,7 @@ CONFDIR  ?= /etc/koppel
 # units of a local install go to /etc; a package sets UNITDIR=/lib/systemd/system
 UNITDIR  ?= /etc/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+PAMDIR   ?= /etc/pam.d
 
 PKGS     := libczmq libzmq msgpack libcurl sqlite3 libconfig jansson \
             libxml-2.0 libutf8proc libsystemd libmicrohttpd xlsxwriter libmdb
@@ -40,7 +42,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
             openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
-            libclang-rt-14-dev libyaml-dev
+            libclang-rt-14-dev libyaml-dev libpam0g-dev libgnutls28-dev \
+            chromium chromium-driver python3-selenium python3-openpyxl
 # npm: Debian's own package, unless the installed nodejs already brings it
 # (NodeSource's does, and conflicts with Debian's npm)
 DEB_NPM  := npm
@@ -102,6 +105,8 @@ lib       = $(BUILD)/lib$(1).a
 #   snelstart  SnelStart: the API client, the administration readers (SQL,
 #              MDB), the relatie and verkoopboeking bodies
 #   report     exports for people: the information log as .csv or .xlsx
+#   check      "Verbinding testen": the one layer that uses both shop and
+#              snelstart (koppelctl test-connection, koppel-web)
 #
 # Each folder is compiled with the include paths of its own layer and the
 # ones below it, so an #include across a forbidden boundary fails the build;
@@ -111,6 +116,7 @@ INC_global    := $(INC_util) -Icommon/global
 INC_shop      := $(INC_global) -Icommon/shop
 INC_snelstart := $(INC_global) -Icommon/snelstart
 INC_report    := $(INC_global) -Icommon/report
+INC_check     := $(INC_shop) -Icommon/snelstart -Icommon/check
 
 LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
 # global's http_init.c (libcurl's one initialisation) is its only use of libcurl
@@ -121,7 +127,9 @@ LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/de
 LIBS_snelstart := $(shell pkg-config --libs libcurl libmdb 2>/dev/null) -lsybdb $(LIBS_global)
 LIBS_report    := $(shell pkg-config --libs xlsxwriter 2>/dev/null) $(LIBS_global)
 
-LAYERS := util global shop snelstart report
+LIBS_check     := $(LIBS_snelstart) $(LIBS_shop)
+
+LAYERS := util global shop snelstart report check
 $(foreach l,$(LAYERS),$(eval $(OBJ)/common/$(l)/%.o: LAYER_INC = $(INC_$(l))))
 $(foreach l,$(LAYERS),$(eval $(call lib,$(l)): $(call objs,$(wildcard common/$(l)/*.c))))
 
@@ -130,16 +138,18 @@ INC_fetcher   := $(INC_shop) -Ifetcher
 INC_matcher   := $(INC_shop) -Icommon/snelstart -Imatcher
 INC_booker    := $(INC_shop) -Icommon/snelstart -Ibooker
 INC_scheduler := $(INC_global) -Ischeduler
-INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Ictl
+INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Ictl
+INC_web       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Iweb
 INC_sim       := $(INC_util)
-INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Ifetcher -Imatcher -Ibooker \
-                 -Ischeduler -Ictl -Itests/support
+INC_tests     := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Ifetcher -Imatcher -Ibooker \
+                 -Ischeduler -Ictl -Iweb -Itests/support
 
 $(OBJ)/fetcher/%.o:   LAYER_INC = $(INC_fetcher)
 $(OBJ)/matcher/%.o:   LAYER_INC = $(INC_matcher)
 $(OBJ)/booker/%.o:    LAYER_INC = $(INC_booker)
 $(OBJ)/scheduler/%.o: LAYER_INC = $(INC_scheduler)
 $(OBJ)/ctl/%.o:       LAYER_INC = $(INC_ctl)
+$(OBJ)/web/%.o:       LAYER_INC = $(INC_web)
 $(OBJ)/tests/sim/%.o: LAYER_INC = $(INC_sim)
 $(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
 $(OBJ)/tests/supervise/%.o: LAYER_INC =
@@ -149,7 +159,7 @@ $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 
 # program name : source folder
 DAEMONS  := fetcher matcher booker scheduler
-PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
+PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web \
             $(BIN)/globecharge-sim $(BIN)/snelstart-sim $(BIN)/tds-sim \
             $(BIN)/woocommerce-sim $(BIN)/koppel-supervise
 
@@ -159,7 +169,7 @@ PROGRAMS := $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl \
 define folder_archive
 $(call lib,$(2)): $(call objs,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 endef
-FOLDERS := fetcher:fetcher matcher:matcher booker:booker scheduler:scheduler ctl:ctl \
+FOLDERS := fetcher:fetcher matcher:matcher booker:booker scheduler:scheduler ctl:ctl web:web \
            tests/sim/globecharge:globecharge tests/sim/snelstart:snelstart-sim \
            tests/sim/tds:tds tests/sim/woocommerce:woocommerce tests/sim/simlib:simlib \
            tests/support:support
@@ -176,19 +186,24 @@ LINK_matcher   := $(call lib,matcher) $(call lib,snelstart) $(call lib,shop) $(c
 LINK_booker    := $(call lib,booker) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
                   $(call lib,util)
 LINK_scheduler := $(call lib,scheduler) $(call lib,global) $(call lib,util)
-LINK_ctl       := $(call lib,ctl) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
-                  $(call lib,global) $(call lib,util)
+LINK_ctl       := $(call lib,ctl) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
+                  $(call lib,shop) $(call lib,global) $(call lib,util)
+# koppel-web: its pages (web/) over libmicrohttpd (GnuTLS inside), logins through PAM
+LINK_web       := $(call lib,web) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
+                  $(call lib,shop) $(call lib,global) $(call lib,util)
+LIBS_web       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpam
+SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_fetcher    := $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
 SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
 SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
-SYS_all        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
+SYS_all        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \
                   $(shell pkg-config --libs libmicrohttpd yaml-0.1 openssl 2>/dev/null)
 
 .SECONDARY:
 .PHONY: all deps demo test unit e2e clean install bench fuzz chaos valgrind FORCE \
-        supervised
+        supervised web-screenshots
 all: $(PROGRAMS)
 
 # print-NAME - the value of a variable, for scripts that follow the Makefile
@@ -199,7 +214,7 @@ print-%: FORCE
 # The files that report the version are compiled again when it changes:
 # $(BUILD)/version holds it and is rewritten only when it differs.
 VERSION_OBJS := $(call objs,$(shell grep -rl --include='*.c' KOPPEL_VERSION common ctl \
-                  fetcher matcher booker scheduler tests/sim 2>/dev/null))
+                  fetcher matcher booker scheduler web tests/sim 2>/dev/null))
 $(VERSION_OBJS): $(BUILD)/version
 $(BUILD)/version: FORCE
 	@mkdir -p $(@D)
@@ -219,6 +234,10 @@ $(foreach d,$(DAEMONS),$(eval $(call daemon_program,$(d))))
 $(BIN)/koppelctl: $(OBJ)/ctl/main.o $(LINK_ctl)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_ctl)
+
+$(BIN)/koppel-web: $(OBJ)/web/main.o $(LINK_web)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SYS_web)
 
 # the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
 SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
@@ -251,10 +270,10 @@ $(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl,$(call lib,$(f))) \
+TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
              $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
              $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
-             $(foreach l,report snelstart shop global util,$(call lib,$(l)))
+             $(foreach l,check report snelstart shop global util,$(call lib,$(l)))
 
 $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
@@ -306,14 +325,18 @@ bench: all $(BENCHES)
 # package's own scripts. An existing koppel.cfg is never overwritten; a new
 # one gets mode 0640 and its example profile is switched off (enabled = false)
 # until the administrator fills it in.
-MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl
+# koppel-web's PAM service goes to /etc/pam.d; an edited one is kept.
+MAN8 := koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl koppel-web
 UNITS := koppel-scheduler.service koppel-fetcher.service koppel-booker.service \
-         koppel-matcher@.service koppel.target
-install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
+         koppel-matcher@.service koppel-web.service koppel.target
+install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PAMDIR)
 	install -d -m 0750 $(DESTDIR)$(CONFDIR)
-	install -m 0755 $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl $(BIN)/koppel-web \
+	    $(DESTDIR)$(SBINDIR)
+	@[ -e $(DESTDIR)$(PAMDIR)/koppel-web ] || \
+	    install -m 0644 deploy/pam.d/koppel-web $(DESTDIR)$(PAMDIR)/koppel-web
 	for u in $(UNITS); do \
 	    sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
@@ -321,7 +344,8 @@ install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
 	install -m 0644 deploy/koppel.sysusers $(DESTDIR)$(SYSUSERSDIR)/koppel.conf
 	for m in $(MAN8); do install -m 0644 docs/man/$$m.8 $(DESTDIR)$(MANDIR)/man8 || exit 1; done
 	install -m 0644 docs/man/koppel.cfg.5 $(DESTDIR)$(MANDIR)/man5
-	install -m 0644 config/koppel.cfg.example docs/operations.md README.md LICENSE $(DESTDIR)$(DOCDIR)
+	install -m 0644 config/koppel.cfg.example docs/operations.md docs/web.md README.md LICENSE \
+	    $(DESTDIR)$(DOCDIR)
 	@if [ ! -e $(DESTDIR)$(CONFDIR)/koppel.cfg ]; then \
 	    install -m 0640 config/koppel.cfg.example $(DESTDIR)$(CONFDIR)/koppel.cfg || exit 1; \
 	fi
@@ -336,7 +360,8 @@ install: $(addprefix $(BIN)/koppel-,$(DAEMONS)) $(BIN)/koppelctl
 	    fi; \
 	    chown root:koppel $(CONFDIR) $(CONFDIR)/koppel.cfg || exit 1; \
 	    echo "next: edit $(CONFDIR)/koppel.cfg (its profile has enabled = false until you"; \
-	    echo "      fill it in), then: systemctl daemon-reload; systemctl enable --now koppel.target"; \
+	    echo "      fill it in), then: systemctl daemon-reload; systemctl enable --now koppel.target;"; \
+	    echo "      then open http://127.0.0.1:8180/"; \
 	fi
 
 # deps - install the Debian packages that are missing (needs root).
@@ -368,6 +393,10 @@ e2e: all $(TEDIOUS)
 	@if [ -n "$$(ls $(BUILD)/sanitizer-reports)" ]; then \
 	    echo "e2e: sanitizer reports in $(BUILD)/sanitizer-reports:"; \
 	    head -n 30 $(BUILD)/sanitizer-reports/*; exit 1; fi
+
+# web-screenshots - the browser test alone, its screenshots into docs/web/
+web-screenshots: all
+	@SHOTS=docs/web sh tests/web/web.sh $(BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all unit

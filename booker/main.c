@@ -29,6 +29,7 @@
 #include "infolog.h"
 #include "ledger.h"
 #include "log.h"
+#include "money.h"
 #include "net.h"
 #include "preview.h"
 #include "xalloc.h"
@@ -80,22 +81,51 @@ report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o
     msg_destroy(&m);
 }
 
+/* customer_name - who an order is from, for the information log */
+static void
+customer_name(const order_t *o, char *buf, size_t len)
+{
+    const order_address_t *a = &o->billing;
+
+    if (a->company && *a->company)
+        snprintf(buf, len, "%s", a->company);
+    else
+        snprintf(buf, len, "%s%s%s", a->first_name ? a->first_name : "",
+                 a->first_name && *a->first_name ? " " : "", a->last_name ? a->last_name : "");
+}
+
+/* money_nl - cents as a Dutch amount: 12100 -> "121,00" */
+static const char *
+money_nl(int64_t cents, char *buf, size_t len)
+{
+    char   *dot;
+
+    money_format_cents(cents, buf, len);
+    if ((dot = strrchr(buf, '.')) != NULL)
+        *dot = ',';
+    return buf;
+}
+
 /* finish - count, log and report the outcome of one order */
 static void
 finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
 {
     const char *profile = b->cfg->profiles[i].name;
+    char    name[256], amount[32];
 
     /* a relatie changed, or not, whatever became of the booking */
+    customer_name(o, name, sizeof name);
     if (out->relatie_updated) {
         control_count(b->control, "relaties_updated", 1);
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_UPDATED,
-                    o->number, "relatie %d updated from the order", (int) out->relatiecode);
+                    o->number, "Klant %d %s bijgewerkt met de gegevens van order %lld",
+                    (int) out->relatiecode, name, (long long) o->number);
     }
     if (out->relatie_not_updated[0] != '\0') {
         control_count(b->control, "relaties_not_updated", 1);
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_NOT_UPDATED,
-                    o->number, "%s", out->relatie_not_updated);
+                    o->number, "Klant %d %s niet bijgewerkt: %s", (int) out->relatiecode,
+                    name, out->relatie_not_updated);
     }
     switch (out->result) {
     case BOOK_BOOKED:
@@ -103,10 +133,19 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         if (out->relatie_created) {
             control_count(b->control, "relaties_created", 1);
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_RELATIE_CREATED,
-                        o->number, "relatie %d created", (int) out->relatiecode);
+                        o->number, "Nieuwe klant %d %s aangemaakt in SnelStart (order %lld)",
+                        (int) out->relatiecode, name, (long long) o->number);
         }
-        infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
-                    "order %lld: %s", (long long) o->number, out->reason);
+        /* a repeat ("booked before": the ledger already has it) is a detail */
+        if (strcmp(out->reason, "booked before") == 0)
+            infolog_add(b->infolog, profile, INFOLOG_EXTENDED, INFOLOG_BOOKED, o->number,
+                        "Order %lld was al eerder geboekt als verkoopfactuur %s; niet opnieuw "
+                        "geboekt", (long long) o->number, out->factuurnummer);
+        else
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
+                        "Order %lld geboekt als verkoopfactuur %s, klant %d %s, %s %s",
+                        (long long) o->number, out->factuurnummer, (int) out->relatiecode,
+                        name, o->currency, money_nl(o->total_incl_cents, amount, sizeof amount));
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
         report(b, profile, o->number, out);
         break;
@@ -115,8 +154,8 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         log_warning("profile %s: order %lld cannot be booked (%s): %s", profile,
                     (long long) o->number, out->stage, out->reason);
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_DEAD, o->number,
-                    "order %lld cannot be booked (%s): %s", (long long) o->number,
-                    out->stage, out->reason);
+                    "Order %lld niet geboekt (staat bij Niet geboekt): %s",
+                    (long long) o->number, out->reason);
         report(b, profile, o->number, out);
         break;
     case BOOK_LATER:
@@ -127,8 +166,9 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
             b->stopped[i] = xasprintf("stopped: %s", out->reason);
             log_error("profile %s: %s; fix the SnelStart keys in the configuration: the "
                       "profile books again when they change", profile, out->reason);
-            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
-                        "SnelStart keys in the configuration", out->reason);
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "Boeken gestopt: "
+                        "SnelStart weigert de sleutels (%s); pas de client key of subscription "
+                        "key aan in Instellingen", out->reason);
         }
         break;
     }

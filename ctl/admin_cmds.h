@@ -39,10 +39,5 @@ int ctl_test_connection(const profile_t *p, FILE *out);
 /* ctl_sql_servers - argv after "sql-servers" */
 int ctl_sql_servers(int argc, char **argv, bool as_json, FILE *out);
 
-/* sqlbrowser_parse - the instances of one SVR_RESP payload ("ServerName;A;
- * InstanceName;B;...;tcp;1433;;...") as a JSON array of objects with the
- * keys as sent; NULL when it is not one */
-struct json_t;
-struct json_t *sqlbrowser_parse(const char *data, size_t len);
 
 #endif

@@ -39,7 +39,6 @@
  *   usage error.
  */
 #include <getopt.h>
-#include <glob.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,6 +51,7 @@
 #include "net.h"
 #include "netsec.h"
 #include "plan_cmd.h"
+#include "status_text.h"
 #include "xalloc.h"
 
 #define TIMEOUT_MS 3000
@@ -164,88 +164,32 @@ when(json_int_t t, char *buf, size_t len)
     return buf;
 }
 
-/* matcher_endpoints - the control endpoints of the running matchers */
-static char **
-matcher_endpoints(const cfg_t *cfg, size_t *n)
-{
-    const char *pattern = cfg->ep_control[DAEMON_MATCHER];
-    char  **list = NULL;
-    glob_t  g;
-    size_t  i;
-
-    *n = 0;
-    if (strncmp(pattern, "ipc://", 6) == 0) {
-        char   *ep = cfg_matcher_control(cfg, "*");
-        char   *glb = xstrdup(ep + 6);
-
-        free(ep);
-
-        if (glob(glb, 0, NULL, &g) == 0) {
-            list = xcalloc(g.gl_pathc + 1, sizeof *list);
-            for (i = 0; i < g.gl_pathc; i++)
-                list[(*n)++] = xasprintf("ipc://%s", g.gl_pathv[i]);
-            globfree(&g);
-        }
-        free(glb);
-    }
-    if (*n == 0) {
-        list = xcalloc(2, sizeof *list);
-        list[(*n)++] = cfg_matcher_control(cfg, "1");
-    }
-    return list;
-}
-
-/* cmd_status - each daemon's activity */
+/* cmd_status - each daemon's activity, and the status line (status_text.h) */
 static int
 cmd_status(const cfg_t *cfg, bool as_json)
 {
-    json_t *all = json_array(), *top, *off = json_array();
-    static const daemon_t order[] = { DAEMON_SCHEDULER, DAEMON_FETCHER, DAEMON_MATCHER,
-                                      DAEMON_BOOKER };
-    size_t  i, j, nm;
+    json_t *all = status_collect(cfg, TIMEOUT_MS), *top, *d, *off = json_array();
+    size_t  i;
     bool    ok = true;
-    char  **eps;
+    char    line[512];
 
-    for (i = 0; i < sizeof order / sizeof *order; i++) {
-        if (order[i] == DAEMON_MATCHER) {
-            eps = matcher_endpoints(cfg, &nm);
-        } else {
-            eps = xcalloc(2, sizeof *eps);
-            eps[0] = xstrdup(cfg->ep_control[order[i]]);
-            nm = 1;
-        }
-        for (j = 0; j < nm; j++) {
-            msg_t  *r = ask(eps[j], "status", 0, NULL, true);
-            json_t *st = NULL;
-
-            if (r && r->ok)
-                st = json_loads(r->json, 0, NULL);
-            if (st == NULL) {
-                st = json_pack("{s:s, s:s, s:b, s:s}", "name", daemon_name(order[i]),
-                               "endpoint", eps[j], "answering", 0, "activity", "niet bereikbaar");
-                ok = false;
-            } else
-                json_object_set_new(st, "answering", json_true());
-            json_array_append_new(all, st);
-            msg_destroy(&r);
-            free(eps[j]);
-        }
-        free(eps);
-    }
+    json_array_foreach(all, i, d)
+        if (!json_is_true(json_object_get(d, "answering")))
+            ok = false;
     for (i = 0; i < cfg->nprofiles; i++)        /* switched off in the file: not an error */
         if (!cfg->profiles[i].enabled)
             json_array_append_new(off, json_string(cfg->profiles[i].name));
     if (as_json) {
         char   *text;
 
-        top = json_pack("{s:o, s:o, s:b}", "daemons", all, "profiles_disabled", off, "ok", ok);
+        top = json_pack("{s:o, s:o, s:b, s:s}", "daemons", all, "profiles_disabled", off,
+                        "ok", ok, "line", status_text_line(all, line, sizeof line));
         text = json_dumps(top, JSON_COMPACT);
         printf("%s\n", text);
         free(text);
         json_decref(top);
     } else {
-        for (i = 0; i < json_array_size(all); i++) {
-            json_t *d = json_array_get(all, i);
+        json_array_foreach(all, i, d) {
             const char *inst = json_string_value(json_object_get(d, "instance"));
             char    name[64];
 

@@ -81,7 +81,7 @@ replay_one(dlq_t *d, const char *profile, int64_t number, char *err, size_t errl
     log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
              (long long) number);
     infolog_add(d->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
-                "order %lld read again from the shop and sent on", (long long) number);
+                "Order %lld opnieuw gelezen uit de shop en aangeboden om te boeken", (long long) number);
     d->replayed(d->arg);
     return true;
 }

@@ -114,7 +114,7 @@ store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
         store_add_state(self->store, name, it->number, "skipped", "fetch",
                         "cancelled in the shop");
         infolog_add(self->infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
-                    "order %lld was cancelled in the shop; it is not booked",
+                    "Order %lld is in de shop geannuleerd en wordt niet geboekt",
                     (long long) it->number);
         self->skipped++;
         break;

@@ -35,6 +35,7 @@
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
+#include "status_text.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -224,7 +225,8 @@ start_job(fetcher_t *f, msg_t *job)
                            job->job_id);
     log_info("profile %s: import started (%s)", job->profile, job->reason);
     infolog_add(f->infolog, job->profile, INFOLOG_EXTENDED, INFOLOG_IMPORT_STARTED, 0,
-                "import started (%s)", job->reason);
+                "Importeren gestart (%s)",
+                strcmp(job->reason, "manual") == 0 ? "Nu uitvoeren" : "planning");
 }
 
 /* run_import - one page of the import in progress */
@@ -233,6 +235,7 @@ run_import(fetcher_t *f)
 {
     import_state_t st = import_step(f->import);
     const profile_t *p = import_profile(f->import);
+    char    summary[1300];
 
     control_activity(f->control, "%s", import_activity(f->import));
     if (st == IMPORT_MORE)
@@ -248,8 +251,9 @@ run_import(fetcher_t *f)
     else
         log_error("profile %s: import failed: %s", p->name, import_summary(f->import));
     infolog_add(f->infolog, p->name, st == IMPORT_DONE ? INFOLOG_EXTENDED : INFOLOG_SHORT,
-                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0, "import %s: %s",
-                st == IMPORT_DONE ? "done" : "failed", import_summary(f->import));
+                st == IMPORT_DONE ? INFOLOG_IMPORT_DONE : INFOLOG_IMPORT_FAILED, 0,
+                "Importeren %s: %s", st == IMPORT_DONE ? "klaar" : "mislukt",
+                status_text_summary(import_summary(f->import), summary, sizeof summary));
     job_done(f, import_job_id(f->import), p->name, "importeren-financieel",
              st == IMPORT_DONE, import_summary(f->import));
     import_destroy(&f->import);

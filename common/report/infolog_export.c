@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "infolog_export.h"
@@ -87,7 +88,7 @@ infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char 
     json_t *rows = infolog_query(self, filter, err, errlen);
     lxw_workbook *wb;
     lxw_worksheet *ws;
-    lxw_format *bold;
+    lxw_format *bold, *datetime;
     lxw_error rc;
     size_t  i, c;
 
@@ -101,6 +102,8 @@ infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char 
     ws = workbook_add_worksheet(wb, "Informatie");
     bold = workbook_add_format(wb);
     format_set_bold(bold);
+    datetime = workbook_add_format(wb);
+    format_set_num_format(datetime, "dd-mm-yyyy hh:mm:ss");
     for (c = 0; c < 6; c++)
         worksheet_write_string(ws, 0, (lxw_col_t) c, columns[c], bold);
     worksheet_set_column(ws, 0, 0, 20, NULL);
@@ -110,11 +113,20 @@ infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char 
     for (i = 0; i < json_array_size(rows); i++) {
         json_t *r = json_array_get(rows, i);
         lxw_row_t row = (lxw_row_t) (i + 1);
-        char    when[32];
+        time_t  at = (time_t) json_integer_value(json_object_get(r, "at"));
         json_int_t order = json_integer_value(json_object_get(r, "order"));
+        struct tm tm;
+        lxw_datetime dt;
 
-        worksheet_write_string(ws, row, 0, infolog_time(json_integer_value(
-            json_object_get(r, "at")), when, sizeof when), NULL);
+        /* a real date cell, in local time as the log shows it */
+        localtime_r(&at, &tm);
+        dt.year = tm.tm_year + 1900;
+        dt.month = tm.tm_mon + 1;
+        dt.day = tm.tm_mday;
+        dt.hour = tm.tm_hour;
+        dt.min = tm.tm_min;
+        dt.sec = tm.tm_sec;
+        worksheet_write_datetime(ws, row, 0, &dt, datetime);
         worksheet_write_string(ws, row, 1, json_string_value(json_object_get(r, "profile")), NULL);
         worksheet_write_string(ws, row, 2, json_string_value(json_object_get(r, "level")), NULL);
         worksheet_write_string(ws, row, 3, json_string_value(json_object_get(r, "kind")), NULL);

@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   Writes the rows an infolog_filter_t selects, oldest first, with the
- *   columns time, profile, view, kind, order and text.
+ *   columns time, profile, view, kind, order and text. In the .xlsx the
+ *   time is a date cell (local time, format dd-mm-yyyy hh:mm:ss), so that
+ *   Excel sorts and filters it as a date.
  */
 #ifndef KOPPEL_REPORT_INFOLOG_EXPORT_H
 #define KOPPEL_REPORT_INFOLOG_EXPORT_H

@@ -4,7 +4,9 @@
 # Starts globecharge-sim with generated orders (half of the customers are
 # already relaties in SnelStart), snelstart-sim, and the four daemons with
 # config/koppel.cfg.example pointed at the simulators; starts an import,
-# waits until every order has an outcome, prints a summary and stops it all.
+# waits until every order has an outcome, prints a summary, then starts
+# koppel-web and prints its one-time login link (on a terminal it waits for
+# Enter before it stops it all).
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -60,4 +62,25 @@ else
     cat "$E2E_DIR/check"
     echo "demo: NOT every order was booked exactly once" >&2
     exit 1
+fi
+
+# the console: koppel-web with a one-time login link (PAM is the login of an
+# installed system); it stays up while the demo waits on a terminal
+WEB_PORT=${DEMO_WEB_PORT:-8180}
+(exec 3<>/dev/tcp/127.0.0.1/$WEB_PORT) 2>/dev/null && WEB_PORT=$(free_port)
+"$BIN/koppel-web" --config "$CFG" --listen "127.0.0.1:$WEB_PORT" --one-time-login \
+    >"$E2E_DIR/web.out" 2>"$E2E_DIR/log/web.log" &
+E2E_PIDS="$E2E_PIDS $!"
+i=0
+until grep -q "token=" "$E2E_DIR/web.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && { echo "demo: koppel-web does not start:" >&2; cat "$E2E_DIR/log/web.log" >&2; exit 1; }
+    sleep 0.1
+done
+echo
+echo "== the console (koppel-web): open this address once to log in"
+sed 's/^koppel-web: log in once at /   /' "$E2E_DIR/web.out"
+if [ -t 0 ]; then
+    echo "   (Enter stops the demo)"
+    read -r _
 fi

@@ -16,7 +16,9 @@ make -C "$repo" -s -j2 install DESTDIR="$tmp" PREFIX=/usr UNITDIR=/lib/systemd/s
 rm -f "$tmp.log"
 
 for f in usr/sbin/koppel-scheduler usr/sbin/koppel-fetcher usr/sbin/koppel-matcher \
-         usr/sbin/koppel-booker usr/sbin/koppelctl \
+         usr/sbin/koppel-booker usr/sbin/koppelctl usr/sbin/koppel-web \
+         etc/pam.d/koppel-web lib/systemd/system/koppel-web.service \
+         usr/share/man/man8/koppel-web.8 usr/share/doc/koppel/web.md \
          lib/systemd/system/koppel-scheduler.service lib/systemd/system/koppel-fetcher.service \
          lib/systemd/system/koppel-booker.service lib/systemd/system/koppel-matcher@.service \
          lib/systemd/system/koppel.target usr/lib/sysusers.d/koppel.conf \
@@ -47,13 +49,13 @@ grep -q '^# edited$' "$tmp/etc/koppel/koppel.cfg" || fail "make install overwrot
 # points into DESTDIR. Man pages are checked with man -l below instead.
 mkdir "$tmp/verify"
 for u in koppel-scheduler.service koppel-fetcher.service koppel-booker.service \
-         koppel-matcher@.service koppel.target; do
+         koppel-matcher@.service koppel-web.service koppel.target; do
     sed "s|^ExecStart=/usr/sbin/|ExecStart=$tmp/usr/sbin/|" \
         "$tmp/lib/systemd/system/$u" > "$tmp/verify/$u"
 done
 out=$(cd "$tmp/verify" && systemd-analyze verify --man=no --generators=no \
       koppel-scheduler.service koppel-fetcher.service koppel-booker.service \
-      koppel-matcher@1.service koppel-matcher@2.service koppel.target 2>&1) \
+      koppel-matcher@1.service koppel-matcher@2.service koppel-web.service koppel.target 2>&1) \
     || { echo "$out"; fail "systemd-analyze verify"; }
 # verify exits 0 on some findings; any line naming our units is one
 if echo "$out" | grep -i 'koppel' >/dev/null; then

@@ -12,6 +12,9 @@
 #      recognise customers; discovery and test-connection (admins.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
+#   4c. web: koppel-web in headless Chromium against the running daemons
+#      (tests/web/web.sh, tests/web/test_web.py); make web-screenshots takes
+#      docs/web/'s screenshots with it
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
@@ -91,7 +94,7 @@ scenario_pipeline() {
         cat "$E2E_DIR/dlq.txt"; return 1; }
     # the information log holds what happened, short and extended
     "$BIN/koppelctl" --config "$CFG" log --limit 0 > "$E2E_DIR/infolog.txt"
-    [ "$(grep -c "booked as verkoopboeking" "$E2E_DIR/infolog.txt")" -eq "$(wc -l < "$E2E_DIR/booked")" ] || {
+    [ "$(grep -c "geboekt als verkoopfactuur" "$E2E_DIR/infolog.txt")" -eq "$(wc -l < "$E2E_DIR/booked")" ] || {
         echo "e2e: the information log does not list every booking:"; head "$E2E_DIR/infolog.txt"; return 1; }
     grep -q "5100" "$E2E_DIR/infolog.txt" || { echo "e2e: the dead letter is not in the log"; return 1; }
     "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json"
@@ -478,6 +481,15 @@ E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL)" "$ROOT/tds_clients.out" | sed 's/^/  /'
 [ $st -ne 0 ] && grep -v "^PASS" "$ROOT/tds_clients.out" | tail -30
 result "tsql, pymssql and tedious log in to tds-sim (TLS and plain), read, and keep the connection after an error" $st
+# screenshots into the scratch folder: a run must not change the source tree
+# (make web-screenshots refreshes docs/web/)
+SHOTS=$ROOT/webroot/screenshots E2E_ROOT=$ROOT/webroot sh tests/web/web.sh "$BIN" \
+    > "$ROOT/web.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/webroot/web
+grep -E "^(PASS|FAIL)" "$ROOT/web.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/web.out" | tail -30
+result "koppel-web in headless Chromium: login (PAM, koppel group), run, status, log, dead letter fixed by a grootboek drop-down, Gestopt, Excel, CSRF, lockout" $st
 CHAOS_DIR=$ROOT/chaos sh tests/e2e/chaos.sh "$BIN" 300 10 > "$ROOT/chaos.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/chaos

@@ -1,7 +1,7 @@
 #!/bin/sh
 # version.sh - every program says it is koppel and which version
 #
-#   --version   each daemon, koppelctl and each simulator prints "koppel" and
+#   --version   each daemon, koppelctl, koppel-web and each simulator prints "koppel" and
 #               the Makefile's VERSION (make -s print-VERSION) and exits 0
 #   tarball     without .git the Makefile takes the version from the VERSION
 #               file (a copy of Makefile and VERSION in a scratch folder)
@@ -50,7 +50,7 @@ VERSION=$(make -s print-VERSION)
 case "$VERSION" in
 ""|unknown) echo "FAIL version: the Makefile knows no version (\"$VERSION\")"; exit 1 ;;
 esac
-for p in koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl \
+for p in koppel-fetcher koppel-matcher koppel-booker koppel-scheduler koppelctl koppel-web \
          globecharge-sim snelstart-sim tds-sim woocommerce-sim; do
     check "$p --version says koppel $VERSION" says_version "$p"
 done

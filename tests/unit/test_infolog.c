@@ -226,6 +226,9 @@ the_xlsx_export_is_a_workbook_holding_every_row(void **state)
     assert_non_null(strstr(xml, "<row r=\"4\""));     /* header + 3 rows */
     assert_null(strstr(xml, "<row r=\"5\""));
     assert_non_null(strstr(xml, "<v>10423</v>"));
+    /* the time is a date cell (a number with a date format), not text */
+    assert_non_null(strstr(xml, "<c r=\"A2\" s=\""));
+    assert_null(strstr(xml, "<c r=\"A2\" t=\"s\""));
     free(xml);
     free(cmd);
     free(path);
