@@ -14,7 +14,9 @@
  *     index_build_s_1m, index_bytes_per_relatie, match_per_s_1m,
  *     match_p99_us_1m, match_decisions_ok
  *   (the _1m names are kept whatever RELATIES is, so that run.sh can ask
- *   for a smaller index on a small machine).
+ *   for a smaller index on a small machine). index_bytes_per_relatie is
+ *   relatie_index_bytes() over RELATIES: every byte the index allocated
+ *   (arena, records, hash tables, landen), capacity and not use.
  *
  * DIAGNOSTICS
  *   Exit 1 when a known customer is not recognised as existing: a fast

@@ -3,22 +3,38 @@
  *   relatie_index - in-memory index of one administration's klanten
  *
  * DESCRIPTION
- *   Layout, chosen for a million relaties and cheap lookups:
- *   - one string arena (a growable byte array); every string of a relatie
- *     is a 32-bit offset into it, offset 0 is "". A relatie's e-mail keys
- *     per step are one list "a@x\0b@y\0\0", and the hash tables point into
- *     that list, so a key is stored once.
- *   - one array of compact records (48 bytes), reused through a free list.
- *   - open-addressing hash tables with linear probing (12-byte slots: hash,
- *     key offset, record + 1), several slots may hold the same key (several
- *     relaties share an e-mail). Deletion shifts back, so there are no
- *     tombstones. Tables grow at 60 % load.
- *   Strings of a replaced or removed relatie stay in the arena until the
- *   index is rebuilt; relatie_index_bytes() counts them.
+ *   Layout, chosen for a million relaties in under 200 bytes each and
+ *   lookups that touch three cache lines:
+ *   - one string arena per index (a growable byte array). Each relatie's
+ *     strings are one blob in it, written once: the hash of its name key,
+ *     its id (16 bytes when it is a lower-case UUID, as SnelStart's ids
+ *     are, else the text), naam, postcode, VAT number, KvK number, and the
+ *     three e-mail steps as lists "a\0b\0\0" ("\0" when empty).
+ *   - one array of 16-byte records (arena offset, relatiecode, countries,
+ *     flags), reused through a free list threaded through the records; a
+ *     reference handed out is a record's number.
+ *   - eight hash tables (id, relatiecode, and one per relatie_key_t) with
+ *     open addressing and linear probing over 4-byte slots: 8 bits of the
+ *     key's hash and the record number + 1 (so at most 16,777,214 records).
+ *     A key is not stored in a table: a slot whose 8 bits agree is checked
+ *     against the record's blob. The name key is not stored either, only
+ *     its 32-bit hash; a candidate whose hash agrees is normalised again
+ *     and compared, so an answer is always exact.
+ *   - a table's home slot is hash * capacity / 2^32, so a table grows by
+ *     half (to 50 % load) when it passes 75 %, not by doubling. Removal
+ *     leaves a tombstone (unless the next slot is empty); tombstones count
+ *     towards the load and go at the next rebuild. A rebuild walks the
+ *     records, not the old slots, and hashes their keys again.
+ *   - the arena grows by an eighth; the blobs of replaced and removed
+ *     relaties are garbage, and when garbage is half the arena the live
+ *     blobs are copied together (records and tables stay as they are).
+ *   relatie_index_bytes() counts every byte allocated: arena, records,
+ *   tables, landen and the index itself.
  *
  * DIAGNOSTICS
  *   relatie_index_upsert_json() names the relatie and the key of a
- *   malformed object. An arena over 4 GiB or out of memory is fatal.
+ *   malformed object. An arena over 4 GiB, more than 16,777,214 relaties
+ *   or out of memory is fatal.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -33,33 +49,41 @@
 #include "xalloc.h"
 
 #define EMAIL_MAX       320     /* a normalised e-mail address */
-#define KEYS_PER_STEP   16      /* addresses kept per e-mail step */
+#define KEYS_PER_STEP   16      /* addresses kept per e-mail step, + 1 */
 #define KEY_MAX         256     /* other normalised keys */
+#define EMAIL_STEPS     3       /* RELATIE_KEY_EMAIL .. RELATIE_KEY_OVERIG_EMAIL */
+
+#define TABLE_IDS       RELATIE_KEY_N           /* tables[]: keys, then these */
+#define TABLE_CODES     (RELATIE_KEY_N + 1)
+#define TABLES_N        (RELATIE_KEY_N + 2)
+
+#define SLOT_EMPTY      0u
+#define SLOT_GONE       0x00ffffffu             /* a tombstone */
+#define SLOT_REF_MASK   0x00ffffffu
+#define RECORDS_MAX     0x00fffffeu             /* record + 1 below SLOT_GONE */
+#define TABLE_MIN       32u
+
+#define REC_LIVE        0x01    /* in use; else on the free list */
+#define REC_UUID        0x02    /* the id is 16 bytes, not text */
+#define REC_NAAMKEY     0x04    /* the name has a (non-empty) key */
+
+#define ARENA_MIN       4096u
+#define NOT_FOUND       UINT32_MAX
 
 typedef struct {
-    uint32_t hash;
-    uint32_t key;           /* arena offset, or the relatiecode */
-    uint32_t ref;           /* record index + 1; 0 is an empty slot */
-} slot_t;
-
-typedef struct {
-    slot_t  *slots;
-    uint32_t mask;          /* capacity - 1; capacity a power of two */
-    uint32_t n;
-    bool     intkey;        /* key is a relatiecode, not a string */
+    uint32_t *slots;        /* NULL while empty */
+    uint32_t cap;
+    uint32_t n;             /* live slots */
+    uint32_t gone;          /* tombstones */
 } table_t;
 
 typedef struct {
-    uint32_t id;
-    uint32_t naam;
-    uint32_t emails[3];     /* per e-mail step: key list */
-    uint32_t postcode;
-    uint32_t btw;
-    uint32_t kvk;
-    uint32_t naamkey;
+    uint32_t blob;          /* arena offset; free: the next free record */
     int32_t  relatiecode;
     char     country[3];
     char     btw_country[3];
+    uint8_t  flags;
+    uint8_t  spare;
 } rec_t;
 
 typedef struct {
@@ -70,21 +94,31 @@ typedef struct {
 struct relatie_index {
     char    *arena;
     size_t   alen, acap;
-    size_t   garbage;       /* arena bytes of replaced relaties */
+    size_t   garbage;       /* arena bytes of replaced and removed relaties */
     rec_t   *recs;
     uint32_t nrecs, caprecs;
-    uint32_t *freelist;
-    uint32_t nfree, capfree;
+    uint32_t freehead;      /* first free record, NOT_FOUND when none */
     size_t   count;
-    table_t  ids;
-    table_t  codes;
-    table_t  keys[RELATIE_KEY_N];
+    table_t  tables[TABLES_N];
     char     latest[64];
     land_t  *landen;
     size_t   nlanden;
 };
 
-/* ---- hashing and tables ---- */
+/* one relatie's blob taken apart */
+typedef struct {
+    uint32_t naamhash;
+    const uint8_t *uuid;    /* when REC_UUID, else NULL */
+    const char *id;         /* when not REC_UUID, else NULL */
+    const char *naam;
+    const char *postcode;
+    const char *btw;
+    const char *kvk;
+    const char *lists[EMAIL_STEPS];
+    size_t  len;            /* bytes of the blob */
+} blob_t;
+
+/* ---- hashing ---- */
 
 /* hash_mix - finalise 64 bits into well-spread 32 bits */
 static uint32_t
@@ -118,136 +152,330 @@ hash_code(int32_t code)
     return hash_mix((uint64_t) (uint32_t) code + 0x9e3779b97f4a7c15ULL);
 }
 
-/* table_init - an empty table of 64 slots */
-static void
-table_init(table_t *t, bool intkey)
+/* ---- ids: a lower-case UUID in 16 bytes ---- */
+
+/* hex_lower - the value of a lower-case hex digit, -1 otherwise */
+static int
+hex_lower(char c)
 {
-    t->slots = xcalloc(64, sizeof *t->slots);
-    t->mask = 63;
-    t->n = 0;
-    t->intkey = intkey;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
 }
 
-/* table_grow - double the capacity, rehash */
-static void
-table_grow(table_t *t)
+/* uuid_parse - 16 bytes of a canonical lower-case UUID; false for any
+ * other text (which is then kept as text, so that it reads back exactly) */
+static bool
+uuid_parse(const char *s, uint8_t out[16])
 {
-    uint32_t oldcap = t->mask + 1;
-    uint32_t newcap = oldcap * 2;
-    slot_t  *old = t->slots;
-    uint32_t i, j;
+    size_t  i, j = 0;
+    int     v;
 
-    if (newcap == 0)
-        log_fatal("relatie index: hash table over 2^32 slots");
-    t->slots = xcalloc(newcap, sizeof *t->slots);
-    t->mask = newcap - 1;
-    for (i = 0; i < oldcap; i++) {
-        if (old[i].ref == 0)
+    for (i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
             continue;
-        for (j = old[i].hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-            ;
-        t->slots[j] = old[i];
-    }
-    free(old);
-}
-
-/* table_insert - add one (key, record) pair; duplicates allowed */
-static void
-table_insert(table_t *t, uint32_t hash, uint32_t key, uint32_t recno)
-{
-    uint32_t j;
-
-    if ((uint64_t) (t->n + 1) * 5 >= (uint64_t) (t->mask + 1) * 3)
-        table_grow(t);
-    for (j = hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-        ;
-    t->slots[j].hash = hash;
-    t->slots[j].key = key;
-    t->slots[j].ref = recno + 1;
-    t->n++;
-}
-
-/* table_delete_at - empty slot i, shifting later slots of its cluster back */
-static void
-table_delete_at(table_t *t, uint32_t i)
-{
-    uint32_t j = i, home;
-
-    for (;;) {
-        j = (j + 1) & t->mask;
-        if (t->slots[j].ref == 0)
-            break;
-        home = t->slots[j].hash & t->mask;
-        /* move j back to i unless its home lies cyclically in (i, j] */
-        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
-            t->slots[i] = t->slots[j];
-            i = j;
         }
+        if ((v = hex_lower(s[i])) < 0)
+            return false;
+        if (j % 2 == 0)
+            out[j / 2] = (uint8_t) (v << 4);
+        else
+            out[j / 2] |= (uint8_t) v;
+        j++;
     }
-    t->slots[i].ref = 0;
-    t->n--;
+    return s[36] == '\0';
 }
 
-/* table_remove - remove the slot of record recno with that hash */
+/* uuid_format - the text of 16 bytes, as uuid_parse read it */
 static void
-table_remove(table_t *t, uint32_t hash, uint32_t recno)
+uuid_format(const uint8_t in[16], char out[37])
 {
-    uint32_t j;
+    static const char hex[] = "0123456789abcdef";
+    size_t  i, n = 0;
 
-    for (j = hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-        if (t->slots[j].hash == hash && t->slots[j].ref == recno + 1) {
-            table_delete_at(t, j);
-            return;
-        }
-    log_panic("relatie index: record %u missing from a hash table", recno);
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[n++] = '-';
+        out[n++] = hex[in[i] >> 4];
+        out[n++] = hex[in[i] & 0xf];
+    }
+    out[n] = '\0';
 }
 
-/* ---- arena ---- */
+/* ---- arena and blobs ---- */
 
-/* arena_add - copy n bytes plus a NUL into the arena; 0 for "" */
+/* arena_reserve - n bytes at the end of the arena; their offset */
 static uint32_t
-arena_add(relatie_index_t *self, const char *s, size_t n)
+arena_reserve(relatie_index_t *self, size_t n)
 {
     size_t  off;
 
-    if (n == 0)
-        return 0;
-    if (self->alen + n + 1 > self->acap) {
-        size_t  cap = self->acap * 2;
+    if (self->alen + n > UINT32_MAX)
+        log_fatal("relatie index: string arena over 4 GiB");
+    if (self->alen + n > self->acap) {
+        size_t  cap = self->acap + self->acap / 8;
 
-        while (cap < self->alen + n + 1)
-            cap *= 2;
+        if (cap < ARENA_MIN)
+            cap = ARENA_MIN;
+        if (cap < self->alen + n)
+            cap = self->alen + n;
         if (cap > UINT32_MAX)
-            log_fatal("relatie index: string arena over 4 GiB");
+            cap = UINT32_MAX;
         self->arena = xrealloc(self->arena, cap);
         self->acap = cap;
     }
     off = self->alen;
-    memcpy(self->arena + off, s, n);
-    self->arena[off + n] = '\0';
-    self->alen += n + 1;
+    self->alen += n;
     return (uint32_t) off;
 }
 
-/* arena_str - the arena string at offset */
-static inline const char *
-arena_str(const relatie_index_t *self, uint32_t off)
-{
-    return self->arena + off;
-}
-
-/* list_bytes - size of a key list "a\0b\0\0" at offset, 0 when empty */
+/* list_len - bytes of a key list "a\0b\0\0" ("\0" when empty) */
 static size_t
-list_bytes(const relatie_index_t *self, uint32_t off)
+list_len(const char *p)
 {
-    const char *p = arena_str(self, off);
     size_t  n = 0;
 
-    if (off == 0)
-        return 0;
     while (p[n])
         n += strlen(p + n) + 1;
     return n + 1;
+}
+
+/* blob_read - the strings of record r */
+static void
+blob_read(const relatie_index_t *self, uint32_t r, blob_t *b)
+{
+    const rec_t *rec = &self->recs[r];
+    const char *start = self->arena + rec->blob, *p = start;
+    int     k;
+
+    memcpy(&b->naamhash, p, sizeof b->naamhash);
+    p += sizeof b->naamhash;
+    if (rec->flags & REC_UUID) {
+        b->uuid = (const uint8_t *) p;
+        b->id = NULL;
+        p += 16;
+    } else {
+        b->uuid = NULL;
+        b->id = p;
+        p += strlen(p) + 1;
+    }
+    b->naam = p;
+    p += strlen(p) + 1;
+    b->postcode = p;
+    p += strlen(p) + 1;
+    b->btw = p;
+    p += strlen(p) + 1;
+    b->kvk = p;
+    p += strlen(p) + 1;
+    for (k = 0; k < EMAIL_STEPS; k++) {
+        b->lists[k] = p;
+        p += list_len(p);
+    }
+    b->len = (size_t) (p - start);
+}
+
+/* arena_compact - copy the live blobs together when half the arena is
+ * garbage; moves blobs, so only between lookups (an upsert) */
+static void
+arena_compact(relatie_index_t *self)
+{
+    size_t  live = self->alen - self->garbage, cap, n = 0;
+    char   *fresh;
+    blob_t  b;
+    uint32_t r;
+
+    if (self->garbage < self->alen / 2 || self->alen < 16 * ARENA_MIN)
+        return;
+    cap = live + live / 8;
+    if (cap < ARENA_MIN)
+        cap = ARENA_MIN;
+    fresh = xmalloc(cap);
+    for (r = 0; r < self->nrecs; r++) {
+        if (!(self->recs[r].flags & REC_LIVE))
+            continue;
+        blob_read(self, r, &b);
+        memcpy(fresh + n, self->arena + self->recs[r].blob, b.len);
+        self->recs[r].blob = (uint32_t) n;
+        n += b.len;
+    }
+    if (n != live)
+        log_panic("relatie index: %zu live arena bytes counted, %zu copied",
+                  live, n);
+    free(self->arena);
+    self->arena = fresh;
+    self->alen = n;
+    self->acap = cap;
+    self->garbage = 0;
+}
+
+/* rec_id_hash - hash of record r's id, as hash_str of its text */
+static uint32_t
+rec_id_hash(const blob_t *b)
+{
+    char    text[37];
+
+    if (b->uuid) {
+        uuid_format(b->uuid, text);
+        return hash_str(text);
+    }
+    return hash_str(b->id);
+}
+
+/* rec_hashes - the hashes under which record r sits in table t; how many
+ * (at most KEYS_PER_STEP) */
+static size_t
+rec_hashes(const relatie_index_t *self, uint32_t r, int t, uint32_t *hashes)
+{
+    const rec_t *rec = &self->recs[r];
+    blob_t  b;
+    const char *p;
+    size_t  n = 0;
+
+    if (t == TABLE_CODES) {
+        hashes[0] = hash_code(rec->relatiecode);
+        return 1;
+    }
+    blob_read(self, r, &b);
+    switch (t) {
+    case TABLE_IDS:
+        hashes[n++] = rec_id_hash(&b);
+        break;
+    case RELATIE_KEY_EMAIL:
+    case RELATIE_KEY_FACTUUR_EMAIL:
+    case RELATIE_KEY_OVERIG_EMAIL:
+        for (p = b.lists[t]; *p && n < KEYS_PER_STEP; p += strlen(p) + 1)
+            hashes[n++] = hash_str(p);
+        break;
+    case RELATIE_KEY_BTW:
+        if (*b.btw)
+            hashes[n++] = hash_str(b.btw);
+        break;
+    case RELATIE_KEY_KVK:
+        if (*b.kvk)
+            hashes[n++] = hash_str(b.kvk);
+        break;
+    case RELATIE_KEY_NAAM:
+        if (rec->flags & REC_NAAMKEY)
+            hashes[n++] = b.naamhash;
+        break;
+    }
+    return n;
+}
+
+/* ---- tables ---- */
+
+/* slot_home - the first slot a hash probes */
+static inline uint32_t
+slot_home(const table_t *t, uint32_t hash)
+{
+    return (uint32_t) (((uint64_t) hash * t->cap) >> 32);
+}
+
+/* slot_value - what a slot holds for record r under a hash */
+static inline uint32_t
+slot_value(uint32_t hash, uint32_t r)
+{
+    return (hash & 0xffu) << 24 | (r + 1);
+}
+
+/* slot_next - the slot after j, round the end */
+static inline uint32_t
+slot_next(const table_t *t, uint32_t j)
+{
+    return j + 1 == t->cap ? 0 : j + 1;
+}
+
+/* table_put - place a slot for record r; the caller has made room */
+static void
+table_put(table_t *t, uint32_t hash, uint32_t r)
+{
+    uint32_t j;
+
+    for (j = slot_home(t, hash); t->slots[j] != SLOT_EMPTY; j = slot_next(t, j))
+        if (t->slots[j] == SLOT_GONE) {
+            t->gone--;
+            break;
+        }
+    t->slots[j] = slot_value(hash, r);
+    t->n++;
+}
+
+/* table_reserve - room for more slots in table t: rebuilt from the live
+ * records (a new size at 50 % load, no tombstones) when it would pass 75 % */
+static void
+table_reserve(relatie_index_t *self, int t, uint32_t more)
+{
+    table_t *tb = &self->tables[t];
+    uint64_t want = (uint64_t) tb->n + more, cap;
+    uint32_t hashes[KEYS_PER_STEP], r;
+    size_t  i, n;
+
+    if (more == 0 || (want + tb->gone) * 4 <= (uint64_t) tb->cap * 3)
+        return;
+    cap = want * 2 + 1;
+    if (cap < TABLE_MIN)
+        cap = TABLE_MIN;
+    if (cap > UINT32_MAX)
+        log_fatal("relatie index: hash table over 2^32 slots");
+    free(tb->slots);
+    tb->slots = xcalloc((size_t) cap, sizeof *tb->slots);
+    tb->cap = (uint32_t) cap;
+    tb->n = tb->gone = 0;
+    for (r = 0; r < self->nrecs; r++) {
+        if (!(self->recs[r].flags & REC_LIVE))
+            continue;
+        n = rec_hashes(self, r, t, hashes);
+        for (i = 0; i < n; i++)
+            table_put(tb, hashes[i], r);
+    }
+}
+
+/* table_erase - take out the slot of record r under a hash */
+static void
+table_erase(table_t *t, uint32_t hash, uint32_t r)
+{
+    uint32_t want = slot_value(hash, r), j, prev;
+
+    if (t->slots != NULL)
+        for (j = slot_home(t, hash); t->slots[j] != SLOT_EMPTY;
+             j = slot_next(t, j)) {
+            if (t->slots[j] != want)
+                continue;
+            t->n--;
+            if (t->slots[slot_next(t, j)] != SLOT_EMPTY) {
+                t->slots[j] = SLOT_GONE;
+                t->gone++;
+                return;
+            }
+            /* the end of a run: it and the tombstones before it go */
+            t->slots[j] = SLOT_EMPTY;
+            for (;;) {
+                prev = j == 0 ? t->cap - 1 : j - 1;
+                if (t->slots[prev] != SLOT_GONE)
+                    return;
+                t->slots[prev] = SLOT_EMPTY;
+                t->gone--;
+                j = prev;
+            }
+        }
+    log_panic("relatie index: record %u missing from a hash table", r);
+}
+
+/* first_in_run - whether no slot from home up to j holds value v: a
+ * relatie with two e-mail keys whose 8 bits agree counts once */
+static bool
+first_in_run(const table_t *t, uint32_t home, uint32_t j, uint32_t v)
+{
+    uint32_t i;
+
+    for (i = home; i != j; i = slot_next(t, i))
+        if (t->slots[i] == v)
+            return false;
+    return true;
 }
 
 /* ---- normalisation ---- */
@@ -353,6 +581,7 @@ is_legal_form(const char *w, size_t n)
 }
 
 #define NAAM_WORDS  32
+#define NAAM_ASCII_MAX  512     /* names up to this long skip utf8proc when ASCII */
 
 /* relatie_norm_naam - decomposed, accents stripped, folded, letters and
  * digits only, legal forms dropped */
@@ -368,27 +597,50 @@ relatie_norm_naam(const char *in, char *out, size_t outlen)
     utf8proc_int32_t cp;
     utf8proc_ssize_t step;
 
+    utf8proc_uint8_t ascii[NAAM_ASCII_MAX];
+    bool    fast;
+
     if (outlen == 0)
         return;
     out[0] = '\0';
-    len = utf8proc_map((const utf8proc_uint8_t *) in, 0, &folded,
-                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT
-                       | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK
-                       | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-    if (len < 0)
-        return;                 /* not UTF-8: no name key */
+    /* printable ASCII folds to its lower case, and its letters and digits
+     * are a-z and 0-9: the same result without utf8proc's tables */
+    for (n = 0; n < sizeof ascii && in[n] >= 0x20 && in[n] <= 0x7e; n++)
+        ascii[n] = (utf8proc_uint8_t) (in[n] >= 'A' && in[n] <= 'Z'
+                                       ? in[n] - 'A' + 'a' : in[n]);
+    fast = n < sizeof ascii && in[n] == '\0';
+    if (fast)
+        ascii[n] = '\0';
+    else {
+        len = utf8proc_map((const utf8proc_uint8_t *) in, 0, &folded,
+                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT
+                           | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK
+                           | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        if (len < 0)
+            return;             /* not UTF-8: no name key */
+    }
+    n = 0;
     memset(wlen, 0, sizeof wlen);
-    for (p = folded; *p; p += step) {
-        utf8proc_category_t cat;
+    for (p = fast ? ascii : folded; *p; p += step) {
+        bool    word;
 
-        step = utf8proc_iterate(p, -1, &cp);
-        if (step <= 0)
-            break;
-        cat = utf8proc_category(cp);
-        if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL
-            || cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM
-            || cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_ND
-            || cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO) {
+        if (fast) {
+            step = 1;
+            cp = *p;
+            word = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9');
+        } else {
+            utf8proc_category_t cat;
+
+            step = utf8proc_iterate(p, -1, &cp);
+            if (step <= 0)
+                break;
+            cat = utf8proc_category(cp);
+            word = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL
+                || cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM
+                || cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_ND
+                || cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO;
+        }
+        if (word) {
             if (nw < NAAM_WORDS && wlen[nw] + (size_t) step < sizeof words[0]) {
                 memcpy(words[nw] + wlen[nw], p, (size_t) step);
                 wlen[nw] += (size_t) step;
@@ -431,16 +683,8 @@ relatie_index_t *
 relatie_index_new(void)
 {
     relatie_index_t *self = xcalloc(1, sizeof *self);
-    int     k;
 
-    self->acap = 4096;
-    self->arena = xmalloc(self->acap);
-    self->arena[0] = '\0';
-    self->alen = 1;
-    table_init(&self->ids, false);
-    table_init(&self->codes, true);
-    for (k = 0; k < RELATIE_KEY_N; k++)
-        table_init(&self->keys[k], false);
+    self->freehead = NOT_FOUND;
     return self;
 }
 
@@ -450,18 +694,15 @@ relatie_index_destroy(relatie_index_t **self_p)
 {
     relatie_index_t *self;
     size_t  i;
-    int     k;
+    int     t;
 
     if (self_p == NULL || *self_p == NULL)
         return;
     self = *self_p;
     free(self->arena);
     free(self->recs);
-    free(self->freelist);
-    free(self->ids.slots);
-    free(self->codes.slots);
-    for (k = 0; k < RELATIE_KEY_N; k++)
-        free(self->keys[k].slots);
+    for (t = 0; t < TABLES_N; t++)
+        free(self->tables[t].slots);
     for (i = 0; i < self->nlanden; i++)
         free(self->landen[i].id);
     free(self->landen);
@@ -524,18 +765,44 @@ land_iso(const relatie_index_t *self, const char *id)
     return hit ? hit->iso : "";
 }
 
-/* find_id - the record of a relatie id, or UINT32_MAX */
-static uint32_t
-find_id(const relatie_index_t *self, const char *id, uint32_t hash)
-{
-    const table_t *t = &self->ids;
-    uint32_t j;
+/* id_key - a relatie id as the index compares it: 16 bytes or text */
+typedef struct {
+    const char *text;
+    bool    is_uuid;
+    uint8_t uuid[16];
+    uint32_t hash;
+} id_key_t;
 
-    for (j = hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-        if (t->slots[j].hash == hash
-            && strcmp(arena_str(self, t->slots[j].key), id) == 0)
-            return t->slots[j].ref - 1;
-    return UINT32_MAX;
+/* id_key_make - take an id apart for comparison */
+static void
+id_key_make(const char *id, id_key_t *k)
+{
+    k->text = id;
+    k->is_uuid = uuid_parse(id, k->uuid);
+    k->hash = hash_str(id);
+}
+
+/* find_id - the record of a relatie id, or NOT_FOUND */
+static uint32_t
+find_id(const relatie_index_t *self, const id_key_t *k)
+{
+    const table_t *t = &self->tables[TABLE_IDS];
+    uint32_t j, s, r, tag = (k->hash & 0xffu) << 24;
+    blob_t  b;
+
+    if (t->slots == NULL)
+        return NOT_FOUND;
+    for (j = slot_home(t, k->hash); (s = t->slots[j]) != SLOT_EMPTY;
+         j = slot_next(t, j)) {
+        if (s == SLOT_GONE || (s & ~SLOT_REF_MASK) != tag)
+            continue;
+        r = (s & SLOT_REF_MASK) - 1;
+        blob_read(self, r, &b);
+        if (k->is_uuid ? b.uuid && memcmp(b.uuid, k->uuid, 16) == 0
+            : b.id && strcmp(b.id, k->text) == 0)
+            return r;
+    }
+    return NOT_FOUND;
 }
 
 /* remove_rec - take record r out of every table and free it */
@@ -543,40 +810,21 @@ static void
 remove_rec(relatie_index_t *self, uint32_t r)
 {
     rec_t  *rec = &self->recs[r];
-    const char *p;
-    int     k;
+    uint32_t hashes[KEYS_PER_STEP];
+    blob_t  b;
+    size_t  i, n;
+    int     t;
 
-    table_remove(&self->ids, hash_str(arena_str(self, rec->id)), r);
-    table_remove(&self->codes, hash_code(rec->relatiecode), r);
-    for (k = 0; k < 3; k++) {
-        if (rec->emails[k] == 0)
-            continue;
-        for (p = arena_str(self, rec->emails[k]); *p; p += strlen(p) + 1)
-            table_remove(&self->keys[k], hash_str(p), r);
-        self->garbage += list_bytes(self, rec->emails[k]);
+    for (t = 0; t < TABLES_N; t++) {
+        n = rec_hashes(self, r, t, hashes);
+        for (i = 0; i < n; i++)
+            table_erase(&self->tables[t], hashes[i], r);
     }
-    if (rec->btw)
-        table_remove(&self->keys[RELATIE_KEY_BTW],
-                     hash_str(arena_str(self, rec->btw)), r);
-    if (rec->kvk)
-        table_remove(&self->keys[RELATIE_KEY_KVK],
-                     hash_str(arena_str(self, rec->kvk)), r);
-    if (rec->naamkey)
-        table_remove(&self->keys[RELATIE_KEY_NAAM],
-                     hash_str(arena_str(self, rec->naamkey)), r);
-    self->garbage += strlen(arena_str(self, rec->id)) + 1
-        + (rec->naam ? strlen(arena_str(self, rec->naam)) + 1 : 0)
-        + (rec->postcode ? strlen(arena_str(self, rec->postcode)) + 1 : 0)
-        + (rec->btw ? strlen(arena_str(self, rec->btw)) + 1 : 0)
-        + (rec->kvk ? strlen(arena_str(self, rec->kvk)) + 1 : 0)
-        + (rec->naamkey ? strlen(arena_str(self, rec->naamkey)) + 1 : 0);
+    blob_read(self, r, &b);
+    self->garbage += b.len;
     memset(rec, 0, sizeof *rec);
-    if (self->nfree == self->capfree) {
-        self->capfree = self->capfree ? self->capfree * 2 : 64;
-        self->freelist = xrealloc(self->freelist,
-                                  self->capfree * sizeof *self->freelist);
-    }
-    self->freelist[self->nfree++] = r;
+    rec->blob = self->freehead;
+    self->freehead = r;
     self->count--;
 }
 
@@ -584,16 +832,18 @@ remove_rec(relatie_index_t *self, uint32_t r)
 bool
 relatie_index_remove(relatie_index_t *self, const char *id)
 {
-    uint32_t r = find_id(self, id, hash_str(id));
+    id_key_t k;
+    uint32_t r;
 
-    if (r == UINT32_MAX)
+    id_key_make(id, &k);
+    if ((r = find_id(self, &k)) == NOT_FOUND)
         return false;
     remove_rec(self, r);
     return true;
 }
 
 /* add_emails - split fields on ';' and ',', normalise, drop doubles, and
- * append to keys[] (at most KEYS_PER_STEP) */
+ * append to keys[] (at most KEYS_PER_STEP - 1) */
 static void
 add_emails(const char *field, char keys[][EMAIL_MAX], size_t *nkeys)
 {
@@ -622,47 +872,6 @@ add_emails(const char *field, char keys[][EMAIL_MAX], size_t *nkeys)
     }
 }
 
-/* add_list - store keys as "a\0b\0\0" and index each under table t */
-static uint32_t
-add_list(relatie_index_t *self, table_t *t, char keys[][EMAIL_MAX],
-         size_t nkeys, uint32_t r)
-{
-    size_t  total = 0, i, len;
-    uint32_t off, pos;
-    char   *buf;
-
-    if (nkeys == 0)
-        return 0;
-    for (i = 0; i < nkeys; i++)
-        total += strlen(keys[i]) + 1;
-    buf = xmalloc(total);
-    for (i = 0, pos = 0; i < nkeys; i++) {
-        len = strlen(keys[i]) + 1;
-        memcpy(buf + pos, keys[i], len);
-        pos += (uint32_t) len;
-    }
-    off = arena_add(self, buf, total);      /* adds the final NUL */
-    free(buf);
-    for (i = 0, pos = off; i < nkeys; i++) {
-        table_insert(t, hash_str(arena_str(self, pos)), pos, r);
-        pos += (uint32_t) strlen(arena_str(self, pos)) + 1;
-    }
-    return off;
-}
-
-/* add_key - store one key and index it under table t; 0 when empty */
-static uint32_t
-add_key(relatie_index_t *self, table_t *t, const char *key, uint32_t r)
-{
-    uint32_t off;
-
-    if (*key == '\0')
-        return 0;
-    off = arena_add(self, key, strlen(key));
-    table_insert(t, hash_str(key), off, r);
-    return off;
-}
-
 /* set_iso - copy a two-letter country code in upper case, else "" */
 static void
 set_iso(char dst[3], const char *iso)
@@ -675,76 +884,174 @@ set_iso(char dst[3], const char *iso)
         dst[0] = '\0';
 }
 
+/* put_str - copy s with its NUL to p; the byte after */
+static char *
+put_str(char *p, const char *s, size_t len)
+{
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p + len + 1;
+}
+
+/* rec_alloc - a free record's number */
+static uint32_t
+rec_alloc(relatie_index_t *self)
+{
+    uint32_t r;
+
+    if (self->freehead != NOT_FOUND) {
+        r = self->freehead;
+        self->freehead = self->recs[r].blob;
+        return r;
+    }
+    if (self->nrecs == RECORDS_MAX)
+        log_fatal("relatie index: more than %u relaties in one administration",
+                  RECORDS_MAX);
+    if (self->nrecs == self->caprecs) {
+        uint64_t cap = (uint64_t) self->caprecs + self->caprecs / 8;
+
+        if (cap < 64)
+            cap = 64;
+        if (cap > RECORDS_MAX)
+            cap = RECORDS_MAX;
+        self->recs = xrealloc(self->recs, (size_t) cap * sizeof *self->recs);
+        self->caprecs = (uint32_t) cap;
+    }
+    return self->nrecs++;
+}
+
+/* the normalised keys of one relatie, before they go into the index */
+typedef struct {
+    char    emails[EMAIL_STEPS][KEYS_PER_STEP][EMAIL_MAX];
+    size_t  nemails[EMAIL_STEPS];
+    size_t  listlen[EMAIL_STEPS];
+    char    postcode[KEY_MAX];
+    char    btw[KEY_MAX];
+    char    kvk[KEY_MAX];
+    char    naamkey[KEY_MAX];
+} keys_t;
+
+/* keys_make - normalise every key of a relatie */
+static void
+keys_make(const relatie_rec_t *in, keys_t *k, char btw_country[3])
+{
+    size_t  s, i;
+
+    memset(k->nemails, 0, sizeof k->nemails);
+    add_emails(in->email, k->emails[0], &k->nemails[0]);
+    add_emails(in->factuur_email, k->emails[1], &k->nemails[1]);
+    add_emails(in->factuur_cc, k->emails[1], &k->nemails[1]);
+    add_emails(in->offerte_email, k->emails[2], &k->nemails[2]);
+    add_emails(in->offerte_cc, k->emails[2], &k->nemails[2]);
+    add_emails(in->bevestiging_email, k->emails[2], &k->nemails[2]);
+    add_emails(in->bevestiging_cc, k->emails[2], &k->nemails[2]);
+    add_emails(in->aanmaning_email, k->emails[2], &k->nemails[2]);
+    add_emails(in->aanmaning_cc, k->emails[2], &k->nemails[2]);
+    for (s = 0; s < EMAIL_STEPS; s++) {
+        k->listlen[s] = 1;
+        for (i = 0; i < k->nemails[s]; i++)
+            k->listlen[s] += strlen(k->emails[s][i]) + 1;
+    }
+    relatie_norm_postcode(in->postcode ? in->postcode : "", k->postcode,
+                          sizeof k->postcode);
+    relatie_norm_btw(in->btw_nummer ? in->btw_nummer : "", k->btw,
+                     sizeof k->btw, btw_country);
+    relatie_norm_kvk(in->kvk_nummer ? in->kvk_nummer : "", k->kvk,
+                     sizeof k->kvk);
+    relatie_norm_naam(in->naam ? in->naam : "", k->naamkey, sizeof k->naamkey);
+}
+
 /* relatie_index_upsert - add or replace (inactive: remove) one relatie */
 void
 relatie_index_upsert(relatie_index_t *self, const relatie_rec_t *in)
 {
-    char    keys[KEYS_PER_STEP][EMAIL_MAX];
-    char    buf[KEY_MAX];
-    size_t  nkeys;
-    uint32_t r, idhash;
+    keys_t  k;
+    id_key_t id;
+    const char *naam = in->naam ? in->naam : "";
+    size_t  idlen, naamlen, pclen, btwlen, kvklen, total, s, i;
+    uint32_t r, off, hashes[TABLES_N][KEYS_PER_STEP];
+    size_t  nhashes[TABLES_N];
+    uint32_t naamhash;
+    char    btw_country[3];
     rec_t  *rec;
+    char   *p;
+    int     t;
 
     if (in->id == NULL || in->id[0] == '\0')
         return;
-    idhash = hash_str(in->id);
-    if ((r = find_id(self, in->id, idhash)) != UINT32_MAX)
+    id_key_make(in->id, &id);
+    if ((r = find_id(self, &id)) != NOT_FOUND)
         remove_rec(self, r);
     if (!in->active)
         return;
 
-    if (self->nfree > 0)
-        r = self->freelist[--self->nfree];
-    else {
-        if (self->nrecs == self->caprecs) {
-            self->caprecs = self->caprecs ? self->caprecs * 2 : 256;
-            self->recs = xrealloc(self->recs,
-                                  (size_t) self->caprecs * sizeof *self->recs);
-        }
-        r = self->nrecs++;
+    keys_make(in, &k, btw_country);
+    idlen = id.is_uuid ? 16 : strlen(in->id) + 1;
+    naamlen = strlen(naam);
+    pclen = strlen(k.postcode);
+    btwlen = strlen(k.btw);
+    kvklen = strlen(k.kvk);
+    naamhash = k.naamkey[0] ? hash_str(k.naamkey) : 0;
+    total = sizeof naamhash + idlen + naamlen + 1 + pclen + 1 + btwlen + 1
+        + kvklen + 1 + k.listlen[0] + k.listlen[1] + k.listlen[2];
+
+    arena_compact(self);
+    off = arena_reserve(self, total);
+    p = self->arena + off;
+    memcpy(p, &naamhash, sizeof naamhash);
+    p += sizeof naamhash;
+    if (id.is_uuid) {
+        memcpy(p, id.uuid, 16);
+        p += 16;
+    } else
+        p = put_str(p, in->id, idlen - 1);
+    p = put_str(p, naam, naamlen);
+    p = put_str(p, k.postcode, pclen);
+    p = put_str(p, k.btw, btwlen);
+    p = put_str(p, k.kvk, kvklen);
+    for (s = 0; s < EMAIL_STEPS; s++) {
+        for (i = 0; i < k.nemails[s]; i++)
+            p = put_str(p, k.emails[s][i], strlen(k.emails[s][i]));
+        *p++ = '\0';
     }
+    if ((size_t) (p - (self->arena + off)) != total)
+        log_panic("relatie index: blob of %zu bytes, %zu written", total,
+                  (size_t) (p - (self->arena + off)));
+
+    r = rec_alloc(self);
     rec = &self->recs[r];
     memset(rec, 0, sizeof *rec);
+    rec->blob = off;
     rec->relatiecode = in->relatiecode;
-    rec->id = arena_add(self, in->id, strlen(in->id));
-    table_insert(&self->ids, idhash, rec->id, r);
-    table_insert(&self->codes, hash_code(in->relatiecode),
-                 (uint32_t) in->relatiecode, r);
-    if (in->naam)
-        rec->naam = arena_add(self, in->naam, strlen(in->naam));
-
-    nkeys = 0;
-    add_emails(in->email, keys, &nkeys);
-    rec->emails[0] = add_list(self, &self->keys[RELATIE_KEY_EMAIL], keys,
-                              nkeys, r);
-    nkeys = 0;
-    add_emails(in->factuur_email, keys, &nkeys);
-    add_emails(in->factuur_cc, keys, &nkeys);
-    rec->emails[1] = add_list(self, &self->keys[RELATIE_KEY_FACTUUR_EMAIL],
-                              keys, nkeys, r);
-    nkeys = 0;
-    add_emails(in->offerte_email, keys, &nkeys);
-    add_emails(in->offerte_cc, keys, &nkeys);
-    add_emails(in->bevestiging_email, keys, &nkeys);
-    add_emails(in->bevestiging_cc, keys, &nkeys);
-    add_emails(in->aanmaning_email, keys, &nkeys);
-    add_emails(in->aanmaning_cc, keys, &nkeys);
-    rec->emails[2] = add_list(self, &self->keys[RELATIE_KEY_OVERIG_EMAIL],
-                              keys, nkeys, r);
-
-    relatie_norm_postcode(in->postcode ? in->postcode : "", buf, sizeof buf);
-    rec->postcode = arena_add(self, buf, strlen(buf));
+    rec->flags = (uint8_t) ((id.is_uuid ? REC_UUID : 0)
+                            | (k.naamkey[0] ? REC_NAAMKEY : 0));
     set_iso(rec->country, in->country_iso);
-
-    relatie_norm_btw(in->btw_nummer ? in->btw_nummer : "", buf, sizeof buf,
-                     rec->btw_country);
-    if (rec->btw_country[0] == '\0')
+    if (btw_country[0] == '\0')
         memcpy(rec->btw_country, rec->country, sizeof rec->country);
-    rec->btw = add_key(self, &self->keys[RELATIE_KEY_BTW], buf, r);
-    relatie_norm_kvk(in->kvk_nummer ? in->kvk_nummer : "", buf, sizeof buf);
-    rec->kvk = add_key(self, &self->keys[RELATIE_KEY_KVK], buf, r);
-    relatie_norm_naam(in->naam ? in->naam : "", buf, sizeof buf);
-    rec->naamkey = add_key(self, &self->keys[RELATIE_KEY_NAAM], buf, r);
+    else
+        memcpy(rec->btw_country, btw_country, sizeof rec->btw_country);
+
+    /* the hashes per table, from the keys at hand */
+    memset(nhashes, 0, sizeof nhashes);
+    for (s = 0; s < EMAIL_STEPS; s++)
+        for (i = 0; i < k.nemails[s]; i++)
+            hashes[s][nhashes[s]++] = hash_str(k.emails[s][i]);
+    if (btwlen)
+        hashes[RELATIE_KEY_BTW][nhashes[RELATIE_KEY_BTW]++] = hash_str(k.btw);
+    if (kvklen)
+        hashes[RELATIE_KEY_KVK][nhashes[RELATIE_KEY_KVK]++] = hash_str(k.kvk);
+    if (k.naamkey[0])
+        hashes[RELATIE_KEY_NAAM][nhashes[RELATIE_KEY_NAAM]++] = naamhash;
+    hashes[TABLE_IDS][nhashes[TABLE_IDS]++] = id.hash;
+    hashes[TABLE_CODES][nhashes[TABLE_CODES]++] = hash_code(in->relatiecode);
+
+    /* room first (a rebuild walks the live records), then the slots */
+    for (t = 0; t < TABLES_N; t++)
+        table_reserve(self, t, (uint32_t) nhashes[t]);
+    self->recs[r].flags |= REC_LIVE;
+    for (t = 0; t < TABLES_N; t++)
+        for (i = 0; i < nhashes[t]; i++)
+            table_put(&self->tables[t], hashes[t][i], r);
     self->count++;
 }
 
@@ -754,6 +1061,7 @@ relatie_index_take(void *index, const relatie_rec_t *rec)
 {
     relatie_index_upsert(index, rec);
 }
+
 
 /* json_str - a string member (absent or null is ""); false + err on another type */
 static bool
@@ -937,20 +1245,59 @@ relatie_index_latest_modified(const relatie_index_t *self)
     return self->latest;
 }
 
-/* relatie_index_bytes - memory held */
+/* relatie_index_bytes - memory held: every allocation of the index */
 size_t
 relatie_index_bytes(const relatie_index_t *self)
 {
     size_t  n = sizeof *self + self->acap
         + (size_t) self->caprecs * sizeof *self->recs
-        + (size_t) self->capfree * sizeof *self->freelist
-        + ((size_t) self->ids.mask + 1) * sizeof(slot_t)
-        + ((size_t) self->codes.mask + 1) * sizeof(slot_t);
-    int     k;
+        + self->nlanden * sizeof *self->landen;
+    size_t  i;
+    int     t;
 
-    for (k = 0; k < RELATIE_KEY_N; k++)
-        n += ((size_t) self->keys[k].mask + 1) * sizeof(slot_t);
+    for (t = 0; t < TABLES_N; t++)
+        n += (size_t) self->tables[t].cap * sizeof *self->tables[t].slots;
+    for (i = 0; i < self->nlanden; i++)
+        n += strlen(self->landen[i].id) + 1;
     return n;
+}
+
+/* rec_has_key - whether record r holds the normalised key under kind;
+ * *several is set when the record has more than one key of that kind */
+static bool
+rec_has_key(const relatie_index_t *self, uint32_t r, relatie_key_t kind,
+            const char *key, uint32_t hash, bool *several)
+{
+    char    naamkey[KEY_MAX];
+    const char *p;
+    blob_t  b;
+    bool    hit = false;
+    size_t  n = 0;
+
+    *several = false;
+    blob_read(self, r, &b);
+    switch (kind) {
+    case RELATIE_KEY_EMAIL:
+    case RELATIE_KEY_FACTUUR_EMAIL:
+    case RELATIE_KEY_OVERIG_EMAIL:
+        for (p = b.lists[kind]; *p; p += strlen(p) + 1, n++)
+            if (!hit && strcmp(p, key) == 0)
+                hit = true;
+        *several = n > 1;
+        return hit;
+    case RELATIE_KEY_BTW:
+        return strcmp(b.btw, key) == 0;
+    case RELATIE_KEY_KVK:
+        return strcmp(b.kvk, key) == 0;
+    case RELATIE_KEY_NAAM:
+        /* only the hash is kept: normalise the name again to be exact */
+        if (!(self->recs[r].flags & REC_NAAMKEY) || b.naamhash != hash)
+            return false;
+        relatie_norm_naam(b.naam, naamkey, sizeof naamkey);
+        return strcmp(naamkey, key) == 0;
+    default:
+        return false;
+    }
 }
 
 /* relatie_index_find - the relaties under a normalised key */
@@ -959,20 +1306,30 @@ relatie_index_find(const relatie_index_t *self, relatie_key_t kind,
                    const char *key, uint32_t *refs, size_t max)
 {
     const table_t *t;
-    uint32_t hash, j;
+    uint32_t hash, tag, home, j, s, r;
     size_t  n = 0;
+    bool    several;
 
     if ((unsigned) kind >= RELATIE_KEY_N || key == NULL || *key == '\0')
         return 0;
-    t = &self->keys[kind];
+    t = &self->tables[kind];
+    if (t->slots == NULL)
+        return 0;
     hash = hash_str(key);
-    for (j = hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-        if (t->slots[j].hash == hash
-            && strcmp(arena_str(self, t->slots[j].key), key) == 0) {
-            if (n < max)
-                refs[n] = t->slots[j].ref - 1;
-            n++;
-        }
+    tag = (hash & 0xffu) << 24;
+    home = slot_home(t, hash);
+    for (j = home; (s = t->slots[j]) != SLOT_EMPTY; j = slot_next(t, j)) {
+        if (s == SLOT_GONE || (s & ~SLOT_REF_MASK) != tag)
+            continue;
+        r = (s & SLOT_REF_MASK) - 1;
+        if (!rec_has_key(self, r, kind, key, hash, &several))
+            continue;
+        if (several && !first_in_run(t, home, j, s))
+            continue;
+        if (n < max)
+            refs[n] = r;
+        n++;
+    }
     return n;
 }
 
@@ -981,13 +1338,16 @@ bool
 relatie_index_by_code(const relatie_index_t *self, int32_t relatiecode,
                       uint32_t *ref)
 {
-    const table_t *t = &self->codes;
-    uint32_t hash = hash_code(relatiecode), j;
+    const table_t *t = &self->tables[TABLE_CODES];
+    uint32_t hash = hash_code(relatiecode), tag = (hash & 0xffu) << 24, j, s;
 
-    for (j = hash & t->mask; t->slots[j].ref; j = (j + 1) & t->mask)
-        if (t->slots[j].hash == hash
-            && t->slots[j].key == (uint32_t) relatiecode) {
-            *ref = t->slots[j].ref - 1;
+    if (t->slots == NULL)
+        return false;
+    for (j = slot_home(t, hash); (s = t->slots[j]) != SLOT_EMPTY;
+         j = slot_next(t, j))
+        if (s != SLOT_GONE && (s & ~SLOT_REF_MASK) == tag
+            && self->recs[(s & SLOT_REF_MASK) - 1].relatiecode == relatiecode) {
+            *ref = (s & SLOT_REF_MASK) - 1;
             return true;
         }
     return false;
@@ -999,11 +1359,17 @@ relatie_index_get(const relatie_index_t *self, uint32_t ref,
                   relatie_view_t *view)
 {
     const rec_t *rec = &self->recs[ref];
+    blob_t  b;
 
+    blob_read(self, ref, &b);
     view->relatiecode = rec->relatiecode;
-    view->id = arena_str(self, rec->id);
-    view->naam = arena_str(self, rec->naam);
-    view->postcode = arena_str(self, rec->postcode);
+    if (b.uuid) {
+        uuid_format(b.uuid, view->id_text);
+        view->id = view->id_text;
+    } else
+        view->id = b.id;
+    view->naam = b.naam;
+    view->postcode = b.postcode;
     view->country = rec->country;
     view->btw_country = rec->btw_country;
 }

@@ -10,8 +10,10 @@
  *   and recognise() asks it questions.
  *
  *   Lookups do not change the index; several threads may look up at once
- *   while none upserts. Pointers handed out by relatie_index_get() stay
- *   valid until the next upsert.
+ *   while none upserts. The strings of a relatie_view_t from
+ *   relatie_index_get() stay valid until the next upsert or removal, and
+ *   as long as the view itself (an id kept in 16 bytes is written out into
+ *   the view).
  *
  *   Normalisation (the relatie_norm_* functions, also used for orders):
  *   e-mail without case and without any whitespace; postcode without case
@@ -92,6 +94,7 @@ typedef struct {
     const char *postcode;        /* vestigingsadres, normalised */
     const char *country;         /* vestigingsadres ISO code, "" unknown */
     const char *btw_country;     /* VAT prefix, else country */
+    char        id_text[37];     /* where id may point; use id */
 } relatie_view_t;
 
 /* relatie_index_find - the relaties under a normalised key: writes at most

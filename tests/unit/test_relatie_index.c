@@ -339,6 +339,95 @@ test_many_relaties_survive_growth_and_removal(void **state)
     relatie_index_destroy(&ix);
 }
 
+static void
+test_churn_keeps_memory_bounded_and_ids_exact(void **state)
+{
+    relatie_index_t *ix = relatie_index_new();
+    relatie_rec_t r;
+    relatie_view_t v;
+    char    id[64], email[64];
+    uint32_t ref;
+    size_t  after_fill = 0;
+    int     i, round;
+
+    (void) state;
+    memset(&r, 0, sizeof r);
+    r.active = true;
+    r.naam = "Bakkerij de Vries B.V.";
+    for (round = 0; round < 40; round++) {
+        for (i = 0; i < 2000; i++) {
+            /* lower-case UUIDs, an upper-case one and plain text */
+            if (i % 3 == 0)
+                snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+            else if (i % 3 == 1)
+                snprintf(id, sizeof id, "0000000A-0000-4000-8000-%012d", i);
+            else
+                snprintf(id, sizeof id, "relatie-%d", i);
+            snprintf(email, sizeof email, "r%d.%d@example.nl", i, round);
+            r.id = id; r.relatiecode = i + 1; r.email = email;
+            relatie_index_upsert(ix, &r);
+        }
+        if (round == 0)
+            after_fill = relatie_index_bytes(ix);
+    }
+    assert_int_equal(relatie_index_count(ix), 2000);
+    /* replaced relaties' strings are reclaimed, not piled up */
+    assert_true(relatie_index_bytes(ix) < 3 * after_fill);
+    assert_int_equal(code_of(ix, RELATIE_KEY_EMAIL, "r7.0@example.nl"), -1);
+    assert_int_equal(code_of(ix, RELATIE_KEY_EMAIL, "r7.39@example.nl"), 8);
+    assert_int_equal(relatie_index_find(ix, RELATIE_KEY_NAAM, "bakkerijdevries",
+                                        &ref, 1), 2000);
+    assert_true(relatie_index_by_code(ix, 1, &ref));
+    relatie_index_get(ix, ref, &v);
+    assert_string_equal(v.id, "00000000-0000-4000-8000-000000000000");
+    assert_string_equal(v.naam, "Bakkerij de Vries B.V.");
+    assert_true(relatie_index_by_code(ix, 2, &ref));
+    relatie_index_get(ix, ref, &v);
+    assert_string_equal(v.id, "0000000A-0000-4000-8000-000000000001");
+    assert_true(relatie_index_by_code(ix, 3, &ref));
+    relatie_index_get(ix, ref, &v);
+    assert_string_equal(v.id, "relatie-2");
+    /* an id differing only in case is another relatie */
+    assert_false(relatie_index_remove(ix, "0000000a-0000-4000-8000-000000000001"));
+    assert_true(relatie_index_remove(ix, "0000000A-0000-4000-8000-000000000001"));
+    assert_true(relatie_index_remove(ix, "00000000-0000-4000-8000-000000000000"));
+    assert_false(relatie_index_by_code(ix, 1, &ref));
+    assert_int_equal(relatie_index_count(ix), 1998);
+    relatie_index_destroy(&ix);
+}
+
+static void
+test_relatie_with_many_addresses_is_found_once_by_each(void **state)
+{
+    relatie_index_t *ix = relatie_index_new();
+    relatie_rec_t r;
+    char    id[32], emails[1024], key[64];
+    uint32_t refs[4];
+    size_t  n;
+    int     i, a;
+
+    (void) state;
+    memset(&r, 0, sizeof r);
+    r.active = true;
+    /* 15 addresses a relatie, 300 relaties: their 8-bit tags meet in runs */
+    for (i = 0; i < 300; i++) {
+        n = 0;
+        for (a = 0; a < 15; a++)
+            n += (size_t) snprintf(emails + n, sizeof emails - n, "%sa%d.%d@x.nl",
+                                   a ? ";" : "", a, i);
+        snprintf(id, sizeof id, "rel-%d", i);
+        r.id = id; r.relatiecode = i + 1; r.factuur_email = emails;
+        relatie_index_upsert(ix, &r);
+    }
+    for (i = 0; i < 300; i++)
+        for (a = 0; a < 15; a++) {
+            snprintf(key, sizeof key, "a%d.%d@x.nl", a, i);
+            assert_int_equal(relatie_index_find(ix, RELATIE_KEY_FACTUUR_EMAIL,
+                                                key, refs, 4), 1);
+        }
+    relatie_index_destroy(&ix);
+}
+
 int
 main(void)
 {
@@ -353,6 +442,8 @@ main(void)
         cmocka_unit_test(test_landen_resolve_country_and_unknown_land_is_empty),
         cmocka_unit_test(test_shared_email_finds_every_relatie_once),
         cmocka_unit_test(test_many_relaties_survive_growth_and_removal),
+        cmocka_unit_test(test_churn_keeps_memory_bounded_and_ids_exact),
+        cmocka_unit_test(test_relatie_with_many_addresses_is_found_once_by_each),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
