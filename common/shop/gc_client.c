@@ -61,6 +61,7 @@ gc_result_name(gc_result_t r)
     case GC_NOT_FOUND: return "not-found";
     case GC_TRANSIENT: return "transient";
     case GC_PROTOCOL: return "protocol";
+    case GC_TOO_LARGE: return "too-large";
     }
     return "unknown";
 }
@@ -357,7 +358,7 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
         h = gc_http(self, url, NULL, 0);
         if (h.rc != CURLE_OK) {
             if (!shop_transport_error(&self->body, "Globecharge", url, h.rc, self->curl_err, err, errlen)) {
-                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_PROTOCOL : GC_TRANSIENT;
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_TOO_LARGE : GC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {

@@ -3,7 +3,7 @@
 #
 #   sh tests/e2e/faults.sh BIN [SCENARIO...]
 #
-# Scenarios (all by default): api, shop, storage, tls. Each prints one
+# Scenarios (all by default): api, shop, large, storage, tls. Each prints one
 # PASS or FAIL line; the exit status is non-zero when one failed.
 #   api      snelstart-sim answers 5xx, times out (longer than the profile's
 #            snelstart.timeout), drops answers after storing, expires tokens
@@ -15,6 +15,10 @@
 #            the dead-letter queue with a reason naming order and field, no
 #            daemon exited, the fetcher's peak RSS below 300 MB (800 MB when
 #            built with the sanitizers)
+#   large    a 100 MB order and 50 orders of 1.5 MB (a 75 MB page), over the
+#            64 MB answer limit: pages are asked for smaller, the 100 MB order
+#            is a dead letter saying so, all others are booked once, and the
+#            fetcher's peak RSS stays below 300 MB
 #   storage  fetcher.db and booker.db locked by another process longer than
 #            the busy timeout, then the state directory full (a small tmpfs;
 #            without mount privileges only the lock), new orders arriving
@@ -215,6 +219,48 @@ scenario_shop() {
     return $ok
 }
 
+# padded_order NUMBER BYTES - order_xml NUMBER with an XML comment of BYTES
+# bytes after its start tag: a readable order of that size
+padded_order() {
+    order_xml "$1" | /usr/bin/python3 -c '
+import sys
+first, rest = sys.stdin.read().split("\n", 1)
+sys.stdout.write(first + "\n<!-- " + "x" * int(sys.argv[1]) + " -->\n" + rest)' "$2"
+}
+
+# scenario_large - answers over the 64 MB answer limit: one order of 100 MB,
+# and 50 orders of 1.5 MB (a 75 MB page); the large order is a dead letter,
+# every other one is booked, and the fetcher stays below 300 MB
+scenario_large() {
+    e2e_setup "$ROOT/large"
+    start_globecharge --generate 8 --seed 51 --first-number 60001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    padded_order 60011 100000000 | put_raw 60011 || { echo "  cannot PUT the 100 MB order"; return 1; }
+    : > "$E2E_DIR/padded"
+    for n in $(seq 60012 60061); do
+        padded_order $n 1500000 | put_raw $n || return 1
+        echo $n >> "$E2E_DIR/padded"
+    done
+    for n in 60062 60063; do order_xml $n | put_order; done
+    write_config 60001
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    { generated_orders 60001 60010; cat "$E2E_DIR/padded"; printf '60062\n60063\n'; } \
+        > "$E2E_DIR/good"
+    kick_until_done $(( $(wc -l < "$E2E_DIR/good") + 1 )) 90 || return 1
+    booked_once "$E2E_DIR/good" || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    ok=0
+    reason_has 60011 "larger than 64 MB" || ok=1
+    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID_fetcher/status")
+    echo "  large answers: fetcher peak RSS (VmHWM) $((hwm / 1024)) MB"
+    case $BIN in *build-san*) limit=800 ;; *) limit=300 ;; esac
+    [ "$hwm" -lt $((limit * 1024)) ] || { echo "  the fetcher grew above $limit MB"; ok=1; }
+    daemons_alive || ok=1
+    return $ok
+}
+
 # hold_lock DB SECONDS - another process holds a write lock on DB (background)
 hold_lock() {
     { echo "BEGIN EXCLUSIVE;"; echo "INSERT INTO hold_lock_probe VALUES (1);"; sleep "$2";
@@ -338,11 +384,12 @@ scenario_tls() {
 }
 
 mkdir -p "$ROOT"
-[ $# -eq 0 ] && set -- api shop storage tls
+[ $# -eq 0 ] && set -- api shop large storage tls
 for s in "$@"; do
     t0=$(date +%s)
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
+    large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;

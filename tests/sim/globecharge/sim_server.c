@@ -38,7 +38,7 @@
 #include "../simlib/simlib.h"
 
 #define MAX_SESSIONS 256
-#define MAX_BODY (64 * 1024 * 1024)    /* room for a 50 MB raw order */
+#define MAX_BODY (128 * 1024 * 1024)   /* room for a 100 MB raw order */
 
 typedef struct {
     char    token[33];
