@@ -61,6 +61,13 @@ wc_result_t wc_client_orders(wc_client_t *self, const char *modified_after, int 
                              int page, char **body, size_t *len, long *total_pages,
                              long *total, char *err, size_t errlen);
 
+/* wc_client_order_ids - the ids of the same page of the list as
+ * wc_client_orders gives (the list with _fields=id), so that a page whose
+ * JSON cannot be read can be read order by order; *ids is malloc'd */
+wc_result_t wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page,
+                                int page, int64_t **ids, size_t *nids, char *err,
+                                size_t errlen);
+
 /* wc_client_order - one order of any status; WC_NOT_FOUND when there is none */
 wc_result_t wc_client_order(wc_client_t *self, int64_t id, char **body, size_t *len,
                             char *err, size_t errlen);

@@ -26,7 +26,10 @@
  *   the limits order_unpack (order_codec.c) refuses.
  *
  * DIAGNOSTICS
- *   "SOURCE: not JSON: text (line N)", "order ID: path: what is wrong".
+ *   "SOURCE: not JSON: text (line N)", "order ID: path: what is wrong". A
+ *   document no strict parser reads names the field nearest before the
+ *   fault: "SOURCE: the field \"cart_tax\" holds a number too large to read
+ *   (such as 1e400) (line 1, column 18)".
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -1099,6 +1102,68 @@ parse_item(const json_t *obj, size_t position, order_item_t *item)
     free(r.rates);
 }
 
+/* key_before - the object key nearest before byte pos of a JSON text,
+ * found by looking back for `"key":`; false when there is none. Used only
+ * to name the field of a parse error: a string value holding `":` may
+ * mislead it, which costs a less precise message, nothing else. */
+static bool
+key_before(const char *body, size_t len, size_t pos, char *key, size_t keylen)
+{
+    size_t  i = pos < len ? pos : len, end, start;
+
+    /* an error at a key (a duplicate) stops right after it: take its ':' */
+    for (end = i; end < len && (body[end] == ' ' || body[end] == '\t' || body[end] == '\n'
+                                || body[end] == '\r'); end++)
+        ;
+    if (end < len && body[end] == ':')
+        i = end + 1;
+    while (i > 0) {
+        i--;
+        if (body[i] != ':')
+            continue;
+        end = i;
+        while (end > 0 && (body[end - 1] == ' ' || body[end - 1] == '\t'
+                           || body[end - 1] == '\n' || body[end - 1] == '\r'))
+            end--;
+        if (end < 2 || body[end - 1] != '"')
+            continue;
+        start = end - 1;
+        while (start > 0 && !(body[start - 1] == '"' && (start < 2 || body[start - 2] != '\\')))
+            start--;
+        if (start == 0)
+            return false;
+        if (end - 1 - start >= keylen)
+            continue;
+        memcpy(key, body + start, end - 1 - start);
+        key[end - 1 - start] = 0;
+        return true;
+    }
+    return false;
+}
+
+/* in_words - what a jansson error text means, for a bookkeeper; NULL when
+ * there are no better words than jansson's own */
+static const char *
+in_words(const char *jansson_text)
+{
+    static const struct {
+        const char *says, *means;
+    } words[] = {
+        { "JSON_ALLOW_NUL", "holds a NUL character (\\u0000), which no order field may hold" },
+        { "too big integer", "holds a number too large to read (more than 19 digits)" },
+        { "real number overflow", "holds a number too large to read (such as 1e400)" },
+        { "duplicate object key", "appears twice in one object, so its value is not "
+          "certain" },
+        { "maximum parsing depth", "is nested deeper than koppel reads" },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof words / sizeof *words; i++)
+        if (strstr(jansson_text, words[i].says) != NULL)
+            return words[i].means;
+    return NULL;
+}
+
 /* wcorder_parse_page - parse a JSON array of orders or one order */
 order_page_t *
 wcorder_parse_page(const char *body, size_t len, const char *source_name,
@@ -1116,7 +1181,22 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (doc == NULL) {
-        snprintf(err, errlen, "%s: not JSON: %s (line %d)", source_name, jerr.text, jerr.line);
+        char    key[64], shown[LOG_SHOW_MAX * 2 + 8];
+
+        const char *means = in_words(jerr.text);
+        bool    has_key = key_before(body, len, (size_t) jerr.position, key, sizeof key);
+
+        if (has_key && means != NULL)
+            snprintf(err, errlen, "%s: the field \"%s\" %s (line %d, column %d)",
+                     source_name, log_show(key, shown, sizeof shown), means, jerr.line,
+                     jerr.column);
+        else if (has_key)
+            snprintf(err, errlen, "%s: not JSON at the field \"%s\": %s (line %d, column %d)",
+                     source_name, log_show(key, shown, sizeof shown), jerr.text, jerr.line,
+                     jerr.column);
+        else
+            snprintf(err, errlen, "%s: not JSON: %s (line %d)", source_name, jerr.text,
+                     jerr.line);
         return NULL;
     }
     if (!json_is_array(doc) && !json_is_object(doc)) {

@@ -3,7 +3,7 @@
 #
 #   sh tests/e2e/faults.sh BIN [SCENARIO...]
 #
-# Scenarios (all by default): api, shop, large, storage, tls. Each prints one
+# Scenarios (all by default): api, shop, large, woo, storage, tls. Each prints one
 # PASS or FAIL line; the exit status is non-zero when one failed.
 #   api      snelstart-sim answers 5xx, times out (longer than the profile's
 #            snelstart.timeout), drops answers after storing, expires tokens
@@ -19,6 +19,11 @@
 #            64 MB answer limit: pages are asked for smaller, the 100 MB order
 #            is a dead letter saying so, all others are booked once, and the
 #            fetcher's peak RSS stays below 300 MB
+#   woo      woocommerce-sim serving five orders poisoned (a \u0000, a 30-digit
+#            integer, 1e400, a duplicate key, nesting 5,000 deep) among good
+#            ones, pages of 5: each poisoned order a dead letter naming the
+#            order and the field, the others booked once, no page blamed on
+#            the shop URL
 #   storage  fetcher.db and booker.db locked by another process longer than
 #            the busy timeout, then the state directory full (a small tmpfs;
 #            without mount privileges only the lock), new orders arriving
@@ -261,6 +266,58 @@ scenario_large() {
     return $ok
 }
 
+# scenario_woo - WooCommerce orders whose JSON no strict parser reads, one of
+# each poison of woocommerce-sim, among good ones on pages of 5: each
+# poisoned order a dead letter naming it and its field, the rest booked once
+scenario_woo() {
+    e2e_setup "$ROOT/woo"
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 30 --seed 61 --first-id 701 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id" > "$E2E_DIR/bookable"
+    [ "$(wc -l < "$E2E_DIR/bookable")" -ge 12 ] || { echo "  too few bookable orders"; return 1; }
+    # poison five of them, spread over the pages; serve again with the poisons
+    : > "$E2E_DIR/bad"
+    set -- nul:customer_note bigint:customer_id huge-real:cart_tax \
+        duplicate-key:status deep:meta_data
+    flags=""
+    for k in 2 4 5 9 12; do
+        id=$(sed -n "${k}p" "$E2E_DIR/bookable")
+        flags="$flags --poison $id:${1%%:*}"
+        echo "$id ${1#*:}" >> "$E2E_DIR/bad"
+        shift
+    done
+    kill "$WC_PID"
+    wait "$WC_PID" 2>/dev/null
+    # shellcheck disable=SC2086
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" $flags || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    write_config 1
+    sed -i -e 's|type = "globecharge";|type = "woocommerce";|' \
+        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
+        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
+        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
+        -e 's|page_size = 50;|page_size = 5;|' -e '/late_window = 200;/,+1d' "$CFG"
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    cut -d' ' -f1 "$E2E_DIR/bad" | grep -vxFf - "$E2E_DIR/bookable" > "$E2E_DIR/good"
+    kick_until_done "$(wc -l < "$E2E_DIR/bookable")" 40 || return 1
+    booked_once "$E2E_DIR/good" || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    ok=0
+    while read -r n word; do
+        reason_has "$n" "$word" || ok=1
+    done < "$E2E_DIR/bad"
+    jq -r '.[] | "  dead letter: " + (.reason | .[0:150])' "$E2E_DIR/dlq.json"
+    ! grep -q "permalinks" "$E2E_DIR"/log/*.log || {
+        echo "  a poisoned order was blamed on the shop URL"; ok=1; }
+    daemons_alive || ok=1
+    return $ok
+}
+
 # hold_lock DB SECONDS - another process holds a write lock on DB (background)
 hold_lock() {
     { echo "BEGIN EXCLUSIVE;"; echo "INSERT INTO hold_lock_probe VALUES (1);"; sleep "$2";
@@ -384,12 +441,13 @@ scenario_tls() {
 }
 
 mkdir -p "$ROOT"
-[ $# -eq 0 ] && set -- api shop large storage tls
+[ $# -eq 0 ] && set -- api shop large woo storage tls
 for s in "$@"; do
     t0=$(date +%s)
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
     large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
+    woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting): read one by one, each a dead letter naming order and field, the rest booked once" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;

@@ -569,6 +569,49 @@ unreadable_documents_name_the_source(void **state)
     assert_non_null(strstr(err, "woocommerce_rest_cannot_view"));
 }
 
+/* poisoned_documents_name_the_field - each JSON no strict parser reads, at
+ * the start of order 727 as woocommerce-sim --poison serves it: refused with
+ * the field named, so that the dead letter can say where */
+static void
+poisoned_documents_name_the_field(void **state)
+{
+    static const struct {
+        const char *key, *value, *says;
+    } poisons[] = {
+        { "customer_note", "\"a\\u0000b\"", "NUL character" },
+        { "customer_id", "123456789012345678901234567890", "number too large" },
+        { "cart_tax", "1e400", "number too large" },
+        { "status", "\"processing\"", "appears twice" },
+    };
+    char   *order = slurp(EXAMPLES "order-727.json", NULL);
+    char   *brace = strchr(order, '{');
+    char    err[512], want[128];
+    char   *doc, *deep;
+    size_t  i;
+
+    (void) state;
+    assert_non_null(brace);
+    for (i = 0; i < sizeof poisons / sizeof *poisons; i++) {
+        doc = xasprintf("{\"%s\": %s, %s", poisons[i].key, poisons[i].value, brace + 1);
+        assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
+        snprintf(want, sizeof want, "the field \"%s\"", poisons[i].key);
+        if (strstr(err, want) == NULL || strstr(err, poisons[i].says) == NULL)
+            fail_msg("poison %s: %s", poisons[i].key, err);
+        free(doc);
+    }
+    deep = xmalloc(10001);
+    memset(deep, '[', 5000);
+    memset(deep + 5000, ']', 5000);
+    deep[10000] = 0;
+    doc = xasprintf("{\"meta_data\": %s, %s", deep, brace + 1);
+    assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
+    if (strstr(err, "the field \"meta_data\"") == NULL || strstr(err, "nested deeper") == NULL)
+        fail_msg("deep nesting: %s", err);
+    free(doc);
+    free(deep);
+    free(order);
+}
+
 int
 main(void)
 {
@@ -587,6 +630,7 @@ main(void)
         cmocka_unit_test(one_bad_order_leaves_the_others_alone),
         cmocka_unit_test(empty_array_is_an_empty_page),
         cmocka_unit_test(unreadable_documents_name_the_source),
+        cmocka_unit_test(poisoned_documents_name_the_field),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
