@@ -3,7 +3,7 @@
 #
 #   sh tests/e2e/faults.sh BIN [SCENARIO...]
 #
-# Scenarios (all by default): api, shop, large, woo, storage, tls. Each prints one
+# Scenarios (all by default): api, shop, large, woo, memory, storage, tls. Each prints one
 # PASS or FAIL line; the exit status is non-zero when one failed.
 #   api      snelstart-sim answers 5xx, times out (longer than the profile's
 #            snelstart.timeout), drops answers after storing, expires tokens
@@ -24,6 +24,10 @@
 #            ones, pages of 5: each poisoned order a dead letter naming the
 #            order and the field, the others booked once, no page blamed on
 #            the shop URL
+#   memory   a fresh fetcher for each of: a 118 KB 401 answer whose entity
+#            expands to 450 MB, an order of 62 MB of <x/>, an order of
+#            480,000 lines; its peak RSS (VmHWM) printed and under 300 MB, the
+#            two orders dead letters
 #   storage  fetcher.db and booker.db locked by another process longer than
 #            the busy timeout, then the state directory full (a small tmpfs;
 #            without mount privileges only the lock), new orders arriving
@@ -318,6 +322,88 @@ scenario_woo() {
     return $ok
 }
 
+# peak_rss WHAT - print the fetcher's peak RSS (VmHWM) after WHAT; fail above
+# 300 MB (800 MB built with the sanitizers)
+peak_rss() {
+    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID_fetcher/status")
+    echo "  fetcher peak RSS (VmHWM) after $1: $((hwm / 1024)) MB"
+    case $BIN in *build-san*) rss_limit=800 ;; *) rss_limit=300 ;; esac
+    [ "$hwm" -lt $((rss_limit * 1024)) ] || { echo "  the fetcher grew above $rss_limit MB"; return 1; }
+}
+
+# memory_case NAME FIRST - a fresh shop of two generated orders from FIRST,
+# a SnelStart, a configuration and the daemons, in $ROOT/memory-NAME
+memory_case() {
+    e2e_stop
+    e2e_setup "$ROOT/memory-$1"
+    shift
+    start_globecharge --generate 2 --seed 71 --export-relaties "$E2E_DIR/relaties.json" \
+        --known-fraction 0.5 --first-number "$@" || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+}
+
+# scenario_memory - hostile shop answers that used to take the fetcher to
+# gigabytes: entities in a 401 answer, 62 MB of <x/>, 480,000 lines; each on
+# a fresh fetcher, whose peak RSS is printed and must stay under 300 MB
+scenario_memory() {
+    ok=0
+    # 1. a 118 KB 401 answer whose entity, referenced 25,000 times, expands
+    # to 450 MB (libxml2 refuses nested entities, not a flat one)
+    /usr/bin/python3 -c '
+import sys
+sys.stdout.write("<?xml version=\"1.0\"?>\n<!DOCTYPE error [\n<!ENTITY e0 \"" + "lol" * 6000
+                 + "\">\n]>\n<error code=\"auth\">" + "&e0;" * 25000 + "</error>\n")' \
+        > "$ROOT/laughs.xml"
+    echo "  the 401 answer: $(wc -c < "$ROOT/laughs.xml") bytes"
+    memory_case 401 70001 --refuse-login-with "$ROOT/laughs.xml" || return 1
+    write_config 70001
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    i=0
+    until grep -q "importeren-financieel failed" "$E2E_DIR/log/scheduler.log"; do
+        i=$((i + 1))
+        [ $i -gt 150 ] && { echo "  the run with a hostile 401 does not end"; return 1; }
+        sleep 0.2
+    done
+    peak_rss "a 401 answer with entities" || ok=1
+    snelstart_valid || ok=1
+    # 2. one order of 62 MB of <x/>, 3. one order of 480,000 lines
+    for c in x 71001 lines 72001; do
+        case $c in x|lines) name=$c; continue ;; esac
+        memory_case "$name" "$c" || return 1
+        bad=$((c + 2))
+        if [ "$name" = x ]; then
+            /usr/bin/python3 -c '
+import sys
+sys.stdout.write("<order xmlns=\"urn:globecharge:orders:1\" number=\"%s\" status=\"paid\" modified=\"2026-11-02T13:35:00Z\">" % sys.argv[1] + "<x/>" * 15500000 + "</order>\n")' $bad > "$E2E_DIR/bad.xml"
+            what="62 MB of <x/>"
+        else
+            order_xml $bad | /usr/bin/python3 -c '
+import sys
+d = sys.stdin.read()
+line = d[d.index("<line>"):d.index("</line>") + 7]
+short = "<line><sku>A</sku><quantity>1</quantity><unitPrice>1</unitPrice>" \
+        "<vatRate>21</vatRate><total>1</total></line>"
+sys.stdout.write(d.replace(line, short * 480000, 1))' > "$E2E_DIR/bad.xml"
+            what="480,000 lines"
+        fi
+        put_raw $bad < "$E2E_DIR/bad.xml" || { echo "  cannot PUT the order of $what"; return 1; }
+        echo "  the order of $what: $(wc -c < "$E2E_DIR/bad.xml") bytes"
+        rm -f "$E2E_DIR/bad.xml"
+        write_config "$c"
+        start_pipeline || return 1
+        "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+        kick_until_done 3 60 || return 1
+        "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+        reason_has $bad "more than" || ok=1
+        jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
+        peak_rss "an order of $what" || ok=1
+        [ "$name" = x ] && { snelstart_valid || ok=1; }
+    done
+    daemons_alive || ok=1
+    return $ok
+}
+
 # hold_lock DB SECONDS - another process holds a write lock on DB (background)
 hold_lock() {
     { echo "BEGIN EXCLUSIVE;"; echo "INSERT INTO hold_lock_probe VALUES (1);"; sleep "$2";
@@ -441,13 +527,14 @@ scenario_tls() {
 }
 
 mkdir -p "$ROOT"
-[ $# -eq 0 ] && set -- api shop large woo storage tls
+[ $# -eq 0 ] && set -- api shop large woo memory storage tls
 for s in "$@"; do
     t0=$(date +%s)
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
     large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
     woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting): read one by one, each a dead letter naming order and field, the rest booked once" ;;
+    memory) scenario_memory; st=$?; name="hostile shop answers (entities in a 401, 62 MB of <x/>, 480,000 lines) keep the fetcher under 300 MB" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;
