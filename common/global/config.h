@@ -118,6 +118,7 @@ typedef struct {
     int     page_size;          /* orders per request, 1..100 */
     int     late_window;        /* order numbers re-read below the cursor */
     bool    shop_tls_verify;
+    bool    shop_insecure_http;  /* shop.insecure_http: an http:// url is allowed */
 
     /* SnelStart administration (manual 2.2) */
     char   *admin_type;         /* "api", "sql", "lokaal" or "mdb" */
@@ -136,6 +137,7 @@ typedef struct {
     char   *client_key;         /* secret */
     char   *subscription_key;   /* secret */
     bool    api_tls_verify;
+    bool    api_insecure_http;   /* snelstart.insecure_http: http:// urls allowed */
     int     rate_per_minute;    /* default 500 */
     int     rate_per_hour;      /* default 5000 */
     int     max_concurrent;     /* default 50 */

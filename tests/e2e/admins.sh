@@ -98,8 +98,9 @@ mkdir -p "$DIR/mdb"
 profile() {
     cat <<CFG
     { name = "$1";
-      shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord"; };
-      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+      shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord";
+               insecure_http = true; };
+      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key";
                     $3 };
       customers = { recognition = "$2"; }; }
