@@ -334,6 +334,15 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     p->database = get_string(r, g, sub, "database", "");
     p->sql_user = get_string(r, g, sub, "sql_user", "");
     p->sql_password = get_string(r, g, sub, "sql_password", "");
+    p->sql_encryption = get_string(r, g, sub, "sql_encryption", "require");
+    p->sql_tls_verify = get_bool(r, g, sub, "sql_tls_verify", true);
+    p->sql_ca_file = get_string(r, g, sub, "sql_ca_file", "");
+    if (strcmp(p->sql_encryption, "require") != 0 && strcmp(p->sql_encryption, "request") != 0
+        && strcmp(p->sql_encryption, "off") != 0)
+        fail(r, g, sub, "sql_encryption: \"%s\" is not one of \"require\" (the default: "
+             "TLS or no connection), \"request\" (TLS when the server offers it) or "
+             "\"off\" (a test server only: the password may travel in clear text)",
+             p->sql_encryption);
     p->folder = get_string(r, g, sub, "folder", "");
     p->administration = get_string(r, g, sub, "administration", "");
     p->ss_user = get_string(r, g, sub, "user", "Beheerder");
@@ -449,8 +458,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "insecure_http", "rate_per_minute", "rate_per_hour",
         "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database",
-        "sql_user", "sql_password", "folder", "administration", "user", "password", "schema",
-        NULL };
+        "sql_user", "sql_password", "sql_encryption", "sql_tls_verify", "sql_ca_file",
+        "folder", "administration", "user", "password", "schema", NULL };
     static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
         "betalingstermijn", NULL };
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
@@ -622,6 +631,8 @@ profile_free(profile_t *p)
     free(p->database);
     free(p->sql_user);
     free(p->sql_password);
+    free(p->sql_encryption);
+    free(p->sql_ca_file);
     free(p->folder);
     free(p->administration);
     free(p->ss_user);

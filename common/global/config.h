@@ -126,6 +126,9 @@ typedef struct {
     char   *database;           /* sql, lokaal: database name */
     char   *sql_user;           /* sql, lokaal: "" = integrated (Kerberos) login */
     char   *sql_password;       /* secret */
+    char   *sql_encryption;     /* sql, lokaal: "require" (default), "request", "off" */
+    bool    sql_tls_verify;     /* sql, lokaal: check the server's certificate (true) */
+    char   *sql_ca_file;        /* sql, lokaal: PEM of the CAs to trust; "" the system's */
     char   *folder;             /* mdb, lokaal: folder of the administrations */
     char   *administration;     /* mdb, lokaal: administration name */
     char   *ss_user;            /* SnelStart user, default "Beheerder" */
