@@ -19,7 +19,9 @@
  *   with _fields=id, then each order on its own (orders/ID). An order that
  *   cannot be read becomes an unreadable item naming the order and the
  *   field, so that it reaches the dead-letter queue while the others of
- *   the page are stored.
+ *   the page are stored. A page whose answer is larger than
+ *   LIMIT_ANSWER_BYTES is read the same way, and an order whose own answer
+ *   is too large is an unreadable item saying so.
  *
  *   The REST API has no session: "logging in" is a request of one order,
  *   which needs the consumer key and secret.
@@ -31,6 +33,7 @@
 
 #include "date.h"
 #include "log.h"
+#include "size_limits.h"
 #include "source_impl.h"
 #include "wc_client.h"
 #include "wcorder.h"
@@ -174,7 +177,8 @@ bounds(order_page_t *pg)
  * the page as a whole could not be read (page_error says why) */
 static src_result_t
 read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
-                const char *page_error, order_page_t **page, char *err, size_t errlen)
+                const char *page_error, order_page_t **page, long *pages, long *total,
+                char *err, size_t errlen)
 {
     int64_t *ids = NULL;
     size_t  nids = 0, i, len;
@@ -186,7 +190,8 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
     log_warning("profile %s: page %ld of the orders cannot be read; reading its orders "
                 "one by one: %s", self->p->name, c->page, page_error);
     if ((r = wc_client_order_ids(self->client, *since ? since : NULL, self->p->page_size,
-                                 (int) c->page, &ids, &nids, err, errlen)) != WC_OK)
+                                 (int) c->page, &ids, &nids, pages, total, err,
+                                 errlen)) != WC_OK)
         return result_of(r);
     pg = order_page_new(nids);
     for (i = 0; i < nids; i++) {
@@ -197,6 +202,18 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
         r = wc_client_order(self->client, ids[i], &body, &len, err, errlen);
         if (r == WC_NOT_FOUND) {
             free(body);                 /* gone since the list was read */
+            continue;
+        }
+        if (r == WC_TOO_LARGE) {
+            log_warning("profile %s: %s", self->p->name, err);
+            snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than "
+                     "%d MB (the most koppel reads of one order); book it by hand, or ask "
+                     "the shop why the order is so large", (long long) ids[i],
+                     LIMIT_ANSWER_BYTES / (1024 * 1024));
+            it->number = ids[i];
+            it->error = xstrdup(reason);
+            pg->nitems++;
+            free(body);
             continue;
         }
         if (r != WC_OK) {
@@ -246,19 +263,28 @@ wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
     char    perr[1024];
     long    pages = 0, total = 0;
     src_result_t r;
+    wc_result_t w;
     order_page_t *pg;
 
-    r = result_of(wc_client_orders(self->client, *since ? since : NULL, self->p->page_size,
-                                   (int) c->page, &body, &len, &pages, &total, err, errlen));
-    if (r != SRC_OK) {
+    w = wc_client_orders(self->client, *since ? since : NULL, self->p->page_size,
+                         (int) c->page, &body, &len, &pages, &total, err, errlen);
+    if (w == WC_TOO_LARGE) {
+        /* the page's counts come from the ids' answer, which has the headers too */
+        free(body);
+        if ((r = read_one_by_one(self, c, since, err, &pg, &pages, &total, err, errlen))
+            != SRC_OK)
+            return r;
+        body = NULL;
+        len = 0;
+    } else if ((r = result_of(w)) != SRC_OK) {
         free(body);
         return r;
-    }
-    if ((pg = wcorder_parse_page(body, len, "orders", perr, sizeof perr)) == NULL) {
+    } else if ((pg = wcorder_parse_page(body, len, "orders", perr, sizeof perr)) == NULL) {
         free(body);
         body = NULL;
         len = 0;
-        if ((r = read_one_by_one(self, c, since, perr, &pg, err, errlen)) != SRC_OK)
+        if ((r = read_one_by_one(self, c, since, perr, &pg, &pages, &total, err, errlen))
+            != SRC_OK)
             return r;
     }
     pg->document = body;

@@ -62,6 +62,7 @@ wc_result_name(wc_result_t r)
     case WC_NOT_FOUND: return "not-found";
     case WC_TRANSIENT: return "transient";
     case WC_PROTOCOL: return "protocol";
+    case WC_TOO_LARGE: return "too-large";
     }
     return "unknown";
 }
@@ -257,7 +258,7 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
 
         if (h.rc != CURLE_OK) {
             if (!shop_transport_error(&self->body, "WooCommerce", url, h.rc, self->curl_err, err, errlen)) {
-                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_PROTOCOL : WC_TRANSIENT;
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_TOO_LARGE : WC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {
@@ -354,7 +355,8 @@ wc_client_orders(wc_client_t *self, const char *modified_after, int per_page, in
 /* wc_client_order_ids - the ids of one page of the list (_fields=id) */
 wc_result_t
 wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page, int page,
-                    int64_t **ids, size_t *nids, char *err, size_t errlen)
+                    int64_t **ids, size_t *nids, long *total_pages, long *total,
+                    char *err, size_t errlen)
 {
     char   *path = list_path(self, modified_after, per_page, page, "id");
     char   *url = xasprintf("%s%s%s", self->base, WC_API, path);
@@ -368,6 +370,8 @@ wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page,
     *nids = 0;
     r = wc_get(self, path, false, &body, &len, err, errlen);
     free(path);
+    *total_pages = r == WC_OK ? self->total_pages : -1;
+    *total = r == WC_OK ? self->total : -1;
     if (r != WC_OK) {
         free(url);
         free(body);

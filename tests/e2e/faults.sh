@@ -19,11 +19,11 @@
 #            64 MB answer limit: pages are asked for smaller, the 100 MB order
 #            is a dead letter saying so, all others are booked once, and the
 #            fetcher's peak RSS stays below 300 MB
-#   woo      woocommerce-sim serving five orders poisoned (a \u0000, a 30-digit
-#            integer, 1e400, a duplicate key, nesting 5,000 deep) among good
-#            ones, pages of 5: each poisoned order a dead letter naming the
-#            order and the field, the others booked once, no page blamed on
-#            the shop URL
+#   woo      woocommerce-sim serving six orders poisoned (a \u0000, a 30-digit
+#            integer, 1e400, a duplicate key, nesting 5,000 deep, a 70 MB
+#            note) among good ones, pages of 5: each poisoned order a dead
+#            letter naming the order and the field (or the 64 MB limit), the
+#            others booked once, no page blamed on the shop URL
 #   memory   a fresh fetcher for each of: a 118 KB 401 answer whose entity
 #            expands to 450 MB, an order of 62 MB of <x/>, an order of
 #            480,000 lines; its peak RSS (VmHWM) printed and under 300 MB, the
@@ -280,13 +280,13 @@ scenario_woo() {
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
     sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
         ('processing', 'completed') ORDER BY id" > "$E2E_DIR/bookable"
-    [ "$(wc -l < "$E2E_DIR/bookable")" -ge 12 ] || { echo "  too few bookable orders"; return 1; }
-    # poison five of them, spread over the pages; serve again with the poisons
+    [ "$(wc -l < "$E2E_DIR/bookable")" -ge 14 ] || { echo "  too few bookable orders"; return 1; }
+    # poison six of them, spread over the pages; serve again with the poisons
     : > "$E2E_DIR/bad"
     set -- nul:customer_note bigint:customer_id huge-real:cart_tax \
-        duplicate-key:status deep:meta_data
+        duplicate-key:status deep:meta_data "huge:larger than 64 MB"
     flags=""
-    for k in 2 4 5 9 12; do
+    for k in 2 4 5 9 12 14; do
         id=$(sed -n "${k}p" "$E2E_DIR/bookable")
         flags="$flags --poison $id:${1%%:*}"
         echo "$id ${1#*:}" >> "$E2E_DIR/bad"
@@ -533,7 +533,7 @@ for s in "$@"; do
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
     large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
-    woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting): read one by one, each a dead letter naming order and field, the rest booked once" ;;
+    woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting) or over 64 MB: read one by one, each a dead letter naming order and field, the rest booked once" ;;
     memory) scenario_memory; st=$?; name="hostile shop answers (entities in a 401, 62 MB of <x/>, 480,000 lines) keep the fetcher under 300 MB" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;

@@ -177,6 +177,7 @@ static const char *poison_names[WSIM_POISON_KINDS] = {
     [WSIM_POISON_HUGE_REAL] = "huge-real",
     [WSIM_POISON_DUPLICATE_KEY] = "duplicate-key",
     [WSIM_POISON_DEEP] = "deep",
+    [WSIM_POISON_HUGE] = "huge",
 };
 
 /* wsim_poison_parse - "ID:KIND" into a poison */
@@ -213,6 +214,7 @@ poisoned(const char *json, wsim_poison_kind_t kind)
         [WSIM_POISON_HUGE_REAL] = "cart_tax",
         [WSIM_POISON_DUPLICATE_KEY] = "status",
         [WSIM_POISON_DEEP] = "meta_data",
+        [WSIM_POISON_HUGE] = "customer_note",
     };
     json_t *o = json_loads(json, 0, NULL);
     sbuf_t  b = { 0 };
@@ -239,6 +241,16 @@ poisoned(const char *json, wsim_poison_kind_t kind)
         for (i = 0; i < 5000; i++)
             sbuf_add(&b, "]", 1);
         break;
+    case WSIM_POISON_HUGE: {
+        char   *x = xmalloc(70 * 1024 * 1024);
+
+        memset(x, 'x', 70 * 1024 * 1024);
+        sbuf_add(&b, "\"", 1);
+        sbuf_add(&b, x, 70 * 1024 * 1024);
+        sbuf_add(&b, "\"", 1);
+        free(x);
+        break;
+    }
     default: break;
     }
     sbuf_add(&b, ", ", 2);
