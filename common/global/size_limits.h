@@ -10,7 +10,8 @@
  *                           WooCommerce orders (a 50 MB raw order fits)
  *   LIMIT_ANSWER_BYTES      an HTTP answer from a shop: one document
  *   LIMIT_DOCUMENT_NODES    elements and attributes of one shop XML
- *                           document: bounds its tree (about 120 bytes a
+ *                           document, values of one shop JSON document:
+ *                           bounds its tree (about 120 bytes an XML
  *                           node, with a text node beside each element) to
  *                           well under 300 MB with the document itself; a
  *                           page of 50 orders of 1,000 lines holds 350,000,

@@ -29,6 +29,7 @@
 
 #include "wc_client.h"
 #include "shop_http.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define WC_API "/wp-json/wc/v3"
@@ -188,8 +189,8 @@ wc_error_body(const wc_client_t *self, char *code, size_t codelen, char *text, s
     json_t *c, *m;
 
     code[0] = text[0] = 0;
-    if (self->body.len == 0)
-        return;
+    if (self->body.len == 0 || self->body.len > LIMIT_ERROR_ANSWER_BYTES)
+        return;                         /* no error text is that long: not read */
     doc = json_loadb(self->body.buf, self->body.len, 0, NULL);
     if (doc == NULL)
         return;

@@ -23,7 +23,9 @@
  *
  *   Strings longer than LIMIT_FIELD_BYTES bytes and more than
  *   LIMIT_ORDER_ELEMENTS lines, charges or fields make the order invalid,
- *   the limits order_unpack (order_codec.c) refuses.
+ *   the limits order_unpack (order_codec.c) refuses. A document of more
+ *   than LIMIT_DOCUMENT_NODES values is refused before jansson builds it,
+ *   so that its tree stays within a bound of its own (as gcfeed's).
  *
  * DIAGNOSTICS
  *   "SOURCE: not JSON: text (line N)", "order ID: path: what is wrong". A
@@ -1164,6 +1166,32 @@ in_words(const char *jansson_text)
     return NULL;
 }
 
+/* values_bound - at most how many JSON values the text holds: one more than
+ * its ',', ':', '[' and '{' outside strings. jansson keeps each value as a
+ * node of 30 to 60 bytes, so 64 MB of "[1,1,1,...]" would take a gigabyte;
+ * this count, taken before parsing, refuses such a text. */
+static size_t
+values_bound(const char *body, size_t len)
+{
+    size_t  i, n = 1;
+    bool    in_string = false;
+
+    for (i = 0; i < len; i++) {
+        char    ch = body[i];
+
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"')
+            in_string = true;
+        else if (ch == ',' || ch == ':' || ch == '[' || ch == '{')
+            n++;
+    }
+    return n;
+}
+
 /* wcorder_parse_page - parse a JSON array of orders or one order */
 order_page_t *
 wcorder_parse_page(const char *body, size_t len, const char *source_name,
@@ -1177,6 +1205,11 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     if (len > LIMIT_DOCUMENT_BYTES) {
         snprintf(err, errlen, "%s: the document is larger than %d MB", source_name,
                  LIMIT_DOCUMENT_BYTES / (1024 * 1024));
+        return NULL;
+    }
+    if (values_bound(body, len) > (size_t) LIMIT_DOCUMENT_NODES) {
+        snprintf(err, errlen, "%s: the document holds more than %d JSON values, more than "
+                 "koppel reads in one answer", source_name, LIMIT_DOCUMENT_NODES);
         return NULL;
     }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);

@@ -26,8 +26,9 @@
 #            others booked once, no page blamed on the shop URL
 #   memory   a fresh fetcher for each of: a 118 KB 401 answer whose entity
 #            expands to 450 MB, an order of 62 MB of <x/>, an order of
-#            480,000 lines; its peak RSS (VmHWM) printed and under 300 MB, the
-#            two orders dead letters
+#            480,000 lines, a WooCommerce order of 15 million JSON values;
+#            its peak RSS (VmHWM) printed and under 300 MB, the orders dead
+#            letters
 #   storage  fetcher.db and booker.db locked by another process longer than
 #            the busy timeout, then the state directory full (a small tmpfs;
 #            without mount privileges only the lock), new orders arriving
@@ -299,12 +300,7 @@ scenario_woo() {
         --db "$E2E_DIR/woocommerce.db" $flags || return 1
     WC_URL=http://127.0.0.1:$WC_PORT
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
-    write_config 1
-    sed -i -e 's|type = "globecharge";|type = "woocommerce";|' \
-        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
-        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
-        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
-        -e 's|page_size = 50;|page_size = 5;|' -e '/late_window = 200;/,+1d' "$CFG"
+    woo_config
     start_pipeline || return 1
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
     cut -d' ' -f1 "$E2E_DIR/bad" | grep -vxFf - "$E2E_DIR/bookable" > "$E2E_DIR/good"
@@ -400,8 +396,42 @@ sys.stdout.write(d.replace(line, short * 480000, 1))' > "$E2E_DIR/bad.xml"
         peak_rss "an order of $what" || ok=1
         [ "$name" = x ] && { snelstart_valid || ok=1; }
     done
+    # 4. a WooCommerce order of 15 million JSON values (30 MB)
+    e2e_stop
+    e2e_setup "$ROOT/memory-wide"
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 8 --seed 73 --first-id 801 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    wide=$(sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id LIMIT 1")
+    n=$(sqlite3 "$E2E_DIR/woocommerce.db" "SELECT count(*) FROM orders WHERE status IN
+        ('processing', 'completed')")
+    kill "$WC_PID"
+    wait "$WC_PID" 2>/dev/null
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --poison "$wide:wide" || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    woo_config
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    kick_until_done "$n" 60 || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    reason_has "$wide" "more than" || ok=1
+    jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
+    peak_rss "a WooCommerce order of 15 million JSON values" || ok=1
     daemons_alive || ok=1
     return $ok
+}
+
+# woo_config - write_config turned to the WooCommerce simulator at $WC_URL
+woo_config() {
+    write_config 1
+    sed -i -e 's|type = "globecharge";|type = "woocommerce";|' \
+        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
+        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
+        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
+        -e 's|page_size = 50;|page_size = 5;|' -e '/late_window = 200;/,+1d' "$CFG"
 }
 
 # hold_lock DB SECONDS - another process holds a write lock on DB (background)
@@ -534,7 +564,7 @@ for s in "$@"; do
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
     large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
     woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting) or over 64 MB: read one by one, each a dead letter naming order and field, the rest booked once" ;;
-    memory) scenario_memory; st=$?; name="hostile shop answers (entities in a 401, 62 MB of <x/>, 480,000 lines) keep the fetcher under 300 MB" ;;
+    memory) scenario_memory; st=$?; name="hostile shop answers (entities in a 401, 62 MB of <x/>, 480,000 lines, 15 million JSON values) keep the fetcher under 300 MB" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;

@@ -24,6 +24,7 @@
 
 #include "boeking.h"
 #include "config.h"
+#include "size_limits.h"
 #include "wcorder.h"
 #include "../sim/woocommerce/wsim_gen.h"
 #include "xalloc.h"
@@ -612,6 +613,37 @@ poisoned_documents_name_the_field(void **state)
     free(order);
 }
 
+/* too_many_values_are_refused_before_parsing - "[1,1,...]" past
+ * LIMIT_DOCUMENT_NODES is refused before jansson builds it (15 million
+ * values took the fetcher to 618 MB); commas inside strings do not count */
+static void
+too_many_values_are_refused_before_parsing(void **state)
+{
+    size_t  n = LIMIT_DOCUMENT_NODES + 10, i;
+    char   *doc = xmalloc(2 * n + 2);
+    char    err[512];
+    order_page_t *page;
+
+    (void) state;
+    doc[0] = '[';
+    for (i = 0; i < n; i++) {
+        doc[1 + 2 * i] = '1';
+        doc[2 + 2 * i] = ',';
+    }
+    doc[2 * n] = ']';
+    doc[2 * n + 1] = 0;
+    assert_null(wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err));
+    if (strstr(err, "more than") == NULL || strstr(err, "JSON values") == NULL)
+        fail_msg("%s", err);
+    /* the same commas inside one string are one value: parsed, not refused */
+    doc[0] = '"';
+    doc[2 * n] = '"';
+    page = wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err);
+    assert_null(page);
+    assert_non_null(strstr(err, "expected an array of orders"));
+    free(doc);
+}
+
 int
 main(void)
 {
@@ -631,6 +663,7 @@ main(void)
         cmocka_unit_test(empty_array_is_an_empty_page),
         cmocka_unit_test(unreadable_documents_name_the_source),
         cmocka_unit_test(poisoned_documents_name_the_field),
+        cmocka_unit_test(too_many_values_are_refused_before_parsing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

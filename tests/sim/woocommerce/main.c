@@ -63,7 +63,8 @@ static const char usage_text[] =
 "                         bigint (\"customer_id\" of 30 digits), huge-real\n"
 "                         (\"cart_tax\": 1e400), duplicate-key (a second\n"
 "                         \"status\"), deep (\"meta_data\" nested 5,000 deep),\n"
-"                         huge (\"customer_note\" of 70 MB); repeatable\n"
+"                         huge (\"customer_note\" of 70 MB), wide (\"meta_data\"\n"
+"                         of 15 million values); repeatable\n"
 "\n"
 "  --log-level L          debug, info, warning or error (info)\n"
 "  --help                 this text\n"
@@ -165,7 +166,7 @@ main(int argc, char **argv)
                 simlib_bad_flag("at most %d --poison flags", WSIM_MAX_POISONS);
             if (!wsim_poison_parse(optarg, &opts.poisons[opts.npoisons++]))
                 simlib_bad_flag("--poison wants ID:KIND, KIND one of nul, bigint, "
-                                "huge-real, duplicate-key, deep, huge; not \"%s\"", optarg);
+                                "huge-real, duplicate-key, deep, huge, wide; not \"%s\"", optarg);
             break;
         case O_LOGLEVEL:
             if ((level = log_level_parse(optarg)) < 0)

@@ -178,6 +178,7 @@ static const char *poison_names[WSIM_POISON_KINDS] = {
     [WSIM_POISON_DUPLICATE_KEY] = "duplicate-key",
     [WSIM_POISON_DEEP] = "deep",
     [WSIM_POISON_HUGE] = "huge",
+    [WSIM_POISON_WIDE] = "wide",
 };
 
 /* wsim_poison_parse - "ID:KIND" into a poison */
@@ -215,6 +216,7 @@ poisoned(const char *json, wsim_poison_kind_t kind)
         [WSIM_POISON_DUPLICATE_KEY] = "status",
         [WSIM_POISON_DEEP] = "meta_data",
         [WSIM_POISON_HUGE] = "customer_note",
+        [WSIM_POISON_WIDE] = "meta_data",
     };
     json_t *o = json_loads(json, 0, NULL);
     sbuf_t  b = { 0 };
@@ -241,6 +243,21 @@ poisoned(const char *json, wsim_poison_kind_t kind)
         for (i = 0; i < 5000; i++)
             sbuf_add(&b, "]", 1);
         break;
+    case WSIM_POISON_WIDE: {
+        size_t  n = 15000000;
+        char   *x = xmalloc(2 * n + 1);
+
+        for (i = 0; i < (int) n; i++) {
+            x[2 * i] = '1';
+            x[2 * i + 1] = ',';
+        }
+        x[2 * n - 1] = 0;
+        sbuf_add(&b, "[", 1);
+        sbuf_add(&b, x, 2 * n - 1);
+        sbuf_add(&b, "]", 1);
+        free(x);
+        break;
+    }
     case WSIM_POISON_HUGE: {
         char   *x = xmalloc(70 * 1024 * 1024);
 

@@ -34,6 +34,7 @@ typedef enum {
     WSIM_POISON_DUPLICATE_KEY,   /* a second "status" */
     WSIM_POISON_DEEP,            /* "meta_data": 5,000 nested arrays */
     WSIM_POISON_HUGE,            /* "customer_note" of 70 MB: over the 64 MB answer limit */
+    WSIM_POISON_WIDE,            /* "meta_data": [1,1,...] of 15 million values (30 MB) */
     WSIM_POISON_KINDS
 } wsim_poison_kind_t;
 
@@ -45,7 +46,7 @@ typedef struct {
 } wsim_poison_t;
 
 /* wsim_poison_parse - "ID:KIND" (KIND nul, bigint, huge-real,
- * duplicate-key, deep, huge); false when it is not one */
+ * duplicate-key, deep, huge, wide); false when it is not one */
 bool wsim_poison_parse(const char *s, wsim_poison_t *out);
 
 typedef struct {
