@@ -231,15 +231,15 @@ if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
 koppel = { state_dir = "$E2E_DIR/state"; };
 profiles = (
     { name = "api";
-      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; };
-      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; insecure_http = true; };
+      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key";
                     rate_per_minute = 1000000; rate_per_hour = 100000000; }; },
     { name = "sql";
-      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; };
+      shop = { url = "http://127.0.0.1:1"; username = "u"; password = "p"; insecure_http = true; };
       snelstart = { type = "sql"; sql_server = "$TDS"; database = "Administratie";
                     sql_user = "bench"; sql_password = "bench-wachtwoord";
-                    api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                    api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key"; }; }
 );
 CFG

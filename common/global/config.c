@@ -405,6 +405,15 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     p->database = get_string(r, g, sub, "database", "");
     p->sql_user = get_string(r, g, sub, "sql_user", "");
     p->sql_password = get_string(r, g, sub, "sql_password", "");
+    p->sql_encryption = get_string(r, g, sub, "sql_encryption", "require");
+    p->sql_tls_verify = get_bool(r, g, sub, "sql_tls_verify", true);
+    p->sql_ca_file = get_string(r, g, sub, "sql_ca_file", "");
+    if (strcmp(p->sql_encryption, "require") != 0 && strcmp(p->sql_encryption, "request") != 0
+        && strcmp(p->sql_encryption, "off") != 0)
+        fail(r, g, sub, "sql_encryption: \"%s\" is not one of \"require\" (the default: "
+             "TLS or no connection), \"request\" (TLS when the server offers it) or "
+             "\"off\" (a test server only: the password may travel in clear text)",
+             p->sql_encryption);
     p->folder = get_string(r, g, sub, "folder", "");
     p->administration = get_string(r, g, sub, "administration", "");
     p->ss_user = get_string(r, g, sub, "user", "Beheerder");
@@ -470,6 +479,44 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     }
 }
 
+/* check_url - a URL setting is https:// (http:// only with insecure_http)
+ * and holds no user name or password. The message shows the URL without
+ * what stands before an '@', so that a password written into it is never
+ * repeated in an error, a log or a status. */
+static void
+check_url(reader_t *r, const config_setting_t *g, const char *path, const char *key,
+          const char *url, bool insecure_http)
+{
+    const char *rest, *end, *at;
+    char    shown[256];
+
+    if (*url == 0)
+        return;                         /* "required" is said elsewhere */
+    if (strncasecmp(url, "https://", 8) == 0)
+        rest = url + 8;
+    else if (strncasecmp(url, "http://", 7) == 0)
+        rest = url + 7;
+    else
+        rest = NULL;
+    end = rest ? rest + strcspn(rest, "/?#") : url;
+    at = rest ? memchr(rest, '@', (size_t) (end - rest)) : NULL;
+    if (at != NULL) {
+        snprintf(shown, sizeof shown, "%.*s***@%.*s", (int) (rest - url), url,
+                 (int) (strlen(at + 1) < 160 ? strlen(at + 1) : 160), at + 1);
+        fail(r, g, path, "%s \"%s\": a user name or password written into the URL is not "
+             "accepted (it would travel in every request and stand in logs); put it in "
+             "the profile's own settings", key, shown);
+        return;
+    }
+    snprintf(shown, sizeof shown, "%.160s", url);
+    if (rest == NULL)
+        fail(r, g, path, "%s \"%s\": must start with https://", key, shown);
+    else if (rest == url + 7 && !insecure_http)
+        fail(r, g, path, "%s \"%s\": plain http sends passwords and orders unencrypted; "
+             "use https://, or set insecure_http = true in this group for a test server "
+             "on a network of your own", key, shown);
+}
+
 /* read_profile - one element of the profiles list */
 static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
@@ -478,12 +525,12 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         "booking", "grootboeken", "customers", "planning", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
         "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
-        "tls_verify", NULL };
+        "tls_verify", "insecure_http", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
-        "subscription_key", "tls_verify", "rate_per_minute", "rate_per_hour",
+        "subscription_key", "tls_verify", "insecure_http", "rate_per_minute", "rate_per_hour",
         "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database",
-        "sql_user", "sql_password", "folder", "administration", "user", "password", "schema",
-        NULL };
+        "sql_user", "sql_password", "sql_encryption", "sql_tls_verify", "sql_ca_file",
+        "folder", "administration", "user", "password", "schema", NULL };
     static const char *booking_keys[] = { "markeer_als_ongelezen", "factuurnummer_prefix",
         "betalingstermijn", NULL };
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
@@ -553,6 +600,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->page_size = (int) get_int(r, g, sub, "page_size", 50, 1, 100);
     p->late_window = (int) get_int(r, g, sub, "late_window", 200, 0, 100000);
     p->shop_tls_verify = get_bool(r, g, sub, "tls_verify", true);
+    p->shop_insecure_http = get_bool(r, g, sub, "insecure_http", false);
+    check_url(r, g, sub, "url", p->shop_url, p->shop_insecure_http);
 
     snprintf(sub, sizeof sub, "%s.snelstart", prefix);
     g = get_group(r, ps, prefix, "snelstart");
@@ -567,6 +616,9 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->client_key = get_string(r, g, sub, "client_key", "");
     p->subscription_key = get_string(r, g, sub, "subscription_key", "");
     p->api_tls_verify = get_bool(r, g, sub, "tls_verify", true);
+    p->api_insecure_http = get_bool(r, g, sub, "insecure_http", false);
+    check_url(r, g, sub, "api_url", p->api_url, p->api_insecure_http);
+    check_url(r, g, sub, "auth_url", p->auth_url, p->api_insecure_http);
     p->rate_per_minute = (int) get_int(r, g, sub, "rate_per_minute", 500, 1, 1000000);
     p->rate_per_hour = (int) get_int(r, g, sub, "rate_per_hour", 5000, 1, 100000000);
     p->max_concurrent = (int) get_int(r, g, sub, "max_concurrent", 50, 1, 1000);
@@ -651,6 +703,8 @@ profile_free(profile_t *p)
     free(p->database);
     free(p->sql_user);
     free(p->sql_password);
+    free(p->sql_encryption);
+    free(p->sql_ca_file);
     free(p->folder);
     free(p->administration);
     free(p->ss_user);
@@ -717,9 +771,13 @@ cfg_connection_changed(cfg_t *self, int i)
         changed |= take(&p->client_key, &q->client_key);
         changed |= take(&p->subscription_key, &q->subscription_key);
         changed |= p->shop_tls_verify != q->shop_tls_verify
-                   || p->api_tls_verify != q->api_tls_verify;
+                   || p->api_tls_verify != q->api_tls_verify
+                   || p->shop_insecure_http != q->shop_insecure_http
+                   || p->api_insecure_http != q->api_insecure_http;
         p->shop_tls_verify = q->shop_tls_verify;
         p->api_tls_verify = q->api_tls_verify;
+        p->shop_insecure_http = q->shop_insecure_http;
+        p->api_insecure_http = q->api_insecure_http;
     }
     cfg_destroy(&now);
     return changed;

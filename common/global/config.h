@@ -128,6 +128,7 @@ typedef struct {
     int     page_size;          /* orders per request, 1..100 */
     int     late_window;        /* order numbers re-read below the cursor */
     bool    shop_tls_verify;
+    bool    shop_insecure_http;  /* shop.insecure_http: an http:// url is allowed */
 
     /* SnelStart administration (manual 2.2) */
     char   *admin_type;         /* "api", "sql", "lokaal" or "mdb" */
@@ -135,6 +136,9 @@ typedef struct {
     char   *database;           /* sql, lokaal: database name */
     char   *sql_user;           /* sql, lokaal: "" = integrated (Kerberos) login */
     char   *sql_password;       /* secret */
+    char   *sql_encryption;     /* sql, lokaal: "require" (default), "request", "off" */
+    bool    sql_tls_verify;     /* sql, lokaal: check the server's certificate (true) */
+    char   *sql_ca_file;        /* sql, lokaal: PEM of the CAs to trust; "" the system's */
     char   *folder;             /* mdb, lokaal: folder of the administrations */
     char   *administration;     /* mdb, lokaal: administration name */
     char   *ss_user;            /* SnelStart user, default "Beheerder" */
@@ -146,6 +150,7 @@ typedef struct {
     char   *client_key;         /* secret */
     char   *subscription_key;   /* secret */
     bool    api_tls_verify;
+    bool    api_insecure_http;   /* snelstart.insecure_http: http:// urls allowed */
     int     rate_per_minute;    /* default 500 */
     int     rate_per_hour;      /* default 5000 */
     int     max_concurrent;     /* default 50 */

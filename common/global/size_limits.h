@@ -9,6 +9,17 @@
  *   LIMIT_DOCUMENT_BYTES    a shop document: a Globecharge feed, a page of
  *                           WooCommerce orders (a 50 MB raw order fits)
  *   LIMIT_ANSWER_BYTES      an HTTP answer from a shop: one document
+ *   LIMIT_DOCUMENT_NODES    elements and attributes of one shop XML
+ *                           document, values of one shop JSON document:
+ *                           bounds its tree (about 120 bytes an XML
+ *                           node, with a text node beside each element) to
+ *                           well under 300 MB with the document itself; a
+ *                           page of 50 orders of 1,000 lines holds 350,000,
+ *                           and a page over it is read order by order
+ *   LIMIT_ERROR_ANSWER_BYTES  a shop's error answer (401, 503) that is read
+ *                           for its code and text; a larger one is not read
+ *   LIMIT_API_ANSWER_BYTES  an HTTP answer from SnelStart's API (a page of
+ *                           500 relaties is under 1 MB)
  *   LIMIT_MESSAGE_BYTES     a ZeroMQ message between the daemons (an order
  *                           with LIMIT_ORDER_ELEMENTS lines fits)
  *   LIMIT_MESSAGE_STRING_BYTES  one string inside a message (a control
@@ -22,6 +33,9 @@
 
 #define LIMIT_DOCUMENT_BYTES        (64 * 1024 * 1024)
 #define LIMIT_ANSWER_BYTES          LIMIT_DOCUMENT_BYTES
+#define LIMIT_DOCUMENT_NODES        400000
+#define LIMIT_ERROR_ANSWER_BYTES    (1024 * 1024)
+#define LIMIT_API_ANSWER_BYTES      (32 * 1024 * 1024)
 #define LIMIT_MESSAGE_BYTES         (16 * 1024 * 1024)
 #define LIMIT_MESSAGE_STRING_BYTES  (1024 * 1024)
 #define LIMIT_FIELD_BYTES           65536

@@ -24,11 +24,11 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
-#include <libxml/tree.h>
 
+#include "gc_client.h"
+#include "gcfeed.h"
 #include "shop_http.h"
 #include "xalloc.h"
-#include "gc_client.h"
 
 #define GC_NS "urn:globecharge:orders:1"
 
@@ -61,6 +61,7 @@ gc_result_name(gc_result_t r)
     case GC_NOT_FOUND: return "not-found";
     case GC_TRANSIENT: return "transient";
     case GC_PROTOCOL: return "protocol";
+    case GC_TOO_LARGE: return "too-large";
     }
     return "unknown";
 }
@@ -147,31 +148,13 @@ gc_http(gc_client_t *self, const char *url, const char *form, size_t formlen)
     return h;
 }
 
-/* gc_error_body - the code and text of an <error> answer, "" when none */
+/* gc_error_body - the code and text of an <error> answer, "" when none;
+ * read with the feed parser's guard, so that no entity of a hostile error
+ * answer is expanded */
 static void
 gc_error_body(const gc_client_t *self, char *code, size_t codelen, char *text, size_t textlen)
 {
-    xmlDocPtr doc;
-    xmlNodePtr root;
-    xmlChar *c, *t;
-
-    code[0] = text[0] = 0;
-    if (self->body.len == 0)
-        return;
-    doc = xmlReadMemory(self->body.buf, (int) self->body.len, NULL, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == NULL)
-        return;
-    root = xmlDocGetRootElement(doc);
-    if (root && xmlStrEqual(root->name, BAD_CAST "error")) {
-        c = xmlGetProp(root, BAD_CAST "code");
-        t = xmlNodeGetContent(root);
-        snprintf(code, codelen, "%s", c ? (const char *) c : "");
-        snprintf(text, textlen, "%s", t ? (const char *) t : "");
-        xmlFree(c);
-        xmlFree(t);
-    }
-    xmlFreeDoc(doc);
+    gcfeed_error(self->body.buf, self->body.len, code, codelen, text, textlen);
 }
 
 /* gc_check_root - whether the answer is XML with the named root element in
@@ -357,7 +340,7 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
         h = gc_http(self, url, NULL, 0);
         if (h.rc != CURLE_OK) {
             if (!shop_transport_error(&self->body, "Globecharge", url, h.rc, self->curl_err, err, errlen)) {
-                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_PROTOCOL : GC_TRANSIENT;
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? GC_TOO_LARGE : GC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {

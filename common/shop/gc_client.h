@@ -27,7 +27,8 @@ typedef enum {
     GC_AUTH,        /* wrong username or password: stop the profile */
     GC_NOT_FOUND,   /* order.cgi 404 */
     GC_TRANSIENT,   /* 5xx, 429, 503, network: retries exhausted, try later */
-    GC_PROTOCOL     /* 400 or an answer that is not what the contract says */
+    GC_PROTOCOL,    /* 400 or an answer that is not what the contract says */
+    GC_TOO_LARGE    /* the answer is larger than LIMIT_ANSWER_BYTES: ask for less */
 } gc_result_t;
 
 /* gc_client_new - a client for the feed at base_url (no trailing slash
@@ -54,7 +55,7 @@ gc_result_t gc_client_orders(gc_client_t *self, int64_t from, int max,
 gc_result_t gc_client_order(gc_client_t *self, int64_t number,
                             char **body, size_t *len, char *err, size_t errlen);
 
-/* gc_result_name - "ok", "auth", "not-found", "transient", "protocol" */
+/* gc_result_name - "ok", "auth", "not-found", "transient", "protocol", "too-large" */
 const char *gc_result_name(gc_result_t r);
 
 /* gc_client_requests - the number of HTTP requests made */

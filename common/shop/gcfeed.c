@@ -17,6 +17,13 @@
  *   order read here can always travel between the daemons.
  *
  * DIAGNOSTICS
+ *   Every answer of the shop, an order document or an <error>, is read
+ *   through the same guard (guarded_parse): no document type declaration
+ *   (so no entity is ever expanded), no network, nesting at most
+ *   GCFEED_MAX_DEPTH, at most LIMIT_DOCUMENT_NODES elements and
+ *   attributes, so that the tree stays within a bound of its own
+ *   whatever the bytes (62 MB of "<x/>" would otherwise be 2 GB of nodes).
+ *
  *   Document errors: "SOURCE: line N: what is wrong". Order errors:
  *   "order N: <element attr=\"value\">: what is wrong", or "order at line
  *   N: ..." when the number itself cannot be read.
@@ -46,8 +53,10 @@
 /* parse_guard_t - what the SAX hooks saw while libxml2 parsed */
 typedef struct {
     int     depth;
+    long    nodes;              /* elements and attributes so far */
     bool    doctype;
     bool    too_deep;
+    bool    too_many;
     long    line;
     startElementNsSAX2Func start;
     endElementNsSAX2Func end;
@@ -677,6 +686,13 @@ guard_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
         xmlStopParser(ctxt);
         return;
     }
+    g->nodes += 1 + nb_attributes;
+    if (g->nodes > LIMIT_DOCUMENT_NODES) {
+        g->too_many = true;
+        g->line = (long) xmlSAX2GetLineNumber(ctxt);
+        xmlStopParser(ctxt);
+        return;
+    }
     g->start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
              nb_defaulted, attributes);
 }
@@ -853,27 +869,20 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
     return page;
 }
 
-/* gcfeed_parse - parse an <orders> or <order> document */
-order_page_t *
-gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
-             size_t errlen)
+/* guarded_parse - a shop's XML answer as a tree, read with the guard: no
+ * DTD, no entities, no network, nesting and nodes bounded; NULL with err */
+static xmlDocPtr
+guarded_parse(const char *body, size_t len, const char *src, char *err, size_t errlen)
 {
-    const char *src = source_name != NULL ? source_name : "Globecharge feed";
     const unsigned char *b = (const unsigned char *) body;
     parse_guard_t guard;
     xmlParserCtxtPtr ctxt;
     xmlErrorPtr xe;
     xmlDocPtr doc;
-    order_page_t *page = NULL;
-    char    dummy[1];
     char    msg[256];
     size_t  n;
+    bool    ok = false;
 
-    if (err == NULL || errlen == 0) {
-        err = dummy;
-        errlen = sizeof dummy;
-    }
-    err[0] = '\0';
     if (body == NULL || len == 0) {
         snprintf(err, errlen, "%s: the document is empty", src);
         return NULL;
@@ -914,6 +923,10 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
     } else if (guard.too_deep) {
         snprintf(err, errlen, "%s: line %ld: elements are nested more than %d deep", src,
                  guard.line, GCFEED_MAX_DEPTH);
+    } else if (guard.too_many) {
+        snprintf(err, errlen, "%s: line %ld: the document has more than %d elements and "
+                 "attributes, more than koppel reads in one answer", src, guard.line,
+                 LIMIT_DOCUMENT_NODES);
     } else if (doc == NULL || !ctxt->wellFormed) {
         xe = xmlCtxtGetLastError(ctxt);
         snprintf(msg, sizeof msg, "%s", xe && xe->message ? xe->message : "unknown error");
@@ -932,9 +945,64 @@ gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
     } else if (xmlDocGetRootElement(doc) == NULL) {
         snprintf(err, errlen, "%s: the document has no root element", src);
     } else {
-        page = read_page(xmlDocGetRootElement(doc), src, err, errlen);
+        ok = true;
+    }
+    if (!ok) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* gcfeed_parse - parse an <orders> or <order> document */
+order_page_t *
+gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
+             size_t errlen)
+{
+    const char *src = source_name != NULL ? source_name : "Globecharge feed";
+    xmlDocPtr doc;
+    order_page_t *page;
+    char    dummy[1];
+
+    if (err == NULL || errlen == 0) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = '\0';
+    if ((doc = guarded_parse(body, len, src, err, errlen)) == NULL)
+        return NULL;
+    page = read_page(xmlDocGetRootElement(doc), src, err, errlen);
+    xmlFreeDoc(doc);
+    return page;
+}
+
+/* gcfeed_error - the code and text of an <error> answer, read with the guard */
+bool
+gcfeed_error(const char *body, size_t len, char *code, size_t codelen, char *text,
+             size_t textlen)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    char    err[512];
+    char   *c, *t;
+    bool    found = false;
+
+    code[0] = text[0] = '\0';
+    if (body == NULL || len == 0 || len > LIMIT_ERROR_ANSWER_BYTES)
+        return false;
+    if ((doc = guarded_parse(body, len, "error answer", err, sizeof err)) == NULL)
+        return false;
+    root = xmlDocGetRootElement(doc);
+    if (strcmp((const char *) root->name, "error") == 0) {
+        c = node_attr(root, "code");
+        t = trim(node_text(root));
+        snprintf(code, codelen, "%s", c ? c : "");
+        snprintf(text, textlen, "%s", t);
+        free(c);
+        free(t);
+        found = true;
     }
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
-    return page;
+    return found;
 }

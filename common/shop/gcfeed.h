@@ -15,7 +15,8 @@
  *
  *   Safety: no network access, no DTD loading, a document type declaration
  *   (and so any entity declaration) is refused, elements nest at most
- *   GCFEED_MAX_DEPTH deep, and a document is at most LIMIT_DOCUMENT_BYTES long.
+ *   GCFEED_MAX_DEPTH deep, a document holds at most LIMIT_DOCUMENT_NODES
+ *   elements and attributes and is at most LIMIT_DOCUMENT_BYTES long.
  *
  * DIAGNOSTICS
  *   Error texts name the order number (when known), the element and the
@@ -24,6 +25,7 @@
 #ifndef KOPPEL_GCFEED_H
 #define KOPPEL_GCFEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,5 +42,12 @@
  * that message. Per-order problems give an item with error set. */
 order_page_t *gcfeed_parse(const char *body, size_t len, const char *source_name,
                            char *err, size_t errlen);
+
+/* gcfeed_error - the code attribute and text of an <error> answer (a 401
+ * or 503 body), read with the same guard as an order document and only
+ * when at most LIMIT_ERROR_ANSWER_BYTES long; false (code and text "")
+ * when the answer is not such a document */
+bool gcfeed_error(const char *body, size_t len, char *code, size_t codelen, char *text,
+                  size_t textlen);
 
 #endif

@@ -17,6 +17,14 @@
  *   reason it is not, and the position moves one past it. Missing numbers
  *   (order.cgi 404) are stepped over, at most MAX_GAP_STEP in one page.
  *
+ *   A page whose answer is larger than LIMIT_ANSWER_BYTES (a few very
+ *   large orders) is asked for again at half the page size, down to a
+ *   page of one, after which that order is read on its own; an order
+ *   whose own answer is too large becomes an unreadable item ("order N:
+ *   the shop's answer is larger than 64 MB"), so that it reaches the
+ *   dead-letter queue and the orders after it are read. Each readable
+ *   page lets the page size grow back, doubling, to the profile's.
+ *
  * DIAGNOSTICS
  *   A page whose next does not move forward stops the run (SRC_PROTOCOL),
  *   rather than reading the same page for ever.
@@ -27,6 +35,7 @@
 #include "gc_client.h"
 #include "gcfeed.h"
 #include "log.h"
+#include "size_limits.h"
 #include "source_impl.h"
 #include "xalloc.h"
 
@@ -113,10 +122,24 @@ gc_cursor_start(source_t *self, source_cursor_t *c)
 {
     const profile_t *p = self->p;
 
+    c->max = p->page_size;
     c->from = (c->stored.number ? c->stored.number : p->from_order) - p->late_window;
     if (c->from < p->from_order)
         c->from = p->from_order;
     snprintf(c->where, sizeof c->where, "order %lld", (long long) c->from);
+}
+
+/* unreadable_page - a page of one item: order number cannot be read, for reason */
+static order_page_t *
+unreadable_page(int64_t number, const char *reason)
+{
+    order_page_t *pg = order_page_new(1);
+
+    pg->nitems = pg->count = 1;
+    pg->from = pg->next = pg->highest = number;
+    pg->items[0].number = number;
+    pg->items[0].error = xstrdup(reason);
+    return pg;
 }
 
 /* read_single - the order at the cursor on its own, after its page was unreadable */
@@ -127,14 +150,15 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
     char   *body = NULL;
     size_t  len = 0;
     char    perr[1024], reason[1200];
-    src_result_t r;
+    gc_result_t g;
     int     gaps = 0;
 
     log_warning("profile %s: the page from order %lld cannot be read; reading it order by "
                 "order: %s", self->p->name, (long long) c->from, page_error);
     /* a gap in the numbers: step over it here, rather than reading the
      * unreadable page again for every missing number */
-    while ((r = gc_one(self, c->from, &body, &len, err, errlen)) == SRC_NOT_FOUND) {
+    while ((g = gc_client_order(self->client, c->from, &body, &len, err, errlen))
+           == GC_NOT_FOUND) {
         free(body);
         body = NULL;
         c->from++;
@@ -145,18 +169,24 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
             return SRC_OK;
         }
     }
-    if (r != SRC_OK) {
+    if (g == GC_TOO_LARGE) {
+        /* the order itself does not fit: set it aside, go on after it */
+        log_warning("profile %s: %s", self->p->name, err);
+        snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than %d MB "
+                 "(the most koppel reads of one order); book it by hand, or ask the shop "
+                 "why the order is so large", (long long) c->from,
+                 LIMIT_ANSWER_BYTES / (1024 * 1024));
         free(body);
-        return r;
-    }
-    if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
+        body = NULL;
+        len = 0;
+        *page = unreadable_page(c->from, reason);
+    } else if (g != GC_OK) {
+        free(body);
+        return result_of(g);
+    } else if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
         snprintf(reason, sizeof reason, "order %lld: the shop's document cannot be read: %s",
                  (long long) c->from, perr);
-        *page = order_page_new(1);
-        (*page)->nitems = (*page)->count = 1;
-        (*page)->from = (*page)->next = (*page)->highest = c->from;
-        (*page)->items[0].number = c->from;
-        (*page)->items[0].error = xstrdup(reason);
+        *page = unreadable_page(c->from, reason);
     } else if ((*page)->nitems > 0 && (*page)->items[0].order)
         c->last_number = (*page)->items[0].number;
     (*page)->document = body;
@@ -176,14 +206,23 @@ gc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
     size_t  len = 0, i;
     char    perr[1024];
     src_result_t r;
+    gc_result_t g;
     order_page_t *pg;
 
-    r = result_of(gc_client_orders(self->client, c->from, self->p->page_size, &body, &len,
-                                   err, errlen));
-    if (r != SRC_OK) {
+    while ((g = gc_client_orders(self->client, c->from, c->max, &body, &len, err, errlen))
+           == GC_TOO_LARGE && c->max > 1) {
+        c->max = c->max / 2;
+        log_warning("profile %s: %s; asking for pages of %d orders", self->p->name, err,
+                    c->max);
+    }
+    if (g == GC_TOO_LARGE)
+        return read_single(self, c, err, page, err, errlen);
+    if ((r = result_of(g)) != SRC_OK) {
         free(body);
         return r;
     }
+    if (c->max < self->p->page_size)
+        c->max = c->max * 2 < self->p->page_size ? c->max * 2 : self->p->page_size;
     if ((pg = gcfeed_parse(body, len, "orders.cgi", perr, sizeof perr)) == NULL) {
         free(body);
         return read_single(self, c, perr, page, err, errlen);

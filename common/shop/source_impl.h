@@ -29,6 +29,7 @@ struct source_cursor {
     bool    done;
     /* the platforms' working state */
     int64_t from;               /* Globecharge: the next number to ask for */
+    int     max;                /* Globecharge: the page size asked for now */
     int64_t last_number;        /* the last readable order seen */
     long    page, pages, total; /* WooCommerce: the page to read, X-WP-TotalPages, X-WP-Total */
     char    newest[32];         /* WooCommerce: the newest modification seen */

@@ -13,6 +13,16 @@
  *   minutes, stored with the run's last page; orders read twice are known
  *   to the caller's store.
  *
+ *   A page whose JSON cannot be read (a \u0000, an integer or number no
+ *   int64 or double holds, a duplicate key, nesting past the parser's
+ *   depth) is read again order by order: the page's ids from the same list
+ *   with _fields=id, then each order on its own (orders/ID). An order that
+ *   cannot be read becomes an unreadable item naming the order and the
+ *   field, so that it reaches the dead-letter queue while the others of
+ *   the page are stored. A page whose answer is larger than
+ *   LIMIT_ANSWER_BYTES is read the same way, and an order whose own answer
+ *   is too large is an unreadable item saying so.
+ *
  *   The REST API has no session: "logging in" is a request of one order,
  *   which needs the consumer key and secret.
  */
@@ -23,9 +33,11 @@
 
 #include "date.h"
 #include "log.h"
+#include "size_limits.h"
 #include "source_impl.h"
 #include "wc_client.h"
 #include "wcorder.h"
+#include "xalloc.h"
 
 /* result_of - a client's result as a source result */
 static src_result_t
@@ -144,6 +156,103 @@ drop_below(order_page_t *pg, int64_t from_order)
     pg->nitems = n;
 }
 
+/* bounds - the page's from, highest and next from its items' numbers */
+static void
+bounds(order_page_t *pg)
+{
+    size_t  i;
+
+    for (i = 0; i < pg->nitems; i++) {
+        int64_t n = pg->items[i].number;
+
+        if (n > 0 && (pg->from == 0 || n < pg->from))
+            pg->from = n;
+        if (n > pg->highest)
+            pg->highest = n;
+    }
+    pg->next = pg->highest ? pg->highest + 1 : 0;
+}
+
+/* read_one_by_one - the orders of page c->page read each on its own, after
+ * the page as a whole could not be read (page_error says why) */
+static src_result_t
+read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
+                const char *page_error, order_page_t **page, long *pages, long *total,
+                char *err, size_t errlen)
+{
+    int64_t *ids = NULL;
+    size_t  nids = 0, i, len;
+    char   *body;
+    char    name[64], perr[1024], reason[1200];
+    order_page_t *pg, *one;
+    wc_result_t r;
+
+    log_warning("profile %s: page %ld of the orders cannot be read; reading its orders "
+                "one by one: %s", self->p->name, c->page, page_error);
+    if ((r = wc_client_order_ids(self->client, *since ? since : NULL, self->p->page_size,
+                                 (int) c->page, &ids, &nids, pages, total, err,
+                                 errlen)) != WC_OK)
+        return result_of(r);
+    pg = order_page_new(nids);
+    for (i = 0; i < nids; i++) {
+        order_item_t *it = &pg->items[pg->nitems];
+
+        body = NULL;
+        len = 0;
+        r = wc_client_order(self->client, ids[i], &body, &len, err, errlen);
+        if (r == WC_NOT_FOUND) {
+            free(body);                 /* gone since the list was read */
+            continue;
+        }
+        if (r == WC_TOO_LARGE) {
+            log_warning("profile %s: %s", self->p->name, err);
+            snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than "
+                     "%d MB (the most koppel reads of one order); book it by hand, or ask "
+                     "the shop why the order is so large", (long long) ids[i],
+                     LIMIT_ANSWER_BYTES / (1024 * 1024));
+            it->number = ids[i];
+            it->error = xstrdup(reason);
+            pg->nitems++;
+            free(body);
+            continue;
+        }
+        if (r != WC_OK) {
+            free(body);
+            free(ids);
+            order_page_destroy(&pg);
+            return result_of(r);
+        }
+        snprintf(name, sizeof name, "orders/%lld", (long long) ids[i]);
+        if ((one = wcorder_parse_page(body, len, name, perr, sizeof perr)) == NULL
+            || one->nitems != 1) {
+            snprintf(reason, sizeof reason, "order %lld: the shop's answer cannot be read: %s",
+                     (long long) ids[i], one ? "it is not one order" : perr);
+            it->number = ids[i];
+            it->error = xstrdup(reason);
+        } else {
+            *it = one->items[0];        /* taken over */
+            one->nitems = 0;
+            if (it->number != ids[i]) {
+                order_destroy(&it->order);
+                free(it->error);
+                snprintf(reason, sizeof reason, "order %lld: the shop answered orders/%lld "
+                         "with order %lld", (long long) ids[i], (long long) ids[i],
+                         (long long) it->number);
+                it->number = ids[i];
+                it->error = xstrdup(reason);
+            }
+        }
+        order_page_destroy(&one);
+        free(body);
+        pg->nitems++;
+    }
+    free(ids);
+    pg->count = pg->nitems;
+    bounds(pg);
+    *page = pg;
+    return SRC_OK;
+}
+
 /* wc_page - one page of the orders modified after the watermark */
 static src_result_t
 wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size_t errlen)
@@ -154,18 +263,29 @@ wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
     char    perr[1024];
     long    pages = 0, total = 0;
     src_result_t r;
+    wc_result_t w;
     order_page_t *pg;
 
-    r = result_of(wc_client_orders(self->client, *since ? since : NULL, self->p->page_size,
-                                   (int) c->page, &body, &len, &pages, &total, err, errlen));
-    if (r != SRC_OK) {
+    w = wc_client_orders(self->client, *since ? since : NULL, self->p->page_size,
+                         (int) c->page, &body, &len, &pages, &total, err, errlen);
+    if (w == WC_TOO_LARGE) {
+        /* the page's counts come from the ids' answer, which has the headers too */
+        free(body);
+        if ((r = read_one_by_one(self, c, since, err, &pg, &pages, &total, err, errlen))
+            != SRC_OK)
+            return r;
+        body = NULL;
+        len = 0;
+    } else if ((r = result_of(w)) != SRC_OK) {
         free(body);
         return r;
-    }
-    if ((pg = wcorder_parse_page(body, len, "orders", perr, sizeof perr)) == NULL) {
-        snprintf(err, errlen, "page %ld: %s", c->page, perr);
+    } else if ((pg = wcorder_parse_page(body, len, "orders", perr, sizeof perr)) == NULL) {
         free(body);
-        return SRC_PROTOCOL;
+        body = NULL;
+        len = 0;
+        if ((r = read_one_by_one(self, c, since, perr, &pg, &pages, &total, err, errlen))
+            != SRC_OK)
+            return r;
     }
     pg->document = body;
     pg->document_len = len;

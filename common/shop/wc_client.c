@@ -8,8 +8,10 @@
  *   HTTP Basic, never into a URL. Each call makes at most `attempts`
  *   tries; between tries it sleeps an exponential backoff (250 ms
  *   doubling, with jitter, capped) or the Retry-After the server asked
- *   for. A 200 answer must be JSON: an array for the list, an object for
- *   one order.
+ *   for. A 200 answer must start as JSON: an array for the list, an
+ *   object for one order; whether the rest can be read is the order
+ *   parser's to say (wcorder), so that an unreadable order is set aside
+ *   on its own instead of failing its page with a message about the URL.
  *
  * DIAGNOSTICS
  *   Each failure writes one sentence to err naming the URL (which holds no
@@ -27,6 +29,7 @@
 
 #include "wc_client.h"
 #include "shop_http.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define WC_API "/wp-json/wc/v3"
@@ -60,6 +63,7 @@ wc_result_name(wc_result_t r)
     case WC_NOT_FOUND: return "not-found";
     case WC_TRANSIENT: return "transient";
     case WC_PROTOCOL: return "protocol";
+    case WC_TOO_LARGE: return "too-large";
     }
     return "unknown";
 }
@@ -185,8 +189,8 @@ wc_error_body(const wc_client_t *self, char *code, size_t codelen, char *text, s
     json_t *c, *m;
 
     code[0] = text[0] = 0;
-    if (self->body.len == 0)
-        return;
+    if (self->body.len == 0 || self->body.len > LIMIT_ERROR_ANSWER_BYTES)
+        return;                         /* no error text is that long: not read */
     doc = json_loadb(self->body.buf, self->body.len, 0, NULL);
     if (doc == NULL)
         return;
@@ -210,23 +214,30 @@ wc_status_text(const wc_client_t *self, const char *url, long status, char *err,
              code[0] ? " " : "", code, text[0] ? ": " : "", text);
 }
 
-/* wc_check_json - whether the answer is a JSON array (or object) */
+/* wc_check_json - whether the answer starts as a JSON array (or object).
+ * Only its first character is looked at: an HTML page (a wrong shop URL,
+ * permalinks off) is refused here, while a JSON answer that a strict
+ * parser cannot read is the order parser's to judge, order by order,
+ * rather than a fault of the URL. */
 static bool
 wc_check_json(const wc_client_t *self, const char *url, bool want_array, char *err,
               size_t errlen)
 {
-    json_t *doc = json_loadb(self->body.buf ? self->body.buf : "", self->body.len, JSON_DECODE_ANY, NULL);
-    bool    ok = doc != NULL && (want_array ? json_is_array(doc) : json_is_object(doc));
+    const char *p = self->body.buf ? self->body.buf : "";
+    const char *end = p + self->body.len;
 
-    if (doc == NULL)
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    if (p < end && *p == (want_array ? '[' : '{'))
+        return true;
+    if (p < end && (*p == '[' || *p == '{'))
+        snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s", url,
+                 want_array ? "an array of orders" : "an order object");
+    else
         snprintf(err, errlen, "WooCommerce answered %s with something that is not JSON "
                  "(%zu bytes); is the shop URL right and are WordPress permalinks on?",
                  url, self->body.len);
-    else if (!ok)
-        snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s", url,
-                 want_array ? "an array of orders" : "an order object");
-    json_decref(doc);
-    return ok;
+    return false;
 }
 
 /* wc_get - GET one URL with retries */
@@ -248,7 +259,7 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
 
         if (h.rc != CURLE_OK) {
             if (!shop_transport_error(&self->body, "WooCommerce", url, h.rc, self->curl_err, err, errlen)) {
-                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_PROTOCOL : WC_TRANSIENT;
+                r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_TOO_LARGE : WC_TRANSIENT;
                 goto done;
             }
         } else if (h.status == 200) {
@@ -256,7 +267,10 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
                 r = WC_PROTOCOL;
                 goto done;
             }
-            *body = xstrndup(self->body.buf ? self->body.buf : "", self->body.len);
+            /* handed over, not copied: an answer may be 64 MB */
+            *body = self->body.buf ? self->body.buf : xstrdup("");
+            self->body.buf = NULL;
+            self->body.cap = 0;
             if (len)
                 *len = self->body.len;
             r = WC_OK;
@@ -293,14 +307,12 @@ done:
     return r;
 }
 
-/* wc_client_orders - one page of processing and completed orders */
-wc_result_t
-wc_client_orders(wc_client_t *self, const char *modified_after, int per_page, int page,
-                 char **body, size_t *len, long *total_pages, long *total,
-                 char *err, size_t errlen)
+/* list_path - the path of one page of the list, with _fields when fields */
+static char *
+list_path(wc_client_t *self, const char *modified_after, int per_page, int page,
+          const char *fields)
 {
     char   *path, *after = NULL;
-    wc_result_t r;
 
     if (per_page < 1)
         per_page = 1;
@@ -316,9 +328,22 @@ wc_client_orders(wc_client_t *self, const char *modified_after, int per_page, in
         }
     }
     path = xasprintf("/orders?status=processing,completed&orderby=id&order=asc"
-                     "&per_page=%d&page=%d%s%s", per_page, page,
-                     after ? "&dates_are_gmt=true&modified_after=" : "", after ? after : "");
+                     "&per_page=%d&page=%d%s%s%s%s", per_page, page,
+                     after ? "&dates_are_gmt=true&modified_after=" : "", after ? after : "",
+                     fields ? "&_fields=" : "", fields ? fields : "");
     curl_free(after);
+    return path;
+}
+
+/* wc_client_orders - one page of processing and completed orders */
+wc_result_t
+wc_client_orders(wc_client_t *self, const char *modified_after, int per_page, int page,
+                 char **body, size_t *len, long *total_pages, long *total,
+                 char *err, size_t errlen)
+{
+    char   *path = list_path(self, modified_after, per_page, page, NULL);
+    wc_result_t r;
+
     r = wc_get(self, path, false, body, len, err, errlen);
     if (total_pages)
         *total_pages = r == WC_OK ? self->total_pages : -1;
@@ -326,6 +351,60 @@ wc_client_orders(wc_client_t *self, const char *modified_after, int per_page, in
         *total = r == WC_OK ? self->total : -1;
     free(path);
     return r;
+}
+
+/* wc_client_order_ids - the ids of one page of the list (_fields=id) */
+wc_result_t
+wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page, int page,
+                    int64_t **ids, size_t *nids, long *total_pages, long *total,
+                    char *err, size_t errlen)
+{
+    char   *path = list_path(self, modified_after, per_page, page, "id");
+    char   *url = xasprintf("%s%s%s", self->base, WC_API, path);
+    char   *body = NULL;
+    size_t  len = 0, i;
+    json_error_t jerr;
+    json_t *doc, *id;
+    wc_result_t r;
+
+    *ids = NULL;
+    *nids = 0;
+    r = wc_get(self, path, false, &body, &len, err, errlen);
+    free(path);
+    *total_pages = r == WC_OK ? self->total_pages : -1;
+    *total = r == WC_OK ? self->total : -1;
+    if (r != WC_OK) {
+        free(url);
+        free(body);
+        return r;
+    }
+    doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(body);
+    if (!json_is_array(doc)) {
+        snprintf(err, errlen, "WooCommerce answered %s, the order ids of a page, with %s%s",
+                 url, doc ? "JSON that is not an array" : "JSON that cannot be read: ",
+                 doc ? "" : jerr.text);
+        json_decref(doc);
+        free(url);
+        return WC_PROTOCOL;
+    }
+    *ids = xcalloc(json_array_size(doc) + 1, sizeof **ids);
+    for (i = 0; i < json_array_size(doc); i++) {
+        id = json_object_get(json_array_get(doc, i), "id");
+        if (!json_is_integer(id) || json_integer_value(id) <= 0) {
+            snprintf(err, errlen, "WooCommerce answered %s with an entry %zu that has no "
+                     "order id", url, i + 1);
+            json_decref(doc);
+            free(*ids);
+            *ids = NULL;
+            free(url);
+            return WC_PROTOCOL;
+        }
+        (*ids)[(*nids)++] = json_integer_value(id);
+    }
+    json_decref(doc);
+    free(url);
+    return WC_OK;
 }
 
 /* wc_client_order - one order */

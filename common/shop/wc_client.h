@@ -37,7 +37,8 @@ typedef enum {
     WC_AUTH,        /* 401 or 403: wrong key or secret, or a key without read access */
     WC_NOT_FOUND,   /* the single order does not exist (404) */
     WC_TRANSIENT,   /* 5xx, 429, network: retries exhausted, try later */
-    WC_PROTOCOL     /* 400, 404 on the list, or an answer that is not the API's JSON */
+    WC_PROTOCOL,    /* 400, 404 on the list, or an answer that is not the API's JSON */
+    WC_TOO_LARGE    /* the answer is larger than LIMIT_ANSWER_BYTES: ask for less */
 } wc_result_t;
 
 /* wc_client_new - a client for the shop at shop_url (the WordPress site,
@@ -61,11 +62,19 @@ wc_result_t wc_client_orders(wc_client_t *self, const char *modified_after, int 
                              int page, char **body, size_t *len, long *total_pages,
                              long *total, char *err, size_t errlen);
 
+/* wc_client_order_ids - the ids of the same page of the list as
+ * wc_client_orders gives (the list with _fields=id), so that a page whose
+ * JSON cannot be read, or that is too large, can be read order by order;
+ * *ids is malloc'd; total_pages and total as for wc_client_orders */
+wc_result_t wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page,
+                                int page, int64_t **ids, size_t *nids, long *total_pages,
+                                long *total, char *err, size_t errlen);
+
 /* wc_client_order - one order of any status; WC_NOT_FOUND when there is none */
 wc_result_t wc_client_order(wc_client_t *self, int64_t id, char **body, size_t *len,
                             char *err, size_t errlen);
 
-/* wc_result_name - "ok", "auth", "not-found", "transient", "protocol" */
+/* wc_result_name - "ok", "auth", "not-found", "transient", "protocol", "too-large" */
 const char *wc_result_name(wc_result_t r);
 
 /* wc_client_requests - the number of HTTP requests made */

@@ -23,10 +23,15 @@
  *
  *   Strings longer than LIMIT_FIELD_BYTES bytes and more than
  *   LIMIT_ORDER_ELEMENTS lines, charges or fields make the order invalid,
- *   the limits order_unpack (order_codec.c) refuses.
+ *   the limits order_unpack (order_codec.c) refuses. A document of more
+ *   than LIMIT_DOCUMENT_NODES values is refused before jansson builds it,
+ *   so that its tree stays within a bound of its own (as gcfeed's).
  *
  * DIAGNOSTICS
- *   "SOURCE: not JSON: text (line N)", "order ID: path: what is wrong".
+ *   "SOURCE: not JSON: text (line N)", "order ID: path: what is wrong". A
+ *   document no strict parser reads names the field nearest before the
+ *   fault: "SOURCE: the field \"cart_tax\" holds a number too large to read
+ *   (such as 1e400) (line 1, column 18)".
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -1099,6 +1104,94 @@ parse_item(const json_t *obj, size_t position, order_item_t *item)
     free(r.rates);
 }
 
+/* key_before - the object key nearest before byte pos of a JSON text,
+ * found by looking back for `"key":`; false when there is none. Used only
+ * to name the field of a parse error: a string value holding `":` may
+ * mislead it, which costs a less precise message, nothing else. */
+static bool
+key_before(const char *body, size_t len, size_t pos, char *key, size_t keylen)
+{
+    size_t  i = pos < len ? pos : len, end, start;
+
+    /* an error at a key (a duplicate) stops right after it: take its ':' */
+    for (end = i; end < len && (body[end] == ' ' || body[end] == '\t' || body[end] == '\n'
+                                || body[end] == '\r'); end++)
+        ;
+    if (end < len && body[end] == ':')
+        i = end + 1;
+    while (i > 0) {
+        i--;
+        if (body[i] != ':')
+            continue;
+        end = i;
+        while (end > 0 && (body[end - 1] == ' ' || body[end - 1] == '\t'
+                           || body[end - 1] == '\n' || body[end - 1] == '\r'))
+            end--;
+        if (end < 2 || body[end - 1] != '"')
+            continue;
+        start = end - 1;
+        while (start > 0 && !(body[start - 1] == '"' && (start < 2 || body[start - 2] != '\\')))
+            start--;
+        if (start == 0)
+            return false;
+        if (end - 1 - start >= keylen)
+            continue;
+        memcpy(key, body + start, end - 1 - start);
+        key[end - 1 - start] = 0;
+        return true;
+    }
+    return false;
+}
+
+/* in_words - what a jansson error text means, for a bookkeeper; NULL when
+ * there are no better words than jansson's own */
+static const char *
+in_words(const char *jansson_text)
+{
+    static const struct {
+        const char *says, *means;
+    } words[] = {
+        { "JSON_ALLOW_NUL", "holds a NUL character (\\u0000), which no order field may hold" },
+        { "too big integer", "holds a number too large to read (more than 19 digits)" },
+        { "real number overflow", "holds a number too large to read (such as 1e400)" },
+        { "duplicate object key", "appears twice in one object, so its value is not "
+          "certain" },
+        { "maximum parsing depth", "is nested deeper than koppel reads" },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof words / sizeof *words; i++)
+        if (strstr(jansson_text, words[i].says) != NULL)
+            return words[i].means;
+    return NULL;
+}
+
+/* values_bound - at most how many JSON values the text holds: one more than
+ * its ',', ':', '[' and '{' outside strings. jansson keeps each value as a
+ * node of 30 to 60 bytes, so 64 MB of "[1,1,1,...]" would take a gigabyte;
+ * this count, taken before parsing, refuses such a text. */
+static size_t
+values_bound(const char *body, size_t len)
+{
+    size_t  i, n = 1;
+    bool    in_string = false;
+
+    for (i = 0; i < len; i++) {
+        char    ch = body[i];
+
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"')
+            in_string = true;
+        else if (ch == ',' || ch == ':' || ch == '[' || ch == '{')
+            n++;
+    }
+    return n;
+}
+
 /* wcorder_parse_page - parse a JSON array of orders or one order */
 order_page_t *
 wcorder_parse_page(const char *body, size_t len, const char *source_name,
@@ -1114,9 +1207,29 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
                  LIMIT_DOCUMENT_BYTES / (1024 * 1024));
         return NULL;
     }
+    if (values_bound(body, len) > (size_t) LIMIT_DOCUMENT_NODES) {
+        snprintf(err, errlen, "%s: the document holds more than %d JSON values, more than "
+                 "koppel reads in one answer", source_name, LIMIT_DOCUMENT_NODES);
+        return NULL;
+    }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (doc == NULL) {
-        snprintf(err, errlen, "%s: not JSON: %s (line %d)", source_name, jerr.text, jerr.line);
+        char    key[64], shown[LOG_SHOW_MAX * 2 + 8];
+
+        const char *means = in_words(jerr.text);
+        bool    has_key = key_before(body, len, (size_t) jerr.position, key, sizeof key);
+
+        if (has_key && means != NULL)
+            snprintf(err, errlen, "%s: the field \"%s\" %s (line %d, column %d)",
+                     source_name, log_show(key, shown, sizeof shown), means, jerr.line,
+                     jerr.column);
+        else if (has_key)
+            snprintf(err, errlen, "%s: not JSON at the field \"%s\": %s (line %d, column %d)",
+                     source_name, log_show(key, shown, sizeof shown), jerr.text, jerr.line,
+                     jerr.column);
+        else
+            snprintf(err, errlen, "%s: not JSON: %s (line %d)", source_name, jerr.text,
+                     jerr.line);
         return NULL;
     }
     if (!json_is_array(doc) && !json_is_object(doc)) {

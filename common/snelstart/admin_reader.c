@@ -76,16 +76,29 @@ typedef struct {
     size_t  n;
 } lookup_t;
 
+/* tls_of - the profile's SQL encryption settings */
+static admin_sql_tls_t
+tls_of(const profile_t *p)
+{
+    admin_sql_tls_t t = { ADMIN_SQL_REQUIRE, p->sql_tls_verify, p->sql_ca_file };
+    int     e = p->sql_encryption ? admin_sql_encryption(p->sql_encryption) : -1;
+
+    if (e >= 0)                 /* cfg_load admits no other word */
+        t.encryption = (admin_sql_encryption_t) e;
+    return t;
+}
+
 /* admin_reader_open - connect to or open the administration */
 admin_reader_t *
 admin_reader_open(const profile_t *p, char *err, size_t errlen)
 {
     admin_reader_t *self = xcalloc(1, sizeof *self);
+    admin_sql_tls_t tls = tls_of(p);
 
     self->p = p;
     if (strcmp(p->admin_type, "sql") == 0 || strcmp(p->admin_type, "lokaal") == 0)
         self->sql = admin_sql_open(p->sql_server, p->database, p->sql_user, p->sql_password,
-                                   err, errlen);
+                                   &tls, err, errlen);
     else if (strcmp(p->admin_type, "mdb") == 0) {
         char   *path = profile_mdb_path(p);
 
@@ -381,8 +394,11 @@ admin_reader_check(admin_reader_t *self, char *err, size_t errlen)
 json_t *
 admin_list(const profile_t *p, char *err, size_t errlen)
 {
+    admin_sql_tls_t tls = tls_of(p);
+
     if (strcmp(p->admin_type, "sql") == 0 || strcmp(p->admin_type, "lokaal") == 0)
-        return admin_sql_databases(p->sql_server, p->sql_user, p->sql_password, err, errlen);
+        return admin_sql_databases(p->sql_server, p->sql_user, p->sql_password, &tls, err,
+                                   errlen);
     if (strcmp(p->admin_type, "mdb") == 0)
         return admin_mdb_list(p->folder, err, errlen);
     snprintf(err, errlen, "profile %s: type \"api\" has one administration, chosen by its "

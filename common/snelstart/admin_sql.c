@@ -10,11 +10,19 @@
  *   rows changed since a value is an RPC call of sp_executesql (dbrpcinit,
  *   dbrpcparam, dbrpcsend) with the value as its parameter @since.
  */
+#include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <sybfront.h>
 #include <sybdb.h>
 
@@ -31,6 +39,14 @@ struct admin_sql {
 static __thread int last_no;
 static __thread char last_text[512];
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* the freetds.conf of this process, in memory: one section per server and
+ * encryption settings, appended under conf_lock and never changed after */
+static int conf_fd = -1;
+static char conf_error[256];
+static pthread_mutex_t conf_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **conf_keys;                /* "server|settings" of each section */
+static size_t conf_n;
 
 /* on_message - keep the last server error (not the informational ones) */
 static int
@@ -61,10 +77,19 @@ on_error(DBPROCESS *proc, int severity, int dberr, int oserr, char *dberrstr, ch
     return INT_CANCEL;
 }
 
-/* init - db-lib once per process */
+/* init - db-lib once per process, reading the freetds.conf of our own */
 static void
 init(void)
 {
+    char    path[64];
+
+    if ((conf_fd = memfd_create("koppel-freetds.conf", MFD_CLOEXEC)) < 0)
+        snprintf(conf_error, sizeof conf_error, "cannot make the FreeTDS settings "
+                 "(memfd_create: %s)", strerror(errno));
+    else {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", conf_fd);
+        setenv("FREETDSCONF", path, 1);
+    }
     dbinit();
     dberrhandle(on_error);
     dbmsghandle(on_message);
@@ -81,17 +106,157 @@ host_of(const char *server, char *host, size_t len)
     snprintf(host, len, "%.*s", (int) n, server);
 }
 
+/* admin_sql_encryption - a setting's word as a value; -1 for another */
+int
+admin_sql_encryption(const char *word)
+{
+    if (strcmp(word, "require") == 0)
+        return ADMIN_SQL_REQUIRE;
+    if (strcmp(word, "request") == 0)
+        return ADMIN_SQL_REQUEST;
+    if (strcmp(word, "off") == 0)
+        return ADMIN_SQL_OFF;
+    return -1;
+}
+
+/* conf_value_ok - a value fits on a freetds.conf line as it is */
+static bool
+conf_value_ok(const char *v)
+{
+    return strpbrk(v, "\n\r;#[]") == NULL;
+}
+
+/* conf_section - the name of the freetds.conf section that connects to
+ * server with tls, appended when there is none yet; false with err */
+static bool
+conf_section(const char *server, const admin_sql_tls_t *tls, char *name, size_t namelen,
+             char *err, size_t errlen)
+{
+    static const char *words[] = { "require", "request", "off" };
+    const char *ca = tls->ca_file && *tls->ca_file ? tls->ca_file : "system";
+    size_t  hn = strcspn(server, ":\\"), i;
+    char   *key, *text;
+    bool    ok = true;
+
+    if (conf_fd < 0) {
+        snprintf(err, errlen, "SQL server \"%s\": %s", server, conf_error);
+        return false;
+    }
+    if (!conf_value_ok(server) || !conf_value_ok(ca)) {
+        snprintf(err, errlen, "SQL server \"%s\": sql_server and sql_ca_file cannot hold a "
+                 "line break or any of ; # [ ]", server);
+        return false;
+    }
+    key = xasprintf("%s|%d|%d|%s", server, (int) tls->encryption, tls->verify, ca);
+    pthread_mutex_lock(&conf_lock);
+    for (i = 0; i < conf_n && strcmp(conf_keys[i], key) != 0; i++)
+        ;
+    if (i == conf_n) {
+        text = xasprintf("[koppel-%zu]\n\thost = %.*s\n%s%s%s\ttds version = 7.4\n"
+                         "\tencryption = %s\n%s%s%s",
+                         i, (int) hn, server,
+                         server[hn] == ':' ? "\tport = " : server[hn] == '\\'
+                         ? "\tinstance = " : "", server[hn] ? server + hn + 1 : "",
+                         server[hn] ? "\n" : "",
+                         words[tls->encryption],
+                         tls->verify && tls->encryption != ADMIN_SQL_OFF ? "\tca file = " : "",
+                         tls->verify && tls->encryption != ADMIN_SQL_OFF ? ca : "",
+                         tls->verify && tls->encryption != ADMIN_SQL_OFF
+                         ? "\n\tcheck certificate hostname = yes\n" : "");
+        /* one write at the end: a reader sees the section whole or not at all */
+        if (write(conf_fd, text, strlen(text)) != (ssize_t) strlen(text)) {
+            snprintf(err, errlen, "SQL server \"%s\": cannot write the FreeTDS settings: %s",
+                     server, strerror(errno));
+            ok = false;
+        } else {
+            conf_keys = xrealloc(conf_keys, (conf_n + 1) * sizeof *conf_keys);
+            conf_keys[conf_n++] = key;
+            key = NULL;
+        }
+        free(text);
+    }
+    pthread_mutex_unlock(&conf_lock);
+    free(key);
+    snprintf(name, namelen, "koppel-%zu", i);
+    return ok;
+}
+
+/* offers_encryption - ask server (host or host:port; not an instance) in a
+ * PRELOGIN, which carries no credentials, whether it offers encryption:
+ * 1 yes, 0 no, -1 no answer */
+static int
+offers_encryption(const char *server)
+{
+    /* PRELOGIN: VERSION (6 bytes) and ENCRYPTION (1 byte: ENCRYPT_OFF) */
+    static const unsigned char pre[] = {
+        0x12, 0x01, 0x00, 26, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 11, 0x00, 6,
+        0x01, 0x00, 17, 0x00, 1,
+        0xFF,
+        0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00
+    };
+    unsigned char buf[512];
+    char    host[256], port[16];
+    struct addrinfo hints = { 0 }, *ai = NULL;
+    struct timeval tv = { 5, 0 };
+    size_t  hn = strcspn(server, ":\\"), got = 0, i, off, need = 8;
+    int     fd, answer = -1;
+    ssize_t n;
+
+    if (server[hn] == '\\' || hn >= sizeof host)
+        return -1;
+    snprintf(host, sizeof host, "%.*s", (int) hn, server);
+    snprintf(port, sizeof port, "%s", server[hn] == ':' ? server + hn + 1 : "1433");
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, port, &hints, &ai) != 0)
+        return -1;
+    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0
+        || write(fd, pre, sizeof pre) != (ssize_t) sizeof pre)
+        goto done;
+    while (got < need && got < sizeof buf
+           && (n = read(fd, buf + got, sizeof buf - got)) > 0) {
+        got += (size_t) n;
+        if (got >= 4)
+            need = (size_t) buf[2] << 8 | buf[3];
+    }
+    if (got < 8 || buf[0] != 0x04 || got < need)
+        goto done;
+    /* the options of the answer, each: token, offset (2), length (2) */
+    for (i = 8; i + 5 <= got && buf[i] != 0xFF; i += 5) {
+        off = 8 + ((size_t) buf[i + 1] << 8 | buf[i + 2]);
+        if (buf[i] == 0x01 && off < got) {
+            answer = buf[off] != 0x02;  /* 0x02: ENCRYPT_NOT_SUP */
+            break;
+        }
+    }
+done:
+    if (fd >= 0)
+        close(fd);
+    freeaddrinfo(ai);
+    return answer;
+}
+
 /* login - a connection to server (and database); NULL with err */
 static DBPROCESS *
 login(const char *server, const char *database, const char *user, const char *password,
-      char *err, size_t errlen)
+      const admin_sql_tls_t *tls, char *err, size_t errlen)
 {
+    static const admin_sql_tls_t strict = { ADMIN_SQL_REQUIRE, true, NULL };
     LOGINREC *l;
     DBPROCESS *proc;
-    char    host[256];
+    char    host[256], section[32];
     struct addrinfo hints = { 0 }, *ai = NULL;
+    int     offers;
 
     pthread_once(&init_once, init);
+    if (tls == NULL)
+        tls = &strict;
     host_of(server, host, sizeof host);
     hints.ai_socktype = SOCK_STREAM;
     if (*host == 0 || getaddrinfo(host, NULL, &hints, &ai) != 0) {
@@ -100,6 +265,8 @@ login(const char *server, const char *database, const char *user, const char *pa
         return NULL;
     }
     freeaddrinfo(ai);
+    if (!conf_section(server, tls, section, sizeof section, err, errlen))
+        return NULL;
     if ((l = dblogin()) == NULL) {
         snprintf(err, errlen, "SQL server \"%s\": db-lib cannot make a login record", server);
         return NULL;
@@ -115,10 +282,28 @@ login(const char *server, const char *database, const char *user, const char *pa
         DBSETLDBNAME(l, database);
     last_no = 0;
     *last_text = 0;
-    proc = dbopen(l, server);
+    proc = dbopen(l, section);
     dbloginfree(l);
     if (proc != NULL)
         return proc;
+    if (tls->encryption == ADMIN_SQL_REQUIRE && last_no == -SYBEFCON
+        && (offers = offers_encryption(server)) >= 0) {
+        if (offers == 0)
+            snprintf(err, errlen, "SQL server \"%s\" biedt geen versleuteling (it offers no "
+                     "encryption): koppel does not send the password in clear text; give "
+                     "the server a certificate (SQL Server Configuration Manager, Force "
+                     "Encryption), or set sql_encryption = \"off\" for a test server", server);
+        else if (tls->verify)
+            snprintf(err, errlen, "SQL server \"%s\": its TLS certificate does not verify "
+                     "against %s for the host name in sql_server; set sql_ca_file to the "
+                     "certificate of its CA, or sql_tls_verify = false for a test server",
+                     server, tls->ca_file && *tls->ca_file ? tls->ca_file
+                     : "the system's certificate authorities");
+        else
+            snprintf(err, errlen, "SQL server \"%s\": the encrypted connection failed: %s",
+                     server, *last_text ? last_text : "no answer");
+        return NULL;
+    }
     if (last_no == 18456 || last_no == 18452)
         snprintf(err, errlen, "SQL server \"%s\": login %s%s%s refused: wrong user name or "
                  "password (SQL Server error %d: %s)", server, *user ? "\"" : "(integrated)",
@@ -136,9 +321,9 @@ login(const char *server, const char *database, const char *user, const char *pa
 /* admin_sql_open - log in and open the database */
 admin_sql_t *
 admin_sql_open(const char *server, const char *database, const char *user,
-               const char *password, char *err, size_t errlen)
+               const char *password, const admin_sql_tls_t *tls, char *err, size_t errlen)
 {
-    DBPROCESS *proc = login(server, database, user, password, err, errlen);
+    DBPROCESS *proc = login(server, database, user, password, tls, err, errlen);
     admin_sql_t *self;
 
     if (proc == NULL)
@@ -386,9 +571,9 @@ collect(void *arg, char **values)
 /* admin_sql_databases - the user databases of a server */
 json_t *
 admin_sql_databases(const char *server, const char *user, const char *password,
-                    char *err, size_t errlen)
+                    const admin_sql_tls_t *tls, char *err, size_t errlen)
 {
-    admin_sql_t *self = admin_sql_open(server, "", user, password, err, errlen);
+    admin_sql_t *self = admin_sql_open(server, "", user, password, tls, err, errlen);
     static const char *cols[] = { "name" };
     admin_select_t q = { "sys.databases", cols, 1, "database_id", "4", 0 };
     json_t *list;

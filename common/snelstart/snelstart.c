@@ -8,7 +8,10 @@
  *   connection: on a reused one, libcurl would resend a request whose
  *   answer was lost, and SnelStart may have stored the first. A 401 on an API call is answered
  *   once by fetching a new token and repeating the call; a 401 that names
- *   the subscription key, or a second 401, is SS_AUTH.
+ *   the subscription key, or a second 401, is SS_AUTH. An answer is
+ *   collected up to LIMIT_API_ANSWER_BYTES; a longer one stops the
+ *   transfer and fails the call with the limit named (SS_RETRY for a read,
+ *   SS_UNCERTAIN for a write, which may have been stored).
  *
  * DIAGNOSTICS
  *   Secrets never reach ss_error_t.message: every message is scrubbed of
@@ -28,6 +31,7 @@
 #include <curl/curl.h>
 
 #include "http_init.h"
+#include "size_limits.h"
 #include "snelstart.h"
 #include "xalloc.h"
 
@@ -54,7 +58,8 @@ struct snelstart {
 
 typedef struct {
     char   *data;
-    size_t  len;
+    size_t  len, cap;
+    bool    too_big;            /* the answer passed LIMIT_API_ANSWER_BYTES */
     long    retry_after_s;
 } reply_t;
 
@@ -265,7 +270,14 @@ on_body(char *ptr, size_t size, size_t n, void *userdata)
     reply_t *r = userdata;
     size_t  len = size * n;
 
-    r->data = xrealloc(r->data, r->len + len + 1);
+    if (r->len + len > (size_t) LIMIT_API_ANSWER_BYTES) {
+        r->too_big = true;
+        return 0;                       /* curl stops: CURLE_WRITE_ERROR */
+    }
+    if (r->len + len + 1 > r->cap) {
+        r->cap = (r->len + len + 1) * 2;
+        r->data = xrealloc(r->data, r->cap);
+    }
     memcpy(r->data + r->len, ptr, len);
     r->len += len;
     r->data[r->len] = 0;
@@ -472,7 +484,12 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     self->token = NULL;
     rc = perform(self, "POST", self->auth_url, form, true, false, &status, &reply);
     wipe_free(form);
-    if (rc != CURLE_OK) {
+    if (rc != CURLE_OK && reply.too_big) {
+        err_set(self, err, 0, "token request to %s: the answer is larger than the %d MB "
+                "koppel reads from SnelStart", self->auth_url,
+                LIMIT_API_ANSWER_BYTES / (1024 * 1024));
+        res = SS_RETRY;
+    } else if (rc != CURLE_OK) {
         err_set(self, err, 0, "token request to %s failed: %s", self->auth_url,
                 (self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc)));
         res = SS_RETRY;
@@ -511,7 +528,12 @@ classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, l
 
     err->http_status = (int) status;
     err->retry_after_s = reply->retry_after_s;
-    if (rc != CURLE_OK) {
+    if (rc != CURLE_OK && reply->too_big) {
+        res = write ? SS_UNCERTAIN : SS_RETRY;
+        err_set(self, err, (int) status, "%s %s: SnelStart's answer is larger than the %d MB "
+                "koppel reads%s", method, path, LIMIT_API_ANSWER_BYTES / (1024 * 1024),
+                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
+    } else if (rc != CURLE_OK) {
         res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
         err_set(self, err, 0, "%s %s: %s%s", method, path,
                 errbuf[0] ? errbuf : curl_easy_strerror(rc),
@@ -563,7 +585,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
 {
     ss_error_t scratch;
     char   *url;
-    reply_t reply = { NULL, 0, 0 };
+    reply_t reply = { 0 };
     long    status = 0;
     CURLcode rc = CURLE_OK;
     ss_result_t res;

@@ -17,7 +17,11 @@
 #   test-connection  all OK for good settings (exit 0); a specific message and
 #               exit 1 for: unknown host, wrong password, missing database,
 #               missing MDB file, missing table, missing column (named),
-#               missing join table, unreadable table, wrong API key
+#               missing join table, unreadable table, wrong API key, a SQL
+#               server without encryption ("biedt geen versleuteling"), a
+#               certificate that does not verify; sql_encryption = "off"
+#               reaches a server without encryption
+#   encryption  every koppel login to tds-sim was TLS for the whole connection
 # Usage: tests/e2e/admins.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
 
 BIN=${1:-build/bin}
@@ -81,16 +85,29 @@ CREATE TABLE Geheim(fldGrootboekID INT, fldNummer INT, fldOmschrijving NVARCHAR(
     fldGrootboekFunctieID INT, fldNonactief BIT);
 SQL
 cp "$DIR/Administratie.sqlite" "$DIR/Tweede.sqlite"
+# tds-sim with a certificate for 127.0.0.1 (koppel requires encryption and
+# checks the certificate: sql_ca_file below names this one), and a second
+# one without, which koppel must refuse
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+    -keyout "$DIR/key.pem" -out "$DIR/cert.pem" >/dev/null 2>&1 \
+    || { echo "FAIL admins: openssl cannot make a certificate"; exit 1; }
 "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$DIR/Administratie.sqlite" --db "$DIR/Tweede.sqlite" \
     --user S-Connect --password 'Connect#Snel$tart$2014' --deny Geheim \
+    --tls-cert "$DIR/cert.pem" --tls-key "$DIR/key.pem" \
     --browser 127.0.0.1:0 >"$DIR/log/tds-sim.log" 2>&1 &
 E2E_PIDS="$E2E_PIDS $!"
+"$BIN/tds-sim" --listen 127.0.0.1:0 --db "$DIR/Administratie.sqlite" \
+    --user S-Connect --password 'Connect#Snel$tart$2014' >"$DIR/log/tds-sim-plain.log" 2>&1 &
+E2E_PIDS="$E2E_PIDS $!"
 i=0
-until grep -q "listening on" "$DIR/log/tds-sim.log" 2>/dev/null; do
+until grep -q "listening on" "$DIR/log/tds-sim.log" 2>/dev/null \
+      && grep -q "listening on" "$DIR/log/tds-sim-plain.log" 2>/dev/null; do
     i=$((i + 1)); [ $i -gt 50 ] && { echo "FAIL admins: tds-sim does not start"; exit 1; }
     sleep 0.1
 done
 TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$DIR/log/tds-sim.log")
+PLAIN=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$DIR/log/tds-sim-plain.log")
 # the MDB folder is laid out as WSL 2 shows a Windows folder (docs/operations.md,
 # "Windows"): under /mnt/c, with a space in a name
 MDBDIR="$DIR/mnt/c/Users/Public/Documents/SnelStart 12/Administraties"
@@ -101,14 +118,15 @@ mkdir -p "$MDBDIR"
 profile() {
     cat <<CFG
     { name = "$1";
-      shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord"; };
-      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+      shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord";
+               insecure_http = true; };
+      snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key";
                     $3 };
       customers = { recognition = "$2"; }; }
 CFG
 }
-SQLLOGIN='sql_user = "S-Connect"; sql_password = "Connect#Snel$tart$2014";'
+SQLLOGIN="sql_user = \"S-Connect\"; sql_password = \"Connect#Snel\$tart\$2014\"; sql_ca_file = \"$DIR/cert.pem\";"
 NWMAP='schema = { relaties = "Customers"; relatie_id = "CustomerID"; relatie_code = "";
         relatie_naam = "CompanyName"; relatie_email = ""; relatie_factuur_email = "";
         relatie_postcode = "PostalCode"; relatie_land = ""; relatie_btw = ""; relatie_kvk = "";
@@ -125,7 +143,10 @@ CFG=$DIR/koppel.cfg
     profile lokaal email "type = \"lokaal\"; folder = \"$DIR\"; administration = \"Tweede\"; sql_server = \"$TDS\"; $SQLLOGIN"; echo ","
     profile mdb slim "type = \"mdb\"; folder = \"$MDBDIR\"; administration = \"nwind\"; $NWMAP"; echo ","
     profile badhost email "type = \"sql\"; sql_server = \"nosuchhost.invalid:1433\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
-    profile badpass email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; sql_user = \"S-Connect\"; sql_password = \"fout\";"; echo ","
+    profile badpass email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; sql_user = \"S-Connect\"; sql_password = \"fout\"; sql_ca_file = \"$DIR/cert.pem\";"; echo ","
+    profile plain email "type = \"sql\"; sql_server = \"$PLAIN\"; database = \"Administratie\"; $SQLLOGIN"; echo ","
+    profile plainoff email "type = \"sql\"; sql_server = \"$PLAIN\"; database = \"Administratie\"; $SQLLOGIN sql_encryption = \"off\";"; echo ","
+    profile selfsigned email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; sql_user = \"S-Connect\"; sql_password = \"Connect#Snel\$tart\$2014\";"; echo ","
     profile baddb email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Bestaat niet\"; $SQLLOGIN"; echo ","
     profile badfile email "type = \"mdb\"; folder = \"$MDBDIR\"; administration = \"Weg\"; $NWMAP"; echo ","
     profile badtable email "type = \"sql\"; sql_server = \"$TDS\"; database = \"Administratie\"; $SQLLOGIN schema = { relaties = \"Klanten\"; };"; echo ","
@@ -213,6 +234,24 @@ check "test-connection: missing column, named" connection badcolumn 1 "administr
 check "test-connection: missing join table (landen)" connection badjoin 1 "administration: FAILED: .*table tblLanden does not exist"
 check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
 check "test-connection: wrong API key" connection badkey 1 "api: FAILED: wrong client key"
+check "test-connection: a SQL server without encryption is refused, saying so" \
+    connection plain 1 "administration: FAILED: .*biedt geen versleuteling"
+check "test-connection: sql_encryption = \"off\" reaches a test server without encryption" \
+    connection plainoff 0 "administration: OK"
+check "test-connection: a certificate that does not verify is refused" \
+    connection selfsigned 1 "administration: FAILED: .*certificate does not verify"
+# every_login_encrypted - tds-sim saw koppel's logins with TLS throughout
+# (the others are tsql's two, at FreeTDS's default of TLS for the login
+# only), and the server without encryption only the sql_encryption = off one
+every_login_encrypted() {
+    grep "logged in" "$DIR/log/tds-sim.log" | sort | uniq -c
+    grep "logged in" "$DIR/log/tds-sim-plain.log" | sort | uniq -c
+    whole=$(grep -c "logged in, TLS for the whole connection" "$DIR/log/tds-sim.log")
+    other=$(grep "logged in" "$DIR/log/tds-sim.log" | grep -vc "TLS for the whole connection")
+    [ "$whole" -ge 10 ] && [ "$other" -le 2 ] \
+        && [ "$(grep -c "logged in" "$DIR/log/tds-sim-plain.log")" -le 1 ]
+}
+check "tds-sim: koppel's logins were encrypted throughout" every_login_encrypted
 check "snelstart-sim: every request body valid against the OpenAPI file" snelstart_valid
 
 echo "admins: $passed passed, $failed failed"

@@ -3,7 +3,7 @@
 #
 #   sh tests/e2e/faults.sh BIN [SCENARIO...]
 #
-# Scenarios (all by default): api, shop, storage, tls. Each prints one
+# Scenarios (all by default): api, shop, large, woo, memory, storage, tls. Each prints one
 # PASS or FAIL line; the exit status is non-zero when one failed.
 #   api      snelstart-sim answers 5xx, times out (longer than the profile's
 #            snelstart.timeout), drops answers after storing, expires tokens
@@ -15,6 +15,20 @@
 #            the dead-letter queue with a reason naming order and field, no
 #            daemon exited, the fetcher's peak RSS below 300 MB (800 MB when
 #            built with the sanitizers)
+#   large    a 100 MB order and 50 orders of 1.5 MB (a 75 MB page), over the
+#            64 MB answer limit: pages are asked for smaller, the 100 MB order
+#            is a dead letter saying so, all others are booked once, and the
+#            fetcher's peak RSS stays below 300 MB
+#   woo      woocommerce-sim serving six orders poisoned (a \u0000, a 30-digit
+#            integer, 1e400, a duplicate key, nesting 5,000 deep, a 70 MB
+#            note) among good ones, pages of 5: each poisoned order a dead
+#            letter naming the order and the field (or the 64 MB limit), the
+#            others booked once, no page blamed on the shop URL
+#   memory   a fresh fetcher for each of: a 118 KB 401 answer whose entity
+#            expands to 450 MB, an order of 62 MB of <x/>, an order of
+#            480,000 lines, a WooCommerce order of 15 million JSON values;
+#            its peak RSS (VmHWM) printed and under 300 MB, the orders dead
+#            letters
 #   storage  fetcher.db and booker.db locked by another process longer than
 #            the busy timeout, then the state directory full (a small tmpfs;
 #            without mount privileges only the lock), new orders arriving
@@ -215,6 +229,211 @@ scenario_shop() {
     return $ok
 }
 
+# padded_order NUMBER BYTES - order_xml NUMBER with an XML comment of BYTES
+# bytes after its start tag: a readable order of that size
+padded_order() {
+    order_xml "$1" | /usr/bin/python3 -c '
+import sys
+first, rest = sys.stdin.read().split("\n", 1)
+sys.stdout.write(first + "\n<!-- " + "x" * int(sys.argv[1]) + " -->\n" + rest)' "$2"
+}
+
+# scenario_large - answers over the 64 MB answer limit: one order of 100 MB,
+# and 50 orders of 1.5 MB (a 75 MB page); the large order is a dead letter,
+# every other one is booked, and the fetcher stays below 300 MB
+scenario_large() {
+    e2e_setup "$ROOT/large"
+    start_globecharge --generate 8 --seed 51 --first-number 60001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    padded_order 60011 100000000 | put_raw 60011 || { echo "  cannot PUT the 100 MB order"; return 1; }
+    : > "$E2E_DIR/padded"
+    for n in $(seq 60012 60061); do
+        padded_order $n 1500000 | put_raw $n || return 1
+        echo $n >> "$E2E_DIR/padded"
+    done
+    for n in 60062 60063; do order_xml $n | put_order; done
+    write_config 60001
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    { generated_orders 60001 60010; cat "$E2E_DIR/padded"; printf '60062\n60063\n'; } \
+        > "$E2E_DIR/good"
+    kick_until_done $(( $(wc -l < "$E2E_DIR/good") + 1 )) 90 || return 1
+    booked_once "$E2E_DIR/good" || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    ok=0
+    reason_has 60011 "larger than 64 MB" || ok=1
+    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID_fetcher/status")
+    echo "  large answers: fetcher peak RSS (VmHWM) $((hwm / 1024)) MB"
+    case $BIN in *build-san*) limit=800 ;; *) limit=300 ;; esac
+    [ "$hwm" -lt $((limit * 1024)) ] || { echo "  the fetcher grew above $limit MB"; ok=1; }
+    daemons_alive || ok=1
+    return $ok
+}
+
+# scenario_woo - WooCommerce orders whose JSON no strict parser reads, one of
+# each poison of woocommerce-sim, among good ones on pages of 5: each
+# poisoned order a dead letter naming it and its field, the rest booked once
+scenario_woo() {
+    e2e_setup "$ROOT/woo"
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 30 --seed 61 --first-id 701 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id" > "$E2E_DIR/bookable"
+    [ "$(wc -l < "$E2E_DIR/bookable")" -ge 14 ] || { echo "  too few bookable orders"; return 1; }
+    # poison six of them, spread over the pages; serve again with the poisons
+    : > "$E2E_DIR/bad"
+    set -- nul:customer_note bigint:customer_id huge-real:cart_tax \
+        duplicate-key:status deep:meta_data "huge:larger than 64 MB"
+    flags=""
+    for k in 2 4 5 9 12 14; do
+        id=$(sed -n "${k}p" "$E2E_DIR/bookable")
+        flags="$flags --poison $id:${1%%:*}"
+        echo "$id ${1#*:}" >> "$E2E_DIR/bad"
+        shift
+    done
+    kill "$WC_PID"
+    wait "$WC_PID" 2>/dev/null
+    # shellcheck disable=SC2086
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" $flags || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    woo_config
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    cut -d' ' -f1 "$E2E_DIR/bad" | grep -vxFf - "$E2E_DIR/bookable" > "$E2E_DIR/good"
+    kick_until_done "$(wc -l < "$E2E_DIR/bookable")" 40 || return 1
+    booked_once "$E2E_DIR/good" || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    ok=0
+    while read -r n word; do
+        reason_has "$n" "$word" || ok=1
+    done < "$E2E_DIR/bad"
+    jq -r '.[] | "  dead letter: " + (.reason | .[0:150])' "$E2E_DIR/dlq.json"
+    ! grep -q "permalinks" "$E2E_DIR"/log/*.log || {
+        echo "  a poisoned order was blamed on the shop URL"; ok=1; }
+    daemons_alive || ok=1
+    return $ok
+}
+
+# peak_rss WHAT - print the fetcher's peak RSS (VmHWM) after WHAT; fail above
+# 300 MB (800 MB built with the sanitizers)
+peak_rss() {
+    hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID_fetcher/status")
+    echo "  fetcher peak RSS (VmHWM) after $1: $((hwm / 1024)) MB"
+    case $BIN in *build-san*) rss_limit=800 ;; *) rss_limit=300 ;; esac
+    [ "$hwm" -lt $((rss_limit * 1024)) ] || { echo "  the fetcher grew above $rss_limit MB"; return 1; }
+}
+
+# memory_case NAME FIRST - a fresh shop of two generated orders from FIRST,
+# a SnelStart, a configuration and the daemons, in $ROOT/memory-NAME
+memory_case() {
+    e2e_stop
+    e2e_setup "$ROOT/memory-$1"
+    shift
+    start_globecharge --generate 2 --seed 71 --export-relaties "$E2E_DIR/relaties.json" \
+        --known-fraction 0.5 --first-number "$@" || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+}
+
+# scenario_memory - hostile shop answers that used to take the fetcher to
+# gigabytes: entities in a 401 answer, 62 MB of <x/>, 480,000 lines; each on
+# a fresh fetcher, whose peak RSS is printed and must stay under 300 MB
+scenario_memory() {
+    ok=0
+    # 1. a 118 KB 401 answer whose entity, referenced 25,000 times, expands
+    # to 450 MB (libxml2 refuses nested entities, not a flat one)
+    /usr/bin/python3 -c '
+import sys
+sys.stdout.write("<?xml version=\"1.0\"?>\n<!DOCTYPE error [\n<!ENTITY e0 \"" + "lol" * 6000
+                 + "\">\n]>\n<error code=\"auth\">" + "&e0;" * 25000 + "</error>\n")' \
+        > "$ROOT/laughs.xml"
+    echo "  the 401 answer: $(wc -c < "$ROOT/laughs.xml") bytes"
+    memory_case 401 70001 --refuse-login-with "$ROOT/laughs.xml" || return 1
+    write_config 70001
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    i=0
+    until grep -q "importeren-financieel failed" "$E2E_DIR/log/scheduler.log"; do
+        i=$((i + 1))
+        [ $i -gt 150 ] && { echo "  the run with a hostile 401 does not end"; return 1; }
+        sleep 0.2
+    done
+    peak_rss "a 401 answer with entities" || ok=1
+    snelstart_valid || ok=1
+    # 2. one order of 62 MB of <x/>, 3. one order of 480,000 lines
+    for c in x 71001 lines 72001; do
+        case $c in x|lines) name=$c; continue ;; esac
+        memory_case "$name" "$c" || return 1
+        bad=$((c + 2))
+        if [ "$name" = x ]; then
+            /usr/bin/python3 -c '
+import sys
+sys.stdout.write("<order xmlns=\"urn:globecharge:orders:1\" number=\"%s\" status=\"paid\" modified=\"2026-11-02T13:35:00Z\">" % sys.argv[1] + "<x/>" * 15500000 + "</order>\n")' $bad > "$E2E_DIR/bad.xml"
+            what="62 MB of <x/>"
+        else
+            order_xml $bad | /usr/bin/python3 -c '
+import sys
+d = sys.stdin.read()
+line = d[d.index("<line>"):d.index("</line>") + 7]
+short = "<line><sku>A</sku><quantity>1</quantity><unitPrice>1</unitPrice>" \
+        "<vatRate>21</vatRate><total>1</total></line>"
+sys.stdout.write(d.replace(line, short * 480000, 1))' > "$E2E_DIR/bad.xml"
+            what="480,000 lines"
+        fi
+        put_raw $bad < "$E2E_DIR/bad.xml" || { echo "  cannot PUT the order of $what"; return 1; }
+        echo "  the order of $what: $(wc -c < "$E2E_DIR/bad.xml") bytes"
+        rm -f "$E2E_DIR/bad.xml"
+        write_config "$c"
+        start_pipeline || return 1
+        "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+        kick_until_done 3 60 || return 1
+        "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+        reason_has $bad "more than" || ok=1
+        jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
+        peak_rss "an order of $what" || ok=1
+        [ "$name" = x ] && { snelstart_valid || ok=1; }
+    done
+    # 4. a WooCommerce order of 15 million JSON values (30 MB)
+    e2e_stop
+    e2e_setup "$ROOT/memory-wide"
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 8 --seed 73 --first-id 801 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
+    wide=$(sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id LIMIT 1")
+    n=$(sqlite3 "$E2E_DIR/woocommerce.db" "SELECT count(*) FROM orders WHERE status IN
+        ('processing', 'completed')")
+    kill "$WC_PID"
+    wait "$WC_PID" 2>/dev/null
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --poison "$wide:wide" || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    woo_config
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
+    kick_until_done "$n" 60 || return 1
+    "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
+    reason_has "$wide" "more than" || ok=1
+    jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
+    peak_rss "a WooCommerce order of 15 million JSON values" || ok=1
+    daemons_alive || ok=1
+    return $ok
+}
+
+# woo_config - write_config turned to the WooCommerce simulator at $WC_URL
+woo_config() {
+    write_config 1
+    sed -i -e 's|type = "globecharge";|type = "woocommerce";|' \
+        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
+        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
+        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
+        -e 's|page_size = 50;|page_size = 5;|' -e '/late_window = 200;/,+1d' "$CFG"
+}
+
 # hold_lock DB SECONDS - another process holds a write lock on DB (background)
 hold_lock() {
     { echo "BEGIN EXCLUSIVE;"; echo "INSERT INTO hold_lock_probe VALUES (1);"; sleep "$2";
@@ -338,11 +557,14 @@ scenario_tls() {
 }
 
 mkdir -p "$ROOT"
-[ $# -eq 0 ] && set -- api shop storage tls
+[ $# -eq 0 ] && set -- api shop large woo memory storage tls
 for s in "$@"; do
     t0=$(date +%s)
     case $s in
     api) scenario_api; st=$?; name="API faults (5xx, timeouts past snelstart.timeout, 429 bursts, expiring tokens, answers lost after storing) lose and double nothing" ;;
+    large) scenario_large; st=$?; name="shop answers over 64 MB: pages read smaller, the 100 MB order a dead letter, the rest booked once" ;;
+    woo) scenario_woo; st=$?; name="WooCommerce orders no strict JSON parser reads (NUL, huge integer, 1e400, duplicate key, deep nesting) or over 64 MB: read one by one, each a dead letter naming order and field, the rest booked once" ;;
+    memory) scenario_memory; st=$?; name="hostile shop answers (entities in a 401, 62 MB of <x/>, 480,000 lines, 15 million JSON values) keep the fetcher under 300 MB" ;;
     shop) scenario_shop; st=$?; name="shop faults: bad orders in the dead-letter queue naming order and field, the good ones booked once, no crash, bounded memory" ;;
     storage) scenario_storage; st=$?; name="storage faults (locked state files, full disk) are reported and lose and double nothing" ;;
     tls) scenario_tls; st=$?; name="TLS certificates are verified unless tls_verify = false" ;;

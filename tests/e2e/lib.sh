@@ -85,6 +85,7 @@ start_snelstart() {
 }
 
 # write_config FROM_ORDER [RECOGNITION] - koppel.cfg for the simulators
+# (they speak plain http on loopback: insecure_http = true says so)
 write_config() {
     sed -e "s|state_dir = \"/var/lib/koppel\";|state_dir = \"$E2E_DIR/state\";|" \
         -e "s|resend_after = 60;|resend_after = ${RESEND_AFTER:-3};|" \
@@ -98,6 +99,7 @@ write_config() {
         -e "s|recognition = \"email\";|recognition = \"${2:-email}\";|" \
         -e "s|importeren_financieel = \"15m\";|importeren_financieel = \"off\";|" \
         -e "s|enabled = false;|enabled = true;|" \
+        -e 's|^\( *\)tls_verify = true;|\1tls_verify = true; insecure_http = true;|' \
         config/koppel.cfg.example > "$E2E_DIR/koppel.cfg"
     chmod 0600 "$E2E_DIR/koppel.cfg"
     CFG=$E2E_DIR/koppel.cfg

@@ -238,8 +238,8 @@ profiles = (
         name = "shopfactory";
         description = "ShopFactory shop via Globecharge";
         shop = { url = "$GC_URL"; username = "winkelier"; password = "geheim-shop-wachtwoord";
-                 from_order = 30001; };
-        snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token";
+                 from_order = 30001; insecure_http = true; };
+        snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
                       client_key = "geheime-client-key";
                       subscription_key = "geheime-subscription-key"; };
 $grootboeken
@@ -248,8 +248,8 @@ $grootboeken
         name = "woo";
         description = "WooCommerce shop";
         shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
-                 consumer_secret = "cs_geheim"; page_size = 20; };
-        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token";
+                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
+        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token"; insecure_http = true;
                       client_key = "geheime-client-key";
                       subscription_key = "geheime-subscription-key"; };
 $grootboeken

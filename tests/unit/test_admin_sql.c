@@ -11,8 +11,11 @@
  *   fldRelatieSoort has the klant bit; the grootboeken with their kind
  *   read through tblGrootboekFunctie. A column the administration lacks
  *   is named in the error, and so is a missing join table. tds-sim runs
- *   with a certificate and FreeTDS is told to require encryption, so all
- *   of it goes over TLS, as against a SQL Server that forces encryption.
+ *   with a certificate and koppel, by default, requires encryption and
+ *   checks the certificate (here against the certificate itself), so all
+ *   of it goes over TLS; a second tds-sim without a certificate is
+ *   refused with a message saying so, and a certificate that does not
+ *   verify is refused unless sql_tls_verify = false.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +60,7 @@ typedef struct {
     sim_proc_t sim;
     profile_t p;
     char    server[64];
+    char    ca_file[PATH_MAX + 16];
 } fixture_t;
 
 static int
@@ -65,7 +69,6 @@ setup(void **state)
     fixture_t *f = xcalloc(1, sizeof *f);
     char    path[PATH_MAX + 32], cmd[3 * PATH_MAX];
     sqlite3 *db = NULL;
-    FILE   *fp;
     int     i;
 
     snprintf(f->sim.dir, sizeof f->sim.dir, "/tmp/koppel-test-tds-sim.XXXXXX");
@@ -80,18 +83,14 @@ setup(void **state)
     }
     sqlite3_close(db);
     snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
-             "-subj /CN=localhost -keyout '%s/key.pem' -out '%s/cert.pem' >/dev/null 2>&1",
+             "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost "
+             "-keyout '%s/key.pem' -out '%s/cert.pem' >/dev/null 2>&1",
              f->sim.dir, f->sim.dir);
     if (system(cmd) != 0) {
         fprintf(stderr, "openssl cannot make a certificate\n");
         return -1;
     }
-    snprintf(path, sizeof path, "%s/freetds.conf", f->sim.dir);
-    if ((fp = fopen(path, "w")) == NULL)
-        return -1;
-    fprintf(fp, "[global]\n\ttds version = 7.4\n\tencryption = require\n");
-    fclose(fp);
-    setenv("FREETDSCONF", path, 1);
+    snprintf(f->ca_file, sizeof f->ca_file, "%s/cert.pem", f->sim.dir);
     if (!sim_proc_start(&f->sim, "tds-sim", NULL, "--db", "@DIR@/Administratie.sqlite",
                         "--user", "koppel", "--password", "geheim",
                         "--tls-cert", "@DIR@/cert.pem", "--tls-key", "@DIR@/key.pem", NULL)) {
@@ -105,6 +104,11 @@ setup(void **state)
     f->p.database = "Administratie";
     f->p.sql_user = "koppel";
     f->p.sql_password = "geheim";
+    /* koppel's defaults: encryption required, the certificate checked
+     * (against this test's own CA: the certificate itself) */
+    f->p.sql_encryption = "require";
+    f->p.sql_tls_verify = true;
+    f->p.sql_ca_file = f->ca_file;
     for (i = 0; i < SCHEMA_N; i++)
         f->p.schema[i] = (char *) schema_default((schema_key_t) i);
     *state = f;
@@ -212,6 +216,106 @@ without_the_join_table_the_column_is_the_value(void **state)
     f->p.schema[SCHEMA_RELATIE_KLANT_BITS] = (char *) schema_default(SCHEMA_RELATIE_KLANT_BITS);
 }
 
+/* plain_logins - start tds-sim without a certificate in plain (its own
+ * directory, the fixture's database), run fn against it, stop it, and
+ * count the logins its log shows */
+static int
+plain_logins(fixture_t *f, void (*fn)(fixture_t *, const char *server))
+{
+    sim_proc_t plain = { 0 };
+    char    server[64], db[PATH_MAX + 32], path[PATH_MAX + 32], line[256];
+    int     logins = 0;
+    FILE   *fp;
+
+    snprintf(plain.dir, sizeof plain.dir, "/tmp/koppel-test-tds-plain.XXXXXX");
+    assert_non_null(mkdtemp(plain.dir));
+    snprintf(db, sizeof db, "%s/Administratie.sqlite", f->sim.dir);
+    assert_true(sim_proc_start(&plain, "tds-sim", NULL, "--db", db,
+                               "--user", "koppel", "--password", "geheim", NULL));
+    snprintf(server, sizeof server, "127.0.0.1:%d", plain.port);
+    fn(f, server);
+    sim_proc_stop(&plain);              /* its log is complete once it exited */
+    snprintf(path, sizeof path, "%s/tds-sim.log", plain.dir);
+    assert_non_null(fp = fopen(path, "r"));
+    while (fgets(line, sizeof line, fp))
+        logins += strstr(line, "logged in") != NULL;
+    fclose(fp);
+    sim_proc_cleanup(&plain);
+    return logins;
+}
+
+/* refused_by_default - the default (require) refuses a server without TLS */
+static void
+refused_by_default(fixture_t *f, const char *server)
+{
+    char    err[1024];
+
+    f->p.sql_server = (char *) server;
+    assert_null(admin_reader_open(&f->p, err, sizeof err));
+    f->p.sql_server = f->server;
+    if (strstr(err, "biedt geen versleuteling") == NULL || strstr(err, server) == NULL
+        || strstr(err, "sql_encryption = \"off\"") == NULL)
+        fail_msg("%s", err);
+    assert_null(strstr(err, "geheim"));
+}
+
+/* read_when_relaxed - request and off connect to a server without TLS */
+static void
+read_when_relaxed(fixture_t *f, const char *server)
+{
+    static const char *relaxed[] = { "request", "off" };
+    admin_reader_t *r;
+    char    err[1024];
+    size_t  i;
+
+    f->p.sql_server = (char *) server;
+    for (i = 0; i < 2; i++) {
+        f->p.sql_encryption = (char *) relaxed[i];
+        if ((r = admin_reader_open(&f->p, err, sizeof err)) == NULL)
+            fail_msg("sql_encryption = \"%s\": %s", relaxed[i], err);
+        admin_reader_close(&r);
+    }
+    f->p.sql_encryption = "require";
+    f->p.sql_server = f->server;
+}
+
+/* a_server_without_encryption_is_refused_and_never_gets_the_password -
+ * tds-sim without a certificate: koppel's default refuses it with a
+ * message saying so, and no login reached the server; "request" and
+ * "off", named as such, do connect */
+static void
+a_server_without_encryption_is_refused_and_never_gets_the_password(void **state)
+{
+    fixture_t *f = *state;
+
+    assert_int_equal(plain_logins(f, refused_by_default), 0);
+    /* (tds-sim may log the last login after the client has gone, so only
+     * that one was read is certain: read_when_relaxed asserts it) */
+    assert_true(plain_logins(f, read_when_relaxed) >= 1);
+}
+
+/* a_certificate_that_does_not_verify_is_refused - tds-sim's self-signed
+ * certificate against the system's CAs; sql_tls_verify = false accepts it */
+static void
+a_certificate_that_does_not_verify_is_refused(void **state)
+{
+    fixture_t *f = *state;
+    admin_reader_t *r;
+    char    err[1024];
+
+    f->p.sql_ca_file = "";
+    r = admin_reader_open(&f->p, err, sizeof err);
+    assert_null(r);
+    if (strstr(err, "certificate does not verify") == NULL
+        || strstr(err, "sql_tls_verify = false") == NULL)
+        fail_msg("%s", err);
+    f->p.sql_tls_verify = false;
+    assert_non_null(r = admin_reader_open(&f->p, err, sizeof err));
+    admin_reader_close(&r);
+    f->p.sql_tls_verify = true;
+    f->p.sql_ca_file = f->ca_file;
+}
+
 static void
 every_login_was_encrypted_throughout(void **state)
 {
@@ -239,6 +343,8 @@ main(void)
         cmocka_unit_test(the_defaults_read_tblRelatie_with_country_cc_and_klant_soort),
         cmocka_unit_test(a_missing_column_or_join_table_is_named),
         cmocka_unit_test(without_the_join_table_the_column_is_the_value),
+        cmocka_unit_test(a_server_without_encryption_is_refused_and_never_gets_the_password),
+        cmocka_unit_test(a_certificate_that_does_not_verify_is_refused),
         cmocka_unit_test(every_login_was_encrypted_throughout),
     };
 

@@ -365,6 +365,88 @@ a_woocommerce_profile_keeps_its_api_key(void **state)
     cfg_destroy(&cfg);
 }
 
+/* plain_http_urls_need_insecure_http_in_words - an http:// shop, API or
+ * token URL is a configuration error unless its group says insecure_http */
+static void
+plain_http_urls_need_insecure_http_in_words(void **state)
+{
+    char    err[1024];
+
+    (void) state;
+    load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
+               "username = \"u\"; password = \"p\"; }; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "profiles.a.shop: url \"http://shop.example\": plain http"));
+    assert_non_null(strstr(err, "insecure_http = true"));
+    load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
+               "username = \"u\"; password = \"p\"; insecure_http = true; }; } );\n", err,
+               sizeof err);
+    assert_string_equal(err, "");
+    load_error("profiles = ( { name = \"a\"; snelstart = { api_url = \"http://api/v2\"; "
+               "}; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "api_url \"http://api/v2\": plain http"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { auth_url = \"http://a/token\"; "
+               "}; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "auth_url \"http://a/token\": plain http"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { api_url = \"http://api/v2\"; "
+               "auth_url = \"http://a/token\"; insecure_http = true; }; } );\n", err,
+               sizeof err);
+    assert_string_equal(err, "");
+    load_error("profiles = ( { name = \"a\"; shop = { url = \"ftp://shop\"; }; } );\n", err,
+               sizeof err);
+    assert_non_null(strstr(err, "must start with https://"));
+}
+
+/* sql_encryption_defaults_to_require_with_the_certificate_checked */
+static void
+sql_encryption_defaults_to_require_with_the_certificate_checked(void **state)
+{
+    char    err[1024];
+    char   *path = write_cfg("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; "
+                             "sql_server = \"db:1433\"; database = \"Adm\"; }; } );\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    (void) state;
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->profiles[0].sql_encryption, "require");
+    assert_true(cfg->profiles[0].sql_tls_verify);
+    assert_string_equal(cfg->profiles[0].sql_ca_file, "");
+    cfg_destroy(&cfg);
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = "
+               "\"db\"; database = \"Adm\"; sql_encryption = \"maybe\"; }; } );\n", err,
+               sizeof err);
+    assert_non_null(strstr(err, "sql_encryption: \"maybe\" is not one of \"require\""));
+    load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = "
+               "\"db\"; database = \"Adm\"; sql_encryption = \"off\"; sql_tls_verify = false; "
+               "sql_ca_file = \"/etc/ca.pem\"; }; } );\n", err, sizeof err);
+    assert_string_equal(err, "");
+}
+
+/* credentials_in_a_url_are_refused_and_never_repeated - user:password@ in
+ * a URL is refused, and the message does not hold them */
+static void
+credentials_in_a_url_are_refused_and_never_repeated(void **state)
+{
+    char    err[1024];
+
+    (void) state;
+    load_error("profiles = ( { name = \"a\"; shop = { url = "
+               "\"https://winkelier:Geheim99@shop.example/webshop\"; }; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "user name or password written into the URL"));
+    assert_non_null(strstr(err, "shop.example/webshop"));
+    assert_null(strstr(err, "Geheim99"));
+    assert_null(strstr(err, "winkelier"));
+    load_error("profiles = ( { name = \"a\"; snelstart = { api_url = "
+               "\"https://key:S3cr3t@api.example/v2\"; }; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "api_url"));
+    assert_null(strstr(err, "S3cr3t"));
+    /* an '@' in the path is no credential */
+    load_error("profiles = ( { name = \"a\"; shop = { url = "
+               "\"https://shop.example/@winkel\"; }; } );\n", err, sizeof err);
+    assert_string_equal(err, "");
+}
+
 static void
 a_woocommerce_profile_without_key_or_with_a_password_is_refused(void **state)
 {
@@ -507,6 +589,9 @@ main(void)
         cmocka_unit_test(an_unknown_administration_type_or_schema_key_is_refused),
         cmocka_unit_test(a_woocommerce_profile_keeps_its_api_key),
         cmocka_unit_test(a_woocommerce_profile_without_key_or_with_a_password_is_refused),
+        cmocka_unit_test(plain_http_urls_need_insecure_http_in_words),
+        cmocka_unit_test(credentials_in_a_url_are_refused_and_never_repeated),
+        cmocka_unit_test(sql_encryption_defaults_to_require_with_the_certificate_checked),
         cmocka_unit_test(an_unchanged_file_changes_no_connection),
         cmocka_unit_test(a_changed_password_is_taken_over_for_its_profile_only),
         cmocka_unit_test(one_edit_fixing_two_profiles_changes_both),

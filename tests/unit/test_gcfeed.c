@@ -882,6 +882,53 @@ oversized_document_is_refused_before_parsing(void **state)
     free(doc);
 }
 
+/* too_many_elements_are_refused_while_parsing - <x/> past LIMIT_DOCUMENT_NODES
+ * stops the parser (62 MB of them took 2 GB as a tree) */
+static void
+too_many_elements_are_refused_while_parsing(void **state)
+{
+    const char *head = "<order xmlns=\"urn:globecharge:orders:1\" number=\"5\">";
+    size_t  n = LIMIT_DOCUMENT_NODES + 10, hl = strlen(head), i;
+    char   *doc = xmalloc(hl + n * 4 + 16);
+    char   *p = doc;
+
+    (void) state;
+    memcpy(p, head, hl);
+    p += hl;
+    for (i = 0; i < n; i++, p += 4)
+        memcpy(p, "<x/>", 4);
+    strcpy(p, "</order>");
+    expect_doc_error(doc, strlen(doc), "elements and attributes");
+    free(doc);
+}
+
+/* error_answer_entities_are_never_expanded - an <error> answer with a
+ * DOCTYPE (a 118 KB 401 whose entity expands to 450 MB) is not read */
+static void
+error_answer_entities_are_never_expanded(void **state)
+{
+    char   *big = xmalloc(18000 + 25000 * 4 + 256);
+    char    code[64], text[256];
+    char   *p = big;
+    size_t  i;
+
+    (void) state;
+    p = stpcpy(p, "<?xml version=\"1.0\"?>\n<!DOCTYPE error [<!ENTITY e0 \"");
+    for (i = 0; i < 6000; i++)
+        p = stpcpy(p, "lol");
+    p = stpcpy(p, "\">]>\n<error code=\"auth\">");
+    for (i = 0; i < 25000; i++)
+        p = stpcpy(p, "&e0;");
+    strcpy(p, "</error>");
+    assert_false(gcfeed_error(big, strlen(big), code, sizeof code, text, sizeof text));
+    assert_string_equal(code, "");
+    assert_true(gcfeed_error("<error code=\"auth\">wrong password</error>", 41, code,
+                             sizeof code, text, sizeof text));
+    assert_string_equal(code, "auth");
+    assert_string_equal(text, "wrong password");
+    free(big);
+}
+
 /* mutated_documents_never_crash - random byte edits of the example page */
 static void
 mutated_documents_never_crash(void **state)
@@ -954,6 +1001,8 @@ main(void)
         cmocka_unit_test(undeclared_latin1_bytes_are_not_utf8),
         cmocka_unit_test(latin1_declared_on_utf8_bytes_is_refused),
         cmocka_unit_test(oversized_document_is_refused_before_parsing),
+        cmocka_unit_test(too_many_elements_are_refused_while_parsing),
+        cmocka_unit_test(error_answer_entities_are_never_expanded),
         cmocka_unit_test(mutated_documents_never_crash),
     };
 

@@ -22,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +33,7 @@
 #include <jansson.h>
 
 #include "relatie_body.h"
+#include "size_limits.h"
 #include "snelstart.h"
 #include "xalloc.h"
 
@@ -740,6 +744,74 @@ connection_refused_is_retry(void **state)
     sim_cleanup(&sim);
 }
 
+/* huge_server - a child on a loopback port that answers one request 200
+ * with a JSON array far longer than LIMIT_API_ANSWER_BYTES; its pid */
+static pid_t
+huge_server(int *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t alen = sizeof a;
+    int     s = socket(AF_INET, SOCK_STREAM, 0), c;
+    pid_t   pid;
+
+    assert_true(s >= 0);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s, (struct sockaddr *) &a, sizeof a), 0);
+    assert_int_equal(listen(s, 4), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *) &a, &alen), 0);
+    *port = ntohs(a.sin_port);
+    if ((pid = fork()) == 0) {
+        static char chunk[65536];
+        static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            "Connection: close\r\n\r\n[";
+        char    req[4096];
+        long    sent;
+
+        memset(chunk, ' ', sizeof chunk);
+        signal(SIGPIPE, SIG_IGN);
+        if ((c = accept(s, NULL, NULL)) < 0)
+            _exit(1);
+        if (read(c, req, sizeof req) <= 0 || write(c, head, sizeof head - 1) < 0)
+            _exit(1);
+        for (sent = 0; sent < (long) LIMIT_API_ANSWER_BYTES * 2; sent += (long) sizeof chunk)
+            if (write(c, chunk, sizeof chunk) < 0)
+                _exit(0);               /* the client hung up: as it should */
+        _exit(2);
+    }
+    close(s);
+    return pid;
+}
+
+/* an_oversized_answer_is_refused_at_the_limit - SnelStart's answers are
+ * capped (a GET past LIMIT_API_ANSWER_BYTES is SS_RETRY with the limit
+ * named), not collected without end */
+static void
+an_oversized_answer_is_refused_at_the_limit(void **state)
+{
+    sim_t   sim = { 0 };
+    snelstart_t *ss;
+    json_t *out = NULL;
+    ss_error_t err;
+    char    api[64];
+    int     port, status;
+    pid_t   pid;
+
+    sim_start(&sim, NULL);
+    pid = huge_server(&port);
+    snprintf(api, sizeof api, "http://127.0.0.1:%d/v2", port);
+    ss = snelstart_new(api, sim.auth, CLIENT_KEY, SUB_KEY, true);
+    snelstart_set_timeout(ss, 20000);
+    assert_int_equal(snelstart_get(ss, "/relaties", &out, &err), SS_RETRY);
+    assert_null(out);
+    if (strstr(err.message, "larger than") == NULL)
+        fail_msg("the message does not name the limit: %s", err.message);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    snelstart_destroy(&ss);
+    sim_stop(&sim);
+    sim_cleanup(&sim);
+}
+
 /* expired_tokens_are_refreshed_transparently - 401 then a new token */
 static void
 expired_tokens_are_refreshed_transparently(void **state)
@@ -968,6 +1040,7 @@ main(void)
         cmocka_unit_test_teardown(server_errors_are_retry_on_get_uncertain_on_post, stop_leftovers),
         cmocka_unit_test_teardown(slow_answer_to_post_is_uncertain, stop_leftovers),
         cmocka_unit_test_teardown(connection_refused_is_retry, stop_leftovers),
+        cmocka_unit_test_teardown(an_oversized_answer_is_refused_at_the_limit, stop_leftovers),
         cmocka_unit_test_teardown(expired_tokens_are_refreshed_transparently, stop_leftovers),
         cmocka_unit_test_teardown(sim_answers_429_above_its_limit, stop_leftovers),
         cmocka_unit_test_teardown(client_limiter_keeps_under_the_sim_limit, stop_leftovers),

@@ -24,6 +24,7 @@
 
 #include "boeking.h"
 #include "config.h"
+#include "size_limits.h"
 #include "wcorder.h"
 #include "../sim/woocommerce/wsim_gen.h"
 #include "xalloc.h"
@@ -569,6 +570,80 @@ unreadable_documents_name_the_source(void **state)
     assert_non_null(strstr(err, "woocommerce_rest_cannot_view"));
 }
 
+/* poisoned_documents_name_the_field - each JSON no strict parser reads, at
+ * the start of order 727 as woocommerce-sim --poison serves it: refused with
+ * the field named, so that the dead letter can say where */
+static void
+poisoned_documents_name_the_field(void **state)
+{
+    static const struct {
+        const char *key, *value, *says;
+    } poisons[] = {
+        { "customer_note", "\"a\\u0000b\"", "NUL character" },
+        { "customer_id", "123456789012345678901234567890", "number too large" },
+        { "cart_tax", "1e400", "number too large" },
+        { "status", "\"processing\"", "appears twice" },
+    };
+    char   *order = slurp(EXAMPLES "order-727.json", NULL);
+    char   *brace = strchr(order, '{');
+    char    err[512], want[128];
+    char   *doc, *deep;
+    size_t  i;
+
+    (void) state;
+    assert_non_null(brace);
+    for (i = 0; i < sizeof poisons / sizeof *poisons; i++) {
+        doc = xasprintf("{\"%s\": %s, %s", poisons[i].key, poisons[i].value, brace + 1);
+        assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
+        snprintf(want, sizeof want, "the field \"%s\"", poisons[i].key);
+        if (strstr(err, want) == NULL || strstr(err, poisons[i].says) == NULL)
+            fail_msg("poison %s: %s", poisons[i].key, err);
+        free(doc);
+    }
+    deep = xmalloc(10001);
+    memset(deep, '[', 5000);
+    memset(deep + 5000, ']', 5000);
+    deep[10000] = 0;
+    doc = xasprintf("{\"meta_data\": %s, %s", deep, brace + 1);
+    assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
+    if (strstr(err, "the field \"meta_data\"") == NULL || strstr(err, "nested deeper") == NULL)
+        fail_msg("deep nesting: %s", err);
+    free(doc);
+    free(deep);
+    free(order);
+}
+
+/* too_many_values_are_refused_before_parsing - "[1,1,...]" past
+ * LIMIT_DOCUMENT_NODES is refused before jansson builds it (15 million
+ * values took the fetcher to 618 MB); commas inside strings do not count */
+static void
+too_many_values_are_refused_before_parsing(void **state)
+{
+    size_t  n = LIMIT_DOCUMENT_NODES + 10, i;
+    char   *doc = xmalloc(2 * n + 2);
+    char    err[512];
+    order_page_t *page;
+
+    (void) state;
+    doc[0] = '[';
+    for (i = 0; i < n; i++) {
+        doc[1 + 2 * i] = '1';
+        doc[2 + 2 * i] = ',';
+    }
+    doc[2 * n] = ']';
+    doc[2 * n + 1] = 0;
+    assert_null(wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err));
+    if (strstr(err, "more than") == NULL || strstr(err, "JSON values") == NULL)
+        fail_msg("%s", err);
+    /* the same commas inside one string are one value: parsed, not refused */
+    doc[0] = '"';
+    doc[2 * n] = '"';
+    page = wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err);
+    assert_null(page);
+    assert_non_null(strstr(err, "expected an array of orders"));
+    free(doc);
+}
+
 int
 main(void)
 {
@@ -587,6 +662,8 @@ main(void)
         cmocka_unit_test(one_bad_order_leaves_the_others_alone),
         cmocka_unit_test(empty_array_is_an_empty_page),
         cmocka_unit_test(unreadable_documents_name_the_source),
+        cmocka_unit_test(poisoned_documents_name_the_field),
+        cmocka_unit_test(too_many_values_are_refused_before_parsing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,8 @@ static const char usage_text[] =
 "                         (status 200, a Content-Length of the half)\n"
 "  --garbage-every N      answer every Nth orders.cgi request with 4096 bytes\n"
 "                         that are not XML\n"
+"  --refuse-login-with FILE  answer every login with HTTP 401 and FILE as the\n"
+"                         body (a hostile error answer, such as one with entities)\n"
 "  --wrong-encoding-every N  mislabel every Nth orders.cgi answer: in turn\n"
 "                         ISO-8859-1 declared on UTF-8 bytes, and UTF-8\n"
 "                         declared on ISO-8859-1 bytes\n"
@@ -99,7 +101,7 @@ main(int argc, char **argv)
     enum { O_LISTEN = 256, O_ORDERS, O_USER, O_PASSWORD, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_TTL, O_FAIL, O_RATE, O_MAINT, O_RETRY,
            O_SLOW, O_DROP, O_EXPIRE, O_ENCODING, O_LOGLEVEL, O_HELP, O_VERSION, O_TRUNCATE,
-           O_GARBAGE, O_WRONGENC };
+           O_GARBAGE, O_WRONGENC, O_REFUSE };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "orders", required_argument, NULL, O_ORDERS },
@@ -123,6 +125,7 @@ main(int argc, char **argv)
         { "truncate-every", required_argument, NULL, O_TRUNCATE },
         { "garbage-every", required_argument, NULL, O_GARBAGE },
         { "wrong-encoding-every", required_argument, NULL, O_WRONGENC },
+        { "refuse-login-with", required_argument, NULL, O_REFUSE },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
@@ -188,6 +191,18 @@ main(int argc, char **argv)
         case O_GARBAGE:
             opts.garbage_every = (long) simlib_flag_long("garbage-every", optarg, 1, 1000000000);
             break;
+        case O_REFUSE: {
+            FILE   *fp = fopen(optarg, "rb");
+            long    n;
+
+            if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0)
+                simlib_bad_flag("--refuse-login-with: cannot read %s", optarg);
+            rewind(fp);
+            opts.refuse_login = xmalloc((size_t) n + 1);
+            opts.refuse_login_len = fread(opts.refuse_login, 1, (size_t) n, fp);
+            fclose(fp);
+            break;
+        }
         case O_WRONGENC:
             opts.wrong_encoding_every = (long) simlib_flag_long("wrong-encoding-every", optarg, 1,
                                                          1000000000);

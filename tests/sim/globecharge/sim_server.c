@@ -38,7 +38,7 @@
 #include "../simlib/simlib.h"
 
 #define MAX_SESSIONS 256
-#define MAX_BODY (64 * 1024 * 1024)    /* room for a 50 MB raw order */
+#define MAX_BODY (128 * 1024 * 1024)   /* room for a 100 MB raw order */
 
 typedef struct {
     char    token[33];
@@ -301,6 +301,11 @@ handle_login(sim_server_t *self, struct MHD_Connection *conn, sim_request_t *req
     size_t  len;
     char   *doc;
 
+    if (self->opts.refuse_login != NULL)
+        return answer(self, conn, "login", 401,
+                      memcpy(xmalloc(self->opts.refuse_login_len + 1), self->opts.refuse_login,
+                             self->opts.refuse_login_len),
+                      self->opts.refuse_login_len, "application/xml");
     if (req->username == NULL || req->password == NULL)
         return answer_error(self, conn, "login", 400, "bad-request",
                             "login.cgi needs the form fields username and password");

@@ -38,6 +38,8 @@ typedef struct {
     long    wrong_encoding_every;/* every Nth orders.cgi answer mislabelled:
                                     ISO-8859-1 declared on UTF-8 bytes, or the
                                     reverse, in turn */
+    char   *refuse_login;        /* NULL, or the body of a 401 to every login */
+    size_t  refuse_login_len;
 } sim_server_opts_t;
 
 /* sim_server_new - listen on host:port and serve; NULL with err on failure */

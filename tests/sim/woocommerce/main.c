@@ -57,6 +57,14 @@ static const char usage_text[] =
 "  --retry-after S        seconds in Retry-After of 429 (1)\n"
 "  --slow-ms MS           wait MS milliseconds before each answer\n"
 "  --drop-rate P          close the connection without answering, probability P\n"
+"  --poison ID:KIND       serve order ID as JSON no strict parser reads, in the\n"
+"                         list and alone (the list with _fields=id still gives\n"
+"                         its id); KIND: nul (\"customer_note\": \"a\\u0000b\"),\n"
+"                         bigint (\"customer_id\" of 30 digits), huge-real\n"
+"                         (\"cart_tax\": 1e400), duplicate-key (a second\n"
+"                         \"status\"), deep (\"meta_data\" nested 5,000 deep),\n"
+"                         huge (\"customer_note\" of 70 MB), wide (\"meta_data\"\n"
+"                         of 15 million values); repeatable\n"
 "\n"
 "  --log-level L          debug, info, warning or error (info)\n"
 "  --help                 this text\n"
@@ -87,7 +95,7 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_ORDERS, O_KEY, O_SECRET, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_FAIL, O_RATE, O_RETRY, O_SLOW, O_DROP,
-           O_LOGLEVEL, O_HELP, O_VERSION };
+           O_POISON, O_LOGLEVEL, O_HELP, O_VERSION };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "orders", required_argument, NULL, O_ORDERS },
@@ -104,6 +112,7 @@ main(int argc, char **argv)
         { "retry-after", required_argument, NULL, O_RETRY },
         { "slow-ms", required_argument, NULL, O_SLOW },
         { "drop-rate", required_argument, NULL, O_DROP },
+        { "poison", required_argument, NULL, O_POISON },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
@@ -152,6 +161,13 @@ main(int argc, char **argv)
             break;
         case O_SLOW: opts.slow_ms = (long) simlib_flag_long("slow-ms", optarg, 0, 600000); break;
         case O_DROP: opts.drop_rate = simlib_flag_unit("drop-rate", optarg); break;
+        case O_POISON:
+            if (opts.npoisons == WSIM_MAX_POISONS)
+                simlib_bad_flag("at most %d --poison flags", WSIM_MAX_POISONS);
+            if (!wsim_poison_parse(optarg, &opts.poisons[opts.npoisons++]))
+                simlib_bad_flag("--poison wants ID:KIND, KIND one of nul, bigint, "
+                                "huge-real, duplicate-key, deep, huge, wide; not \"%s\"", optarg);
+            break;
         case O_LOGLEVEL:
             if ((level = log_level_parse(optarg)) < 0)
                 simlib_bad_flag("--log-level wants debug, info, warning or error, "

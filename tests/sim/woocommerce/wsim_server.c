@@ -171,16 +171,158 @@ check_auth(wsim_server_t *self, struct MHD_Connection *conn, const char **code,
     return ok;
 }
 
+static const char *poison_names[WSIM_POISON_KINDS] = {
+    [WSIM_POISON_NUL] = "nul",
+    [WSIM_POISON_BIGINT] = "bigint",
+    [WSIM_POISON_HUGE_REAL] = "huge-real",
+    [WSIM_POISON_DUPLICATE_KEY] = "duplicate-key",
+    [WSIM_POISON_DEEP] = "deep",
+    [WSIM_POISON_HUGE] = "huge",
+    [WSIM_POISON_WIDE] = "wide",
+};
+
+/* wsim_poison_parse - "ID:KIND" into a poison */
+bool
+wsim_poison_parse(const char *s, wsim_poison_t *out)
+{
+    const char *colon = strchr(s, ':');
+    char    num[24];
+    long    id;
+    int     k;
+
+    if (colon == NULL || colon == s || (size_t) (colon - s) >= sizeof num)
+        return false;
+    memcpy(num, s, (size_t) (colon - s));
+    num[colon - s] = 0;
+    if (!parse_long(num, 1, 2147483647L, &id))
+        return false;
+    for (k = 0; k < WSIM_POISON_KINDS; k++)
+        if (strcmp(colon + 1, poison_names[k]) == 0) {
+            out->id = id;
+            out->kind = (wsim_poison_kind_t) k;
+            return true;
+        }
+    return false;
+}
+
+/* poisoned - the order's JSON with its poison spliced in (new memory) */
+static char *
+poisoned(const char *json, wsim_poison_kind_t kind)
+{
+    static const char *keys[WSIM_POISON_KINDS] = {
+        [WSIM_POISON_NUL] = "customer_note",
+        [WSIM_POISON_BIGINT] = "customer_id",
+        [WSIM_POISON_HUGE_REAL] = "cart_tax",
+        [WSIM_POISON_DUPLICATE_KEY] = "status",
+        [WSIM_POISON_DEEP] = "meta_data",
+        [WSIM_POISON_HUGE] = "customer_note",
+        [WSIM_POISON_WIDE] = "meta_data",
+    };
+    json_t *o = json_loads(json, 0, NULL);
+    sbuf_t  b = { 0 };
+    char   *text;
+    int     i;
+
+    if (o == NULL)
+        return xstrdup(json);
+    if (kind != WSIM_POISON_DUPLICATE_KEY)
+        json_object_del(o, keys[kind]);
+    text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    sbuf_add(&b, "{\"", 2);
+    sbuf_add(&b, keys[kind], strlen(keys[kind]));
+    sbuf_add(&b, "\": ", 3);
+    switch (kind) {
+    case WSIM_POISON_NUL: sbuf_add(&b, "\"a\\u0000b\"", 10); break;
+    case WSIM_POISON_BIGINT: sbuf_add(&b, "123456789012345678901234567890", 30); break;
+    case WSIM_POISON_HUGE_REAL: sbuf_add(&b, "1e400", 5); break;
+    case WSIM_POISON_DUPLICATE_KEY: sbuf_add(&b, "\"processing\"", 12); break;
+    case WSIM_POISON_DEEP:
+        for (i = 0; i < 5000; i++)
+            sbuf_add(&b, "[", 1);
+        for (i = 0; i < 5000; i++)
+            sbuf_add(&b, "]", 1);
+        break;
+    case WSIM_POISON_WIDE: {
+        size_t  n = 15000000;
+        char   *x = xmalloc(2 * n + 1);
+
+        for (i = 0; i < (int) n; i++) {
+            x[2 * i] = '1';
+            x[2 * i + 1] = ',';
+        }
+        x[2 * n - 1] = 0;
+        sbuf_add(&b, "[", 1);
+        sbuf_add(&b, x, 2 * n - 1);
+        sbuf_add(&b, "]", 1);
+        free(x);
+        break;
+    }
+    case WSIM_POISON_HUGE: {
+        char   *x = xmalloc(70 * 1024 * 1024);
+
+        memset(x, 'x', 70 * 1024 * 1024);
+        sbuf_add(&b, "\"", 1);
+        sbuf_add(&b, x, 70 * 1024 * 1024);
+        sbuf_add(&b, "\"", 1);
+        free(x);
+        break;
+    }
+    default: break;
+    }
+    sbuf_add(&b, ", ", 2);
+    sbuf_add(&b, text + 1, strlen(text + 1));
+    free(text);
+    return b.buf;
+}
+
+/* served - an order's JSON as served: poisoned when --poison names it */
+static char *
+served(const wsim_server_t *self, int64_t id, const char *json)
+{
+    int     i;
+
+    for (i = 0; i < self->opts.npoisons; i++)
+        if (self->opts.poisons[i].id == id)
+            return poisoned(json, self->opts.poisons[i].kind);
+    return xstrdup(json);
+}
+
+/* only_fields - the order's members named in fields (a comma list) */
+static char *
+only_fields(const char *json, const char *fields)
+{
+    json_t *o = json_loads(json, 0, NULL), *out = json_object();
+    char   *list = xstrdup(fields), *save = NULL, *f, *text;
+
+    for (f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
+        if (o && json_object_get(o, f))
+            json_object_set(out, f, json_object_get(o, f));
+    text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(out);
+    json_decref(o);
+    free(list);
+    return text;
+}
+
+/* page_ctx_t - the page being built and how its orders are served */
+typedef struct {
+    const wsim_server_t *server;
+    const char *fields;          /* _fields, or NULL */
+    sbuf_t  b;
+} page_ctx_t;
+
 /* page_add - append one order to the JSON array being built */
 static void
 page_add(int64_t id, const char *json, void *arg)
 {
-    sbuf_t *b = arg;
+    page_ctx_t *p = arg;
+    char   *text = p->fields ? only_fields(json, p->fields) : served(p->server, id, json);
 
-    (void) id;
-    if (b->n++ > 0)
-        sbuf_add(b, ",\n", 2);
-    sbuf_add(b, json, strlen(json));
+    if (p->b.n++ > 0)
+        sbuf_add(&p->b, ",\n", 2);
+    sbuf_add(&p->b, text, strlen(text));
+    free(text);
 }
 
 /* handle_orders - GET /wp-json/wc/v3/orders */
@@ -194,9 +336,11 @@ handle_orders(wsim_server_t *self, struct MHD_Connection *conn)
     const char *order = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "order");
     const char *pp = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "per_page");
     const char *pg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "page");
+    const char *fields = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "_fields");
     long    per_page = 10, page = 1, total = 0, pages;
     char    after_buf[32];
-    sbuf_t  b = { 0 };
+    page_ctx_t ctx = { .server = self, .fields = fields && *fields ? fields : NULL };
+    sbuf_t *bp = &ctx.b;
 
     if (pp && !parse_long(pp, 1, 100, &per_page))
         return answer_error(self, conn, "orders", 400, "rest_invalid_param",
@@ -220,21 +364,21 @@ handle_orders(wsim_server_t *self, struct MHD_Connection *conn)
         snprintf(after_buf, sizeof after_buf, "%.19s", after);
         after = after_buf;
     }
-    sbuf_add(&b, "[", 1);
+    sbuf_add(bp, "[", 1);
     if (wsim_store_list(self->store, status, after, order != NULL && strcmp(order, "asc") == 0, (page - 1) * per_page, per_page,
-                        page_add, &b, &total) < 0) {
-        free(b.buf);
+                        page_add, &ctx, &total) < 0) {
+        free(bp->buf);
         return answer_error(self, conn, "orders", 500, "internal_error", "database error");
     }
-    sbuf_add(&b, "]", 1);
+    sbuf_add(bp, "]", 1);
     pages = (total + per_page - 1) / per_page;
     if (page > pages && total > 0) {
-        free(b.buf);
+        free(bp->buf);
         return answer_error(self, conn, "orders", 400, "woocommerce_rest_invalid_page_number",
                             "The page number requested is larger than the number of pages "
                             "available.");
     }
-    return answer(self, conn, "orders", 200, b.buf, total, pages);
+    return answer(self, conn, "orders", 200, bp->buf, total, pages);
 }
 
 /* handle_order - GET /wp-json/wc/v3/orders/ID */
@@ -244,10 +388,14 @@ handle_order(wsim_server_t *self, struct MHD_Connection *conn, const char *idtex
     long    id;
     char   *json;
 
+    char   *text;
+
     if (!parse_long(idtext, 1, 2147483647L, &id) || (json = wsim_store_get(self->store, id)) == NULL)
         return answer_error(self, conn, "order", 404, "woocommerce_rest_shop_order_invalid_id",
                             "Invalid ID.");
-    return answer(self, conn, "order", 200, json, -1, 0);
+    text = served(self, id, json);
+    free(json);
+    return answer(self, conn, "order", 200, text, -1, 0);
 }
 
 /* handle_sim_orders - PUT /_sim/orders: add or replace orders */

@@ -4,20 +4,50 @@
  *
  * DESCRIPTION
  *   Serves GET /wp-json/wc/v3/orders (status, modified_after, orderby=id,
- *   order, per_page, page; X-WP-Total and X-WP-TotalPages) and GET
+ *   order, per_page, page, _fields; X-WP-Total and X-WP-TotalPages) and GET
  *   /wp-json/wc/v3/orders/ID from a wsim_store, behind HTTP Basic with the
  *   consumer key and secret, with injected faults and two test-control
  *   endpoints: PUT /_sim/orders (add or replace orders as JSON) and GET
  *   /_sim/stats (answers per endpoint and status, as JSON).
+ *
+ *   Poisons make one order's JSON unreadable as served, in the list and
+ *   on its own, the ways a real shop's JSON can be (a \u0000, an integer
+ *   no int64 holds, 1e400, a duplicate key, nesting deeper than any parser
+ *   goes), so that a client's order-by-order fallback can be tested; the
+ *   list with _fields=id still answers the id alone, as WordPress does.
  */
 #ifndef WCSIM_SERVER_H
 #define WCSIM_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wsim_store.h"
 
 typedef struct wsim_server wsim_server_t;
+
+/* poisons: what --poison ID:KIND puts into one order's JSON as served */
+typedef enum {
+    WSIM_POISON_NUL,             /* "customer_note": "a\u0000b" */
+    WSIM_POISON_BIGINT,          /* "customer_id": 30 digits */
+    WSIM_POISON_HUGE_REAL,       /* "cart_tax": 1e400 */
+    WSIM_POISON_DUPLICATE_KEY,   /* a second "status" */
+    WSIM_POISON_DEEP,            /* "meta_data": 5,000 nested arrays */
+    WSIM_POISON_HUGE,            /* "customer_note" of 70 MB: over the 64 MB answer limit */
+    WSIM_POISON_WIDE,            /* "meta_data": [1,1,...] of 15 million values (30 MB) */
+    WSIM_POISON_KINDS
+} wsim_poison_kind_t;
+
+#define WSIM_MAX_POISONS 32
+
+typedef struct {
+    int64_t id;
+    wsim_poison_kind_t kind;
+} wsim_poison_t;
+
+/* wsim_poison_parse - "ID:KIND" (KIND nul, bigint, huge-real,
+ * duplicate-key, deep, huge, wide); false when it is not one */
+bool wsim_poison_parse(const char *s, wsim_poison_t *out);
 
 typedef struct {
     const char *key;             /* consumer key */
@@ -28,6 +58,8 @@ typedef struct {
     long    retry_after;         /* seconds in Retry-After */
     long    slow_ms;             /* delay before each answer */
     double  drop_rate;           /* 0..1: close without answering */
+    wsim_poison_t poisons[WSIM_MAX_POISONS];  /* orders served unreadable */
+    int     npoisons;
 } wsim_server_opts_t;
 
 /* wsim_server_new - listen on host:port and serve; NULL with err on failure */
