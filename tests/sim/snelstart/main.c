@@ -93,6 +93,11 @@ usage(FILE *fp, int status)
         "  verkoopboeking: klant and grootboeken exist, grootboek active; amounts in\n"
         "    whole cents; boekingsregels plus btw equal factuurbedrag (BOE-0039);\n"
         "    factuurnummer not booked before (BOE-0021)\n"
+        "  memoriaalboeking: a Memoriaal dagboek (Kas 10, Bank 20, Verkoop 70,\n"
+        "    Memoriaal 90 are built in); grootboeken exist and are active; each\n"
+        "    verkoopboeking regel on a known verkoopboeking, at most its factuur's\n"
+        "    openstaandSaldo (MEM-0008), which it lowers; debet - credit equals\n"
+        "    the verkoopboeking regels (MEM-0011)\n"
         "  gateway: Ocp-Apim-Subscription-Key header or subscription-key query\n"
         "    parameter (401), bearer token (401), rate limits (429 with Retry-After)\n"
         "  queries: $filter (OData subset), $skip, $top from 1 to 500\n");

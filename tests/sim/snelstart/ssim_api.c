@@ -516,6 +516,62 @@ handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
     answer_json(resp, 201, boeking);
 }
 
+/* handle_memoriaal - POST /v2/memoriaalboekingen: stored, and each
+ * verkoopfactuur it settles has its openstaandSaldo lowered */
+static void
+handle_memoriaal(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_t *in, *mb, *errors, *paid = json_object(), *amount;
+    char    id[40], now[40], uri[80];
+    const char *bid;
+    bool    ok;
+
+    if ((in = parse_body(sim, req, "/memoriaalboekingen", resp)) == NULL) {
+        json_decref(paid);
+        return;
+    }
+    errors = json_array();
+    mb = ssim_validate_memoriaal(sim->store, in, errors, paid);
+    json_decref(in);
+    if (json_array_size(errors) > 0) {
+        json_decref(mb);
+        json_decref(paid);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_uuid(id, sizeof id);
+    ssim_now(now, sizeof now);
+    snprintf(uri, sizeof uri, "/memoriaalboekingen/%s", id);
+    json_object_set_new(mb, "id", json_string(id));
+    json_object_set_new(mb, "uri", json_string(uri));
+    json_object_set_new(mb, "modifiedOn", json_string(now));
+    ok = ssim_store_begin(sim->store);
+    json_object_foreach(paid, bid, amount) {
+        const json_t *b = ssim_store_get(sim->store, SSIM_BOEKINGEN, bid);
+        const json_t *f = ssim_store_by_factuurnummer(sim->store, SSIM_FACTUREN,
+            json_string_value(json_object_get(b, "factuurnummer")));
+        json_t *nf = json_deep_copy(f);
+        int64_t open = 0;
+
+        ssim_cents(json_object_get(f, "openstaandSaldo"), &open);
+        json_object_set_new(nf, "openstaandSaldo", ssim_amount(open - json_integer_value(amount)));
+        json_object_set_new(nf, "modifiedOn", json_string(now));
+        ok = ok && ssim_store_put(sim->store, SSIM_FACTUREN, nf, ssim_store_next_seq(sim->store,
+                                                                                   SSIM_FACTUREN));
+    }
+    json_decref(paid);
+    json_incref(mb);
+    if (!ok || !ssim_store_put(sim->store, SSIM_MEMORIAAL, mb,
+                               ssim_store_next_seq(sim->store, SSIM_MEMORIAAL))
+        || !ssim_store_commit(sim->store)) {
+        json_decref(mb);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, 201, mb);
+}
+
 /* btwtarieven - the Dutch btw history */
 static json_t *
 btwtarieven(void)
@@ -550,6 +606,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
         { "verkoopboekingen", SSIM_BOEKINGEN, false, true, true, false },
         { "verkoopfacturen", SSIM_FACTUREN, true, true, false, false },
         { "btwtarieven", SSIM_NCOLL, true, false, false, false },
+        { "dagboeken", SSIM_DAGBOEKEN, true, false, false, false },
+        { "memoriaalboekingen", SSIM_MEMORIAAL, false, true, true, false },
     };
     char    name[64] = "", id[64] = "";
     const char *slash = strchr(path, '/');
@@ -585,6 +643,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     } else if (!slash && post && res[i].post) {
         if (res[i].coll == SSIM_RELATIES)
             handle_relatie_write(sim, req, NULL, resp);
+        else if (res[i].coll == SSIM_MEMORIAAL)
+            handle_memoriaal(sim, req, resp);
         else
             handle_boeking(sim, req, resp);
     } else if (slash && put && res[i].put) {
@@ -599,7 +659,8 @@ static void
 v2_route_name(const char *method, const char *path, char *route, size_t routelen)
 {
     static const char *const names[] = { "relaties", "grootboeken", "landen",
-        "verkoopboekingen", "verkoopfacturen", "btwtarieven" };
+        "verkoopboekingen", "verkoopfacturen", "btwtarieven", "dagboeken",
+        "memoriaalboekingen" };
     const char *slash = strchr(path, '/');
     size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
 
@@ -672,6 +733,8 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_FACTUREN)));
     else if (strcmp(what, "relaties") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_RELATIES)));
+    else if (strcmp(what, "memoriaalboekingen") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_MEMORIAAL)));
     else if (strcmp(what, "stats") == 0)
         answer_json(resp, 200, json_pack("{s:O,s:I,s:I,s:O}", "requests", sim->stats, "total",
                                          (json_int_t) sim->total, "invalid",
@@ -756,10 +819,12 @@ seed_one(ssim_store_t *store, ssim_coll_t c, json_t *arr, const char *what,
             ssim_uuid(id, sizeof id);
             json_object_set_new(obj, "id", json_string(id));
         }
-        if (json_is_null(json_object_get(obj, "modifiedOn")) && c != SSIM_LANDEN)
+        if (json_is_null(json_object_get(obj, "modifiedOn")) && c != SSIM_LANDEN
+            && c != SSIM_DAGBOEKEN)
             json_object_set_new(obj, "modifiedOn", json_string(now));
         snprintf(uri, sizeof uri, "/%s/%s", c == SSIM_RELATIES ? "relaties" :
-                 c == SSIM_GROOTBOEKEN ? "grootboeken" : "landen",
+                 c == SSIM_GROOTBOEKEN ? "grootboeken" : c == SSIM_DAGBOEKEN ? "dagboeken"
+                 : "landen",
                  json_string_value(json_object_get(obj, "id")));
         json_object_set_new(obj, "uri", json_string(uri));
         ord = (long long) i;
@@ -786,7 +851,7 @@ seed_one(ssim_store_t *store, ssim_coll_t c, json_t *arr, const char *what,
             }
             json_decref(errors);
             ord = (long long) json_integer_value(json_object_get(obj, "relatiecode"));
-        } else if (c == SSIM_GROOTBOEKEN) {
+        } else if (c == SSIM_GROOTBOEKEN || c == SSIM_DAGBOEKEN) {
             ord = (long long) json_integer_value(json_object_get(obj, "nummer"));
         }
         if (!ssim_store_put(store, c, obj, ord)) {
@@ -806,7 +871,13 @@ bool
 ssim_seed(ssim_store_t *store, json_t *relaties, json_t *grootboeken, json_t *landen,
           char *err, size_t errlen)
 {
-    return seed_one(store, SSIM_LANDEN, landen, "landen", err, errlen)
+    json_t *dagboeken = ssim_dagboeken_default();
+    bool    ok;
+
+    ok = seed_one(store, SSIM_DAGBOEKEN, dagboeken, "dagboeken", err, errlen)
+        && seed_one(store, SSIM_LANDEN, landen, "landen", err, errlen)
         && seed_one(store, SSIM_GROOTBOEKEN, grootboeken, "grootboeken", err, errlen)
         && seed_one(store, SSIM_RELATIES, relaties, "relaties", err, errlen);
+    json_decref(dagboeken);
+    return ok;
 }
