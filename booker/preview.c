@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   See preview.h. The order is the first of a shop document file
  *   (shopdoc.h); the bodies are built by the same code that books
- *   (relatie_body.h, boeking.h) with the profile's settings, and nothing
+ *   (relatie_body.h, boeking.h, betaling.h) with the profile's settings:
+ *   the relatie, the verkoopboeking and, when the profile books payments
+ *   and the order is one to settle, the memoriaalboeking. Nothing
  *   is written or sent.
  *
  * DIAGNOSTICS
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "betaling.h"
 #include "boeking.h"
 #include "daemon.h"
 #include "log.h"
@@ -36,6 +39,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     const profile_t *p;
     order_page_t *page;
     json_t *out, *boeking, *relatie = NULL;
+    int     psp;
 
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
@@ -81,6 +85,20 @@ preview(const char *file, const char *source, const char *config, const char *pr
                                                         (json_int_t) relatiecode));
     out = json_pack("{s:o, s:o}", "verkoopboeking", boeking, "relatie",
                     relatie ? relatie : json_null());
+    if ((psp = betaling_provider(page->items[0].order, p)) >= 0) {
+        json_t *mb = betaling_build(page->items[0].order, p, (psp_t) psp,
+            json_string_value(json_object_get(boeking, "factuurnummer")), NULL,
+            &(betaling_ctx_t) { NULL, NULL }, err, sizeof err);
+
+        if (mb == NULL) {
+            fprintf(stderr, "koppel-booker: %s\n", err);
+            json_decref(out);
+            order_page_destroy(&page);
+            cfg_destroy(&cfg);
+            return 1;
+        }
+        json_object_set_new(out, "memoriaalboeking", mb);
+    }
     text = boeking_dumps(out);
     printf("%s\n", text);
     free(text);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "administration.h"
+#include "betaling.h"
 #include "boeking.h"
 #include "log.h"
 #include "xalloc.h"
@@ -47,6 +48,7 @@ administration_destroy(administration_t **self_p)
     json_decref(self->grootboeken);
     json_decref(self->btwtarieven);
     json_decref(self->landen);
+    json_decref(self->dagboeken);
     free(self);
     *self_p = NULL;
 }
@@ -94,7 +96,7 @@ ss_result_t
 administration_load(administration_t *a, bool force, const char **what, ss_error_t *e)
 {
     ss_result_t r;
-    json_t *gb = NULL, *bt = NULL, *ld = NULL;
+    json_t *gb = NULL, *bt = NULL, *ld = NULL, *db = NULL;
     char    err[1024];
 
     if (!force && a->grootboeken && a->loaded_at
@@ -111,6 +113,16 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         *what = "reading btw-tarieven and landen";
         return r;
     }
+    if (a->p->betalingen_boeken && (r = snelstart_get(a->api, "/dagboeken", &db, e)) != SS_OK) {
+        json_decref(gb);
+        json_decref(bt);
+        json_decref(ld);
+        *what = "reading dagboeken";
+        return r;
+    }
+    if (!betaling_check(a->p, gb, db, err, sizeof err))
+        log_warning("profile %s: %s; paid orders are booked, their payments are not",
+                    a->p->name, err);
     if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
         log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
                     a->p->name, err);
@@ -120,6 +132,8 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
     a->grootboeken = gb;
     a->btwtarieven = bt;
     a->landen = ld;
+    json_decref(a->dagboeken);
+    a->dagboeken = db;
     a->loaded_at = time(NULL);
     return SS_OK;
 }
@@ -135,5 +149,6 @@ administration_check(administration_t *a, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", what, e.message);
         return false;
     }
-    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen);
+    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen)
+        && betaling_check(a->p, a->grootboeken, a->dagboeken, err, errlen);
 }

@@ -5,7 +5,8 @@
  * DESCRIPTION
  *   One profile's connection to its administration (the API client with
  *   the profile's rate limits) and the reference data koppel reads once an
- *   hour: grootboeken, btw-tarieven and landen. The booker books through
+ *   hour: grootboeken, btw-tarieven and landen (and dagboeken when the
+ *   profile books payments). The booker books through
  *   it; koppelctl test-connection checks the profile's grootboeken with it.
  *
  * DIAGNOSTICS
@@ -32,6 +33,7 @@ typedef struct {
     json_t  *grootboeken;         /* GET /v2/grootboeken */
     json_t  *btwtarieven;         /* GET /v2/btwtarieven */
     json_t  *landen;              /* GET /v2/landen */
+    json_t  *dagboeken;           /* GET /v2/dagboeken, when payments are booked */
     time_t   loaded_at;
     char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
 } administration_t;

@@ -147,3 +147,10 @@ money_muldiv_round(int64_t a, int64_t b, int64_t c)
         return INT64_MIN;
     return (int64_t) q;
 }
+
+/* money_fee_cents - a payment provider's fee: fixed + percentage of the amount */
+int64_t
+money_fee_cents(int64_t amount_cents, int64_t fixed_cents, int64_t percent_e4)
+{
+    return fixed_cents + money_muldiv_round(amount_cents, percent_e4, 1000000);
+}

@@ -36,4 +36,10 @@ const char *money_format_fixed(int64_t value, int decimals, char *buf, size_t le
  * range saturates at INT64_MIN or INT64_MAX. */
 int64_t money_muldiv_round(int64_t a, int64_t b, int64_t c);
 
+/* money_fee_cents - a payment provider's fee on an amount: fixed_cents plus
+ * percent_e4 (the percentage x 10000: 1.8 % is 18000) of amount_cents,
+ * rounded half away from zero to the cent. The one place where a
+ * percentage fee is rounded. */
+int64_t money_fee_cents(int64_t amount_cents, int64_t fixed_cents, int64_t percent_e4);
+
 #endif
