@@ -5,13 +5,16 @@
  * DESCRIPTION
  *   followup_run() takes a booked order and does, each exactly once, the
  *   steps its profile asks for after the verkoopboeking:
+ *     factuur   the invoice PDF (factuur_pdf.h) attached to the
+ *               verkoopboeking (POST /documenten/Verkoopboekingen)
  *     betaling  a paid order through a configured payment provider is
  *               settled with a memoriaalboeking (betaling.h) that closes
  *               the invoice, the provider's fee on its own grootboek
  *   Each step has its own ledger entry, "FACTUURNUMMER/STEP": "posting"
  *   before the POST, "booked" or "dead" after. After an uncertain failure
  *   or a "posting" left by a crash SnelStart is asked first: the payment is
- *   in SnelStart when the verkoopfactuur's openstaandSaldo is 0.
+ *   in SnelStart when the verkoopfactuur's openstaandSaldo is 0, the PDF
+ *   when the verkoopboeking's documents list its file name.
  *
  *   A step SnelStart refuses is "dead": the order stays booked and its
  *   reason says what was not done and why, for the information log. A

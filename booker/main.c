@@ -5,7 +5,7 @@
  * SYNOPSIS
  *   koppel-booker [--config FILE] [--log-level LEVEL]
  *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
- *                 [--source globecharge|woocommerce]
+ *                 [--source globecharge|woocommerce] [--factuur FILE.pdf]
  *
  * DESCRIPTION
  *   Takes recognised orders from the matchers (matched socket), books each
@@ -38,6 +38,7 @@
 static const char usage[] =
     "usage: koppel-booker [--config FILE] [--log-level LEVEL]\n"
     "       koppel-booker --preview ORDER.xml [--config FILE] --profile NAME [--relatiecode N]\n"
+    "                     [--source TYPE] [--factuur FILE.pdf]\n"
     "Creates relaties and posts verkoopboekingen in SnelStart.\n"
     "  --config FILE      configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n"
     "  --log-level LEVEL  debug, info, warning or error\n"
@@ -46,7 +47,8 @@ static const char usage[] =
     "  --profile NAME     the profile whose settings the preview uses\n"
     "  --relatiecode N    preview as booked on an existing relatie (no new relatie)\n"
     "  --source TYPE      the document's shop: globecharge (XML feed, the default) or\n"
-    "                     woocommerce (order JSON as its REST API returns it)\n";
+    "                     woocommerce (order JSON as its REST API returns it)\n"
+    "  --factuur FILE     also write the invoice PDF koppel would attach to FILE\n";
 
 typedef struct {
     cfg_t   *cfg;

@@ -8,12 +8,13 @@
  *   (relatie_body.h, boeking.h, betaling.h) with the profile's settings:
  *   the relatie, the verkoopboeking and, when the profile books payments
  *   and the order is one to settle, the memoriaalboeking. Nothing
- *   is written or sent.
+ *   is sent; with --factuur FILE the invoice PDF is written to FILE.
  *
  * DIAGNOSTICS
  *   Every error goes to standard error with the file or option it is
  *   about; the exit status is then 1 (2 for a bad option).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +24,47 @@
 #include "betaling.h"
 #include "boeking.h"
 #include "daemon.h"
+#include "factuur_pdf.h"
 #include "log.h"
 #include "preview.h"
 #include "relatie_body.h"
 #include "shopdoc.h"
 
+/* write_pdf - the invoice PDF the booker would attach, into a file */
+static bool
+write_pdf(const order_t *o, const profile_t *p, const json_t *boeking, const char *path)
+{
+    char    err[1024], date[11];
+    unsigned char *pdf;
+    size_t  len = 0;
+    FILE   *fp;
+    bool    ok;
+
+    snprintf(date, sizeof date, "%.10s",
+             json_string_value(json_object_get(boeking, "factuurdatum")));
+    pdf = factuur_pdf_render(o, p, json_string_value(json_object_get(boeking, "factuurnummer")),
+                             date, &len, err, sizeof err);
+    if (pdf == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        return false;
+    }
+    if ((fp = fopen(path, "wb")) == NULL) {
+        fprintf(stderr, "koppel-booker: --factuur %s: %s\n", path, strerror(errno));
+        free(pdf);
+        return false;
+    }
+    ok = fwrite(pdf, 1, len, fp) == len;
+    ok = fclose(fp) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "koppel-booker: --factuur %s: %s\n", path, strerror(errno));
+    free(pdf);
+    return ok;
+}
+
 /* preview - the --preview mode */
 static int
 preview(const char *file, const char *source, const char *config, const char *profile,
-        long relatiecode)
+        long relatiecode, const char *pdf_path)
 {
     char    err[1024];
     char   *text;
@@ -99,6 +132,12 @@ preview(const char *file, const char *source, const char *config, const char *pr
         }
         json_object_set_new(out, "memoriaalboeking", mb);
     }
+    if (pdf_path && !write_pdf(page->items[0].order, p, boeking, pdf_path)) {
+        json_decref(out);
+        order_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
     text = boeking_dumps(out);
     printf("%s\n", text);
     free(text);
@@ -118,9 +157,11 @@ preview_mode(int argc, char **argv, const char *usage)
         { "profile", required_argument, NULL, 'P' },
         { "relatiecode", required_argument, NULL, 'r' },
         { "source", required_argument, NULL, 's' },
+        { "factuur", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 },
     };
     const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
+    const char *pdf_path = NULL;
     long    relatiecode = 0;
     int     i, c;
     char   *end;
@@ -145,6 +186,9 @@ preview_mode(int argc, char **argv, const char *usage)
         case 's':
             source = optarg;
             break;
+        case 'f':
+            pdf_path = optarg;
+            break;
         case 'r':
             relatiecode = strtol(optarg, &end, 10);
             if (*end || relatiecode <= 0) {
@@ -161,5 +205,5 @@ preview_mode(int argc, char **argv, const char *usage)
         fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
         return 2;
     }
-    return preview(file, source, config, profile, relatiecode);
+    return preview(file, source, config, profile, relatiecode, pdf_path);
 }

@@ -7,8 +7,9 @@
  *   daemon starts: it prints, as one JSON object {"verkoopboeking": ...,
  *   "relatie": ... or null}, exactly the bodies koppel would send for the
  *   first order of a Globecharge (or with --source woocommerce, a
- *   WooCommerce) document, and writes nothing. Grootboeken are shown as
- *   {"nummer": N}.
+ *   WooCommerce) document, and writes nothing but, with --factuur FILE, the
+ *   invoice PDF koppel would attach. Grootboeken are shown as {"nummer": N};
+ *   "memoriaalboeking" is there when the profile settles the order.
  */
 #ifndef KOPPEL_BOOKER_PREVIEW_H
 #define KOPPEL_BOOKER_PREVIEW_H

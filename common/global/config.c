@@ -494,7 +494,7 @@ static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
 {
     static const char *profile_keys[] = { "name", "description", "shop", "snelstart",
-        "booking", "grootboeken", "customers", "planning", "betalingen", NULL };
+        "booking", "grootboeken", "customers", "planning", "betalingen", "factuur", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
         "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
         "tls_verify", NULL };
@@ -508,6 +508,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
         "payment_term", NULL };
     static const char *planning_keys[] = { "importeren_financieel", NULL };
+    static const char *factuur_keys[] = { "pdf_bijvoegen", "naam", "adres", "btw_nummer",
+        "kvk_nummer", NULL };
     char    prefix[128], sub[192];
     config_setting_t *g;
     char   *word;
@@ -609,6 +611,19 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     snprintf(sub, sizeof sub, "%s.betalingen", prefix);
     read_betalingen(r, get_group(r, ps, prefix, "betalingen"), sub, p);
 
+    snprintf(sub, sizeof sub, "%s.factuur", prefix);
+    g = get_group(r, ps, prefix, "factuur");
+    check_members(r, g, sub, factuur_keys);
+    p->factuur_pdf = get_bool(r, g, sub, "pdf_bijvoegen", false);
+    p->shop_naam = get_string(r, g, sub, "naam", "");
+    p->shop_adres = get_string(r, g, sub, "adres", "");
+    p->shop_btw_nummer = get_string(r, g, sub, "btw_nummer", "");
+    p->shop_kvk_nummer = get_string(r, g, sub, "kvk_nummer", "");
+    if (p->factuur_pdf && (*p->shop_naam == 0 || *p->shop_adres == 0
+                           || *p->shop_btw_nummer == 0))
+        fail(r, g, sub, "naam, adres and btw_nummer: required on an invoice when "
+             "pdf_bijvoegen is true");
+
     snprintf(sub, sizeof sub, "%s.customers", prefix);
     g = get_group(r, ps, prefix, "customers");
     check_members(r, g, sub, customer_keys);
@@ -683,6 +698,10 @@ profile_free(profile_t *p)
     free(p->client_key);
     free(p->subscription_key);
     free(p->factuurnummer_prefix);
+    free(p->shop_naam);
+    free(p->shop_adres);
+    free(p->shop_btw_nummer);
+    free(p->shop_kvk_nummer);
     for (int i = 0; i < PSP_N; i++) {
         for (size_t j = 0; j < p->psp[i].nmethods; j++)
             free(p->psp[i].methods[j]);

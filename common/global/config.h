@@ -175,6 +175,13 @@ typedef struct {
     int32_t betalingen_dagboek; /* nummer of the memoriaal dagboek */
     psp_setting_t psp[PSP_N];
 
+    /* the invoice PDF attached to each verkoopboeking (off by default) */
+    bool    factuur_pdf;
+    char   *shop_naam;          /* the seller on the invoice */
+    char   *shop_adres;         /* its address; "\n" separates lines */
+    char   *shop_btw_nummer;    /* its VAT number */
+    char   *shop_kvk_nummer;    /* its KvK-nummer, "" = not shown */
+
     /* customers (manual 2.5) */
     recognition_t recognition;
     processing_t  processing;

@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base64.h"
 #include "log.h"
 #include "xalloc.h"
 #include "ssim_api.h"
@@ -572,6 +573,118 @@ handle_memoriaal(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
     answer_json(resp, 201, mb);
 }
 
+/* documenttype - SnelStart's name of a document type (any case), or NULL */
+static const char *
+documenttype(const char *word)
+{
+    static const char *const types[] = { "Verkoopboekingen", "Inkoopboekingen", "Relaties" };
+    size_t  i;
+
+    for (i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcasecmp(types[i], word) == 0)
+            return types[i];
+    return NULL;
+}
+
+/* handle_document_post - POST /v2/documenten/{documenttype}: a base64
+ * document of at most 10 MB on an existing parent */
+static void
+handle_document_post(ssim_t *sim, const ssim_request_t *req, const char *type,
+                     ssim_response_t *resp)
+{
+    json_t *in, *doc, *errors = json_array();
+    const char *pid, *content, *name;
+    void   *bytes = NULL;
+    size_t  len = 0;
+    char    id[40], uri[80];
+    ssim_coll_t parent = strcmp(type, "Relaties") == 0 ? SSIM_RELATIES : SSIM_BOEKINGEN;
+
+    if ((in = parse_body(sim, req, "/documenten/{documenttype}", resp)) == NULL) {
+        json_decref(errors);
+        return;
+    }
+    pid = json_string_value(json_object_get(in, "parentIdentifier"));
+    content = json_string_value(json_object_get(in, "content"));
+    name = json_string_value(json_object_get(in, "fileName"));
+    if (pid == NULL || (strcmp(type, "Inkoopboekingen") != 0
+                        && ssim_store_get(sim->store, parent, pid) == NULL)) {
+        json_decref(in);
+        json_decref(errors);
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    if (name == NULL || *name == 0)
+        ssim_error_add(errors, "DOC-0001", "fileName", "De bestandsnaam is verplicht.");
+    if (content == NULL || (bytes = base64_decode(content, &len)) == NULL || len == 0)
+        ssim_error_add(errors, "DOC-0002", "content", "De inhoud moet een document in "
+                       "base64 zijn.");
+    else if (len > 10 * 1024 * 1024)
+        ssim_error_add(errors, "DOC-0003", "content", "Een document is ten hoogste 10 MB.");
+    free(bytes);
+    if (json_array_size(errors) > 0) {
+        json_decref(in);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_uuid(id, sizeof id);
+    snprintf(uri, sizeof uri, "/documenten/%s", id);
+    doc = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "documenttype", type, "parentIdentifier",
+                    pid, "fileName", name, "content", content, "readOnly",
+                    json_is_true(json_object_get(in, "readOnly")), "id", id, "uri", uri);
+    json_decref(in);
+    json_incref(doc);
+    if (!ssim_store_put(sim->store, SSIM_DOCUMENTEN, doc,
+                        ssim_store_next_seq(sim->store, SSIM_DOCUMENTEN))) {
+        json_decref(doc);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, 200, json_pack("{s:s,s:s}", "id", id, "uri", uri));
+    json_decref(doc);
+}
+
+/* handle_documents - /v2/documenten/{documenttype}[/{pid}]: POST a document,
+ * GET the list of a parent's documents (without their content) */
+static void
+handle_documents(ssim_t *sim, const ssim_request_t *req, const char *rest,
+                 ssim_response_t *resp)
+{
+    char    word[64] = "";
+    const char *slash = strchr(rest, '/'), *type, *pid;
+    const json_t *doc;
+    json_t *out;
+    size_t  i;
+
+    snprintf(word, sizeof word, "%.*s", slash ? (int) (slash - rest) : (int) strlen(rest), rest);
+    if ((type = documenttype(word)) == NULL) {
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    if (!slash && strcmp(req->method, "POST") == 0) {
+        handle_document_post(sim, req, type, resp);
+        return;
+    }
+    if (!slash || strchr(slash + 1, '/') || strcmp(req->method, "GET") != 0) {
+        answer_status(resp, 405, "Method not allowed");
+        return;
+    }
+    pid = slash + 1;
+    out = json_array();
+    json_array_foreach(ssim_store_list(sim->store, SSIM_DOCUMENTEN), i, doc) {
+        if (strcmp(json_string_value(json_object_get(doc, "documenttype")), type) != 0
+            || strcmp(json_string_value(json_object_get(doc, "parentIdentifier")), pid) != 0)
+            continue;
+        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:O}", "verkoopBoekingId",
+                                             json_object_get(doc, "parentIdentifier"),
+                                             "fileName", json_object_get(doc, "fileName"),
+                                             "readOnly", json_object_get(doc, "readOnly"),
+                                             "id", json_object_get(doc, "id"),
+                                             "uri", json_object_get(doc, "uri")));
+    }
+    answer_json(resp, 200, out);
+}
+
 /* btwtarieven - the Dutch btw history */
 static json_t *
 btwtarieven(void)
@@ -617,6 +730,12 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     size_t  i;
 
     snprintf(name, sizeof name, "%.*s", slash ? (int) (slash - path) : (int) strlen(path), path);
+    if (slash && strcasecmp(name, "documenten") == 0) {
+        snprintf(route, routelen, "%s /v2/documenten/{documenttype}%s", req->method,
+                 strchr(slash + 1, '/') ? "/{pid}" : "");
+        handle_documents(sim, req, slash + 1, resp);
+        return;
+    }
     if (slash)
         snprintf(id, sizeof id, "%s", slash + 1);
     if (strchr(id, '/') != NULL) {
@@ -660,7 +779,7 @@ v2_route_name(const char *method, const char *path, char *route, size_t routelen
 {
     static const char *const names[] = { "relaties", "grootboeken", "landen",
         "verkoopboekingen", "verkoopfacturen", "btwtarieven", "dagboeken",
-        "memoriaalboekingen" };
+        "memoriaalboekingen", "documenten" };
     const char *slash = strchr(path, '/');
     size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
 
@@ -733,6 +852,8 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_FACTUREN)));
     else if (strcmp(what, "relaties") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_RELATIES)));
+    else if (strcmp(what, "documenten") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_DOCUMENTEN)));
     else if (strcmp(what, "memoriaalboekingen") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_MEMORIAAL)));
     else if (strcmp(what, "stats") == 0)

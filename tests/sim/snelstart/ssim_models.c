@@ -97,6 +97,9 @@ templates_init(void)
         "modifiedOn", "boekstuk", "gewijzigdDoorAccountant", 0, "markering", 0,
         "factuurdatum", "factuurnummer", "klant", "id", "uri", "omschrijving",
         "factuurbedrag", "betalingstermijn", "boekingsregels", "btw", "id", "uri");
+    templates[SSIM_DOCUMENTEN] = json_pack("{s:n,s:n,s:n,s:b,s:n,s:n}", "documenttype",
+                                           "parentIdentifier", "fileName", "readOnly", 0,
+                                           "id", "uri");
     templates[SSIM_DAGBOEKEN] = json_pack("{s:n,s:n,s:b,s:n,s:n,s:n}", "omschrijving",
                                           "soort", "nonactief", 0, "nummer", "id", "uri");
     templates[SSIM_MEMORIAAL] = json_pack(
