@@ -98,27 +98,11 @@ cp1252(const char *s)
     return out;
 }
 
-/* amount - cents with a decimal comma and thousands points: "-1.234,56" */
+/* amount - cents as the invoice writes them: "-1.234,56" */
 static const char *
 amount(int64_t cents, char *buf, size_t len)
 {
-    char    plain[32], *dot;
-    size_t  int_len, i, o = 0;
-    const char *digits;
-
-    money_format_cents(cents, plain, sizeof plain);
-    digits = plain[0] == '-' ? plain + 1 : plain;
-    dot = strchr(plain, '.');
-    int_len = (size_t) (dot - digits);
-    if (plain[0] == '-' && o + 1 < len)
-        buf[o++] = '-';
-    for (i = 0; i < int_len && o + 2 < len; i++) {
-        if (i > 0 && (int_len - i) % 3 == 0)
-            buf[o++] = '.';
-        buf[o++] = digits[i];
-    }
-    snprintf(buf + o, len - o, ",%s", dot + 1);
-    return buf;
+    return money_format_cents_nl(cents, buf, len);
 }
 
 /* decimal - a fixed-point number shortest, with a decimal comma: 1,5 */

@@ -27,6 +27,11 @@ bool money_parse_cents(const char *s, int64_t *out);
  * hold any int64) */
 const char *money_format_cents(int64_t cents, char *buf, size_t len);
 
+/* money_format_cents_nl - cents as a Dutch reader writes them: a decimal
+ * comma and points between thousands, "-1.234,56", "0,29"; returns buf (40
+ * bytes hold any int64) */
+const char *money_format_cents_nl(int64_t cents, char *buf, size_t len);
+
 /* money_format_fixed - fixed-point -> shortest decimal string:
  * (15000, 4) -> "1.5", (2100, 2) -> "21", (-50, 2) -> "-0.5"; returns buf */
 const char *money_format_fixed(int64_t value, int decimals, char *buf, size_t len);

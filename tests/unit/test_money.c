@@ -200,6 +200,22 @@ fee_is_fixed_plus_rounded_percentage(void **state)
     assert_int_equal(money_fee_cents(0, 25, 18000), 25);
 }
 
+/* dutch_format_has_a_comma_and_thousand_points */
+static void
+dutch_format_has_a_comma_and_thousand_points(void **state)
+{
+    char    b[40];
+
+    assert_string_equal(money_format_cents_nl(0, b, sizeof b), "0,00");
+    assert_string_equal(money_format_cents_nl(29, b, sizeof b), "0,29");
+    assert_string_equal(money_format_cents_nl(-65, b, sizeof b), "-0,65");
+    assert_string_equal(money_format_cents_nl(123456, b, sizeof b), "1.234,56");
+    assert_string_equal(money_format_cents_nl(-123456789, b, sizeof b), "-1.234.567,89");
+    assert_string_equal(money_format_cents_nl(100000, b, sizeof b), "1.000,00");
+    assert_string_equal(money_format_cents_nl(INT64_MIN, b, sizeof b),
+                        "-92.233.720.368.547.758,08");
+}
+
 int
 main(void)
 {
@@ -214,6 +230,7 @@ main(void)
         cmocka_unit_test(muldiv_rounds_half_away_from_zero),
         cmocka_unit_test(muldiv_is_exact_beyond_64_bits),
         cmocka_unit_test(fee_is_fixed_plus_rounded_percentage),
+        cmocka_unit_test(dutch_format_has_a_comma_and_thousand_points),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,8 @@
  *   dagboeken, memoriaalboekingen, documenten) and the test endpoints
  *   /_sim/verkoopboekingen, /_sim/verkoopfacturen, /_sim/relaties,
  *   /_sim/memoriaalboekingen, /_sim/documenten (with their content) and
- *   /_sim/stats. One administration per process; the
+ *   /_sim/stats; POST /_sim/verkoopboekingen plants a verkoopboeking and its
+ *   verkoopfactuur as given, unchecked (a test's double or wrong amount). One administration per process; the
  *   seed files fill an empty database, which keeps its state across
  *   restarts. PORT 0 picks a free port. Once listening, the program writes
  *   "listening on http://HOST:PORT" on standard output.

@@ -455,34 +455,25 @@ add_days(const char *date, long days)
     return json_string(buf);
 }
 
-/* handle_boeking - POST /v2/verkoopboekingen */
+/* store_boeking - store a verkoopboeking and its verkoopfactuur (open for
+ * the whole total) and answer 201 with it; takes boeking */
 static void
-handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+store_boeking(ssim_t *sim, json_t *boeking, int64_t total, ssim_response_t *resp)
 {
-    json_t *in, *boeking, *factuur, *errors;
+    json_t *factuur;
     char    id[40], fid[40], now[40], uri[80], kuri[80];
     const char *kid;
-    int64_t total = 0;
     long long seq;
 
-    if ((in = parse_body(sim, req, "/verkoopboekingen", resp)) == NULL)
-        return;
-    errors = json_array();
-    boeking = ssim_validate_boeking(sim->store, in, errors, &total);
-    json_decref(in);
-    if (json_array_size(errors) > 0) {
-        json_decref(boeking);
-        answer_json(resp, 400, errors);
-        return;
-    }
-    json_decref(errors);
     ssim_uuid(id, sizeof id);
     ssim_uuid(fid, sizeof fid);
     ssim_now(now, sizeof now);
     snprintf(uri, sizeof uri, "/verkoopboekingen/%s", id);
     kid = json_string_value(json_object_get(json_object_get(boeking, "klant"), "id"));
-    snprintf(kuri, sizeof kuri, "/relaties/%s", kid);
-    json_object_set_new(json_object_get(boeking, "klant"), "uri", json_string(kuri));
+    if (kid) {
+        snprintf(kuri, sizeof kuri, "/relaties/%s", kid);
+        json_object_set_new(json_object_get(boeking, "klant"), "uri", json_string(kuri));
+    }
     json_object_set_new(boeking, "id", json_string(id));
     json_object_set_new(boeking, "uri", json_string(uri));
     json_object_set_new(boeking, "modifiedOn", json_string(now));
@@ -515,6 +506,49 @@ handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
         return;
     }
     answer_json(resp, 201, boeking);
+}
+
+/* handle_boeking - POST /v2/verkoopboekingen */
+static void
+handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_t *in, *boeking, *errors;
+    int64_t total = 0;
+
+    if ((in = parse_body(sim, req, "/verkoopboekingen", resp)) == NULL)
+        return;
+    errors = json_array();
+    boeking = ssim_validate_boeking(sim->store, in, errors, &total);
+    json_decref(in);
+    if (json_array_size(errors) > 0) {
+        json_decref(boeking);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    store_boeking(sim, boeking, total, resp);
+}
+
+/* handle_plant - POST /_sim/verkoopboekingen: store a verkoopboeking as
+ * given, without the spec or the business rules (a factuurnummer twice, a
+ * total that does not balance), so that a test can plant what koppel
+ * would never post */
+static void
+handle_plant(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_error_t je;
+    json_t *in = json_loadb(req->body ? req->body : "", req->body_len, 0, &je);
+    int64_t total = 0;
+
+    if (!json_is_object(in) || !json_is_string(json_object_get(in, "factuurnummer"))
+        || !json_is_string(json_object_get(in, "factuurdatum"))
+        || !ssim_cents(json_object_get(in, "factuurbedrag"), &total)) {
+        json_decref(in);
+        answer_status(resp, 400, "a verkoopboeking with factuurnummer, factuurdatum and "
+                      "factuurbedrag");
+        return;
+    }
+    store_boeking(sim, in, total, resp);
 }
 
 /* handle_memoriaal - POST /v2/memoriaalboekingen: stored, and each
@@ -844,7 +878,9 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
 {
     const char *what = req->url + 6;
 
-    if (strcmp(req->method, "GET") != 0)
+    if (strcmp(req->method, "POST") == 0 && strcmp(what, "verkoopboekingen") == 0)
+        handle_plant(sim, req, resp);
+    else if (strcmp(req->method, "GET") != 0)
         answer_status(resp, 405, "Method not allowed");
     else if (strcmp(what, "verkoopboekingen") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_BOEKINGEN)));
