@@ -106,7 +106,8 @@ check_grootboeken(const profile_t *p, FILE *out)
     administration_destroy(&a);
     if (ok)
         fprintf(out, "grootboeken: OK (every configured grootboek exists, is active and is "
-                "a winst-en-verlies account)\n");
+                "a winst-en-verlies account%s)\n", p->betalingen_boeken ? "; the payments' "
+                "memoriaal dagboek, tussenrekeningen and cost grootboeken fit" : "");
     else
         fprintf(out, "grootboeken: FAILED: %s\n", err);
     return ok;
