@@ -24,6 +24,8 @@
 #include "size_limits.h"
 #include "xalloc.h"
 
+#define STEP_ATTEMPTS 3          /* tries of a step before the order waits for a resend */
+
 /* the steps: ledger key suffix, stage, and what it is in a message */
 typedef enum { STEP_BETALING = 0, STEP_FACTUUR } step_t;
 static const char *const step_key[] = { "betaling", "factuur" };
@@ -127,7 +129,7 @@ refused(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, con
 /* begin - a step's ledger state and the verkoopboeking's id: true to go on
  * (state "" or "posting"), false when the step is done, dead, or must wait
  * (out says why). *open_cents is the factuur's openstaandSaldo when it was
- * read, else -1. */
+ * read (always for a payment left "posting"), else -1. */
 static bool
 begin(administration_t *a, ledger_t *ledger, const order_t *o, step_t step, book_outcome_t *out,
       char *key, size_t keylen, char *state, size_t statelen, char *boeking_id, size_t idlen,
@@ -155,7 +157,9 @@ begin(administration_t *a, ledger_t *ledger, const order_t *o, step_t step, book
         return false;
     }
     snprintf(boeking_id, idlen, "%s", out->boeking_id);
-    if (strcmp(state, "posting") != 0 && *boeking_id)
+    /* the factuur is read for the verkoopboeking's id when it is not known,
+     * and for a payment left "posting": whether the invoice is paid */
+    if (*boeking_id && !(step == STEP_BETALING && strcmp(state, "posting") == 0))
         return true;
     found = factuur(a, out->factuurnummer, boeking_id, idlen, open_cents, &r, &e);
     if (found < 0) {
@@ -339,13 +343,31 @@ attach(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *
     json_decref(stored);
 }
 
+/* run_step - one step, tried again at once (from its ledger state, as a
+ * resend would) while it must wait for something other than the keys, so
+ * that a passing 5xx or timeout does not cost the order a resend */
+static void
+run_step(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out,
+         void (*step)(administration_t *, ledger_t *, const order_t *, book_outcome_t *))
+{
+    book_outcome_t before = *out;
+    int     attempt;
+
+    for (attempt = 1; attempt <= STEP_ATTEMPTS; attempt++) {
+        *out = before;
+        step(a, ledger, o, out);
+        if (out->result != BOOK_LATER || out->stop_profile)
+            return;
+    }
+}
+
 /* followup_run - the steps after a booking, in order; a step that must wait
  * stops the ones after it until the order comes back */
 void
 followup_run(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out)
 {
     if (out->result == BOOK_BOOKED)
-        attach(a, ledger, o, out);
+        run_step(a, ledger, o, out, attach);
     if (out->result == BOOK_BOOKED)
-        pay(a, ledger, o, out);
+        run_step(a, ledger, o, out, pay);
 }

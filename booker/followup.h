@@ -18,9 +18,10 @@
  *
  *   A step SnelStart refuses is "dead": the order stays booked and its
  *   reason says what was not done and why, for the information log. A
- *   step that may work later (rate limit, 5xx, network, booker.db) makes
- *   the outcome "later": the fetcher sends the order again, the booking is
- *   found booked before, and the step is tried again.
+ *   step that may work later (rate limit, 5xx, network, booker.db) is tried
+ *   again at once, three times in all; then the outcome is "later": the
+ *   fetcher sends the order again, the booking is found booked before, and
+ *   the step is tried again.
  */
 #ifndef KOPPEL_BOOKER_FOLLOWUP_H
 #define KOPPEL_BOOKER_FOLLOWUP_H
