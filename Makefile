@@ -42,8 +42,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
             openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
-            libclang-rt-14-dev libyaml-dev libpam0g-dev libgnutls28-dev \
-            chromium chromium-driver python3-selenium python3-openpyxl
+            libclang-rt-14-dev libyaml-dev libpam0g-dev libgnutls28-dev libhpdf-dev \
+            poppler-utils chromium chromium-driver python3-selenium python3-openpyxl
 # npm: Debian's own package, unless the installed nodejs already brings it
 # (NodeSource's does, and conflicts with Debian's npm)
 DEB_NPM  := npm
@@ -104,7 +104,8 @@ lib       = $(BUILD)/lib$(1).a
 #              WooCommerce), the opaque source interface
 #   snelstart  SnelStart: the API client, the administration readers (SQL,
 #              MDB), the relatie and verkoopboeking bodies
-#   report     exports for people: the information log as .csv or .xlsx
+#   report     exports for people: the information log as .csv or .xlsx, the
+#              invoice as PDF
 #   check      "Verbinding testen": the one layer that uses both shop and
 #              snelstart (koppelctl test-connection, koppel-web)
 #
@@ -125,7 +126,8 @@ LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jan
                   $(LIBS_util) -lpthread
 LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_global)
 LIBS_snelstart := $(shell pkg-config --libs libcurl libmdb 2>/dev/null) -lsybdb $(LIBS_global)
-LIBS_report    := $(shell pkg-config --libs xlsxwriter 2>/dev/null) $(LIBS_global)
+# libharu (the invoice PDF) has no pkg-config file
+LIBS_report    := $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lhpdf $(LIBS_global)
 
 LIBS_check     := $(LIBS_snelstart) $(LIBS_shop)
 
@@ -136,7 +138,7 @@ $(foreach l,$(LAYERS),$(eval $(call lib,$(l)): $(call objs,$(wildcard common/$(l
 # the programs: each folder sees its own headers and the layers it may use
 INC_fetcher   := $(INC_shop) -Ifetcher
 INC_matcher   := $(INC_shop) -Icommon/snelstart -Imatcher
-INC_booker    := $(INC_shop) -Icommon/snelstart -Ibooker
+INC_booker    := $(INC_shop) -Icommon/snelstart -Icommon/report -Ibooker
 INC_scheduler := $(INC_global) -Ischeduler
 INC_ctl       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Ictl
 INC_web       := $(INC_shop) -Icommon/snelstart -Icommon/report -Icommon/check -Iweb
@@ -183,8 +185,8 @@ $(BUILD)/lib%.a:
 LINK_fetcher   := $(call lib,fetcher) $(call lib,shop) $(call lib,global) $(call lib,util)
 LINK_matcher   := $(call lib,matcher) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
                   $(call lib,util)
-LINK_booker    := $(call lib,booker) $(call lib,snelstart) $(call lib,shop) $(call lib,global) \
-                  $(call lib,util)
+LINK_booker    := $(call lib,booker) $(call lib,report) $(call lib,snelstart) $(call lib,shop) \
+                  $(call lib,global) $(call lib,util)
 LINK_scheduler := $(call lib,scheduler) $(call lib,global) $(call lib,util)
 LINK_ctl       := $(call lib,ctl) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
                   $(call lib,shop) $(call lib,global) $(call lib,util)
@@ -195,7 +197,7 @@ LIBS_web       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpam
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_fetcher    := $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
-SYS_booker     := $(LIBS_snelstart) $(LIBS_shop)
+SYS_booker     := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
 SYS_ctl        := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_all        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop) $(LIBS_util) \

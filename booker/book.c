@@ -19,6 +19,7 @@
 #include "boeking.h"
 #include "book.h"
 #include "factuurnummer.h"
+#include "followup.h"
 #include "log.h"
 #include "relatie_body.h"
 #include "xalloc.h"
@@ -368,6 +369,7 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
         set_out(out, BOOK_BOOKED, "booking", "booked before");
         snprintf(out->boeking_id, sizeof out->boeking_id, "%s", le.boeking_id);
         out->relatiecode = le.relatiecode;
+        followup_run(a, ledger, o, out);
         return;
     }
     if (job->m->decision == MATCH_ERROR) {
@@ -390,6 +392,7 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
                         out->factuurnummer);
             else
                 set_out(out, BOOK_LATER, "booking", "%s", err);
+            followup_run(a, ledger, o, out);
             return;
         }
     }
@@ -551,8 +554,12 @@ book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
                         err, sizeof err))
             break;
     }
-    if (i == n && ledger_commit(ledger, err, sizeof err))
+    if (i == n && ledger_commit(ledger, err, sizeof err)) {
+        for (i = 0; i < n; i++)
+            if (jobs[i].text)
+                followup_run(a, ledger, jobs[i].o, &jobs[i].out);
         return;
+    }
     ledger_rollback(ledger);
 unwritten:
     for (i = 0; i < n; i++)

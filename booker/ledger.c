@@ -23,11 +23,14 @@ static const char schema[] =
     " PRIMARY KEY (profile, number));"
     "CREATE TABLE IF NOT EXISTS relaties_created (profile TEXT NOT NULL, key TEXT NOT NULL,"
     " relatie_id TEXT NOT NULL, relatiecode INTEGER NOT NULL, created_at INTEGER NOT NULL,"
-    " PRIMARY KEY (profile, key));";
+    " PRIMARY KEY (profile, key));"
+    "CREATE TABLE IF NOT EXISTS followups (profile TEXT NOT NULL, key TEXT NOT NULL,"
+    " state TEXT NOT NULL, id TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
+    " updated_at INTEGER NOT NULL, PRIMARY KEY (profile, key));";
 
 struct ledger {
     sqlite3 *db;
-    sqlite3_stmt *get, *set, *rel_get, *rel_add;
+    sqlite3_stmt *get, *set, *rel_get, *rel_add, *fu_get, *fu_set;
 };
 
 ledger_t *
@@ -51,6 +54,9 @@ ledger_open(const char *path, char *err, size_t errlen)
                                " WHERE profile = ? AND key = ?");
     self->rel_add = db_prepare(db, "INSERT OR REPLACE INTO relaties_created (profile, key,"
                                " relatie_id, relatiecode, created_at) VALUES (?, ?, ?, ?, ?)");
+    self->fu_get = db_prepare(db, "SELECT state, id FROM followups WHERE profile = ? AND key = ?");
+    self->fu_set = db_prepare(db, "INSERT OR REPLACE INTO followups (profile, key, state, id,"
+                              " reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
     return self;
 }
 
@@ -66,6 +72,8 @@ ledger_close(ledger_t **self_p)
     sqlite3_finalize(self->set);
     sqlite3_finalize(self->rel_get);
     sqlite3_finalize(self->rel_add);
+    sqlite3_finalize(self->fu_get);
+    sqlite3_finalize(self->fu_set);
     db_close(&self->db);
     free(self);
     *self_p = NULL;
@@ -180,6 +188,46 @@ ledger_add_relatie(ledger_t *self, const char *profile, const char *key, const c
     sqlite3_bind_int64(self->rel_add, 5, db_now());
     rc = sqlite3_step(self->rel_add);
     sqlite3_reset(self->rel_add);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "booker.db: %s", sqlite3_errmsg(self->db));
+        return false;
+    }
+    return true;
+}
+
+/* ledger_followup_get - the state of a step after a booking */
+db_found_t
+ledger_followup_get(ledger_t *self, const char *profile, const char *key, char *state,
+                    size_t statelen, char *id, size_t idlen, char *err, size_t errlen)
+{
+    db_found_t found;
+
+    *state = *id = 0;
+    sqlite3_bind_text(self->fu_get, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(self->fu_get, 2, key, -1, SQLITE_STATIC);
+    if ((found = db_step_row(self->db, self->fu_get, err, errlen)) == DB_FOUND) {
+        snprintf(state, statelen, "%s", db_text(self->fu_get, 0));
+        snprintf(id, idlen, "%s", db_text(self->fu_get, 1));
+    }
+    sqlite3_reset(self->fu_get);
+    return found;
+}
+
+/* ledger_followup_set - write a step's state durably */
+bool
+ledger_followup_set(ledger_t *self, const char *profile, const char *key, const char *state,
+                    const char *id, const char *reason, char *err, size_t errlen)
+{
+    int     rc;
+
+    sqlite3_bind_text(self->fu_set, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_text(self->fu_set, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(self->fu_set, 3, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(self->fu_set, 4, id ? id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(self->fu_set, 5, reason ? reason : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(self->fu_set, 6, db_now());
+    rc = sqlite3_step(self->fu_set);
+    sqlite3_reset(self->fu_set);
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "booker.db: %s", sqlite3_errmsg(self->db));
         return false;

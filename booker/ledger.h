@@ -9,7 +9,10 @@
  *     booked   SnelStart stored it (its id is kept)
  *     dead     SnelStart refused it, or it cannot be built
  *   and the relaties koppel created, by customer key, so that two orders
- *   of one new customer produce one relatie (read your own writes).
+ *   of one new customer produce one relatie (read your own writes), and
+ *   the steps after a booking (followup.h), by key "FACTUURNUMMER/STEP"
+ *   ("10423/betaling"), in the same three states with the id SnelStart
+ *   gave.
  *   Every change is committed before the booker acts on it.
  */
 #ifndef KOPPEL_BOOKER_LEDGER_H
@@ -64,6 +67,18 @@ bool ledger_creating_relatie(ledger_t *self, const char *profile, const char *ke
 /* ledger_add_relatie - remember a created relatie durably */
 bool ledger_add_relatie(ledger_t *self, const char *profile, const char *key, const char *id,
                         int32_t relatiecode, char *err, size_t errlen);
+
+/* ledger_followup_get - a step after a booking: DB_FOUND with state
+ * ("posting", "booked", "dead") and id, DB_ABSENT (state ""), or DB_ERROR
+ * with err when booker.db could not be read (never "none") */
+db_found_t ledger_followup_get(ledger_t *self, const char *profile, const char *key,
+                               char *state, size_t statelen, char *id, size_t idlen,
+                               char *err, size_t errlen);
+
+/* ledger_followup_set - write a step's state durably; false with err */
+bool ledger_followup_set(ledger_t *self, const char *profile, const char *key,
+                         const char *state, const char *id, const char *reason,
+                         char *err, size_t errlen);
 
 /* ledger_count - entries in a state (for status); -1 when booker.db could
  * not be read (logged as a warning) */

@@ -6,6 +6,7 @@
  *   koppel-booker [--config FILE] [--log-level LEVEL]
  *   koppel-booker --preview ORDER.xml --config FILE --profile NAME [--relatiecode N]
  *                 [--source globecharge|woocommerce] [--credit-note full|LINE:QTY,...]
+ *                 [--factuur FILE.pdf]
  *
  * DESCRIPTION
  *   Takes recognised orders from the matchers (matched socket), books each
@@ -39,6 +40,7 @@
 static const char usage[] =
     "usage: koppel-booker [--config FILE] [--log-level LEVEL]\n"
     "       koppel-booker --preview ORDER.xml [--config FILE] --profile NAME [--relatiecode N]\n"
+    "                     [--source TYPE] [--factuur FILE.pdf]\n"
     "Creates relaties and posts verkoopboekingen in SnelStart.\n"
     "  --config FILE      configuration (default $KOPPEL_CONFIG or " DEFAULT_CONFIG ")\n"
     "  --log-level LEVEL  debug, info, warning or error\n"
@@ -49,7 +51,8 @@ static const char usage[] =
     "  --credit-note R    preview the credit note of a refund: full, or\n"
     "                     LINE:QUANTITY,...[,shipping] (lines counted from 1)\n"
     "  --source TYPE      the document's shop: globecharge (XML feed, the default) or\n"
-    "                     woocommerce (order JSON as its REST API returns it)\n";
+    "                     woocommerce (order JSON as its REST API returns it)\n"
+    "  --factuur FILE     also write the invoice PDF koppel would attach to FILE\n";
 
 typedef struct {
     cfg_t   *cfg;

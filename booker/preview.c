@@ -5,13 +5,16 @@
  * DESCRIPTION
  *   See preview.h. The order is the first of a shop document file
  *   (shopdoc.h); the bodies are built by the same code that books
- *   (relatie_body.h, boeking.h) with the profile's settings, and nothing
- *   is written or sent.
+ *   (relatie_body.h, boeking.h, betaling.h) with the profile's settings:
+ *   the relatie, the verkoopboeking and, when the profile books payments
+ *   and the order is one to settle, the memoriaalboeking. Nothing
+ *   is sent; with --factuur FILE the invoice PDF is written to FILE.
  *
  * DIAGNOSTICS
  *   Every error goes to standard error with the file or option it is
  *   about; the exit status is then 1 (2 for a bad option).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,9 +22,11 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "betaling.h"
 #include "boeking.h"
 #include "creditnota.h"
 #include "daemon.h"
+#include "factuur_pdf.h"
 #include "log.h"
 #include "preview.h"
 #include "relatie_body.h"
@@ -64,10 +69,41 @@ parse_refund(const char *spec, creditnota_refund_t *r, creditnota_line_t *lines)
     return r->nlines > 0 || r->shipping;
 }
 
+/* write_pdf - the invoice PDF the booker would attach, into a file */
+static bool
+write_pdf(const order_t *o, const profile_t *p, const json_t *boeking, const char *path)
+{
+    char    err[1024], date[11];
+    unsigned char *pdf;
+    size_t  len = 0;
+    FILE   *fp;
+    bool    ok;
+
+    snprintf(date, sizeof date, "%.10s",
+             json_string_value(json_object_get(boeking, "factuurdatum")));
+    pdf = factuur_pdf_render(o, p, json_string_value(json_object_get(boeking, "factuurnummer")),
+                             date, &len, err, sizeof err);
+    if (pdf == NULL) {
+        fprintf(stderr, "koppel-booker: %s\n", err);
+        return false;
+    }
+    if ((fp = fopen(path, "wb")) == NULL) {
+        fprintf(stderr, "koppel-booker: --factuur %s: %s\n", path, strerror(errno));
+        free(pdf);
+        return false;
+    }
+    ok = fwrite(pdf, 1, len, fp) == len;
+    ok = fclose(fp) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "koppel-booker: --factuur %s: %s\n", path, strerror(errno));
+    free(pdf);
+    return ok;
+}
+
 /* preview - the --preview mode */
 static int
 preview(const char *file, const char *source, const char *config, const char *profile,
-        long relatiecode, const creditnota_refund_t *refund)
+        long relatiecode, const creditnota_refund_t *refund, const char *pdf_path)
 {
     char    err[1024];
     char   *text;
@@ -75,6 +111,7 @@ preview(const char *file, const char *source, const char *config, const char *pr
     const profile_t *p;
     order_page_t *page;
     json_t *out, *boeking, *relatie = NULL;
+    int     psp;
 
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL) {
         fprintf(stderr, "koppel-booker: %s\n", err);
@@ -124,6 +161,26 @@ preview(const char *file, const char *source, const char *config, const char *pr
                                                         (json_int_t) relatiecode));
     out = json_pack("{s:o, s:o}", "verkoopboeking", boeking, "relatie",
                     relatie ? relatie : json_null());
+    if ((psp = betaling_provider(page->items[0].order, p)) >= 0) {
+        json_t *mb = betaling_build(page->items[0].order, p, (psp_t) psp,
+            json_string_value(json_object_get(boeking, "factuurnummer")), NULL,
+            &(betaling_ctx_t) { NULL, NULL }, err, sizeof err);
+
+        if (mb == NULL) {
+            fprintf(stderr, "koppel-booker: %s\n", err);
+            json_decref(out);
+            order_page_destroy(&page);
+            cfg_destroy(&cfg);
+            return 1;
+        }
+        json_object_set_new(out, "memoriaalboeking", mb);
+    }
+    if (pdf_path && !write_pdf(page->items[0].order, p, boeking, pdf_path)) {
+        json_decref(out);
+        order_page_destroy(&page);
+        cfg_destroy(&cfg);
+        return 1;
+    }
     text = boeking_dumps(out);
     printf("%s\n", text);
     free(text);
@@ -144,12 +201,14 @@ preview_mode(int argc, char **argv, const char *usage)
         { "relatiecode", required_argument, NULL, 'r' },
         { "source", required_argument, NULL, 's' },
         { "credit-note", required_argument, NULL, 'C' },
+        { "factuur", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 },
     };
     creditnota_refund_t refund;
     creditnota_line_t refund_lines[MAX_REFUND_LINES];
     bool    credit = false;
     const char *file = NULL, *config = NULL, *profile = NULL, *source = "globecharge";
+    const char *pdf_path = NULL;
     long    relatiecode = 0;
     int     i, c;
     char   *end;
@@ -182,6 +241,9 @@ preview_mode(int argc, char **argv, const char *usage)
             }
             credit = true;
             break;
+        case 'f':
+            pdf_path = optarg;
+            break;
         case 'r':
             relatiecode = strtol(optarg, &end, 10);
             if (*end || relatiecode <= 0) {
@@ -198,5 +260,5 @@ preview_mode(int argc, char **argv, const char *usage)
         fprintf(stderr, "koppel-booker: --preview needs ORDER.xml and --profile NAME\n%s", usage);
         return 2;
     }
-    return preview(file, source, config, profile, relatiecode, credit ? &refund : NULL);
+    return preview(file, source, config, profile, relatiecode, credit ? &refund : NULL, pdf_path);
 }

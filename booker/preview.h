@@ -7,10 +7,12 @@
  *   daemon starts: it prints, as one JSON object {"verkoopboeking": ...,
  *   "relatie": ... or null}, exactly the bodies koppel would send for the
  *   first order of a Globecharge (or with --source woocommerce, a
- *   WooCommerce) document, and writes nothing. Grootboeken are shown as
- *   {"nummer": N}. With --credit-note full, or LINE:QUANTITY,...[,shipping]
- *   (lines counted from 1), the verkoopboeking is the order's first credit
- *   note for that refund (creditnota.h).
+ *   WooCommerce) document, and writes nothing but, with --factuur FILE, the
+ *   invoice PDF koppel would attach. Grootboeken are shown as {"nummer": N};
+ *   "memoriaalboeking" is there when the profile settles the order. With
+ *   --credit-note full, or LINE:QUANTITY,...[,shipping] (lines counted from
+ *   1), the verkoopboeking is the order's first credit note for that refund
+ *   (creditnota.h).
  */
 #ifndef KOPPEL_BOOKER_PREVIEW_H
 #define KOPPEL_BOOKER_PREVIEW_H

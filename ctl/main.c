@@ -27,6 +27,11 @@
  *                                      the information log (ctl/log_cmd.c)
  *     plan PROFILE TASK [--interval I] [--next "YYYY-MM-DD HH:MM"]
  *                                      change the planning (ctl/plan_cmd.c)
+ *     aansluiting PROFILE --van DATE --tot DATE [--export F.xlsx] [--zonder-btw]
+ *                                      the shop's orders of a period against
+ *                                      SnelStart's verkoopfacturen
+ *                                      (ctl/aansluiting_cmd.c); exit 3 when
+ *                                      they differ
  *     keygen                           print a new CURVE key pair (koppel.curve)
  *     admins PROFILE [--json]          the administrations to choose from
  *     test-connection PROFILE          check shop, administration and API
@@ -42,6 +47,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aansluiting_cmd.h"
 #include "admin_cmds.h"
 #include "config.h"
 #include "control.h"
@@ -73,6 +79,9 @@ static const char usage[] =
     "  log [--profile P] --clear         empty the information log\n"
     "  plan PROFILE TASK [--interval I] [--next \"YYYY-MM-DD HH:MM\"]\n"
     "                                    I: off 5m 10m 15m 30m 1h 2h 4h 8h 12h 24h\n"
+    "  aansluiting PROFILE --van YYYY-MM-DD --tot YYYY-MM-DD [--export FILE.xlsx]\n"
+    "              [--zonder-btw]        the shop's orders against SnelStart's\n"
+    "                                    verkoopfacturen: exit 0 clean, 3 differences\n"
     "  keygen                            a new CURVE key pair for koppel.curve\n"
     "  admins PROFILE [--json]           SQL databases or MDB administrations to choose from\n"
     "  test-connection PROFILE           check shop login, administration and API\n"
@@ -469,6 +478,8 @@ main(int argc, char **argv)
         rc = log_cmd(cfg, argc - 1, argv + 1, as_json);
     else if (strcmp(argv[0], "plan") == 0)
         rc = plan_cmd(cfg, argc - 1, argv + 1, as_json);
+    else if (strcmp(argv[0], "aansluiting") == 0)
+        rc = aansluiting_cmd(cfg, argc - 1, argv + 1, stdout);
     else if ((strcmp(argv[0], "admins") == 0 || strcmp(argv[0], "test-connection") == 0)
              && argc == 2) {
         const profile_t *p = cfg_profile(cfg, argv[1]);

@@ -99,8 +99,11 @@ check_grootboeken(const profile_t *p, json_t *out)
     bool    ok = administration_check(a, err, sizeof err);
 
     administration_destroy(&a);
-    return add(out, "grootboeken", ok, ok ? "every configured grootboek exists, is active and "
-               "is a winst-en-verlies account" : err);
+    return add(out, "grootboeken", ok, !ok ? err : p->betalingen_boeken
+               ? "every configured grootboek exists, is active and is a winst-en-verlies "
+                 "account; the payments' memoriaal dagboek, tussenrekeningen and cost "
+                 "grootboeken fit"
+               : "every configured grootboek exists, is active and is a winst-en-verlies account");
 }
 
 /* connection_check - shop, administration, API and grootboeken */

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "eu.h"
 #include "factuurnummer.h"
+#include "money.h"
 #include "xalloc.h"
 
 #define DEFAULT_STATE_DIR   "/var/lib/koppel"
@@ -517,12 +518,101 @@ check_url(reader_t *r, const config_setting_t *g, const char *path, const char *
              "on a network of your own", key, shown);
 }
 
+/* psp_name - the provider's name as a setting */
+const char *
+psp_name(psp_t psp)
+{
+    static const char *names[PSP_N] = { "mollie", "paypal", "stripe" };
+
+    return psp < PSP_N ? names[psp] : "?";
+}
+
+/* get_fixed - an optional non-negative decimal in a string ("0.29", "1.8") as a
+ * fixed-point number with that many decimals; 0 when absent */
+static int64_t
+get_fixed(reader_t *r, const config_setting_t *grp, const char *prefix, const char *name,
+          int decimals, const char *what)
+{
+    config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
+    const char *v;
+    int64_t out;
+
+    if (s == NULL)
+        return 0;
+    v = config_setting_get_string(s);
+    if (v == NULL || !money_parse_fixed(v, decimals, &out) || out < 0) {
+        fail(r, s, prefix, "%s: must be %s in double quotes, e.g. \"%s\"", name, what,
+             decimals == 2 ? "0.29" : "1.8");
+        return 0;
+    }
+    return out;
+}
+
+/* read_betalingen - profiles.NAME.betalingen: whether and how payments are booked */
+static void
+read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t *p)
+{
+    static const char *keys[] = { "boeken", "dagboek", "mollie", "paypal", "stripe", NULL };
+    static const char *psp_keys[] = { "methoden", "tussenrekening", "kosten_grootboek",
+        "kosten_vast", "kosten_procent", "kosten_veld", NULL };
+    char    pp[256];
+    int     i, j, n;
+
+    check_members(r, grp, prefix, keys);
+    p->betalingen_boeken = get_bool(r, grp, prefix, "boeken", false);
+    p->betalingen_dagboek = (int32_t) get_int(r, grp, prefix, "dagboek", 0, 0, 99999999);
+    if (p->betalingen_boeken && p->betalingen_dagboek == 0)
+        fail(r, grp, prefix, "dagboek: the nummer of a memoriaal dagboek is required when "
+             "boeken is true");
+    for (i = 0; i < PSP_N; i++) {
+        psp_setting_t *s = &p->psp[i];
+        config_setting_t *g, *m;
+
+        snprintf(pp, sizeof pp, "%s.%s", prefix, psp_name((psp_t) i));
+        g = get_group(r, grp, prefix, psp_name((psp_t) i));
+        s->fee_field = get_string(r, g, pp, "kosten_veld", "");
+        if (g == NULL)
+            continue;
+        check_members(r, g, pp, psp_keys);
+        s->tussenrekening = (int32_t) get_int(r, g, pp, "tussenrekening", 0, 0, 99999999);
+        s->kosten_grootboek = (int32_t) get_int(r, g, pp, "kosten_grootboek", 0, 0, 99999999);
+        s->fee_fixed_cents = get_fixed(r, g, pp, "kosten_vast", 2, "an amount in euro");
+        s->fee_percent_e4 = get_fixed(r, g, pp, "kosten_procent", 4, "a percentage");
+        if (s->fee_percent_e4 > 1000000)
+            fail(r, g, pp, "kosten_procent: at most 100");
+        m = config_setting_get_member(g, "methoden");
+        if (m == NULL || config_setting_type(m) != CONFIG_TYPE_ARRAY
+            || (n = config_setting_length(m)) == 0) {
+            fail(r, m ? m : g, pp, "methoden: required, a list of the shop's payment methods "
+                 "in double quotes, e.g. [\"iDEAL\", \"Bancontact\"]");
+            continue;
+        }
+        s->methods = xcalloc((size_t) n, sizeof *s->methods);
+        for (j = 0; j < n; j++) {
+            const char *v = config_setting_get_string_elem(m, j);
+
+            if (v == NULL || *v == 0) {
+                fail(r, m, pp, "methoden: element %d must be a payment method in double "
+                     "quotes", j + 1);
+                break;
+            }
+            s->methods[s->nmethods++] = xstrdup(v);
+        }
+        if (s->tussenrekening == 0)
+            fail(r, g, pp, "tussenrekening: the grootboek nummer of %s's tussenrekening is "
+                 "required", psp_name((psp_t) i));
+        if (s->kosten_grootboek == 0)
+            fail(r, g, pp, "kosten_grootboek: the grootboek nummer for %s's fees is required",
+                 psp_name((psp_t) i));
+    }
+}
+
 /* read_profile - one element of the profiles list */
 static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
 {
     static const char *profile_keys[] = { "name", "description", "enabled", "shop", "snelstart",
-        "booking", "grootboeken", "customers", "planning", NULL };
+        "booking", "grootboeken", "customers", "planning", "betalingen", "factuur", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
         "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
         "tls_verify", "insecure_http", NULL };
@@ -536,6 +626,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     static const char *customer_keys[] = { "recognition", "processing", "default_klantcode",
         "payment_term", NULL };
     static const char *planning_keys[] = { "importeren_financieel", NULL };
+    static const char *factuur_keys[] = { "pdf_bijvoegen", "naam", "adres", "btw_nummer",
+        "kvk_nummer", NULL };
     char    prefix[128], sub[192];
     config_setting_t *g;
     char   *word;
@@ -640,6 +732,22 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     snprintf(sub, sizeof sub, "%s.grootboeken", prefix);
     read_grootboeken(r, get_group(r, ps, prefix, "grootboeken"), sub, p);
 
+    snprintf(sub, sizeof sub, "%s.betalingen", prefix);
+    read_betalingen(r, get_group(r, ps, prefix, "betalingen"), sub, p);
+
+    snprintf(sub, sizeof sub, "%s.factuur", prefix);
+    g = get_group(r, ps, prefix, "factuur");
+    check_members(r, g, sub, factuur_keys);
+    p->factuur_pdf = get_bool(r, g, sub, "pdf_bijvoegen", false);
+    p->shop_naam = get_string(r, g, sub, "naam", "");
+    p->shop_adres = get_string(r, g, sub, "adres", "");
+    p->shop_btw_nummer = get_string(r, g, sub, "btw_nummer", "");
+    p->shop_kvk_nummer = get_string(r, g, sub, "kvk_nummer", "");
+    if (p->factuur_pdf && (*p->shop_naam == 0 || *p->shop_adres == 0
+                           || *p->shop_btw_nummer == 0))
+        fail(r, g, sub, "naam, adres and btw_nummer: required on an invoice when "
+             "pdf_bijvoegen is true");
+
     snprintf(sub, sizeof sub, "%s.customers", prefix);
     g = get_group(r, ps, prefix, "customers");
     check_members(r, g, sub, customer_keys);
@@ -716,6 +824,16 @@ profile_free(profile_t *p)
     free(p->client_key);
     free(p->subscription_key);
     free(p->factuurnummer_prefix);
+    free(p->shop_naam);
+    free(p->shop_adres);
+    free(p->shop_btw_nummer);
+    free(p->shop_kvk_nummer);
+    for (int i = 0; i < PSP_N; i++) {
+        for (size_t j = 0; j < p->psp[i].nmethods; j++)
+            free(p->psp[i].methods[j]);
+        free(p->psp[i].methods);
+        free(p->psp[i].fee_field);
+    }
 }
 
 /* file_mtime_ns - a file's modification time, 0 when it cannot be read */

@@ -113,6 +113,24 @@ typedef struct {
     int32_t rate_e2;            /* 21 % is 2100 */
     int32_t nummer;             /* the grootboek */
 } oss_grootboek_t;
+/* payment providers whose payments koppel can settle (docs/financial.md, 7) */
+typedef enum {
+    PSP_MOLLIE = 0,
+    PSP_PAYPAL,
+    PSP_STRIPE,
+    PSP_N
+} psp_t;
+
+/* profiles.NAME.betalingen.PROVIDER: how a payment through it is booked */
+typedef struct {
+    char  **methods;            /* the order's payment methods it handles (any case) */
+    size_t  nmethods;
+    int32_t tussenrekening;     /* grootboek nummer the payment goes to (Balans) */
+    int32_t kosten_grootboek;   /* grootboek nummer of its fee (WinstEnVerlies) */
+    int64_t fee_fixed_cents;    /* fixed fee per payment */
+    int64_t fee_percent_e4;     /* percentage fee x 10000: 1.8 % is 18000 */
+    char   *fee_field;          /* order field stating the fee itself, "" = none */
+} psp_setting_t;
 
 typedef struct {
     char   *name;               /* identifier used on the command line */
@@ -167,6 +185,18 @@ typedef struct {
     int32_t grootboek[KIND_N][REGION_N][BTW_NSOORTEN];
     oss_grootboek_t oss[OSS_MAX]; /* grootboeken.oss, in the file's order */
     size_t  noss;
+
+    /* payments: a memoriaalboeking per paid order (off by default) */
+    bool    betalingen_boeken;
+    int32_t betalingen_dagboek; /* nummer of the memoriaal dagboek */
+    psp_setting_t psp[PSP_N];
+
+    /* the invoice PDF attached to each verkoopboeking (off by default) */
+    bool    factuur_pdf;
+    char   *shop_naam;          /* the seller on the invoice */
+    char   *shop_adres;         /* its address; "\n" separates lines */
+    char   *shop_btw_nummer;    /* its VAT number */
+    char   *shop_kvk_nummer;    /* its KvK-nummer, "" = not shown */
 
     /* customers (manual 2.5) */
     recognition_t recognition;
@@ -235,6 +265,7 @@ char *cfg_matcher_control(const cfg_t *self, const char *instance);
 const char *recognition_name(recognition_t method);   /* "email" */
 bool recognition_parse(const char *name, recognition_t *out);
 const char *daemon_name(daemon_t daemon);             /* "fetcher" */
+const char *psp_name(psp_t psp);                      /* "mollie" */
 const char *schema_key_name(schema_key_t key);        /* "relatie_email" */
 const char *schema_default(schema_key_t key);         /* "Email" */
 /* profile_mdb_path - folder/administration[.mdb] of an mdb profile (new memory) */

@@ -27,6 +27,8 @@
  *   LIMIT_FIELD_BYTES       one text field of an order, wherever it is read
  *                           (shop documents, the order codec, match replies)
  *   LIMIT_ORDER_ELEMENTS    lines, charges, VAT figures or fields of an order
+ *   LIMIT_SNELSTART_DOCUMENT_BYTES  a document koppel attaches in SnelStart
+ *                           (the invoice PDF): SnelStart takes at most 10 MB
  */
 #ifndef KOPPEL_SIZE_LIMITS_H
 #define KOPPEL_SIZE_LIMITS_H
@@ -40,5 +42,6 @@
 #define LIMIT_MESSAGE_STRING_BYTES  (1024 * 1024)
 #define LIMIT_FIELD_BYTES           65536
 #define LIMIT_ORDER_ELEMENTS        10000
+#define LIMIT_SNELSTART_DOCUMENT_BYTES (10 * 1024 * 1024)
 
 #endif

@@ -168,6 +168,81 @@ source_cursor_summary(const source_cursor_t *self)
     return self->summary;
 }
 
+typedef struct {                /* an order of a period, and when it was read */
+    order_item_t item;
+    size_t  seq;
+} read_item_t;
+
+/* item_cmp - items by order number, then in the order they were read */
+static int
+item_cmp(const void *a, const void *b)
+{
+    const read_item_t *x = a, *y = b;
+
+    if (x->item.number != y->item.number)
+        return x->item.number < y->item.number ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* source_period - every order dated in [from, until), read from the start */
+src_result_t
+source_period(source_t *self, time_t from, time_t until, order_page_t **out, char *err,
+              size_t errlen)
+{
+    source_cursor_t *c = source_cursor_new(self, &(source_position_t) { 0 });
+    read_item_t *items = NULL;
+    size_t  n = 0, cap = 0, i, k;
+    src_result_t r = SRC_OK;
+    order_page_t *page;
+
+    *out = NULL;
+    while (!source_cursor_done(c)) {
+        if ((r = source_page(self, c, &page, err, errlen)) != SRC_OK)
+            break;
+        for (i = 0; i < page->nitems; i++) {
+            order_item_t *it = &page->items[i];
+
+            if (it->order && (it->order->date_epoch < from || it->order->date_epoch >= until))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 256;
+                items = xrealloc(items, cap * sizeof *items);
+            }
+            items[n].item = *it;
+            items[n].seq = n;
+            n++;
+            it->order = NULL;            /* moved */
+            it->error = NULL;
+        }
+        order_page_destroy(&page);
+    }
+    source_cursor_destroy(&c);
+    if (r != SRC_OK) {
+        for (i = 0; i < n; i++) {
+            order_destroy(&items[i].item.order);
+            free(items[i].item.error);
+        }
+        free(items);
+        return r;
+    }
+    /* an order read twice (a late window, a change while reading): the last read */
+    qsort(items, n, sizeof *items, item_cmp);
+    *out = order_page_new(n);
+    for (i = k = 0; i < n; i++) {
+        if (i + 1 < n && items[i + 1].item.number == items[i].item.number
+            && items[i].item.number >= 0) {
+            order_destroy(&items[i].item.order);
+            free(items[i].item.error);
+            continue;
+        }
+        (*out)->items[k++] = items[i].item;
+    }
+    (*out)->nitems = k;
+    (*out)->count = k;
+    free(items);
+    return SRC_OK;
+}
+
 /* source_parse - a document of a shop type as a page of orders */
 order_page_t *
 source_parse(const char *shop_type, const char *body, size_t len, const char *name,

@@ -10,6 +10,7 @@
  *     source_login   log in now (other calls log in when they need to)
  *     source_page    read the next page of orders from a cursor
  *     source_one     read one order by its number, of any status
+ *     source_period  read every order of a period (koppelctl aansluiting)
  *   How a run pages through the shop is the platform's, behind the cursor
  *   (source_cursor_t, also opaque): a ShopFactory shop via Globecharge is
  *   read by order number from the stored number less late_window, and a
@@ -38,6 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "order_page.h"
@@ -86,6 +88,15 @@ src_result_t source_check(source_t *self, char *msg, size_t msglen);
 /* source_one - one order by its number, of any status, as a page of one */
 src_result_t source_one(source_t *self, int64_t number, order_page_t **page,
                         char *err, size_t errlen);
+
+/* source_period - every order dated from `from` up to, not including,
+ * `until` (UTC instants), of any status, by order number, each once (the
+ * last read when the shop gave it twice); an order that cannot be read is
+ * an item with its error. It reads the shop from the start (the profile's
+ * from_order; for WooCommerce every modification) with a cursor of its own
+ * and stores nothing. On failure *orders is NULL and err says why. */
+src_result_t source_period(source_t *self, time_t from, time_t until, order_page_t **orders,
+                           char *err, size_t errlen);
 
 /* source_cursor_new - a run's cursor from the stored position (fields not
  * stored yet 0 or "": the run starts at the profile's from_order) */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "administration.h"
+#include "betaling.h"
 #include "boeking.h"
 #include "log.h"
 #include "xalloc.h"
@@ -49,6 +50,7 @@ administration_destroy(administration_t **self_p)
     json_decref(self->landen);
     json_decref(self->companyinfo);
     json_decref(self->vatrates);
+    json_decref(self->dagboeken);
     free(self);
     *self_p = NULL;
 }
@@ -96,7 +98,7 @@ ss_result_t
 administration_load(administration_t *a, bool force, const char **what, ss_error_t *e)
 {
     ss_result_t r;
-    json_t *gb = NULL, *bt = NULL, *ld = NULL, *ci = NULL, *vr = NULL;
+    json_t *gb = NULL, *bt = NULL, *ld = NULL, *ci = NULL, *vr = NULL, *db = NULL;
     char    err[1024];
 
     if (!force && a->grootboeken && a->loaded_at
@@ -122,6 +124,18 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         *what = "reading the company settings (companyInfo) and the EU VAT rates (vatrates)";
         return r;
     }
+    if (a->p->betalingen_boeken && (r = snelstart_get(a->api, "/dagboeken", &db, e)) != SS_OK) {
+        json_decref(gb);
+        json_decref(bt);
+        json_decref(ld);
+        json_decref(ci);
+        json_decref(vr);
+        *what = "reading dagboeken";
+        return r;
+    }
+    if (!betaling_check(a->p, gb, db, err, sizeof err))
+        log_warning("profile %s: %s; paid orders are booked, their payments are not",
+                    a->p->name, err);
     if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
         log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
                     a->p->name, err);
@@ -135,6 +149,8 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
     json_decref(a->vatrates);
     a->companyinfo = ci;
     a->vatrates = vr;
+    json_decref(a->dagboeken);
+    a->dagboeken = db;
     a->loaded_at = time(NULL);
     return SS_OK;
 }
@@ -150,5 +166,6 @@ administration_check(administration_t *a, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", what, e.message);
         return false;
     }
-    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen);
+    return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen)
+        && betaling_check(a->p, a->grootboeken, a->dagboeken, err, errlen);
 }

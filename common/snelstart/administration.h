@@ -6,8 +6,9 @@
  *   One profile's connection to its administration (the API client with
  *   the profile's rate limits) and the reference data koppel reads once an
  *   hour: grootboeken, btw-tarieven, landen, the company settings
- *   (companyInfo: whether it invoices foreign VAT) and the EU countries'
- *   VAT rates (vatrates). The booker books through
+ *   (companyInfo: whether it invoices foreign VAT), the EU countries'
+ *   VAT rates (vatrates) and, when the profile books payments, the
+ *   dagboeken. The booker books through
  *   it; koppelctl test-connection checks the profile's grootboeken with it.
  *
  * DIAGNOSTICS
@@ -36,6 +37,7 @@ typedef struct {
     json_t  *landen;              /* GET /v2/landen */
     json_t  *companyinfo;         /* GET /v2/companyInfo: factureerBuitenlandsBtw */
     json_t  *vatrates;            /* GET /v2/vatrates: the EU countries' rates */
+    json_t  *dagboeken;           /* GET /v2/dagboeken, when payments are booked */
     time_t   loaded_at;
     char     default_klant_id[64];/* handmatig: the default klantcode's relatie */
 } administration_t;

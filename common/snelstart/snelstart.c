@@ -32,6 +32,7 @@
 
 #include "http_init.h"
 #include "size_limits.h"
+#include "money.h"
 #include "snelstart.h"
 #include "xalloc.h"
 
@@ -767,6 +768,28 @@ snelstart_put(snelstart_t *self, const char *path, const json_t *body, json_t **
               ss_error_t *err)
 {
     return call_json(self, "PUT", path, body, out, err);
+}
+
+/* snelstart_amount_cents - an amount SnelStart answered, in cents */
+bool
+snelstart_amount_cents(const json_t *v, int64_t *cents)
+{
+    char    buf[64];
+    double  d;
+
+    if (json_is_integer(v)) {
+        if (json_integer_value(v) > INT64_MAX / 100 || json_integer_value(v) < INT64_MIN / 100)
+            return false;
+        *cents = (int64_t) json_integer_value(v) * 100;
+        return true;
+    }
+    if (!json_is_real(v))
+        return false;
+    d = json_real_value(v);
+    if (!(fabs(d) < 1e13))              /* 2^53 cents, and NaN */
+        return false;
+    snprintf(buf, sizeof buf, "%.2f", d);
+    return money_parse_cents(buf, cents);
 }
 
 /* snelstart_odata_string - 'text' with quotes doubled */

@@ -33,6 +33,7 @@
 #define KOPPEL_SNELSTART_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <jansson.h>
 
 typedef struct snelstart snelstart_t;
@@ -81,6 +82,10 @@ void snelstart_post_many(snelstart_t *self, const char *path, const char *const 
 ss_result_t snelstart_put(snelstart_t *self, const char *path, const json_t *body,
                           json_t **out, ss_error_t *err);
 
+/* snelstart_amount_cents - an amount in SnelStart's answer (a JSON number
+ * in euro, e.g. openstaandSaldo) as cents, rounded to the nearest cent;
+ * false when it is no number or too large */
+bool    snelstart_amount_cents(const json_t *v, int64_t *cents);
 /* snelstart_odata_string - an OData string literal: 'o''brien' (new memory) */
 char   *snelstart_odata_string(const char *s);
 /* snelstart_query - path + url-encoded query from key, value pairs ending

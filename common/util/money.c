@@ -147,3 +147,33 @@ money_muldiv_round(int64_t a, int64_t b, int64_t c)
         return INT64_MIN;
     return (int64_t) q;
 }
+
+/* money_fee_cents - a payment provider's fee: fixed + percentage of the amount */
+int64_t
+money_fee_cents(int64_t amount_cents, int64_t fixed_cents, int64_t percent_e4)
+{
+    return fixed_cents + money_muldiv_round(amount_cents, percent_e4, 1000000);
+}
+
+/* money_format_cents_nl - cents as a Dutch amount: "-1.234,56" */
+const char *
+money_format_cents_nl(int64_t cents, char *buf, size_t len)
+{
+    char    plain[32];
+    const char *digits, *dot;
+    size_t  int_len, i, o = 0;
+
+    money_format_cents(cents, plain, sizeof plain);
+    digits = plain[0] == '-' ? plain + 1 : plain;
+    dot = strchr(plain, '.');
+    int_len = (size_t) (dot - digits);
+    if (plain[0] == '-' && o + 1 < len)
+        buf[o++] = '-';
+    for (i = 0; i < int_len && o + 2 < len; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0)
+            buf[o++] = '.';
+        buf[o++] = digits[i];
+    }
+    snprintf(buf + o, len - o, ",%s", dot + 1);
+    return buf;
+}

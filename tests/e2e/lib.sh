@@ -252,6 +252,31 @@ check_exactly_once() {
     [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
 }
 
+# with_followups - the profile also settles payments and attaches the invoice PDF
+with_followups() {
+    sed -i -e 's/boeken = false;/boeken = true;/' -e 's/pdf_bijvoegen = false;/pdf_bijvoegen = true;/' \
+        "$CFG"
+}
+
+# check_followups_once BOOKED - with BOOKED orders booked: one invoice PDF per order, and each paid order settled by exactly one
+# memoriaalboeking that closed its invoice (snelstart-sim's store: collection
+# 4 verkoopfacturen, 6 memoriaalboekingen, 7 documenten)
+check_followups_once() {
+    db=$E2E_DIR/snelstart.db
+    docs=$(sqlite3 "$db" "SELECT COUNT(*) FROM objects WHERE coll = 7")
+    docs_distinct=$(sqlite3 "$db" "SELECT COUNT(DISTINCT json_extract(body, '$.parentIdentifier'))
+        FROM objects WHERE coll = 7")
+    mem=$(sqlite3 "$db" "SELECT COUNT(*) FROM objects WHERE coll = 6")
+    mem_distinct=$(sqlite3 "$db" "SELECT COUNT(DISTINCT json_extract(body,
+        '$.verkoopboekingBoekingsRegels[0].boekingId.id')) FROM objects WHERE coll = 6")
+    paid=$(sqlite3 "$db" "SELECT COUNT(*) FROM objects WHERE coll = 4
+        AND json_extract(body, '$.openstaandSaldo') = 0")
+    echo "invoice PDFs: $docs ($docs_distinct bookings); memoriaalboekingen: $mem" \
+         "($mem_distinct bookings, $paid invoices closed)"
+    [ "$docs" -eq "$1" ] && [ "$docs" -eq "$docs_distinct" ] \
+        && [ "$mem" -gt 0 ] && [ "$mem" -eq "$mem_distinct" ] && [ "$mem" -eq "$paid" ]
+}
+
 # snelstart_valid - every snelstart-sim started found every request body valid
 # against SnelStart's OpenAPI file; prints the count, and the first refused
 # bodies' errors when there are any

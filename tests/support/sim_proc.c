@@ -103,6 +103,34 @@ sim_proc_get(const sim_proc_t *s, const char *path, char **body)
     return status;
 }
 
+/* sim_proc_post - POST a JSON body to a path */
+long
+sim_proc_post(const sim_proc_t *s, const char *path, const char *json, char **body)
+{
+    CURL   *c = curl_easy_init();
+    struct { char *data; size_t len; } b = { NULL, 0 };
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    char    url[1024];
+    long    status = 0;
+
+    snprintf(url, sizeof url, "%s%s", s->url, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    if (body)
+        *body = b.data ? b.data : xstrdup("");
+    else
+        free(b.data);
+    return status;
+}
+
 /* sim_proc_start - run a simulator on a free port and wait until it answers */
 bool
 sim_proc_start(sim_proc_t *s, const char *name, const char *probe, ...)

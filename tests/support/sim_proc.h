@@ -45,4 +45,8 @@ void sim_proc_cleanup(sim_proc_t *s);
 /* sim_proc_get - GET a path; the body (malloc'd) and the HTTP status, 0 when none */
 long sim_proc_get(const sim_proc_t *s, const char *path, char **body);
 
+/* sim_proc_post - POST a JSON text to a path; the answer's body (malloc'd,
+ * body may be NULL) and the HTTP status, 0 when none */
+long sim_proc_post(const sim_proc_t *s, const char *path, const char *json, char **body);
+
 #endif

@@ -156,6 +156,62 @@ an_unknown_recognition_method_is_refused(void **state)
     assert_non_null(strstr(err, "recognition: \"naam\" is not a method"));
 }
 
+/* refused - a configuration text is refused with a message holding want */
+static void
+refused(const char *text, const char *want)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(text);
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    if (cfg != NULL)
+        fail_msg("accepted: %s", text);
+    if (strstr(err, want) == NULL)
+        fail_msg("\"%s\" is not in: %s", want, err);
+}
+
+/* payment_and_invoice_settings_are_read_and_checked - the example's
+ * providers and seller; what is missing or not an amount is named */
+static void
+payment_and_invoice_settings_are_read_and_checked(void **state)
+{
+    char    err[1024] = "";
+    cfg_t  *cfg = cfg_load("config/koppel.cfg.example", err, sizeof err);
+    const profile_t *p;
+
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    p = cfg_profile(cfg, "voorbeeld");
+    assert_false(p->betalingen_boeken);
+    assert_false(p->factuur_pdf);
+    assert_int_equal(p->betalingen_dagboek, 90);
+    assert_int_equal(p->psp[PSP_PAYPAL].fee_fixed_cents, 35);
+    assert_int_equal(p->psp[PSP_PAYPAL].fee_percent_e4, 34900);
+    assert_int_equal(p->psp[PSP_MOLLIE].nmethods, 3);
+    assert_string_equal(p->psp[PSP_MOLLIE].methods[1], "Bancontact");
+    assert_string_equal(p->psp[PSP_STRIPE].fee_field, "stripe_fee");
+    assert_int_equal(p->psp[PSP_STRIPE].tussenrekening, 1130);
+    assert_string_equal(p->shop_adres, "Dorpsstraat 1\n1234 AB Ergens");
+    cfg_destroy(&cfg);
+    refused("profiles = ( { name = \"a\"; betalingen = { boeken = true; }; } );\n",
+            "dagboek: the nummer of a memoriaal dagboek is required");
+    refused("profiles = ( { name = \"a\"; betalingen = { mollie = { tussenrekening = 1; "
+            "kosten_grootboek = 2; }; }; } );\n", "methoden: required");
+    refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
+            "kosten_grootboek = 2; }; }; } );\n", "tussenrekening: the grootboek nummer");
+    refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
+            "tussenrekening = 1; kosten_grootboek = 2; kosten_procent = \"3,49\"; }; }; } );\n",
+            "kosten_procent: must be a percentage in double quotes");
+    refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
+            "tussenrekening = 1; kosten_grootboek = 2; kosten_procent = \"101\"; }; }; } );\n",
+            "kosten_procent: at most 100");
+    refused("profiles = ( { name = \"a\"; betalingen = { adyen = { }; }; } );\n",
+            "adyen: unknown setting");
+    refused("profiles = ( { name = \"a\"; factuur = { pdf_bijvoegen = true; naam = \"X\"; }; } );\n",
+            "naam, adres and btw_nummer: required");
+}
+
 static void
 handmatig_needs_a_default_klantcode(void **state)
 {
@@ -578,6 +634,7 @@ main(void)
         cmocka_unit_test(an_unknown_setting_is_refused),
         cmocka_unit_test(an_unknown_recognition_method_is_refused),
         cmocka_unit_test(handmatig_needs_a_default_klantcode),
+        cmocka_unit_test(payment_and_invoice_settings_are_read_and_checked),
         cmocka_unit_test(two_profiles_with_one_name_are_refused),
         cmocka_unit_test(a_missing_file_is_named),
         cmocka_unit_test(interval_words_are_the_planning_choices),

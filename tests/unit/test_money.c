@@ -187,6 +187,35 @@ muldiv_is_exact_beyond_64_bits(void **state)
     assert_true(money_muldiv_round(INT64_MIN, 2, 1) == INT64_MIN);
 }
 
+/* fee_is_fixed_plus_rounded_percentage - PayPal's 3.49 % + 0.35, Mollie's 0.29 */
+static void
+fee_is_fixed_plus_rounded_percentage(void **state)
+{
+    (void) state;
+    assert_int_equal(money_fee_cents(2204, 35, 34900), 35 + 77);   /* 76.9196 -> 77 */
+    assert_int_equal(money_fee_cents(2204, 29, 0), 29);
+    assert_int_equal(money_fee_cents(1000, 0, 15000), 15);          /* 1.5 % of 10.00 */
+    assert_int_equal(money_fee_cents(100, 0, 5000), 1);             /* 0.5 cent -> 1 */
+    assert_int_equal(money_fee_cents(99, 0, 5000), 0);              /* 0.495 -> 0 */
+    assert_int_equal(money_fee_cents(0, 25, 18000), 25);
+}
+
+/* dutch_format_has_a_comma_and_thousand_points */
+static void
+dutch_format_has_a_comma_and_thousand_points(void **state)
+{
+    char    b[40];
+
+    assert_string_equal(money_format_cents_nl(0, b, sizeof b), "0,00");
+    assert_string_equal(money_format_cents_nl(29, b, sizeof b), "0,29");
+    assert_string_equal(money_format_cents_nl(-65, b, sizeof b), "-0,65");
+    assert_string_equal(money_format_cents_nl(123456, b, sizeof b), "1.234,56");
+    assert_string_equal(money_format_cents_nl(-123456789, b, sizeof b), "-1.234.567,89");
+    assert_string_equal(money_format_cents_nl(100000, b, sizeof b), "1.000,00");
+    assert_string_equal(money_format_cents_nl(INT64_MIN, b, sizeof b),
+                        "-92.233.720.368.547.758,08");
+}
+
 int
 main(void)
 {
@@ -200,6 +229,8 @@ main(void)
         cmocka_unit_test(format_then_parse_round_trips),
         cmocka_unit_test(muldiv_rounds_half_away_from_zero),
         cmocka_unit_test(muldiv_is_exact_beyond_64_bits),
+        cmocka_unit_test(fee_is_fixed_plus_rounded_percentage),
+        cmocka_unit_test(dutch_format_has_a_comma_and_thousand_points),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,9 +10,13 @@
  * DESCRIPTION
  *   Serves POST /b2b/token, the /v2 resources koppel uses (relaties,
  *   grootboeken, btwtarieven, landen, companyInfo, vatrates,
- *   verkoopboekingen, verkoopfacturen)
- *   and the test endpoints /_sim/verkoopboekingen, /_sim/verkoopfacturen,
- *   /_sim/relaties and /_sim/stats. One administration per process; the
+ *   verkoopboekingen, verkoopfacturen, dagboeken, memoriaalboekingen,
+ *   documenten) and the test endpoints /_sim/verkoopboekingen,
+ *   /_sim/verkoopfacturen, /_sim/relaties, /_sim/memoriaalboekingen,
+ *   /_sim/documenten (with their content) and /_sim/stats; POST
+ *   /_sim/verkoopboekingen plants a verkoopboeking and its verkoopfactuur as
+ *   given, unchecked (a test's double or wrong amount).
+ *   One administration per process; the
  *   seed files fill an empty database, which keeps its state across
  *   restarts. PORT 0 picks a free port. Once listening, the program writes
  *   "listening on http://HOST:PORT" on standard output.
@@ -97,6 +101,14 @@ usage(FILE *fp, int status)
         "  verkoopboeking: klant and grootboeken exist, grootboek active; amounts in\n"
         "    whole cents; boekingsregels plus btw equal factuurbedrag (BOE-0039);\n"
         "    factuurnummer not booked before (BOE-0021)\n"
+        "  memoriaalboeking: a Memoriaal dagboek (Kas 10, Bank 20, Verkoop 70,\n"
+        "    Memoriaal 90 are built in); grootboeken exist and are active; each\n"
+        "    verkoopboeking regel on a known verkoopboeking, at most its factuur's\n"
+        "    openstaandSaldo (MEM-0008), which it lowers; debet - credit equals\n"
+        "    the verkoopboeking regels (MEM-0011)\n"
+        "  document (POST /documenten/{documenttype}): Verkoopboekingen,\n"
+        "    Inkoopboekingen or Relaties; parentIdentifier an existing verkoopboeking\n"
+        "    or relatie (404); fileName required; content base64 of 1 byte to 10 MB\n"
         "  gateway: Ocp-Apim-Subscription-Key header or subscription-key query\n"
         "    parameter (401), bearer token (401), rate limits (429 with Retry-After)\n"
         "  queries: $filter (OData subset), $skip, $top from 1 to 500\n");

@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base64.h"
 #include "log.h"
 #include "xalloc.h"
 #include "ssim_api.h"
@@ -455,34 +456,25 @@ add_days(const char *date, long days)
     return json_string(buf);
 }
 
-/* handle_boeking - POST /v2/verkoopboekingen */
+/* store_boeking - store a verkoopboeking and its verkoopfactuur (open for
+ * the whole total) and answer 201 with it; takes boeking */
 static void
-handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+store_boeking(ssim_t *sim, json_t *boeking, int64_t total, ssim_response_t *resp)
 {
-    json_t *in, *boeking, *factuur, *errors;
+    json_t *factuur;
     char    id[40], fid[40], now[40], uri[80], kuri[80];
     const char *kid;
-    int64_t total = 0;
     long long seq;
 
-    if ((in = parse_body(sim, req, "/verkoopboekingen", resp)) == NULL)
-        return;
-    errors = json_array();
-    boeking = ssim_validate_boeking(sim->store, in, errors, &total);
-    json_decref(in);
-    if (json_array_size(errors) > 0) {
-        json_decref(boeking);
-        answer_json(resp, 400, errors);
-        return;
-    }
-    json_decref(errors);
     ssim_uuid(id, sizeof id);
     ssim_uuid(fid, sizeof fid);
     ssim_now(now, sizeof now);
     snprintf(uri, sizeof uri, "/verkoopboekingen/%s", id);
     kid = json_string_value(json_object_get(json_object_get(boeking, "klant"), "id"));
-    snprintf(kuri, sizeof kuri, "/relaties/%s", kid);
-    json_object_set_new(json_object_get(boeking, "klant"), "uri", json_string(kuri));
+    if (kid) {
+        snprintf(kuri, sizeof kuri, "/relaties/%s", kid);
+        json_object_set_new(json_object_get(boeking, "klant"), "uri", json_string(kuri));
+    }
     json_object_set_new(boeking, "id", json_string(id));
     json_object_set_new(boeking, "uri", json_string(uri));
     json_object_set_new(boeking, "modifiedOn", json_string(now));
@@ -515,6 +507,217 @@ handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
         return;
     }
     answer_json(resp, 201, boeking);
+}
+
+/* handle_boeking - POST /v2/verkoopboekingen */
+static void
+handle_boeking(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_t *in, *boeking, *errors;
+    int64_t total = 0;
+
+    if ((in = parse_body(sim, req, "/verkoopboekingen", resp)) == NULL)
+        return;
+    errors = json_array();
+    boeking = ssim_validate_boeking(sim->store, in, errors, &total);
+    json_decref(in);
+    if (json_array_size(errors) > 0) {
+        json_decref(boeking);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    store_boeking(sim, boeking, total, resp);
+}
+
+/* handle_plant - POST /_sim/verkoopboekingen: store a verkoopboeking as
+ * given, without the spec or the business rules (a factuurnummer twice, a
+ * total that does not balance), so that a test can plant what koppel
+ * would never post */
+static void
+handle_plant(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_error_t je;
+    json_t *in = json_loadb(req->body ? req->body : "", req->body_len, 0, &je);
+    int64_t total = 0;
+
+    if (!json_is_object(in) || !json_is_string(json_object_get(in, "factuurnummer"))
+        || !json_is_string(json_object_get(in, "factuurdatum"))
+        || !ssim_cents(json_object_get(in, "factuurbedrag"), &total)) {
+        json_decref(in);
+        answer_status(resp, 400, "a verkoopboeking with factuurnummer, factuurdatum and "
+                      "factuurbedrag");
+        return;
+    }
+    store_boeking(sim, in, total, resp);
+}
+
+/* handle_memoriaal - POST /v2/memoriaalboekingen: stored, and each
+ * verkoopfactuur it settles has its openstaandSaldo lowered */
+static void
+handle_memoriaal(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
+{
+    json_t *in, *mb, *errors, *paid = json_object(), *amount;
+    char    id[40], now[40], uri[80];
+    const char *bid;
+    bool    ok;
+
+    if ((in = parse_body(sim, req, "/memoriaalboekingen", resp)) == NULL) {
+        json_decref(paid);
+        return;
+    }
+    errors = json_array();
+    mb = ssim_validate_memoriaal(sim->store, in, errors, paid);
+    json_decref(in);
+    if (json_array_size(errors) > 0) {
+        json_decref(mb);
+        json_decref(paid);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_uuid(id, sizeof id);
+    ssim_now(now, sizeof now);
+    snprintf(uri, sizeof uri, "/memoriaalboekingen/%s", id);
+    json_object_set_new(mb, "id", json_string(id));
+    json_object_set_new(mb, "uri", json_string(uri));
+    json_object_set_new(mb, "modifiedOn", json_string(now));
+    ok = ssim_store_begin(sim->store);
+    json_object_foreach(paid, bid, amount) {
+        const json_t *b = ssim_store_get(sim->store, SSIM_BOEKINGEN, bid);
+        const json_t *f = ssim_store_by_factuurnummer(sim->store, SSIM_FACTUREN,
+            json_string_value(json_object_get(b, "factuurnummer")));
+        json_t *nf = json_deep_copy(f);
+        int64_t open = 0;
+
+        ssim_cents(json_object_get(f, "openstaandSaldo"), &open);
+        json_object_set_new(nf, "openstaandSaldo", ssim_amount(open - json_integer_value(amount)));
+        json_object_set_new(nf, "modifiedOn", json_string(now));
+        ok = ok && ssim_store_put(sim->store, SSIM_FACTUREN, nf, ssim_store_next_seq(sim->store,
+                                                                                   SSIM_FACTUREN));
+    }
+    json_decref(paid);
+    json_incref(mb);
+    if (!ok || !ssim_store_put(sim->store, SSIM_MEMORIAAL, mb,
+                               ssim_store_next_seq(sim->store, SSIM_MEMORIAAL))
+        || !ssim_store_commit(sim->store)) {
+        json_decref(mb);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, 201, mb);
+}
+
+/* documenttype - SnelStart's name of a document type (any case), or NULL */
+static const char *
+documenttype(const char *word)
+{
+    static const char *const types[] = { "Verkoopboekingen", "Inkoopboekingen", "Relaties" };
+    size_t  i;
+
+    for (i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcasecmp(types[i], word) == 0)
+            return types[i];
+    return NULL;
+}
+
+/* handle_document_post - POST /v2/documenten/{documenttype}: a base64
+ * document of at most 10 MB on an existing parent */
+static void
+handle_document_post(ssim_t *sim, const ssim_request_t *req, const char *type,
+                     ssim_response_t *resp)
+{
+    json_t *in, *doc, *errors = json_array();
+    const char *pid, *content, *name;
+    void   *bytes = NULL;
+    size_t  len = 0;
+    char    id[40], uri[80];
+    ssim_coll_t parent = strcmp(type, "Relaties") == 0 ? SSIM_RELATIES : SSIM_BOEKINGEN;
+
+    if ((in = parse_body(sim, req, "/documenten/{documenttype}", resp)) == NULL) {
+        json_decref(errors);
+        return;
+    }
+    pid = json_string_value(json_object_get(in, "parentIdentifier"));
+    content = json_string_value(json_object_get(in, "content"));
+    name = json_string_value(json_object_get(in, "fileName"));
+    if (pid == NULL || (strcmp(type, "Inkoopboekingen") != 0
+                        && ssim_store_get(sim->store, parent, pid) == NULL)) {
+        json_decref(in);
+        json_decref(errors);
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    if (name == NULL || *name == 0)
+        ssim_error_add(errors, "DOC-0001", "fileName", "De bestandsnaam is verplicht.");
+    if (content == NULL || (bytes = base64_decode(content, &len)) == NULL || len == 0)
+        ssim_error_add(errors, "DOC-0002", "content", "De inhoud moet een document in "
+                       "base64 zijn.");
+    else if (len > 10 * 1024 * 1024)
+        ssim_error_add(errors, "DOC-0003", "content", "Een document is ten hoogste 10 MB.");
+    free(bytes);
+    if (json_array_size(errors) > 0) {
+        json_decref(in);
+        answer_json(resp, 400, errors);
+        return;
+    }
+    json_decref(errors);
+    ssim_uuid(id, sizeof id);
+    snprintf(uri, sizeof uri, "/documenten/%s", id);
+    doc = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "documenttype", type, "parentIdentifier",
+                    pid, "fileName", name, "content", content, "readOnly",
+                    json_is_true(json_object_get(in, "readOnly")), "id", id, "uri", uri);
+    json_decref(in);
+    json_incref(doc);
+    if (!ssim_store_put(sim->store, SSIM_DOCUMENTEN, doc,
+                        ssim_store_next_seq(sim->store, SSIM_DOCUMENTEN))) {
+        json_decref(doc);
+        answer_status(resp, 500, "Internal server error");
+        return;
+    }
+    answer_json(resp, 200, json_pack("{s:s,s:s}", "id", id, "uri", uri));
+    json_decref(doc);
+}
+
+/* handle_documents - /v2/documenten/{documenttype}[/{pid}]: POST a document,
+ * GET the list of a parent's documents (without their content) */
+static void
+handle_documents(ssim_t *sim, const ssim_request_t *req, const char *rest,
+                 ssim_response_t *resp)
+{
+    char    word[64] = "";
+    const char *slash = strchr(rest, '/'), *type, *pid;
+    const json_t *doc;
+    json_t *out;
+    size_t  i;
+
+    snprintf(word, sizeof word, "%.*s", slash ? (int) (slash - rest) : (int) strlen(rest), rest);
+    if ((type = documenttype(word)) == NULL) {
+        answer_status(resp, 404, "Resource not found");
+        return;
+    }
+    if (!slash && strcmp(req->method, "POST") == 0) {
+        handle_document_post(sim, req, type, resp);
+        return;
+    }
+    if (!slash || strchr(slash + 1, '/') || strcmp(req->method, "GET") != 0) {
+        answer_status(resp, 405, "Method not allowed");
+        return;
+    }
+    pid = slash + 1;
+    out = json_array();
+    json_array_foreach(ssim_store_list(sim->store, SSIM_DOCUMENTEN), i, doc) {
+        if (strcmp(json_string_value(json_object_get(doc, "documenttype")), type) != 0
+            || strcmp(json_string_value(json_object_get(doc, "parentIdentifier")), pid) != 0)
+            continue;
+        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:O,s:O}", "verkoopBoekingId",
+                                             json_object_get(doc, "parentIdentifier"),
+                                             "fileName", json_object_get(doc, "fileName"),
+                                             "readOnly", json_object_get(doc, "readOnly"),
+                                             "id", json_object_get(doc, "id"),
+                                             "uri", json_object_get(doc, "uri")));
+    }
+    answer_json(resp, 200, out);
 }
 
 /* btwtarieven - the Dutch btw history */
@@ -655,6 +858,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
         { "btwtarieven", SSIM_NCOLL, true, false, false, false },
         { "companyInfo", SSIM_NCOLL, true, false, false, false },
         { "vatrates", SSIM_NCOLL, true, false, false, false },
+        { "dagboeken", SSIM_DAGBOEKEN, true, false, false, false },
+        { "memoriaalboekingen", SSIM_MEMORIAAL, false, true, true, false },
     };
     char    name[64] = "", id[64] = "";
     const char *slash = strchr(path, '/');
@@ -664,6 +869,12 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     size_t  i;
 
     snprintf(name, sizeof name, "%.*s", slash ? (int) (slash - path) : (int) strlen(path), path);
+    if (slash && strcasecmp(name, "documenten") == 0) {
+        snprintf(route, routelen, "%s /v2/documenten/{documenttype}%s", req->method,
+                 strchr(slash + 1, '/') ? "/{pid}" : "");
+        handle_documents(sim, req, slash + 1, resp);
+        return;
+    }
     if (slash)
         snprintf(id, sizeof id, "%s", slash + 1);
     if (strchr(id, '/') != NULL) {
@@ -691,6 +902,8 @@ route_v2(ssim_t *sim, const ssim_request_t *req, const char *path, char *route,
     } else if (!slash && post && res[i].post) {
         if (res[i].coll == SSIM_RELATIES)
             handle_relatie_write(sim, req, NULL, resp);
+        else if (res[i].coll == SSIM_MEMORIAAL)
+            handle_memoriaal(sim, req, resp);
         else
             handle_boeking(sim, req, resp);
     } else if (slash && put && res[i].put) {
@@ -705,7 +918,8 @@ static void
 v2_route_name(const char *method, const char *path, char *route, size_t routelen)
 {
     static const char *const names[] = { "relaties", "grootboeken", "landen",
-        "verkoopboekingen", "verkoopfacturen", "btwtarieven", "companyInfo", "vatrates" };
+        "verkoopboekingen", "verkoopfacturen", "btwtarieven", "companyInfo", "vatrates",
+        "dagboeken", "memoriaalboekingen", "documenten" };
     const char *slash = strchr(path, '/');
     size_t  len = slash ? (size_t) (slash - path) : strlen(path), i;
 
@@ -776,7 +990,9 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
 {
     const char *what = req->url + 6;
 
-    if (strcmp(req->method, "GET") != 0)
+    if (strcmp(req->method, "POST") == 0 && strcmp(what, "verkoopboekingen") == 0)
+        handle_plant(sim, req, resp);
+    else if (strcmp(req->method, "GET") != 0)
         answer_status(resp, 405, "Method not allowed");
     else if (strcmp(what, "verkoopboekingen") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_BOEKINGEN)));
@@ -784,6 +1000,10 @@ handle_sim(ssim_t *sim, const ssim_request_t *req, ssim_response_t *resp)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_FACTUREN)));
     else if (strcmp(what, "relaties") == 0)
         answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_RELATIES)));
+    else if (strcmp(what, "documenten") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_DOCUMENTEN)));
+    else if (strcmp(what, "memoriaalboekingen") == 0)
+        answer_json(resp, 200, json_deep_copy(ssim_store_list(sim->store, SSIM_MEMORIAAL)));
     else if (strcmp(what, "stats") == 0)
         answer_json(resp, 200, json_pack("{s:O,s:I,s:I,s:O}", "requests", sim->stats, "total",
                                          (json_int_t) sim->total, "invalid",
@@ -868,10 +1088,12 @@ seed_one(ssim_store_t *store, ssim_coll_t c, json_t *arr, const char *what,
             ssim_uuid(id, sizeof id);
             json_object_set_new(obj, "id", json_string(id));
         }
-        if (json_is_null(json_object_get(obj, "modifiedOn")) && c != SSIM_LANDEN)
+        if (json_is_null(json_object_get(obj, "modifiedOn")) && c != SSIM_LANDEN
+            && c != SSIM_DAGBOEKEN)
             json_object_set_new(obj, "modifiedOn", json_string(now));
         snprintf(uri, sizeof uri, "/%s/%s", c == SSIM_RELATIES ? "relaties" :
-                 c == SSIM_GROOTBOEKEN ? "grootboeken" : "landen",
+                 c == SSIM_GROOTBOEKEN ? "grootboeken" : c == SSIM_DAGBOEKEN ? "dagboeken"
+                 : "landen",
                  json_string_value(json_object_get(obj, "id")));
         json_object_set_new(obj, "uri", json_string(uri));
         ord = (long long) i;
@@ -898,7 +1120,7 @@ seed_one(ssim_store_t *store, ssim_coll_t c, json_t *arr, const char *what,
             }
             json_decref(errors);
             ord = (long long) json_integer_value(json_object_get(obj, "relatiecode"));
-        } else if (c == SSIM_GROOTBOEKEN) {
+        } else if (c == SSIM_GROOTBOEKEN || c == SSIM_DAGBOEKEN) {
             ord = (long long) json_integer_value(json_object_get(obj, "nummer"));
         }
         if (!ssim_store_put(store, c, obj, ord)) {
@@ -918,7 +1140,13 @@ bool
 ssim_seed(ssim_store_t *store, json_t *relaties, json_t *grootboeken, json_t *landen,
           char *err, size_t errlen)
 {
-    return seed_one(store, SSIM_LANDEN, landen, "landen", err, errlen)
+    json_t *dagboeken = ssim_dagboeken_default();
+    bool    ok;
+
+    ok = seed_one(store, SSIM_DAGBOEKEN, dagboeken, "dagboeken", err, errlen)
+        && seed_one(store, SSIM_LANDEN, landen, "landen", err, errlen)
         && seed_one(store, SSIM_GROOTBOEKEN, grootboeken, "grootboeken", err, errlen)
         && seed_one(store, SSIM_RELATIES, relaties, "relaties", err, errlen);
+    json_decref(dagboeken);
+    return ok;
 }

@@ -97,6 +97,16 @@ templates_init(void)
         "modifiedOn", "boekstuk", "gewijzigdDoorAccountant", 0, "markering", 0,
         "factuurdatum", "factuurnummer", "klant", "id", "uri", "omschrijving",
         "factuurbedrag", "betalingstermijn", "boekingsregels", "btw", "id", "uri");
+    templates[SSIM_DOCUMENTEN] = json_pack("{s:n,s:n,s:n,s:b,s:n,s:n}", "documenttype",
+                                           "parentIdentifier", "fileName", "readOnly", 0,
+                                           "id", "uri");
+    templates[SSIM_DAGBOEKEN] = json_pack("{s:n,s:n,s:b,s:n,s:n,s:n}", "omschrijving",
+                                          "soort", "nonactief", 0, "nummer", "id", "uri");
+    templates[SSIM_MEMORIAAL] = json_pack(
+        "{s:n,s:n,s:b,s:n,s:b,s:n,s:[],s:[],s:[],s:{s:n,s:n},s:n,s:n}",
+        "modifiedOn", "datum", "markering", 0, "boekstuk", "gewijzigdDoorAccountant", 0,
+        "omschrijving", "memoriaalBoekingsRegels", "inkoopboekingBoekingsRegels",
+        "verkoopboekingBoekingsRegels", "dagboek", "id", "uri", "id", "uri");
 }
 
 /* ssim_template - the template object of a collection */
@@ -400,6 +410,134 @@ ssim_validate_boeking(ssim_store_t *store, const json_t *in, json_t *errors,
                                                 NULL));
     *total_cents = bedrag;
     return out;
+}
+
+/* ssim_validate_memoriaal - check a memoriaalboeking, build its stored form */
+json_t *
+ssim_validate_memoriaal(ssim_store_t *store, const json_t *in, json_t *errors, json_t *paid)
+{
+    json_t *out, *regels, *vregels, *v;
+    const json_t *dagboek, *jr;
+    const char *did;
+    int64_t debet = 0, credit = 0, verkoop = 0, c;
+    long long us;
+    size_t  i;
+    char    prop[80];
+
+    if (!json_is_object(in)) {
+        ssim_error_add(errors, "GEN-0001", NULL, "De memoriaalboeking moet een JSON-object zijn.");
+        return NULL;
+    }
+    out = ssim_normalise(SSIM_MEMORIAAL, in);
+    v = json_object_get(out, "datum");
+    if (!json_is_string(v) || !ssim_datetime_parse(json_string_value(v), &us))
+        ssim_error_add(errors, "MEM-0001", "datum", "De datum is geen datum.");
+    did = id_of(get_ci(in, "dagboek"));
+    dagboek = did ? ssim_store_get(store, SSIM_DAGBOEKEN, did) : NULL;
+    if (dagboek == NULL)
+        ssim_error_add(errors, "MEM-0002", "dagboek.id", "Het dagboek is onbekend.");
+    else if (!json_is_string(json_object_get(dagboek, "soort"))
+             || strcmp(json_string_value(json_object_get(dagboek, "soort")), "Memoriaal") != 0)
+        ssim_error_add(errors, "MEM-0003", "dagboek.id", "Het dagboek %lld is geen "
+                       "memoriaaldagboek.",
+                       (long long) json_integer_value(json_object_get(dagboek, "nummer")));
+    json_object_set_new(out, "dagboek", json_pack("{s:s?,s:n}", "id", did, "uri"));
+
+    regels = json_array();
+    json_array_foreach(get_ci(in, "memoriaalBoekingsRegels"), i, jr) {
+        const char *gid = id_of(get_ci(jr, "grootboek"));
+        const json_t *gb = gid ? ssim_store_get(store, SSIM_GROOTBOEKEN, gid) : NULL;
+        int64_t d = 0, k = 0;
+
+        snprintf(prop, sizeof prop, "memoriaalBoekingsRegels[%zu].grootboek.id", i);
+        if (gb == NULL)
+            ssim_error_add(errors, "MEM-0004", prop, "Het grootboek is onbekend.");
+        else if (json_is_true(json_object_get(gb, "nonactief")))
+            ssim_error_add(errors, "MEM-0005", prop, "Het grootboek %lld is niet actief.",
+                           (long long) json_integer_value(json_object_get(gb, "nummer")));
+        snprintf(prop, sizeof prop, "memoriaalBoekingsRegels[%zu].debet", i);
+        v = get_ci(jr, "debet");
+        if (v != NULL && !json_is_null(v) && !ssim_cents(v, &d))
+            ssim_error_add(errors, "MEM-0006", prop, "Het bedrag moet een bedrag in centen "
+                           "nauwkeurig zijn.");
+        snprintf(prop, sizeof prop, "memoriaalBoekingsRegels[%zu].credit", i);
+        v = get_ci(jr, "credit");
+        if (v != NULL && !json_is_null(v) && !ssim_cents(v, &k))
+            ssim_error_add(errors, "MEM-0006", prop, "Het bedrag moet een bedrag in centen "
+                           "nauwkeurig zijn.");
+        debet += d;
+        credit += k;
+        json_array_append_new(regels, json_pack("{s:O,s:{s:s?,s:n},s:o,s:o}", "omschrijving",
+                                                get_ci(jr, "omschrijving") ?: json_null(),
+                                                "grootboek", "id", gid, "uri",
+                                                "debet", ssim_amount(d), "credit",
+                                                ssim_amount(k)));
+    }
+    json_object_set_new(out, "memoriaalBoekingsRegels", regels);
+
+    vregels = json_array();
+    json_array_foreach(get_ci(in, "verkoopboekingBoekingsRegels"), i, jr) {
+        const char *bid = id_of(get_ci(jr, "boekingId"));
+        const json_t *b = bid ? ssim_store_get(store, SSIM_BOEKINGEN, bid) : NULL;
+        const json_t *f = NULL;
+        json_t *sofar;
+        int64_t open = 0, before = 0;
+
+        c = 0;
+        snprintf(prop, sizeof prop, "verkoopboekingBoekingsRegels[%zu].boekingId.id", i);
+        if (b == NULL)
+            ssim_error_add(errors, "MEM-0007", prop, "De verkoopboeking is onbekend.");
+        else
+            f = ssim_store_by_factuurnummer(store, SSIM_FACTUREN, json_string_value(
+                json_object_get(b, "factuurnummer")));
+        snprintf(prop, sizeof prop, "verkoopboekingBoekingsRegels[%zu].bedrag", i);
+        if (!ssim_cents(get_ci(jr, "bedrag"), &c))
+            ssim_error_add(errors, "MEM-0006", prop, "Het bedrag moet een bedrag in centen "
+                           "nauwkeurig zijn.");
+        if (f != NULL && bid != NULL) {
+            ssim_cents(json_object_get(f, "openstaandSaldo"), &open);
+            if ((sofar = json_object_get(paid, bid)) != NULL)
+                before = json_integer_value(sofar);
+            if (c > 0 ? c > open - before : c < open - before)
+                ssim_error_add(errors, "MEM-0008", prop, "Het bedrag is groter dan het "
+                               "openstaande saldo van factuur %s.",
+                               json_string_value(json_object_get(f, "factuurnummer")));
+            json_object_set_new(paid, bid, json_integer(before + c));
+        }
+        verkoop += c;
+        json_array_append_new(vregels, json_pack("{s:{s:s?,s:n},s:O,s:o}", "boekingId", "id",
+                                                 bid, "uri", "omschrijving",
+                                                 get_ci(jr, "omschrijving") ?: json_null(),
+                                                 "bedrag", ssim_amount(c)));
+    }
+    json_object_set_new(out, "verkoopboekingBoekingsRegels", vregels);
+    if (json_array_size(get_ci(in, "inkoopboekingBoekingsRegels")) > 0)
+        ssim_error_add(errors, "MEM-0009", "inkoopboekingBoekingsRegels", "Inkoopboekingen "
+                       "worden door de simulator niet ondersteund.");
+    if (json_array_size(regels) + json_array_size(vregels) == 0)
+        ssim_error_add(errors, "MEM-0010", "memoriaalBoekingsRegels", "Een memoriaalboeking "
+                       "moet ten minste een boekingsregel hebben.");
+    /* a verkoopboeking regel credits debiteuren with its bedrag */
+    if (json_array_size(errors) == 0 && debet - credit != verkoop)
+        ssim_error_add(errors, "MEM-0011", "memoriaalBoekingsRegels", "De memoriaalboeking is "
+                       "niet in balans: debet %lld.%02lld, credit %lld.%02lld.",
+                       (long long) (debet / 100), (long long) llabs(debet % 100),
+                       (long long) ((credit + verkoop) / 100),
+                       (long long) llabs((credit + verkoop) % 100));
+    return out;
+}
+
+/* ssim_dagboeken_default - the built-in dagboeken of an administration */
+json_t *
+ssim_dagboeken_default(void)
+{
+    return json_pack("[{s:s,s:s,s:b,s:i},{s:s,s:s,s:b,s:i},{s:s,s:s,s:b,s:i},"
+                     "{s:s,s:s,s:b,s:i}]",
+                     "omschrijving", "Kas", "soort", "Kas", "nonactief", 0, "nummer", 10,
+                     "omschrijving", "Bank", "soort", "Bank", "nonactief", 0, "nummer", 20,
+                     "omschrijving", "Verkoop", "soort", "Verkoop", "nonactief", 0, "nummer", 70,
+                     "omschrijving", "Memoriaal", "soort", "Memoriaal", "nonactief", 0,
+                     "nummer", 90);
 }
 
 /* ssim_landen_default - the built-in list of landen */

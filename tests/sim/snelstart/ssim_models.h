@@ -60,6 +60,19 @@ json_t *ssim_amount(int64_t cents);
 void ssim_now(char *buf, size_t len);
 /* ssim_uuid - a new random version-4 uuid */
 void ssim_uuid(char *buf, size_t len);
+/* ssim_validate_memoriaal - check a memoriaalboeking: datum, a memoriaal
+ * dagboek, known active grootboeken, cent amounts, verkoopboeking regels on
+ * known verkoopboekingen for at most their openstaandSaldo, and balance
+ * (debet - credit of the memoriaal regels = the sum of the verkoopboeking
+ * regels, which credit debiteuren); build its stored form. paid collects,
+ * per verkoopboeking id, the amount the regels settle (a JSON integer of
+ * cents). */
+json_t *ssim_validate_memoriaal(ssim_store_t *store, const json_t *in, json_t *errors,
+                                json_t *paid);
+
+/* ssim_dagboeken_default - Kas 10, Bank 20, Verkoop 70, Memoriaal 90 */
+json_t *ssim_dagboeken_default(void);
+
 /* ssim_landen_default - the built-in list of landen */
 json_t *ssim_landen_default(void);
 

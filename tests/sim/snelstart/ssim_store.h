@@ -4,7 +4,8 @@
  *
  * DESCRIPTION
  *   One administration: collections of JSON objects (relaties,
- *   grootboeken, landen, verkoopboekingen, verkoopfacturen), each held in
+ *   grootboeken, landen, verkoopboekingen, verkoopfacturen, dagboeken,
+ *   memoriaalboekingen, documenten), each held in
  *   memory in a stable order (relatiecode, nummer, or insertion) and
  *   written through to one SQLite table (WAL, synchronous=NORMAL,
  *   prepared statements). The caller serialises access.
@@ -21,7 +22,7 @@
 
 typedef enum {
     SSIM_RELATIES = 0, SSIM_GROOTBOEKEN, SSIM_LANDEN, SSIM_BOEKINGEN,
-    SSIM_FACTUREN, SSIM_NCOLL
+    SSIM_FACTUREN, SSIM_DAGBOEKEN, SSIM_MEMORIAAL, SSIM_DOCUMENTEN, SSIM_NCOLL
 } ssim_coll_t;
 
 typedef struct ssim_store ssim_store_t;
