@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   See sync.h. The landen are read once, with the first fill, to resolve
- *   a relatie's land.id to its ISO code.
+ *   a relatie's land.id to its ISO code. The client never waits for its
+ *   rate limit (snelstart.h: SS_LIMITED); a first fill it stopped goes on
+ *   with the next order from the page where it stopped.
  */
 #include <string.h>
 
@@ -45,7 +47,8 @@ sync_destroy(sync_t **self_p)
 static bool
 read_pages(sync_t *self, const char *filter, char *err, size_t errlen)
 {
-    int     skip = 0;
+    bool    first_fill = filter == NULL && !self->filled;
+    int     skip = first_fill ? self->fill_skip : 0;
     size_t  i;
 
     for (;;) {
@@ -75,10 +78,14 @@ read_pages(sync_t *self, const char *filter, char *err, size_t errlen)
                             self->p->name, why);
         self->relaties_read += (long) json_array_size(page);
         skip += (int) json_array_size(page);
+        if (first_fill)
+            self->fill_skip = skip;
         i = json_array_size(page);
         json_decref(page);
-        if (i < PAGE)
+        if (i < PAGE) {
+            self->fill_skip = 0;
             return true;
+        }
     }
 }
 
@@ -136,7 +143,7 @@ sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
         return true;
     if (strcmp(self->p->admin_type, "api") != 0)
         return admin_fresh(self, now, err, errlen);
-    if (!self->filled) {
+    if (!self->filled && self->fill_skip == 0) {
         json_t *landen = NULL;
         ss_error_t e;
 
@@ -147,6 +154,8 @@ sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
         }
         relatie_index_set_landen(self->index, landen);
         json_decref(landen);
+    }
+    if (!self->filled) {
         if (!read_pages(self, NULL, err, errlen))
             return false;
         self->filled = true;

@@ -36,6 +36,8 @@ typedef struct {
     long     relaties_read;
     admin_reader_t *admin;      /* sql, lokaal, mdb: connected lazily */
     char     latest[40];        /* newest relatie_modified seen */
+    int      fill_skip;         /* the first fill: relaties read so far, so that a
+                                   fill stopped by the rate limit goes on from there */
 } sync_t;
 
 sync_t *sync_new(const profile_t *p);
