@@ -46,6 +46,7 @@ struct snelstart {
     char   *token;
     double  token_renew_at;     /* monotonic seconds */
     int     per_minute, per_hour, max_concurrent;
+    int     name_minute, name_hour; /* the limits as wait_reason names them */
     double  time_scale;
     double *ts;                 /* ring of call times */
     size_t  ts_cap, ts_count, ts_head;
@@ -161,10 +162,22 @@ snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour, int max_co
     self->per_minute = per_minute > 0 ? per_minute : 0;
     self->per_hour = per_hour > 0 ? per_hour : 0;
     self->max_concurrent = max_concurrent;
+    self->name_minute = self->per_minute;
+    self->name_hour = self->per_hour;
     free(self->ts);
     self->ts_cap = cap > 0 ? cap : 1;
     self->ts = xcalloc(self->ts_cap, sizeof *self->ts);
     self->ts_count = self->ts_head = 0;
+    pthread_mutex_unlock(&self->rate_lock);
+}
+
+/* snelstart_set_limit_names - the limits as wait_reason names them */
+void
+snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour)
+{
+    pthread_mutex_lock(&self->rate_lock);
+    self->name_minute = per_minute;
+    self->name_hour = per_hour;
     pthread_mutex_unlock(&self->rate_lock);
 }
 
@@ -256,7 +269,7 @@ wait_reason(const snelstart_t *self, int which, char *buf, size_t len)
         snprintf(buf, len, "SnelStart vroeg om te wachten (Retry-After)");
         return;
     }
-    thousands(num, sizeof num, which == LIMIT_MINUTE ? self->per_minute : self->per_hour);
+    thousands(num, sizeof num, which == LIMIT_MINUTE ? self->name_minute : self->name_hour);
     snprintf(buf, len, "%s per %s bereikt", num, which == LIMIT_MINUTE ? "minuut" : "uur");
 }
 

@@ -77,6 +77,10 @@ void snelstart_destroy(snelstart_t **self_p);
 /* snelstart_set_limits - calls per minute and hour (0: no limit) */
 void snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour,
                           int max_concurrent);
+/* snelstart_set_limit_names - the administration's limits as wait_reason
+ * names them, for a client that keeps to a share of them (the booker leaves
+ * the matchers 2 %); snelstart_set_limits() resets them to its own */
+void snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour);
 /* snelstart_set_time_scale - windows f times shorter (benchmarks against
    snelstart-sim --time-scale f); default 1 */
 void snelstart_set_time_scale(snelstart_t *self, double f);
