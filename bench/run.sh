@@ -128,6 +128,18 @@ naive() {
     "$BIN/bench-naive" "$E2E_DIR/naive.cfg" voorbeeld "$E2E_DIR/state/fetcher.db" "$2" "$1"
 }
 
+# loop_figures - each daemon's longest handler run (loop_max_block_ms in its
+# status) over the run, and the largest of them
+loop_figures() {
+    "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json" || {
+        note "a daemon did not answer status after the rate-limited run"; return; }
+    jq -r '.daemons[] | "loop_max_block_ms_\(.name)\(if .name == "matcher" then "_"
+           + .instance else "" end): \(.loop_max_block_ms)"' "$E2E_DIR/status.json"
+    echo "loop_max_block_ms: $(jq '[.daemons[].loop_max_block_ms] | max' "$E2E_DIR/status.json")"
+    note "$(jq -r '[.daemons[] | "\(.name) in \(.loop_max_block_in)"] | join(", ")' \
+            "$E2E_DIR/status.json") (the handler that ran longest)"
+}
+
 UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
 
 # 1. all customers known, no API limit: throughput, calls per order, idle figures
@@ -162,6 +174,7 @@ if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $S
     echo "rate_limit_bookings_per_min: $per_min"
     echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
     echo "http_429: $(sim_count '*' 429)"
+    loop_figures
 else
     note "the rate-limit run failed (see $E2E_DIR/log)"
 fi
