@@ -6,9 +6,13 @@
  *   See snelstart.h. One CURL easy handle per client, so that the
  *   connection stays open between calls. POST and PUT open a fresh
  *   connection: on a reused one, libcurl would resend a request whose
- *   answer was lost, and SnelStart may have stored the first. A 401 on an API call is answered
- *   once by fetching a new token and repeating the call; a 401 that names
- *   the subscription key, or a second 401, is SS_AUTH.
+ *   answer was lost, and SnelStart may have stored the first. A 401 on an
+ *   API call is answered by fetching a new token and repeating the call,
+ *   twice at most (a token may expire, or be revoked, between its issue
+ *   and its use); a 401 that names the subscription key, or the third
+ *   401, is SS_AUTH. In post_many a round that met a 401 drops the token,
+ *   so that the next round fetches a new one instead of meeting 401 for
+ *   each of its requests.
  *
  * DIAGNOSTICS
  *   Secrets never reach ss_error_t.message: every message is scrubbed of
@@ -32,6 +36,7 @@
 #include "xalloc.h"
 
 #define SS_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define TOKEN_TRIES 3             /* a call refused for its token: with new tokens */
 
 struct snelstart {
     char   *api_url;
@@ -696,7 +701,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
         *out = NULL;
     url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     pthread_mutex_lock(&self->lock);
-    for (attempt = 0; attempt < 2; attempt++) {
+    for (attempt = 0; attempt < TOKEN_TRIES; attempt++) {
         if (!rate_try(self, err)) {        /* no call now: the caller sets a timer */
             limited(err, method, path);
             res = SS_LIMITED;
@@ -849,6 +854,10 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                        && strcasestr(rq[k].reply.data, "subscription key"));
             results[i] = classify(self, "POST", path, msg->data.result, status, &rq[k].reply,
                                   rq[k].errbuf, &outs[i], &errs[i]);
+            if (again[i] && self->token) {      /* expired or revoked: a new one next */
+                wipe_free(self->token);
+                self->token = NULL;
+            }
         }
         for (k = 0; k < m; k++) {
             curl_multi_remove_handle(multi, rq[k].c);
