@@ -69,7 +69,8 @@ pipeline() {
 # At the limit bookings come in bursts, one per window; the steady rate is
 # measured from the start of the second burst to the start of the last one,
 # a whole number of windows (the first burst is the window's initial allowance;
-# a burst is a sample 20 or more bookings up after one that was not).
+# a burst is a sample 20 or more bookings up after one that was not, at
+# least half a window after the burst before).
 watch_rate() {
     : >"$E2E_DIR/samples"
     while :; do
@@ -79,9 +80,12 @@ watch_rate() {
         [ "${c:-0}" -ge "$1" ] && break
         sleep 0.05
     done
-    RATE=$(awk '{ t[NR] = $1; c[NR] = $2 }
-        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer
-                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0) {
+    RATE=$(awk -v window="$(calc %.4f "60 / $SCALE")" '{ t[NR] = $1; c[NR] = $2 }
+        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer, and
+                  # not a pause inside the last burst (the booker posts what the
+                  # budget allows in batches): at most one burst a window
+                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0 &&
+                      (n == 0 || t[i-1] - bt[n] > window / 2)) {
                       n++; bt[n] = t[i-1]; bc[n] = c[i-1] }
               if (n >= 2) printf "%.4f", (bc[n] - bc[1]) / (bt[n] - bt[1]); else print 0 }' \
         "$E2E_DIR/samples")
