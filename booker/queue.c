@@ -118,7 +118,7 @@ eligible(const pq_t *q, int64_t now_ms)
 size_t
 queue_take(queue_t *self, int64_t now_ms, int *i, msg_t **msgs, size_t max)
 {
-    size_t  k, j, n = 0;
+    size_t  k, j = 0, n = 0;
     pq_t   *q;
 
     for (k = 0; k < self->n; k++) {

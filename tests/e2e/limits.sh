@@ -7,8 +7,10 @@
 # administration without a tight limit. Both shops have a backlog. Checks:
 #   - koppelctl status answers within 1 s, asked every second throughout
 #   - the booker's status shows voorbeeld waiting (profiles.voorbeeld.
-#     waiting_until and waiting_reason "20 per minuut bereikt"), and its
-#     activity says "Wacht op SnelStart-limiet tot HH:MM (...)"
+#     waiting_until and waiting_reason "20 per minuut bereikt", or SnelStart's
+#     Retry-After when the matchers' index fills pushed the administration
+#     over its window), and its activity says "Wacht op SnelStart-limiet tot
+#     HH:MM (...)"
 #   - tweede's orders are all booked while voorbeeld still has orders waiting
 #   - every order of both booked exactly once (0 lost, 0 duplicates)
 #   - the booker's loop_max_block_ms stays below 1,000
@@ -102,9 +104,16 @@ while [ $i -lt 120 ]; do
     if [ -n "$booker" ]; then
         reason=$(echo "$booker" | jq -r '.profiles.voorbeeld.waiting_reason // empty')
         until=$(echo "$booker" | jq -r '.profiles.voorbeeld.waiting_until // empty')
-        [ "$reason" = "20 per minuut bereikt" ] && [ -n "$until" ] && waited=$((waited + 1))
+        # its own limit, or SnelStart's Retry-After when the matchers' index
+        # fills and the booker together went over the simulator's window
+        case $reason in
+        "20 per minuut bereikt"|"SnelStart vroeg om te wachten (Retry-After)")
+            [ -n "$until" ] && waited=$((waited + 1)) ;;
+        esac
         case $(echo "$booker" | jq -r '.activity') in
-        "Wacht op SnelStart-limiet tot "*" (20 per minuut bereikt)") activity_seen=1 ;;
+        "Wacht op SnelStart-limiet tot "[0-2][0-9]:[0-5][0-9]" (20 per minuut bereikt)"|\
+        "Wacht op SnelStart-limiet tot "[0-2][0-9]:[0-5][0-9]" (SnelStart vroeg om te wachten (Retry-After))")
+            activity_seen=1 ;;
         esac
         b=$(echo "$booker" | jq -r '.loop_max_block_ms // 0')
         [ "$b" -gt "$max_block" ] && max_block=$b
