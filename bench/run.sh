@@ -73,7 +73,8 @@ pipeline() {
 # At the limit bookings come in bursts, one per window; the steady rate is
 # measured from the start of the second burst to the start of the last one,
 # a whole number of windows (the first burst is the window's initial allowance;
-# a burst is a sample 20 or more bookings up after one that was not).
+# a burst is a sample 20 or more bookings up after one that was not, at
+# least half a window after the burst before).
 watch_rate() {
     : >"$E2E_DIR/samples"
     while :; do
@@ -83,9 +84,12 @@ watch_rate() {
         [ "${c:-0}" -ge "$1" ] && break
         sleep 0.05
     done
-    RATE=$(awk '{ t[NR] = $1; c[NR] = $2 }
-        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer
-                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0) {
+    RATE=$(awk -v window="$(calc %.4f "60 / $SCALE")" '{ t[NR] = $1; c[NR] = $2 }
+        END { for (i = 3; i <= NR; i++)    # a burst: 20 or more after fewer, and
+                  # not a pause inside the last burst (the booker posts what the
+                  # budget allows in batches): at most one burst a window
+                  if (c[i] - c[i-1] >= 20 && c[i-1] - c[i-2] < 20 && c[i-1] > 0 &&
+                      (n == 0 || t[i-1] - bt[n] > window / 2)) {
                       n++; bt[n] = t[i-1]; bc[n] = c[i-1] }
               if (n >= 2) printf "%.4f", (bc[n] - bc[1]) / (bt[n] - bt[1]); else print 0 }' \
         "$E2E_DIR/samples")
@@ -138,6 +142,18 @@ naive() {
     "$BIN/bench-naive" "$E2E_DIR/naive.cfg" voorbeeld "$E2E_DIR/state/fetcher.db" "$2" "$1"
 }
 
+# loop_figures - each daemon's longest handler run (loop_max_block_ms in its
+# status) over the run, and the largest of them
+loop_figures() {
+    "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json" || {
+        note "a daemon did not answer status after the rate-limited run"; return; }
+    jq -r '.daemons[] | "loop_max_block_ms_\(.name)\(if .name == "matcher" then "_"
+           + .instance else "" end): \(.loop_max_block_ms)"' "$E2E_DIR/status.json"
+    echo "loop_max_block_ms: $(jq '[.daemons[].loop_max_block_ms] | max' "$E2E_DIR/status.json")"
+    note "$(jq -r '[.daemons[] | "\(.name) in \(.loop_max_block_in)"] | join(", ")' \
+            "$E2E_DIR/status.json") (the handler that ran longest)"
+}
+
 UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
 
 # 1. all customers known, no API limit: throughput, calls per order, idle figures
@@ -172,6 +188,7 @@ if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $S
     echo "rate_limit_bookings_per_min: $per_min"
     echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
     echo "http_429: $(sim_count '*' 429)"
+    loop_figures
 else
     note "the rate-limit run failed (see $E2E_DIR/log)"
 fi

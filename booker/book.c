@@ -14,7 +14,6 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "boeking.h"
 #include "book.h"
@@ -39,6 +38,16 @@ set_out(book_outcome_t *out, book_result_t result, const char *stage, const char
     va_end(ap);
 }
 
+/* later_until - a later outcome waits for SnelStart's limit or Retry-After */
+static void
+later_until(book_outcome_t *out, const ss_error_t *e)
+{
+    if (e->not_before_ms > out->not_before_ms) {
+        out->not_before_ms = e->not_before_ms;
+        snprintf(out->wait_reason, sizeof out->wait_reason, "%s", e->wait_reason);
+    }
+}
+
 /* api_failure - turn a failed call into an outcome: dead when SnelStart refused,
  * later when it may work another time */
 static void
@@ -51,6 +60,7 @@ api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char 
     else {
         set_out(out, BOOK_LATER, stage, "%s: %s", what, e->message);
         out->stop_profile = r == SS_AUTH;
+        later_until(out, e);
     }
 }
 
@@ -192,11 +202,12 @@ not_updated(administration_t *a, const order_t *o, book_outcome_t *out, const ch
     log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
 }
 
-/* rate_limited - SnelStart's 429: nothing was done, the same call may work later */
+/* rate_limited - SnelStart's 429, or the client's own limit: nothing was done,
+ * the same call may work later */
 static bool
 rate_limited(ss_result_t r, const ss_error_t *e)
 {
-    return r == SS_RETRY && e->http_status == 429;
+    return r == SS_LIMITED || (r == SS_RETRY && e->http_status == 429);
 }
 
 /* update_relatie - toevoegen-en-bijwerken: bring an existing relatie up to date
@@ -245,6 +256,8 @@ later:
     set_out(out, BOOK_LATER, "relatie", "SnelStart's rate limit while updating relatie %d "
             "from order %lld; the update and the booking are tried again when the order "
             "comes back", (int) out->relatiecode, (long long) o->number);
+    out->not_before_ms = e.not_before_ms;        /* the booker parks the profile until then */
+    snprintf(out->wait_reason, sizeof out->wait_reason, "%s", e.wait_reason);
     snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
              "relatie %d not updated from order %lld yet: SnelStart's rate limit; tried again "
              "with the order", (int) out->relatiecode, (long long) o->number);
@@ -378,7 +391,8 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     }
     if (!load_admin(a, out))
         return;
-    if (strcmp(le.state, "posting") == 0) {
+    job->was_posting = strcmp(le.state, "posting") == 0;
+    if (job->was_posting) {
         /* a crash or an uncertain failure left this open: ask SnelStart */
         found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
         if (found < 0)
@@ -415,14 +429,14 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
 }
 
 /* settle - what one answer to a booking's POST means: SETTLED_BOOKED (it is in
- * SnelStart), SETTLED_FAILED (job->out says dead or later) or SETTLED_AGAIN
- * (nothing was stored: post again; *wait_s says how long SnelStart asks to
- * wait first) */
+ * SnelStart), SETTLED_FAILED (job->out says dead or later; a 429 or the
+ * limiter is later with not_before_ms) or SETTLED_AGAIN (SnelStart says it
+ * was not stored after a lost answer: post again) */
 typedef enum { SETTLED_BOOKED, SETTLED_FAILED, SETTLED_AGAIN } settled_t;
 
 static settled_t
 settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e, json_t *stored,
-       bool last, long *wait_s)
+       bool last)
 {
     const profile_t *p = a->p;
     const order_t *o = job->o;
@@ -440,17 +454,9 @@ settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e,
                  out->factuurnummer);
         return SETTLED_BOOKED;
     }
-    if (r == SS_RETRY && e->http_status == 429 && !last) {
-        /* nothing was stored: wait as SnelStart asks, then post again */
-        long    secs = e->retry_after_s > 0 && e->retry_after_s < 60 ? e->retry_after_s : 1;
-
-        log_warning("profile %s: order %lld: SnelStart's rate limit; posting again "
-                    "in %ld s", p->name, (long long) o->number, secs);
-        if (secs > *wait_s)
-            *wait_s = secs;
-        return SETTLED_AGAIN;
-    }
     if (r != SS_UNCERTAIN) {
+        /* 429: SnelStart refused it before storing; the limiter: never sent */
+        job->unstored = r == SS_LIMITED || (r == SS_RETRY && e->http_status == 429);
         api_failure(out, r, e, "booking", "the verkoopboeking");
         return SETTLED_FAILED;
     }
@@ -472,7 +478,7 @@ settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e,
 
 /* post_all - post every prepared booking of a batch, max_concurrent at a
  * time, and settle each answer; what is to be posted again is posted again
- * together, after one wait for SnelStart's rate limit */
+ * together, at once */
 static void
 post_all(administration_t *a, book_job_t *jobs, size_t n)
 {
@@ -483,7 +489,6 @@ post_all(administration_t *a, book_job_t *jobs, size_t n)
     ss_result_t *results = xcalloc(n + 1, sizeof *results);
     size_t  i, m = 0, again;
     int     attempt;
-    long    wait_s;
 
     for (i = 0; i < n; i++)
         if (jobs[i].text)
@@ -492,10 +497,9 @@ post_all(administration_t *a, book_job_t *jobs, size_t n)
         for (i = 0; i < m; i++)
             texts[i] = pending[i]->text;
         snelstart_post_many(a->api, "/verkoopboekingen", texts, m, outs, errs, results);
-        wait_s = 0;
         for (i = again = 0; i < m; i++) {
             settled_t st = settle(a, pending[i], results[i], &errs[i], outs[i],
-                                  attempt == POST_ATTEMPTS, &wait_s);
+                                  attempt == POST_ATTEMPTS);
 
             json_decref(outs[i]);
             if (st == SETTLED_BOOKED) {
@@ -506,14 +510,42 @@ post_all(administration_t *a, book_job_t *jobs, size_t n)
                 pending[again++] = pending[i];
         }
         m = again;
-        if (m > 0 && wait_s > 0)
-            sleep((unsigned) wait_s);
     }
     free(texts);
     free(pending);
     free(outs);
     free(errs);
     free(results);
+}
+
+/* hold_back - the jobs beyond what the rate limits allow now are not posted:
+ * later, until the limits allow the next call (no "posting" is written for
+ * them, so they need no lookup when they come back) */
+static void
+hold_back(administration_t *a, book_job_t *jobs, size_t n)
+{
+    size_t  i, want = 0, allowed;
+    ss_error_t e;
+
+    for (i = 0; i < n; i++)
+        if (jobs[i].text)
+            want++;
+    if (want == 0 || (allowed = snelstart_budget(a->api, want)) == want)
+        return;
+    memset(&e, 0, sizeof e);
+    e.not_before_ms = snelstart_ready_at(a->api, e.wait_reason, sizeof e.wait_reason);
+    for (i = 0; i < n; i++) {
+        if (jobs[i].text == NULL)
+            continue;
+        if (allowed > 0) {
+            allowed--;
+            continue;
+        }
+        set_out(&jobs[i].out, BOOK_LATER, "booking", "not posted now: %s",
+                *e.wait_reason ? e.wait_reason : "SnelStart's rate limit");
+        later_until(&jobs[i].out, &e);
+        book_job_clear(&jobs[i]);
+    }
 }
 
 /* book_post - post the prepared jobs: "posting" for all of them in one
@@ -527,6 +559,7 @@ book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
     size_t  i;
     bool    ok;
 
+    hold_back(a, jobs, n);
     if (!ledger_begin(ledger, err, sizeof err))
         goto later;
     ok = true;
@@ -546,6 +579,13 @@ book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
     for (i = 0; i < n; i++) {
         book_job_t *j = &jobs[i];
 
+        if (j->text != NULL && j->out.result == BOOK_LATER && j->unstored && !j->was_posting) {
+            /* nothing reached SnelStart: the next attempt needs no lookup */
+            if (!ledger_set(ledger, p->name, j->o->number, "unposted", j->out.factuurnummer,
+                            "", j->klant, j->out.relatiecode, "", err, sizeof err))
+                break;
+            continue;
+        }
         if (j->text == NULL || j->out.result == BOOK_LATER)
             continue;
         if (!ledger_set(ledger, p->name, j->o->number, j->out.result == BOOK_BOOKED

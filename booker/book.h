@@ -21,6 +21,14 @@
  *     5. after an uncertain failure, or a "posting" left by a crash: ask
  *        SnelStart (GET /v2/verkoopfacturen on the factuurnummer) before
  *        posting again; BOE-0021 means it is booked already
+ *   No step waits: when the administration's rate limit is reached, or
+ *   SnelStart asked to wait (429, Retry-After), the order is "later" with
+ *   not_before_ms, and the booker parks the profile on a timer until then.
+ *   A POST refused unstored (429) leaves the ledger at "unposted", not
+ *   "posting", when no earlier attempt was uncertain: the next attempt
+ *   posts without a lookup, as for a new order.
+ *   The functions block only for the HTTP calls they make: the booker runs
+ *   them on a worker thread, never on its loop.
  */
 #ifndef KOPPEL_BOOKER_BOOK_H
 #define KOPPEL_BOOKER_BOOK_H
@@ -48,6 +56,9 @@ typedef struct {
     bool    relatie_updated;      /* toevoegen-en-bijwerken changed it */
     char    relatie_not_updated[512]; /* why toevoegen-en-bijwerken could not, or "" */
     bool    stop_profile;         /* SnelStart refused koppel's keys */
+    int64_t not_before_ms;        /* later: not before this (epoch ms), because of
+                                     SnelStart's limit or Retry-After; else 0 */
+    char    wait_reason[64];      /* with not_before_ms: "5.000 per uur bereikt" */
 } book_outcome_t;
 
 /* book_order - book one order; see above */
@@ -62,13 +73,18 @@ typedef struct {
     char    klant[64];
     char   *text;                 /* the body to post; NULL when out is final */
     bool    posted;
+    bool    was_posting;          /* the ledger said "posting" before this attempt */
+    bool    unstored;             /* SnelStart refused the POST unstored (429, or
+                                     the limiter did not send it) */
 } book_job_t;
 
 /* book_prepare - steps 1-3: a final outcome, or job->text to post */
 void book_prepare(administration_t *admin, ledger_t *ledger, book_job_t *job);
 
 /* book_post - steps 4-5 for every prepared job, with one ledger transaction
- * before the posts and one after */
+ * before the posts and one after. Only as many are posted as the
+ * administration's rate limits allow now; the others, and what SnelStart's
+ * limits hold back, are later with not_before_ms. Nothing here waits. */
 void book_post(administration_t *admin, ledger_t *ledger, book_job_t *jobs, size_t n);
 
 /* book_job_clear - free what a job holds */

@@ -6,6 +6,8 @@
  *   booker.db holds one row per order the booker worked on:
  *     posting  the verkoopboeking was (perhaps) sent; whether SnelStart
  *              stored it is not known: ask SnelStart before posting again
+ *     unposted SnelStart refused the post before storing it (429), with no
+ *              uncertain attempt before: post again, no lookup needed
  *     booked   SnelStart stored it (its id is kept)
  *     dead     SnelStart refused it, or it cannot be built
  *   and the relaties koppel created, by customer key, so that two orders
@@ -26,7 +28,7 @@
 typedef struct ledger ledger_t;
 
 typedef struct {
-    char    state[16];          /* "", "posting", "booked", "dead" */
+    char    state[16];          /* "", "posting", "unposted", "booked", "dead" */
     char    factuurnummer[64];
     char    boeking_id[64];
     char    relatie_id[64];

@@ -21,6 +21,7 @@
  *   works offline: grootboeken are shown as {"nummer": N}.
  */
 #include <string.h>
+#include <time.h>
 #include <czmq.h>
 
 #include "book.h"
@@ -33,9 +34,12 @@
 #include "money.h"
 #include "net.h"
 #include "preview.h"
+#include "queue.h"
+#include "worker.h"
 #include "xalloc.h"
 
-#define BATCH 64                  /* orders booked with one pair of ledger syncs */
+#define WORKERS 4                 /* booking threads at most: one per profile up to this */
+#define TAKE_MAX 1000             /* messages taken from the socket per turn of the loop */
 
 static const char usage[] =
     "usage: koppel-booker [--config FILE] [--log-level LEVEL]\n"
@@ -54,7 +58,14 @@ static const char usage[] =
     "                     woocommerce (order JSON as its REST API returns it)\n"
     "  --factuur FILE     also write the invoice PDF koppel would attach to FILE\n";
 
-typedef struct {
+typedef struct booker booker_t;
+
+typedef struct {                  /* a parked profile's timer argument */
+    booker_t *b;
+    int     i;
+} wake_t;
+
+struct booker {
     cfg_t   *cfg;
     ledger_t *ledger;
     control_t *control;
@@ -63,7 +74,14 @@ typedef struct {
     administration_t **admins;    /* per profile */
     char   **stopped;         /* per profile: why, or NULL */
     infolog_t *infolog;       /* the information log (manual 3.3) */
-} booker_t;
+    daemon_loop_t *loop;
+    queue_t *queue;           /* the orders waiting, per profile */
+    workers_t *workers;       /* the booking threads */
+    int     *timers;          /* per profile: its wake timer, or -1 */
+    wake_t  *wakes;           /* per profile: the timer's argument */
+    int     last_busy;        /* the profile last given to a worker, or -1 */
+    int64_t last_order;       /* the first order of that batch */
+};
 
 /* report - send an outcome to the fetcher */
 static void
@@ -177,39 +195,6 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
     }
 }
 
-/* book_profile - book the orders of profile i among a batch of messages */
-static void
-book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
-{
-    book_job_t jobs[BATCH];
-    size_t  j, k, njobs = 0;
-
-    if (b->admins[i] == NULL)
-        b->admins[i] = administration_new(&b->cfg->profiles[i]);
-    for (j = 0; j < n; j++) {
-        if (handled[j] || cfg_profile_index(b->cfg, msgs[j]->profile) != i)
-            continue;
-        handled[j] = true;
-        for (k = 0; k < njobs; k++)         /* a resend of an order in this batch */
-            if (jobs[k].o->number == msgs[j]->order->number)
-                break;
-        if (k < njobs)
-            continue;
-        memset(&jobs[njobs], 0, sizeof jobs[njobs]);
-        jobs[njobs].o = msgs[j]->order;
-        jobs[njobs].m = msgs[j]->match;
-        control_activity(b->control, "booking profile %s, order %lld", msgs[j]->profile,
-                         (long long) msgs[j]->order->number);
-        book_prepare(b->admins[i], b->ledger, &jobs[njobs]);
-        njobs++;
-    }
-    book_post(b->admins[i], b->ledger, jobs, njobs);
-    for (k = 0; k < njobs; k++) {
-        finish(b, i, jobs[k].o, &jobs[k].out);
-        book_job_clear(&jobs[k]);
-    }
-}
-
 /* resume - a profile stopped on refused keys runs again when its SnelStart
  * settings changed in the configuration file */
 static bool
@@ -225,18 +210,179 @@ resume(booker_t *b, int i)
     return true;
 }
 
-/* take_matched - book the recognised orders waiting, in batches: the ledger
- * is synced twice a batch, not twice an order */
+/* now_ms - the wall clock in epoch ms */
+static int64_t
+now_ms(void)
+{
+    return zclock_time();
+}
+
+/* show_activity - what the booker does, for status: a batch on its way, else
+ * the earliest wait for SnelStart's limit, else "Gereed" */
+static void
+show_activity(booker_t *b)
+{
+    size_t  i;
+    int     first = -1;
+    int64_t until, best = 0;
+    const char *why, *best_why = "";
+    char    hhmm[16];
+    time_t  t;
+    struct tm tm;
+
+    if (b->last_busy >= 0 && queue_busy(b->queue, b->last_busy)) {
+        control_activity(b->control, "Bezig: profiel %s, order %lld",
+                         b->cfg->profiles[b->last_busy].name, (long long) b->last_order);
+        return;
+    }
+    for (i = 0; i < b->cfg->nprofiles; i++) {
+        if (queue_busy(b->queue, (int) i)) {
+            control_activity(b->control, "Bezig: profiel %s", b->cfg->profiles[i].name);
+            return;
+        }
+        if ((until = queue_parked(b->queue, (int) i, &why)) > 0
+            && queue_length(b->queue, (int) i) > 0 && (first < 0 || until < best)) {
+            first = (int) i;
+            best = until;
+            best_why = why;
+        }
+    }
+    if (first < 0) {
+        control_activity(b->control, NULL);
+        return;
+    }
+    t = (time_t) (best / 1000);
+    localtime_r(&t, &tm);
+    strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    control_activity(b->control, "Wacht op SnelStart-limiet tot %s (%s)", hhmm, best_why);
+}
+
+static void dispatch(booker_t *b);
+
+/* on_wake - a parked profile's wait is over: give it its turn */
+static void
+on_wake(daemon_loop_t *loop, void *arg)
+{
+    wake_t *w = arg;
+    booker_t *b = w->b;
+
+    b->timers[w->i] = -1;
+    dispatch(b);
+}
+
+/* park - profile i waits until until_ms (SnelStart's limit or Retry-After):
+ * a one-shot timer gives it its turn again; the others go on */
+static void
+park(booker_t *b, int i, int64_t until_ms, const char *reason)
+{
+    int64_t ms = until_ms - now_ms();
+
+    queue_park(b->queue, i, until_ms, reason);
+    if (b->timers[i] >= 0)
+        daemon_loop_cancel(b->loop, b->timers[i]);
+    b->timers[i] = daemon_loop_once(b->loop, ms > 0 ? (size_t) ms + 1 : 0, "profile wait",
+                                    on_wake, &b->wakes[i]);
+    log_info("profile %s: %zu orders wait for SnelStart until %lld (%s)",
+             b->cfg->profiles[i].name, queue_length(b->queue, i), (long long) until_ms, reason);
+}
+
+/* dispatch - give free workers the next batches, a profile at a time in
+ * round robin; a profile whose administration's limits do not allow a call
+ * now is parked without being sent */
+static void
+dispatch(booker_t *b)
+{
+    batch_t *batch;
+    size_t  k;
+    int     i;
+    int64_t ready;
+    char    why[64];
+
+    while (workers_idle(b->workers) > 0) {
+        batch = xcalloc(1, sizeof *batch);
+        if ((batch->n = queue_take(b->queue, now_ms(), &i, batch->msgs, WORKER_BATCH)) == 0) {
+            free(batch);
+            break;
+        }
+        if (b->admins[i] == NULL)
+            b->admins[i] = administration_new(&b->cfg->profiles[i]);
+        ready = snelstart_ready_at(b->admins[i]->api, why, sizeof why);
+        if (*why && ready > now_ms()) {
+            queue_put_back(b->queue, i, batch->msgs, batch->n);
+            queue_idle(b->queue, i);
+            free(batch);
+            park(b, i, ready, why);
+            continue;
+        }
+        batch->profile = i;
+        batch->admin = b->admins[i];
+        b->last_busy = i;
+        b->last_order = batch->msgs[0]->order->number;
+        for (k = 0; k < batch->n; k++)
+            log_debug("profile %s: order %lld to a booking worker", b->cfg->profiles[i].name,
+                      (long long) batch->msgs[k]->order->number);
+        workers_submit(b->workers, batch);
+    }
+    show_activity(b);
+}
+
+/* on_batch - a worker's batch came back: report each outcome; what has to wait
+ * for SnelStart's limit goes back to the front of its queue and its profile
+ * is parked until then; what may succeed later otherwise is left to the
+ * fetcher's resend */
+static void
+on_batch(void *arg, batch_t *batch)
+{
+    booker_t *b = arg;
+    int     i = batch->profile;
+    msg_t  *back[WORKER_BATCH];
+    size_t  k, nback = 0;
+    int64_t until = 0;
+    char    why[64] = "";
+
+    queue_idle(b->queue, i);
+    for (k = 0; k < batch->n; k++) {
+        book_outcome_t *out = &batch->jobs[k].out;
+
+        if (out->result == BOOK_LATER && out->not_before_ms > 0 && !out->stop_profile) {
+            back[nback++] = batch->msgs[k];
+            if (out->not_before_ms > until && *out->wait_reason) {
+                until = out->not_before_ms;
+                snprintf(why, sizeof why, "%s", out->wait_reason);
+            }
+            continue;
+        }
+        finish(b, i, batch->msgs[k]->order, out);
+        queue_done(b->queue, i, batch->msgs[k]->order->number);
+        msg_destroy(&batch->msgs[k]);
+    }
+    if (b->stopped[i]) {                  /* refused keys: the fetcher sends them again */
+        for (k = 0; k < nback; k++) {
+            queue_done(b->queue, i, back[k]->order->number);
+            msg_destroy(&back[k]);
+        }
+        queue_drop(b->queue, i);
+    } else if (nback > 0) {
+        queue_put_back(b->queue, i, back, nback);
+        if (until > now_ms())
+            park(b, i, until, why);
+    }
+    free(batch);
+    dispatch(b);
+}
+
+/* take_matched - put the recognised orders waiting into their profiles'
+ * queues (a resend of one waiting or being booked is dropped), then give
+ * the free workers their batches */
 static void
 take_matched(daemon_loop_t *loop, void *arg)
 {
     booker_t *b = arg;
-    msg_t  *msgs[BATCH], *m;
-    size_t  n = 0, j;
+    msg_t  *m;
+    size_t  n = 0;
     int     i;
-    bool    handled[BATCH] = { false };
 
-    while (n < BATCH && (m = net_recv(b->matched, "matched socket")) != NULL) {
+    while (n++ < TAKE_MAX && (m = net_recv(b->matched, "matched socket")) != NULL) {
         if (m->type != MSG_MATCHED) {
             log_warning("matched socket: expected a matched order, got a %s message",
                         msg_type_name(m->type));
@@ -245,37 +391,46 @@ take_matched(daemon_loop_t *loop, void *arg)
             log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
                         (long long) m->order->number, m->profile);
             msg_destroy(&m);
-        } else if (b->stopped[i] && !resume(b, i))
+        } else if (b->stopped[i] && (queue_busy(b->queue, i) || !resume(b, i)))
             msg_destroy(&m);          /* the fetcher sends it again later */
         else {
             order_set(&m->order->profile, m->profile);
-            msgs[n++] = m;
+            if (!queue_add(b->queue, i, m))
+                msg_destroy(&m);      /* a resend of one that waits or is being booked */
         }
     }
-    for (j = 0; j < n; j++)
-        if (!handled[j])
-            book_profile(b, cfg_profile_index(b->cfg, msgs[j]->profile), msgs, n, handled);
-    for (j = 0; j < n; j++)
-        msg_destroy(&msgs[j]);
-    control_activity(b->control, NULL);
+    dispatch(b);
 }
 
-/* status_extra - ledger figures and stopped profiles */
+/* status_extra - ledger figures, stopped profiles, and per profile what waits */
 static void
 status_extra(void *arg, json_t *st)
 {
     booker_t *b = arg;
-    json_t *stopped = json_object();
+    json_t *stopped = json_object(), *profiles = json_object(), *pj;
     size_t  i;
+    int64_t until;
+    const char *why;
 
     json_object_set_new(st, "ledger", json_pack("{s:I, s:I, s:I}",
         "booked", (json_int_t) ledger_count(b->ledger, "booked"),
         "posting", (json_int_t) ledger_count(b->ledger, "posting"),
         "dead", (json_int_t) ledger_count(b->ledger, "dead")));
-    for (i = 0; i < b->cfg->nprofiles; i++)
+    for (i = 0; i < b->cfg->nprofiles; i++) {
         if (b->stopped[i])
             json_object_set_new(stopped, b->cfg->profiles[i].name, json_string(b->stopped[i]));
+        until = queue_parked(b->queue, (int) i, &why);
+        pj = json_pack("{s:I, s:b}", "queued", (json_int_t) queue_length(b->queue, (int) i),
+                       "booking", queue_busy(b->queue, (int) i));
+        if (until > now_ms()) {
+            json_object_set_new(pj, "waiting_until", json_integer(until / 1000));
+            json_object_set_new(pj, "waiting_until_ms", json_integer(until));
+            json_object_set_new(pj, "waiting_reason", json_string(why));
+        }
+        json_object_set_new(profiles, b->cfg->profiles[i].name, pj);
+    }
     json_object_set_new(st, "stopped", stopped);
+    json_object_set_new(st, "profiles", profiles);
 }
 
 int
@@ -285,8 +440,7 @@ main(int argc, char **argv)
     const char *instance;
     char    err[1024];
     char   *path;
-    daemon_loop_t *loop;
-    size_t  i;
+    size_t  i, nworkers;
     int     rc;
 
     if ((rc = preview_mode(argc, argv, usage)) >= 0)
@@ -295,9 +449,12 @@ main(int argc, char **argv)
     path = daemon_path(b.cfg, "booker.db");
     if ((b.ledger = ledger_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
-    free(path);
     b.admins = xcalloc(b.cfg->nprofiles, sizeof *b.admins);
     b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
+    b.timers = xcalloc(b.cfg->nprofiles + 1, sizeof *b.timers);
+    b.wakes = xcalloc(b.cfg->nprofiles + 1, sizeof *b.wakes);
+    b.last_busy = -1;
+    b.queue = queue_new(b.cfg->nprofiles);
     b.control = control_new(b.cfg->ep_control[DAEMON_BOOKER], "booker", instance);
     control_status_extra(b.control, status_extra, &b);
     if ((b.infolog = infolog_open(b.cfg->state_dir, err, sizeof err)) == NULL)
@@ -305,21 +462,30 @@ main(int argc, char **argv)
     b.matched = net_socket(ZMQ_PULL, b.cfg->ep_matched, true, "matched socket");
     b.outcomes = net_socket(ZMQ_PUSH, b.cfg->ep_outcomes, false, "outcomes socket");
     for (i = 0; i < b.cfg->nprofiles; i++) {
+        b.timers[i] = -1;
+        b.wakes[i] = (wake_t) { &b, (int) i };
         b.admins[i] = administration_new(&b.cfg->profiles[i]);
         if (!administration_check(b.admins[i], err, sizeof err))
             log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
     }
-    loop = daemon_loop_new(b.control, b.infolog);
-    daemon_loop_reader(loop, b.matched, "matched socket", take_matched, &b);
-    log_info("started; state in %s", b.cfg->state_dir);
-    daemon_loop_run(loop, "Gereed");
-    daemon_loop_destroy(&loop);
+    b.loop = daemon_loop_new(b.control, b.infolog);
+    nworkers = b.cfg->nprofiles < WORKERS ? b.cfg->nprofiles : WORKERS;
+    b.workers = workers_new(nworkers, path, b.loop, on_batch, &b);
+    free(path);
+    daemon_loop_reader(b.loop, b.matched, "matched socket", take_matched, &b);
+    log_info("started with %zu booking workers; state in %s", nworkers, b.cfg->state_dir);
+    daemon_loop_run(b.loop, "Gereed");
+    workers_destroy(&b.workers);
+    daemon_loop_destroy(&b.loop);
+    queue_destroy(&b.queue);
     for (i = 0; i < b.cfg->nprofiles; i++) {
         administration_destroy(&b.admins[i]);
         free(b.stopped[i]);
     }
     free(b.admins);
     free(b.stopped);
+    free(b.timers);
+    free(b.wakes);
     zsock_destroy(&b.matched);
     zsock_destroy(&b.outcomes);
     control_destroy(&b.control);

@@ -19,6 +19,8 @@
  *   Shop errors end the run as failed with the source's message; the
  *   next run starts from the stored position.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "import.h"
@@ -35,6 +37,12 @@ struct import {
     size_t   added, skipped, dead, pages;
     bool     auth_failed;
     bool     unreadable;      /* fetcher.db could not be read at the start: summary says why */
+    order_page_t *page;       /* what import_fetch read, for import_store */
+    src_result_t fetched;
+    char     fetch_err[1024];
+    int      attempt;         /* tries of the current page */
+    long     retry_ms;
+    unsigned jitter;
     char     activity[256];
     char     summary[1200];
 };
@@ -63,6 +71,7 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
     self->store = store;
     self->infolog = infolog;
     self->job_id = job_id;
+    self->jitter = (unsigned) job_id ^ (unsigned) (uintptr_t) self;
     snprintf(self->activity, sizeof self->activity, "importing profile %s from %s",
              p->name, source_cursor_where(self->cursor));
     return self;
@@ -73,6 +82,7 @@ void
 import_destroy(import_t **self_p)
 {
     if (self_p && *self_p) {
+        order_page_destroy(&(*self_p)->page);
         source_cursor_destroy(&(*self_p)->cursor);
         free(*self_p);
         *self_p = NULL;
@@ -153,25 +163,72 @@ import_auth_failed(const import_t *self)
     return self->auth_failed;
 }
 
-/* import_step - read one page from the cursor and store it with the position */
+/* import_ready - whether a page can be read; the activity names it */
+bool
+import_ready(import_t *self)
+{
+    if (self->unreadable)
+        return false;
+    snprintf(self->activity, sizeof self->activity, "importing profile %s, %s",
+             self->p->name, source_cursor_where(self->cursor));
+    return true;
+}
+
+/* import_fetch - read the next page from the cursor */
+void
+import_fetch(import_t *self)
+{
+    order_page_destroy(&self->page);
+    *self->fetch_err = 0;
+    self->fetched = source_page(self->source, self->cursor, &self->page, self->fetch_err,
+                                sizeof self->fetch_err);
+}
+
+/* backoff - the wait before try attempt+1 of a page: doubling from 250 ms up
+ * to IMPORT_BACKOFF_MS with jitter, or what the shop asked when longer */
+static long
+backoff(import_t *self)
+{
+    long    d = 250, asked = source_retry_after_ms(self->source);
+    int     i;
+
+    for (i = 1; i < self->attempt && d < IMPORT_BACKOFF_MS; i++)
+        d *= 2;
+    if (d > IMPORT_BACKOFF_MS)
+        d = IMPORT_BACKOFF_MS;
+    d = d / 2 + (long) (rand_r(&self->jitter) % (unsigned) (d / 2 + 1));
+    return asked > d ? asked : d;
+}
+
+/* import_store - store the page import_fetch read, with the position */
 import_state_t
-import_step(import_t *self)
+import_store(import_t *self)
 {
     char    err[1024];
     order_page_t *page;
     source_position_t pos;
-    src_result_t r;
     size_t  i;
 
-    if (self->unreadable)
-        return IMPORT_FAILED;
-    snprintf(self->activity, sizeof self->activity, "importing profile %s, %s",
-             self->p->name, source_cursor_where(self->cursor));
-    if ((r = source_page(self->source, self->cursor, &page, err, sizeof err)) != SRC_OK) {
-        self->auth_failed = r == SRC_AUTH;
-        snprintf(self->summary, sizeof self->summary, "%s", err);
+    if (self->fetched != SRC_OK) {
+        self->auth_failed = self->fetched == SRC_AUTH;
+        if (self->fetched == SRC_TRANSIENT && ++self->attempt < IMPORT_ATTEMPTS) {
+            self->retry_ms = backoff(self);
+            if (self->retry_ms <= IMPORT_RETRY_AFTER_MAX_MS) {
+                log_warning("profile %s: %s; trying again in %ld ms", self->p->name,
+                            self->fetch_err, self->retry_ms);
+                return IMPORT_RETRY;
+            }
+        }
+        if (self->fetched == SRC_TRANSIENT)
+            snprintf(self->summary, sizeof self->summary, "%s (gave up after %d attempt%s: "
+                     "try later)", self->fetch_err, self->attempt, self->attempt == 1 ? "" : "s");
+        else
+            snprintf(self->summary, sizeof self->summary, "%s", self->fetch_err);
         return IMPORT_FAILED;
     }
+    self->attempt = 0;
+    page = self->page;
+    self->page = NULL;
     self->pages++;
     if (!store_begin(self->store, err, sizeof err))
         goto storage;
@@ -199,6 +256,23 @@ storage:
     log_error("profile %s: %s", self->p->name, self->summary);
     order_page_destroy(&page);
     return IMPORT_FAILED;
+}
+
+/* import_retry_ms - the wait before the next try */
+long
+import_retry_ms(const import_t *self)
+{
+    return self->retry_ms;
+}
+
+/* import_step - read one page from the cursor and store it with the position */
+import_state_t
+import_step(import_t *self)
+{
+    if (!import_ready(self))
+        return IMPORT_FAILED;
+    import_fetch(self);
+    return import_store(self);
 }
 
 /* fetch_one - read one order again and put it back in pending */

@@ -9,7 +9,15 @@
  *   store.h) in one transaction with the position the page moves the
  *   cursor to. Orders already stored are left alone.
  *   import_step() does one page, so that the fetcher keeps answering its
- *   sockets between pages.
+ *   sockets between pages. The fetcher does a page in two halves:
+ *   import_fetch() reads it from the shop (HTTP and parsing: it may take
+ *   up to the request timeout, so the fetcher runs it on its reader
+ *   thread, reader.h) and import_store() stores it (on the loop, the one
+ *   writer of fetcher.db). A transient failure is not retried inside the
+ *   shop client: import_store() answers IMPORT_RETRY and import_retry_ms()
+ *   says when, and the fetcher sets a one-shot timer; after
+ *   IMPORT_ATTEMPTS tries of one page the run fails (the next run starts
+ *   from the stored position).
  */
 #ifndef KOPPEL_FETCHER_IMPORT_H
 #define KOPPEL_FETCHER_IMPORT_H
@@ -23,7 +31,11 @@
 
 typedef struct import import_t;
 
-typedef enum { IMPORT_MORE = 0, IMPORT_DONE, IMPORT_FAILED } import_state_t;
+typedef enum { IMPORT_MORE = 0, IMPORT_DONE, IMPORT_FAILED, IMPORT_RETRY } import_state_t;
+
+#define IMPORT_ATTEMPTS   3       /* tries of one page before the run fails */
+#define IMPORT_BACKOFF_MS 5000    /* longest wait between them, unless the shop asks */
+#define IMPORT_RETRY_AFTER_MAX_MS 300000 /* a Retry-After longer than this fails the run */
 
 /* import_new - a run of a profile for a job; what it finds that is not booked
  * (unreadable and cancelled orders) goes to the information log too */
@@ -31,8 +43,26 @@ import_t *import_new(const profile_t *p, source_t *source, store_t *store,
                      infolog_t *infolog, int64_t job_id);
 void import_destroy(import_t **self_p);
 
-/* import_step - read and store one page */
+/* import_step - read and store one page (import_ready, import_fetch,
+ * import_store in one) */
 import_state_t import_step(import_t *self);
+
+/* import_ready - whether the run can read a page (false: it failed, see
+ * import_summary); sets import_activity to the page about to be read */
+bool import_ready(import_t *self);
+
+/* import_fetch - read the next page from the shop: HTTP and parsing, and
+ * nothing else (no state file, no log of koppel's own but the source's), so
+ * that it may run on another thread while the loop goes on */
+void import_fetch(import_t *self);
+
+/* import_store - store what import_fetch read, with the cursor's position:
+ * IMPORT_MORE, IMPORT_DONE, IMPORT_FAILED, or IMPORT_RETRY (a transient
+ * failure: fetch the same page again after import_retry_ms()) */
+import_state_t import_store(import_t *self);
+
+/* import_retry_ms - after IMPORT_RETRY: the wait before the next try */
+long import_retry_ms(const import_t *self);
 
 int64_t import_job_id(const import_t *self);
 const profile_t *import_profile(const import_t *self);

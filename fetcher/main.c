@@ -32,6 +32,7 @@
 #include "db.h"
 #include "dlq.h"
 #include "import.h"
+#include "reader.h"
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
@@ -57,7 +58,9 @@ typedef struct {
     zsock_t *outcomes;        /* PULL from the booker */
     zactor_t *watch_orders;   /* socket monitors: a matcher or the booker that */
     zactor_t *watch_outcomes; /* goes away took the orders it held with it */
-    source_t **sources;       /* per profile: its shop */
+    source_t **sources;       /* per profile: its shop, for the imports (on the reader) */
+    source_t **replay_sources;/* per profile: its shop, for dlq replay (on the loop) */
+    reader_t *reader;         /* the thread that reads the import's pages */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
     msg_t   *queue[MAX_QUEUED_JOBS];
@@ -68,15 +71,28 @@ typedef struct {
     int      work_timer;      /* the next import step or job, -1 when none is due */
 } fetcher_t;
 
-/* source_of - the shop of a profile */
+/* source_of - the shop of a profile, for its imports: one try per call, the
+ * import retries on a timer */
 static source_t *
-source_of(void *arg, int i)
+source_of(fetcher_t *f, int i)
+{
+    if (f->sources[i] == NULL) {
+        f->sources[i] = source_new(&f->cfg->profiles[i]);
+        source_set_retry(f->sources[i], 1, IMPORT_BACKOFF_MS, 30000);
+    }
+    return f->sources[i];
+}
+
+/* replay_source_of - the shop of a profile for dlq replay: a source of its
+ * own, so that it is never used by the loop and the reader at once */
+static source_t *
+replay_source_of(void *arg, int i)
 {
     fetcher_t *f = arg;
 
-    if (f->sources[i] == NULL)
-        f->sources[i] = source_new(&f->cfg->profiles[i]);
-    return f->sources[i];
+    if (f->replay_sources[i] == NULL)
+        f->replay_sources[i] = source_new(&f->cfg->profiles[i]);
+    return f->replay_sources[i];
 }
 
 /* job_done - tell the scheduler how a job ended */
@@ -216,6 +232,7 @@ start_job(fetcher_t *f, msg_t *job)
         free(f->stopped[i]);
         f->stopped[i] = NULL;
         source_destroy(&f->sources[i]);
+        source_destroy(&f->replay_sources[i]);
     }
     if (f->stopped[i]) {
         job_done(f, job->job_id, job->profile, job->task, false, f->stopped[i]);
@@ -229,17 +246,13 @@ start_job(fetcher_t *f, msg_t *job)
                 strcmp(job->reason, "manual") == 0 ? "Nu uitvoeren" : "planning");
 }
 
-/* run_import - one page of the import in progress */
+/* end_import - the run is done or failed: tell the scheduler */
 static void
-run_import(fetcher_t *f)
+end_import(fetcher_t *f, import_state_t st)
 {
-    import_state_t st = import_step(f->import);
     const profile_t *p = import_profile(f->import);
     char    summary[1300];
 
-    control_activity(f->control, "%s", import_activity(f->import));
-    if (st == IMPORT_MORE)
-        return;
     if (st == IMPORT_FAILED && import_auth_failed(f->import)) {
         int     i = cfg_profile_index(f->cfg, p->name);
 
@@ -260,7 +273,45 @@ run_import(fetcher_t *f)
     control_activity(f->control, NULL);
 }
 
+/* run_import - have the reader read the next page of the import in progress */
+static void
+run_import(fetcher_t *f)
+{
+    if (!import_ready(f->import)) {
+        end_import(f, IMPORT_FAILED);
+        return;
+    }
+    control_activity(f->control, "%s", import_activity(f->import));
+    reader_fetch(f->reader, f->import);
+}
+
 static void kick(fetcher_t *f);
+static void work(daemon_loop_t *loop, void *arg);
+
+/* page_read - the reader read a page: store it, then the next step: the next
+ * page at once, the same page again after a backoff (a timer), or the end */
+static void
+page_read(void *arg, import_t *imp)
+{
+    fetcher_t *f = arg;
+    import_state_t st = import_store(imp);
+
+    switch (st) {
+    case IMPORT_MORE:
+        send_due(f, db_now());          /* what this page stored goes on at once */
+        break;
+    case IMPORT_RETRY:
+        f->work_timer = daemon_loop_once(f->loop, (size_t) import_retry_ms(imp),
+                                         "import retry", work, f);
+        break;
+    case IMPORT_DONE:
+    case IMPORT_FAILED:
+        send_due(f, db_now());
+        end_import(f, st);
+        break;
+    }
+    kick(f);
+}
 
 /* work - one page of the import in progress, or the start of the next job */
 static void
@@ -269,10 +320,9 @@ work(daemon_loop_t *loop, void *arg)
     fetcher_t *f = arg;
 
     f->work_timer = -1;
-    if (f->import) {
+    if (f->import)
         run_import(f);
-        send_due(f, db_now());          /* what this page stored goes on at once */
-    } else if (f->nqueue > 0) {
+    else if (f->nqueue > 0) {
         msg_t  *job = f->queue[0];
 
         memmove(f->queue, f->queue + 1, --f->nqueue * sizeof *f->queue);
@@ -283,11 +333,12 @@ work(daemon_loop_t *loop, void *arg)
 }
 
 /* kick - when there is work, do the next step of it at the next turn of the
- * loop: a page at a time, with the sockets answered in between */
+ * loop: a page at a time, with the sockets answered in between; nothing while
+ * the reader reads a page or a retry waits for its timer */
 static void
 kick(fetcher_t *f)
 {
-    if (f->work_timer < 0 && (f->import || f->nqueue > 0))
+    if (f->work_timer < 0 && !reader_busy(f->reader) && (f->import || f->nqueue > 0))
         f->work_timer = daemon_loop_once(f->loop, 0, "import step", work, f);
 }
 
@@ -396,12 +447,13 @@ main(int argc, char **argv)
         log_fatal("%s", err);
     free(path);
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
+    f.replay_sources = xcalloc(f.cfg->nprofiles, sizeof *f.replay_sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
     control_status_extra(f.control, status_extra, &f);
     if ((f.infolog = infolog_open(f.cfg->state_dir, err, sizeof err)) == NULL)
         log_warning("%s", err);
-    f.dlq = dlq_new(f.control, f.cfg, f.store, f.infolog, source_of, replayed, &f);
+    f.dlq = dlq_new(f.control, f.cfg, f.store, f.infolog, replay_source_of, replayed, &f);
     f.jobs = net_socket(ZMQ_PULL, f.cfg->ep_jobs, true, "jobs socket");
     f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
@@ -410,6 +462,7 @@ main(int argc, char **argv)
     f.watch_outcomes = watch(f.outcomes);
     f.loop = daemon_loop_new(f.control, f.infolog);
     f.work_timer = -1;
+    f.reader = reader_new(f.loop, page_read, &f);
     daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
     daemon_loop_reader(f.loop, f.outcomes, "outcomes socket", take_outcomes, &f);
     daemon_loop_reader(f.loop, f.watch_orders, "orders socket monitor", matcher_gone, &f);
@@ -420,6 +473,7 @@ main(int argc, char **argv)
     send_due(&f, db_now());
     daemon_loop_run(f.loop, "Gereed");
     log_info("stopping");
+    reader_destroy(&f.reader);           /* after the page it reads, if any */
     daemon_loop_destroy(&f.loop);
     zactor_destroy(&f.watch_orders);
     zactor_destroy(&f.watch_outcomes);
@@ -428,9 +482,11 @@ main(int argc, char **argv)
         msg_destroy(&f.queue[i]);
     for (i = 0; i < f.cfg->nprofiles; i++) {
         source_destroy(&f.sources[i]);
+        source_destroy(&f.replay_sources[i]);
         free(f.stopped[i]);
     }
     free(f.sources);
+    free(f.replay_sources);
     free(f.stopped);
     dlq_destroy(&f.dlq);
     zsock_destroy(&f.jobs);

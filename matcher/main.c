@@ -15,7 +15,12 @@
  *   of matchers may run: the fetcher spreads orders over them, and each
  *   serves every profile. A matcher keeps no state of its own: its index
  *   is read from SnelStart (sync.h) when a profile's first order comes,
- *   and dropped after half an hour without orders.
+ *   and dropped after half an hour without orders. The index is filled
+ *   and refreshed in slices of one request (a page of 500 relaties), one
+ *   per turn of the loop, so that the control socket and the watchdog are
+ *   answered in between; the profile's orders wait in a queue meanwhile
+ *   and are recognised when it is ready. When SnelStart's limit holds the
+ *   fill back, the next slice is a timer at the moment it allows.
  *
  *   --explain (explain_cmd.c) prints the decision for the first order of
  *   a Globecharge document (or with --source woocommerce, of WooCommerce
@@ -57,21 +62,132 @@ static const char usage[] =
     "                       klantcode-of-email-postcode or slim\n"
     "  --profile NAME       explain with the profile's method and administration\n";
 
-typedef struct {
+typedef struct matcher matcher_t;
+
+typedef struct {                  /* a profile's fill timer argument */
+    matcher_t *mt;
+    int     i;
+} fill_t;
+
+struct matcher {
     cfg_t   *cfg;
     control_t *control;
     zsock_t *orders;          /* PULL from the fetcher */
     zsock_t *matched;         /* PUSH to the booker */
     sync_t **syncs;           /* per profile */
-} matcher_t;
+    zlistx_t **waiting;       /* per profile: orders waiting for its index */
+    int     *fill_timer;      /* per profile: the next slice of its fill, or -1 */
+    fill_t  *fills;
+    daemon_loop_t *loop;
+};
 
-/* take_order - recognise one order's customer and pass it on */
+/* destroy_msg - zlistx destructor of a waiting message */
+static void
+destroy_msg(void **item)
+{
+    msg_destroy((msg_t **) item);
+}
+
+/* pass_on - recognise one order's customer with profile i's index and pass it
+ * to the booker */
+static void
+pass_on(matcher_t *mt, int i, msg_t *m)
+{
+    control_activity(mt->control, "recognising profile %s, order %lld", m->profile,
+                     (long long) m->order->number);
+    m->match = match_new();
+    recognise(mt->syncs[i]->index, m->order, mt->cfg->profiles[i].recognition, m->match);
+    m->type = MSG_MATCHED;
+    if (net_send(mt->matched, m))
+        control_count(mt->control, match_decision_name(m->match->decision), 1);
+    else
+        log_warning("order %lld: the booker takes no orders now; the fetcher sends it again",
+                    (long long) m->order->number);
+    msg_destroy(&m);
+}
+
+/* pass_on_waiting - recognise every order waiting for profile i's index */
+static void
+pass_on_waiting(matcher_t *mt, int i)
+{
+    msg_t  *m;
+
+    while ((m = zlistx_detach(mt->waiting[i], NULL)) != NULL)
+        pass_on(mt, i, m);
+    control_activity(mt->control, NULL);
+}
+
+/* drop_waiting - the index cannot be had now: the fetcher sends them again */
+static void
+drop_waiting(matcher_t *mt, int i, const char *err)
+{
+    msg_t  *m;
+
+    while ((m = zlistx_detach(mt->waiting[i], NULL)) != NULL) {
+        log_warning("order %lld not recognised now: %s", (long long) m->order->number, err);
+        control_count(mt->control, "later", 1);
+        msg_destroy(&m);
+    }
+    control_activity(mt->control, NULL);
+}
+
+static void fill_slice(daemon_loop_t *loop, void *arg);
+
+/* schedule_fill - the next slice of profile i's fill after ms */
+static void
+schedule_fill(matcher_t *mt, int i, size_t ms)
+{
+    if (mt->fill_timer[i] < 0)
+        mt->fill_timer[i] = daemon_loop_once(mt->loop, ms, "index fill", fill_slice,
+                                             &mt->fills[i]);
+}
+
+/* fill_slice - one slice of filling or refreshing a profile's index (one page
+ * of 500 relaties), so that the loop answers between slices; when it is
+ * ready, the orders that waited for it are recognised */
+static void
+fill_slice(daemon_loop_t *loop, void *arg)
+{
+    fill_t *fl = arg;
+    matcher_t *mt = fl->mt;
+    int     i = fl->i;
+    sync_t *sy = mt->syncs[i];
+    char    err[1024];
+    int64_t now_ms = zclock_time();
+
+    mt->fill_timer[i] = -1;
+    control_activity(mt->control, "filling the customer index of profile %s (%zu relaties)",
+                     mt->cfg->profiles[i].name, relatie_index_count(sy->index));
+    switch (sync_step(sy, time(NULL), err, sizeof err)) {
+    case SYNC_MORE:
+        schedule_fill(mt, i, 0);
+        return;
+    case SYNC_READY:
+        pass_on_waiting(mt, i);
+        return;
+    case SYNC_FAILED:
+        break;
+    }
+    if (sy->filled) {                   /* a refresh failed: the index as it is */
+        log_warning("%s; the index read earlier is used", err);
+        pass_on_waiting(mt, i);
+    } else if (sy->not_before_ms > now_ms) {
+        /* SnelStart's limit: the fill goes on when it allows, the orders wait */
+        log_info("profile %s: the customer index goes on filling at %lld: %s",
+                 mt->cfg->profiles[i].name, (long long) sy->not_before_ms, err);
+        schedule_fill(mt, i, (size_t) (sy->not_before_ms - now_ms) + 1);
+        control_activity(mt->control, NULL);
+    } else
+        drop_waiting(mt, i, err);       /* without an index nothing can be decided */
+}
+
+/* take_order - recognise one order's customer and pass it on; while its
+ * profile's index is being filled or refreshed, the order waits for it */
 static void
 take_order(daemon_loop_t *loop, void *arg)
 {
     matcher_t *mt = arg;
     msg_t  *m = net_recv(mt->orders, "orders socket");
-    char    err[1024];
     int     i;
 
     if (m == NULL)
@@ -90,26 +206,13 @@ take_order(daemon_loop_t *loop, void *arg)
     if (mt->syncs[i] == NULL)
         mt->syncs[i] = sync_new(&mt->cfg->profiles[i]);
     mt->syncs[i]->used_at = time(NULL);
-    control_activity(mt->control, "recognising profile %s, order %lld", m->profile,
-                     (long long) m->order->number);
-    if (!sync_fresh(mt->syncs[i], time(NULL), err, sizeof err) && !mt->syncs[i]->filled) {
-        /* without an index nothing can be decided; the fetcher sends it again */
-        log_warning("order %lld not recognised now: %s", (long long) m->order->number, err);
-        control_count(mt->control, "later", 1);
+    if (zlistx_size(mt->waiting[i]) == 0 && sync_ready(mt->syncs[i], time(NULL))) {
+        pass_on(mt, i, m);
         control_activity(mt->control, NULL);
-        msg_destroy(&m);
         return;
     }
-    m->match = match_new();
-    recognise(mt->syncs[i]->index, m->order, mt->cfg->profiles[i].recognition, m->match);
-    m->type = MSG_MATCHED;
-    if (net_send(mt->matched, m))
-        control_count(mt->control, match_decision_name(m->match->decision), 1);
-    else
-        log_warning("order %lld: the booker takes no orders now; the fetcher sends it again",
-                    (long long) m->order->number);
-    control_activity(mt->control, NULL);
-    msg_destroy(&m);
+    zlistx_add_end(mt->waiting[i], m);
+    schedule_fill(mt, i, 0);
 }
 
 /* evict_idle - drop the index of profiles without orders for INDEX_IDLE_S: a
@@ -122,7 +225,8 @@ evict_idle(daemon_loop_t *loop, void *arg)
     size_t  i;
 
     for (i = 0; i < mt->cfg->nprofiles; i++)
-        if (mt->syncs[i] && now - mt->syncs[i]->used_at > INDEX_IDLE_S) {
+        if (mt->syncs[i] && now - mt->syncs[i]->used_at > INDEX_IDLE_S
+            && mt->fill_timer[i] < 0 && zlistx_size(mt->waiting[i]) == 0) {
             log_info("profile %s: customer index dropped after %d minutes without orders",
                      mt->cfg->profiles[i].name, INDEX_IDLE_S / 60);
             sync_destroy(&mt->syncs[i]);
@@ -139,9 +243,11 @@ status_extra(void *arg, json_t *st)
 
     for (i = 0; i < mt->cfg->nprofiles; i++)
         if (mt->syncs[i])
-            json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I}",
+            json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I, s:I, s:b}",
                 "relaties", (json_int_t) relatie_index_count(mt->syncs[i]->index),
-                "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index)));
+                "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index),
+                "waiting", (json_int_t) zlistx_size(mt->waiting[i]),
+                "filling", !sync_ready(mt->syncs[i], time(NULL))));
     json_object_set_new(st, "index", idx);
 }
 
@@ -151,7 +257,6 @@ main(int argc, char **argv)
     matcher_t mt = { 0 };
     const char *instance;
     char   *ep;
-    daemon_loop_t *loop;
     size_t  i;
     int     rc;
 
@@ -159,21 +264,35 @@ main(int argc, char **argv)
         return rc;
     mt.cfg = daemon_start(argc, argv, DAEMON_MATCHER, usage, &instance);
     mt.syncs = xcalloc(mt.cfg->nprofiles, sizeof *mt.syncs);
+    mt.waiting = xcalloc(mt.cfg->nprofiles + 1, sizeof *mt.waiting);
+    mt.fill_timer = xcalloc(mt.cfg->nprofiles + 1, sizeof *mt.fill_timer);
+    mt.fills = xcalloc(mt.cfg->nprofiles + 1, sizeof *mt.fills);
+    for (i = 0; i < mt.cfg->nprofiles; i++) {
+        mt.waiting[i] = zlistx_new();
+        zlistx_set_destructor(mt.waiting[i], destroy_msg);
+        mt.fill_timer[i] = -1;
+        mt.fills[i] = (fill_t) { &mt, (int) i };
+    }
     ep = cfg_matcher_control(mt.cfg, instance);
     mt.control = control_new(ep, "matcher", instance);
     free(ep);
     control_status_extra(mt.control, status_extra, &mt);
     mt.orders = net_socket(ZMQ_PULL, mt.cfg->ep_orders, false, "orders socket");
     mt.matched = net_socket(ZMQ_PUSH, mt.cfg->ep_matched, false, "matched socket");
-    loop = daemon_loop_new(mt.control, NULL);
-    daemon_loop_reader(loop, mt.orders, "orders socket", take_order, &mt);
-    daemon_loop_every(loop, 5000, "drop idle indexes", evict_idle, &mt);
+    mt.loop = daemon_loop_new(mt.control, NULL);
+    daemon_loop_reader(mt.loop, mt.orders, "orders socket", take_order, &mt);
+    daemon_loop_every(mt.loop, 5000, "drop idle indexes", evict_idle, &mt);
     log_info("started as instance %s", instance);
-    daemon_loop_run(loop, "Gereed");
-    daemon_loop_destroy(&loop);
-    for (i = 0; i < mt.cfg->nprofiles; i++)
+    daemon_loop_run(mt.loop, "Gereed");
+    daemon_loop_destroy(&mt.loop);
+    for (i = 0; i < mt.cfg->nprofiles; i++) {
         sync_destroy(&mt.syncs[i]);
+        zlistx_destroy(&mt.waiting[i]);
+    }
     free(mt.syncs);
+    free(mt.waiting);
+    free(mt.fill_timer);
+    free(mt.fills);
     zsock_destroy(&mt.orders);
     zsock_destroy(&mt.matched);
     control_destroy(&mt.control);

@@ -4,7 +4,11 @@
  *
  * DESCRIPTION
  *   See sync.h. The landen are read once, with the first fill, to resolve
- *   a relatie's land.id to its ISO code.
+ *   a relatie's land.id to its ISO code. A fill or refresh through the
+ *   API is a pass of slices, one request each (the landen, then a page of
+ *   500 relaties); a slice that fails (SnelStart unreachable, or its rate
+ *   limit: the client never waits, snelstart.h SS_LIMITED) leaves the pass
+ *   where it is, and the next slice goes on from that page.
  */
 #include <string.h>
 
@@ -36,50 +40,50 @@ sync_destroy(sync_t **self_p)
         return;
     snelstart_destroy(&(*self_p)->api);
     admin_reader_close(&(*self_p)->admin);
+    free((*self_p)->pass_filter);
     relatie_index_destroy(&(*self_p)->index);
     free(*self_p);
     *self_p = NULL;
 }
 
-/* read_pages - read relaties (with an optional filter) into the index */
-static bool
-read_pages(sync_t *self, const char *filter, char *err, size_t errlen)
+/* read_page - read the next page of relaties of the fill or refresh in
+ * progress (self->pass_filter, self->pass_skip) into the index: SYNC_MORE
+ * when there is another page, SYNC_READY after the last, SYNC_FAILED with
+ * err (SnelStart could not be read; the pass goes on from this page next time) */
+static sync_state_t
+read_page(sync_t *self, char *err, size_t errlen)
 {
-    int     skip = 0;
-    size_t  i;
+    char    top[16], sk[16], why[512];
+    char   *path;
+    json_t *page = NULL;
+    ss_error_t e;
+    ss_result_t r;
+    size_t  i, n;
 
-    for (;;) {
-        char    top[16], sk[16], why[512];
-        char   *path;
-        json_t *page = NULL;
-        ss_error_t e;
-        ss_result_t r;
-
-        snprintf(top, sizeof top, "%d", PAGE);
-        snprintf(sk, sizeof sk, "%d", skip);
-        path = filter ? snelstart_query("/relaties", "$filter", filter, "$top", top,
-                                        "$skip", sk, NULL)
-                      : snelstart_query("/relaties", "$top", top, "$skip", sk, NULL);
-        r = snelstart_get(self->api, path, &page, &e);
-        free(path);
-        if (r != SS_OK || !json_is_array(page)) {
-            snprintf(err, errlen, "profile %s: reading relaties from SnelStart: %s",
-                     self->p->name, r != SS_OK ? e.message : "the answer is not a list");
-            json_decref(page);
-            return false;
-        }
-        for (i = 0; i < json_array_size(page); i++)
-            if (!relatie_index_upsert_json(self->index, json_array_get(page, i), why,
-                                           sizeof why))
-                log_warning("profile %s: a relatie from SnelStart is skipped: %s",
-                            self->p->name, why);
-        self->relaties_read += (long) json_array_size(page);
-        skip += (int) json_array_size(page);
-        i = json_array_size(page);
+    snprintf(top, sizeof top, "%d", PAGE);
+    snprintf(sk, sizeof sk, "%d", self->pass_skip);
+    path = self->pass_filter
+        ? snelstart_query("/relaties", "$filter", self->pass_filter, "$top", top, "$skip", sk,
+                          NULL)
+        : snelstart_query("/relaties", "$top", top, "$skip", sk, NULL);
+    r = snelstart_get(self->api, path, &page, &e);
+    free(path);
+    if (r != SS_OK || !json_is_array(page)) {
+        snprintf(err, errlen, "profile %s: reading relaties from SnelStart: %s",
+                 self->p->name, r != SS_OK ? e.message : "the answer is not a list");
+        self->not_before_ms = r == SS_LIMITED || e.not_before_ms > 0 ? e.not_before_ms : 0;
         json_decref(page);
-        if (i < PAGE)
-            return true;
+        return SYNC_FAILED;
     }
+    n = json_array_size(page);
+    for (i = 0; i < n; i++)
+        if (!relatie_index_upsert_json(self->index, json_array_get(page, i), why, sizeof why))
+            log_warning("profile %s: a relatie from SnelStart is skipped: %s",
+                        self->p->name, why);
+    self->relaties_read += (long) n;
+    self->pass_skip += (int) n;
+    json_decref(page);
+    return n < PAGE ? SYNC_READY : SYNC_MORE;
 }
 
 /* admin_fresh - fill or refresh the index from an sql, lokaal or mdb
@@ -124,46 +128,75 @@ admin_fresh(sync_t *self, time_t now, char *err, size_t errlen)
     return true;
 }
 
-/* sync_fresh - fill or refresh the index when due */
-bool
-sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
+/* end_pass - the fill or refresh in progress is over */
+static void
+end_pass(sync_t *self)
 {
-    char   *filter;
-    bool    ok;
-    const char *latest;
+    free(self->pass_filter);
+    self->pass_filter = NULL;
+    self->pass_skip = 0;
+    self->passing = false;
+}
 
-    if (self->filled && now - self->synced_at < self->p->index_refresh_s)
-        return true;
+/* sync_ready - whether the index is there and need not be refreshed now */
+bool
+sync_ready(const sync_t *self, time_t now)
+{
+    return self->filled && !self->passing && now - self->synced_at < self->p->index_refresh_s;
+}
+
+/* sync_step - one slice of filling or refreshing the index */
+sync_state_t
+sync_step(sync_t *self, time_t now, char *err, size_t errlen)
+{
+    const char *latest;
+    sync_state_t st;
+
+    self->not_before_ms = 0;
+    if (sync_ready(self, now))
+        return SYNC_READY;
     if (strcmp(self->p->admin_type, "api") != 0)
-        return admin_fresh(self, now, err, errlen);
-    if (!self->filled) {
+        return admin_fresh(self, now, err, errlen) ? SYNC_READY : SYNC_FAILED;
+    if (!self->passing) {                       /* a new fill or refresh */
+        self->passing = true;
+        self->pass_skip = 0;
+        if (self->filled && *(latest = relatie_index_latest_modified(self->index)))
+            self->pass_filter = xasprintf("ModifiedOn gt datetime'%s'", latest);
+    }
+    if (!self->filled && !self->have_landen) {  /* the first slice of the first fill */
         json_t *landen = NULL;
         ss_error_t e;
 
         if (snelstart_get(self->api, "/landen", &landen, &e) != SS_OK) {
             snprintf(err, errlen, "profile %s: reading landen from SnelStart: %s",
                      self->p->name, e.message);
-            return false;
+            self->not_before_ms = e.not_before_ms;
+            json_decref(landen);
+            return SYNC_FAILED;
         }
         relatie_index_set_landen(self->index, landen);
         json_decref(landen);
-        if (!read_pages(self, NULL, err, errlen))
-            return false;
-        self->filled = true;
-        self->synced_at = now;
+        self->have_landen = true;
+        return SYNC_MORE;
+    }
+    if ((st = read_page(self, err, errlen)) != SYNC_READY)
+        return st;
+    end_pass(self);
+    self->synced_at = now;
+    if (!self->filled)
         log_info("profile %s: customer index filled with %zu relaties", self->p->name,
                  relatie_index_count(self->index));
-        return true;
-    }
-    latest = relatie_index_latest_modified(self->index);
-    if (*latest == 0) {
-        self->synced_at = now;
-        return read_pages(self, NULL, err, errlen);
-    }
-    filter = xasprintf("ModifiedOn gt datetime'%s'", latest);
-    ok = read_pages(self, filter, err, errlen);
-    free(filter);
-    if (ok)
-        self->synced_at = now;
-    return ok;
+    self->filled = true;
+    return SYNC_READY;
+}
+
+/* sync_fresh - fill or refresh the index when due, all slices at once */
+bool
+sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
+{
+    sync_state_t st;
+
+    while ((st = sync_step(self, now, err, errlen)) == SYNC_MORE)
+        ;
+    return st == SYNC_READY;
 }

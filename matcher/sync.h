@@ -36,13 +36,31 @@ typedef struct {
     long     relaties_read;
     admin_reader_t *admin;      /* sql, lokaal, mdb: connected lazily */
     char     latest[40];        /* newest relatie_modified seen */
+    bool     have_landen;       /* read with the first fill */
+    bool     passing;           /* a fill or refresh is in progress */
+    char    *pass_filter;       /* its filter (ModifiedOn gt ...), NULL: all */
+    int      pass_skip;         /* relaties it read so far */
+    int64_t  not_before_ms;     /* after SYNC_FAILED for SnelStart's limit: when
+                                   to try again (epoch ms), else 0 */
 } sync_t;
+
+typedef enum { SYNC_READY = 0, SYNC_MORE, SYNC_FAILED } sync_state_t;
 
 sync_t *sync_new(const profile_t *p);
 void sync_destroy(sync_t **self_p);
 
-/* sync_fresh - fill or refresh the index when due; false with err when SnelStart
- * could not be read (the index is then as it was) */
+/* sync_ready - whether the index is filled and not due for a refresh */
+bool sync_ready(const sync_t *self, time_t now);
+
+/* sync_step - one slice of filling or refreshing the index when due: one
+ * request to SnelStart (an sql, lokaal or mdb administration: the whole
+ * read). SYNC_READY: the index may be used; SYNC_MORE: call again;
+ * SYNC_FAILED: err says why (the index is as it was, with what the pass
+ * read so far; not_before_ms when SnelStart's limit holds it back) */
+sync_state_t sync_step(sync_t *self, time_t now, char *err, size_t errlen);
+
+/* sync_fresh - fill or refresh the index when due, every slice in one call;
+ * false with err when SnelStart could not be read (the index is then as it was) */
 bool sync_fresh(sync_t *self, time_t now, char *err, size_t errlen);
 
 #endif

@@ -30,6 +30,8 @@ struct control {
     int      ncommands;
     void   (*extra)(void *, json_t *);
     void    *extra_arg;
+    int64_t  loop_max_block_ms;   /* the longest handler run of the daemon's loop */
+    char     loop_max_block_in[64];
 };
 
 /* control_new - bind the control socket */
@@ -107,6 +109,14 @@ control_activity(control_t *self, const char *fmt, ...)
     va_end(ap);
 }
 
+/* control_loop_block - the longest run of one handler of the daemon's loop */
+void
+control_loop_block(control_t *self, int64_t ms, const char *handler)
+{
+    self->loop_max_block_ms = ms;
+    snprintf(self->loop_max_block_in, sizeof self->loop_max_block_in, "%s", handler);
+}
+
 /* control_count - add to a named counter */
 void
 control_count(control_t *self, const char *counter, int64_t delta)
@@ -138,6 +148,8 @@ status(control_t *self, msg_t *reply)
                            "uptime_s", (json_int_t) (time(NULL) - self->started),
                            "activity", self->activity, "counters", self->counters);
 
+    json_object_set_new(st, "loop_max_block_ms", json_integer(self->loop_max_block_ms));
+    json_object_set_new(st, "loop_max_block_in", json_string(self->loop_max_block_in));
     if (self->extra)
         self->extra(self->extra_arg, st);
     reply->ok = true;

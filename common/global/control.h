@@ -6,8 +6,9 @@
  *   Each daemon binds one REP socket (koppel.endpoints.*_control). The
  *   command "status" is built in and answers, as JSON: name, instance,
  *   pid, version, uptime_s, activity ("Gereed" when idle, else what the
- *   daemon does, e.g. "importing profile winkel, order 10423") and
- *   counters. Daemons add their own commands with control_on().
+ *   daemon does, e.g. "importing profile winkel, order 10423"),
+ *   counters, and loop_max_block_ms with loop_max_block_in: the longest
+ *   time one handler of the daemon's loop ran, and which. Daemons add their own commands with control_on().
  *   Replies carry a line for people (text) and JSON for machines.
  */
 #ifndef KOPPEL_CONTROL_H
@@ -46,6 +47,11 @@ void control_status_extra(control_t *self, void (*fn)(void *arg, json_t *status)
 
 /* control_activity - set the current activity; NULL or "" means "Gereed" */
 void control_activity(control_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* control_loop_block - the longest run of one handler of the daemon's loop
+ * (daemon_loop sets it): status shows loop_max_block_ms and, by the name it
+ * was registered with, loop_max_block_in */
+void control_loop_block(control_t *self, int64_t ms, const char *handler);
 
 /* control_count - add to a named counter */
 void control_count(control_t *self, const char *counter, int64_t delta);

@@ -9,11 +9,17 @@
  *   frees what it made. A one-shot timer's record is freed when it fires,
  *   a cancelled one at once.
  *
+ *   Every handler's run is timed; the longest is the daemon's
+ *   loop_max_block_ms in status (control_loop_block()), the figure that
+ *   says how long the control socket and the watchdog may have waited.
+ *
  * DIAGNOSTICS
- *   zloop refusing a reader or a timer is a broken invariant of the
+ *   A handler that held the loop for more than a second is a warning,
+ *   naming it. zloop refusing a reader or a timer is a broken invariant of the
  *   daemon's own wiring (panic).
  */
 #include <string.h>
+#include <time.h>
 
 #include "daemon.h"
 #include "daemon_loop.h"
@@ -41,6 +47,7 @@ struct daemon_loop {
     infolog_t *infolog;
     handler_t *handlers;
     bool     stop;
+    int64_t  max_block_ms;        /* the longest run of one handler */
 };
 
 /* handler_free - free one record */
@@ -83,6 +90,35 @@ handler_unlink(daemon_loop_t *self, handler_t *h)
     return false;
 }
 
+/* mono_ms - monotonic milliseconds */
+static int64_t
+mono_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* run - call a handler and measure how long it held the loop: the longest
+ * run goes to status (loop_max_block_ms) and, above a second, to the log */
+static void
+run(daemon_loop_t *self, handler_t *h)
+{
+    char    name[64];
+    int64_t t0 = mono_ms(), dt;
+
+    snprintf(name, sizeof name, "%s", h->name);     /* fn may free h */
+    h->fn(self, h->arg);
+    dt = mono_ms() - t0;
+    if (dt > 1000)
+        log_warning("event loop: %s held the loop for %lld ms", name, (long long) dt);
+    if (dt > self->max_block_ms) {
+        self->max_block_ms = dt;
+        control_loop_block(self->control, dt, name);
+    }
+}
+
 /* on_reader - zloop reader callback */
 static int
 on_reader(zloop_t *zloop, zsock_t *sock, void *arg)
@@ -90,7 +126,7 @@ on_reader(zloop_t *zloop, zsock_t *sock, void *arg)
     handler_t *h = arg;
     daemon_loop_t *self = h->loop;
 
-    h->fn(self, h->arg);
+    run(self, h);
     return self->stop ? -1 : 0;
 }
 
@@ -102,7 +138,7 @@ on_fd(zloop_t *zloop, zmq_pollitem_t *item, void *arg)
     daemon_loop_t *self = h->loop;    /* fn may end the descriptor: h is then gone */
 
     log_debug("%s: descriptor %d is ready", h->name, h->fd);
-    h->fn(self, h->arg);
+    run(self, h);
     return self->stop ? -1 : 0;
 }
 
@@ -123,7 +159,7 @@ on_timer(zloop_t *zloop, int timer_id, void *arg)
     log_debug("timer %s", h->name);
     if (h->once)
         handler_unlink(self, h);        /* a cancel from inside fn finds nothing */
-    h->fn(self, h->arg);
+    run(self, h);
     if (h->once)
         handler_free(h);
     return self->stop ? -1 : 0;

@@ -16,6 +16,9 @@
  *   is given (infolog_tick()), daemon_ready() when the loop starts,
  *   daemon_stopping() when it ends, and the end on SIGTERM or SIGINT.
  *
+ *   Every handler run is timed: the longest is loop_max_block_ms in the
+ *   daemon's status (control_loop_block()).
+ *
  *   Every timer and descriptor handler fired is written to the log at
  *   level debug, by the name it was registered with (a message received
  *   is written by net_recv()).

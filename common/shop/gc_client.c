@@ -100,6 +100,13 @@ gc_client_destroy(gc_client_t **self_p)
     *self_p = NULL;
 }
 
+/* gc_client_retry_after_ms - what the shop's Retry-After asked, after a give-up */
+long
+gc_client_retry_after_ms(const gc_client_t *self)
+{
+    return self->retry.retry_after_ms;
+}
+
 /* gc_client_set_retry - attempts per call, backoff cap, timeout per request */
 void
 gc_client_set_retry(gc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)

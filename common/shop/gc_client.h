@@ -43,6 +43,9 @@ void gc_client_destroy(gc_client_t **self_p);
 /* retries within one call: attempts (default 5), backoff cap in ms (default 30000),
    timeout per request in ms (default 30000) */
 void gc_client_set_retry(gc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms);
+/* gc_client_retry_after_ms - after a call gave up as transient: what the shop's
+ * Retry-After asked to wait, in ms (0: it asked nothing) */
+long gc_client_retry_after_ms(const gc_client_t *self);
 
 /* gc_client_login - log in now (other calls log in when needed) */
 gc_result_t gc_client_login(gc_client_t *self, char *err, size_t errlen);

@@ -175,10 +175,12 @@ shop_transport_error(const shop_body_t *b, const char *who, const char *url, CUR
 
 /* shop_give_up - end err with why the call stops retrying */
 void
-shop_give_up(const shop_retry_t *r, int attempt, long wait, long retry_after_s, char *err,
+shop_give_up(shop_retry_t *r, int attempt, long wait, long retry_after_s, char *err,
              size_t errlen)
 {
     size_t  n = strlen(err);
+
+    r->retry_after_ms = retry_after_s > 0 ? retry_after_s * 1000 : 0;
 
     if (n >= errlen)
         return;

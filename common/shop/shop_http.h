@@ -32,6 +32,8 @@ typedef struct {
     long    max_backoff_ms;     /* longest wait between tries */
     long    timeout_ms;         /* one exchange */
     unsigned jitter;            /* rand_r state */
+    long    retry_after_ms;     /* the last call that gave up: what the shop's
+                                   Retry-After asked (0: it asked nothing) */
 } shop_retry_t;
 
 /* shop_base_url - a copy of a shop's URL without trailing slashes */
@@ -70,8 +72,9 @@ void shop_sleep_ms(long ms);
 bool shop_transport_error(const shop_body_t *b, const char *who, const char *url,
                           CURLcode rc, const char *curl_err, char *err, size_t errlen);
 
-/* shop_give_up - end err with why the call stops retrying */
-void shop_give_up(const shop_retry_t *r, int attempt, long wait, long retry_after_s,
+/* shop_give_up - end err with why the call stops retrying; keep what the
+ * shop's Retry-After asked in r->retry_after_ms */
+void shop_give_up(shop_retry_t *r, int attempt, long wait, long retry_after_s,
                   char *err, size_t errlen);
 
 #endif

@@ -65,6 +65,13 @@ source_destroy(source_t **self_p)
     *self_p = NULL;
 }
 
+/* source_retry_after_ms - what the shop asked to wait after a transient failure */
+long
+source_retry_after_ms(const source_t *self)
+{
+    return self->ops->retry_after_ms(self->client);
+}
+
 /* source_set_retry - attempts, backoff cap and timeout of each call */
 void
 source_set_retry(source_t *self, int attempts, long max_backoff_ms, long timeout_ms)

@@ -78,6 +78,12 @@ void source_destroy(source_t **self_p);
  * in ms (source_new: 3, 5000, 30000) */
 void source_set_retry(source_t *self, int attempts, long max_backoff_ms, long timeout_ms);
 
+/* source_retry_after_ms - after a call answered SRC_TRANSIENT: how long the
+ * shop asked to wait before the next try (its Retry-After), in ms; 0 when it
+ * asked nothing. A caller that retries on a timer (the fetcher's import, with
+ * source_set_retry(self, 1, ...)) waits at least this long. */
+long source_retry_after_ms(const source_t *self);
+
 /* source_login - log in now */
 src_result_t source_login(source_t *self, char *err, size_t errlen);
 

@@ -82,6 +82,13 @@ gc_retry(void *client, int attempts, long max_backoff_ms, long timeout_ms)
     gc_client_set_retry(client, attempts, max_backoff_ms, timeout_ms);
 }
 
+/* gc_retry_after - what the shop's Retry-After asked, after a give-up */
+static long
+gc_retry_after(const void *client)
+{
+    return gc_client_retry_after_ms(client);
+}
+
 /* gc_login - log in to the feed */
 static src_result_t
 gc_login(source_t *self, char *err, size_t errlen)
@@ -257,6 +264,7 @@ const source_ops_t source_globecharge = {
     .client_new = gc_new,
     .client_destroy = gc_destroy,
     .set_retry = gc_retry,
+    .retry_after_ms = gc_retry_after,
     .login = gc_login,
     .check = gc_check,
     .one = gc_one,

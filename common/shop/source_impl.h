@@ -43,6 +43,8 @@ struct source_ops {
     void *(*client_new)(const profile_t *p);
     void (*client_destroy)(void **client_p);
     void (*set_retry)(void *client, int attempts, long max_backoff_ms, long timeout_ms);
+    /* retry_after_ms - after SRC_TRANSIENT: what the shop asked to wait (0: nothing) */
+    long (*retry_after_ms)(const void *client);
     src_result_t (*login)(source_t *self, char *err, size_t errlen);
     /* check - log in; msg says what succeeded or what failed */
     src_result_t (*check)(source_t *self, char *msg, size_t msglen);

@@ -96,6 +96,13 @@ wc_retry(void *client, int attempts, long max_backoff_ms, long timeout_ms)
     wc_client_set_retry(client, attempts, max_backoff_ms, timeout_ms);
 }
 
+/* wc_retry_after - what the shop's Retry-After asked, after a give-up */
+static long
+wc_retry_after(const void *client)
+{
+    return wc_client_retry_after_ms(client);
+}
+
 /* wc_login - one order of the list, which the API gives only to a valid key */
 static src_result_t
 wc_login(source_t *self, char *err, size_t errlen)
@@ -318,6 +325,7 @@ const source_ops_t source_woocommerce = {
     .client_new = wc_new,
     .client_destroy = wc_destroy,
     .set_retry = wc_retry,
+    .retry_after_ms = wc_retry_after,
     .login = wc_login,
     .check = wc_check,
     .one = wc_one,

@@ -142,6 +142,13 @@ wc_client_destroy(wc_client_t **self_p)
     *self_p = NULL;
 }
 
+/* wc_client_retry_after_ms - what the shop's Retry-After asked, after a give-up */
+long
+wc_client_retry_after_ms(const wc_client_t *self)
+{
+    return self->retry.retry_after_ms;
+}
+
 /* wc_client_set_retry - attempts per call, backoff cap, timeout per request */
 void
 wc_client_set_retry(wc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms)

@@ -53,6 +53,9 @@ void wc_client_destroy(wc_client_t **self_p);
 /* retries within one call: attempts (default 5), backoff cap in ms (default
  * 30000), timeout per request in ms (default 30000) */
 void wc_client_set_retry(wc_client_t *self, int attempts, long max_backoff_ms, long timeout_ms);
+/* wc_client_retry_after_ms - after a call gave up as transient: what the shop's
+ * Retry-After asked to wait, in ms (0: it asked nothing) */
+long wc_client_retry_after_ms(const wc_client_t *self);
 
 /* wc_client_orders - one page (1-based) of processing and completed orders
  * in ascending id order, per_page 1..100; modified_after NULL or "" for all.

@@ -31,6 +31,7 @@ administration_new(const profile_t *p)
      * to answer 429 when a matcher syncs while the booker is at the limit */
     snelstart_set_limits(self->api, p->rate_per_minute - (p->rate_per_minute + 49) / 50,
                          p->rate_per_hour - (p->rate_per_hour + 49) / 50, p->max_concurrent);
+    snelstart_set_limit_names(self->api, p->rate_per_minute, p->rate_per_hour);
     snelstart_set_time_scale(self->api, p->time_scale > 0 ? p->time_scale : 1);
     snelstart_set_timeout(self->api, (long) p->timeout_s * 1000);
     return self;

@@ -6,12 +6,16 @@
  *   See snelstart.h. One CURL easy handle per client, so that the
  *   connection stays open between calls. POST and PUT open a fresh
  *   connection: on a reused one, libcurl would resend a request whose
- *   answer was lost, and SnelStart may have stored the first. A 401 on an API call is answered
- *   once by fetching a new token and repeating the call; a 401 that names
- *   the subscription key, or a second 401, is SS_AUTH. An answer is
- *   collected up to LIMIT_API_ANSWER_BYTES; a longer one stops the
- *   transfer and fails the call with the limit named (SS_RETRY for a read,
- *   SS_UNCERTAIN for a write, which may have been stored).
+ *   answer was lost, and SnelStart may have stored the first. A 401 on an
+ *   API call is answered by fetching a new token and repeating the call,
+ *   twice at most (a token may expire, or be revoked, between its issue
+ *   and its use); a 401 that names the subscription key, or the third
+ *   401, is SS_AUTH. In post_many a round that met a 401 drops the token,
+ *   so that the next round fetches a new one instead of meeting 401 for
+ *   each of its requests. An answer is collected up to
+ *   LIMIT_API_ANSWER_BYTES; a longer one stops the transfer and fails the
+ *   call with the limit named (SS_RETRY for a read, SS_UNCERTAIN for a
+ *   write, which may have been stored).
  *
  * DIAGNOSTICS
  *   Secrets never reach ss_error_t.message: every message is scrubbed of
@@ -37,6 +41,7 @@
 #include "xalloc.h"
 
 #define SS_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define TOKEN_TRIES 3             /* a call refused for its token: with new tokens */
 
 struct snelstart {
     char   *api_url;
@@ -46,13 +51,16 @@ struct snelstart {
     bool    tls_verify;
     CURL   *curl;
     char    curl_err[CURL_ERROR_SIZE]; /* curl's own words on the last failure */
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;       /* one call at a time */
+    pthread_mutex_t rate_lock;  /* the limiter's figures, held only briefly */
     char   *token;
     double  token_renew_at;     /* monotonic seconds */
     int     per_minute, per_hour, max_concurrent;
+    int     name_minute, name_hour; /* the limits as wait_reason names them */
     double  time_scale;
     double *ts;                 /* ring of call times */
     size_t  ts_cap, ts_count, ts_head;
+    double  blocked_until;      /* monotonic: SnelStart's Retry-After after a 429 */
     long    timeout_ms;
     long    calls;
 };
@@ -74,18 +82,15 @@ mono_now(void)
     return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
 }
 
-/* sleep_s - sleep a fraction of seconds */
-static void
-sleep_s(double s)
+/* epoch_ms_at - the wall clock in epoch ms at monotonic time t */
+static int64_t
+epoch_ms_at(double t)
 {
-    struct timespec t;
+    struct timespec r;
 
-    if (s <= 0)
-        return;
-    t.tv_sec = (time_t) s;
-    t.tv_nsec = (long) ((s - (double) t.tv_sec) * 1e9);
-    while (nanosleep(&t, &t) != 0)
-        ;
+    clock_gettime(CLOCK_REALTIME, &r);
+    return (int64_t) r.tv_sec * 1000 + r.tv_nsec / 1000000
+        + (int64_t) ceil((t - mono_now()) * 1000.0);
 }
 
 /* strip_slash - a copy of url without trailing slashes */
@@ -116,6 +121,7 @@ snelstart_new(const char *api_url, const char *auth_url, const char *client_key,
     self->timeout_ms = 30000;
     self->time_scale = 1;
     pthread_mutex_init(&self->lock, NULL);
+    pthread_mutex_init(&self->rate_lock, NULL);
     if (!http_init() || (self->curl = curl_easy_init()) == NULL) {
         /* libcurl only fails here when out of memory: as xalloc does */
         fprintf(stderr, "koppel: cannot initialise libcurl or create a handle (out of memory)\n");
@@ -152,6 +158,7 @@ snelstart_destroy(snelstart_t **self_p)
     wipe_free(self->token);
     free(self->ts);
     pthread_mutex_destroy(&self->lock);
+    pthread_mutex_destroy(&self->rate_lock);
     free(self);
     *self_p = NULL;
 }
@@ -162,15 +169,27 @@ snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour, int max_co
 {
     size_t  cap = (size_t) (per_hour > per_minute ? per_hour : per_minute);
 
-    pthread_mutex_lock(&self->lock);
+    pthread_mutex_lock(&self->rate_lock);
     self->per_minute = per_minute > 0 ? per_minute : 0;
     self->per_hour = per_hour > 0 ? per_hour : 0;
     self->max_concurrent = max_concurrent;
+    self->name_minute = self->per_minute;
+    self->name_hour = self->per_hour;
     free(self->ts);
     self->ts_cap = cap > 0 ? cap : 1;
     self->ts = xcalloc(self->ts_cap, sizeof *self->ts);
     self->ts_count = self->ts_head = 0;
-    pthread_mutex_unlock(&self->lock);
+    pthread_mutex_unlock(&self->rate_lock);
+}
+
+/* snelstart_set_limit_names - the limits as wait_reason names them */
+void
+snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour)
+{
+    pthread_mutex_lock(&self->rate_lock);
+    self->name_minute = per_minute;
+    self->name_hour = per_hour;
+    pthread_mutex_unlock(&self->rate_lock);
 }
 
 /* snelstart_set_time_scale - windows f times shorter */
@@ -205,13 +224,17 @@ ss_result_name(ss_result_t r)
     case SS_RETRY: return "retry";
     case SS_UNCERTAIN: return "uncertain";
     case SS_AUTH: return "auth";
+    case SS_LIMITED: return "limited";
     }
     return "unknown";
 }
 
-/* rate_delay - seconds until the limits allow one more call (0: now) */
+enum { LIMIT_MINUTE, LIMIT_HOUR, LIMIT_RETRY_AFTER };
+
+/* rate_delay - seconds until the limits allow one more call (0: now), and
+ * which limit holds it back; rate_lock held */
 static double
-rate_delay(snelstart_t *self, double now)
+rate_delay(snelstart_t *self, double now, int *which)
 {
     int     limits[2] = { self->per_minute, self->per_hour };
     double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
@@ -225,13 +248,43 @@ rate_delay(snelstart_t *self, double now)
         /* a margin, so that the server's clock, which sees each call a
            little later, agrees */
         w = t + windows[i] * 1.01 + 0.010 - now;
-        if (w > wait)
+        if (w > wait) {
             wait = w;
+            *which = i;
+        }
+    }
+    if (self->blocked_until - now > wait) {
+        wait = self->blocked_until - now;
+        *which = LIMIT_RETRY_AFTER;
     }
     return wait;
 }
 
-/* rate_count - count one call made now */
+/* thousands - n with a point between thousands, as Dutch writes it: 5.000 */
+static void
+thousands(char *buf, size_t len, int n)
+{
+    if (n >= 1000)
+        snprintf(buf, len, "%d.%03d", n / 1000, n % 1000);
+    else
+        snprintf(buf, len, "%d", n);
+}
+
+/* wait_reason - why the limiter holds a call back, in a bookkeeper's words */
+static void
+wait_reason(const snelstart_t *self, int which, char *buf, size_t len)
+{
+    char    num[16];
+
+    if (which == LIMIT_RETRY_AFTER) {
+        snprintf(buf, len, "SnelStart vroeg om te wachten (Retry-After)");
+        return;
+    }
+    thousands(num, sizeof num, which == LIMIT_MINUTE ? self->name_minute : self->name_hour);
+    snprintf(buf, len, "%s per %s bereikt", num, which == LIMIT_MINUTE ? "minuut" : "uur");
+}
+
+/* rate_count - count one call made now; rate_lock held */
 static void
 rate_count(snelstart_t *self, double now)
 {
@@ -241,27 +294,83 @@ rate_count(snelstart_t *self, double now)
         self->ts_count++;
 }
 
-/* rate_wait - sleep until the limits allow one more call, then count it */
-static void
-rate_wait(snelstart_t *self)
+/* rate_try - count one more call if the limits allow it now; if not, fill
+ * err (when given) with the moment they do and why, and return false */
+static bool
+rate_try(snelstart_t *self, ss_error_t *err)
 {
-    double  wait;
+    double  now = mono_now(), wait;
+    int     which = LIMIT_MINUTE;
 
-    while ((wait = rate_delay(self, mono_now())) > 0)
-        sleep_s(wait);
-    rate_count(self, mono_now());
+    pthread_mutex_lock(&self->rate_lock);
+    if ((wait = rate_delay(self, now, &which)) <= 0)
+        rate_count(self, now);
+    else if (err) {
+        err->not_before_ms = epoch_ms_at(now + wait);
+        wait_reason(self, which, err->wait_reason, sizeof err->wait_reason);
+    }
+    pthread_mutex_unlock(&self->rate_lock);
+    return wait <= 0;
 }
 
-/* rate_try - count one more call if the limits allow it now; false if not */
-static bool
-rate_try(snelstart_t *self)
+/* limited - fill err for a call the limiter did not allow */
+static void
+limited(ss_error_t *err, const char *method, const char *path)
+{
+    time_t  t = (time_t) (err->not_before_ms / 1000);
+    struct tm tm;
+    char    hhmm[16];
+
+    localtime_r(&t, &tm);
+    strftime(hhmm, sizeof hhmm, "%H:%M:%S", &tm);
+    snprintf(err->message, sizeof err->message, "%s %s not sent now: %s; SnelStart may be "
+             "called again at %s", method, path, err->wait_reason, hhmm);
+}
+
+/* snelstart_ready_at - epoch ms from which the limits allow the next call */
+int64_t
+snelstart_ready_at(snelstart_t *self, char *why, size_t whylen)
+{
+    double  now = mono_now(), wait;
+    int     which = LIMIT_MINUTE;
+
+    pthread_mutex_lock(&self->rate_lock);
+    wait = rate_delay(self, now, &which);
+    if (wait > 0 && why)
+        wait_reason(self, which, why, whylen);
+    pthread_mutex_unlock(&self->rate_lock);
+    if (wait <= 0 && why && whylen > 0)
+        *why = 0;
+    return epoch_ms_at(now + (wait > 0 ? wait : 0));
+}
+
+/* snelstart_budget - how many calls the limits allow now, at most max */
+size_t
+snelstart_budget(snelstart_t *self, size_t max)
 {
     double  now = mono_now();
+    double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
+    size_t  n = max, used, k;
+    int     limits[2], i;
 
-    if (rate_delay(self, now) > 0)
-        return false;
-    rate_count(self, now);
-    return true;
+    pthread_mutex_lock(&self->rate_lock);
+    limits[0] = self->per_minute;
+    limits[1] = self->per_hour;
+    if (self->blocked_until > now)
+        n = 0;
+    for (i = 0; i < 2 && n > 0; i++) {
+        if (limits[i] <= 0)
+            continue;
+        /* calls counted within the window, newest first, as rate_delay sees them */
+        for (used = 0, k = 1; k <= self->ts_count && used < (size_t) limits[i]; k++, used++)
+            if (self->ts[(self->ts_head + self->ts_cap - k) % self->ts_cap]
+                + windows[i] * 1.01 + 0.010 <= now)
+                break;
+        if ((size_t) limits[i] - used < n)
+            n = (size_t) limits[i] - used;
+    }
+    pthread_mutex_unlock(&self->rate_lock);
+    return n;
 }
 
 /* on_body - curl write callback: append to the reply */
@@ -519,6 +628,21 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     return res;
 }
 
+/* retry_after - a 429: no call before Retry-After seconds (1 when absent,
+ * at most an hour) from now; err gets the moment and why */
+static void
+retry_after(snelstart_t *self, long secs, ss_error_t *err)
+{
+    double  until = mono_now() + (double) (secs > 0 ? (secs < 3600 ? secs : 3600) : 1);
+
+    pthread_mutex_lock(&self->rate_lock);
+    if (until > self->blocked_until)
+        self->blocked_until = until;
+    pthread_mutex_unlock(&self->rate_lock);
+    err->not_before_ms = epoch_ms_at(until);
+    wait_reason(self, LIMIT_RETRY_AFTER, err->wait_reason, sizeof err->wait_reason);
+}
+
 /* classify - the result of a performed request, in koppel's terms */
 static ss_result_t
 classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, long status,
@@ -564,6 +688,7 @@ classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, l
             res = SS_RETRY;
             err_set(self, err, (int) status, "%s %s: rate limit exceeded, retry after %ld s",
                     method, path, reply->retry_after_s);
+            retry_after(self, reply->retry_after_s, err);
         } else if (status >= 500) {
             res = write ? SS_UNCERTAIN : SS_RETRY;
             err_set(self, err, (int) status, "%s %s: server error HTTP %ld%s", method, path,
@@ -599,11 +724,15 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
         *out = NULL;
     url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     pthread_mutex_lock(&self->lock);
-    for (attempt = 0; attempt < 2; attempt++) {
+    for (attempt = 0; attempt < TOKEN_TRIES; attempt++) {
+        if (!rate_try(self, err)) {        /* no call now: the caller sets a timer */
+            limited(err, method, path);
+            res = SS_LIMITED;
+            goto done;
+        }
         if (self->token == NULL || mono_now() >= self->token_renew_at)
             if ((res = fetch_token(self, err)) != SS_OK)
                 goto done;
-        rate_wait(self);
         free(reply.data);
         rc = perform(self, method, url, text, false, true, &status, &reply);
         if (rc != CURLE_OK || status != 401)
@@ -696,19 +825,35 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                 free(rq);
                 break;
             }
-        /* a round: what the limits allow now (at least one, waited for), so
-           that every call is counted when it really goes */
+        /* a round: what the limits allow now, so that every call is counted
+           when it really goes; what they do not allow is not sent */
         for (m = 0; m < width && first + m < n; m++) {
-            if (!rate_try(self)) {
+            memset(&errs[first + m], 0, sizeof errs[first + m]);
+            if (!rate_try(self, &errs[first + m])) {
                 if (m > 0)
                     break;
-                rate_wait(self);
+                for (i = first; i < n; i++) {
+                    if (i > first) {
+                        memset(&errs[i], 0, sizeof errs[i]);
+                        errs[i].not_before_ms = errs[first].not_before_ms;
+                        memcpy(errs[i].wait_reason, errs[first].wait_reason,
+                               sizeof errs[i].wait_reason);
+                    }
+                    limited(&errs[i], "POST", path);
+                    results[i] = SS_LIMITED;
+                    outs[i] = NULL;
+                }
+                break;
             }
             rq[m].c = curl_easy_init();
             rq[m].hdr = setup(self, rq[m].c, rq[m].errbuf, "POST", url, texts[first + m], false,
                               true, &rq[m].reply);
             curl_easy_setopt(rq[m].c, CURLOPT_FORBID_REUSE, 1L);
             curl_multi_add_handle(multi, rq[m].c);
+        }
+        if (m == 0) {                       /* limited: the rest is not sent */
+            free(rq);
+            break;
         }
         do {
             if (curl_multi_perform(multi, &running) != CURLM_OK)
@@ -732,6 +877,10 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                        && strcasestr(rq[k].reply.data, "subscription key"));
             results[i] = classify(self, "POST", path, msg->data.result, status, &rq[k].reply,
                                   rq[k].errbuf, &outs[i], &errs[i]);
+            if (again[i] && self->token) {      /* expired or revoked: a new one next */
+                wipe_free(self->token);
+                self->token = NULL;
+            }
         }
         for (k = 0; k < m; k++) {
             curl_multi_remove_handle(multi, rq[k].c);

@@ -8,9 +8,13 @@
  *   keeps it until shortly before it expires, sends the subscription key
  *   in Ocp-Apim-Subscription-Key on every API call, and reuses one
  *   keep-alive connection. A client-side limiter keeps to the calls per
- *   minute and per hour (sliding windows), sleeping until the next call is
- *   allowed, so that SnelStart never has to answer 429 in normal
- *   operation. Calls on one snelstart_t are serialised (a mutex), so
+ *   minute and per hour (sliding windows) so that SnelStart never has to
+ *   answer 429 in normal operation. It never sleeps: a call that the
+ *   windows do not allow now, or that falls in a Retry-After SnelStart
+ *   gave, is not made and returns SS_LIMITED at once with the moment it
+ *   may be made (ss_error_t.not_before_ms) and why (wait_reason); the
+ *   caller sets a timer. snelstart_ready_at() and snelstart_budget() tell
+ *   the same before a call. Calls on one snelstart_t are serialised (a mutex), so
  *   max_concurrent is at most 1 per object; use one object per thread
  *   only with limits divided between them.
  *
@@ -19,7 +23,10 @@
  *     SS_REJECTED   4xx with SnelStart errors: definite, nothing stored
  *     SS_NOT_FOUND  404
  *     SS_RETRY      429, 5xx on GET, connection refused: nothing stored;
- *                   try later (retry_after_s when SnelStart said so)
+ *                   try later (after a 429: not before not_before_ms)
+ *     SS_LIMITED    no call made: the minute or hour window is full, or
+ *                   SnelStart's Retry-After has not passed; nothing stored;
+ *                   try again at not_before_ms
  *     SS_UNCERTAIN  POST/PUT whose answer was lost (timeout, dropped
  *                   connection, 5xx): it may or may not have been stored;
  *                   look it up (e.g. verkoopfacturen by factuurnummer)
@@ -33,6 +40,7 @@
 #define KOPPEL_SNELSTART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -44,7 +52,8 @@ typedef enum {
     SS_NOT_FOUND,
     SS_RETRY,
     SS_UNCERTAIN,
-    SS_AUTH
+    SS_AUTH,
+    SS_LIMITED
 } ss_result_t;
 
 typedef struct {
@@ -52,6 +61,11 @@ typedef struct {
     char    code[32];           /* first errorCode, e.g. "BOE-0021", or "" */
     char    message[1024];      /* plain words; never a key or token */
     long    retry_after_s;      /* from Retry-After, else 0 */
+    int64_t not_before_ms;      /* SS_LIMITED, and SS_RETRY after a 429: epoch ms
+                                   before which no call is made; else 0 */
+    char    wait_reason[64];    /* with not_before_ms, in Dutch: "5.000 per uur
+                                   bereikt", "SnelStart vroeg om te wachten
+                                   (Retry-After)" */
 } ss_error_t;
 
 /* snelstart_new - a client; the URLs without trailing slash. Out of memory
@@ -63,6 +77,10 @@ void snelstart_destroy(snelstart_t **self_p);
 /* snelstart_set_limits - calls per minute and hour (0: no limit) */
 void snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour,
                           int max_concurrent);
+/* snelstart_set_limit_names - the administration's limits as wait_reason
+ * names them, for a client that keeps to a share of them (the booker leaves
+ * the matchers 2 %); snelstart_set_limits() resets them to its own */
+void snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour);
 /* snelstart_set_time_scale - windows f times shorter (benchmarks against
    snelstart-sim --time-scale f); default 1 */
 void snelstart_set_time_scale(snelstart_t *self, double f);
@@ -76,7 +94,8 @@ ss_result_t snelstart_post(snelstart_t *self, const char *path, const json_t *bo
                            json_t **out, ss_error_t *err);
 /* snelstart_post_many - POST n bodies (JSON text) to one path, up to
  * max_concurrent at a time; per body its answer, error and result as
- * snelstart_post gives them */
+ * snelstart_post gives them (SS_LIMITED for each body the limits did not
+ * allow: it was not sent) */
 void snelstart_post_many(snelstart_t *self, const char *path, const char *const *texts,
                          size_t n, json_t **outs, ss_error_t *errs, ss_result_t *results);
 ss_result_t snelstart_put(snelstart_t *self, const char *path, const json_t *body,
@@ -91,6 +110,12 @@ char   *snelstart_odata_string(const char *s);
 /* snelstart_query - path + url-encoded query from key, value pairs ending
    in NULL: snelstart_query("/relaties", "$filter", "Email eq 'a b'", NULL) */
 char   *snelstart_query(const char *path, ...) __attribute__((sentinel));
+/* snelstart_ready_at - epoch ms from which the limits allow the next call
+ * (at most now when they allow it now); with why (may be NULL) filled as
+ * ss_error_t.wait_reason when that is later than now */
+int64_t snelstart_ready_at(snelstart_t *self, char *why, size_t whylen);
+/* snelstart_budget - how many calls the limits allow now, at most max */
+size_t  snelstart_budget(snelstart_t *self, size_t max);
 /* snelstart_calls - API calls made, token calls included */
 long    snelstart_calls(const snelstart_t *self);
 /* snelstart_parse_errors - an error answer's body (an array of

@@ -159,7 +159,7 @@ scenario_api() {
     booked_once "$E2E_DIR/good" || return 1
     stats=$(curl -s "$SS_URL/_sim/stats")
     echo "$stats" | tr -d '\n ' | head -c 400 > "$E2E_DIR/sim-stats"
-    grep -qE "rate limit exceeded|rate limit; posting again" "$E2E_DIR"/log/booker.log \
+    grep -qE "rate limit exceeded|wait for SnelStart until .*Retry-After" "$E2E_DIR"/log/booker.log \
             "$E2E_DIR"/log/matcher*.log || {
         echo "  no 429 reached koppel: the scenario does not test the rate limit"; return 1; }
     grep -q "Operation timed out\|Timeout was reached" "$E2E_DIR"/log/*.log || {

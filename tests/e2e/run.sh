@@ -17,6 +17,9 @@
 #      docs/web/'s screenshots with it
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
+#   6b. limits: two profiles, one at a low SnelStart rate limit; status
+#      answers every second, the other profile is booked while the first
+#      waits, the booker's loop is never blocked for a second (limits.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -511,6 +514,11 @@ passed=$((passed + $(grep -c "^PASS" "$ROOT/faults.out")))
 failed=$((failed + $(grep -c "^FAIL" "$ROOT/faults.out")))
 [ $st -ne 0 ] && [ "$(grep -c "^FAIL" "$ROOT/faults.out")" -eq 0 ] && {
     failed=$((failed + 1)); echo "FAIL faults.sh exited $st"; tail -20 "$ROOT/faults.out"; }
+E2E_ROOT=$ROOT/limits sh tests/e2e/limits.sh "$BIN" > "$ROOT/limits.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/limits
+grep "^  [a-z]" "$ROOT/limits.out" | head -12
+result "two profiles, one at a low SnelStart rate limit: status answers every second, the booker shows the wait, the other profile is booked meanwhile, nothing lost or doubled" $st
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?

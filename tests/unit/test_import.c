@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -316,6 +317,75 @@ globecharge_run_stores_the_orders_and_moves_the_cursor(void **state)
     close_run(&f);
 }
 
+/* mono_s - monotonic seconds */
+static double
+mono_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
+
+/* a shop that answers 429 with Retry-After: the page fails at once (one try per
+ * call, nothing slept) and the import says to try again after Retry-After */
+static void
+a_transient_failure_is_a_retry_after_the_shops_wait_not_a_sleep(void **state)
+{
+    fixture_t f = { 0 };
+    import_t *imp;
+    import_state_t st = IMPORT_MORE;
+    double  t0;
+    int     i, retries = 0;
+
+    (void) state;
+    start_sim(&f, "globecharge", "--rate-limit-every", "2", "--retry-after", "3", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    source_set_retry(f.source, 1, 50, 5000);
+    imp = import_new(&f.p, f.source, f.store, f.infolog, 7);
+    for (i = 0; i < MAX_STEPS && (st == IMPORT_MORE || st == IMPORT_RETRY); i++) {
+        assert_true(import_ready(imp));
+        t0 = mono_s();
+        import_fetch(imp);
+        assert_true(mono_s() - t0 < 1.0);
+        if ((st = import_store(imp)) == IMPORT_RETRY) {
+            retries++;
+            assert_true(import_retry_ms(imp) >= 3000);    /* the shop's Retry-After */
+        }
+    }
+    assert_int_equal(st, IMPORT_DONE);
+    assert_true(retries > 0);
+    assert_int_equal(orders_stored(&f), 3);
+    import_destroy(&imp);
+    close_run(&f);
+}
+
+/* a page that keeps failing ends the run after IMPORT_ATTEMPTS tries */
+static void
+a_page_that_keeps_failing_ends_the_run_after_its_tries(void **state)
+{
+    fixture_t f = { 0 };
+    import_t *imp;
+    import_state_t st;
+    int     tries = 1;
+
+    (void) state;
+    start_sim(&f, "globecharge", "--maintenance-every", "1", "--retry-after", "0", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    source_set_retry(f.source, 1, 50, 5000);
+    imp = import_new(&f.p, f.source, f.store, f.infolog, 7);
+    while ((st = import_step(imp)) == IMPORT_RETRY) {
+        assert_true(import_retry_ms(imp) > 0 && import_retry_ms(imp) <= IMPORT_BACKOFF_MS);
+        tries++;
+    }
+    assert_int_equal(st, IMPORT_FAILED);
+    assert_int_equal(tries, IMPORT_ATTEMPTS);
+    assert_non_null(strstr(import_summary(imp), "gave up after 3 attempts"));
+    assert_int_equal(orders_stored(&f), 0);
+    import_destroy(&imp);
+    close_run(&f);
+}
+
 /* a run starts late_window numbers below the cursor: an order that completed
  * after later ones were read is still found, and the cursor does not move back */
 static void
@@ -507,6 +577,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(globecharge_run_stores_the_orders_and_moves_the_cursor),
+        cmocka_unit_test(a_transient_failure_is_a_retry_after_the_shops_wait_not_a_sleep),
+        cmocka_unit_test(a_page_that_keeps_failing_ends_the_run_after_its_tries),
         cmocka_unit_test(a_late_order_below_the_cursor_is_found_in_the_late_window),
         cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
         cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),

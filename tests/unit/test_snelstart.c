@@ -334,6 +334,16 @@ booked_count(const sim_t *sim, const char *nr)
     return n;
 }
 
+/* now_ms - the wall clock in epoch ms, as not_before_ms */
+static int64_t
+now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* now_s - monotonic seconds */
 static double
 now_s(void)
@@ -868,13 +878,21 @@ sim_answers_429_above_its_limit(void **state)
     assert_int_equal(snelstart_get(ss, "/landen", &out, &err), SS_RETRY);
     assert_int_equal(err.http_status, 429);
     assert_true(err.retry_after_s >= 1 && err.retry_after_s <= 60);
+    assert_true(err.not_before_ms >= now_ms() + 500);
+    assert_string_equal(err.wait_reason, "SnelStart vroeg om te wachten (Retry-After)");
+    /* within the Retry-After nothing is sent: limited at once, not slept */
+    assert_int_equal(snelstart_get(ss, "/landen", &out, &err), SS_LIMITED);
+    assert_string_equal(err.wait_reason, "SnelStart vroeg om te wachten (Retry-After)");
+    assert_int_equal(snelstart_budget(ss, 10), 0);
+    assert_true(snelstart_ready_at(ss, NULL, 0) >= now_ms() + 500);
     assert_int_equal(stat_count(&sim, "GET /v2/landen", "429"), 1);
     assert_int_equal(stat_count(&sim, "GET /v2/landen", "200"), 5);
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
 }
 
-/* client_limiter_keeps_under_the_sim_limit - sleeps instead of 429 */
+/* client_limiter_keeps_under_the_sim_limit - a full window is SS_LIMITED at
+ * once, with the moment of the next call; waiting for it never meets a 429 */
 static void
 client_limiter_keeps_under_the_sim_limit(void **state)
 {
@@ -882,8 +900,9 @@ client_limiter_keeps_under_the_sim_limit(void **state)
     snelstart_t *ss;
     json_t *out = NULL;
     ss_error_t err;
-    double  t0;
-    int     i;
+    double  t0, t1;
+    int     ok = 0, limited = 0;
+    char    why[64];
 
     /* windows of one second (minute) and one minute (hour) */
     sim_start(&sim, "--rate-per-minute", "5", "--rate-per-hour", "100", "--time-scale", "60",
@@ -891,16 +910,60 @@ client_limiter_keeps_under_the_sim_limit(void **state)
     ss = client(&sim);
     snelstart_set_limits(ss, 5, 100, 1);
     snelstart_set_time_scale(ss, 60);
+    assert_int_equal(snelstart_budget(ss, 64), 5);
     t0 = now_s();
-    for (i = 0; i < 12; i++) {
-        ss_result_t r = snelstart_get(ss, "/btwtarieven", &out, &err);
+    while (ok < 12) {
+        ss_result_t r;
 
+        t1 = now_s();
+        r = snelstart_get(ss, "/btwtarieven", &out, &err);
+        if (r == SS_LIMITED) {
+            limited++;
+            assert_true(now_s() - t1 < 0.05);           /* no sleep in the client */
+            assert_string_equal(err.wait_reason, "5 per minuut bereikt");
+            assert_true(err.not_before_ms > now_ms());
+            assert_true(err.not_before_ms <= now_ms() + 1100);
+            assert_int_equal(snelstart_budget(ss, 64), 0);
+            assert_true(snelstart_ready_at(ss, why, sizeof why) > now_ms());
+            assert_string_equal(why, "5 per minuut bereikt");
+            while (now_ms() < err.not_before_ms)         /* the caller's timer */
+                usleep(1000);
+            continue;
+        }
         if (r != SS_OK)
-            fail_msg("call %d: %s: %s", i, ss_result_name(r), err.message);
+            fail_msg("call %d: %s: %s", ok, ss_result_name(r), err.message);
         json_decref(out);
+        ok++;
     }
+    assert_true(limited >= 2);
     assert_true(now_s() - t0 >= 2.0);                   /* 12 calls at 5 per second */
     assert_int_equal(stat_count(&sim, "GET /v2/btwtarieven", "429"), 0);
+    assert_int_equal(stat_count(&sim, "GET /v2/btwtarieven", "200"), 12);
+    snelstart_destroy(&ss);
+    sim_cleanup(&sim);
+}
+
+/* hour_limit_is_named_in_dutch - the hour window full: "5.000 per uur"-style */
+static void
+hour_limit_is_named_in_dutch(void **state)
+{
+    sim_t   sim = { 0 };
+    snelstart_t *ss;
+    json_t *out = NULL;
+    ss_error_t err;
+    int     i;
+
+    sim_start(&sim, "--no-rate-limit", NULL);
+    ss = client(&sim);
+    snelstart_set_limits(ss, 2000, 1500, 1);
+    snelstart_set_time_scale(ss, 360);       /* an hour of ten seconds */
+    for (i = 0; i < 1500; i++) {
+        assert_int_equal(snelstart_get(ss, "/btwtarieven", &out, &err), SS_OK);
+        json_decref(out);
+    }
+    assert_int_equal(snelstart_get(ss, "/landen", &out, &err), SS_LIMITED);
+    assert_string_equal(err.wait_reason, "1.500 per uur bereikt");
+    assert_non_null(strstr(err.message, "1.500 per uur bereikt"));
     snelstart_destroy(&ss);
     sim_cleanup(&sim);
 }
@@ -1044,6 +1107,7 @@ main(void)
         cmocka_unit_test_teardown(expired_tokens_are_refreshed_transparently, stop_leftovers),
         cmocka_unit_test_teardown(sim_answers_429_above_its_limit, stop_leftovers),
         cmocka_unit_test_teardown(client_limiter_keeps_under_the_sim_limit, stop_leftovers),
+        cmocka_unit_test_teardown(hour_limit_is_named_in_dutch, stop_leftovers),
         cmocka_unit_test_teardown(odata_literals_are_escaped_and_not_patterns, stop_leftovers),
         cmocka_unit_test_teardown(state_survives_a_restart, stop_leftovers),
         cmocka_unit_test_teardown(booking_post_is_fast, stop_leftovers),

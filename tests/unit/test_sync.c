@@ -131,6 +131,46 @@ the_first_fill_reads_every_relatie(void **state)
     stop(&f);
 }
 
+/* the_first_fill_is_one_request_a_slice - the landen, then a page at a time */
+static void
+the_first_fill_is_one_request_a_slice(void **state)
+{
+    fixture_t *f = start();
+    char    err[1024] = "";
+
+    assert_false(sync_ready(f->sync, 1000));
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);   /* landen */
+    assert_false(f->sync->filled);
+    assert_int_equal(f->sync->relaties_read, 0);
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_READY);  /* one page */
+    assert_true(f->sync->filled);
+    assert_true(sync_ready(f->sync, 1000));
+    assert_int_equal(f->sync->relaties_read, FIXTURE_RELATIES);
+    assert_false(sync_ready(f->sync, 1000 + 60));                              /* refresh due */
+    stop(&f);
+}
+
+/* a_fill_held_back_by_the_limit_says_when_to_go_on - no sleep, a moment */
+static void
+a_fill_held_back_by_the_limit_says_when_to_go_on(void **state)
+{
+    fixture_t *f = start();
+    char    err[1024] = "";
+    struct timespec t;
+    int64_t now_ms;
+
+    snelstart_set_limits(f->sync->api, 1, 100, 1);
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);   /* landen */
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_FAILED);
+    clock_gettime(CLOCK_REALTIME, &t);
+    now_ms = (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+    assert_true(f->sync->not_before_ms > now_ms + 50000);  /* the minute window */
+    assert_non_null(strstr(err, "1 per minuut bereikt"));
+    assert_false(f->sync->filled);
+    assert_int_equal(f->sync->relaties_read, 0);
+    stop(&f);
+}
+
 /* a_refresh_reads_only_what_changed_since_the_newest_modifiedon */
 static void
 a_refresh_reads_only_what_changed_since_the_newest_modifiedon(void **state)
@@ -216,6 +256,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_first_fill_reads_every_relatie),
+        cmocka_unit_test(the_first_fill_is_one_request_a_slice),
+        cmocka_unit_test(a_fill_held_back_by_the_limit_says_when_to_go_on),
         cmocka_unit_test(a_refresh_reads_only_what_changed_since_the_newest_modifiedon),
         cmocka_unit_test(a_snelstart_that_cannot_be_read_keeps_the_old_index),
         cmocka_unit_test(a_first_fill_that_fails_leaves_the_index_unfilled),
