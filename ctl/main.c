@@ -102,7 +102,8 @@ ask(const char *endpoint, const char *cmd, int nargs, char **args, bool quiet)
     msg_set(&req->cmd, cmd);
     for (i = 0; i < nargs; i++)
         msg_add_arg(req, args[i]);
-    reply = net_request(endpoint, req, TIMEOUT_MS, err, sizeof err);
+    reply = net_request(endpoint, req, control_request_timeout_ms(cmd, TIMEOUT_MS), err,
+                        sizeof err);
     msg_destroy(&req);
     if (reply == NULL && !quiet)
         fprintf(stderr, "koppelctl: %s\n", err);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
@@ -229,7 +230,8 @@ web_ask(const char *endpoint, const char *cmd, const char **args, size_t nargs, 
     msg_set(&req->cmd, cmd);
     for (i = 0; i < nargs; i++)
         msg_add_arg(req, args[i]);
-    reply = net_request(endpoint, req, WEB_TIMEOUT_MS, err, errlen);
+    reply = net_request(endpoint, req, control_request_timeout_ms(cmd, WEB_TIMEOUT_MS), err,
+                        errlen);
     msg_destroy(&req);
     return reply;
 }

@@ -185,3 +185,10 @@ control_handle(control_t *self)
     msg_destroy(&req);
     msg_destroy(&reply);
 }
+
+/* control_request_timeout_ms - the wait for an answer to cmd */
+int
+control_request_timeout_ms(const char *cmd, int normal_ms)
+{
+    return strcmp(cmd, "dlq-replay") == 0 ? CONTROL_REPLAY_TIMEOUT_MS : normal_ms;
+}

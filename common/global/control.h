@@ -62,4 +62,10 @@ void control_handle(control_t *self);
 /* control_reply_json - set a reply's json from a jansson value (stolen) */
 void control_reply_json(msg_t *reply, json_t *value);
 
+/* control_request_timeout_ms - how long a client waits for the answer to cmd:
+ * normal_ms, but "dlq-replay" reads the order from the shop before the
+ * fetcher answers, which may take as long as the shop does */
+#define CONTROL_REPLAY_TIMEOUT_MS 60000
+int control_request_timeout_ms(const char *cmd, int normal_ms);
+
 #endif
