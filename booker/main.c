@@ -31,6 +31,7 @@
 #include "log.h"
 #include "net.h"
 #include "preview.h"
+#include "reload.h"
 #include "xalloc.h"
 
 #define BATCH 64                  /* orders booked with one pair of ledger syncs */
@@ -57,6 +58,7 @@ typedef struct {
     administration_t **admins;    /* per profile */
     char   **stopped;         /* per profile: why, or NULL */
     infolog_t *infolog;       /* the information log (manual 3.3) */
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
 } booker_t;
 
 /* report - send an outcome to the fetcher */
@@ -116,7 +118,8 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         log_warning("profile %s: order %lld not booked now (%s): %s", profile,
                     (long long) o->number, out->stage, out->reason);
         if (out->stop_profile && b->stopped[i] == NULL) {
-            b->stopped[i] = xasprintf("stopped: %s", out->reason);
+            b->stopped[i] = xstrdup("Gestopt: SnelStart weigert de sleutels - pas ze aan in "
+                                    "koppel.cfg");
             log_error("profile %s: %s; fix the SnelStart keys in the configuration: the "
                       "profile books again when they change", profile, out->reason);
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "%s; fix the "
@@ -147,7 +150,7 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
         memset(&jobs[njobs], 0, sizeof jobs[njobs]);
         jobs[njobs].o = msgs[j]->order;
         jobs[njobs].m = msgs[j]->match;
-        control_activity(b->control, "booking profile %s, order %lld", msgs[j]->profile,
+        control_activity(b->control, "Bezig: profiel %s, order %lld", msgs[j]->profile,
                          (long long) msgs[j]->order->number);
         book_prepare(b->admins[i], b->ledger, &jobs[njobs]);
         njobs++;
@@ -159,19 +162,21 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
     }
 }
 
-/* resume - a profile stopped on refused keys runs again when its SnelStart
- * settings changed in the configuration file */
-static bool
-resume(booker_t *b, int i)
+/* apply - reload callback: the new configuration counts from the next order.
+ * Each administration holds its profile: all are made again, when needed. */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
 {
-    if (!cfg_connection_changed(b->cfg, i))
-        return false;
-    log_info("profile %s: its SnelStart settings changed; it books again",
-             b->cfg->profiles[i].name);
-    free(b->stopped[i]);
-    b->stopped[i] = NULL;
-    administration_destroy(&b->admins[i]);
-    return true;
+    booker_t *b = arg;
+    size_t  i;
+
+    for (i = 0; i < b->cfg->nprofiles; i++)
+        administration_destroy(&b->admins[i]);
+    free(b->admins);
+    b->admins = xcalloc(fresh->nprofiles + 1, sizeof *b->admins);
+    b->stopped = reload_stopped(b->stopped, b->cfg, fresh, old_index, "SnelStart");
+    cfg_destroy(&b->cfg);
+    b->cfg = fresh;
 }
 
 /* take_matched - book the recognised orders waiting, in batches: the ledger
@@ -185,6 +190,11 @@ take_matched(daemon_loop_t *loop, void *arg)
     int     i;
     bool    handled[BATCH] = { false };
 
+    for (i = 0; i < (int) b->cfg->nprofiles; i++)
+        if (b->stopped[i]) {            /* corrected keys count without a reload */
+            reload_if_changed(b->reload);
+            break;
+        }
     while (n < BATCH && (m = net_recv(b->matched, "matched socket")) != NULL) {
         if (m->type != MSG_MATCHED) {
             log_warning("matched socket: expected a matched order, got a %s message",
@@ -194,7 +204,7 @@ take_matched(daemon_loop_t *loop, void *arg)
             log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
                         (long long) m->order->number, m->profile);
             msg_destroy(&m);
-        } else if (b->stopped[i] && !resume(b, i))
+        } else if (b->stopped[i])
             msg_destroy(&m);          /* the fetcher sends it again later */
         else {
             order_set(&m->order->profile, m->profile);
@@ -259,9 +269,11 @@ main(int argc, char **argv)
             log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
     }
     loop = daemon_loop_new(b.control, b.infolog);
+    b.reload = reload_new(loop, b.control, &b.cfg, apply, &b);
     daemon_loop_reader(loop, b.matched, "matched socket", take_matched, &b);
     log_info("started; state in %s", b.cfg->state_dir);
     daemon_loop_run(loop, "Gereed");
+    reload_destroy(&b.reload);
     daemon_loop_destroy(&loop);
     for (i = 0; i < b.cfg->nprofiles; i++) {
         administration_destroy(&b.admins[i]);

@@ -9,14 +9,19 @@
  * DESCRIPTION
  *   Asks the daemons through their control sockets and prints the answer
  *   for people, or with --json as JSON for machines.
- *     status [--json]                  each daemon's activity ("Gereed" when
- *                                      idle); exit 1 when one does not answer
+ *     status [--json]                  a line per profile and per daemon
+ *                                      (status_cmd.h); exit 1 when a daemon
+ *                                      does not answer, 3 when a profile is
+ *                                      stopped, 4 without access
+ *     reload                           every daemon reads the configuration
+ *                                      again (status_cmd.h)
  *     run PROFILE [TASK]               start a task now: "started" or
  *                                      "already running"
  *     tasks [--json]                   every task with last and next run
  *     profiles [--json]                the profiles and their descriptions
  *     dlq list [--json] [--profile P]  the dead-letter queue
- *     dlq show ID [--json]             one dead letter
+ *     dlq show ID [--json]             one dead letter (PROFILE:NUMBER, or
+ *                                      NUMBER when one profile has it)
  *     dlq replay ID | --all [--profile P]
  *                                      read the order(s) from the shop again and
  *                                      send them through the normal path
@@ -39,7 +44,6 @@
  *   usage error.
  */
 #include <getopt.h>
-#include <glob.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,6 +56,7 @@
 #include "net.h"
 #include "netsec.h"
 #include "plan_cmd.h"
+#include "status_cmd.h"
 #include "xalloc.h"
 
 #define TIMEOUT_MS 3000
@@ -59,12 +64,16 @@
 static const char usage[] =
     "usage: koppelctl [--config FILE] COMMAND [ARGS]\n"
     "commands:\n"
-    "  status [--json]                   what each daemon does now; exit 1 if one is down\n"
+    "  status [--json]                   each profile and daemon: Gereed, Bezig, Wacht,\n"
+    "                                    Gestopt; exit 1 if a daemon is down, 3 if a\n"
+    "                                    profile is stopped, 4 without access\n"
+    "  reload                            every daemon reads the configuration again\n"
     "  run PROFILE [TASK]                run a task now (default importeren-financieel)\n"
     "  tasks [--json]                    each profile's tasks, last and next run\n"
     "  profiles [--json]                 the configured profiles\n"
     "  dlq list [--json] [--profile P]   the dead-letter queue\n"
-    "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER)\n"
+    "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER, or NUMBER\n"
+    "                                    when one profile has that order)\n"
     "  dlq replay ID | --all [--profile P]  read again from the shop and book\n"
     "  dlq drop ID                       give up on a dead letter\n"
     "  log [--profile P] [--extended] [--limit N] [--json]\n"
@@ -86,17 +95,12 @@ static const char usage[] =
 static msg_t *
 ask(const char *endpoint, const char *cmd, int nargs, char **args, bool quiet)
 {
-    msg_t  *req = msg_new(MSG_REQUEST), *reply;
     char    err[512];
-    int     i;
+    ctl_ask_t why;
+    msg_t  *reply = ctl_ask(endpoint, cmd, nargs, args, TIMEOUT_MS, &why, err, sizeof err);
 
-    msg_set(&req->cmd, cmd);
-    for (i = 0; i < nargs; i++)
-        msg_add_arg(req, args[i]);
-    reply = net_request(endpoint, req, TIMEOUT_MS, err, sizeof err);
-    msg_destroy(&req);
     if (reply == NULL && !quiet)
-        fprintf(stderr, "koppelctl: %s\n", err);
+        fprintf(stderr, "koppelctl: %s\n", why == CTL_ASK_DENIED ? CTL_NO_ACCESS : err);
     return reply;
 }
 
@@ -162,98 +166,6 @@ when(json_int_t t, char *buf, size_t len)
     localtime_r(&tt, &tm);
     strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
     return buf;
-}
-
-/* matcher_endpoints - the control endpoints of the running matchers */
-static char **
-matcher_endpoints(const cfg_t *cfg, size_t *n)
-{
-    const char *pattern = cfg->ep_control[DAEMON_MATCHER];
-    char  **list = NULL;
-    glob_t  g;
-    size_t  i;
-
-    *n = 0;
-    if (strncmp(pattern, "ipc://", 6) == 0) {
-        char   *ep = cfg_matcher_control(cfg, "*");
-        char   *glb = xstrdup(ep + 6);
-
-        free(ep);
-
-        if (glob(glb, 0, NULL, &g) == 0) {
-            list = xcalloc(g.gl_pathc + 1, sizeof *list);
-            for (i = 0; i < g.gl_pathc; i++)
-                list[(*n)++] = xasprintf("ipc://%s", g.gl_pathv[i]);
-            globfree(&g);
-        }
-        free(glb);
-    }
-    if (*n == 0) {
-        list = xcalloc(2, sizeof *list);
-        list[(*n)++] = cfg_matcher_control(cfg, "1");
-    }
-    return list;
-}
-
-/* cmd_status - each daemon's activity */
-static int
-cmd_status(const cfg_t *cfg, bool as_json)
-{
-    json_t *all = json_array(), *top;
-    static const daemon_t order[] = { DAEMON_SCHEDULER, DAEMON_FETCHER, DAEMON_MATCHER,
-                                      DAEMON_BOOKER };
-    size_t  i, j, nm;
-    bool    ok = true;
-    char  **eps;
-
-    for (i = 0; i < sizeof order / sizeof *order; i++) {
-        if (order[i] == DAEMON_MATCHER) {
-            eps = matcher_endpoints(cfg, &nm);
-        } else {
-            eps = xcalloc(2, sizeof *eps);
-            eps[0] = xstrdup(cfg->ep_control[order[i]]);
-            nm = 1;
-        }
-        for (j = 0; j < nm; j++) {
-            msg_t  *r = ask(eps[j], "status", 0, NULL, true);
-            json_t *st = NULL;
-
-            if (r && r->ok)
-                st = json_loads(r->json, 0, NULL);
-            if (st == NULL) {
-                st = json_pack("{s:s, s:s, s:b, s:s}", "name", daemon_name(order[i]),
-                               "endpoint", eps[j], "answering", 0, "activity", "niet bereikbaar");
-                ok = false;
-            } else
-                json_object_set_new(st, "answering", json_true());
-            json_array_append_new(all, st);
-            msg_destroy(&r);
-            free(eps[j]);
-        }
-        free(eps);
-    }
-    if (as_json) {
-        char   *text;
-
-        top = json_pack("{s:o, s:b}", "daemons", all, "ok", ok);
-        text = json_dumps(top, JSON_COMPACT);
-        printf("%s\n", text);
-        free(text);
-        json_decref(top);
-    } else {
-        for (i = 0; i < json_array_size(all); i++) {
-            json_t *d = json_array_get(all, i);
-            const char *inst = json_string_value(json_object_get(d, "instance"));
-            char    name[64];
-
-            snprintf(name, sizeof name, "%s%s%s", json_string_value(json_object_get(d, "name")),
-                     inst && strcmp(inst, "1") && *inst ? "@" : "",
-                     inst && strcmp(inst, "1") && *inst ? inst : "");
-            printf("%-16s %s\n", name, json_string_value(json_object_get(d, "activity")));
-        }
-        json_decref(all);
-    }
-    return ok ? 0 : 1;
 }
 
 /* simple - send a command, print the reply's text (or JSON) */
@@ -360,7 +272,7 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
         char   *pa[1] = { (char *) profile };
 
         if (show && argc != 2) {
-            fprintf(stderr, "usage: koppelctl dlq show PROFILE:NUMBER\n");
+            fprintf(stderr, "usage: koppelctl dlq show PROFILE:NUMBER | NUMBER\n");
             return 2;
         }
         if ((r = ask(ep, "dlq-list", profile ? 1 : 0, pa, false)) == NULL)
@@ -369,11 +281,25 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
         if (show) {
             json_t *found = NULL;
 
-            for (i = 0; i < json_array_size(list); i++)
-                if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")),
-                           argv[1]) == 0)
+            size_t  nfound = 0;
+
+            for (i = 0; i < json_array_size(list); i++) {
+                const char *id = json_string_value(json_object_get(json_array_get(list, i),
+                                                                   "id"));
+                const char *colon = strrchr(id, ':');
+
+                /* PROFILE:NUMBER, or NUMBER alone when one profile has it */
+                if (strcmp(id, argv[1]) == 0
+                    || (strchr(argv[1], ':') == NULL && colon && strcmp(colon + 1, argv[1]) == 0)) {
                     found = json_array_get(list, i);
-            if (found == NULL) {
+                    nfound++;
+                }
+            }
+            if (nfound > 1) {
+                fprintf(stderr, "koppelctl: order %s is in the dead-letter queue of more than "
+                        "one profile: give PROFILE:%s\n", argv[1], argv[1]);
+                rc = 1;
+            } else if (found == NULL) {
                 fprintf(stderr, "koppelctl: %s is not in the dead-letter queue\n", argv[1]);
                 rc = 1;
             } else if (as_json) {
@@ -452,6 +378,40 @@ keygen(void)
     return 0;
 }
 
+/* known - whether word is one of koppelctl's commands */
+static bool
+known(const char *word)
+{
+    static const char *const commands[] = { "status", "reload", "run", "tasks", "profiles",
+        "dlq", "log", "plan", "keygen", "admins", "test-connection", "sql-servers", NULL };
+    const char *const *c;
+
+    for (c = commands; *c; c++)
+        if (strcmp(*c, word) == 0)
+            return true;
+    return false;
+}
+
+/* check_profile - a command naming a profile (run, plan, admins,
+ * test-connection) names one that is configured; 2 with a message when not,
+ * else 0. (log and dlq --profile may name a profile no longer configured:
+ * its rows and dead letters stay.) */
+static int
+check_profile(const cfg_t *cfg, int argc, char **argv)
+{
+    const char *name = NULL;
+
+    if (argc >= 2 && (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "plan") == 0
+                      || strcmp(argv[0], "admins") == 0
+                      || strcmp(argv[0], "test-connection") == 0))
+        name = argv[1];
+    if (name == NULL || cfg_profile(cfg, name) != NULL)
+        return 0;
+    fprintf(stderr, "koppelctl: profiel %s bestaat niet (no such profile in %s; see koppelctl "
+            "profiles)\n", name, cfg->path);
+    return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -498,15 +458,28 @@ main(int argc, char **argv)
     }
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {
-        fprintf(stderr, "koppelctl: %s\n", err);
+        if (strcmp(argv[0], "reload") == 0)   /* the daemons would refuse it the same way */
+            fprintf(stderr, "koppelctl: reload refused: %s; the daemons keep the configuration "
+                    "in force\n", err);
+        else
+            fprintf(stderr, "koppelctl: %s\n", err);
+        cfg_destroy(&cfg);
         return 1;
     }
     as_json = has_flag(&argc, argv, "--json");
-    if (strcmp(argv[0], "status") == 0 && argc == 1)
-        rc = cmd_status(cfg, as_json);
-    else if (strcmp(argv[0], "run") == 0 && (argc == 2 || argc == 3))
-        rc = simple(cfg->ep_control[DAEMON_SCHEDULER], "run", argc - 1, argv + 1, as_json);
-    else if (strcmp(argv[0], "tasks") == 0 && argc == 1)
+    if ((rc = check_profile(cfg, argc, argv)) != 0)
+        ;
+    else if (strcmp(argv[0], "status") == 0 && argc == 1)
+        rc = status_cmd(cfg, as_json);
+    else if (strcmp(argv[0], "reload") == 0 && argc == 1)
+        rc = reload_cmd(cfg, as_json);
+    else if (strcmp(argv[0], "run") == 0 && (argc == 2 || argc == 3)) {
+        char   *task = plan_cmd_task_name(argc == 3 ? argv[2] : "importeren-financieel");
+        char   *args[2] = { argv[1], task };
+
+        rc = simple(cfg->ep_control[DAEMON_SCHEDULER], "run", 2, args, as_json);
+        free(task);
+    } else if (strcmp(argv[0], "tasks") == 0 && argc == 1)
         rc = cmd_tasks(cfg, as_json);
     else if (strcmp(argv[0], "profiles") == 0 && argc == 1)
         rc = cmd_profiles(cfg, as_json);
@@ -520,15 +493,13 @@ main(int argc, char **argv)
              && argc == 2) {
         const profile_t *p = cfg_profile(cfg, argv[1]);
 
-        if (p == NULL) {
-            fprintf(stderr, "koppelctl: %s: no such profile\n", argv[1]);
-            rc = 2;
-        } else
-            rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
-                                                : ctl_test_connection(p, stdout);
-    }
-    else {
-        fprintf(stderr, "%s", usage);
+        rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
+                                            : ctl_test_connection(p, stdout);
+    } else {
+        if (known(argv[0]))
+            fprintf(stderr, "koppelctl: %s: wrong arguments\n%s", argv[0], usage);
+        else
+            fprintf(stderr, "koppelctl: unknown command \"%s\"\n%s", argv[0], usage);
         rc = 2;
     }
     cfg_destroy(&cfg);

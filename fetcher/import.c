@@ -63,7 +63,7 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
     self->store = store;
     self->infolog = infolog;
     self->job_id = job_id;
-    snprintf(self->activity, sizeof self->activity, "importing profile %s from %s",
+    snprintf(self->activity, sizeof self->activity, "Bezig: profiel %s, %s",
              p->name, source_cursor_where(self->cursor));
     return self;
 }
@@ -165,7 +165,7 @@ import_step(import_t *self)
 
     if (self->unreadable)
         return IMPORT_FAILED;
-    snprintf(self->activity, sizeof self->activity, "importing profile %s, %s",
+    snprintf(self->activity, sizeof self->activity, "Bezig: profiel %s, %s",
              self->p->name, source_cursor_where(self->cursor));
     if ((r = source_page(self->source, self->cursor, &page, err, sizeof err)) != SRC_OK) {
         self->auth_failed = r == SRC_AUTH;

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "net.h"
 #include "recognise.h"
+#include "reload.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -63,7 +64,24 @@ typedef struct {
     zsock_t *orders;          /* PULL from the fetcher */
     zsock_t *matched;         /* PUSH to the booker */
     sync_t **syncs;           /* per profile */
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
 } matcher_t;
+
+/* apply - reload callback: recognition counts from the next order; an index
+ * holds its profile's connection, so each is read again when next needed */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
+{
+    matcher_t *mt = arg;
+    size_t  i;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++)
+        sync_destroy(&mt->syncs[i]);
+    free(mt->syncs);
+    mt->syncs = xcalloc(fresh->nprofiles + 1, sizeof *mt->syncs);
+    cfg_destroy(&mt->cfg);
+    mt->cfg = fresh;
+}
 
 /* take_order - recognise one order's customer and pass it on */
 static void
@@ -90,7 +108,7 @@ take_order(daemon_loop_t *loop, void *arg)
     if (mt->syncs[i] == NULL)
         mt->syncs[i] = sync_new(&mt->cfg->profiles[i]);
     mt->syncs[i]->used_at = time(NULL);
-    control_activity(mt->control, "recognising profile %s, order %lld", m->profile,
+    control_activity(mt->control, "Bezig: profiel %s, order %lld", m->profile,
                      (long long) m->order->number);
     if (!sync_fresh(mt->syncs[i], time(NULL), err, sizeof err) && !mt->syncs[i]->filled) {
         /* without an index nothing can be decided; the fetcher sends it again */
@@ -166,10 +184,12 @@ main(int argc, char **argv)
     mt.orders = net_socket(ZMQ_PULL, mt.cfg->ep_orders, false, "orders socket");
     mt.matched = net_socket(ZMQ_PUSH, mt.cfg->ep_matched, false, "matched socket");
     loop = daemon_loop_new(mt.control, NULL);
+    mt.reload = reload_new(loop, mt.control, &mt.cfg, apply, &mt);
     daemon_loop_reader(loop, mt.orders, "orders socket", take_order, &mt);
     daemon_loop_every(loop, 5000, "drop idle indexes", evict_idle, &mt);
     log_info("started as instance %s", instance);
     daemon_loop_run(loop, "Gereed");
+    reload_destroy(&mt.reload);
     daemon_loop_destroy(&loop);
     for (i = 0; i < mt.cfg->nprofiles; i++)
         sync_destroy(&mt.syncs[i]);

@@ -6,7 +6,7 @@
  *   Each daemon binds one REP socket (koppel.endpoints.*_control). The
  *   command "status" is built in and answers, as JSON: name, instance,
  *   pid, version, uptime_s, activity ("Gereed" when idle, else what the
- *   daemon does, e.g. "importing profile winkel, order 10423") and
+ *   daemon does, "Bezig: profiel winkel, order 10423") and
  *   counters. Daemons add their own commands with control_on().
  *   Replies carry a line for people (text) and JSON for machines.
  */
