@@ -186,9 +186,9 @@ activity_of(const daemon_entry_t *d)
     return *str(d->status, "activity") ? str(d->status, "activity") : "Gereed";
 }
 
-/* profile_line - what a profile does, from the daemons' replies; *stopped set */
-static char *
-profile_line(const char *profile, const daemon_entry_t *ds, size_t n, bool *stopped)
+/* status_profile_line - what a profile does, from the daemons' replies */
+char *
+status_profile_line(const char *profile, json_t *const *statuses, size_t n, bool *stopped)
 {
     char    busy[300], hhmm[16];
     size_t  i;
@@ -196,7 +196,7 @@ profile_line(const char *profile, const daemon_entry_t *ds, size_t n, bool *stop
     snprintf(busy, sizeof busy, "Bezig: profiel %s,", profile);
     *stopped = false;
     for (i = 0; i < n; i++) {           /* stopped first: it needs the bookkeeper */
-        const json_t *st = ds[i].status;
+        const json_t *st = statuses[i];
         const char *why = json_string_value(json_object_get(json_object_get(
             json_object_get(st, "profiles"), profile), "stopped"));
 
@@ -208,7 +208,7 @@ profile_line(const char *profile, const daemon_entry_t *ds, size_t n, bool *stop
         }
     }
     for (i = 0; i < n; i++) {
-        const json_t *p = json_object_get(json_object_get(ds[i].status, "profiles"), profile);
+        const json_t *p = json_object_get(json_object_get(statuses[i], "profiles"), profile);
         const json_t *until = json_object_get(p, "waiting_until");
 
         if (json_is_integer(until) && json_integer_value(until) > time(NULL)) {
@@ -223,8 +223,8 @@ profile_line(const char *profile, const daemon_entry_t *ds, size_t n, bool *stop
         }
     }
     for (i = 0; i < n; i++)
-        if (ds[i].status && strncmp(str(ds[i].status, "activity"), busy, strlen(busy)) == 0)
-            return xstrdup(str(ds[i].status, "activity"));
+        if (statuses[i] && strncmp(str(statuses[i], "activity"), busy, strlen(busy)) == 0)
+            return xstrdup(str(statuses[i], "activity"));
     return xstrdup("Gereed");
 }
 
@@ -234,7 +234,7 @@ status_cmd(const cfg_t *cfg, bool as_json)
 {
     size_t  n, i;
     daemon_entry_t *ds = daemons(cfg, &n);
-    json_t *jd = json_array(), *jp = json_array(), *top;
+    json_t *jd = json_array(), *jp = json_array(), *top, **statuses;
     bool    down = false, denied = false, any_stopped = false, stopped;
     int     rc;
 
@@ -273,8 +273,11 @@ status_cmd(const cfg_t *cfg, bool as_json)
         json_decref(jp);
         return 4;
     }
+    statuses = xcalloc(n + 1, sizeof *statuses);
+    for (i = 0; i < n; i++)
+        statuses[i] = ds[i].status;
     for (i = 0; i < cfg->nprofiles; i++) {
-        char   *line = profile_line(cfg->profiles[i].name, ds, n, &stopped);
+        char   *line = status_profile_line(cfg->profiles[i].name, statuses, n, &stopped);
 
         any_stopped |= stopped;
         if (!as_json)
@@ -296,6 +299,7 @@ status_cmd(const cfg_t *cfg, bool as_json)
             json_object_set_new(d, "activity", json_string(CTL_DOWN));
         json_array_append_new(jd, d);
     }
+    free(statuses);
     rc = down ? 1 : any_stopped ? 3 : 0;
     if (as_json) {
         char   *t;

@@ -31,6 +31,7 @@
 #define KOPPEL_CTL_STATUS_CMD_H
 
 #include <stdbool.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "msg.h"
@@ -46,6 +47,11 @@ msg_t *ctl_ask(const char *endpoint, const char *cmd, int nargs, char **args, in
 
 /* ctl_matcher_endpoints - the control endpoints of the running matchers (new memory) */
 char **ctl_matcher_endpoints(const cfg_t *cfg, size_t *n);
+
+/* status_profile_line - a profile's line from the daemons' status replies
+ * (NULL for one that did not answer); *stopped when it is stopped (new memory) */
+char *status_profile_line(const char *profile, json_t *const *statuses, size_t n,
+                          bool *stopped);
 
 /* status_cmd - koppelctl status */
 int status_cmd(const cfg_t *cfg, bool as_json);

@@ -12,7 +12,8 @@
 #               unchanged keeps it; the file's value changed (SIGHUP) wins:
 #               5m, the next run within 5 minutes
 #   profile     a profile added while running is planned, imported and
-#               booked
+#               booked; its from_order moved back, the next run books the
+#               orders below the old one, none twice
 #   status      a profile stopped on a wrong shop password: its line says
 #               so in Dutch and status exits 3; a stopped daemon is
 #               "niet bereikbaar"
@@ -88,9 +89,24 @@ booked_at_least() {
     [ "$(booked_times "$2")" -ge "$1" ]
 }
 
-# new_profile_booked - the four orders of profile nieuw are booked
+# new_profile_booked N - N of the orders of profile nieuw (8001..8004) are booked
 new_profile_booked() {
-    [ "$(booked_factuurnummers | grep -c '^800[1-4]$')" -eq 4 ]
+    [ "$(booked_factuurnummers | grep -c '^800[1-4]$')" -eq "$1" ]
+}
+
+# set_in_profile NAME PATTERN REPLACEMENT - replace the first match of a
+# Python regular expression in profile NAME's block (and after it) only
+set_in_profile() {
+    /usr/bin/python3 - "$CFG" "$1" "$2" "$3" <<'PY'
+import re, sys
+path, name, pattern, replacement = sys.argv[1:]
+text = open(path).read()
+at = text.index('name = "%s";' % name)
+tail, n = re.subn(pattern, lambda m: replacement, text[at:], count=1)
+if n != 1:
+    sys.exit("set_in_profile: %s not found in profile %s" % (pattern, name))
+open(path, "w").write(text[:at] + tail)
+PY
 }
 
 # interval_is PROFILE I - the planned interval of the profile's import is I
@@ -174,23 +190,26 @@ scenario_planning() {
 }
 
 scenario_profile() {
-    start_globecharge --generate 4 --seed 9 --first-number 8001 || return 1
-    GC2_URL=$GC_URL
-    second_profile nieuw 8001
-    /usr/bin/python3 - "$CFG" "$GC2_URL" <<'PY'
-import sys
-path, url = sys.argv[1:]
-text = open(path).read()
-at = text.index('name = "nieuw";')
-head, tail = text[:at], text[at:]
-import re
-tail = re.sub(r'url = "http://127\.0\.0\.1:\d+";', 'url = "%s";' % url, tail, count=1)
-open(path, "w").write(head + tail)
-PY
+    # a shop of its own (not the first one's database)
+    start_sim globecharge-sim GC2_PORT GC2_PID --user winkelier --password geheim-shop-wachtwoord \
+        --db "$E2E_DIR/globecharge2.db" --generate 4 --seed 9 --first-number 8001 || return 1
+    GC2_URL=http://127.0.0.1:$GC2_PORT
+    second_profile nieuw 8003
+    set_in_profile nieuw 'url = "http://127\.0\.0\.1:[0-9]+";' "url = \"$GC2_URL\";" || return 1
     ctl reload >/dev/null || return 1
     until_true 10 "the new profile is not planned" planned || return 1
     [ "$(ctl run nieuw)" = started ] || return 1
-    until_true 30 "the new profile's orders are not booked" new_profile_booked || return 1
+    until_true 30 "the new profile's orders are not booked" new_profile_booked 2 || return 1
+    [ "$(booked_factuurnummers | grep -c '^800[12]$')" -eq 0 ] || {
+        echo "e2e: orders below from_order were booked"; return 1; }
+    # from_order moved back: the next run reads from there, books what it had
+    # not, and none twice
+    set_in_profile nieuw 'from_order = 8003;' 'from_order = 8001;' || return 1
+    ctl reload >/dev/null || return 1
+    [ "$(ctl run nieuw)" = started ] || return 1
+    until_true 30 "a lowered from_order does not read the orders again" new_profile_booked 4 \
+        || return 1
+    sleep 1
     [ "$(booked_factuurnummers | grep '^800[1-4]$' | sort | uniq -d | wc -l)" -eq 0 ]
 }
 
@@ -262,7 +281,7 @@ mkdir -p "$ROOT"
 scenario_grootboek; result "a grootboek filled in, koppelctl reload, dlq replay: booked once without a restart" $?
 scenario_refused; result "a bad file is refused with file, line and setting; the old one stays and books" $?
 scenario_planning; result "a planning change in the file wins over koppelctl plan and runs; unchanged it does not" $?
-scenario_profile; result "a profile added while running is planned, imported and booked" $?
+scenario_profile; result "a profile added while running is booked; from_order moved back reads again, books none twice" $?
 e2e_stop
 scenario_status; result "status: a stopped profile in Dutch and exit 3, a daemon down is niet bereikbaar" $?
 scenario_koppelctl; result "koppelctl: display name, unknown profile and command, impossible --next, missing folder, no access" $?
