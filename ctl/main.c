@@ -43,9 +43,11 @@
  *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
  *   usage error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "admin_cmds.h"
 #include "config.h"
@@ -455,6 +457,13 @@ main(int argc, char **argv)
     if (strcmp(argv[0], "sql-servers") == 0) {
         as_json = has_flag(&argc, argv, "--json");
         return ctl_sql_servers(argc - 1, argv + 1, as_json, stdout);
+    }
+    if (access(daemon_config_path(config), R_OK) != 0 && errno == EACCES) {
+        /* koppel.cfg is 0640 root:koppel: whoever may not read it may not use
+         * the control sockets either */
+        fprintf(stderr, "koppelctl: %s (%s: %s)\n", CTL_NO_ACCESS, daemon_config_path(config),
+                strerror(errno));
+        return 4;
     }
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {

@@ -6,7 +6,7 @@
  *   See status_cmd.h. A profile's line is made from the daemons' status
  *   replies: stopped (the fetcher's profiles.X.stopped, the booker's
  *   stopped.X), waiting (the booker's profiles.X.waiting_until, epoch
- *   seconds, and waiting_reason), busy (an activity "Bezig: profiel X,
+ *   seconds or ISO 8601, and waiting_reason), busy (an activity "Bezig: profiel X,
  *   ..."), else "Gereed".
  */
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "date.h"
 #include "net.h"
 #include "status_cmd.h"
 #include "xalloc.h"
@@ -210,9 +211,16 @@ status_profile_line(const char *profile, json_t *const *statuses, size_t n, bool
     for (i = 0; i < n; i++) {
         const json_t *p = json_object_get(json_object_get(statuses[i], "profiles"), profile);
         const json_t *until = json_object_get(p, "waiting_until");
+        time_t  t = 0;
+        int     offset;
 
-        if (json_is_integer(until) && json_integer_value(until) > time(NULL)) {
-            time_t  t = (time_t) json_integer_value(until);
+        if (json_is_integer(until))
+            t = (time_t) json_integer_value(until);
+        else if (json_is_string(until)                  /* ISO 8601, with or without zone */
+                 && !date_parse_zoned(json_string_value(until), &t, &offset)
+                 && !date_parse_utc(json_string_value(until), &t))
+            t = 0;
+        if (t > time(NULL)) {
             struct tm tm;
             const char *reason = str(p, "waiting_reason");
 

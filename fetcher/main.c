@@ -182,9 +182,13 @@ static bool
 send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
 {
     fetcher_t *f = arg;
-    msg_t  *m = msg_new(MSG_ORDER);
+    msg_t  *m;
     bool    sent;
 
+    if (cfg_profile_index(f->cfg, profile) < 0)
+        return true;    /* a profile removed by a reload: it waits, with its backoff, in
+                           fetcher.db (sent again if the profile comes back) */
+    m = msg_new(MSG_ORDER);
     m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;

@@ -13,7 +13,8 @@
 #               5m, the next run within 5 minutes
 #   profile     a profile added while running is planned, imported and
 #               booked; its from_order moved back, the next run books the
-#               orders below the old one, none twice
+#               orders below the old one, none twice; removed, it is no
+#               longer planned and its orders stay in fetcher.db
 #   status      a profile stopped on a wrong shop password: its line says
 #               so in Dutch and status exits 3; a stopped daemon is
 #               "niet bereikbaar"
@@ -194,6 +195,7 @@ scenario_profile() {
     start_sim globecharge-sim GC2_PORT GC2_PID --user winkelier --password geheim-shop-wachtwoord \
         --db "$E2E_DIR/globecharge2.db" --generate 4 --seed 9 --first-number 8001 || return 1
     GC2_URL=http://127.0.0.1:$GC2_PORT
+    cp "$CFG" "$E2E_DIR/without-nieuw.cfg"
     second_profile nieuw 8003
     set_in_profile nieuw 'url = "http://127\.0\.0\.1:[0-9]+";' "url = \"$GC2_URL\";" || return 1
     ctl reload >/dev/null || return 1
@@ -210,7 +212,13 @@ scenario_profile() {
     until_true 30 "a lowered from_order does not read the orders again" new_profile_booked 4 \
         || return 1
     sleep 1
-    [ "$(booked_factuurnummers | grep '^800[1-4]$' | sort | uniq -d | wc -l)" -eq 0 ]
+    [ "$(booked_factuurnummers | grep '^800[1-4]$' | sort | uniq -d | wc -l)" -eq 0 ] || return 1
+    # removed again: no longer planned, its orders stay in fetcher.db
+    cp "$E2E_DIR/without-nieuw.cfg" "$CFG"
+    ctl reload >/dev/null || return 1
+    [ -z "$(interval_of nieuw)" ] || { echo "e2e: a removed profile is still planned"; return 1; }
+    [ "$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE profile = 'nieuw'")" \
+      -eq 4 ] || { echo "e2e: a removed profile's orders are gone from fetcher.db"; return 1; }
 }
 
 scenario_status() {
@@ -272,6 +280,10 @@ scenario_koppelctl() {
             echo "e2e: a user outside group koppel, sockets $mode: exit $rc: $out"; return 1; }
     done
     chmod 0660 "$E2E_DIR"/state/*.ctl
+    out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN/koppelctl" --config "$CFG" \
+          status 2>&1)
+    [ $? -eq 4 ] && echo "$out" | grep -q "^koppelctl: geen toegang: lid van groep koppel nodig" || {
+        echo "e2e: a user who may not read koppel.cfg: $out"; return 1; }
     out=$(ctl log --export "$E2E_DIR/no/such/folder/log.csv" 2>&1)
     [ $? -ne 0 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "folder" || {
         echo "e2e: export to a missing folder: $out"; return 1; }
@@ -281,7 +293,7 @@ mkdir -p "$ROOT"
 scenario_grootboek; result "a grootboek filled in, koppelctl reload, dlq replay: booked once without a restart" $?
 scenario_refused; result "a bad file is refused with file, line and setting; the old one stays and books" $?
 scenario_planning; result "a planning change in the file wins over koppelctl plan and runs; unchanged it does not" $?
-scenario_profile; result "a profile added while running is booked; from_order moved back reads again, books none twice" $?
+scenario_profile; result "a profile added while running is booked; from_order moved back reads again, none twice; removed, not planned" $?
 e2e_stop
 scenario_status; result "status: a stopped profile in Dutch and exit 3, a daemon down is niet bereikbaar" $?
 scenario_koppelctl; result "koppelctl: display name, unknown profile and command, impossible --next, missing folder, no access" $?

@@ -92,6 +92,20 @@ a_wait_for_the_rate_limit_shows_until_when_and_why(void **state)
     assert_string_equal(l, want);
     assert_false(stopped);
     free(l);
+    /* the time as ISO 8601 */
+    strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    {
+        char    iso[32];
+        struct tm u;
+
+        gmtime_r(&until, &u);
+        strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &u);
+        snprintf(booker, sizeof booker, "{\"profiles\":{\"winkel\":{\"waiting_until\":\"%s\","
+                 "\"waiting_reason\":\"5.000 per uur bereikt\"}}}", iso);
+        l = line_of(NULL, NULL, booker, &stopped);
+        assert_string_equal(l, want);
+        free(l);
+    }
     /* a wait that is over is no wait */
     snprintf(booker, sizeof booker, "{\"profiles\":{\"winkel\":{\"waiting_until\":%lld}}}",
              (long long) time(NULL) - 10);
