@@ -15,6 +15,9 @@
 #               booked; its from_order moved back, the next run books the
 #               orders below the old one, none twice; removed, it is no
 #               longer planned and its orders stay in fetcher.db
+#   import      reloads (koppelctl and SIGHUP) during an import of 400
+#               orders, 5 a page, the page size changed each time: every
+#               order booked once, no daemon dies
 #   status      a profile stopped on a wrong shop password: its line says
 #               so in Dutch and status exits 3; a stopped daemon is
 #               "niet bereikbaar"
@@ -221,6 +224,36 @@ scenario_profile() {
       -eq 4 ] || { echo "e2e: a removed profile's orders are gone from fetcher.db"; return 1; }
 }
 
+# importing - the fetcher's activity is an import
+importing() {
+    ctl status --json | jq -e '.daemons[] | select(.name == "fetcher")
+                               | .activity | startswith("Bezig: profiel voorbeeld")' >/dev/null
+}
+
+# reloads during an import: the run ends on its own settings, the next
+# page size counts after it, and nothing is lost or booked twice
+scenario_during_import() {
+    e2e_setup "$ROOT/import"
+    start_globecharge --generate 400 --seed 11 --first-number 20001 --known-fraction 0.5 \
+        --export-relaties "$E2E_DIR/relaties.json" || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    write_config 20001
+    sed -i 's/page_size = 50;/page_size = 5;/' "$CFG"
+    start_pipeline || return 1
+    [ "$(ctl run voorbeeld)" = started ] || return 1
+    until_true 10 "no import to reload during" importing || return 1
+    for size in 7 3 9 4; do
+        sed -i "s/page_size = [0-9]*;/page_size = $size;/" "$CFG"
+        ctl reload >/dev/null || return 1
+        kill -HUP $PID_booker $PID_matcher__instance_1
+    done
+    wait_done "$(shop_orders | wc -l)" 90 || return 1
+    check_exactly_once >/dev/null || { check_exactly_once; return 1; }
+    for d in scheduler fetcher matcher__instance_1 matcher__instance_2 booker; do
+        eval "kill -0 \$PID_$d" || { echo "e2e: the $d died"; return 1; }
+    done
+}
+
 scenario_status() {
     e2e_setup "$ROOT/status"
     start_globecharge --generate 2 --seed 5 --first-number 9001 || return 1
@@ -294,6 +327,8 @@ scenario_grootboek; result "a grootboek filled in, koppelctl reload, dlq replay:
 scenario_refused; result "a bad file is refused with file, line and setting; the old one stays and books" $?
 scenario_planning; result "a planning change in the file wins over koppelctl plan and runs; unchanged it does not" $?
 scenario_profile; result "a profile added while running is booked; from_order moved back reads again, none twice; removed, not planned" $?
+e2e_stop
+scenario_during_import; result "reloads and SIGHUPs during an import lose and double nothing" $?
 e2e_stop
 scenario_status; result "status: a stopped profile in Dutch and exit 3, a daemon down is niet bereikbaar" $?
 scenario_koppelctl; result "koppelctl: display name, unknown profile and command, impossible --next, missing folder, no access" $?
