@@ -16,8 +16,9 @@
  *   replays through this daemon's control socket (dlq.c).
  *
  *   A profile whose shop refuses its username or password is stopped
- *   with that message until its settings change in the configuration file
- *   (read again at the profile's next run) or the daemon restarts.
+ *   until its settings change in the configuration file: at a reload
+ *   (SIGHUP or "reload", reload.h; apply() below) or at the profile's next
+ *   run, when the file was written since it was read.
  *
  * DIAGNOSTICS
  *   Bad messages from peers are logged and dropped. A state file that
