@@ -361,7 +361,11 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
     }
     if (strcmp(argv[0], "drop") == 0 && argc == 2)
         return simple(ep, "dlq-drop", 1, argv + 1, false);
-    fprintf(stderr, "%s", usage);
+    if (strcmp(argv[0], "drop") == 0)
+        fprintf(stderr, "koppelctl: dlq drop: wrong arguments\n%s", usage);
+    else
+        fprintf(stderr, "koppelctl: dlq: unknown command \"%s\" (list, show, replay, drop)\n%s",
+                argv[0], usage);
     return 2;
 }
 

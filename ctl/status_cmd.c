@@ -123,6 +123,27 @@ typedef struct {
     char    err[512];
 } daemon_entry_t;
 
+/* matcher_name - "matcher", or "matcher@NAME" for instance NAME other than 1,
+ * read from the endpoint by the configured pattern (matcher-%s.ctl) */
+static void
+matcher_name(const cfg_t *cfg, const char *endpoint, char *name, size_t len)
+{
+    const char *pattern = cfg->ep_control[DAEMON_MATCHER];
+    const char *at = strstr(pattern, "%s");
+    size_t  pre, post, n = strlen(endpoint);
+
+    if (at == NULL)
+        return;
+    pre = (size_t) (at - pattern);
+    post = strlen(at + 2);
+    if (n < pre + post || strncmp(endpoint, pattern, pre) != 0
+        || strcmp(endpoint + n - post, at + 2) != 0)
+        return;
+    if (n - pre - post == 1 && endpoint[pre] == '1')
+        return;
+    snprintf(name, len, "matcher@%.*s", (int) (n - pre - post), endpoint + pre);
+}
+
 /* daemons - every daemon's control endpoint, in pipeline order */
 static daemon_entry_t *
 daemons(const cfg_t *cfg, size_t *n)
@@ -150,6 +171,8 @@ daemons(const cfg_t *cfg, size_t *n)
             memset(d, 0, sizeof *d);
             d->endpoint = eps[j];
             snprintf(d->name, sizeof d->name, "%s", daemon_name(order[i]));
+            if (order[i] == DAEMON_MATCHER)
+                matcher_name(cfg, d->endpoint, d->name, sizeof d->name);
         }
         free(eps);
     }
@@ -250,13 +273,9 @@ status_cmd(const cfg_t *cfg, bool as_json)
         msg_t  *r = ctl_ask(ds[i].endpoint, "status", 0, NULL, STATUS_TIMEOUT_MS, &ds[i].why,
                             ds[i].err, sizeof ds[i].err);
 
-        if (r && r->ok && (ds[i].status = json_loads(r->json, 0, NULL)) != NULL) {
-            const char *inst = str(ds[i].status, "instance");
-
-            if (strcmp(ds[i].name, "matcher") == 0 && *inst && strcmp(inst, "1") != 0)
-                snprintf(ds[i].name + strlen(ds[i].name), sizeof ds[i].name - strlen(ds[i].name),
-                         "@%s", inst);
-        } else if (ds[i].why == CTL_ASK_OK)
+        if (r && r->ok && (ds[i].status = json_loads(r->json, 0, NULL)) != NULL)
+            ;
+        else if (ds[i].why == CTL_ASK_OK)
             ds[i].why = CTL_ASK_DOWN;
         if (ds[i].why == CTL_ASK_DENIED)
             denied = true;

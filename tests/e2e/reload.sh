@@ -143,7 +143,8 @@ scenario_grootboek() {
     # the fix: the first buiten_eu line is omzet's
     sed -i '0,/buiten_eu = { geen = 8200; };/s//buiten_eu = { hoog = 8200; geen = 8200; };/' "$CFG"
     ctl reload > "$E2E_DIR/reload.txt" || { cat "$E2E_DIR/reload.txt"; return 1; }
-    [ "$(grep -c reloaded "$E2E_DIR/reload.txt")" -eq 5 ] || { cat "$E2E_DIR/reload.txt"; return 1; }
+    [ "$(grep -c reloaded "$E2E_DIR/reload.txt")" -eq 5 ] \
+        && grep -q "^matcher@2  *reloaded$" "$E2E_DIR/reload.txt" || { cat "$E2E_DIR/reload.txt"; return 1; }
     ctl dlq replay voorbeeld:7010 >/dev/null || return 1
     until_true 30 "replayed order 7010 not booked" booked_at_least 1 7010 || return 1
     sleep 1
@@ -296,6 +297,9 @@ scenario_koppelctl() {
     out=$(ctl frobnicate 2>&1)
     [ $? -eq 2 ] && echo "$out" | grep -q 'unknown command "frobnicate"' || {
         echo "e2e: unknown command: $out"; return 1; }
+    out=$(ctl dlq frob 2>&1)
+    [ $? -eq 2 ] && echo "$out" | grep -q 'dlq: unknown command "frob"' || {
+        echo "e2e: unknown dlq command: $out"; return 1; }
     out=$(ctl plan voorbeeld importeren-financieel --next "2027-02-30 08:00" 2>&1)
     [ $? -eq 2 ] && echo "$out" | grep -q "2027-02-30 08:00: expected a day that exists" || {
         echo "e2e: --next 2027-02-30: $out"; return 1; }
