@@ -65,22 +65,64 @@ typedef struct {
     zsock_t *matched;         /* PUSH to the booker */
     sync_t **syncs;           /* per profile */
     reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
+    cfg_t  **retired;         /* earlier configurations a kept index still holds */
+    size_t   nretired;
 } matcher_t;
 
-/* apply - reload callback: recognition counts from the next order; an index
- * holds its profile's connection, so each is read again when next needed */
+/* holds - whether a kept index holds a profile of configuration c */
+static bool
+holds(const matcher_t *mt, const cfg_t *c)
+{
+    size_t  i;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++)
+        if (mt->syncs[i] && mt->syncs[i]->p >= c->profiles
+            && mt->syncs[i]->p < c->profiles + c->nprofiles)
+            return true;
+    return false;
+}
+
+/* sweep - free the earlier configurations no index holds any more */
+static void
+sweep(matcher_t *mt)
+{
+    size_t  i = 0;
+
+    while (i < mt->nretired)
+        if (holds(mt, mt->retired[i])) {
+            i++;
+        } else {
+            cfg_destroy(&mt->retired[i]);
+            mt->retired[i] = mt->retired[--mt->nretired];
+        }
+}
+
+/* apply - reload callback: recognition counts from the next order. An index
+ * is kept when its profile reads the same administration the same way (it
+ * holds its profile of the old configuration, which is kept until no index
+ * does); any other is read again when next needed. */
 static void
 apply(void *arg, cfg_t *fresh, const int *old_index)
 {
     matcher_t *mt = arg;
+    sync_t **syncs = xcalloc(fresh->nprofiles + 1, sizeof *syncs);
     size_t  i;
+    int     j;
 
+    for (i = 0; i < fresh->nprofiles; i++)
+        if ((j = old_index[i]) >= 0 && mt->syncs[j]
+            && cfg_administration_same(mt->syncs[j]->p, &fresh->profiles[i])) {
+            syncs[i] = mt->syncs[j];
+            mt->syncs[j] = NULL;
+        }
     for (i = 0; i < mt->cfg->nprofiles; i++)
         sync_destroy(&mt->syncs[i]);
     free(mt->syncs);
-    mt->syncs = xcalloc(fresh->nprofiles + 1, sizeof *mt->syncs);
-    cfg_destroy(&mt->cfg);
+    mt->retired = xrealloc(mt->retired, (mt->nretired + 1) * sizeof *mt->retired);
+    mt->retired[mt->nretired++] = mt->cfg;
+    mt->syncs = syncs;
     mt->cfg = fresh;
+    sweep(mt);
 }
 
 /* take_order - recognise one order's customer and pass it on */
@@ -145,6 +187,7 @@ evict_idle(daemon_loop_t *loop, void *arg)
                      mt->cfg->profiles[i].name, INDEX_IDLE_S / 60);
             sync_destroy(&mt->syncs[i]);
         }
+    sweep(mt);
 }
 
 /* status_extra - the size of each profile's index */
@@ -194,6 +237,9 @@ main(int argc, char **argv)
     for (i = 0; i < mt.cfg->nprofiles; i++)
         sync_destroy(&mt.syncs[i]);
     free(mt.syncs);
+    for (i = 0; i < mt.nretired; i++)
+        cfg_destroy(&mt.retired[i]);
+    free(mt.retired);
     zsock_destroy(&mt.orders);
     zsock_destroy(&mt.matched);
     control_destroy(&mt.control);

@@ -673,6 +673,32 @@ cfg_connection_same(const profile_t *a, const profile_t *b)
            && a->api_tls_verify == b->api_tls_verify;
 }
 
+/* cfg_administration_same - profiles a and b read the same administration
+ * the same way: its type and connection, the schema map, the API, its
+ * limits and the index refresh */
+bool
+cfg_administration_same(const profile_t *a, const profile_t *b)
+{
+    int     i;
+
+    if (!same(a->admin_type, b->admin_type) || !same(a->sql_server, b->sql_server)
+        || !same(a->database, b->database) || !same(a->sql_user, b->sql_user)
+        || !same(a->sql_password, b->sql_password) || !same(a->folder, b->folder)
+        || !same(a->administration, b->administration) || !same(a->ss_user, b->ss_user)
+        || !same(a->ss_password, b->ss_password) || !same(a->api_url, b->api_url)
+        || !same(a->auth_url, b->auth_url) || !same(a->client_key, b->client_key)
+        || !same(a->subscription_key, b->subscription_key)
+        || a->api_tls_verify != b->api_tls_verify || a->rate_per_minute != b->rate_per_minute
+        || a->rate_per_hour != b->rate_per_hour || a->max_concurrent != b->max_concurrent
+        || a->timeout_s != b->timeout_s || a->index_refresh_s != b->index_refresh_s
+        || a->time_scale != b->time_scale)
+        return false;
+    for (i = 0; i < SCHEMA_N; i++)
+        if (!same(a->schema[i], b->schema[i]))
+            return false;
+    return true;
+}
+
 /* cfg_endpoints_same - the state directory and every endpoint are the same */
 bool
 cfg_endpoints_same(const cfg_t *a, const cfg_t *b)

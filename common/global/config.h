@@ -206,6 +206,11 @@ int cfg_profile_index(const cfg_t *self, const char *name);
  * (reload.h) brings other ones */
 bool cfg_connection_same(const profile_t *a, const profile_t *b);
 
+/* cfg_administration_same - whether profiles a and b read the same SnelStart
+ * administration the same way (type, connection, schema map, API keys and
+ * limits, index refresh): a matcher keeps its customer index over a reload */
+bool cfg_administration_same(const profile_t *a, const profile_t *b);
+
 /* cfg_endpoints_same - whether a and b have the same state directory and
  * endpoints: what a reload cannot change (the sockets are bound) */
 bool cfg_endpoints_same(const cfg_t *a, const cfg_t *b);

@@ -140,6 +140,7 @@ scenario_grootboek() {
     ctl dlq show 7010 > "$E2E_DIR/dlq7010.txt" || return 1      # NUMBER alone: one profile has it
     grep -q "omzet.buiten_eu.hoog" "$E2E_DIR/dlq7010.txt" || {
         echo "e2e: the dead letter does not name the setting:"; cat "$E2E_DIR/dlq7010.txt"; return 1; }
+    fills=$(cat "$E2E_DIR"/log/matcher*.log | grep -c "voorbeeld: customer index filled")
     # the fix: the first buiten_eu line is omzet's
     sed -i '0,/buiten_eu = { geen = 8200; };/s//buiten_eu = { hoog = 8200; geen = 8200; };/' "$CFG"
     ctl reload > "$E2E_DIR/reload.txt" || { cat "$E2E_DIR/reload.txt"; return 1; }
@@ -149,6 +150,10 @@ scenario_grootboek() {
     until_true 30 "replayed order 7010 not booked" booked_at_least 1 7010 || return 1
     sleep 1
     [ "$(booked_times 7010)" -eq 1 ] || { echo "e2e: order 7010 booked $(booked_times 7010) times"; return 1; }
+    # the administration did not change: the matchers kept their indexes
+    [ "$(cat "$E2E_DIR"/log/matcher*.log | grep -c "voorbeeld: customer index filled")" -eq "$fills" ] || {
+        echo "e2e: a reload that left the administration alone made a matcher read its index again"
+        return 1; }
     wait_done "$(shop_orders | wc -l)" 30 && check_exactly_once >/dev/null
 }
 

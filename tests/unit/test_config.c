@@ -454,6 +454,24 @@ one_edit_fixing_two_profiles_changes_both(void **state)
 }
 
 static void
+an_administration_read_the_same_way_is_the_same(void **state)
+{
+    cfg_t  *a, *b;
+
+    two_loads(TWO_PROFILES("oud", "oud"), TWO_PROFILES("nieuw", "oud"), &a, &b);
+    /* another shop password: the same administration */
+    assert_true(cfg_administration_same(&a->profiles[0], &b->profiles[0]));
+    b->profiles[1].index_refresh_s++;
+    assert_false(cfg_administration_same(&a->profiles[1], &b->profiles[1]));
+    b->profiles[1].index_refresh_s--;
+    free(b->profiles[1].schema[SCHEMA_RELATIE_EMAIL]);
+    b->profiles[1].schema[SCHEMA_RELATIE_EMAIL] = strdup("fldMail");
+    assert_false(cfg_administration_same(&a->profiles[1], &b->profiles[1]));
+    cfg_destroy(&a);
+    cfg_destroy(&b);
+}
+
+static void
 a_written_file_is_seen_as_changed(void **state)
 {
     char    err[1024] = "";
@@ -495,6 +513,7 @@ main(void)
         cmocka_unit_test(an_unchanged_file_changes_no_connection),
         cmocka_unit_test(a_changed_password_changes_its_profile_only),
         cmocka_unit_test(one_edit_fixing_two_profiles_changes_both),
+        cmocka_unit_test(an_administration_read_the_same_way_is_the_same),
         cmocka_unit_test(a_written_file_is_seen_as_changed),
     };
 
