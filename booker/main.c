@@ -163,17 +163,30 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
 }
 
 /* apply - reload callback: the new configuration counts from the next order.
- * Each administration holds its profile: all are made again, when needed. */
+ * An administration read the same way is kept (its token and its rate
+ * budget with it) and given the new profile, its reference data and default
+ * klant read again; any other is made again when needed. */
 static void
 apply(void *arg, cfg_t *fresh, const int *old_index)
 {
     booker_t *b = arg;
+    administration_t **admins = xcalloc(fresh->nprofiles + 1, sizeof *admins);
     size_t  i;
+    int     j;
 
+    for (i = 0; i < fresh->nprofiles; i++)
+        if ((j = old_index[i]) >= 0 && b->admins[j]
+            && cfg_administration_same(&b->cfg->profiles[j], &fresh->profiles[i])) {
+            admins[i] = b->admins[j];
+            b->admins[j] = NULL;
+            admins[i]->p = &fresh->profiles[i];
+            admins[i]->loaded_at = 0;               /* the grootboeken checked again */
+            admins[i]->default_klant_id[0] = 0;     /* default_klantcode may differ */
+        }
     for (i = 0; i < b->cfg->nprofiles; i++)
         administration_destroy(&b->admins[i]);
     free(b->admins);
-    b->admins = xcalloc(fresh->nprofiles + 1, sizeof *b->admins);
+    b->admins = admins;
     b->stopped = reload_stopped(b->stopped, b->cfg, fresh, old_index, "SnelStart");
     cfg_destroy(&b->cfg);
     b->cfg = fresh;
