@@ -147,6 +147,11 @@ take_order(daemon_loop_t *loop, void *arg)
         msg_destroy(&m);
         return;
     }
+    if (mt->syncs[i] && mt->syncs[i]->auth_refused && reload_if_changed(mt->reload)
+        && (i = cfg_profile_index(mt->cfg, m->profile)) < 0) {
+        msg_destroy(&m);                /* removed by the file just read */
+        return;
+    }
     if (mt->syncs[i] == NULL)
         mt->syncs[i] = sync_new(&mt->cfg->profiles[i]);
     mt->syncs[i]->used_at = time(NULL);
@@ -190,20 +195,27 @@ evict_idle(daemon_loop_t *loop, void *arg)
     sweep(mt);
 }
 
-/* status_extra - the size of each profile's index */
+/* status_extra - the size of each profile's index, and the profiles whose
+ * SnelStart keys were refused (stopped, as koppelctl status shows) */
 static void
 status_extra(void *arg, json_t *st)
 {
     matcher_t *mt = arg;
-    json_t *idx = json_object();
+    json_t *idx = json_object(), *stopped = json_object();
     size_t  i;
 
-    for (i = 0; i < mt->cfg->nprofiles; i++)
-        if (mt->syncs[i])
-            json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I}",
-                "relaties", (json_int_t) relatie_index_count(mt->syncs[i]->index),
-                "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index)));
+    for (i = 0; i < mt->cfg->nprofiles; i++) {
+        if (mt->syncs[i] == NULL)
+            continue;
+        json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I}",
+            "relaties", (json_int_t) relatie_index_count(mt->syncs[i]->index),
+            "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index)));
+        if (mt->syncs[i]->auth_refused)
+            json_object_set_new(stopped, mt->cfg->profiles[i].name, json_string(
+                "Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg"));
+    }
     json_object_set_new(st, "index", idx);
+    json_object_set_new(st, "stopped", stopped);
 }
 
 int

@@ -36,6 +36,7 @@ typedef struct {
     long     relaties_read;
     admin_reader_t *admin;      /* sql, lokaal, mdb: connected lazily */
     char     latest[40];        /* newest relatie_modified seen */
+    bool     auth_refused;      /* SnelStart refused the keys at the last read */
 } sync_t;
 
 sync_t *sync_new(const profile_t *p);

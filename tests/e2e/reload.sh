@@ -15,12 +15,15 @@
 #               booked; its from_order moved back, the next run books the
 #               orders below the old one, none twice; removed, it is no
 #               longer planned and its orders stay in fetcher.db
-#   import      reloads (koppelctl and SIGHUP) during an import of 400
-#               orders, 5 a page, the page size changed each time: every
+#   import      reloads (koppelctl and SIGHUP) during an import of 1,200
+#               orders, 2 a page, the page size changed each time: every
 #               order booked once, no daemon dies
 #   status      a profile stopped on a wrong shop password: its line says
 #               so in Dutch and status exits 3; a stopped daemon is
 #               "niet bereikbaar"
+#   keys        SnelStart refuses the keys: "Gestopt: SnelStart weigert de
+#               sleutels", exit 3; corrected in the file (no reload asked),
+#               the orders are booked once
 #   koppelctl   run by display name, an unknown profile, dlq show NUMBER, an
 #               unknown command, --next on a day that does not exist, export
 #               to a missing folder, a user outside group koppel (told at
@@ -230,21 +233,27 @@ scenario_profile() {
       -eq 4 ] || { echo "e2e: a removed profile's orders are gone from fetcher.db"; return 1; }
 }
 
-# importing - the fetcher's activity is an import
+# importing - the fetcher's import has started
 importing() {
-    ctl status --json | jq -e '.daemons[] | select(.name == "fetcher")
-                               | .activity | startswith("Bezig: profiel voorbeeld")' >/dev/null
+    grep -q "voorbeeld: import started" "$E2E_DIR/log/fetcher.log"
+}
+
+# reloaded_during_import - the fetcher read the file again between the start
+# and the end of its import
+reloaded_during_import() {
+    sed -n '/voorbeeld: import started/,/voorbeeld: import done/p' "$E2E_DIR/log/fetcher.log" \
+        | grep -q "read again"
 }
 
 # reloads during an import: the run ends on its own settings, the next
 # page size counts after it, and nothing is lost or booked twice
 scenario_during_import() {
     e2e_setup "$ROOT/import"
-    start_globecharge --generate 400 --seed 11 --first-number 20001 --known-fraction 0.5 \
+    start_globecharge --generate 1200 --seed 11 --first-number 20001 --known-fraction 0.5 \
         --export-relaties "$E2E_DIR/relaties.json" || return 1
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
     write_config 20001
-    sed -i 's/page_size = 50;/page_size = 5;/' "$CFG"
+    sed -i 's/page_size = 50;/page_size = 2;/' "$CFG"
     start_pipeline || return 1
     [ "$(ctl run voorbeeld)" = started ] || return 1
     until_true 10 "no import to reload during" importing || return 1
@@ -253,7 +262,8 @@ scenario_during_import() {
         ctl reload >/dev/null || return 1
         kill -HUP $PID_booker $PID_matcher__instance_1
     done
-    wait_done "$(shop_orders | wc -l)" 90 || return 1
+    wait_done "$(shop_orders | wc -l)" 120 || return 1
+    reloaded_during_import || { echo "e2e: the import ended before a reload"; return 1; }
     check_exactly_once >/dev/null || { check_exactly_once; return 1; }
     for d in scheduler fetcher matcher__instance_1 matcher__instance_2 booker; do
         eval "kill -0 \$PID_$d" || { echo "e2e: the $d died"; return 1; }
@@ -288,6 +298,25 @@ scenario_status() {
     rc=$?
     [ $rc -eq 1 ] && [ $(( $(date +%s) - start )) -le 3 ] || { echo "e2e: status exit $rc"; return 1; }
     grep -q "^booker  *niet bereikbaar$" "$E2E_DIR/status2.txt" || { cat "$E2E_DIR/status2.txt"; return 1; }
+}
+
+# SnelStart refuses the keys: the profile is stopped (the matcher cannot
+# read the relaties); corrected in the file, the next order reads it again
+scenario_snelstart_keys() {
+    e2e_setup "$ROOT/keys"
+    start_globecharge --generate 3 --seed 4 --first-number 9101 || return 1
+    start_snelstart --relaties tests/fixtures/relaties-empty.json || return 1
+    write_config 9101
+    sed -i 's/client_key = "geheime-client-key";/client_key = "verkeerde-client-key";/' "$CFG"
+    start_pipeline || return 1
+    ctl run voorbeeld >/dev/null || return 1
+    until_true 20 "the profile does not stop on refused SnelStart keys" \
+        sh -c "'$BIN/koppelctl' --config '$CFG' status >/dev/null; [ \$? -eq 3 ]" || return 1
+    ctl status | grep -q "^profiel voorbeeld  *Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg$" \
+        || { ctl status; return 1; }
+    sed -i 's/client_key = "verkeerde-client-key";/client_key = "geheime-client-key";/' "$CFG"
+    wait_done "$(shop_orders | wc -l)" 60 || return 1
+    check_exactly_once >/dev/null && ctl status >/dev/null
 }
 
 # the daemons of scenario_status run, all but the booker
@@ -337,9 +366,11 @@ scenario_refused; result "a bad file is refused with file, line and setting; the
 scenario_planning; result "a planning change in the file wins over koppelctl plan and runs; unchanged it does not" $?
 scenario_profile; result "a profile added while running is booked; from_order moved back reads again, none twice; removed, not planned" $?
 e2e_stop
-scenario_during_import; result "reloads and SIGHUPs during an import lose and double nothing" $?
+scenario_during_import; result "reloads and SIGHUPs during an import of 1,200 orders lose and double nothing" $?
 e2e_stop
 scenario_status; result "status: a stopped profile in Dutch and exit 3, a daemon down is niet bereikbaar" $?
+e2e_stop
+scenario_snelstart_keys; result "refused SnelStart keys stop the profile in status; corrected in the file, it books" $?
 scenario_koppelctl; result "koppelctl: display name, unknown profile and command, impossible --next, missing folder, no access" $?
 e2e_stop
 echo "reload: $passed passed, $failed failed"
