@@ -35,6 +35,7 @@
 #include "net.h"
 #include "preview.h"
 #include "queue.h"
+#include "reload.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -81,6 +82,9 @@ struct booker {
     wake_t  *wakes;           /* per profile: the timer's argument */
     int     last_busy;        /* the profile last given to a worker, or -1 */
     int64_t last_order;       /* the first order of that batch */
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
+    cfg_t   *pending;         /* a reload that waits for the batches on their way */
+    int     *pending_index;   /* its old_index */
 };
 
 /* report - send an outcome to the fetcher */
@@ -184,7 +188,8 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         log_warning("profile %s: order %lld not booked now (%s): %s", profile,
                     (long long) o->number, out->stage, out->reason);
         if (out->stop_profile && b->stopped[i] == NULL) {
-            b->stopped[i] = xasprintf("stopped: %s", out->reason);
+            b->stopped[i] = xstrdup("Gestopt: SnelStart weigert de sleutels - pas ze aan in "
+                                    "koppel.cfg");
             log_error("profile %s: %s; fix the SnelStart keys in the configuration: the "
                       "profile books again when they change", profile, out->reason);
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, 0, "Boeken gestopt: "
@@ -193,21 +198,6 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         }
         break;
     }
-}
-
-/* resume - a profile stopped on refused keys runs again when its SnelStart
- * settings changed in the configuration file */
-static bool
-resume(booker_t *b, int i)
-{
-    if (!cfg_connection_changed(b->cfg, i))
-        return false;
-    log_info("profile %s: its SnelStart settings changed; it books again",
-             b->cfg->profiles[i].name);
-    free(b->stopped[i]);
-    b->stopped[i] = NULL;
-    administration_destroy(&b->admins[i]);
-    return true;
 }
 
 /* now_ms - the wall clock in epoch ms */
@@ -326,6 +316,110 @@ dispatch(booker_t *b)
     show_activity(b);
 }
 
+/* any_busy - whether a batch of some profile is with a worker */
+static bool
+any_busy(const booker_t *b)
+{
+    size_t  i;
+
+    for (i = 0; i < b->cfg->nprofiles; i++)
+        if (queue_busy(b->queue, (int) i))
+            return true;
+    return false;
+}
+
+/* take_over - the reloaded configuration in force, now that no worker holds
+ * a profile: an administration read the same way is kept (its token and
+ * rate budget with it) and given the new profile, its reference data and
+ * default klant read again; the waiting orders move to their profile's new
+ * place (those of a removed profile are left to the fetcher's resend) */
+static void
+take_over(booker_t *b, cfg_t *fresh, const int *old_index)
+{
+    administration_t **admins = xcalloc(fresh->nprofiles + 1, sizeof *admins);
+    queue_t *queue = queue_new(fresh->nprofiles);
+    msg_t  *msgs[WORKER_BATCH];
+    size_t  i, k, n;
+    int     j;
+
+    for (i = 0; i < fresh->nprofiles; i++)
+        if ((j = old_index[i]) >= 0 && b->admins[j]
+            && cfg_administration_same(&b->cfg->profiles[j], &fresh->profiles[i])) {
+            admins[i] = b->admins[j];
+            b->admins[j] = NULL;
+            admins[i]->p = &fresh->profiles[i];
+            admins[i]->loaded_at = 0;               /* the grootboeken checked again */
+            admins[i]->default_klant_id[0] = 0;     /* default_klantcode may differ */
+        }
+    while ((n = queue_take(b->queue, INT64_MAX, &j, msgs, WORKER_BATCH)) > 0) {
+        queue_idle(b->queue, j);
+        for (k = 0; k < n; k++) {
+            int     to = cfg_profile_index(fresh, msgs[k]->profile);
+
+            queue_done(b->queue, j, msgs[k]->order->number);
+            if (to < 0 || !queue_add(queue, to, msgs[k]))
+                msg_destroy(&msgs[k]);
+        }
+    }
+    queue_destroy(&b->queue);
+    b->queue = queue;
+    for (i = 0; i < b->cfg->nprofiles; i++) {
+        administration_destroy(&b->admins[i]);
+        if (b->timers[i] >= 0)
+            daemon_loop_cancel(b->loop, b->timers[i]);
+    }
+    free(b->admins);
+    b->admins = admins;
+    free(b->timers);
+    free(b->wakes);
+    b->timers = xcalloc(fresh->nprofiles + 1, sizeof *b->timers);
+    b->wakes = xcalloc(fresh->nprofiles + 1, sizeof *b->wakes);
+    for (i = 0; i < fresh->nprofiles; i++) {
+        b->timers[i] = -1;
+        b->wakes[i] = (wake_t) { b, (int) i };
+    }
+    b->last_busy = -1;
+    b->stopped = reload_stopped(b->stopped, b->cfg, fresh, old_index, "SnelStart");
+    cfg_destroy(&b->cfg);
+    b->cfg = fresh;
+}
+
+/* apply - reload callback: the new configuration counts from the next order.
+ * A batch on its way holds its profile and administration: then the new
+ * configuration waits until the last batch comes back (on_batch). */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
+{
+    booker_t *b = arg;
+
+    if (b->pending) {                     /* a newer file replaces the waiting one */
+        cfg_destroy(&b->pending);
+        free(b->pending_index);
+    }
+    if (!any_busy(b)) {
+        take_over(b, fresh, old_index);
+        b->pending = NULL;
+        b->pending_index = NULL;
+        return;
+    }
+    b->pending = fresh;
+    b->pending_index = xcalloc(fresh->nprofiles + 1, sizeof *b->pending_index);
+    memcpy(b->pending_index, old_index, fresh->nprofiles * sizeof *old_index);
+    log_info("the new configuration counts once the batches on their way are booked");
+}
+
+/* take_pending - a reload that waited for the workers, once none is busy */
+static void
+take_pending(booker_t *b)
+{
+    if (b->pending == NULL || any_busy(b))
+        return;
+    take_over(b, b->pending, b->pending_index);
+    b->pending = NULL;
+    free(b->pending_index);
+    b->pending_index = NULL;
+}
+
 /* on_batch - a worker's batch came back: report each outcome; what has to wait
  * for SnelStart's limit goes back to the front of its queue and its profile
  * is parked until then; what may succeed later otherwise is left to the
@@ -368,6 +462,7 @@ on_batch(void *arg, batch_t *batch)
             park(b, i, until, why);
     }
     free(batch);
+    take_pending(b);
     dispatch(b);
 }
 
@@ -382,6 +477,11 @@ take_matched(daemon_loop_t *loop, void *arg)
     size_t  n = 0;
     int     i;
 
+    for (i = 0; i < (int) b->cfg->nprofiles; i++)
+        if (b->stopped[i]) {            /* corrected keys count without a reload */
+            reload_if_changed(b->reload);
+            break;
+        }
     while (n++ < TAKE_MAX && (m = net_recv(b->matched, "matched socket")) != NULL) {
         if (m->type != MSG_MATCHED) {
             log_warning("matched socket: expected a matched order, got a %s message",
@@ -391,7 +491,7 @@ take_matched(daemon_loop_t *loop, void *arg)
             log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
                         (long long) m->order->number, m->profile);
             msg_destroy(&m);
-        } else if (b->stopped[i] && (queue_busy(b->queue, i) || !resume(b, i)))
+        } else if (b->stopped[i])
             msg_destroy(&m);          /* the fetcher sends it again later */
         else {
             order_set(&m->order->profile, m->profile);
@@ -472,10 +572,14 @@ main(int argc, char **argv)
     nworkers = b.cfg->nprofiles < WORKERS ? b.cfg->nprofiles : WORKERS;
     b.workers = workers_new(nworkers, path, b.loop, on_batch, &b);
     free(path);
+    b.reload = reload_new(b.loop, b.control, &b.cfg, apply, &b);
     daemon_loop_reader(b.loop, b.matched, "matched socket", take_matched, &b);
     log_info("started with %zu booking workers; state in %s", nworkers, b.cfg->state_dir);
     daemon_loop_run(b.loop, "Gereed");
     workers_destroy(&b.workers);
+    reload_destroy(&b.reload);
+    cfg_destroy(&b.pending);
+    free(b.pending_index);
     daemon_loop_destroy(&b.loop);
     queue_destroy(&b.queue);
     for (i = 0; i < b.cfg->nprofiles; i++) {

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "infolog.h"
 #include "infolog_export.h"
@@ -67,6 +68,30 @@ show(json_t *rows, bool extended, bool as_json)
             printf("%s  %-12s %s\n", when, json_string_value(json_object_get(r, "profile")),
                    json_string_value(json_object_get(r, "text")));
     }
+}
+
+/* folder_exists - the folder a file is to be written in exists; false with
+ * one plain sentence (libxlsxwriter would print its own lines too) */
+static bool
+folder_exists(const char *file, char *err, size_t errlen)
+{
+    char   *dir = xstrdup(file), *slash = strrchr(dir, '/');
+    struct stat st;
+    bool    ok = true;
+
+    if (slash == dir)
+        slash[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, strlen(dir) + 1, ".");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "the folder %s does not exist: export to a folder that does",
+                 dir);
+        ok = false;
+    }
+    free(dir);
+    return ok;
 }
 
 /* log_cmd - koppelctl log */
@@ -121,6 +146,9 @@ log_cmd(const cfg_t *cfg, int argc, char **argv, bool as_json)
             rc = 1;
         } else
             printf("information log cleared: %lld rows removed\n", (long long) n);
+    } else if (export && !folder_exists(export, err, sizeof err)) {
+        fprintf(stderr, "koppelctl: %s\n", err);
+        rc = 1;
     } else if (export) {
         if (f.limit == DEFAULT_LIMIT)
             f.limit = 0;

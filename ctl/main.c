@@ -9,14 +9,19 @@
  * DESCRIPTION
  *   Asks the daemons through their control sockets and prints the answer
  *   for people, or with --json as JSON for machines.
- *     status [--json]                  each daemon's activity ("Gereed" when
- *                                      idle); exit 1 when one does not answer
+ *     status [--json]                  a line per profile and per daemon
+ *                                      (status_cmd.h); exit 1 when a daemon
+ *                                      does not answer, 3 when a profile is
+ *                                      stopped, 4 without access
+ *     reload                           every daemon reads the configuration
+ *                                      again (status_cmd.h)
  *     run PROFILE [TASK]               start a task now: "started" or
  *                                      "already running"
  *     tasks [--json]                   every task with last and next run
  *     profiles [--json]                the profiles and their descriptions
  *     dlq list [--json] [--profile P]  the dead-letter queue
- *     dlq show ID [--json]             one dead letter
+ *     dlq show ID [--json]             one dead letter (PROFILE:NUMBER, or
+ *                                      NUMBER when one profile has it)
  *     dlq replay ID | --all [--profile P]
  *                                      read the order(s) from the shop again and
  *                                      send them through the normal path
@@ -43,9 +48,11 @@
  *   Exit 0 on success, 1 when a daemon refused or did not answer, 2 on a
  *   usage error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "aansluiting_cmd.h"
 #include "admin_cmds.h"
@@ -57,6 +64,7 @@
 #include "net.h"
 #include "netsec.h"
 #include "plan_cmd.h"
+#include "status_cmd.h"
 #include "status_text.h"
 #include "xalloc.h"
 
@@ -65,12 +73,16 @@
 static const char usage[] =
     "usage: koppelctl [--config FILE] COMMAND [ARGS]\n"
     "commands:\n"
-    "  status [--json]                   what each daemon does now; exit 1 if one is down\n"
+    "  status [--json]                   each profile and daemon: Gereed, Bezig, Wacht,\n"
+    "                                    Gestopt; exit 1 if a daemon is down, 3 if a\n"
+    "                                    profile is stopped, 4 without access\n"
+    "  reload                            every daemon reads the configuration again\n"
     "  run PROFILE [TASK]                run a task now (default importeren-financieel)\n"
     "  tasks [--json]                    each profile's tasks, last and next run\n"
     "  profiles [--json]                 the configured profiles\n"
     "  dlq list [--json] [--profile P]   the dead-letter queue\n"
-    "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER)\n"
+    "  dlq show ID [--json]              one dead letter (ID is PROFILE:NUMBER, or NUMBER\n"
+    "                                    when one profile has that order)\n"
     "  dlq replay ID | --all [--profile P]  read again from the shop and book\n"
     "  dlq drop ID                       give up on a dead letter\n"
     "  log [--profile P] [--extended] [--limit N] [--json]\n"
@@ -95,18 +107,13 @@ static const char usage[] =
 static msg_t *
 ask(const char *endpoint, const char *cmd, int nargs, char **args, bool quiet)
 {
-    msg_t  *req = msg_new(MSG_REQUEST), *reply;
     char    err[512];
-    int     i;
+    ctl_ask_t why;
+    msg_t  *reply = ctl_ask(endpoint, cmd, nargs, args, control_request_timeout_ms(cmd, TIMEOUT_MS),
+                            &why, err, sizeof err);
 
-    msg_set(&req->cmd, cmd);
-    for (i = 0; i < nargs; i++)
-        msg_add_arg(req, args[i]);
-    reply = net_request(endpoint, req, control_request_timeout_ms(cmd, TIMEOUT_MS), err,
-                        sizeof err);
-    msg_destroy(&req);
     if (reply == NULL && !quiet)
-        fprintf(stderr, "koppelctl: %s\n", err);
+        fprintf(stderr, "koppelctl: %s\n", why == CTL_ASK_DENIED ? CTL_NO_ACCESS : err);
     return reply;
 }
 
@@ -172,49 +179,6 @@ when(json_int_t t, char *buf, size_t len)
     localtime_r(&tt, &tm);
     strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
     return buf;
-}
-
-/* cmd_status - each daemon's activity, and the status line (status_text.h) */
-static int
-cmd_status(const cfg_t *cfg, bool as_json)
-{
-    json_t *all = status_collect(cfg, TIMEOUT_MS), *top, *d, *off = json_array();
-    size_t  i;
-    bool    ok = true;
-    char    line[512];
-
-    json_array_foreach(all, i, d)
-        if (!json_is_true(json_object_get(d, "answering")))
-            ok = false;
-    for (i = 0; i < cfg->nprofiles; i++)        /* switched off in the file: not an error */
-        if (!cfg->profiles[i].enabled)
-            json_array_append_new(off, json_string(cfg->profiles[i].name));
-    if (as_json) {
-        char   *text;
-
-        top = json_pack("{s:o, s:o, s:b, s:s}", "daemons", all, "profiles_disabled", off,
-                        "ok", ok, "line", status_text_line(all, line, sizeof line));
-        text = json_dumps(top, JSON_COMPACT);
-        printf("%s\n", text);
-        free(text);
-        json_decref(top);
-    } else {
-        json_array_foreach(all, i, d) {
-            const char *inst = json_string_value(json_object_get(d, "instance"));
-            char    name[64];
-
-            snprintf(name, sizeof name, "%s%s%s", json_string_value(json_object_get(d, "name")),
-                     inst && strcmp(inst, "1") && *inst ? "@" : "",
-                     inst && strcmp(inst, "1") && *inst ? inst : "");
-            printf("%-16s %s\n", name, json_string_value(json_object_get(d, "activity")));
-        }
-        for (i = 0; i < json_array_size(off); i++)
-            printf("profiel %-8s uitgeschakeld (enabled = false in %s)\n",
-                   json_string_value(json_array_get(off, i)), cfg->path);
-        json_decref(all);
-        json_decref(off);
-    }
-    return ok ? 0 : 1;
 }
 
 /* simple - send a command, print the reply's text (or JSON) */
@@ -323,7 +287,7 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
         char   *pa[1] = { (char *) profile };
 
         if (show && argc != 2) {
-            fprintf(stderr, "usage: koppelctl dlq show PROFILE:NUMBER\n");
+            fprintf(stderr, "usage: koppelctl dlq show PROFILE:NUMBER | NUMBER\n");
             return 2;
         }
         if ((r = ask(ep, "dlq-list", profile ? 1 : 0, pa, false)) == NULL)
@@ -332,11 +296,25 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
         if (show) {
             json_t *found = NULL;
 
-            for (i = 0; i < json_array_size(list); i++)
-                if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")),
-                           argv[1]) == 0)
+            size_t  nfound = 0;
+
+            for (i = 0; i < json_array_size(list); i++) {
+                const char *id = json_string_value(json_object_get(json_array_get(list, i),
+                                                                   "id"));
+                const char *colon = strrchr(id, ':');
+
+                /* PROFILE:NUMBER, or NUMBER alone when one profile has it */
+                if (strcmp(id, argv[1]) == 0
+                    || (strchr(argv[1], ':') == NULL && colon && strcmp(colon + 1, argv[1]) == 0)) {
                     found = json_array_get(list, i);
-            if (found == NULL) {
+                    nfound++;
+                }
+            }
+            if (nfound > 1) {
+                fprintf(stderr, "koppelctl: order %s is in the dead-letter queue of more than "
+                        "one profile: give PROFILE:%s\n", argv[1], argv[1]);
+                rc = 1;
+            } else if (found == NULL) {
                 fprintf(stderr, "koppelctl: %s is not in the dead-letter queue\n", argv[1]);
                 rc = 1;
             } else if (as_json) {
@@ -396,7 +374,11 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
     }
     if (strcmp(argv[0], "drop") == 0 && argc == 2)
         return simple(ep, "dlq-drop", 1, argv + 1, false);
-    fprintf(stderr, "%s", usage);
+    if (strcmp(argv[0], "drop") == 0)
+        fprintf(stderr, "koppelctl: dlq drop: wrong arguments\n%s", usage);
+    else
+        fprintf(stderr, "koppelctl: dlq: unknown command \"%s\" (list, show, replay, drop)\n%s",
+                argv[0], usage);
     return 2;
 }
 
@@ -413,6 +395,40 @@ keygen(void)
     printf("# koppel.curve for koppel.cfg; keep secret_key secret (mode 0640)\n"
            "curve = {\n    public_key = \"%s\";\n    secret_key = \"%s\";\n};\n", pub, secret);
     return 0;
+}
+
+/* known - whether word is one of koppelctl's commands */
+static bool
+known(const char *word)
+{
+    static const char *const commands[] = { "status", "reload", "run", "tasks", "profiles",
+        "dlq", "log", "plan", "keygen", "admins", "test-connection", "sql-servers", NULL };
+    const char *const *c;
+
+    for (c = commands; *c; c++)
+        if (strcmp(*c, word) == 0)
+            return true;
+    return false;
+}
+
+/* check_profile - a command naming a profile (run, plan, admins,
+ * test-connection) names one that is configured; 2 with a message when not,
+ * else 0. (log and dlq --profile may name a profile no longer configured:
+ * its rows and dead letters stay.) */
+static int
+check_profile(const cfg_t *cfg, int argc, char **argv)
+{
+    const char *name = NULL;
+
+    if (argc >= 2 && (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "plan") == 0
+                      || strcmp(argv[0], "admins") == 0
+                      || strcmp(argv[0], "test-connection") == 0))
+        name = argv[1];
+    if (name == NULL || cfg_profile(cfg, name) != NULL)
+        return 0;
+    fprintf(stderr, "koppelctl: profiel %s bestaat niet (no such profile in %s; see koppelctl "
+            "profiles)\n", name, cfg->path);
+    return 2;
 }
 
 int
@@ -459,17 +475,37 @@ main(int argc, char **argv)
         as_json = has_flag(&argc, argv, "--json");
         return ctl_sql_servers(argc - 1, argv + 1, as_json, stdout);
     }
+    if (access(daemon_config_path(config), R_OK) != 0 && errno == EACCES) {
+        /* koppel.cfg is 0640 root:koppel: whoever may not read it may not use
+         * the control sockets either */
+        fprintf(stderr, "koppelctl: %s (%s: %s)\n", CTL_NO_ACCESS, daemon_config_path(config),
+                strerror(errno));
+        return 4;
+    }
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {
-        fprintf(stderr, "koppelctl: %s\n", err);
+        if (strcmp(argv[0], "reload") == 0)   /* the daemons would refuse it the same way */
+            fprintf(stderr, "koppelctl: reload refused: %s; the daemons keep the configuration "
+                    "in force\n", err);
+        else
+            fprintf(stderr, "koppelctl: %s\n", err);
+        cfg_destroy(&cfg);
         return 1;
     }
     as_json = has_flag(&argc, argv, "--json");
-    if (strcmp(argv[0], "status") == 0 && argc == 1)
-        rc = cmd_status(cfg, as_json);
-    else if (strcmp(argv[0], "run") == 0 && (argc == 2 || argc == 3))
-        rc = simple(cfg->ep_control[DAEMON_SCHEDULER], "run", argc - 1, argv + 1, as_json);
-    else if (strcmp(argv[0], "tasks") == 0 && argc == 1)
+    if ((rc = check_profile(cfg, argc, argv)) != 0)
+        ;
+    else if (strcmp(argv[0], "status") == 0 && argc == 1)
+        rc = status_cmd(cfg, as_json);
+    else if (strcmp(argv[0], "reload") == 0 && argc == 1)
+        rc = reload_cmd(cfg, as_json);
+    else if (strcmp(argv[0], "run") == 0 && (argc == 2 || argc == 3)) {
+        char   *task = plan_cmd_task_name(argc == 3 ? argv[2] : "importeren-financieel");
+        char   *args[2] = { argv[1], task };
+
+        rc = simple(cfg->ep_control[DAEMON_SCHEDULER], "run", 2, args, as_json);
+        free(task);
+    } else if (strcmp(argv[0], "tasks") == 0 && argc == 1)
         rc = cmd_tasks(cfg, as_json);
     else if (strcmp(argv[0], "profiles") == 0 && argc == 1)
         rc = cmd_profiles(cfg, as_json);
@@ -485,15 +521,13 @@ main(int argc, char **argv)
              && argc == 2) {
         const profile_t *p = cfg_profile(cfg, argv[1]);
 
-        if (p == NULL) {
-            fprintf(stderr, "koppelctl: %s: no such profile\n", argv[1]);
-            rc = 2;
-        } else
-            rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
-                                                : ctl_test_connection(p, stdout);
-    }
-    else {
-        fprintf(stderr, "%s", usage);
+        rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
+                                            : ctl_test_connection(p, stdout);
+    } else {
+        if (known(argv[0]))
+            fprintf(stderr, "koppelctl: %s: wrong arguments\n%s", argv[0], usage);
+        else
+            fprintf(stderr, "koppelctl: unknown command \"%s\"\n%s", argv[0], usage);
         rc = 2;
     }
     cfg_destroy(&cfg);

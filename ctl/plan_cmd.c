@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "msg.h"
 #include "net.h"
 #include "plan_cmd.h"
@@ -44,17 +45,18 @@ plan_cmd_parse_time(const char *text)
 
     memset(&tm, 0, sizeof tm);
     end = strptime(text, "%Y-%m-%d %H:%M", &tm);
-    if (end == NULL || *end != 0)
-        return -1;
+    if (end == NULL || *end != 0 || tm.tm_year + 1900 < 1970
+        || tm.tm_mday > date_days_in_month(tm.tm_year + 1900, tm.tm_mon + 1))
+        return -1;              /* 2027-02-30 is no day, not 2 March */
     tm.tm_isdst = -1;           /* let the zone say whether it is summer time */
     if ((t = mktime(&tm)) == (time_t) -1)
         return -1;
     return (int64_t) t;
 }
 
-/* task_name - "Importeren financieel" -> "importeren-financieel" (new memory) */
-static char *
-task_name(const char *given)
+/* plan_cmd_task_name - "Importeren financieel" -> "importeren-financieel" (new memory) */
+char *
+plan_cmd_task_name(const char *given)
 {
     char   *t = xstrdup(given), *s;
 
@@ -87,8 +89,8 @@ plan_cmd(const cfg_t *cfg, int argc, char **argv, bool as_json)
             }
         } else if (strcmp(argv[i], "--next") == 0 && i + 1 < argc) {
             if ((t = plan_cmd_parse_time(argv[++i])) < 0) {
-                fprintf(stderr, "koppelctl: --next %s: expected \"YYYY-MM-DD HH:MM\" "
-                        "(local time)\n", argv[i]);
+                fprintf(stderr, "koppelctl: --next %s: expected a day that exists, as "
+                        "\"YYYY-MM-DD HH:MM\" (local time)\n", argv[i]);
                 return 2;
             }
             snprintf(next, sizeof next, "%lld", (long long) t);
@@ -98,11 +100,11 @@ plan_cmd(const cfg_t *cfg, int argc, char **argv, bool as_json)
         }
     }
     if (cfg_profile(cfg, argv[0]) == NULL) {
-        fprintf(stderr, "koppelctl: no profile %s in %s (see koppelctl profiles)\n", argv[0],
-                cfg->path);
+        fprintf(stderr, "koppelctl: profiel %s bestaat niet (no such profile in %s; see "
+                "koppelctl profiles)\n", argv[0], cfg->path);
         return 2;
     }
-    task = task_name(argv[1]);
+    task = plan_cmd_task_name(argv[1]);
     req = msg_new(MSG_REQUEST);
     msg_set(&req->cmd, "plan");
     msg_add_arg(req, argv[0]);

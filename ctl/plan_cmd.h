@@ -14,6 +14,10 @@
  * (argv after "plan"); the exit status: 0, 1 when refused, 2 on a usage error */
 int plan_cmd(const cfg_t *cfg, int argc, char **argv, bool as_json);
 
+/* plan_cmd_task_name - a task's display name ("Importeren financieel") as
+ * its name ("importeren-financieel"); new memory */
+char *plan_cmd_task_name(const char *given);
+
 /* plan_cmd_parse_time - local "YYYY-MM-DD HH:MM" to epoch seconds; -1 when wrong */
 int64_t plan_cmd_parse_time(const char *text);
 

@@ -185,6 +185,13 @@ dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog
     return self;
 }
 
+/* dlq_set_cfg - the configuration in force after a reload */
+void
+dlq_set_cfg(dlq_t *self, const cfg_t *cfg)
+{
+    self->cfg = cfg;
+}
+
 /* dlq_destroy - free and null the caller's pointer */
 void
 dlq_destroy(dlq_t **self_p)

@@ -33,6 +33,9 @@ typedef void (dlq_replayed_fn)(void *arg);
 dlq_t *dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog,
                dlq_source_fn *source_of, dlq_replayed_fn *replayed, void *arg);
 
+/* dlq_set_cfg - the configuration in force after a reload (reload.h) */
+void dlq_set_cfg(dlq_t *self, const cfg_t *cfg);
+
 /* dlq_destroy - free and null the caller's pointer */
 void dlq_destroy(dlq_t **self_p);
 

@@ -72,7 +72,7 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
     self->infolog = infolog;
     self->job_id = job_id;
     self->jitter = (unsigned) job_id ^ (unsigned) (uintptr_t) self;
-    snprintf(self->activity, sizeof self->activity, "importing profile %s from %s",
+    snprintf(self->activity, sizeof self->activity, "Bezig: profiel %s, %s",
              p->name, source_cursor_where(self->cursor));
     return self;
 }
@@ -169,7 +169,7 @@ import_ready(import_t *self)
 {
     if (self->unreadable)
         return false;
-    snprintf(self->activity, sizeof self->activity, "importing profile %s, %s",
+    snprintf(self->activity, sizeof self->activity, "Bezig: profiel %s, %s",
              self->p->name, source_cursor_where(self->cursor));
     return true;
 }

@@ -66,7 +66,7 @@ long import_retry_ms(const import_t *self);
 
 int64_t import_job_id(const import_t *self);
 const profile_t *import_profile(const import_t *self);
-/* import_activity - "importing profile X, order N" */
+/* import_activity - "Bezig: profiel X, order N" */
 const char *import_activity(const import_t *self);
 /* import_summary - what the run did, in plain words */
 const char *import_summary(const import_t *self);

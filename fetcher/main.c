@@ -16,8 +16,9 @@
  *   replays through this daemon's control socket (dlq.c).
  *
  *   A profile whose shop refuses its username or password is stopped
- *   with that message until its settings change in the configuration file
- *   (read again at the profile's next run) or the daemon restarts.
+ *   until its settings change in the configuration file: at a reload
+ *   (SIGHUP or "reload", reload.h; apply() below) or at the profile's next
+ *   run, when the file was written since it was read.
  *
  * DIAGNOSTICS
  *   Bad messages from peers are logged and dropped. A state file that
@@ -36,6 +37,7 @@
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
+#include "reload.h"
 #include "status_text.h"
 #include "store.h"
 #include "xalloc.h"
@@ -69,6 +71,11 @@ typedef struct {
     dlq_t   *dlq;             /* the dead-letter commands */
     daemon_loop_t *loop;
     int      work_timer;      /* the next import step or job, -1 when none is due */
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
+    cfg_t   *import_cfg;      /* after a reload during a run: the run's configuration */
+    source_t *import_source;  /* and its shop, both freed when the run ends */
+    int64_t  import_rewind;   /* from_order lowered during the run: the cursor goes
+                                 back there when it ends (0: not) */
 } fetcher_t;
 
 /* source_of - the shop of a profile, for its imports: one try per call, the
@@ -93,6 +100,73 @@ replay_source_of(void *arg, int i)
     if (f->replay_sources[i] == NULL)
         f->replay_sources[i] = source_new(&f->cfg->profiles[i]);
     return f->replay_sources[i];
+}
+
+/* rewind_cursor - from_order was lowered: the next run reads from there (orders
+ * already stored are left alone, the booker's ledger refuses a second booking) */
+static void
+rewind_cursor(fetcher_t *f, const char *profile, int64_t from)
+{
+    char    err[512];
+
+    if (store_rewind_cursor(f->store, profile, from, err, sizeof err))
+        log_info("profile %s: from_order lowered: the next run reads from order %lld",
+                 profile, (long long) from);
+    else
+        log_error("%s", err);
+}
+
+/* apply - reload callback: the new configuration counts from the next run.
+ * A source holds its profile: every one is made again when next needed, but
+ * the run in progress keeps its configuration and shop until it ends (the
+ * reader thread may be reading a page with it right now). */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
+{
+    fetcher_t *f = arg;
+    const profile_t *running = f->import ? import_profile(f->import) : NULL;
+    int     r = running && f->import_cfg == NULL ? cfg_profile_index(f->cfg, running->name) : -1;
+    size_t  i;
+    int     j;
+
+    for (i = 0; i < fresh->nprofiles; i++) {
+        const profile_t *p = &fresh->profiles[i];
+
+        if ((j = old_index[i]) < 0 || p->from_order >= f->cfg->profiles[j].from_order)
+            continue;
+        if (running && strcmp(running->name, p->name) == 0)
+            f->import_rewind = f->import_rewind && f->import_rewind < p->from_order
+                                ? f->import_rewind : p->from_order;
+        else
+            rewind_cursor(f, p->name, p->from_order);
+    }
+    for (i = 0; i < f->cfg->nprofiles; i++) {
+        if ((int) i == r) {
+            f->import_source = f->sources[i];
+            f->sources[i] = NULL;
+        }
+        source_destroy(&f->sources[i]);
+        source_destroy(&f->replay_sources[i]);
+    }
+    free(f->sources);
+    free(f->replay_sources);
+    f->sources = xcalloc(fresh->nprofiles + 1, sizeof *f->sources);
+    f->replay_sources = xcalloc(fresh->nprofiles + 1, sizeof *f->replay_sources);
+    f->stopped = reload_stopped(f->stopped, f->cfg, fresh, old_index, "shop");
+    if (r >= 0)
+        f->import_cfg = f->cfg;           /* the run's, until it ends */
+    else
+        cfg_destroy(&f->cfg);
+    f->cfg = fresh;
+    dlq_set_cfg(f->dlq, fresh);
+}
+
+/* stopped_text - what a profile whose shop refused its credentials shows */
+static char *
+stopped_text(const profile_t *p)
+{
+    return xasprintf("Gestopt: %s weigert de inloggegevens - pas ze aan in koppel.cfg",
+                     strcmp(p->shop_type, "woocommerce") == 0 ? "WooCommerce" : "Globecharge");
 }
 
 /* job_done - tell the scheduler how a job ended */
@@ -130,9 +204,13 @@ static bool
 send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
 {
     fetcher_t *f = arg;
-    msg_t  *m = msg_new(MSG_ORDER);
+    msg_t  *m;
     bool    sent;
 
+    if (cfg_profile_index(f->cfg, profile) < 0)
+        return true;    /* a profile removed by a reload: it waits, with its backoff, in
+                           fetcher.db (sent again if the profile comes back) */
+    m = msg_new(MSG_ORDER);
     m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
@@ -227,12 +305,10 @@ start_job(fetcher_t *f, msg_t *job)
         job_done(f, job->job_id, job->profile, job->task, false, "unknown profile");
         return;
     }
-    if (f->stopped[i] && cfg_connection_changed(f->cfg, i)) {
-        log_info("profile %s: its shop settings changed; it runs again", job->profile);
-        free(f->stopped[i]);
-        f->stopped[i] = NULL;
-        source_destroy(&f->sources[i]);
-        source_destroy(&f->replay_sources[i]);
+    if (f->stopped[i] && reload_if_changed(f->reload)     /* corrected credentials */
+        && (i = cfg_profile_index(f->cfg, job->profile)) < 0) {
+        job_done(f, job->job_id, job->profile, job->task, false, "unknown profile");
+        return;
     }
     if (f->stopped[i]) {
         job_done(f, job->job_id, job->profile, job->task, false, f->stopped[i]);
@@ -252,12 +328,16 @@ end_import(fetcher_t *f, import_state_t st)
 {
     const profile_t *p = import_profile(f->import);
     char    summary[1300];
+    char   *why = NULL;
 
     if (st == IMPORT_FAILED && import_auth_failed(f->import)) {
         int     i = cfg_profile_index(f->cfg, p->name);
 
-        free(f->stopped[i]);
-        f->stopped[i] = xasprintf("stopped: %s", import_summary(f->import));
+        why = stopped_text(p);              /* the run's result in koppelctl tasks */
+        if (i >= 0 && cfg_connection_same(p, &f->cfg->profiles[i])) {
+            free(f->stopped[i]);            /* not when a reload brought new ones */
+            f->stopped[i] = stopped_text(p);
+        }
     }
     if (st == IMPORT_DONE)
         log_info("profile %s: import done: %s", p->name, import_summary(f->import));
@@ -268,8 +348,14 @@ end_import(fetcher_t *f, import_state_t st)
                 "Importeren %s: %s", st == IMPORT_DONE ? "klaar" : "mislukt",
                 status_text_summary(import_summary(f->import), summary, sizeof summary));
     job_done(f, import_job_id(f->import), p->name, "importeren-financieel",
-             st == IMPORT_DONE, import_summary(f->import));
-    import_destroy(&f->import);
+             st == IMPORT_DONE, why ? why : import_summary(f->import));
+    free(why);
+    if (f->import_rewind && cfg_profile_index(f->cfg, p->name) >= 0)
+        rewind_cursor(f, p->name, f->import_rewind);
+    f->import_rewind = 0;
+    import_destroy(&f->import);           /* p is gone from here on */
+    source_destroy(&f->import_source);
+    cfg_destroy(&f->import_cfg);
     control_activity(f->control, NULL);
 }
 
@@ -463,6 +549,7 @@ main(int argc, char **argv)
     f.loop = daemon_loop_new(f.control, f.infolog);
     f.work_timer = -1;
     f.reader = reader_new(f.loop, page_read, &f);
+    f.reload = reload_new(f.loop, f.control, &f.cfg, apply, &f);
     daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
     daemon_loop_reader(f.loop, f.outcomes, "outcomes socket", take_outcomes, &f);
     daemon_loop_reader(f.loop, f.watch_orders, "orders socket monitor", matcher_gone, &f);
@@ -474,10 +561,13 @@ main(int argc, char **argv)
     daemon_loop_run(f.loop, "Gereed");
     log_info("stopping");
     reader_destroy(&f.reader);           /* after the page it reads, if any */
+    reload_destroy(&f.reload);
     daemon_loop_destroy(&f.loop);
     zactor_destroy(&f.watch_orders);
     zactor_destroy(&f.watch_outcomes);
     import_destroy(&f.import);
+    source_destroy(&f.import_source);
+    cfg_destroy(&f.import_cfg);
     for (i = 0; i < f.nqueue; i++)
         msg_destroy(&f.queue[i]);
     for (i = 0; i < f.cfg->nprofiles; i++) {

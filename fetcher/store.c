@@ -139,6 +139,31 @@ store_set_cursor(store_t *self, const char *profile, int64_t next, int64_t highe
     step(self, st);
 }
 
+/* store_rewind_cursor - move the cursor back to next (from_order lowered in
+ * the configuration); orders already stored are left alone when read again */
+bool
+store_rewind_cursor(store_t *self, const char *profile, int64_t next, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = db_query(self->db,
+        "UPDATE cursors SET next_number = ?2, updated_at = ?3"
+        " WHERE profile = ?1 AND next_number > ?2", err, errlen);
+    int     rc;
+
+    if (st == NULL)
+        return false;
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, next);
+    sqlite3_bind_int64(st, 3, db_now());
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "fetcher.db: cannot move the cursor of profile %s back: %s",
+                 profile, sqlite3_errmsg(self->db));
+        return false;
+    }
+    return true;
+}
+
 /* store_watermark - the profile's "modified after" of the next run, "" if none */
 db_found_t
 store_watermark(store_t *self, const char *profile, char *buf, size_t len, char *err,

@@ -36,6 +36,11 @@ void store_close(store_t **self_p);
 db_found_t store_cursor(store_t *self, const char *profile, int64_t *next, char *err,
                         size_t errlen);
 
+/* store_rewind_cursor - move the profile's cursor back to next, when it is
+ * further (from_order lowered by a reload); false with err */
+bool store_rewind_cursor(store_t *self, const char *profile, int64_t next, char *err,
+                         size_t errlen);
+
 /* the following run inside store_begin/store_commit */
 bool store_begin(store_t *self, char *err, size_t errlen);
 bool store_commit(store_t *self, char *err, size_t errlen);

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "net.h"
 #include "recognise.h"
+#include "reload.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -79,6 +80,9 @@ struct matcher {
     int     *fill_timer;      /* per profile: the next slice of its fill, or -1 */
     fill_t  *fills;
     daemon_loop_t *loop;
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
+    cfg_t  **retired;         /* earlier configurations a kept index still holds */
+    size_t   nretired;
 };
 
 /* destroy_msg - zlistx destructor of a waiting message */
@@ -93,7 +97,7 @@ destroy_msg(void **item)
 static void
 pass_on(matcher_t *mt, int i, msg_t *m)
 {
-    control_activity(mt->control, "recognising profile %s, order %lld", m->profile,
+    control_activity(mt->control, "Bezig: profiel %s, order %lld", m->profile,
                      (long long) m->order->number);
     m->match = match_new();
     recognise(mt->syncs[i]->index, m->order, mt->cfg->profiles[i].recognition, m->match);
@@ -156,7 +160,7 @@ fill_slice(daemon_loop_t *loop, void *arg)
     int64_t now_ms = zclock_time();
 
     mt->fill_timer[i] = -1;
-    control_activity(mt->control, "filling the customer index of profile %s (%zu relaties)",
+    control_activity(mt->control, "Bezig: profiel %s, klanten lezen (%zu relaties)",
                      mt->cfg->profiles[i].name, relatie_index_count(sy->index));
     switch (sync_step(sy, time(NULL), err, sizeof err)) {
     case SYNC_MORE:
@@ -181,6 +185,93 @@ fill_slice(daemon_loop_t *loop, void *arg)
         drop_waiting(mt, i, err);       /* without an index nothing can be decided */
 }
 
+/* holds - whether a kept index holds a profile of configuration c */
+static bool
+holds(const matcher_t *mt, const cfg_t *c)
+{
+    size_t  i;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++)
+        if (mt->syncs[i] && mt->syncs[i]->p >= c->profiles
+            && mt->syncs[i]->p < c->profiles + c->nprofiles)
+            return true;
+    return false;
+}
+
+/* sweep - free the earlier configurations no index holds any more */
+static void
+sweep(matcher_t *mt)
+{
+    size_t  i = 0;
+
+    while (i < mt->nretired)
+        if (holds(mt, mt->retired[i])) {
+            i++;
+        } else {
+            cfg_destroy(&mt->retired[i]);
+            mt->retired[i] = mt->retired[--mt->nretired];
+        }
+}
+
+/* apply - reload callback: recognition counts from the next order. An index
+ * is kept, with its fill going on, when its profile reads the same
+ * administration the same way (it holds its profile of the old
+ * configuration, which is kept until no index does); any other is read
+ * again when next needed. Orders waiting for an index move with their
+ * profile; those of a removed profile are left to the fetcher's resend. */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
+{
+    matcher_t *mt = arg;
+    size_t  n = fresh->nprofiles, i;
+    sync_t **syncs = xcalloc(n + 1, sizeof *syncs);
+    zlistx_t **waiting = xcalloc(n + 1, sizeof *waiting);
+    int     j;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++)
+        if (mt->fill_timer[i] >= 0)
+            daemon_loop_cancel(mt->loop, mt->fill_timer[i]);
+    for (i = 0; i < n; i++) {
+        if ((j = old_index[i]) >= 0) {
+            waiting[i] = mt->waiting[j];
+            mt->waiting[j] = NULL;
+            if (mt->syncs[j] && cfg_administration_same(mt->syncs[j]->p, &fresh->profiles[i])) {
+                syncs[i] = mt->syncs[j];
+                mt->syncs[j] = NULL;
+            }
+        }
+        if (waiting[i] == NULL) {
+            waiting[i] = zlistx_new();
+            zlistx_set_destructor(waiting[i], destroy_msg);
+        }
+    }
+    for (i = 0; i < mt->cfg->nprofiles; i++) {
+        sync_destroy(&mt->syncs[i]);
+        zlistx_destroy(&mt->waiting[i]);
+    }
+    free(mt->syncs);
+    free(mt->waiting);
+    free(mt->fill_timer);
+    free(mt->fills);
+    mt->syncs = syncs;
+    mt->waiting = waiting;
+    mt->fill_timer = xcalloc(n + 1, sizeof *mt->fill_timer);
+    mt->fills = xcalloc(n + 1, sizeof *mt->fills);
+    mt->retired = xrealloc(mt->retired, (mt->nretired + 1) * sizeof *mt->retired);
+    mt->retired[mt->nretired++] = mt->cfg;
+    mt->cfg = fresh;
+    for (i = 0; i < n; i++) {
+        mt->fill_timer[i] = -1;
+        mt->fills[i] = (fill_t) { mt, (int) i };
+        if (zlistx_size(mt->waiting[i]) > 0) {
+            if (mt->syncs[i] == NULL)
+                mt->syncs[i] = sync_new(&mt->cfg->profiles[i]);
+            schedule_fill(mt, (int) i, 0);
+        }
+    }
+    sweep(mt);
+}
+
 /* take_order - recognise one order's customer and pass it on; while its
  * profile's index is being filled or refreshed, the order waits for it */
 static void
@@ -201,6 +292,12 @@ take_order(daemon_loop_t *loop, void *arg)
         log_warning("orders socket: order %lld of unknown profile \"%s\" ignored",
                     (long long) m->order->number, m->profile);
         msg_destroy(&m);
+        return;
+    }
+    if (mt->syncs[i] && mt->syncs[i]->auth_refused && zlistx_size(mt->waiting[i]) == 0
+        && reload_if_changed(mt->reload)        /* corrected keys count without a reload */
+        && (i = cfg_profile_index(mt->cfg, m->profile)) < 0) {
+        msg_destroy(&m);                /* removed by the file just read */
         return;
     }
     if (mt->syncs[i] == NULL)
@@ -231,6 +328,7 @@ evict_idle(daemon_loop_t *loop, void *arg)
                      mt->cfg->profiles[i].name, INDEX_IDLE_S / 60);
             sync_destroy(&mt->syncs[i]);
         }
+    sweep(mt);
 }
 
 /* status_extra - the size of each profile's index */
@@ -238,17 +336,23 @@ static void
 status_extra(void *arg, json_t *st)
 {
     matcher_t *mt = arg;
-    json_t *idx = json_object();
+    json_t *idx = json_object(), *stopped = json_object();
     size_t  i;
 
-    for (i = 0; i < mt->cfg->nprofiles; i++)
-        if (mt->syncs[i])
-            json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I, s:I, s:b}",
-                "relaties", (json_int_t) relatie_index_count(mt->syncs[i]->index),
-                "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index),
-                "waiting", (json_int_t) zlistx_size(mt->waiting[i]),
-                "filling", !sync_ready(mt->syncs[i], time(NULL))));
+    for (i = 0; i < mt->cfg->nprofiles; i++) {
+        if (mt->syncs[i] == NULL)
+            continue;
+        json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I, s:I, s:b}",
+            "relaties", (json_int_t) relatie_index_count(mt->syncs[i]->index),
+            "bytes", (json_int_t) relatie_index_bytes(mt->syncs[i]->index),
+            "waiting", (json_int_t) zlistx_size(mt->waiting[i]),
+            "filling", !sync_ready(mt->syncs[i], time(NULL))));
+        if (mt->syncs[i]->auth_refused)     /* shown as stopped by koppelctl status */
+            json_object_set_new(stopped, mt->cfg->profiles[i].name, json_string(
+                "Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg"));
+    }
     json_object_set_new(st, "index", idx);
+    json_object_set_new(st, "stopped", stopped);
 }
 
 int
@@ -282,8 +386,10 @@ main(int argc, char **argv)
     mt.loop = daemon_loop_new(mt.control, NULL);
     daemon_loop_reader(mt.loop, mt.orders, "orders socket", take_order, &mt);
     daemon_loop_every(mt.loop, 5000, "drop idle indexes", evict_idle, &mt);
+    mt.reload = reload_new(mt.loop, mt.control, &mt.cfg, apply, &mt);
     log_info("started as instance %s", instance);
     daemon_loop_run(mt.loop, "Gereed");
+    reload_destroy(&mt.reload);
     daemon_loop_destroy(&mt.loop);
     for (i = 0; i < mt.cfg->nprofiles; i++) {
         sync_destroy(&mt.syncs[i]);
@@ -293,6 +399,9 @@ main(int argc, char **argv)
     free(mt.waiting);
     free(mt.fill_timer);
     free(mt.fills);
+    for (i = 0; i < mt.nretired; i++)
+        cfg_destroy(&mt.retired[i]);
+    free(mt.retired);
     zsock_destroy(&mt.orders);
     zsock_destroy(&mt.matched);
     control_destroy(&mt.control);

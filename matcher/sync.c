@@ -68,6 +68,7 @@ read_page(sync_t *self, char *err, size_t errlen)
         : snelstart_query("/relaties", "$top", top, "$skip", sk, NULL);
     r = snelstart_get(self->api, path, &page, &e);
     free(path);
+    self->auth_refused = r == SS_AUTH;
     if (r != SS_OK || !json_is_array(page)) {
         snprintf(err, errlen, "profile %s: reading relaties from SnelStart: %s",
                  self->p->name, r != SS_OK ? e.message : "the answer is not a list");
@@ -167,7 +168,10 @@ sync_step(sync_t *self, time_t now, char *err, size_t errlen)
         json_t *landen = NULL;
         ss_error_t e;
 
-        if (snelstart_get(self->api, "/landen", &landen, &e) != SS_OK) {
+        ss_result_t r = snelstart_get(self->api, "/landen", &landen, &e);
+
+        self->auth_refused = r == SS_AUTH;
+        if (r != SS_OK) {
             snprintf(err, errlen, "profile %s: reading landen from SnelStart: %s",
                      self->p->name, e.message);
             self->not_before_ms = e.not_before_ms;

@@ -42,6 +42,7 @@ typedef struct {
     int      pass_skip;         /* relaties it read so far */
     int64_t  not_before_ms;     /* after SYNC_FAILED for SnelStart's limit: when
                                    to try again (epoch ms), else 0 */
+    bool     auth_refused;      /* SnelStart refused the keys at the last read */
 } sync_t;
 
 typedef enum { SYNC_READY = 0, SYNC_MORE, SYNC_FAILED } sync_state_t;

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "net.h"
 #include "plan.h"
+#include "reload.h"
 #include "xalloc.h"
 
 #define JOB_MAX_S 3600          /* a run without an answer for an hour has ended */
@@ -40,7 +41,22 @@ typedef struct {
     control_t *control;
     zsock_t *jobs;
     zsock_t *events;
+    reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
 } scheduler_t;
+
+/* apply - reload callback: new profiles planned, removed ones no longer, a
+ * changed interval in the file wins over an earlier koppelctl plan */
+static void
+apply(void *arg, cfg_t *fresh, const int *old_index)
+{
+    scheduler_t *s = arg;
+    char    err[1024];
+
+    if (!plan_configure(s->plan, fresh, db_now(), err, sizeof err))
+        log_error("the planning is not brought in line with the configuration: %s", err);
+    cfg_destroy(&s->cfg);
+    s->cfg = fresh;
+}
 
 /* start - send a job for a task; false when the fetcher's queue is full */
 static bool
@@ -78,6 +94,13 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
 
     if (req->nargs < 1 || req->nargs > 2) {
         msg_set(&reply->text, "usage: run PROFILE [TASK]");
+        return;
+    }
+    if (cfg_profile(s->cfg, req->args[0]) == NULL) {
+        char   *t = xasprintf("profiel %s bestaat niet", req->args[0]);
+
+        msg_set(&reply->text, t);
+        free(t);
         return;
     }
     found = plan_running(s->plan, req->args[0], task, &running, err, sizeof err);
@@ -215,11 +238,13 @@ main(int argc, char **argv)
     s.jobs = net_socket(ZMQ_PUSH, s.cfg->ep_jobs, false, "jobs socket");
     s.events = net_socket(ZMQ_PULL, s.cfg->ep_events, true, "events socket");
     loop = daemon_loop_new(s.control, NULL);
+    s.reload = reload_new(loop, s.control, &s.cfg, apply, &s);
     daemon_loop_reader(loop, s.events, "events socket", take_event, &s);
     daemon_loop_every(loop, 1000, "planning", tick, &s);
     daemon_loop_every(loop, 5000, "expire runs", expire, &s);
     log_info("started; state in %s", s.cfg->state_dir);
     daemon_loop_run(loop, "Gereed");
+    reload_destroy(&s.reload);
     daemon_loop_destroy(&loop);
     zsock_destroy(&s.jobs);
     zsock_destroy(&s.events);

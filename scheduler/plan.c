@@ -3,10 +3,12 @@
  *   plan - the planning of each profile's tasks (manual 2.6)
  *
  * DESCRIPTION
- *   See plan.h. At start every configured profile gets its task
- *   "importeren-financieel" with the interval from the configuration; a
- *   task already planned keeps what koppelctl plan set for it. Tasks of
- *   profiles no longer configured are removed.
+ *   See plan.h. At start and at each reload every configured profile gets
+ *   its task "importeren-financieel" with the interval from the
+ *   configuration. The file's interval is noted with the task
+ *   (file_interval_s): a task already planned keeps what koppelctl plan
+ *   set for it while the file's value stays the same, and takes the file's
+ *   when it changed. Tasks of profiles no longer configured are removed.
  */
 #include <string.h>
 
@@ -20,7 +22,7 @@ static const char schema[] =
     " interval_s INTEGER NOT NULL, next_run INTEGER NOT NULL,"
     " last_run INTEGER NOT NULL DEFAULT 0, last_ok INTEGER, last_result TEXT NOT NULL DEFAULT '',"
     " running_job INTEGER NOT NULL DEFAULT 0, running_since INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (profile, task));"
+    " file_interval_s INTEGER, PRIMARY KEY (profile, task));"
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
 struct plan {
@@ -41,14 +43,88 @@ run(plan_t *self, sqlite3_stmt *st)
     return true;
 }
 
+/* add_file_column - scheduler.db of an earlier version: note the file's
+ * interval per task (NULL until the configuration is next read) */
+static bool
+add_file_column(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+
+    if (sqlite3_prepare_v2(db, "SELECT file_interval_s FROM tasks LIMIT 0", -1, &st, NULL)
+        == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return true;
+    }
+    return db_exec(db, "ALTER TABLE tasks ADD COLUMN file_interval_s INTEGER", err, errlen);
+}
+
+/* plan_configure - bring the tasks in line with the configuration */
+bool
+plan_configure(plan_t *self, const cfg_t *cfg, int64_t now, char *err, size_t errlen)
+{
+    sqlite3 *db = self->db;
+    sqlite3_stmt *st;
+    size_t  i;
+    bool    ok = true;
+
+    if (!db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS configured (profile TEXT PRIMARY KEY);"
+                     "CREATE TEMP TABLE IF NOT EXISTS disabled (profile TEXT PRIMARY KEY);"
+                     "DELETE FROM configured; DELETE FROM disabled", err, errlen))
+        return false;
+    for (i = 0; i < cfg->nprofiles && ok; i++) {
+        const profile_t *p = &cfg->profiles[i];
+
+        st = db_prepare(db, "INSERT OR IGNORE INTO tasks (profile, task, interval_s, next_run,"
+                            " file_interval_s) VALUES (?1, ?2, ?3, ?4, ?3)");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, TASK_IMPORT, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, p->import_interval_s);
+        sqlite3_bind_int64(st, 4, now);
+        ok = run(self, st);
+        /* the file's value changed since it was last read: it wins over an
+         * earlier koppelctl plan; switched on, the task runs at once */
+        st = db_prepare(db, "UPDATE tasks SET next_run = CASE WHEN ?3 = 0 THEN next_run"
+                            " WHEN interval_s = 0 THEN ?4 ELSE MIN(next_run, ?4 + ?3) END,"
+                            " interval_s = ?3, file_interval_s = ?3"
+                            " WHERE profile = ?1 AND task = ?2 AND file_interval_s IS NOT NULL"
+                            " AND file_interval_s != ?3");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, TASK_IMPORT, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, p->import_interval_s);
+        sqlite3_bind_int64(st, 4, now);
+        ok = ok && run(self, st);
+        if (ok && sqlite3_changes(db) > 0)
+            log_info("profile %s: %s planned as in the configuration: %s", p->name, TASK_IMPORT,
+                     config_interval_name(p->import_interval_s));
+        st = db_prepare(db, "UPDATE tasks SET file_interval_s = ?3 WHERE profile = ?1"
+                            " AND task = ?2 AND file_interval_s IS NULL");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, TASK_IMPORT, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, p->import_interval_s);
+        ok = ok && run(self, st);
+        st = db_prepare(db, "INSERT OR IGNORE INTO configured VALUES (?)");
+        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+        ok = ok && run(self, st);
+        if (ok && !p->enabled) {        /* switched off in the file: never planned */
+            st = db_prepare(db, "INSERT OR IGNORE INTO disabled VALUES (?)");
+            sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+            ok = run(self, st);
+        }
+    }
+    if (!ok) {
+        snprintf(err, errlen, "scheduler.db: %s", sqlite3_errmsg(db));
+        return false;
+    }
+    return db_exec(db, "DELETE FROM tasks WHERE profile NOT IN (SELECT profile FROM configured)",
+                   err, errlen);
+}
+
 /* plan_open - open scheduler.db and bring it in line with the configuration */
 plan_t *
 plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t errlen)
 {
     plan_t *self;
     sqlite3 *db = db_open(path, schema, err, errlen);
-    sqlite3_stmt *st;
-    size_t  i;
 
     if (db == NULL)
         return NULL;
@@ -56,29 +132,10 @@ plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t err
     self->db = db;
     /* a job that ran when the scheduler stopped has no fetcher to report it now */
     plan_forget_running(self);
-    db_exec(db, "CREATE TEMP TABLE configured (profile TEXT PRIMARY KEY);"
-                "CREATE TEMP TABLE disabled (profile TEXT PRIMARY KEY)", err, errlen);
-    for (i = 0; i < cfg->nprofiles; i++) {
-        const profile_t *p = &cfg->profiles[i];
-
-        st = db_prepare(db, "INSERT OR IGNORE INTO tasks (profile, task, interval_s, next_run)"
-                            " VALUES (?, ?, ?, ?)");
-        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, TASK_IMPORT, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, p->import_interval_s);
-        sqlite3_bind_int64(st, 4, now);
-        run(self, st);
-        st = db_prepare(db, "INSERT OR IGNORE INTO configured VALUES (?)");
-        sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-        run(self, st);
-        if (!p->enabled) {
-            st = db_prepare(db, "INSERT OR IGNORE INTO disabled VALUES (?)");
-            sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-            run(self, st);
-        }
+    if (!add_file_column(db, err, errlen) || !plan_configure(self, cfg, now, err, errlen)) {
+        plan_close(&self);
+        return NULL;
     }
-    db_exec(db, "DELETE FROM tasks WHERE profile NOT IN (SELECT profile FROM configured);"
-                "DROP TABLE configured", err, errlen);
     return self;
 }
 

@@ -27,6 +27,11 @@ typedef struct plan plan_t;
 plan_t *plan_open(const char *path, const cfg_t *cfg, int64_t now, char *err, size_t errlen);
 void plan_close(plan_t **self_p);
 
+/* plan_configure - the tasks of cfg's profiles (new ones planned, removed ones
+ * gone); the file's interval wins over koppelctl plan when it changed since
+ * the file was last read. false with err. */
+bool plan_configure(plan_t *self, const cfg_t *cfg, int64_t now, char *err, size_t errlen);
+
 /* plan_next_run - the catch-up rule: next + k*interval, the first that lies after now */
 int64_t plan_next_run(int64_t next, int interval_s, int64_t now);
 

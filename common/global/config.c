@@ -219,6 +219,43 @@ get_string(reader_t *r, const config_setting_t *grp, const char *prefix,
     return xstrdup(v);
 }
 
+/* written_number - the number as written after "name =" on line of file, so
+ * that a value libconfig wrapped to 32 bits (4294967297 reads as 1) is
+ * reported as the bookkeeper wrote it; false when it cannot be found */
+static bool
+written_number(const char *file, int line, const char *name, char *buf, size_t len)
+{
+    FILE   *fp = fopen(file, "r");
+    char    text[4096];
+    const char *at = NULL;
+    size_t  n = 0, nl = strlen(name);
+    int     i;
+
+    if (fp == NULL || line <= 0) {
+        if (fp)
+            fclose(fp);
+        return false;
+    }
+    for (i = 0; i < line && fgets(text, sizeof text, fp); i++)
+        ;
+    fclose(fp);
+    if (i < line)
+        return false;
+    for (at = strstr(text, name); at; at = strstr(at + 1, name))
+        if ((at == text || !(isalnum((unsigned char) at[-1]) || at[-1] == '_'))
+            && strspn(at + nl, " \t") + at + nl == strpbrk(at + nl, "=:"))
+            break;
+    if (at == NULL)
+        return false;
+    at = strpbrk(at + nl, "=:") + 1;
+    at += strspn(at, " \t");
+    while (n + 1 < len && (isalnum((unsigned char) at[n]) || at[n] == '-' || at[n] == '+'))
+        n++;
+    memcpy(buf, at, n);
+    buf[n] = 0;
+    return n > 0;
+}
+
 /* get_int - an optional integer member in [lo, hi]; dflt when absent */
 static long long
 get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
@@ -227,6 +264,7 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
     config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
     long long v;
     int     type;
+    char    raw[64];
 
     if (s == NULL)
         return dflt;
@@ -236,6 +274,17 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
         return dflt;
     }
     v = config_setting_get_int64(s);
+    if (written_number(r->file, config_setting_source_line(s), name, raw, sizeof raw)) {
+        char   *end;
+        long long w;
+
+        errno = 0;
+        w = strtoll(raw, &end, strncasecmp(raw + (*raw == '-'), "0x", 2) == 0 ? 16 : 10);
+        if (errno == ERANGE || (*end != 0 && strspn(end, "Ll") != strlen(end)) || w != v) {
+            fail(r, s, prefix, "%s: must be %lld..%lld, not %s", name, lo, hi, raw);
+            return dflt;
+        }
+    }
     if (v < lo || v > hi) {
         fail(r, s, prefix, "%s: must be %lld..%lld, not %lld", name, lo, hi, v);
         return dflt;
@@ -847,58 +896,77 @@ file_mtime_ns(const char *path)
     return (long long) st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-/* take - replace *dst by src when they differ; true when they did */
+/* same - two strings are equal */
 static bool
-take(char **dst, char **src)
+same(const char *a, const char *b)
 {
-    char   *tmp;
+    return strcmp(a, b) == 0;
+}
 
-    if (strcmp(*dst, *src) == 0)
+/* cfg_connection_same - profiles a and b reach the same shop and SnelStart
+ * with the same credentials */
+bool
+cfg_connection_same(const profile_t *a, const profile_t *b)
+{
+    return same(a->shop_url, b->shop_url) && same(a->shop_username, b->shop_username)
+           && same(a->shop_password, b->shop_password) && same(a->api_url, b->api_url)
+           && same(a->auth_url, b->auth_url) && same(a->client_key, b->client_key)
+           && same(a->subscription_key, b->subscription_key)
+           && a->shop_tls_verify == b->shop_tls_verify
+           && a->api_tls_verify == b->api_tls_verify
+           && a->shop_insecure_http == b->shop_insecure_http
+           && a->api_insecure_http == b->api_insecure_http;
+}
+
+/* cfg_administration_same - profiles a and b read the same administration
+ * the same way: its type and connection, the schema map, the API, its
+ * limits and the index refresh */
+bool
+cfg_administration_same(const profile_t *a, const profile_t *b)
+{
+    int     i;
+
+    if (!same(a->admin_type, b->admin_type) || !same(a->sql_server, b->sql_server)
+        || !same(a->database, b->database) || !same(a->sql_user, b->sql_user)
+        || !same(a->sql_password, b->sql_password) || !same(a->folder, b->folder)
+        || !same(a->administration, b->administration) || !same(a->ss_user, b->ss_user)
+        || !same(a->ss_password, b->ss_password) || !same(a->api_url, b->api_url)
+        || !same(a->auth_url, b->auth_url) || !same(a->client_key, b->client_key)
+        || !same(a->subscription_key, b->subscription_key)
+        || a->api_tls_verify != b->api_tls_verify || a->api_insecure_http != b->api_insecure_http
+        || !same(a->sql_encryption, b->sql_encryption) || a->sql_tls_verify != b->sql_tls_verify
+        || !same(a->sql_ca_file, b->sql_ca_file) || a->rate_per_minute != b->rate_per_minute
+        || a->rate_per_hour != b->rate_per_hour || a->max_concurrent != b->max_concurrent
+        || a->timeout_s != b->timeout_s || a->index_refresh_s != b->index_refresh_s
+        || a->time_scale != b->time_scale)
         return false;
-    tmp = *dst;
-    *dst = *src;
-    *src = tmp;                 /* freed with the file read again */
+    for (i = 0; i < SCHEMA_N; i++)
+        if (!same(a->schema[i], b->schema[i]))
+            return false;
     return true;
 }
 
-/* cfg_connection_changed - take over changed connection settings of profile i.
- * Each profile remembers which version of the file it was compared with: one
- * edit that fixes two profiles must be seen by both, not only the first asked. */
+/* cfg_endpoints_same - the state directory and every endpoint are the same */
 bool
-cfg_connection_changed(cfg_t *self, int i)
+cfg_endpoints_same(const cfg_t *a, const cfg_t *b)
 {
-    long long mtime = file_mtime_ns(self->path);
-    char    err[1024];
-    cfg_t  *now;
-    profile_t *p = &self->profiles[i], *q;
-    bool    changed = false;
-    int     j;
+    int     i;
 
-    if (mtime == p->compared_mtime_ns)
+    if (!same(a->state_dir, b->state_dir) || !same(a->ep_jobs, b->ep_jobs)
+        || !same(a->ep_events, b->ep_events) || !same(a->ep_orders, b->ep_orders)
+        || !same(a->ep_matched, b->ep_matched) || !same(a->ep_outcomes, b->ep_outcomes))
         return false;
-    if ((now = cfg_load(self->path, err, sizeof err)) == NULL)
-        return false;                   /* a file half edited: try at the next run */
-    p->compared_mtime_ns = mtime;
-    if ((j = cfg_profile_index(now, p->name)) >= 0) {
-        q = &now->profiles[j];
-        changed |= take(&p->shop_url, &q->shop_url);
-        changed |= take(&p->shop_username, &q->shop_username);
-        changed |= take(&p->shop_password, &q->shop_password);
-        changed |= take(&p->api_url, &q->api_url);
-        changed |= take(&p->auth_url, &q->auth_url);
-        changed |= take(&p->client_key, &q->client_key);
-        changed |= take(&p->subscription_key, &q->subscription_key);
-        changed |= p->shop_tls_verify != q->shop_tls_verify
-                   || p->api_tls_verify != q->api_tls_verify
-                   || p->shop_insecure_http != q->shop_insecure_http
-                   || p->api_insecure_http != q->api_insecure_http;
-        p->shop_tls_verify = q->shop_tls_verify;
-        p->api_tls_verify = q->api_tls_verify;
-        p->shop_insecure_http = q->shop_insecure_http;
-        p->api_insecure_http = q->api_insecure_http;
-    }
-    cfg_destroy(&now);
-    return changed;
+    for (i = 0; i < DAEMON_N; i++)
+        if (!same(a->ep_control[i], b->ep_control[i]))
+            return false;
+    return true;
+}
+
+/* cfg_file_changed - the file's modification time differs from when it was read */
+bool
+cfg_file_changed(const cfg_t *self)
+{
+    return file_mtime_ns(self->path) != self->mtime_ns;
 }
 
 /* cfg_load - read and check a configuration file */
@@ -973,7 +1041,6 @@ cfg_load(const char *path, char *err, size_t errlen)
         self->profiles = xcalloc(n + 1, sizeof *self->profiles);
         for (i = 0; i < n && !r.failed; i++) {
             read_profile(&r, config_setting_get_elem(profiles, i), &self->profiles[i], i);
-            self->profiles[i].compared_mtime_ns = self->mtime_ns;
             self->nprofiles++;
             for (j = 0; j + 1 < self->nprofiles && !r.failed; j++)
                 if (strcmp(self->profiles[j].name, self->profiles[i].name) == 0)

@@ -206,10 +206,6 @@ typedef struct {
 
     /* planning (manual 2.6) */
     int     import_interval_s;  /* 0 = off */
-
-    /* the file's modification time when this profile's connection settings
-     * were last compared with it (cfg_connection_changed) */
-    long long compared_mtime_ns;
 } profile_t;
 
 typedef struct {
@@ -251,12 +247,23 @@ const profile_t *cfg_profile(const cfg_t *self, const char *name);
 /* cfg_profile_index - its position in profiles[], -1 if there is none */
 int cfg_profile_index(const cfg_t *self, const char *name);
 
-/* cfg_connection_changed - whether the file was changed since it was read
- * and gives profile i another shop or SnelStart connection (URLs, user
- * names, passwords, keys, TLS); if so those settings are taken over into
- * profiles[i]. For a profile stopped on refused credentials: it resumes
- * when its settings change, without a restart. */
-bool cfg_connection_changed(cfg_t *self, int i);
+/* cfg_connection_same - whether profiles a and b reach the same shop and
+ * SnelStart with the same credentials (URLs, user names, passwords, keys,
+ * TLS): a profile stopped on refused credentials resumes when a reload
+ * (reload.h) brings other ones */
+bool cfg_connection_same(const profile_t *a, const profile_t *b);
+
+/* cfg_administration_same - whether profiles a and b read the same SnelStart
+ * administration the same way (type, connection, schema map, API keys and
+ * limits, index refresh): a matcher keeps its customer index over a reload */
+bool cfg_administration_same(const profile_t *a, const profile_t *b);
+
+/* cfg_endpoints_same - whether a and b have the same state directory and
+ * endpoints: what a reload cannot change (the sockets are bound) */
+bool cfg_endpoints_same(const cfg_t *a, const cfg_t *b);
+
+/* cfg_file_changed - whether the file was written since it was read */
+bool cfg_file_changed(const cfg_t *self);
 
 /* cfg_matcher_control - a matcher instance's control endpoint (new memory) */
 char *cfg_matcher_control(const cfg_t *self, const char *instance);

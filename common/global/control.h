@@ -6,9 +6,10 @@
  *   Each daemon binds one REP socket (koppel.endpoints.*_control). The
  *   command "status" is built in and answers, as JSON: name, instance,
  *   pid, version, uptime_s, activity ("Gereed" when idle, else what the
- *   daemon does, e.g. "importing profile winkel, order 10423"),
- *   counters, and loop_max_block_ms with loop_max_block_in: the longest
- *   time one handler of the daemon's loop ran, and which. Daemons add their own commands with control_on().
+ *   daemon does, "Bezig: profiel winkel, order 10423"), counters, and
+ *   loop_max_block_ms with loop_max_block_in: the longest time one handler
+ *   of the daemon's loop ran, and which. Daemons add their own commands
+ *   with control_on().
  *   Replies carry a line for people (text) and JSON for machines.
  */
 #ifndef KOPPEL_CONTROL_H

@@ -24,6 +24,7 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "reload.h"
 #include "log.h"
 #include "netsec.h"
 #include "xalloc.h"
@@ -58,6 +59,9 @@ make_dir(const char *path)
     free(p);
 }
 
+static const char *progname = "koppel";
+static bool level_given;      /* --log-level wins over koppel.log_level */
+
 /* daemon_start - parse common options and load the configuration */
 cfg_t *
 daemon_start(int argc, char **argv, daemon_t which, const char *usage, const char **instance)
@@ -76,7 +80,11 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
     int     c, lv;
 
     *instance = "1";
+    progname = argv[0];
     log_init(argv[0], LOG_LEVEL_INFO);
+    /* SIGHUP means "read the configuration again" (reload.h); blocked before
+     * any thread starts, so that none of them dies of it */
+    reload_block_signal();
     while ((c = getopt_long(argc, argv, "c:i:l:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
@@ -108,6 +116,7 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
     if ((cfg = cfg_load(config, err, sizeof err)) == NULL
         || !netsec_load(config, err, sizeof err))
         log_fatal("%s", err);
+    level_given = level != NULL;
     lv = log_level_parse(level ? level : cfg->log_level);
     if (lv < 0)
         log_fatal("--log-level %s: use debug, info, warning or error", level);
@@ -119,6 +128,16 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
     zsys_init();
     zsys_set_logstream(NULL);
     return cfg;
+}
+
+/* daemon_reconfigure - after a reload: koppel.log_level, unless --log-level was given */
+void
+daemon_reconfigure(const cfg_t *cfg)
+{
+    int     lv = log_level_parse(cfg->log_level);
+
+    if (!level_given && lv >= 0)
+        log_init(progname, (log_level_t) lv);
 }
 
 /* daemon_path - a file in the state directory */

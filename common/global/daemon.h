@@ -33,6 +33,10 @@ const char *daemon_config_path(const char *given);
 cfg_t *daemon_start(int argc, char **argv, daemon_t which, const char *usage,
                     const char **instance);
 
+/* daemon_reconfigure - after a reload (reload.h): take koppel.log_level
+ * over, unless --log-level was given */
+void daemon_reconfigure(const cfg_t *cfg);
+
 /* daemon_path - a file in the state directory (new memory) */
 char *daemon_path(const cfg_t *cfg, const char *file);
 

@@ -105,6 +105,22 @@ write_config() {
     CFG=$E2E_DIR/koppel.cfg
 }
 
+# second_profile NAME FROM_ORDER - append a copy of the configuration's profile
+# under another name and cursor (the same shop and administration)
+second_profile() {
+    /usr/bin/python3 - "$CFG" "$1" "$2" <<'PY'
+import re, sys
+path, name, from_order = sys.argv[1:]
+text = open(path).read()
+start = text.index("profiles = (") + len("profiles = (")
+end = text.rindex(");")
+block = text[start:end].strip()
+copy = block.replace('name = "voorbeeld";', 'name = "%s";' % name, 1)
+copy = re.sub(r"from_order = \d+;", "from_order = %s;" % from_order, copy, count=1)
+open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[end:])
+PY
+}
+
 # start_daemon NAME [ARGS] - one koppel daemon; its pid in PID_<name>
 start_daemon() {
     name=$1

@@ -8,6 +8,9 @@
 #      a damaged stored order is set aside (stage store) and replayed
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
+#   3b. reload: koppel.cfg read again while running (a grootboek filled in
+#      and the dead letter replayed, a bad file refused, a planning change,
+#      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
@@ -334,25 +337,9 @@ scenario_two_shops() {
     echo "  woo: order $id, on hold at the first run and processing later, booked"
 }
 
-# second_profile NAME FROM_ORDER - append a copy of the configuration's profile
-# under another name and cursor (the same shop and administration)
-second_profile() {
-    /usr/bin/python3 - "$CFG" "$1" "$2" <<'PY'
-import re, sys
-path, name, from_order = sys.argv[1:]
-text = open(path).read()
-start = text.index("profiles = (") + len("profiles = (")
-end = text.rindex(");")
-block = text[start:end].strip()
-copy = block.replace('name = "voorbeeld";', 'name = "%s";' % name, 1)
-copy = re.sub(r"from_order = \d+;", "from_order = %s;" % from_order, copy, count=1)
-open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[end:])
-PY
-}
-
 # stopped_count - how many profiles the fetcher reports as stopped
 stopped_count() {
-    "$BIN/koppelctl" --config "$CFG" status --json | grep -o '"stopped": *"stopped: ' | wc -l
+    "$BIN/koppelctl" --config "$CFG" status --json | grep -o '"stopped": *"Gestopt: ' | wc -l
 }
 
 # two profiles whose shop refuses their password stop, and both run again
@@ -374,7 +361,7 @@ scenario_settings_change() {
         sleep 0.1
     done
     i=0
-    until [ "$("$BIN/koppelctl" --config "$CFG" tasks | grep -c "wrong username or password")" -eq 2 ]; do
+    until [ "$("$BIN/koppelctl" --config "$CFG" tasks | grep -c "weigert de inloggegevens")" -eq 2 ]; do
         i=$((i + 1))
         [ $i -gt 50 ] && { echo "e2e: the tasks do not say why they stopped"; return 1; }
         sleep 0.1
@@ -385,7 +372,7 @@ scenario_settings_change() {
     wait_done "$(shop_orders | wc -l)" 30 || return 1
     i=0
     until [ "$(stopped_count)" -eq 0 ] \
-          && ! "$BIN/koppelctl" --config "$CFG" tasks | grep -q "wrong username or password"; do
+          && ! "$BIN/koppelctl" --config "$CFG" tasks | grep -q "weigert de inloggegevens"; do
         i=$((i + 1))
         [ $i -gt 50 ] && { echo "e2e: after one edit fixed both, still stopped:";
                            "$BIN/koppelctl" --config "$CFG" status --json | grep stopped; return 1; }
@@ -480,6 +467,12 @@ scenario_damaged_store; result "a damaged stored order is set aside, the fetcher
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
+E2E_ROOT=$ROOT/reload sh tests/e2e/reload.sh "$BIN" > "$ROOT/reload.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/reload.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/reload.out" | tail -30
+result "reload: grootboek fix and replay, bad file refused, planning, new profile; status; koppelctl" $st
 sh tests/e2e/admins.sh "$BIN" > "$ROOT/admins.out" 2>&1
 st=$?
 E2E_DIR=$ROOT

@@ -132,6 +132,38 @@ a_wrong_value_is_reported_with_line_and_setting(void **state)
     assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: must be 1..100"));
 }
 
+/* overflowed - the error for a numeric setting written as text */
+static char *
+overflowed(const char *setting)
+{
+    static char err[1024];
+    char    text[512];
+    char   *path;
+    cfg_t  *cfg;
+
+    snprintf(text, sizeof text, "profiles = (\n  { name = \"a\";\n    shop = { %s; };\n  }\n);\n",
+             setting);
+    path = write_cfg(text);
+    err[0] = 0;
+    cfg = cfg_load(path, err, sizeof err);
+    unlink(path);
+    assert_null(cfg);
+    return err;
+}
+
+static void
+an_out_of_range_number_is_reported_as_written(void **state)
+{
+    /* libconfig reads 4294967297 (no L) as 1, which is in range */
+    assert_non_null(strstr(overflowed("page_size = 4294967297"),
+                           ":3: profiles.a.shop: page_size: must be 1..100, not 4294967297"));
+    assert_non_null(strstr(overflowed("page_size = 99999999999999999999"),
+                           "page_size: must be 1..100, not 99999999999999999999"));
+    assert_non_null(strstr(overflowed("page_size = 3000000000"),
+                           "page_size: must be 1..100, not 3000000000"));
+    assert_non_null(strstr(overflowed("page_size = -5"), "page_size: must be 1..100, not -5"));
+}
+
 static void
 an_unknown_setting_is_refused(void **state)
 {
@@ -550,75 +582,89 @@ rewrite(const char *path, const char *text)
     "             { name = \"b\"; shop = { url = \"https://b\"; username = \"u\";" \
     " password = \"" pw_b "\"; }; } );\n"
 
+/* two_loads - the configuration text a and text b, each loaded */
 static void
-an_unchanged_file_changes_no_connection(void **state)
+two_loads(const char *a, const char *b, cfg_t **ca, cfg_t **cb)
 {
     char    err[1024] = "";
-    char   *path = write_cfg(TWO_PROFILES("oud", "oud"));
-    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    char   *path = write_cfg(a);
 
-    if (cfg == NULL)
+    if ((*ca = cfg_load(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);
-    assert_false(cfg_connection_changed(cfg, 0));
-    assert_false(cfg_connection_changed(cfg, 1));
-    rewrite(path, TWO_PROFILES("oud", "oud"));      /* saved again, nothing different */
-    assert_false(cfg_connection_changed(cfg, 0));
-    assert_false(cfg_connection_changed(cfg, 1));
+    rewrite(path, b);
+    if ((*cb = cfg_load(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
     unlink(path);
-    cfg_destroy(&cfg);
 }
 
 static void
-a_changed_password_is_taken_over_for_its_profile_only(void **state)
+an_unchanged_file_changes_no_connection(void **state)
 {
-    char    err[1024] = "";
-    char   *path = write_cfg(TWO_PROFILES("oud", "oud"));
-    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    cfg_t  *a, *b;
 
-    if (cfg == NULL)
-        fail_msg("%s", err);
-    rewrite(path, TWO_PROFILES("nieuw", "oud"));
-    assert_true(cfg_connection_changed(cfg, 0));
-    assert_string_equal(cfg->profiles[0].shop_password, "nieuw");
-    assert_false(cfg_connection_changed(cfg, 0));   /* taken over: no change any more */
-    assert_false(cfg_connection_changed(cfg, 1));
-    assert_string_equal(cfg->profiles[1].shop_password, "oud");
-    unlink(path);
-    cfg_destroy(&cfg);
+    two_loads(TWO_PROFILES("oud", "oud"), TWO_PROFILES("oud", "oud"), &a, &b);
+    assert_true(cfg_connection_same(&a->profiles[0], &b->profiles[0]));
+    assert_true(cfg_connection_same(&a->profiles[1], &b->profiles[1]));
+    assert_true(cfg_endpoints_same(a, b));
+    cfg_destroy(&a);
+    cfg_destroy(&b);
+}
+
+static void
+a_changed_password_changes_its_profile_only(void **state)
+{
+    cfg_t  *a, *b;
+
+    two_loads(TWO_PROFILES("oud", "oud"), TWO_PROFILES("nieuw", "oud"), &a, &b);
+    assert_false(cfg_connection_same(&a->profiles[0], &b->profiles[0]));
+    assert_true(cfg_connection_same(&a->profiles[1], &b->profiles[1]));
+    cfg_destroy(&a);
+    cfg_destroy(&b);
 }
 
 static void
 one_edit_fixing_two_profiles_changes_both(void **state)
 {
-    char    err[1024] = "";
-    char   *path = write_cfg(TWO_PROFILES("fout", "fout"));
-    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    cfg_t  *a, *b;
 
-    if (cfg == NULL)
-        fail_msg("%s", err);
-    rewrite(path, TWO_PROFILES("goed", "goed"));
-    assert_true(cfg_connection_changed(cfg, 0));
-    assert_true(cfg_connection_changed(cfg, 1));
-    assert_string_equal(cfg->profiles[0].shop_password, "goed");
-    assert_string_equal(cfg->profiles[1].shop_password, "goed");
-    unlink(path);
-    cfg_destroy(&cfg);
+    two_loads(TWO_PROFILES("fout", "fout"), TWO_PROFILES("goed", "goed"), &a, &b);
+    assert_false(cfg_connection_same(&a->profiles[0], &b->profiles[0]));
+    assert_false(cfg_connection_same(&a->profiles[1], &b->profiles[1]));
+    cfg_destroy(&a);
+    cfg_destroy(&b);
 }
 
 static void
-a_half_edited_file_changes_nothing_until_it_reads(void **state)
+an_administration_read_the_same_way_is_the_same(void **state)
+{
+    cfg_t  *a, *b;
+
+    two_loads(TWO_PROFILES("oud", "oud"), TWO_PROFILES("nieuw", "oud"), &a, &b);
+    /* another shop password: the same administration */
+    assert_true(cfg_administration_same(&a->profiles[0], &b->profiles[0]));
+    b->profiles[1].index_refresh_s++;
+    assert_false(cfg_administration_same(&a->profiles[1], &b->profiles[1]));
+    b->profiles[1].index_refresh_s--;
+    free(b->profiles[1].schema[SCHEMA_RELATIE_EMAIL]);
+    b->profiles[1].schema[SCHEMA_RELATIE_EMAIL] = strdup("fldMail");
+    assert_false(cfg_administration_same(&a->profiles[1], &b->profiles[1]));
+    cfg_destroy(&a);
+    cfg_destroy(&b);
+}
+
+static void
+a_written_file_is_seen_as_changed(void **state)
 {
     char    err[1024] = "";
     char   *path = write_cfg(TWO_PROFILES("fout", "fout"));
     cfg_t  *cfg = cfg_load(path, err, sizeof err);
+    struct timespec later[2] = { { 0, UTIME_OMIT }, { time(NULL) + 10, 0 } };
 
     if (cfg == NULL)
         fail_msg("%s", err);
-    rewrite(path, "profiles = ( { name = \"a\"; shop = { url = ");
-    assert_false(cfg_connection_changed(cfg, 0));
-    rewrite(path, TWO_PROFILES("goed", "fout"));
-    assert_true(cfg_connection_changed(cfg, 0));
-    assert_string_equal(cfg->profiles[0].shop_password, "goed");
+    assert_false(cfg_file_changed(cfg));
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+    assert_true(cfg_file_changed(cfg));
     unlink(path);
     cfg_destroy(&cfg);
 }
@@ -631,6 +677,7 @@ main(void)
         cmocka_unit_test(defaults_fill_what_a_minimal_profile_leaves_out),
         cmocka_unit_test(a_wrong_value_is_reported_with_line_and_setting),
         cmocka_unit_test(oss_grootboeken_are_read_by_country_and_rate),
+        cmocka_unit_test(an_out_of_range_number_is_reported_as_written),
         cmocka_unit_test(an_unknown_setting_is_refused),
         cmocka_unit_test(an_unknown_recognition_method_is_refused),
         cmocka_unit_test(handmatig_needs_a_default_klantcode),
@@ -650,9 +697,10 @@ main(void)
         cmocka_unit_test(credentials_in_a_url_are_refused_and_never_repeated),
         cmocka_unit_test(sql_encryption_defaults_to_require_with_the_certificate_checked),
         cmocka_unit_test(an_unchanged_file_changes_no_connection),
-        cmocka_unit_test(a_changed_password_is_taken_over_for_its_profile_only),
+        cmocka_unit_test(a_changed_password_changes_its_profile_only),
         cmocka_unit_test(one_edit_fixing_two_profiles_changes_both),
-        cmocka_unit_test(a_half_edited_file_changes_nothing_until_it_reads),
+        cmocka_unit_test(an_administration_read_the_same_way_is_the_same),
+        cmocka_unit_test(a_written_file_is_seen_as_changed),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

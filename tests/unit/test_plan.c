@@ -169,6 +169,73 @@ the_planning_survives_a_restart_and_plan_set_changes_it(void **state)
     unlink(path);
 }
 
+/* interval_of - the planned interval of a profile's import, -1 when it has none */
+static int
+interval_of(plan_t *plan, const char *profile)
+{
+    json_t *list = plan_list(plan);
+    int     iv = -1;
+    size_t  i;
+
+    for (i = 0; i < json_array_size(list); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "profile")),
+                   profile) == 0)
+            iv = (int) json_integer_value(json_object_get(json_array_get(list, i), "interval_s"));
+    json_decref(list);
+    return iv;
+}
+
+static void
+a_changed_file_value_wins_over_koppelctl_plan_an_unchanged_one_does_not(void **state)
+{
+    char    path[64], err[256], profile[64], task[64];
+    cfg_t  *cfg = config_with_interval(900);
+    plan_t *plan = open_plan(path, sizeof path, cfg, 1000);
+    profile_t two[2];
+    cfg_t   both;
+
+    assert_true(plan_set(plan, "winkel", TASK_IMPORT, 3600, 0, err, sizeof err));
+    assert_true(plan_configure(plan, cfg, 1100, err, sizeof err));      /* file still 15m */
+    assert_int_equal(interval_of(plan, "winkel"), 3600);
+    cfg->profiles[0].import_interval_s = 300;                            /* file now 5m */
+    assert_true(plan_configure(plan, cfg, 1200, err, sizeof err));
+    assert_int_equal(interval_of(plan, "winkel"), 300);
+    plan_close(&plan);                                                   /* and after a restart */
+    assert_non_null(plan = plan_open(path, cfg, 1300, err, sizeof err));
+    assert_int_equal(interval_of(plan, "winkel"), 300);
+
+    /* a new profile is planned, one that is gone is not */
+    memset(two, 0, sizeof two);
+    memset(&both, 0, sizeof both);
+    two[0].name = "nieuw";
+    two[0].import_interval_s = 600;
+    two[0].enabled = true;
+    both.profiles = two;
+    both.nprofiles = 1;
+    assert_true(plan_configure(plan, &both, 1400, err, sizeof err));
+    assert_int_equal(interval_of(plan, "nieuw"), 600);
+    assert_int_equal(interval_of(plan, "winkel"), -1);
+    assert_int_equal(due(plan, 1400, profile, task), DB_FOUND);
+    assert_string_equal(profile, "nieuw");
+    plan_close(&plan);
+    unlink(path);
+}
+
+static void
+switched_on_in_the_file_a_task_runs_at_once(void **state)
+{
+    char    path[64], err[256], profile[64], task[64];
+    cfg_t  *cfg = config_with_interval(0);
+    plan_t *plan = open_plan(path, sizeof path, cfg, 1000);
+
+    assert_int_equal(due(plan, 5000, profile, task), DB_ABSENT);
+    cfg->profiles[0].import_interval_s = 86400;
+    assert_true(plan_configure(plan, cfg, 5000, err, sizeof err));
+    assert_int_equal(due(plan, 5000, profile, task), DB_FOUND);
+    plan_close(&plan);
+    unlink(path);
+}
+
 static void
 job_ids_are_never_reused(void **state)
 {
@@ -215,6 +282,8 @@ main(void)
         cmocka_unit_test(a_running_task_is_not_started_again),
         cmocka_unit_test(a_switched_off_profile_is_never_due_and_listed_as_off),
         cmocka_unit_test(the_planning_survives_a_restart_and_plan_set_changes_it),
+        cmocka_unit_test(a_changed_file_value_wins_over_koppelctl_plan_an_unchanged_one_does_not),
+        cmocka_unit_test(switched_on_in_the_file_a_task_runs_at_once),
         cmocka_unit_test(job_ids_are_never_reused),
         cmocka_unit_test(an_unreadable_planning_is_an_error_not_nothing_due),
     };

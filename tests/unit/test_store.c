@@ -106,6 +106,24 @@ the_cursor_never_moves_back(void **state)
 }
 
 static void
+a_lowered_from_order_moves_the_cursor_back_never_forward(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+
+    assert_true(store_rewind_cursor(s, "winkel", 10000, err, sizeof err));
+    assert_int_equal(cursor_of(s, 10423), 10423);        /* none stored: nothing to move */
+    assert_true(store_begin(s, err, sizeof err));
+    store_set_cursor(s, "winkel", 10500, 10499);
+    assert_true(store_commit(s, err, sizeof err));
+    assert_true(store_rewind_cursor(s, "winkel", 10100, err, sizeof err));
+    assert_int_equal(cursor_of(s, 10423), 10100);
+    assert_true(store_rewind_cursor(s, "winkel", 10200, err, sizeof err));
+    assert_int_equal(cursor_of(s, 10423), 10100);        /* back only */
+    close_store(&s);
+}
+
+static void
 a_rolled_back_page_leaves_neither_orders_nor_cursor(void **state)
 {
     store_t *s = open_store();
@@ -308,6 +326,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_cursor_never_moves_back),
+        cmocka_unit_test(a_lowered_from_order_moves_the_cursor_back_never_forward),
         cmocka_unit_test(a_rolled_back_page_leaves_neither_orders_nor_cursor),
         cmocka_unit_test(a_pending_order_is_sent_again_with_backoff_until_an_outcome),
         cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
