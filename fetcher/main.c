@@ -334,13 +334,18 @@ take_outcomes(daemon_loop_t *loop, void *arg)
     }
     while (n < 1000 && (m = net_recv(f->outcomes, "outcomes socket")) != NULL) {
         if (m->type == MSG_OUTCOME) {
-            store_outcome(f->store, m->profile, m->number, m->result, m->stage, m->reason,
-                          m->factuurnummer, m->relatiecode);
-            control_count(f->control, strcmp(m->result, "booked") == 0 ? "outcomes_booked"
-                          : "outcomes_dead", 1);
-            if (strcmp(m->result, "dead") == 0)
+            bool    booked = strcmp(m->result, "booked") == 0;
+
+            if (!store_outcome(f->store, m->profile, m->number, m->result, m->stage,
+                               m->reason, m->factuurnummer, m->relatiecode))
+                control_count(f->control, "outcomes_refused", 1);
+            else if (booked)
+                control_count(f->control, "outcomes_booked", 1);
+            else {
+                control_count(f->control, "outcomes_dead", 1);
                 log_warning("profile %s: order %lld into the dead-letter queue (%s): %s",
                             m->profile, (long long) m->number, m->stage, m->reason);
+            }
         } else
             log_warning("outcomes socket: expected an outcome, got a %s message",
                         msg_type_name(m->type));

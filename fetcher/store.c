@@ -45,6 +45,88 @@ struct store {
     bool     failed;          /* a statement failed in this transaction */
 };
 
+/*
+ * The state changes of a stored order: the one place they are written down.
+ * Every function that changes a state asks change_allowed() first; any other
+ * change is refused and logged, so that a late, repeated or forged outcome
+ * cannot hide a dead letter or undo a booking.
+ *
+ *   (new)   -> pending, dead, skipped   the import stores what it read
+ *   pending -> booked                   the booker's outcome
+ *   pending -> dead                     the booker's outcome; a damaged stored copy
+ *   pending -> pending                  a replay fetches it again (new contents)
+ *   dead    -> pending                  koppelctl dlq replay
+ *   skipped -> pending                  a replay of a skipped order
+ *   dropped -> pending                  a replay of a dropped dead letter
+ *   dead    -> dropped                  koppelctl dlq drop
+ *
+ * booked is final: the booker's ledger has it, nothing may send it again.
+ * A "booked" for a dead order is refused too: the bookkeeper sees the dead
+ * letter, and its replay is answered "booked" by the booker's ledger.
+ */
+static const struct {
+    const char *from, *to;
+} transitions[] = {
+    { "pending", "booked" },
+    { "pending", "dead" },
+    { "pending", "pending" },
+    { "dead", "pending" },
+    { "skipped", "pending" },
+    { "dropped", "pending" },
+    { "dead", "dropped" },
+};
+
+/* store_transition_allowed - whether the table above allows from -> to */
+bool
+store_transition_allowed(const char *from, const char *to)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
+        if (strcmp(transitions[i].from, from) == 0 && strcmp(transitions[i].to, to) == 0)
+            return true;
+    return false;
+}
+
+/* change_allowed - store_transition_allowed, with a warning naming what was refused */
+static bool
+change_allowed(const char *from, const char *to, const char *profile, int64_t number,
+               const char *what)
+{
+    if (store_transition_allowed(from, to))
+        return true;
+    log_warning("profile %s: order %lld is %s: refused %s that would make it %s",
+                profile, (long long) number, from, what, to);
+    return false;
+}
+
+/* current_state - an order's state into buf; a failed read is logged and
+ * fails the transaction */
+static db_found_t
+current_state(store_t *self, const char *profile, int64_t number, char *buf, size_t len)
+{
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT state FROM orders WHERE profile = ?1"
+                                " AND number = ?2", err, sizeof err);
+    db_found_t found;
+
+    if (st == NULL) {
+        log_error("%s", err);
+        self->failed = true;
+        return DB_ERROR;
+    }
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND)
+        snprintf(buf, len, "%s", db_text(st, 0));
+    else if (found == DB_ERROR) {
+        log_error("%s", err);
+        self->failed = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* store_open - open or create fetcher.db */
 store_t *
 store_open(const char *path, char *err, size_t errlen)
@@ -246,12 +328,24 @@ store_add_state(store_t *self, const char *profile, int64_t number, const char *
 void
 store_replace_pending(store_t *self, const order_t *o)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st;
+    char    now[16];
+
+    switch (current_state(self, o->profile, o->number, now, sizeof now)) {
+    case DB_ERROR:
+        return;
+    case DB_FOUND:
+        if (!change_allowed(now, "pending", o->profile, o->number, "a replay"))
+            return;
+        /* fall through */
+    case DB_ABSENT:
+        break;
+    }
+    st = db_prepare(self->db,
         "INSERT INTO orders (profile, number, state, payload, fetched_at, updated_at)"
         " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number) DO UPDATE SET"
         " state = 'pending', payload = ?3, attempts = 0, next_send = 0, stage = '',"
-        " reason = '', updated_at = ?4 WHERE state <> 'booked'");
-
+        " reason = '', updated_at = ?4");
     sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, o->number);
     bind_payload(st, 3, o);
@@ -275,24 +369,31 @@ store_reject_document(store_t *self, const char *profile, const char *reason,
     step(self, st);
 }
 
-/* store_outcome - record the booker's outcome */
-void
+/* store_outcome - record the booker's outcome, if the table allows it */
+bool
 store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
               const char *stage, const char *reason, const char *factuurnummer,
               int64_t relatiecode)
 {
+    const char *to = strcmp(result, "booked") == 0 ? "booked" : "dead";
     sqlite3_stmt *st;
+    char    now[16];
 
-    if (strcmp(result, "booked") == 0)
-        st = db_prepare(self->db,
-            "UPDATE orders SET state = 'booked', stage = ?3, reason = ?4, factuurnummer = ?5,"
-            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
-            " AND state <> 'booked'");
-    else
-        st = db_prepare(self->db,
-            "UPDATE orders SET state = 'dead', stage = ?3, reason = ?4, factuurnummer = ?5,"
-            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
-            " AND state = 'pending'");
+    switch (current_state(self, profile, number, now, sizeof now)) {
+    case DB_ERROR:
+        return false;
+    case DB_ABSENT:
+        log_warning("profile %s: refused an outcome \"%s\" for order %lld: the fetcher "
+                    "never stored that order", profile, result, (long long) number);
+        return false;
+    case DB_FOUND:
+        break;
+    }
+    if (!change_allowed(now, to, profile, number, "an outcome"))
+        return false;
+    st = db_prepare(self->db,
+        "UPDATE orders SET state = ?8, stage = ?3, reason = ?4, factuurnummer = ?5,"
+        " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2");
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, stage, -1, SQLITE_STATIC);
@@ -300,7 +401,9 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *re
     sqlite3_bind_text(st, 5, factuurnummer, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, relatiecode);
     sqlite3_bind_int64(st, 7, db_now());
+    sqlite3_bind_text(st, 8, to, -1, SQLITE_STATIC);
     step(self, st);
+    return !self->failed;
 }
 
 /* load_payload - the order stored as payload; NULL with err when the stored

@@ -55,6 +55,10 @@ void store_set_watermark(store_t *self, const char *profile, const char *modifie
  * DB_ERROR (logged), which also fails the transaction at store_commit */
 db_found_t store_known(store_t *self, const char *profile, int64_t number);
 
+/* store_transition_allowed - whether an order may go from state from to
+ * state to (the table in store.c) */
+bool store_transition_allowed(const char *from, const char *to);
+
 /* store_add_pending - a new order, to be sent */
 void store_add_pending(store_t *self, const order_t *o);
 
@@ -69,8 +73,10 @@ void store_replace_pending(store_t *self, const order_t *o);
 void store_reject_document(store_t *self, const char *profile, const char *reason,
                            const char *doc, size_t len);
 
-/* store_outcome - record the booker's outcome; "booked" wins over "dead" */
-void store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
+/* store_outcome - record the booker's outcome: false (and a warning) when
+ * the order is unknown or the change is not in store.c's table of allowed
+ * state changes (an outcome changes only a pending order) */
+bool store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
                    const char *stage, const char *reason, const char *factuurnummer,
                    int64_t relatiecode);
 

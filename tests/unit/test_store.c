@@ -168,6 +168,49 @@ an_order_that_could_not_be_sent_stays_due(void **state)
     close_store(&s);
 }
 
+/* count_in - how many of the profile's orders are in a state */
+static int64_t
+count_in(store_t *s, const char *state)
+{
+    json_t *c = store_counts(s, "winkel");
+    int64_t n = json_integer_value(json_object_get(c, state));
+
+    json_decref(c);
+    return n;
+}
+
+/* only_allowed_state_changes_are_made - an outcome may not overwrite a dead
+ * or skipped order (a forged or late "booked" would hide a dead letter), a
+ * booked order never changes, and a refused change says so in the result */
+static void
+only_allowed_state_changes_are_made(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+
+    add_order(s, 1);
+    assert_true(store_begin(s, err, sizeof err));
+    store_add_state(s, "winkel", 2, "dead", "fetch", "order 2: <total>: missing");
+    store_add_state(s, "winkel", 3, "skipped", "fetch", "order 3 is cancelled");
+    assert_false(store_outcome(s, "winkel", 2, "booked", "booking", "", "2", 0));
+    assert_false(store_outcome(s, "winkel", 3, "booked", "booking", "", "3", 0));
+    assert_false(store_outcome(s, "winkel", 3, "dead", "booking", "x", "3", 0));
+    assert_false(store_outcome(s, "winkel", 4, "booked", "booking", "", "4", 0));
+    assert_true(store_outcome(s, "winkel", 1, "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 1, "booked", "booking", "", "1", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "dead"), 1);
+    assert_int_equal(count_in(s, "skipped"), 1);
+    assert_int_equal(count_in(s, "booked"), 1);
+    assert_true(store_transition_allowed("pending", "booked"));
+    assert_true(store_transition_allowed("dead", "pending"));
+    assert_false(store_transition_allowed("dead", "booked"));
+    assert_false(store_transition_allowed("skipped", "booked"));
+    assert_false(store_transition_allowed("booked", "pending"));
+    assert_false(store_transition_allowed("booked", "dead"));
+    close_store(&s);
+}
+
 static void
 booked_wins_over_dead_and_dead_letters_are_listed(void **state)
 {
@@ -312,6 +355,7 @@ main(void)
         cmocka_unit_test(a_pending_order_is_sent_again_with_backoff_until_an_outcome),
         cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
         cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
+        cmocka_unit_test(only_allowed_state_changes_are_made),
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
         cmocka_unit_test(an_unreadable_store_is_an_error_not_an_absence),
         cmocka_unit_test(a_damaged_stored_order_is_set_aside_and_the_others_go_on),
