@@ -501,6 +501,9 @@ main(int argc, char **argv)
         fprintf(stderr, "koppelctl: %s\n", err);
         return 1;
     }
+    if (!config_secrets_private(cfg->path))
+        fprintf(stderr, "koppelctl: warning: %s is readable by every user but holds "
+                "passwords and keys: chmod 0640 %s\n", cfg->path, cfg->path);
     as_json = has_flag(&argc, argv, "--json");
     if (strcmp(argv[0], "status") == 0 && argc == 1)
         rc = cmd_status(cfg, as_json);

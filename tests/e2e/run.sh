@@ -14,6 +14,7 @@
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
+#   6b. peers, messages, secrets and files (harden.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -412,6 +413,15 @@ passed=$((passed + $(grep -c "^PASS" "$ROOT/faults.out")))
 failed=$((failed + $(grep -c "^FAIL" "$ROOT/faults.out")))
 [ $st -ne 0 ] && [ "$(grep -c "^FAIL" "$ROOT/faults.out")" -eq 0 ] && {
     failed=$((failed + 1)); echo "FAIL faults.sh exited $st"; tail -20 "$ROOT/faults.out"; }
+HARDEN_ROOT=$ROOT/harden sh tests/e2e/harden.sh "$BIN" > "$ROOT/harden.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/harden
+grep -E "^(PASS|FAIL)" "$ROOT/harden.out"
+passed=$((passed + $(grep -c "^PASS" "$ROOT/harden.out")))
+failed=$((failed + $(grep -c "^FAIL" "$ROOT/harden.out")))
+[ $st -ne 0 ] && { grep -v "^PASS" "$ROOT/harden.out" | tail -30;
+    [ "$(grep -c "^FAIL" "$ROOT/harden.out")" -eq 0 ] && {
+        failed=$((failed + 1)); echo "FAIL harden.sh exited $st"; }; }
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?
