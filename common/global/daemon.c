@@ -143,8 +143,11 @@ daemon_watchdog(void)
     malloc_trim(0);
 }
 
+/* daemon_stopping - tell systemd, and stop the CURVE key check's thread
+ * (left running, it aborted the process at exit) */
 void
 daemon_stopping(void)
 {
     sd_notify(0, "STOPPING=1");
+    netsec_stop();
 }

@@ -30,7 +30,8 @@ cfg_t *daemon_start(int argc, char **argv, daemon_t which, const char *usage,
 /* daemon_path - a file in the state directory (new memory) */
 char *daemon_path(const cfg_t *cfg, const char *file);
 
-/* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify */
+/* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify; stopping
+ * also ends the CURVE key check (netsec_stop) */
 void daemon_ready(const char *status);
 void daemon_watchdog(void);
 void daemon_stopping(void);

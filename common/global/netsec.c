@@ -57,16 +57,23 @@ netsec_set_group(gid_t group)
     sec.group_set = true;
 }
 
+/* netsec_stop - stop the ZAP handler and wait for its thread */
+void
+netsec_stop(void)
+{
+    zactor_destroy(&sec.zap);
+}
+
 /* netsec_reset - no CURVE, default group */
 void
 netsec_reset(void)
 {
     size_t  i;
 
-    zactor_destroy(&sec.zap);
+    netsec_stop();
     for (i = 0; i < sec.nservers; i++)
         free(sec.server_ep[i]);
-    memset(&sec, 0, sizeof sec);
+    explicit_bzero(&sec, sizeof sec);
 }
 
 /* netsec_set_curve - the key pair, allowed clients and server keys */
@@ -261,6 +268,9 @@ zap_actor(zsock_t *pipe, void *args)
         return;
     }
     poller = zpoller_new(pipe, handler, NULL);
+    /* a signal does not end the actor: the daemon's loop stops on SIGTERM,
+     * then netsec_stop() sends $TERM and waits for the actor to end */
+    zpoller_set_nonstop(poller, true);
     zsock_signal(pipe, 0);
     for (;;) {
         which = zpoller_wait(poller, -1);
@@ -273,8 +283,8 @@ zap_actor(zsock_t *pipe, void *args)
             free(cmd);
             if (term)
                 break;
-        } else
-            break;                  /* interrupted */
+        } else if (zpoller_terminated(poller))
+            break;                  /* the context is going away */
     }
     zpoller_destroy(&poller);
     zsock_destroy(&handler);

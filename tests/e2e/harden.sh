@@ -3,6 +3,9 @@
 #
 #   config mode   koppelctl warns, as the daemons do, about a configuration
 #                 file every user may read
+#   curve stop    with koppel.curve and tcp endpoints every daemon stops on
+#                 SIGTERM with exit 0 (the CURVE key check is joined, not
+#                 left to abort the process)
 # Usage: tests/e2e/harden.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
 
 BIN=${1:-build/bin}
@@ -42,8 +45,81 @@ scenario_ctl_warns_about_a_readable_config() {
     ! grep -q "readable by every user" "$E2E_DIR/ctl.err"
 }
 
+# tcp_port - a free loopback port P below 6554 whose P1 is free too: the
+# matcher's control endpoint is "tcp://127.0.0.1:P%s" for instance 1
+tcp_port() {
+    while :; do
+        p=$(( 2000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 4500 ))
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null \
+           && ! (exec 3<>/dev/tcp/127.0.0.1/${p}1) 2>/dev/null; then
+            echo $p
+            return
+        fi
+    done
+}
+
+# tcp_endpoints [curve] - every endpoint on a loopback tcp port; with curve,
+# a key pair of koppelctl keygen's
+tcp_endpoints() {
+    eps=""
+    for e in jobs events orders matched outcomes scheduler_control fetcher_control \
+             matcher_control booker_control; do
+        port=$(tcp_port)
+        case $e in matcher_control) port="$port%s" ;; *) port=${port}1 ;; esac
+        eps="$eps $e = \"tcp://127.0.0.1:$port\";"
+    done
+    sed -i "s|^    state_dir = .*|&\n    endpoints = { $eps };|" "$CFG"
+    if [ "$1" = curve ]; then
+        "$BIN/koppelctl" keygen | sed -n '/^curve = {/,/^};/p' > "$E2E_DIR/curve"
+        sed -i "/^    endpoints = /r $E2E_DIR/curve" "$CFG"
+    fi
+    sed -n 's/.*matched = "\(tcp:[^"]*\)".*/\1/p' "$CFG" > "$E2E_DIR/matched.ep"
+}
+
+# stop_exit PID - SIGTERM, then the exit status into STOP_STATUS (124: still
+# running after 10 s, then killed)
+stop_exit() {
+    kill -TERM "$1"
+    i=0
+    while kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { kill -9 "$1"; wait "$1"; STOP_STATUS=124; return; }
+        sleep 0.1
+    done
+    wait "$1"
+    STOP_STATUS=$?
+}
+
+scenario_curve_daemons_stop_cleanly() {
+    e2e_setup "$ROOT/curve"
+    minimal_config
+    tcp_endpoints curve
+    start_daemon scheduler
+    start_daemon fetcher
+    start_daemon matcher --instance 1
+    start_daemon booker
+    i=0
+    while ! "$BIN/koppelctl" --config "$CFG" status >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "harden: the daemons do not all answer over CURVE";
+                            "$BIN/koppelctl" --config "$CFG" status; return 1; }
+        sleep 0.1
+    done
+    rc=0
+    for d in scheduler fetcher matcher__instance_1 booker; do
+        eval "pid=\$PID_$d"
+        stop_exit "$pid"
+        [ "$STOP_STATUS" = 0 ] || {
+            echo "harden: koppel-$d exited $STOP_STATUS on SIGTERM with CURVE"; rc=1; }
+    done
+    return $rc
+}
+
 scenario_ctl_warns_about_a_readable_config
 result "koppelctl warns about a configuration every user may read" $?
+e2e_stop
+scenario_curve_daemons_stop_cleanly
+result "with CURVE every daemon stops on SIGTERM with exit 0" $?
 e2e_stop
 
 [ "$failed" -eq 0 ] && rm -rf "$ROOT"
