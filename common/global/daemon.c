@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <malloc.h>
 #include <sqlite3.h>
@@ -103,9 +104,14 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
         exit(2);
     }
     config = daemon_config_path(config);
+    /* no core file and no ptrace by other users of a process about to hold
+     * passwords and keys; then keep only the secrets this daemon uses */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        log_fatal("cannot make the process non-dumpable (prctl): %s", strerror(errno));
     if ((cfg = cfg_load(config, err, sizeof err)) == NULL
         || !netsec_load(config, err, sizeof err))
         log_fatal("%s", err);
+    cfg_keep_secrets(cfg, which);
     lv = log_level_parse(level ? level : cfg->log_level);
     if (lv < 0)
         log_fatal("--log-level %s: use debug, info, warning or error", level);
