@@ -143,6 +143,7 @@ $(OBJ)/tests/sim/%.o: LAYER_INC = $(INC_sim)
 $(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
 $(OBJ)/tests/unit/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/tests/fuzz/%.o: LAYER_INC = $(INC_tests)
+$(OBJ)/tests/peer/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 
 # program name : source folder
@@ -252,6 +253,13 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all) -lcmocka
 
+# koppel-peer: a hostile or broken peer of the daemons for tests/e2e/harden.sh
+# (never installed)
+PEER := $(BUILD)/tests/koppel-peer
+$(PEER): $(OBJ)/tests/peer/main.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all)
+
 # Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, its seeds are in
 # tests/fuzz/corpus/NAME/. The unit tests replay every corpus through the same
 # code with any compiler ($(BUILD)/tests/replay_NAME); make fuzz builds the
@@ -339,7 +347,7 @@ $(TEDIOUS):
 	@mkdir -p $(BUILD)/node
 	npm install --prefix $(BUILD)/node --no-audit --no-fund --loglevel=error tedious@19
 
-e2e: all $(TEDIOUS)
+e2e: all $(TEDIOUS) $(PEER)
 	@sh tests/e2e/install.sh
 	@rm -rf $(BUILD)/sanitizer-reports && mkdir -p $(BUILD)/sanitizer-reports
 	@$(SAN_ENV) sh tests/e2e/run.sh $(BIN)

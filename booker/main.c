@@ -184,15 +184,17 @@ take_matched(daemon_loop_t *loop, void *arg)
     size_t  n = 0, j;
     int     i;
     bool    handled[BATCH] = { false };
+    char    shown[LOG_SHOW_MAX * 2 + 8];
 
     while (n < BATCH && (m = net_recv(b->matched, "matched socket")) != NULL) {
         if (m->type != MSG_MATCHED) {
-            log_warning("matched socket: expected a matched order, got a %s message",
-                        msg_type_name(m->type));
+            log_peer_warning("matched socket", "matched socket: expected a matched order, "
+                             "got a %s message", msg_type_name(m->type));
             msg_destroy(&m);
         } else if ((i = cfg_profile_index(b->cfg, m->profile)) < 0) {
-            log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
-                        (long long) m->order->number, m->profile);
+            log_peer_warning("matched socket", "matched socket: order %lld of unknown "
+                             "profile \"%s\" ignored", (long long) m->order->number,
+                             log_show(m->profile, shown, sizeof shown));
             msg_destroy(&m);
         } else if (b->stopped[i] && !resume(b, i))
             msg_destroy(&m);          /* the fetcher sends it again later */

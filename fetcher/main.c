@@ -298,7 +298,8 @@ take_job(daemon_loop_t *loop, void *arg)
     if (m == NULL)
         return;
     if (m->type != MSG_JOB) {
-        log_warning("jobs socket: expected a job, got a %s message", msg_type_name(m->type));
+        log_peer_warning("jobs socket", "jobs socket: expected a job, got a %s message",
+                         msg_type_name(m->type));
         msg_destroy(&m);
         return;
     }
@@ -347,8 +348,8 @@ take_outcomes(daemon_loop_t *loop, void *arg)
                             m->profile, (long long) m->number, m->stage, m->reason);
             }
         } else
-            log_warning("outcomes socket: expected an outcome, got a %s message",
-                        msg_type_name(m->type));
+            log_peer_warning("outcomes socket", "outcomes socket: expected an outcome, "
+                             "got a %s message", msg_type_name(m->type));
         msg_destroy(&m);
         n++;
     }

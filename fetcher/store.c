@@ -88,15 +88,20 @@ store_transition_allowed(const char *from, const char *to)
     return false;
 }
 
-/* change_allowed - store_transition_allowed, with a warning naming what was refused */
+/* change_allowed - store_transition_allowed, with a warning naming what was
+ * refused; an outcome's is rate-limited (log_peer_warning): a peer sent it */
 static bool
 change_allowed(const char *from, const char *to, const char *profile, int64_t number,
                const char *what)
 {
     if (store_transition_allowed(from, to))
         return true;
-    log_warning("profile %s: order %lld is %s: refused %s that would make it %s",
-                profile, (long long) number, from, what, to);
+    if (strcmp(what, "an outcome") == 0)
+        log_peer_warning("outcomes socket", "profile %s: order %lld is %s: refused an "
+                         "outcome that would make it %s", profile, (long long) number, from, to);
+    else
+        log_warning("profile %s: order %lld is %s: refused %s that would make it %s",
+                    profile, (long long) number, from, what, to);
     return false;
 }
 
@@ -377,14 +382,16 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *re
 {
     const char *to = strcmp(result, "booked") == 0 ? "booked" : "dead";
     sqlite3_stmt *st;
-    char    now[16];
+    char    now[16], shown[LOG_SHOW_MAX * 2 + 8], shown2[LOG_SHOW_MAX * 2 + 8];
 
     switch (current_state(self, profile, number, now, sizeof now)) {
     case DB_ERROR:
         return false;
     case DB_ABSENT:
-        log_warning("profile %s: refused an outcome \"%s\" for order %lld: the fetcher "
-                    "never stored that order", profile, result, (long long) number);
+        log_peer_warning("outcomes socket", "profile %s: refused an outcome \"%s\" for "
+                         "order %lld: the fetcher never stored that order",
+                         log_show(profile, shown, sizeof shown),
+                         log_show(result, shown2, sizeof shown2), (long long) number);
         return false;
     case DB_FOUND:
         break;

@@ -10,12 +10,16 @@
  *     SNDTIMEO       0: sends never block (the caller resends later)
  *     RECONNECT_IVL  100 ms, backing off to 5 s
  *     HEARTBEAT      1 s interval, 5 s timeout (tcp peers that vanish are noticed)
+ *     HANDSHAKE_IVL  5 s: a connection that stops half-way through its greeting
+ *                    is closed (libzmq serves the others meanwhile)
  *     MAXMSGSIZE     16 MiB: a peer cannot make the receiver allocate more
  *   and netsec's: peer credentials on ipc, CURVE on tcp (netsec.h).
  *
  * DIAGNOSTICS
  *   A socket that cannot be bound or connected is fatal: the environment is
- *   wrong (endpoint in use, directory missing).
+ *   wrong (endpoint in use, directory missing). A message that cannot be
+ *   decoded is a warning, at most one per socket per 10 s with a count of
+ *   those left out (log_peer_warning).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -85,6 +89,7 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_reconnect_ivl_max(sock, 5000);
     zsock_set_heartbeat_ivl(sock, 1000);
     zsock_set_heartbeat_timeout(sock, 5000);
+    zsock_set_handshake_ivl(sock, 5000);
     zsock_set_maxmsgsize(sock, LIMIT_MESSAGE_BYTES);
     netsec_apply(sock, endpoint, bind);
     if (bind) {
@@ -145,7 +150,7 @@ net_recv(zsock_t *sock, const char *what)
         }
     }
     if (m == NULL)
-        log_warning("%s: dropped a bad message: %s", what, err);
+        log_peer_warning(what, "%s: dropped a bad message: %s", what, err);
     else
         log_debug("%s: received %s", what, describe(m, err, sizeof err));
     return m;

@@ -5,10 +5,15 @@
 #                 file every user may read
 #   curve stop    with koppel.curve and tcp endpoints every daemon stops on
 #                 SIGTERM with exit 0 (the CURVE key check is joined, not
-#                 left to abort the process)
+#                 left to abort the process); while 20 raw connections hold
+#                 half a ZMTP greeting, koppelctl status is answered at once
+#   flood         500 frames of garbage on the fetcher's outcomes socket are
+#                 one warning in its log, not 500; a garbage request on the
+#                 control socket gets an error reply at once
 # Usage: tests/e2e/harden.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
 
 BIN=${1:-build/bin}
+PEER=${PEER:-$(dirname "$BIN")/tests/koppel-peer}
 . tests/e2e/lib.sh
 trap e2e_stop EXIT INT TERM
 ROOT=${HARDEN_ROOT:-/tmp/koppel-harden.$$}
@@ -105,6 +110,18 @@ scenario_curve_daemons_stop_cleanly() {
                             "$BIN/koppelctl" --config "$CFG" status; return 1; }
         sleep 0.1
     done
+    # raw connections that stop half-way through the greeting hold nothing up
+    ctl_port=$(sed -n 's/.*fetcher_control = "tcp:\/\/127.0.0.1:\([0-9]*\)".*/\1/p' "$CFG")
+    partial=""
+    for i in $(seq 20); do
+        "$PEER" partial 127.0.0.1 "$ctl_port" 5 & partial="$partial $!"
+    done
+    sleep 0.3
+    t0=$(date +%s%N)
+    "$BIN/koppelctl" --config "$CFG" status >/dev/null || { echo "harden: no status"; return 1; }
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    kill $partial 2>/dev/null
+    [ "$ms" -lt 2000 ] || { echo "harden: status took $ms ms beside half-open connections"; return 1; }
     rc=0
     for d in scheduler fetcher matcher__instance_1 booker; do
         eval "pid=\$PID_$d"
@@ -115,11 +132,35 @@ scenario_curve_daemons_stop_cleanly() {
     return $rc
 }
 
+scenario_flood_is_one_warning_and_garbage_gets_an_answer() {
+    e2e_setup "$ROOT/flood"
+    minimal_config
+    start_daemon fetcher
+    i=0
+    until [ -S "$E2E_DIR/state/fetcher.ctl" ] && [ -S "$E2E_DIR/state/outcomes.sock" ]; do
+        i=$((i + 1)); [ $i -gt 100 ] && { echo "harden: no fetcher"; return 1; }; sleep 0.1
+    done
+    "$PEER" garbage "ipc://$E2E_DIR/state/outcomes.sock" 500 100 || return 1
+    sleep 1
+    n=$(grep -c "outcomes socket: dropped a bad message" "$E2E_DIR/log/fetcher.log")
+    [ "$n" -le 1 ] || { echo "harden: $n warnings for one flood"; return 1; }
+    "$PEER" request "ipc://$E2E_DIR/state/fetcher.ctl" 100 > "$E2E_DIR/reply" || {
+        echo "harden: no reply to a garbage request"; return 1; }
+    grep -q "^bad request" "$E2E_DIR/reply" || { echo "harden: reply:"; cat "$E2E_DIR/reply"; return 1; }
+    [ "$(sed -n 2p "$E2E_DIR/reply")" -lt 1000 ] || { echo "harden: the reply took $(sed -n 2p "$E2E_DIR/reply") ms"; return 1; }
+    "$BIN/koppelctl" --config "$CFG" status >/dev/null 2>&1
+    [ $? -le 1 ] || return 1
+    kill -0 "$PID_fetcher" || { echo "harden: the fetcher died"; return 1; }
+}
+
 scenario_ctl_warns_about_a_readable_config
 result "koppelctl warns about a configuration every user may read" $?
 e2e_stop
 scenario_curve_daemons_stop_cleanly
-result "with CURVE every daemon stops on SIGTERM with exit 0" $?
+result "with CURVE every daemon stops on SIGTERM with exit 0; half-open connections hold up no status" $?
+e2e_stop
+scenario_flood_is_one_warning_and_garbage_gets_an_answer
+result "a flood of garbage is one warning; a garbage request gets an error reply at once" $?
 e2e_stop
 
 [ "$failed" -eq 0 ] && rm -rf "$ROOT"
