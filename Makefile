@@ -39,7 +39,7 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             libcmocka-dev libsystemd-dev freetds-dev freetds-bin mdbtools-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
             openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
-            libclang-rt-14-dev libyaml-dev
+            libclang-rt-14-dev libyaml-dev libsodium-dev
 # npm: Debian's own package, unless the installed nodejs already brings it
 # (NodeSource's does, and conflicts with Debian's npm)
 DEB_NPM  := npm
@@ -113,7 +113,7 @@ INC_report    := $(INC_global) -Icommon/report
 
 LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
 # global's http_init.c (libcurl's one initialisation) is its only use of libcurl
-LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jansson libsystemd libutf8proc \
+LIBS_global    := $(shell pkg-config --libs libczmq libzmq libsodium msgpack libconfig jansson libsystemd libutf8proc \
                     libcurl 2>/dev/null) \
                   $(LIBS_util) -lpthread
 LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_global)

@@ -30,6 +30,8 @@
 #include "ledger.h"
 #include "log.h"
 #include "net.h"
+#include "netsec.h"
+#include "order_seal.h"
 #include "preview.h"
 #include "xalloc.h"
 
@@ -57,30 +59,35 @@ typedef struct {
     administration_t **admins;    /* per profile */
     char   **stopped;         /* per profile: why, or NULL */
     infolog_t *infolog;       /* the information log (manual 3.3) */
+    order_seal_t *seal;       /* checks the fetcher's seal, seals outcomes */
+    bool     check_seals;     /* matched socket not CURVE: an order must be sealed */
 } booker_t;
 
 /* report - send an outcome to the fetcher */
 static void
-report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o)
+report(booker_t *b, const char *profile, int64_t number, const char *token,
+       const book_outcome_t *o)
 {
     msg_t  *m = msg_new(MSG_OUTCOME);
 
     msg_set(&m->profile, profile);
     m->number = number;
+    msg_set(&m->token, token);
     msg_set(&m->result, o->result == BOOK_BOOKED ? "booked" : "dead");
     msg_set(&m->stage, o->stage);
     msg_set(&m->reason, o->reason);
     msg_set(&m->factuurnummer, o->factuurnummer);
     m->relatiecode = o->relatiecode;
+    order_seal_sign(b->seal, m);
     if (!net_send(b->outcomes, m))
         log_warning("profile %s: order %lld: outcome not sent (queue full); the fetcher will "
                     "send the order again and it is reported then", profile, (long long) number);
     msg_destroy(&m);
 }
 
-/* finish - count, log and report the outcome of one order */
+/* finish - count, log and report the outcome of one order (token: its attempt's) */
 static void
-finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
+finish(booker_t *b, int i, const order_t *o, const char *token, const book_outcome_t *out)
 {
     const char *profile = b->cfg->profiles[i].name;
 
@@ -100,7 +107,7 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
                     "order %lld: %s", (long long) o->number, out->reason);
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
-        report(b, profile, o->number, out);
+        report(b, profile, o->number, token, out);
         break;
     case BOOK_DEAD:
         control_count(b->control, "dead", 1);
@@ -109,7 +116,7 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_DEAD, o->number,
                     "order %lld cannot be booked (%s): %s", (long long) o->number,
                     out->stage, out->reason);
-        report(b, profile, o->number, out);
+        report(b, profile, o->number, token, out);
         break;
     case BOOK_LATER:
         control_count(b->control, "later", 1);
@@ -131,6 +138,8 @@ static void
 book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
 {
     book_job_t jobs[BATCH];
+    const char *tokens[BATCH];
+    int64_t attempts[BATCH];
     size_t  j, k, njobs = 0;
 
     if (b->admins[i] == NULL)
@@ -142,8 +151,15 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
         for (k = 0; k < njobs; k++)         /* a resend of an order in this batch */
             if (jobs[k].o->number == msgs[j]->order->number)
                 break;
-        if (k < njobs)
+        if (k < njobs) {                    /* report to the later attempt, the fetcher's */
+            if (msgs[j]->attempt > attempts[k]) {
+                tokens[k] = msgs[j]->token;
+                attempts[k] = msgs[j]->attempt;
+            }
             continue;
+        }
+        tokens[njobs] = msgs[j]->token;
+        attempts[njobs] = msgs[j]->attempt;
         memset(&jobs[njobs], 0, sizeof jobs[njobs]);
         jobs[njobs].o = msgs[j]->order;
         jobs[njobs].m = msgs[j]->match;
@@ -154,7 +170,7 @@ book_profile(booker_t *b, int i, msg_t **msgs, size_t n, bool *handled)
     }
     book_post(b->admins[i], b->ledger, jobs, njobs);
     for (k = 0; k < njobs; k++) {
-        finish(b, i, jobs[k].o, &jobs[k].out);
+        finish(b, i, jobs[k].o, tokens[k], &jobs[k].out);
         book_job_clear(&jobs[k]);
     }
 }
@@ -190,6 +206,13 @@ take_matched(daemon_loop_t *loop, void *arg)
         if (m->type != MSG_MATCHED) {
             log_peer_warning("matched socket", "matched socket: expected a matched order, "
                              "got a %s message", msg_type_name(m->type));
+            msg_destroy(&m);
+        } else if (b->check_seals && !order_seal_verify(b->seal, m)) {
+            log_peer_warning("matched socket", "matched socket: order %lld of profile \"%s\" "
+                             "dropped: the fetcher did not send it (its seal does not verify: "
+                             "forged, or changed on the way)", (long long) m->order->number,
+                             log_show(m->profile, shown, sizeof shown));
+            control_count(b->control, "matched_refused", 1);
             msg_destroy(&m);
         } else if ((i = cfg_profile_index(b->cfg, m->profile)) < 0) {
             log_peer_warning("matched socket", "matched socket: order %lld of unknown "
@@ -247,6 +270,9 @@ main(int argc, char **argv)
     if ((b.ledger = ledger_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
     free(path);
+    if ((b.seal = order_seal_open(b.cfg->state_dir, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    b.check_seals = !netsec_curve_on(b.cfg->ep_matched);
     b.admins = xcalloc(b.cfg->nprofiles, sizeof *b.admins);
     b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
     b.control = control_new(b.cfg->ep_control[DAEMON_BOOKER], "booker", instance);
@@ -275,6 +301,7 @@ main(int argc, char **argv)
     zsock_destroy(&b.outcomes);
     control_destroy(&b.control);
     ledger_close(&b.ledger);
+    order_seal_destroy(&b.seal);
     infolog_close(&b.infolog);
     cfg_destroy(&b.cfg);
     return 0;

@@ -35,6 +35,8 @@
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
+#include "netsec.h"
+#include "order_seal.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -65,6 +67,8 @@ typedef struct {
     dlq_t   *dlq;             /* the dead-letter commands */
     daemon_loop_t *loop;
     int      work_timer;      /* the next import step or job, -1 when none is due */
+    order_seal_t *seal;       /* seals orders, checks the booker's outcomes */
+    bool     check_seals;     /* outcomes socket not CURVE: an outcome must be sealed */
 } fetcher_t;
 
 /* source_of - the shop of a profile */
@@ -110,7 +114,8 @@ hello(fetcher_t *f)
 
 /* send_order - store_send_due callback: one order to the matchers */
 static bool
-send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
+send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
+           const char *token)
 {
     fetcher_t *f = arg;
     msg_t  *m = msg_new(MSG_ORDER);
@@ -119,6 +124,8 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
     m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
+    msg_set(&m->token, token);
+    order_seal_sign(f->seal, m);
     sent = net_send(f->orders, m);
     msg_destroy(&m);
     if (sent) {
@@ -326,7 +333,7 @@ take_outcomes(daemon_loop_t *loop, void *arg)
 {
     fetcher_t *f = arg;
     msg_t  *m;
-    char    err[512];
+    char    err[512], shown[LOG_SHOW_MAX * 2 + 8];
     int     n = 0;
 
     if (!store_begin(f->store, err, sizeof err)) {
@@ -337,8 +344,14 @@ take_outcomes(daemon_loop_t *loop, void *arg)
         if (m->type == MSG_OUTCOME) {
             bool    booked = strcmp(m->result, "booked") == 0;
 
-            if (!store_outcome(f->store, m->profile, m->number, m->result, m->stage,
-                               m->reason, m->factuurnummer, m->relatiecode))
+            if (f->check_seals && !order_seal_verify(f->seal, m)) {
+                log_peer_warning("outcomes socket", "outcomes socket: profile %s: order %lld: "
+                                 "refused an outcome the booker did not seal (forged)",
+                                 log_show(m->profile, shown, sizeof shown),
+                                 (long long) m->number);
+                control_count(f->control, "outcomes_refused", 1);
+            } else if (!store_outcome(f->store, m->profile, m->number, m->token, m->result,
+                                      m->stage, m->reason, m->factuurnummer, m->relatiecode))
                 control_count(f->control, "outcomes_refused", 1);
             else if (booked)
                 control_count(f->control, "outcomes_booked", 1);
@@ -397,6 +410,9 @@ main(int argc, char **argv)
     if ((f.store = store_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
     free(path);
+    if ((f.seal = order_seal_open(f.cfg->state_dir, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    f.check_seals = !netsec_curve_on(f.cfg->ep_outcomes);
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
@@ -441,6 +457,7 @@ main(int argc, char **argv)
     zsock_destroy(&f.events);
     control_destroy(&f.control);
     store_close(&f.store);
+    order_seal_destroy(&f.seal);
     infolog_close(&f.infolog);
     cfg_destroy(&f.cfg);
     return 0;

@@ -19,6 +19,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "order_seal.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -29,7 +30,8 @@ static const char schema[] =
     " next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
     " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT '',"
     " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL,"
-    " updated_at INTEGER NOT NULL, PRIMARY KEY (profile, number));"
+    " updated_at INTEGER NOT NULL, token TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (profile, number));"
     "CREATE INDEX IF NOT EXISTS orders_due ON orders (state, next_send);"
     "CREATE TABLE IF NOT EXISTS cursors (profile TEXT PRIMARY KEY,"
     " next_number INTEGER NOT NULL, highest INTEGER NOT NULL DEFAULT 0,"
@@ -105,13 +107,27 @@ change_allowed(const char *from, const char *to, const char *profile, int64_t nu
     return false;
 }
 
-/* current_state - an order's state into buf; a failed read is logged and
- * fails the transaction */
+/* tokens_equal - two tokens of the same length, compared in constant time */
+static bool
+tokens_equal(const char *a, const char *b)
+{
+    unsigned char diff = 0;
+    size_t  i;
+
+    for (i = 0; a[i] && b[i]; i++)
+        diff |= (unsigned char) (a[i] ^ b[i]);
+    return diff == 0 && a[i] == b[i];
+}
+
+/* current_state - an order's state into buf (and its last attempt's token
+ * into token, when not NULL); a failed read is logged and fails the
+ * transaction */
 static db_found_t
-current_state(store_t *self, const char *profile, int64_t number, char *buf, size_t len)
+current_state(store_t *self, const char *profile, int64_t number, char *buf, size_t len,
+              char *token, size_t tokenlen)
 {
     char    err[512];
-    sqlite3_stmt *st = db_query(self->db, "SELECT state FROM orders WHERE profile = ?1"
+    sqlite3_stmt *st = db_query(self->db, "SELECT state, token FROM orders WHERE profile = ?1"
                                 " AND number = ?2", err, sizeof err);
     db_found_t found;
 
@@ -122,9 +138,11 @@ current_state(store_t *self, const char *profile, int64_t number, char *buf, siz
     }
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
-    if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND)
+    if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND) {
         snprintf(buf, len, "%s", db_text(st, 0));
-    else if (found == DB_ERROR) {
+        if (token)
+            snprintf(token, tokenlen, "%s", db_text(st, 1));
+    } else if (found == DB_ERROR) {
         log_error("%s", err);
         self->failed = true;
     }
@@ -139,8 +157,18 @@ store_open(const char *path, char *err, size_t errlen)
     sqlite3 *db = db_open(path, schema, err, errlen);
     store_t *self;
 
+    sqlite3_stmt *st = NULL;
+
     if (db == NULL)
         return NULL;
+    /* a fetcher.db of a version before tokens: add the column */
+    if (sqlite3_prepare_v2(db, "SELECT token FROM orders LIMIT 0", -1, &st, NULL) != SQLITE_OK
+        && !db_exec(db, "ALTER TABLE orders ADD COLUMN token TEXT NOT NULL DEFAULT ''",
+                    err, errlen)) {
+        db_close(&db);
+        return NULL;
+    }
+    sqlite3_finalize(st);
     self = xcalloc(1, sizeof *self);
     self->db = db;
     return self;
@@ -336,7 +364,7 @@ store_replace_pending(store_t *self, const order_t *o)
     sqlite3_stmt *st;
     char    now[16];
 
-    switch (current_state(self, o->profile, o->number, now, sizeof now)) {
+    switch (current_state(self, o->profile, o->number, now, sizeof now, NULL, 0)) {
     case DB_ERROR:
         return;
     case DB_FOUND:
@@ -376,15 +404,15 @@ store_reject_document(store_t *self, const char *profile, const char *reason,
 
 /* store_outcome - record the booker's outcome, if the table allows it */
 bool
-store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
-              const char *stage, const char *reason, const char *factuurnummer,
-              int64_t relatiecode)
+store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
+              const char *result, const char *stage, const char *reason,
+              const char *factuurnummer, int64_t relatiecode)
 {
     const char *to = strcmp(result, "booked") == 0 ? "booked" : "dead";
     sqlite3_stmt *st;
-    char    now[16], shown[LOG_SHOW_MAX * 2 + 8], shown2[LOG_SHOW_MAX * 2 + 8];
+    char    now[16], sent[64], shown[LOG_SHOW_MAX * 2 + 8], shown2[LOG_SHOW_MAX * 2 + 8];
 
-    switch (current_state(self, profile, number, now, sizeof now)) {
+    switch (current_state(self, profile, number, now, sizeof now, sent, sizeof sent)) {
     case DB_ERROR:
         return false;
     case DB_ABSENT:
@@ -398,6 +426,16 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *re
     }
     if (!change_allowed(now, to, profile, number, "an outcome"))
         return false;
+    /* the token of the attempt sent last (order_seal.h): an outcome without
+     * it was not reported about what the fetcher sent */
+    if (*sent == 0 || token == NULL || strlen(token) != strlen(sent)
+        || !tokens_equal(sent, token)) {
+        log_peer_warning("outcomes socket", "profile %s: order %lld: refused an outcome "
+                         "\"%s\" that does not belong to the attempt sent last (forged, or "
+                         "about an earlier attempt); the order stays %s", profile,
+                         (long long) number, to, now);
+        return false;
+    }
     st = db_prepare(self->db,
         "UPDATE orders SET state = ?8, stage = ?3, reason = ?4, factuurnummer = ?5,"
         " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2");
@@ -472,7 +510,8 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         "SELECT profile, number, payload, attempts FROM orders"
         " WHERE state = 'pending' AND next_send <= ? ORDER BY next_send, number LIMIT ?");
     sqlite3_stmt *upd = db_prepare(self->db,
-        "UPDATE orders SET attempts = ?3, next_send = ?4 WHERE profile = ?1 AND number = ?2");
+        "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
+        " WHERE profile = ?1 AND number = ?2");
     size_t  sent = 0;
     char    err[512];
 
@@ -489,13 +528,15 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
         order_t *o = load_payload(sqlite3_column_blob(sel, 2),
                                   (size_t) sqlite3_column_bytes(sel, 2), err, sizeof err);
+        char    token[ORDER_SEAL_TOKEN_LEN + 1];
         bool    ok;
 
         if (o == NULL) {
             set_aside(self, profile, number, err);
             continue;
         }
-        ok = fn(arg, profile, o, attempts);
+        order_seal_token(token);
+        ok = fn(arg, profile, o, attempts, token);
         order_destroy(&o);
         if (!ok)
             break;                      /* queue full: try again at the next tick */
@@ -505,6 +546,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         sqlite3_bind_int64(upd, 2, number);
         sqlite3_bind_int64(upd, 3, attempts);
         sqlite3_bind_int64(upd, 4, now + backoff);
+        sqlite3_bind_text(upd, 5, token, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(upd) != SQLITE_DONE)
             log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
         sqlite3_reset(upd);

@@ -74,18 +74,21 @@ void store_reject_document(store_t *self, const char *profile, const char *reaso
                            const char *doc, size_t len);
 
 /* store_outcome - record the booker's outcome: false (and a warning) when
- * the order is unknown or the change is not in store.c's table of allowed
- * state changes (an outcome changes only a pending order) */
-bool store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
-                   const char *stage, const char *reason, const char *factuurnummer,
-                   int64_t relatiecode);
+ * the order is unknown, when the change is not in store.c's table of
+ * allowed state changes (an outcome changes only a pending order), or when
+ * token is not the token of the attempt sent last (order_seal.h) */
+bool store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
+                   const char *result, const char *stage, const char *reason,
+                   const char *factuurnummer, int64_t relatiecode);
 
 /* store_send_due - call fn for pending orders due for (re)sending, at most
  * limit; fn returns false when the order could not be sent (then it stays
  * due). An order whose stored copy cannot be read is not given to fn but
- * set aside: dead, stage "store", with a reason that says to replay it. */
+ * set aside: dead, stage "store", with a reason that says to replay it.
+ * token is the new attempt's token (order_seal.h): it is stored with the
+ * attempt, and only an outcome that carries it is recorded. */
 typedef bool (store_send_fn)(void *arg, const char *profile, const order_t *o,
-                             int64_t attempt);
+                             int64_t attempt, const char *token);
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 

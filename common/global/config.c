@@ -720,7 +720,8 @@ cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
 {
     static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
-        "endpoints", "control_group", "curve", NULL };  /* the last two: netsec.c */
+        "endpoints", "control_group", "curve", "insecure_tcp_loopback", NULL };
+        /* the last three: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
     config_t lc;

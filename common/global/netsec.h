@@ -59,6 +59,10 @@ void netsec_reset(void);
  * stopping daemon calls it before it closes its sockets */
 void netsec_stop(void);
 
+/* netsec_curve_on - whether sockets on endpoint speak CURVE (tcp with
+ * koppel.curve): the peer is known by its key, and may be on another host */
+bool netsec_curve_on(const char *endpoint);
+
 /* netsec_apply - set a socket's security options before it binds or connects */
 void netsec_apply(zsock_t *sock, const char *endpoint, bool bind);
 

@@ -7,6 +7,14 @@
 #                 SIGTERM with exit 0 (the CURVE key check is joined, not
 #                 left to abort the process); while 20 raw connections hold
 #                 half a ZMTP greeting, koppelctl status is answered at once
+#   plain tcp     a tcp endpoint without CURVE is refused at start, with a
+#                 message that says why and what to set
+#   forgeries     on loopback tcp with insecure_tcp_loopback, as another
+#                 local user could: a forged "booked" outcome for a pending
+#                 order is refused (it stays pending, then is booked for
+#                 real), and a forged matched message for an order the shop
+#                 does not have is dropped (nothing posted to snelstart-sim);
+#                 every real order is booked exactly once
 #   flood         500 frames of garbage on the fetcher's outcomes socket are
 #                 one warning in its log, not 500; a garbage request on the
 #                 control socket gets an error reply at once
@@ -153,11 +161,89 @@ scenario_flood_is_one_warning_and_garbage_gets_an_answer() {
     kill -0 "$PID_fetcher" || { echo "harden: the fetcher died"; return 1; }
 }
 
+scenario_plain_tcp_is_refused() {
+    e2e_setup "$ROOT/plain"
+    minimal_config
+    tcp_endpoints
+    for d in scheduler fetcher booker; do
+        "$BIN/koppel-$d" --config "$CFG" > "$E2E_DIR/log/$d.log" 2>&1 &
+        pid=$!
+        i=0
+        while kill -0 $pid 2>/dev/null; do
+            i=$((i + 1))
+            [ $i -gt 50 ] && { kill -9 $pid; echo "harden: koppel-$d runs on plain tcp"; return 1; }
+            sleep 0.1
+        done
+        wait $pid
+        [ $? -eq 1 ] || { echo "harden: koppel-$d did not exit 1"; return 1; }
+        grep -q "fatal: .*koppel.endpoints.jobs = \"tcp://127.0.0.1:[0-9]*\": tcp without CURVE keys lets every user who reaches the port read the orders and report them booked; set koppel.curve" \
+            "$E2E_DIR/log/$d.log" || { echo "harden: koppel-$d said:"; cat "$E2E_DIR/log/$d.log"; return 1; }
+    done
+    # insecure_tcp_loopback on an address that is not loopback: refused too
+    sed -i 's|jobs = "tcp://127.0.0.1:|jobs = "tcp://0.0.0.0:|' "$CFG"
+    sed -i "s|^    state_dir = .*|&\n    insecure_tcp_loopback = true;|" "$CFG"
+    "$BIN/koppelctl" --config "$CFG" status > "$E2E_DIR/ctl.out" 2>&1
+    [ $? -eq 1 ] && grep -q "insecure_tcp_loopback allows tcp without CURVE on a loopback address only" \
+        "$E2E_DIR/ctl.out" || { echo "harden: koppelctl said:"; cat "$E2E_DIR/ctl.out"; return 1; }
+}
+
+scenario_forged_outcome_and_matched_are_dropped() {
+    e2e_setup "$ROOT/forged"
+    start_globecharge --generate 20 --seed 5 --first-number 7001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.5 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
+    write_config 7001
+    tcp_endpoints
+    sed -i "s|^    state_dir = .*|&\n    insecure_tcp_loopback = true;|" "$CFG"
+    outcomes=$(sed -n 's/.*outcomes = "\(tcp:[^"]*\)".*/\1/p' "$CFG")
+    matched=$(sed -n 's/.*matched = "\(tcp:[^"]*\)".*/\1/p' "$CFG")
+    # no booker yet: the orders stay pending
+    start_daemon scheduler
+    start_daemon fetcher
+    start_daemon matcher --instance 1
+    i=0
+    until [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld 2>/dev/null)" = started ]; do
+        i=$((i + 1)); [ $i -gt 50 ] && { echo "harden: no run"; return 1; }; sleep 0.1
+    done
+    i=0
+    until victim=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT number FROM orders
+                   WHERE state = 'pending' AND attempts > 0 ORDER BY number LIMIT 1") \
+          && [ -n "$victim" ]; do
+        i=$((i + 1)); [ $i -gt 100 ] && { echo "harden: no order sent"; return 1; }; sleep 0.1
+    done
+    token=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT token FROM orders WHERE number = $victim")
+    # forged outcomes: without a token, and with the right token but no seal
+    "$PEER" outcome "$outcomes" voorbeeld "$victim" booked || return 1
+    "$PEER" outcome "$outcomes" voorbeeld "$victim" booked "$token" || return 1
+    sleep 1
+    state=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT state FROM orders WHERE number = $victim")
+    [ "$state" = pending ] || { echo "harden: a forged outcome made order $victim $state"; return 1; }
+    grep -q "refused an outcome the booker did not seal" "$E2E_DIR/log/fetcher.log" || {
+        echo "harden: the fetcher did not log the forged outcome"; return 1; }
+    # a forged matched message for an order the shop does not have
+    start_daemon booker
+    "$PEER" matched "$matched" voorbeeld 999999 || return 1
+    "$PEER" matched "$matched" voorbeeld 999998 "$token" 0000000000000000000000000000000000000000000000000000000000000000 || return 1
+    wait_done "$(shop_orders | wc -l)" 60 || return 1
+    booked_factuurnummers | grep -q '^99999[89]$' && {
+        echo "harden: the booker posted a forged order"; return 1; }
+    [ "$(grep -c "dropped: the fetcher did not send it" "$E2E_DIR/log/booker.log")" -ge 1 ] || {
+        echo "harden: the booker did not log the forged matched message"; return 1; }
+    check_exactly_once > "$E2E_DIR/once" || { cat "$E2E_DIR/once"; return 1; }
+    snelstart_valid > /dev/null
+}
+
 scenario_ctl_warns_about_a_readable_config
 result "koppelctl warns about a configuration every user may read" $?
 e2e_stop
 scenario_curve_daemons_stop_cleanly
 result "with CURVE every daemon stops on SIGTERM with exit 0; half-open connections hold up no status" $?
+e2e_stop
+scenario_plain_tcp_is_refused
+result "tcp without CURVE is refused at start, and insecure_tcp_loopback only on loopback" $?
+e2e_stop
+scenario_forged_outcome_and_matched_are_dropped
+result "on loopback tcp a forged booked outcome and a forged matched order are dropped; every real order booked once" $?
 e2e_stop
 scenario_flood_is_one_warning_and_garbage_gets_an_answer
 result "a flood of garbage is one warning; a garbage request gets an error reply at once" $?

@@ -249,7 +249,8 @@ cmd_outcome(const char *endpoint, const char *profile, int64_t number, const cha
     msg_set(&m->stage, "booking");
     msg_set(&m->reason, "booked as verkoopboeking (forged)");
     msg_set(&m->factuurnummer, "");
-    (void) token;
+    if (token)
+        msg_set(&m->token, token);
     send_msg(s, m);
     msg_destroy(&m);
     zsock_destroy(&s);
@@ -263,8 +264,10 @@ cmd_matched(const char *endpoint, const char *profile, int64_t number, const cha
     zsock_t *s = pusher(endpoint);
     msg_t  *m = matched_msg(profile, small_order(profile, number));
 
-    (void) token;
-    (void) sig;
+    if (token)
+        msg_set(&m->token, token);
+    if (sig)
+        msg_set(&m->sig, sig);
     send_msg(s, m);
     msg_destroy(&m);
     zsock_destroy(&s);
