@@ -33,6 +33,7 @@
 #include "netsec.h"
 #include "order_seal.h"
 #include "preview.h"
+#include "size_limits.h"
 #include "xalloc.h"
 
 #define BATCH 64                  /* orders booked with one pair of ledger syncs */
@@ -201,8 +202,13 @@ take_matched(daemon_loop_t *loop, void *arg)
     int     i;
     bool    handled[BATCH] = { false };
     char    shown[LOG_SHOW_MAX * 2 + 8];
+    size_t  bytes = 0;
 
-    while (n < BATCH && (m = net_recv(b->matched, "matched socket")) != NULL) {
+    /* a batch is at most BATCH orders and LIMIT_BATCH_BYTES as received (one
+     * order of any size always fits): 64 of the largest orders held at once
+     * would be a gigabyte */
+    while (n < BATCH && bytes < LIMIT_BATCH_BYTES
+           && (m = net_recv_sized(b->matched, "matched socket", &bytes)) != NULL) {
         if (m->type != MSG_MATCHED) {
             log_peer_warning("matched socket", "matched socket: expected a matched order, "
                              "got a %s message", msg_type_name(m->type));

@@ -4,7 +4,12 @@
  *
  * DESCRIPTION
  *   See net.h. Socket options, for every socket:
- *     SNDHWM/RCVHWM  10000 messages: a burst of orders fits, memory stays bounded
+ *     SNDHWM         10000 messages of the daemon's own: a burst of orders fits
+ *     RCVHWM         LIMIT_PEER_QUEUE_MESSAGES (4) per connected peer: what a
+ *                    peer sends waits in its own queue, at most 4 messages of
+ *                    LIMIT_MESSAGE_BYTES, not 10000 (which let one peer take
+ *                    the booker to 2.3 GB)
+ *     RCVBUF         1 MiB of kernel buffer per tcp connection
  *     LINGER         0 on request sockets, 2000 ms otherwise: a stopping daemon
  *                    gets its last outcomes out, but never hangs
  *     SNDTIMEO       0: sends never block (the caller resends later)
@@ -82,7 +87,8 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     if (sock == NULL)
         log_fatal("%s: cannot create a ZeroMQ socket", what);
     zsock_set_sndhwm(sock, HWM);
-    zsock_set_rcvhwm(sock, HWM);
+    zsock_set_rcvhwm(sock, LIMIT_PEER_QUEUE_MESSAGES);
+    zsock_set_rcvbuf(sock, 1024 * 1024);
     zsock_set_linger(sock, type == ZMQ_REQ ? 0 : 2000);
     zsock_set_sndtimeo(sock, 0);
     zsock_set_reconnect_ivl(sock, 100);
@@ -124,6 +130,13 @@ net_send(zsock_t *sock, const msg_t *m)
 msg_t *
 net_recv(zsock_t *sock, const char *what)
 {
+    return net_recv_sized(sock, what, NULL);
+}
+
+/* net_recv_sized - net_recv, adding the frames' bytes to *bytes */
+msg_t *
+net_recv_sized(zsock_t *sock, const char *what, size_t *bytes)
+{
     zmq_msg_t frame;
     msg_t  *m;
     char    err[512];
@@ -135,6 +148,8 @@ net_recv(zsock_t *sock, const char *what)
         return NULL;
     }
     more = zmq_msg_more(&frame);
+    if (bytes)
+        *bytes += zmq_msg_size(&frame);
     m = msg_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), err, sizeof err);
     zmq_msg_close(&frame);
     while (more) {                  /* koppel sends one frame; drain the rest */

@@ -15,6 +15,9 @@
 #                 real), and a forged matched message for an order the shop
 #                 does not have is dropped (nothing posted to snelstart-sim);
 #                 every real order is booked exactly once
+#   memory        a peer floods the booker's matched socket with messages as
+#                 large as LIMIT_MESSAGE_BYTES allows: the booker's peak
+#                 memory (VmHWM) stays under LIMIT_DAEMON_BYTES (256 MiB)
 #   flood         500 frames of garbage on the fetcher's outcomes socket are
 #                 one warning in its log, not 500; a garbage request on the
 #                 control socket gets an error reply at once
@@ -233,6 +236,23 @@ scenario_forged_outcome_and_matched_are_dropped() {
     snelstart_valid > /dev/null
 }
 
+scenario_a_flood_of_large_messages_keeps_the_booker_bounded() {
+    e2e_setup "$ROOT/memory"
+    minimal_config
+    start_daemon booker
+    i=0
+    until [ -S "$E2E_DIR/state/matched.sock" ]; do
+        i=$((i + 1)); [ $i -gt 100 ] && { echo "harden: no booker"; return 1; }; sleep 0.1
+    done
+    "$PEER" big-matched "ipc://$E2E_DIR/state/matched.sock" voorbeeld 60 > "$E2E_DIR/peer.out" || {
+        echo "harden: the flood was not sent"; return 1; }
+    sleep 2
+    hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$PID_booker/status")
+    echo "  booker VmHWM after $(cat "$E2E_DIR/peer.out"): $((hwm / 1024)) MiB"
+    kill -0 "$PID_booker" || { echo "harden: the booker died"; return 1; }
+    [ "$hwm" -lt $((256 * 1024)) ] || { echo "harden: the booker peaked at $((hwm / 1024)) MiB"; return 1; }
+}
+
 scenario_ctl_warns_about_a_readable_config
 result "koppelctl warns about a configuration every user may read" $?
 e2e_stop
@@ -244,6 +264,9 @@ result "tcp without CURVE is refused at start, and insecure_tcp_loopback only on
 e2e_stop
 scenario_forged_outcome_and_matched_are_dropped
 result "on loopback tcp a forged booked outcome and a forged matched order are dropped; every real order booked once" $?
+e2e_stop
+scenario_a_flood_of_large_messages_keeps_the_booker_bounded
+result "a flood of the largest messages keeps the booker under 256 MiB" $?
 e2e_stop
 scenario_flood_is_one_warning_and_garbage_gets_an_answer
 result "a flood of garbage is one warning; a garbage request gets an error reply at once" $?
