@@ -378,7 +378,7 @@ store_replace_pending(store_t *self, const order_t *o)
         "INSERT INTO orders (profile, number, state, payload, fetched_at, updated_at)"
         " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number) DO UPDATE SET"
         " state = 'pending', payload = ?3, attempts = 0, next_send = 0, stage = '',"
-        " reason = '', updated_at = ?4");
+        " reason = '', updated_at = ?4, token = ''");   /* no outcome before it is sent */
     sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, o->number);
     bind_payload(st, 3, o);

@@ -229,6 +229,7 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     store_t *s = open_store();
     char    err[256], first[64];
     int64_t attempt;
+    order_t *o;
 
     add_order(s, 7);
     sent_count = 0;
@@ -249,6 +250,20 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     assert_true(store_outcome(s, "winkel", 7, token_of(7), "booked", "booking", "", "7", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "booked"), 1);
+
+    /* a replayed dead letter takes no outcome of its earlier life */
+    add_order(s, 8);
+    assert_int_equal(store_send_due(s, 2000, 60, 100, count_sent, &attempt), 1);
+    o = order_new();
+    order_set(&o->profile, "winkel");
+    o->number = 8;
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    store_replace_pending(s, o);
+    assert_false(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "pending"), 1);
+    order_destroy(&o);
     close_store(&s);
 }
 
