@@ -19,6 +19,7 @@
  */
 #include <grp.h>
 #include <libconfig.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,6 +41,7 @@ static struct {
     char    server_key[MAX_KEYS][NETSEC_KEY_LEN + 1];
     size_t  nservers;
     bool    warned_plain;
+    bool    atexit_set;             /* netsec_stop runs at exit */
     zactor_t *zap;
 } sec;
 
@@ -74,11 +76,13 @@ void
 netsec_reset(void)
 {
     size_t  i;
+    bool    atexit_set = sec.atexit_set;
 
     netsec_stop();
     for (i = 0; i < sec.nservers; i++)
         free(sec.server_ep[i]);
     explicit_bzero(&sec, sizeof sec);
+    sec.atexit_set = atexit_set;
 }
 
 /* netsec_set_curve - the key pair, allowed clients and server keys */
@@ -388,8 +392,14 @@ netsec_apply(zsock_t *sock, const char *endpoint, bool bind)
         return;
     }
     if (bind) {
-        if (sec.zap == NULL && (sec.zap = zactor_new(zap_actor, NULL)) == NULL)
-            log_fatal("%s: cannot start the CURVE key check", endpoint);
+        if (sec.zap == NULL) {
+            if ((sec.zap = zactor_new(zap_actor, NULL)) == NULL)
+                log_fatal("%s: cannot start the CURVE key check", endpoint);
+            /* an exit() with the actor running (log_fatal: a port in use)
+             * aborted in CZMQ's own atexit; this one runs before it */
+            if (!sec.atexit_set && atexit(netsec_stop) == 0)
+                sec.atexit_set = true;
+        }
         zsock_set_zap_domain(sock, "koppel");
         zsock_set_curve_server(sock, 1);
         zsock_set_curve_secretkey(sock, sec.secret_key);

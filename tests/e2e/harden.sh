@@ -5,7 +5,8 @@
 #                 file every user may read
 #   curve stop    with koppel.curve and tcp endpoints every daemon stops on
 #                 SIGTERM with exit 0 (the CURVE key check is joined, not
-#                 left to abort the process); while 20 raw connections hold
+#                 left to abort the process), and a fatal exit (a second
+#                 fetcher, its port taken) is exit 1; while 20 raw connections hold
 #                 half a ZMTP greeting, koppelctl status is answered at once
 #   plain tcp     a tcp endpoint without CURVE is refused at start, with a
 #                 message that says why and what to set
@@ -61,13 +62,13 @@ scenario_ctl_warns_about_a_readable_config() {
     ! grep -q "readable by every user" "$E2E_DIR/ctl.err"
 }
 
-# tcp_port - a free loopback port P below 6554 whose P1 is free too: the
-# matcher's control endpoint is "tcp://127.0.0.1:P%s" for instance 1
-tcp_port() {
+# matcher_port - a loopback port P of four digits: the matcher's control
+# endpoint is "tcp://127.0.0.1:P%s", so instance 1 listens on P1, which lies
+# (as free_port's do) below the kernel's range for outgoing connections
+matcher_port() {
     while :; do
-        p=$(( 2000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 4500 ))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null \
-           && ! (exec 3<>/dev/tcp/127.0.0.1/${p}1) 2>/dev/null; then
+        p=$(( 2000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 1200 ))
+        if ! ss -ltn "sport = :${p}1" | grep -q LISTEN; then
             echo $p
             return
         fi
@@ -80,8 +81,7 @@ tcp_endpoints() {
     eps=""
     for e in jobs events orders matched outcomes scheduler_control fetcher_control \
              matcher_control booker_control; do
-        port=$(tcp_port)
-        case $e in matcher_control) port="$port%s" ;; *) port=${port}1 ;; esac
+        case $e in matcher_control) port="$(matcher_port)%s" ;; *) port=$(free_port) ;; esac
         eps="$eps $e = \"tcp://127.0.0.1:$port\";"
     done
     sed -i "s|^    state_dir = .*|&\n    endpoints = { $eps };|" "$CFG"
@@ -133,6 +133,11 @@ scenario_curve_daemons_stop_cleanly() {
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     kill $partial 2>/dev/null
     [ "$ms" -lt 2000 ] || { echo "harden: status took $ms ms beside half-open connections"; return 1; }
+    # a fatal exit (its port taken) with the key check running is exit 1, not SIGABRT
+    "$BIN/koppel-fetcher" --config "$CFG" > "$E2E_DIR/log/second-fetcher.log" 2>&1
+    st=$?
+    [ $st -eq 1 ] && grep -q "fatal: .*cannot bind" "$E2E_DIR/log/second-fetcher.log" || {
+        echo "harden: a second fetcher exited $st:"; cat "$E2E_DIR/log/second-fetcher.log"; return 1; }
     rc=0
     for d in scheduler fetcher matcher__instance_1 booker; do
         eval "pid=\$PID_$d"
