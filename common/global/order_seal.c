@@ -96,8 +96,14 @@ order_seal_open(const char *state_dir, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium cannot start");
         goto done;
     }
-    if (lstat(path, &st) != 0 && (errno != ENOENT || !make_key(path, err, errlen)))
-        goto done;
+    if (lstat(path, &st) != 0) {
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            goto done;
+        }
+        if (!make_key(path, err, errlen))
+            goto done;
+    }
     self = xcalloc(1, sizeof *self);
     if (!read_key(path, self->key, err, errlen))
         order_seal_destroy(&self);
