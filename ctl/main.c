@@ -499,6 +499,7 @@ main(int argc, char **argv)
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {
         fprintf(stderr, "koppelctl: %s\n", err);
+        cfg_destroy(&cfg);
         return 1;
     }
     if (!config_secrets_private(cfg->path))

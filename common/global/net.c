@@ -99,12 +99,20 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_maxmsgsize(sock, LIMIT_MESSAGE_BYTES);
     netsec_apply(sock, endpoint, bind);
     if (bind) {
-        if (zsock_bind(sock, "%s", endpoint) < 0)
-            log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+        if (zsock_bind(sock, "%s", endpoint) < 0) {
+            int     e = zmq_errno();
+
+            zsock_destroy(&sock);       /* nothing left behind for a sanitizer run */
+            log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(e));
+        }
         if (strncmp(endpoint, "ipc://", 6) == 0 && chmod(endpoint + 6, 0660) != 0)
             log_warning("%s: cannot set mode 0660 on %s", what, endpoint + 6);
-    } else if (zsock_connect(sock, "%s", endpoint) < 0)
-        log_fatal("%s: cannot connect to %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+    } else if (zsock_connect(sock, "%s", endpoint) < 0) {
+        int     e = zmq_errno();
+
+        zsock_destroy(&sock);
+        log_fatal("%s: cannot connect to %s: %s", what, endpoint, zmq_strerror(e));
+    }
     return sock;
 }
 

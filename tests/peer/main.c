@@ -13,6 +13,7 @@
  * DESCRIPTION
  *   Used by tests/e2e/harden.sh; never installed. Every command connects
  *   as a plain client (no CURVE), as a local user who is not koppel would.
+ *   PUSH sockets wait up to $PEER_LINGER ms (30000) to deliver at exit.
  *
  *   garbage      PUSH COUNT frames of BYTES bytes that are no msgpack
  *   request      REQ one frame of BYTES garbage bytes; prints the reply's
@@ -51,7 +52,7 @@ pusher(const char *endpoint)
 {
     zsock_t *s = zsock_new(ZMQ_PUSH);
 
-    zsock_set_linger(s, 30000);
+    zsock_set_linger(s, getenv("PEER_LINGER") ? atoi(getenv("PEER_LINGER")) : 30000);
     zsock_set_sndhwm(s, 1000000);
     if (zsock_connect(s, "%s", endpoint) < 0) {
         fprintf(stderr, "koppel-peer: cannot connect to %s\n", endpoint);
