@@ -37,6 +37,7 @@
 #include "net.h"
 #include "netsec.h"
 #include "order_seal.h"
+#include "size_limits.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -113,19 +114,33 @@ hello(fetcher_t *f)
 }
 
 /* send_order - store_send_due callback: one order to the matchers */
-static bool
+static store_sent_t
 send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
-           const char *token)
+           const char *token, char *why, size_t whylen)
 {
     fetcher_t *f = arg;
     msg_t  *m = msg_new(MSG_ORDER);
     bool    sent;
+    size_t  len;
+    void   *buf;
 
     m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
     msg_set(&m->token, token);
     order_seal_sign(f->seal, m);
+    /* a message over the limit makes the matcher drop the connection, on
+     * every attempt: such an order can only become a dead letter */
+    buf = msg_encode(m, &len);
+    free(buf);
+    if (len > LIMIT_MESSAGE_BYTES) {
+        snprintf(why, whylen, "order %lld is too large to pass between koppel's daemons "
+                 "(%zu bytes, at most %d): book it by hand in SnelStart, then remove it "
+                 "with koppelctl dlq drop %s:%lld", (long long) o->number, len,
+                 LIMIT_MESSAGE_BYTES, profile, (long long) o->number);
+        msg_destroy(&m);
+        return STORE_UNSENDABLE;
+    }
     sent = net_send(f->orders, m);
     msg_destroy(&m);
     if (sent) {
@@ -134,7 +149,7 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
             log_info("profile %s: order %lld sent again (attempt %lld): no outcome yet",
                      profile, (long long) o->number, (long long) attempt);
     }
-    return sent;
+    return sent ? STORE_SENT : STORE_QUEUE_FULL;
 }
 
 /* watch - a monitor telling when a peer of a socket disconnects */

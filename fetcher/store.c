@@ -475,30 +475,28 @@ load_payload(const void *payload, size_t len, char *err, size_t errlen)
     return o;
 }
 
-/* set_aside - a stored order that cannot be read goes to the dead-letter
- * queue with stage "store" (Postfix's corrupt queue), the others go on */
+/* set_aside - a pending order that cannot go on goes to the dead-letter
+ * queue with its stage and reason (Postfix's corrupt queue), the others go on */
 static void
-set_aside(store_t *self, const char *profile, int64_t number, const char *why)
+set_aside(store_t *self, const char *profile, int64_t number, const char *stage,
+          const char *reason)
 {
     sqlite3_stmt *st = db_prepare(self->db,
-        "UPDATE orders SET state = 'dead', stage = 'store', reason = ?3, updated_at = ?4"
+        "UPDATE orders SET state = 'dead', stage = ?5, reason = ?3, updated_at = ?4"
         " WHERE profile = ?1 AND number = ?2");
-    char   *reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
-                               "with koppelctl dlq replay %s:%lld", (long long) number, why,
-                               profile, (long long) number);
 
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, db_now());
+    sqlite3_bind_text(st, 5, stage, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         log_error("fetcher.db: order %s:%lld: %s", profile, (long long) number,
                   sqlite3_errmsg(self->db));
     else
-        log_warning("profile %s: order %lld into the dead-letter queue (store): %s", profile,
-                    (long long) number, reason);
+        log_warning("profile %s: order %lld into the dead-letter queue (%s): %s", profile,
+                    (long long) number, stage, reason);
     sqlite3_finalize(st);
-    free(reason);
 }
 
 /* store_send_due - send pending orders whose time has come */
@@ -528,18 +526,27 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
         order_t *o = load_payload(sqlite3_column_blob(sel, 2),
                                   (size_t) sqlite3_column_bytes(sel, 2), err, sizeof err);
-        char    token[ORDER_SEAL_TOKEN_LEN + 1];
-        bool    ok;
+        char    token[ORDER_SEAL_TOKEN_LEN + 1], *reason;
+        store_sent_t answer;
 
         if (o == NULL) {
-            set_aside(self, profile, number, err);
+            reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
+                               "with koppelctl dlq replay %s:%lld", (long long) number, err,
+                               profile, (long long) number);
+            set_aside(self, profile, number, "store", reason);
+            free(reason);
             continue;
         }
         order_seal_token(token);
-        ok = fn(arg, profile, o, attempts, token);
+        *err = 0;
+        answer = fn(arg, profile, o, attempts, token, err, sizeof err);
         order_destroy(&o);
-        if (!ok)
-            break;                      /* queue full: try again at the next tick */
+        if (answer == STORE_UNSENDABLE) {
+            set_aside(self, profile, number, "send", err);
+            continue;
+        }
+        if (answer == STORE_QUEUE_FULL)
+            break;                      /* try again at the next tick */
         if (backoff > 3600)
             backoff = 3600;
         sqlite3_bind_text(upd, 1, profile, -1, SQLITE_TRANSIENT);

@@ -82,13 +82,18 @@ bool store_outcome(store_t *self, const char *profile, int64_t number, const cha
                    const char *factuurnummer, int64_t relatiecode);
 
 /* store_send_due - call fn for pending orders due for (re)sending, at most
- * limit; fn returns false when the order could not be sent (then it stays
- * due). An order whose stored copy cannot be read is not given to fn but
+ * limit. An order whose stored copy cannot be read is not given to fn but
  * set aside: dead, stage "store", with a reason that says to replay it.
  * token is the new attempt's token (order_seal.h): it is stored with the
- * attempt, and only an outcome that carries it is recorded. */
-typedef bool (store_send_fn)(void *arg, const char *profile, const order_t *o,
-                             int64_t attempt, const char *token);
+ * attempt, and only an outcome that carries it is recorded. fn answers
+ * STORE_SENT, STORE_QUEUE_FULL (stop; the order stays due) or
+ * STORE_UNSENDABLE with the reason in why (the order can never be sent, e.g.
+ * its message is larger than LIMIT_MESSAGE_BYTES: it becomes a dead letter
+ * with stage "send", and the others go on). */
+typedef enum { STORE_SENT, STORE_QUEUE_FULL, STORE_UNSENDABLE } store_sent_t;
+typedef store_sent_t (store_send_fn)(void *arg, const char *profile, const order_t *o,
+                                     int64_t attempt, const char *token, char *why,
+                                     size_t whylen);
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 

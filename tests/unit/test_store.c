@@ -66,21 +66,25 @@ static int sent_count;
 static bool refuse_after;
 static char tokens[16][64];         /* the token each order was sent with last, by number % 16 */
 #define token_of(number) tokens[(number) % 16]
-static bool
+static store_sent_t
 count_sent(void *arg, const char *profile, const order_t *o, int64_t attempt,
-           const char *token)
+           const char *token, char *why, size_t whylen)
 {
     int64_t *last_attempt = arg;
 
     if (refuse_after && sent_count >= 1)
-        return false;
+        return STORE_QUEUE_FULL;
+    if (o->number == 13) {                  /* too large to send, say */
+        snprintf(why, whylen, "order 13 is too large to pass between koppel's daemons");
+        return STORE_UNSENDABLE;
+    }
     sent_count++;
     *last_attempt = attempt;
     assert_int_equal(strlen(token), 32);
     snprintf(token_of(o->number), sizeof tokens[0], "%s", token);
     assert_string_equal(profile, "winkel");
     assert_string_equal(o->profile, "winkel");
-    return true;
+    return STORE_SENT;
 }
 
 /* cursor_of - the stored cursor, dflt when none is stored; fails the test on an error */
@@ -364,6 +368,36 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     close_store(&s);
 }
 
+/* an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on -
+ * an order whose message is over the limit made the matcher drop the
+ * connection on every attempt; it is set aside (stage send) instead */
+static void
+an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on(void **state)
+{
+    store_t *s = open_store();
+    int64_t attempt = 0;
+    char    err[512];
+    json_t *dlq;
+
+    add_order(s, 12);
+    add_order(s, 13);
+    add_order(s, 14);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
+    assert_int_equal(json_array_size(dlq), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
+                        "winkel:13");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "stage")),
+                        "send");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(dlq, 0), "reason")),
+                           "too large to pass between koppel's daemons"));
+    json_decref(dlq);
+    assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 2);
+    close_store(&s);
+}
+
 static void
 a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
 {
@@ -420,6 +454,7 @@ main(void)
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
         cmocka_unit_test(an_unreadable_store_is_an_error_not_an_absence),
         cmocka_unit_test(a_damaged_stored_order_is_set_aside_and_the_others_go_on),
+        cmocka_unit_test(an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
