@@ -148,12 +148,14 @@ add(crypto_auth_hmacsha256_state *st, const void *data, size_t len)
     crypto_auth_hmacsha256_update(st, data, len);
 }
 
+/* add_str - a string field into the HMAC */
 static void
 add_str(crypto_auth_hmacsha256_state *st, const char *s)
 {
     add(st, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* add_int - a number field into the HMAC, as its decimal digits */
 static void
 add_int(crypto_auth_hmacsha256_state *st, int64_t v)
 {

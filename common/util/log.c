@@ -112,6 +112,7 @@ static struct {
 } peers[MAX_PEER_KINDS];
 static size_t npeers;
 
+/* log_set_peer_interval - the interval of log_peer_warning (tests) */
 void
 log_set_peer_interval(int seconds)
 {

@@ -125,6 +125,7 @@ matched_msg(const char *profile, order_t *o)
     return m;
 }
 
+/* cmd_garbage - PUSH frames that are no msgpack */
 static int
 cmd_garbage(const char *endpoint, long count, long bytes)
 {
@@ -141,6 +142,7 @@ cmd_garbage(const char *endpoint, long count, long bytes)
     return 0;
 }
 
+/* cmd_request - one garbage request; print the reply and its delay */
 static int
 cmd_request(const char *endpoint, long bytes)
 {
@@ -178,6 +180,7 @@ cmd_request(const char *endpoint, long bytes)
     return rc;
 }
 
+/* cmd_partial - half a ZMTP greeting on a raw connection, then silence */
 static int
 cmd_partial(const char *host, int port, int seconds)
 {
@@ -195,6 +198,7 @@ cmd_partial(const char *host, int port, int seconds)
     return 0;
 }
 
+/* cmd_big_matched - matched messages as large as an order can be */
 static int
 cmd_big_matched(const char *endpoint, const char *profile, long count)
 {
@@ -237,6 +241,7 @@ cmd_big_matched(const char *endpoint, const char *profile, long count)
     return 0;
 }
 
+/* cmd_outcome - one outcome message, with the token given */
 static int
 cmd_outcome(const char *endpoint, const char *profile, int64_t number, const char *result,
             const char *token)
@@ -258,6 +263,7 @@ cmd_outcome(const char *endpoint, const char *profile, int64_t number, const cha
     return 0;
 }
 
+/* cmd_matched - one matched message for an order of 12.10 euro */
 static int
 cmd_matched(const char *endpoint, const char *profile, int64_t number, const char *token,
             const char *sig)
