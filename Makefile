@@ -43,7 +43,8 @@ DEB_PKGS := build-essential pkg-config libczmq-dev libzmq3-dev libmsgpack-dev \
             mdbtools libxlsxwriter-dev curl procps unzip systemd \
             openssl libssl-dev python3 python3-pymssql nodejs jq valgrind clang \
             libclang-rt-14-dev libyaml-dev libpam0g-dev libgnutls28-dev libhpdf-dev \
-            poppler-utils chromium chromium-driver python3-selenium python3-openpyxl
+            poppler-utils chromium chromium-driver python3-selenium python3-openpyxl \
+            libsodium-dev iproute2
 # npm: Debian's own package, unless the installed nodejs already brings it
 # (NodeSource's does, and conflicts with Debian's npm)
 DEB_NPM  := npm
@@ -121,7 +122,7 @@ INC_check     := $(INC_shop) -Icommon/snelstart -Icommon/check
 
 LIBS_util      := $(shell pkg-config --libs sqlite3 2>/dev/null) -lm
 # global's http_init.c (libcurl's one initialisation) is its only use of libcurl
-LIBS_global    := $(shell pkg-config --libs libczmq libzmq msgpack libconfig jansson libsystemd libutf8proc \
+LIBS_global    := $(shell pkg-config --libs libczmq libzmq libsodium msgpack libconfig jansson libsystemd libutf8proc \
                     libcurl 2>/dev/null) \
                   $(LIBS_util) -lpthread
 LIBS_shop      := $(shell pkg-config --libs libcurl libxml-2.0 libutf8proc 2>/dev/null) $(LIBS_global)
@@ -157,6 +158,7 @@ $(OBJ)/tests/support/%.o: LAYER_INC = $(INC_util)
 $(OBJ)/tests/supervise/%.o: LAYER_INC =
 $(OBJ)/tests/unit/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/tests/fuzz/%.o: LAYER_INC = $(INC_tests)
+$(OBJ)/tests/peer/%.o: LAYER_INC = $(INC_tests)
 $(OBJ)/bench/%.o:     LAYER_INC = $(INC_tests)
 
 # program name : source folder
@@ -281,6 +283,13 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all) -lcmocka
 
+# koppel-peer: a hostile or broken peer of the daemons for tests/e2e/harden.sh
+# (never installed)
+PEER := $(BUILD)/tests/koppel-peer
+$(PEER): $(OBJ)/tests/peer/main.o $(TEST_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group $(SYS_all)
+
 # Fuzzing: tests/fuzz/fuzz_NAME.c is a libFuzzer target, its seeds are in
 # tests/fuzz/corpus/NAME/. The unit tests replay every corpus through the same
 # code with any compiler ($(BUILD)/tests/replay_NAME); make fuzz builds the
@@ -388,7 +397,7 @@ $(TEDIOUS):
 	@mkdir -p $(BUILD)/node
 	npm install --prefix $(BUILD)/node --no-audit --no-fund --loglevel=error tedious@19
 
-e2e: all $(TEDIOUS)
+e2e: all $(TEDIOUS) $(PEER)
 	@sh tests/e2e/install.sh
 	@rm -rf $(BUILD)/sanitizer-reports && mkdir -p $(BUILD)/sanitizer-reports
 	@$(SAN_ENV) sh tests/e2e/run.sh $(BIN)

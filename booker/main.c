@@ -33,9 +33,12 @@
 #include "log.h"
 #include "money.h"
 #include "net.h"
+#include "netsec.h"
+#include "order_seal.h"
 #include "preview.h"
 #include "queue.h"
 #include "reload.h"
+#include "size_limits.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -85,21 +88,26 @@ struct booker {
     reload_t *reload;         /* SIGHUP and "reload": koppel.cfg read again */
     cfg_t   *pending;         /* a reload that waits for the batches on their way */
     int     *pending_index;   /* its old_index */
+    order_seal_t *seal;       /* checks the fetcher's seal, seals outcomes */
+    bool     check_seals;     /* matched socket not CURVE: an order must be sealed */
 };
 
 /* report - send an outcome to the fetcher */
 static void
-report(booker_t *b, const char *profile, int64_t number, const book_outcome_t *o)
+report(booker_t *b, const char *profile, int64_t number, const char *token,
+       const book_outcome_t *o)
 {
     msg_t  *m = msg_new(MSG_OUTCOME);
 
     msg_set(&m->profile, profile);
     m->number = number;
+    msg_set(&m->token, token);
     msg_set(&m->result, o->result == BOOK_BOOKED ? "booked" : "dead");
     msg_set(&m->stage, o->stage);
     msg_set(&m->reason, o->reason);
     msg_set(&m->factuurnummer, o->factuurnummer);
     m->relatiecode = o->relatiecode;
+    order_seal_sign(b->seal, m);
     if (!net_send(b->outcomes, m))
         log_warning("profile %s: order %lld: outcome not sent (queue full); the fetcher will "
                     "send the order again and it is reported then", profile, (long long) number);
@@ -131,9 +139,9 @@ money_nl(int64_t cents, char *buf, size_t len)
     return buf;
 }
 
-/* finish - count, log and report the outcome of one order */
+/* finish - count, log and report the outcome of one order (token: its attempt's) */
 static void
-finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
+finish(booker_t *b, int i, const order_t *o, const char *token, const book_outcome_t *out)
 {
     const char *profile = b->cfg->profiles[i].name;
     char    name[256], amount[32];
@@ -172,7 +180,7 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
                         (long long) o->number, out->factuurnummer, (int) out->relatiecode,
                         name, o->currency, money_nl(o->total_incl_cents, amount, sizeof amount));
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
-        report(b, profile, o->number, out);
+        report(b, profile, o->number, token, out);
         break;
     case BOOK_DEAD:
         control_count(b->control, "dead", 1);
@@ -181,7 +189,7 @@ finish(booker_t *b, int i, const order_t *o, const book_outcome_t *out)
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_DEAD, o->number,
                     "Order %lld niet geboekt (staat bij Niet geboekt): %s",
                     (long long) o->number, out->reason);
-        report(b, profile, o->number, out);
+        report(b, profile, o->number, token, out);
         break;
     case BOOK_LATER:
         control_count(b->control, "later", 1);
@@ -446,7 +454,7 @@ on_batch(void *arg, batch_t *batch)
             }
             continue;
         }
-        finish(b, i, batch->msgs[k]->order, out);
+        finish(b, i, batch->msgs[k]->order, batch->msgs[k]->token, out);
         queue_done(b->queue, i, batch->msgs[k]->order->number);
         msg_destroy(&batch->msgs[k]);
     }
@@ -474,22 +482,34 @@ take_matched(daemon_loop_t *loop, void *arg)
 {
     booker_t *b = arg;
     msg_t  *m;
-    size_t  n = 0;
+    size_t  n = 0, bytes = 0;
     int     i;
+    char    shown[LOG_SHOW_MAX * 2 + 8];
 
     for (i = 0; i < (int) b->cfg->nprofiles; i++)
         if (b->stopped[i]) {            /* corrected keys count without a reload */
             reload_if_changed(b->reload);
             break;
         }
-    while (n++ < TAKE_MAX && (m = net_recv(b->matched, "matched socket")) != NULL) {
+    /* a turn takes at most TAKE_MAX orders and LIMIT_BATCH_BYTES as received
+     * (one order of any size always fits); the rest waits in the socket */
+    while (n++ < TAKE_MAX && bytes < LIMIT_BATCH_BYTES
+           && (m = net_recv_sized(b->matched, "matched socket", &bytes)) != NULL) {
         if (m->type != MSG_MATCHED) {
-            log_warning("matched socket: expected a matched order, got a %s message",
-                        msg_type_name(m->type));
+            log_peer_warning("matched socket", "matched socket: expected a matched order, "
+                             "got a %s message", msg_type_name(m->type));
+            msg_destroy(&m);
+        } else if (b->check_seals && !order_seal_verify(b->seal, m)) {
+            log_peer_warning("matched socket", "matched socket: order %lld of profile \"%s\" "
+                             "dropped: the fetcher did not send it (its seal does not verify: "
+                             "forged, or changed on the way)", (long long) m->order->number,
+                             log_show(m->profile, shown, sizeof shown));
+            control_count(b->control, "matched_refused", 1);
             msg_destroy(&m);
         } else if ((i = cfg_profile_index(b->cfg, m->profile)) < 0) {
-            log_warning("matched socket: order %lld of unknown profile \"%s\" ignored",
-                        (long long) m->order->number, m->profile);
+            log_peer_warning("matched socket", "matched socket: order %lld of unknown "
+                             "profile \"%s\" ignored", (long long) m->order->number,
+                             log_show(m->profile, shown, sizeof shown));
             msg_destroy(&m);
         } else if (b->stopped[i])
             msg_destroy(&m);          /* the fetcher sends it again later */
@@ -549,6 +569,9 @@ main(int argc, char **argv)
     path = daemon_path(b.cfg, "booker.db");
     if ((b.ledger = ledger_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
+    if ((b.seal = order_seal_open(b.cfg->state_dir, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    b.check_seals = !netsec_curve_on(b.cfg->ep_matched);
     b.admins = xcalloc(b.cfg->nprofiles, sizeof *b.admins);
     b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
     b.timers = xcalloc(b.cfg->nprofiles + 1, sizeof *b.timers);
@@ -594,6 +617,7 @@ main(int argc, char **argv)
     zsock_destroy(&b.outcomes);
     control_destroy(&b.control);
     ledger_close(&b.ledger);
+    order_seal_destroy(&b.seal);
     infolog_close(&b.infolog);
     cfg_destroy(&b.cfg);
     return 0;

@@ -492,6 +492,9 @@ main(int argc, char **argv)
         cfg_destroy(&cfg);
         return 1;
     }
+    if (!config_secrets_private(cfg->path))
+        fprintf(stderr, "koppelctl: warning: %s is readable by every user but holds "
+                "passwords and keys: chmod 0640 %s\n", cfg->path, cfg->path);
     as_json = has_flag(&argc, argv, "--json");
     if ((rc = check_profile(cfg, argc, argv)) != 0)
         ;

@@ -37,7 +37,10 @@
 #include "infolog.h"
 #include "log.h"
 #include "net.h"
+#include "netsec.h"
+#include "order_seal.h"
 #include "reload.h"
+#include "size_limits.h"
 #include "status_text.h"
 #include "store.h"
 #include "xalloc.h"
@@ -76,6 +79,8 @@ typedef struct {
     source_t *import_source;  /* and its shop, both freed when the run ends */
     int64_t  import_rewind;   /* from_order lowered during the run: the cursor goes
                                  back there when it ends (0: not) */
+    order_seal_t *seal;       /* seals orders, checks the booker's outcomes */
+    bool     check_seals;     /* outcomes socket not CURVE: an outcome must be sealed */
 } fetcher_t;
 
 /* source_of - the shop of a profile, for its imports: one try per call, the
@@ -200,20 +205,37 @@ hello(fetcher_t *f)
 }
 
 /* send_order - store_send_due callback: one order to the matchers */
-static bool
-send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
+static store_sent_t
+send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
+           const char *token, char *why, size_t whylen)
 {
     fetcher_t *f = arg;
     msg_t  *m;
     bool    sent;
+    size_t  len;
+    void   *buf;
 
     if (cfg_profile_index(f->cfg, profile) < 0)
-        return true;    /* a profile removed by a reload: it waits, with its backoff, in
-                           fetcher.db (sent again if the profile comes back) */
+        return STORE_SENT;  /* a profile removed by a reload: it waits, with its backoff,
+                               in fetcher.db (sent again if the profile comes back) */
     m = msg_new(MSG_ORDER);
     m->order = order_dup(o);
     msg_set(&m->profile, profile);
     m->attempt = attempt;
+    msg_set(&m->token, token);
+    order_seal_sign(f->seal, m);
+    /* a message over the limit makes the matcher drop the connection, on
+     * every attempt: such an order can only become a dead letter */
+    buf = msg_encode(m, &len);
+    free(buf);
+    if (len > LIMIT_MESSAGE_BYTES) {
+        snprintf(why, whylen, "order %lld is too large to pass between koppel's daemons "
+                 "(%zu bytes, at most %d): book it by hand in SnelStart, then remove it "
+                 "with koppelctl dlq drop %s:%lld", (long long) o->number, len,
+                 LIMIT_MESSAGE_BYTES, profile, (long long) o->number);
+        msg_destroy(&m);
+        return STORE_UNSENDABLE;
+    }
     sent = net_send(f->orders, m);
     msg_destroy(&m);
     if (sent) {
@@ -222,7 +244,7 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt)
             log_info("profile %s: order %lld sent again (attempt %lld): no outcome yet",
                      profile, (long long) o->number, (long long) attempt);
     }
-    return sent;
+    return sent ? STORE_SENT : STORE_QUEUE_FULL;
 }
 
 /* watch - a monitor telling when a peer of a socket disconnects */
@@ -439,7 +461,8 @@ take_job(daemon_loop_t *loop, void *arg)
     if (m == NULL)
         return;
     if (m->type != MSG_JOB) {
-        log_warning("jobs socket: expected a job, got a %s message", msg_type_name(m->type));
+        log_peer_warning("jobs socket", "jobs socket: expected a job, got a %s message",
+                         msg_type_name(m->type));
         msg_destroy(&m);
         return;
     }
@@ -466,7 +489,7 @@ take_outcomes(daemon_loop_t *loop, void *arg)
 {
     fetcher_t *f = arg;
     msg_t  *m;
-    char    err[512];
+    char    err[512], shown[LOG_SHOW_MAX * 2 + 8];
     int     n = 0;
 
     if (!store_begin(f->store, err, sizeof err)) {
@@ -475,16 +498,27 @@ take_outcomes(daemon_loop_t *loop, void *arg)
     }
     while (n < 1000 && (m = net_recv(f->outcomes, "outcomes socket")) != NULL) {
         if (m->type == MSG_OUTCOME) {
-            store_outcome(f->store, m->profile, m->number, m->result, m->stage, m->reason,
-                          m->factuurnummer, m->relatiecode);
-            control_count(f->control, strcmp(m->result, "booked") == 0 ? "outcomes_booked"
-                          : "outcomes_dead", 1);
-            if (strcmp(m->result, "dead") == 0)
+            bool    booked = strcmp(m->result, "booked") == 0;
+
+            if (f->check_seals && !order_seal_verify(f->seal, m)) {
+                log_peer_warning("outcomes socket", "outcomes socket: profile %s: order %lld: "
+                                 "refused an outcome the booker did not seal (forged)",
+                                 log_show(m->profile, shown, sizeof shown),
+                                 (long long) m->number);
+                control_count(f->control, "outcomes_refused", 1);
+            } else if (!store_outcome(f->store, m->profile, m->number, m->token, m->result,
+                                      m->stage, m->reason, m->factuurnummer, m->relatiecode))
+                control_count(f->control, "outcomes_refused", 1);
+            else if (booked)
+                control_count(f->control, "outcomes_booked", 1);
+            else {
+                control_count(f->control, "outcomes_dead", 1);
                 log_warning("profile %s: order %lld into the dead-letter queue (%s): %s",
                             m->profile, (long long) m->number, m->stage, m->reason);
+            }
         } else
-            log_warning("outcomes socket: expected an outcome, got a %s message",
-                        msg_type_name(m->type));
+            log_peer_warning("outcomes socket", "outcomes socket: expected an outcome, "
+                             "got a %s message", msg_type_name(m->type));
         msg_destroy(&m);
         n++;
     }
@@ -532,6 +566,9 @@ main(int argc, char **argv)
     if ((f.store = store_open(path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
     free(path);
+    if ((f.seal = order_seal_open(f.cfg->state_dir, err, sizeof err)) == NULL)
+        log_fatal("%s", err);
+    f.check_seals = !netsec_curve_on(f.cfg->ep_outcomes);
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
     f.replay_sources = xcalloc(f.cfg->nprofiles, sizeof *f.replay_sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
@@ -585,6 +622,7 @@ main(int argc, char **argv)
     zsock_destroy(&f.events);
     control_destroy(&f.control);
     store_close(&f.store);
+    order_seal_destroy(&f.seal);
     infolog_close(&f.infolog);
     cfg_destroy(&f.cfg);
     return 0;

@@ -19,6 +19,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "order_seal.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -29,7 +30,8 @@ static const char schema[] =
     " next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
     " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT '',"
     " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL,"
-    " updated_at INTEGER NOT NULL, PRIMARY KEY (profile, number));"
+    " updated_at INTEGER NOT NULL, token TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (profile, number));"
     "CREATE INDEX IF NOT EXISTS orders_due ON orders (state, next_send);"
     "CREATE TABLE IF NOT EXISTS cursors (profile TEXT PRIMARY KEY,"
     " next_number INTEGER NOT NULL, highest INTEGER NOT NULL DEFAULT 0,"
@@ -45,6 +47,109 @@ struct store {
     bool     failed;          /* a statement failed in this transaction */
 };
 
+/*
+ * The state changes of a stored order: the one place they are written down.
+ * Every function that changes a state asks change_allowed() first; any other
+ * change is refused and logged, so that a late, repeated or forged outcome
+ * cannot hide a dead letter or undo a booking.
+ *
+ *   (new)   -> pending, dead, skipped   the import stores what it read
+ *   pending -> booked                   the booker's outcome
+ *   pending -> dead                     the booker's outcome; a damaged stored copy
+ *   pending -> pending                  a replay fetches it again (new contents)
+ *   dead    -> pending                  koppelctl dlq replay
+ *   skipped -> pending                  a replay of a skipped order
+ *   dropped -> pending                  a replay of a dropped dead letter
+ *   dead    -> dropped                  koppelctl dlq drop
+ *
+ * booked is final: the booker's ledger has it, nothing may send it again.
+ * A "booked" for a dead order is refused too: the bookkeeper sees the dead
+ * letter, and its replay is answered "booked" by the booker's ledger.
+ */
+static const struct {
+    const char *from, *to;
+} transitions[] = {
+    { "pending", "booked" },
+    { "pending", "dead" },
+    { "pending", "pending" },
+    { "dead", "pending" },
+    { "skipped", "pending" },
+    { "dropped", "pending" },
+    { "dead", "dropped" },
+};
+
+/* store_transition_allowed - whether the table above allows from -> to */
+bool
+store_transition_allowed(const char *from, const char *to)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof transitions / sizeof transitions[0]; i++)
+        if (strcmp(transitions[i].from, from) == 0 && strcmp(transitions[i].to, to) == 0)
+            return true;
+    return false;
+}
+
+/* change_allowed - store_transition_allowed, with a warning naming what was
+ * refused; an outcome's is rate-limited (log_peer_warning): a peer sent it */
+static bool
+change_allowed(const char *from, const char *to, const char *profile, int64_t number,
+               const char *what)
+{
+    if (store_transition_allowed(from, to))
+        return true;
+    if (strcmp(what, "an outcome") == 0)
+        log_peer_warning("outcomes socket", "profile %s: order %lld is %s: refused an "
+                         "outcome that would make it %s", profile, (long long) number, from, to);
+    else
+        log_warning("profile %s: order %lld is %s: refused %s that would make it %s",
+                    profile, (long long) number, from, what, to);
+    return false;
+}
+
+/* tokens_equal - two tokens of the same length, compared in constant time */
+static bool
+tokens_equal(const char *a, const char *b)
+{
+    unsigned char diff = 0;
+    size_t  i;
+
+    for (i = 0; a[i] && b[i]; i++)
+        diff |= (unsigned char) (a[i] ^ b[i]);
+    return diff == 0 && a[i] == b[i];
+}
+
+/* current_state - an order's state into buf (and its last attempt's token
+ * into token, when not NULL); a failed read is logged and fails the
+ * transaction */
+static db_found_t
+current_state(store_t *self, const char *profile, int64_t number, char *buf, size_t len,
+              char *token, size_t tokenlen)
+{
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT state, token FROM orders WHERE profile = ?1"
+                                " AND number = ?2", err, sizeof err);
+    db_found_t found;
+
+    if (st == NULL) {
+        log_error("%s", err);
+        self->failed = true;
+        return DB_ERROR;
+    }
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND) {
+        snprintf(buf, len, "%s", db_text(st, 0));
+        if (token)
+            snprintf(token, tokenlen, "%s", db_text(st, 1));
+    } else if (found == DB_ERROR) {
+        log_error("%s", err);
+        self->failed = true;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* store_open - open or create fetcher.db */
 store_t *
 store_open(const char *path, char *err, size_t errlen)
@@ -52,8 +157,18 @@ store_open(const char *path, char *err, size_t errlen)
     sqlite3 *db = db_open(path, schema, err, errlen);
     store_t *self;
 
+    sqlite3_stmt *st = NULL;
+
     if (db == NULL)
         return NULL;
+    /* a fetcher.db of a version before tokens: add the column */
+    if (sqlite3_prepare_v2(db, "SELECT token FROM orders LIMIT 0", -1, &st, NULL) != SQLITE_OK
+        && !db_exec(db, "ALTER TABLE orders ADD COLUMN token TEXT NOT NULL DEFAULT ''",
+                    err, errlen)) {
+        db_close(&db);
+        return NULL;
+    }
+    sqlite3_finalize(st);
     self = xcalloc(1, sizeof *self);
     self->db = db;
     return self;
@@ -271,12 +386,24 @@ store_add_state(store_t *self, const char *profile, int64_t number, const char *
 void
 store_replace_pending(store_t *self, const order_t *o)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
+    sqlite3_stmt *st;
+    char    now[16];
+
+    switch (current_state(self, o->profile, o->number, now, sizeof now, NULL, 0)) {
+    case DB_ERROR:
+        return;
+    case DB_FOUND:
+        if (!change_allowed(now, "pending", o->profile, o->number, "a replay"))
+            return;
+        /* fall through */
+    case DB_ABSENT:
+        break;
+    }
+    st = db_prepare(self->db,
         "INSERT INTO orders (profile, number, state, payload, fetched_at, updated_at)"
         " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number) DO UPDATE SET"
         " state = 'pending', payload = ?3, attempts = 0, next_send = 0, stage = '',"
-        " reason = '', updated_at = ?4 WHERE state <> 'booked'");
-
+        " reason = '', updated_at = ?4, token = ''");   /* no outcome before it is sent */
     sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, o->number);
     bind_payload(st, 3, o);
@@ -300,24 +427,43 @@ store_reject_document(store_t *self, const char *profile, const char *reason,
     step(self, st);
 }
 
-/* store_outcome - record the booker's outcome */
-void
-store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
-              const char *stage, const char *reason, const char *factuurnummer,
-              int64_t relatiecode)
+/* store_outcome - record the booker's outcome, if the table allows it */
+bool
+store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
+              const char *result, const char *stage, const char *reason,
+              const char *factuurnummer, int64_t relatiecode)
 {
+    const char *to = strcmp(result, "booked") == 0 ? "booked" : "dead";
     sqlite3_stmt *st;
+    char    now[16], sent[64], shown[LOG_SHOW_MAX * 2 + 8], shown2[LOG_SHOW_MAX * 2 + 8];
 
-    if (strcmp(result, "booked") == 0)
-        st = db_prepare(self->db,
-            "UPDATE orders SET state = 'booked', stage = ?3, reason = ?4, factuurnummer = ?5,"
-            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
-            " AND state <> 'booked'");
-    else
-        st = db_prepare(self->db,
-            "UPDATE orders SET state = 'dead', stage = ?3, reason = ?4, factuurnummer = ?5,"
-            " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
-            " AND state = 'pending'");
+    switch (current_state(self, profile, number, now, sizeof now, sent, sizeof sent)) {
+    case DB_ERROR:
+        return false;
+    case DB_ABSENT:
+        log_peer_warning("outcomes socket", "profile %s: refused an outcome \"%s\" for "
+                         "order %lld: the fetcher never stored that order",
+                         log_show(profile, shown, sizeof shown),
+                         log_show(result, shown2, sizeof shown2), (long long) number);
+        return false;
+    case DB_FOUND:
+        break;
+    }
+    if (!change_allowed(now, to, profile, number, "an outcome"))
+        return false;
+    /* the token of the attempt sent last (order_seal.h): an outcome without
+     * it was not reported about what the fetcher sent */
+    if (*sent == 0 || token == NULL || strlen(token) != strlen(sent)
+        || !tokens_equal(sent, token)) {
+        log_peer_warning("outcomes socket", "profile %s: order %lld: refused an outcome "
+                         "\"%s\" that does not belong to the attempt sent last (forged, or "
+                         "about an earlier attempt); the order stays %s", profile,
+                         (long long) number, to, now);
+        return false;
+    }
+    st = db_prepare(self->db,
+        "UPDATE orders SET state = ?8, stage = ?3, reason = ?4, factuurnummer = ?5,"
+        " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2");
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, stage, -1, SQLITE_STATIC);
@@ -325,7 +471,9 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *re
     sqlite3_bind_text(st, 5, factuurnummer, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, relatiecode);
     sqlite3_bind_int64(st, 7, db_now());
+    sqlite3_bind_text(st, 8, to, -1, SQLITE_STATIC);
     step(self, st);
+    return !self->failed;
 }
 
 /* load_payload - the order stored as payload; NULL with err when the stored
@@ -352,30 +500,28 @@ load_payload(const void *payload, size_t len, char *err, size_t errlen)
     return o;
 }
 
-/* set_aside - a stored order that cannot be read goes to the dead-letter
- * queue with stage "store" (Postfix's corrupt queue), the others go on */
+/* set_aside - a pending order that cannot go on goes to the dead-letter
+ * queue with its stage and reason (Postfix's corrupt queue), the others go on */
 static void
-set_aside(store_t *self, const char *profile, int64_t number, const char *why)
+set_aside(store_t *self, const char *profile, int64_t number, const char *stage,
+          const char *reason)
 {
     sqlite3_stmt *st = db_prepare(self->db,
-        "UPDATE orders SET state = 'dead', stage = 'store', reason = ?3, updated_at = ?4"
+        "UPDATE orders SET state = 'dead', stage = ?5, reason = ?3, updated_at = ?4"
         " WHERE profile = ?1 AND number = ?2");
-    char   *reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
-                               "with koppelctl dlq replay %s:%lld", (long long) number, why,
-                               profile, (long long) number);
 
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, db_now());
+    sqlite3_bind_text(st, 5, stage, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         log_error("fetcher.db: order %s:%lld: %s", profile, (long long) number,
                   sqlite3_errmsg(self->db));
     else
-        log_warning("profile %s: order %lld into the dead-letter queue (store): %s", profile,
-                    (long long) number, reason);
+        log_warning("profile %s: order %lld into the dead-letter queue (%s): %s", profile,
+                    (long long) number, stage, reason);
     sqlite3_finalize(st);
-    free(reason);
 }
 
 /* store_send_due - send pending orders whose time has come */
@@ -387,7 +533,8 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         "SELECT profile, number, payload, attempts FROM orders"
         " WHERE state = 'pending' AND next_send <= ? ORDER BY next_send, number LIMIT ?");
     sqlite3_stmt *upd = db_prepare(self->db,
-        "UPDATE orders SET attempts = ?3, next_send = ?4 WHERE profile = ?1 AND number = ?2");
+        "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
+        " WHERE profile = ?1 AND number = ?2");
     size_t  sent = 0;
     char    err[512];
 
@@ -404,22 +551,34 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
         order_t *o = load_payload(sqlite3_column_blob(sel, 2),
                                   (size_t) sqlite3_column_bytes(sel, 2), err, sizeof err);
-        bool    ok;
+        char    token[ORDER_SEAL_TOKEN_LEN + 1], *reason;
+        store_sent_t answer;
 
         if (o == NULL) {
-            set_aside(self, profile, number, err);
+            reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
+                               "with koppelctl dlq replay %s:%lld", (long long) number, err,
+                               profile, (long long) number);
+            set_aside(self, profile, number, "store", reason);
+            free(reason);
             continue;
         }
-        ok = fn(arg, profile, o, attempts);
+        order_seal_token(token);
+        *err = 0;
+        answer = fn(arg, profile, o, attempts, token, err, sizeof err);
         order_destroy(&o);
-        if (!ok)
-            break;                      /* queue full: try again at the next tick */
+        if (answer == STORE_UNSENDABLE) {
+            set_aside(self, profile, number, "send", err);
+            continue;
+        }
+        if (answer == STORE_QUEUE_FULL)
+            break;                      /* try again at the next tick */
         if (backoff > 3600)
             backoff = 3600;
         sqlite3_bind_text(upd, 1, profile, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(upd, 2, number);
         sqlite3_bind_int64(upd, 3, attempts);
         sqlite3_bind_int64(upd, 4, now + backoff);
+        sqlite3_bind_text(upd, 5, token, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(upd) != SQLITE_DONE)
             log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
         sqlite3_reset(upd);

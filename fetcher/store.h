@@ -60,6 +60,10 @@ void store_set_watermark(store_t *self, const char *profile, const char *modifie
  * DB_ERROR (logged), which also fails the transaction at store_commit */
 db_found_t store_known(store_t *self, const char *profile, int64_t number);
 
+/* store_transition_allowed - whether an order may go from state from to
+ * state to (the table in store.c) */
+bool store_transition_allowed(const char *from, const char *to);
+
 /* store_add_pending - a new order, to be sent */
 void store_add_pending(store_t *self, const order_t *o);
 
@@ -74,17 +78,27 @@ void store_replace_pending(store_t *self, const order_t *o);
 void store_reject_document(store_t *self, const char *profile, const char *reason,
                            const char *doc, size_t len);
 
-/* store_outcome - record the booker's outcome; "booked" wins over "dead" */
-void store_outcome(store_t *self, const char *profile, int64_t number, const char *result,
-                   const char *stage, const char *reason, const char *factuurnummer,
-                   int64_t relatiecode);
+/* store_outcome - record the booker's outcome: false (and a warning) when
+ * the order is unknown, when the change is not in store.c's table of
+ * allowed state changes (an outcome changes only a pending order), or when
+ * token is not the token of the attempt sent last (order_seal.h) */
+bool store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
+                   const char *result, const char *stage, const char *reason,
+                   const char *factuurnummer, int64_t relatiecode);
 
 /* store_send_due - call fn for pending orders due for (re)sending, at most
- * limit; fn returns false when the order could not be sent (then it stays
- * due). An order whose stored copy cannot be read is not given to fn but
- * set aside: dead, stage "store", with a reason that says to replay it. */
-typedef bool (store_send_fn)(void *arg, const char *profile, const order_t *o,
-                             int64_t attempt);
+ * limit. An order whose stored copy cannot be read is not given to fn but
+ * set aside: dead, stage "store", with a reason that says to replay it.
+ * token is the new attempt's token (order_seal.h): it is stored with the
+ * attempt, and only an outcome that carries it is recorded. fn answers
+ * STORE_SENT, STORE_QUEUE_FULL (stop; the order stays due) or
+ * STORE_UNSENDABLE with the reason in why (the order can never be sent, e.g.
+ * its message is larger than LIMIT_MESSAGE_BYTES: it becomes a dead letter
+ * with stage "send", and the others go on). */
+typedef enum { STORE_SENT, STORE_QUEUE_FULL, STORE_UNSENDABLE } store_sent_t;
+typedef store_sent_t (store_send_fn)(void *arg, const char *profile, const order_t *o,
+                                     int64_t attempt, const char *token, char *why,
+                                     size_t whylen);
 size_t store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                       store_send_fn *fn, void *arg);
 

@@ -279,18 +279,21 @@ take_order(daemon_loop_t *loop, void *arg)
 {
     matcher_t *mt = arg;
     msg_t  *m = net_recv(mt->orders, "orders socket");
+    char    shown[LOG_SHOW_MAX * 2 + 8];
     int     i;
 
     if (m == NULL)
         return;
     if (m->type != MSG_ORDER) {
-        log_warning("orders socket: expected an order, got a %s message", msg_type_name(m->type));
+        log_peer_warning("orders socket", "orders socket: expected an order, got a %s message",
+                         msg_type_name(m->type));
         msg_destroy(&m);
         return;
     }
     if ((i = cfg_profile_index(mt->cfg, m->profile)) < 0) {
-        log_warning("orders socket: order %lld of unknown profile \"%s\" ignored",
-                    (long long) m->order->number, m->profile);
+        log_peer_warning("orders socket", "orders socket: order %lld of unknown profile "
+                         "\"%s\" ignored", (long long) m->order->number,
+                         log_show(m->profile, shown, sizeof shown));
         msg_destroy(&m);
         return;
     }

@@ -185,8 +185,8 @@ take_event(daemon_loop_t *loop, void *arg)
         plan_forget_running(s->plan);
         log_info("the %s (re)started: runs it had are over", m->text);
     } else
-        log_warning("events socket: expected job_done, got a %s message",
-                    msg_type_name(m->type));
+        log_peer_warning("events socket", "events socket: expected job_done, got a %s "
+                         "message", msg_type_name(m->type));
     msg_destroy(&m);
 }
 

@@ -845,7 +845,68 @@ endpoint(reader_t *r, const config_setting_t *eps, const char *state_dir, const 
     return v;
 }
 
-/* profile_free - free the strings of one profile */
+/* secret_free - wipe a secret's bytes, then free it */
+static void
+secret_free(char *s)
+{
+    if (s != NULL)
+        explicit_bzero(s, strlen(s));
+    free(s);
+}
+
+/* secret_wipe - zero a secret in place: the field reads "" from then on */
+static void
+secret_wipe(char *s)
+{
+    if (s != NULL)
+        explicit_bzero(s, strlen(s));
+}
+
+/*
+ * Which daemon uses which secret, the one place it is written down: each
+ * daemon wipes the others right after reading the file (cfg_keep_secrets),
+ * so that its memory (a core file, a debugger) holds no secret it does not
+ * need. koppelctl (DAEMON_N) keeps them all: test-connection uses each.
+ *   fetcher    the shop's password or WooCommerce consumer secret
+ *   matcher    SnelStart's client and subscription key (API reads), the SQL
+ *              password and the SnelStart user's password (sql, lokaal, mdb)
+ *   booker     SnelStart's client and subscription key (it posts)
+ *   scheduler  none
+ * The CURVE secret key is netsec's, kept by every daemon: each has sockets.
+ */
+enum { SECRET_SHOP = 1, SECRET_SQL = 2, SECRET_SS_USER = 4, SECRET_API = 8 };
+static const unsigned secrets_used[DAEMON_N] = {
+    [DAEMON_SCHEDULER] = 0,
+    [DAEMON_FETCHER] = SECRET_SHOP,
+    [DAEMON_MATCHER] = SECRET_SQL | SECRET_SS_USER | SECRET_API,
+    [DAEMON_BOOKER] = SECRET_API,
+};
+
+/* cfg_keep_secrets - wipe every secret the daemon does not use */
+void
+cfg_keep_secrets(cfg_t *self, daemon_t which)
+{
+    unsigned used = which < DAEMON_N ? secrets_used[which] : ~0u;
+    size_t  i;
+
+    self->secrets_of = which;
+    for (i = 0; i < self->nprofiles; i++) {
+        profile_t *p = &self->profiles[i];
+
+        if (!(used & SECRET_SHOP))
+            secret_wipe(p->shop_password);
+        if (!(used & SECRET_SQL))
+            secret_wipe(p->sql_password);
+        if (!(used & SECRET_SS_USER))
+            secret_wipe(p->ss_password);
+        if (!(used & SECRET_API)) {
+            secret_wipe(p->client_key);
+            secret_wipe(p->subscription_key);
+        }
+    }
+}
+
+/* profile_free - free the strings of one profile, wiping the secrets */
 static void
 profile_free(profile_t *p)
 {
@@ -854,24 +915,24 @@ profile_free(profile_t *p)
     free(p->shop_type);
     free(p->shop_url);
     free(p->shop_username);
-    free(p->shop_password);
+    secret_free(p->shop_password);
     free(p->admin_type);
     free(p->sql_server);
     free(p->database);
     free(p->sql_user);
-    free(p->sql_password);
+    secret_free(p->sql_password);
     free(p->sql_encryption);
     free(p->sql_ca_file);
     free(p->folder);
     free(p->administration);
     free(p->ss_user);
-    free(p->ss_password);
+    secret_free(p->ss_password);
     for (int i = 0; i < SCHEMA_N; i++)
         free(p->schema[i]);
     free(p->api_url);
     free(p->auth_url);
-    free(p->client_key);
-    free(p->subscription_key);
+    secret_free(p->client_key);
+    secret_free(p->subscription_key);
     free(p->factuurnummer_prefix);
     free(p->shop_naam);
     free(p->shop_adres);
@@ -974,7 +1035,8 @@ cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
 {
     static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
-        "endpoints", "control_group", "curve", NULL };  /* the last two: netsec.c */
+        "endpoints", "control_group", "curve", "insecure_tcp_loopback", NULL };
+        /* the last three: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
     config_t lc;
@@ -994,6 +1056,7 @@ cfg_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     self = xcalloc(1, sizeof *self);
+    self->secrets_of = DAEMON_N;
     self->path = xstrdup(path);
     self->mtime_ns = file_mtime_ns(path);
     top = config_lookup(&lc, "koppel");

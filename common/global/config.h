@@ -224,6 +224,7 @@ typedef struct {
     int     max_in_flight;      /* orders sent and awaiting an outcome, at most */
     profile_t *profiles;
     size_t     nprofiles;
+    int        secrets_of;      /* the daemon_t whose secrets it holds; DAEMON_N: all */
 } cfg_t;
 
 /* the daemons, in one place (OpenSMTPD's process table) */
@@ -238,7 +239,11 @@ typedef enum {
 /* cfg_load - read and check a configuration file; NULL with err set */
 cfg_t *cfg_load(const char *path, char *err, size_t errlen);
 
-/* cfg_destroy - free and null the caller's pointer */
+/* cfg_keep_secrets - wipe (zero in place: they read "") the secrets the
+ * daemon does not use; the table is in config.c. DAEMON_N keeps all. */
+void cfg_keep_secrets(cfg_t *self, daemon_t which);
+
+/* cfg_destroy - free (secrets wiped first) and null the caller's pointer */
 void cfg_destroy(cfg_t **self_p);
 
 /* cfg_profile - the profile of that name, or NULL */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <malloc.h>
@@ -113,10 +114,15 @@ daemon_start(int argc, char **argv, daemon_t which, const char *usage, const cha
         exit(2);
     }
     config = daemon_config_path(config);
+    /* no core file and no ptrace by other users of a process about to hold
+     * passwords and keys; then keep only the secrets this daemon uses */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        log_fatal("cannot make the process non-dumpable (prctl): %s", strerror(errno));
     if ((cfg = cfg_load(config, err, sizeof err)) == NULL
         || !netsec_load(config, err, sizeof err))
         log_fatal("%s", err);
     level_given = level != NULL;
+    cfg_keep_secrets(cfg, which);
     lv = log_level_parse(level ? level : cfg->log_level);
     if (lv < 0)
         log_fatal("--log-level %s: use debug, info, warning or error", level);
@@ -196,9 +202,11 @@ daemon_watchdog(void)
     }
 }
 
-/* daemon_stopping - tell systemd the daemon is on its way out */
+/* daemon_stopping - tell systemd, and stop the CURVE key check's thread
+ * (left running, it aborted the process at exit) */
 void
 daemon_stopping(void)
 {
     sd_notify(0, "STOPPING=1");
+    netsec_stop();
 }

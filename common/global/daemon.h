@@ -7,6 +7,9 @@
  *   NAME, --log-level LEVEL, --help, --version), loads and checks the
  *   configuration, makes the state directory, sets up logging and warns
  *   when the configuration (with its secrets) is readable by others.
+ *   Before it reads the file it makes the process non-dumpable
+ *   (PR_SET_DUMPABLE 0: no core file, no ptrace by other users); after,
+ *   it wipes every secret the daemon does not use (cfg_keep_secrets).
  *   daemon_ready() and daemon_watchdog() tell systemd (Type=notify) that
  *   the daemon is up and alive; outside systemd they do nothing.
  *   daemon_watchdog() also returns freed heap and SQLite cache to the
@@ -40,7 +43,8 @@ void daemon_reconfigure(const cfg_t *cfg);
 /* daemon_path - a file in the state directory (new memory) */
 char *daemon_path(const cfg_t *cfg, const char *file);
 
-/* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify */
+/* daemon_ready, daemon_watchdog, daemon_stopping - sd_notify; stopping
+ * also ends the CURVE key check (netsec_stop) */
 void daemon_ready(const char *status);
 void daemon_watchdog(void);
 

@@ -63,6 +63,9 @@ infolog_open_path(const char *path, bool create, char *err, size_t errlen)
     int     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
     int     rc = SQLITE_OK, tries;
 
+    /* 0660: koppelctl reads and clears it as a member of the daemons' group */
+    if (create && !db_make_private(path, 0660, err, errlen))
+        return NULL;
     if (create)
         flags |= SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {

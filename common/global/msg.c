@@ -51,16 +51,18 @@ static const struct field job_done_fields[] = {
 };
 static const struct field order_fields[] = {
     REQ("profile", F_STR, profile), REQ("attempt", F_INT, attempt),
-    REQ("order", F_ORDER, order),
+    REQ("order", F_ORDER, order), OPT("token", F_STR, token), OPT("sig", F_STR, sig),
 };
 static const struct field matched_fields[] = {
     REQ("profile", F_STR, profile), REQ("attempt", F_INT, attempt),
     REQ("order", F_ORDER, order), REQ("match", F_MATCH, match),
+    OPT("token", F_STR, token), OPT("sig", F_STR, sig),
 };
 static const struct field outcome_fields[] = {
     REQ("profile", F_STR, profile), REQ("number", F_INT, number),
     REQ("result", F_STR, result), REQ("stage", F_STR, stage), REQ("reason", F_STR, reason),
     OPT("factuurnummer", F_STR, factuurnummer), OPT("relatiecode", F_INT, relatiecode),
+    OPT("token", F_STR, token), OPT("sig", F_STR, sig),
 };
 static const struct field request_fields[] = {
     REQ("cmd", F_STR, cmd), OPT("args", F_ARGS, args),
@@ -92,6 +94,7 @@ static const size_t string_members[] = {
     offsetof(msg_t, profile), offsetof(msg_t, task), offsetof(msg_t, reason),
     offsetof(msg_t, text), offsetof(msg_t, result), offsetof(msg_t, stage),
     offsetof(msg_t, factuurnummer), offsetof(msg_t, cmd), offsetof(msg_t, json),
+    offsetof(msg_t, token), offsetof(msg_t, sig),
 };
 #define NSTRINGS (sizeof string_members / sizeof *string_members)
 

@@ -8,10 +8,14 @@
  *
  *   job        scheduler -> fetcher   job_id profile task reason
  *   job_done   fetcher -> scheduler   job_id profile task ok text
- *   order      fetcher -> matcher     profile attempt order
- *   matched    matcher -> booker      profile attempt order match
+ *   order      fetcher -> matcher     profile attempt order [token sig]
+ *   matched    matcher -> booker      profile attempt order match [token sig]
  *   outcome    booker -> fetcher      profile number result stage reason
- *                                     [factuurnummer relatiecode]
+ *                                     [factuurnummer relatiecode token sig]
+ *
+ *   token and sig tie a message to the attempt the fetcher stored (see
+ *   order_seal.h): the matcher copies them from order to matched, the
+ *   booker the token from matched to outcome, with a seal of its own.
  *   hello      fetcher -> scheduler   text (the daemon's name): it (re)started, so
  *                                     no job of its earlier life runs any more
  *   request    koppelctl -> daemon    cmd [args]
@@ -69,6 +73,9 @@ typedef struct {
     char   **args;          /* request */
     size_t   nargs;
     char    *json;          /* reply: JSON text for machines */
+    char    *token;         /* order, matched, outcome: the attempt's token */
+    char    *sig;           /* order, matched: the fetcher's seal; outcome: the
+                               booker's (order_seal.h) */
 } msg_t;
 
 /* msg_new - an empty message of a type; strings "" */

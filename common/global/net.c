@@ -4,18 +4,27 @@
  *
  * DESCRIPTION
  *   See net.h. Socket options, for every socket:
- *     SNDHWM/RCVHWM  10000 messages: a burst of orders fits, memory stays bounded
+ *     SNDHWM         10000 messages of the daemon's own: a burst of orders fits
+ *     RCVHWM         LIMIT_PEER_QUEUE_MESSAGES (4) per connected peer: what a
+ *                    peer sends waits in its own queue, at most 4 messages of
+ *                    LIMIT_MESSAGE_BYTES, not 10000 (which let one peer take
+ *                    the booker to 2.3 GB)
+ *     RCVBUF         1 MiB of kernel buffer per tcp connection
  *     LINGER         0 on request sockets, 2000 ms otherwise: a stopping daemon
  *                    gets its last outcomes out, but never hangs
  *     SNDTIMEO       0: sends never block (the caller resends later)
  *     RECONNECT_IVL  100 ms, backing off to 5 s
  *     HEARTBEAT      1 s interval, 5 s timeout (tcp peers that vanish are noticed)
+ *     HANDSHAKE_IVL  5 s: a connection that stops half-way through its greeting
+ *                    is closed (libzmq serves the others meanwhile)
  *     MAXMSGSIZE     16 MiB: a peer cannot make the receiver allocate more
  *   and netsec's: peer credentials on ipc, CURVE on tcp (netsec.h).
  *
  * DIAGNOSTICS
  *   A socket that cannot be bound or connected is fatal: the environment is
- *   wrong (endpoint in use, directory missing).
+ *   wrong (endpoint in use, directory missing). A message that cannot be
+ *   decoded is a warning, at most one per socket per 10 s with a count of
+ *   those left out (log_peer_warning).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -78,22 +87,32 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     if (sock == NULL)
         log_fatal("%s: cannot create a ZeroMQ socket", what);
     zsock_set_sndhwm(sock, HWM);
-    zsock_set_rcvhwm(sock, HWM);
+    zsock_set_rcvhwm(sock, LIMIT_PEER_QUEUE_MESSAGES);
+    zsock_set_rcvbuf(sock, 1024 * 1024);
     zsock_set_linger(sock, type == ZMQ_REQ ? 0 : 2000);
     zsock_set_sndtimeo(sock, 0);
     zsock_set_reconnect_ivl(sock, 100);
     zsock_set_reconnect_ivl_max(sock, 5000);
     zsock_set_heartbeat_ivl(sock, 1000);
     zsock_set_heartbeat_timeout(sock, 5000);
+    zsock_set_handshake_ivl(sock, 5000);
     zsock_set_maxmsgsize(sock, LIMIT_MESSAGE_BYTES);
     netsec_apply(sock, endpoint, bind);
     if (bind) {
-        if (zsock_bind(sock, "%s", endpoint) < 0)
-            log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+        if (zsock_bind(sock, "%s", endpoint) < 0) {
+            int     e = zmq_errno();
+
+            zsock_destroy(&sock);       /* nothing left behind for a sanitizer run */
+            log_fatal("%s: cannot bind %s: %s", what, endpoint, zmq_strerror(e));
+        }
         if (strncmp(endpoint, "ipc://", 6) == 0 && chmod(endpoint + 6, 0660) != 0)
             log_warning("%s: cannot set mode 0660 on %s", what, endpoint + 6);
-    } else if (zsock_connect(sock, "%s", endpoint) < 0)
-        log_fatal("%s: cannot connect to %s: %s", what, endpoint, zmq_strerror(zmq_errno()));
+    } else if (zsock_connect(sock, "%s", endpoint) < 0) {
+        int     e = zmq_errno();
+
+        zsock_destroy(&sock);
+        log_fatal("%s: cannot connect to %s: %s", what, endpoint, zmq_strerror(e));
+    }
     return sock;
 }
 
@@ -119,6 +138,13 @@ net_send(zsock_t *sock, const msg_t *m)
 msg_t *
 net_recv(zsock_t *sock, const char *what)
 {
+    return net_recv_sized(sock, what, NULL);
+}
+
+/* net_recv_sized - net_recv, adding the frames' bytes to *bytes */
+msg_t *
+net_recv_sized(zsock_t *sock, const char *what, size_t *bytes)
+{
     zmq_msg_t frame;
     msg_t  *m;
     char    err[512];
@@ -130,6 +156,8 @@ net_recv(zsock_t *sock, const char *what)
         return NULL;
     }
     more = zmq_msg_more(&frame);
+    if (bytes)
+        *bytes += zmq_msg_size(&frame);
     m = msg_decode(zmq_msg_data(&frame), zmq_msg_size(&frame), err, sizeof err);
     zmq_msg_close(&frame);
     while (more) {                  /* koppel sends one frame; drain the rest */
@@ -145,7 +173,7 @@ net_recv(zsock_t *sock, const char *what)
         }
     }
     if (m == NULL)
-        log_warning("%s: dropped a bad message: %s", what, err);
+        log_peer_warning(what, "%s: dropped a bad message: %s", what, err);
     else
         log_debug("%s: received %s", what, describe(m, err, sizeof err));
     return m;

@@ -27,6 +27,10 @@ bool net_send(zsock_t *sock, const msg_t *m);
 /* net_recv - receive and decode one frame; NULL (logged) when it is bad */
 msg_t *net_recv(zsock_t *sock, const char *what);
 
+/* net_recv_sized - net_recv, adding the bytes received to *bytes (for a
+ * batch bounded by LIMIT_BATCH_BYTES) */
+msg_t *net_recv_sized(zsock_t *sock, const char *what, size_t *bytes);
+
 /* net_request - one request/reply round trip on a new REQ socket; NULL on
  * timeout (err says so) */
 msg_t *net_request(const char *endpoint, const msg_t *req, int timeout_ms,

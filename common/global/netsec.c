@@ -8,12 +8,18 @@
  *   the first CURVE server socket and answers 200 for a client key in the
  *   allowed list, 400 otherwise.
  *
+ *   Without koppel.curve a tcp:// endpoint is a configuration error, unless
+ *   its host is loopback and koppel.insecure_tcp_loopback = true: then the
+ *   seals of order_seal.h are what keeps other users of the host from
+ *   having orders booked or reported booked.
+ *
  * DIAGNOSTICS
  *   A refused CURVE client is logged as a warning (without its key); a
  *   wrong setting is named by netsec_load().
  */
 #include <grp.h>
 #include <libconfig.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,6 +41,7 @@ static struct {
     char    server_key[MAX_KEYS][NETSEC_KEY_LEN + 1];
     size_t  nservers;
     bool    warned_plain;
+    bool    atexit_set;             /* netsec_stop runs at exit */
     zactor_t *zap;
 } sec;
 
@@ -57,16 +64,25 @@ netsec_set_group(gid_t group)
     sec.group_set = true;
 }
 
+/* netsec_stop - stop the ZAP handler and wait for its thread */
+void
+netsec_stop(void)
+{
+    zactor_destroy(&sec.zap);
+}
+
 /* netsec_reset - no CURVE, default group */
 void
 netsec_reset(void)
 {
     size_t  i;
+    bool    atexit_set = sec.atexit_set;
 
-    zactor_destroy(&sec.zap);
+    netsec_stop();
     for (i = 0; i < sec.nservers; i++)
         free(sec.server_ep[i]);
-    memset(&sec, 0, sizeof sec);
+    explicit_bzero(&sec, sizeof sec);
+    sec.atexit_set = atexit_set;
 }
 
 /* netsec_set_curve - the key pair, allowed clients and server keys */
@@ -149,6 +165,60 @@ string_list(config_setting_t *s, bool pairs, const char *what, char *err, size_t
     return list;
 }
 
+/* loopback - whether a tcp:// endpoint's host is this host's loopback */
+static bool
+loopback(const char *endpoint)
+{
+    const char *host = endpoint + 6, *colon = strrchr(host, ':');
+    size_t  n = colon ? (size_t) (colon - host) : strlen(host);
+
+    return (n > 4 && strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == n)
+           || (n == 9 && strncmp(host, "localhost", 9) == 0)
+           || (n == 5 && strncmp(host, "[::1]", 5) == 0);
+}
+
+/* check_plain_tcp - without CURVE a tcp endpoint is an error, unless it is
+ * loopback and koppel.insecure_tcp_loopback says so */
+static bool
+check_plain_tcp(config_t *lc, const char *config_path, char *err, size_t errlen)
+{
+    config_setting_t *eps = config_lookup(lc, "koppel.endpoints"), *ins;
+    int     insecure = 0, i, n = eps ? config_setting_length(eps) : 0;
+
+    if ((ins = config_lookup(lc, "koppel.insecure_tcp_loopback")) != NULL) {
+        if (config_setting_type(ins) != CONFIG_TYPE_BOOL) {
+            snprintf(err, errlen, "%s:%d: koppel.insecure_tcp_loopback: must be true or false",
+                     config_path, config_setting_source_line(ins));
+            return false;
+        }
+        insecure = config_setting_get_bool(ins);
+    }
+    for (i = 0; i < n; i++) {
+        config_setting_t *e = config_setting_get_elem(eps, (unsigned) i);
+        const char *v = config_setting_get_string(e);
+
+        if (v == NULL || strncmp(v, "tcp://", 6) != 0)
+            continue;
+        if (!insecure) {
+            snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": tcp without CURVE "
+                     "keys lets every user who reaches the port read the orders and report "
+                     "them booked; set koppel.curve (make keys with koppelctl keygen), or use "
+                     "ipc:// (the default) for daemons on one host", config_path,
+                     config_setting_source_line(e), config_setting_name(e), v);
+            return false;
+        }
+        if (!loopback(v)) {
+            snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": "
+                     "koppel.insecure_tcp_loopback allows tcp without CURVE on a loopback "
+                     "address only (127.0.0.1, [::1], localhost); between hosts set "
+                     "koppel.curve", config_path, config_setting_source_line(e),
+                     config_setting_name(e), v);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* netsec_load - read the settings from the configuration file */
 bool
 netsec_load(const char *config_path, char *err, size_t errlen)
@@ -193,7 +263,8 @@ netsec_load(const char *config_path, char *err, size_t errlen)
             snprintf(err, errlen, "%s", msg);
             goto done;
         }
-    }
+    } else if (!check_plain_tcp(&lc, config_path, err, errlen))
+        goto done;
     ok = true;
 done:
     free(clients);
@@ -261,6 +332,9 @@ zap_actor(zsock_t *pipe, void *args)
         return;
     }
     poller = zpoller_new(pipe, handler, NULL);
+    /* a signal does not end the actor: the daemon's loop stops on SIGTERM,
+     * then netsec_stop() sends $TERM and waits for the actor to end */
+    zpoller_set_nonstop(poller, true);
     zsock_signal(pipe, 0);
     for (;;) {
         which = zpoller_wait(poller, -1);
@@ -273,8 +347,8 @@ zap_actor(zsock_t *pipe, void *args)
             free(cmd);
             if (term)
                 break;
-        } else
-            break;                  /* interrupted */
+        } else if (zpoller_terminated(poller))
+            break;                  /* the context is going away */
     }
     zpoller_destroy(&poller);
     zsock_destroy(&handler);
@@ -309,16 +383,23 @@ netsec_apply(zsock_t *sock, const char *endpoint, bool bind)
     }
     if (strncmp(endpoint, "tcp://", 6) != 0)
         return;
-    if (!sec.curve) {
+    if (!sec.curve) {               /* loopback, insecure_tcp_loopback (netsec_load) */
         if (!sec.warned_plain)
-            log_warning("%s: tcp without CURVE: traffic between hosts is not encrypted "
-                        "(set koppel.curve, see koppel.cfg(5))", endpoint);
+            log_warning("%s: tcp without CURVE (koppel.insecure_tcp_loopback): every user "
+                        "of this host can connect; orders are sealed, but not secret",
+                        endpoint);
         sec.warned_plain = true;
         return;
     }
     if (bind) {
-        if (sec.zap == NULL && (sec.zap = zactor_new(zap_actor, NULL)) == NULL)
-            log_fatal("%s: cannot start the CURVE key check", endpoint);
+        if (sec.zap == NULL) {
+            if ((sec.zap = zactor_new(zap_actor, NULL)) == NULL)
+                log_fatal("%s: cannot start the CURVE key check", endpoint);
+            /* an exit() with the actor running (log_fatal: a port in use)
+             * aborted in CZMQ's own atexit; this one runs before it */
+            if (!sec.atexit_set && atexit(netsec_stop) == 0)
+                sec.atexit_set = true;
+        }
         zsock_set_zap_domain(sock, "koppel");
         zsock_set_curve_server(sock, 1);
         zsock_set_curve_secretkey(sock, sec.secret_key);
@@ -327,6 +408,13 @@ netsec_apply(zsock_t *sock, const char *endpoint, bool bind)
         zsock_set_curve_publickey(sock, sec.public_key);
         zsock_set_curve_secretkey(sock, sec.secret_key);
     }
+}
+
+/* netsec_curve_on - whether a socket on endpoint speaks CURVE */
+bool
+netsec_curve_on(const char *endpoint)
+{
+    return sec.curve && strncmp(endpoint, "tcp://", 6) == 0;
 }
 
 /* netsec_keygen - a new CURVE key pair */

@@ -51,8 +51,17 @@ bool netsec_set_curve(const char *public_key, const char *secret_key,
                       const char *const *clients, const char *const *servers,
                       char *err, size_t errlen);
 
-/* netsec_reset - back to no CURVE and the default group; stops the ZAP handler */
+/* netsec_reset - back to no CURVE and the default group; stops the ZAP
+ * handler and wipes the secret key */
 void netsec_reset(void);
+
+/* netsec_stop - stop the ZAP handler (sends $TERM, joins its thread); a
+ * stopping daemon calls it before it closes its sockets */
+void netsec_stop(void);
+
+/* netsec_curve_on - whether sockets on endpoint speak CURVE (tcp with
+ * koppel.curve): the peer is known by its key, and may be on another host */
+bool netsec_curve_on(const char *endpoint);
 
 /* netsec_apply - set a socket's security options before it binds or connects */
 void netsec_apply(zsock_t *sock, const char *endpoint, bool bind);

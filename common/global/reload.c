@@ -98,6 +98,7 @@ reload_now(reload_t *self, char *msg, size_t len)
         snprintf(msg, len, "%s", err);
         return false;
     }
+    cfg_keep_secrets(fresh, (daemon_t) cur->secrets_of);  /* only what this daemon uses */
     restart = !cfg_endpoints_same(cur, fresh);
     if (restart) {
         log_warning("reload: %s", RELOAD_RESTART_NEEDED);

@@ -29,6 +29,15 @@
  *   LIMIT_ORDER_ELEMENTS    lines, charges, VAT figures or fields of an order
  *   LIMIT_SNELSTART_DOCUMENT_BYTES  a document koppel attaches in SnelStart
  *                           (the invoice PDF): SnelStart takes at most 10 MB
+ *   LIMIT_PEER_QUEUE_MESSAGES  messages a receiving socket holds per connected
+ *                           peer (its ZMQ_RCVHWM): with libzmq's one message
+ *                           being read, a peer can make a daemon hold at most
+ *                           (this + 1) * LIMIT_MESSAGE_BYTES = 80 MiB
+ *   LIMIT_BATCH_BYTES       the messages a daemon takes from a socket into one
+ *                           batch (the booker's), counted as received
+ *   LIMIT_DAEMON_BYTES      the memory (VmHWM) its peers can push a daemon to,
+ *                           one connected peer per socket; each further peer
+ *                           connection adds at most 80 MiB (docs/reliability.md)
  */
 #ifndef KOPPEL_SIZE_LIMITS_H
 #define KOPPEL_SIZE_LIMITS_H
@@ -43,5 +52,8 @@
 #define LIMIT_FIELD_BYTES           65536
 #define LIMIT_ORDER_ELEMENTS        10000
 #define LIMIT_SNELSTART_DOCUMENT_BYTES (10 * 1024 * 1024)
+#define LIMIT_PEER_QUEUE_MESSAGES   4
+#define LIMIT_BATCH_BYTES           LIMIT_MESSAGE_BYTES
+#define LIMIT_DAEMON_BYTES          (256 * 1024 * 1024)
 
 #endif

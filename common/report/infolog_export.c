@@ -5,19 +5,31 @@
  * DESCRIPTION
  *   See infolog_export.h. Only the programs that export (koppelctl) link
  *   this file, and with it libxlsxwriter; the daemons write the log but
- *   never export it.
+ *   never export it. An export is written to a new file beside the target
+ *   (mkstemp: O_EXCL, so never through a link someone placed), made 0640,
+ *   and renamed onto the target: a symlink at the target is replaced, the
+ *   file it pointed to is not touched.
  *
  * DIAGNOSTICS
  *   Errors name the file and carry the system's or libxlsxwriter's message.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "infolog_export.h"
+#include "xalloc.h"
+
+typedef enum { EXPORT_CSV, EXPORT_XLSX } export_kind_t;
+
+static bool export_to(infolog_t *self, const infolog_filter_t *filter, const char *path,
+                      export_kind_t kind, char *err, size_t errlen);
 
 static const char *const columns[] = { "time", "profile", "view", "kind", "order", "text" };
 
@@ -38,21 +50,17 @@ csv_field(FILE *fp, const char *s, bool last)
     fputs(last ? "\r\n" : ",", fp);
 }
 
-/* infolog_export_csv - the selected rows as CSV */
-bool
-infolog_export_csv(infolog_t *self, const infolog_filter_t *filter, const char *path,
-                   char *err, size_t errlen)
+/* write_csv - the selected rows as CSV into fp, which it closes */
+static bool
+write_csv(infolog_t *self, const infolog_filter_t *filter, FILE *fp, const char *path,
+          char *err, size_t errlen)
 {
     json_t *rows = infolog_query(self, filter, err, errlen);
-    FILE   *fp;
     size_t  i, c;
     bool    ok;
 
-    if (rows == NULL)
-        return false;
-    if ((fp = fopen(path, "w")) == NULL) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        json_decref(rows);
+    if (rows == NULL) {
+        fclose(fp);
         return false;
     }
     for (c = 0; c < 6; c++)
@@ -80,10 +88,18 @@ infolog_export_csv(infolog_t *self, const infolog_filter_t *filter, const char *
     return ok;
 }
 
-/* infolog_export_xlsx - the selected rows as an Excel workbook */
+/* infolog_export_csv - the selected rows as CSV */
 bool
-infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char *path,
-                    char *err, size_t errlen)
+infolog_export_csv(infolog_t *self, const infolog_filter_t *filter, const char *path,
+                   char *err, size_t errlen)
+{
+    return export_to(self, filter, path, EXPORT_CSV, err, errlen);
+}
+
+/* write_xlsx - the selected rows as an Excel workbook at path */
+static bool
+write_xlsx(infolog_t *self, const infolog_filter_t *filter, const char *path,
+           char *err, size_t errlen)
 {
     json_t *rows = infolog_query(self, filter, err, errlen);
     lxw_workbook *wb;
@@ -142,6 +158,53 @@ infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char 
     return true;
 }
 
+/* infolog_export_xlsx - the selected rows as an Excel workbook */
+bool
+infolog_export_xlsx(infolog_t *self, const infolog_filter_t *filter, const char *path,
+                    char *err, size_t errlen)
+{
+    return export_to(self, filter, path, EXPORT_XLSX, err, errlen);
+}
+
+/* export_to - write a new 0640 file beside path and rename it onto path */
+static bool
+export_to(infolog_t *self, const infolog_filter_t *filter, const char *path,
+          export_kind_t kind, char *err, size_t errlen)
+{
+    char   *tmp = xasprintf("%s.XXXXXX", path);
+    int     fd = mkstemp(tmp);
+    FILE   *fp;
+    bool    ok = false;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a file in its folder: %s", path,
+                 strerror(errno));
+        free(tmp);
+        return false;
+    }
+    if (fchmod(fd, 0640) != 0) {
+        snprintf(err, errlen, "%s: cannot set mode 0640: %s", tmp, strerror(errno));
+        close(fd);
+    } else if (kind == EXPORT_CSV) {
+        if ((fp = fdopen(fd, "w")) == NULL) {
+            snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+            close(fd);
+        } else
+            ok = write_csv(self, filter, fp, path, err, errlen);
+    } else {
+        close(fd);                  /* libxlsxwriter writes the file by its name */
+        ok = write_xlsx(self, filter, tmp, err, errlen);
+    }
+    if (ok && rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        ok = false;
+    }
+    if (!ok)
+        unlink(tmp);
+    free(tmp);
+    return ok;
+}
+
 /* infolog_export - by extension */
 bool
 infolog_export(infolog_t *self, const infolog_filter_t *filter, const char *path,
@@ -150,9 +213,9 @@ infolog_export(infolog_t *self, const infolog_filter_t *filter, const char *path
     const char *dot = strrchr(path, '.');
 
     if (dot && strcasecmp(dot, ".csv") == 0)
-        return infolog_export_csv(self, filter, path, err, errlen);
+        return export_to(self, filter, path, EXPORT_CSV, err, errlen);
     if (dot && strcasecmp(dot, ".xlsx") == 0)
-        return infolog_export_xlsx(self, filter, path, err, errlen);
+        return export_to(self, filter, path, EXPORT_XLSX, err, errlen);
     snprintf(err, errlen, "%s: the file name must end in .csv or .xlsx", path);
     return false;
 }

@@ -9,11 +9,41 @@
  *   Errors carry SQLite's message and the file name. A statement of
  *   koppel's own that does not compile is a panic.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
+
+/* db_make_private - create the file with mode if it is missing, whatever
+ * the umask, and take away what others may do with an existing one (an
+ * earlier version made them 0644): SQLite gives its -wal and -shm files
+ * the same mode */
+bool
+db_make_private(const char *path, mode_t mode, char *err, size_t errlen)
+{
+    int     fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode & 0770);
+    struct stat st;
+    bool    ok = true;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
+    if (fstat(fd, &st) != 0 || ((st.st_mode & 0007) != 0
+                                && fchmod(fd, st.st_mode & 0770) != 0)) {
+        snprintf(err, errlen, "%s: cannot make it private (chmod o-rwx): %s", path,
+                 strerror(errno));
+        ok = false;
+    }
+    close(fd);
+    return ok;
+}
 
 /* db_open - open a state file and apply its schema */
 sqlite3 *
@@ -22,6 +52,8 @@ db_open(const char *path, const char *schema, char *err, size_t errlen)
     sqlite3 *db = NULL;
     char   *msg = NULL;
 
+    if (!db_make_private(path, 0600, err, errlen))
+        return NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                         | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");

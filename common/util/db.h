@@ -7,16 +7,22 @@
  *   opens it in WAL mode with synchronous=FULL, so that a committed
  *   transaction survives SIGKILL and power loss: nothing is acknowledged
  *   before its commit returned. A busy timeout lets koppelctl read while
- *   the daemon writes.
+ *   the daemon writes. A state file is created 0600 whatever the umask;
+ *   one that others may read loses those bits when it is opened.
  */
 #ifndef KOPPEL_DB_H
 #define KOPPEL_DB_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sqlite3.h>
 
-/* db_open - open (create) a state file and apply its schema; NULL with err */
+/* db_make_private - create path with mode (0600, 0660) whatever the umask,
+ * or take the bits for others away from an existing file; false with err */
+bool db_make_private(const char *path, mode_t mode, char *err, size_t errlen);
+
+/* db_open - open (create: 0600) a state file and apply its schema; NULL with err */
 sqlite3 *db_open(const char *path, const char *schema, char *err, size_t errlen);
 
 /* db_close - close and null the caller's pointer */

@@ -102,6 +102,61 @@ LOG_FN(log_info, LOG_LEVEL_INFO, "info")
 LOG_FN(log_warning, LOG_LEVEL_WARNING, "warning")
 LOG_FN(log_error, LOG_LEVEL_ERROR, "error")
 
+#define MAX_PEER_KINDS 32
+
+static int peer_interval = LOG_PEER_INTERVAL_S;
+static struct {
+    char    peer[64];
+    time_t  last;               /* CLOCK_MONOTONIC seconds of the last line */
+    unsigned long suppressed;   /* left out since */
+} peers[MAX_PEER_KINDS];
+static size_t npeers;
+
+/* log_set_peer_interval - the interval of log_peer_warning (tests) */
+void
+log_set_peer_interval(int seconds)
+{
+    peer_interval = seconds;
+}
+
+/* log_peer_warning - a rate-limited warning about what a peer sent */
+void
+log_peer_warning(const char *peer, const char *fmt, ...)
+{
+    struct timespec ts;
+    char    text[3072];
+    va_list ap;
+    size_t  i;
+
+    if (LOG_LEVEL_WARNING < log_min)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    for (i = 0; i < npeers; i++)
+        if (strcmp(peers[i].peer, peer) == 0)
+            break;
+    if (i == npeers && npeers < MAX_PEER_KINDS) {
+        snprintf(peers[npeers].peer, sizeof peers[npeers].peer, "%s", peer);
+        peers[npeers].last = ts.tv_sec - peer_interval - 1;
+        npeers++;
+    }
+    if (i == MAX_PEER_KINDS)
+        i = MAX_PEER_KINDS - 1;         /* more kinds than koppel has: share the last */
+    if (peer_interval > 0 && ts.tv_sec - peers[i].last < peer_interval) {
+        peers[i].suppressed++;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (peers[i].suppressed > 0)
+        log_warning("%s (and %lu more from the %s in the last %d s, not logged)", text,
+                    peers[i].suppressed, peer, peer_interval);
+    else
+        log_warning("%s", text);
+    peers[i].last = ts.tv_sec;
+    peers[i].suppressed = 0;
+}
+
 /* log_fatal - a broken environment: report and exit 1 */
 void
 log_fatal(const char *fmt, ...)

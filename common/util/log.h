@@ -11,6 +11,12 @@
  *     log_fatal    a broken environment (bad config, missing file): exit 1
  *     log_panic    a broken invariant of koppel's own: abort()
  *   No message may hold a secret: pass passwords and keys to nobody's log.
+ *
+ *   log_peer_warning is the warning for what an unauthenticated peer sends
+ *   (a bad message, a refused outcome): at most one line per peer kind
+ *   (the socket's name) per LOG_PEER_INTERVAL_S seconds, the next one
+ *   saying how many were left out, so that a flood of bytes cannot flood
+ *   the log.
  */
 #ifndef KOPPEL_LOG_H
 #define KOPPEL_LOG_H
@@ -37,6 +43,11 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define LOG_PEER_INTERVAL_S 10
+void log_peer_warning(const char *peer, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* log_set_peer_interval - another interval (tests); 0 writes every warning */
+void log_set_peer_interval(int seconds);
 void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void log_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -23,6 +23,7 @@
 #   6b. limits: two profiles, one at a low SnelStart rate limit; status
 #      answers every second, the other profile is booked while the first
 #      waits, the booker's loop is never blocked for a second (limits.sh)
+#   6c. peers, messages, secrets and files (harden.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -512,6 +513,15 @@ st=$?
 E2E_DIR=$ROOT/limits
 grep "^  [a-z]" "$ROOT/limits.out" | head -12
 result "two profiles, one at a low SnelStart rate limit: status answers every second, the booker shows the wait, the other profile is booked meanwhile, nothing lost or doubled" $st
+HARDEN_ROOT=$ROOT/harden sh tests/e2e/harden.sh "$BIN" > "$ROOT/harden.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/harden
+grep -E "^(PASS|FAIL)" "$ROOT/harden.out"
+passed=$((passed + $(grep -c "^PASS" "$ROOT/harden.out")))
+failed=$((failed + $(grep -c "^FAIL" "$ROOT/harden.out")))
+[ $st -ne 0 ] && { grep -v "^PASS" "$ROOT/harden.out" | tail -30;
+    [ "$(grep -c "^FAIL" "$ROOT/harden.out")" -eq 0 ] && {
+        failed=$((failed + 1)); echo "FAIL harden.sh exited $st"; }; }
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?

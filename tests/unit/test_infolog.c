@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -234,6 +235,41 @@ the_xlsx_export_is_a_workbook_holding_every_row(void **state)
     free(path);
 }
 
+/* an_export_does_not_follow_a_symlink_and_is_0640 - another user placed a
+ * symlink where the export goes: the file it points to stays as it was, the
+ * export is a file of its own, readable by the owner and group only */
+static void
+an_export_does_not_follow_a_symlink_and_is_0640(void **state)
+{
+    infolog_t *log = *state;
+    infolog_filter_t f = { NULL, true, 0 };
+    const char *ext[] = { "csv", "xlsx" };
+    char    err[512], *victim = xasprintf("%s/victim", dir), *path, *was;
+    mode_t  old = umask(0);
+    struct stat st;
+    FILE   *fp;
+    int     i;
+
+    some_rows(log);
+    for (i = 0; i < 2; i++) {
+        path = xasprintf("%s/log.%s", dir, ext[i]);
+        assert_non_null(fp = fopen(victim, "w"));
+        fputs("keep me", fp);
+        fclose(fp);
+        assert_int_equal(symlink(victim, path), 0);
+        assert_true(infolog_export(log, &f, path, err, sizeof err));
+        was = slurp(victim, false);
+        assert_string_equal(was, "keep me");
+        free(was);
+        assert_int_equal(lstat(path, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_int_equal(st.st_mode & 0777, 0640);
+        free(path);
+    }
+    umask(old);
+    free(victim);
+}
+
 static void
 an_export_to_another_extension_is_refused(void **state)
 {
@@ -265,6 +301,7 @@ main(void)
         cmocka_unit_test_setup_teardown(control_characters_in_a_text_become_spaces, setup, teardown),
         cmocka_unit_test_setup_teardown(the_csv_export_quotes_commas_and_quotes_and_keeps_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(the_xlsx_export_is_a_workbook_holding_every_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_export_does_not_follow_a_symlink_and_is_0640, setup, teardown),
         cmocka_unit_test_setup_teardown(an_export_to_another_extension_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(koppelctl_does_not_create_a_missing_log, setup, teardown),
     };

@@ -132,9 +132,10 @@ each_type_sends_exactly_the_fields_of_its_schema(void **state)
     } want[] = {
         { MSG_JOB, "v type job_id profile task reason" },
         { MSG_JOB_DONE, "v type job_id profile task ok text" },
-        { MSG_ORDER, "v type profile attempt order" },
-        { MSG_MATCHED, "v type profile attempt order match" },
-        { MSG_OUTCOME, "v type profile number result stage reason factuurnummer relatiecode" },
+        { MSG_ORDER, "v type profile attempt order token sig" },
+        { MSG_MATCHED, "v type profile attempt order match token sig" },
+        { MSG_OUTCOME, "v type profile number result stage reason factuurnummer relatiecode "
+                       "token sig" },
         { MSG_REQUEST, "v type cmd args" },
         { MSG_REPLY, "v type ok text json" },
         { MSG_HELLO, "v type text" },

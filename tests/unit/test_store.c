@@ -64,18 +64,27 @@ add_order(store_t *s, int64_t number)
 /* count_sent - store_send_due callback counting what it is given */
 static int sent_count;
 static bool refuse_after;
-static bool
-count_sent(void *arg, const char *profile, const order_t *o, int64_t attempt)
+static char tokens[16][64];         /* the token each order was sent with last, by number % 16 */
+#define token_of(number) tokens[(number) % 16]
+static store_sent_t
+count_sent(void *arg, const char *profile, const order_t *o, int64_t attempt,
+           const char *token, char *why, size_t whylen)
 {
     int64_t *last_attempt = arg;
 
     if (refuse_after && sent_count >= 1)
-        return false;
+        return STORE_QUEUE_FULL;
+    if (o->number == 13) {                  /* too large to send, say */
+        snprintf(why, whylen, "order 13 is too large to pass between koppel's daemons");
+        return STORE_UNSENDABLE;
+    }
     sent_count++;
     *last_attempt = attempt;
+    assert_int_equal(strlen(token), 32);
+    snprintf(token_of(o->number), sizeof tokens[0], "%s", token);
     assert_string_equal(profile, "winkel");
     assert_string_equal(o->profile, "winkel");
-    return true;
+    return STORE_SENT;
 }
 
 /* cursor_of - the stored cursor, dflt when none is stored; fails the test on an error */
@@ -162,7 +171,7 @@ a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
     assert_int_equal(store_send_due(s, 1060 + 119, 60, 100, count_sent, &attempt), 0);
     assert_int_equal(store_send_due(s, 1060 + 120, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 10423, "booked", "booking", "ok", "10423", 1001);
+    store_outcome(s, "winkel", 10423, token_of(10423), "booked", "booking", "ok", "10423", 1001);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
     close_store(&s);
@@ -186,19 +195,117 @@ an_order_that_could_not_be_sent_stays_due(void **state)
     close_store(&s);
 }
 
+/* count_in - how many of the profile's orders are in a state */
+static int64_t
+count_in(store_t *s, const char *state)
+{
+    json_t *c = store_counts(s, "winkel");
+    int64_t n = json_integer_value(json_object_get(c, state));
+
+    json_decref(c);
+    return n;
+}
+
+/* only_allowed_state_changes_are_made - an outcome may not overwrite a dead
+ * or skipped order (a forged or late "booked" would hide a dead letter), a
+ * booked order never changes, and a refused change says so in the result */
+static void
+only_allowed_state_changes_are_made(void **state)
+{
+    store_t *s = open_store();
+    char    err[256];
+    int64_t attempt;
+
+    add_order(s, 1);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    store_add_state(s, "winkel", 2, "dead", "fetch", "order 2: <total>: missing");
+    store_add_state(s, "winkel", 3, "skipped", "fetch", "order 3 is cancelled");
+    assert_false(store_outcome(s, "winkel", 2, token_of(2), "booked", "booking", "", "2", 0));
+    assert_false(store_outcome(s, "winkel", 3, token_of(3), "booked", "booking", "", "3", 0));
+    assert_false(store_outcome(s, "winkel", 3, token_of(3), "dead", "booking", "x", "3", 0));
+    assert_false(store_outcome(s, "winkel", 4, token_of(4), "booked", "booking", "", "4", 0));
+    assert_true(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "dead"), 1);
+    assert_int_equal(count_in(s, "skipped"), 1);
+    assert_int_equal(count_in(s, "booked"), 1);
+    assert_true(store_transition_allowed("pending", "booked"));
+    assert_true(store_transition_allowed("dead", "pending"));
+    assert_false(store_transition_allowed("dead", "booked"));
+    assert_false(store_transition_allowed("skipped", "booked"));
+    assert_false(store_transition_allowed("booked", "pending"));
+    assert_false(store_transition_allowed("booked", "dead"));
+    close_store(&s);
+}
+
+/* an_outcome_needs_the_token_of_the_attempt_sent_last - a forged outcome
+ * (no token, a guessed one) or one about an earlier attempt is refused and
+ * the order stays pending; the one of the last attempt is recorded */
+static void
+an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
+{
+    store_t *s = open_store();
+    char    err[256], first[64];
+    int64_t attempt;
+    order_t *o;
+
+    add_order(s, 7);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
+    snprintf(first, sizeof first, "%s", token_of(7));
+    assert_int_equal(store_send_due(s, 1060, 60, 100, count_sent, &attempt), 1);
+    assert_string_not_equal(first, token_of(7));
+    assert_true(store_begin(s, err, sizeof err));
+    assert_false(store_outcome(s, "winkel", 7, "", "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, NULL, "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, "00000000000000000000000000000000", "booked",
+                               "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, first, "booked", "booking", "", "7", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "pending"), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 7, token_of(7), "booked", "booking", "", "7", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "booked"), 1);
+
+    /* a replayed dead letter takes no outcome of its earlier life */
+    add_order(s, 8);
+    assert_int_equal(store_send_due(s, 2000, 60, 100, count_sent, &attempt), 1);
+    o = order_new();
+    order_set(&o->profile, "winkel");
+    o->number = 8;
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    store_replace_pending(s, o);
+    assert_false(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "pending"), 1);
+    order_destroy(&o);
+    close_store(&s);
+}
+
 static void
 booked_wins_over_dead_and_dead_letters_are_listed(void **state)
 {
     store_t *s = open_store();
+    int64_t attempt;
     char    err[256];
     json_t *dlq;
 
     add_order(s, 1);
     add_order(s, 2);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 1, "booked", "booking", "", "1", 0);
-    store_outcome(s, "winkel", 1, "dead", "booking", "late duplicate", "1", 0);
-    store_outcome(s, "winkel", 2, "dead", "match", "3 relaties share e-mail x", "", 0);
+    store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0);
+    store_outcome(s, "winkel", 1, token_of(1), "dead", "booking", "late duplicate", "1", 0);
+    store_outcome(s, "winkel", 2, token_of(2), "dead", "match", "3 relaties share e-mail x", "", 0);
     store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
     assert_true(store_commit(s, err, sizeof err));
     dlq = store_dead_list(s, NULL, err, sizeof err);
@@ -271,11 +378,41 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     refuse_after = false;
     assert_int_equal(store_send_due(s, 1, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 5, "booked", "booking", "", "5", 0);
+    store_outcome(s, "winkel", 5, token_of(5), "booked", "booking", "", "5", 0);
     store_replace_pending(s, o);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
     order_destroy(&o);
+    close_store(&s);
+}
+
+/* an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on -
+ * an order whose message is over the limit made the matcher drop the
+ * connection on every attempt; it is set aside (stage send) instead */
+static void
+an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on(void **state)
+{
+    store_t *s = open_store();
+    int64_t attempt = 0;
+    char    err[512];
+    json_t *dlq;
+
+    add_order(s, 12);
+    add_order(s, 13);
+    add_order(s, 14);
+    sent_count = 0;
+    refuse_after = false;
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
+    assert_int_equal(json_array_size(dlq), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
+                        "winkel:13");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "stage")),
+                        "send");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(dlq, 0), "reason")),
+                           "too large to pass between koppel's daemons"));
+    json_decref(dlq);
+    assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 2);
     close_store(&s);
 }
 
@@ -331,9 +468,12 @@ main(void)
         cmocka_unit_test(a_pending_order_is_sent_again_with_backoff_until_an_outcome),
         cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
         cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
+        cmocka_unit_test(only_allowed_state_changes_are_made),
+        cmocka_unit_test(an_outcome_needs_the_token_of_the_attempt_sent_last),
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
         cmocka_unit_test(an_unreadable_store_is_an_error_not_an_absence),
         cmocka_unit_test(a_damaged_stored_order_is_set_aside_and_the_others_go_on),
+        cmocka_unit_test(an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
