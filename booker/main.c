@@ -454,7 +454,8 @@ on_batch(void *arg, batch_t *batch)
             }
             continue;
         }
-        finish(b, i, batch->msgs[k]->order, batch->msgs[k]->token, out);
+        finish(b, i, batch->msgs[k]->order,
+               queue_token(b->queue, i, batch->msgs[k]->order->number), out);
         queue_done(b->queue, i, batch->msgs[k]->order->number);
         msg_destroy(&batch->msgs[k]);
     }

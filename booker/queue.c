@@ -15,7 +15,7 @@
 
 typedef struct {
     zlistx_t *waiting;            /* msg_t *, oldest first */
-    zhashx_t *known;              /* order number -> "": waiting or being booked */
+    zhashx_t *known;              /* order number -> attempt_t: waiting or being booked */
     bool    busy;
     int64_t parked_until;         /* epoch ms, 0: not parked */
     char    reason[64];
@@ -26,6 +26,19 @@ struct queue {
     size_t  n;
     size_t  turn;                 /* the profile whose turn is next */
 };
+
+typedef struct {                  /* the latest sending of a known order */
+    int64_t attempt;
+    char    token[64];            /* the fetcher's token of that attempt ("" none) */
+} attempt_t;
+
+/* destroy_attempt - zhashx destructor of an attempt_t */
+static void
+destroy_attempt(void **item)
+{
+    free(*item);
+    *item = NULL;
+}
 
 /* destroy_msg - zlistx destructor of a message */
 static void
@@ -46,6 +59,7 @@ queue_new(size_t nprofiles)
     for (i = 0; i < nprofiles; i++) {
         self->p[i].waiting = zlistx_new();      /* CZMQ aborts when out of memory */
         self->p[i].known = zhashx_new();
+        zhashx_set_destructor(self->p[i].known, destroy_attempt);
         zlistx_set_destructor(self->p[i].waiting, destroy_msg);
     }
     return self;
@@ -81,10 +95,20 @@ bool
 queue_add(queue_t *self, int i, msg_t *m)
 {
     char    k[32];
+    attempt_t *a;
 
     key(k, sizeof k, m->order->number);
-    if (zhashx_insert(self->p[i].known, k, "") != 0)
+    if ((a = zhashx_lookup(self->p[i].known, k)) != NULL) {
+        if (m->attempt > a->attempt) {  /* the fetcher waits for this attempt's outcome */
+            a->attempt = m->attempt;
+            snprintf(a->token, sizeof a->token, "%s", m->token ? m->token : "");
+        }
         return false;
+    }
+    a = xcalloc(1, sizeof *a);
+    a->attempt = m->attempt;
+    snprintf(a->token, sizeof a->token, "%s", m->token ? m->token : "");
+    zhashx_insert(self->p[i].known, k, a);
     zlistx_add_end(self->p[i].waiting, m);
     return true;
 }
@@ -95,6 +119,18 @@ queue_put_back(queue_t *self, int i, msg_t **msgs, size_t n)
 {
     while (n > 0)
         zlistx_add_start(self->p[i].waiting, msgs[--n]);
+}
+
+/* queue_token - the token of the latest sending of a known order */
+const char *
+queue_token(const queue_t *self, int i, int64_t number)
+{
+    char    k[32];
+    const attempt_t *a;
+
+    key(k, sizeof k, number);
+    a = zhashx_lookup(self->p[i].known, k);
+    return a ? a->token : "";
 }
 
 /* queue_done - forget an order number */

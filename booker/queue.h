@@ -13,7 +13,9 @@
  *
  *   An order number is known from queue_add() until queue_done(): a
  *   resend of an order that waits or is being booked is refused, so no
- *   order is booked by two workers at once.
+ *   order is booked by two workers at once; its attempt's token is kept
+ *   (queue_token()), since the fetcher takes only the outcome of the
+ *   attempt it sent last.
  *
  *   The queue holds what the fetcher sends again anyway: it is lost with
  *   the booker and refilled by the fetcher's resends.
@@ -42,6 +44,10 @@ bool queue_add(queue_t *self, int i, msg_t *m);
 /* queue_put_back - put n messages of profile i back at the front, in order
  * (they stay known: a batch that must wait) */
 void queue_put_back(queue_t *self, int i, msg_t **msgs, size_t n);
+
+/* queue_token - the token of the latest attempt of a known order ("" when
+ * none, or the order is not known) */
+const char *queue_token(const queue_t *self, int i, int64_t number);
 
 /* queue_done - forget order number of profile i: booked, dead or left to
  * the fetcher's resend */
