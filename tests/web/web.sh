@@ -76,7 +76,7 @@ done
 
 export WEB_URL="http://127.0.0.1:$WEB_PORT" WEB_MEMBER WEB_OUTSIDER CFG BIN E2E_DIR GC_URL SS_URL
 export WEB_MEMBER_PASSWORD=Boekhouder-2026 WEB_OUTSIDER_PASSWORD=Buitenstaander-2026
-export PID_booker PID_fetcher SHOTS=${SHOTS:-$E2E_DIR/screenshots}
+export SHOTS=${SHOTS:-$E2E_DIR/screenshots}
 /usr/bin/python3 tests/web/test_web.py
 rc=$?
 
