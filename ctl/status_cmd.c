@@ -10,7 +10,6 @@
  *   ..."), else "Gereed".
  */
 #include <errno.h>
-#include <glob.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +21,7 @@
 #include "date.h"
 #include "net.h"
 #include "status_cmd.h"
+#include "status_text.h"
 #include "xalloc.h"
 
 #define STATUS_TIMEOUT_MS 1000
@@ -85,36 +85,6 @@ ctl_ask(const char *endpoint, const char *cmd, int nargs, char **args, int timeo
     return reply;
 }
 
-/* ctl_matcher_endpoints - the control endpoints of the running matchers */
-char **
-ctl_matcher_endpoints(const cfg_t *cfg, size_t *n)
-{
-    const char *pattern = cfg->ep_control[DAEMON_MATCHER];
-    char  **list = NULL;
-    glob_t  g;
-    size_t  i;
-
-    *n = 0;
-    if (strncmp(pattern, "ipc://", 6) == 0) {
-        char   *ep = cfg_matcher_control(cfg, "*");
-        char   *glb = xstrdup(ep + 6);
-
-        free(ep);
-        if (glob(glb, 0, NULL, &g) == 0) {
-            list = xcalloc(g.gl_pathc + 1, sizeof *list);
-            for (i = 0; i < g.gl_pathc; i++)
-                list[(*n)++] = xasprintf("ipc://%s", g.gl_pathv[i]);
-            globfree(&g);
-        }
-        free(glb);
-    }
-    if (*n == 0) {
-        list = xcalloc(2, sizeof *list);
-        list[(*n)++] = cfg_matcher_control(cfg, "1");
-    }
-    return list;
-}
-
 typedef struct {
     char    name[64];           /* "fetcher", "matcher@2" */
     char   *endpoint;
@@ -144,38 +114,21 @@ matcher_name(const cfg_t *cfg, const char *endpoint, char *name, size_t len)
     snprintf(name, len, "matcher@%.*s", (int) (n - pre - post), endpoint + pre);
 }
 
-/* daemons - every daemon's control endpoint, in pipeline order */
+/* daemons - every daemon's control endpoint, in pipeline order (status_text.h) */
 static daemon_entry_t *
 daemons(const cfg_t *cfg, size_t *n)
 {
-    static const daemon_t order[] = { DAEMON_SCHEDULER, DAEMON_FETCHER, DAEMON_MATCHER,
-                                      DAEMON_BOOKER };
-    daemon_entry_t *list = NULL;
-    size_t  i, j, nm;
-    char  **eps;
+    status_endpoint_t *eps = status_endpoints(cfg, n);
+    daemon_entry_t *list = xcalloc(*n + 1, sizeof *list);
+    size_t  i;
 
-    *n = 0;
-    for (i = 0; i < sizeof order / sizeof *order; i++) {
-        if (order[i] == DAEMON_MATCHER)
-            eps = ctl_matcher_endpoints(cfg, &nm);
-        else {
-            eps = xcalloc(2, sizeof *eps);
-            eps[0] = xstrdup(cfg->ep_control[order[i]]);
-            nm = 1;
-        }
-        for (j = 0; j < nm; j++) {
-            daemon_entry_t *d;
-
-            list = xrealloc(list, (*n + 1) * sizeof *list);
-            d = &list[(*n)++];
-            memset(d, 0, sizeof *d);
-            d->endpoint = eps[j];
-            snprintf(d->name, sizeof d->name, "%s", daemon_name(order[i]));
-            if (order[i] == DAEMON_MATCHER)
-                matcher_name(cfg, d->endpoint, d->name, sizeof d->name);
-        }
-        free(eps);
+    for (i = 0; i < *n; i++) {
+        list[i].endpoint = eps[i].endpoint;         /* taken over */
+        snprintf(list[i].name, sizeof list[i].name, "%s", daemon_name(eps[i].daemon));
+        if (eps[i].daemon == DAEMON_MATCHER)
+            matcher_name(cfg, list[i].endpoint, list[i].name, sizeof list[i].name);
     }
+    free(eps);
     return list;
 }
 

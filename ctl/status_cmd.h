@@ -45,8 +45,6 @@ typedef enum { CTL_ASK_OK = 0, CTL_ASK_DOWN, CTL_ASK_DENIED } ctl_ask_t;
 msg_t *ctl_ask(const char *endpoint, const char *cmd, int nargs, char **args, int timeout_ms,
                ctl_ask_t *why, char *err, size_t errlen);
 
-/* ctl_matcher_endpoints - the control endpoints of the running matchers (new memory) */
-char **ctl_matcher_endpoints(const cfg_t *cfg, size_t *n);
 
 /* status_profile_line - a profile's line from the daemons' status replies
  * (NULL for one that did not answer); *stopped when it is stopped (new memory) */
