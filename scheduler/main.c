@@ -108,7 +108,7 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
         msg_set(&reply->text, err);
     } else if (found == DB_FOUND && !plan_enabled(s->plan, req->args[0])) {
         char   *t = xasprintf("profile %s is uitgeschakeld (enabled = false in koppel.cfg): "
-                              "fill it in, set enabled = true and restart koppel",
+                              "fill it in, set enabled = true and run koppelctl reload",
                               req->args[0]);
 
         msg_set(&reply->text, t);
