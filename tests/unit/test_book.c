@@ -355,6 +355,7 @@ a_refused_order_creates_no_relatie(void **state)
     int32_t code;
     match_t *old;
     book_outcome_t out;
+    size_t  nlines, ncharges;
 
     /* an unmapped grootboek, a VAT number that cannot exist, a foreign rate
      * SnelStart does not invoice, no lines at all */
@@ -369,6 +370,8 @@ a_refused_order_creates_no_relatie(void **state)
     order(f, 1)->lines[0].vat_rate_e2 = 600;
     book_order(f->admin, f->ledger, order(f, 1), be, &out);
     assert_int_equal(out.result, BOOK_DEAD);
+    nlines = order(f, 0)->nlines;      /* hidden, not freed: restored for the fixture */
+    ncharges = order(f, 0)->ncharges;
     order(f, 0)->nlines = 0;
     order(f, 0)->ncharges = 0;
     book_order(f->admin, f->ledger, order(f, 0), nl, &out);
@@ -387,6 +390,8 @@ a_refused_order_creates_no_relatie(void **state)
     match_destroy(&be);
     match_destroy(&nl);
     match_destroy(&old);
+    order(f, 0)->nlines = nlines;
+    order(f, 0)->ncharges = ncharges;
     stop(&f);
 }
 
