@@ -196,6 +196,12 @@ LINK_ctl       := $(call lib,ctl) $(call lib,check) $(call lib,report) $(call li
 LINK_web       := $(call lib,web) $(call lib,check) $(call lib,report) $(call lib,snelstart) \
                   $(call lib,shop) $(call lib,global) $(call lib,util)
 LIBS_web       := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpam
+ifeq ($(SANITIZE),1)
+# AddressSanitizer intercepts crypt_r and finds the real one when the program
+# starts; pam_unix loads libcrypt later, so without this the interceptor calls
+# NULL at the first password check
+LIBS_web       += -Wl,--no-as-needed -lcrypt -Wl,--as-needed
+endif
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_fetcher    := $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
