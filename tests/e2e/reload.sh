@@ -212,7 +212,8 @@ scenario_profile() {
     set_in_profile nieuw 'url = "http://127\.0\.0\.1:[0-9]+";' "url = \"$GC2_URL\";" || return 1
     ctl reload >/dev/null || return 1
     until_true 10 "the new profile is not planned" planned || return 1
-    [ "$(ctl run nieuw)" = started ] || return 1
+    # planned from now on, its first run may have started by itself already
+    case "$(ctl run nieuw)" in started|"already running") ;; *) return 1 ;; esac
     until_true 30 "the new profile's orders are not booked" new_profile_booked 2 || return 1
     [ "$(booked_factuurnummers | grep -c '^800[12]$')" -eq 0 ] || {
         echo "e2e: orders below from_order were booked"; return 1; }
@@ -220,7 +221,7 @@ scenario_profile() {
     # not, and none twice
     set_in_profile nieuw 'from_order = 8003;' 'from_order = 8001;' || return 1
     ctl reload >/dev/null || return 1
-    [ "$(ctl run nieuw)" = started ] || return 1
+    case "$(ctl run nieuw)" in started|"already running") ;; *) return 1 ;; esac
     until_true 30 "a lowered from_order does not read the orders again" new_profile_booked 4 \
         || return 1
     sleep 1
