@@ -252,6 +252,8 @@ $(BIN)/koppel-web: $(OBJ)/web/main.o $(LINK_web)
 
 # the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
 SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
+# woocommerce-sim delivers webhooks with libcurl
+WSIM_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null) $(SIM_LIBS)
 $(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globecharge) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
@@ -270,7 +272,7 @@ $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(call lib,tds) $(call lib,util)
 $(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommerce) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(WSIM_LIBS)
 
 # the test harness that plays systemd (Type=notify, WatchdogSec): libc only
 $(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o
