@@ -29,7 +29,6 @@ trap e2e_stop EXIT INT TERM
 passed=0
 failed=0
 ROOT=${E2E_ROOT:-/tmp/koppel-webhook.$$}
-SECRET=whsec-e2e-geheim
 
 result() {
     if [ "$2" -eq 0 ]; then
@@ -44,36 +43,6 @@ result() {
 
 ctl() {
     "$BIN/koppelctl" --config "$CFG" "$@"
-}
-
-# shop_api PATH [CURL ARGS] - the simulated shop's REST API
-shop_api() {
-    p=$1
-    shift
-    curl -s -u ck_koppel:cs_geheim -H 'Content-Type: application/json' "$@" "$WC_URL$p"
-}
-
-# hook_config - the WooCommerce profile with its webhook, planning off
-hook_config() {
-    write_config 1
-    HOOK_PORT=$(free_port)
-    HOOK_URL=http://127.0.0.1:$HOOK_PORT/webhook/woo
-    sed -i -e "s|type = \"globecharge\";|type = \"woocommerce\";\n            webhook = { path = \"/webhook/woo\"; secret = \"$SECRET\"; url = \"$HOOK_URL\"; };|" \
-        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
-        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
-        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
-        -e '/late_window = 200;/,+1d' \
-        -e "s|^    state_dir = \(.*\)|    state_dir = \1\n    webhooks = { listen = \"127.0.0.1:$HOOK_PORT\"; max_body_bytes = 65536; };|" \
-        "$CFG"
-}
-
-# register - a webhook per topic in the shop, delivering to the fetcher
-register() {
-    for topic in order.created order.updated; do
-        shop_api /wp-json/wc/v3/webhooks -X POST -d "{\"name\": \"koppel $topic\", \"topic\":
-            \"$topic\", \"delivery_url\": \"$HOOK_URL\", \"secret\": \"$SECRET\",
-            \"status\": \"active\"}" > /dev/null || return 1
-    done
 }
 
 # bookable - the shop's processing and completed orders, one a line
@@ -126,11 +95,11 @@ scenario_seconds() {
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
     WC_URL=http://127.0.0.1:$WC_PORT
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
-    hook_config
+    webhook_config
     start_pipeline || return 1
     ctl run voorbeeld > /dev/null
     booked_within 30 || return 1
-    register || return 1
+    register_webhooks || return 1
     before=$(runs)
     start=$(date +%s%3N)
     place 10 processing > /dev/null
@@ -162,7 +131,7 @@ scenario_signature() {
         '[.deliveries[] | select(.order_id == $id and .http_status == 401)] | length > 0' \
         > /dev/null || { echo "  the sim saw no 401 for order $first"; return 1; }
     n=$(grep -c "refused a delivery whose signature" "$E2E_DIR/log/fetcher.log")
-    ! grep -q "$SECRET" "$E2E_DIR"/log/*.log || { echo "  the secret is in a log"; return 1; }
+    ! grep -q "$WEBHOOK_SECRET" "$E2E_DIR"/log/*.log || { echo "  the secret is in a log"; return 1; }
     echo "  refused: forged order 990001 and order $first; log lines: $n"
     ctl run voorbeeld > /dev/null       # the net: the run books the refused one
     booked_within 20
