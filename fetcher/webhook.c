@@ -12,7 +12,9 @@
  *   is decided from it: its signature covers every byte.
  *
  *   TLS is libmicrohttpd's own (GnuTLS), as in koppel-web: the PEM texts
- *   are read at each bind and kept while the listener runs.
+ *   are read at each bind and kept while the listener runs; a reload that
+ *   finds other texts in the files (a certificate renewed in place) binds
+ *   anew.
  *
  * DIAGNOSTICS
  *   A refused signature and a body that is not an order are logged with
@@ -395,14 +397,32 @@ listener_start(webhook_t *self, const webhooks_t *w, listener_t *l)
     return true;
 }
 
-/* bound_as - whether the listener runs as w says (off counts as "not running") */
+/* same_file - whether a PEM file still holds the text read at the bind */
+static bool
+same_file(const char *path, const char *text)
+{
+    char   *now = textfile_read(path, TEXTFILE_PEM_MAX);
+    bool    same = now && strcmp(now, text) == 0;
+
+    if (now)
+        explicit_bzero(now, strlen(now));
+    free(now);
+    return same;
+}
+
+/* bound_as - whether the listener runs as w says (off counts as "not
+ * running"): the address, the TLS files' names and what they hold, so that
+ * a certificate renewed in place is taken at a reload */
 static bool
 bound_as(const listener_t *l, const webhooks_t *w)
 {
     if (l->mhd == NULL || !w->enabled)
         return l->mhd == NULL && !w->enabled;
-    return strcmp(l->listen, w->listen) == 0 && strcmp(l->tls_certificate, w->tls_certificate)
-           == 0 && strcmp(l->tls_key, w->tls_key) == 0;
+    if (strcmp(l->listen, w->listen) != 0 || strcmp(l->tls_certificate, w->tls_certificate) != 0
+        || strcmp(l->tls_key, w->tls_key) != 0)
+        return false;
+    return *w->tls_certificate == 0
+           || (same_file(w->tls_certificate, l->cert) && same_file(w->tls_key, l->key));
 }
 
 /* purge - forget the delivery ids of long ago */

@@ -19,6 +19,9 @@
 #               never sends it again, yet the order is booked, once, also
 #               after a run reads it too
 #   limit       a body over max_body_bytes: 413
+#   tls         a reload moves the receiver to another address with TLS; a
+#               certificate renewed in place is taken at the next reload; a
+#               key file that cannot be read keeps the listener in force
 #   once        at the end every processing or completed order of the shop
 #               is booked exactly once
 # Prints "webhook: N passed, N failed" last.
@@ -213,6 +216,43 @@ scenario_limit() {
     [ "$code" = 200 ] || { echo "  a ping was answered $code"; return 1; }
 }
 
+# tls_cert NAME - a self-signed certificate for 127.0.0.1 in NAME.crt, NAME.key
+tls_cert() {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+        -addext "subjectAltName=IP:127.0.0.1" -keyout "$E2E_DIR/$1.key" \
+        -out "$E2E_DIR/$1.crt" 2>/dev/null
+}
+
+# ping_code URL [CURL ARGS] - what the receiver answers a ping
+ping_code() {
+    u=$1
+    shift
+    curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" -d 'webhook_id=7' "$u"
+}
+
+scenario_tls() {
+    tls_cert a && tls_cert b || return 1
+    port=$(free_port)
+    sed -i "s|webhooks = { listen = \"127.0.0.1:$HOOK_PORT\";|webhooks = { listen = \"127.0.0.1:$port\"; tls_certificate = \"$E2E_DIR/a.crt\"; tls_key = \"$E2E_DIR/a.key\";|" "$CFG"
+    ctl reload > /dev/null || return 1
+    [ "$(ping_code "https://127.0.0.1:$port/webhook/woo" --cacert "$E2E_DIR/a.crt")" = 200 ] \
+        || { echo "  no https on the new address after a reload"; return 1; }
+    [ "$(ping_code "$HOOK_URL")" = 000 ] || { echo "  the old address still answers"; return 1; }
+    # renewed in place: the same file names, another certificate
+    cp "$E2E_DIR/b.crt" "$E2E_DIR/a.crt" && cp "$E2E_DIR/b.key" "$E2E_DIR/a.key"
+    ctl reload > /dev/null || return 1
+    [ "$(ping_code "https://127.0.0.1:$port/webhook/woo" --cacert "$E2E_DIR/b.crt")" = 200 ] \
+        || { echo "  the certificate renewed in place was not taken at the reload"; return 1; }
+    # a key file that cannot be read: the listener in force stays
+    sed -i "s|$E2E_DIR/a.key|$E2E_DIR/missing.key|" "$CFG"
+    ctl reload > /dev/null || return 1
+    [ "$(ping_code "https://127.0.0.1:$port/webhook/woo" --cacert "$E2E_DIR/b.crt")" = 200 ] \
+        || { echo "  a bad TLS file took the listener down"; return 1; }
+    grep -q "listening as before" "$E2E_DIR/log/fetcher.log" || return 1
+    sed -i "s|$E2E_DIR/missing.key|$E2E_DIR/a.key|" "$CFG"
+    ctl reload > /dev/null
+}
+
 scenario_once() {
     ctl run voorbeeld > /dev/null
     sleep 2
@@ -250,6 +290,7 @@ scenario_repeats; result "duplicate and out-of-order deliveries book each order 
 scenario_down; result "deliveries lost while the fetcher was down are booked by the next run, once" $?
 scenario_kill; result "the fetcher ended between storing a delivery and answering: booked once" $?
 scenario_limit; result "a body over max_body_bytes gets 413, a ping 200" $?
+scenario_tls; result "reload: another address and TLS listen anew, a renewed certificate is taken, a bad key keeps the listener" $?
 scenario_once; result "every bookable order of the shop booked exactly once" $?
 e2e_stop
 echo "webhook: $passed passed, $failed failed"
