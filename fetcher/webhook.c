@@ -154,9 +154,13 @@ take(webhook_t *self, const profile_t *p, struct MHD_Connection *c, const upload
         self->stored(self->arg);
         return MHD_HTTP_OK;
     case HOOKORDER_REPEAT:
+        log_debug("profile %s: order %lld: webhook delivery %s taken before", p->name,
+                  (long long) number, id);
+        count(self, p->name, "ignored");
+        return MHD_HTTP_OK;
     case HOOKORDER_OVERTAKEN:
-        log_debug("profile %s: order %lld: webhook delivery ignored (%s)", p->name,
-                  (long long) number, *id ? "a repeat or an older state" : "an older state");
+        log_debug("profile %s: order %lld: webhook delivery of an older state ignored",
+                  p->name, (long long) number);
         count(self, p->name, "ignored");
         return MHD_HTTP_OK;
     case HOOKORDER_BAD:
