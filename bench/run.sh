@@ -369,16 +369,13 @@ e2e_stop
 # drops on purpose: how many of those orders the next run books, once.
 webhook_figures() {
     e2e_setup "$ROOT/webhook"
-    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
-        --db "$E2E_DIR/woocommerce.db" --generate 5 --seed 11 --first-id 1 \
+    start_woocommerce --generate 5 --seed 11 --first-id 1 \
         --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
-    WC_URL=http://127.0.0.1:$WC_PORT
     start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit || return 1
     webhook_config
     sed -i -e "$UNLIMITED" "$CFG"
     start_pipeline || return 1
-    base=$(sqlite3 "$E2E_DIR/woocommerce.db" "SELECT COUNT(*) FROM orders WHERE status IN
-        ('processing', 'completed')")
+    base=$(woo_bookable | wc -l)
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
     wait_done "$base" 60 || return 1
     register_webhooks || return 1

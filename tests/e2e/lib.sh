@@ -121,6 +121,55 @@ open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[e
 PY
 }
 
+# result NAME STATUS - count (passed, failed) and print one scenario: PASS, or
+# FAIL with the end of each log
+result() {
+    if [ "$2" -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "PASS $1"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $1 (logs in $E2E_DIR/log)"
+        tail -n 5 "$E2E_DIR"/log/*.log 2>/dev/null
+    fi
+}
+
+# booked_once GOOD_FILE - every number of GOOD_FILE booked exactly once, nothing else
+booked_once() {
+    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
+    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
+    sort "$1" > "$E2E_DIR/good.sorted"
+    lost=$(comm -23 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
+    extra=$(comm -13 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
+    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
+    echo "  good: $(wc -l < "$1") booked: $(wc -l < "$E2E_DIR/booked") lost: $lost" \
+         "duplicates: $dup not expected: $extra"
+    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
+}
+
+# daemons_alive - every daemon start_pipeline started is still running
+daemons_alive() {
+    for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \
+             PID_booker; do
+        eval "pid=\$$v"
+        kill -0 "$pid" 2>/dev/null || { echo "  $v ($pid) exited"; return 1; }
+    done
+}
+
+# start_woocommerce ARGS... - woocommerce-sim with koppel's key, its orders
+# in E2E_DIR/woocommerce.db; WC_URL
+start_woocommerce() {
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" "$@" || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+}
+
+# woo_bookable - woocommerce-sim's processing and completed orders, one a line
+woo_bookable() {
+    sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id"
+}
+
 # shop_api PATH [CURL ARGS] - woocommerce-sim's REST API (WC_URL), as koppel's key
 shop_api() {
     p=$1

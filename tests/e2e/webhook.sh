@@ -33,25 +33,8 @@ passed=0
 failed=0
 ROOT=${E2E_ROOT:-/tmp/koppel-webhook.$$}
 
-result() {
-    if [ "$2" -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "PASS $1"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1 (logs in $E2E_DIR/log)"
-        tail -n 5 "$E2E_DIR"/log/*.log
-    fi
-}
-
 ctl() {
     "$BIN/koppelctl" --config "$CFG" "$@"
-}
-
-# bookable - the shop's processing and completed orders, one a line
-bookable() {
-    sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
-        ('processing', 'completed') ORDER BY id"
 }
 
 # place N STATUS - N new orders in the shop, at once; prints the first id
@@ -61,7 +44,7 @@ place() {
 
 # booked_within SECONDS - until every bookable order has an outcome
 booked_within() {
-    wait_done "$(bookable | wc -l)" "$1"
+    wait_done "$(woo_bookable | wc -l)" "$1"
 }
 
 # runs - how many runs the fetcher started
@@ -93,10 +76,8 @@ restart_fetcher() {
 
 scenario_seconds() {
     e2e_setup "$ROOT/webhook"
-    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
-        --db "$E2E_DIR/woocommerce.db" --generate 6 --seed 91 --first-id 901 \
+    start_woocommerce --generate 6 --seed 91 --first-id 901 \
         --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.4 || return 1
-    WC_URL=http://127.0.0.1:$WC_PORT
     start_snelstart --relaties "$E2E_DIR/relaties.json" || return 1
     webhook_config
     start_pipeline || return 1
@@ -155,7 +136,7 @@ scenario_repeats() {
     echo "  duplicated: $(echo "$stats" | jq .duplicated), out of order:" \
          "$(echo "$stats" | jq .out_of_order)"
     [ "$(echo "$stats" | jq .duplicated)" -ge 5 ] || return 1
-    bookable > "$E2E_DIR/good"
+    woo_bookable > "$E2E_DIR/good"
     booked_once "$E2E_DIR/good"
 }
 
@@ -176,7 +157,7 @@ scenario_down() {
     for id in $(shop_api /wp-json/wc/v3/webhooks | jq -r '.[].id'); do
         shop_api /wp-json/wc/v3/webhooks/"$id" -X PUT -d '{"status": "active"}' > /dev/null
     done
-    bookable > "$E2E_DIR/good"
+    woo_bookable > "$E2E_DIR/good"
     booked_once "$E2E_DIR/good"
 }
 
@@ -203,7 +184,7 @@ scenario_kill() {
     ctl run voorbeeld > /dev/null       # the net reads it too: still once
     sleep 2
     booked_within 20 || return 1
-    bookable > "$E2E_DIR/good"
+    woo_bookable > "$E2E_DIR/good"
     booked_once "$E2E_DIR/good"
 }
 
@@ -257,30 +238,8 @@ scenario_once() {
     ctl run voorbeeld > /dev/null
     sleep 2
     booked_within 30 || return 1
-    bookable > "$E2E_DIR/good"
+    woo_bookable > "$E2E_DIR/good"
     booked_once "$E2E_DIR/good" && daemons_alive
-}
-
-# daemons_alive - every daemon started is still running
-daemons_alive() {
-    for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \
-             PID_booker; do
-        eval "pid=\$$v"
-        kill -0 "$pid" 2>/dev/null || { echo "  $v ($pid) exited"; return 1; }
-    done
-}
-
-# booked_once GOOD_FILE - every number of GOOD_FILE booked exactly once, nothing else
-booked_once() {
-    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
-    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
-    sort "$1" > "$E2E_DIR/good.sorted"
-    lost=$(comm -23 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    extra=$(comm -13 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
-    echo "  good: $(wc -l < "$1") booked: $(wc -l < "$E2E_DIR/booked") lost: $lost" \
-         "duplicates: $dup not expected: $extra"
-    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
 }
 
 mkdir -p "$ROOT"
