@@ -203,7 +203,8 @@ ifeq ($(SANITIZE),1)
 LIBS_web       += -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 endif
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
-SYS_fetcher    := $(LIBS_shop)
+# the fetcher receives webhooks over libmicrohttpd (GnuTLS inside), on its loop
+SYS_fetcher    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
 SYS_booker     := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)

@@ -44,6 +44,7 @@
 #include "daemon.h"
 #include "listen.h"
 #include "log.h"
+#include "textfile.h"
 #include "web.h"
 #include "xalloc.h"
 
@@ -327,24 +328,6 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestT
     *con_cls = NULL;
 }
 
-/* read_file - a whole file (new memory), NULL when it cannot be read */
-static char *
-read_file(const char *path)
-{
-    FILE   *f = fopen(path, "r");
-    buf_t  *b;
-    char    chunk[4096];
-    size_t  n;
-
-    if (f == NULL)
-        return NULL;
-    b = buf_new();
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_bytes(b, chunk, n);
-    fclose(f);
-    return buf_take(&b);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -402,9 +385,9 @@ main(int argc, char **argv)
         log_fatal("--listen %s is not a loopback address: that needs TLS "
                   "(--tls-certificate and --tls-key), passwords would travel in clear", listen);
     if (cert_path) {
-        if ((cert = read_file(cert_path)) == NULL)
+        if ((cert = textfile_read(cert_path, TEXTFILE_PEM_MAX)) == NULL)
             log_fatal("%s: cannot read the TLS certificate", cert_path);
-        if ((key = read_file(key_path)) == NULL)
+        if ((key = textfile_read(key_path, TEXTFILE_PEM_MAX)) == NULL)
             log_fatal("%s: cannot read the TLS key", key_path);
         flags |= MHD_USE_TLS;
         web.tls = true;

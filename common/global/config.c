@@ -1116,17 +1116,6 @@ cfg_endpoints_same(const cfg_t *a, const cfg_t *b)
     return true;
 }
 
-/* cfg_listener_same - the receiver is on or off in both, at the same
- * address with the same TLS files */
-bool
-cfg_listener_same(const cfg_t *a, const cfg_t *b)
-{
-    return a->webhooks.enabled == b->webhooks.enabled
-           && same(a->webhooks.listen, b->webhooks.listen)
-           && same(a->webhooks.tls_certificate, b->webhooks.tls_certificate)
-           && same(a->webhooks.tls_key, b->webhooks.tls_key);
-}
-
 /* cfg_webhook_profile - the profile whose webhook path is path */
 const profile_t *
 cfg_webhook_profile(const cfg_t *self, const char *path)

@@ -283,10 +283,6 @@ bool cfg_administration_same(const profile_t *a, const profile_t *b);
  * endpoints: what a reload cannot change (the sockets are bound) */
 bool cfg_endpoints_same(const cfg_t *a, const cfg_t *b);
 
-/* cfg_listener_same - whether a and b listen for webhooks the same way
- * (on or off, address, TLS files): otherwise a reload binds anew */
-bool cfg_listener_same(const cfg_t *a, const cfg_t *b);
-
 /* cfg_webhook_profile - the profile whose shop.webhook.path is path, or NULL */
 const profile_t *cfg_webhook_profile(const cfg_t *self, const char *path);
 

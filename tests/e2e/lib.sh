@@ -121,6 +121,39 @@ open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[e
 PY
 }
 
+# shop_api PATH [CURL ARGS] - woocommerce-sim's REST API (WC_URL), as koppel's key
+shop_api() {
+    p=$1
+    shift
+    curl -s -u ck_koppel:cs_geheim -H 'Content-Type: application/json' "$@" "$WC_URL$p"
+}
+
+# webhook_config - koppel.cfg for a WooCommerce profile on woocommerce-sim
+# (WC_URL) that receives its webhooks: on HOOK_URL, signed with
+# WEBHOOK_SECRET, bodies up to 64 KB; planning off
+WEBHOOK_SECRET=whsec-e2e-geheim
+webhook_config() {
+    write_config 1
+    HOOK_PORT=$(free_port)
+    HOOK_URL=http://127.0.0.1:$HOOK_PORT/webhook/woo
+    sed -i -e "s|type = \"globecharge\";|type = \"woocommerce\";\n            webhook = { path = \"/webhook/woo\"; secret = \"$WEBHOOK_SECRET\"; url = \"$HOOK_URL\"; };|" \
+        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
+        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
+        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
+        -e '/late_window = 200;/,+1d' \
+        -e "s|^    state_dir = \(.*\)|    state_dir = \1\n    webhooks = { listen = \"127.0.0.1:$HOOK_PORT\"; max_body_bytes = 65536; };|" \
+        "$CFG"
+}
+
+# register_webhooks - a webhook per order topic in woocommerce-sim, to HOOK_URL
+register_webhooks() {
+    for topic in order.created order.updated; do
+        shop_api /wp-json/wc/v3/webhooks -X POST -d "{\"name\": \"koppel $topic\", \"topic\":
+            \"$topic\", \"delivery_url\": \"$HOOK_URL\", \"secret\": \"$WEBHOOK_SECRET\",
+            \"status\": \"active\"}" > /dev/null || return 1
+    done
+}
+
 # start_daemon NAME [ARGS] - one koppel daemon; its pid in PID_<name>
 start_daemon() {
     name=$1

@@ -715,7 +715,6 @@ webhooks_are_read_with_their_defaults(void **state)
     assert_false(none->webhooks.enabled);
     assert_string_equal(none->profiles[0].webhook_path, "");
     assert_null(cfg_webhook_profile(none, ""));
-    assert_false(cfg_listener_same(cfg, none));
     cfg_destroy(&cfg);
     cfg_destroy(&none);
 }
@@ -806,35 +805,6 @@ two_profiles_cannot_share_a_webhook_path(void **state)
         fail_msg("%s", err);
 }
 
-static void
-a_changed_address_or_tls_file_is_another_listener(void **state)
-{
-    char    err[1024];
-    const char *texts[] = {
-        WOO_HOOK("webhooks = { max_body_bytes = 2048; };", "path = \"/w\"; secret = \"s\";"),
-        WOO_HOOK("webhooks = { };", "path = \"/v\"; secret = \"t\";"),
-        WOO_HOOK("webhooks = { listen = \"127.0.0.1:8189\"; };", "path = \"/w\"; secret = \"s\";"),
-        WOO_HOOK("webhooks = { tls_certificate = \"c\"; tls_key = \"k\"; };",
-                 "path = \"/w\"; secret = \"s\";"),
-    };
-    cfg_t  *cfg[4];
-
-    for (int i = 0; i < 4; i++) {
-        char   *path = write_cfg(texts[i]);
-
-        cfg[i] = cfg_load(path, err, sizeof err);
-        unlink(path);
-        if (cfg[i] == NULL)
-            fail_msg("%s", err);
-    }
-    /* the body limit, paths and secrets change live; address and TLS rebind */
-    assert_true(cfg_listener_same(cfg[0], cfg[1]));
-    assert_false(cfg_listener_same(cfg[0], cfg[2]));
-    assert_false(cfg_listener_same(cfg[0], cfg[3]));
-    for (int i = 0; i < 4; i++)
-        cfg_destroy(&cfg[i]);
-}
-
 int
 main(void)
 {
@@ -871,7 +841,6 @@ main(void)
         cmocka_unit_test(a_public_listen_address_needs_tls),
         cmocka_unit_test(a_webhook_needs_its_path_secret_receiver_and_a_woocommerce_shop),
         cmocka_unit_test(two_profiles_cannot_share_a_webhook_path),
-        cmocka_unit_test(a_changed_address_or_tls_file_is_another_listener),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
