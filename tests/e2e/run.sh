@@ -19,6 +19,10 @@
 #      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
+#   4a. webhook setup: koppelctl webhooks [--register] and test-connection's
+#      check of a WooCommerce profile's webhooks against woocommerce-sim:
+#      missing, Read key, registered (twice), disabled after failed
+#      deliveries, wrong URL, paused (webhook_setup.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   4c. web: koppel-web in headless Chromium against the running daemons
@@ -491,6 +495,12 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+E2E_ROOT=$ROOT/webhook-setup sh tests/e2e/webhook_setup.sh "$BIN" > "$ROOT/webhook_setup.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/webhook_setup.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook_setup.out" | tail -30
+result "webhook setup: koppelctl webhooks, --register and test-connection's verdicts" $st
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT

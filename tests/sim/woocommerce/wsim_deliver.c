@@ -16,6 +16,7 @@
  *   A webhook disabled after failed deliveries is logged once, as a
  *   warning; each delivery is in the report (wsim_deliver_report).
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -365,6 +366,25 @@ wsim_deliver_destroy(wsim_deliver_t **self_p)
     *self_p = NULL;
 }
 
+/* lower_escapes - \uXXXX escapes with lower-case hex, as PHP writes them
+ * (jansson writes upper case) */
+static void
+lower_escapes(char *text)
+{
+    char   *p;
+    int     i;
+
+    for (p = text; *p; p++) {
+        if (*p != '\\')
+            continue;
+        if (p[1] == 'u')
+            for (i = 2; i < 6 && p[i]; i++)
+                p[i] = (char) tolower((unsigned char) p[i]);
+        if (p[1])
+            p++;                /* the escaped character is no escape itself */
+    }
+}
+
 /* wp_json - an order's JSON as wp_json_encode() writes it */
 static char *
 wp_json(const char *json)
@@ -377,6 +397,7 @@ wp_json(const char *json)
     text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ESCAPE_SLASH
                       | JSON_ENSURE_ASCII);
     json_decref(o);
+    lower_escapes(text);
     return text;
 }
 

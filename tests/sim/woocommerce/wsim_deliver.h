@@ -7,8 +7,9 @@
  *   of the topic (order.created for a new id, order.updated for a known
  *   one) gets a delivery as WooCommerce sends it: POST to its delivery URL
  *   of the order's JSON as wp_json_encode() writes it (compact, "\/" for
- *   "/", non-ASCII as \uXXXX), over HTTP/1.0 without redirects, with the
- *   headers X-WC-Webhook-Source, -Topic, -Resource, -Event, -Signature
+ *   "/", non-ASCII as \uxxxx in lower case), over HTTP/1.0 without
+ *   redirects, with the headers X-WC-Webhook-Source, -Topic, -Resource,
+ *   -Event, -Signature
  *   (base64 of the HMAC-SHA256 of the body under the webhook's secret),
  *   -ID and -Delivery-ID. A new active webhook is first pinged: the body
  *   webhook_id=N, form-encoded, no webhook headers; a ping's failure counts

@@ -82,7 +82,8 @@ wsim_hooks_destroy(wsim_hooks_t **self_p)
     *self_p = NULL;
 }
 
-/* valid_topic - resource.event of a resource and event WooCommerce knows */
+/* valid_topic - resource.event of a resource and event WooCommerce knows,
+ * or action.woocommerce_* or action.wc_* (wc_is_webhook_valid_topic) */
 static bool
 valid_topic(const char *t)
 {
@@ -91,10 +92,11 @@ valid_topic(const char *t)
     const char *dot = strchr(t, '.');
     size_t  i, j;
 
+    /* custom topics: an action of WooCommerce's own */
+    if (strncmp(t, "action.woocommerce_", 19) == 0 || strncmp(t, "action.wc_", 10) == 0)
+        return true;
     if (dot == NULL)
         return false;
-    if (strncmp(t, "action.", 7) == 0)
-        return t[7] != 0;
     for (i = 0; i < sizeof resources / sizeof *resources; i++)
         for (j = 0; j < sizeof events / sizeof *events; j++)
             if (strlen(resources[i]) == (size_t) (dot - t)

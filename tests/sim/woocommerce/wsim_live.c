@@ -182,6 +182,7 @@ wsim_live_start(wsim_live_t *self, const json_t *req, int64_t *first, char *err,
     if (self->running) {
         snprintf(err, errlen, "a run is still placing orders (%ld of %ld)",
                  (long) self->placed, self->count);
+        rc = 1;
         goto done;
     }
     if (self->joinable)

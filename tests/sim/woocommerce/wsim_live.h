@@ -31,8 +31,8 @@ wsim_live_t *wsim_live_new(wsim_store_t *store, uint64_t seed);
 void wsim_live_destroy(wsim_live_t **self_p);
 
 /* wsim_live_start - a run from {"count": N, "rate": R, "status": S} (rate
- * and status optional); the first id into *first. -1 with err when the
- * request is bad or a run is still going. */
+ * and status optional); 0 with the first id in *first, -1 with err when the
+ * request is bad, 1 with err when a run is still going. */
 int wsim_live_start(wsim_live_t *self, const json_t *req, int64_t *first, char *err,
                     size_t errlen);
 

@@ -528,9 +528,9 @@ handle_sim_generate(wsim_server_t *self, struct MHD_Connection *conn, const char
     body = json_body(req);
     rc = wsim_live_start(self->shop.live, body, &first, err, sizeof err);
     json_decref(body);
-    if (rc < 0)
-        return answer_error(self, conn, "sim_generate", strncmp(err, "a run", 5) == 0 ? 409 : 400,
-                            "bad_request", err);
+    if (rc != 0)
+        return answer_error(self, conn, "sim_generate", rc > 0 ? 409 : 400,
+                            rc > 0 ? "busy" : "bad_request", err);
     return answer_json(self, conn, "sim_generate", 200,
                        json_pack("{s:I}", "first_id", (json_int_t) first), -1, 0);
 }
@@ -548,6 +548,20 @@ handle_sim_faults(wsim_server_t *self, struct MHD_Connection *conn, const wsim_r
         return answer_error(self, conn, "sim_webhook_faults", 400, "bad_request", err);
     return answer_json(self, conn, "sim_webhook_faults", 200,
                        wsim_deliver_faults_json(self->shop.deliver), -1, 0);
+}
+
+/* routed - whether the API has a route for a write method on an endpoint,
+ * as WordPress registers them: POST on the webhooks, PUT, POST and PATCH on
+ * one webhook; the orders are read only here */
+static bool
+routed(const char *endpoint, const char *method)
+{
+    if (strcmp(endpoint, "webhooks") == 0)
+        return strcmp(method, "POST") == 0;
+    if (strcmp(endpoint, "webhook") == 0)
+        return strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0
+            || strcmp(method, "PATCH") == 0;
+    return false;
 }
 
 /* handle_sim - the test-control endpoints /_sim/... */
@@ -650,9 +664,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
                             "Too many requests; retry after the time in Retry-After.");
     if (fail)
         return answer(self, conn, endpoint, fail502 ? 502 : 500, NULL, -1, 0);
-    if (strcmp(endpoint, "other") == 0
-        || (!reading && strcmp(endpoint, "orders") == 0) || (!reading && strcmp(endpoint, "order") == 0)
-        || (!reading && strcmp(endpoint, "webhooks") == 0 && strcmp(method, "POST") != 0))
+    if (strcmp(endpoint, "other") == 0 || (!reading && !routed(endpoint, method)))
         return answer_error(self, conn, endpoint, 404, "rest_no_route",
                             "No route was found matching the URL and request method.");
     if (!check_auth(self, conn, &code, &message))
