@@ -194,13 +194,11 @@ webhook_config() {
         "$CFG"
 }
 
-# register_webhooks - a webhook per order topic in woocommerce-sim, to HOOK_URL
+# register_webhooks - the profile's webhooks in woocommerce-sim, as the shop
+# owner would have koppelctl register them
 register_webhooks() {
-    for topic in order.created order.updated; do
-        shop_api /wp-json/wc/v3/webhooks -X POST -d "{\"name\": \"koppel $topic\", \"topic\":
-            \"$topic\", \"delivery_url\": \"$HOOK_URL\", \"secret\": \"$WEBHOOK_SECRET\",
-            \"status\": \"active\"}" > /dev/null || return 1
-    done
+    "$BIN/koppelctl" --config "$CFG" webhooks voorbeeld --register > "$E2E_DIR/register.out" \
+        || { cat "$E2E_DIR/register.out"; return 1; }
 }
 
 # start_daemon NAME [ARGS] - one koppel daemon; its pid in PID_<name>
