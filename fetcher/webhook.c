@@ -217,10 +217,13 @@ begin(webhook_t *self, struct MHD_Connection *c, const char *url, const char *me
         return respond(c, MHD_HTTP_NOT_FOUND, "no webhook at this path\n");
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
         return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only\n");
-    if (length && strtoull(length, NULL, 10) > (unsigned long long) self->cfg->webhooks.max_body_bytes)
+    if (length && strtoull(length, NULL, 10)
+                  > (unsigned long long) self->cfg->webhooks.max_body_bytes)
         return respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large\n");
     up = xcalloc(1, sizeof *up);
     up->path = xstrdup(url);
+    up->body = xstrdup("");             /* an empty body is text too */
+    up->cap = 1;
     *con_cls = up;
     return MHD_YES;
 }

@@ -19,7 +19,8 @@
 #               after storing a delivery, before answering: WooCommerce
 #               never sends it again, yet the order is booked, once, also
 #               after a run reads it too
-#   limit       a body over max_body_bytes: 413
+#   limit       a body over max_body_bytes: 413; a ping 200, an empty
+#               unsigned POST 401, a GET 405
 #   tls         a reload moves the receiver to another address with TLS; a
 #               certificate renewed in place is taken at the next reload; a
 #               key file that cannot be read keeps the listener in force
@@ -194,6 +195,11 @@ scenario_limit() {
     [ "$code" = 413 ] || { echo "  a body of 70,000 bytes was answered $code"; return 1; }
     code=$(curl -s -o /dev/null -w '%{http_code}' -d 'webhook_id=7' "$HOOK_URL")
     [ "$code" = 200 ] || { echo "  a ping was answered $code"; return 1; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-WC-Webhook-Topic: order.created' \
+        "$HOOK_URL")
+    [ "$code" = 401 ] || { echo "  an empty unsigned delivery was answered $code"; return 1; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$HOOK_URL")
+    [ "$code" = 405 ] || { echo "  a GET was answered $code"; return 1; }
 }
 
 # tls_cert NAME - a self-signed certificate for 127.0.0.1 in NAME.crt, NAME.key
@@ -247,7 +253,7 @@ scenario_signature; result "a wrong signature is refused with 401 and nothing is
 scenario_repeats; result "duplicate and out-of-order deliveries book each order once" $?
 scenario_down; result "deliveries lost while the fetcher was down are booked by the next run, once" $?
 scenario_kill; result "the fetcher ended between storing a delivery and answering: booked once" $?
-scenario_limit; result "a body over max_body_bytes gets 413, a ping 200" $?
+scenario_limit; result "a body over max_body_bytes gets 413, a ping 200, an empty one 401, a GET 405" $?
 scenario_tls; result "reload: another address and TLS listen anew, a renewed certificate is taken, a bad key keeps the listener" $?
 scenario_once; result "every bookable order of the shop booked exactly once" $?
 e2e_stop
