@@ -93,18 +93,21 @@ wc_webhooks_list(wc_client_t *c, wc_webhook_t **list, size_t *n, char *err, size
 {
     long    pages = 1, page;
     char    path[64], *body;
-    size_t  len;
+    size_t  len, before;
     wc_result_t r = WC_OK;
 
     *list = NULL;
     *n = 0;
     for (page = 1; page <= pages && r == WC_OK; page++) {
+        before = *n;
         snprintf(path, sizeof path, "/webhooks?per_page=%d&page=%ld", PER_PAGE, page);
         r = wc_client_call(c, "GET", path, NULL, false, "webhook", &body, &len, &pages, err,
                            errlen);
         if (r == WC_OK && wc_webhooks_parse(body, len, list, n, err, errlen) < 0)
             r = WC_PROTOCOL;
         free(body);
+        if (r == WC_OK && *n - before < PER_PAGE)
+            break;              /* a short page is the last, whatever X-WP-TotalPages says */
     }
     if (r != WC_OK) {
         free(*list);
