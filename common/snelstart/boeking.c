@@ -37,7 +37,6 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +46,7 @@
 #include <utf8proc.h>
 
 #include "boeking.h"
+#include "errbuf.h"
 #include "eu.h"
 #include "factuurnummer.h"
 #include "log.h"
@@ -98,24 +98,6 @@ typedef struct {                /* one boekingsregel */
     int64_t rem;                /* conversion remainder, in 1/1000000 cent */
     bool    vat;                /* OSS: the foreign VAT at this rate */
 } regel_t;
-
-/* fail - write a message to err and return NULL */
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return NULL;
-}
 
 /* rate_text - a rate in 1/100 % as "21%" or "5.5%" (decimal mark given) */
 static const char *
@@ -258,20 +240,20 @@ grootboek_usable(const json_t *grootboeken, int32_t nummer, const char *setting,
     const char   *code, *id;
 
     if (g == NULL)
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " does not exist in the SnelStart administration", setting, nummer);
+        return errbuf_fail(err, errlen, "setting %s: grootboek %" PRId32
+                           " does not exist in the SnelStart administration", setting, nummer);
     if (json_is_true(json_object_get(g, "nonactief")))
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " is not active (nonactief) in SnelStart", setting, nummer);
+        return errbuf_fail(err, errlen, "setting %s: grootboek %" PRId32
+                           " is not active (nonactief) in SnelStart", setting, nummer);
     code = json_string_value(json_object_get(g, "rekeningCode"));
     if (code == NULL || strcmp(code, "WinstEnVerlies") != 0)
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " is a %s account, not a winst-en-verlies (revenue) account",
-                    setting, nummer, code ? code : "unknown");
+        return errbuf_fail(err, errlen, "setting %s: grootboek %" PRId32
+                           " is a %s account, not a winst-en-verlies (revenue) account",
+                           setting, nummer, code ? code : "unknown");
     id = json_string_value(json_object_get(g, "id"));
     if (id == NULL || *id == '\0')
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " has no id in SnelStart's answer", setting, nummer);
+        return errbuf_fail(err, errlen, "setting %s: grootboek %" PRId32
+                           " has no id in SnelStart's answer", setting, nummer);
     return id;
 }
 
@@ -306,8 +288,8 @@ boeking_check_grootboeken(const profile_t *p, const json_t *grootboeken, char *e
     char setting[256];
 
     if (!json_is_array(grootboeken)) {
-        fail(err, errlen, "profile %s: no list of grootboeken from SnelStart to check against",
-             p->name ? p->name : "");
+        errbuf_fail(err, errlen, "profile %s: no list of grootboeken from SnelStart to check against",
+                    p->name ? p->name : "");
         return false;
     }
     for (int k = 0; k < KIND_N; k++)
@@ -452,26 +434,26 @@ check_order(build_t *b)
     if (strcmp(o->currency, "EUR") == 0) {
         b->e6 = E6;
     } else if (o->currency[0] == '\0') {
-        fail(b->err, b->errlen, "order %" PRId64 " has no currency", o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " has no currency", o->number);
         return false;
     } else if (o->eur_per_unit_e6 <= 0) {
-        fail(b->err, b->errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
-             "(eurPerUnit): it cannot be booked", o->number, o->currency);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
+                    "(eurPerUnit): it cannot be booked", o->number, o->currency);
         return false;
     } else {
         b->e6 = o->eur_per_unit_e6;
     }
 
     if (!boeking_factuurnummer(o, p, b->nr, sizeof(b->nr))) {
-        fail(b->err, b->errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
-             "than SnelStart's %d characters; shorten setting profiles.%s.factuurnummer_prefix",
-             o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
-             o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
+                    "than SnelStart's %d characters; shorten setting profiles.%s.factuurnummer_prefix",
+                    o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
+                    o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
         return false;
     }
     if (p->betalingstermijn < 0 || p->betalingstermijn > 999) {
-        fail(b->err, b->errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
-             p->name ? p->name : "", p->betalingstermijn);
+        errbuf_fail(b->err, b->errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
+                    p->name ? p->name : "", p->betalingstermijn);
         return false;
     }
     boeking_local_date(o->date_epoch, b->date);
@@ -480,8 +462,8 @@ check_order(build_t *b)
     if (to->country[0] == '\0')
         to = &o->billing;
     if (to->country[0] == '\0') {
-        fail(b->err, b->errlen, "order %" PRId64 " has no country (delivery nor billing): "
-             "its VAT region cannot be decided", o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " has no country (delivery nor billing): "
+                    "its VAT region cannot be decided", o->number);
         return false;
     }
     b->region = region_of_country(to->country);
@@ -508,20 +490,20 @@ make_items(build_t *b)
         add_item(&b->items, &b->nitems, kind, c->vat_rate_e2, c->amount_cents);
     }
     if (b->nitems == 0) {
-        fail(b->err, b->errlen, "order %" PRId64 " has no lines or charges: nothing to book",
-             o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " has no lines or charges: nothing to book",
+                    o->number);
         return false;
     }
     for (size_t i = 0; i < b->nitems; i++) {
         item_t *it = &b->items[i];
         if (it->rate < 0 || it->rate > MAX_RATE_E2) {
-            fail(b->err, b->errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
-                 o->number, rate_text(it->rate, '.', rtxt), kind_setting[it->kind]);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
+                        o->number, rate_text(it->rate, '.', rtxt), kind_setting[it->kind]);
             return false;
         }
         if (llabs(it->gross) > INT64_C(100000000000000)) {
-            fail(b->err, b->errlen, "order %" PRId64 ": amount %s is out of range", o->number,
-                 money_format_cents(it->gross, m1, sizeof m1));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": amount %s is out of range", o->number,
+                        money_format_cents(it->gross, m1, sizeof m1));
             return false;
         }
         if (o->prices_include_vat) {
@@ -546,14 +528,14 @@ collect_rates(build_t *b)
     for (size_t i = 0; i < o->nvats; i++) {
         for (size_t j = 0; j < b->nrates; j++)
             if (b->rates[j].rate == o->vats[i].rate_e2) {
-                fail(b->err, b->errlen, "order %" PRId64 " states VAT at %s twice", o->number,
-                     rate_text(o->vats[i].rate_e2, '.', rtxt));
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 " states VAT at %s twice", o->number,
+                            rate_text(o->vats[i].rate_e2, '.', rtxt));
                 return false;
             }
         if (llabs(o->vats[i].base_cents) > INT64_C(100000000000000)
             || llabs(o->vats[i].amount_cents) > INT64_C(100000000000000)) {
-            fail(b->err, b->errlen, "order %" PRId64 ": stated VAT at %s is out of range",
-                 o->number, rate_text(o->vats[i].rate_e2, '.', rtxt));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": stated VAT at %s is out of range",
+                        o->number, rate_text(o->vats[i].rate_e2, '.', rtxt));
             return false;
         }
         b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
@@ -573,9 +555,9 @@ collect_rates(build_t *b)
             if (b->items[k].rate == b->items[i].rate)
                 gross += llabs(b->items[k].gross);
         if (gross != 0) {
-            fail(b->err, b->errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
-                 "(base and amount) for that rate", o->number,
-                 rate_text(b->items[i].rate, '.', rtxt));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
+                        "(base and amount) for that rate", o->number,
+                        rate_text(b->items[i].rate, '.', rtxt));
             return false;
         }
         b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
@@ -613,17 +595,17 @@ fit_rates(build_t *b)
             }
         if (n == 0) {
             if (r->base != 0 || r->vat != 0) {
-                fail(b->err, b->errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
-                     "lines or charges at that rate", o->number,
-                     money_format_cents(r->base, m1, sizeof m1),
-                     money_format_cents(r->vat, m2, sizeof m2), rtxt);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
+                            "lines or charges at that rate", o->number,
+                            money_format_cents(r->base, m1, sizeof m1),
+                            money_format_cents(r->vat, m2, sizeof m2), rtxt);
                 goto out;
             }
             continue;
         }
         if (r->soort == BTW_GEEN && r->vat != 0) {
-            fail(b->err, b->errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
-                 money_format_cents(r->vat, m1, sizeof m1));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
+                        money_format_cents(r->vat, m1, sizeof m1));
             goto out;
         }
         diff = r->base - sum_net;
@@ -633,12 +615,12 @@ fit_rates(build_t *b)
             check = r->vat - money_muldiv_round(r->base, r->rate, MAX_RATE_E2);
         }
         if (llabs(diff) > (int64_t)n || llabs(check) > (int64_t)n) {
-            fail(b->err, b->errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
-                 "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
-                 "per line", o->number, rtxt, money_format_cents(r->base, m1, sizeof m1),
-                 money_format_cents(r->vat, m2, sizeof m2), n,
-                 money_format_cents(sum_gross, m3, sizeof m3), o->prices_include_vat ? "incl." : "excl.",
-                 money_format_cents(sum_net, ermsg, sizeof ermsg));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
+                        "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
+                        "per line", o->number, rtxt, money_format_cents(r->base, m1, sizeof m1),
+                        money_format_cents(r->vat, m2, sizeof m2), n,
+                        money_format_cents(sum_gross, m3, sizeof m3), o->prices_include_vat ? "incl." : "excl.",
+                        money_format_cents(sum_net, ermsg, sizeof ermsg));
             goto out;
         }
         if (!distribute(vals, rems, n, diff))
@@ -653,13 +635,13 @@ fit_rates(build_t *b)
     }
     if (sum_base + sum_vat != o->total_incl_cents || sum_base != o->total_excl_cents
         || sum_vat != o->total_vat_cents) {
-        fail(b->err, b->errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
-             "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
-             money_format_cents(o->total_excl_cents, m1, sizeof m1),
-             money_format_cents(o->total_vat_cents, m2, sizeof m2),
-             money_format_cents(o->total_incl_cents, m3, sizeof m3),
-             money_format_cents(sum_base, ermsg, sizeof ermsg),
-             money_format_cents(sum_vat, rtxt, sizeof rtxt));
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
+                    "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
+                    money_format_cents(o->total_excl_cents, m1, sizeof m1),
+                    money_format_cents(o->total_vat_cents, m2, sizeof m2),
+                    money_format_cents(o->total_incl_cents, m3, sizeof m3),
+                    money_format_cents(sum_base, ermsg, sizeof ermsg),
+                    money_format_cents(sum_vat, rtxt, sizeof rtxt));
         goto out;
     }
     ok = true;
@@ -772,10 +754,10 @@ decide_vat(build_t *b)
     /* an order at 0 % only is a zero-rated supply; a 0 % line beside taxed
      * ones (a gift voucher) is outside VAT, not btw verlegd */
     if (has_geen && !has_taxed && !business) {
-        fail(b->err, b->errlen, "order %" PRId64 " charges 0%% VAT to a customer in %s: that is "
-             "only allowed as an intra-community supply (btw verlegd) to a business with a valid "
-             "VAT number, and %s; correct the VAT number in the shop and replay the order, or "
-             "charge VAT", o->number, b->country, why);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " charges 0%% VAT to a customer in %s: that is "
+                    "only allowed as an intra-community supply (btw verlegd) to a business with a valid "
+                    "VAT number, and %s; correct the VAT number in the shop and replay the order, or "
+                    "charge VAT", o->number, b->country, why);
         return false;
     }
     if (business)
@@ -788,11 +770,11 @@ decide_vat(build_t *b)
         for (size_t j = b->nrates; j-- > 0;)         /* the first foreign rate */
             if (b->rates[j].soort == BTW_OVERIG)
                 rate_text(b->rates[j].rate, '.', rtxt);
-        fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is not "
-             "a Dutch rate (OSS, the customer's country's VAT), but the SnelStart administration "
-             "does not invoice foreign VAT: switch on \"Buitenlandse btw factureren\" in "
-             "SnelStart's company settings (Bedrijfsgegevens) and replay the order, or charge "
-             "Dutch VAT in the shop", o->number, b->country, rtxt);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is not "
+                    "a Dutch rate (OSS, the customer's country's VAT), but the SnelStart administration "
+                    "does not invoice foreign VAT: switch on \"Buitenlandse btw factureren\" in "
+                    "SnelStart's company settings (Bedrijfsgegevens) and replay the order, or charge "
+                    "Dutch VAT in the shop", o->number, b->country, rtxt);
         return false;
     }
     /* offline (preview) the setting is unknown: OSS when a rate can only be foreign */
@@ -809,10 +791,10 @@ decide_vat(build_t *b)
                 || rate_in_force(ctx->vatrates, iso3, b->rates[j].rate, b->date, NULL))
                 continue;
             rates_of_country(ctx->vatrates, iso3, b->date, list, sizeof list);
-            fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is "
-                 "not a VAT rate of %s on %s (SnelStart's rates there: %s): correct the VAT in "
-                 "the shop and replay the order", o->number, b->country,
-                 rate_text(b->rates[j].rate, '.', rtxt), b->country, b->date, list);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is "
+                        "not a VAT rate of %s on %s (SnelStart's rates there: %s): correct the VAT in "
+                        "the shop and replay the order", o->number, b->country,
+                        rate_text(b->rates[j].rate, '.', rtxt), b->country, b->date, list);
             return false;
         }
     /* OSS: the VAT is a regel per rate, no Dutch btw line */
@@ -881,8 +863,8 @@ convert_to_euro(build_t *b)
             target_vat += b->regels[j].cents;
         }
     if (!ok) {
-        fail(b->err, b->errlen, "order %" PRId64 ": amounts too large to convert from %s",
-             b->o->number, b->o->currency);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": amounts too large to convert from %s",
+                    b->o->number, b->o->currency);
         return false;
     }
     target = b->factuurbedrag - target_vat;
@@ -899,9 +881,9 @@ convert_to_euro(build_t *b)
         }
     ok = distribute(vals, rems, n, target - sum);
     if (!ok)
-        fail(b->err, b->errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
-             "spread over %zu regels", b->o->number, b->o->currency,
-             money_format_cents(target - sum, m1, sizeof m1), n);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
+                    "spread over %zu regels", b->o->number, b->o->currency,
+                    money_format_cents(target - sum, m1, sizeof m1), n);
     else
         for (size_t j = 0; j < n; j++)
             b->regels[at[j]].cents = vals[j];
@@ -932,9 +914,9 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
         id = json_string_value(json_object_get(json_object_get(ctx->companyinfo,
                                "buitenlandseBtwGrootboek"), "id"));
         if (id == NULL || *id == '\0')
-            return fail(err, errlen, "SnelStart's company settings (Bedrijfsgegevens) name no "
-                        "grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart "
-                        "and replay the order");
+            return errbuf_fail(err, errlen, "SnelStart's company settings (Bedrijfsgegevens) name no "
+                               "grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart "
+                               "and replay the order");
         return json_pack("{s:s}", "id", id);
     }
     oss_setting(b->p, b->country, rg->rate, setting, sizeof setting);
@@ -945,7 +927,7 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
         if (ctx == NULL || ctx->grootboeken == NULL)
             return json_pack("{s:i}", "nummer", (int) nummer);
         if ((id = grootboek_usable(ctx->grootboeken, nummer, setting, ermsg, sizeof ermsg)) == NULL)
-            return fail(err, errlen, "%s", ermsg);
+            return errbuf_fail(err, errlen, "%s", ermsg);
         return json_pack("{s:s}", "id", id);
     }
     if (ctx != NULL && ctx->grootboeken != NULL && ctx->vatrates != NULL && iso3 != NULL
@@ -963,14 +945,14 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
     if (found == 1 && id != NULL)
         return json_pack("{s:s}", "id", id);
     if (found > 1)
-        return fail(err, errlen, "%zu grootboeken in SnelStart carry vat rate code %s (%s %s): "
-                    "choose one in setting %s", found, code, b->country, rtxt, setting);
+        return errbuf_fail(err, errlen, "%zu grootboeken in SnelStart carry vat rate code %s (%s %s): "
+                           "choose one in setting %s", found, code, b->country, rtxt, setting);
     if (code != NULL)
-        return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in "
-                    "setting %s, or give one grootboek in SnelStart vat rate code %s", rtxt,
-                    b->country, setting, code);
-    return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in setting %s",
-                rtxt, b->country, setting);
+        return errbuf_fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in "
+                           "setting %s, or give one grootboek in SnelStart vat rate code %s", rtxt,
+                           b->country, setting, code);
+    return errbuf_fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in setting %s",
+                       rtxt, b->country, setting);
 }
 
 /* make_body - step 4: the VerkoopBoekingModel, each regel on its grootboek,
@@ -993,8 +975,8 @@ make_body(build_t *b, const char *klant_id)
     else
         snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64, shop_label(o), o->number);
     if (!boeking_cut_text(omschrijving, MAX_OMSCHRIJVING))
-        return fail(b->err, b->errlen, "order %" PRId64 ": payment method is not valid UTF-8",
-                    o->number);
+        return errbuf_fail(b->err, b->errlen, "order %" PRId64 ": payment method is not valid UTF-8",
+                           o->number);
 
     body = json_object();
     json_object_set_new(body, "factuurnummer", json_string(b->nr));
@@ -1023,7 +1005,7 @@ make_body(build_t *b, const char *klant_id)
             continue;
         if (b->oss && rg->soort != BTW_GEEN) {
             if ((jg = oss_grootboek(b, rg, ermsg, sizeof ermsg)) == NULL) {
-                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
                 goto fail_body;
             }
             goto regel;
@@ -1034,24 +1016,24 @@ make_body(build_t *b, const char *klant_id)
             setting_path(p, KIND_OMZET, b->region, rg->soort, alt, sizeof(alt));
             nummer = p->grootboek[KIND_OMZET][b->region][rg->soort];
             if (nummer == 0) {
-                fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
-                     "setting %s (or %s.%s.%s)", o->number, kind_setting[rg->kind],
-                     soort_setting[rg->soort], region_words[b->region], setting,
-                     kind_setting[KIND_OMZET], region_setting[b->region], soort_setting[rg->soort]);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+                            "setting %s (or %s.%s.%s)", o->number, kind_setting[rg->kind],
+                            soort_setting[rg->soort], region_words[b->region], setting,
+                            kind_setting[KIND_OMZET], region_setting[b->region], soort_setting[rg->soort]);
                 goto fail_body;
             }
             snprintf(setting, sizeof(setting), "%s", alt);
         } else if (nummer == 0) {
-            fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
-                 "setting %s", o->number, kind_setting[rg->kind], soort_setting[rg->soort],
-                 region_words[b->region], setting);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
+                        "setting %s", o->number, kind_setting[rg->kind], soort_setting[rg->soort],
+                        region_words[b->region], setting);
             goto fail_body;
         }
         if (b->ctx != NULL && b->ctx->grootboeken != NULL) {
             const char *id = grootboek_usable(b->ctx->grootboeken, nummer, setting, ermsg,
                                               sizeof(ermsg));
             if (id == NULL) {
-                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
                 goto fail_body;
             }
             jg = json_pack("{s:s}", "id", id);
@@ -1087,9 +1069,9 @@ regel:
         check += b->btw[s];
     }
     if (check != b->factuurbedrag) {
-        fail(b->err, b->errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
-             "factuurbedrag %s); not booked", o->number, money_format_cents(check, m1, sizeof m1),
-             money_format_cents(b->factuurbedrag, m2, sizeof m2));
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
+                    "factuurbedrag %s); not booked", o->number, money_format_cents(check, m1, sizeof m1),
+                    money_format_cents(b->factuurbedrag, m2, sizeof m2));
         goto fail_body;
     }
     return body;
