@@ -179,6 +179,10 @@ finish(booker_t *b, int i, const order_t *o, const char *token, const book_outco
                         "Order %lld geboekt als verkoopfactuur %s, klant %d %s, %s %s",
                         (long long) o->number, out->factuurnummer, (int) out->relatiecode,
                         name, o->currency, money_nl(o->total_incl_cents, amount, sizeof amount));
+        if (out->followup_refused[0] != '\0')
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, o->number,
+                        "Order %lld is geboekt als verkoopfactuur %s, maar %s",
+                        (long long) o->number, out->factuurnummer, out->followup_refused);
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
         report(b, profile, o->number, token, out);
         break;

@@ -179,9 +179,9 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
     if (g == GC_TOO_LARGE) {
         /* the order itself does not fit: set it aside, go on after it */
         log_warning("profile %s: %s", self->p->name, err);
-        snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than %d MB "
-                 "(the most koppel reads of one order); book it by hand, or ask the shop "
-                 "why the order is so large", (long long) c->from,
+        snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is groter dan %d MB "
+                 "(het meeste dat koppel van een order leest); boek de order met de hand en "
+                 "laat hem vallen, of vraag de shop waarom hij zo groot is", (long long) c->from,
                  LIMIT_ANSWER_BYTES / (1024 * 1024));
         free(body);
         body = NULL;
@@ -191,7 +191,7 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
         free(body);
         return result_of(g);
     } else if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
-        snprintf(reason, sizeof reason, "order %lld: the shop's document cannot be read: %s",
+        snprintf(reason, sizeof reason, "order %lld: het document van de shop is niet te lezen: %s",
                  (long long) c->from, perr);
         *page = unreadable_page(c->from, reason);
     } else if ((*page)->nitems > 0 && (*page)->items[0].order)

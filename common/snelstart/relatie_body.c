@@ -76,7 +76,8 @@ set_text(json_t *obj, const char *key, const char *value, const order_t *o, char
         return true;
     s = json_string(value);
     if (s == NULL) {
-        errbuf_fail(err, errlen, "order %" PRId64 ": customer field %s is not valid UTF-8", o->number, key);
+        errbuf_fail(err, errlen, "order %" PRId64 ": klantveld %s is geen geldige tekst "
+                    "(UTF-8); corrigeer het in de shop en klik Opnieuw", o->number, key);
         return false;
     }
     json_object_set_new(obj, key, s);
@@ -128,8 +129,9 @@ land_json(const order_t *o, const char *country, const json_t *landen, char *err
         if (iso != NULL && id != NULL && strcasecmp(iso, country) == 0)
             return json_pack("{s:s}", "id", id);
     }
-    return errbuf_fail(err, errlen, "order %" PRId64 ": billing country %s is not in SnelStart's list "
-                       "of landen", o->number, country);
+    return errbuf_fail(err, errlen, "order %" PRId64 ": land %s van het factuuradres staat "
+                       "niet in de landen van SnelStart; corrigeer het land in de shop en "
+                       "klik Opnieuw", o->number, country);
 }
 
 /* address_json - the AdresModel of the billing address, or NULL with err */
@@ -188,12 +190,14 @@ relatie_build(const order_t *o, const profile_t *p, const json_t *landen, char *
         naam = xstrdup(email);
     }
     if (*naam == '\0') {
-        errbuf_fail(err, errlen, "order %" PRId64 ": the customer has no company, name or e-mail "
-                    "address to create a relatie with", o->number);
+        errbuf_fail(err, errlen, "order %" PRId64 ": de klant heeft geen bedrijfsnaam, naam of "
+                    "e-mailadres om een relatie mee aan te maken; vul er een in de shop in en "
+                    "klik Opnieuw", o->number);
         goto out;
     }
     if (!boeking_cut_text(naam, MAX_NAAM)) {
-        errbuf_fail(err, errlen, "order %" PRId64 ": customer name is not valid UTF-8", o->number);
+        errbuf_fail(err, errlen, "order %" PRId64 ": de naam van de klant is geen geldige tekst "
+                    "(UTF-8); corrigeer hem in de shop en klik Opnieuw", o->number);
         goto out;
     }
     json_object_set_new(body, "relatiesoort", json_pack("[s]", "Klant"));

@@ -259,12 +259,13 @@ what_is_not_settled(void **state)
     order_set(&fld->value, "0,61");
     assert_null(betaling_build(o, f->p, PSP_STRIPE, "10423", NULL,
                                &(betaling_ctx_t) { NULL, NULL }, err, sizeof err));
-    assert_non_null(strstr(err, "field \"stripe_fee\" is not an amount (\"0,61\")"));
+    assert_non_null(strstr(err, "veld \"stripe_fee\" noemt zijn geen bedrag (\"0,61\")"));
     order_set(&fld->value, "30.00");
     assert_null(betaling_build(o, f->p, PSP_STRIPE, "10423", NULL,
                                &(betaling_ctx_t) { NULL, NULL }, err, sizeof err));
-    assert_non_null(strstr(err, "the Stripe fee 30.00 is not between 0 and the amount paid, "
-                            "22.04: check profiles.voorbeeld.betalingen.stripe"));
+    assert_non_null(strstr(err, "de kosten van Stripe, 30,00, liggen niet tussen 0 en het "
+                            "betaalde bedrag, 22,04: controleer instelling "
+                            "profiles.voorbeeld.betalingen.stripe"));
     f->p->betalingen_boeken = false;
     assert_int_equal(betaling_provider(order(f, 0), f->p), -1);
     order_destroy(&o);
@@ -307,7 +308,7 @@ a_paid_order_is_settled_once_and_its_invoice_closed(void **state)
 
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "payment booked as memoriaalboeking via mollie, fee 0.29"));
+    assert_non_null(strstr(out.reason, "betaling geboekt als memoriaalboeking via mollie, kosten 0,29"));
     assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
     assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"debet\":21.75"), 1);
     assert_int_equal(count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
@@ -336,7 +337,7 @@ a_lost_answer_is_looked_up_not_posted_twice(void **state)
     for (i = 0; i < 4 && (i == 0 || out.result != BOOK_BOOKED); i++)
         book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "payment booked as memoriaalboeking"));
+    assert_non_null(strstr(out.reason, "betaling geboekt als memoriaalboeking"));
     assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
     assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
     assert_int_equal(count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
@@ -361,7 +362,7 @@ a_crash_after_the_post_is_found_in_snelstart(void **state)
                                     err, sizeof err));
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "found in SnelStart: the invoice is paid"));
+    assert_non_null(strstr(out.reason, "gevonden in SnelStart: de factuur is betaald"));
     assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
     match_destroy(&m);
     stop(&f);
@@ -380,14 +381,16 @@ a_refused_payment_leaves_the_order_booked_and_says_why(void **state)
     f->p->betalingen_dagboek = 20;          /* the Bank dagboek */
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "its payment was not booked: setting "
-                           "profiles.voorbeeld.betalingen.dagboek: dagboek 20 is of soort "
-                           "Bank, not Memoriaal"));
+    assert_non_null(strstr(out.followup_refused, "de betaling is niet geboekt: instelling "
+                           "profiles.voorbeeld.betalingen.dagboek: dagboek 20 heeft soort "
+                           "Bank, niet Memoriaal"));
+    assert_non_null(strstr(out.followup_refused, "boek hem met de hand in SnelStart"));
     assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"omschrijving\":\"Betaling order"), 0);
     /* reported once: the order again is booked before, the payment not tried */
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_null(strstr(out.reason, "payment"));
+    assert_null(strstr(out.reason, "betaling"));
+    assert_string_equal(out.followup_refused, "");
     match_destroy(&m);
     stop(&f);
 }

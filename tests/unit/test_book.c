@@ -406,8 +406,8 @@ handmatig_books_unknown_customers_on_the_default_klantcode(void **state)
     f->p->default_klantcode = 4242;
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_DEAD);
-    assert_non_null(strstr(out.reason, "default klantcode 4242"));
-    assert_non_null(strstr(out.reason, "does not exist in SnelStart"));
+    assert_non_null(strstr(out.reason, "standaard klantcode 4242"));
+    assert_non_null(strstr(out.reason, "bestaat niet in SnelStart"));
     assert_int_equal(count(f, "/_sim/relaties", "jan@devries.nl"), 0);
     match_destroy(&m);
     stop(&f);
@@ -544,8 +544,8 @@ an_update_that_meets_a_429_is_tried_again_with_the_order(void **state)
     assert_int_equal(out.result, BOOK_LATER);
     assert_string_equal(out.stage, "relatie");
     assert_false(out.relatie_updated);
-    assert_non_null(strstr(out.relatie_not_updated, "not updated from order 10423 yet: "
-                           "SnelStart's rate limit"));
+    assert_non_null(strstr(out.relatie_not_updated, "nog niet bijgewerkt met order 10423: "
+                           "de limiet van SnelStart"));
     assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 0);
     /* the booker's loop parks the profile until SnelStart's Retry-After has
      * passed; this test has no loop, so it waits that long itself */
@@ -579,7 +579,7 @@ a_refused_update_is_noted_and_the_order_booked(void **state)
     book_order(f->admin, f->ledger, order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_DEAD);    /* the booking's klant does not exist */
     assert_false(out.relatie_updated);
-    assert_non_null(strstr(out.relatie_not_updated, "not updated from order 10423: "));
+    assert_non_null(strstr(out.relatie_not_updated, "niet bijgewerkt met order 10423: "));
     match_destroy(&m);
     stop(&f);
 }
@@ -681,7 +681,7 @@ an_oss_order_is_booked_as_snelstart_checks_it(void **state)
     order_set(&page->items[0].order->profile, f->p->name);
     book_order(f->admin, f->ledger, page->items[0].order, m, &out);
     assert_int_equal(out.result, BOOK_DEAD);
-    assert_non_null(strstr(out.reason, "switch on \"Buitenlandse btw factureren\""));
+    assert_non_null(strstr(out.reason, "zet \"Buitenlandse btw factureren\" aan"));
     assert_int_equal(count(f, "/_sim/relaties", "lena.schmidt@example.de"), 0);
     match_destroy(&m);
     order_page_destroy(&page);

@@ -275,7 +275,7 @@ attached_once(fixture_t *f)
     for (i = 0; i < 4 && (i == 0 || out.result != BOOK_BOOKED); i++)
         book_order(f->admin, f->ledger, o, m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "invoice PDF attached"));
+    assert_non_null(strstr(out.reason, "factuur-PDF bijgevoegd"));
     book_order(f->admin, f->ledger, o, m, &out);     /* again: nothing more */
     assert_int_equal(out.result, BOOK_BOOKED);
     docs = documents(f);
