@@ -154,7 +154,7 @@ scenario_damaged_store() {
         sleep 0.1
     done
     "$BIN/koppelctl" --config "$CFG" dlq list | grep -q \
-        "the stored copy of order $victim is damaged: .*; fetch it again with koppelctl dlq replay voorbeeld:$victim" || {
+        "de opgeslagen kopie van order $victim is beschadigd; klik Opnieuw (koppelctl dlq replay voorbeeld:$victim)" || {
         echo "e2e: the dead letter does not say what happened and what to do"; return 1; }
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
     sleep 2                            # the crash loop came a second after the start

@@ -268,7 +268,7 @@ every_planted_difference_is_found(void **state)
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "INSERT INTO orders (profile, number, state, stage, "
                                   "reason, fetched_at, updated_at) VALUES ('voorbeeld', 10424,"
-                                  " 'dead', 'booking', 'no grootboek for omzet', 0, 0)",
+                                  " 'dead', 'booking', 'geen grootboekrekening voor omzet', 0, 0)",
                                   NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
@@ -281,7 +281,7 @@ every_planted_difference_is_found(void **state)
         fail_msg("not every planted difference, or more:\n%s", text);
     assert_non_null(strstr(text, "factuurbedrag 50,00, de order 51,35"));
     assert_non_null(strstr(text, "btw in SnelStart 2,00, op de order 3,29"));
-    assert_non_null(strstr(text, "no grootboek for omzet"));
+    assert_non_null(strstr(text, "geen grootboekrekening voor omzet"));
     if (getenv("KOPPEL_TEST_SHOW"))
         fputs(text, stderr);
     free(text);
