@@ -103,7 +103,7 @@ gc_check(source_t *self, char *msg, size_t msglen)
     src_result_t r = gc_login(self, msg, msglen);
 
     if (r == SRC_OK)
-        snprintf(msg, msglen, "logged in to %s as %s", self->p->shop_url,
+        snprintf(msg, msglen, "ingelogd op %s als %s", self->p->shop_url,
                  self->p->shop_username);
     return r;
 }

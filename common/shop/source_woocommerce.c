@@ -124,8 +124,8 @@ wc_check(source_t *self, char *msg, size_t msglen)
     src_result_t r = wc_login(self, msg, msglen);
 
     if (r == SRC_OK)
-        snprintf(msg, msglen, "the WooCommerce REST API of %s accepts the consumer key "
-                 "and secret", self->p->shop_url);
+        snprintf(msg, msglen, "de WooCommerce REST API van %s neemt de consumer key "
+                 "en het secret aan", self->p->shop_url);
     return r;
 }
 

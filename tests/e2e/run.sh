@@ -293,10 +293,10 @@ scenario_two_shops() {
     # test-connection logs in on each profile's own platform (a WooCommerce
     # profile used to get a Globecharge login, which its shop answered 404)
     out=$("$BIN/koppelctl" --config "$CFG" test-connection woo)
-    echo "$out" | grep -q "^shop: OK (the WooCommerce REST API of $WC_URL accepts" \
+    echo "$out" | grep -q "^shop: OK (de WooCommerce REST API van $WC_URL neemt" \
         || { echo "e2e: test-connection woo:"; echo "$out"; return 1; }
     out=$("$BIN/koppelctl" --config "$CFG" test-connection shopfactory)
-    echo "$out" | grep -q "^shop: OK (logged in to $GC_URL as winkelier)" \
+    echo "$out" | grep -q "^shop: OK (ingelogd op $GC_URL als winkelier)" \
         || { echo "e2e: test-connection shopfactory:"; echo "$out"; return 1; }
     echo "  test-connection: each shop checked on its own platform"
     start_pipeline || return 1
