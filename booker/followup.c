@@ -77,8 +77,8 @@ factuur(administration_t *a, const char *factuurnummer, char *boeking_id, size_t
     if ((f = json_array_get(list, 0)) == NULL)
         found = 0;
     else if (!snelstart_amount_cents(json_object_get(f, "openstaandSaldo"), open_cents)) {
-        snprintf(e->message, sizeof e->message, "verkoopfactuur %s: het antwoord van SnelStart noemt "
-                 "geen openstaandSaldo", factuurnummer);
+        snprintf(e->message, sizeof e->message, "verkoopfactuur %s: het antwoord van SnelStart "
+                 "noemt geen openstaandSaldo", factuurnummer);
         *r = SS_RETRY;
     } else {
         const char *id = json_string_value(json_object_get(json_object_get(f,

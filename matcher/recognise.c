@@ -98,7 +98,8 @@ static const struct {
     const char *what;           /* for messages */
 } email_steps[] = {
     { RELATIE_KEY_EMAIL, "email", "e-mailadres" },
-    { RELATIE_KEY_FACTUUR_EMAIL, "factuur-email", "factuur-e-mailadres (Aan of CC)" },
+    { RELATIE_KEY_FACTUUR_EMAIL, "factuur-email",
+      "factuur-e-mailadres (Aan of CC)" },
     { RELATIE_KEY_OVERIG_EMAIL, "overige-email",
       "e-mailadres voor offerte, bevestiging of aanmaning (Aan of CC)" },
 };
@@ -271,7 +272,8 @@ klantcode_decide(const ctx_t *c, const klantcode_t *kc, match_t *m)
         match_set(m, MATCH_ERROR, 0, "", c->method, "klantcode", "",
                   "order %lld: klantcode \"%s\" in veld \"%s\" is geen "
                   "relatiecode (een positief geheel getal); corrigeer hem in "
-                  "de order en klik Opnieuw", (long long) c->o->number, kc->value, kc->field);
+                  "de order en klik Opnieuw", (long long) c->o->number,
+                  kc->value, kc->field);
         return DONE;
     case KC_OK:
         break;
@@ -479,7 +481,7 @@ email_narrow(const ctx_t *c, match_t *m)
 
 /* ---- slim: VAT, KvK, name ---- */
 
-/* what_unique - what decide_filtered's step compares, as "maak ... uniek" names it */
+/* what_unique - what decide_filtered's step compares, for "maak ... uniek" */
 static const char *
 what_unique(const char *step)
 {
@@ -619,14 +621,16 @@ new_by_email(const ctx_t *c, match_t *m)
     char   *k;
 
     if (c->email[0] == '\0') {
-        new_by_naam(c, m, "de order heeft geen e-mailadres en er is geen relatie gevonden");
+        new_by_naam(c, m, "de order heeft geen e-mailadres en er is geen "
+                    "relatie gevonden");
         return DONE;
     }
     if (asprintf(&k, "email:%s", c->email) < 0)
         k = NULL;
     match_set(m, MATCH_NEW, 0, "", c->method, "new", k ? k : "",
               "order %lld: geen relatie in SnelStart gevonden voor %s; er "
-              "wordt een nieuwe relatie aangemaakt", (long long) c->o->number, c->email);
+              "wordt een nieuwe relatie aangemaakt", (long long) c->o->number,
+              c->email);
     free(k);
     return DONE;
 }
@@ -645,8 +649,8 @@ new_by_email_postcode(const ctx_t *c, match_t *m)
         k = NULL;
     match_set(m, MATCH_NEW, 0, "", c->method, "new", k ? k : "",
               "order %lld: geen relatie in SnelStart gevonden voor %s met "
-              "postcode %s; er wordt een nieuwe relatie aangemaakt", (long long) c->o->number, c->email,
-              c->deliv_postcode);
+              "postcode %s; er wordt een nieuwe relatie aangemaakt",
+              (long long) c->o->number, c->email, c->deliv_postcode);
     free(k);
     return DONE;
 }
@@ -667,7 +671,8 @@ recognise(const relatie_index_t *index, const order_t *o,
     if (i == NMETHODS) {
         match_set(m, MATCH_ERROR, 0, "", "unknown", "", "",
                   "order %lld: herkenning %d is onbekend; controleer de "
-                  "herkenning in de instellingen van het profiel", (long long) o->number, (int) method);
+                  "herkenning in de instellingen van het profiel",
+                  (long long) o->number, (int) method);
         return;
     }
     c.index = index;

@@ -842,7 +842,8 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
         return NULL;
     }
     if (strcmp((const char *) root->name, "orders") != 0) {
-        snprintf(err, errlen, "%s: regel %ld: het document is een <%s>, verwacht <orders> of <order>",
+        snprintf(err, errlen, "%s: regel %ld: het document is een <%s>, verwacht <orders> of "
+                 "<order>",
                  src, (long) xmlGetLineNo(root), (const char *) root->name);
         return NULL;
     }

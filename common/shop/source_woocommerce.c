@@ -233,7 +233,8 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
         snprintf(name, sizeof name, "orders/%lld", (long long) ids[i]);
         if ((one = wcorder_parse_page(body, len, name, perr, sizeof perr)) == NULL
             || one->nitems != 1) {
-            snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is niet te lezen: %s",
+            snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is niet te "
+                     "lezen: %s",
                      (long long) ids[i], one ? "het is niet een order" : perr);
             it->number = ids[i];
             it->error = xstrdup(reason);

@@ -569,7 +569,8 @@ item_rate(reader_t *r, const json_t *item, const char *path, rate_t **out)
             continue;
         snprintf(idtxt, sizeof idtxt, "%" PRId64, id);
         if ((rt = rate_of_id(r, idtxt)) == NULL)
-            return fail(r, "%s.id: btw-tarief %s staat niet in de tax_lines van de order", tpath, idtxt);
+            return fail(r, "%s.id: btw-tarief %s staat niet in de tax_lines van de order", tpath,
+                        idtxt);
         if (*out != NULL && *out != rt)
             return fail(r, "%s.taxes: meer dan een btw-tarief op een regel (%s en %s) kan "
                         "koppel niet boeken (een btw-tarief per regel)", path, (*out)->id, idtxt);

@@ -210,8 +210,8 @@ betaling_build(const order_t *o, const profile_t *p, psp_t psp, const char *fact
     snprintf(setting, sizeof setting, "profiles.%s.betalingen.%s.kosten_grootboek", p->name,
              psp_name(psp));
     if (fee != 0
-        && (kosten = ident(ctx->grootboeken, s->kosten_grootboek, "grootboekrekening", "rekeningCode",
-                           "WinstEnVerlies", setting, err, errlen)) == NULL)
+        && (kosten = ident(ctx->grootboeken, s->kosten_grootboek, "grootboekrekening",
+                           "rekeningCode", "WinstEnVerlies", setting, err, errlen)) == NULL)
         goto fail;
 
     boeking_local_date(o->date_epoch, date);
