@@ -52,30 +52,48 @@ fixture_load(void)
     return f;
 }
 
-/* fixture_start - the simulator, the profile pointing at it, a fresh ledger */
-fixture_t *
-fixture_start(const char *flag, const char *value)
+/* fixture_snelstart - snelstart-sim with the example grootboeken, no relaties */
+void
+fixture_snelstart(sim_proc_t *sim, const char *flag, const char *value)
 {
-    fixture_t *f = fixture_load();
-    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
+    char    path[PATH_MAX + 32], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
 
     snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
     snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
     snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
              sim_proc_root());
     /* a flag without a value (value NULL) is followed by the default seed */
-    if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
+    if (!sim_proc_start(sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
                         "--grootboeken", path, "--relaties", empty, "--spec", spec,
                         "--client-key", "ck", "--subscription-key", "sk",
                         flag ? flag : "--seed", flag && value == NULL ? "--seed" : value ? value : "1",
                         flag && value == NULL ? "1" : NULL, NULL))
-        fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
-    snprintf(path, sizeof path, "%s/v2", f->sim.url);
-    fixture_replace(&f->p->api_url, path);
-    snprintf(path, sizeof path, "%s/b2b/token", f->sim.url);
-    fixture_replace(&f->p->auth_url, path);
-    fixture_replace(&f->p->client_key, "ck");
-    fixture_replace(&f->p->subscription_key, "sk");
+        fail_msg("snelstart-sim does not start (log in %s)", sim->dir);
+}
+
+/* fixture_use_snelstart - the profile's API, token URL and keys: the simulator's */
+void
+fixture_use_snelstart(profile_t *p, const sim_proc_t *sim)
+{
+    char    path[PATH_MAX + 32];
+
+    snprintf(path, sizeof path, "%s/v2", sim->url);
+    fixture_replace(&p->api_url, path);
+    snprintf(path, sizeof path, "%s/b2b/token", sim->url);
+    fixture_replace(&p->auth_url, path);
+    fixture_replace(&p->client_key, "ck");
+    fixture_replace(&p->subscription_key, "sk");
+}
+
+/* fixture_start - the simulator, the profile pointing at it, a fresh ledger */
+fixture_t *
+fixture_start(const char *flag, const char *value)
+{
+    fixture_t *f = fixture_load();
+    char    err[1024], path[PATH_MAX + 32];
+
+    fixture_snelstart(&f->sim, flag, value);
+    fixture_use_snelstart(f->p, &f->sim);
     snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
     if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);

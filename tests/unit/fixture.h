@@ -39,6 +39,13 @@ fixture_t *fixture_load(void);
  * value (flag NULL: none; value NULL: a flag without a value) */
 fixture_t *fixture_start(const char *flag, const char *value);
 
+/* fixture_snelstart - start snelstart-sim with the example grootboeken and no
+ * relaties, and one extra flag as fixture_start takes it */
+void fixture_snelstart(sim_proc_t *sim, const char *flag, const char *value);
+
+/* fixture_use_snelstart - point profile p at the simulator (API, token, keys) */
+void fixture_use_snelstart(profile_t *p, const sim_proc_t *sim);
+
 /* fixture_stop - with a simulator, fail unless every body koppel sent was
  * valid; free everything and null the caller's pointer */
 void fixture_stop(fixture_t **fp);
