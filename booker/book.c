@@ -57,8 +57,8 @@ api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char 
     bool    coded = *e->code && strstr(e->message, e->code) == NULL;
 
     if (r == SS_REJECTED || r == SS_NOT_FOUND)
-        set_out(out, BOOK_DEAD, stage, "SnelStart neemt %s niet aan: %s%s%s%s; pas aan wat "
-                "SnelStart noemt en klik Opnieuw", what, e->message, coded ? " (code " : "",
+        set_out(out, BOOK_DEAD, stage, "SnelStart neemt %s niet aan; pas aan wat SnelStart "
+                "noemt en klik Opnieuw: %s%s%s%s", what, e->message, coded ? " (code " : "",
                 coded ? e->code : "", coded ? ")" : "");
     else {
         set_out(out, BOOK_LATER, stage, "%s: %s", what, e->message);

@@ -116,9 +116,9 @@ refused(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, con
     char    err[512], text[900];
     size_t  n;
 
-    snprintf(text, sizeof text, "%s is niet %s: %s; %s in SnelStart", step_what[step],
-             step == STEP_BETALING ? "geboekt" : "bijgevoegd", why,
-             step == STEP_BETALING ? "boek hem met de hand" : "voeg hem met de hand toe");
+    snprintf(text, sizeof text, "%s is niet %s, %s in SnelStart: %s", step_what[step],
+             step == STEP_BETALING ? "geboekt" : "bijgevoegd",
+             step == STEP_BETALING ? "boek hem met de hand" : "voeg hem met de hand toe", why);
     if (!ledger_followup_set(ledger, p->name, key, "dead", "", why, err, sizeof err)) {
         later(out, o, step, "%s", err);
         return;
@@ -186,7 +186,7 @@ failed(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, cons
     char    why[1200];
 
     if (r == SS_REJECTED || r == SS_NOT_FOUND) {
-        snprintf(why, sizeof why, "SnelStart neemt de %s niet aan: %s%s%s%s", what, e->message,
+        snprintf(why, sizeof why, "SnelStart neemt de %s niet aan (%s%s%s%s)", what, e->message,
                  *e->code ? " (" : "", e->code, *e->code ? ")" : "");
         refused(ledger, p, o, step, key, why, out);
     } else {

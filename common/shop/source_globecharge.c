@@ -156,7 +156,7 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
 {
     char   *body = NULL;
     size_t  len = 0;
-    char    perr[1024], reason[1200];
+    char    perr[1024], reason[1400];
     gc_result_t g;
     int     gaps = 0;
 
@@ -191,8 +191,9 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
         free(body);
         return result_of(g);
     } else if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
-        snprintf(reason, sizeof reason, "order %lld: het document van de shop is niet te lezen: %s",
-                 (long long) c->from, perr);
+        snprintf(reason, sizeof reason, "order %lld: het document van de shop is niet te lezen; "
+                 "laat de shop de order herstellen en klik Opnieuw, of boek hem met de hand en "
+                 "laat hem vallen (%s)", (long long) c->from, perr);
         *page = unreadable_page(c->from, reason);
     } else if ((*page)->nitems > 0 && (*page)->items[0].order)
         c->last_number = (*page)->items[0].number;

@@ -190,7 +190,7 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
     int64_t *ids = NULL;
     size_t  nids = 0, i, len;
     char   *body;
-    char    name[64], perr[1024], reason[1200];
+    char    name[64], perr[1024], reason[1400];
     order_page_t *pg, *one;
     wc_result_t r;
 
@@ -234,8 +234,9 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
         if ((one = wcorder_parse_page(body, len, name, perr, sizeof perr)) == NULL
             || one->nitems != 1) {
             snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is niet te "
-                     "lezen: %s",
-                     (long long) ids[i], one ? "het is niet een order" : perr);
+                     "lezen; laat de shop de order herstellen en klik Opnieuw, of boek hem met "
+                     "de hand en laat hem vallen (%s)", (long long) ids[i],
+                     one ? "het is niet een order" : perr);
             it->number = ids[i];
             it->error = xstrdup(reason);
         } else {
