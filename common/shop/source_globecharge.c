@@ -21,7 +21,7 @@
  *   large orders) is asked for again at half the page size, down to a
  *   page of one, after which that order is read on its own; an order
  *   whose own answer is too large becomes an unreadable item ("order N:
- *   the shop's answer is larger than 64 MB"), so that it reaches the
+ *   het antwoord van de shop is groter dan 64 MB"), so that it reaches the
  *   dead-letter queue and the orders after it are read. Each readable
  *   page lets the page size grow back, doubling, to the profile's.
  *
