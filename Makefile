@@ -279,11 +279,14 @@ $(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-# Unit tests: one cmocka program per tests/unit/test_*.c.
+# Unit tests: one cmocka program per tests/unit/test_*.c; the other files of
+# tests/unit (fixture.c: the booker's tests' setup) are an archive they share.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+$(call lib,unitsupport): $(call objs,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
-TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
+TEST_LIBS := $(call lib,unitsupport) \
+             $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
              $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
              $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
              $(foreach l,check report snelstart shop global util,$(call lib,$(l)))

@@ -54,9 +54,12 @@ static void
 api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char *stage,
             const char *what)
 {
+    bool    coded = *e->code && strstr(e->message, e->code) == NULL;
+
     if (r == SS_REJECTED || r == SS_NOT_FOUND)
-        set_out(out, BOOK_DEAD, stage, "SnelStart refused %s: %s%s%s%s", what, e->message,
-                *e->code ? " (" : "", e->code, *e->code ? ")" : "");
+        set_out(out, BOOK_DEAD, stage, "SnelStart neemt %s niet aan; pas aan wat SnelStart "
+                "noemt en klik Opnieuw: %s%s%s%s", what, e->message, coded ? " (code " : "",
+                coded ? e->code : "", coded ? ")" : "");
     else {
         set_out(out, BOOK_LATER, stage, "%s: %s", what, e->message);
         out->stop_profile = r == SS_AUTH;
@@ -98,7 +101,7 @@ find_factuur(administration_t *a, const char *factuurnummer, char *boeking_id, s
     free(path);
     if (r != SS_OK)
         api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking",
-                    "checking whether the order was booked");
+                    "nagaan of de order al geboekt is");
     else if (json_array_size(list) > 0) {
         json_t *vb = json_object_get(json_array_get(list, 0), "verkoopBoeking");
         const char *id = json_string_value(json_object_get(vb, "id"));
@@ -137,7 +140,7 @@ find_relatie(administration_t *a, const json_t *posted, char *id, size_t idlen, 
     free(path);
     if (r != SS_OK)
         api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
-                    "checking whether the new relatie was created");
+                    "nagaan of de nieuwe relatie is aangemaakt");
     else if (json_array_size(list) >= 1) {
         /* the newest: koppel created it last */
         json_t *rel = json_array_get(list, json_array_size(list) - 1);
@@ -171,14 +174,15 @@ default_klant(administration_t *a, char *id, size_t idlen, book_outcome_t *out)
         free(path);
         if (r != SS_OK) {
             api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
-                        "looking up the default klantcode");
+                        "de standaard klantcode opzoeken");
             return false;
         }
         if (json_array_size(list) != 1) {
             json_decref(list);
-            set_out(out, BOOK_DEAD, "relatie", "the default klantcode %d of profile %s "
-                    "does not exist in SnelStart: create relatie %d or change "
-                    "profiles.%s.customers.default_klantcode", p->default_klantcode,
+            set_out(out, BOOK_DEAD, "relatie", "de standaard klantcode %d van profiel %s "
+                    "bestaat niet in SnelStart: maak relatie %d aan in SnelStart of pas "
+                    "profiles.%s.customers.default_klantcode aan, en klik Opnieuw",
+                    p->default_klantcode,
                     p->name, p->default_klantcode, p->name);
             return false;
         }
@@ -197,7 +201,7 @@ static void
 not_updated(administration_t *a, const order_t *o, book_outcome_t *out, const char *why)
 {
     snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
-             "relatie %d not updated from order %lld: %.400s", (int) out->relatiecode,
+             "relatie %d niet bijgewerkt met order %lld: %.400s", (int) out->relatiecode,
              (long long) o->number, why);
     log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
 }
@@ -253,14 +257,15 @@ done:
     free(path);
     return go_on;
 later:
-    set_out(out, BOOK_LATER, "relatie", "SnelStart's rate limit while updating relatie %d "
-            "from order %lld; the update and the booking are tried again when the order "
-            "comes back", (int) out->relatiecode, (long long) o->number);
+    set_out(out, BOOK_LATER, "relatie", "de limiet van SnelStart bereikt bij het bijwerken "
+            "van relatie %d met order %lld; bijwerken en boeken worden opnieuw geprobeerd "
+            "als de order terugkomt", (int) out->relatiecode, (long long) o->number);
     out->not_before_ms = e.not_before_ms;        /* the booker parks the profile until then */
     snprintf(out->wait_reason, sizeof out->wait_reason, "%s", e.wait_reason);
     snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
-             "relatie %d not updated from order %lld yet: SnelStart's rate limit; tried again "
-             "with the order", (int) out->relatiecode, (long long) o->number);
+             "relatie %d nog niet bijgewerkt met order %lld: de limiet van SnelStart is "
+             "bereikt; het wordt opnieuw geprobeerd met de order", (int) out->relatiecode,
+             (long long) o->number);
     log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
     go_on = false;
     goto done;
@@ -318,11 +323,11 @@ klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t 
                         (long long) o->number, e.message);
             if ((found = find_relatie(a, body, id, idlen, &code, out)) <= 0) {
                 if (found == 0)
-                    set_out(out, BOOK_LATER, "relatie", "the new relatie was not created");
+                    set_out(out, BOOK_LATER, "relatie", "de nieuwe relatie is niet aangemaakt");
                 goto fail;
             }
         } else if (r != SS_OK) {
-            api_failure(out, r, &e, "relatie", "the new relatie");
+            api_failure(out, r, &e, "relatie", "de nieuwe relatie");
             goto fail;
         } else {
             snprintf(id, idlen, "%s", json_string_value(json_object_get(created, "id")) ?: "");
@@ -364,10 +369,10 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     *job->klant = 0;
     job->text = NULL;
     if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
-        set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
-                "than SnelStart's %d characters: shorten profiles.%s.booking."
-                "factuurnummer_prefix", (long long) o->number, p->factuurnummer_prefix,
-                (long long) o->number, FACTUURNUMMER_MAX, p->name);
+        set_out(out, BOOK_DEAD, "booking", "order %lld: het factuurnummer \"%s%lld\" is langer "
+                "dan de %d tekens die SnelStart toestaat: maak profiles.%s.booking."
+                "factuurnummer_prefix korter en klik Opnieuw", (long long) o->number,
+                p->factuurnummer_prefix, (long long) o->number, FACTUURNUMMER_MAX, p->name);
         return;
     }
     switch (ledger_get(ledger, p->name, o->number, &le, err, sizeof err)) {
@@ -457,7 +462,7 @@ settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e,
     if (r != SS_UNCERTAIN) {
         /* 429: SnelStart refused it before storing; the limiter: never sent */
         job->unstored = r == SS_LIMITED || (r == SS_RETRY && e->http_status == 429);
-        api_failure(out, r, e, "booking", "the verkoopboeking");
+        api_failure(out, r, e, "booking", "de verkoopboeking");
         return SETTLED_FAILED;
     }
     log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
@@ -469,7 +474,7 @@ settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e,
     if (found == 1)
         return SETTLED_BOOKED;
     if (last) {
-        set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
+        set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart gaf %d keer geen antwoord",
                 (long long) o->number, POST_ATTEMPTS);
         return SETTLED_FAILED;
     }
@@ -541,8 +546,8 @@ hold_back(administration_t *a, book_job_t *jobs, size_t n)
             allowed--;
             continue;
         }
-        set_out(&jobs[i].out, BOOK_LATER, "booking", "not posted now: %s",
-                *e.wait_reason ? e.wait_reason : "SnelStart's rate limit");
+        set_out(&jobs[i].out, BOOK_LATER, "booking", "nu niet naar SnelStart gestuurd: %s",
+                *e.wait_reason ? e.wait_reason : "de limiet van SnelStart");
         later_until(&jobs[i].out, &e);
         book_job_clear(&jobs[i]);
     }

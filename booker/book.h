@@ -55,6 +55,8 @@ typedef struct {
     bool    relatie_created;
     bool    relatie_updated;      /* toevoegen-en-bijwerken changed it */
     char    relatie_not_updated[512]; /* why toevoegen-en-bijwerken could not, or "" */
+    char    followup_refused[1024];   /* booked, but the PDF or the payment was not
+                                         done and why (followup.h), or "" */
     bool    stop_profile;         /* SnelStart refused koppel's keys */
     int64_t not_before_ms;        /* later: not before this (epoch ms), because of
                                      SnelStart's limit or Retry-After; else 0 */

@@ -127,18 +127,6 @@ customer_name(const order_t *o, char *buf, size_t len)
                  a->first_name && *a->first_name ? " " : "", a->last_name ? a->last_name : "");
 }
 
-/* money_nl - cents as a Dutch amount: 12100 -> "121,00" */
-static const char *
-money_nl(int64_t cents, char *buf, size_t len)
-{
-    char   *dot;
-
-    money_format_cents(cents, buf, len);
-    if ((dot = strrchr(buf, '.')) != NULL)
-        *dot = ',';
-    return buf;
-}
-
 /* finish - count, log and report the outcome of one order (token: its attempt's) */
 static void
 finish(booker_t *b, int i, const order_t *o, const char *token, const book_outcome_t *out)
@@ -178,7 +166,12 @@ finish(booker_t *b, int i, const order_t *o, const char *token, const book_outco
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
                         "Order %lld geboekt als verkoopfactuur %s, klant %d %s, %s %s",
                         (long long) o->number, out->factuurnummer, (int) out->relatiecode,
-                        name, o->currency, money_nl(o->total_incl_cents, amount, sizeof amount));
+                        name, o->currency,
+                        money_format_cents_nl(o->total_incl_cents, amount, sizeof amount));
+        if (out->followup_refused[0] != '\0')
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, o->number,
+                        "Order %lld is geboekt als verkoopfactuur %s, maar %s",
+                        (long long) o->number, out->factuurnummer, out->followup_refused);
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
         report(b, profile, o->number, token, out);
         break;

@@ -72,7 +72,7 @@ replay_one(dlq_t *d, const char *profile, int64_t number, char *err, size_t errl
     int     i = cfg_profile_index(d->cfg, profile);
 
     if (i < 0) {
-        snprintf(err, errlen, "%s: no such profile in the configuration", profile);
+        snprintf(err, errlen, "profiel %s staat niet in de instellingen", profile);
         return false;
     }
     if (!fetch_one(&d->cfg->profiles[i], d->source_of(d->arg, i), d->store, number, err,
@@ -160,7 +160,7 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
     found = store_drop(d->store, profile, number, err, sizeof err);
     reply->ok = found == DB_FOUND;
     msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
-            ? "no such dead letter" : err);
+            ? "deze order staat niet bij Niet geboekt" : err);
     if (reply->ok)
         log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
                  "be booked", profile, (long long) number);

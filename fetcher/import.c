@@ -278,6 +278,22 @@ import_step(import_t *self)
     return import_store(self);
 }
 
+/* status_nl - an order's state in the shop as a bookkeeper says it */
+static const char *
+status_nl(order_status_t st)
+{
+    switch (st) {
+    case ORDER_CANCELLED:
+        return "geannuleerd";
+    case ORDER_INCOMPLETE:
+        return "nog niet afgerond";
+    case ORDER_PAID:
+    case ORDER_OPEN:
+        break;
+    }
+    return order_status_name(st);
+}
+
 /* fetch_one - read one order again and put it back in pending */
 bool
 fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
@@ -289,19 +305,21 @@ fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
 
     if (r != SRC_OK) {
         if (r == SRC_NOT_FOUND)
-            snprintf(err, errlen, "order %lld is not in the shop (any more)", (long long) number);
+            snprintf(err, errlen, "order %lld staat niet (meer) in de shop; laat hem vallen "
+                     "als hij niet geboekt hoeft te worden", (long long) number);
         order_page_destroy(&page);
         return false;
     }
     if (page->nitems != 1)
-        snprintf(err, errlen, "order %lld: the shop sent %zu orders for one", (long long) number,
-                 page->nitems);
+        snprintf(err, errlen, "order %lld: de shop stuurde %zu orders in plaats van een; "
+                 "probeer het later opnieuw", (long long) number, page->nitems);
     else if (page->items[0].order == NULL)
         snprintf(err, errlen, "%s", page->items[0].error);
     else if (page->items[0].order->status != ORDER_PAID
              && page->items[0].order->status != ORDER_OPEN)
-        snprintf(err, errlen, "order %lld is %s in the shop, not paid or open",
-                 (long long) number, order_status_name(page->items[0].order->status));
+        snprintf(err, errlen, "order %lld is in de shop %s, niet betaald of open; laat "
+                 "hem vallen als hij niet geboekt hoeft te worden", (long long) number,
+                 status_nl(page->items[0].order->status));
     else if (store_begin(store, err, errlen)) {
         order_set(&page->items[0].order->profile, p->name);
         store_replace_pending(store, page->items[0].order);

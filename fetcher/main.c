@@ -235,9 +235,9 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
     buf = msg_encode(m, &len);
     free(buf);
     if (len > LIMIT_MESSAGE_BYTES) {
-        snprintf(why, whylen, "order %lld is too large to pass between koppel's daemons "
-                 "(%zu bytes, at most %d): book it by hand in SnelStart, then remove it "
-                 "with koppelctl dlq drop %s:%lld", (long long) o->number, len,
+        snprintf(why, whylen, "order %lld is te groot om tussen de onderdelen van koppel "
+                 "door te geven (%zu bytes, hooguit %d): boek hem met de hand in SnelStart en "
+                 "laat hem dan vallen (koppelctl dlq drop %s:%lld)", (long long) o->number, len,
                  LIMIT_MESSAGE_BYTES, profile, (long long) o->number);
         msg_destroy(&m);
         return STORE_UNSENDABLE;

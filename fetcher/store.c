@@ -561,9 +561,10 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         store_sent_t answer;
 
         if (o == NULL) {
-            reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
-                               "with koppelctl dlq replay %s:%lld", (long long) number, err,
-                               profile, (long long) number);
+            reason = xasprintf("de opgeslagen kopie van order %lld is beschadigd; klik "
+                               "Opnieuw (koppelctl dlq replay %s:%lld) om hem opnieuw uit de "
+                               "shop te lezen (\"%s\")", (long long) number, profile,
+                               (long long) number, err);
             set_aside(self, profile, number, "store", reason);
             free(reason);
             continue;

@@ -164,7 +164,7 @@ scenario_damaged_store() {
         sleep 0.1
     done
     "$BIN/koppelctl" --config "$CFG" dlq list | grep -q \
-        "the stored copy of order $victim is damaged: .*; fetch it again with koppelctl dlq replay voorbeeld:$victim" || {
+        "de opgeslagen kopie van order $victim is beschadigd; klik Opnieuw (koppelctl dlq replay voorbeeld:$victim)" || {
         echo "e2e: the dead letter does not say what happened and what to do"; return 1; }
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
     sleep 2                            # the crash loop came a second after the start
@@ -303,10 +303,10 @@ scenario_two_shops() {
     # test-connection logs in on each profile's own platform (a WooCommerce
     # profile used to get a Globecharge login, which its shop answered 404)
     out=$("$BIN/koppelctl" --config "$CFG" test-connection woo)
-    echo "$out" | grep -q "^shop: OK (the WooCommerce REST API of $WC_URL accepts" \
+    echo "$out" | grep -q "^shop: OK (de WooCommerce REST API van $WC_URL neemt" \
         || { echo "e2e: test-connection woo:"; echo "$out"; return 1; }
     out=$("$BIN/koppelctl" --config "$CFG" test-connection shopfactory)
-    echo "$out" | grep -q "^shop: OK (logged in to $GC_URL as winkelier)" \
+    echo "$out" | grep -q "^shop: OK (ingelogd op $GC_URL als winkelier)" \
         || { echo "e2e: test-connection shopfactory:"; echo "$out"; return 1; }
     echo "  test-connection: each shop checked on its own platform"
     start_pipeline || return 1

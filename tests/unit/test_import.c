@@ -549,7 +549,7 @@ the_connection_check_speaks_the_profiles_platform(void **state)
     start_sim(&f, "globecharge", NULL);
     open_run(&f, "globecharge", GC_PASSWORD, 1);
     assert_int_equal(source_check(f.source, msg, sizeof msg), SRC_OK);
-    assert_non_null(strstr(msg, "logged in to"));
+    assert_non_null(strstr(msg, "ingelogd op"));
     assert_null(strstr(msg, GC_PASSWORD));
     close_run(&f);
 }

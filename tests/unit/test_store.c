@@ -447,10 +447,10 @@ a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "stage")),
                         "store");
     reason = json_string_value(json_object_get(json_array_get(dlq, 0), "reason"));
-    assert_non_null(strstr(reason, "the stored copy of order 2 is damaged: "));
-    assert_non_null(strstr(reason, "fetch it again with koppelctl dlq replay winkel:2"));
+    assert_non_null(strstr(reason, "de opgeslagen kopie van order 2 is beschadigd; "));
+    assert_non_null(strstr(reason, "klik Opnieuw (koppelctl dlq replay winkel:2)"));
     reason = json_string_value(json_object_get(json_array_get(dlq, 1), "reason"));
-    assert_non_null(strstr(reason, "the stored copy of order 3 is damaged: "));
+    assert_non_null(strstr(reason, "de opgeslagen kopie van order 3 is beschadigd; "));
     json_decref(dlq);
     /* set aside: not sent again */
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 1);
