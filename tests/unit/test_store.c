@@ -171,7 +171,7 @@ a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
     assert_int_equal(store_send_due(s, 1060 + 119, 60, 100, count_sent, &attempt), 0);
     assert_int_equal(store_send_due(s, 1060 + 120, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 10423, token_of(10423), "booked", "booking", "ok", "10423", 1001);
+    store_outcome(s, "winkel", 10423, 0, token_of(10423), "booked", "booking", "ok", "10423", 1001);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
     close_store(&s);
@@ -223,12 +223,12 @@ only_allowed_state_changes_are_made(void **state)
     assert_true(store_begin(s, err, sizeof err));
     store_add_state(s, "winkel", 2, "dead", "fetch", "order 2: <total>: missing");
     store_add_state(s, "winkel", 3, "skipped", "fetch", "order 3 is cancelled");
-    assert_false(store_outcome(s, "winkel", 2, token_of(2), "booked", "booking", "", "2", 0));
-    assert_false(store_outcome(s, "winkel", 3, token_of(3), "booked", "booking", "", "3", 0));
-    assert_false(store_outcome(s, "winkel", 3, token_of(3), "dead", "booking", "x", "3", 0));
-    assert_false(store_outcome(s, "winkel", 4, token_of(4), "booked", "booking", "", "4", 0));
-    assert_true(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
-    assert_false(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 2, 0, token_of(2), "booked", "booking", "", "2", 0));
+    assert_false(store_outcome(s, "winkel", 3, 0, token_of(3), "booked", "booking", "", "3", 0));
+    assert_false(store_outcome(s, "winkel", 3, 0, token_of(3), "dead", "booking", "x", "3", 0));
+    assert_false(store_outcome(s, "winkel", 4, 0, token_of(4), "booked", "booking", "", "4", 0));
+    assert_true(store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "dead"), 1);
     assert_int_equal(count_in(s, "skipped"), 1);
@@ -261,15 +261,15 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     assert_int_equal(store_send_due(s, 1060, 60, 100, count_sent, &attempt), 1);
     assert_string_not_equal(first, token_of(7));
     assert_true(store_begin(s, err, sizeof err));
-    assert_false(store_outcome(s, "winkel", 7, "", "booked", "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, NULL, "booked", "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, "00000000000000000000000000000000", "booked",
+    assert_false(store_outcome(s, "winkel", 7, 0, "", "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, NULL, "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, "00000000000000000000000000000000", "booked",
                                "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, first, "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, first, "booked", "booking", "", "7", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "pending"), 1);
     assert_true(store_begin(s, err, sizeof err));
-    assert_true(store_outcome(s, "winkel", 7, token_of(7), "booked", "booking", "", "7", 0));
+    assert_true(store_outcome(s, "winkel", 7, 0, token_of(7), "booked", "booking", "", "7", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "booked"), 1);
 
@@ -280,9 +280,9 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     order_set(&o->profile, "winkel");
     o->number = 8;
     assert_true(store_begin(s, err, sizeof err));
-    assert_true(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_true(store_outcome(s, "winkel", 8, 0, token_of(8), "dead", "match", "x", "", 0));
     store_replace_pending(s, o);
-    assert_false(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_false(store_outcome(s, "winkel", 8, 0, token_of(8), "dead", "match", "x", "", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "pending"), 1);
     order_destroy(&o);
@@ -303,9 +303,9 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     refuse_after = false;
     assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0);
-    store_outcome(s, "winkel", 1, token_of(1), "dead", "booking", "late duplicate", "1", 0);
-    store_outcome(s, "winkel", 2, token_of(2), "dead", "match", "3 relaties share e-mail x", "", 0);
+    store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0);
+    store_outcome(s, "winkel", 1, 0, token_of(1), "dead", "booking", "late duplicate", "1", 0);
+    store_outcome(s, "winkel", 2, 0, token_of(2), "dead", "match", "3 relaties share e-mail x", "", 0);
     store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
     assert_true(store_commit(s, err, sizeof err));
     dlq = store_dead_list(s, NULL, err, sizeof err);
@@ -315,9 +315,9 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 1), "reason")),
                         "order 3: <total>: missing");
     json_decref(dlq);
-    assert_int_equal(store_drop(s, "winkel", 2, err, sizeof err), DB_FOUND);
+    assert_int_equal(store_drop(s, "winkel", 2, 0, err, sizeof err), DB_FOUND);
     /* booked: not a dead letter */
-    assert_int_equal(store_drop(s, "winkel", 1, err, sizeof err), DB_ABSENT);
+    assert_int_equal(store_drop(s, "winkel", 1, 0, err, sizeof err), DB_ABSENT);
     dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
@@ -352,7 +352,7 @@ an_unreadable_store_is_an_error_not_an_absence(void **state)
     assert_non_null(strstr(err, "cannot read"));
     assert_int_equal(store_watermark(s, "winkel", buf, sizeof buf, err, sizeof err), DB_ERROR);
     assert_int_equal(store_in_flight(s, 0), -1);
-    assert_int_equal(store_drop(s, "winkel", 7, err, sizeof err), DB_ERROR);
+    assert_int_equal(store_drop(s, "winkel", 7, 0, err, sizeof err), DB_ERROR);
     assert_null(store_dead_list(s, NULL, err, sizeof err));
     assert_true(store_begin(s, err, sizeof err));
     assert_int_equal(store_known(s, "winkel", 7), DB_ERROR);
@@ -378,7 +378,7 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     refuse_after = false;
     assert_int_equal(store_send_due(s, 1, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 5, token_of(5), "booked", "booking", "", "5", 0);
+    store_outcome(s, "winkel", 5, 0, token_of(5), "booked", "booking", "", "5", 0);
     store_replace_pending(s, o);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
