@@ -555,7 +555,7 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     if (strcmp(state, "skipped") == 0) {     /* cancelled before it was booked, and logged */
         r = STORE_CREDIT_KNOWN;
     } else if (strcmp(state, "booked") != 0 && strcmp(state, "pending") != 0) {
-        snprintf(why, whylen, "order %lld is %s in de shop, maar de order zelf is nooit "
+        snprintf(why, whylen, "Order %lld is %s in de shop, maar de order zelf is nooit "
                  "geboekt (%s): er is niets te crediteren en er wordt geen creditnota geboekt",
                  (long long) number, refund, strcmp(state, "dead") == 0
                  ? "hij staat in de dode-letterwachtrij; verwijder die met koppelctl dlq drop"
@@ -563,7 +563,7 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
         add_credit_row(self, profile, number, seq, refund, "skipped", NULL, why);
         r = STORE_CREDIT_NOT_BOOKED;
     } else if (o == NULL) {
-        snprintf(why, whylen, "de opgeslagen order %lld is beschadigd (%s): boek de "
+        snprintf(why, whylen, "De opgeslagen order %lld is beschadigd (%s): boek de "
                  "creditnota (%s) met de hand", (long long) number, err, refund);
         add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
         r = STORE_CREDIT_NOT_BOOKED;
