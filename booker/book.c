@@ -403,6 +403,7 @@ prepare_credit(administration_t *a, ledger_t *ledger, book_job_t *job)
     const order_t *o = job->o;
     book_outcome_t *out = &job->out;
     creditnota_refund_t refund = creditnota_refund_of(o);
+    ledger_entry_t le;
     char    state[16], err[1024];
     json_t *body;
     int     found;
@@ -415,6 +416,8 @@ prepare_credit(administration_t *a, ledger_t *ledger, book_job_t *job)
                 FACTUURNUMMER_MAX, p->name);
         return;
     }
+    if (ledger_get(ledger, p->name, o->number, &le, err, sizeof err) == DB_FOUND)
+        out->relatiecode = le.relatiecode;          /* the outcome names the order's relatie */
     if (ledger_followup_get(ledger, p->name, out->factuurnummer, state, sizeof state,
                             out->boeking_id, sizeof out->boeking_id, err, sizeof err)
         == DB_ERROR) {
