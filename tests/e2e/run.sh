@@ -24,6 +24,10 @@
 #      answers every second, the other profile is booked while the first
 #      waits, the booker's loop is never blocked for a second (limits.sh)
 #   6c. peers, messages, secrets and files (harden.sh)
+#   6d. credit notes: orders cancelled in the shop after booking get one
+#      credit note each, the booking mirrored to the cent, also when the
+#      booker is SIGKILLed after posting one; a dead letter's cancellation
+#      books nothing and is said in the information log (credit.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -522,6 +526,12 @@ failed=$((failed + $(grep -c "^FAIL" "$ROOT/harden.out")))
 [ $st -ne 0 ] && { grep -v "^PASS" "$ROOT/harden.out" | tail -30;
     [ "$(grep -c "^FAIL" "$ROOT/harden.out")" -eq 0 ] && {
         failed=$((failed + 1)); echo "FAIL harden.sh exited $st"; }; }
+E2E_ROOT=$ROOT/credit sh tests/e2e/credit.sh "$BIN" > "$ROOT/credit.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/credit
+grep "^  [0-9a-z]" "$ROOT/credit.out" | head -12
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/credit.out" | tail -30
+result "refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing" $st
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?
