@@ -161,19 +161,10 @@ scenario_credit() {
 
 # woo_config - koppel.cfg with one WooCommerce profile
 woo_config() {
-    grootboeken=$(sed -n '/^        grootboeken = {/,/^        };/p' config/koppel.cfg.example)
     cat > "$E2E_DIR/koppel.cfg" <<CFG
 koppel = { state_dir = "$E2E_DIR/state"; resend_after = 3; };
 profiles = (
-    {
-        name = "woo";
-        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
-                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
-        snelstart = { api_url = "$SS_URL/v2"; auth_url = "$SS_URL/b2b/token"; insecure_http = true;
-                      client_key = "geheime-client-key";
-                      subscription_key = "geheime-subscription-key"; };
-$grootboeken
-    }
+$(woo_profile woo "$SS_URL")
 );
 CFG
     chmod 0600 "$E2E_DIR/koppel.cfg"

@@ -262,16 +262,7 @@ profiles = (
                       subscription_key = "geheime-subscription-key"; };
 $grootboeken
     },
-    {
-        name = "woo";
-        description = "WooCommerce shop";
-        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
-                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
-        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token"; insecure_http = true;
-                      client_key = "geheime-client-key";
-                      subscription_key = "geheime-subscription-key"; };
-$grootboeken
-    }
+$(woo_profile woo "$SS2_URL")
 );
 CFG
     chmod 0600 "$E2E_DIR/koppel.cfg"
