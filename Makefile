@@ -203,7 +203,8 @@ ifeq ($(SANITIZE),1)
 LIBS_web       += -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 endif
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
-SYS_fetcher    := $(LIBS_shop)
+# the fetcher receives webhooks over libmicrohttpd (GnuTLS inside), on its loop
+SYS_fetcher    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
 SYS_booker     := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
@@ -251,6 +252,8 @@ $(BIN)/koppel-web: $(OBJ)/web/main.o $(LINK_web)
 
 # the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
 SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
+# woocommerce-sim delivers webhooks with libcurl
+WSIM_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null) $(SIM_LIBS)
 $(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globecharge) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
@@ -269,7 +272,7 @@ $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(call lib,tds) $(call lib,util)
 $(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommerce) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(WSIM_LIBS)
 
 # the test harness that plays systemd (Type=notify, WatchdogSec): libc only
 $(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o

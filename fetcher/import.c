@@ -40,7 +40,8 @@ struct import {
     store_t *store;
     infolog_t *infolog;
     int64_t  job_id;
-    size_t   added, skipped, dead, pages;
+    import_counts_t counts;
+    size_t   pages;
     bool     auth_failed;
     bool     unreadable;      /* fetcher.db could not be read at the start: summary says why */
     order_page_t *page;       /* what import_fetch read, for import_store */
@@ -98,26 +99,26 @@ import_destroy(import_t **self_p)
 /* notice_refund - a stored order the shop now calls cancelled: its credit
  * note in full, once, or (never booked) a line in the information log */
 static void
-notice_refund(import_t *self, const order_t *o)
+notice_refund(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
 {
-    const char *name = self->p->name;
+    const char *name = p->name;
     order_credit_t full = { .full = true };
     char    why[512];
 
     if (o->status != ORDER_CANCELLED)
         return;
-    switch (store_add_credit(self->store, name, o->number, "geannuleerd", &full, why,
+    switch (store_add_credit(store, name, o->number, "geannuleerd", &full, why,
                              sizeof why)) {
     case STORE_CREDIT_NEW:
         log_info("profile %s: order %lld was cancelled in the shop after it was read; "
                  "it is credited in full once it is booked", name, (long long) o->number);
-        infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
                     "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
                     "creditnota voor het hele bedrag geboekt", (long long) o->number);
         break;
     case STORE_CREDIT_NOT_BOOKED:
         log_info("profile %s: %s", name, why);
-        infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
                     "%s", why);
         break;
     case STORE_CREDIT_KNOWN:
@@ -125,32 +126,33 @@ notice_refund(import_t *self, const order_t *o)
     }
 }
 
-/* store_item - store one parsed item of a page, inside the page's transaction */
-static void
-store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
+/* import_store_item - store one parsed item, inside the caller's transaction */
+void
+import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_item_t *it,
+                  const char *doc, size_t len, import_counts_t *counts)
 {
-    const char *name = self->p->name;
+    const char *name = p->name;
 
     if (it->order == NULL) {
         if (it->number < 0) {
             log_warning("profile %s: %s", name, it->error);
-            store_reject_document(self->store, name, it->error, doc, len);
-            self->dead++;
-        } else if (store_known(self->store, name, it->number) == DB_ABSENT) {
+            store_reject_document(store, name, it->error, doc, len);
+            counts->dead++;
+        } else if (store_known(store, name, it->number) == DB_ABSENT) {
             log_warning("profile %s: %s", name, it->error);
-            store_add_state(self->store, name, it->number, "dead", "fetch", it->error);
-            infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
+            store_add_state(store, name, it->number, "dead", "fetch", it->error);
+            infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
                         "%s", it->error);
-            self->dead++;
+            counts->dead++;
         }
         return;
     }
     order_set(&it->order->profile, name);
-    switch (store_known(self->store, name, it->number)) {
+    switch (store_known(store, name, it->number)) {
     case DB_ERROR:
         return;                 /* unknown: the page's commit then fails */
     case DB_FOUND:
-        notice_refund(self, it->order);
+        notice_refund(p, store, infolog, it->order);
         return;
     case DB_ABSENT:
         break;
@@ -158,18 +160,18 @@ store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
     switch (it->order->status) {
     case ORDER_PAID:
     case ORDER_OPEN:
-        store_add_pending(self->store, it->order);
-        self->added++;
+        store_add_pending(store, it->order);
+        counts->added++;
         break;
     case ORDER_CANCELLED:
         log_info("profile %s: order %lld was cancelled in the shop; it is not booked",
                  name, (long long) it->number);
-        store_add_state(self->store, name, it->number, "skipped", "fetch",
+        store_add_state(store, name, it->number, "skipped", "fetch",
                         "cancelled in the shop");
-        infolog_add(self->infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
+        infolog_add(infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
                     "Order %lld is in de shop geannuleerd en wordt niet geboekt",
                     (long long) it->number);
-        self->skipped++;
+        counts->skipped++;
         break;
     case ORDER_INCOMPLETE:
         break;
@@ -276,7 +278,8 @@ import_store(import_t *self)
     if (!store_begin(self->store, err, sizeof err))
         goto storage;
     for (i = 0; i < page->nitems; i++)
-        store_item(self, &page->items[i], page->document, page->document_len);
+        import_store_item(self->p, self->store, self->infolog, &page->items[i],
+                          page->document, page->document_len, &self->counts);
     if (source_cursor_position(self->cursor, &pos)) {
         if (pos.number > 0)
             store_set_cursor(self->store, self->p->name, pos.number, pos.highest);
@@ -288,7 +291,7 @@ import_store(import_t *self)
     order_page_destroy(&page);
     if (source_cursor_done(self->cursor)) {
         snprintf(self->summary, sizeof self->summary, "%zu new orders, %zu cancelled, "
-                 "%zu unreadable; %s", self->added, self->skipped, self->dead,
+                 "%zu unreadable; %s", self->counts.added, self->counts.skipped, self->counts.dead,
                  source_cursor_summary(self->cursor));
         return IMPORT_DONE;
     }

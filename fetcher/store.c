@@ -221,6 +221,12 @@ store_close(store_t **self_p)
     *self_p = NULL;
 }
 
+sqlite3 *
+store_sqlite(store_t *self)
+{
+    return self->db;
+}
+
 /* step - run a statement to completion, note a failure, finalize */
 static void
 step(store_t *self, sqlite3_stmt *st)

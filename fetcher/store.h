@@ -35,6 +35,10 @@ typedef struct store store_t;
 store_t *store_open(const char *path, char *err, size_t errlen);
 void store_close(store_t **self_p);
 
+/* store_sqlite - fetcher.db itself, for the tables another module of the
+ * fetcher keeps beside the orders in the same transactions (hookstore.h) */
+sqlite3 *store_sqlite(store_t *self);
+
 /* store_cursor - the profile's next order number to read into *next:
  * DB_FOUND, DB_ABSENT (*next untouched: none stored yet), or DB_ERROR with err
  * when fetcher.db could not be read */

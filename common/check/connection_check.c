@@ -14,6 +14,7 @@
 #include "connection_check.h"
 #include "snelstart.h"
 #include "source.h"
+#include "webhook_check.h"
 
 /* add - one check's result */
 static bool
@@ -106,16 +107,17 @@ check_grootboeken(const profile_t *p, json_t *out)
                : "every configured grootboek exists, is active and is a winst-en-verlies account");
 }
 
-/* connection_check - shop, administration, API and grootboeken */
+/* connection_check - shop, its webhooks, administration, API and grootboeken */
 json_t *
 connection_check(const profile_t *p, bool *all_ok)
 {
     json_t *out = json_array();
     bool    shop = check_shop(p, out);
+    bool    hooks = !webhook_wanted(p) || !shop || webhook_check(p, out);
     bool    admin = check_administration(p, out);
     bool    api = check_api(p, out);
     bool    gb = api && check_grootboeken(p, out);
 
-    *all_ok = shop && admin && api && gb;
+    *all_ok = shop && hooks && admin && api && gb;
     return out;
 }

@@ -112,28 +112,6 @@ kick_until_done() {
     return 0
 }
 
-# booked_once GOOD_FILE - every number of GOOD_FILE booked exactly once, nothing else
-booked_once() {
-    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
-    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
-    sort "$1" > "$E2E_DIR/good.sorted"
-    lost=$(comm -23 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    extra=$(comm -13 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
-    echo "  good: $(wc -l < "$1") booked: $(wc -l < "$E2E_DIR/booked") lost: $lost" \
-         "duplicates: $dup not expected: $extra"
-    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
-}
-
-# daemons_alive - every daemon started is still running
-daemons_alive() {
-    for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \
-             PID_booker; do
-        eval "pid=\$$v"
-        kill -0 "$pid" 2>/dev/null || { echo "  $v ($pid) exited"; return 1; }
-    done
-}
-
 # generated_orders FIRST LAST - the shop's paid and open orders in a range, read
 # from globecharge-sim's own database (paging the shop meets its faults)
 generated_orders() {

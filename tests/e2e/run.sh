@@ -8,11 +8,21 @@
 #      a damaged stored order is set aside (stage store) and replayed
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
+#   3a. webhooks: WooCommerce deliveries booked within seconds without a
+#      run; a wrong signature refused (401), repeats and out-of-order
+#      updates booked once, deliveries lost while the fetcher was down
+#      booked by the next run, the fetcher ended between storing and
+#      answering loses and doubles nothing, 413 over the body limit
+#      (webhook.sh)
 #   3b. reload: koppel.cfg read again while running (a grootboek filled in
 #      and the dead letter replayed, a bad file refused, a planning change,
 #      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
+#   4a. webhook setup: koppelctl webhooks [--register] and test-connection's
+#      check of a WooCommerce profile's webhooks against woocommerce-sim:
+#      missing, Read key, registered (twice), disabled after failed
+#      deliveries, wrong URL, paused (webhook_setup.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   4c. web: koppel-web in headless Chromium against the running daemons
@@ -463,6 +473,12 @@ scenario_damaged_store; result "a damaged stored order is set aside, the fetcher
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
+E2E_ROOT=$ROOT/webhook sh tests/e2e/webhook.sh "$BIN" > "$ROOT/webhook.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/webhook/webhook
+grep -E "^(PASS|FAIL)" "$ROOT/webhook.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook.out" | tail -30
+result "webhooks: booked within seconds, bad signature refused, repeats and overtaken states once, the run as safety net, killed between storing and answering" $st
 E2E_ROOT=$ROOT/reload sh tests/e2e/reload.sh "$BIN" > "$ROOT/reload.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
@@ -474,6 +490,12 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+E2E_ROOT=$ROOT/webhook-setup sh tests/e2e/webhook_setup.sh "$BIN" > "$ROOT/webhook_setup.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/webhook_setup.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook_setup.out" | tail -30
+result "webhook setup: koppelctl webhooks, --register and test-connection's verdicts" $st
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
