@@ -370,6 +370,8 @@ run_step(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t
 void
 followup_run(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out)
 {
+    if (order_is_credit(o))         /* a credit note: no invoice PDF, no payment */
+        return;
     if (out->result == BOOK_BOOKED)
         run_step(a, ledger, o, out, attach);
     if (out->result == BOOK_BOOKED)

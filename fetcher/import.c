@@ -8,7 +8,13 @@
  *   page per step. A page is stored in one transaction together with the
  *   position it moves the cursor to. What the run finds:
  *     paid, open     stored as pending (sent on by the fetcher)
- *     cancelled      stored as skipped, logged
+ *     cancelled      stored as skipped, logged; an order stored before
+ *                    that the shop now calls cancelled (Globecharge:
+ *                    cancelled after it was read, within late_window;
+ *                    WooCommerce: cancelled or refunded, read again by
+ *                    its later modification) is refunded in full: a
+ *                    credit note, stored once (store_add_credit), booked
+ *                    after the order; none when the order was never booked
  *     incomplete     ignored (not listed by the shop anyway)
  *     unreadable     stored as dead with stage "fetch" and the parser's
  *                    reason, which names the order and the field
@@ -90,6 +96,36 @@ import_destroy(import_t **self_p)
     }
 }
 
+/* notice_refund - a stored order the shop now calls cancelled: its credit
+ * note in full, once, or (never booked) a line in the information log */
+static void
+notice_refund(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
+{
+    const char *name = p->name;
+    order_credit_t full = { .full = true };
+    char    why[512];
+
+    if (o->status != ORDER_CANCELLED)
+        return;
+    switch (store_add_credit(store, name, o->number, "geannuleerd", &full, why,
+                             sizeof why)) {
+    case STORE_CREDIT_NEW:
+        log_info("profile %s: order %lld was cancelled in the shop after it was read; "
+                 "it is credited in full once it is booked", name, (long long) o->number);
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+                    "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
+                    "creditnota voor het hele bedrag geboekt", (long long) o->number);
+        break;
+    case STORE_CREDIT_NOT_BOOKED:
+        log_info("profile %s: %s", name, why);
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+                    "%s", why);
+        break;
+    case STORE_CREDIT_KNOWN:
+        break;
+    }
+}
+
 /* import_store_item - store one parsed item, inside the caller's transaction */
 void
 import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_item_t *it,
@@ -112,8 +148,15 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
         return;
     }
     order_set(&it->order->profile, name);
-    if (store_known(store, name, it->number) != DB_ABSENT)
-        return;                 /* stored, or unknown: the page's commit then fails */
+    switch (store_known(store, name, it->number)) {
+    case DB_ERROR:
+        return;                 /* unknown: the page's commit then fails */
+    case DB_FOUND:
+        notice_refund(p, store, infolog, it->order);
+        return;
+    case DB_ABSENT:
+        break;
+    }
     switch (it->order->status) {
     case ORDER_PAID:
     case ORDER_OPEN:

@@ -512,7 +512,7 @@ take_outcomes(daemon_loop_t *loop, void *arg)
                                  log_show(m->profile, shown, sizeof shown),
                                  (long long) m->number);
                 control_count(f->control, "outcomes_refused", 1);
-            } else if (!store_outcome(f->store, m->profile, m->number, m->token, m->result,
+            } else if (!store_outcome(f->store, m->profile, m->number, m->credit, m->token, m->result,
                                       m->stage, m->reason, m->factuurnummer, m->relatiecode))
                 control_count(f->control, "outcomes_refused", 1);
             else if (booked)

@@ -373,7 +373,7 @@ list_path(wc_client_t *self, const char *modified_after, int per_page, int page,
             exit(70);
         }
     }
-    path = xasprintf("/orders?status=processing,completed&orderby=id&order=asc"
+    path = xasprintf("/orders?status=processing,completed,cancelled,refunded&orderby=id&order=asc"
                      "&per_page=%d&page=%d%s%s%s%s", per_page, page,
                      after ? "&dates_are_gmt=true&modified_after=" : "", after ? after : "",
                      fields ? "&_fields=" : "", fields ? fields : "");

@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   Reads orders from a WooCommerce shop: GET /wp-json/wc/v3/orders with
- *   status=processing,completed&orderby=id&order=asc, paged by per_page and
+ *   status=processing,completed,cancelled,refunded&orderby=id&order=asc
+ *   (cancelled and refunded: one refunded after it was booked is credited,
+ *   fetcher/store.h), paged by per_page and
  *   page, and GET /wp-json/wc/v3/orders/ID. Authenticates with the REST
  *   API key's consumer key and secret as HTTP Basic credentials, which
  *   WooCommerce accepts over HTTPS only (over plain HTTP it wants OAuth
@@ -12,7 +14,7 @@
  *
  *   Late status changes: a list call may pass modified_after (UTC,
  *   "YYYY-MM-DDTHH:MM:SS", sent with dates_are_gmt=true), so that a run
- *   asks for every processing or completed order modified since the last
+ *   asks for every processing, completed, cancelled or refunded order modified since the last
  *   run, whatever its id: an order that became processing after koppel
  *   passed its id is then still found. The caller skips the ids it already
  *   stored (docs/woocommerce.md).

@@ -930,7 +930,9 @@ wcorder_status(const char *status, bool date_paid, const char *payment_method)
     return -1;
 }
 
-/* read_refunds - log each refund and keep it as a field; never booked */
+/* read_refunds - keep each refund as a field; a partial one (the order is
+ * not refunded or cancelled as a whole, which koppel credits in full) is
+ * logged for the bookkeeper to credit by hand */
 static bool
 read_refunds(reader_t *r, const json_t *order)
 {
@@ -954,10 +956,11 @@ read_refunds(reader_t *r, const json_t *order)
         if (!money_parse_cents(total, &cents))
             return fail(r, "%s.total: geen bedrag (\"%s\")", path,
                         log_show(total, reason, sizeof reason));
-        log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is not "
-                    "booked by koppel: book a credit note by hand", r->number, id, total,
-                    r->order->currency, *why ? " (\"" : "", log_show(why, reason, sizeof reason),
-                    *why ? "\")" : "");
+        if (r->order->status != ORDER_CANCELLED)
+            log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is "
+                        "not booked by koppel: book a credit note by hand", r->number, id,
+                        total, r->order->currency, *why ? " (\"" : "",
+                        log_show(why, reason, sizeof reason), *why ? "\")" : "");
         snprintf(name, sizeof name, "refund %" PRId64, id);
         f = order_add_field(r->order);
         order_set(&f->name, name);

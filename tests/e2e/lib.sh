@@ -105,6 +105,22 @@ write_config() {
     CFG=$E2E_DIR/koppel.cfg
 }
 
+# woo_profile NAME SS_URL - the block of a koppel.cfg profile NAME that reads
+# woocommerce-sim at $WC_URL and books into the snelstart-sim at SS_URL
+woo_profile() {
+    cat <<CFG
+    {
+        name = "$1";
+        description = "WooCommerce shop";
+        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
+                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
+        snelstart = { api_url = "$2/v2"; auth_url = "$2/b2b/token"; insecure_http = true;
+                      client_key = "geheime-client-key";
+                      subscription_key = "geheime-subscription-key"; };
+$(sed -n '/^        grootboeken = {/,/^        };/p' config/koppel.cfg.example)
+    }
+CFG
+}
 # second_profile NAME FROM_ORDER - append a copy of the configuration's profile
 # under another name and cursor (the same shop and administration)
 second_profile() {

@@ -34,6 +34,10 @@
 #      answers every second, the other profile is booked while the first
 #      waits, the booker's loop is never blocked for a second (limits.sh)
 #   6c. peers, messages, secrets and files (harden.sh)
+#   6d. credit notes: orders cancelled in the shop after booking get one
+#      credit note each, the booking mirrored to the cent, also when the
+#      booker is SIGKILLed after posting one; a dead letter's cancellation
+#      books nothing and is said in the information log (credit.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -268,16 +272,7 @@ profiles = (
                       subscription_key = "geheime-subscription-key"; };
 $grootboeken
     },
-    {
-        name = "woo";
-        description = "WooCommerce shop";
-        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
-                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
-        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token"; insecure_http = true;
-                      client_key = "geheime-client-key";
-                      subscription_key = "geheime-subscription-key"; };
-$grootboeken
-    }
+$(woo_profile woo "$SS2_URL")
 );
 CFG
     chmod 0600 "$E2E_DIR/koppel.cfg"
@@ -544,6 +539,12 @@ failed=$((failed + $(grep -c "^FAIL" "$ROOT/harden.out")))
 [ $st -ne 0 ] && { grep -v "^PASS" "$ROOT/harden.out" | tail -30;
     [ "$(grep -c "^FAIL" "$ROOT/harden.out")" -eq 0 ] && {
         failed=$((failed + 1)); echo "FAIL harden.sh exited $st"; }; }
+E2E_ROOT=$ROOT/credit sh tests/e2e/credit.sh "$BIN" > "$ROOT/credit.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/credit
+grep "^  [0-9a-z]" "$ROOT/credit.out" | head -12
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/credit.out" | tail -30
+result "refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing" $st
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?

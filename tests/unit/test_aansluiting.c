@@ -302,7 +302,8 @@ what_koppel_booked_is_clean(void **state)
 
 /* credit_notes_and_cancelled_orders - offline: a credit note counts for its
  * order, one without an order of the period is listed, a cancelled order
- * booked without credit note is listed, an unreadable order is listed */
+ * booked without credit note, or whose credit notes do not cancel its
+ * verkoopfactuur, is listed, an unreadable order is listed */
 static void
 credit_notes_and_cancelled_orders(void **state)
 {
@@ -314,6 +315,8 @@ credit_notes_and_cancelled_orders(void **state)
         { .number = 3, .factuurnummer = "3", .status = ORDER_CANCELLED, .readable = true,
           .total_cents = 500, .vat_cents = 87 },
         { .number = 4, .readable = false, .error = "order 4: <total>: not an amount" },
+        { .number = 5, .factuurnummer = "5", .status = ORDER_CANCELLED, .readable = true,
+          .total_cents = 500, .vat_cents = 87 },
     };
     aansluiting_factuur_t facturen[] = {
         { "1", "2026-11-01", 1000, 174 },
@@ -322,20 +325,27 @@ credit_notes_and_cancelled_orders(void **state)
         { "3", "2026-11-01", 500, 87 },
         { "3-C1", "2026-11-03", -500, -87 },     /* cancelled and credited: fine */
         { "7-C1", "2026-11-03", -300, -52 },     /* no order 7 in the period */
+        { "5", "2026-11-01", 500, 87 },
+        { "5-C1", "2026-11-03", -200, -35 },     /* cancelled, credited in part */
+        { "5-C2", "2026-11-04", -100, -17 },
     };
-    aansluiting_t *a = aansluiting_new("p", "2026-11-01", "2026-11-30", orders, 4, facturen, 6,
+    aansluiting_t *a = aansluiting_new("p", "2026-11-01", "2026-11-30", orders, 5, facturen, 9,
                                        NULL, 0);
     const aansluiting_row_t *r;
     size_t  n;
 
     r = aansluiting_rows(a, &n);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_string_equal(r[0].soort, "niet te boeken");
     assert_int_equal(r[0].order, 2);
     assert_string_equal(r[1].soort, "onleesbaar");
     assert_int_equal(r[1].order, 4);
     assert_string_equal(r[2].soort, "creditnota");
-    assert_string_equal(r[2].factuurnummer, "7-C1");
+    assert_int_equal(r[2].order, 5);
+    assert_string_equal(r[2].toelichting, "de order is cancelled, maar de creditnota's (samen "
+                        "-3,00) heffen verkoopfactuur 5 (5,00) niet op");
+    assert_string_equal(r[3].soort, "creditnota");
+    assert_string_equal(r[3].factuurnummer, "7-C1");
     aansluiting_destroy(&a);
     assert_null(a);
 }

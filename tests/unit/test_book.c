@@ -607,6 +607,86 @@ a_credit_note_is_accepted_once_by_snelstart(void **state)
     fixture_stop(&f);
 }
 
+
+/* credit_of - the credit note seq of an example order, booked as original */
+static order_t *
+credit_of(fixture_t *f, int i, int seq, const char *original)
+{
+    order_t *c = order_dup(fixture_order(f, i));
+
+    c->credit.seq = seq;
+    c->credit.full = seq == 1;
+    if (seq > 1) {                  /* the tea towel and the shipping */
+        order_refund_line_t *l = order_add_refund_line(c);
+
+        l->line = 1;
+        l->quantity_e4 = 10000;
+        c->credit.shipping = true;
+    }
+    order_set(&c->credit.original, original);
+    return c;
+}
+
+/* a_credit_note_is_booked_once_on_the_relatie_of_its_order - through
+ * book_order, with its own ledger entry; also when every answer is lost */
+static void
+a_credit_note_is_booked_once_on_the_relatie_of_its_order(void **state)
+{
+    for (int lost = 0; lost < 2; lost++) {
+        fixture_t *f = lost ? fixture_start("--drop-after-store-rate", "1") : fixture_start(NULL, NULL);
+        match_t *m = fixture_is_new("email:jan@devries.nl");
+        order_t *full = credit_of(f, 0, 1, "10423"), *part = credit_of(f, 0, 2, "10423");
+        book_outcome_t out, credit;
+
+        book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
+        assert_int_equal(out.result, BOOK_BOOKED);
+        for (int again = 0; again < 2; again++) {
+            book_order(f->admin, f->ledger, full, m, &credit);
+            assert_int_equal(credit.result, BOOK_BOOKED);
+            assert_string_equal(credit.factuurnummer, "10423-C1");
+            book_order(f->admin, f->ledger, part, m, &credit);
+            assert_int_equal(credit.result, BOOK_BOOKED);
+            assert_string_equal(credit.factuurnummer, "10423-C2");
+        }
+        assert_int_equal(credit.relatiecode, out.relatiecode);
+        assert_false(credit.relatie_created);
+        assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C1\""), 1);
+        assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423-C2\""), 1);
+        assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-22.04"), 1);
+        assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurbedrag\":-15.9"), 1);
+        assert_int_equal(fixture_count(f, "/_sim/relaties", "jan@devries.nl"), 1);
+        order_destroy(&full);
+        order_destroy(&part);
+        match_destroy(&m);
+        fixture_stop(&f);
+    }
+}
+
+/* a_credit_note_of_an_order_snelstart_lacks_is_a_dead_letter - it says to
+ * book the order first */
+static void
+a_credit_note_of_an_order_snelstart_lacks_is_a_dead_letter(void **state)
+{
+    fixture_t *f = fixture_start(NULL, NULL);
+    match_t *m = fixture_is_new("email:inkoop@brouwerij-hoppe.be");
+    order_t *c = credit_of(f, 1, 1, "10425");
+    book_outcome_t out;
+
+    book_order(f->admin, f->ledger, c, m, &out);
+    assert_int_equal(out.result, BOOK_DEAD);
+    assert_string_equal(out.reason, "creditnota 10425-C1 is niet geboekt: factuur 10425 van "
+                        "order 10425, waar hij bij hoort, staat niet in SnelStart (de order is "
+                        "daar nooit geboekt, of de boeking is verwijderd). Boek eerst order "
+                        "10425 (koppelctl dlq replay voorbeeld:10425) en speel daarna de "
+                        "creditnota opnieuw af (koppelctl dlq replay voorbeeld:10425-C1), of "
+                        "verwijder hem met koppelctl dlq drop als er niets te crediteren is");
+    assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurnummer\""), 0);
+    assert_int_equal(fixture_count(f, "/_sim/relaties", "brouwerij-hoppe"), 0);
+    order_destroy(&c);
+    match_destroy(&m);
+    fixture_stop(&f);
+}
+
 static void
 alleen_toevoegen_never_changes_an_existing_relatie(void **state)
 {
@@ -645,6 +725,8 @@ main(void)
         cmocka_unit_test(markering_reaches_snelstart_only_when_the_profile_asks),
         cmocka_unit_test(an_oss_order_is_booked_as_snelstart_checks_it),
         cmocka_unit_test(a_credit_note_is_accepted_once_by_snelstart),
+        cmocka_unit_test(a_credit_note_is_booked_once_on_the_relatie_of_its_order),
+        cmocka_unit_test(a_credit_note_of_an_order_snelstart_lacks_is_a_dead_letter),
         cmocka_unit_test(an_update_that_meets_a_429_is_tried_again_with_the_order),
         cmocka_unit_test(a_refused_update_is_noted_and_the_order_booked),
     };
