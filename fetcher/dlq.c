@@ -3,9 +3,10 @@
  *   dlq - the fetcher's dead-letter commands: dlq-list, dlq-replay, dlq-drop
  *
  * DESCRIPTION
- *   See dlq.h. A replay reads the order from the shop again (fetch_one of
- *   import.h) and puts it back in pending, so that it goes through the
- *   normal path (Postfix's postsuper -r); the fetcher then sends what is due.
+ *   See dlq.h. A replay is handed to replay.h, which reads each order from
+ *   the shop again on the reader thread and puts it back in pending, so
+ *   that it goes through the normal path (Postfix's postsuper -r); the
+ *   request is answered when they are read (control_later).
  *
  * DIAGNOSTICS
  *   A bad request is answered with its usage; a replay that fails answers
@@ -16,17 +17,14 @@
 #include <string.h>
 
 #include "dlq.h"
-#include "import.h"
 #include "log.h"
+#include "replay.h"
 #include "xalloc.h"
 
 struct dlq {
-    const cfg_t *cfg;
+    control_t *control;
     store_t *store;
-    infolog_t *infolog;
-    dlq_source_fn *source_of;
-    dlq_replayed_fn *replayed;
-    void    *arg;
+    replay_t *replay;
 };
 
 /* parse_id - "profile:number" */
@@ -65,83 +63,61 @@ cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
     control_reply_json(reply, list);
 }
 
-/* replay_one - put one dead letter back through the normal path */
-static bool
-replay_one(dlq_t *d, const char *profile, int64_t number, char *err, size_t errlen)
+/* replay_item - the JSON of one dead letter to replay */
+static json_t *
+replay_item(const char *id, const char *profile, int64_t number)
 {
-    int     i = cfg_profile_index(d->cfg, profile);
-
-    if (i < 0) {
-        snprintf(err, errlen, "%s: no such profile in the configuration", profile);
-        return false;
-    }
-    if (!fetch_one(&d->cfg->profiles[i], d->source_of(d->arg, i), d->store, number, err,
-                   errlen))
-        return false;
-    log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
-             (long long) number);
-    infolog_add(d->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
-                "Order %lld opnieuw gelezen uit de shop en aangeboden om te boeken", (long long) number);
-    d->replayed(d->arg);
-    return true;
+    return json_pack("{s:s,s:s,s:I}", "id", id, "profile", profile, "number",
+                     (json_int_t) number);
 }
 
-/* cmd_dlq_replay - dlq-replay ID | --all [PROFILE] */
+/* replay_all - the dead letters (of profile, or all) that have an order
+ * number: a document without one cannot be read again */
+static json_t *
+replay_all(dlq_t *d, const char *profile, char *err, size_t errlen)
+{
+    json_t *list = store_dead_list(d->store, profile, err, errlen), *orders;
+    size_t  i;
+
+    if (list == NULL)
+        return NULL;
+    orders = json_array();
+    for (i = 0; i < json_array_size(list); i++) {
+        json_t *dl = json_array_get(list, i);
+        json_t *num = json_object_get(dl, "number");
+
+        if (json_is_integer(num))
+            json_array_append_new(orders, replay_item(
+                json_string_value(json_object_get(dl, "id")),
+                json_string_value(json_object_get(dl, "profile")), json_integer_value(num)));
+    }
+    json_decref(list);
+    return orders;
+}
+
+/* cmd_dlq_replay - dlq-replay ID | --all [PROFILE]: answered when read */
 static void
 cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
 {
     dlq_t  *d = arg;
     char    profile[256], err[1024];
     int64_t number;
-    json_t *results = json_array(), *list;
-    size_t  i, ok = 0, failed = 0;
-    char   *text;
+    json_t *orders;
 
     if (req->nargs >= 1 && strcmp(req->args[0], "--all") == 0) {
-        if ((list = store_dead_list(d->store, req->nargs > 1 ? req->args[1] : NULL, err,
-                                    sizeof err)) == NULL) {
+        if ((orders = replay_all(d, req->nargs > 1 ? req->args[1] : NULL, err,
+                                 sizeof err)) == NULL) {
             msg_set(&reply->text, err);
-            json_decref(results);
             return;
         }
-        for (i = 0; i < json_array_size(list); i++) {
-            json_t *dl = json_array_get(list, i);
-            json_t *num = json_object_get(dl, "number");
-            const char *pr = json_string_value(json_object_get(dl, "profile"));
-
-            if (!json_is_integer(num))
-                continue;             /* a document without order number cannot be re-read */
-            if (replay_one(d, pr, json_integer_value(num), err, sizeof err)) {
-                ok++;
-                json_array_append_new(results, json_pack("{s:s,s:b}", "id",
-                    json_string_value(json_object_get(dl, "id")), "replayed", 1));
-            } else {
-                failed++;
-                json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id",
-                    json_string_value(json_object_get(dl, "id")), "replayed", 0, "error", err));
-            }
-        }
-        json_decref(list);
-    } else if (req->nargs == 1 && parse_id(req->args[0], profile, sizeof profile, &number)) {
-        if (replay_one(d, profile, number, err, sizeof err)) {
-            ok++;
-            json_array_append_new(results, json_pack("{s:s,s:b}", "id", req->args[0],
-                                                     "replayed", 1));
-        } else {
-            failed++;
-            json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id", req->args[0],
-                                                     "replayed", 0, "error", err));
-        }
-    } else {
+    } else if (req->nargs == 1 && parse_id(req->args[0], profile, sizeof profile, &number))
+        orders = json_pack("[o]", replay_item(req->args[0], profile, number));
+    else {
         msg_set(&reply->text, "usage: dlq replay PROFILE:NUMBER | --all [--profile P]");
-        json_decref(results);
         return;
     }
-    reply->ok = failed == 0;
-    text = xasprintf("%zu replayed, %zu could not be replayed", ok, failed);
-    msg_set(&reply->text, text);
-    free(text);
-    control_reply_json(reply, results);
+    replay_ask(d->replay, control_later(d->control), orders);
+    json_decref(orders);
 }
 
 /* cmd_dlq_drop - dlq-drop ID */
@@ -168,17 +144,14 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
 
 /* dlq_new - answer the dead-letter commands on control */
 dlq_t *
-dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog,
-        dlq_source_fn *source_of, dlq_replayed_fn *replayed, void *arg)
+dlq_new(control_t *control, daemon_loop_t *loop, reader_t *reader, const cfg_t *cfg,
+        store_t *store, infolog_t *infolog, dlq_replayed_fn *replayed, void *arg)
 {
     dlq_t  *self = xcalloc(1, sizeof *self);
 
-    self->cfg = cfg;
+    self->control = control;
     self->store = store;
-    self->infolog = infolog;
-    self->source_of = source_of;
-    self->replayed = replayed;
-    self->arg = arg;
+    self->replay = replay_new(loop, control, reader, cfg, store, infolog, replayed, arg);
     control_on(control, "dlq-list", cmd_dlq_list, self);
     control_on(control, "dlq-replay", cmd_dlq_replay, self);
     control_on(control, "dlq-drop", cmd_dlq_drop, self);
@@ -189,7 +162,14 @@ dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog
 void
 dlq_set_cfg(dlq_t *self, const cfg_t *cfg)
 {
-    self->cfg = cfg;
+    replay_set_cfg(self->replay, cfg);
+}
+
+/* dlq_retire_cfg - free an earlier configuration when no replay reads with it */
+void
+dlq_retire_cfg(dlq_t *self, cfg_t **cfg_p)
+{
+    replay_retire_cfg(self->replay, cfg_p);
 }
 
 /* dlq_destroy - free and null the caller's pointer */
@@ -198,6 +178,7 @@ dlq_destroy(dlq_t **self_p)
 {
     if (self_p == NULL || *self_p == NULL)
         return;
+    replay_destroy(&(*self_p)->replay);
     free(*self_p);
     *self_p = NULL;
 }

@@ -184,19 +184,18 @@ import_fetch(import_t *self)
                                 sizeof self->fetch_err);
 }
 
-/* backoff - the wait before try attempt+1 of a page: doubling from 250 ms up
- * to IMPORT_BACKOFF_MS with jitter, or what the shop asked when longer */
-static long
-backoff(import_t *self)
+/* import_backoff_ms - the wait before try attempt+1 */
+long
+import_backoff_ms(int attempt, long asked, unsigned *jitter)
 {
-    long    d = 250, asked = source_retry_after_ms(self->source);
+    long    d = 250;
     int     i;
 
-    for (i = 1; i < self->attempt && d < IMPORT_BACKOFF_MS; i++)
+    for (i = 1; i < attempt && d < IMPORT_BACKOFF_MS; i++)
         d *= 2;
     if (d > IMPORT_BACKOFF_MS)
         d = IMPORT_BACKOFF_MS;
-    d = d / 2 + (long) (rand_r(&self->jitter) % (unsigned) (d / 2 + 1));
+    d = d / 2 + (long) (rand_r(jitter) % (unsigned) (d / 2 + 1));
     return asked > d ? asked : d;
 }
 
@@ -212,7 +211,8 @@ import_store(import_t *self)
     if (self->fetched != SRC_OK) {
         self->auth_failed = self->fetched == SRC_AUTH;
         if (self->fetched == SRC_TRANSIENT && ++self->attempt < IMPORT_ATTEMPTS) {
-            self->retry_ms = backoff(self);
+            self->retry_ms = import_backoff_ms(self->attempt,
+                                              source_retry_after_ms(self->source), &self->jitter);
             if (self->retry_ms <= IMPORT_RETRY_AFTER_MAX_MS) {
                 log_warning("profile %s: %s; trying again in %ld ms", self->p->name,
                             self->fetch_err, self->retry_ms);
@@ -273,37 +273,4 @@ import_step(import_t *self)
         return IMPORT_FAILED;
     import_fetch(self);
     return import_store(self);
-}
-
-/* fetch_one - read one order again and put it back in pending */
-bool
-fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
-          char *err, size_t errlen)
-{
-    order_page_t *page = NULL;
-    src_result_t r = source_one(source, number, &page, err, errlen);
-    bool    ok = false;
-
-    if (r != SRC_OK) {
-        if (r == SRC_NOT_FOUND)
-            snprintf(err, errlen, "order %lld is not in the shop (any more)", (long long) number);
-        order_page_destroy(&page);
-        return false;
-    }
-    if (page->nitems != 1)
-        snprintf(err, errlen, "order %lld: the shop sent %zu orders for one", (long long) number,
-                 page->nitems);
-    else if (page->items[0].order == NULL)
-        snprintf(err, errlen, "%s", page->items[0].error);
-    else if (page->items[0].order->status != ORDER_PAID
-             && page->items[0].order->status != ORDER_OPEN)
-        snprintf(err, errlen, "order %lld is %s in the shop, not paid or open",
-                 (long long) number, order_status_name(page->items[0].order->status));
-    else if (store_begin(store, err, errlen)) {
-        order_set(&page->items[0].order->profile, p->name);
-        store_replace_pending(store, page->items[0].order);
-        ok = store_commit(store, err, errlen);
-    }
-    order_page_destroy(&page);
-    return ok;
 }

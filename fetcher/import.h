@@ -73,9 +73,9 @@ const char *import_summary(const import_t *self);
 /* import_auth_failed - the shop refused the credentials */
 bool import_auth_failed(const import_t *self);
 
-/* fetch_one - read one order again (replay) and put it back in pending.
- * false with err when it cannot be read or is not bookable. */
-bool fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
-               char *err, size_t errlen);
+/* import_backoff_ms - the wait before try attempt+1 of a read that failed
+ * for now: doubling from 250 ms up to IMPORT_BACKOFF_MS with jitter (from
+ * *jitter, a rand_r seed), or what the shop asked (asked ms) when longer */
+long import_backoff_ms(int attempt, long asked, unsigned *jitter);
 
 #endif
