@@ -214,3 +214,30 @@ admin_fill_destroy(admin_fill_t **self_p)
     free(self);
     *self_p = NULL;
 }
+
+/* discard_thread - free an index nobody holds any more */
+static void *
+discard_thread(void *arg)
+{
+    relatie_index_t *index = arg;
+
+    relatie_index_destroy(&index);
+    return NULL;
+}
+
+/* admin_fill_discard - free an index on a thread of its own */
+void
+admin_fill_discard(relatie_index_t **index_p)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+
+    if (*index_p == NULL)
+        return;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, discard_thread, *index_p) != 0)
+        relatie_index_destroy(index_p);   /* no thread: on the loop, as before */
+    pthread_attr_destroy(&attr);
+    *index_p = NULL;
+}

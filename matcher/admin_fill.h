@@ -19,6 +19,7 @@
 
 #include "admin_reader.h"
 #include "config.h"
+#include "relatie_index.h"
 #include "relatie_rec.h"
 
 #define ADMIN_FILL_QUEUE 4000      /* rows read ahead of the loop at most */
@@ -52,5 +53,9 @@ long admin_fill_end(admin_fill_t **self_p, admin_reader_t **admin, char *latest,
 /* admin_fill_destroy - stop a fill: the rest of the read is skipped (the
  * connect or the query under way is waited for); null the caller's pointer */
 void admin_fill_destroy(admin_fill_t **self_p);
+
+/* admin_fill_discard - free an index replaced by a full read on a thread
+ * of its own: freeing 100,000 relaties takes a while; nulls *index_p */
+void admin_fill_discard(relatie_index_t **index_p);
 
 #endif

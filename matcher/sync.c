@@ -129,7 +129,7 @@ admin_end(sync_t *self, time_t now, char *err, size_t errlen)
         return SYNC_FAILED;
     }
     if (self->fill_into != self->index) {
-        relatie_index_destroy(&self->index);
+        admin_fill_discard(&self->index);
         self->index = self->fill_into;
     }
     self->fill_into = NULL;
