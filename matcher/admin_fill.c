@@ -6,7 +6,8 @@
  *   See admin_fill.h. The thread and the loop share the queue under one
  *   mutex; the thread waits on a condition while the queue is full, and
  *   the loop signals it when it took rows or when the fill is stopped.
- *   The loop does not wait for the thread: a take finds rows or not.
+ *   The loop does not wait for the thread: a take finds rows or not. A
+ *   full read goes into an index of the thread's own, with no queue.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@ struct admin_fill {
     const profile_t *p;
     admin_reader_t *admin;
     char    *since;
+    relatie_index_t *build;   /* a full read: the thread fills it, the loop waits */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t room;      /* the queue has room, or the fill stops */
@@ -80,7 +82,16 @@ static void
 queue_row(void *arg, const relatie_rec_t *rec)
 {
     admin_fill_t *self = arg;
+    bool    stop;
 
+    if (self->build) {
+        pthread_mutex_lock(&self->lock);
+        stop = self->stop;
+        pthread_mutex_unlock(&self->lock);
+        if (!stop)
+            relatie_index_upsert(self->build, rec);
+        return;
+    }
     pthread_mutex_lock(&self->lock);
     while (self->count == ADMIN_FILL_QUEUE && !self->stop)
         pthread_cond_wait(&self->room, &self->lock);
@@ -117,11 +128,12 @@ fill_thread(void *arg)
 /* admin_fill_start - read the relaties on a thread */
 admin_fill_t *
 admin_fill_start(const profile_t *p, admin_reader_t *admin, const char *since,
-                 const char *latest)
+                 const char *latest, relatie_index_t *build)
 {
     admin_fill_t *self = xcalloc(1, sizeof *self);
 
     self->p = p;
+    self->build = build;
     self->admin = admin;
     self->since = since && *since ? xstrdup(since) : NULL;
     snprintf(self->latest, sizeof self->latest, "%s", latest ? latest : "");

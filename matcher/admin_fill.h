@@ -10,7 +10,9 @@
  *   thread, which copies each row into a queue of at most
  *   ADMIN_FILL_QUEUE rows (and waits while it is full); the loop takes a
  *   bounded number of rows per turn with admin_fill_take() and puts them
- *   in the index itself, so the index is only ever touched by the loop.
+ *   in the index in use. A full read is put in a new index by the thread
+ *   itself (growing an index of 100,000 relaties rebuilds its tables,
+ *   which takes a while too), and the loop only waits for it.
  */
 #ifndef KOPPEL_MATCHER_ADMIN_FILL_H
 #define KOPPEL_MATCHER_ADMIN_FILL_H
@@ -36,9 +38,11 @@ typedef enum {
 /* admin_fill_start - read profile p's relaties on a thread: all when since
  * is NULL or "", else those changed after since; admin (taken) is the
  * connection to use, NULL to make one; latest is the newest change seen so
- * far. p must outlive the fill. */
+ * far. With build, the thread puts the rows in that index itself (the
+ * caller leaves it alone until admin_fill_end), else admin_fill_take()
+ * hands them out. p must outlive the fill. */
 admin_fill_t *admin_fill_start(const profile_t *p, admin_reader_t *admin, const char *since,
-                               const char *latest);
+                               const char *latest, relatie_index_t *build);
 
 /* admin_fill_take - hand up to max of the rows read so far to fn */
 admin_fill_state_t admin_fill_take(admin_fill_t *self, size_t max, relatie_rec_fn fn,

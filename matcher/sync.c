@@ -10,9 +10,9 @@
  *   limit: the client never waits, snelstart.h SS_LIMITED) leaves the pass
  *   where it is, and the next slice goes on from that page.
  *   An sql, lokaal or mdb administration is read on a thread
- *   (admin_fill.h); a slice puts up to ADMIN_SLICE of the rows it read in
- *   the index, into a new index for a full read (swapped in at the end),
- *   or into the index itself for the changes since the last read.
+ *   (admin_fill.h): a full read into a new index, swapped in at the end;
+ *   the changes since the last read are put in the index itself, up to
+ *   ADMIN_SLICE rows per slice.
  */
 #include <string.h>
 #include <czmq.h>
@@ -107,7 +107,7 @@ admin_start(sync_t *self)
 
     self->fill_into = incremental ? self->index : relatie_index_new();
     self->fill = admin_fill_start(self->p, self->admin, incremental ? self->latest : NULL,
-                                  self->latest);
+                                  self->latest, incremental ? NULL : self->fill_into);
     self->admin = NULL;                 /* the thread's until the read ends */
     self->passing = true;
 }

@@ -62,8 +62,8 @@ void sync_destroy(sync_t **self_p);
 bool sync_ready(const sync_t *self, time_t now);
 
 /* sync_step - one slice of filling or refreshing the index when due: one
- * request to SnelStart (an sql, lokaal or mdb administration: up to 2,000
- * of the rows its thread read). SYNC_READY: the index may be used;
+ * request to SnelStart (an sql, lokaal or mdb administration: a look at
+ * its fill thread, and up to 2,000 of the changed rows it read). SYNC_READY: the index may be used;
  * SYNC_MORE: call again, at next_slice_ms when that is set;
  * SYNC_FAILED: err says why (the index is as it was, with what the pass
  * read so far; not_before_ms when SnelStart's limit holds it back) */

@@ -67,11 +67,11 @@ start_pipeline || fail "the daemons do not start"
 "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || fail "koppelctl run"
 
 # every 200 ms: status within a second, until both indexes are filled
-slow=0 seen_filling=0 filled=0 i=0
-while [ $i -lt 300 ]; do
+slow=0 seen_filling=0 filled=0 samples=0
+while [ $samples -lt 300 ]; do
     if ! "$BIN/koppelctl" --config "$CFG" status --json >"$DIR/status.json" 2>&1; then
         slow=$((slow + 1))
-        echo "  koppelctl status did not answer within 1 s (sample $i)"
+        echo "  koppelctl status did not answer within 1 s (sample $samples)"
     fi
     jq -e '[.daemons[] | select(.name | startswith("matcher")) | .index.voorbeeld.filling]
            | any' "$DIR/status.json" >/dev/null 2>&1 && seen_filling=$((seen_filling + 1))
@@ -79,7 +79,7 @@ while [ $i -lt 300 ]; do
                   | select(.index.voorbeeld.relaties == '"$RELATIES"')] | length' \
              "$DIR/status.json" 2>/dev/null)
     [ "${filled:-0}" = 2 ] && break
-    i=$((i + 1))
+    samples=$((samples + 1))
     sleep 0.2
 done
 [ "$slow" = 0 ] || fail "koppelctl status did not answer within 1 s $slow times during the fill"
@@ -96,4 +96,4 @@ block=$(jq '[.daemons[] | select(.name | startswith("matcher")) | .loop_max_bloc
         "$DIR/status.json")
 [ "$block" -lt 1000 ] || fail "a matcher's loop was blocked for $block ms"
 echo "PASS admin_fill: $RELATIES relaties from a slow SQL server: status answered" \
-     "$i times within 1 s, loop_max_block_ms $block, every order booked once"
+     "$samples times within 1 s during the fill, loop_max_block_ms $block, every order booked once"

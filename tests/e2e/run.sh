@@ -12,7 +12,9 @@
 #      and the dead letter replayed, a bad file refused, a planning change,
 #      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
-#      recognise customers; discovery and test-connection (admins.sh)
+#      recognise customers; discovery and test-connection (admins.sh); a
+#      matcher filling 100,000 relaties from a slow SQL server answers
+#      status within a second throughout (admin_fill.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   4c. web: koppel-web in headless Chromium against the running daemons
@@ -479,6 +481,12 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+sh tests/e2e/admin_fill.sh "$BIN" > "$ROOT/admin_fill.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/admin_fill.out" | sed 's/^/  /'
+[ $st -ne 0 ] && tail -20 "$ROOT/admin_fill.out"
+result "a matcher filling 100,000 relaties from a slow SQL server answers status within a second" $st
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
