@@ -5,7 +5,9 @@
 #      broken orders; every good order booked exactly once, the broken ones
 #      in the dead-letter queue with a reason naming order and field
 #   2. replay: the broken order is fixed in the shop, replayed, booked;
-#      a damaged stored order is set aside (stage store) and replayed
+#      a damaged stored order is set aside (stage store) and replayed;
+#      dead letters replayed from a slow shop while status answers and a
+#      replay of one order is not held up by a replay of all (replay.sh)
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
 #   3b. reload: koppel.cfg read again while running (a grootboek filled in
@@ -468,6 +470,12 @@ scenario_pipeline; result "pipeline books every order once with its invoice PDF 
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
 scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving; log_level debug shows messages, jobs, timers" $?
 e2e_stop
+E2E_ROOT=$ROOT/replay sh tests/e2e/replay.sh "$BIN" > "$ROOT/replay.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/replay.out" | sed 's/^/  /'
+[ $st -ne 0 ] && tail -20 "$ROOT/replay.out"
+result "dead letters replayed from a slow shop off the fetcher's loop: status answers, requests take turns" $st
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
 E2E_ROOT=$ROOT/reload sh tests/e2e/reload.sh "$BIN" > "$ROOT/reload.out" 2>&1
@@ -481,7 +489,7 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
-sh tests/e2e/admin_fill.sh "$BIN" > "$ROOT/admin_fill.out" 2>&1
+E2E_ROOT=$ROOT/admin_fill sh tests/e2e/admin_fill.sh "$BIN" > "$ROOT/admin_fill.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL)" "$ROOT/admin_fill.out" | sed 's/^/  /'
