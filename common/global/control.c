@@ -172,20 +172,22 @@ status(control_t *self, msg_t *reply)
 static zframe_t *
 recv_peer(control_t *self)
 {
-    zframe_t *peer = zframe_recv(self->sock), *delim = NULL;
-    bool    ok = peer && zframe_more(peer) && (delim = zframe_recv(self->sock)) != NULL
-                 && zframe_size(delim) == 0 && zframe_more(delim);
+    zframe_t *peer = zframe_recv(self->sock), *frame = NULL;
+    bool    more = peer && zframe_more(peer), ok;
 
-    zframe_destroy(&delim);
+    if (more && (frame = zframe_recv(self->sock)) != NULL)
+        more = zframe_more(frame);
+    ok = frame && zframe_size(frame) == 0 && more;
+    zframe_destroy(&frame);
     if (ok)
         return peer;
+    zframe_destroy(&peer);
     log_peer_warning("control socket", "control socket: dropped a message that is not a "
                      "request of a REQ socket");
-    while (peer && zframe_more(peer)) {
-        zframe_destroy(&peer);
-        peer = zframe_recv(self->sock);
+    while (more && (frame = zframe_recv(self->sock)) != NULL) {
+        more = zframe_more(frame);
+        zframe_destroy(&frame);
     }
-    zframe_destroy(&peer);
     return NULL;
 }
 
