@@ -142,12 +142,12 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
     free(f->sources);
     f->sources = xcalloc(fresh->nprofiles + 1, sizeof *f->sources);
     f->stopped = reload_stopped(f->stopped, f->cfg, fresh, old_index, "shop");
+    dlq_set_cfg(f->dlq, fresh);           /* its sources go with the old profiles */
     if (r >= 0)
         f->import_cfg = f->cfg;           /* the run's, until it ends */
     else
         dlq_retire_cfg(f->dlq, &f->cfg);  /* or a replay's, until it is read */
     f->cfg = fresh;
-    dlq_set_cfg(f->dlq, fresh);
 }
 
 /* stopped_text - what a profile whose shop refused its credentials shows */

@@ -54,8 +54,10 @@ admin_fill_state_t admin_fill_take(admin_fill_t *self, size_t max, relatie_rec_f
 long admin_fill_end(admin_fill_t **self_p, admin_reader_t **admin, char *latest,
                     size_t latestlen, char *err, size_t errlen);
 
-/* admin_fill_destroy - stop a fill: the rest of the read is skipped (the
- * connect or the query under way is waited for); null the caller's pointer */
+/* admin_fill_destroy - stop a fill and wait for its thread: no row goes
+ * anywhere any more, but the reader still takes the rest of the server's
+ * answer, so a fill stopped half-way (a reload that changes the
+ * administration, the matcher stopping) waits for that; null the pointer */
 void admin_fill_destroy(admin_fill_t **self_p);
 
 /* admin_fill_discard - free an index replaced by a full read on a thread
