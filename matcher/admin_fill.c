@@ -10,6 +10,7 @@
  *   full read goes into an index of the thread's own, with no queue.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ struct admin_fill {
     pthread_cond_t room;      /* the queue has room, or the fill stops */
     relatie_rec_t queue[ADMIN_FILL_QUEUE];
     size_t   head, count;
-    bool     stop;            /* the loop wants no more rows */
+    atomic_bool stop;         /* the loop wants no more rows */
     bool     done;            /* the read is over: n, latest and err are set */
     long     n;
     char     latest[40];
@@ -82,13 +83,9 @@ static void
 queue_row(void *arg, const relatie_rec_t *rec)
 {
     admin_fill_t *self = arg;
-    bool    stop;
 
     if (self->build) {
-        pthread_mutex_lock(&self->lock);
-        stop = self->stop;
-        pthread_mutex_unlock(&self->lock);
-        if (!stop)
+        if (!atomic_load(&self->stop))
             relatie_index_upsert(self->build, rec);
         return;
     }
