@@ -184,6 +184,16 @@ import_fetch(import_t *self)
                                 sizeof self->fetch_err);
 }
 
+/* import_source_new - a profile's shop for the reader thread */
+source_t *
+import_source_new(const profile_t *p)
+{
+    source_t *s = source_new(p);
+
+    source_set_retry(s, 1, IMPORT_BACKOFF_MS, 30000);
+    return s;
+}
+
 /* import_backoff_ms - the wait before try attempt+1 */
 long
 import_backoff_ms(int attempt, long asked, unsigned *jitter)

@@ -73,6 +73,10 @@ const char *import_summary(const import_t *self);
 /* import_auth_failed - the shop refused the credentials */
 bool import_auth_failed(const import_t *self);
 
+/* import_source_new - a profile's shop as the reader thread reads it: one
+ * try per call, the caller tries again on a timer (import_backoff_ms) */
+source_t *import_source_new(const profile_t *p);
+
 /* import_backoff_ms - the wait before try attempt+1 of a read that failed
  * for now: doubling from 250 ms up to IMPORT_BACKOFF_MS with jitter (from
  * *jitter, a rand_r seed), or what the shop asked (asked ms) when longer */

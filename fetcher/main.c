@@ -87,10 +87,8 @@ typedef struct {
 static source_t *
 source_of(fetcher_t *f, int i)
 {
-    if (f->sources[i] == NULL) {
-        f->sources[i] = source_new(&f->cfg->profiles[i]);
-        source_set_retry(f->sources[i], 1, IMPORT_BACKOFF_MS, 30000);
-    }
+    if (f->sources[i] == NULL)
+        f->sources[i] = import_source_new(&f->cfg->profiles[i]);
     return f->sources[i];
 }
 

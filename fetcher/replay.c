@@ -233,10 +233,8 @@ job_read(void *arg)
 static source_t *
 source_of(replay_t *self, int i)
 {
-    if (self->sources[i] == NULL) {
-        self->sources[i] = source_new(&self->cfg->profiles[i]);
-        source_set_retry(self->sources[i], 1, IMPORT_BACKOFF_MS, 30000);
-    }
+    if (self->sources[i] == NULL)
+        self->sources[i] = import_source_new(&self->cfg->profiles[i]);
     return self->sources[i];
 }
 

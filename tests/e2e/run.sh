@@ -61,6 +61,17 @@ result() {
     fi
 }
 
+# script NAME TITLE - run tests/e2e/NAME.sh in a folder of its own and count
+# it as one scenario, its PASS and FAIL lines shown
+script() {
+    E2E_ROOT=$ROOT/$1 sh "tests/e2e/$1.sh" "$BIN" > "$ROOT/$1.out" 2>&1
+    st=$?
+    E2E_DIR=$ROOT/$1
+    grep -E "^(PASS|FAIL)" "$ROOT/$1.out" | sed 's/^/  /'
+    [ $st -ne 0 ] && tail -20 "$ROOT/$1.out"
+    result "$2" $st
+}
+
 # broken_orders - two orders the shop sends but koppel cannot read
 broken_order() {
     cat <<XML
@@ -470,12 +481,7 @@ scenario_pipeline; result "pipeline books every order once with its invoice PDF 
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
 scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving; log_level debug shows messages, jobs, timers" $?
 e2e_stop
-E2E_ROOT=$ROOT/replay sh tests/e2e/replay.sh "$BIN" > "$ROOT/replay.out" 2>&1
-st=$?
-E2E_DIR=$ROOT
-grep -E "^(PASS|FAIL)" "$ROOT/replay.out" | sed 's/^/  /'
-[ $st -ne 0 ] && tail -20 "$ROOT/replay.out"
-result "dead letters replayed from a slow shop off the fetcher's loop: status answers, requests take turns" $st
+script replay "dead letters replayed from a slow shop off the fetcher's loop: status answers, requests take turns"
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
 E2E_ROOT=$ROOT/reload sh tests/e2e/reload.sh "$BIN" > "$ROOT/reload.out" 2>&1
@@ -489,12 +495,7 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
-E2E_ROOT=$ROOT/admin_fill sh tests/e2e/admin_fill.sh "$BIN" > "$ROOT/admin_fill.out" 2>&1
-st=$?
-E2E_DIR=$ROOT
-grep -E "^(PASS|FAIL)" "$ROOT/admin_fill.out" | sed 's/^/  /'
-[ $st -ne 0 ] && tail -20 "$ROOT/admin_fill.out"
-result "a matcher filling 100,000 relaties from a slow SQL server answers status within a second" $st
+script admin_fill "a matcher filling 100,000 relaties from a slow SQL server answers status within a second"
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
