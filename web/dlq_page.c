@@ -189,7 +189,7 @@ replay_sentence(const msg_t *m, const char *number)
         sentence = xasprintf("Order %s is opnieuw uit de shop gelezen en wordt geboekt.", number);
     else if (m->ok)
         sentence = xasprintf("Order %s wordt nog uit de shop gelezen (de shop antwoordt "
-                             "traag); of dat lukt, ziet u straks hier en in de uitvoering.",
+                             "traag); of dat lukt, ziet u straks hier en bij Uitvoering.",
                              number);
     else
         sentence = xasprintf("Order %s niet opnieuw aangeboden: %s", number, why ? why : m->text);
