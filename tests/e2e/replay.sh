@@ -6,7 +6,8 @@
 #   fetcher.db) and one the shop does not have. While `koppelctl dlq replay
 #   --all` reads them (about three seconds), every `koppelctl status`
 #   answers within a second, and a replay of one order asked for meanwhile
-#   is answered before the --all is: the requests take turns. The --all
+#   is answered before the --all is: the requests take turns; a reload
+#   (SIGHUP) in the middle changes nothing of that. The --all
 #   answers per order ("8 replayed, 1 could not be replayed", the missing
 #   one "not in the shop (any more)"); the replayed orders are found booked
 #   in the booker's ledger, none is booked twice, and the fetcher's
@@ -48,6 +49,8 @@ sleep 0.5
 "$BIN/koppelctl" --config "$CFG" dlq replay "voorbeeld:$ONE" >"$DIR/one.out" 2>&1 \
     || fail "the replay of one order: $(cat "$DIR/one.out")"
 kill -0 $ALL 2>/dev/null || fail "the replay of one order waited for the replay of all"
+# a reload while an order is being read: it keeps its source and configuration
+kill -HUP $PID_fetcher
 slow=0 samples=0
 while kill -0 $ALL 2>/dev/null; do
     "$BIN/koppelctl" --config "$CFG" status >/dev/null 2>&1 || slow=$((slow + 1))
