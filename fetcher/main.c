@@ -68,8 +68,7 @@ typedef struct {
     zactor_t *watch_orders;   /* socket monitors: a matcher or the booker that */
     zactor_t *watch_outcomes; /* goes away took the orders it held with it */
     source_t **sources;       /* per profile: its shop, for the imports (on the reader) */
-    source_t **replay_sources;/* per profile: its shop, for dlq replay (on the loop) */
-    reader_t *reader;         /* the thread that reads the import's pages */
+    reader_t *reader;         /* the thread that reads the import's pages and replays */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
     msg_t   *queue[MAX_QUEUED_JOBS];
@@ -93,23 +92,9 @@ typedef struct {
 static source_t *
 source_of(fetcher_t *f, int i)
 {
-    if (f->sources[i] == NULL) {
-        f->sources[i] = source_new(&f->cfg->profiles[i]);
-        source_set_retry(f->sources[i], 1, IMPORT_BACKOFF_MS, 30000);
-    }
+    if (f->sources[i] == NULL)
+        f->sources[i] = import_source_new(&f->cfg->profiles[i]);
     return f->sources[i];
-}
-
-/* replay_source_of - the shop of a profile for dlq replay: a source of its
- * own, so that it is never used by the loop and the reader at once */
-static source_t *
-replay_source_of(void *arg, int i)
-{
-    fetcher_t *f = arg;
-
-    if (f->replay_sources[i] == NULL)
-        f->replay_sources[i] = source_new(&f->cfg->profiles[i]);
-    return f->replay_sources[i];
 }
 
 /* rewind_cursor - from_order was lowered: the next run reads from there (orders
@@ -156,20 +141,17 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
             f->sources[i] = NULL;
         }
         source_destroy(&f->sources[i]);
-        source_destroy(&f->replay_sources[i]);
     }
     free(f->sources);
-    free(f->replay_sources);
     f->sources = xcalloc(fresh->nprofiles + 1, sizeof *f->sources);
-    f->replay_sources = xcalloc(fresh->nprofiles + 1, sizeof *f->replay_sources);
     f->stopped = reload_stopped(f->stopped, f->cfg, fresh, old_index, "shop");
     webhook_set_cfg(f->hook, fresh);
+    dlq_set_cfg(f->dlq, fresh);           /* its sources go with the old profiles */
     if (r >= 0)
         f->import_cfg = f->cfg;           /* the run's, until it ends */
     else
-        cfg_destroy(&f->cfg);
+        dlq_retire_cfg(f->dlq, &f->cfg);  /* or a replay's, until it is read */
     f->cfg = fresh;
-    dlq_set_cfg(f->dlq, fresh);
 }
 
 /* stopped_text - what a profile whose shop refused its credentials shows */
@@ -383,7 +365,7 @@ end_import(fetcher_t *f, import_state_t st)
     f->import_rewind = 0;
     import_destroy(&f->import);           /* p is gone from here on */
     source_destroy(&f->import_source);
-    cfg_destroy(&f->import_cfg);
+    dlq_retire_cfg(f->dlq, &f->import_cfg);
     control_activity(f->control, NULL);
 }
 
@@ -577,13 +559,11 @@ main(int argc, char **argv)
         log_fatal("%s", err);
     f.check_seals = !netsec_curve_on(f.cfg->ep_outcomes);
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
-    f.replay_sources = xcalloc(f.cfg->nprofiles, sizeof *f.replay_sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
     control_status_extra(f.control, status_extra, &f);
     if ((f.infolog = infolog_open(f.cfg->state_dir, err, sizeof err)) == NULL)
         log_warning("%s", err);
-    f.dlq = dlq_new(f.control, f.cfg, f.store, f.infolog, replay_source_of, replayed, &f);
     f.jobs = net_socket(ZMQ_PULL, f.cfg->ep_jobs, true, "jobs socket");
     f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
@@ -593,6 +573,7 @@ main(int argc, char **argv)
     f.loop = daemon_loop_new(f.control, f.infolog);
     f.work_timer = -1;
     f.reader = reader_new(f.loop, page_read, &f);
+    f.dlq = dlq_new(f.control, f.loop, f.reader, f.cfg, f.store, f.infolog, replayed, &f);
     f.reload = reload_new(f.loop, f.control, &f.cfg, apply, &f);
     f.hook = webhook_new(f.loop, f.cfg, f.store, f.infolog, replayed, &f);
     daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
@@ -618,11 +599,9 @@ main(int argc, char **argv)
         msg_destroy(&f.queue[i]);
     for (i = 0; i < f.cfg->nprofiles; i++) {
         source_destroy(&f.sources[i]);
-        source_destroy(&f.replay_sources[i]);
         free(f.stopped[i]);
     }
     free(f.sources);
-    free(f.replay_sources);
     free(f.stopped);
     dlq_destroy(&f.dlq);
     zsock_destroy(&f.jobs);

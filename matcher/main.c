@@ -164,7 +164,8 @@ fill_slice(daemon_loop_t *loop, void *arg)
                      mt->cfg->profiles[i].name, relatie_index_count(sy->index));
     switch (sync_step(sy, time(NULL), err, sizeof err)) {
     case SYNC_MORE:
-        schedule_fill(mt, i, 0);
+        schedule_fill(mt, i, sy->next_slice_ms > now_ms
+                             ? (size_t) (sy->next_slice_ms - now_ms) : 0);
         return;
     case SYNC_READY:
         pass_on_waiting(mt, i);
