@@ -1035,7 +1035,8 @@ cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
 {
     static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
-        "endpoints", "control_group", "curve", "insecure_tcp_loopback", NULL };
+        "matcher_heartbeat_ms", "endpoints", "control_group", "curve", "insecure_tcp_loopback",
+        NULL };
         /* the last three: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
@@ -1071,6 +1072,8 @@ cfg_load(const char *path, char *err, size_t errlen)
              self->log_level);
     self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
     self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
+    self->matcher_heartbeat_ms = (int) get_int(&r, top, "koppel", "matcher_heartbeat_ms", 2000,
+                                               200, 60000);
     eps = get_group(&r, top, "koppel", "endpoints");
     check_members(&r, eps, "koppel.endpoints", ep_keys);
     self->ep_jobs = endpoint(&r, eps, self->state_dir, "jobs", "jobs.sock");
