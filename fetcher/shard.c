@@ -108,8 +108,8 @@ shard_forget(shard_t *self, const char *name, const char *why)
 
     if (!found)
         return;
-    remove_at(self, i);
-    log_info("matcher %s left (%s): %zu matchers serve the profiles", name, why, self->n);
+    log_info("matcher %s left (%s): %zu matchers serve the profiles", name, why, self->n - 1);
+    remove_at(self, i);                 /* name may be the one freed here */
 }
 
 /* shard_expire - forget the silent matchers */

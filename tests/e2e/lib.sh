@@ -315,6 +315,23 @@ snelstart_valid() {
     return $valid
 }
 
+# ctl ARGS - koppelctl on the scenario's configuration
+ctl() {
+    "$BIN/koppelctl" --config "$CFG" "$@"
+}
+
+# until_true SECONDS WHAT COMMAND... - wait until COMMAND succeeds
+until_true() {
+    limit=$1 what=$2
+    shift 2
+    i=0
+    until "$@"; do
+        i=$((i + 1))
+        [ $i -gt $((limit * 10)) ] && { echo "e2e: after ${limit}s: $what"; return 1; }
+        sleep 0.1
+    done
+}
+
 # e2e_stop - stop everything started, SIGTERM then SIGKILL
 e2e_stop() {
     [ -n "$E2E_PIDS" ] || return 0
