@@ -366,26 +366,6 @@ PY
 profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
 e2e_stop
 
-# new_order NUMBER - a paid order of a known customer, for the shop's PUT
-new_order() {
-    cat <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<order xmlns="urn:globecharge:orders:1" number="$1" status="paid" modified="2026-11-02T13:35:00Z">
-  <date>2026-11-02T14:31:07+01:00</date>
-  <currency>EUR</currency>
-  <pricesIncludeVat>true</pricesIncludeVat>
-  <payment method="iDEAL" status="paid" reference="x"/>
-  <customer><email>$2</email></customer>
-  <billing><firstName>Sam</firstName><lastName>de Vries</lastName><street>Dorpsstraat 1</street>
-    <postcode>3511 AB</postcode><city>Utrecht</city><country>NL</country></billing>
-  <lines><line><sku>A</sku><description>Iets</description><quantity>1</quantity>
-    <unitPrice>12.10</unitPrice><vatRate>21</vatRate><total>12.10</total></line></lines>
-  <vat rate="21" base="10.00" amount="2.10"/>
-  <total excl="10.00" vat="2.10" incl="12.10"/>
-</order>
-XML
-}
-
 # 7. rebalance SIGNAL FIGURE: REBALANCE_PROFILES profiles over two matchers,
 # each with its index filled by a first order; then matcher 1 gets SIGNAL
 # and each profile it served a new order at once. FIGURE is the time from
@@ -415,7 +395,7 @@ rebalance_figure() {
     [ -n "$moved" ] || { note "rebalance: matcher 1 serves no profile"; return 1; }
     email=$(jq -r '[.[] | select(.email != null and .email != "")][0].email' "$E2E_DIR/rel.json")
     next=$((last + 1))
-    new_order "$next" "$email" | curl -sf -X PUT --data-binary @- "$GC_URL/_sim/orders" \
+    paid_order "$next" "$email" | curl -sf -X PUT --data-binary @- "$GC_URL/_sim/orders" \
         >/dev/null || return 1
     t0=$(now)
     kill -"$1" "$PID_matcher__instance_1"

@@ -47,8 +47,6 @@
 #include "store.h"
 #include "xalloc.h"
 
-#define MAX_QUEUED_JOBS 256
-
 static const char usage[] =
     "usage: koppel-fetcher [--config FILE] [--log-level LEVEL]\n"
     "Reads orders from the shops, stores them and sends them to the matchers.\n"
@@ -71,8 +69,8 @@ typedef struct {
     reader_t *reader;         /* the thread that reads the import's pages */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
-    msg_t   *queue[MAX_QUEUED_JOBS];
-    size_t   nqueue;
+    msg_t  **queue;           /* jobs waiting for their run, one per profile at most */
+    size_t   nqueue, queue_cap;
     infolog_t *infolog;       /* the information log (manual 3.3) */
     dlq_t   *dlq;             /* the dead-letter commands */
     daemon_loop_t *loop;
@@ -539,10 +537,14 @@ take_job(daemon_loop_t *loop, void *arg)
             msg_destroy(&m);
             return;
         }
-    if (f->nqueue == MAX_QUEUED_JOBS) {
-        job_done(f, m->job_id, m->profile, m->task, false, "too many queued jobs");
+    if (cfg_profile_index(f->cfg, m->profile) < 0) {   /* so the queue stays one a profile */
+        job_done(f, m->job_id, m->profile, m->task, false, "unknown profile");
         msg_destroy(&m);
         return;
+    }
+    if (f->nqueue == f->queue_cap) {    /* a schedule may start every profile at once */
+        f->queue_cap = f->queue_cap ? 2 * f->queue_cap : 64;
+        f->queue = xrealloc(f->queue, f->queue_cap * sizeof *f->queue);
     }
     log_debug("profile %s: job %lld queued (%s)", m->profile, (long long) m->job_id,
               m->reason);
@@ -681,6 +683,7 @@ main(int argc, char **argv)
     cfg_destroy(&f.import_cfg);
     for (i = 0; i < f.nqueue; i++)
         msg_destroy(&f.queue[i]);
+    free(f.queue);
     for (i = 0; i < f.cfg->nprofiles; i++) {
         source_destroy(&f.sources[i]);
         source_destroy(&f.replay_sources[i]);

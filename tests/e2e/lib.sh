@@ -332,6 +332,33 @@ until_true() {
     done
 }
 
+# paid_order NUMBER EMAIL [COUNTRY] - a good paid order of 12.10 euro at
+# 21 % VAT for globecharge-sim's PUT /_sim/orders, billed in Utrecht or, with
+# COUNTRY US, in New York
+paid_order() {
+    case ${3:-NL} in
+    US) address='<street>Main Street 1</street>
+    <postcode>10001</postcode><city>New York</city><country>US</country>' ;;
+    *) address='<street>Dorpsstraat 1</street>
+    <postcode>3511 AB</postcode><city>Utrecht</city><country>NL</country>' ;;
+    esac
+    cat <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<order xmlns="urn:globecharge:orders:1" number="$1" status="paid" modified="2026-11-02T13:35:00Z">
+  <date>2026-11-02T14:31:07+01:00</date>
+  <currency>EUR</currency>
+  <pricesIncludeVat>true</pricesIncludeVat>
+  <payment method="iDEAL" status="paid" reference="x"/>
+  <customer><email>$2</email></customer>
+  <billing><firstName>Sam</firstName><lastName>Smith</lastName>$address</billing>
+  <lines><line><sku>A</sku><description>Iets</description><quantity>1</quantity>
+    <unitPrice>12.10</unitPrice><vatRate>21</vatRate><total>12.10</total></line></lines>
+  <vat rate="21" base="10.00" amount="2.10"/>
+  <total excl="10.00" vat="2.10" incl="12.10"/>
+</order>
+XML
+}
+
 # e2e_stop - stop everything started, SIGTERM then SIGKILL
 e2e_stop() {
     [ -n "$E2E_PIDS" ] || return 0
