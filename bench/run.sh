@@ -374,7 +374,7 @@ e2e_stop
 # indexes and recognises the orders (resend_after is 600 s here, so only
 # the prompt resend at the move counts). SIGKILL closes the connection, and
 # the fetcher's next send finds it gone (rebalance_s); SIGSTOP leaves it
-# open, and only the heartbeat interval (2 s) tells (rebalance_s_stopped).
+# open, and only the heartbeat interval (3 s) tells (rebalance_s_stopped).
 rebalance_figure() {
     e2e_setup "$ROOT/rebalance-$1"
     start_globecharge --generate 200 --seed 11 --first-number 1 \

@@ -333,26 +333,10 @@ rebalance(fetcher_t *f)
     send_due(f, db_now());
 }
 
-/* beat - every quarter heartbeat interval: forget the matchers that fell
- * silent, and tell the others the live set (which also finds one gone) */
+/* read_ready - take the matchers' heartbeats waiting on the orders socket */
 static void
-beat(daemon_loop_t *loop, void *arg)
+read_ready(fetcher_t *f)
 {
-    fetcher_t *f = arg;
-
-    shard_expire(f->shard, zclock_time(), f->cfg->matcher_heartbeat_ms);
-    shard_broadcast(f->shard, f->orders);
-    if (shard_take_change(f->shard))
-        rebalance(f);
-    daemon_loop_once(f->loop, (size_t) f->cfg->matcher_heartbeat_ms / 4,
-                                     "matcher heartbeats", beat, f);
-}
-
-/* take_ready - a matcher's heartbeat: one that joins takes its profiles */
-static void
-take_ready(daemon_loop_t *loop, void *arg)
-{
-    fetcher_t *f = arg;
     char    from[SHARD_NAME_MAX];
     msg_t  *m;
 
@@ -364,8 +348,35 @@ take_ready(daemon_loop_t *loop, void *arg)
                              "message from matcher %s", msg_type_name(m->type), from);
         msg_destroy(&m);
     }
+}
+
+/* take_ready - a matcher's heartbeat: one that joins takes its profiles */
+static void
+take_ready(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    read_ready(f);
     if (shard_take_change(f->shard))
         rebalance(f);
+}
+
+/* beat - every quarter heartbeat interval: forget the matchers that fell
+ * silent, and tell the others the live set (which also finds one gone). The
+ * heartbeats that came while this loop was held are read first, so that a
+ * busy fetcher does not take its matchers for silent. */
+static void
+beat(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    read_ready(f);
+    shard_expire(f->shard, zclock_time(), f->cfg->matcher_heartbeat_ms);
+    shard_broadcast(f->shard, f->orders);
+    if (shard_take_change(f->shard))
+        rebalance(f);
+    daemon_loop_once(f->loop, (size_t) f->cfg->matcher_heartbeat_ms / 4, "matcher heartbeats",
+                     beat, f);
 }
 
 /* send_tick - every second: send what became due */

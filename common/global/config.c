@@ -1097,7 +1097,7 @@ cfg_load(const char *path, char *err, size_t errlen)
              self->log_level);
     self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
     self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
-    self->matcher_heartbeat_ms = (int) get_int(&r, top, "koppel", "matcher_heartbeat_ms", 2000,
+    self->matcher_heartbeat_ms = (int) get_int(&r, top, "koppel", "matcher_heartbeat_ms", 3000,
                                                200, 60000);
     eps = get_group(&r, top, "koppel", "endpoints");
     check_members(&r, eps, "koppel.endpoints", ep_keys);

@@ -57,7 +57,7 @@ done
 start_snelstart --relaties "$E2E_DIR/relaties1.json" --no-rate-limit || exit 1
 GC_URL=http://127.0.0.1:$GC1_PORT
 RESEND_AFTER=30 write_config 710001
-sed -i -e "s/matcher_heartbeat_ms = 2000;/matcher_heartbeat_ms = 1000;/" \
+sed -i -e "s/matcher_heartbeat_ms = 3000;/matcher_heartbeat_ms = 1000;/" \
     -e "s/page_size = 50; /page_size = 5; /" "$CFG"
 /usr/bin/python3 - "$CFG" "$GC2_PORT" "$GC3_PORT" "$GC4_PORT" <<'PY' || exit 1
 import re, sys

@@ -70,7 +70,7 @@ defaults_fill_what_a_minimal_profile_leaves_out(void **state)
         fail_msg("%s", err);
     assert_string_equal(cfg->profiles[0].api_url, "https://b2bapi.snelstart.nl/v2");
     assert_int_equal(cfg->profiles[0].page_size, 50);
-    assert_int_equal(cfg->matcher_heartbeat_ms, 2000);
+    assert_int_equal(cfg->matcher_heartbeat_ms, 3000);
     assert_int_equal(cfg->profiles[0].import_interval_s, 0);
     assert_true(cfg->profiles[0].shop_tls_verify);
     assert_true(cfg->profiles[0].enabled);  /* a profile without the setting runs */
