@@ -40,6 +40,12 @@ e2e_setup() {
     mkdir -p "$E2E_DIR/state" "$E2E_DIR/log"
 }
 
+# listens PORT PID - whether process PID itself listens on PORT: a process of
+# someone else's that took the port meanwhile answers HTTP just the same
+listens() {
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
+}
+
 # start_sim NAME PORTVAR PIDVAR ARGS... - start a simulator on a free port;
 # another port when the chosen one was taken meanwhile (3 tries)
 start_sim() {
@@ -50,7 +56,7 @@ start_sim() {
         "$BIN/$sim" --listen 127.0.0.1:$port "$@" >>"$E2E_DIR/log/$sim.log" 2>&1 &
         pid=$!
         i=0
-        while ! curl -s -o /dev/null "http://127.0.0.1:$port/_sim/stats"; do
+        while ! { listens $port $pid && curl -s -o /dev/null "http://127.0.0.1:$port/_sim/stats"; }; do
             kill -0 $pid 2>/dev/null || break
             i=$((i + 1))
             [ $i -gt 100 ] && break
