@@ -306,9 +306,12 @@ static void rebalance(fetcher_t *f);
 static void
 send_due(fetcher_t *f, int64_t now)
 {
-    int64_t in_flight = store_in_flight(f->store, now);
-    int64_t room = f->cfg->max_in_flight - in_flight;
+    int64_t in_flight, room;
 
+    if (!shard_settled(f->shard, zclock_time(), f->cfg->matcher_heartbeat_ms / 3))
+        return;                           /* at the tick after every matcher said ready */
+    in_flight = store_in_flight(f->store, now);
+    room = f->cfg->max_in_flight - in_flight;
     if (in_flight >= 0 && room > 0)       /* unreadable (logged): at the next tick */
         store_send_due(f->store, now, f->cfg->resend_after_s, (size_t) room, send_order, f);
     if (shard_take_change(f->shard))      /* a send found a matcher gone */

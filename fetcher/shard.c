@@ -24,6 +24,7 @@ struct shard {
     char   *names[SHARD_MAX];   /* the live matchers, sorted */
     int64_t seen_ms[SHARD_MAX]; /* each one's last ready */
     size_t  n;
+    int64_t since_ms;           /* when the live set last became non-empty */
     bool    changed;
     char    refused[SHARD_NAME_MAX];    /* the last one refused: warned once */
 };
@@ -91,7 +92,8 @@ shard_seen(shard_t *self, const char *name, int64_t now_ms)
         memmove(self->seen_ms + i + 1, self->seen_ms + i,
                 (self->n - i) * sizeof *self->seen_ms);
         self->names[i] = xstrdup(name);
-        self->n++;
+        if (self->n++ == 0)
+            self->since_ms = now_ms;
         self->changed = true;
         log_info("matcher %s joined: %zu matchers serve the profiles", name, self->n);
     }
@@ -123,6 +125,13 @@ shard_expire(shard_t *self, int64_t now_ms, int timeout_ms)
             shard_forget(self, self->names[i], "silent for the heartbeat interval");
         else
             i++;
+}
+
+/* shard_settled - whether the live set is non-empty since wait_ms */
+bool
+shard_settled(const shard_t *self, int64_t now_ms, int wait_ms)
+{
+    return self->n > 0 && now_ms - self->since_ms >= wait_ms;
 }
 
 /* shard_owner - the live matcher serving a profile */

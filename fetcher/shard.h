@@ -43,6 +43,12 @@ void shard_forget(shard_t *self, const char *name, const char *why);
 /* shard_expire - forget every matcher silent for timeout_ms or longer */
 void shard_expire(shard_t *self, int64_t now_ms, int timeout_ms);
 
+/* shard_settled - whether the live set has been non-empty for wait_ms: a
+ * fetcher (re)started, or without matchers, waits that long after the first
+ * ready, so that the matchers running already have all said ready before a
+ * profile is given to the first of them (and moved at once) */
+bool shard_settled(const shard_t *self, int64_t now_ms, int wait_ms);
+
 /* shard_owner - the name of the live matcher serving profile; NULL when
  * none is live */
 const char *shard_owner(const shard_t *self, const char *profile);

@@ -7,7 +7,8 @@
  *   Two matchers each get about half of 1,000 profiles; a matcher that
  *   joins takes only profiles that move to it, one that leaves gives up
  *   only its own; a matcher silent for the heartbeat interval is
- *   forgotten, a live one kept; every change is reported once; no live
+ *   forgotten, a live one kept; every change is reported once; the first
+ *   ready waits a moment for the other matchers; no live
  *   matcher means no owner; a matcher beyond SHARD_MAX is refused; the
  *   status counts each one's profiles; ready and assign round-trip.
  */
@@ -116,6 +117,25 @@ a_silent_matcher_is_forgotten_a_live_one_kept(void **state)
     assert_null(sh);
 }
 
+/* the_first_ready_waits_for_the_others - no profile is given to the first
+ * matcher before the others running had time to say ready */
+static void
+the_first_ready_waits_for_the_others(void **state)
+{
+    shard_t *sh = shard_new();
+
+    assert_false(shard_settled(sh, 0, 1000));       /* none live */
+    shard_seen(sh, "1", 5000);
+    assert_false(shard_settled(sh, 5500, 1000));
+    shard_seen(sh, "2", 5600);                      /* joining does not restart the wait */
+    assert_true(shard_settled(sh, 6000, 1000));
+    shard_forget(sh, "1", "disconnected");
+    shard_forget(sh, "2", "disconnected");
+    shard_seen(sh, "2", 9000);                      /* all were gone: wait again */
+    assert_false(shard_settled(sh, 9500, 1000));
+    shard_destroy(&sh);
+}
+
 /* the_owner_is_the_one_rendezvous_names - fetcher and matchers agree */
 static void
 the_owner_is_the_one_rendezvous_names(void **state)
@@ -219,6 +239,7 @@ main(void)
         cmocka_unit_test(a_join_moves_profiles_only_to_the_new_matcher),
         cmocka_unit_test(a_leave_moves_only_the_profiles_of_the_one_that_left),
         cmocka_unit_test(a_silent_matcher_is_forgotten_a_live_one_kept),
+        cmocka_unit_test(the_first_ready_waits_for_the_others),
         cmocka_unit_test(the_owner_is_the_one_rendezvous_names),
         cmocka_unit_test(a_matcher_beyond_the_most_is_refused),
         cmocka_unit_test(the_status_counts_each_matchers_profiles),
