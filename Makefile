@@ -203,7 +203,8 @@ ifeq ($(SANITIZE),1)
 LIBS_web       += -Wl,--no-as-needed -lcrypt -Wl,--as-needed
 endif
 SYS_web        := $(LIBS_web) $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
-SYS_fetcher    := $(LIBS_shop)
+# the fetcher receives webhooks over libmicrohttpd (GnuTLS inside), on its loop
+SYS_fetcher    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null) $(LIBS_shop)
 SYS_matcher    := $(LIBS_snelstart) $(LIBS_shop)
 SYS_booker     := $(LIBS_report) $(LIBS_snelstart) $(LIBS_shop)
 SYS_scheduler  := $(LIBS_global)
@@ -251,6 +252,8 @@ $(BIN)/koppel-web: $(OBJ)/web/main.o $(LINK_web)
 
 # the simulators use util only (and libraries of their own; tds-sim's TLS is OpenSSL)
 SIM_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libxml-2.0 libutf8proc openssl 2>/dev/null) $(LIBS_util)
+# woocommerce-sim delivers webhooks with libcurl
+WSIM_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null) $(SIM_LIBS)
 $(BIN)/globecharge-sim: $(OBJ)/tests/sim/globecharge/main.o $(call lib,globecharge) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
@@ -269,18 +272,21 @@ $(BIN)/tds-sim: $(OBJ)/tests/sim/tds/main.o $(call lib,tds) $(call lib,util)
 $(BIN)/woocommerce-sim: $(OBJ)/tests/sim/woocommerce/main.o $(call lib,woocommerce) \
                         $(call lib,simlib) $(call lib,util)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SIM_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(WSIM_LIBS)
 
 # the test harness that plays systemd (Type=notify, WatchdogSec): libc only
 $(BIN)/koppel-supervise: $(OBJ)/tests/supervise/main.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-# Unit tests: one cmocka program per tests/unit/test_*.c.
+# Unit tests: one cmocka program per tests/unit/test_*.c; the other files of
+# tests/unit (fixture.c: the booker's tests' setup) are an archive they share.
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+$(call lib,unitsupport): $(call objs,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
-TEST_LIBS := $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
+TEST_LIBS := $(call lib,unitsupport) \
+             $(foreach f,fetcher matcher booker scheduler ctl web,$(call lib,$(f))) \
              $(call lib,globecharge) $(call lib,snelstart-sim) $(call lib,tds) \
              $(call lib,woocommerce) $(call lib,simlib) $(call lib,support) \
              $(foreach l,check report snelstart shop global util,$(call lib,$(l)))

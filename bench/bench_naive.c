@@ -149,7 +149,7 @@ main(int argc, char **argv)
             return 1;
         }
         msgpack_unpacked_destroy(&up);
-        if (!book_naive(api, p, o, landen, &(boeking_ctx_t) { gb, bt }))
+        if (!book_naive(api, p, o, landen, &(boeking_ctx_t) { .grootboeken = gb, .btwtarieven = bt }))
             return 1;
         order_destroy(&o);
         n++;

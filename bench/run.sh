@@ -10,7 +10,9 @@
 # BENCH_RL_ORDERS (3000) and BENCH_TIME_SCALE (20) of the rate-limit run,
 # BENCH_RELATIES (1000000) of the recognition run, BENCH_SYNC (100000),
 # BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES (2000) of the many-profiles run,
-# BENCH_REBALANCE_PROFILES (10) of the rebalance run.
+# BENCH_REBALANCE_PROFILES (10) of the rebalance runs,
+# BENCH_WEBHOOK_ORDERS (1000) placed at BENCH_WEBHOOK_RATE (100) a second and
+# BENCH_WEBHOOK_LOST (100) of the webhook runs.
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -24,6 +26,9 @@ PROFILES=${BENCH_PROFILES:-1000}
 PROFILE_RELATIES=${BENCH_PROFILE_RELATIES:-2000}
 PROFILES_PER_SIM=200
 REBALANCE_PROFILES=${BENCH_REBALANCE_PROFILES:-10}
+WEBHOOK_ORDERS=${BENCH_WEBHOOK_ORDERS:-1000}
+WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-100}
+WEBHOOK_LOST=${BENCH_WEBHOOK_LOST:-100}
 RESEND_AFTER=600         # the fetcher's resend is for failures, not for a slow run
 export RESEND_AFTER
 trap 'e2e_stop; rm -rf "$ROOT"' EXIT
@@ -419,5 +424,67 @@ rebalance_figure() {
 rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
 e2e_stop
 rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
+e2e_stop
+
+# 7. webhooks: WEBHOOK_ORDERS orders placed in woocommerce-sim at WEBHOOK_RATE
+# a second, each delivered as order.created; from the delivery (the sim's
+# sent_at_ms) to its verkoopboeking in snelstart-sim (modifiedOn, UTC, ms),
+# no API limit, no run in between. Then WEBHOOK_LOST deliveries the sim
+# drops on purpose: how many of those orders the next run books, once.
+webhook_figures() {
+    e2e_setup "$ROOT/webhook"
+    start_woocommerce --generate 5 --seed 11 --first-id 1 \
+        --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
+    start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit || return 1
+    webhook_config
+    sed -i -e "$UNLIMITED" "$CFG"
+    start_pipeline || return 1
+    base=$(woo_bookable | wc -l)
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done "$base" 60 || return 1
+    register_webhooks || return 1
+    curl -s -X POST -d "{\"count\": $WEBHOOK_ORDERS, \"rate\": $WEBHOOK_RATE,
+        \"status\": \"processing\"}" "$WC_URL/_sim/generate" > /dev/null
+    wait_done $((base + WEBHOOK_ORDERS)) 600 || return 1
+    curl -s "$WC_URL/_sim/webhook-deliveries" > "$E2E_DIR/deliveries.json"
+    curl -s "$SS_URL/_sim/verkoopboekingen" > "$E2E_DIR/boekingen.json"
+    /usr/bin/python3 - "$E2E_DIR/deliveries.json" "$E2E_DIR/boekingen.json" <<'PY' || return 1
+import calendar, json, sys
+from datetime import datetime
+sent = {}
+for d in json.load(open(sys.argv[1]))["deliveries"]:
+    if d["topic"] == "order.created" and d["result"] == "delivered":
+        sent.setdefault(d["order_id"], d["sent_at_ms"])
+booked = {}
+for b in json.load(open(sys.argv[2])):
+    t = datetime.strptime(b["modifiedOn"], "%Y-%m-%dT%H:%M:%S.%f")
+    booked[int(b["factuurnummer"])] = calendar.timegm(t.timetuple()) * 1000 + t.microsecond // 1000
+lat = sorted(booked[o] - s for o, s in sent.items() if o in booked)
+if not lat:
+    sys.exit(1)
+pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+print("webhook_to_booked_p50_ms: %d" % pick(0.50))
+print("webhook_to_booked_p95_ms: %d" % pick(0.95))
+print("bench: webhooks: %d orders delivered and booked, max %d ms" % (len(lat), lat[-1]),
+      file=sys.stderr)
+PY
+    booked_before=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders")
+    curl -s -X PUT -d "{\"lose\": $WEBHOOK_LOST}" "$WC_URL/_sim/webhook-faults" > /dev/null
+    first=$(curl -s -X POST -d "{\"count\": $WEBHOOK_LOST, \"status\": \"processing\"}" \
+            "$WC_URL/_sim/generate" | jq -r .first_id)
+    sleep 2
+    last=$((first + WEBHOOK_LOST - 1))
+    [ "$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders")" = "$booked_before" ] \
+        || note "webhooks: some of the $WEBHOOK_LOST dropped deliveries arrived all the same"
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done $((booked_before + WEBHOOK_LOST)) 120 || return 1
+    booked_factuurnummers | awk -v a="$first" -v b="$last" '$1 >= a && $1 <= b' \
+        | sort | uniq -c > "$E2E_DIR/lost"
+    echo "webhook_lost_found_by_poll: $(wc -l < "$E2E_DIR/lost")"
+    twice=$(awk '$1 > 1' "$E2E_DIR/lost" | wc -l)
+    [ "$twice" -eq 0 ] || note "webhooks: $twice of the dropped orders were booked more than once"
+}
+
+webhook_figures || note "the webhook runs failed (see $E2E_DIR/log)"
 e2e_stop
 exit 0

@@ -17,6 +17,7 @@
 
 #include "boeking.h"
 #include "book.h"
+#include "creditnota.h"
 #include "factuurnummer.h"
 #include "followup.h"
 #include "log.h"
@@ -54,9 +55,12 @@ static void
 api_failure(book_outcome_t *out, ss_result_t r, const ss_error_t *e, const char *stage,
             const char *what)
 {
+    bool    coded = *e->code && strstr(e->message, e->code) == NULL;
+
     if (r == SS_REJECTED || r == SS_NOT_FOUND)
-        set_out(out, BOOK_DEAD, stage, "SnelStart refused %s: %s%s%s%s", what, e->message,
-                *e->code ? " (" : "", e->code, *e->code ? ")" : "");
+        set_out(out, BOOK_DEAD, stage, "SnelStart neemt %s niet aan; pas aan wat SnelStart "
+                "noemt en klik Opnieuw: %s%s%s%s", what, e->message, coded ? " (code " : "",
+                coded ? e->code : "", coded ? ")" : "");
     else {
         set_out(out, BOOK_LATER, stage, "%s: %s", what, e->message);
         out->stop_profile = r == SS_AUTH;
@@ -80,10 +84,11 @@ load_admin(administration_t *a, book_outcome_t *out)
 }
 
 /* find_factuur - whether SnelStart holds a verkoopfactuur with this number:
- * 1 yes, 0 no, -1 unknown (out says why) */
+ * 1 yes (its verkoopboeking's id into boeking_id, its relatie's into
+ * relatie_id when not NULL), 0 no, -1 unknown (out says why) */
 static int
 find_factuur(administration_t *a, const char *factuurnummer, char *boeking_id, size_t idlen,
-             book_outcome_t *out)
+             char *relatie_id, size_t rlen, book_outcome_t *out)
 {
     char   *lit = snelstart_odata_string(factuurnummer);
     char   *filter = xasprintf("Factuurnummer eq %s", lit);
@@ -98,12 +103,15 @@ find_factuur(administration_t *a, const char *factuurnummer, char *boeking_id, s
     free(path);
     if (r != SS_OK)
         api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "booking",
-                    "checking whether the order was booked");
+                    "nagaan of de order al geboekt is");
     else if (json_array_size(list) > 0) {
         json_t *vb = json_object_get(json_array_get(list, 0), "verkoopBoeking");
+        json_t *rel = json_object_get(json_array_get(list, 0), "relatie");
         const char *id = json_string_value(json_object_get(vb, "id"));
 
         snprintf(boeking_id, idlen, "%s", id ? id : "");
+        if (relatie_id)
+            snprintf(relatie_id, rlen, "%s", json_string_value(json_object_get(rel, "id")) ?: "");
         found = 1;
     } else
         found = 0;
@@ -137,7 +145,7 @@ find_relatie(administration_t *a, const json_t *posted, char *id, size_t idlen, 
     free(path);
     if (r != SS_OK)
         api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
-                    "checking whether the new relatie was created");
+                    "nagaan of de nieuwe relatie is aangemaakt");
     else if (json_array_size(list) >= 1) {
         /* the newest: koppel created it last */
         json_t *rel = json_array_get(list, json_array_size(list) - 1);
@@ -171,14 +179,15 @@ default_klant(administration_t *a, char *id, size_t idlen, book_outcome_t *out)
         free(path);
         if (r != SS_OK) {
             api_failure(out, r == SS_REJECTED ? SS_RETRY : r, &e, "relatie",
-                        "looking up the default klantcode");
+                        "de standaard klantcode opzoeken");
             return false;
         }
         if (json_array_size(list) != 1) {
             json_decref(list);
-            set_out(out, BOOK_DEAD, "relatie", "the default klantcode %d of profile %s "
-                    "does not exist in SnelStart: create relatie %d or change "
-                    "profiles.%s.customers.default_klantcode", p->default_klantcode,
+            set_out(out, BOOK_DEAD, "relatie", "de standaard klantcode %d van profiel %s "
+                    "bestaat niet in SnelStart: maak relatie %d aan in SnelStart of pas "
+                    "profiles.%s.customers.default_klantcode aan, en klik Opnieuw",
+                    p->default_klantcode,
                     p->name, p->default_klantcode, p->name);
             return false;
         }
@@ -197,7 +206,7 @@ static void
 not_updated(administration_t *a, const order_t *o, book_outcome_t *out, const char *why)
 {
     snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
-             "relatie %d not updated from order %lld: %.400s", (int) out->relatiecode,
+             "relatie %d niet bijgewerkt met order %lld: %.400s", (int) out->relatiecode,
              (long long) o->number, why);
     log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
 }
@@ -253,14 +262,15 @@ done:
     free(path);
     return go_on;
 later:
-    set_out(out, BOOK_LATER, "relatie", "SnelStart's rate limit while updating relatie %d "
-            "from order %lld; the update and the booking are tried again when the order "
-            "comes back", (int) out->relatiecode, (long long) o->number);
+    set_out(out, BOOK_LATER, "relatie", "de limiet van SnelStart bereikt bij het bijwerken "
+            "van relatie %d met order %lld; bijwerken en boeken worden opnieuw geprobeerd "
+            "als de order terugkomt", (int) out->relatiecode, (long long) o->number);
     out->not_before_ms = e.not_before_ms;        /* the booker parks the profile until then */
     snprintf(out->wait_reason, sizeof out->wait_reason, "%s", e.wait_reason);
     snprintf(out->relatie_not_updated, sizeof out->relatie_not_updated,
-             "relatie %d not updated from order %lld yet: SnelStart's rate limit; tried again "
-             "with the order", (int) out->relatiecode, (long long) o->number);
+             "relatie %d nog niet bijgewerkt met order %lld: de limiet van SnelStart is "
+             "bereikt; het wordt opnieuw geprobeerd met de order", (int) out->relatiecode,
+             (long long) o->number);
     log_warning("profile %s: %s", a->p->name, out->relatie_not_updated);
     go_on = false;
     goto done;
@@ -318,11 +328,11 @@ klant_of(administration_t *a, ledger_t *ledger, const order_t *o, const match_t 
                         (long long) o->number, e.message);
             if ((found = find_relatie(a, body, id, idlen, &code, out)) <= 0) {
                 if (found == 0)
-                    set_out(out, BOOK_LATER, "relatie", "the new relatie was not created");
+                    set_out(out, BOOK_LATER, "relatie", "de nieuwe relatie is niet aangemaakt");
                 goto fail;
             }
         } else if (r != SS_OK) {
-            api_failure(out, r, &e, "relatie", "the new relatie");
+            api_failure(out, r, &e, "relatie", "de nieuwe relatie");
             goto fail;
         } else {
             snprintf(id, idlen, "%s", json_string_value(json_object_get(created, "id")) ?: "");
@@ -347,6 +357,113 @@ fail:
     return false;
 }
 
+/* original_klant - the relatie the credit note's order was booked on: the
+ * ledger's, else the one of its verkoopfactuur in SnelStart; false with out
+ * set (dead when SnelStart holds no such factuur: nothing to credit) */
+static bool
+original_klant(administration_t *a, ledger_t *ledger, const order_t *o, char *id, size_t idlen,
+               book_outcome_t *out)
+{
+    const profile_t *p = a->p;
+    const char *orig = o->credit.original;
+    ledger_entry_t le;
+    char    boeking[64], err[1024];
+    int     found;
+
+    if (ledger_get(ledger, p->name, o->number, &le, err, sizeof err) == DB_ERROR) {
+        set_out(out, BOOK_LATER, "booking", "%s", err);
+        return false;
+    }
+    if (strcmp(le.state, "booked") == 0 && *le.relatie_id
+        && (*orig == 0 || strcmp(le.factuurnummer, orig) == 0)) {
+        snprintf(id, idlen, "%s", le.relatie_id);
+        out->relatiecode = le.relatiecode;
+        return true;
+    }
+    if ((found = find_factuur(a, *orig ? orig : le.factuurnummer, boeking, sizeof boeking, id,
+                              idlen, out)) < 0)
+        return false;
+    if (found == 0 || *id == 0) {
+        set_out(out, BOOK_DEAD, "booking", "creditnota %s is niet geboekt: factuur %s van "
+                "order %lld, waar hij bij hoort, staat niet in SnelStart (de order is daar nooit "
+                "geboekt, of de boeking is verwijderd). Boek eerst order %lld (koppelctl dlq "
+                "replay %s:%lld) en speel daarna de creditnota opnieuw af (koppelctl dlq replay "
+                "%s:%lld-C%d), of verwijder hem met koppelctl dlq drop als er niets te "
+                "crediteren is", out->factuurnummer, *orig ? orig : le.factuurnummer,
+                (long long) o->number, (long long) o->number, p->name, (long long) o->number,
+                p->name, (long long) o->number, (int) o->credit.seq);
+        return false;
+    }
+    out->relatiecode = le.relatiecode;
+    return true;
+}
+
+/* prepare_credit - book_prepare for a credit note: its own ledger entry by
+ * its factuurnummer (followups), the relatie of the order's booking, the
+ * credit verkoopboeking (creditnota.h) */
+static void
+prepare_credit(administration_t *a, ledger_t *ledger, book_job_t *job)
+{
+    const profile_t *p = a->p;
+    const order_t *o = job->o;
+    book_outcome_t *out = &job->out;
+    creditnota_refund_t refund = creditnota_refund_of(o);
+    ledger_entry_t le;
+    char    state[16], err[1024];
+    json_t *body;
+    int     found;
+
+    if (!creditnota_factuurnummer(o, p, o->credit.seq, out->factuurnummer,
+                                  sizeof out->factuurnummer)) {
+        set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer of credit note %d "
+                "would be longer than SnelStart's %d characters: shorten profiles.%s.booking."
+                "factuurnummer_prefix", (long long) o->number, (int) o->credit.seq,
+                FACTUURNUMMER_MAX, p->name);
+        return;
+    }
+    if (ledger_get(ledger, p->name, o->number, &le, err, sizeof err) == DB_FOUND)
+        out->relatiecode = le.relatiecode;          /* the outcome names the order's relatie */
+    if (ledger_followup_get(ledger, p->name, out->factuurnummer, state, sizeof state,
+                            out->boeking_id, sizeof out->boeking_id, err, sizeof err)
+        == DB_ERROR) {
+        set_out(out, BOOK_LATER, "booking", "%s", err);
+        return;
+    }
+    if (strcmp(state, "booked") == 0) {
+        set_out(out, BOOK_BOOKED, "booking", "booked before");
+        return;
+    }
+    if (!load_admin(a, out))
+        return;
+    job->was_posting = strcmp(state, "posting") == 0;
+    if (job->was_posting) {
+        /* a crash or an uncertain failure left this open: ask SnelStart */
+        if ((found = find_factuur(a, out->factuurnummer, out->boeking_id,
+                                  sizeof out->boeking_id, NULL, 0, out)) < 0)
+            return;
+        if (found == 1) {
+            if (ledger_followup_set(ledger, p->name, out->factuurnummer, "booked",
+                                    out->boeking_id, "", err, sizeof err))
+                set_out(out, BOOK_BOOKED, "booking", "booked as credit note %s",
+                        out->factuurnummer);
+            else
+                set_out(out, BOOK_LATER, "booking", "%s", err);
+            return;
+        }
+    }
+    if (!original_klant(a, ledger, o, job->klant, sizeof job->klant, out))
+        return;
+    if ((body = creditnota_build(o, &refund, p, job->klant, &(boeking_ctx_t) {
+                                 .grootboeken = a->grootboeken, .btwtarieven = a->btwtarieven,
+                                 .companyinfo = a->companyinfo, .vatrates = a->vatrates },
+                                 err, sizeof err)) == NULL) {
+        set_out(out, BOOK_DEAD, "booking", "%s", err);
+        return;
+    }
+    job->text = boeking_dumps(body);
+    json_decref(body);
+}
+
 /* book_prepare - everything before the post of one order: a final outcome
  * (booked before, dead, later) or the body to post in job->text */
 void
@@ -363,11 +480,15 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     memset(out, 0, sizeof *out);
     *job->klant = 0;
     job->text = NULL;
+    if (order_is_credit(o)) {
+        prepare_credit(a, ledger, job);
+        return;
+    }
     if (!boeking_factuurnummer(o, p, out->factuurnummer, sizeof out->factuurnummer)) {
-        set_out(out, BOOK_DEAD, "booking", "order %lld: the factuurnummer \"%s%lld\" is longer "
-                "than SnelStart's %d characters: shorten profiles.%s.booking."
-                "factuurnummer_prefix", (long long) o->number, p->factuurnummer_prefix,
-                (long long) o->number, FACTUURNUMMER_MAX, p->name);
+        set_out(out, BOOK_DEAD, "booking", "order %lld: het factuurnummer \"%s%lld\" is langer "
+                "dan de %d tekens die SnelStart toestaat: maak profiles.%s.booking."
+                "factuurnummer_prefix korter en klik Opnieuw", (long long) o->number,
+                p->factuurnummer_prefix, (long long) o->number, FACTUURNUMMER_MAX, p->name);
         return;
     }
     switch (ledger_get(ledger, p->name, o->number, &le, err, sizeof err)) {
@@ -394,7 +515,8 @@ book_prepare(administration_t *a, ledger_t *ledger, book_job_t *job)
     job->was_posting = strcmp(le.state, "posting") == 0;
     if (job->was_posting) {
         /* a crash or an uncertain failure left this open: ask SnelStart */
-        found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
+        found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id,
+                             NULL, 0, out);
         if (found < 0)
             return;
         if (found == 1) {
@@ -457,19 +579,20 @@ settle(administration_t *a, book_job_t *job, ss_result_t r, const ss_error_t *e,
     if (r != SS_UNCERTAIN) {
         /* 429: SnelStart refused it before storing; the limiter: never sent */
         job->unstored = r == SS_LIMITED || (r == SS_RETRY && e->http_status == 429);
-        api_failure(out, r, e, "booking", "the verkoopboeking");
+        api_failure(out, r, e, "booking", "de verkoopboeking");
         return SETTLED_FAILED;
     }
     log_warning("profile %s: order %lld: the answer to the booking was lost (%s); "
                 "asking SnelStart whether it was stored", p->name, (long long) o->number,
                 e->message);
-    found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, out);
+    found = find_factuur(a, out->factuurnummer, out->boeking_id, sizeof out->boeking_id, NULL, 0,
+                         out);
     if (found < 0)
         return SETTLED_FAILED;
     if (found == 1)
         return SETTLED_BOOKED;
     if (last) {
-        set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart did not answer %d times",
+        set_out(out, BOOK_LATER, "booking", "order %lld: SnelStart gaf %d keer geen antwoord",
                 (long long) o->number, POST_ATTEMPTS);
         return SETTLED_FAILED;
     }
@@ -541,11 +664,24 @@ hold_back(administration_t *a, book_job_t *jobs, size_t n)
             allowed--;
             continue;
         }
-        set_out(&jobs[i].out, BOOK_LATER, "booking", "not posted now: %s",
-                *e.wait_reason ? e.wait_reason : "SnelStart's rate limit");
+        set_out(&jobs[i].out, BOOK_LATER, "booking", "nu niet naar SnelStart gestuurd: %s",
+                *e.wait_reason ? e.wait_reason : "de limiet van SnelStart");
         later_until(&jobs[i].out, &e);
         book_job_clear(&jobs[i]);
     }
+}
+
+/* mark - write a job's state durably: an order's in the ledger, a credit
+ * note's in an entry of its own, keyed by its factuurnummer */
+static bool
+mark(ledger_t *ledger, const profile_t *p, const book_job_t *j, const char *state,
+     const char *boeking_id, const char *reason, char *err, size_t errlen)
+{
+    if (order_is_credit(j->o))
+        return ledger_followup_set(ledger, p->name, j->out.factuurnummer, state, boeking_id,
+                                   reason, err, errlen);
+    return ledger_set(ledger, p->name, j->o->number, state, j->out.factuurnummer, boeking_id,
+                      j->klant, j->out.relatiecode, reason, err, errlen);
 }
 
 /* book_post - post the prepared jobs: "posting" for all of them in one
@@ -565,9 +701,7 @@ book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
     ok = true;
     for (i = 0; i < n && ok; i++)
         if (jobs[i].text)
-            ok = ledger_set(ledger, p->name, jobs[i].o->number, "posting",
-                            jobs[i].out.factuurnummer, "", jobs[i].klant,
-                            jobs[i].out.relatiecode, "", err, sizeof err);
+            ok = mark(ledger, p, &jobs[i], "posting", "", "", err, sizeof err);
     if (!ok || !ledger_commit(ledger, err, sizeof err)) {
         ledger_rollback(ledger);
         goto later;
@@ -581,17 +715,15 @@ book_post(administration_t *a, ledger_t *ledger, book_job_t *jobs, size_t n)
 
         if (j->text != NULL && j->out.result == BOOK_LATER && j->unstored && !j->was_posting) {
             /* nothing reached SnelStart: the next attempt needs no lookup */
-            if (!ledger_set(ledger, p->name, j->o->number, "unposted", j->out.factuurnummer,
-                            "", j->klant, j->out.relatiecode, "", err, sizeof err))
+            if (!mark(ledger, p, j, "unposted", "", "", err, sizeof err))
                 break;
             continue;
         }
         if (j->text == NULL || j->out.result == BOOK_LATER)
             continue;
-        if (!ledger_set(ledger, p->name, j->o->number, j->out.result == BOOK_BOOKED
-                        ? "booked" : "dead", j->out.factuurnummer, j->out.boeking_id, j->klant,
-                        j->out.relatiecode, j->out.result == BOOK_DEAD ? j->out.reason : "",
-                        err, sizeof err))
+        if (!mark(ledger, p, j, j->out.result == BOOK_BOOKED ? "booked" : "dead",
+                  j->out.boeking_id, j->out.result == BOOK_DEAD ? j->out.reason : "", err,
+                  sizeof err))
             break;
     }
     if (i == n && ledger_commit(ledger, err, sizeof err)) {

@@ -21,6 +21,12 @@
  *     5. after an uncertain failure, or a "posting" left by a crash: ask
  *        SnelStart (GET /v2/verkoopfacturen on the factuurnummer) before
  *        posting again; BOE-0021 means it is booked already
+ *   A credit note (order.h, credit) goes the same way with a ledger entry
+ *   of its own, keyed by its factuurnummer ("10431-C1", table followups):
+ *   booked before? report it; "posting" left open? ask SnelStart; then the
+ *   relatie the order was booked on (the ledger's, else that of the order's
+ *   verkoopfactuur in SnelStart: none there is dead, saying to book the
+ *   order first) and the credit verkoopboeking of creditnota.h.
  *   No step waits: when the administration's rate limit is reached, or
  *   SnelStart asked to wait (429, Retry-After), the order is "later" with
  *   not_before_ms, and the booker parks the profile on a timer until then.
@@ -55,6 +61,8 @@ typedef struct {
     bool    relatie_created;
     bool    relatie_updated;      /* toevoegen-en-bijwerken changed it */
     char    relatie_not_updated[512]; /* why toevoegen-en-bijwerken could not, or "" */
+    char    followup_refused[1024];   /* booked, but the PDF or the payment was not
+                                         done and why (followup.h), or "" */
     bool    stop_profile;         /* SnelStart refused koppel's keys */
     int64_t not_before_ms;        /* later: not before this (epoch ms), because of
                                      SnelStart's limit or Retry-After; else 0 */

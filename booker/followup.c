@@ -29,7 +29,7 @@
 /* the steps: ledger key suffix, stage, and what it is in a message */
 typedef enum { STEP_BETALING = 0, STEP_FACTUUR } step_t;
 static const char *const step_key[] = { "betaling", "factuur" };
-static const char *const step_what[] = { "its payment", "its invoice PDF" };
+static const char *const step_what[] = { "de betaling", "de factuur-PDF" };
 
 /* later - the order is booked, a step is to be tried again */
 static void __attribute__((format(printf, 4, 5)))
@@ -43,8 +43,8 @@ later(book_outcome_t *out, const order_t *o, step_t step, const char *fmt, ...)
     va_end(ap);
     out->result = BOOK_LATER;
     snprintf(out->stage, sizeof out->stage, "%s", step_key[step]);
-    snprintf(out->reason, sizeof out->reason, "order %" PRId64 " is booked as verkoopboeking "
-             "%s, %s not yet: %s", o->number, out->factuurnummer, step_what[step], why);
+    snprintf(out->reason, sizeof out->reason, "order %" PRId64 " is geboekt als verkoopfactuur "
+             "%s, %s nog niet: %s", o->number, out->factuurnummer, step_what[step], why);
 }
 
 /* add_reason - append a sentence to a booked order's reason */
@@ -77,8 +77,8 @@ factuur(administration_t *a, const char *factuurnummer, char *boeking_id, size_t
     if ((f = json_array_get(list, 0)) == NULL)
         found = 0;
     else if (!snelstart_amount_cents(json_object_get(f, "openstaandSaldo"), open_cents)) {
-        snprintf(e->message, sizeof e->message, "verkoopfactuur %s: SnelStart's answer has no "
-                 "openstaandSaldo", factuurnummer);
+        snprintf(e->message, sizeof e->message, "verkoopfactuur %s: het antwoord van SnelStart "
+                 "noemt geen openstaandSaldo", factuurnummer);
         *r = SS_RETRY;
     } else {
         const char *id = json_string_value(json_object_get(json_object_get(f,
@@ -103,7 +103,7 @@ settled(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, con
         return;
     }
     snprintf(text, sizeof text, "%s%s", step == STEP_BETALING
-             ? "payment booked as memoriaalboeking" : "invoice PDF attached", how);
+             ? "betaling geboekt als memoriaalboeking" : "factuur-PDF bijgevoegd", how);
     add_reason(out, text);
     log_info("profile %s: order %" PRId64 ": %s", p->name, o->number, text);
 }
@@ -114,16 +114,20 @@ refused(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, con
         const char *why, book_outcome_t *out)
 {
     char    err[512], text[900];
+    size_t  n;
 
-    snprintf(text, sizeof text, "%s was not %s: %s; %s by hand in SnelStart", step_what[step],
-             step == STEP_BETALING ? "booked" : "attached", why,
-             step == STEP_BETALING ? "book it" : "attach it");
+    snprintf(text, sizeof text, "%s is niet %s, %s in SnelStart: %s", step_what[step],
+             step == STEP_BETALING ? "geboekt" : "bijgevoegd",
+             step == STEP_BETALING ? "boek hem met de hand" : "voeg hem met de hand toe", why);
     if (!ledger_followup_set(ledger, p->name, key, "dead", "", why, err, sizeof err)) {
         later(out, o, step, "%s", err);
         return;
     }
     log_warning("profile %s: order %" PRId64 ": %s", p->name, o->number, text);
     add_reason(out, text);
+    n = strlen(out->followup_refused);
+    snprintf(out->followup_refused + n, sizeof out->followup_refused - n, "%s%s",
+             n ? "; " : "", text);
 }
 
 /* begin - a step's ledger state and the verkoopboeking's id: true to go on
@@ -163,12 +167,12 @@ begin(administration_t *a, ledger_t *ledger, const order_t *o, step_t step, book
         return true;
     found = factuur(a, out->factuurnummer, boeking_id, idlen, open_cents, &r, &e);
     if (found < 0) {
-        later(out, o, step, "looking up verkoopfactuur %s: %s", out->factuurnummer, e.message);
+        later(out, o, step, "verkoopfactuur %s opzoeken: %s", out->factuurnummer, e.message);
         out->stop_profile = r == SS_AUTH;
         return false;
     }
     if (found == 0 || *boeking_id == 0) {
-        later(out, o, step, "SnelStart does not list verkoopfactuur %s yet", out->factuurnummer);
+        later(out, o, step, "SnelStart toont verkoopfactuur %s nog niet", out->factuurnummer);
         return false;
     }
     return true;
@@ -182,11 +186,11 @@ failed(ledger_t *ledger, const profile_t *p, const order_t *o, step_t step, cons
     char    why[1200];
 
     if (r == SS_REJECTED || r == SS_NOT_FOUND) {
-        snprintf(why, sizeof why, "SnelStart refused the %s: %s%s%s%s", what, e->message,
+        snprintf(why, sizeof why, "SnelStart neemt de %s niet aan (%s%s%s%s)", what, e->message,
                  *e->code ? " (" : "", e->code, *e->code ? ")" : "");
         refused(ledger, p, o, step, key, why, out);
     } else {
-        later(out, o, step, "the %s: %s", what, e->message);
+        later(out, o, step, "de %s: %s", what, e->message);
         out->stop_profile = r == SS_AUTH;
     }
 }
@@ -208,7 +212,7 @@ pay(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out
         return;
     if (strcmp(state, "posting") == 0 && open_cents == 0) {
         settled(ledger, p, o, STEP_BETALING, key, "",
-                " (found in SnelStart: the invoice is paid)", out);
+                " (gevonden in SnelStart: de factuur is betaald)", out);
         return;
     }
     if ((body = betaling_build(o, p, (psp_t) psp, out->factuurnummer, boeking_id,
@@ -226,8 +230,8 @@ pay(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out
     betaling_fee(o, p, (psp_t) psp, total, &fee, err, sizeof err);
     r = snelstart_post(a->api, "/memoriaalboekingen", body, &stored, &e);
     json_decref(body);
-    snprintf(how, sizeof how, " via %s, fee %s", psp_name((psp_t) psp),
-             money_format_cents(fee, fee_txt, sizeof fee_txt));
+    snprintf(how, sizeof how, " via %s, kosten %s", psp_name((psp_t) psp),
+             money_format_cents_nl(fee, fee_txt, sizeof fee_txt));
     if (r == SS_OK) {
         settled(ledger, p, o, STEP_BETALING, key,
                 json_string_value(json_object_get(stored, "id")) ?: "", how, out);
@@ -239,8 +243,8 @@ pay(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out
                     &e) == 1 && open_cents == 0)
             settled(ledger, p, o, STEP_BETALING, key, "", how, out);
         else
-            later(out, o, STEP_BETALING, "the answer to the memoriaalboeking was lost and "
-                  "SnelStart does not show the invoice paid");
+            later(out, o, STEP_BETALING, "het antwoord op de memoriaalboeking ging verloren "
+                  "en SnelStart toont de factuur niet als betaald");
     } else
         failed(ledger, p, o, STEP_BETALING, key, "memoriaalboeking", r, &e, out);
     json_decref(stored);
@@ -290,13 +294,13 @@ attach(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *
     snprintf(name, sizeof name, "factuur-%s.pdf", out->factuurnummer);
     if (strcmp(state, "posting") == 0) {
         if ((found = attached(a, boeking_id, name, &r, &e)) < 0) {
-            later(out, o, STEP_FACTUUR, "looking up the documents of verkoopboeking %s: %s",
+            later(out, o, STEP_FACTUUR, "de documenten van verkoopfactuur %s opzoeken: %s",
                   out->factuurnummer, e.message);
             out->stop_profile = r == SS_AUTH;
             return;
         }
         if (found == 1) {
-            settled(ledger, p, o, STEP_FACTUUR, key, "", " (found in SnelStart)", out);
+            settled(ledger, p, o, STEP_FACTUUR, key, "", " (gevonden in SnelStart)", out);
             return;
         }
     }
@@ -308,8 +312,8 @@ attach(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *
     }
     if (len > LIMIT_SNELSTART_DOCUMENT_BYTES) {
         free(pdf);
-        snprintf(err, sizeof err, "the invoice PDF is %zu bytes, more than the %d SnelStart "
-                 "takes", len, LIMIT_SNELSTART_DOCUMENT_BYTES);
+        snprintf(err, sizeof err, "de factuur-PDF is %zu bytes, meer dan de %d die SnelStart "
+                 "aanneemt", len, LIMIT_SNELSTART_DOCUMENT_BYTES);
         refused(ledger, p, o, STEP_FACTUUR, key, err, out);
         return;
     }
@@ -336,10 +340,10 @@ attach(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *
         if (attached(a, boeking_id, name, &r, &e) == 1)
             settled(ledger, p, o, STEP_FACTUUR, key, "", how, out);
         else
-            later(out, o, STEP_FACTUUR, "the answer to the invoice PDF was lost and SnelStart "
-                  "does not list it");
+            later(out, o, STEP_FACTUUR, "het antwoord op de factuur-PDF ging verloren en "
+                  "SnelStart toont hem niet");
     } else
-        failed(ledger, p, o, STEP_FACTUUR, key, "invoice PDF", r, &e, out);
+        failed(ledger, p, o, STEP_FACTUUR, key, "factuur-PDF", r, &e, out);
     json_decref(stored);
 }
 
@@ -366,6 +370,8 @@ run_step(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t
 void
 followup_run(administration_t *a, ledger_t *ledger, const order_t *o, book_outcome_t *out)
 {
+    if (order_is_credit(o))         /* a credit note: no invoice PDF, no payment */
+        return;
     if (out->result == BOOK_BOOKED)
         run_step(a, ledger, o, out, attach);
     if (out->result == BOOK_BOOKED)

@@ -17,7 +17,8 @@
  *   when the verkoopboeking's documents list its file name.
  *
  *   A step SnelStart refuses is "dead": the order stays booked and its
- *   reason says what was not done and why, for the information log. A
+ *   followup_refused says what was not done and why, for the information
+ *   log. A
  *   step that may work later (rate limit, 5xx, network, booker.db) is tried
  *   again at once, three times in all; then the outcome is "later": the
  *   fetcher sends the order again, the booking is found booked before, and

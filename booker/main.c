@@ -94,13 +94,15 @@ struct booker {
 
 /* report - send an outcome to the fetcher */
 static void
-report(booker_t *b, const char *profile, int64_t number, const char *token,
+report(booker_t *b, const char *profile, const order_t *order, const char *token,
        const book_outcome_t *o)
 {
     msg_t  *m = msg_new(MSG_OUTCOME);
+    int64_t number = order->number;
 
     msg_set(&m->profile, profile);
     m->number = number;
+    m->credit = order->credit.seq;
     msg_set(&m->token, token);
     msg_set(&m->result, o->result == BOOK_BOOKED ? "booked" : "dead");
     msg_set(&m->stage, o->stage);
@@ -125,18 +127,6 @@ customer_name(const order_t *o, char *buf, size_t len)
     else
         snprintf(buf, len, "%s%s%s", a->first_name ? a->first_name : "",
                  a->first_name && *a->first_name ? " " : "", a->last_name ? a->last_name : "");
-}
-
-/* money_nl - cents as a Dutch amount: 12100 -> "121,00" */
-static const char *
-money_nl(int64_t cents, char *buf, size_t len)
-{
-    char   *dot;
-
-    money_format_cents(cents, buf, len);
-    if ((dot = strrchr(buf, '.')) != NULL)
-        *dot = ',';
-    return buf;
 }
 
 /* finish - count, log and report the outcome of one order (token: its attempt's) */
@@ -170,7 +160,13 @@ finish(booker_t *b, int i, const order_t *o, const char *token, const book_outco
                         (int) out->relatiecode, name, (long long) o->number);
         }
         /* a repeat ("booked before": the ledger already has it) is a detail */
-        if (strcmp(out->reason, "booked before") == 0)
+        if (order_is_credit(o))
+            infolog_add(b->infolog, profile, strcmp(out->reason, "booked before") == 0
+                        ? INFOLOG_EXTENDED : INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
+                        "Creditnota %s bij order %lld %sgeboekt, klant %d %s", out->factuurnummer,
+                        (long long) o->number, strcmp(out->reason, "booked before") == 0
+                        ? "was al eerder " : "", (int) out->relatiecode, name);
+        else if (strcmp(out->reason, "booked before") == 0)
             infolog_add(b->infolog, profile, INFOLOG_EXTENDED, INFOLOG_BOOKED, o->number,
                         "Order %lld was al eerder geboekt als verkoopfactuur %s; niet opnieuw "
                         "geboekt", (long long) o->number, out->factuurnummer);
@@ -178,18 +174,23 @@ finish(booker_t *b, int i, const order_t *o, const char *token, const book_outco
             infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_BOOKED, o->number,
                         "Order %lld geboekt als verkoopfactuur %s, klant %d %s, %s %s",
                         (long long) o->number, out->factuurnummer, (int) out->relatiecode,
-                        name, o->currency, money_nl(o->total_incl_cents, amount, sizeof amount));
+                        name, o->currency,
+                        money_format_cents_nl(o->total_incl_cents, amount, sizeof amount));
+        if (out->followup_refused[0] != '\0')
+            infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_ERROR, o->number,
+                        "Order %lld is geboekt als verkoopfactuur %s, maar %s",
+                        (long long) o->number, out->factuurnummer, out->followup_refused);
         log_info("profile %s: order %lld: %s", profile, (long long) o->number, out->reason);
-        report(b, profile, o->number, token, out);
+        report(b, profile, o, token, out);
         break;
     case BOOK_DEAD:
         control_count(b->control, "dead", 1);
         log_warning("profile %s: order %lld cannot be booked (%s): %s", profile,
                     (long long) o->number, out->stage, out->reason);
         infolog_add(b->infolog, profile, INFOLOG_SHORT, INFOLOG_DEAD, o->number,
-                    "Order %lld niet geboekt (staat bij Niet geboekt): %s",
-                    (long long) o->number, out->reason);
-        report(b, profile, o->number, token, out);
+                    "%s %lld niet geboekt (staat bij Niet geboekt): %s", order_is_credit(o)
+                    ? "Creditnota bij order" : "Order", (long long) o->number, out->reason);
+        report(b, profile, o, token, out);
         break;
     case BOOK_LATER:
         control_count(b->control, "later", 1);
@@ -364,7 +365,7 @@ take_over(booker_t *b, cfg_t *fresh, const int *old_index)
         for (k = 0; k < n; k++) {
             int     to = cfg_profile_index(fresh, msgs[k]->profile);
 
-            queue_done(b->queue, j, msgs[k]->order->number);
+            queue_done(b->queue, j, msgs[k]->order);
             if (to < 0 || !queue_add(queue, to, msgs[k]))
                 msg_destroy(&msgs[k]);
         }
@@ -455,13 +456,13 @@ on_batch(void *arg, batch_t *batch)
             continue;
         }
         finish(b, i, batch->msgs[k]->order,
-               queue_token(b->queue, i, batch->msgs[k]->order->number), out);
-        queue_done(b->queue, i, batch->msgs[k]->order->number);
+               queue_token(b->queue, i, batch->msgs[k]->order), out);
+        queue_done(b->queue, i, batch->msgs[k]->order);
         msg_destroy(&batch->msgs[k]);
     }
     if (b->stopped[i]) {                  /* refused keys: the fetcher sends them again */
         for (k = 0; k < nback; k++) {
-            queue_done(b->queue, i, back[k]->order->number);
+            queue_done(b->queue, i, back[k]->order);
             msg_destroy(&back[k]);
         }
         queue_drop(b->queue, i);

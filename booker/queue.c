@@ -83,11 +83,14 @@ queue_destroy(queue_t **self_p)
     *self_p = NULL;
 }
 
-/* key - an order number as a hash key */
+/* key - an order number as a hash key; a credit note's "10431-C1" */
 static void
-key(char *buf, size_t len, int64_t number)
+key(char *buf, size_t len, const order_t *o)
 {
-    snprintf(buf, len, "%lld", (long long) number);
+    if (order_is_credit(o))
+        snprintf(buf, len, "%lld-C%d", (long long) o->number, (int) o->credit.seq);
+    else
+        snprintf(buf, len, "%lld", (long long) o->number);
 }
 
 /* queue_add - append a message unless its order is known */
@@ -97,7 +100,7 @@ queue_add(queue_t *self, int i, msg_t *m)
     char    k[32];
     attempt_t *a;
 
-    key(k, sizeof k, m->order->number);
+    key(k, sizeof k, m->order);
     if ((a = zhashx_lookup(self->p[i].known, k)) != NULL) {
         if (m->attempt > a->attempt) {  /* the fetcher waits for this attempt's outcome */
             a->attempt = m->attempt;
@@ -123,23 +126,23 @@ queue_put_back(queue_t *self, int i, msg_t **msgs, size_t n)
 
 /* queue_token - the token of the latest sending of a known order */
 const char *
-queue_token(const queue_t *self, int i, int64_t number)
+queue_token(const queue_t *self, int i, const order_t *o)
 {
     char    k[32];
     const attempt_t *a;
 
-    key(k, sizeof k, number);
+    key(k, sizeof k, o);
     a = zhashx_lookup(self->p[i].known, k);
     return a ? a->token : "";
 }
 
 /* queue_done - forget an order number */
 void
-queue_done(queue_t *self, int i, int64_t number)
+queue_done(queue_t *self, int i, const order_t *o)
 {
     char    k[32];
 
-    key(k, sizeof k, number);
+    key(k, sizeof k, o);
     zhashx_delete(self->p[i].known, k);
 }
 
@@ -199,7 +202,7 @@ queue_drop(queue_t *self, int i)
     msg_t  *m;
 
     while ((m = zlistx_detach(self->p[i].waiting, NULL)) != NULL) {
-        queue_done(self, i, m->order->number);
+        queue_done(self, i, m->order);
         msg_destroy(&m);
     }
 }

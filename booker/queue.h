@@ -11,7 +11,8 @@
  *   profile parked until its administration's rate limit or SnelStart's
  *   Retry-After allows (queue_park()) holds back none of them.
  *
- *   An order number is known from queue_add() until queue_done(): a
+ *   An order is known from queue_add() until queue_done() (a credit note
+ *   apart from its order, by number and seq): a
  *   resend of an order that waits or is being booked is refused, so no
  *   order is booked by two workers at once; its attempt's token is kept
  *   (queue_token()), since the fetcher takes only the outcome of the
@@ -47,11 +48,11 @@ void queue_put_back(queue_t *self, int i, msg_t **msgs, size_t n);
 
 /* queue_token - the token of the latest attempt of a known order ("" when
  * none, or the order is not known) */
-const char *queue_token(const queue_t *self, int i, int64_t number);
+const char *queue_token(const queue_t *self, int i, const order_t *o);
 
 /* queue_done - forget order number of profile i: booked, dead or left to
  * the fetcher's resend */
-void queue_done(queue_t *self, int i, int64_t number);
+void queue_done(queue_t *self, int i, const order_t *o);
 
 /* queue_take - up to max messages of the next profile in turn that has
  * orders, is idle and is not parked at now_ms; the profile is busy until

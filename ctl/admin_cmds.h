@@ -8,10 +8,12 @@
  *                               or the administrations (MDB files) in its
  *                               folder (manual 2.2, the administration list)
  *   test-connection PROFILE     the manual's "Verbinding testen": the shop
- *                               login, the administration (opens, tables
- *                               readable) and the API connection (token,
- *                               GET /grootboeken), each on its own line with
- *                               OK or the reason; 0 only when all pass
+ *                               login, its webhooks (a WooCommerce profile
+ *                               with shop.webhook), the administration
+ *                               (opens, tables readable) and the API
+ *                               connection (token, GET /grootboeken), each
+ *                               on its own line with OK or the reason; 0
+ *                               only when all pass
  *   sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]
  *                               SQL Server instances that answer the SQL
  *                               Server Browser protocol (MC-SQLR, UDP 1434)

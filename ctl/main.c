@@ -40,6 +40,9 @@
  *     keygen                           print a new CURVE key pair (koppel.curve)
  *     admins PROFILE [--json]          the administrations to choose from
  *     test-connection PROFILE          check shop, administration and API
+ *     webhooks PROFILE [--register] [--json]
+ *                                      the shop's webhooks; register koppel's
+ *                                      (ctl/webhooks_cmd.c)
  *     sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]
  *                                      SQL Servers answering UDP 1434
  *                                      (admin_cmds.h)
@@ -66,6 +69,7 @@
 #include "plan_cmd.h"
 #include "status_cmd.h"
 #include "status_text.h"
+#include "webhooks_cmd.h"
 #include "xalloc.h"
 
 #define TIMEOUT_MS 3000
@@ -97,6 +101,9 @@ static const char usage[] =
     "  keygen                            a new CURVE key pair for koppel.curve\n"
     "  admins PROFILE [--json]           SQL databases or MDB administrations to choose from\n"
     "  test-connection PROFILE           check shop login, administration and API\n"
+    "  webhooks PROFILE [--register] [--json]\n"
+    "                                    a WooCommerce shop's webhooks; --register\n"
+    "                                    registers koppel's (needs a Read/Write key)\n"
     "  sql-servers [ADDRESS] [--port N] [--timeout MS] [--json]\n"
     "                                    SQL Servers answering the Browser protocol (UDP 1434)\n"
     "options:\n"
@@ -402,7 +409,8 @@ static bool
 known(const char *word)
 {
     static const char *const commands[] = { "status", "reload", "run", "tasks", "profiles",
-        "dlq", "log", "plan", "keygen", "admins", "test-connection", "sql-servers", NULL };
+        "dlq", "log", "plan", "keygen", "admins", "test-connection", "sql-servers", "webhooks",
+        NULL };
     const char *const *c;
 
     for (c = commands; *c; c++)
@@ -412,7 +420,7 @@ known(const char *word)
 }
 
 /* check_profile - a command naming a profile (run, plan, admins,
- * test-connection) names one that is configured; 2 with a message when not,
+ * test-connection, webhooks) names one that is configured; 2 with a message when not,
  * else 0. (log and dlq --profile may name a profile no longer configured:
  * its rows and dead letters stay.) */
 static int
@@ -422,7 +430,8 @@ check_profile(const cfg_t *cfg, int argc, char **argv)
 
     if (argc >= 2 && (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "plan") == 0
                       || strcmp(argv[0], "admins") == 0
-                      || strcmp(argv[0], "test-connection") == 0))
+                      || strcmp(argv[0], "test-connection") == 0
+                      || strcmp(argv[0], "webhooks") == 0))
         name = argv[1];
     if (name == NULL || cfg_profile(cfg, name) != NULL)
         return 0;
@@ -526,6 +535,9 @@ main(int argc, char **argv)
 
         rc = strcmp(argv[0], "admins") == 0 ? ctl_admins(p, as_json, stdout)
                                             : ctl_test_connection(p, stdout);
+    } else if (strcmp(argv[0], "webhooks") == 0
+               && (argc == 2 || (argc == 3 && strcmp(argv[2], "--register") == 0))) {
+        rc = webhooks_cmd(cfg_profile(cfg, argv[1]), argc == 3, as_json, stdout);
     } else {
         if (known(argv[0]))
             fprintf(stderr, "koppelctl: %s: wrong arguments\n%s", argv[0], usage);

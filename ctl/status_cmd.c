@@ -231,6 +231,35 @@ status_profile_line(const char *profile, json_t *const *statuses, size_t n, bool
     return xstrdup("Gereed");
 }
 
+/* status_webhook_line - the fetcher's webhook counts of a profile, in Dutch */
+char *
+status_webhook_line(const char *profile, json_t *const *statuses, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        const json_t *w = json_object_get(json_object_get(json_object_get(statuses[i],
+                                          "profiles"), profile), "webhooks");
+        char    when[32] = "";
+        time_t  t;
+        struct tm tm;
+        int     offset;
+
+        if (w == NULL)
+            continue;
+        if (date_parse_zoned(str(w, "last"), &t, &offset)) {
+            localtime_r(&t, &tm);
+            strftime(when, sizeof when, ", laatste om %H:%M:%S", &tm);
+        }
+        return xasprintf("webhooks: %lld ontvangen, %lld geweigerd (handtekening), "
+                         "%lld genegeerd%s",
+                         (long long) json_integer_value(json_object_get(w, "received")),
+                         (long long) json_integer_value(json_object_get(w, "refused")),
+                         (long long) json_integer_value(json_object_get(w, "ignored")), when);
+    }
+    return NULL;
+}
+
 /* status_cmd - one line per profile and per daemon */
 int
 status_cmd(const cfg_t *cfg, bool as_json)
@@ -283,8 +312,14 @@ status_cmd(const cfg_t *cfg, bool as_json)
         if (!cfg->profiles[i].enabled)
             stopped = false;
         any_stopped |= stopped;
-        if (!as_json)
+        if (!as_json) {
+            char   *hooks = status_webhook_line(cfg->profiles[i].name, statuses, n);
+
             printf("profiel %-16s %s\n", cfg->profiles[i].name, line);
+            if (hooks)
+                printf("        %-16s %s\n", "", hooks);
+            free(hooks);
+        }
         json_array_append_new(jp, json_pack("{s:s, s:s, s:b, s:s?}", "name",
                                             cfg->profiles[i].name, "line", line, "stopped",
                                             stopped, "matcher", matcher_of(

@@ -51,6 +51,12 @@ msg_t *ctl_ask(const char *endpoint, const char *cmd, int nargs, char **args, in
 char *status_profile_line(const char *profile, json_t *const *statuses, size_t n,
                           bool *stopped);
 
+/* status_webhook_line - what came by webhook for a profile since the
+ * fetcher started, "webhooks: 12 ontvangen, 1 geweigerd (handtekening),
+ * 2 genegeerd, laatste om 14:03:07" (local time); NULL when nothing came
+ * (new memory) */
+char *status_webhook_line(const char *profile, json_t *const *statuses, size_t n);
+
 /* status_cmd - koppelctl status */
 int status_cmd(const cfg_t *cfg, bool as_json);
 

@@ -29,9 +29,9 @@ struct dlq {
     void    *arg;
 };
 
-/* parse_id - "profile:number" */
+/* parse_id - "profile:number", or "profile:number-Cn" for its credit note n */
 static bool
-parse_id(const char *id, char *profile, size_t plen, int64_t *number)
+parse_id(const char *id, char *profile, size_t plen, int64_t *number, int32_t *credit)
 {
     const char *colon = strrchr(id, ':');
     char   *end;
@@ -41,6 +41,9 @@ parse_id(const char *id, char *profile, size_t plen, int64_t *number)
     memcpy(profile, id, colon - id);
     profile[colon - id] = 0;
     *number = strtoll(colon + 1, &end, 10);
+    *credit = 0;
+    if (end != colon + 1 && strncmp(end, "-C", 2) == 0 && end[2] >= '1' && end[2] <= '9')
+        *credit = (int32_t) strtol(end + 2, &end, 10);
     return *end == 0 && end != colon + 1;
 }
 
@@ -65,16 +68,36 @@ cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
     control_reply_json(reply, list);
 }
 
+/* replay_credit - a credit note goes back as it was stored: the refund is
+ * the shop's, already read */
+static bool
+replay_credit(dlq_t *d, const char *profile, int64_t number, int32_t credit, char *err,
+              size_t errlen)
+{
+    if (!store_replay_credit(d->store, profile, number, credit, err, errlen))
+        return false;
+    log_info("profile %s: credit note %d of order %lld replayed from the dead-letter queue",
+             profile, credit, (long long) number);
+    infolog_add(d->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
+                "Creditnota %d van order %lld opnieuw aangeboden om te boeken", credit,
+                (long long) number);
+    d->replayed(d->arg);
+    return true;
+}
+
 /* replay_one - put one dead letter back through the normal path */
 static bool
-replay_one(dlq_t *d, const char *profile, int64_t number, char *err, size_t errlen)
+replay_one(dlq_t *d, const char *profile, int64_t number, int32_t credit, char *err,
+           size_t errlen)
 {
     int     i = cfg_profile_index(d->cfg, profile);
 
     if (i < 0) {
-        snprintf(err, errlen, "%s: no such profile in the configuration", profile);
+        snprintf(err, errlen, "profiel %s staat niet in de instellingen", profile);
         return false;
     }
+    if (credit > 0)
+        return replay_credit(d, profile, number, credit, err, errlen);
     if (!fetch_one(&d->cfg->profiles[i], d->source_of(d->arg, i), d->store, number, err,
                    errlen))
         return false;
@@ -93,6 +116,7 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
     dlq_t  *d = arg;
     char    profile[256], err[1024];
     int64_t number;
+    int32_t credit;
     json_t *results = json_array(), *list;
     size_t  i, ok = 0, failed = 0;
     char   *text;
@@ -111,7 +135,9 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
 
             if (!json_is_integer(num))
                 continue;             /* a document without order number cannot be re-read */
-            if (replay_one(d, pr, json_integer_value(num), err, sizeof err)) {
+            if (replay_one(d, pr, json_integer_value(num),
+                           (int32_t) json_integer_value(json_object_get(dl, "credit")), err,
+                           sizeof err)) {
                 ok++;
                 json_array_append_new(results, json_pack("{s:s,s:b}", "id",
                     json_string_value(json_object_get(dl, "id")), "replayed", 1));
@@ -122,8 +148,9 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
             }
         }
         json_decref(list);
-    } else if (req->nargs == 1 && parse_id(req->args[0], profile, sizeof profile, &number)) {
-        if (replay_one(d, profile, number, err, sizeof err)) {
+    } else if (req->nargs == 1
+               && parse_id(req->args[0], profile, sizeof profile, &number, &credit)) {
+        if (replay_one(d, profile, number, credit, err, sizeof err)) {
             ok++;
             json_array_append_new(results, json_pack("{s:s,s:b}", "id", req->args[0],
                                                      "replayed", 1));
@@ -133,7 +160,7 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
                                                      "replayed", 0, "error", err));
         }
     } else {
-        msg_set(&reply->text, "usage: dlq replay PROFILE:NUMBER | --all [--profile P]");
+        msg_set(&reply->text, "usage: dlq replay PROFILE:NUMBER[-Cn] | --all [--profile P]");
         json_decref(results);
         return;
     }
@@ -151,16 +178,17 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
     dlq_t  *d = arg;
     char    profile[256], err[512];
     int64_t number;
+    int32_t credit;
     db_found_t found;
 
-    if (req->nargs != 1 || !parse_id(req->args[0], profile, sizeof profile, &number)) {
-        msg_set(&reply->text, "usage: dlq drop PROFILE:NUMBER");
+    if (req->nargs != 1 || !parse_id(req->args[0], profile, sizeof profile, &number, &credit)) {
+        msg_set(&reply->text, "usage: dlq drop PROFILE:NUMBER[-Cn]");
         return;
     }
-    found = store_drop(d->store, profile, number, err, sizeof err);
+    found = store_drop(d->store, profile, number, credit, err, sizeof err);
     reply->ok = found == DB_FOUND;
     msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
-            ? "no such dead letter" : err);
+            ? "deze order staat niet bij Niet geboekt" : err);
     if (reply->ok)
         log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
                  "be booked", profile, (long long) number);

@@ -8,7 +8,13 @@
  *   page per step. A page is stored in one transaction together with the
  *   position it moves the cursor to. What the run finds:
  *     paid, open     stored as pending (sent on by the fetcher)
- *     cancelled      stored as skipped, logged
+ *     cancelled      stored as skipped, logged; an order stored before
+ *                    that the shop now calls cancelled (Globecharge:
+ *                    cancelled after it was read, within late_window;
+ *                    WooCommerce: cancelled or refunded, read again by
+ *                    its later modification) is refunded in full: a
+ *                    credit note, stored once (store_add_credit), booked
+ *                    after the order; none when the order was never booked
  *     incomplete     ignored (not listed by the shop anyway)
  *     unreadable     stored as dead with stage "fetch" and the parser's
  *                    reason, which names the order and the field
@@ -34,7 +40,8 @@ struct import {
     store_t *store;
     infolog_t *infolog;
     int64_t  job_id;
-    size_t   added, skipped, dead, pages;
+    import_counts_t counts;
+    size_t   pages;
     bool     auth_failed;
     bool     unreadable;      /* fetcher.db could not be read at the start: summary says why */
     order_page_t *page;       /* what import_fetch read, for import_store */
@@ -89,44 +96,82 @@ import_destroy(import_t **self_p)
     }
 }
 
-/* store_item - store one parsed item of a page, inside the page's transaction */
+/* notice_refund - a stored order the shop now calls cancelled: its credit
+ * note in full, once, or (never booked) a line in the information log */
 static void
-store_item(import_t *self, order_item_t *it, const char *doc, size_t len)
+notice_refund(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
 {
-    const char *name = self->p->name;
+    const char *name = p->name;
+    order_credit_t full = { .full = true };
+    char    why[512];
+
+    if (o->status != ORDER_CANCELLED)
+        return;
+    switch (store_add_credit(store, name, o->number, "geannuleerd", &full, why,
+                             sizeof why)) {
+    case STORE_CREDIT_NEW:
+        log_info("profile %s: order %lld was cancelled in the shop after it was read; "
+                 "it is credited in full once it is booked", name, (long long) o->number);
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+                    "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
+                    "creditnota voor het hele bedrag geboekt", (long long) o->number);
+        break;
+    case STORE_CREDIT_NOT_BOOKED:
+        log_info("profile %s: %s", name, why);
+        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
+                    "%s", why);
+        break;
+    case STORE_CREDIT_KNOWN:
+        break;
+    }
+}
+
+/* import_store_item - store one parsed item, inside the caller's transaction */
+void
+import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_item_t *it,
+                  const char *doc, size_t len, import_counts_t *counts)
+{
+    const char *name = p->name;
 
     if (it->order == NULL) {
         if (it->number < 0) {
             log_warning("profile %s: %s", name, it->error);
-            store_reject_document(self->store, name, it->error, doc, len);
-            self->dead++;
-        } else if (store_known(self->store, name, it->number) == DB_ABSENT) {
+            store_reject_document(store, name, it->error, doc, len);
+            counts->dead++;
+        } else if (store_known(store, name, it->number) == DB_ABSENT) {
             log_warning("profile %s: %s", name, it->error);
-            store_add_state(self->store, name, it->number, "dead", "fetch", it->error);
-            infolog_add(self->infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
+            store_add_state(store, name, it->number, "dead", "fetch", it->error);
+            infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_DEAD, it->number,
                         "%s", it->error);
-            self->dead++;
+            counts->dead++;
         }
         return;
     }
     order_set(&it->order->profile, name);
-    if (store_known(self->store, name, it->number) != DB_ABSENT)
-        return;                 /* stored, or unknown: the page's commit then fails */
+    switch (store_known(store, name, it->number)) {
+    case DB_ERROR:
+        return;                 /* unknown: the page's commit then fails */
+    case DB_FOUND:
+        notice_refund(p, store, infolog, it->order);
+        return;
+    case DB_ABSENT:
+        break;
+    }
     switch (it->order->status) {
     case ORDER_PAID:
     case ORDER_OPEN:
-        store_add_pending(self->store, it->order);
-        self->added++;
+        store_add_pending(store, it->order);
+        counts->added++;
         break;
     case ORDER_CANCELLED:
         log_info("profile %s: order %lld was cancelled in the shop; it is not booked",
                  name, (long long) it->number);
-        store_add_state(self->store, name, it->number, "skipped", "fetch",
+        store_add_state(store, name, it->number, "skipped", "fetch",
                         "cancelled in the shop");
-        infolog_add(self->infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
+        infolog_add(infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
                     "Order %lld is in de shop geannuleerd en wordt niet geboekt",
                     (long long) it->number);
-        self->skipped++;
+        counts->skipped++;
         break;
     case ORDER_INCOMPLETE:
         break;
@@ -233,7 +278,8 @@ import_store(import_t *self)
     if (!store_begin(self->store, err, sizeof err))
         goto storage;
     for (i = 0; i < page->nitems; i++)
-        store_item(self, &page->items[i], page->document, page->document_len);
+        import_store_item(self->p, self->store, self->infolog, &page->items[i],
+                          page->document, page->document_len, &self->counts);
     if (source_cursor_position(self->cursor, &pos)) {
         if (pos.number > 0)
             store_set_cursor(self->store, self->p->name, pos.number, pos.highest);
@@ -245,7 +291,7 @@ import_store(import_t *self)
     order_page_destroy(&page);
     if (source_cursor_done(self->cursor)) {
         snprintf(self->summary, sizeof self->summary, "%zu new orders, %zu cancelled, "
-                 "%zu unreadable; %s", self->added, self->skipped, self->dead,
+                 "%zu unreadable; %s", self->counts.added, self->counts.skipped, self->counts.dead,
                  source_cursor_summary(self->cursor));
         return IMPORT_DONE;
     }
@@ -275,6 +321,22 @@ import_step(import_t *self)
     return import_store(self);
 }
 
+/* status_nl - an order's state in the shop as a bookkeeper says it */
+static const char *
+status_nl(order_status_t st)
+{
+    switch (st) {
+    case ORDER_CANCELLED:
+        return "geannuleerd";
+    case ORDER_INCOMPLETE:
+        return "nog niet afgerond";
+    case ORDER_PAID:
+    case ORDER_OPEN:
+        break;
+    }
+    return order_status_name(st);
+}
+
 /* fetch_one - read one order again and put it back in pending */
 bool
 fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
@@ -286,19 +348,21 @@ fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
 
     if (r != SRC_OK) {
         if (r == SRC_NOT_FOUND)
-            snprintf(err, errlen, "order %lld is not in the shop (any more)", (long long) number);
+            snprintf(err, errlen, "order %lld staat niet (meer) in de shop; laat hem vallen "
+                     "als hij niet geboekt hoeft te worden", (long long) number);
         order_page_destroy(&page);
         return false;
     }
     if (page->nitems != 1)
-        snprintf(err, errlen, "order %lld: the shop sent %zu orders for one", (long long) number,
-                 page->nitems);
+        snprintf(err, errlen, "order %lld: de shop stuurde %zu orders in plaats van een; "
+                 "probeer het later opnieuw", (long long) number, page->nitems);
     else if (page->items[0].order == NULL)
         snprintf(err, errlen, "%s", page->items[0].error);
     else if (page->items[0].order->status != ORDER_PAID
              && page->items[0].order->status != ORDER_OPEN)
-        snprintf(err, errlen, "order %lld is %s in the shop, not paid or open",
-                 (long long) number, order_status_name(page->items[0].order->status));
+        snprintf(err, errlen, "order %lld is in de shop %s, niet betaald of open; laat "
+                 "hem vallen als hij niet geboekt hoeft te worden", (long long) number,
+                 status_nl(page->items[0].order->status));
     else if (store_begin(store, err, errlen)) {
         order_set(&page->items[0].order->profile, p->name);
         store_replace_pending(store, page->items[0].order);

@@ -73,6 +73,21 @@ const char *import_summary(const import_t *self);
 /* import_auth_failed - the shop refused the credentials */
 bool import_auth_failed(const import_t *self);
 
+/* what storing read orders did */
+typedef struct {
+    size_t  added, skipped, dead;
+} import_counts_t;
+
+/* import_store_item - store one order as read from the shop, inside the
+ * caller's transaction (store_begin): new paid and open orders as pending,
+ * cancelled ones as skipped, unreadable ones as dead (stage "fetch"),
+ * incomplete and already stored ones left alone. The one path by which the
+ * runs and the webhooks (hookorder.h) store an order. doc is the document
+ * it came in, kept when it names no readable order. */
+void import_store_item(const profile_t *p, store_t *store, infolog_t *infolog,
+                       order_item_t *it, const char *doc, size_t len,
+                       import_counts_t *counts);
+
 /* fetch_one - read one order again (replay) and put it back in pending.
  * false with err when it cannot be read or is not bookable. */
 bool fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,

@@ -14,7 +14,10 @@
  *   sent again, with backoff, until the booker reports an outcome
  *   (outcomes socket): booked, or dead with a stage and a reason. The
  *   dead ones form the dead-letter queue, which koppelctl lists and
- *   replays through this daemon's control socket (dlq.c).
+ *   replays through this daemon's control socket (dlq.c). With
+ *   koppel.webhooks it also receives WooCommerce's order webhooks and
+ *   stores their orders as a run does (webhook.c), so that they are booked
+ *   within seconds; the runs stay as the safety net.
  *
  *   A profile whose shop refuses its username or password is stopped
  *   until its settings change in the configuration file: at a reload
@@ -45,6 +48,7 @@
 #include "size_limits.h"
 #include "status_text.h"
 #include "store.h"
+#include "webhook.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -82,6 +86,7 @@ typedef struct {
                                  back there when it ends (0: not) */
     order_seal_t *seal;       /* seals orders, checks the booker's outcomes */
     bool     check_seals;     /* outcomes socket not CURVE: an outcome must be sealed */
+    webhook_t *hook;          /* WooCommerce webhook deliveries (koppel.webhooks) */
 } fetcher_t;
 
 /* source_of - the shop of a profile, for its imports: one try per call, the
@@ -159,6 +164,7 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
     f->sources = xcalloc(fresh->nprofiles + 1, sizeof *f->sources);
     f->replay_sources = xcalloc(fresh->nprofiles + 1, sizeof *f->replay_sources);
     f->stopped = reload_stopped(f->stopped, f->cfg, fresh, old_index, "shop");
+    webhook_set_cfg(f->hook, fresh);
     if (r >= 0)
         f->import_cfg = f->cfg;           /* the run's, until it ends */
     else
@@ -233,9 +239,9 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
     buf = msg_encode(m, &len);
     free(buf);
     if (len > LIMIT_MESSAGE_BYTES) {
-        snprintf(why, whylen, "order %lld is too large to pass between koppel's daemons "
-                 "(%zu bytes, at most %d): book it by hand in SnelStart, then remove it "
-                 "with koppelctl dlq drop %s:%lld", (long long) o->number, len,
+        snprintf(why, whylen, "order %lld is te groot om tussen de onderdelen van koppel "
+                 "door te geven (%zu bytes, hooguit %d): boek hem met de hand in SnelStart en "
+                 "laat hem dan vallen (koppelctl dlq drop %s:%lld)", (long long) o->number, len,
                  LIMIT_MESSAGE_BYTES, profile, (long long) o->number);
         msg_destroy(&m);
         return STORE_UNSENDABLE;
@@ -389,7 +395,7 @@ send_tick(daemon_loop_t *loop, void *arg)
     send_due(arg, db_now());
 }
 
-/* replayed - dlq callback: an order is back in pending, send it now */
+/* replayed - dlq and webhook callback: an order is (back) in pending, send it now */
 static void
 replayed(void *arg)
 {
@@ -589,7 +595,7 @@ take_outcomes(daemon_loop_t *loop, void *arg)
                                  log_show(m->profile, shown, sizeof shown),
                                  (long long) m->number);
                 control_count(f->control, "outcomes_refused", 1);
-            } else if (!store_outcome(f->store, m->profile, m->number, m->token, m->result,
+            } else if (!store_outcome(f->store, m->profile, m->number, m->credit, m->token, m->result,
                                       m->stage, m->reason, m->factuurnummer, m->relatiecode))
                 control_count(f->control, "outcomes_refused", 1);
             else if (booked)
@@ -635,6 +641,7 @@ status_extra(void *arg, json_t *st)
             json_object_set_new(p, "matcher", json_string(owner));
         json_object_set_new(profiles, f->cfg->profiles[i].name, p);
     }
+    webhook_status(f->hook, profiles);
     json_object_set_new(st, "profiles", profiles);
     json_object_set_new(st, "matchers", shard_status(f->shard, f->cfg, zclock_time()));
 }
@@ -675,6 +682,7 @@ main(int argc, char **argv)
     f.work_timer = -1;
     f.reader = reader_new(f.loop, page_read, &f);
     f.reload = reload_new(f.loop, f.control, &f.cfg, apply, &f);
+    f.hook = webhook_new(f.loop, f.cfg, f.store, f.infolog, replayed, &f);
     daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
     daemon_loop_reader(f.loop, f.outcomes, "outcomes socket", take_outcomes, &f);
     daemon_loop_reader(f.loop, f.orders, "orders socket", take_ready, &f);
@@ -689,6 +697,7 @@ main(int argc, char **argv)
     log_info("stopping");
     reader_destroy(&f.reader);           /* after the page it reads, if any */
     reload_destroy(&f.reload);
+    webhook_destroy(&f.hook);
     daemon_loop_destroy(&f.loop);
     zactor_destroy(&f.watch_orders);
     zactor_destroy(&f.watch_outcomes);

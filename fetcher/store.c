@@ -23,16 +23,26 @@
 #include "store.h"
 #include "xalloc.h"
 
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS orders ("
-    " profile TEXT NOT NULL, number INTEGER NOT NULL, state TEXT NOT NULL,"
-    " payload BLOB, attempts INTEGER NOT NULL DEFAULT 0,"
-    " next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
-    " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT '',"
-    " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL,"
-    " updated_at INTEGER NOT NULL, token TEXT NOT NULL DEFAULT '',"
-    " PRIMARY KEY (profile, number));"
+/* an order is (profile, number, credit 0); its credit notes are (profile,
+ * number, 1..), each made for one refund the shop reported (refund) */
+#define ORDERS_TABLE \
+    "CREATE TABLE IF NOT EXISTS orders (" \
+    " profile TEXT NOT NULL, number INTEGER NOT NULL, state TEXT NOT NULL," \
+    " payload BLOB, attempts INTEGER NOT NULL DEFAULT 0," \
+    " next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT ''," \
+    " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT ''," \
+    " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL," \
+    " updated_at INTEGER NOT NULL, token TEXT NOT NULL DEFAULT ''," \
+    " credit INTEGER NOT NULL DEFAULT 0, refund TEXT NOT NULL DEFAULT ''," \
+    " PRIMARY KEY (profile, number, credit));" \
     "CREATE INDEX IF NOT EXISTS orders_due ON orders (state, next_send);"
+
+/* the columns of a fetcher.db from before credit notes */
+#define ORDERS_COLUMNS_1 "profile, number, state, payload, attempts, next_send, stage," \
+    " reason, factuurnummer, relatiecode, fetched_at, updated_at, token"
+
+static const char schema[] =
+    ORDERS_TABLE
     "CREATE TABLE IF NOT EXISTS cursors (profile TEXT PRIMARY KEY,"
     " next_number INTEGER NOT NULL, highest INTEGER NOT NULL DEFAULT 0,"
     " updated_at INTEGER NOT NULL);"
@@ -119,16 +129,16 @@ tokens_equal(const char *a, const char *b)
     return diff == 0 && a[i] == b[i];
 }
 
-/* current_state - an order's state into buf (and its last attempt's token
- * into token, when not NULL); a failed read is logged and fails the
- * transaction */
+/* current_state - the state of an order (credit 0) or of its credit note
+ * into buf (and its last attempt's token into token, when not NULL); a
+ * failed read is logged and fails the transaction */
 static db_found_t
-current_state(store_t *self, const char *profile, int64_t number, char *buf, size_t len,
-              char *token, size_t tokenlen)
+current_state(store_t *self, const char *profile, int64_t number, int32_t credit, char *buf,
+              size_t len, char *token, size_t tokenlen)
 {
     char    err[512];
     sqlite3_stmt *st = db_query(self->db, "SELECT state, token FROM orders WHERE profile = ?1"
-                                " AND number = ?2", err, sizeof err);
+                                " AND number = ?2 AND credit = ?3", err, sizeof err);
     db_found_t found;
 
     if (st == NULL) {
@@ -138,6 +148,7 @@ current_state(store_t *self, const char *profile, int64_t number, char *buf, siz
     }
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_int(st, 3, credit);
     if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND) {
         snprintf(buf, len, "%s", db_text(st, 0));
         if (token)
@@ -148,6 +159,25 @@ current_state(store_t *self, const char *profile, int64_t number, char *buf, siz
     }
     sqlite3_finalize(st);
     return found;
+}
+
+/* add_credit_key - a fetcher.db from before credit notes: the orders table
+ * again with credit in its key (SQLite cannot change a key in place), in
+ * one transaction */
+static bool
+add_credit_key(sqlite3 *db, char *err, size_t errlen)
+{
+    if (!db_begin(db, err, errlen))
+        return false;
+    if (db_exec(db, "DROP INDEX IF EXISTS orders_due;"
+                " ALTER TABLE orders RENAME TO orders_1;", err, errlen)
+        && db_exec(db, ORDERS_TABLE, err, errlen)
+        && db_exec(db, "INSERT INTO orders (" ORDERS_COLUMNS_1 ") SELECT " ORDERS_COLUMNS_1
+                   " FROM orders_1; DROP TABLE orders_1;", err, errlen)
+        && db_commit(db, err, errlen))
+        return true;
+    db_rollback(db);
+    return false;
 }
 
 /* store_open - open or create fetcher.db */
@@ -169,6 +199,13 @@ store_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT credit FROM orders LIMIT 0", -1, &st, NULL) != SQLITE_OK
+        && !add_credit_key(db, err, errlen)) {
+        db_close(&db);
+        return NULL;
+    }
+    sqlite3_finalize(st);
     self = xcalloc(1, sizeof *self);
     self->db = db;
     return self;
@@ -182,6 +219,12 @@ store_close(store_t **self_p)
     db_close(&(*self_p)->db);
     free(*self_p);
     *self_p = NULL;
+}
+
+sqlite3 *
+store_sqlite(store_t *self)
+{
+    return self->db;
 }
 
 /* step - run a statement to completion, note a failure, finalize */
@@ -318,7 +361,8 @@ store_known(store_t *self, const char *profile, int64_t number)
 {
     char    err[512];
     sqlite3_stmt *st = db_query(self->db,
-                                "SELECT 1 FROM orders WHERE profile = ? AND number = ?",
+                                "SELECT 1 FROM orders WHERE profile = ? AND number = ?"
+                                " AND credit = 0",
                                 err, sizeof err);
     db_found_t known = DB_ERROR;
 
@@ -389,7 +433,7 @@ store_replace_pending(store_t *self, const order_t *o)
     sqlite3_stmt *st;
     char    now[16];
 
-    switch (current_state(self, o->profile, o->number, now, sizeof now, NULL, 0)) {
+    switch (current_state(self, o->profile, o->number, 0, now, sizeof now, NULL, 0)) {
     case DB_ERROR:
         return;
     case DB_FOUND:
@@ -401,7 +445,7 @@ store_replace_pending(store_t *self, const order_t *o)
     }
     st = db_prepare(self->db,
         "INSERT INTO orders (profile, number, state, payload, fetched_at, updated_at)"
-        " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number) DO UPDATE SET"
+        " VALUES (?1, ?2, 'pending', ?3, ?4, ?4) ON CONFLICT (profile, number, credit) DO UPDATE SET"
         " state = 'pending', payload = ?3, attempts = 0, next_send = 0, stage = '',"
         " reason = '', updated_at = ?4, token = ''");   /* no outcome before it is sent */
     sqlite3_bind_text(st, 1, o->profile, -1, SQLITE_STATIC);
@@ -409,6 +453,176 @@ store_replace_pending(store_t *self, const order_t *o)
     bind_payload(st, 3, o);
     sqlite3_bind_int64(st, 4, db_now());
     step(self, st);
+}
+
+static order_t *load_payload(const void *payload, size_t len, char *err, size_t errlen);
+
+/* credit_known - whether the refund has its credit note (or its "not
+ * booked") already, and the next sequence number of the order's credit
+ * notes into *seq; a failed read fails the transaction */
+static db_found_t
+credit_known(store_t *self, const char *profile, int64_t number, const char *refund,
+             int32_t *seq)
+{
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT MAX(refund = ?3), COALESCE(MAX(credit), 0)"
+                                " FROM orders WHERE profile = ?1 AND number = ?2 AND credit > 0",
+                                err, sizeof err);
+    db_found_t found = DB_ERROR;
+
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, number);
+        sqlite3_bind_text(st, 3, refund, -1, SQLITE_STATIC);
+        if ((found = db_step_row(self->db, st, err, sizeof err)) == DB_FOUND) {
+            found = sqlite3_column_int(st, 0) == 1 ? DB_FOUND : DB_ABSENT;
+            *seq = sqlite3_column_int(st, 1) + 1;
+        }
+        sqlite3_finalize(st);
+    }
+    if (found == DB_ERROR) {
+        log_error("%s", err);
+        self->failed = true;
+    }
+    return found;
+}
+
+/* original_of - the stored order (credit 0): its state into buf and its
+ * contents, NULL when they cannot be read (why in err) */
+static db_found_t
+original_of(store_t *self, const char *profile, int64_t number, char *state, size_t len,
+            order_t **o, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = db_query(self->db, "SELECT state, payload FROM orders WHERE"
+                                " profile = ?1 AND number = ?2 AND credit = 0", err, errlen);
+    db_found_t found = DB_ERROR;
+
+    *o = NULL;
+    if (st != NULL) {
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, number);
+        if ((found = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
+            snprintf(state, len, "%s", db_text(st, 0));
+            *o = load_payload(sqlite3_column_blob(st, 1), (size_t) sqlite3_column_bytes(st, 1),
+                              err, errlen);
+        }
+        sqlite3_finalize(st);
+    }
+    if (found == DB_ERROR) {
+        log_error("%s", err);
+        self->failed = true;
+    }
+    return found;
+}
+
+/* add_credit_row - a credit note's row: pending with its payload, or not
+ * sent (state, stage fetch and reason) */
+static void
+add_credit_row(store_t *self, const char *profile, int64_t number, int32_t seq,
+               const char *refund, const char *state, const order_t *payload,
+               const char *reason)
+{
+    sqlite3_stmt *st = db_prepare(self->db,
+        "INSERT INTO orders (profile, number, credit, refund, state, payload, stage, reason,"
+        " fetched_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'fetch', ?7, ?8, ?8)");
+
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_int(st, 3, seq);
+    sqlite3_bind_text(st, 4, refund, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
+    if (payload)
+        bind_payload(st, 6, payload);
+    sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, db_now());
+    step(self, st);
+}
+
+/* store_add_credit - a refund of a stored order, once */
+store_credit_t
+store_add_credit(store_t *self, const char *profile, int64_t number, const char *refund,
+                 const order_credit_t *what, char *why, size_t whylen)
+{
+    char    state[16], err[512];
+    order_t *o = NULL;
+    int32_t seq = 0;
+    store_credit_t r;
+
+    *why = 0;
+    if (credit_known(self, profile, number, refund, &seq) != DB_ABSENT)
+        return STORE_CREDIT_KNOWN;
+    switch (original_of(self, profile, number, state, sizeof state, &o, err, sizeof err)) {
+    case DB_ERROR:
+    case DB_ABSENT:                     /* a new order: the import stores it as it is */
+        return STORE_CREDIT_KNOWN;
+    case DB_FOUND:
+        break;
+    }
+    if (strcmp(state, "skipped") == 0) {     /* cancelled before it was booked, and logged */
+        r = STORE_CREDIT_KNOWN;
+    } else if (strcmp(state, "booked") != 0 && strcmp(state, "pending") != 0) {
+        snprintf(why, whylen, "Order %lld is %s in de shop, maar de order zelf is nooit "
+                 "geboekt (%s): er is niets te crediteren en er wordt geen creditnota geboekt",
+                 (long long) number, refund, strcmp(state, "dead") == 0
+                 ? "hij staat in de dode-letterwachtrij; verwijder die met koppelctl dlq drop"
+                 : "de dode letter is verwijderd");
+        add_credit_row(self, profile, number, seq, refund, "skipped", NULL, why);
+        r = STORE_CREDIT_NOT_BOOKED;
+    } else if (o == NULL) {
+        snprintf(why, whylen, "De opgeslagen order %lld is beschadigd (%s): boek de "
+                 "creditnota (%s) met de hand", (long long) number, err, refund);
+        add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
+        r = STORE_CREDIT_NOT_BOOKED;
+    } else {
+        free(o->credit.original);
+        free(o->credit.lines);
+        o->credit = *what;
+        o->credit.seq = seq;
+        o->credit.original = xstrdup("");     /* the fetcher fills it in when it sends */
+        o->credit.lines = xcalloc(what->nlines + 1, sizeof *what->lines);
+        memcpy(o->credit.lines, what->lines, what->nlines * sizeof *what->lines);
+        add_credit_row(self, profile, number, seq, refund, "pending", o, "");
+        r = STORE_CREDIT_NEW;
+    }
+    order_destroy(&o);
+    return r;
+}
+
+/* store_replay_credit - a dead credit note back to pending, as it was stored */
+bool
+store_replay_credit(store_t *self, const char *profile, int64_t number, int32_t credit,
+                    char *err, size_t errlen)
+{
+    char    now[16];
+    sqlite3_stmt *st;
+
+    self->failed = false;
+    switch (current_state(self, profile, number, credit, now, sizeof now, NULL, 0)) {
+    case DB_ERROR:
+        snprintf(err, errlen, "fetcher.db could not be read");
+        return false;
+    case DB_ABSENT:
+        snprintf(err, errlen, "order %lld has no credit note %d", (long long) number, credit);
+        return false;
+    case DB_FOUND:
+        break;
+    }
+    if (!change_allowed(now, "pending", profile, number, "a replay")) {
+        snprintf(err, errlen, "credit note %d of order %lld is %s, not a dead letter",
+                 credit, (long long) number, now);
+        return false;
+    }
+    st = db_prepare(self->db, "UPDATE orders SET state = 'pending', attempts = 0, next_send = 0,"
+                    " stage = '', reason = '', token = '', updated_at = ?4"
+                    " WHERE profile = ?1 AND number = ?2 AND credit = ?3");
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    sqlite3_bind_int(st, 3, credit);
+    sqlite3_bind_int64(st, 4, db_now());
+    step(self, st);
+    if (self->failed)
+        snprintf(err, errlen, "fetcher.db: the credit note could not be stored again");
+    return !self->failed;
 }
 
 /* store_reject_document - keep a document that names no readable order */
@@ -429,15 +643,22 @@ store_reject_document(store_t *self, const char *profile, const char *reason,
 
 /* store_outcome - record the booker's outcome, if the table allows it */
 bool
-store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
-              const char *result, const char *stage, const char *reason,
+store_outcome(store_t *self, const char *profile, int64_t number, int64_t credit,
+              const char *token, const char *result, const char *stage, const char *reason,
               const char *factuurnummer, int64_t relatiecode)
 {
     const char *to = strcmp(result, "booked") == 0 ? "booked" : "dead";
     sqlite3_stmt *st;
     char    now[16], sent[64], shown[LOG_SHOW_MAX * 2 + 8], shown2[LOG_SHOW_MAX * 2 + 8];
 
-    switch (current_state(self, profile, number, now, sizeof now, sent, sizeof sent)) {
+    if (credit < 0 || credit > INT32_MAX) {
+        log_peer_warning("outcomes socket", "profile %s: order %lld: refused an outcome for "
+                         "credit note %lld, which cannot exist", log_show(profile, shown,
+                         sizeof shown), (long long) number, (long long) credit);
+        return false;
+    }
+    switch (current_state(self, profile, number, (int32_t) credit, now, sizeof now, sent,
+                          sizeof sent)) {
     case DB_ERROR:
         return false;
     case DB_ABSENT:
@@ -463,7 +684,9 @@ store_outcome(store_t *self, const char *profile, int64_t number, const char *to
     }
     st = db_prepare(self->db,
         "UPDATE orders SET state = ?8, stage = ?3, reason = ?4, factuurnummer = ?5,"
-        " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2");
+        " relatiecode = ?6, updated_at = ?7 WHERE profile = ?1 AND number = ?2"
+        " AND credit = ?9");
+    sqlite3_bind_int(st, 9, (int) credit);
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, stage, -1, SQLITE_STATIC);
@@ -503,13 +726,14 @@ load_payload(const void *payload, size_t len, char *err, size_t errlen)
 /* set_aside - a pending order that cannot go on goes to the dead-letter
  * queue with its stage and reason (Postfix's corrupt queue), the others go on */
 static void
-set_aside(store_t *self, const char *profile, int64_t number, const char *stage,
-          const char *reason)
+set_aside(store_t *self, const char *profile, int64_t number, int32_t credit,
+          const char *stage, const char *reason)
 {
     sqlite3_stmt *st = db_prepare(self->db,
         "UPDATE orders SET state = 'dead', stage = ?5, reason = ?3, updated_at = ?4"
-        " WHERE profile = ?1 AND number = ?2");
+        " WHERE profile = ?1 AND number = ?2 AND credit = ?6");
 
+    sqlite3_bind_int(st, 6, credit);
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
@@ -524,17 +748,21 @@ set_aside(store_t *self, const char *profile, int64_t number, const char *stage,
     sqlite3_finalize(st);
 }
 
-/* store_send_due - send pending orders whose time has come */
+/* store_send_due - send pending orders whose time has come; a credit note
+ * only once its order is booked, with the factuurnummer it was booked as */
 size_t
 store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                store_send_fn *fn, void *arg)
 {
     sqlite3_stmt *sel = db_prepare(self->db,
-        "SELECT profile, number, payload, attempts FROM orders"
-        " WHERE state = 'pending' AND next_send <= ? ORDER BY next_send, number LIMIT ?");
+        "SELECT c.profile, c.number, c.payload, c.attempts, c.credit, b.factuurnummer"
+        " FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
+        " AND b.number = c.number AND b.credit = 0"
+        " WHERE c.state = 'pending' AND c.next_send <= ? AND (c.credit = 0 OR b.state = 'booked')"
+        " ORDER BY c.next_send, c.number, c.credit LIMIT ?");
     sqlite3_stmt *upd = db_prepare(self->db,
         "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
-        " WHERE profile = ?1 AND number = ?2");
+        " WHERE profile = ?1 AND number = ?2 AND credit = ?6");
     size_t  sent = 0;
     char    err[512];
 
@@ -548,6 +776,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         const char *profile = db_text(sel, 0);
         int64_t number = sqlite3_column_int64(sel, 1);
         int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
+        int32_t credit = sqlite3_column_int(sel, 4);
         int64_t backoff = (int64_t) resend_after_s << (attempts > 5 ? 4 : attempts - 1);
         order_t *o = load_payload(sqlite3_column_blob(sel, 2),
                                   (size_t) sqlite3_column_bytes(sel, 2), err, sizeof err);
@@ -555,19 +784,26 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         store_sent_t answer;
 
         if (o == NULL) {
-            reason = xasprintf("the stored copy of order %lld is damaged: %s; fetch it again "
-                               "with koppelctl dlq replay %s:%lld", (long long) number, err,
-                               profile, (long long) number);
-            set_aside(self, profile, number, "store", reason);
+            char key[24] = "";
+
+            if (credit > 0)
+                snprintf(key, sizeof key, "-C%d", credit);
+            reason = xasprintf("de opgeslagen kopie van %s %lld%s is beschadigd; klik "
+                               "Opnieuw (koppelctl dlq replay %s:%lld%s) om hem opnieuw uit de "
+                               "shop te lezen (\"%s\")", credit > 0 ? "creditnota" : "order",
+                               (long long) number, key, profile, (long long) number, key, err);
+            set_aside(self, profile, number, credit, "store", reason);
             free(reason);
             continue;
         }
+        if (credit > 0)
+            order_set(&o->credit.original, db_text(sel, 5));
         order_seal_token(token);
         *err = 0;
         answer = fn(arg, profile, o, attempts, token, err, sizeof err);
         order_destroy(&o);
         if (answer == STORE_UNSENDABLE) {
-            set_aside(self, profile, number, "send", err);
+            set_aside(self, profile, number, credit, "send", err);
             continue;
         }
         if (answer == STORE_QUEUE_FULL)
@@ -579,6 +815,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
         sqlite3_bind_int64(upd, 3, attempts);
         sqlite3_bind_int64(upd, 4, now + backoff);
         sqlite3_bind_text(upd, 5, token, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(upd, 6, credit);
         if (sqlite3_step(upd) != SQLITE_DONE)
             log_error("fetcher.db: %s", sqlite3_errmsg(self->db));
         sqlite3_reset(upd);
@@ -638,8 +875,9 @@ json_t *
 store_dead_list(store_t *self, const char *profile, char *err, size_t errlen)
 {
     sqlite3_stmt *st = db_query(self->db,
-        "SELECT profile, number, stage, reason, updated_at FROM orders WHERE state = 'dead'"
-        " AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number", err, errlen);
+        "SELECT profile, number, stage, reason, updated_at, credit FROM orders"
+        " WHERE state = 'dead' AND (?1 IS NULL OR profile = ?1) ORDER BY profile, number, credit",
+        err, errlen);
     json_t *list = json_array();
     db_found_t row = DB_ERROR;
 
@@ -648,12 +886,15 @@ store_dead_list(store_t *self, const char *profile, char *err, size_t errlen)
     if (profile)
         sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
-        char   *id = xasprintf("%s:%lld", db_text(st, 0),
-                               (long long) sqlite3_column_int64(st, 1));
+        int     credit = sqlite3_column_int(st, 5);
+        char   *id = credit ? xasprintf("%s:%lld-C%d", db_text(st, 0),
+                                        (long long) sqlite3_column_int64(st, 1), credit)
+                            : xasprintf("%s:%lld", db_text(st, 0),
+                                        (long long) sqlite3_column_int64(st, 1));
 
-        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}",
+        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:i, s:s, s:s, s:I}",
             "id", id, "profile", db_text(st, 0), "number",
-            (json_int_t) sqlite3_column_int64(st, 1), "stage", db_text(st, 2),
+            (json_int_t) sqlite3_column_int64(st, 1), "credit", credit, "stage", db_text(st, 2),
             "reason", db_text(st, 3), "updated_at", (json_int_t) sqlite3_column_int64(st, 4)));
         free(id);
     }
@@ -686,13 +927,15 @@ fail:
     return NULL;
 }
 
-/* store_drop - remove one dead letter for good */
+/* store_drop - remove one dead letter for good; the credit notes of a
+ * dropped order that wait for its booking will not be sent */
 db_found_t
-store_drop(store_t *self, const char *profile, int64_t number, char *err, size_t errlen)
+store_drop(store_t *self, const char *profile, int64_t number, int32_t credit, char *err,
+           size_t errlen)
 {
     sqlite3_stmt *st = db_query(self->db,
         "UPDATE orders SET state = 'dropped', updated_at = ?3"
-        " WHERE profile = ?1 AND number = ?2 AND state = 'dead'", err, errlen);
+        " WHERE profile = ?1 AND number = ?2 AND credit = ?4 AND state = 'dead'", err, errlen);
     db_found_t found;
 
     if (st == NULL)
@@ -700,9 +943,21 @@ store_drop(store_t *self, const char *profile, int64_t number, char *err, size_t
     sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, number);
     sqlite3_bind_int64(st, 3, db_now());
+    sqlite3_bind_int(st, 4, credit);
     if ((found = db_step_row(self->db, st, err, errlen)) == DB_ABSENT)
         found = sqlite3_changes(self->db) == 1 ? DB_FOUND : DB_ABSENT;
     sqlite3_finalize(st);
+    if (found == DB_FOUND && credit == 0
+        && (st = db_query(self->db, "UPDATE orders SET state = 'skipped', stage = 'fetch',"
+                          " reason = 'de order is niet geboekt (dode letter verwijderd)',"
+                          " updated_at = ?3 WHERE profile = ?1 AND number = ?2 AND credit > 0"
+                          " AND state = 'pending'", err, errlen)) != NULL) {
+        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, number);
+        sqlite3_bind_int64(st, 3, db_now());
+        found = db_step_row(self->db, st, err, errlen) == DB_ERROR ? DB_ERROR : DB_FOUND;
+        sqlite3_finalize(st);
+    }
     return found;
 }
 

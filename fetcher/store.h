@@ -10,6 +10,11 @@
  *     booked   the booker booked it
  *     dead     in the dead-letter queue, with stage and reason
  *     skipped  cancelled in the shop; never booked
+ *   A refund the shop reports for a stored order (cancelled after it was
+ *   read, refunded) is a credit note: an item of its own, (profile, number,
+ *   credit 1..), stored once per refund, with the order as stored and what
+ *   is refunded (order.h, credit), in the same states. It is sent only once
+ *   its order is booked, with the factuurnummer the order was booked as.
  *   An order and the cursor that passes it are written in one
  *   transaction, so the cursor never moves past an order that is not
  *   stored (invariant 1).
@@ -29,6 +34,10 @@ typedef struct store store_t;
 
 store_t *store_open(const char *path, char *err, size_t errlen);
 void store_close(store_t **self_p);
+
+/* store_sqlite - fetcher.db itself, for the tables another module of the
+ * fetcher keeps beside the orders in the same transactions (hookstore.h) */
+sqlite3 *store_sqlite(store_t *self);
 
 /* store_cursor - the profile's next order number to read into *next:
  * DB_FOUND, DB_ABSENT (*next untouched: none stored yet), or DB_ERROR with err
@@ -71,6 +80,27 @@ void store_add_pending(store_t *self, const order_t *o);
 void store_add_state(store_t *self, const char *profile, int64_t number, const char *state,
                      const char *stage, const char *reason);
 
+/* store_add_credit - a refund the shop reports for a stored order (refund:
+ * what the shop says, "geannuleerd", "terugbetaald"), once per refund:
+ *   STORE_CREDIT_NEW         a credit note stored pending (sent when the order
+ *                            is booked)
+ *   STORE_CREDIT_KNOWN       nothing to do: stored before, the order not stored
+ *                            (a new order) or skipped (cancelled before it
+ *                            was booked), or fetcher.db could not be read
+ *                            (the transaction then fails)
+ *   STORE_CREDIT_NOT_BOOKED  the order was never booked (a dead letter, or one
+ *                            dropped): nothing to credit, why says so in Dutch;
+ *                            noted so that it is said once */
+typedef enum { STORE_CREDIT_NEW, STORE_CREDIT_KNOWN, STORE_CREDIT_NOT_BOOKED } store_credit_t;
+store_credit_t store_add_credit(store_t *self, const char *profile, int64_t number,
+                                const char *refund, const order_credit_t *what, char *why,
+                                size_t whylen);
+
+/* store_replay_credit - put a dead credit note back in pending, with the
+ * order as it was stored (dlq replay); false with err */
+bool store_replay_credit(store_t *self, const char *profile, int64_t number, int32_t credit,
+                         char *err, size_t errlen);
+
 /* store_replace_pending - put an order (again) in pending with new contents (replay) */
 void store_replace_pending(store_t *self, const order_t *o);
 
@@ -78,13 +108,14 @@ void store_replace_pending(store_t *self, const order_t *o);
 void store_reject_document(store_t *self, const char *profile, const char *reason,
                            const char *doc, size_t len);
 
-/* store_outcome - record the booker's outcome: false (and a warning) when
+/* store_outcome - record the booker's outcome for an order (credit 0) or
+ * its credit note credit: false (and a warning) when
  * the order is unknown, when the change is not in store.c's table of
  * allowed state changes (an outcome changes only a pending order), or when
  * token is not the token of the attempt sent last (order_seal.h) */
-bool store_outcome(store_t *self, const char *profile, int64_t number, const char *token,
-                   const char *result, const char *stage, const char *reason,
-                   const char *factuurnummer, int64_t relatiecode);
+bool store_outcome(store_t *self, const char *profile, int64_t number, int64_t credit,
+                   const char *token, const char *result, const char *stage,
+                   const char *reason, const char *factuurnummer, int64_t relatiecode);
 
 /* store_send_due - call fn for pending orders due for (re)sending, at most
  * limit. An order whose stored copy cannot be read is not given to fn but
@@ -110,14 +141,16 @@ int64_t store_resend_now(store_t *self, int64_t now);
  * again); -1 (logged) when fetcher.db could not be read */
 int64_t store_in_flight(store_t *self, int64_t now);
 
-/* store_dead_list - the dead-letter queue as a JSON array (profile filter may
+/* store_dead_list - the dead-letter queue as a JSON array (a credit note's
+ * id "PROFILE:NUMBER-C1", with its credit) (profile filter may
  * be NULL); NULL with err when fetcher.db could not be read (never "empty") */
 json_t *store_dead_list(store_t *self, const char *profile, char *err, size_t errlen);
 
-/* store_drop - remove one dead letter for good: DB_FOUND (dropped), DB_ABSENT
- * (no such dead letter), or DB_ERROR with err */
-db_found_t store_drop(store_t *self, const char *profile, int64_t number, char *err,
-                      size_t errlen);
+/* store_drop - remove one dead letter (an order, credit 0, or its credit note)
+ * for good: DB_FOUND (dropped), DB_ABSENT (no such dead letter), or DB_ERROR
+ * with err. An order's credit notes waiting for its booking are not sent. */
+db_found_t store_drop(store_t *self, const char *profile, int64_t number, int32_t credit,
+                      char *err, size_t errlen);
 
 /* store_counts - orders per state for a profile (NULL: all), as a JSON object */
 json_t *store_counts(store_t *self, const char *profile);

@@ -97,10 +97,11 @@ static const struct {
     const char *step;
     const char *what;           /* for messages */
 } email_steps[] = {
-    { RELATIE_KEY_EMAIL, "email", "e-mail" },
-    { RELATIE_KEY_FACTUUR_EMAIL, "factuur-email", "invoice e-mail (To or CC)" },
+    { RELATIE_KEY_EMAIL, "email", "e-mailadres" },
+    { RELATIE_KEY_FACTUUR_EMAIL, "factuur-email",
+      "factuur-e-mailadres (Aan of CC)" },
     { RELATIE_KEY_OVERIG_EMAIL, "overige-email",
-      "quote, confirmation or reminder e-mail (To or CC)" },
+      "e-mailadres voor offerte, bevestiging of aanmaning (Aan of CC)" },
 };
 
 /* the names of the order's own field that hold the klantcode */
@@ -148,7 +149,7 @@ code_list(const ctx_t *c, const uint32_t *refs, size_t nrefs, size_t total,
         n += (size_t) snprintf(buf + n, buflen - n, "%s%d", i ? ", " : "",
                                codes[i]);
     if (total > shown && n < buflen)
-        snprintf(buf + n, buflen - n, " and %zu more", total - shown);
+        snprintf(buf + n, buflen - n, " en nog %zu", total - shown);
 }
 
 /* decide_existing - the decision "existing" for relatie ref */
@@ -160,7 +161,7 @@ decide_existing(const ctx_t *c, match_t *m, uint32_t ref, const char *step,
 
     relatie_index_get(c->index, ref, &v);
     match_set(m, MATCH_EXISTING, v.relatiecode, v.id, c->method, step, "",
-              "order %lld: relatie %d%s%s%s found by %s",
+              "order %lld: relatie %d%s%s%s gevonden op %s",
               (long long) c->o->number, v.relatiecode, *v.naam ? " (" : "",
               v.naam, *v.naam ? ")" : "", why);
 }
@@ -255,31 +256,33 @@ klantcode_decide(const ctx_t *c, const klantcode_t *kc, match_t *m)
     switch (kc->state) {
     case KC_ABSENT:
         match_set(m, MATCH_ERROR, 0, "", c->method, "klantcode", "",
-                  "order %lld has no klantcode field (klantcode, klantnr, "
-                  "klantnummer, debiteurnr or debiteurnummer); add the field "
-                  "to the shop or choose another recognition method",
+                  "order %lld heeft geen klantcodeveld (klantcode, klantnr, "
+                  "klantnummer, debiteurnr of debiteurnummer); voeg het veld "
+                  "toe in de shop of kies een andere herkenning, en klik "
+                  "Opnieuw",
                   (long long) c->o->number);
         return DONE;
     case KC_EMPTY:
         match_set(m, MATCH_ERROR, 0, "", c->method, "klantcode", "",
-                  "order %lld: the klantcode field \"%s\" is empty; fill in "
-                  "the customer's klantcode in the order",
+                  "order %lld: het klantcodeveld \"%s\" is leeg; vul de "
+                  "klantcode van de klant in de order in en klik Opnieuw",
                   (long long) c->o->number, kc->field);
         return DONE;
     case KC_INVALID:
         match_set(m, MATCH_ERROR, 0, "", c->method, "klantcode", "",
-                  "order %lld: klantcode \"%s\" in field \"%s\" is not a "
-                  "relatiecode (a positive whole number); correct it in the "
-                  "order", (long long) c->o->number, kc->value, kc->field);
+                  "order %lld: klantcode \"%s\" in veld \"%s\" is geen "
+                  "relatiecode (een positief geheel getal); corrigeer hem in "
+                  "de order en klik Opnieuw", (long long) c->o->number,
+                  kc->value, kc->field);
         return DONE;
     case KC_OK:
         break;
     }
     if (!relatie_index_by_code(c->index, kc->code, &ref)) {
         match_set(m, MATCH_ERROR, 0, "", c->method, "klantcode", "",
-                  "order %lld: klantcode %d (field \"%s\") is not an active "
-                  "klant in SnelStart; correct the klantcode in the order or "
-                  "add the relatie in SnelStart",
+                  "order %lld: klantcode %d (veld \"%s\") is geen actieve "
+                  "klant in SnelStart; corrigeer de klantcode in de order of "
+                  "maak de relatie aan in SnelStart, en klik Opnieuw",
                   (long long) c->o->number, kc->code, kc->field);
         return DONE;
     }
@@ -334,7 +337,7 @@ ambiguous(const ctx_t *c, match_t *m, const char *step, const uint32_t *refs,
 
     code_list(c, refs, nrefs, total, codes, sizeof codes);
     match_set(m, MATCH_ERROR, 0, "", c->method, step, "",
-              "order %lld: %zu relaties share %s: %s; %s",
+              "order %lld: %zu relaties hebben %s: %s; %s",
               (long long) c->o->number, total, shared, codes, fix);
 }
 
@@ -374,24 +377,24 @@ email_step(const ctx_t *c, match_t *m, email_mode_t mode, size_t s,
         snprintf(shared, sharedlen, "%s %s", email_steps[s].what,
                  c->email);
         ambiguous(c, m, email_steps[s].step, refs, n, total, shared,
-                  "make the e-mail unique in SnelStart or correct it in "
-                  "the order");
+                  "maak het e-mailadres uniek in SnelStart of corrigeer "
+                  "het in de order, en klik Opnieuw");
         return DONE;
     case EMAIL_POSTCODE:
         n = postcode_filter(c, refs, n, c->deliv_postcode, NULL);
         if (n == 0)
             return NEXT;    /* this step has no relatie at the postcode */
         if (n == 1) {
-            snprintf(why, whylen, "%s %s and postcode %s",
+            snprintf(why, whylen, "%s %s en postcode %s",
                      email_steps[s].what, c->email, c->deliv_postcode);
             decide_existing(c, m, refs[0], email_steps[s].step, why);
             return DONE;
         }
-        snprintf(shared, sharedlen, "%s %s and postcode %s",
+        snprintf(shared, sharedlen, "%s %s en postcode %s",
                  email_steps[s].what, c->email, c->deliv_postcode);
         ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
-                  "make e-mail and postcode unique in SnelStart or "
-                  "correct them in the order");
+                  "maak e-mailadres en postcode uniek in SnelStart of "
+                  "corrigeer ze in de order, en klik Opnieuw");
         return DONE;
     case EMAIL_NARROW:
         if (total == 1) {
@@ -405,16 +408,16 @@ email_step(const ctx_t *c, match_t *m, email_mode_t mode, size_t s,
         if (n == 0)
             return NEXT;    /* shared e-mail, none here: other phases */
         if (n == 1) {
-            snprintf(why, whylen, "%s %s, narrowed by postcode",
+            snprintf(why, whylen, "%s %s, verfijnd met de postcode",
                      email_steps[s].what, c->email);
             decide_existing(c, m, refs[0], email_steps[s].step, why);
             return DONE;
         }
-        snprintf(shared, sharedlen, "%s %s and the order's postcode",
+        snprintf(shared, sharedlen, "%s %s en de postcode van de order",
                  email_steps[s].what, c->email);
         ambiguous(c, m, email_steps[s].step, refs, n, n, shared,
-                  "make e-mail and postcode unique in SnelStart or "
-                  "correct them in the order");
+                  "maak e-mailadres en postcode uniek in SnelStart of "
+                  "corrigeer ze in de order, en klik Opnieuw");
         return DONE;
     }
     return NEXT;
@@ -478,6 +481,17 @@ email_narrow(const ctx_t *c, match_t *m)
 
 /* ---- slim: VAT, KvK, name ---- */
 
+/* what_unique - what decide_filtered's step compares, for "maak ... uniek" */
+static const char *
+what_unique(const char *step)
+{
+    if (strcmp(step, "btw") == 0)
+        return "het btw-nummer";
+    if (strcmp(step, "kvk") == 0)
+        return "het KvK-nummer";
+    return "de naam";
+}
+
 /* decide_filtered - decide among refs (already filtered): 1 existing,
  * several an error, none next */
 static phase_result_t
@@ -492,8 +506,8 @@ decide_filtered(const ctx_t *c, match_t *m, const char *step,
         decide_existing(c, m, refs[0], step, what);
         return DONE;
     }
-    snprintf(fix, sizeof fix, "make the %s unique in SnelStart or correct it "
-             "in the order", step);
+    snprintf(fix, sizeof fix, "maak %s uniek in SnelStart of corrigeer het "
+             "in de order, en klik Opnieuw", what_unique(step));
     ambiguous(c, m, step, refs, n, n, what, fix);
     return DONE;
 }
@@ -519,7 +533,7 @@ btw_phase(const ctx_t *c, match_t *m)
         if (country_eq(country, v.btw_country))
             refs[n++] = refs[i];
     }
-    snprintf(what, sizeof what, "VAT number %s%s", country, num);
+    snprintf(what, sizeof what, "btw-nummer %s%s", country, num);
     return decide_filtered(c, m, "btw", refs, n, what);
 }
 
@@ -542,7 +556,7 @@ kvk_phase(const ctx_t *c, match_t *m)
         if (country_eq(c->o->billing.country, v.country))
             refs[n++] = refs[i];
     }
-    snprintf(what, sizeof what, "KvK number %s", num);
+    snprintf(what, sizeof what, "KvK-nummer %s", num);
     return decide_filtered(c, m, "kvk", refs, n, what);
 }
 
@@ -570,7 +584,7 @@ naam_phase(const ctx_t *c, match_t *m)
                 && strcmp(v.postcode, c->bill_postcode) == 0)
                 refs[n++] = refs[i];
         }
-        snprintf(what, sizeof what, "name \"%.200s\" with postcode %.60s",
+        snprintf(what, sizeof what, "naam \"%.200s\" met postcode %.60s",
                  names[k], c->bill_postcode);
         if (decide_filtered(c, m, "naam", refs, n, what) == DONE)
             return DONE;
@@ -595,8 +609,8 @@ new_by_naam(const ctx_t *c, match_t *m, const char *why)
                  c->o->billing.country) < 0)
         k = NULL;
     match_set(m, MATCH_NEW, 0, "", c->method, "new", k ? k : "",
-              "order %lld: %s; a new relatie is made for %s",
-              (long long) c->o->number, why, *name ? name : "the customer");
+              "order %lld: %s; er wordt een nieuwe relatie aangemaakt voor %s",
+              (long long) c->o->number, why, *name ? name : "de klant");
     free(k);
 }
 
@@ -607,14 +621,16 @@ new_by_email(const ctx_t *c, match_t *m)
     char   *k;
 
     if (c->email[0] == '\0') {
-        new_by_naam(c, m, "the order has no e-mail and no relatie was found");
+        new_by_naam(c, m, "de order heeft geen e-mailadres en er is geen "
+                    "relatie gevonden");
         return DONE;
     }
     if (asprintf(&k, "email:%s", c->email) < 0)
         k = NULL;
     match_set(m, MATCH_NEW, 0, "", c->method, "new", k ? k : "",
-              "order %lld: no relatie in SnelStart found for %s; a new "
-              "relatie is made", (long long) c->o->number, c->email);
+              "order %lld: geen relatie in SnelStart gevonden voor %s; er "
+              "wordt een nieuwe relatie aangemaakt", (long long) c->o->number,
+              c->email);
     free(k);
     return DONE;
 }
@@ -626,15 +642,15 @@ new_by_email_postcode(const ctx_t *c, match_t *m)
     char   *k;
 
     if (c->email[0] == '\0') {
-        new_by_naam(c, m, "the order has no e-mail");
+        new_by_naam(c, m, "de order heeft geen e-mailadres");
         return DONE;
     }
     if (asprintf(&k, "email:%s|%s", c->email, c->deliv_postcode) < 0)
         k = NULL;
     match_set(m, MATCH_NEW, 0, "", c->method, "new", k ? k : "",
-              "order %lld: no relatie in SnelStart found for %s with postcode "
-              "%s; a new relatie is made", (long long) c->o->number, c->email,
-              c->deliv_postcode);
+              "order %lld: geen relatie in SnelStart gevonden voor %s met "
+              "postcode %s; er wordt een nieuwe relatie aangemaakt",
+              (long long) c->o->number, c->email, c->deliv_postcode);
     free(k);
     return DONE;
 }
@@ -654,8 +670,9 @@ recognise(const relatie_index_t *index, const order_t *o,
             break;
     if (i == NMETHODS) {
         match_set(m, MATCH_ERROR, 0, "", "unknown", "", "",
-                  "order %lld: recognition method %d is unknown; check the "
-                  "profile's settings", (long long) o->number, (int) method);
+                  "order %lld: herkenning %d is onbekend; controleer de "
+                  "herkenning in de instellingen van het profiel",
+                  (long long) o->number, (int) method);
         return;
     }
     c.index = index;
@@ -681,5 +698,5 @@ recognise(const relatie_index_t *index, const order_t *o,
             return;
     /* only klantcode ends without a decision, and it always decides */
     match_set(m, MATCH_ERROR, 0, "", c.method, "", "",
-              "order %lld: no decision reached", (long long) o->number);
+              "order %lld: geen beslissing bereikt", (long long) o->number);
 }

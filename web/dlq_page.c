@@ -34,6 +34,8 @@ stage_nl(const char *stage)
         return "De order uit de shop is niet te lezen";
     if (strcmp(stage, "store") == 0)
         return "De opgeslagen order is beschadigd";
+    if (strcmp(stage, "send") == 0)
+        return "De order is te groot om door te geven";
     if (strcmp(stage, "match") == 0)
         return "De klant is niet te herkennen";
     if (strcmp(stage, "relatie") == 0)

@@ -30,7 +30,6 @@
  *   usage error. Logins, refusals and every change are logged (who,
  *   what) in its log and the information log.
  */
-#include <arpa/inet.h>
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -43,7 +42,9 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "listen.h"
 #include "log.h"
+#include "textfile.h"
 #include "web.h"
 #include "xalloc.h"
 
@@ -327,61 +328,6 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestT
     *con_cls = NULL;
 }
 
-/* read_file - a whole file (new memory), NULL when it cannot be read */
-static char *
-read_file(const char *path)
-{
-    FILE   *f = fopen(path, "r");
-    buf_t  *b;
-    char    chunk[4096];
-    size_t  n;
-
-    if (f == NULL)
-        return NULL;
-    b = buf_new();
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_bytes(b, chunk, n);
-    fclose(f);
-    return buf_take(&b);
-}
-
-/* parse_listen - "ADDRESS:PORT" or "[V6]:PORT" into a socket address */
-static bool
-parse_listen(const char *listen, struct sockaddr_storage *sa, bool *loopback)
-{
-    char    host[128];
-    const char *colon = strrchr(listen, ':');
-    struct sockaddr_in *v4 = (struct sockaddr_in *) sa;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *) sa;
-    long    port;
-    char   *end;
-
-    if (colon == NULL || (size_t) (colon - listen) >= sizeof host)
-        return false;
-    port = strtol(colon + 1, &end, 10);
-    if (*end || port <= 0 || port > 65535)
-        return false;
-    snprintf(host, sizeof host, "%.*s", (int) (colon - listen), listen);
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        memmove(host, host + 1, strlen(host));
-        host[strlen(host) - 1] = 0;
-    }
-    memset(sa, 0, sizeof *sa);
-    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t) port);
-        *loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-        return true;
-    }
-    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t) port);
-        *loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
-        return true;
-    }
-    return false;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -433,15 +379,15 @@ main(int argc, char **argv)
     if ((cfg = cfg_load(web.config_path, err, sizeof err)) == NULL)
         log_fatal("%s", err);
     cfg_destroy(&cfg);
-    if (!parse_listen(listen, &sa, &loopback))
+    if (!listen_parse(listen, &sa, &loopback))
         log_fatal("--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8180", listen);
     if (!loopback && cert_path == NULL)
         log_fatal("--listen %s is not a loopback address: that needs TLS "
                   "(--tls-certificate and --tls-key), passwords would travel in clear", listen);
     if (cert_path) {
-        if ((cert = read_file(cert_path)) == NULL)
+        if ((cert = textfile_read(cert_path, TEXTFILE_PEM_MAX)) == NULL)
             log_fatal("%s: cannot read the TLS certificate", cert_path);
-        if ((key = read_file(key_path)) == NULL)
+        if ((key = textfile_read(key_path, TEXTFILE_PEM_MAX)) == NULL)
             log_fatal("%s: cannot read the TLS key", key_path);
         flags |= MHD_USE_TLS;
         web.tls = true;

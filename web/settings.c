@@ -786,8 +786,8 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
     }
     if (o && o->checks) {
         static const char *const names[][2] = { { "shop", "Shop" },
-            { "administration", "Administratie" }, { "api", "SnelStart API" },
-            { "grootboeken", "Grootboeken" } };
+            { "webhooks", "Webhooks" }, { "administration", "Administratie" },
+            { "api", "SnelStart API" }, { "grootboeken", "Grootboeken" } };
         json_t *c;
         size_t  k;
 

@@ -14,6 +14,7 @@
 #include "connection_check.h"
 #include "snelstart.h"
 #include "source.h"
+#include "webhook_check.h"
 
 /* add - one check's result */
 static bool
@@ -33,13 +34,19 @@ check_shop(const profile_t *p, json_t *out)
     src_result_t r;
 
     if (source == NULL) {
-        snprintf(line, sizeof line, "\"%s\" is not a shop type koppel knows", p->shop_type);
+        snprintf(line, sizeof line, "\"%s\" is geen soort shop die koppel kent", p->shop_type);
         return add(out, "shop", false, line);
     }
     source_set_retry(source, 1, 1000, 15000);
     r = source_check(source, msg, sizeof msg);
     source_destroy(&source);
-    return add(out, "shop", r == SRC_OK, msg);
+    if (r == SRC_OK)
+        return add(out, "shop", true, msg);
+    /* the shop client's own words are the detail */
+    snprintf(line, sizeof line, "%s (\"%s\")", r == SRC_AUTH
+             ? "de shop weigert de inloggegevens; pas ze aan in Instellingen"
+             : "de shop is niet te lezen; controleer het shopadres in Instellingen", msg);
+    return add(out, "shop", false, line);
 }
 
 /* check_administration - open it and read both tables */
@@ -52,14 +59,14 @@ check_administration(const profile_t *p, json_t *out)
 
     if (strcmp(p->admin_type, "api") == 0)
         return add(out, "administration", true,
-                   "type api: read and written through the API");
+                   "type api: gelezen en geschreven via de API");
     if ((r = admin_reader_open(p, err, sizeof err)) == NULL)
         return add(out, "administration", false, err);
     ok = admin_reader_check(r, err, sizeof err);
     admin_reader_close(&r);
     if (!ok)
         return add(out, "administration", false, err);
-    snprintf(line, sizeof line, "type %s, tables %s and %s readable", p->admin_type,
+    snprintf(line, sizeof line, "type %s, tabellen %s en %s zijn te lezen", p->admin_type,
              p->schema[SCHEMA_RELATIES], p->schema[SCHEMA_GROOTBOEKEN]);
     return add(out, "administration", true, line);
 }
@@ -81,9 +88,9 @@ check_api(const profile_t *p, json_t *out)
     json_decref(body);
     snelstart_destroy(&api);
     if (r == SS_OK)
-        snprintf(line, sizeof line, "%s answers GET /grootboeken", p->api_url);
+        snprintf(line, sizeof line, "%s antwoordt op GET /grootboeken", p->api_url);
     else if (r == SS_AUTH)
-        snprintf(line, sizeof line, "wrong client key or subscription key: %s", e.message);
+        snprintf(line, sizeof line, "verkeerde client key of subscription key: %s", e.message);
     else
         snprintf(line, sizeof line, "%s", e.message);
     return add(out, "api", r == SS_OK, line);
@@ -100,22 +107,24 @@ check_grootboeken(const profile_t *p, json_t *out)
 
     administration_destroy(&a);
     return add(out, "grootboeken", ok, !ok ? err : p->betalingen_boeken
-               ? "every configured grootboek exists, is active and is a winst-en-verlies "
-                 "account; the payments' memoriaal dagboek, tussenrekeningen and cost "
-                 "grootboeken fit"
-               : "every configured grootboek exists, is active and is a winst-en-verlies account");
+               ? "elke ingestelde grootboekrekening bestaat, is actief en is een "
+                 "winst-en-verliesrekening; het memoriaaldagboek, de tussenrekeningen en de "
+                 "kostenrekeningen van de betalingen passen"
+               : "elke ingestelde grootboekrekening bestaat, is actief en is een "
+                 "winst-en-verliesrekening");
 }
 
-/* connection_check - shop, administration, API and grootboeken */
+/* connection_check - shop, its webhooks, administration, API and grootboeken */
 json_t *
 connection_check(const profile_t *p, bool *all_ok)
 {
     json_t *out = json_array();
     bool    shop = check_shop(p, out);
+    bool    hooks = !webhook_wanted(p) || !shop || webhook_check(p, out);
     bool    admin = check_administration(p, out);
     bool    api = check_api(p, out);
     bool    gb = api && check_grootboeken(p, out);
 
-    *all_ok = shop && admin && api && gb;
+    *all_ok = shop && hooks && admin && api && gb;
     return out;
 }

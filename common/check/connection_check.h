@@ -3,8 +3,12 @@
  *   connection_check - the manual's "Verbinding testen" for one profile
  *
  * DESCRIPTION
- *   Four checks, in this order, each with a line for people:
+ *   Four or five checks, in this order, each with a line for people:
  *     shop            log in to the shop, whatever its platform (source.h)
+ *     webhooks        only for a profile with a shop.webhook block, when
+ *                     the shop check passed: the shop's registered webhooks
+ *                     deliver order.created and order.updated to koppel
+ *                     (webhook_check.h; the text in Dutch)
  *     administration  sql, lokaal, mdb: open the administration and read a
  *                     row of the mapped relaties and grootboeken tables;
  *                     api: the API check below covers it

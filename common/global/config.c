@@ -25,6 +25,7 @@
 #include "config.h"
 #include "eu.h"
 #include "factuurnummer.h"
+#include "listen.h"
 #include "money.h"
 #include "xalloc.h"
 
@@ -681,6 +682,91 @@ read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, pr
     }
 }
 
+/* read_webhook - profiles.NAME.shop.webhook: the path and secret of the
+ * profile's deliveries (a WooCommerce shop only: Globecharge has none) */
+static void
+read_webhook(reader_t *r, const config_setting_t *shop, const char *prefix, profile_t *p)
+{
+    static const char *keys[] = { "path", "secret", "url", NULL };
+    config_setting_t *g = get_group(r, shop, prefix, "webhook");
+    char    sub[256];
+    const char *c;
+
+    snprintf(sub, sizeof sub, "%s.webhook", prefix);
+    check_members(r, g, sub, keys);
+    p->webhook_path = get_string(r, g, sub, "path", "");
+    p->webhook_secret = get_string(r, g, sub, "secret", "");
+    p->webhook_url = get_string(r, g, sub, "url", "");
+    if (g == NULL)
+        return;
+    if (strcmp(p->shop_type, "woocommerce") != 0) {
+        fail(r, g, prefix, "webhook: only a shop of type \"woocommerce\" delivers webhooks");
+        return;
+    }
+    if (p->webhook_path[0] != '/')
+        fail(r, g, sub, "path: required, the request path deliveries come to, starting "
+             "with /, such as \"/webhook/%s\"", p->name);
+    for (c = p->webhook_path; *c; c++)
+        if (*c <= ' ' || *c == '?' || *c == '#' || *c == '%' || *c == 127)
+            fail(r, g, sub, "path: no spaces, control characters, ?, # or %% in a path");
+    if (*p->webhook_secret == 0)
+        fail(r, g, sub, "secret: required, the secret the webhook is registered with in "
+             "WooCommerce (it signs every delivery)");
+    check_url(r, g, sub, "url", p->webhook_url, p->shop_insecure_http);
+}
+
+/* read_webhooks - koppel.webhooks: where the fetcher receives deliveries */
+static void
+read_webhooks(reader_t *r, const config_setting_t *top, webhooks_t *w)
+{
+    static const char *keys[] = { "listen", "tls_certificate", "tls_key", "max_body_bytes",
+        NULL };
+    static const char *prefix = "koppel.webhooks";
+    config_setting_t *g = get_group(r, top, "koppel", "webhooks");
+    struct sockaddr_storage sa;
+    bool    loopback = false;
+
+    check_members(r, g, prefix, keys);
+    w->enabled = g != NULL;
+    w->listen = get_string(r, g, prefix, "listen", "127.0.0.1:8188");
+    w->tls_certificate = get_string(r, g, prefix, "tls_certificate", "");
+    w->tls_key = get_string(r, g, prefix, "tls_key", "");
+    w->max_body_bytes = get_int(r, g, prefix, "max_body_bytes", 1048576, 1024, 67108864);
+    if (!w->enabled)
+        return;
+    if (!listen_parse(w->listen, &sa, &loopback))
+        fail(r, g, prefix, "listen: \"%.64s\" is not ADDRESS:PORT, e.g. \"127.0.0.1:8188\" "
+             "or \"[::1]:8188\"", w->listen);
+    else if (!(*w->tls_certificate && *w->tls_key) && (*w->tls_certificate || *w->tls_key))
+        fail(r, g, prefix, "%s: required with %s (both PEM files, or neither)",
+             *w->tls_key ? "tls_certificate" : "tls_key",
+             *w->tls_key ? "tls_key" : "tls_certificate");
+    else if (!loopback && *w->tls_certificate == 0)
+        fail(r, g, prefix, "listen: \"%s\" is not a loopback address: that needs TLS "
+             "(tls_certificate and tls_key), or listen on 127.0.0.1 behind nginx or Caddy "
+             "(docs/woocommerce.md); orders would travel in clear", w->listen);
+}
+
+/* check_webhook - profile i's webhook path is its own, and there is a
+ * receiver to take its deliveries */
+static void
+check_webhook(reader_t *r, const config_setting_t *ps, const cfg_t *self, size_t i)
+{
+    const profile_t *p = &self->profiles[i];
+    char    prefix[160];
+
+    if (*p->webhook_path == 0)
+        return;
+    snprintf(prefix, sizeof prefix, "profiles.%s.shop.webhook", p->name);
+    if (!self->webhooks.enabled)
+        fail(r, ps, prefix, "path: there is no receiver: add koppel.webhooks { listen = ...; } "
+             "(see config/koppel.cfg.example)");
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(self->profiles[j].webhook_path, p->webhook_path) == 0)
+            fail(r, ps, prefix, "path: \"%s\" is profile %s's already; each profile needs "
+                 "its own", p->webhook_path, self->profiles[j].name);
+}
+
 /* read_profile - one element of the profiles list */
 static void
 read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index)
@@ -689,7 +775,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         "booking", "grootboeken", "customers", "planning", "betalingen", "factuur", NULL };
     static const char *shop_keys[] = { "type", "url", "username", "password",
         "consumer_key", "consumer_secret", "from_order", "page_size", "late_window",
-        "tls_verify", "insecure_http", NULL };
+        "tls_verify", "insecure_http", "webhook", NULL };
     static const char *ss_keys[] = { "type", "api_url", "auth_url", "client_key",
         "subscription_key", "tls_verify", "insecure_http", "rate_per_minute", "rate_per_hour",
         "max_concurrent", "timeout", "index_refresh", "time_scale", "sql_server", "database",
@@ -768,6 +854,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->shop_tls_verify = get_bool(r, g, sub, "tls_verify", true);
     p->shop_insecure_http = get_bool(r, g, sub, "insecure_http", false);
     check_url(r, g, sub, "url", p->shop_url, p->shop_insecure_http);
+    read_webhook(r, g, sub, p);
 
     snprintf(sub, sizeof sub, "%s.snelstart", prefix);
     g = get_group(r, ps, prefix, "snelstart");
@@ -892,7 +979,8 @@ secret_wipe(char *s)
  * daemon wipes the others right after reading the file (cfg_keep_secrets),
  * so that its memory (a core file, a debugger) holds no secret it does not
  * need. koppelctl (DAEMON_N) keeps them all: test-connection uses each.
- *   fetcher    the shop's password or WooCommerce consumer secret
+ *   fetcher    the shop's password or WooCommerce consumer secret, and the
+ *              webhook's secret (it checks the deliveries' signatures)
  *   matcher    SnelStart's client and subscription key (API reads), the SQL
  *              password and the SnelStart user's password (sql, lokaal, mdb)
  *   booker     SnelStart's client and subscription key (it posts)
@@ -918,8 +1006,10 @@ cfg_keep_secrets(cfg_t *self, daemon_t which)
     for (i = 0; i < self->nprofiles; i++) {
         profile_t *p = &self->profiles[i];
 
-        if (!(used & SECRET_SHOP))
+        if (!(used & SECRET_SHOP)) {
             secret_wipe(p->shop_password);
+            secret_wipe(p->webhook_secret);
+        }
         if (!(used & SECRET_SQL))
             secret_wipe(p->sql_password);
         if (!(used & SECRET_SS_USER))
@@ -941,6 +1031,9 @@ profile_free(profile_t *p)
     free(p->shop_url);
     free(p->shop_username);
     secret_free(p->shop_password);
+    free(p->webhook_path);
+    secret_free(p->webhook_secret);
+    free(p->webhook_url);
     free(p->admin_type);
     free(p->sql_server);
     free(p->database);
@@ -1048,6 +1141,18 @@ cfg_endpoints_same(const cfg_t *a, const cfg_t *b)
     return true;
 }
 
+/* cfg_webhook_profile - the profile whose webhook path is path */
+const profile_t *
+cfg_webhook_profile(const cfg_t *self, const char *path)
+{
+    size_t  i;
+
+    for (i = 0; i < self->nprofiles; i++)
+        if (*self->profiles[i].webhook_path && same(self->profiles[i].webhook_path, path))
+            return &self->profiles[i];
+    return NULL;
+}
+
 /* cfg_file_changed - the file's modification time differs from when it was read */
 bool
 cfg_file_changed(const cfg_t *self)
@@ -1061,7 +1166,7 @@ cfg_load(const char *path, char *err, size_t errlen)
 {
     static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
         "matcher_heartbeat_ms", "endpoints", "control_group", "curve", "insecure_tcp_loopback",
-        NULL };
+        "webhooks", NULL };
         /* the last three: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
@@ -1099,6 +1204,7 @@ cfg_load(const char *path, char *err, size_t errlen)
     self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
     self->matcher_heartbeat_ms = (int) get_int(&r, top, "koppel", "matcher_heartbeat_ms", 3000,
                                                200, 60000);
+    read_webhooks(&r, top, &self->webhooks);
     eps = get_group(&r, top, "koppel", "endpoints");
     check_members(&r, eps, "koppel.endpoints", ep_keys);
     self->ep_jobs = endpoint(&r, eps, self->state_dir, "jobs", "jobs.sock");
@@ -1133,6 +1239,8 @@ cfg_load(const char *path, char *err, size_t errlen)
         for (i = 0; i < n && !r.failed; i++) {
             read_profile(&r, config_setting_get_elem(profiles, i), &self->profiles[i], i);
             self->nprofiles++;
+            if (!r.failed)
+                check_webhook(&r, config_setting_get_elem(profiles, i), self, (size_t) i);
             for (j = 0; j + 1 < self->nprofiles && !r.failed; j++)
                 if (strcmp(self->profiles[j].name, self->profiles[i].name) == 0)
                     fail(&r, config_setting_get_elem(profiles, i), "profiles",
@@ -1164,6 +1272,9 @@ cfg_destroy(cfg_t **self_p)
     free(self->path);
     free(self->state_dir);
     free(self->log_level);
+    free(self->webhooks.listen);
+    free(self->webhooks.tls_certificate);
+    free(self->webhooks.tls_key);
     free(self->ep_jobs);
     free(self->ep_events);
     free(self->ep_orders);

@@ -147,6 +147,11 @@ typedef struct {
     int     late_window;        /* order numbers re-read below the cursor */
     bool    shop_tls_verify;
     bool    shop_insecure_http;  /* shop.insecure_http: an http:// url is allowed */
+    /* shop.webhook (woocommerce only): deliveries the fetcher's receiver
+       takes for this profile; "" when the profile has none */
+    char   *webhook_path;       /* the request path, e.g. "/webhook/woo", unique */
+    char   *webhook_secret;     /* secret: the key of X-WC-Webhook-Signature */
+    char   *webhook_url;        /* the delivery URL registered in the shop, "" = not said */
 
     /* SnelStart administration (manual 2.2) */
     char   *admin_type;         /* "api", "sql", "lokaal" or "mdb" */
@@ -208,6 +213,16 @@ typedef struct {
     int     import_interval_s;  /* 0 = off */
 } profile_t;
 
+/* koppel.webhooks: the fetcher's HTTP receiver of shop webhooks; absent,
+   no receiver (docs/woocommerce.md) */
+typedef struct {
+    bool    enabled;            /* the group is there: the fetcher listens */
+    char   *listen;             /* ADDRESS:PORT (listen.h), default 127.0.0.1:8188 */
+    char   *tls_certificate;    /* PEM file; "" = plain http, loopback only */
+    char   *tls_key;            /* PEM file of its private key */
+    long long max_body_bytes;   /* a larger request body gets 413 */
+} webhooks_t;
+
 typedef struct {
     char   *path;               /* the file read */
     long long mtime_ns;         /* its modification time when it was read */
@@ -224,6 +239,7 @@ typedef struct {
     int     max_in_flight;      /* orders sent and awaiting an outcome, at most */
     int     matcher_heartbeat_ms;   /* a matcher silent this long is gone; it says
                                        "ready" every quarter of it */
+    webhooks_t webhooks;
     profile_t *profiles;
     size_t     nprofiles;
     int        secrets_of;      /* the daemon_t whose secrets it holds; DAEMON_N: all */
@@ -268,6 +284,9 @@ bool cfg_administration_same(const profile_t *a, const profile_t *b);
 /* cfg_endpoints_same - whether a and b have the same state directory and
  * endpoints: what a reload cannot change (the sockets are bound) */
 bool cfg_endpoints_same(const cfg_t *a, const cfg_t *b);
+
+/* cfg_webhook_profile - the profile whose shop.webhook.path is path, or NULL */
+const profile_t *cfg_webhook_profile(const cfg_t *self, const char *path);
 
 /* cfg_file_changed - whether the file was written since it was read */
 bool cfg_file_changed(const cfg_t *self);

@@ -52,6 +52,7 @@ typedef enum {
 #define INFOLOG_IMPORT_DONE     "import-done"       /* extended */
 #define INFOLOG_IMPORT_FAILED   "import-failed"     /* short */
 #define INFOLOG_REPLAYED        "replayed"          /* extended */
+#define INFOLOG_REFUND          "refund"            /* a refund of a stored order (short) */
 #define INFOLOG_ERROR           "error"             /* short */
 
 /* what a query or an export selects */

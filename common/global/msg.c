@@ -63,7 +63,7 @@ static const struct field outcome_fields[] = {
     REQ("profile", F_STR, profile), REQ("number", F_INT, number),
     REQ("result", F_STR, result), REQ("stage", F_STR, stage), REQ("reason", F_STR, reason),
     OPT("factuurnummer", F_STR, factuurnummer), OPT("relatiecode", F_INT, relatiecode),
-    OPT("token", F_STR, token), OPT("sig", F_STR, sig),
+    OPT("credit", F_INT, credit), OPT("token", F_STR, token), OPT("sig", F_STR, sig),
 };
 static const struct field request_fields[] = {
     REQ("cmd", F_STR, cmd), OPT("args", F_ARGS, args),

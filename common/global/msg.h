@@ -11,7 +11,7 @@
  *   order      fetcher -> matcher     profile attempt order [token sig]
  *   matched    matcher -> booker      profile attempt order match [token sig]
  *   outcome    booker -> fetcher      profile number result stage reason
- *                                     [factuurnummer relatiecode token sig]
+ *                                     [factuurnummer relatiecode credit token sig]
  *
  *   token and sig tie a message to the attempt the fetcher stored (see
  *   order_seal.h): the matcher copies them from order to matched, the
@@ -66,6 +66,7 @@ typedef struct {
     char    *reason;        /* job: "schedule" or "manual";
                                outcome: plain words for the bookkeeper */
     int64_t  number;        /* outcome: the order */
+    int64_t  credit;        /* outcome: the credit note's seq (order.h), 0: the order */
     bool     ok;            /* job_done, reply */
     char    *text;          /* job_done: summary; reply: human text; hello: daemon;
                                ready: the matcher's name */

@@ -85,6 +85,7 @@ order_new(void)
     self->coc_number = xstrdup("");
     address_init(&self->billing);
     address_init(&self->delivery);
+    self->credit.original = xstrdup("");
     return self;
 }
 
@@ -125,6 +126,8 @@ order_destroy(order_t **self_p)
         free(self->charges[i].description);
     free(self->charges);
     free(self->vats);
+    free(self->credit.original);
+    free(self->credit.lines);
     free(self);
     *self_p = NULL;
 }
@@ -169,6 +172,10 @@ order_dup(const order_t *src)
     }
     self->vats = xcalloc(src->nvats + 1, sizeof *self->vats);
     memcpy(self->vats, src->vats, src->nvats * sizeof *self->vats);
+    self->credit.original = xstrdup(src->credit.original);
+    self->credit.lines = xcalloc(src->credit.nlines + 1, sizeof *self->credit.lines);
+    memcpy(self->credit.lines, src->credit.lines,
+           src->credit.nlines * sizeof *self->credit.lines);
     return self;
 }
 
@@ -233,6 +240,20 @@ order_add_field(order_t *self)
     f->name = xstrdup("");
     f->value = xstrdup("");
     return f;
+}
+
+/* order_add_refund_line - append an empty refunded line */
+order_refund_line_t *
+order_add_refund_line(order_t *self)
+{
+    return grow(&self->credit.lines, &self->credit.nlines, sizeof(order_refund_line_t));
+}
+
+/* order_is_credit - whether the item is a credit note */
+bool
+order_is_credit(const order_t *self)
+{
+    return self->credit.seq > 0;
 }
 
 /* order_delivery_address - delivery when there is one, else billing */

@@ -14,6 +14,10 @@
  *
  *   Strings are owned by the order, NUL-terminated UTF-8, never NULL: an
  *   absent value is "".
+ *
+ *   A credit note travels as the order it refunds, as booked, with credit
+ *   saying which credit note it is and what it refunds (credit.seq > 0);
+ *   for the order itself credit.seq is 0.
  */
 #ifndef KOPPEL_ORDER_H
 #define KOPPEL_ORDER_H
@@ -77,6 +81,22 @@ typedef struct {             /* a shop owner's own customer field */
     char *value;
 } order_field_t;
 
+typedef struct {             /* a refunded line of a credit note */
+    size_t  line;            /* index into the order's lines */
+    int64_t quantity_e4;     /* refunded, 0 < quantity <= the line's */
+} order_refund_line_t;
+
+typedef struct {             /* what a credit note of the order refunds */
+    int32_t seq;             /* 0: the item is the order itself; n: its n-th credit
+                                note, factuurnummer ORIGINAL-Cn */
+    char   *original;        /* the factuurnummer the order was booked as; the
+                                fetcher fills it in when it sends the credit note */
+    bool    full;            /* everything as invoiced */
+    bool    shipping;        /* partial: the shipping refunded in full */
+    order_refund_line_t *lines;   /* partial: the refunded lines */
+    size_t  nlines;
+} order_credit_t;
+
 typedef struct order {
     /* where it comes from */
     char   *profile;         /* koppel profile name; set by the fetcher */
@@ -118,6 +138,9 @@ typedef struct order {
     int64_t total_excl_cents;
     int64_t total_vat_cents;
     int64_t total_incl_cents;
+
+    /* a credit note: the order as booked, and what of it is refunded */
+    order_credit_t credit;
 } order_t;
 
 /* order_new - an empty order: every string "", every count 0 */
@@ -138,6 +161,12 @@ order_line_t   *order_add_line(order_t *self);
 order_charge_t *order_add_charge(order_t *self);
 order_vat_t    *order_add_vat(order_t *self);
 order_field_t  *order_add_field(order_t *self);
+
+/* order_add_refund_line - append one zeroed refunded line to the credit note */
+order_refund_line_t *order_add_refund_line(order_t *self);
+
+/* order_is_credit - whether the item is a credit note of the order */
+bool order_is_credit(const order_t *self);
 
 /* order_delivery_address - delivery when there is one, else billing */
 const order_address_t *order_delivery_address(const order_t *self);

@@ -42,6 +42,11 @@
  *     tx    total_excl_cents      int
  *     tv    total_vat_cents       int
  *     ti    total_incl_cents      int
+ *   and, only for a credit note (credit.seq > 0), optional on reading:
+ *     cr    credit                { s: seq int (1..), of: original str,
+ *                                  f: full bool, sh: shipping bool,
+ *                                  ln: array of { l: line int (index into
+ *                                  lines), q: quantity_e4 int } }
  *   Address map: co company, fn first_name, ln last_name, st street,
  *     hn house_number, hna house_number_addition, pc postcode, ci city,
  *     rg region, cc country (all str).
@@ -157,13 +162,35 @@ pack_address(msgpack_packer *pk, const char *key, const order_address_t *a)
                  *(char *const *) ((const char *) a + address_keys[i].offset));
 }
 
+/* pack_credit - what a credit note refunds */
+static void
+pack_credit(msgpack_packer *pk, const order_credit_t *c)
+{
+    size_t  i;
+
+    pack_key(pk, "cr");
+    msgpack_pack_map(pk, 5);
+    pack_int(pk, "s", c->seq);
+    pack_str(pk, "of", c->original);
+    pack_bool(pk, "f", c->full);
+    pack_bool(pk, "sh", c->shipping);
+    pack_key(pk, "ln");
+    msgpack_pack_array(pk, c->nlines);
+    for (i = 0; i < c->nlines; i++) {
+        msgpack_pack_map(pk, 2);
+        pack_int(pk, "l", (int64_t) c->lines[i].line);
+        pack_int(pk, "q", c->lines[i].quantity_e4);
+    }
+}
+
 /* order_pack - write the order as one msgpack map */
 void
 order_pack(const order_t *self, msgpack_packer *pk)
 {
     size_t  i;
 
-    msgpack_pack_map(pk, NELEM(string_keys) + 16);   /* + the keys below */
+    /* + the keys below, and cr for a credit note */
+    msgpack_pack_map(pk, NELEM(string_keys) + 16 + (order_is_credit(self) ? 1 : 0));
     for (i = 0; i < NELEM(string_keys); i++)
         pack_str(pk, string_keys[i].key,
                  *(char *const *) ((const char *) self + string_keys[i].offset));
@@ -221,6 +248,8 @@ order_pack(const order_t *self, msgpack_packer *pk)
     pack_int(pk, "tx", self->total_excl_cents);
     pack_int(pk, "tv", self->total_vat_cents);
     pack_int(pk, "ti", self->total_incl_cents);
+    if (order_is_credit(self))
+        pack_credit(pk, &self->credit);
 }
 
 /*
@@ -529,6 +558,42 @@ unpack_lists(unpacker_t *u, const msgpack_object *map, order_t *o)
     return true;
 }
 
+/* unpack_credit - the credit note's map, when there is one: its refunded
+ * lines must be lines of the order */
+static bool
+unpack_credit(unpacker_t *u, const msgpack_object *map, order_t *o)
+{
+    const msgpack_object *m, *arr, *e;
+    order_credit_t *c = &o->credit;
+    char    path[64];
+    int64_t v;
+    uint32_t i;
+
+    if (find(map, "cr") == NULL)
+        return true;
+    if ((m = get_typed(u, map, "cr", "order", "credit", MSGPACK_OBJECT_MAP)) == NULL
+        || !get_int(u, m, "s", "order.credit", "seq", 1, INT32_MAX, &v)
+        || !get_str(u, m, "of", "order.credit", "original", &c->original)
+        || !get_bool(u, m, "f", "order.credit", "full", &c->full)
+        || !get_bool(u, m, "sh", "order.credit", "shipping", &c->shipping)
+        || (arr = get_typed(u, m, "ln", "order.credit", "lines", MSGPACK_OBJECT_ARRAY)) == NULL)
+        return false;
+    c->seq = (int32_t) v;
+    for (i = 0; i < arr->via.array.size; i++) {
+        order_refund_line_t *l;
+        int64_t line;
+
+        if ((e = element(u, arr, i, "credit.lines", path, sizeof path)) == NULL)
+            return false;
+        l = order_add_refund_line(o);
+        if (!get_int(u, e, "l", path, "line", 0, (int64_t) o->nlines - 1, &line)
+            || !get_int(u, e, "q", path, "quantity", 1, INT64_MAX, &l->quantity_e4))
+            return false;
+        l->line = (size_t) line;
+    }
+    return true;
+}
+
 /* unpack_order - every key of the order map into o */
 static bool
 unpack_order(unpacker_t *u, const msgpack_object *map, order_t *o)
@@ -577,7 +642,8 @@ unpack_order(unpacker_t *u, const msgpack_object *map, order_t *o)
         && get_int(u, map, "tv", "order", "total_vat", INT64_MIN, INT64_MAX,
                    &o->total_vat_cents)
         && get_int(u, map, "ti", "order", "total_incl", INT64_MIN, INT64_MAX,
-                   &o->total_incl_cents);
+                   &o->total_incl_cents)
+        && unpack_credit(u, map, o);
 }
 
 /* order_unpack - read an order from a msgpack map, strictly */

@@ -183,6 +183,8 @@ seal(const order_seal_t *self, const msg_t *m, char out[ORDER_SEAL_SIG_LEN + 1])
         add_str(&st, m->reason);
         add_str(&st, m->factuurnummer);
         add_int(&st, m->relatiecode);
+        if (m->credit != 0)         /* an order's outcome is sealed as before credit notes */
+            add_int(&st, m->credit);
     } else {                        /* order and matched: the fetcher's seal */
         msgpack_sbuffer sb;
         msgpack_packer pk;

@@ -565,20 +565,20 @@ rule_sk(const char *n, size_t len)
 }
 
 static const vat_rule_t vat_rules[] = {
-    { "AT", "Austria", rule_at },       { "BE", "Belgium", rule_be },
-    { "BG", "Bulgaria", rule_bg },      { "CY", "Cyprus", rule_cy },
-    { "CZ", "Czechia", rule_cz },       { "DE", "Germany", rule_de },
-    { "DK", "Denmark", rule_dk },       { "EE", "Estonia", rule_ee },
-    { "EL", "Greece", rule_el },        { "ES", "Spain", rule_es },
-    { "FI", "Finland", rule_fi },       { "FR", "France", rule_fr },
-    { "HR", "Croatia", rule_hr },       { "HU", "Hungary", rule_hu },
-    { "IE", "Ireland", rule_ie },       { "IT", "Italy", rule_it },
-    { "LT", "Lithuania", rule_lt },     { "LU", "Luxembourg", rule_lu },
-    { "LV", "Latvia", rule_lv },        { "MT", "Malta", rule_mt },
-    { "NL", "the Netherlands", rule_nl }, { "PL", "Poland", rule_pl },
-    { "PT", "Portugal", rule_pt },      { "RO", "Romania", rule_ro },
-    { "SE", "Sweden", rule_se },        { "SI", "Slovenia", rule_si },
-    { "SK", "Slovakia", rule_sk },
+    { "AT", "Oostenrijk", rule_at },    { "BE", "België", rule_be },
+    { "BG", "Bulgarije", rule_bg },     { "CY", "Cyprus", rule_cy },
+    { "CZ", "Tsjechië", rule_cz },      { "DE", "Duitsland", rule_de },
+    { "DK", "Denemarken", rule_dk },    { "EE", "Estland", rule_ee },
+    { "EL", "Griekenland", rule_el },   { "ES", "Spanje", rule_es },
+    { "FI", "Finland", rule_fi },       { "FR", "Frankrijk", rule_fr },
+    { "HR", "Kroatië", rule_hr },       { "HU", "Hongarije", rule_hu },
+    { "IE", "Ierland", rule_ie },       { "IT", "Italië", rule_it },
+    { "LT", "Litouwen", rule_lt },      { "LU", "Luxemburg", rule_lu },
+    { "LV", "Letland", rule_lv },       { "MT", "Malta", rule_mt },
+    { "NL", "Nederland", rule_nl },     { "PL", "Polen", rule_pl },
+    { "PT", "Portugal", rule_pt },      { "RO", "Roemenië", rule_ro },
+    { "SE", "Zweden", rule_se },        { "SI", "Slovenië", rule_si },
+    { "SK", "Slowakije", rule_sk },
 };
 
 /* rule_of - the row of a VAT prefix, or NULL */
@@ -640,13 +640,14 @@ vatnumber_check(const char *typed, const char *country, char normal[VATNUMBER_MA
     if (why != NULL && whylen > 0)
         why[0] = '\0';
     if (!vatnumber_normalise(typed, country, num)) {
-        snprintf(why, whylen, "the VAT number \"%.40s\" is longer than any VAT number", typed);
+        snprintf(why, whylen, "het btw-nummer \"%.40s\" is langer dan welk btw-nummer ook",
+                 typed);
         return VATNUMBER_BAD_FORM;
     }
     if (normal != NULL)
         memcpy(normal, num, strlen(num) + 1);
     if (num[0] == '\0') {
-        snprintf(why, whylen, "the customer gave no VAT number");
+        snprintf(why, whylen, "de klant gaf geen btw-nummer op");
         return VATNUMBER_NONE;
     }
     if (prefix != NULL && strlen(prefix) == 2) {
@@ -654,21 +655,22 @@ vatnumber_check(const char *typed, const char *country, char normal[VATNUMBER_MA
         own[1] = (char) toupper((unsigned char) prefix[1]);
     }
     if (!eu_member(country) || (rule = rule_of(own)) == NULL) {
-        snprintf(why, whylen, "the billing country %s is not in the EU: VAT number %s cannot "
-                 "be an EU VAT number there", country && *country ? country : "(none)", num);
+        snprintf(why, whylen, "het land van het factuuradres, %s, ligt niet in de EU: btw-nummer "
+                 "%s kan daar geen EU-btw-nummer zijn", country && *country ? country : "(geen)",
+                 num);
         return VATNUMBER_NO_RULE;
     }
     if (strncmp(num, own, 2) != 0) {
-        snprintf(why, whylen, "VAT number %s does not start with %s, the prefix of the billing "
-                 "country %s (%s)", num, own, rule->name, country);
+        snprintf(why, whylen, "btw-nummer %s begint niet met %s, het voorvoegsel van het land "
+                 "van het factuuradres, %s (%s)", num, own, rule->name, country);
         return VATNUMBER_OTHER_COUNTRY;
     }
     r = rule->rule(num + 2, strlen(num + 2));
     if (r == VATNUMBER_BAD_FORM)
-        snprintf(why, whylen, "VAT number %s does not have the form of a VAT number of %s",
+        snprintf(why, whylen, "btw-nummer %s heeft niet de vorm van een btw-nummer uit %s",
                  num, rule->name);
     else if (r == VATNUMBER_BAD_CHECK)
-        snprintf(why, whylen, "VAT number %s cannot exist: its check digits are wrong for a "
-                 "VAT number of %s (a typing error?)", num, rule->name);
+        snprintf(why, whylen, "btw-nummer %s kan niet bestaan: de controlecijfers kloppen niet "
+                 "voor een btw-nummer uit %s (een tikfout?)", num, rule->name);
     return r;
 }

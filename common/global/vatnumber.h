@@ -18,7 +18,7 @@
  *
  * DIAGNOSTICS
  *   vatnumber_check() writes why a number is refused in a bookkeeper's
- *   words, naming the number and the country.
+ *   Dutch words, naming the number and the country.
  */
 #ifndef KOPPEL_VATNUMBER_H
 #define KOPPEL_VATNUMBER_H

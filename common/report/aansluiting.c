@@ -113,12 +113,22 @@ check_order(aansluiting_t *a, const aansluiting_order_t *o, const json_t *booked
         return;
     }
     if (o->status == ORDER_INCOMPLETE || o->status == ORDER_CANCELLED) {
-        if (n > 0 && json_object_get(credited, o->factuurnummer) == NULL) {
+        const json_t *credit = json_object_get(credited, o->factuurnummer);
+
+        if (n > 0 && credit == NULL) {
             r = add(a, "niet te boeken", o->number, o->factuurnummer, o->total_cents,
                     f->bedrag_cents);
             snprintf(r->toelichting, sizeof r->toelichting, "de order is %s maar staat als "
                      "verkoopfactuur in SnelStart, zonder creditnota",
                      order_status_name(o->status));
+        } else if (n > 0 && json_integer_value(credit) != -f->bedrag_cents) {
+            r = add(a, "creditnota", o->number, o->factuurnummer, o->total_cents,
+                    f->bedrag_cents);
+            snprintf(r->toelichting, sizeof r->toelichting, "de order is %s, maar de "
+                     "creditnota's (samen %s) heffen verkoopfactuur %s (%s) niet op",
+                     order_status_name(o->status),
+                     money_format_cents_nl(json_integer_value(credit), b1, sizeof b1),
+                     o->factuurnummer, money_format_cents_nl(f->bedrag_cents, b2, sizeof b2));
         }
         return;
     }
@@ -185,8 +195,9 @@ aansluiting_new(const char *profile, const char *van, const char *tot,
 
         a->snelstart_total += facturen[i].bedrag_cents;
         if ((base = credit_base(fnr)) > 0) {
-            snprintf(nr, sizeof nr, "%.*s", (int) base, fnr);
-            json_object_set_new(credited, nr, json_integer((json_int_t) i));
+            snprintf(nr, sizeof nr, "%.*s", (int) base, fnr);   /* the sum of its credit notes */
+            json_object_set_new(credited, nr, json_integer(facturen[i].bedrag_cents
+                                + json_integer_value(json_object_get(credited, nr))));
             continue;
         }
         if ((list = json_object_get(booked, fnr)) == NULL)

@@ -18,7 +18,8 @@
  *                      booked (a cancelled one without its credit note)
  *     creditnota       a credit note (FACTUURNUMMER-C1) whose order is not
  *                      among the period's orders, or whose amount is not
- *                      negative
+ *                      negative; a cancelled order whose credit notes
+ *                      together do not cancel its verkoopfactuur
  *     onleesbaar       the shop gave an order koppel cannot read
  *   A credit note of an order counts for that order, not as a double.
  *   Amounts are cents; nothing is rounded here.

@@ -297,8 +297,8 @@ factuur_pdf_render(const order_t *o, const profile_t *p, const char *factuurnumm
     HPDF_STATUS rs;
 
     if ((d.pdf = HPDF_New(on_error, &d)) == NULL) {
-        snprintf(err, errlen, "order %" PRId64 ": the invoice PDF cannot be made (libharu "
-                 "out of memory)", o->number);
+        snprintf(err, errlen, "order %" PRId64 ": de factuur-PDF kan niet gemaakt worden "
+                 "(libharu: geen geheugen meer)", o->number);
         return NULL;
     }
     HPDF_SetCompressionMode(d.pdf, HPDF_COMP_ALL);
@@ -339,8 +339,8 @@ factuur_pdf_render(const order_t *o, const profile_t *p, const char *factuurnumm
             *len = size;
     }
     if (out == NULL)
-        snprintf(err, errlen, "order %" PRId64 ": the invoice PDF cannot be made (libharu "
-                 "error 0x%04X, detail %u)", o->number, (unsigned) d.error,
+        snprintf(err, errlen, "order %" PRId64 ": de factuur-PDF kan niet gemaakt worden "
+                 "(libharu-fout 0x%04X, detail %u)", o->number, (unsigned) d.error,
                  (unsigned) d.detail);
     HPDF_Free(d.pdf);
     return out;

@@ -91,9 +91,11 @@ fail(reader_t *r, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (r->number >= 0)
-        r->error = xasprintf("order %lld: %s", (long long) r->number, msg);
+        r->error = xasprintf("order %lld: %s; corrigeer de order in de shop en klik Opnieuw",
+                             (long long) r->number, msg);
     else
-        r->error = xasprintf("order at line %ld: %s", r->line, msg);
+        r->error = xasprintf("order op regel %ld: %s; corrigeer de order in de shop",
+                             r->line, msg);
     return false;
 }
 
@@ -220,11 +222,11 @@ check_value(reader_t *r, const char *ctx, const char *elem, const char *attr,
             char *value, value_kind_t kind, int64_t *out)
 {
     static const char *what[] = {
-        [VALUE_AMOUNT] = "not an amount (use digits and a '.')",
-        [VALUE_PRICE] = "not a price (use digits and a '.')",
-        [VALUE_QUANTITY] = "not a quantity (use digits and a '.')",
-        [VALUE_RATE] = "not a VAT percentage (such as 21, 9 or 5.5)",
-        [VALUE_EXCHANGE] = "not an exchange rate (such as 0.9213)",
+        [VALUE_AMOUNT] = "geen bedrag (cijfers en een '.')",
+        [VALUE_PRICE] = "geen prijs (cijfers en een '.')",
+        [VALUE_QUANTITY] = "geen aantal (cijfers en een '.')",
+        [VALUE_RATE] = "geen btw-percentage (zoals 21, 9 of 5.5)",
+        [VALUE_EXCHANGE] = "geen wisselkoers (zoals 0.9213)",
     };
     char    where[512];
     int     decimals = decimals_of(kind);
@@ -234,15 +236,15 @@ check_value(reader_t *r, const char *ctx, const char *elem, const char *attr,
     describe(where, sizeof where, ctx, elem, attr, value);
     if (!money_parse_fixed(value, decimals, out)) {
         if (plain_decimal(value, &nfrac) && nfrac > decimals)
-            return fail(r, "%s: has more than %d decimals", where, decimals);
+            return fail(r, "%s: heeft meer dan %d decimalen", where, decimals);
         if (plain_decimal(value, &nfrac))
-            return fail(r, "%s: is too large", where);
+            return fail(r, "%s: is te groot", where);
         return fail(r, "%s: %s", where, what[kind]);
     }
     if (kind == VALUE_RATE && (*out < 0 || *out >= 10000))
         return fail(r, "%s: %s", where, what[kind]);
     if (kind == VALUE_EXCHANGE && *out <= 0)
-        return fail(r, "%s: an exchange rate must be more than 0", where);
+        return fail(r, "%s: een wisselkoers moet groter zijn dan 0", where);
     return true;
 }
 
@@ -251,8 +253,8 @@ static bool
 missing(reader_t *r, const char *ctx, const char *elem)
 {
     if (ctx == NULL)
-        return fail(r, "<%s> is missing", elem);
-    return fail(r, "%s has no <%s>", ctx, elem);
+        return fail(r, "<%s> ontbreekt", elem);
+    return fail(r, "%s heeft geen <%s>", ctx, elem);
 }
 
 /* text_value - read a required number from the text of parent's <elem> */
@@ -282,9 +284,9 @@ attr_value(reader_t *r, xmlNodePtr node, const char *ctx, const char *attr,
 
     if (v == NULL) {
         if (ctx != NULL)
-            return fail(r, "%s: <%s> has no %s attribute", ctx,
+            return fail(r, "%s: <%s> heeft geen attribuut %s", ctx,
                         (const char *) node->name, attr);
-        return fail(r, "<%s> has no %s attribute", (const char *) node->name, attr);
+        return fail(r, "<%s> heeft geen attribuut %s", (const char *) node->name, attr);
     }
     ok = check_value(r, ctx, (const char *) node->name, attr, v, kind, out);
     free(v);
@@ -298,8 +300,8 @@ store(reader_t *r, const char *ctx, const char *elem, char *value, char **field)
     if (strlen(value) > LIMIT_FIELD_BYTES) {
         free(value);
         if (ctx != NULL)
-            return fail(r, "%s: <%s> is longer than %d bytes", ctx, elem, LIMIT_FIELD_BYTES);
-        return fail(r, "<%s> is longer than %d bytes", elem, LIMIT_FIELD_BYTES);
+            return fail(r, "%s: <%s> is langer dan %d bytes", ctx, elem, LIMIT_FIELD_BYTES);
+        return fail(r, "<%s> is langer dan %d bytes", elem, LIMIT_FIELD_BYTES);
     }
     free(*field);
     *field = value;
@@ -365,7 +367,7 @@ read_address(reader_t *r, xmlNodePtr node, const char *ctx, order_address_t *a)
     if (strlen(cc) != 2 || !isalpha((unsigned char) cc[0]) || !isalpha((unsigned char) cc[1])) {
         describe(where, sizeof where, ctx, "country", NULL, cc);
         free(cc);
-        return fail(r, "%s: not a country code (use two letters, such as NL)", where);
+        return fail(r, "%s: geen landcode (twee letters, zoals NL)", where);
     }
     cc[0] = (char) toupper((unsigned char) cc[0]);
     cc[1] = (char) toupper((unsigned char) cc[1]);
@@ -392,10 +394,10 @@ read_customer(reader_t *r, xmlNodePtr node)
         if (!is_feed_element(n, "field"))
             continue;
         if (o->nfields >= LIMIT_ORDER_ELEMENTS)
-            return fail(r, "<customer> has more than %d <field> elements",
+            return fail(r, "<customer> heeft meer dan %d <field>-elementen",
                         LIMIT_ORDER_ELEMENTS);
         if ((name = node_attr(n, "name")) == NULL)
-            return fail(r, "<customer>: a <field> (line %ld) has no name attribute",
+            return fail(r, "<customer>: een <field> (regel %ld) heeft geen attribuut name",
                         (long) xmlGetLineNo(n));
         f = order_add_field(o);
         if (!store(r, "<customer>", "field name", name, &f->name)
@@ -418,9 +420,9 @@ read_lines(reader_t *r, xmlNodePtr node)
         if (!is_feed_element(n, "line"))
             continue;
         if (r->order->nlines >= LIMIT_ORDER_ELEMENTS)
-            return fail(r, "<lines> has more than %d <line> elements", LIMIT_ORDER_ELEMENTS);
+            return fail(r, "<lines> heeft meer dan %d <line>-elementen", LIMIT_ORDER_ELEMENTS);
         l = order_add_line(r->order);
-        snprintf(ctx, sizeof ctx, "line %zu", r->order->nlines);
+        snprintf(ctx, sizeof ctx, "regel %zu", r->order->nlines);
         if (!text_string(r, n, ctx, "sku", &l->sku)
             || !text_string(r, n, ctx, "description", &l->description)
             || !text_value(r, n, ctx, "quantity", VALUE_QUANTITY, &l->quantity_e4)
@@ -455,10 +457,10 @@ read_charges(reader_t *r, xmlNodePtr node)
         else
             continue;
         if (r->order->ncharges >= LIMIT_ORDER_ELEMENTS)
-            return fail(r, "<charges> has more than %d elements", LIMIT_ORDER_ELEMENTS);
+            return fail(r, "<charges> heeft meer dan %d elementen", LIMIT_ORDER_ELEMENTS);
         c = order_add_charge(r->order);
         c->kind = kind;
-        snprintf(ctx, sizeof ctx, "charge %zu", r->order->ncharges);
+        snprintf(ctx, sizeof ctx, "kosten %zu", r->order->ncharges);
         if (!attr_string(r, n, ctx, "description", &c->description)
             || !attr_value(r, n, ctx, "vatRate", VALUE_RATE, &v))
             return false;
@@ -472,7 +474,7 @@ read_charges(reader_t *r, xmlNodePtr node)
         if (kind == CHARGE_DISCOUNT && c->amount_cents > 0) {
             describe(where, sizeof where, ctx, "discount", NULL, amount);
             free(amount);
-            return fail(r, "%s: a discount must be negative (such as -0.65)", where);
+            return fail(r, "%s: een korting moet negatief zijn (zoals -0.65)", where);
         }
         free(amount);
     }
@@ -491,7 +493,7 @@ read_vats(reader_t *r, xmlNodePtr order)
         if (!is_feed_element(n, "vat"))
             continue;
         if (r->order->nvats >= LIMIT_ORDER_ELEMENTS)
-            return fail(r, "more than %d <vat> elements", LIMIT_ORDER_ELEMENTS);
+            return fail(r, "meer dan %d <vat>-elementen", LIMIT_ORDER_ELEMENTS);
         vat = order_add_vat(r->order);
         if (!attr_value(r, n, NULL, "rate", VALUE_RATE, &v)
             || !attr_value(r, n, NULL, "base", VALUE_AMOUNT, &vat->base_cents)
@@ -515,7 +517,7 @@ read_head(reader_t *r, xmlNodePtr node)
     size_t  i;
 
     if ((v = node_attr(node, "status")) == NULL)
-        return fail(r, "<order> has no status attribute");
+        return fail(r, "<order> heeft geen attribuut status");
     trim(v);
     for (i = 0; i < sizeof statuses / sizeof *statuses; i++)
         if (strcmp(v, statuses[i]) == 0)
@@ -523,14 +525,14 @@ read_head(reader_t *r, xmlNodePtr node)
     if (i == sizeof statuses / sizeof *statuses) {
         describe(where, sizeof where, NULL, "order", "status", v);
         free(v);
-        return fail(r, "%s: unknown status (expected paid, open, incomplete or cancelled)",
+        return fail(r, "%s: onbekende status (verwacht paid, open, incomplete of cancelled)",
                     where);
     }
     free(v);
     o->status = (order_status_t) i;
 
     if ((v = node_attr(node, "modified")) == NULL)
-        return fail(r, "<order> has no modified attribute");
+        return fail(r, "<order> heeft geen attribuut modified");
     trim(v);
     {
         time_t  t;
@@ -538,7 +540,7 @@ read_head(reader_t *r, xmlNodePtr node)
         if (!date_parse_zoned(v, &t, &offset) || offset != 0) {
             describe(where, sizeof where, NULL, "order", "modified", v);
             free(v);
-            return fail(r, "%s: not a UTC date and time (such as 2026-11-02T13:35:00Z)",
+            return fail(r, "%s: geen UTC-datum en -tijd (zoals 2026-11-02T13:35:00Z)",
                         where);
         }
     }
@@ -551,7 +553,7 @@ read_head(reader_t *r, xmlNodePtr node)
     if (!date_parse_zoned(v, &o->date_epoch, &offset)) {
         describe(where, sizeof where, NULL, "date", NULL, v);
         free(v);
-        return fail(r, "%s: not a date and time with offset (such as "
+        return fail(r, "%s: geen datum en tijd met tijdzone (zoals "
                     "2026-11-02T14:31:07+01:00)", where);
     }
     if (!store(r, NULL, "date", v, &o->date))
@@ -564,7 +566,7 @@ read_head(reader_t *r, xmlNodePtr node)
         || !isupper((unsigned char) v[2])) {
         describe(where, sizeof where, NULL, "currency", NULL, v);
         free(v);
-        return fail(r, "%s: not a currency code (use three capital letters, such as EUR)",
+        return fail(r, "%s: geen valutacode (drie hoofdletters, zoals EUR)",
                     where);
     }
     memcpy(o->currency, v, 4);
@@ -592,7 +594,7 @@ read_head(reader_t *r, xmlNodePtr node)
     } else {
         describe(where, sizeof where, NULL, "pricesIncludeVat", NULL, v);
         free(v);
-        return fail(r, "%s: expected true or false", where);
+        return fail(r, "%s: verwacht true of false", where);
     }
     free(v);
 
@@ -615,12 +617,12 @@ read_order(reader_t *r, xmlNodePtr node)
 
     r->line = (long) xmlGetLineNo(node);
     if ((v = node_attr(node, "number")) == NULL)
-        return fail(r, "<order> has no number attribute");
+        return fail(r, "<order> heeft geen attribuut number");
     trim(v);
     if (!money_parse_fixed(v, 0, &o->number) || o->number <= 0) {
         describe(where, sizeof where, NULL, "order", "number", v);
         free(v);
-        return fail(r, "%s: not an order number (use digits only)", where);
+        return fail(r, "%s: geen ordernummer (alleen cijfers)", where);
     }
     free(v);
     r->number = o->number;
@@ -782,13 +784,13 @@ page_attr(xmlNodePtr root, const char *src, const char *attr, int64_t *out,
     char    shown[LOG_SHOW_MAX * 2 + 8];
 
     if (v == NULL) {
-        snprintf(err, errlen, "%s: line %ld: <orders> has no %s attribute", src,
+        snprintf(err, errlen, "%s: regel %ld: <orders> heeft geen attribuut %s", src,
                  (long) xmlGetLineNo(root), attr);
         return false;
     }
     trim(v);
     if (!money_parse_fixed(v, 0, out) || *out < 0) {
-        snprintf(err, errlen, "%s: line %ld: <orders %s=\"%s\">: not a number (use digits only)",
+        snprintf(err, errlen, "%s: regel %ld: <orders %s=\"%s\">: geen getal (alleen cijfers)",
                  src, (long) xmlGetLineNo(root), attr, log_show(v, shown, sizeof shown));
         free(v);
         return false;
@@ -810,11 +812,11 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
 
     if (root->ns == NULL || root->ns->href == NULL
         || strcmp((const char *) root->ns->href, GCFEED_NAMESPACE) != 0) {
-        snprintf(err, errlen, "%s: line %ld: <%s> is not in the namespace %s "
-                 "(it is in %s); this is not a Globecharge order document", src,
+        snprintf(err, errlen, "%s: regel %ld: <%s> staat niet in de namespace %s "
+                 "(maar in %s); dit is geen orderdocument van Globecharge", src,
                  (long) xmlGetLineNo(root), (const char *) root->name, GCFEED_NAMESPACE,
                  root->ns && root->ns->href
-                 ? log_show((const char *) root->ns->href, shown, sizeof shown) : "none");
+                 ? log_show((const char *) root->ns->href, shown, sizeof shown) : "geen");
         return NULL;
     }
     if (strcmp((const char *) root->name, "order") == 0) {
@@ -831,8 +833,8 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
             char   *text = trim(node_text(root));
             char    shown2[LOG_SHOW_MAX * 2 + 8];
 
-            snprintf(err, errlen, "%s: Globecharge answered with an error (%s): %s", src,
-                     v ? log_show(v, shown, sizeof shown) : "no code",
+            snprintf(err, errlen, "%s: Globecharge antwoordde met een fout (%s): \"%s\"", src,
+                     v ? log_show(v, shown, sizeof shown) : "geen code",
                      log_show(text, shown2, sizeof shown2));
             free(text);
         }
@@ -840,7 +842,8 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
         return NULL;
     }
     if (strcmp((const char *) root->name, "orders") != 0) {
-        snprintf(err, errlen, "%s: line %ld: the document is a <%s>, expected <orders> or <order>",
+        snprintf(err, errlen, "%s: regel %ld: het document is een <%s>, verwacht <orders> of "
+                 "<order>",
                  src, (long) xmlGetLineNo(root), (const char *) root->name);
         return NULL;
     }
@@ -853,8 +856,8 @@ read_page(xmlNodePtr root, const char *src, char *err, size_t errlen)
         if (is_feed_element(n, "order"))
             norders++;
     if ((uint64_t) count != norders) {
-        snprintf(err, errlen, "%s: line %ld: <orders count=\"%lld\"> but the document holds "
-                 "%zu <order> elements", src, (long) xmlGetLineNo(root), (long long) count,
+        snprintf(err, errlen, "%s: regel %ld: <orders count=\"%lld\"> maar het document bevat "
+                 "%zu <order>-elementen", src, (long) xmlGetLineNo(root), (long long) count,
                  norders);
         return NULL;
     }
@@ -884,23 +887,23 @@ guarded_parse(const char *body, size_t len, const char *src, char *err, size_t e
     bool    ok = false;
 
     if (body == NULL || len == 0) {
-        snprintf(err, errlen, "%s: the document is empty", src);
+        snprintf(err, errlen, "%s: het document is leeg", src);
         return NULL;
     }
     if (len > LIMIT_DOCUMENT_BYTES) {
-        snprintf(err, errlen, "%s: the document is %zu bytes, more than the limit of %d",
+        snprintf(err, errlen, "%s: het document is %zu bytes, meer dan de grens van %d",
                  src, len, LIMIT_DOCUMENT_BYTES);
         return NULL;
     }
     if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE)
                      || b[0] == 0 || b[1] == 0)) {
-        snprintf(err, errlen, "%s: the document is in UTF-16 or UTF-32; only UTF-8 and "
-                 "ISO-8859-1 are accepted", src);
+        snprintf(err, errlen, "%s: het document is in UTF-16 of UTF-32; alleen UTF-8 en "
+                 "ISO-8859-1 worden gelezen", src);
         return NULL;
     }
     xmlInitParser();
     if ((ctxt = xmlNewParserCtxt()) == NULL) {
-        snprintf(err, errlen, "%s: cannot create an XML parser (out of memory)", src);
+        snprintf(err, errlen, "%s: kan geen XML-parser maken (geen geheugen meer)", src);
         return NULL;
     }
     memset(&guard, 0, sizeof guard);
@@ -918,32 +921,32 @@ guarded_parse(const char *body, size_t len, const char *src, char *err, size_t e
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
                             | XML_PARSE_NOCDATA);
     if (guard.doctype) {
-        snprintf(err, errlen, "%s: line %ld: a document type declaration (<!DOCTYPE>) is "
-                 "not accepted in an order document", src, guard.line);
+        snprintf(err, errlen, "%s: regel %ld: een documenttypedeclaratie (<!DOCTYPE>) "
+                 "wordt in een orderdocument niet aangenomen", src, guard.line);
     } else if (guard.too_deep) {
-        snprintf(err, errlen, "%s: line %ld: elements are nested more than %d deep", src,
+        snprintf(err, errlen, "%s: regel %ld: elementen zijn meer dan %d diep genest", src,
                  guard.line, GCFEED_MAX_DEPTH);
     } else if (guard.too_many) {
-        snprintf(err, errlen, "%s: line %ld: the document has more than %d elements and "
-                 "attributes, more than koppel reads in one answer", src, guard.line,
+        snprintf(err, errlen, "%s: regel %ld: het document heeft meer dan %d elementen en "
+                 "attributen, meer dan koppel in een antwoord leest", src, guard.line,
                  LIMIT_DOCUMENT_NODES);
     } else if (doc == NULL || !ctxt->wellFormed) {
         xe = xmlCtxtGetLastError(ctxt);
-        snprintf(msg, sizeof msg, "%s", xe && xe->message ? xe->message : "unknown error");
+        snprintf(msg, sizeof msg, "%s", xe && xe->message ? xe->message : "onbekende fout");
         n = strlen(msg);
         while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
             msg[--n] = '\0';
-        snprintf(err, errlen, "%s: line %d: not well-formed XML: %s", src,
+        snprintf(err, errlen, "%s: regel %d: geen geldige XML: \"%s\"", src,
                  xe ? xe->line : 0, msg);
     } else if (!accepted_encoding((const char *) doc->encoding)) {
-        snprintf(err, errlen, "%s: the document is encoded in %s; only UTF-8 and "
-                 "ISO-8859-1 are accepted", src, (const char *) doc->encoding);
+        snprintf(err, errlen, "%s: het document is gecodeerd in %s; alleen UTF-8 en "
+                 "ISO-8859-1 worden gelezen", src, (const char *) doc->encoding);
     } else if (utf8_mislabelled((const char *) doc->encoding, b, len)) {
-        snprintf(err, errlen, "%s: the document declares the encoding %s but its bytes are "
-                 "UTF-8 (read as declared, \"\xc3\xa9\" would become \"\xc3\x83\xc2\xa9\"); "
-                 "the shop must declare encoding=\"UTF-8\"", src, (const char *) doc->encoding);
+        snprintf(err, errlen, "%s: het document noemt de codering %s maar de bytes zijn "
+                 "UTF-8 (zo gelezen zou \"\xc3\xa9\" \"\xc3\x83\xc2\xa9\" worden); "
+                 "de shop moet encoding=\"UTF-8\" opgeven", src, (const char *) doc->encoding);
     } else if (xmlDocGetRootElement(doc) == NULL) {
-        snprintf(err, errlen, "%s: the document has no root element", src);
+        snprintf(err, errlen, "%s: het document heeft geen hoofdelement", src);
     } else {
         ok = true;
     }
@@ -960,7 +963,7 @@ order_page_t *
 gcfeed_parse(const char *body, size_t len, const char *source_name, char *err,
              size_t errlen)
 {
-    const char *src = source_name != NULL ? source_name : "Globecharge feed";
+    const char *src = source_name != NULL ? source_name : "Globecharge-feed";
     xmlDocPtr doc;
     order_page_t *page;
     char    dummy[1];
@@ -991,7 +994,7 @@ gcfeed_error(const char *body, size_t len, char *code, size_t codelen, char *tex
     code[0] = text[0] = '\0';
     if (body == NULL || len == 0 || len > LIMIT_ERROR_ANSWER_BYTES)
         return false;
-    if ((doc = guarded_parse(body, len, "error answer", err, sizeof err)) == NULL)
+    if ((doc = guarded_parse(body, len, "foutantwoord", err, sizeof err)) == NULL)
         return false;
     root = xmlDocGetRootElement(doc);
     if (strcmp((const char *) root->name, "error") == 0) {

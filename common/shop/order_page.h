@@ -21,8 +21,9 @@
 typedef struct {
     int64_t  number;     /* -1 when not even the number could be read */
     order_t *order;      /* NULL when the order is invalid */
-    char    *error;      /* NULL when valid; else e.g.
-       "order 10425: <total incl=\"12,50\">: not an amount (use digits and a '.')" */
+    char    *error;      /* NULL when valid; else, in Dutch, e.g. "order 10425:
+       <total incl=\"12,50\">: geen bedrag (cijfers en een '.'); corrigeer de
+       order in de shop en klik Opnieuw" */
 } order_item_t;
 
 typedef struct {

@@ -87,8 +87,8 @@ long source_retry_after_ms(const source_t *self);
 /* source_login - log in now */
 src_result_t source_login(source_t *self, char *err, size_t errlen);
 
-/* source_check - log in and say so: on SRC_OK msg is e.g. "logged in to
- * URL as USER", else what failed */
+/* source_check - log in and say so: on SRC_OK msg is e.g. "ingelogd op
+ * URL als USER", else what failed */
 src_result_t source_check(source_t *self, char *msg, size_t msglen);
 
 /* source_one - one order by its number, of any status, as a page of one */

@@ -21,7 +21,7 @@
  *   large orders) is asked for again at half the page size, down to a
  *   page of one, after which that order is read on its own; an order
  *   whose own answer is too large becomes an unreadable item ("order N:
- *   the shop's answer is larger than 64 MB"), so that it reaches the
+ *   het antwoord van de shop is groter dan 64 MB"), so that it reaches the
  *   dead-letter queue and the orders after it are read. Each readable
  *   page lets the page size grow back, doubling, to the profile's.
  *
@@ -103,7 +103,7 @@ gc_check(source_t *self, char *msg, size_t msglen)
     src_result_t r = gc_login(self, msg, msglen);
 
     if (r == SRC_OK)
-        snprintf(msg, msglen, "logged in to %s as %s", self->p->shop_url,
+        snprintf(msg, msglen, "ingelogd op %s als %s", self->p->shop_url,
                  self->p->shop_username);
     return r;
 }
@@ -156,7 +156,7 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
 {
     char   *body = NULL;
     size_t  len = 0;
-    char    perr[1024], reason[1200];
+    char    perr[1024], reason[1400];
     gc_result_t g;
     int     gaps = 0;
 
@@ -179,9 +179,9 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
     if (g == GC_TOO_LARGE) {
         /* the order itself does not fit: set it aside, go on after it */
         log_warning("profile %s: %s", self->p->name, err);
-        snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than %d MB "
-                 "(the most koppel reads of one order); book it by hand, or ask the shop "
-                 "why the order is so large", (long long) c->from,
+        snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is groter dan %d MB "
+                 "(het meeste dat koppel van een order leest); boek de order met de hand en "
+                 "laat hem vallen, of vraag de shop waarom hij zo groot is", (long long) c->from,
                  LIMIT_ANSWER_BYTES / (1024 * 1024));
         free(body);
         body = NULL;
@@ -191,8 +191,9 @@ read_single(source_t *self, source_cursor_t *c, const char *page_error, order_pa
         free(body);
         return result_of(g);
     } else if ((*page = gcfeed_parse(body, len, "order.cgi", perr, sizeof perr)) == NULL) {
-        snprintf(reason, sizeof reason, "order %lld: the shop's document cannot be read: %s",
-                 (long long) c->from, perr);
+        snprintf(reason, sizeof reason, "order %lld: het document van de shop is niet te lezen; "
+                 "laat de shop de order herstellen en klik Opnieuw, of boek hem met de hand en "
+                 "laat hem vallen (%s)", (long long) c->from, perr);
         *page = unreadable_page(c->from, reason);
     } else if ((*page)->nitems > 0 && (*page)->items[0].order)
         c->last_number = (*page)->items[0].number;

@@ -124,8 +124,8 @@ wc_check(source_t *self, char *msg, size_t msglen)
     src_result_t r = wc_login(self, msg, msglen);
 
     if (r == SRC_OK)
-        snprintf(msg, msglen, "the WooCommerce REST API of %s accepts the consumer key "
-                 "and secret", self->p->shop_url);
+        snprintf(msg, msglen, "de WooCommerce REST API van %s neemt de consumer key "
+                 "en het secret aan", self->p->shop_url);
     return r;
 }
 
@@ -190,7 +190,7 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
     int64_t *ids = NULL;
     size_t  nids = 0, i, len;
     char   *body;
-    char    name[64], perr[1024], reason[1200];
+    char    name[64], perr[1024], reason[1400];
     order_page_t *pg, *one;
     wc_result_t r;
 
@@ -213,9 +213,10 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
         }
         if (r == WC_TOO_LARGE) {
             log_warning("profile %s: %s", self->p->name, err);
-            snprintf(reason, sizeof reason, "order %lld: the shop's answer is larger than "
-                     "%d MB (the most koppel reads of one order); book it by hand, or ask "
-                     "the shop why the order is so large", (long long) ids[i],
+            snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is groter dan "
+                     "%d MB (het meeste dat koppel van een order leest); boek de order met de "
+                     "hand en laat hem vallen, of vraag de shop waarom hij zo groot is",
+                     (long long) ids[i],
                      LIMIT_ANSWER_BYTES / (1024 * 1024));
             it->number = ids[i];
             it->error = xstrdup(reason);
@@ -232,8 +233,10 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
         snprintf(name, sizeof name, "orders/%lld", (long long) ids[i]);
         if ((one = wcorder_parse_page(body, len, name, perr, sizeof perr)) == NULL
             || one->nitems != 1) {
-            snprintf(reason, sizeof reason, "order %lld: the shop's answer cannot be read: %s",
-                     (long long) ids[i], one ? "it is not one order" : perr);
+            snprintf(reason, sizeof reason, "order %lld: het antwoord van de shop is niet te "
+                     "lezen; laat de shop de order herstellen en klik Opnieuw, of boek hem met "
+                     "de hand en laat hem vallen (%s)", (long long) ids[i],
+                     one ? "het is niet een order" : perr);
             it->number = ids[i];
             it->error = xstrdup(reason);
         } else {
@@ -242,8 +245,9 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
             if (it->number != ids[i]) {
                 order_destroy(&it->order);
                 free(it->error);
-                snprintf(reason, sizeof reason, "order %lld: the shop answered orders/%lld "
-                         "with order %lld", (long long) ids[i], (long long) ids[i],
+                snprintf(reason, sizeof reason, "order %lld: de shop antwoordde op orders/%lld "
+                         "met order %lld; probeer het later opnieuw", (long long) ids[i],
+                         (long long) ids[i],
                          (long long) it->number);
                 it->number = ids[i];
                 it->error = xstrdup(reason);

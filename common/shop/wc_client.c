@@ -163,12 +163,14 @@ wc_client_requests(const wc_client_t *self)
     return self->requests;
 }
 
-/* wc_http - one GET. The answer is in self->body.buf */
+/* wc_http - one exchange: a GET, or method with a JSON body. The answer
+ * is in self->body.buf */
 static wc_http_t
-wc_http(wc_client_t *self, const char *url)
+wc_http(wc_client_t *self, const char *url, const char *method, const char *json)
 {
     wc_http_t h = { CURLE_OK, 0, 0 };
     curl_off_t ra = 0;
+    struct curl_slist *hd = NULL;
 
     shop_body_reset(&self->body);
     self->total_pages = self->total = -1;
@@ -177,9 +179,21 @@ wc_http(wc_client_t *self, const char *url)
     curl_easy_setopt(self->curl, CURLOPT_TIMEOUT_MS, self->retry.timeout_ms);
     curl_easy_setopt(self->curl, CURLOPT_CONNECTTIMEOUT_MS,
                      self->retry.timeout_ms < 10000 ? self->retry.timeout_ms : 10000L);
-    curl_easy_setopt(self->curl, CURLOPT_HTTPGET, 1L);
+    if (json) {
+        hd = curl_slist_append(hd, "Content-Type: application/json");
+        curl_easy_setopt(self->curl, CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(self->curl, CURLOPT_POSTFIELDS, json);
+        curl_easy_setopt(self->curl, CURLOPT_CUSTOMREQUEST, method);
+    } else {
+        curl_easy_setopt(self->curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(self->curl, CURLOPT_CUSTOMREQUEST, NULL);
+    }
     self->requests++;
     h.rc = curl_easy_perform(self->curl);
+    if (hd) {
+        curl_easy_setopt(self->curl, CURLOPT_HTTPHEADER, NULL);
+        curl_slist_free_all(hd);
+    }
     if (h.rc == CURLE_OK) {
         curl_easy_getinfo(self->curl, CURLINFO_RESPONSE_CODE, &h.status);
         if (curl_easy_getinfo(self->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
@@ -227,8 +241,8 @@ wc_status_text(const wc_client_t *self, const char *url, long status, char *err,
  * parser cannot read is the order parser's to judge, order by order,
  * rather than a fault of the URL. */
 static bool
-wc_check_json(const wc_client_t *self, const char *url, bool want_array, char *err,
-              size_t errlen)
+wc_check_json(const wc_client_t *self, const char *url, bool want_array, const char *noun,
+              char *err, size_t errlen)
 {
     const char *p = self->body.buf ? self->body.buf : "";
     const char *end = p + self->body.len;
@@ -238,8 +252,8 @@ wc_check_json(const wc_client_t *self, const char *url, bool want_array, char *e
     if (p < end && *p == (want_array ? '[' : '{'))
         return true;
     if (p < end && (*p == '[' || *p == '{'))
-        snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s", url,
-                 want_array ? "an array of orders" : "an order object");
+        snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s%s%s", url,
+                 want_array ? "an array of " : "an object (one ", noun, want_array ? "s" : ")");
     else
         snprintf(err, errlen, "WooCommerce answered %s with something that is not JSON "
                  "(%zu bytes); is the shop URL right and are WordPress permalinks on?",
@@ -247,21 +261,24 @@ wc_check_json(const wc_client_t *self, const char *url, bool want_array, char *e
     return false;
 }
 
-/* wc_get - GET one URL with retries */
+/* wc_request - one call: a GET with retries, or a POST or PUT of json
+ * tried once (a repeat could create a second resource). single: one
+ * resource is asked for (an object answers, 404 is WC_NOT_FOUND), else a
+ * list (an array); noun names it in messages. */
 static wc_result_t
-wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *len,
-       char *err, size_t errlen)
+wc_request(wc_client_t *self, const char *method, const char *path, const char *json,
+           bool single, const char *noun, char **body, size_t *len, char *err, size_t errlen)
 {
     char   *url = xasprintf("%s%s%s", self->base, WC_API, path);
     wc_result_t r = WC_TRANSIENT;
-    int     attempt;
+    int     attempt, attempts = json ? 1 : self->retry.attempts;
 
     *body = NULL;
     if (len)
         *len = 0;
     err[0] = 0;
-    for (attempt = 1; attempt <= self->retry.attempts; attempt++) {
-        wc_http_t h = wc_http(self, url);
+    for (attempt = 1; attempt <= attempts; attempt++) {
+        wc_http_t h = wc_http(self, url, method, json);
         long    wait;
 
         if (h.rc != CURLE_OK) {
@@ -269,8 +286,8 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
                 r = self->body.too_big || h.rc == CURLE_FILESIZE_EXCEEDED ? WC_TOO_LARGE : WC_TRANSIENT;
                 goto done;
             }
-        } else if (h.status == 200) {
-            if (!wc_check_json(self, url, !is_order, err, errlen)) {
+        } else if (h.status == 200 || (json && h.status == 201)) {
+            if (!wc_check_json(self, url, !single, noun, err, errlen)) {
                 r = WC_PROTOCOL;
                 goto done;
             }
@@ -284,13 +301,14 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
             goto done;
         } else if (h.status == 401 || h.status == 403) {
             wc_status_text(self, url, h.status, err, errlen);
-            snprintf(err + strlen(err), errlen - strlen(err), "; the shop refused the REST API "
-                     "key (wrong consumer key or secret, or a key without read permission): "
-                     "the profile stops until its settings change");
+            if (json == NULL)
+                snprintf(err + strlen(err), errlen - strlen(err), "; the shop refused the "
+                         "REST API key (wrong consumer key or secret, or a key without read "
+                         "permission): the profile stops until its settings change");
             r = WC_AUTH;
             goto done;
-        } else if (h.status == 404 && is_order) {
-            snprintf(err, errlen, "WooCommerce has no order at %s", url);
+        } else if (h.status == 404 && single) {
+            snprintf(err, errlen, "WooCommerce has no %s at %s", noun, url);
             r = WC_NOT_FOUND;
             goto done;
         } else if (shop_retryable(h.status)) {
@@ -301,7 +319,7 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
             goto done;
         }
         wait = shop_backoff(&self->retry, attempt, h.retry_after_s);
-        if (attempt == self->retry.attempts || wait < 0) {
+        if (attempt == attempts || wait < 0) {
             shop_give_up(&self->retry, attempt, wait, h.retry_after_s, err, errlen);
             r = WC_TRANSIENT;
             goto done;
@@ -311,6 +329,27 @@ wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *
 
 done:
     free(url);
+    return r;
+}
+
+/* wc_get - GET the list of orders (an array) or one order */
+static wc_result_t
+wc_get(wc_client_t *self, const char *path, bool is_order, char **body, size_t *len,
+       char *err, size_t errlen)
+{
+    return wc_request(self, "GET", path, NULL, is_order, "order", body, len, err, errlen);
+}
+
+/* wc_client_call - another resource of the API */
+wc_result_t
+wc_client_call(wc_client_t *self, const char *method, const char *path, const char *json,
+               bool single, const char *noun, char **body, size_t *len, long *total_pages,
+               char *err, size_t errlen)
+{
+    wc_result_t r = wc_request(self, method, path, json, single, noun, body, len, err, errlen);
+
+    if (total_pages)
+        *total_pages = r == WC_OK ? self->total_pages : -1;
     return r;
 }
 
@@ -334,7 +373,7 @@ list_path(wc_client_t *self, const char *modified_after, int per_page, int page,
             exit(70);
         }
     }
-    path = xasprintf("/orders?status=processing,completed&orderby=id&order=asc"
+    path = xasprintf("/orders?status=processing,completed,cancelled,refunded&orderby=id&order=asc"
                      "&per_page=%d&page=%d%s%s%s%s", per_page, page,
                      after ? "&dates_are_gmt=true&modified_after=" : "", after ? after : "",
                      fields ? "&_fields=" : "", fields ? fields : "");

@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   Reads orders from a WooCommerce shop: GET /wp-json/wc/v3/orders with
- *   status=processing,completed&orderby=id&order=asc, paged by per_page and
+ *   status=processing,completed,cancelled,refunded&orderby=id&order=asc
+ *   (cancelled and refunded: one refunded after it was booked is credited,
+ *   fetcher/store.h), paged by per_page and
  *   page, and GET /wp-json/wc/v3/orders/ID. Authenticates with the REST
  *   API key's consumer key and secret as HTTP Basic credentials, which
  *   WooCommerce accepts over HTTPS only (over plain HTTP it wants OAuth
@@ -12,7 +14,7 @@
  *
  *   Late status changes: a list call may pass modified_after (UTC,
  *   "YYYY-MM-DDTHH:MM:SS", sent with dates_are_gmt=true), so that a run
- *   asks for every processing or completed order modified since the last
+ *   asks for every processing, completed, cancelled or refunded order modified since the last
  *   run, whatever its id: an order that became processing after koppel
  *   passed its id is then still found. The caller skips the ids it already
  *   stored (docs/woocommerce.md).
@@ -76,6 +78,18 @@ wc_result_t wc_client_order_ids(wc_client_t *self, const char *modified_after, i
 /* wc_client_order - one order of any status; WC_NOT_FOUND when there is none */
 wc_result_t wc_client_order(wc_client_t *self, int64_t id, char **body, size_t *len,
                             char *err, size_t errlen);
+
+/* wc_client_call - one call to another resource below /wp-json/wc/v3 (path
+ * such as "/webhooks?per_page=100&page=1"): a GET (json NULL), retried as
+ * the order calls are, or method ("POST", "PUT") with the JSON body json,
+ * tried once, as a repeat could create a second resource. single: one
+ * resource is asked for (the answer an object, 404 WC_NOT_FOUND), else a
+ * list (an array); noun names the resource in messages ("webhook"). On WC_OK body is the raw answer (malloc'd) and total_pages
+ * the X-WP-TotalPages header (-1 when absent); a refused write is WC_AUTH
+ * with WooCommerce's own message. */
+wc_result_t wc_client_call(wc_client_t *self, const char *method, const char *path,
+                           const char *json, bool single, const char *noun, char **body,
+                           size_t *len, long *total_pages, char *err, size_t errlen);
 
 /* wc_result_name - "ok", "auth", "not-found", "transient", "protocol", "too-large" */
 const char *wc_result_name(wc_result_t r);

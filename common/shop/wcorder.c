@@ -95,9 +95,11 @@ fail(reader_t *r, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (r->number >= 0)
-        r->error = xasprintf("order %" PRId64 ": %s", r->number, msg);
+        r->error = xasprintf("order %" PRId64 ": %s; corrigeer de order in de shop en klik "
+                             "Opnieuw", r->number, msg);
     else
-        r->error = xasprintf("order at position %zu: %s", r->position, msg);
+        r->error = xasprintf("order op plaats %zu: %s; corrigeer de order in de shop",
+                             r->position, msg);
     return false;
 }
 
@@ -106,16 +108,16 @@ static const char *
 kind_of(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
+    case JSON_OBJECT: return "een object";
+    case JSON_ARRAY: return "een lijst";
+    case JSON_STRING: return "een tekst";
+    case JSON_INTEGER: return "een geheel getal";
+    case JSON_REAL: return "een getal";
     case JSON_TRUE:
-    case JSON_FALSE: return "true or false";
+    case JSON_FALSE: return "true of false";
     case JSON_NULL: return "null";
     }
-    return "something else";
+    return "iets anders";
 }
 
 /* get_string - a string member; absent or null is "" unless required */
@@ -128,17 +130,17 @@ get_string(reader_t *r, const json_t *obj, const char *path, const char *key,
     *out = "";
     if (v == NULL || json_is_null(v)) {
         if (required)
-            return fail(r, "%s%s%s: missing", path, *path ? "." : "", key);
+            return fail(r, "%s%s%s: ontbreekt", path, *path ? "." : "", key);
         return true;
     }
     if (!json_is_string(v))
-        return fail(r, "%s%s%s: expected a string, found %s", path, *path ? "." : "", key,
+        return fail(r, "%s%s%s: verwacht een tekst, gevonden %s", path, *path ? "." : "", key,
                     kind_of(v));
     if (json_string_length(v) > LIMIT_FIELD_BYTES)
-        return fail(r, "%s%s%s: longer than %d bytes", path, *path ? "." : "", key,
+        return fail(r, "%s%s%s: langer dan %d bytes", path, *path ? "." : "", key,
                     LIMIT_FIELD_BYTES);
     if (strlen(json_string_value(v)) != json_string_length(v))
-        return fail(r, "%s%s%s: holds a NUL character", path, *path ? "." : "", key);
+        return fail(r, "%s%s%s: bevat een NUL-teken", path, *path ? "." : "", key);
     *out = json_string_value(v);
     return true;
 }
@@ -166,8 +168,8 @@ get_amount(reader_t *r, const json_t *obj, const char *path, const char *key, in
     if (!get_string(r, obj, path, key, true, &s))
         return false;
     if (!money_parse_cents(s, out))
-        return fail(r, "%s%s%s: not an amount (\"%s\"; expected digits with at most 2 "
-                    "decimals after a '.')", path, *path ? "." : "", key,
+        return fail(r, "%s%s%s: geen bedrag (\"%s\"; verwacht cijfers met hooguit 2 "
+                    "decimalen na een '.')", path, *path ? "." : "", key,
                     log_show(s, buf, sizeof buf));
     return true;
 }
@@ -180,14 +182,14 @@ get_id(reader_t *r, const json_t *obj, const char *path, const char *key, int64_
     char    buf[LOG_SHOW_MAX * 2 + 8];
 
     if (v == NULL || json_is_null(v))
-        return fail(r, "%s%s%s: missing", path, *path ? "." : "", key);
+        return fail(r, "%s%s%s: ontbreekt", path, *path ? "." : "", key);
     if (json_is_integer(v) && json_integer_value(v) >= 0) {
         *out = json_integer_value(v);
         return true;
     }
     if (json_is_string(v) && money_parse_fixed(json_string_value(v), 0, out) && *out >= 0)
         return true;
-    return fail(r, "%s%s%s: not an id (%s%s%s)", path, *path ? "." : "", key,
+    return fail(r, "%s%s%s: geen id (%s%s%s)", path, *path ? "." : "", key,
                 json_is_string(v) ? "\"" : "", json_is_string(v)
                 ? log_show(json_string_value(v), buf, sizeof buf) : kind_of(v),
                 json_is_string(v) ? "\"" : "");
@@ -203,9 +205,9 @@ get_array(reader_t *r, const json_t *obj, const char *key, json_t **out)
     if (v == NULL || json_is_null(v))
         return true;
     if (!json_is_array(v))
-        return fail(r, "%s: expected an array, found %s", key, kind_of(v));
+        return fail(r, "%s: verwacht een lijst, gevonden %s", key, kind_of(v));
     if (json_array_size(v) > LIMIT_ORDER_ELEMENTS)
-        return fail(r, "%s: more than %d entries", key, LIMIT_ORDER_ELEMENTS);
+        return fail(r, "%s: meer dan %d onderdelen", key, LIMIT_ORDER_ELEMENTS);
     *out = v;
     return true;
 }
@@ -354,7 +356,7 @@ read_address(reader_t *r, const json_t *obj, const char *name, const json_t *met
     char   *street = NULL, *number = NULL, *addition = NULL;
 
     if (!json_is_object(obj))
-        return fail(r, "%s: expected an object, found %s", name, kind_of(obj));
+        return fail(r, "%s: verwacht een object, gevonden %s", name, kind_of(obj));
     if (!set_string(r, obj, name, "company", false, &a->company)
         || !set_string(r, obj, name, "first_name", false, &a->first_name)
         || !set_string(r, obj, name, "last_name", false, &a->last_name)
@@ -367,8 +369,8 @@ read_address(reader_t *r, const json_t *obj, const char *name, const json_t *met
         return false;
     if (*cc != '\0') {
         if (strlen(cc) != 2 || !isalpha((unsigned char) cc[0]) || !isalpha((unsigned char) cc[1]))
-            return fail(r, "%s.country: not a country code (\"%s\"; expected two letters, "
-                        "such as NL)", name, log_show(cc, key, sizeof key));
+            return fail(r, "%s.country: geen landcode (\"%s\"; verwacht twee letters, "
+                        "zoals NL)", name, log_show(cc, key, sizeof key));
         char    up[3] = { (char) toupper((unsigned char) cc[0]),
                           (char) toupper((unsigned char) cc[1]), '\0' };
 
@@ -438,9 +440,9 @@ read_meta(reader_t *r, const json_t *meta)
         order_field_t *f;
 
         if (!json_is_object(m))
-            return fail(r, "meta_data[%zu]: expected an object, found %s", i, kind_of(m));
+            return fail(r, "meta_data[%zu]: verwacht een object, gevonden %s", i, kind_of(m));
         if (!json_is_string(k))
-            return fail(r, "meta_data[%zu].key: expected a string", i);
+            return fail(r, "meta_data[%zu].key: verwacht een tekst", i);
         if (json_is_string(val))
             v = json_string_value(val);
         else if (json_is_integer(val)) {
@@ -452,7 +454,7 @@ read_meta(reader_t *r, const json_t *meta)
             || (json_is_string(val) && strlen(v) != json_string_length(val)))
             continue;
         if (o->nfields >= LIMIT_ORDER_ELEMENTS - 100)
-            return fail(r, "meta_data: more than %d entries", LIMIT_ORDER_ELEMENTS - 100);
+            return fail(r, "meta_data: meer dan %d onderdelen", LIMIT_ORDER_ELEMENTS - 100);
         for (name = json_string_value(k); *name == '_'; name++)
             ;
         f = order_add_field(o);
@@ -491,17 +493,17 @@ read_tax_lines(reader_t *r, const json_t *order)
 
         snprintf(path, sizeof path, "tax_lines[%zu]", i);
         if (!json_is_object(t))
-            return fail(r, "%s: expected an object, found %s", path, kind_of(t));
+            return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(t));
         if (!get_id(r, t, path, "rate_id", &id)
             || !get_amount(r, t, path, "tax_total", &tax)
             || !get_amount(r, t, path, "shipping_tax_total", &ship))
             return false;
         if (json_is_true(json_object_get(t, "compound")))
-            return fail(r, "%s: a compound tax rate is not supported (koppel books one VAT "
-                        "rate per line)", path);
+            return fail(r, "%s: een samengesteld btw-tarief kan koppel niet boeken (een "
+                        "btw-tarief per regel)", path);
         snprintf(idtxt, sizeof idtxt, "%" PRId64, id);
         if (rate_of_id(r, idtxt) != NULL)
-            return fail(r, "%s.rate_id: rate %s is listed twice", path, idtxt);
+            return fail(r, "%s.rate_id: tarief %s staat er twee keer in", path, idtxt);
         rt->id = xstrdup(idtxt);
         rt->tax = tax + ship;
         rt->index = i;
@@ -521,7 +523,7 @@ read_tax_lines(reader_t *r, const json_t *order)
 
             if (!json_is_string(pct) || !money_parse_fixed(json_string_value(pct), 2, &v)
                 || v < 0 || v > MAX_RATE_E2)
-                return fail(r, "%s.rate_percent: not a percentage between 0 and 100", path);
+                return fail(r, "%s.rate_percent: geen percentage tussen 0 en 100", path);
             rt->rate_e2 = (int32_t) v;
         }
     }
@@ -550,7 +552,7 @@ item_rate(reader_t *r, const json_t *item, const char *path, rate_t **out)
     if (taxes == NULL || json_is_null(taxes))
         return true;
     if (!json_is_array(taxes))
-        return fail(r, "%s.taxes: expected an array, found %s", path, kind_of(taxes));
+        return fail(r, "%s.taxes: verwacht een lijst, gevonden %s", path, kind_of(taxes));
     json_array_foreach(taxes, i, t) {
         const char *total, *subtotal;
         int64_t id;
@@ -558,7 +560,7 @@ item_rate(reader_t *r, const json_t *item, const char *path, rate_t **out)
 
         snprintf(tpath, sizeof tpath, "%s.taxes[%zu]", path, i);
         if (!json_is_object(t))
-            return fail(r, "%s: expected an object, found %s", tpath, kind_of(t));
+            return fail(r, "%s: verwacht een object, gevonden %s", tpath, kind_of(t));
         if (!get_id(r, t, tpath, "id", &id)
             || !get_string(r, t, tpath, "total", false, &total)
             || !get_string(r, t, tpath, "subtotal", false, &subtotal))
@@ -567,10 +569,11 @@ item_rate(reader_t *r, const json_t *item, const char *path, rate_t **out)
             continue;
         snprintf(idtxt, sizeof idtxt, "%" PRId64, id);
         if ((rt = rate_of_id(r, idtxt)) == NULL)
-            return fail(r, "%s.id: tax rate %s is not in the order's tax_lines", tpath, idtxt);
+            return fail(r, "%s.id: btw-tarief %s staat niet in de tax_lines van de order", tpath,
+                        idtxt);
         if (*out != NULL && *out != rt)
-            return fail(r, "%s.taxes: more than one tax rate on one item (%s and %s) is not "
-                        "supported (koppel books one VAT rate per line)", path, (*out)->id, idtxt);
+            return fail(r, "%s.taxes: meer dan een btw-tarief op een regel (%s en %s) kan "
+                        "koppel niet boeken (een btw-tarief per regel)", path, (*out)->id, idtxt);
         *out = rt;
     }
     return true;
@@ -611,7 +614,7 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
     if (!get_array(r, order, "line_items", &arr))
         return false;
     if (arr == NULL || json_array_size(arr) == 0)
-        return fail(r, "line_items: the order has no lines");
+        return fail(r, "line_items: de order heeft geen regels");
     json_array_foreach(arr, i, it) {
         order_line_t *l;
         json_t *q;
@@ -620,19 +623,19 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
 
         snprintf(path, sizeof path, "line_items[%zu]", i);
         if (!json_is_object(it))
-            return fail(r, "%s: expected an object, found %s", path, kind_of(it));
+            return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(it));
         q = json_object_get(it, "quantity");
         if (!json_is_integer(q) || json_integer_value(q) < 0
             || json_integer_value(q) > INT64_C(100000000))
-            return fail(r, "%s.quantity: not a whole number of items (found %s)", path,
-                        q ? kind_of(q) : "nothing");
+            return fail(r, "%s.quantity: geen geheel aantal (gevonden %s)", path,
+                        q ? kind_of(q) : "niets");
         if (!get_string(r, it, path, "name", false, &name)
             || !get_amount(r, it, path, "subtotal", &subtotal)
             || !get_amount(r, it, path, "total", &total)
             || !item_rate(r, it, path, &rate))
             return false;
         if (total > subtotal && subtotal >= 0)
-            return fail(r, "%s: total %s is more than subtotal %s (a discount cannot add)",
+            return fail(r, "%s: total %s is meer dan subtotal %s (een korting kan niets toevoegen)",
                         path, json_string_value(json_object_get(it, "total")),
                         json_string_value(json_object_get(it, "subtotal")));
         l = order_add_line(r->order);
@@ -658,7 +661,7 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
 
         snprintf(path, sizeof path, "shipping_lines[%zu]", i);
         if (!json_is_object(it))
-            return fail(r, "%s: expected an object, found %s", path, kind_of(it));
+            return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(it));
         if (!get_amount(r, it, path, "total", &total) || !item_rate(r, it, path, &rate))
             return false;
         c = order_add_charge(r->order);
@@ -678,7 +681,7 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
 
         snprintf(path, sizeof path, "fee_lines[%zu]", i);
         if (!json_is_object(it))
-            return fail(r, "%s: expected an object, found %s", path, kind_of(it));
+            return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(it));
         if (!get_string(r, it, path, "name", false, &name)
             || !get_amount(r, it, path, "total", &total) || !item_rate(r, it, path, &rate))
             return false;
@@ -691,7 +694,7 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
         add_pending(pend, npend, false, r->order->ncharges - 1, rate, total, 0);
     }
     if (r->order->nlines + r->order->ncharges > LIMIT_ORDER_ELEMENTS - 100)
-        return fail(r, "more than %d lines and charges", LIMIT_ORDER_ELEMENTS - 100);
+        return fail(r, "meer dan %d regels en kosten", LIMIT_ORDER_ELEMENTS - 100);
     return true;
 }
 
@@ -709,8 +712,8 @@ derive_rate(reader_t *r, rate_t *rt)
         return true;
     }
     if (rt->base == 0)
-        return fail(r, "tax_lines[%zu]: no rate_percent, and nothing is taxed at rate %s to "
-                    "derive it from", rt->index, rt->id);
+        return fail(r, "tax_lines[%zu]: geen rate_percent, en er is niets belast tegen tarief %s "
+                    "om het uit af te leiden", rt->index, rt->id);
     for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
         int64_t best = -1, bestdiff = INT64_MAX;
         int64_t exact = money_muldiv_round(rt->tax, MAX_RATE_E2, rt->base);
@@ -730,10 +733,10 @@ derive_rate(reader_t *r, rate_t *rt)
     }
     char    m1[32], m2[32];
 
-    return fail(r, "tax_lines[%zu]: no rate_percent, and tax %s on %s at rate %s is no "
-                "percentage between 0 and 100", rt->index,
-                money_format_cents(rt->tax, m1, sizeof m1),
-                money_format_cents(rt->base, m2, sizeof m2), rt->id);
+    return fail(r, "tax_lines[%zu]: geen rate_percent, en btw %s over %s tegen tarief %s is "
+                "geen percentage tussen 0 en 100", rt->index,
+                money_format_cents_nl(rt->tax, m1, sizeof m1),
+                money_format_cents_nl(rt->base, m2, sizeof m2), rt->id);
 }
 
 /* vat_of - the order's VAT entry at a rate, added when new */
@@ -778,7 +781,7 @@ read_figures(reader_t *r, const json_t *order)
 
         snprintf(path, sizeof path, "coupon_lines[%zu]", i);
         if (!json_is_object(c)) {
-            fail(r, "%s: expected an object, found %s", path, kind_of(c));
+            fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(c));
             goto out;
         }
         if (!get_string(r, c, path, "code", false, &code))
@@ -830,8 +833,9 @@ read_figures(reader_t *r, const json_t *order)
                 v = &o->vats[j];
         if (v == NULL) {
             if (rt->tax != 0) {
-                fail(r, "tax_lines[%zu]: tax %s at rate %s, but no line, shipping or fee is "
-                     "taxed at that rate", rt->index, money_format_cents(rt->tax, m1, sizeof m1),
+                fail(r, "tax_lines[%zu]: btw %s tegen tarief %s, maar geen regel, verzending of "
+                     "toeslag is tegen dat tarief belast", rt->index,
+                     money_format_cents_nl(rt->tax, m1, sizeof m1),
                      rt->id);
                 goto out;
             }
@@ -859,18 +863,19 @@ read_figures(reader_t *r, const json_t *order)
         sum_base += o->vats[j].base_cents;
     }
     if (sum_tax != total_tax) {
-        fail(r, "total_tax: %s is not the sum of the tax_lines (%s)",
-             money_format_cents(total_tax, m1, sizeof m1), money_format_cents(sum_tax, m2, sizeof m2));
+        fail(r, "total_tax: %s is niet de som van de tax_lines (%s)",
+             money_format_cents_nl(total_tax, m1, sizeof m1),
+             money_format_cents_nl(sum_tax, m2, sizeof m2));
         goto out;
     }
     diff = total - total_tax - sum_base;
     nitems = npend;
     if ((size_t) llabs(diff) > nitems) {
-        fail(r, "total: %s minus total_tax %s is %s, but the lines, shipping and fees "
-             "add up to %s excl. tax", money_format_cents(total, m1, sizeof m1),
-             money_format_cents(total_tax, m2, sizeof m2),
-             money_format_cents(total - total_tax, m3, sizeof m3),
-             money_format_cents(sum_base, m4, sizeof m4));
+        fail(r, "total: %s min total_tax %s is %s, maar de regels, verzending en "
+             "toeslagen tellen op tot %s excl. btw", money_format_cents_nl(total, m1, sizeof m1),
+             money_format_cents_nl(total_tax, m2, sizeof m2),
+             money_format_cents_nl(total - total_tax, m3, sizeof m3),
+             money_format_cents_nl(sum_base, m4, sizeof m4));
         goto out;
     }
     /* WooCommerce's rounding per item: a cent at a time to the rates with
@@ -882,8 +887,8 @@ read_figures(reader_t *r, const json_t *order)
             if (counts[j] > 0 && (best == o->nvats || counts[j] > counts[best]))
                 best = j;
         if (best == o->nvats) {
-            fail(r, "total: cannot place a rounding difference of %s",
-                 money_format_cents(diff, m1, sizeof m1));
+            fail(r, "total: een afrondingsverschil van %s is nergens te plaatsen",
+                 money_format_cents_nl(diff, m1, sizeof m1));
             goto out;
         }
         o->vats[best].base_cents += diff > 0 ? 1 : -1;
@@ -925,7 +930,9 @@ wcorder_status(const char *status, bool date_paid, const char *payment_method)
     return -1;
 }
 
-/* read_refunds - log each refund and keep it as a field; never booked */
+/* read_refunds - keep each refund as a field; a partial one (the order is
+ * not refunded or cancelled as a whole, which koppel credits in full) is
+ * logged for the bookkeeper to credit by hand */
 static bool
 read_refunds(reader_t *r, const json_t *order)
 {
@@ -942,17 +949,18 @@ read_refunds(reader_t *r, const json_t *order)
 
         snprintf(path, sizeof path, "refunds[%zu]", i);
         if (!json_is_object(it))
-            return fail(r, "%s: expected an object, found %s", path, kind_of(it));
+            return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(it));
         if (!get_id(r, it, path, "id", &id) || !get_string(r, it, path, "total", true, &total)
             || !get_string(r, it, path, "reason", false, &why))
             return false;
         if (!money_parse_cents(total, &cents))
-            return fail(r, "%s.total: not an amount (\"%s\")", path,
+            return fail(r, "%s.total: geen bedrag (\"%s\")", path,
                         log_show(total, reason, sizeof reason));
-        log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is not "
-                    "booked by koppel: book a credit note by hand", r->number, id, total,
-                    r->order->currency, *why ? " (\"" : "", log_show(why, reason, sizeof reason),
-                    *why ? "\")" : "");
+        if (r->order->status != ORDER_CANCELLED)
+            log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is "
+                        "not booked by koppel: book a credit note by hand", r->number, id,
+                        total, r->order->currency, *why ? " (\"" : "",
+                        log_show(why, reason, sizeof reason), *why ? "\")" : "");
         snprintf(name, sizeof name, "refund %" PRId64, id);
         f = order_add_field(r->order);
         order_set(&f->name, name);
@@ -974,11 +982,11 @@ read_order(reader_t *r, const json_t *obj)
     int64_t id;
 
     if (!json_is_object(obj))
-        return fail(r, "expected an order object, found %s", kind_of(obj));
+        return fail(r, "verwacht een orderobject, gevonden %s", kind_of(obj));
     if (!get_id(r, obj, "", "id", &id))
         return false;
     if (id <= 0)
-        return fail(r, "id: not an order id (%" PRId64 ")", id);
+        return fail(r, "id: geen order-id (%" PRId64 ")", id);
     r->number = o->number = id;
 
     /* the shop's own order number, when a plugin makes it differ from the id */
@@ -995,15 +1003,15 @@ read_order(reader_t *r, const json_t *obj)
         return false;
     if (strlen(s) != 3 || !isupper((unsigned char) s[0]) || !isupper((unsigned char) s[1])
         || !isupper((unsigned char) s[2]))
-        return fail(r, "currency: not a currency code (\"%s\"; expected three capital "
-                    "letters, such as EUR)", log_show(s, buf, sizeof buf));
+        return fail(r, "currency: geen valutacode (\"%s\"; verwacht drie hoofdletters, "
+                    "zoals EUR)", log_show(s, buf, sizeof buf));
     memcpy(o->currency, s, 4);
     o->eur_per_unit_e6 = strcmp(s, "EUR") == 0 ? 1000000 : 0;   /* the booker reports it */
 
     if (!get_string(r, obj, "", "date_created_gmt", true, &created))
         return false;
     if (!date_parse_utc(created, &t))
-        return fail(r, "date_created_gmt: not a date and time (\"%s\"; expected such as "
+        return fail(r, "date_created_gmt: geen datum en tijd (\"%s\"; verwacht zoals "
                     "2017-03-22T19:28:02)", log_show(created, buf, sizeof buf));
     o->date_epoch = t;
     {
@@ -1014,7 +1022,7 @@ read_order(reader_t *r, const json_t *obj)
     if (!get_string(r, obj, "", "date_modified_gmt", true, &modified))
         return false;
     if (!date_parse_utc(modified, &t))
-        return fail(r, "date_modified_gmt: not a date and time (\"%s\"; expected such as "
+        return fail(r, "date_modified_gmt: geen datum en tijd (\"%s\"; verwacht zoals "
                     "2017-03-22T19:28:08)", log_show(modified, buf, sizeof buf));
     {
         char   *d = xasprintf("%sZ", modified);
@@ -1024,8 +1032,8 @@ read_order(reader_t *r, const json_t *obj)
 
     pit = json_object_get(obj, "prices_include_tax");
     if (!json_is_boolean(pit))
-        return fail(r, "prices_include_tax: expected true or false, found %s",
-                    pit ? kind_of(pit) : "nothing");
+        return fail(r, "prices_include_tax: verwacht true of false, gevonden %s",
+                    pit ? kind_of(pit) : "niets");
     o->prices_include_vat = false;   /* line totals are always excl. tax */
 
     if (!get_string(r, obj, "", "payment_method", false, &method)
@@ -1038,25 +1046,25 @@ read_order(reader_t *r, const json_t *obj)
         paid = json_object_get(obj, "date_paid");
     if (paid != NULL && !json_is_null(paid)
         && (!json_is_string(paid) || !date_parse_utc(json_string_value(paid), &t)))
-        return fail(r, "date_paid_gmt: not a date and time");
+        return fail(r, "date_paid_gmt: geen datum en tijd");
     order_set(&o->payment_status, paid != NULL && !json_is_null(paid) ? "paid" : "not paid");
 
     if (!get_string(r, obj, "", "status", true, &status))
         return false;
     st = wcorder_status(status, paid != NULL && !json_is_null(paid), method);
     if (st < 0)
-        return fail(r, "status: unknown status \"%s\" (expected processing, completed, "
-                    "pending, on-hold, cancelled, refunded, failed or trash)",
+        return fail(r, "status: onbekende status \"%s\" (verwacht processing, completed, "
+                    "pending, on-hold, cancelled, refunded, failed of trash)",
                     log_show(status, buf, sizeof buf));
     o->status = (order_status_t) st;
 
     meta = json_object_get(obj, "meta_data");
     if (meta != NULL && !json_is_null(meta) && !json_is_array(meta))
-        return fail(r, "meta_data: expected an array, found %s", kind_of(meta));
+        return fail(r, "meta_data: verwacht een lijst, gevonden %s", kind_of(meta));
     if (meta != NULL && !json_is_array(meta))
         meta = NULL;
     if ((billing = json_object_get(obj, "billing")) == NULL)
-        return fail(r, "billing: missing");
+        return fail(r, "billing: ontbreekt");
     if (!read_address(r, billing, "billing", meta, &o->billing)
         || !set_string(r, billing, "billing", "email", false, &o->email)
         || !set_string(r, billing, "billing", "phone", false, &o->phone))
@@ -1151,12 +1159,12 @@ in_words(const char *jansson_text)
     static const struct {
         const char *says, *means;
     } words[] = {
-        { "JSON_ALLOW_NUL", "holds a NUL character (\\u0000), which no order field may hold" },
-        { "too big integer", "holds a number too large to read (more than 19 digits)" },
-        { "real number overflow", "holds a number too large to read (such as 1e400)" },
-        { "duplicate object key", "appears twice in one object, so its value is not "
-          "certain" },
-        { "maximum parsing depth", "is nested deeper than koppel reads" },
+        { "JSON_ALLOW_NUL", "bevat een NUL-teken (\\u0000), dat geen orderveld mag bevatten" },
+        { "too big integer", "bevat een getal dat te groot is om te lezen (meer dan 19 cijfers)" },
+        { "real number overflow", "bevat een getal dat te groot is om te lezen (zoals 1e400)" },
+        { "duplicate object key", "staat twee keer in een object, dus de waarde is niet "
+          "zeker" },
+        { "maximum parsing depth", "is dieper genest dan koppel leest" },
     };
     size_t  i;
 
@@ -1203,13 +1211,13 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     size_t  n, i;
 
     if (len > LIMIT_DOCUMENT_BYTES) {
-        snprintf(err, errlen, "%s: the document is larger than %d MB", source_name,
+        snprintf(err, errlen, "%s: het document is groter dan %d MB", source_name,
                  LIMIT_DOCUMENT_BYTES / (1024 * 1024));
         return NULL;
     }
     if (values_bound(body, len) > (size_t) LIMIT_DOCUMENT_NODES) {
-        snprintf(err, errlen, "%s: the document holds more than %d JSON values, more than "
-                 "koppel reads in one answer", source_name, LIMIT_DOCUMENT_NODES);
+        snprintf(err, errlen, "%s: het document bevat meer dan %d JSON-waarden, meer dan "
+                 "koppel in een antwoord leest", source_name, LIMIT_DOCUMENT_NODES);
         return NULL;
     }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
@@ -1220,20 +1228,20 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
         bool    has_key = key_before(body, len, (size_t) jerr.position, key, sizeof key);
 
         if (has_key && means != NULL)
-            snprintf(err, errlen, "%s: the field \"%s\" %s (line %d, column %d)",
+            snprintf(err, errlen, "%s: het veld \"%s\" %s (regel %d, kolom %d)",
                      source_name, log_show(key, shown, sizeof shown), means, jerr.line,
                      jerr.column);
         else if (has_key)
-            snprintf(err, errlen, "%s: not JSON at the field \"%s\": %s (line %d, column %d)",
+            snprintf(err, errlen, "%s: geen JSON bij het veld \"%s\": \"%s\" (regel %d, kolom %d)",
                      source_name, log_show(key, shown, sizeof shown), jerr.text, jerr.line,
                      jerr.column);
         else
-            snprintf(err, errlen, "%s: not JSON: %s (line %d)", source_name, jerr.text,
+            snprintf(err, errlen, "%s: geen JSON: \"%s\" (regel %d)", source_name, jerr.text,
                      jerr.line);
         return NULL;
     }
     if (!json_is_array(doc) && !json_is_object(doc)) {
-        snprintf(err, errlen, "%s: expected an array of orders or an order object, found %s",
+        snprintf(err, errlen, "%s: verwacht een lijst van orders of een orderobject, gevonden %s",
                  source_name, kind_of(doc));
         json_decref(doc);
         return NULL;
@@ -1241,7 +1249,7 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     if (json_is_object(doc) && json_object_get(doc, "code") != NULL
         && json_object_get(doc, "id") == NULL) {
         json_t *msg = json_object_get(doc, "message");
-        snprintf(err, errlen, "%s: WooCommerce sent an error instead of orders: %s (%s)",
+        snprintf(err, errlen, "%s: WooCommerce stuurde een fout in plaats van orders: %s (\"%s\")",
                  source_name, json_string_value(json_object_get(doc, "code"))
                  ? json_string_value(json_object_get(doc, "code")) : "?",
                  json_is_string(msg) ? json_string_value(msg) : "");
@@ -1250,7 +1258,7 @@ wcorder_parse_page(const char *body, size_t len, const char *source_name,
     }
     n = json_is_array(doc) ? json_array_size(doc) : 1;
     if (n > LIMIT_ORDER_ELEMENTS) {
-        snprintf(err, errlen, "%s: more than %d orders in one document", source_name,
+        snprintf(err, errlen, "%s: meer dan %d orders in een document", source_name,
                  LIMIT_ORDER_ELEMENTS);
         json_decref(doc);
         return NULL;

@@ -22,9 +22,12 @@
  *   the sum of what is taxed at that rate. prices_include_vat is always
  *   false: WooCommerce states every line total excl. tax.
  *
- *   Refunds (refunds[]) are not booked: each one is logged as a warning,
- *   naming order, refund id, amount and reason, so that the bookkeeper can
- *   book a credit note by hand; it is also kept as a field "refund ID".
+ *   Refunds (refunds[]) are kept as fields "refund ID". An order refunded
+ *   or cancelled as a whole after koppel read it is credited in full by
+ *   the fetcher (a credit note, fetcher/store.h); a partial refund is not
+ *   booked: it is logged as a warning, naming order, refund id, amount and
+ *   reason, so that the bookkeeper can book a credit note by hand (the
+ *   refunds[] of the contract carry no lines).
  *
  *   A problem with one order makes that one item invalid (order NULL,
  *   error set) and leaves the others alone; only a document that is not

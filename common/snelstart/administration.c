@@ -106,14 +106,14 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         && time(NULL) - a->loaded_at < ADMINISTRATION_RELOAD_S)
         return SS_OK;
     if ((r = get_all(a, "/grootboeken", &gb, e)) != SS_OK) {
-        *what = "reading grootboeken";
+        *what = "grootboekrekeningen lezen";
         return r;
     }
     if ((r = snelstart_get(a->api, "/btwtarieven", &bt, e)) != SS_OK
         || (r = snelstart_get(a->api, "/landen", &ld, e)) != SS_OK) {
         json_decref(gb);
         json_decref(bt);
-        *what = "reading btw-tarieven and landen";
+        *what = "btw-tarieven en landen lezen";
         return r;
     }
     if ((r = snelstart_get(a->api, "/companyInfo", &ci, e)) != SS_OK
@@ -122,7 +122,7 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         json_decref(bt);
         json_decref(ld);
         json_decref(ci);
-        *what = "reading the company settings (companyInfo) and the EU VAT rates (vatrates)";
+        *what = "de Bedrijfsgegevens (companyInfo) en de EU-btw-tarieven (vatrates) lezen";
         return r;
     }
     if (a->p->betalingen_boeken && (r = snelstart_get(a->api, "/dagboeken", &db, e)) != SS_OK) {
@@ -131,7 +131,7 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         json_decref(ld);
         json_decref(ci);
         json_decref(vr);
-        *what = "reading dagboeken";
+        *what = "dagboeken lezen";
         return r;
     }
     if (!betaling_check(a->p, gb, db, err, sizeof err))

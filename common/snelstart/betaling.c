@@ -11,13 +11,13 @@
  *   Refusals name the order and the setting or figure that is wrong.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "betaling.h"
 #include "boeking.h"
+#include "errbuf.h"
 #include "factuurnummer.h"
 #include "log.h"
 #include "money.h"
@@ -32,18 +32,6 @@ provider_label(psp_t psp)
     static const char *labels[PSP_N] = { "Mollie", "PayPal", "Stripe" };
 
     return psp < PSP_N ? labels[psp] : "?";
-}
-
-/* fail - write err and return NULL */
-static void *__attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return NULL;
 }
 
 /* money_json - a JSON real holding exactly the decimal cents/100 */
@@ -101,9 +89,10 @@ betaling_fee(const order_t *o, const profile_t *p, psp_t psp, int64_t total_cent
         if (strcasecmp(o->fields[i].name, s->fee_field) != 0)
             continue;
         if (!money_parse_cents(o->fields[i].value, &fee)) {
-            fail(err, errlen, "order %" PRId64 ": the %s fee the order states in field "
-                 "\"%s\" is not an amount (\"%.40s\")", o->number, provider_label(psp),
-                 s->fee_field, o->fields[i].value);
+            errbuf_fail(err, errlen, "order %" PRId64 ": de kosten van %s die de order in "
+                        "veld \"%s\" noemt zijn geen bedrag (\"%.40s\"); corrigeer het veld "
+                        "in de shop en klik Opnieuw", o->number, provider_label(psp),
+                        s->fee_field, o->fields[i].value);
             return false;
         }
         goto check;
@@ -113,10 +102,11 @@ check:
     if (fee < 0 || fee > total_cents) {
         char    f[32], t[32];
 
-        fail(err, errlen, "order %" PRId64 ": the %s fee %s is not between 0 and the "
-             "amount paid, %s: check profiles.%s.betalingen.%s", o->number,
-             provider_label(psp), money_format_cents(fee, f, sizeof f),
-             money_format_cents(total_cents, t, sizeof t), p->name, psp_name(psp));
+        errbuf_fail(err, errlen, "order %" PRId64 ": de kosten van %s, %s, liggen niet "
+                    "tussen 0 en het betaalde bedrag, %s: controleer instelling "
+                    "profiles.%s.betalingen.%s en klik Opnieuw", o->number,
+                    provider_label(psp), money_format_cents_nl(fee, f, sizeof f),
+                    money_format_cents_nl(total_cents, t, sizeof t), p->name, psp_name(psp));
         return false;
     }
     *fee_cents = fee;
@@ -149,18 +139,22 @@ usable(const json_t *list, int32_t nummer, const char *kind, const char *field,
     const char *v, *id;
 
     if (g == NULL)
-        return fail(err, errlen, "setting %s: %s %" PRId32 " does not exist in the SnelStart "
-                    "administration", setting, kind, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: %s %" PRId32 " bestaat niet in de "
+                           "administratie in SnelStart; kies in Instellingen een %s die bestaat",
+                           setting, kind, nummer, kind);
     if (json_is_true(json_object_get(g, "nonactief")))
-        return fail(err, errlen, "setting %s: %s %" PRId32 " is not active (nonactief) in "
-                    "SnelStart", setting, kind, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: %s %" PRId32 " staat in SnelStart op "
+                           "non-actief; zet hem daar op actief of kies in Instellingen een andere",
+                           setting, kind, nummer);
     v = json_string_value(json_object_get(g, field));
     if (v == NULL || strcmp(v, want) != 0)
-        return fail(err, errlen, "setting %s: %s %" PRId32 " is of %s %s, not %s", setting,
-                    kind, nummer, field, v ? v : "unknown", want);
+        return errbuf_fail(err, errlen, "instelling %s: %s %" PRId32 " heeft %s %s, niet %s; "
+                           "kies in Instellingen een %s met %s %s", setting, kind, nummer, field,
+                           v ? v : "onbekend", want, kind, field, want);
     if ((id = json_string_value(json_object_get(g, "id"))) == NULL || *id == 0)
-        return fail(err, errlen, "setting %s: %s %" PRId32 " has no id in SnelStart's answer",
-                    setting, kind, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: %s %" PRId32 " heeft geen id in het "
+                           "antwoord van SnelStart; probeer het later opnieuw", setting, kind,
+                           nummer);
     return id;
 }
 
@@ -198,8 +192,9 @@ betaling_build(const order_t *o, const profile_t *p, psp_t psp, const char *fact
     int64_t total, fee;
 
     if (!betaling_total_eur(o, &total))
-        return fail(err, errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
-                    "(eurPerUnit): its payment cannot be booked", o->number, o->currency);
+        return errbuf_fail(err, errlen, "order %" PRId64 " is in %s zonder wisselkoers naar "
+                           "euro (eurPerUnit): de betaling kan niet geboekt worden; boek hem met "
+                           "de hand", o->number, o->currency);
     if (!betaling_fee(o, p, psp, total, &fee, err, errlen))
         return NULL;
     snprintf(setting, sizeof setting, "profiles.%s.betalingen.dagboek", p->name);
@@ -209,14 +204,14 @@ betaling_build(const order_t *o, const profile_t *p, psp_t psp, const char *fact
     snprintf(setting, sizeof setting, "profiles.%s.betalingen.%s.tussenrekening", p->name,
              psp_name(psp));
     if (total - fee != 0
-        && (tussen = ident(ctx->grootboeken, s->tussenrekening, "grootboek", "rekeningCode",
+        && (tussen = ident(ctx->grootboeken, s->tussenrekening, "grootboekrekening", "rekeningCode",
                            "Balans", setting, err, errlen)) == NULL)
         goto fail;
     snprintf(setting, sizeof setting, "profiles.%s.betalingen.%s.kosten_grootboek", p->name,
              psp_name(psp));
     if (fee != 0
-        && (kosten = ident(ctx->grootboeken, s->kosten_grootboek, "grootboek", "rekeningCode",
-                           "WinstEnVerlies", setting, err, errlen)) == NULL)
+        && (kosten = ident(ctx->grootboeken, s->kosten_grootboek, "grootboekrekening",
+                           "rekeningCode", "WinstEnVerlies", setting, err, errlen)) == NULL)
         goto fail;
 
     boeking_local_date(o->date_epoch, date);
@@ -224,7 +219,8 @@ betaling_build(const order_t *o, const profile_t *p, psp_t psp, const char *fact
     snprintf(oms, sizeof oms, "Betaling order %" PRId64 " via %s%s%s%s", o->number, label,
              *o->payment_method ? " (" : "", o->payment_method, *o->payment_method ? ")" : "");
     if (!boeking_cut_text(oms, MAX_OMSCHRIJVING)) {
-        fail(err, errlen, "order %" PRId64 ": payment method is not valid UTF-8", o->number);
+        errbuf_fail(err, errlen, "order %" PRId64 ": de betaalwijze is geen geldige tekst "
+                    "(UTF-8); corrigeer hem in de shop en klik Opnieuw", o->number);
         goto fail;
     }
     body = json_object();

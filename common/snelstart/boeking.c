@@ -37,7 +37,6 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +46,7 @@
 #include <utf8proc.h>
 
 #include "boeking.h"
+#include "errbuf.h"
 #include "eu.h"
 #include "factuurnummer.h"
 #include "log.h"
@@ -98,24 +98,6 @@ typedef struct {                /* one boekingsregel */
     int64_t rem;                /* conversion remainder, in 1/1000000 cent */
     bool    vat;                /* OSS: the foreign VAT at this rate */
 } regel_t;
-
-/* fail - write a message to err and return NULL */
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return NULL;
-}
 
 /* rate_text - a rate in 1/100 % as "21%" or "5.5%" (decimal mark given) */
 static const char *
@@ -258,20 +240,24 @@ grootboek_usable(const json_t *grootboeken, int32_t nummer, const char *setting,
     const char   *code, *id;
 
     if (g == NULL)
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " does not exist in the SnelStart administration", setting, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: grootboekrekening %" PRId32
+                           " bestaat niet in de administratie in SnelStart; kies in "
+                           "Instellingen een grootboekrekening die bestaat", setting, nummer);
     if (json_is_true(json_object_get(g, "nonactief")))
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " is not active (nonactief) in SnelStart", setting, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: grootboekrekening %" PRId32
+                           " staat in SnelStart op non-actief; zet hem daar op actief of "
+                           "kies in Instellingen een andere", setting, nummer);
     code = json_string_value(json_object_get(g, "rekeningCode"));
     if (code == NULL || strcmp(code, "WinstEnVerlies") != 0)
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " is a %s account, not a winst-en-verlies (revenue) account",
-                    setting, nummer, code ? code : "unknown");
+        return errbuf_fail(err, errlen, "instelling %s: grootboekrekening %" PRId32
+                           " is een %s-rekening, geen winst-en-verliesrekening (omzet); "
+                           "kies in Instellingen een omzetrekening", setting, nummer,
+                           code ? code : "onbekende");
     id = json_string_value(json_object_get(g, "id"));
     if (id == NULL || *id == '\0')
-        return fail(err, errlen, "setting %s: grootboek %" PRId32
-                    " has no id in SnelStart's answer", setting, nummer);
+        return errbuf_fail(err, errlen, "instelling %s: grootboekrekening %" PRId32
+                           " heeft geen id in het antwoord van SnelStart; probeer het "
+                           "later opnieuw", setting, nummer);
     return id;
 }
 
@@ -306,8 +292,9 @@ boeking_check_grootboeken(const profile_t *p, const json_t *grootboeken, char *e
     char setting[256];
 
     if (!json_is_array(grootboeken)) {
-        fail(err, errlen, "profile %s: no list of grootboeken from SnelStart to check against",
-             p->name ? p->name : "");
+        errbuf_fail(err, errlen, "profiel %s: SnelStart gaf geen lijst van grootboekrekeningen om "
+                    "mee te vergelijken; probeer het later opnieuw",
+                    p->name ? p->name : "");
         return false;
     }
     for (int k = 0; k < KIND_N; k++)
@@ -452,26 +439,30 @@ check_order(build_t *b)
     if (strcmp(o->currency, "EUR") == 0) {
         b->e6 = E6;
     } else if (o->currency[0] == '\0') {
-        fail(b->err, b->errlen, "order %" PRId64 " has no currency", o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " heeft geen valuta; vul die in de shop in "
+                    "en klik Opnieuw", o->number);
         return false;
     } else if (o->eur_per_unit_e6 <= 0) {
-        fail(b->err, b->errlen, "order %" PRId64 " is in %s without an exchange rate to euro "
-             "(eurPerUnit): it cannot be booked", o->number, o->currency);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " is in %s zonder wisselkoers naar euro "
+                    "(eurPerUnit) en kan niet geboekt worden; boek hem met de hand en "
+                    "laat hem vallen", o->number, o->currency);
         return false;
     } else {
         b->e6 = o->eur_per_unit_e6;
     }
 
     if (!boeking_factuurnummer(o, p, b->nr, sizeof(b->nr))) {
-        fail(b->err, b->errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is longer "
-             "than SnelStart's %d characters; shorten setting profiles.%s.factuurnummer_prefix",
-             o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
-             o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": factuurnummer \"%s%" PRId64 "\" is langer "
+                    "dan de %d tekens die SnelStart toestaat; maak instelling "
+                    "profiles.%s.booking.factuurnummer_prefix korter en klik Opnieuw",
+                    o->number, p->factuurnummer_prefix ? p->factuurnummer_prefix : "",
+                    o->number, FACTUURNUMMER_MAX, p->name ? p->name : "");
         return false;
     }
     if (p->betalingstermijn < 0 || p->betalingstermijn > 999) {
-        fail(b->err, b->errlen, "setting profiles.%s.betalingstermijn is %d; SnelStart accepts 0 to 999 days",
-             p->name ? p->name : "", p->betalingstermijn);
+        errbuf_fail(b->err, b->errlen, "instelling profiles.%s.booking.betalingstermijn is %d; SnelStart "
+                    "neemt 0 tot en met 999 dagen aan: pas de betalingstermijn aan",
+                    p->name ? p->name : "", p->betalingstermijn);
         return false;
     }
     boeking_local_date(o->date_epoch, b->date);
@@ -480,8 +471,9 @@ check_order(build_t *b)
     if (to->country[0] == '\0')
         to = &o->billing;
     if (to->country[0] == '\0') {
-        fail(b->err, b->errlen, "order %" PRId64 " has no country (delivery nor billing): "
-             "its VAT region cannot be decided", o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " heeft geen land (bezorg- noch factuuradres), dus "
+                    "is niet te bepalen welke btw geldt; vul het land in de shop in en "
+                    "klik Opnieuw", o->number);
         return false;
     }
     b->region = region_of_country(to->country);
@@ -508,20 +500,22 @@ make_items(build_t *b)
         add_item(&b->items, &b->nitems, kind, c->vat_rate_e2, c->amount_cents);
     }
     if (b->nitems == 0) {
-        fail(b->err, b->errlen, "order %" PRId64 " has no lines or charges: nothing to book",
-             o->number);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " heeft geen regels of kosten: er is niets te boeken; "
+                    "laat de order vallen", o->number);
         return false;
     }
     for (size_t i = 0; i < b->nitems; i++) {
         item_t *it = &b->items[i];
         if (it->rate < 0 || it->rate > MAX_RATE_E2) {
-            fail(b->err, b->errlen, "order %" PRId64 ": VAT rate %s of a %s item is not between 0 and 100%%",
-                 o->number, rate_text(it->rate, '.', rtxt), kind_setting[it->kind]);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": btw-percentage %s van een regel %s ligt "
+                        "niet tussen 0 en 100%%; corrigeer het in de shop en klik Opnieuw",
+                        o->number, rate_text(it->rate, ',', rtxt), kind_setting[it->kind]);
             return false;
         }
         if (llabs(it->gross) > INT64_C(100000000000000)) {
-            fail(b->err, b->errlen, "order %" PRId64 ": amount %s is out of range", o->number,
-                 money_format_cents(it->gross, m1, sizeof m1));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": bedrag %s is groter dan koppel kan boeken; "
+                        "boek de order met de hand en laat hem vallen", o->number,
+                        money_format_cents_nl(it->gross, m1, sizeof m1));
             return false;
         }
         if (o->prices_include_vat) {
@@ -546,14 +540,16 @@ collect_rates(build_t *b)
     for (size_t i = 0; i < o->nvats; i++) {
         for (size_t j = 0; j < b->nrates; j++)
             if (b->rates[j].rate == o->vats[i].rate_e2) {
-                fail(b->err, b->errlen, "order %" PRId64 " states VAT at %s twice", o->number,
-                     rate_text(o->vats[i].rate_e2, '.', rtxt));
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 " noemt de btw tegen %s twee keer; corrigeer "
+                            "de order in de shop en klik Opnieuw", o->number,
+                            rate_text(o->vats[i].rate_e2, ',', rtxt));
                 return false;
             }
         if (llabs(o->vats[i].base_cents) > INT64_C(100000000000000)
             || llabs(o->vats[i].amount_cents) > INT64_C(100000000000000)) {
-            fail(b->err, b->errlen, "order %" PRId64 ": stated VAT at %s is out of range",
-                 o->number, rate_text(o->vats[i].rate_e2, '.', rtxt));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": het btw-bedrag tegen %s is groter dan "
+                        "koppel kan boeken; boek de order met de hand en laat hem vallen",
+                        o->number, rate_text(o->vats[i].rate_e2, ',', rtxt));
             return false;
         }
         b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
@@ -573,9 +569,10 @@ collect_rates(build_t *b)
             if (b->items[k].rate == b->items[i].rate)
                 gross += llabs(b->items[k].gross);
         if (gross != 0) {
-            fail(b->err, b->errlen, "order %" PRId64 " has lines or charges at %s but states no VAT "
-                 "(base and amount) for that rate", o->number,
-                 rate_text(b->items[i].rate, '.', rtxt));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " heeft regels of kosten tegen %s btw maar "
+                        "noemt voor dat tarief geen btw (grondslag en bedrag); corrigeer de "
+                        "order in de shop en klik Opnieuw", o->number,
+                        rate_text(b->items[i].rate, ',', rtxt));
             return false;
         }
         b->rates = xrealloc(b->rates, (b->nrates + 1) * sizeof(*b->rates));
@@ -601,7 +598,7 @@ fit_rates(build_t *b)
         size_t  n = 0;
         int64_t sum_net = 0, sum_gross = 0, diff;
 
-        rate_text(r->rate, '.', rtxt);
+        rate_text(r->rate, ',', rtxt);
         r->soort = soort_of_rate(r->rate, b->date, b->ctx ? b->ctx->btwtarieven : NULL);
         for (size_t i = 0; i < b->nitems; i++)
             if (b->items[i].rate == r->rate) {
@@ -613,17 +610,19 @@ fit_rates(build_t *b)
             }
         if (n == 0) {
             if (r->base != 0 || r->vat != 0) {
-                fail(b->err, b->errlen, "order %" PRId64 " states base %s and VAT %s at %s but has no "
-                     "lines or charges at that rate", o->number,
-                     money_format_cents(r->base, m1, sizeof m1),
-                     money_format_cents(r->vat, m2, sizeof m2), rtxt);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 " noemt grondslag %s en btw %s tegen %s maar "
+                            "heeft geen regels of kosten tegen dat tarief; corrigeer de order "
+                            "in de shop en klik Opnieuw", o->number,
+                            money_format_cents_nl(r->base, m1, sizeof m1),
+                            money_format_cents_nl(r->vat, m2, sizeof m2), rtxt);
                 goto out;
             }
             continue;
         }
         if (r->soort == BTW_GEEN && r->vat != 0) {
-            fail(b->err, b->errlen, "order %" PRId64 " states VAT %s at 0%%", o->number,
-                 money_format_cents(r->vat, m1, sizeof m1));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " noemt btw %s tegen 0%%; corrigeer de order "
+                        "in de shop en klik Opnieuw", o->number,
+                        money_format_cents_nl(r->vat, m1, sizeof m1));
             goto out;
         }
         diff = r->base - sum_net;
@@ -633,12 +632,15 @@ fit_rates(build_t *b)
             check = r->vat - money_muldiv_round(r->base, r->rate, MAX_RATE_E2);
         }
         if (llabs(diff) > (int64_t)n || llabs(check) > (int64_t)n) {
-            fail(b->err, b->errlen, "order %" PRId64 ", VAT %s: the stated base %s and VAT %s do not "
-                 "match the %zu lines and charges at that rate (%s %s VAT, net %s) within 1 cent "
-                 "per line", o->number, rtxt, money_format_cents(r->base, m1, sizeof m1),
-                 money_format_cents(r->vat, m2, sizeof m2), n,
-                 money_format_cents(sum_gross, m3, sizeof m3), o->prices_include_vat ? "incl." : "excl.",
-                 money_format_cents(sum_net, ermsg, sizeof ermsg));
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ", btw %s: de genoemde grondslag %s en btw %s "
+                        "passen niet bij de %zu regels en kosten tegen dat tarief (%s %s btw, "
+                        "netto %s), ook niet op 1 cent per regel na; corrigeer de order in de "
+                        "shop en klik Opnieuw", o->number, rtxt,
+                        money_format_cents_nl(r->base, m1, sizeof m1),
+                        money_format_cents_nl(r->vat, m2, sizeof m2), n,
+                        money_format_cents_nl(sum_gross, m3, sizeof m3),
+                        o->prices_include_vat ? "incl." : "excl.",
+                        money_format_cents_nl(sum_net, ermsg, sizeof ermsg));
             goto out;
         }
         if (!distribute(vals, rems, n, diff))
@@ -653,13 +655,14 @@ fit_rates(build_t *b)
     }
     if (sum_base + sum_vat != o->total_incl_cents || sum_base != o->total_excl_cents
         || sum_vat != o->total_vat_cents) {
-        fail(b->err, b->errlen, "order %" PRId64 ": the stated totals (excl. %s, VAT %s, incl. %s) are "
-             "not the sums of the stated VAT per rate (base %s, VAT %s)", o->number,
-             money_format_cents(o->total_excl_cents, m1, sizeof m1),
-             money_format_cents(o->total_vat_cents, m2, sizeof m2),
-             money_format_cents(o->total_incl_cents, m3, sizeof m3),
-             money_format_cents(sum_base, ermsg, sizeof ermsg),
-             money_format_cents(sum_vat, rtxt, sizeof rtxt));
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": de genoemde totalen (excl. %s, btw %s, incl. "
+                    "%s) zijn niet de som van de btw per tarief (grondslag %s, btw %s); "
+                    "corrigeer de order in de shop en klik Opnieuw", o->number,
+                    money_format_cents_nl(o->total_excl_cents, m1, sizeof m1),
+                    money_format_cents_nl(o->total_vat_cents, m2, sizeof m2),
+                    money_format_cents_nl(o->total_incl_cents, m3, sizeof m3),
+                    money_format_cents_nl(sum_base, ermsg, sizeof ermsg),
+                    money_format_cents_nl(sum_vat, rtxt, sizeof rtxt));
         goto out;
     }
     ok = true;
@@ -732,13 +735,13 @@ rates_of_country(const json_t *vatrates, const char *iso3, const char *date, cha
             int32_t rate = json_is_number(r) ? (int32_t) llround(json_number_value(r) * 100.0) : -1;
 
             if (rate < 0 || !rate_in_force(vatrates, iso3, rate, date, NULL)
-                || strstr(buf, rate_text(rate, '.', rtxt)) != NULL)
+                || strstr(buf, rate_text(rate, ',', rtxt)) != NULL)
                 continue;
             n += (size_t) snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "", rtxt);
         }
     }
     if (buf[0] == '\0')
-        snprintf(buf, len, "none");
+        snprintf(buf, len, "geen");
 }
 
 /* decide_vat - step 2b: the customer's VAT treatment in another EU country:
@@ -772,10 +775,10 @@ decide_vat(build_t *b)
     /* an order at 0 % only is a zero-rated supply; a 0 % line beside taxed
      * ones (a gift voucher) is outside VAT, not btw verlegd */
     if (has_geen && !has_taxed && !business) {
-        fail(b->err, b->errlen, "order %" PRId64 " charges 0%% VAT to a customer in %s: that is "
-             "only allowed as an intra-community supply (btw verlegd) to a business with a valid "
-             "VAT number, and %s; correct the VAT number in the shop and replay the order, or "
-             "charge VAT", o->number, b->country, why);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " rekent 0%% btw aan een klant in %s: dat mag "
+                    "alleen als intracommunautaire levering (btw verlegd) aan een bedrijf met "
+                    "een geldig btw-nummer, en %s; corrigeer het btw-nummer in de shop en klik "
+                    "Opnieuw, of reken btw", o->number, b->country, why);
         return false;
     }
     if (business)
@@ -787,12 +790,13 @@ decide_vat(build_t *b)
             return true;        /* Dutch VAT: below the OSS threshold */
         for (size_t j = b->nrates; j-- > 0;)         /* the first foreign rate */
             if (b->rates[j].soort == BTW_OVERIG)
-                rate_text(b->rates[j].rate, '.', rtxt);
-        fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is not "
-             "a Dutch rate (OSS, the customer's country's VAT), but the SnelStart administration "
-             "does not invoice foreign VAT: switch on \"Buitenlandse btw factureren\" in "
-             "SnelStart's company settings (Bedrijfsgegevens) and replay the order, or charge "
-             "Dutch VAT in the shop", o->number, b->country, rtxt);
+                rate_text(b->rates[j].rate, ',', rtxt);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 " rekent een consument in %s %s btw, geen "
+                    "Nederlands tarief (OSS: de btw van het land van de klant), maar de "
+                    "administratie in SnelStart factureert geen buitenlandse btw: zet "
+                    "\"Buitenlandse btw factureren\" aan in de Bedrijfsgegevens in SnelStart "
+                    "en klik Opnieuw, of reken in de shop Nederlandse btw", o->number,
+                    b->country, rtxt);
         return false;
     }
     /* offline (preview) the setting is unknown: OSS when a rate can only be foreign */
@@ -809,10 +813,10 @@ decide_vat(build_t *b)
                 || rate_in_force(ctx->vatrates, iso3, b->rates[j].rate, b->date, NULL))
                 continue;
             rates_of_country(ctx->vatrates, iso3, b->date, list, sizeof list);
-            fail(b->err, b->errlen, "order %" PRId64 " charges a consumer in %s %s VAT, which is "
-                 "not a VAT rate of %s on %s (SnelStart's rates there: %s): correct the VAT in "
-                 "the shop and replay the order", o->number, b->country,
-                 rate_text(b->rates[j].rate, '.', rtxt), b->country, b->date, list);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 " rekent een consument in %s %s btw, maar dat "
+                        "is geen btw-tarief van %s op %s (de tarieven in SnelStart daar: %s); "
+                        "corrigeer de btw in de shop en klik Opnieuw", o->number, b->country,
+                        rate_text(b->rates[j].rate, ',', rtxt), b->country, b->date, list);
             return false;
         }
     /* OSS: the VAT is a regel per rate, no Dutch btw line */
@@ -881,8 +885,9 @@ convert_to_euro(build_t *b)
             target_vat += b->regels[j].cents;
         }
     if (!ok) {
-        fail(b->err, b->errlen, "order %" PRId64 ": amounts too large to convert from %s",
-             b->o->number, b->o->currency);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": de bedragen zijn te groot om om te rekenen "
+                    "van %s; boek de order met de hand en laat hem vallen", b->o->number,
+                    b->o->currency);
         return false;
     }
     target = b->factuurbedrag - target_vat;
@@ -899,9 +904,10 @@ convert_to_euro(build_t *b)
         }
     ok = distribute(vals, rems, n, target - sum);
     if (!ok)
-        fail(b->err, b->errlen, "order %" PRId64 ": converting from %s leaves %s that cannot be "
-             "spread over %zu regels", b->o->number, b->o->currency,
-             money_format_cents(target - sum, m1, sizeof m1), n);
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": omrekenen van %s laat %s over dat niet over "
+                    "de %zu regels te verdelen is; boek de order met de hand en laat hem vallen",
+                    b->o->number, b->o->currency, money_format_cents_nl(target - sum, m1, sizeof m1),
+                    n);
     else
         for (size_t j = 0; j < n; j++)
             b->regels[at[j]].cents = vals[j];
@@ -925,16 +931,16 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
     size_t  i, found = 0;
     const json_t *g;
 
-    rate_text(rg->rate, '.', rtxt);
+    rate_text(rg->rate, ',', rtxt);
     if (rg->vat) {
         if (ctx == NULL || ctx->companyinfo == NULL)
             return json_pack("{s:n}", "id");             /* offline: SnelStart's */
         id = json_string_value(json_object_get(json_object_get(ctx->companyinfo,
                                "buitenlandseBtwGrootboek"), "id"));
         if (id == NULL || *id == '\0')
-            return fail(err, errlen, "SnelStart's company settings (Bedrijfsgegevens) name no "
-                        "grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart "
-                        "and replay the order");
+            return errbuf_fail(err, errlen, "de Bedrijfsgegevens in SnelStart noemen geen "
+                               "grootboekrekening voor buitenlandse btw: vul die in SnelStart "
+                               "in en klik Opnieuw");
         return json_pack("{s:s}", "id", id);
     }
     oss_setting(b->p, b->country, rg->rate, setting, sizeof setting);
@@ -945,7 +951,7 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
         if (ctx == NULL || ctx->grootboeken == NULL)
             return json_pack("{s:i}", "nummer", (int) nummer);
         if ((id = grootboek_usable(ctx->grootboeken, nummer, setting, ermsg, sizeof ermsg)) == NULL)
-            return fail(err, errlen, "%s", ermsg);
+            return errbuf_fail(err, errlen, "%s", ermsg);
         return json_pack("{s:s}", "id", id);
     }
     if (ctx != NULL && ctx->grootboeken != NULL && ctx->vatrates != NULL && iso3 != NULL
@@ -963,14 +969,16 @@ oss_grootboek(const build_t *b, const regel_t *rg, char *err, size_t errlen)
     if (found == 1 && id != NULL)
         return json_pack("{s:s}", "id", id);
     if (found > 1)
-        return fail(err, errlen, "%zu grootboeken in SnelStart carry vat rate code %s (%s %s): "
-                    "choose one in setting %s", found, code, b->country, rtxt, setting);
+        return errbuf_fail(err, errlen, "%zu grootboekrekeningen in SnelStart hebben "
+                           "btw-tariefcode %s (%s %s): kies er een in instelling %s", found, code,
+                           b->country, rtxt, setting);
     if (code != NULL)
-        return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in "
-                    "setting %s, or give one grootboek in SnelStart vat rate code %s", rtxt,
-                    b->country, setting, code);
-    return fail(err, errlen, "no grootboek for revenue at %s VAT of %s (OSS): fill in setting %s",
-                rtxt, b->country, setting);
+        return errbuf_fail(err, errlen, "geen grootboekrekening voor omzet tegen %s btw "
+                           "van %s (OSS): vul instelling %s in, of geef in SnelStart één "
+                           "grootboekrekening btw-tariefcode %s; daarna Opnieuw", rtxt, b->country,
+                           setting, code);
+    return errbuf_fail(err, errlen, "geen grootboekrekening voor omzet tegen %s btw van %s "
+                       "(OSS): vul instelling %s in; daarna Opnieuw", rtxt, b->country, setting);
 }
 
 /* make_body - step 4: the VerkoopBoekingModel, each regel on its grootboek,
@@ -993,8 +1001,8 @@ make_body(build_t *b, const char *klant_id)
     else
         snprintf(omschrijving, sizeof(omschrijving), "%s order %" PRId64, shop_label(o), o->number);
     if (!boeking_cut_text(omschrijving, MAX_OMSCHRIJVING))
-        return fail(b->err, b->errlen, "order %" PRId64 ": payment method is not valid UTF-8",
-                    o->number);
+        return errbuf_fail(b->err, b->errlen, "order %" PRId64 ": de betaalwijze is geen geldige tekst "
+                           "(UTF-8); corrigeer hem in de shop en klik Opnieuw", o->number);
 
     body = json_object();
     json_object_set_new(body, "factuurnummer", json_string(b->nr));
@@ -1023,7 +1031,7 @@ make_body(build_t *b, const char *klant_id)
             continue;
         if (b->oss && rg->soort != BTW_GEEN) {
             if ((jg = oss_grootboek(b, rg, ermsg, sizeof ermsg)) == NULL) {
-                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
                 goto fail_body;
             }
             goto regel;
@@ -1034,24 +1042,26 @@ make_body(build_t *b, const char *klant_id)
             setting_path(p, KIND_OMZET, b->region, rg->soort, alt, sizeof(alt));
             nummer = p->grootboek[KIND_OMZET][b->region][rg->soort];
             if (nummer == 0) {
-                fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
-                     "setting %s (or %s.%s.%s)", o->number, kind_setting[rg->kind],
-                     soort_setting[rg->soort], region_words[b->region], setting,
-                     kind_setting[KIND_OMZET], region_setting[b->region], soort_setting[rg->soort]);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": geen grootboekrekening voor %s, btw %s, "
+                            "%s: vul instelling %s in (of %s.%s.%s) en klik Opnieuw", o->number,
+                            kind_setting[rg->kind],
+                            soort_setting[rg->soort], region_words[b->region], setting,
+                            kind_setting[KIND_OMZET], region_setting[b->region], soort_setting[rg->soort]);
                 goto fail_body;
             }
             snprintf(setting, sizeof(setting), "%s", alt);
         } else if (nummer == 0) {
-            fail(b->err, b->errlen, "order %" PRId64 ": no grootboek for %s, btw %s, %s: fill in "
-                 "setting %s", o->number, kind_setting[rg->kind], soort_setting[rg->soort],
-                 region_words[b->region], setting);
+            errbuf_fail(b->err, b->errlen, "order %" PRId64 ": geen grootboekrekening voor %s, btw %s, %s: "
+                        "vul instelling %s in en klik Opnieuw", o->number, kind_setting[rg->kind],
+                        soort_setting[rg->soort],
+                        region_words[b->region], setting);
             goto fail_body;
         }
         if (b->ctx != NULL && b->ctx->grootboeken != NULL) {
             const char *id = grootboek_usable(b->ctx->grootboeken, nummer, setting, ermsg,
                                               sizeof(ermsg));
             if (id == NULL) {
-                fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
+                errbuf_fail(b->err, b->errlen, "order %" PRId64 ": %s", o->number, ermsg);
                 goto fail_body;
             }
             jg = json_pack("{s:s}", "id", id);
@@ -1087,9 +1097,10 @@ regel:
         check += b->btw[s];
     }
     if (check != b->factuurbedrag) {
-        fail(b->err, b->errlen, "order %" PRId64 ": the booking does not balance (regels + btw %s, "
-             "factuurbedrag %s); not booked", o->number, money_format_cents(check, m1, sizeof m1),
-             money_format_cents(b->factuurbedrag, m2, sizeof m2));
+        errbuf_fail(b->err, b->errlen, "order %" PRId64 ": de boeking sluit niet (regels + btw %s, "
+                    "factuurbedrag %s) en is niet geboekt; boek de order met de hand en laat hem "
+                    "vallen", o->number, money_format_cents_nl(check, m1, sizeof m1),
+                    money_format_cents_nl(b->factuurbedrag, m2, sizeof m2));
         goto fail_body;
     }
     return body;

@@ -20,6 +20,26 @@
 
 #define MAX_OMSCHRIJVING 250
 
+/* creditnota_refund_of - the refund an order carries as a credit note */
+creditnota_refund_t
+creditnota_refund_of(const order_t *o)
+{
+    return (creditnota_refund_t) { .seq = o->credit.seq, .full = o->credit.full,
+                                   .lines = o->credit.lines, .nlines = o->credit.nlines,
+                                   .shipping = o->credit.shipping };
+}
+
+/* original_factuurnummer - the factuurnummer the order was booked as: the
+ * one it carries, else the profile's for its number */
+static bool
+original_factuurnummer(const order_t *o, const profile_t *p, char *buf, size_t len)
+{
+    if (*o->credit.original == 0)
+        return boeking_factuurnummer(o, p, buf, len);
+    snprintf(buf, len, "%s", o->credit.original);
+    return strlen(o->credit.original) < len;
+}
+
 /* creditnota_factuurnummer - the original's factuurnummer + "-C" + seq */
 bool
 creditnota_factuurnummer(const order_t *original, const profile_t *p, int seq, char *buf,
@@ -28,7 +48,7 @@ creditnota_factuurnummer(const order_t *original, const profile_t *p, int seq, c
     char    nr[64];
     int     n;
 
-    if (seq < 1 || !boeking_factuurnummer(original, p, nr, sizeof nr))
+    if (seq < 1 || !original_factuurnummer(original, p, nr, sizeof nr))
         return false;
     n = snprintf(buf, len, "%s-C%d", nr, seq);
     return n > 0 && (size_t) n < len && n <= FACTUURNUMMER_MAX;
@@ -172,7 +192,7 @@ creditnota_build(const order_t *original, const creditnota_refund_t *refund, con
     json_t *body;
 
     if (!creditnota_factuurnummer(original, p, refund->seq, nr, sizeof nr)
-        || !boeking_factuurnummer(original, p, orig, sizeof orig)) {
+        || !original_factuurnummer(original, p, orig, sizeof orig)) {
         snprintf(err, errlen, "order %" PRId64 ": the factuurnummer of credit note %d would be "
                  "longer than SnelStart's %d characters; shorten setting profiles.%s."
                  "factuurnummer_prefix", original->number, refund->seq, FACTUURNUMMER_MAX,

@@ -32,10 +32,7 @@
 #include "config.h"
 #include "order.h"
 
-typedef struct {
-    size_t  line;               /* index into the original's lines */
-    int64_t quantity_e4;        /* refunded, 0 < quantity <= the line's */
-} creditnota_line_t;
+typedef order_refund_line_t creditnota_line_t;
 
 typedef struct {
     int     seq;                /* 1 for the order's first credit note: -C1 */
@@ -44,6 +41,10 @@ typedef struct {
     size_t  nlines;
     bool    shipping;           /* partial: the shipping refunded in full */
 } creditnota_refund_t;
+
+/* creditnota_refund_of - the refund a credit note that travels as an order
+ * carries (order.h); it points into the order */
+creditnota_refund_t creditnota_refund_of(const order_t *credit_note);
 
 /* creditnota_factuurnummer - "10431-C1": the original's factuurnummer and
  * the sequence; false when SnelStart would refuse it as too long */

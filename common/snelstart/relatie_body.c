@@ -18,7 +18,6 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <strings.h>
 
 #include "boeking.h"
+#include "errbuf.h"
 #include "eu.h"
 #include "log.h"
 #include "relatie_body.h"
@@ -34,24 +34,6 @@
 
 #define MAX_NAAM 50
 #define MAX_KVK  12
-
-/* fail - write a message to err and return NULL */
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void *
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return NULL;
-}
 
 /* trimmed - a copy of s without surrounding white space */
 static char *
@@ -94,7 +76,8 @@ set_text(json_t *obj, const char *key, const char *value, const order_t *o, char
         return true;
     s = json_string(value);
     if (s == NULL) {
-        fail(err, errlen, "order %" PRId64 ": customer field %s is not valid UTF-8", o->number, key);
+        errbuf_fail(err, errlen, "order %" PRId64 ": klantveld %s is geen geldige tekst "
+                    "(UTF-8); corrigeer het in de shop en klik Opnieuw", o->number, key);
         return false;
     }
     json_object_set_new(obj, key, s);
@@ -146,8 +129,9 @@ land_json(const order_t *o, const char *country, const json_t *landen, char *err
         if (iso != NULL && id != NULL && strcasecmp(iso, country) == 0)
             return json_pack("{s:s}", "id", id);
     }
-    return fail(err, errlen, "order %" PRId64 ": billing country %s is not in SnelStart's list "
-                "of landen", o->number, country);
+    return errbuf_fail(err, errlen, "order %" PRId64 ": land %s van het factuuradres staat "
+                       "niet in de landen van SnelStart; corrigeer het land in de shop en "
+                       "klik Opnieuw", o->number, country);
 }
 
 /* address_json - the AdresModel of the billing address, or NULL with err */
@@ -206,12 +190,14 @@ relatie_build(const order_t *o, const profile_t *p, const json_t *landen, char *
         naam = xstrdup(email);
     }
     if (*naam == '\0') {
-        fail(err, errlen, "order %" PRId64 ": the customer has no company, name or e-mail "
-             "address to create a relatie with", o->number);
+        errbuf_fail(err, errlen, "order %" PRId64 ": de klant heeft geen bedrijfsnaam, naam of "
+                    "e-mailadres om een relatie mee aan te maken; vul er een in de shop in en "
+                    "klik Opnieuw", o->number);
         goto out;
     }
     if (!boeking_cut_text(naam, MAX_NAAM)) {
-        fail(err, errlen, "order %" PRId64 ": customer name is not valid UTF-8", o->number);
+        errbuf_fail(err, errlen, "order %" PRId64 ": de naam van de klant is geen geldige tekst "
+                    "(UTF-8); corrigeer hem in de shop en klik Opnieuw", o->number);
         goto out;
     }
     json_object_set_new(body, "relatiesoort", json_pack("[s]", "Klant"));

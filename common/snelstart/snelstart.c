@@ -323,8 +323,8 @@ limited(ss_error_t *err, const char *method, const char *path)
 
     localtime_r(&t, &tm);
     strftime(hhmm, sizeof hhmm, "%H:%M:%S", &tm);
-    snprintf(err->message, sizeof err->message, "%s %s not sent now: %s; SnelStart may be "
-             "called again at %s", method, path, err->wait_reason, hhmm);
+    snprintf(err->message, sizeof err->message, "nu niet naar SnelStart gestuurd: %s; SnelStart "
+             "mag weer om %s (%s %s)", err->wait_reason, hhmm, method, path);
 }
 
 /* snelstart_ready_at - epoch ms from which the limits allow the next call */
@@ -470,7 +470,7 @@ snelstart_parse_errors(const char *body, char *code, size_t codelen, char *msg, 
                 break;
             w = snprintf(msg + used, msglen - used, "%s%s%s%s%s%s", i ? "; " : "",
                          c ? c : "", c ? " " : "", p ? p : "", p ? ": " : "",
-                         m ? m : "(no message)");
+                         m ? m : "(geen melding)");
             used += w > 0 ? (size_t) w : 0;
         }
     } else if (json_is_object(j)) {
@@ -595,12 +595,12 @@ fetch_token(snelstart_t *self, ss_error_t *err)
     rc = perform(self, "POST", self->auth_url, form, true, false, &status, &reply);
     wipe_free(form);
     if (rc != CURLE_OK && reply.too_big) {
-        err_set(self, err, 0, "token request to %s: the answer is larger than the %d MB "
-                "koppel reads from SnelStart", self->auth_url,
+        err_set(self, err, 0, "aanmelden bij %s: het antwoord is groter dan de %d MB "
+                "die koppel van SnelStart leest", self->auth_url,
                 LIMIT_API_ANSWER_BYTES / (1024 * 1024));
         res = SS_RETRY;
     } else if (rc != CURLE_OK) {
-        err_set(self, err, 0, "token request to %s failed: %s", self->auth_url,
+        err_set(self, err, 0, "aanmelden bij %s mislukt: \"%s\"", self->auth_url,
                 (self->curl_err[0] ? self->curl_err : curl_easy_strerror(rc)));
         res = SS_RETRY;
     } else if (status == 200 && (j = json_loads(reply.data ? reply.data : "", 0, NULL))
@@ -614,11 +614,12 @@ fetch_token(snelstart_t *self, ss_error_t *err)
         res = SS_OK;
     } else if (status == 400 || status == 401 || status == 403) {
         snelstart_parse_errors(reply.data, code, sizeof code, msg, sizeof msg);
-        err_set(self, err, (int) status, "token request to %s refused (HTTP %ld: %s): "
-                "check the client key", self->auth_url, status, msg[0] ? msg : "no reason");
+        err_set(self, err, (int) status, "aanmelden bij %s geweigerd: controleer de client key "
+                "(HTTP %ld: \"%s\")", self->auth_url, status, msg[0] ? msg : "geen reden");
         res = SS_AUTH;
     } else {
-        err_set(self, err, (int) status, "token request to %s answered HTTP %ld without a token",
+        err_set(self, err, (int) status, "aanmelden bij %s gaf HTTP %ld zonder token; probeer het "
+                "later opnieuw",
                 self->auth_url, status);
         err->retry_after_s = reply.retry_after_s;
         res = SS_RETRY;
@@ -655,22 +656,22 @@ classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, l
     err->retry_after_s = reply->retry_after_s;
     if (rc != CURLE_OK && reply->too_big) {
         res = write ? SS_UNCERTAIN : SS_RETRY;
-        err_set(self, err, (int) status, "%s %s: SnelStart's answer is larger than the %d MB "
-                "koppel reads%s", method, path, LIMIT_API_ANSWER_BYTES / (1024 * 1024),
-                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
+        err_set(self, err, (int) status, "het antwoord van SnelStart is groter dan de %d MB "
+                "die koppel leest%s (%s %s)", LIMIT_API_ANSWER_BYTES / (1024 * 1024),
+                res == SS_UNCERTAIN ? "; misschien is het wel opgeslagen" : "", method, path);
     } else if (rc != CURLE_OK) {
         res = nothing_sent(rc) || !write ? SS_RETRY : SS_UNCERTAIN;
-        err_set(self, err, 0, "%s %s: %s%s", method, path,
-                errbuf[0] ? errbuf : curl_easy_strerror(rc),
-                res == SS_UNCERTAIN ? " (it may have been stored)" : "");
+        err_set(self, err, 0, "SnelStart is niet bereikbaar%s: \"%s\" (%s %s)",
+                res == SS_UNCERTAIN ? "; misschien is het wel opgeslagen" : "",
+                errbuf[0] ? errbuf : curl_easy_strerror(rc), method, path);
     } else if (status >= 200 && status < 300) {
         json_error_t jerr;
 
         res = SS_OK;
         if (out && reply->len > 0 && (*out = json_loadb(reply->data, reply->len,
                                                        JSON_DECODE_ANY, &jerr)) == NULL) {
-            err_set(self, err, (int) status, "%s %s: answer is not JSON: %s", method, path,
-                    jerr.text);
+            err_set(self, err, (int) status, "het antwoord van SnelStart is geen JSON: \"%s\" "
+                    "(%s %s)", jerr.text, method, path);
             res = write ? SS_UNCERTAIN : SS_RETRY;
         }
     } else {
@@ -679,24 +680,26 @@ classify(snelstart_t *self, const char *method, const char *path, CURLcode rc, l
         snelstart_parse_errors(reply->data, err->code, sizeof err->code, msg, sizeof msg);
         if (status == 401 || status == 403) {
             res = SS_AUTH;
-            err_set(self, err, (int) status, "%s %s: access denied (HTTP %ld: %s): check the "
-                    "client key and the subscription key", method, path, status, msg);
+            err_set(self, err, (int) status, "SnelStart geeft geen toegang: controleer de client "
+                    "key en de subscription key (HTTP %ld: \"%s\", %s %s)", status, msg, method,
+                    path);
         } else if (status == 404) {
             res = SS_NOT_FOUND;
-            err_set(self, err, (int) status, "%s %s: not found", method, path);
+            err_set(self, err, (int) status, "niet gevonden in SnelStart (HTTP 404, %s %s)", method,
+                    path);
         } else if (status == 429) {
             res = SS_RETRY;
-            err_set(self, err, (int) status, "%s %s: rate limit exceeded, retry after %ld s",
-                    method, path, reply->retry_after_s);
+            err_set(self, err, (int) status, "te veel verzoeken aan SnelStart; opnieuw na %ld s "
+                    "(HTTP 429, %s %s)", reply->retry_after_s, method, path);
             retry_after(self, reply->retry_after_s, err);
         } else if (status >= 500) {
             res = write ? SS_UNCERTAIN : SS_RETRY;
-            err_set(self, err, (int) status, "%s %s: server error HTTP %ld%s", method, path,
-                    status, write ? " (it may have been stored)" : "");
+            err_set(self, err, (int) status, "storing bij SnelStart%s (HTTP %ld, %s %s)",
+                    write ? "; misschien is het wel opgeslagen" : "", status, method, path);
         } else {
             res = SS_REJECTED;
-            err_set(self, err, (int) status, "%s %s: rejected (HTTP %ld): %s", method, path,
-                    status, msg[0] ? msg : "no reason given");
+            err_set(self, err, (int) status, "\"%s\" (HTTP %ld, %s %s)",
+                    msg[0] ? msg : "geen reden gegeven", status, method, path);
         }
         err->retry_after_s = reply->retry_after_s;
     }
@@ -766,7 +769,8 @@ call_json(snelstart_t *self, const char *method, const char *path, const json_t 
         memset(err, 0, sizeof *err);
         if (out)
             *out = NULL;
-        err_set(self, err, 0, "%s %s: the body cannot be written as JSON", method, path);
+        err_set(self, err, 0, "de inhoud kan niet als JSON geschreven worden (%s %s)",
+                method, path);
         return SS_REJECTED;
     }
     res = call(self, method, path, text, out, err);

@@ -33,8 +33,10 @@
  *     SS_AUTH       wrong client key or subscription key: stop
  *
  * DIAGNOSTICS
- *   ss_error_t.message names what failed in plain words. It never holds
- *   the client key, the subscription key or a token.
+ *   ss_error_t.message says what failed in plain Dutch, then the technical
+ *   detail in parentheses: HTTP status, method and path, and SnelStart's
+ *   own message or curl's words in quotes. It never holds the client key,
+ *   the subscription key or a token.
  */
 #ifndef KOPPEL_SNELSTART_H
 #define KOPPEL_SNELSTART_H

@@ -23,26 +23,37 @@
 /* db_make_private - create the file with mode if it is missing, whatever
  * the umask, and take away what others may do with an existing one (an
  * earlier version made them 0644): SQLite gives its -wal and -shm files
- * the same mode */
+ * the same mode. An existing file is never opened: closing a descriptor
+ * of it would drop every POSIX lock this process holds on it, those of the
+ * SQLite connections already open included (a booker's main connection
+ * when a worker opens its own), and another process would then take the
+ * WAL for unused, checkpoint it and delete it under the running daemon. */
 bool
 db_make_private(const char *path, mode_t mode, char *err, size_t errlen)
 {
-    int     fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode & 0770);
     struct stat st;
-    bool    ok = true;
+    int     fd;
 
-    if (fd < 0) {
+    if (lstat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "%s: cannot open: not a regular file", path);
+            return false;
+        }
+        if ((st.st_mode & 0007) != 0 && chmod(path, st.st_mode & 0770) != 0) {
+            snprintf(err, errlen, "%s: cannot make it private (chmod o-rwx): %s", path,
+                     strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 0770);
+    if (fd < 0 && errno != EEXIST) {    /* EEXIST: made meanwhile, by its own daemon */
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return false;
     }
-    if (fstat(fd, &st) != 0 || ((st.st_mode & 0007) != 0
-                                && fchmod(fd, st.st_mode & 0770) != 0)) {
-        snprintf(err, errlen, "%s: cannot make it private (chmod o-rwx): %s", path,
-                 strerror(errno));
-        ok = false;
-    }
-    close(fd);
-    return ok;
+    if (fd >= 0)
+        close(fd);
+    return true;
 }
 
 /* db_open - open a state file and apply its schema */

@@ -233,7 +233,7 @@ check "test-connection: missing table" connection badtable 1 "administration: FA
 check "test-connection: missing column, named" connection badcolumn 1 "administration: FAILED: .*table tblRelatie has no column fldEmailAdres"
 check "test-connection: missing join table (landen)" connection badjoin 1 "administration: FAILED: .*table tblLanden does not exist"
 check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
-check "test-connection: wrong API key" connection badkey 1 "api: FAILED: wrong client key"
+check "test-connection: wrong API key" connection badkey 1 "api: FAILED: verkeerde client key"
 check "test-connection: a SQL server without encryption is refused, saying so" \
     connection plain 1 "administration: FAILED: .*biedt geen versleuteling"
 check "test-connection: sql_encryption = \"off\" reaches a test server without encryption" \

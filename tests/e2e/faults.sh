@@ -112,28 +112,6 @@ kick_until_done() {
     return 0
 }
 
-# booked_once GOOD_FILE - every number of GOOD_FILE booked exactly once, nothing else
-booked_once() {
-    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
-    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
-    sort "$1" > "$E2E_DIR/good.sorted"
-    lost=$(comm -23 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    extra=$(comm -13 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
-    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
-    echo "  good: $(wc -l < "$1") booked: $(wc -l < "$E2E_DIR/booked") lost: $lost" \
-         "duplicates: $dup not expected: $extra"
-    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
-}
-
-# daemons_alive - every daemon started is still running
-daemons_alive() {
-    for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \
-             PID_booker; do
-        eval "pid=\$$v"
-        kill -0 "$pid" 2>/dev/null || { echo "  $v ($pid) exited"; return 1; }
-    done
-}
-
 # generated_orders FIRST LAST - the shop's paid and open orders in a range, read
 # from globecharge-sim's own database (paging the shop meets its faults)
 generated_orders() {
@@ -159,7 +137,7 @@ scenario_api() {
     booked_once "$E2E_DIR/good" || return 1
     stats=$(curl -s "$SS_URL/_sim/stats")
     echo "$stats" | tr -d '\n ' | head -c 400 > "$E2E_DIR/sim-stats"
-    grep -qE "rate limit exceeded|wait for SnelStart until .*Retry-After" "$E2E_DIR"/log/booker.log \
+    grep -qE "te veel verzoeken aan SnelStart|wait for SnelStart until .*Retry-After" "$E2E_DIR"/log/booker.log \
             "$E2E_DIR"/log/matcher*.log || {
         echo "  no 429 reached koppel: the scenario does not test the rate limit"; return 1; }
     grep -q "Operation timed out\|Timeout was reached" "$E2E_DIR"/log/*.log || {
@@ -206,7 +184,7 @@ scenario_shop() {
       sed '1,/<description>/d' "$E2E_DIR/big.xml"; } | put_raw 30074
     for n in 30075 30076 30077; do order_xml $n | put_order; done
     printf '30065 total\n30066 date\n30067 total\n30068 country\n30069 status\n' > "$E2E_DIR/bad"
-    printf '30070 UTF-8\n30071 ISO-8859-1\n30072 well-formed\n30073 nested\n30074 description\n' >> "$E2E_DIR/bad"
+    printf '30070 UTF-8\n30071 ISO-8859-1\n30072 geldige\n30073 genest\n30074 description\n' >> "$E2E_DIR/bad"
     write_config 30001
     sed -i 's/page_size = 50;/page_size = 5;/' "$CFG"
     start_pipeline || return 1
@@ -262,7 +240,7 @@ scenario_large() {
     booked_once "$E2E_DIR/good" || return 1
     "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
     ok=0
-    reason_has 60011 "larger than 64 MB" || ok=1
+    reason_has 60011 "groter dan 64 MB" || ok=1
     hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID_fetcher/status")
     echo "  large answers: fetcher peak RSS (VmHWM) $((hwm / 1024)) MB"
     case $BIN in *build-san*) limit=800 ;; *) limit=300 ;; esac
@@ -285,7 +263,7 @@ scenario_woo() {
     # poison six of them, spread over the pages; serve again with the poisons
     : > "$E2E_DIR/bad"
     set -- nul:customer_note bigint:customer_id huge-real:cart_tax \
-        duplicate-key:status deep:meta_data "huge:larger than 64 MB"
+        duplicate-key:status deep:meta_data "huge:groter dan 64 MB"
     flags=""
     for k in 2 4 5 9 12 14; do
         id=$(sed -n "${k}p" "$E2E_DIR/bookable")
@@ -391,7 +369,7 @@ sys.stdout.write(d.replace(line, short * 480000, 1))' > "$E2E_DIR/bad.xml"
         "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
         kick_until_done 3 60 || return 1
         "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
-        reason_has $bad "more than" || ok=1
+        reason_has $bad "meer dan" || ok=1
         jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
         peak_rss "an order of $what" || ok=1
         [ "$name" = x ] && { snelstart_valid || ok=1; }
@@ -417,7 +395,7 @@ sys.stdout.write(d.replace(line, short * 480000, 1))' > "$E2E_DIR/bad.xml"
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
     kick_until_done "$n" 60 || return 1
     "$BIN/koppelctl" --config "$CFG" dlq list --json > "$E2E_DIR/dlq.json"
-    reason_has "$wide" "more than" || ok=1
+    reason_has "$wide" "meer dan" || ok=1
     jq -r '.[] | "  dead letter: " + (.reason | .[0:160])' "$E2E_DIR/dlq.json"
     peak_rss "a WooCommerce order of 15 million JSON values" || ok=1
     daemons_alive || ok=1

@@ -32,17 +32,6 @@ ROOT=${HARDEN_ROOT:-/tmp/koppel-harden.$$}
 passed=0
 failed=0
 
-# result NAME STATUS - count and print PASS or FAIL
-result() {
-    if [ "$2" -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "PASS $1"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1 (logs in $E2E_DIR/log)"
-        tail -n 5 "$E2E_DIR"/log/*.log 2>/dev/null
-    fi
-}
 
 # minimal_config - a configuration for the simulators-less checks
 minimal_config() {

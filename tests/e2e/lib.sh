@@ -111,6 +111,22 @@ write_config() {
     CFG=$E2E_DIR/koppel.cfg
 }
 
+# woo_profile NAME SS_URL - the block of a koppel.cfg profile NAME that reads
+# woocommerce-sim at $WC_URL and books into the snelstart-sim at SS_URL
+woo_profile() {
+    cat <<CFG
+    {
+        name = "$1";
+        description = "WooCommerce shop";
+        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
+                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
+        snelstart = { api_url = "$2/v2"; auth_url = "$2/b2b/token"; insecure_http = true;
+                      client_key = "geheime-client-key";
+                      subscription_key = "geheime-subscription-key"; };
+$(sed -n '/^        grootboeken = {/,/^        };/p' config/koppel.cfg.example)
+    }
+CFG
+}
 # second_profile NAME FROM_ORDER - append a copy of the configuration's profile
 # under another name and cursor (the same shop and administration)
 second_profile() {
@@ -125,6 +141,86 @@ copy = block.replace('name = "voorbeeld";', 'name = "%s";' % name, 1)
 copy = re.sub(r"from_order = \d+;", "from_order = %s;" % from_order, copy, count=1)
 open(path, "w").write(text[:start] + "\n" + block + ",\n" + copy + "\n" + text[end:])
 PY
+}
+
+# result NAME STATUS - count (passed, failed) and print one scenario: PASS, or
+# FAIL with the end of each log
+result() {
+    if [ "$2" -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "PASS $1"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $1 (logs in $E2E_DIR/log)"
+        tail -n 5 "$E2E_DIR"/log/*.log 2>/dev/null
+    fi
+}
+
+# booked_once GOOD_FILE - every number of GOOD_FILE booked exactly once, nothing else
+booked_once() {
+    booked_factuurnummers | sort > "$E2E_DIR/booked.all"
+    sort -u "$E2E_DIR/booked.all" > "$E2E_DIR/booked"
+    sort "$1" > "$E2E_DIR/good.sorted"
+    lost=$(comm -23 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
+    extra=$(comm -13 "$E2E_DIR/good.sorted" "$E2E_DIR/booked" | wc -l)
+    dup=$(( $(wc -l < "$E2E_DIR/booked.all") - $(wc -l < "$E2E_DIR/booked") ))
+    echo "  good: $(wc -l < "$1") booked: $(wc -l < "$E2E_DIR/booked") lost: $lost" \
+         "duplicates: $dup not expected: $extra"
+    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
+}
+
+# daemons_alive - every daemon start_pipeline started is still running
+daemons_alive() {
+    for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \
+             PID_booker; do
+        eval "pid=\$$v"
+        kill -0 "$pid" 2>/dev/null || { echo "  $v ($pid) exited"; return 1; }
+    done
+}
+
+# start_woocommerce ARGS... - woocommerce-sim with koppel's key, its orders
+# in E2E_DIR/woocommerce.db; WC_URL
+start_woocommerce() {
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" "$@" || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+}
+
+# woo_bookable - woocommerce-sim's processing and completed orders, one a line
+woo_bookable() {
+    sqlite3 "$E2E_DIR/woocommerce.db" "SELECT id FROM orders WHERE status IN
+        ('processing', 'completed') ORDER BY id"
+}
+
+# shop_api PATH [CURL ARGS] - woocommerce-sim's REST API (WC_URL), as koppel's key
+shop_api() {
+    p=$1
+    shift
+    curl -s -u ck_koppel:cs_geheim -H 'Content-Type: application/json' "$@" "$WC_URL$p"
+}
+
+# webhook_config - koppel.cfg for a WooCommerce profile on woocommerce-sim
+# (WC_URL) that receives its webhooks: on HOOK_URL, signed with
+# WEBHOOK_SECRET, bodies up to 64 KB; planning off
+WEBHOOK_SECRET=whsec-e2e-geheim
+webhook_config() {
+    write_config 1
+    HOOK_PORT=$(free_port)
+    HOOK_URL=http://127.0.0.1:$HOOK_PORT/webhook/woo
+    sed -i -e "s|type = \"globecharge\";|type = \"woocommerce\";\n            webhook = { path = \"/webhook/woo\"; secret = \"$WEBHOOK_SECRET\"; url = \"$HOOK_URL\"; };|" \
+        -e "s|url = \"$GC_URL\";|url = \"$WC_URL\";|" \
+        -e 's|username = "winkelier";|consumer_key = "ck_koppel";|' \
+        -e 's|password = "geheim-shop-wachtwoord";|consumer_secret = "cs_geheim";|' \
+        -e '/late_window = 200;/,+1d' \
+        -e "s|^    state_dir = \(.*\)|    state_dir = \1\n    webhooks = { listen = \"127.0.0.1:$HOOK_PORT\"; max_body_bytes = 65536; };|" \
+        "$CFG"
+}
+
+# register_webhooks - the profile's webhooks in woocommerce-sim, as the shop
+# owner would have koppelctl register them
+register_webhooks() {
+    "$BIN/koppelctl" --config "$CFG" webhooks voorbeeld --register > "$E2E_DIR/register.out" \
+        || { cat "$E2E_DIR/register.out"; return 1; }
 }
 
 # start_daemon NAME [ARGS] - one koppel daemon; its pid in PID_<name>

@@ -37,17 +37,6 @@ passed=0
 failed=0
 trap e2e_stop EXIT INT TERM
 
-# result NAME STATUS - count and print one scenario
-result() {
-    if [ "$2" -eq 0 ]; then
-        passed=$((passed + 1))
-        echo "PASS $1"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $1 (logs in $E2E_DIR/log)"
-        tail -n 5 "$E2E_DIR"/log/*.log
-    fi
-}
 
 # abroad_order NUMBER - a good order delivered in the United States at 21 % VAT
 abroad_order() {

@@ -8,11 +8,21 @@
 #      a damaged stored order is set aside (stage store) and replayed
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
+#   3a. webhooks: WooCommerce deliveries booked within seconds without a
+#      run; a wrong signature refused (401), repeats and out-of-order
+#      updates booked once, deliveries lost while the fetcher was down
+#      booked by the next run, the fetcher ended between storing and
+#      answering loses and doubles nothing, 413 over the body limit
+#      (webhook.sh)
 #   3b. reload: koppel.cfg read again while running (a grootboek filled in
 #      and the dead letter replayed, a bad file refused, a planning change,
 #      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
 #      recognise customers; discovery and test-connection (admins.sh)
+#   4a. webhook setup: koppelctl webhooks [--register] and test-connection's
+#      check of a WooCommerce profile's webhooks against woocommerce-sim:
+#      missing, Read key, registered (twice), disabled after failed
+#      deliveries, wrong URL, paused (webhook_setup.sh)
 #   4b. TDS clients: FreeTDS's tsql, pymssql and Node's tedious against
 #      tds-sim, with and without TLS (tds_clients.sh)
 #   4c. web: koppel-web in headless Chromium against the running daemons
@@ -26,6 +36,10 @@
 #      answers every second, the other profile is booked while the first
 #      waits, the booker's loop is never blocked for a second (limits.sh)
 #   6c. peers, messages, secrets and files (harden.sh)
+#   6d. credit notes: orders cancelled in the shop after booking get one
+#      credit note each, the booking mirrored to the cent, also when the
+#      booker is SIGKILLed after posting one; a dead letter's cancellation
+#      books nothing and is said in the information log (credit.sh)
 #   7. build: the Makefile's layers hold (layers.sh) and every program
 #      answers --version with koppel's version (version.sh)
 # Every scenario also fails when snelstart-sim refused a request body of
@@ -156,7 +170,7 @@ scenario_damaged_store() {
         sleep 0.1
     done
     "$BIN/koppelctl" --config "$CFG" dlq list | grep -q \
-        "the stored copy of order $victim is damaged: .*; fetch it again with koppelctl dlq replay voorbeeld:$victim" || {
+        "de opgeslagen kopie van order $victim is beschadigd; klik Opnieuw (koppelctl dlq replay voorbeeld:$victim)" || {
         echo "e2e: the dead letter does not say what happened and what to do"; return 1; }
     "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
     sleep 2                            # the crash loop came a second after the start
@@ -260,16 +274,7 @@ profiles = (
                       subscription_key = "geheime-subscription-key"; };
 $grootboeken
     },
-    {
-        name = "woo";
-        description = "WooCommerce shop";
-        shop = { type = "woocommerce"; url = "$WC_URL"; consumer_key = "ck_koppel";
-                 consumer_secret = "cs_geheim"; page_size = 20; insecure_http = true; };
-        snelstart = { api_url = "$SS2_URL/v2"; auth_url = "$SS2_URL/b2b/token"; insecure_http = true;
-                      client_key = "geheime-client-key";
-                      subscription_key = "geheime-subscription-key"; };
-$grootboeken
-    }
+$(woo_profile woo "$SS2_URL")
 );
 CFG
     chmod 0600 "$E2E_DIR/koppel.cfg"
@@ -295,10 +300,10 @@ scenario_two_shops() {
     # test-connection logs in on each profile's own platform (a WooCommerce
     # profile used to get a Globecharge login, which its shop answered 404)
     out=$("$BIN/koppelctl" --config "$CFG" test-connection woo)
-    echo "$out" | grep -q "^shop: OK (the WooCommerce REST API of $WC_URL accepts" \
+    echo "$out" | grep -q "^shop: OK (de WooCommerce REST API van $WC_URL neemt" \
         || { echo "e2e: test-connection woo:"; echo "$out"; return 1; }
     out=$("$BIN/koppelctl" --config "$CFG" test-connection shopfactory)
-    echo "$out" | grep -q "^shop: OK (logged in to $GC_URL as winkelier)" \
+    echo "$out" | grep -q "^shop: OK (ingelogd op $GC_URL als winkelier)" \
         || { echo "e2e: test-connection shopfactory:"; echo "$out"; return 1; }
     echo "  test-connection: each shop checked on its own platform"
     start_pipeline || return 1
@@ -470,6 +475,12 @@ scenario_damaged_store; result "a damaged stored order is set aside, the fetcher
 e2e_stop
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
+E2E_ROOT=$ROOT/webhook sh tests/e2e/webhook.sh "$BIN" > "$ROOT/webhook.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/webhook/webhook
+grep -E "^(PASS|FAIL)" "$ROOT/webhook.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook.out" | tail -30
+result "webhooks: booked within seconds, bad signature refused, repeats and overtaken states once, the run as safety net, killed between storing and answering" $st
 E2E_ROOT=$ROOT/reload sh tests/e2e/reload.sh "$BIN" > "$ROOT/reload.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
@@ -481,6 +492,12 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
+E2E_ROOT=$ROOT/webhook-setup sh tests/e2e/webhook_setup.sh "$BIN" > "$ROOT/webhook_setup.out" 2>&1
+st=$?
+E2E_DIR=$ROOT
+grep -E "^(PASS|FAIL)" "$ROOT/webhook_setup.out" | sed 's/^/  /'
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook_setup.out" | tail -30
+result "webhook setup: koppelctl webhooks, --register and test-connection's verdicts" $st
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
@@ -529,6 +546,12 @@ failed=$((failed + $(grep -c "^FAIL" "$ROOT/harden.out")))
 [ $st -ne 0 ] && { grep -v "^PASS" "$ROOT/harden.out" | tail -30;
     [ "$(grep -c "^FAIL" "$ROOT/harden.out")" -eq 0 ] && {
         failed=$((failed + 1)); echo "FAIL harden.sh exited $st"; }; }
+E2E_ROOT=$ROOT/credit sh tests/e2e/credit.sh "$BIN" > "$ROOT/credit.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/credit
+grep "^  [0-9a-z]" "$ROOT/credit.out" | head -12
+[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/credit.out" | tail -30
+result "refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing" $st
 for t in layers version; do
     sh tests/e2e/$t.sh "$BIN" > "$ROOT/$t.out" 2>&1
     st=$?

@@ -19,17 +19,14 @@
 
 #include "aansluiting.h"
 #include "aansluiting_cmd.h"
-#include "book.h"
-#include "config.h"
-#include "gcfeed.h"
-#include "ledger.h"
-#include "sim_proc.h"
+#include "fixture.h"
 #include "store.h"
 #include "xalloc.h"
 
 #define GC_USER     "winkelier"
 #define GC_PASSWORD "geheim"
 
+/* both simulators: the shop's orders beside SnelStart's verkoopfacturen */
 typedef struct {
     sim_proc_t ss, gc;
     char    dir[64];             /* state_dir and the feed */
@@ -38,15 +35,7 @@ typedef struct {
     ledger_t *ledger;
     administration_t *admin;
     order_page_t *orders;        /* the feed's orders, parsed */
-} fixture_t;
-
-/* replace - swap a string for a copy */
-static void
-replace(char **field, const char *value)
-{
-    free(*field);
-    *field = xstrdup(value);
-}
+} two_sims_t;
 
 /* read_file - a whole file (new memory) */
 static char *
@@ -63,7 +52,7 @@ read_file(const char *path)
 
 /* write_feed - the fixture's three orders and copies of 10423 under other numbers */
 static void
-write_feed(fixture_t *f, const int64_t *copies, size_t ncopies)
+write_feed(two_sims_t *f, const int64_t *copies, size_t ncopies)
 {
     char    path[PATH_MAX + 64], *doc, *first, *end, *copy, num[32], *at;
     FILE   *fp;
@@ -102,11 +91,11 @@ write_feed(fixture_t *f, const int64_t *copies, size_t ncopies)
 }
 
 /* start - both simulators, the example profile pointing at them */
-static fixture_t *
+static two_sims_t *
 start(const int64_t *copies, size_t ncopies)
 {
-    fixture_t *f = xcalloc(1, sizeof *f);
-    char    err[1024], path[PATH_MAX + 64], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
+    two_sims_t *f = xcalloc(1, sizeof *f);
+    char    err[1024], path[PATH_MAX + 64];
 
     snprintf(f->dir, sizeof f->dir, "/tmp/koppel-test-aansluiting-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
@@ -117,29 +106,17 @@ start(const int64_t *copies, size_t ncopies)
                         "--password", GC_PASSWORD, "--orders", path, "--log-level", "error",
                         NULL))
         fail_msg("globecharge-sim does not start (log in %s)", f->gc.dir);
-    snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
-    snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
-    snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
-             sim_proc_root());
-    if (!sim_proc_start(&f->ss, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
-                        "--grootboeken", path, "--relaties", empty, "--spec", spec,
-                        "--client-key", "ck", "--subscription-key", "sk", NULL))
-        fail_msg("snelstart-sim does not start (log in %s)", f->ss.dir);
+    fixture_snelstart(&f->ss, NULL, NULL);
     snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
     if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);
-    replace(&f->cfg->state_dir, f->dir);
+    fixture_replace(&f->cfg->state_dir, f->dir);
     f->p = &f->cfg->profiles[0];
-    replace(&f->p->shop_url, f->gc.url);
-    replace(&f->p->shop_username, GC_USER);
-    replace(&f->p->shop_password, GC_PASSWORD);
+    fixture_replace(&f->p->shop_url, f->gc.url);
+    fixture_replace(&f->p->shop_username, GC_USER);
+    fixture_replace(&f->p->shop_password, GC_PASSWORD);
     f->p->shop_tls_verify = false;
-    snprintf(path, sizeof path, "%s/v2", f->ss.url);
-    replace(&f->p->api_url, path);
-    snprintf(path, sizeof path, "%s/b2b/token", f->ss.url);
-    replace(&f->p->auth_url, path);
-    replace(&f->p->client_key, "ck");
-    replace(&f->p->subscription_key, "sk");
+    fixture_use_snelstart(f->p, &f->ss);
     snprintf(path, sizeof path, "%s/booker.db", f->dir);
     if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);
@@ -149,9 +126,9 @@ start(const int64_t *copies, size_t ncopies)
 
 /* stop - koppel's bodies were valid; free everything */
 static void
-stop(fixture_t **fp)
+stop(two_sims_t **fp)
 {
-    fixture_t *f = *fp;
+    two_sims_t *f = *fp;
     char    cmd[128], *body, *p;
 
     assert_int_equal(sim_proc_get(&f->ss, "/_sim/stats", &body), 200);
@@ -174,7 +151,7 @@ stop(fixture_t **fp)
 
 /* book - book one order of the feed as koppel does */
 static void
-book(fixture_t *f, int64_t number)
+book(two_sims_t *f, int64_t number)
 {
     match_t *m = match_new();
     book_outcome_t out;
@@ -192,14 +169,14 @@ book(fixture_t *f, int64_t number)
 
 /* plant - a verkoopboeking as given, into snelstart-sim */
 static void
-plant(fixture_t *f, const char *json)
+plant(two_sims_t *f, const char *json)
 {
     assert_int_equal(sim_proc_post(&f->ss, "/_sim/verkoopboekingen", json, NULL), 201);
 }
 
 /* run - koppelctl aansluiting over November 2026; its output and exit status */
 static int
-run(fixture_t *f, const char *export, char **text)
+run(two_sims_t *f, const char *export, char **text)
 {
     char   *argv[8] = { (char *) "voorbeeld", (char *) "--van", (char *) "2026-11-01",
         (char *) "--tot", (char *) "2026-11-30", NULL, NULL, NULL };
@@ -240,7 +217,7 @@ static void
 every_planted_difference_is_found(void **state)
 {
     static const int64_t copies[] = { 10424, 10426, 10427, 10428 };
-    fixture_t *f = start(copies, 4);
+    two_sims_t *f = start(copies, 4);
     char    path[PATH_MAX], xlsx[PATH_MAX], err[512], cmd[PATH_MAX + 256], *text, rows[4096];
     store_t *store;
     sqlite3 *db;
@@ -268,7 +245,7 @@ every_planted_difference_is_found(void **state)
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "INSERT INTO orders (profile, number, state, stage, "
                                   "reason, fetched_at, updated_at) VALUES ('voorbeeld', 10424,"
-                                  " 'dead', 'booking', 'no grootboek for omzet', 0, 0)",
+                                  " 'dead', 'booking', 'geen grootboekrekening voor omzet', 0, 0)",
                                   NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
@@ -281,7 +258,7 @@ every_planted_difference_is_found(void **state)
         fail_msg("not every planted difference, or more:\n%s", text);
     assert_non_null(strstr(text, "factuurbedrag 50,00, de order 51,35"));
     assert_non_null(strstr(text, "btw in SnelStart 2,00, op de order 3,29"));
-    assert_non_null(strstr(text, "no grootboek for omzet"));
+    assert_non_null(strstr(text, "geen grootboekrekening voor omzet"));
     if (getenv("KOPPEL_TEST_SHOW"))
         fputs(text, stderr);
     free(text);
@@ -308,7 +285,7 @@ every_planted_difference_is_found(void **state)
 static void
 what_koppel_booked_is_clean(void **state)
 {
-    fixture_t *f = start(NULL, 0);
+    two_sims_t *f = start(NULL, 0);
     char   *text;
 
     book(f, 10423);
@@ -325,7 +302,8 @@ what_koppel_booked_is_clean(void **state)
 
 /* credit_notes_and_cancelled_orders - offline: a credit note counts for its
  * order, one without an order of the period is listed, a cancelled order
- * booked without credit note is listed, an unreadable order is listed */
+ * booked without credit note, or whose credit notes do not cancel its
+ * verkoopfactuur, is listed, an unreadable order is listed */
 static void
 credit_notes_and_cancelled_orders(void **state)
 {
@@ -337,6 +315,8 @@ credit_notes_and_cancelled_orders(void **state)
         { .number = 3, .factuurnummer = "3", .status = ORDER_CANCELLED, .readable = true,
           .total_cents = 500, .vat_cents = 87 },
         { .number = 4, .readable = false, .error = "order 4: <total>: not an amount" },
+        { .number = 5, .factuurnummer = "5", .status = ORDER_CANCELLED, .readable = true,
+          .total_cents = 500, .vat_cents = 87 },
     };
     aansluiting_factuur_t facturen[] = {
         { "1", "2026-11-01", 1000, 174 },
@@ -345,20 +325,27 @@ credit_notes_and_cancelled_orders(void **state)
         { "3", "2026-11-01", 500, 87 },
         { "3-C1", "2026-11-03", -500, -87 },     /* cancelled and credited: fine */
         { "7-C1", "2026-11-03", -300, -52 },     /* no order 7 in the period */
+        { "5", "2026-11-01", 500, 87 },
+        { "5-C1", "2026-11-03", -200, -35 },     /* cancelled, credited in part */
+        { "5-C2", "2026-11-04", -100, -17 },
     };
-    aansluiting_t *a = aansluiting_new("p", "2026-11-01", "2026-11-30", orders, 4, facturen, 6,
+    aansluiting_t *a = aansluiting_new("p", "2026-11-01", "2026-11-30", orders, 5, facturen, 9,
                                        NULL, 0);
     const aansluiting_row_t *r;
     size_t  n;
 
     r = aansluiting_rows(a, &n);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_string_equal(r[0].soort, "niet te boeken");
     assert_int_equal(r[0].order, 2);
     assert_string_equal(r[1].soort, "onleesbaar");
     assert_int_equal(r[1].order, 4);
     assert_string_equal(r[2].soort, "creditnota");
-    assert_string_equal(r[2].factuurnummer, "7-C1");
+    assert_int_equal(r[2].order, 5);
+    assert_string_equal(r[2].toelichting, "de order is cancelled, maar de creditnota's (samen "
+                        "-3,00) heffen verkoopfactuur 5 (5,00) niet op");
+    assert_string_equal(r[3].soort, "creditnota");
+    assert_string_equal(r[3].factuurnummer, "7-C1");
     aansluiting_destroy(&a);
     assert_null(a);
 }

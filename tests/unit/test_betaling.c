@@ -16,118 +16,17 @@
 #include <sqlite3.h>
 
 #include "betaling.h"
-#include "book.h"
 #include "boeking.h"
-#include "config.h"
-#include "gcfeed.h"
-#include "ledger.h"
+#include "fixture.h"
 #include "money.h"
-#include "sim_proc.h"
 #include "xalloc.h"
 
-typedef struct {
-    sim_proc_t sim;
-    cfg_t  *cfg;
-    profile_t *p;
-    ledger_t *ledger;
-    administration_t *admin;
-    order_page_t *orders;      /* 10423 (NL, iDEAL, paid), 10425 (open), 10431 (NO, paid) */
-} fixture_t;
-
-/* replace - swap a profile string for a copy */
-static void
-replace(char **field, const char *value)
-{
-    free(*field);
-    *field = xstrdup(value);
-}
-
-/* load - the example configuration with payments on, and the example orders */
-static void
-load(fixture_t *f)
-{
-    char    err[1024], path[PATH_MAX + 64];
-    char   *doc;
-    size_t  len;
-    FILE   *fp;
-
-    snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
-    if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
-        fail_msg("%s", err);
-    f->p = &f->cfg->profiles[0];
-    f->p->betalingen_boeken = true;
-    snprintf(path, sizeof path, "%s/tests/fixtures/feed/orders-10423-10431.xml", sim_proc_root());
-    fp = fopen(path, "r");
-    assert_non_null(fp);
-    doc = xmalloc(65536);
-    len = fread(doc, 1, 65535, fp);
-    fclose(fp);
-    f->orders = gcfeed_parse(doc, len, path, err, sizeof err);
-    free(doc);
-    assert_non_null(f->orders);
-}
-
-/* start - load, the simulator with an extra flag, a profile pointing at it */
+/* with_payments - the fixture with payments booked */
 static fixture_t *
-start(const char *flag, const char *value)
+with_payments(fixture_t *f)
 {
-    fixture_t *f = xcalloc(1, sizeof *f);
-    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
-
-    snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
-    snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
-    snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
-             sim_proc_root());
-    if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
-                        "--grootboeken", path, "--relaties", empty, "--spec", spec,
-                        "--client-key", "ck", "--subscription-key", "sk",
-                        flag ? flag : "--seed", value ? value : "1", NULL))
-        fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
-    load(f);
-    snprintf(path, sizeof path, "%s/v2", f->sim.url);
-    replace(&f->p->api_url, path);
-    snprintf(path, sizeof path, "%s/b2b/token", f->sim.url);
-    replace(&f->p->auth_url, path);
-    replace(&f->p->client_key, "ck");
-    replace(&f->p->subscription_key, "sk");
-    snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
-    if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
-        fail_msg("%s", err);
-    f->admin = administration_new(f->p);
+    f->p->betalingen_boeken = true;
     return f;
-}
-
-/* stop - every body koppel sent was valid; free the fixture */
-static void
-stop(fixture_t **fp)
-{
-    fixture_t *f = *fp;
-    char   *body, *p;
-
-    if (f->sim.url[0]) {
-        assert_int_equal(sim_proc_get(&f->sim, "/_sim/stats", &body), 200);
-        p = strstr(body, "\"invalid\":");
-        if (p == NULL || atol(p + 10) != 0)
-            fail_msg("snelstart-sim found invalid bodies: %s", body);
-        free(body);
-        administration_destroy(&f->admin);
-        ledger_close(&f->ledger);
-        sim_proc_cleanup(&f->sim);
-    }
-    order_page_destroy(&f->orders);
-    cfg_destroy(&f->cfg);
-    free(f);
-    *fp = NULL;
-}
-
-/* order - one of the example orders, with the profile set */
-static order_t *
-order(fixture_t *f, int i)
-{
-    order_t *o = f->orders->items[i].order;
-
-    order_set(&o->profile, f->p->name);
-    return o;
 }
 
 /* cents - an amount of a body in cents */
@@ -196,13 +95,12 @@ fees_balance_to_the_cent(void **state)
         { "GBP 22.04 at 1.1713 is 25.82 euro; PayPal 0.90 + 0.35", "PayPal", "GBP", 1171300,
           NULL, 2582, 125, 1120 },
     };
-    fixture_t *f = xcalloc(1, sizeof *f);
+    fixture_t *f = with_payments(fixture_load());
     char    err[1024];
     size_t  i;
 
-    load(f);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        order_t *o = order_dup(order(f, 0));
+        order_t *o = order_dup(fixture_order(f, 0));
         json_t *mb;
         int     psp;
 
@@ -233,7 +131,7 @@ fees_balance_to_the_cent(void **state)
         json_decref(mb);
         order_destroy(&o);
     }
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* what_is_not_settled - payments off, an open order, a method no provider
@@ -242,14 +140,13 @@ fees_balance_to_the_cent(void **state)
 static void
 what_is_not_settled(void **state)
 {
-    fixture_t *f = xcalloc(1, sizeof *f);
+    fixture_t *f = with_payments(fixture_load());
     order_t *o;
     char    err[1024];
     order_field_t *fld;
 
-    load(f);
-    assert_int_equal(betaling_provider(order(f, 1), f->p), -1);    /* open: Bankoverschrijving */
-    o = order_dup(order(f, 0));
+    assert_int_equal(betaling_provider(fixture_order(f, 1), f->p), -1);    /* open: Bankoverschrijving */
+    o = order_dup(fixture_order(f, 0));
     order_set(&o->payment_method, "Klarna");
     assert_int_equal(betaling_provider(o, f->p), -1);
     order_set(&o->payment_method, "Stripe");
@@ -259,40 +156,17 @@ what_is_not_settled(void **state)
     order_set(&fld->value, "0,61");
     assert_null(betaling_build(o, f->p, PSP_STRIPE, "10423", NULL,
                                &(betaling_ctx_t) { NULL, NULL }, err, sizeof err));
-    assert_non_null(strstr(err, "field \"stripe_fee\" is not an amount (\"0,61\")"));
+    assert_non_null(strstr(err, "veld \"stripe_fee\" noemt zijn geen bedrag (\"0,61\")"));
     order_set(&fld->value, "30.00");
     assert_null(betaling_build(o, f->p, PSP_STRIPE, "10423", NULL,
                                &(betaling_ctx_t) { NULL, NULL }, err, sizeof err));
-    assert_non_null(strstr(err, "the Stripe fee 30.00 is not between 0 and the amount paid, "
-                            "22.04: check profiles.voorbeeld.betalingen.stripe"));
+    assert_non_null(strstr(err, "de kosten van Stripe, 30,00, liggen niet tussen 0 en het "
+                            "betaalde bedrag, 22,04: controleer instelling "
+                            "profiles.voorbeeld.betalingen.stripe"));
     f->p->betalingen_boeken = false;
-    assert_int_equal(betaling_provider(order(f, 0), f->p), -1);
+    assert_int_equal(betaling_provider(fixture_order(f, 0), f->p), -1);
     order_destroy(&o);
-    stop(&f);
-}
-
-/* is_new - a "new customer" decision with a key */
-static match_t *
-is_new(const char *key)
-{
-    match_t *m = match_new();
-
-    match_set(m, MATCH_NEW, 0, "", "email", "email", key, "no relatie with this e-mail");
-    return m;
-}
-
-/* count - occurrences of a string in a simulator listing */
-static int
-count(fixture_t *f, const char *path, const char *needle)
-{
-    char   *body, *p;
-    int     n = 0;
-
-    assert_int_equal(sim_proc_get(&f->sim, path, &body), 200);
-    for (p = body; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-        n++;
-    free(body);
-    return n;
+    fixture_stop(&f);
 }
 
 /* a_paid_order_is_settled_once_and_its_invoice_closed - booked, then the
@@ -301,25 +175,25 @@ count(fixture_t *f, const char *path, const char *needle)
 static void
 a_paid_order_is_settled_once_and_its_invoice_closed(void **state)
 {
-    fixture_t *f = start(NULL, NULL);
-    match_t *m = is_new("email:jan@devries.nl");
+    fixture_t *f = with_payments(fixture_start(NULL, NULL));
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     book_outcome_t out;
 
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "payment booked as memoriaalboeking via mollie, fee 0.29"));
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"debet\":21.75"), 1);
-    assert_int_equal(count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    assert_non_null(strstr(out.reason, "betaling geboekt als memoriaalboeking via mollie, kosten 0,29"));
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"debet\":21.75"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
     /* an order that is not paid is booked, not settled */
-    book_order(f->admin, f->ledger, order(f, 1), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 1), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"omschrijving\":\"Betaling order"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"omschrijving\":\"Betaling order"), 1);
     match_destroy(&m);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* a_lost_answer_is_looked_up_not_posted_twice - every answer to a write is
@@ -328,20 +202,20 @@ a_paid_order_is_settled_once_and_its_invoice_closed(void **state)
 static void
 a_lost_answer_is_looked_up_not_posted_twice(void **state)
 {
-    fixture_t *f = start("--drop-after-store-rate", "1");
-    match_t *m = is_new("email:jan@devries.nl");
+    fixture_t *f = with_payments(fixture_start("--drop-after-store-rate", "1"));
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     book_outcome_t out;
     int     i;
 
     for (i = 0; i < 4 && (i == 0 || out.result != BOOK_BOOKED); i++)
-        book_order(f->admin, f->ledger, order(f, 0), m, &out);
+        book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "payment booked as memoriaalboeking"));
-    assert_int_equal(count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
-    assert_int_equal(count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
+    assert_non_null(strstr(out.reason, "betaling geboekt als memoriaalboeking"));
+    assert_int_equal(fixture_count(f, "/_sim/verkoopboekingen", "\"factuurnummer\":\"10423\""), 1);
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":0"), 1);
     match_destroy(&m);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* a_crash_after_the_post_is_found_in_snelstart - "posting" left in the
@@ -350,21 +224,21 @@ a_lost_answer_is_looked_up_not_posted_twice(void **state)
 static void
 a_crash_after_the_post_is_found_in_snelstart(void **state)
 {
-    fixture_t *f = start(NULL, NULL);
-    match_t *m = is_new("email:jan@devries.nl");
+    fixture_t *f = with_payments(fixture_start(NULL, NULL));
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     book_outcome_t out;
     char    err[256];
 
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
     assert_true(ledger_followup_set(f->ledger, f->p->name, "10423/betaling", "posting", "", "",
                                     err, sizeof err));
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "found in SnelStart: the invoice is paid"));
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
+    assert_non_null(strstr(out.reason, "gevonden in SnelStart: de factuur is betaald"));
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"bedrag\":22.04"), 1);
     match_destroy(&m);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* a_refused_payment_leaves_the_order_booked_and_says_why - a dagboek that is
@@ -373,23 +247,24 @@ a_crash_after_the_post_is_found_in_snelstart(void **state)
 static void
 a_refused_payment_leaves_the_order_booked_and_says_why(void **state)
 {
-    fixture_t *f = start(NULL, NULL);
-    match_t *m = is_new("email:jan@devries.nl");
+    fixture_t *f = with_payments(fixture_start(NULL, NULL));
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     book_outcome_t out;
 
     f->p->betalingen_dagboek = 20;          /* the Bank dagboek */
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "its payment was not booked: setting "
-                           "profiles.voorbeeld.betalingen.dagboek: dagboek 20 is of soort "
-                           "Bank, not Memoriaal"));
-    assert_int_equal(count(f, "/_sim/memoriaalboekingen", "\"omschrijving\":\"Betaling order"), 0);
+    assert_non_null(strstr(out.followup_refused, "de betaling is niet geboekt, boek hem met de "
+                           "hand in SnelStart: instelling profiles.voorbeeld.betalingen.dagboek: "
+                           "dagboek 20 heeft soort Bank, niet Memoriaal"));
+    assert_int_equal(fixture_count(f, "/_sim/memoriaalboekingen", "\"omschrijving\":\"Betaling order"), 0);
     /* reported once: the order again is booked before, the payment not tried */
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_null(strstr(out.reason, "payment"));
+    assert_null(strstr(out.reason, "betaling"));
+    assert_string_equal(out.followup_refused, "");
     match_destroy(&m);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* the_simulator_refuses_an_unbalanced_or_excessive_settlement - snelstart-sim
@@ -398,8 +273,8 @@ a_refused_payment_leaves_the_order_booked_and_says_why(void **state)
 static void
 the_simulator_refuses_an_unbalanced_or_excessive_settlement(void **state)
 {
-    fixture_t *f = start(NULL, NULL);
-    match_t *m = is_new("email:jan@devries.nl");
+    fixture_t *f = with_payments(fixture_start(NULL, NULL));
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     book_outcome_t out;
     char    err[1024];
     json_t *mb, *regels, *stored = NULL;
@@ -407,11 +282,11 @@ the_simulator_refuses_an_unbalanced_or_excessive_settlement(void **state)
     const char *what;
 
     f->p->betalingen_boeken = false;        /* booked, not settled */
-    book_order(f->admin, f->ledger, order(f, 0), m, &out);
+    book_order(f->admin, f->ledger, fixture_order(f, 0), m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
     f->p->betalingen_boeken = true;
     assert_int_equal(administration_load(f->admin, true, &what, &e), SS_OK);
-    mb = betaling_build(order(f, 0), f->p, PSP_MOLLIE, "10423", out.boeking_id,
+    mb = betaling_build(fixture_order(f, 0), f->p, PSP_MOLLIE, "10423", out.boeking_id,
                         &(betaling_ctx_t) { f->admin->grootboeken, f->admin->dagboeken },
                         err, sizeof err);
     assert_non_null(mb);
@@ -427,10 +302,10 @@ the_simulator_refuses_an_unbalanced_or_excessive_settlement(void **state)
     assert_int_equal(snelstart_post(f->admin->api, "/memoriaalboekingen", mb, &stored, &e),
                      SS_REJECTED);
     assert_string_equal(e.code, "MEM-0008");
-    assert_int_equal(count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":22.04"), 1);
+    assert_int_equal(fixture_count(f, "/_sim/verkoopfacturen", "\"openstaandSaldo\":22.04"), 1);
     json_decref(mb);
     match_destroy(&m);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 int

@@ -551,7 +551,7 @@ test_missing_eur_per_unit_is_refused(void **state)
 
     profile_init();
     o->eur_per_unit_e6 = 0;
-    expect_error(o, "order 20006 is in GBP without an exchange rate to euro (eurPerUnit)");
+    expect_error(o, "order 20006 is in GBP zonder wisselkoers naar euro (eurPerUnit)");
     order_destroy(&o);
 }
 
@@ -567,8 +567,9 @@ test_unmapped_combination_names_the_setting(void **state)
     vat(o, 900, 1000, 90);
     vat(o, 2100, 100, 21);
     totals(o, 1100, 111, 1211);
-    expect_error(o, "order 30001: no grootboek for verzendkosten, btw hoog, binnen de EU: fill in "
-                 "setting profiles.test.grootboeken.verzendkosten.eu.hoog (or omzet.eu.hoog)");
+    expect_error(o, "order 30001: geen grootboekrekening voor verzendkosten, btw hoog, binnen de "
+                 "EU: vul instelling profiles.test.grootboeken.verzendkosten.eu.hoog in (of "
+                 "omzet.eu.hoog)");
     order_destroy(&o);
 }
 
@@ -579,7 +580,7 @@ test_unmapped_omzet_names_its_setting(void **state)
 
     profile_init();
     profile.grootboek[KIND_OMZET][REGION_NL][BTW_LAAG] = 0;
-    expect_error(o, "fill in setting profiles.test.grootboeken.omzet.nl.laag");
+    expect_error(o, "vul instelling profiles.test.grootboeken.omzet.nl.laag in");
     order_destroy(&o);
 }
 
@@ -612,7 +613,7 @@ test_base_off_by_more_than_a_cent_per_line_is_refused(void **state)
     line(o, 2100, 1000);
     vat(o, 2100, 2003, 421);
     totals(o, 2003, 421, 2424);
-    expect_error(o, "order 30002, VAT 21%");
+    expect_error(o, "order 30002, btw 21%");
     order_destroy(&o);
 }
 
@@ -625,7 +626,7 @@ test_vat_amount_off_is_refused(void **state)
     line(o, 2100, 1210);
     vat(o, 2100, 1000, 250);
     totals(o, 1000, 250, 1250);
-    expect_error(o, "order 30003, VAT 21%: the stated base 10.00 and VAT 2.50 do not match");
+    expect_error(o, "order 30003, btw 21%: de genoemde grondslag 10,00 en btw 2,50 passen niet");
     order_destroy(&o);
 }
 
@@ -636,7 +637,7 @@ test_totals_not_matching_vat_are_refused(void **state)
 
     profile_init();
     o->total_incl_cents = 2205;
-    expect_error(o, "order 10423: the stated totals");
+    expect_error(o, "order 10423: de genoemde totalen");
     order_destroy(&o);
 }
 
@@ -647,7 +648,8 @@ test_rate_without_stated_vat_is_refused(void **state)
 
     profile_init();
     o->nvats = 1;               /* drop the 21 % entry */
-    expect_error(o, "order 10423 has lines or charges at 21% but states no VAT");
+    expect_error(o, "order 10423 heeft regels of kosten tegen 21% btw maar noemt voor dat "
+                 "tarief geen btw");
     order_destroy(&o);
 }
 
@@ -660,7 +662,7 @@ test_too_long_factuurnummer_is_refused(void **state)
     profile_init();
     profile.factuurnummer_prefix = "WEBSHOP-BAKKERIJ-2026-";   /* 22 + 5 digits */
     assert_false(boeking_factuurnummer(o, &profile, buf, sizeof(buf)));
-    expect_error(o, "shorten setting profiles.test.factuurnummer_prefix");
+    expect_error(o, "maak instelling profiles.test.booking.factuurnummer_prefix korter");
     profile.factuurnummer_prefix = "WEBSHOP-BAKKERIJ-2026";    /* 21 + 5 = 26 */
     assert_false(boeking_factuurnummer(o, &profile, buf, sizeof(buf)));
     profile.factuurnummer_prefix = "WEBSHOP-BAKKERIJ-202";     /* 20 + 5 = 25 */
@@ -714,8 +716,9 @@ test_grootboek_unknown_to_snelstart_is_refused(void **state)
 
     profile_init();
     assert_null(boeking_build(o, &profile, "x", &ctx, err, sizeof(err)));
-    assert_string_equal(err, "order 10431: setting profiles.test.grootboeken.omzet.buiten_eu.geen: "
-                        "grootboek 8200 does not exist in the SnelStart administration");
+    assert_string_equal(err, "order 10431: instelling profiles.test.grootboeken.omzet.buiten_eu."
+                        "geen: grootboekrekening 8200 bestaat niet in de administratie in "
+                        "SnelStart; kies in Instellingen een grootboekrekening die bestaat");
     json_decref(gb);
     order_destroy(&o);
 }
@@ -732,31 +735,34 @@ test_check_grootboeken_names_setting_and_number(void **state)
     profile.grootboek[KIND_KORTING][REGION_NL][BTW_LAAG] = 8420;
     /* the OSS grootboeken are checked too */
     assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
-    assert_string_equal(err, "setting profiles.test.grootboeken.oss.DE_19: grootboek 8600 does "
-                        "not exist in the SnelStart administration");
+    assert_string_equal(err, "instelling profiles.test.grootboeken.oss.DE_19: grootboekrekening "
+                        "8600 bestaat niet in de administratie in SnelStart; kies in "
+                        "Instellingen een grootboekrekening die bestaat");
     profile.oss[3].rate_e2 = 550;
     profile.oss[0] = profile.oss[3];
     profile.oss[0].nummer = 8020;
     profile.noss = 1;
     assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
-    assert_string_equal(err, "setting profiles.test.grootboeken.oss.FR_5_5: grootboek 8020 "
-                        "is not active (nonactief) in SnelStart");
+    assert_string_equal(err, "instelling profiles.test.grootboeken.oss.FR_5_5: grootboekrekening "
+                        "8020 staat in SnelStart op non-actief; zet hem daar op actief of kies "
+                        "in Instellingen een andere");
     profile.noss = 0;
     assert_true(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
 
     profile.grootboek[KIND_OMZET][REGION_NL][BTW_GEEN] = 8020;
     assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
-    assert_string_equal(err, "setting profiles.test.grootboeken.omzet.nl.geen: grootboek 8020 "
-                        "is not active (nonactief) in SnelStart");
+    assert_string_equal(err, "instelling profiles.test.grootboeken.omzet.nl.geen: grootboekrekening "
+                        "8020 staat in SnelStart op non-actief; zet hem daar op actief of kies "
+                        "in Instellingen een andere");
 
     profile.grootboek[KIND_OMZET][REGION_NL][BTW_GEEN] = 0;
     profile.grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_GEEN] = 8100;
     assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
-    assert_non_null(strstr(err, "verzendkosten.eu.geen: grootboek 8100 is a Balans account"));
+    assert_non_null(strstr(err, "verzendkosten.eu.geen: grootboekrekening 8100 is een Balans-rekening"));
 
     profile.grootboek[KIND_VERZENDKOSTEN][REGION_EU][BTW_GEEN] = 9999;
     assert_false(boeking_check_grootboeken(&profile, gb, err, sizeof(err)));
-    assert_non_null(strstr(err, "grootboek 9999 does not exist"));
+    assert_non_null(strstr(err, "grootboekrekening 9999 bestaat niet"));
     json_decref(gb);
 }
 
@@ -1010,16 +1016,16 @@ static const oss_case_t oss_cases[] = {
       "[" RI("Omzet BE 21%", 8610, "20.00") "," RI("Omzet 0%", 8100, "25.00") ","
           VI("Btw BE 21%", "4.20") "]", NULL },
     { "DE 16 % in 2026 is no German rate", make_oss_de16_late, true, true, NULL,
-      "order 40004 charges a consumer in DE 16% VAT, which is not a VAT rate of DE on 2026-11-05 "
-      "(SnelStart's rates there: 19%, 7%)" },
+      "order 40004 rekent een consument in DE 16% btw, maar dat is geen btw-tarief van DE op "
+      "2026-11-05 (de tarieven in SnelStart daar: 19%, 7%)" },
     { "DE consumer at the Dutch 9 %", make_oss_de9, true, true, NULL,
-      "which is not a VAT rate of DE on 2026-11-05" },
+      "maar dat is geen btw-tarief van DE op 2026-11-05" },
     { "foreign VAT while SnelStart does not invoice it", make_oss_de, false, true, NULL,
-      "order 40002 charges a consumer in DE 19% VAT, which is not a Dutch rate (OSS, the "
-      "customer's country's VAT), but the SnelStart administration does not invoice foreign "
-      "VAT: switch on \"Buitenlandse btw factureren\" in SnelStart's company settings" },
+      "order 40002 rekent een consument in DE 19% btw, geen Nederlands tarief (OSS: de btw van "
+      "het land van de klant), maar de administratie in SnelStart factureert geen buitenlandse "
+      "btw: zet \"Buitenlandse btw factureren\" aan in de Bedrijfsgegevens in SnelStart" },
     { "no buitenlandse-btw grootboek in SnelStart", make_oss_be, true, false, NULL,
-      "name no grootboek for foreign VAT (buitenlandse btw): fill it in in SnelStart" },
+      "noemen geen grootboekrekening voor buitenlandse btw: vul die in SnelStart in" },
     { "BE consumer at 21 % while SnelStart does not invoice foreign VAT: Dutch VAT on eu.hoog",
       make_oss_be, false, true,
       "[{\"omschrijving\":\"Omzet 21%\",\"grootboek\":{\"id\":\"00000000-0000-0000-0000-000000008100\"},"
@@ -1123,16 +1129,17 @@ static const rc_case_t rc_cases[] = {
     { "AT", "ATU13585627", NULL },
     { "PL", "PL8567346215", NULL },
     { "SE", "SE123456789701", NULL },
-    { "BE", "BE0123.456.789", "VAT number BE0123456789 cannot exist: its check digits are wrong "
-      "for a VAT number of Belgium" },
-    { "DE", "DE136695978", "check digits are wrong for a VAT number of Germany" },
-    { "FR", "FR41303265045", "check digits are wrong for a VAT number of France" },
-    { "IT", "IT00743110158", "check digits are wrong for a VAT number of Italy" },
-    { "ES", "ESB58378432", "check digits are wrong for a VAT number of Spain" },
-    { "AT", "ATU1358562", "does not have the form of a VAT number of Austria" },
-    { "PL", "PL8567346216", "check digits are wrong for a VAT number of Poland" },
-    { "BE", "", "the customer gave no VAT number" },
-    { "BE", "DE136695976", "does not start with BE, the prefix of the billing country Belgium" },
+    { "BE", "BE0123.456.789", "btw-nummer BE0123456789 kan niet bestaan: de controlecijfers "
+      "kloppen niet voor een btw-nummer uit België" },
+    { "DE", "DE136695978", "controlecijfers kloppen niet voor een btw-nummer uit Duitsland" },
+    { "FR", "FR41303265045", "controlecijfers kloppen niet voor een btw-nummer uit Frankrijk" },
+    { "IT", "IT00743110158", "controlecijfers kloppen niet voor een btw-nummer uit Italië" },
+    { "ES", "ESB58378432", "controlecijfers kloppen niet voor een btw-nummer uit Spanje" },
+    { "AT", "ATU1358562", "heeft niet de vorm van een btw-nummer uit Oostenrijk" },
+    { "PL", "PL8567346216", "controlecijfers kloppen niet voor een btw-nummer uit Polen" },
+    { "BE", "", "de klant gaf geen btw-nummer op" },
+    { "BE", "DE136695976", "begint niet met BE, het voorvoegsel van het land van het "
+      "factuuradres, België" },
 };
 
 /* test_reverse_charge_needs_a_vat_number_that_can_be_the_customers - 0 %
@@ -1178,7 +1185,7 @@ static bool
 registry_says_no(void *arg, const char *normal, char *why, size_t whylen)
 {
     (*(int *) arg)++;
-    snprintf(why, whylen, "VIES does not know %s", normal);
+    snprintf(why, whylen, "VIES kent %s niet", normal);
     return false;
 }
 
@@ -1198,7 +1205,7 @@ test_the_vies_hook_is_asked_after_the_format_check(void **state)
     totals(o, 10000, 0, 10000);
     profile_init();
     assert_null(boeking_build(o, &profile, NULL, &ctx, err, sizeof err));
-    assert_non_null(strstr(err, "VIES does not know BE0123456749"));
+    assert_non_null(strstr(err, "VIES kent BE0123456749 niet"));
     assert_int_equal(asked, 1);
     order_set(&o->vat_number, "BE0123.456.789");
     assert_null(boeking_build(o, &profile, NULL, &ctx, err, sizeof err));

@@ -684,6 +684,142 @@ a_written_file_is_seen_as_changed(void **state)
     cfg_destroy(&cfg);
 }
 
+/* a WooCommerce profile with a webhook, the receiver given as koppel_text */
+#define WOO_HOOK(koppel_text, hook_text) \
+    "koppel = { " koppel_text " };\n" \
+    "profiles = ( { name = \"woo\"; shop = { type = \"woocommerce\";\n" \
+    "  url = \"https://shop.example.nl\"; consumer_key = \"ck_1\"; consumer_secret = \"cs_1\";\n" \
+    "  webhook = { " hook_text " }; }; } );\n"
+
+/* load_err - cfg_load of text must fail; the message is left in err */
+static void
+load_err(const char *text, char *err, size_t len)
+{
+    char   *path = write_cfg(text);
+    cfg_t  *cfg = cfg_load(path, err, len);
+
+    unlink(path);
+    assert_null(cfg);
+}
+
+static void
+webhooks_are_read_with_their_defaults(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg(WOO_HOOK("webhooks = { };",
+                                      "path = \"/webhook/woo\"; secret = \"geheim\";"));
+    cfg_t  *cfg = cfg_load(path, err, sizeof err), *none;
+
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_true(cfg->webhooks.enabled);
+    assert_string_equal(cfg->webhooks.listen, "127.0.0.1:8188");
+    assert_string_equal(cfg->webhooks.tls_certificate, "");
+    assert_int_equal(cfg->webhooks.max_body_bytes, 1048576);
+    assert_string_equal(cfg->profiles[0].webhook_path, "/webhook/woo");
+    assert_string_equal(cfg->profiles[0].webhook_secret, "geheim");
+    assert_ptr_equal(cfg_webhook_profile(cfg, "/webhook/woo"), &cfg->profiles[0]);
+    assert_null(cfg_webhook_profile(cfg, "/webhook/other"));
+    cfg_keep_secrets(cfg, DAEMON_BOOKER);
+    assert_string_equal(cfg->profiles[0].webhook_secret, "");
+    path = write_cfg("profiles = ( { name = \"a\"; } );\n");
+    none = cfg_load(path, err, sizeof err);
+    unlink(path);
+    assert_non_null(none);
+    assert_false(none->webhooks.enabled);
+    assert_string_equal(none->profiles[0].webhook_path, "");
+    assert_null(cfg_webhook_profile(none, ""));
+    cfg_destroy(&cfg);
+    cfg_destroy(&none);
+}
+
+static void
+a_public_listen_address_needs_tls(void **state)
+{
+    static const struct { const char *koppel, *err; } bad[] = {
+        { "webhooks = { listen = \"0.0.0.0:8188\"; };",
+          "koppel.webhooks: listen: \"0.0.0.0:8188\" is not a loopback address: that needs TLS" },
+        { "webhooks = { listen = \"[::]:8188\"; };", "is not a loopback address" },
+        { "webhooks = { listen = \"8188\"; };", "koppel.webhooks: listen: \"8188\" is not "
+          "ADDRESS:PORT" },
+        { "webhooks = { listen = \"127.0.0.1:99999\"; };", "is not ADDRESS:PORT" },
+        { "webhooks = { listen = \"shop.example.nl:443\"; };", "is not ADDRESS:PORT" },
+        { "webhooks = { listen = \"0.0.0.0:8188\"; tls_certificate = \"/etc/c.pem\"; };",
+          "koppel.webhooks: tls_key: required with tls_certificate" },
+        { "webhooks = { max_body_bytes = 10; };", "max_body_bytes: must be 1024..67108864" },
+        { "webhooks = { port = 1; };", "koppel.webhooks: port: unknown setting" },
+    };
+    char    err[1024], text[1024];
+    char   *path;
+    cfg_t  *cfg;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, WOO_HOOK("%s", "path = \"/w\"; secret = \"s\";"),
+                 bad[i].koppel);
+        load_err(text, err, sizeof err);
+        if (strstr(err, bad[i].err) == NULL)
+            fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].koppel, err, bad[i].err);
+    }
+    path = write_cfg(WOO_HOOK("webhooks = { listen = \"[::]:8443\"; tls_certificate = "
+                              "\"/etc/koppel/c.pem\"; tls_key = \"/etc/koppel/k.pem\"; };",
+                              "path = \"/w\"; secret = \"s\";"));
+    cfg = cfg_load(path, err, sizeof err);
+    unlink(path);
+    if (cfg == NULL)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->webhooks.tls_key, "/etc/koppel/k.pem");
+    cfg_destroy(&cfg);
+}
+
+static void
+a_webhook_needs_its_path_secret_receiver_and_a_woocommerce_shop(void **state)
+{
+    static const struct { const char *koppel, *hook, *err; } bad[] = {
+        { "webhooks = { };", "secret = \"s\";",
+          "profiles.woo.shop.webhook: path: required" },
+        { "webhooks = { };", "path = \"/w h\"; secret = \"s\";", "path: no spaces" },
+        { "webhooks = { };", "path = \"/w\";", "profiles.woo.shop.webhook: secret: required" },
+        { "", "path = \"/w\"; secret = \"s\";",
+          "profiles.woo.shop.webhook: path: there is no receiver" },
+        { "webhooks = { };", "path = \"/w\"; secret = \"s\"; url = \"ftp://x\";",
+          "url \"ftp://x\": must start with https://" },
+        { "webhooks = { };", "path = \"/w\"; secret = \"s\"; topic = \"x\";",
+          "topic: unknown setting" },
+    };
+    char    err[1024], text[1024];
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, WOO_HOOK("%s", "%s"), bad[i].koppel, bad[i].hook);
+        load_err(text, err, sizeof err);
+        if (strstr(err, bad[i].err) == NULL)
+            fail_msg("%s: \"%s\" lacks \"%s\"", bad[i].hook, err, bad[i].err);
+        assert_null(strstr(err, "\"s\""));      /* the secret is never repeated */
+    }
+    load_err("koppel = { webhooks = { }; };\n"
+             "profiles = ( { name = \"gc\"; shop = { webhook = { path = \"/w\"; secret = \"s\"; "
+             "}; }; } );\n", err, sizeof err);
+    assert_non_null(strstr(err, "profiles.gc.shop: webhook: only a shop of type "
+                            "\"woocommerce\""));
+}
+
+static void
+two_profiles_cannot_share_a_webhook_path(void **state)
+{
+    char    err[1024];
+
+    load_err("koppel = { webhooks = { }; };\n"
+             "profiles = (\n"
+             " { name = \"een\"; shop = { type = \"woocommerce\"; url = \"https://a.nl\";\n"
+             "   consumer_key = \"k\"; consumer_secret = \"s\";\n"
+             "   webhook = { path = \"/w\"; secret = \"s1\"; }; }; },\n"
+             " { name = \"twee\"; shop = { type = \"woocommerce\"; url = \"https://b.nl\";\n"
+             "   consumer_key = \"k\"; consumer_secret = \"s\";\n"
+             "   webhook = { path = \"/w\"; secret = \"s2\"; }; }; } );\n", err, sizeof err);
+    if (strstr(err, "profiles.twee.shop.webhook: path: \"/w\" is profile een's") == NULL)
+        fail_msg("%s", err);
+}
+
 int
 main(void)
 {
@@ -717,6 +853,10 @@ main(void)
         cmocka_unit_test(one_edit_fixing_two_profiles_changes_both),
         cmocka_unit_test(an_administration_read_the_same_way_is_the_same),
         cmocka_unit_test(a_written_file_is_seen_as_changed),
+        cmocka_unit_test(webhooks_are_read_with_their_defaults),
+        cmocka_unit_test(a_public_listen_address_needs_tls),
+        cmocka_unit_test(a_webhook_needs_its_path_secret_receiver_and_a_woocommerce_shop),
+        cmocka_unit_test(two_profiles_cannot_share_a_webhook_path),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

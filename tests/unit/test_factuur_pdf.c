@@ -16,54 +16,16 @@
 #include <jansson.h>
 
 #include "base64.h"
-#include "book.h"
-#include "config.h"
 #include "factuur_pdf.h"
-#include "gcfeed.h"
-#include "ledger.h"
-#include "sim_proc.h"
+#include "fixture.h"
 #include "xalloc.h"
 
-typedef struct {
-    sim_proc_t sim;
-    cfg_t  *cfg;
-    profile_t *p;
-    ledger_t *ledger;
-    administration_t *admin;
-    order_page_t *orders;      /* 10423 (NL), 10425 (BE business), 10431 (NO) */
-} fixture_t;
-
-/* replace - swap a profile string for a copy */
-static void
-replace(char **field, const char *value)
+/* with_pdf - the fixture with the invoice PDF on */
+static fixture_t *
+with_pdf(fixture_t *f)
 {
-    free(*field);
-    *field = xstrdup(value);
-}
-
-/* load - the example configuration with the PDF on, and the example orders */
-static void
-load(fixture_t *f)
-{
-    char    err[1024], path[PATH_MAX + 64];
-    char   *doc;
-    size_t  len;
-    FILE   *fp;
-
-    snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
-    if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
-        fail_msg("%s", err);
-    f->p = &f->cfg->profiles[0];
     f->p->factuur_pdf = true;
-    snprintf(path, sizeof path, "%s/tests/fixtures/feed/orders-10423-10431.xml", sim_proc_root());
-    fp = fopen(path, "r");
-    assert_non_null(fp);
-    doc = xmalloc(65536);
-    len = fread(doc, 1, 65535, fp);
-    fclose(fp);
-    f->orders = gcfeed_parse(doc, len, path, err, sizeof err);
-    free(doc);
-    assert_non_null(f->orders);
+    return f;
 }
 
 /* pdf_text - pdftotext -layout of PDF bytes (new memory) */
@@ -131,12 +93,11 @@ the_invoice_says_what_the_order_says(void **state)
         { "Btw", "3,29" },
         { "Totaal incl. btw (EUR)", "22,04" },
     };
-    fixture_t *f = xcalloc(1, sizeof *f);
+    fixture_t *f = with_pdf(fixture_load());
     char    err[1024], *text;
     unsigned char *pdf;
     size_t  len = 0, i;
 
-    load(f);
     pdf = factuur_pdf_render(f->orders->items[0].order, f->p, "10423", "2026-11-02", &len,
                              err, sizeof err);
     if (pdf == NULL)
@@ -149,9 +110,7 @@ the_invoice_says_what_the_order_says(void **state)
                      expect[i][1] ? expect[i][1] : "", text);
     free(text);
     free(pdf);
-    order_page_destroy(&f->orders);
-    cfg_destroy(&f->cfg);
-    free(f);
+    fixture_stop(&f);
 }
 
 /* text_and_large_amounts - accents and the euro sign in WinAnsi, what it
@@ -159,17 +118,16 @@ the_invoice_says_what_the_order_says(void **state)
 static void
 text_and_large_amounts(void **state)
 {
-    fixture_t *f = xcalloc(1, sizeof *f);
+    fixture_t *f = with_pdf(fixture_load());
     order_t *o;
     char    err[1024], *text;
     unsigned char *pdf;
     size_t  len = 0;
 
-    load(f);
     o = order_dup(f->orders->items[0].order);
     order_set(&o->lines[0].description, "Crème brûlée \xe2\x82\xac 5 \xe2\x98\x95");
     o->total_incl_cents = 123456789;
-    replace(&f->p->shop_naam, "Café Zoë");
+    fixture_replace(&f->p->shop_naam, "Café Zoë");
     pdf = factuur_pdf_render(o, f->p, "10423", "2026-11-02", &len, err, sizeof err);
     assert_non_null(pdf);
     text = pdf_text(pdf, len);
@@ -179,60 +137,7 @@ text_and_large_amounts(void **state)
     free(text);
     free(pdf);
     order_destroy(&o);
-    order_page_destroy(&f->orders);
-    cfg_destroy(&f->cfg);
-    free(f);
-}
-
-/* start - load, the simulator with an extra flag, a profile pointing at it */
-static fixture_t *
-start(const char *flag, const char *value)
-{
-    fixture_t *f = xcalloc(1, sizeof *f);
-    char    err[1024], path[PATH_MAX + 32], empty[PATH_MAX + 32], spec[PATH_MAX + 64];
-
-    snprintf(path, sizeof path, "%s/tests/fixtures/grootboeken.json", sim_proc_root());
-    snprintf(empty, sizeof empty, "%s/tests/fixtures/relaties-empty.json", sim_proc_root());
-    snprintf(spec, sizeof spec, "%s/tests/sim/snelstart/snelstart-b2b-api-v2.yaml",
-             sim_proc_root());
-    if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
-                        "--grootboeken", path, "--relaties", empty, "--spec", spec,
-                        "--client-key", "ck", "--subscription-key", "sk",
-                        flag ? flag : "--seed", value ? value : "1", NULL))
-        fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
-    load(f);
-    snprintf(path, sizeof path, "%s/v2", f->sim.url);
-    replace(&f->p->api_url, path);
-    snprintf(path, sizeof path, "%s/b2b/token", f->sim.url);
-    replace(&f->p->auth_url, path);
-    replace(&f->p->client_key, "ck");
-    replace(&f->p->subscription_key, "sk");
-    snprintf(path, sizeof path, "%s/booker.db", f->sim.dir);
-    if ((f->ledger = ledger_open(path, err, sizeof err)) == NULL)
-        fail_msg("%s", err);
-    f->admin = administration_new(f->p);
-    return f;
-}
-
-/* stop - every body koppel sent was valid; free the fixture */
-static void
-stop(fixture_t **fp)
-{
-    fixture_t *f = *fp;
-    char   *body, *p;
-
-    assert_int_equal(sim_proc_get(&f->sim, "/_sim/stats", &body), 200);
-    p = strstr(body, "\"invalid\":");
-    if (p == NULL || atol(p + 10) != 0)
-        fail_msg("snelstart-sim found invalid bodies: %s", body);
-    free(body);
-    administration_destroy(&f->admin);
-    ledger_close(&f->ledger);
-    sim_proc_cleanup(&f->sim);
-    order_page_destroy(&f->orders);
-    cfg_destroy(&f->cfg);
-    free(f);
-    *fp = NULL;
+    fixture_stop(&f);
 }
 
 /* documents - the documents snelstart-sim holds */
@@ -249,21 +154,11 @@ documents(fixture_t *f)
     return list;
 }
 
-/* is_new - a "new customer" decision with a key */
-static match_t *
-is_new(const char *key)
-{
-    match_t *m = match_new();
-
-    match_set(m, MATCH_NEW, 0, "", "email", "email", key, "no relatie with this e-mail");
-    return m;
-}
-
 /* attached_once - book order 10423 until booked: one PDF on its verkoopboeking, read back */
 static void
 attached_once(fixture_t *f)
 {
-    match_t *m = is_new("email:jan@devries.nl");
+    match_t *m = fixture_is_new("email:jan@devries.nl");
     order_t *o = f->orders->items[0].order;
     book_outcome_t out;
     json_t *docs, *doc;
@@ -275,7 +170,7 @@ attached_once(fixture_t *f)
     for (i = 0; i < 4 && (i == 0 || out.result != BOOK_BOOKED); i++)
         book_order(f->admin, f->ledger, o, m, &out);
     assert_int_equal(out.result, BOOK_BOOKED);
-    assert_non_null(strstr(out.reason, "invoice PDF attached"));
+    assert_non_null(strstr(out.reason, "factuur-PDF bijgevoegd"));
     book_order(f->admin, f->ledger, o, m, &out);     /* again: nothing more */
     assert_int_equal(out.result, BOOK_BOOKED);
     docs = documents(f);
@@ -298,10 +193,10 @@ attached_once(fixture_t *f)
 static void
 the_pdf_is_attached_to_the_verkoopboeking_once(void **state)
 {
-    fixture_t *f = start(NULL, NULL);
+    fixture_t *f = with_pdf(fixture_start(NULL, NULL));
 
     attached_once(f);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 /* a_lost_answer_is_looked_up_not_attached_twice - every answer to a write is
@@ -309,10 +204,10 @@ the_pdf_is_attached_to_the_verkoopboeking_once(void **state)
 static void
 a_lost_answer_is_looked_up_not_attached_twice(void **state)
 {
-    fixture_t *f = start("--drop-after-store-rate", "1");
+    fixture_t *f = with_pdf(fixture_start("--drop-after-store-rate", "1"));
 
     attached_once(f);
-    stop(&f);
+    fixture_stop(&f);
 }
 
 int

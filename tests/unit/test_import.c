@@ -414,6 +414,82 @@ a_late_order_below_the_cursor_is_found_in_the_late_window(void **state)
     close_run(&f);
 }
 
+
+/* exec_sql - a statement on the fixture's fetcher.db (the booker's outcome, say) */
+static void
+exec_sql(fixture_t *f, const char *sql)
+{
+    char    path[128];
+    sqlite3 *db;
+
+    snprintf(path, sizeof path, "%s/fetcher.db", f->dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* count_of - one number a query on fetcher.db or infolog.db (file) gives */
+static int
+count_of(fixture_t *f, const char *file, const char *sql)
+{
+    char    path[128];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int     n;
+
+    snprintf(path, sizeof path, "%s/%s", f->dir, file);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* a stored order the shop cancels later is credited once when it was
+ * booked; one never booked (a dead letter) is only said, once */
+static void
+an_order_cancelled_after_it_was_read_gets_one_credit_note(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200];
+    char   *booked = example_with(10423, "status=\"paid\" modified=\"2026-11-02T13:35:00Z\"",
+                                  "status=\"cancelled\" modified=\"2026-11-20T09:00:00Z\"");
+    char   *dead = example_with(10425, "status=\"paid\" modified=\"2026-11-02T13:35:00Z\"",
+                                "status=\"cancelled\" modified=\"2026-11-20T09:00:00Z\"");
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "globecharge", NULL);
+    open_run(&f, "globecharge", GC_PASSWORD, 10423);
+    f.p.late_window = 20;
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    exec_sql(&f, "UPDATE orders SET state = 'booked', factuurnummer = '10423' WHERE number = 10423;"
+             "UPDATE orders SET state = 'dead', stage = 'booking' WHERE number = 10425");
+    put_raw(&f, 10423, "cancelled", booked);
+    put_raw(&f, 10425, "cancelled", dead);
+    free(booked);
+    free(dead);
+    for (int again = 0; again < 2; again++) {
+        assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+        assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                                  " number = 10423 AND credit = 1 AND state = 'pending'"
+                                  " AND refund = 'geannuleerd'"), 1);
+        assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                                  " number = 10425 AND credit = 1 AND state = 'skipped'"), 1);
+        assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders"
+                                  " WHERE credit > 1"), 0);
+        assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
+                                  " kind = 'refund' AND order_number = 10423 AND text LIKE"
+                                  " '%creditnota voor het hele bedrag%'"), 1);
+        assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
+                                  " kind = 'refund' AND order_number = 10425 AND text LIKE"
+                                  " '%nooit geboekt%'"), 1);
+    }
+    close_run(&f);
+}
+
 /* a WooCommerce run pages through the changed orders and stores the watermark */
 static void
 woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
@@ -549,7 +625,7 @@ the_connection_check_speaks_the_profiles_platform(void **state)
     start_sim(&f, "globecharge", NULL);
     open_run(&f, "globecharge", GC_PASSWORD, 1);
     assert_int_equal(source_check(f.source, msg, sizeof msg), SRC_OK);
-    assert_non_null(strstr(msg, "logged in to"));
+    assert_non_null(strstr(msg, "ingelogd op"));
     assert_null(strstr(msg, GC_PASSWORD));
     close_run(&f);
 }
@@ -580,6 +656,7 @@ main(void)
         cmocka_unit_test(a_transient_failure_is_a_retry_after_the_shops_wait_not_a_sleep),
         cmocka_unit_test(a_page_that_keeps_failing_ends_the_run_after_its_tries),
         cmocka_unit_test(a_late_order_below_the_cursor_is_found_in_the_late_window),
+        cmocka_unit_test(an_order_cancelled_after_it_was_read_gets_one_credit_note),
         cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
         cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),
         cmocka_unit_test(an_unreadable_page_is_read_order_by_order),

@@ -81,10 +81,12 @@ outcome_and_request_fields_round_trip(void **state)
     msg_set(&m->stage, "booking");
     msg_set(&m->reason, "SnelStart refused it");
     m->relatiecode = 1002;
+    m->credit = 2;
     back = roundtrip(m);
     assert_string_equal(back->result, "dead");
     assert_string_equal(back->reason, "SnelStart refused it");
     assert_int_equal(back->relatiecode, 1002);
+    assert_int_equal(back->credit, 2);
     msg_destroy(&m);
     msg_destroy(&back);
 
@@ -135,7 +137,7 @@ each_type_sends_exactly_the_fields_of_its_schema(void **state)
         { MSG_ORDER, "v type profile attempt order token sig" },
         { MSG_MATCHED, "v type profile attempt order match token sig" },
         { MSG_OUTCOME, "v type profile number result stage reason factuurnummer relatiecode "
-                       "token sig" },
+                       "credit token sig" },
         { MSG_REQUEST, "v type cmd args" },
         { MSG_REPLY, "v type ok text json" },
         { MSG_HELLO, "v type text" },

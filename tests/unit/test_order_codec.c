@@ -307,6 +307,51 @@ every_field_and_extreme_value_round_trips(void **state)
     order_destroy(&o);
 }
 
+
+/* a_credit_note_round_trips_with_what_it_refunds - and an order carries
+ * no credit key at all */
+static void
+a_credit_note_round_trips_with_what_it_refunds(void **state)
+{
+    order_t *o = hand_order(), *copy;
+    order_refund_line_t *l;
+    msgpack_sbuffer *sb;
+    msgpack_unpacked up;
+    size_t  off = 0;
+    char    err[256];
+
+    copy = round_trip(o);
+    assert_false(order_is_credit(copy));
+    assert_string_equal(copy->credit.original, "");
+    order_destroy(&copy);
+    o->credit.seq = 2;
+    order_set(&o->credit.original, "W10431");
+    o->credit.shipping = true;
+    l = order_add_refund_line(o);
+    l->line = o->nlines - 1;
+    l->quantity_e4 = 15000;
+    copy = round_trip(o);
+    assert_order_equal(o, copy);
+    assert_int_equal(copy->credit.seq, 2);
+    assert_string_equal(copy->credit.original, "W10431");
+    assert_false(copy->credit.full);
+    assert_true(copy->credit.shipping);
+    assert_int_equal(copy->credit.nlines, 1);
+    assert_int_equal(copy->credit.lines[0].line, o->nlines - 1);
+    assert_int_equal(copy->credit.lines[0].quantity_e4, 15000);
+    order_destroy(&copy);
+    /* a refunded line the order does not have is refused, naming it */
+    o->credit.lines[0].line = o->nlines;
+    sb = pack(o);
+    msgpack_unpacked_init(&up);
+    assert_int_equal(msgpack_unpack_next(&up, sb->data, sb->size, &off), MSGPACK_UNPACK_SUCCESS);
+    assert_null(order_unpack(&up.data, err, sizeof err));
+    assert_non_null(strstr(err, "order.credit.lines[0].line: integer"));
+    msgpack_unpacked_destroy(&up);
+    msgpack_sbuffer_free(sb);
+    order_destroy(&o);
+}
+
 /*
  * Strictness: edit the object tree of a valid order.
  */
@@ -670,6 +715,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(example_orders_round_trip_field_for_field),
         cmocka_unit_test(every_field_and_extreme_value_round_trips),
+        cmocka_unit_test(a_credit_note_round_trips_with_what_it_refunds),
         cmocka_unit_test(wrong_type_names_the_key_path),
         cmocka_unit_test(missing_key_names_the_key_path),
         cmocka_unit_test(bad_values_are_refused),

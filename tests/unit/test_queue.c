@@ -48,7 +48,7 @@ give_back(queue_t *q, int i, msg_t **msgs, size_t n)
     size_t  k;
 
     for (k = 0; k < n; k++) {
-        queue_done(q, i, msgs[k]->order->number);
+        queue_done(q, i, msgs[k]->order);
         msg_destroy(&msgs[k]);
     }
     queue_idle(q, i);

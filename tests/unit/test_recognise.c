@@ -97,7 +97,8 @@ static const row_t rows[] = {
     { "email: shared e-mail is an error naming the relatiecodes",
       RECOGNITION_EMAIL, .email = "inkoop@dienstverlener.nl",
       .decision = X, .step = "email",
-      .reason_has = "3 relaties share e-mail inkoop@dienstverlener.nl: 2001, 2002, 2003; make the e-mail unique" },
+      .reason_has = "3 relaties hebben e-mailadres inkoop@dienstverlener.nl: 2001, 2002, 2003; maak het "
+                    "e-mailadres uniek" },
     { "email: of several order addresses the first counts", RECOGNITION_EMAIL,
       .email = "jan@devries.nl; inkoop@dienstverlener.nl",
       .decision = E, .code = 1001, .step = "email" },
@@ -151,10 +152,10 @@ static const row_t rows[] = {
     { "klantcode: no field is an error", RECOGNITION_KLANTCODE,
       .email = "jan@devries.nl", .field_name = "Opmerking",
       .field_value = "1001", .decision = X, .step = "klantcode",
-      .reason_has = "has no klantcode field" },
+      .reason_has = "heeft geen klantcodeveld" },
     { "klantcode: empty field is an error", RECOGNITION_KLANTCODE,
       .field_name = "debiteurnr", .field_value = "  ", .decision = X,
-      .reason_has = "\"debiteurnr\" is empty" },
+      .reason_has = "\"debiteurnr\" is leeg" },
     { "klantcode: code not in SnelStart is an error", RECOGNITION_KLANTCODE,
       .field_name = "klantcode", .field_value = "9999", .decision = X,
       .reason_has = "klantcode 9999" },
@@ -460,8 +461,8 @@ test_many_sharing_an_email_lists_ten_and_counts_the_rest(void **state)
     order_set(&o->email, "gedeeld@x.nl");
     recognise(ix, o, RECOGNITION_EMAIL, m);
     assert_int_equal(m->decision, MATCH_ERROR);
-    assert_non_null(strstr(m->reason, "100 relaties share"));
-    assert_non_null(strstr(m->reason, "and 90 more"));
+    assert_non_null(strstr(m->reason, "100 relaties hebben"));
+    assert_non_null(strstr(m->reason, "en nog 90"));
     match_destroy(&m);
     order_destroy(&o);
     relatie_index_destroy(&ix);

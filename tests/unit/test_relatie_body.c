@@ -130,7 +130,8 @@ test_unknown_country_is_refused(void **state)
 
     order_set(&o->billing.country, "NO");
     assert_null(relatie_build(o, &profile, l, err, sizeof(err)));
-    assert_string_equal(err, "order 10423: billing country NO is not in SnelStart's list of landen");
+    assert_string_equal(err, "order 10423: land NO van het factuuradres staat niet in de "
+                        "landen van SnelStart; corrigeer het land in de shop en klik Opnieuw");
     json_decref(l);
     order_destroy(&o);
 }
@@ -199,7 +200,7 @@ test_customer_without_name_or_email_is_refused(void **state)
 
     o->number = 7;
     assert_null(relatie_build(o, &profile, NULL, err, sizeof(err)));
-    assert_non_null(strstr(err, "order 7: the customer has no company, name or e-mail"));
+    assert_non_null(strstr(err, "order 7: de klant heeft geen bedrijfsnaam, naam of e-mailadres"));
     order_destroy(&o);
 }
 
@@ -211,7 +212,8 @@ test_invalid_utf8_is_refused_naming_the_field(void **state)
 
     order_set(&o->billing.city, "Li\xe8ge");       /* ISO-8859-1 left unconverted */
     assert_null(relatie_build(o, &profile, NULL, err, sizeof(err)));
-    assert_string_equal(err, "order 10423: customer field plaats is not valid UTF-8");
+    assert_string_equal(err, "order 10423: klantveld plaats is geen geldige tekst (UTF-8); "
+                        "corrigeer het in de shop en klik Opnieuw");
     order_destroy(&o);
 }
 

@@ -813,7 +813,7 @@ an_oversized_answer_is_refused_at_the_limit(void **state)
     snelstart_set_timeout(ss, 20000);
     assert_int_equal(snelstart_get(ss, "/relaties", &out, &err), SS_RETRY);
     assert_null(out);
-    if (strstr(err.message, "larger than") == NULL)
+    if (strstr(err.message, "groter dan de 32 MB") == NULL)
         fail_msg("the message does not name the limit: %s", err.message);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -33,6 +33,23 @@ line_of(const char *scheduler, const char *fetcher, const char *booker, bool *st
 }
 
 static void
+webhook_deliveries_are_counted_in_dutch(void **state)
+{
+    json_t *st[2] = { json_loads("{\"activity\":\"Gereed\"}", 0, NULL),
+        json_loads("{\"profiles\":{\"winkel\":{\"webhooks\":{\"received\":12,"
+                   "\"refused\":1,\"ignored\":2,\"last\":\"2026-12-01T13:03:07Z\"}}}}", 0, NULL) };
+    char   *l = status_webhook_line("winkel", st, 2);
+
+    assert_non_null(l);
+    assert_non_null(strstr(l, "webhooks: 12 ontvangen, 1 geweigerd (handtekening), "
+                           "2 genegeerd, laatste om "));
+    free(l);
+    assert_null(status_webhook_line("winkel2", st, 2));
+    json_decref(st[0]);
+    json_decref(st[1]);
+}
+
+static void
 an_idle_profile_is_gereed(void **state)
 {
     bool    stopped = true;
@@ -140,6 +157,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_idle_profile_is_gereed),
+        cmocka_unit_test(webhook_deliveries_are_counted_in_dutch),
         cmocka_unit_test(a_busy_daemon_makes_its_profile_bezig),
         cmocka_unit_test(a_stopped_profile_says_why_and_counts_as_stopped),
         cmocka_unit_test(a_wait_for_the_rate_limit_shows_until_when_and_why),

@@ -85,8 +85,19 @@ an_import_summary_is_said_in_dutch(void **state)
                                             "to order 5100", b, sizeof b),
                         "22 nieuwe orders, 1 geannuleerd, 0 onleesbaar; gelezen tot en met "
                         "order 5100");
+    assert_string_equal(status_text_summary("2 new orders, 0 cancelled, 0 unreadable; 5 orders "
+                                            "changed since 2026-11-02T13:35:00", b, sizeof b),
+                        "2 nieuwe orders, 0 geannuleerd, 0 onleesbaar; 5 orders gewijzigd sinds "
+                        "2026-11-02T13:35:00");
     assert_string_equal(status_text_summary("cannot read the cursor: x", b, sizeof b),
-                        "cannot read the cursor: x");
+                        "koppel kan niet lezen tot waar de vorige run kwam; de volgende run "
+                        "probeert het opnieuw (\"x\")");
+    assert_string_equal(status_text_summary("cannot read http://shop/orders.cgi: Connection "
+                                            "refused (gave up after 3 attempts: try later)",
+                                            b, sizeof b),
+                        "de shop gaf geen bruikbaar antwoord; de volgende run probeert het "
+                        "opnieuw (\"cannot read http://shop/orders.cgi: Connection refused "
+                        "(gave up after 3 attempts: try later)\")");
 }
 
 int

@@ -171,7 +171,7 @@ a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
     assert_int_equal(store_send_due(s, 1060 + 119, 60, 100, count_sent, &attempt), 0);
     assert_int_equal(store_send_due(s, 1060 + 120, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 10423, token_of(10423), "booked", "booking", "ok", "10423", 1001);
+    store_outcome(s, "winkel", 10423, 0, token_of(10423), "booked", "booking", "ok", "10423", 1001);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
     close_store(&s);
@@ -223,12 +223,12 @@ only_allowed_state_changes_are_made(void **state)
     assert_true(store_begin(s, err, sizeof err));
     store_add_state(s, "winkel", 2, "dead", "fetch", "order 2: <total>: missing");
     store_add_state(s, "winkel", 3, "skipped", "fetch", "order 3 is cancelled");
-    assert_false(store_outcome(s, "winkel", 2, token_of(2), "booked", "booking", "", "2", 0));
-    assert_false(store_outcome(s, "winkel", 3, token_of(3), "booked", "booking", "", "3", 0));
-    assert_false(store_outcome(s, "winkel", 3, token_of(3), "dead", "booking", "x", "3", 0));
-    assert_false(store_outcome(s, "winkel", 4, token_of(4), "booked", "booking", "", "4", 0));
-    assert_true(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
-    assert_false(store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 2, 0, token_of(2), "booked", "booking", "", "2", 0));
+    assert_false(store_outcome(s, "winkel", 3, 0, token_of(3), "booked", "booking", "", "3", 0));
+    assert_false(store_outcome(s, "winkel", 3, 0, token_of(3), "dead", "booking", "x", "3", 0));
+    assert_false(store_outcome(s, "winkel", 4, 0, token_of(4), "booked", "booking", "", "4", 0));
+    assert_true(store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0));
+    assert_false(store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "dead"), 1);
     assert_int_equal(count_in(s, "skipped"), 1);
@@ -261,15 +261,15 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     assert_int_equal(store_send_due(s, 1060, 60, 100, count_sent, &attempt), 1);
     assert_string_not_equal(first, token_of(7));
     assert_true(store_begin(s, err, sizeof err));
-    assert_false(store_outcome(s, "winkel", 7, "", "booked", "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, NULL, "booked", "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, "00000000000000000000000000000000", "booked",
+    assert_false(store_outcome(s, "winkel", 7, 0, "", "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, NULL, "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, "00000000000000000000000000000000", "booked",
                                "booking", "", "7", 0));
-    assert_false(store_outcome(s, "winkel", 7, first, "booked", "booking", "", "7", 0));
+    assert_false(store_outcome(s, "winkel", 7, 0, first, "booked", "booking", "", "7", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "pending"), 1);
     assert_true(store_begin(s, err, sizeof err));
-    assert_true(store_outcome(s, "winkel", 7, token_of(7), "booked", "booking", "", "7", 0));
+    assert_true(store_outcome(s, "winkel", 7, 0, token_of(7), "booked", "booking", "", "7", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "booked"), 1);
 
@@ -280,9 +280,9 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     order_set(&o->profile, "winkel");
     o->number = 8;
     assert_true(store_begin(s, err, sizeof err));
-    assert_true(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_true(store_outcome(s, "winkel", 8, 0, token_of(8), "dead", "match", "x", "", 0));
     store_replace_pending(s, o);
-    assert_false(store_outcome(s, "winkel", 8, token_of(8), "dead", "match", "x", "", 0));
+    assert_false(store_outcome(s, "winkel", 8, 0, token_of(8), "dead", "match", "x", "", 0));
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "pending"), 1);
     order_destroy(&o);
@@ -303,9 +303,9 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     refuse_after = false;
     assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 1, token_of(1), "booked", "booking", "", "1", 0);
-    store_outcome(s, "winkel", 1, token_of(1), "dead", "booking", "late duplicate", "1", 0);
-    store_outcome(s, "winkel", 2, token_of(2), "dead", "match", "3 relaties share e-mail x", "", 0);
+    store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1", 0);
+    store_outcome(s, "winkel", 1, 0, token_of(1), "dead", "booking", "late duplicate", "1", 0);
+    store_outcome(s, "winkel", 2, 0, token_of(2), "dead", "match", "3 relaties share e-mail x", "", 0);
     store_add_state(s, "winkel", 3, "dead", "fetch", "order 3: <total>: missing");
     assert_true(store_commit(s, err, sizeof err));
     dlq = store_dead_list(s, NULL, err, sizeof err);
@@ -315,9 +315,9 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 1), "reason")),
                         "order 3: <total>: missing");
     json_decref(dlq);
-    assert_int_equal(store_drop(s, "winkel", 2, err, sizeof err), DB_FOUND);
+    assert_int_equal(store_drop(s, "winkel", 2, 0, err, sizeof err), DB_FOUND);
     /* booked: not a dead letter */
-    assert_int_equal(store_drop(s, "winkel", 1, err, sizeof err), DB_ABSENT);
+    assert_int_equal(store_drop(s, "winkel", 1, 0, err, sizeof err), DB_ABSENT);
     dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
@@ -352,7 +352,7 @@ an_unreadable_store_is_an_error_not_an_absence(void **state)
     assert_non_null(strstr(err, "cannot read"));
     assert_int_equal(store_watermark(s, "winkel", buf, sizeof buf, err, sizeof err), DB_ERROR);
     assert_int_equal(store_in_flight(s, 0), -1);
-    assert_int_equal(store_drop(s, "winkel", 7, err, sizeof err), DB_ERROR);
+    assert_int_equal(store_drop(s, "winkel", 7, 0, err, sizeof err), DB_ERROR);
     assert_null(store_dead_list(s, NULL, err, sizeof err));
     assert_true(store_begin(s, err, sizeof err));
     assert_int_equal(store_known(s, "winkel", 7), DB_ERROR);
@@ -378,7 +378,7 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     refuse_after = false;
     assert_int_equal(store_send_due(s, 1, 60, 100, count_sent, &attempt), 1);
     assert_true(store_begin(s, err, sizeof err));
-    store_outcome(s, "winkel", 5, token_of(5), "booked", "booking", "", "5", 0);
+    store_outcome(s, "winkel", 5, 0, token_of(5), "booked", "booking", "", "5", 0);
     store_replace_pending(s, o);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
@@ -447,10 +447,10 @@ a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "stage")),
                         "store");
     reason = json_string_value(json_object_get(json_array_get(dlq, 0), "reason"));
-    assert_non_null(strstr(reason, "the stored copy of order 2 is damaged: "));
-    assert_non_null(strstr(reason, "fetch it again with koppelctl dlq replay winkel:2"));
+    assert_non_null(strstr(reason, "de opgeslagen kopie van order 2 is beschadigd; "));
+    assert_non_null(strstr(reason, "klik Opnieuw (koppelctl dlq replay winkel:2)"));
     reason = json_string_value(json_object_get(json_array_get(dlq, 1), "reason"));
-    assert_non_null(strstr(reason, "the stored copy of order 3 is damaged: "));
+    assert_non_null(strstr(reason, "de opgeslagen kopie van order 3 is beschadigd; "));
     json_decref(dlq);
     /* set aside: not sent again */
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 1);
@@ -458,10 +458,186 @@ a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
     close_store(&s);
 }
 
+/* sent_credit - store_send_due callback that keeps the credit note it is given */
+static order_t *last_sent;
+static store_sent_t
+keep_sent(void *arg, const char *profile, const order_t *o, int64_t attempt, const char *token,
+          char *why, size_t whylen)
+{
+    order_destroy(&last_sent);
+    last_sent = order_dup(o);
+    snprintf(token_of(o->number + o->credit.seq), sizeof tokens[0], "%s", token);
+    return STORE_SENT;
+}
+
+/* add_refund - store_add_credit in a transaction of its own */
+static store_credit_t
+add_refund(store_t *s, int64_t number, const char *refund, char *why, size_t whylen)
+{
+    order_credit_t full = { .full = true };
+    char    err[256];
+    store_credit_t r;
+
+    assert_true(store_begin(s, err, sizeof err));
+    r = store_add_credit(s, "winkel", number, refund, &full, why, whylen);
+    assert_true(store_commit(s, err, sizeof err));
+    return r;
+}
+
+static void
+a_refund_is_a_credit_note_sent_once_its_order_is_booked(void **state)
+{
+    store_t *s = open_store();
+    char    err[256], why[512];
+    json_t *counts;
+
+    add_order(s, 10431);
+    assert_int_equal(add_refund(s, 10431, "geannuleerd", why, sizeof why), STORE_CREDIT_NEW);
+    assert_int_equal(add_refund(s, 10431, "geannuleerd", why, sizeof why), STORE_CREDIT_KNOWN);
+    /* the order goes first; its credit note waits for the booking */
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 1);
+    assert_false(order_is_credit(last_sent));
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 0);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 10431, 0, token_of(10431), "booked", "booking", "",
+                              "W10431", 1001));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 1);
+    assert_int_equal(last_sent->number, 10431);
+    assert_int_equal(last_sent->credit.seq, 1);
+    assert_true(last_sent->credit.full);
+    assert_string_equal(last_sent->credit.original, "W10431");
+    /* its outcome is its own: the order's token does not fit it */
+    assert_true(store_begin(s, err, sizeof err));
+    assert_false(store_outcome(s, "winkel", 10431, 1, "00000000000000000000000000000000",
+                               "booked", "booking", "", "W10431-C1", 1001));
+    assert_true(store_outcome(s, "winkel", 10431, 1, token_of(10432), "booked", "booking", "",
+                              "W10431-C1", 1001));
+    assert_false(store_outcome(s, "winkel", 10431, 2, token_of(10432), "booked", "booking", "",
+                               "W10431-C2", 1001));
+    assert_true(store_commit(s, err, sizeof err));
+    counts = store_counts(s, "winkel");
+    assert_int_equal(json_integer_value(json_object_get(counts, "booked")), 2);
+    json_decref(counts);
+    assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 0);
+    /* another refund of the same order is credit note 2 */
+    assert_int_equal(add_refund(s, 10431, "refund 726", why, sizeof why), STORE_CREDIT_NEW);
+    assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 1);
+    assert_int_equal(last_sent->credit.seq, 2);
+    order_destroy(&last_sent);
+    close_store(&s);
+}
+
+static void
+a_refund_of_an_order_never_booked_is_said_once_and_not_credited(void **state)
+{
+    store_t *s = open_store();
+    char    err[256], why[512];
+    json_t *dlq;
+
+    add_order(s, 8);
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 8, 0, token_of(8), "dead", "match", "x", "", 0));
+    store_add_state(s, "winkel", 9, "skipped", "fetch", "cancelled in the shop");
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(add_refund(s, 8, "geannuleerd", why, sizeof why), STORE_CREDIT_NOT_BOOKED);
+    assert_string_equal(why, "Order 8 is geannuleerd in de shop, maar de order zelf is nooit "
+                        "geboekt (hij staat in de dode-letterwachtrij; verwijder die met "
+                        "koppelctl dlq drop): er is niets te crediteren en er wordt geen "
+                        "creditnota geboekt");
+    assert_int_equal(add_refund(s, 8, "geannuleerd", why, sizeof why), STORE_CREDIT_KNOWN);
+    /* cancelled before it was read: that was said when it was skipped */
+    assert_int_equal(add_refund(s, 9, "geannuleerd", why, sizeof why), STORE_CREDIT_KNOWN);
+    /* not stored at all: the import stores it as the new order it is */
+    assert_int_equal(add_refund(s, 10, "geannuleerd", why, sizeof why), STORE_CREDIT_KNOWN);
+    assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 0);
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
+    assert_int_equal(json_array_size(dlq), 1);
+    json_decref(dlq);
+    order_destroy(&last_sent);
+    close_store(&s);
+}
+
+static void
+a_dead_credit_note_is_replayed_and_dropped_by_its_own_id(void **state)
+{
+    store_t *s = open_store();
+    char    err[256], why[512];
+    json_t *dlq;
+
+    add_order(s, 5);
+    assert_int_equal(add_refund(s, 5, "geannuleerd", why, sizeof why), STORE_CREDIT_NEW);
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 5, 0, token_of(5), "booked", "booking", "", "5", 1));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_send_due(s, 1000, 60, 100, keep_sent, NULL), 1);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 5, 1, token_of(6), "dead", "booking", "nee", "", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    dlq = store_dead_list(s, "winkel", err, sizeof err);
+    assert_int_equal(json_array_size(dlq), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(dlq, 0), "id")),
+                        "winkel:5-C1");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(dlq, 0), "credit")), 1);
+    json_decref(dlq);
+    assert_false(store_replay_credit(s, "winkel", 5, 2, err, sizeof err));
+    assert_string_equal(err, "order 5 has no credit note 2");
+    assert_true(store_replay_credit(s, "winkel", 5, 1, err, sizeof err));
+    assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 1);
+    assert_int_equal(last_sent->credit.seq, 1);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 5, 1, token_of(6), "dead", "booking", "nee", "", 0));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(store_drop(s, "winkel", 5, 0, err, sizeof err), DB_ABSENT);
+    assert_int_equal(store_drop(s, "winkel", 5, 1, err, sizeof err), DB_FOUND);
+    order_destroy(&last_sent);
+    close_store(&s);
+}
+
+static void
+a_fetcher_db_from_before_credit_notes_keeps_its_orders(void **state)
+{
+    char    err[512];
+    sqlite3 *db;
+    store_t *s;
+    json_t *counts;
+    int     fd;
+
+    snprintf(path, sizeof path, "/tmp/koppel-test-store-XXXXXX");
+    fd = mkstemp(path);
+    close(fd);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE orders (profile TEXT NOT NULL, number"
+        " INTEGER NOT NULL, state TEXT NOT NULL, payload BLOB, attempts INTEGER NOT NULL"
+        " DEFAULT 0, next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
+        " reason TEXT NOT NULL DEFAULT '', factuurnummer TEXT NOT NULL DEFAULT '',"
+        " relatiecode INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL, token TEXT NOT NULL DEFAULT '',"
+        " PRIMARY KEY (profile, number));"
+        "INSERT INTO orders (profile, number, state, factuurnummer, fetched_at, updated_at)"
+        " VALUES ('winkel', 3, 'booked', '3', 1, 1), ('winkel', 4, 'dead', '', 1, 1)",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    if ((s = store_open(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    counts = store_counts(s, "winkel");
+    assert_int_equal(json_integer_value(json_object_get(counts, "booked")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "dead")), 1);
+    json_decref(counts);
+    assert_int_equal(store_known(s, "winkel", 3), DB_FOUND);
+    close_store(&s);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_refund_is_a_credit_note_sent_once_its_order_is_booked),
+        cmocka_unit_test(a_refund_of_an_order_never_booked_is_said_once_and_not_credited),
+        cmocka_unit_test(a_dead_credit_note_is_replayed_and_dropped_by_its_own_id),
+        cmocka_unit_test(a_fetcher_db_from_before_credit_notes_keeps_its_orders),
         cmocka_unit_test(the_cursor_never_moves_back),
         cmocka_unit_test(a_lowered_from_order_moves_the_cursor_back_never_forward),
         cmocka_unit_test(a_rolled_back_page_leaves_neither_orders_nor_cursor),

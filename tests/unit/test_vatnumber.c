@@ -172,12 +172,12 @@ the_reason_names_number_and_country(void **state)
     assert_int_equal(vatnumber_check("be 0123.456.789", "BE", normal, why, sizeof why),
                      VATNUMBER_BAD_CHECK);
     assert_string_equal(normal, "BE0123456789");
-    assert_string_equal(why, "VAT number BE0123456789 cannot exist: its check digits are "
-                        "wrong for a VAT number of Belgium (a typing error?)");
+    assert_string_equal(why, "btw-nummer BE0123456789 kan niet bestaan: de controlecijfers "
+                        "kloppen niet voor een btw-nummer uit België (een tikfout?)");
     assert_int_equal(vatnumber_check("DE136695976", "AT", normal, why, sizeof why),
                      VATNUMBER_OTHER_COUNTRY);
-    assert_string_equal(why, "VAT number DE136695976 does not start with AT, the prefix of the "
-                        "billing country Austria (AT)");
+    assert_string_equal(why, "btw-nummer DE136695976 begint niet met AT, het voorvoegsel van "
+                        "het land van het factuuradres, Oostenrijk (AT)");
 }
 
 /* normalise_adds_the_prefix_and_drops_separators - as SnelStart stores it */

@@ -411,7 +411,7 @@ bad_amount_names_order_and_field(void **state)
     (void) state;
     assert_null(page->items[0].order);
     assert_int_equal(page->items[0].number, 727);
-    assert_non_null(strstr(page->items[0].error, "order 727: line_items[1].total: not an amount"));
+    assert_non_null(strstr(page->items[0].error, "order 727: line_items[1].total: geen bedrag"));
     order_page_destroy(&page);
 }
 
@@ -430,8 +430,9 @@ tax_rate_missing_from_tax_lines_is_refused(void **state)
 
     (void) state;
     assert_null(page->items[0].order);
-    assert_string_equal(page->items[0].error, "order 727: line_items[0].taxes[0].id: tax rate 99 "
-                        "is not in the order's tax_lines");
+    assert_string_equal(page->items[0].error, "order 727: line_items[0].taxes[0].id: btw-tarief "
+                                              "99 staat niet in de tax_lines van de order; "
+                                              "corrigeer de order in de shop en klik Opnieuw");
     order_page_destroy(&page);
 }
 
@@ -448,8 +449,9 @@ total_tax_must_be_the_sum_of_tax_lines(void **state)
 
     (void) state;
     assert_null(page->items[0].order);
-    assert_string_equal(page->items[0].error, "order 727: total_tax: 1.36 is not the sum of the "
-                        "tax_lines (1.35)");
+    assert_string_equal(page->items[0].error, "order 727: total_tax: 1,36 is niet de som van de "
+                                              "tax_lines (1,35); corrigeer de order in de shop "
+                                              "en klik Opnieuw");
     order_page_destroy(&page);
 }
 
@@ -479,7 +481,7 @@ rounding_difference_of_a_cent_goes_into_a_base_and_more_is_refused(void **state)
 
     page = edited("order-727.json", total_off_by_much);
     assert_null(page->items[0].order);
-    assert_non_null(strstr(page->items[0].error, "order 727: total: 30.35 minus total_tax 1.35"));
+    assert_non_null(strstr(page->items[0].error, "order 727: total: 30,35 min total_tax 1,35"));
     order_page_destroy(&page);
 }
 
@@ -497,7 +499,7 @@ compound_tax_is_refused(void **state)
 
     (void) state;
     assert_null(page->items[0].order);
-    assert_non_null(strstr(page->items[0].error, "tax_lines[0]: a compound tax rate"));
+    assert_non_null(strstr(page->items[0].error, "tax_lines[0]: een samengesteld btw-tarief"));
     order_page_destroy(&page);
 }
 
@@ -534,7 +536,8 @@ one_bad_order_leaves_the_others_alone(void **state)
     assert_non_null(page->items[0].order);
     assert_null(page->items[1].order);
     assert_int_equal(page->items[1].number, -1);
-    assert_string_equal(page->items[1].error, "order at position 2: id: not an id (\"x\")");
+    assert_string_equal(page->items[1].error, "order op plaats 2: id: geen id (\"x\"); corrigeer "
+                                              "de order in de shop");
     assert_non_null(page->items[2].order);
     assert_int_equal(page->count, 3);
     free(text);
@@ -561,9 +564,9 @@ unreadable_documents_name_the_source(void **state)
 
     (void) state;
     assert_null(wcorder_parse_page("<html>", 6, "orders?page=2", err, sizeof err));
-    assert_non_null(strstr(err, "orders?page=2: not JSON"));
+    assert_non_null(strstr(err, "orders?page=2: geen JSON"));
     assert_null(wcorder_parse_page("\"x\"", 3, "orders", err, sizeof err));
-    assert_non_null(strstr(err, "expected an array of orders"));
+    assert_non_null(strstr(err, "verwacht een lijst van orders"));
     assert_null(wcorder_parse_page("{\"code\":\"woocommerce_rest_cannot_view\",\"message\":"
                                    "\"Sorry\",\"data\":{\"status\":401}}", 79, "orders",
                                    err, sizeof err));
@@ -579,10 +582,10 @@ poisoned_documents_name_the_field(void **state)
     static const struct {
         const char *key, *value, *says;
     } poisons[] = {
-        { "customer_note", "\"a\\u0000b\"", "NUL character" },
-        { "customer_id", "123456789012345678901234567890", "number too large" },
-        { "cart_tax", "1e400", "number too large" },
-        { "status", "\"processing\"", "appears twice" },
+        { "customer_note", "\"a\\u0000b\"", "NUL-teken" },
+        { "customer_id", "123456789012345678901234567890", "getal dat te groot is" },
+        { "cart_tax", "1e400", "getal dat te groot is" },
+        { "status", "\"processing\"", "staat twee keer" },
     };
     char   *order = slurp(EXAMPLES "order-727.json", NULL);
     char   *brace = strchr(order, '{');
@@ -595,7 +598,7 @@ poisoned_documents_name_the_field(void **state)
     for (i = 0; i < sizeof poisons / sizeof *poisons; i++) {
         doc = xasprintf("{\"%s\": %s, %s", poisons[i].key, poisons[i].value, brace + 1);
         assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
-        snprintf(want, sizeof want, "the field \"%s\"", poisons[i].key);
+        snprintf(want, sizeof want, "het veld \"%s\"", poisons[i].key);
         if (strstr(err, want) == NULL || strstr(err, poisons[i].says) == NULL)
             fail_msg("poison %s: %s", poisons[i].key, err);
         free(doc);
@@ -606,7 +609,7 @@ poisoned_documents_name_the_field(void **state)
     deep[10000] = 0;
     doc = xasprintf("{\"meta_data\": %s, %s", deep, brace + 1);
     assert_null(wcorder_parse_page(doc, strlen(doc), "orders/727", err, sizeof err));
-    if (strstr(err, "the field \"meta_data\"") == NULL || strstr(err, "nested deeper") == NULL)
+    if (strstr(err, "het veld \"meta_data\"") == NULL || strstr(err, "dieper genest") == NULL)
         fail_msg("deep nesting: %s", err);
     free(doc);
     free(deep);
@@ -633,14 +636,14 @@ too_many_values_are_refused_before_parsing(void **state)
     doc[2 * n] = ']';
     doc[2 * n + 1] = 0;
     assert_null(wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err));
-    if (strstr(err, "more than") == NULL || strstr(err, "JSON values") == NULL)
+    if (strstr(err, "meer dan") == NULL || strstr(err, "JSON-waarden") == NULL)
         fail_msg("%s", err);
     /* the same commas inside one string are one value: parsed, not refused */
     doc[0] = '"';
     doc[2 * n] = '"';
     page = wcorder_parse_page(doc, strlen(doc), "orders", err, sizeof err);
     assert_null(page);
-    assert_non_null(strstr(err, "expected an array of orders"));
+    assert_non_null(strstr(err, "verwacht een lijst van orders"));
     free(doc);
 }
 

@@ -1,6 +1,6 @@
 /*
  * NAME
- *   woocommerce-sim - a WooCommerce REST API v3 (orders) for tests
+ *   woocommerce-sim - a WooCommerce REST API v3 (orders, webhooks) for tests
  *
  * SYNOPSIS
  *   woocommerce-sim --listen HOST:PORT --key K --secret S
@@ -13,7 +13,10 @@
  *   (paging with X-WP-Total and X-WP-TotalPages, HTTP Basic with the
  *   consumer key and secret, WooCommerce's JSON errors), with optional
  *   injected faults. Orders live in SQLite; with --db FILE they survive a
- *   restart. Runs until SIGINT or SIGTERM. See --help for every flag.
+ *   restart. Webhooks registered on /wp-json/wc/v3/webhooks (in memory)
+ *   get a delivery of each order created or changed while it runs, signed
+ *   as WooCommerce signs them, with injected delivery faults. Runs until
+ *   SIGINT or SIGTERM. See --help for every flag.
  *
  * DIAGNOSTICS
  *   Exit 2 on a bad flag, 1 when the orders cannot be loaded or the address
@@ -27,10 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "log.h"
 #include "../simlib/simlib.h"
 #include "xalloc.h"
+#include "wsim_deliver.h"
 #include "wsim_gen.h"
+#include "wsim_hooks.h"
+#include "wsim_live.h"
 #include "wsim_server.h"
 #include "wsim_store.h"
 
@@ -50,6 +58,34 @@ static const char usage_text[] =
 "\n"
 "Credentials:\n"
 "  --key K, --secret S    the REST API consumer key and secret (HTTP Basic)\n"
+"  --read-only            the key has Read permission only: POST and PUT (the\n"
+"                         webhooks) answer 401, as WooCommerce does\n"
+"\n"
+"Webhooks (GET, POST /wp-json/wc/v3/webhooks; GET, PUT .../webhooks/ID; kept\n"
+"in memory). Each order created (order.created) or changed (order.updated)\n"
+"while the simulator runs, by PUT /_sim/orders or POST /_sim/generate, is\n"
+"POSTed to every active webhook of the topic as WooCommerce does: its JSON as\n"
+"wp_json_encode writes it, HTTP/1.0, no redirects, X-WC-Webhook-Source, -Topic,\n"
+"-Resource, -Event, -ID, -Delivery-ID and -Signature (base64 HMAC-SHA256 of\n"
+"the body under the webhook's secret). A new active webhook is pinged first\n"
+"(body webhook_id=N). 2xx is success; a failure is never sent again, and\n"
+"--webhook-max-failures failures in a row set the webhook \"disabled\".\n"
+"A receiver that is down needs no flag: each refused or timed-out delivery\n"
+"is a failure.\n"
+"  --site-url URL         the shop's site in X-WC-Webhook-Source (http://LISTEN)\n"
+"  --webhook-workers N    delivery threads; one order's deliveries keep their\n"
+"                         order (4)\n"
+"  --webhook-timeout-ms MS  per delivery (60000, as WooCommerce)\n"
+"  --webhook-max-failures N  failures in a row that disable a webhook (5;\n"
+"                         WooCommerce's failed_delivery() disables at the 7th\n"
+"                         in a row: 7 plays that exactly)\n"
+"  --webhook-cafile FILE  CA certificates for https delivery URLs\n"
+"  --webhook-duplicate-rate P     send a delivery twice, same delivery id\n"
+"  --webhook-out-of-order-rate P  after an update, deliver the order's older\n"
+"                                 state as another update\n"
+"  --webhook-bad-signature-rate P sign a delivery with a wrong secret\n"
+"  --webhook-lose N       do not send the next N deliveries at all (lost: only\n"
+"                         polling finds those orders)\n"
 "\n"
 "Faults (deterministic for a --seed and a sequence of requests):\n"
 "  --fail-5xx-rate P      answer 500 or 502 without body with probability P\n"
@@ -73,7 +109,18 @@ static const char usage_text[] =
 "Test control (no credentials): PUT /_sim/orders with an order object or an\n"
 "array adds or replaces orders (a late status change: the same id with a new\n"
 "status and date_modified_gmt); GET /_sim/stats answers JSON counts per\n"
-"endpoint and status.\n";
+"endpoint and status.\n"
+"POST /_sim/generate {\"count\": N, \"rate\": R, \"status\": S} places N generated\n"
+"orders dated now, R a second (0 or absent: at once), each with status S\n"
+"(absent: random), ids after the highest; answers {\"first_id\"}; GET says how\n"
+"far the run is ({\"running\", \"placed\", \"count\", \"first_id\"}).\n"
+"GET /_sim/webhook-deliveries: counts (queued, sent, delivered, failed,\n"
+"dropped, skipped, pings, disabled, duplicated, out_of_order, bad_signature),\n"
+"the faults, and each delivery: delivery_id, webhook_id, topic, order_id,\n"
+"date_modified_gmt, result (delivered, failed, dropped, skipped), fault,\n"
+"http_status, sent_at (UTC, ms) and sent_at_ms (Unix ms), duration_ms.\n"
+"PUT /_sim/webhook-faults {\"duplicate_rate\", \"out_of_order_rate\",\n"
+"\"bad_signature_rate\", \"lose\"} (any of them) changes the delivery faults.\n";
 
 struct gen_ctx {
     wsim_store_t *store;
@@ -95,7 +142,8 @@ main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_ORDERS, O_KEY, O_SECRET, O_DB, O_GENERATE, O_SEED,
            O_FIRST, O_EXPORT, O_KNOWN, O_FAIL, O_RATE, O_RETRY, O_SLOW, O_DROP,
-           O_POISON, O_LOGLEVEL, O_HELP, O_VERSION };
+           O_POISON, O_LOGLEVEL, O_HELP, O_VERSION, O_READONLY, O_SITE, O_WORKERS,
+           O_HTIMEOUT, O_MAXFAIL, O_CAFILE, O_HDUP, O_HORDER, O_HBADSIG, O_HLOSE };
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, O_LISTEN },
         { "orders", required_argument, NULL, O_ORDERS },
@@ -114,12 +162,26 @@ main(int argc, char **argv)
         { "drop-rate", required_argument, NULL, O_DROP },
         { "poison", required_argument, NULL, O_POISON },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
+        { "read-only", no_argument, NULL, O_READONLY },
+        { "site-url", required_argument, NULL, O_SITE },
+        { "webhook-workers", required_argument, NULL, O_WORKERS },
+        { "webhook-timeout-ms", required_argument, NULL, O_HTIMEOUT },
+        { "webhook-max-failures", required_argument, NULL, O_MAXFAIL },
+        { "webhook-cafile", required_argument, NULL, O_CAFILE },
+        { "webhook-duplicate-rate", required_argument, NULL, O_HDUP },
+        { "webhook-out-of-order-rate", required_argument, NULL, O_HORDER },
+        { "webhook-bad-signature-rate", required_argument, NULL, O_HBADSIG },
+        { "webhook-lose", required_argument, NULL, O_HLOSE },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
     wsim_server_opts_t opts = { .retry_after = 1 };
+    wsim_deliver_opts_t dopts = { .workers = 4, .timeout_ms = 60000 };
+    wsim_shop_t shop;
     const char *listen = NULL, *orders = NULL, *db = NULL, *export = NULL;
+    char   *site = NULL;
+    int     max_failures = 5;
     long long generate = -1, first = 5001;
     bool    seeded = false, known_given = false;
     double  known = 0.5;
@@ -129,7 +191,7 @@ main(int argc, char **argv)
     wsim_store_t *store;
     wsim_server_t *server;
     sigset_t set;
-    int     c, sig;
+    int     c, sig = 0;
 
     log_init("woocommerce-sim", LOG_LEVEL_INFO);
     simlib_init("woocommerce-sim");
@@ -167,6 +229,30 @@ main(int argc, char **argv)
             if (!wsim_poison_parse(optarg, &opts.poisons[opts.npoisons++]))
                 simlib_bad_flag("--poison wants ID:KIND, KIND one of nul, bigint, "
                                 "huge-real, duplicate-key, deep, huge, wide; not \"%s\"", optarg);
+            break;
+        case O_READONLY: opts.read_only = true; break;
+        case O_SITE: free(site); site = xstrdup(optarg); break;
+        case O_WORKERS: dopts.workers = (int) simlib_flag_long("webhook-workers", optarg, 1, 64); break;
+        case O_HTIMEOUT:
+            dopts.timeout_ms = (long) simlib_flag_long("webhook-timeout-ms", optarg, 1, 600000);
+            break;
+        case O_MAXFAIL:
+            max_failures = (int) simlib_flag_long("webhook-max-failures", optarg, 1, 1000);
+            break;
+        case O_CAFILE: dopts.cafile = optarg; break;
+        case O_HDUP:
+            dopts.faults.duplicate_rate = simlib_flag_unit("webhook-duplicate-rate", optarg);
+            break;
+        case O_HORDER:
+            dopts.faults.out_of_order_rate = simlib_flag_unit("webhook-out-of-order-rate",
+                                                              optarg);
+            break;
+        case O_HBADSIG:
+            dopts.faults.bad_signature_rate = simlib_flag_unit("webhook-bad-signature-rate",
+                                                               optarg);
+            break;
+        case O_HLOSE:
+            dopts.faults.lose = (long) simlib_flag_long("webhook-lose", optarg, 0, 100000000);
             break;
         case O_LOGLEVEL:
             if ((level = log_level_parse(optarg)) < 0)
@@ -231,15 +317,33 @@ main(int argc, char **argv)
     }
 
     simlib_block_signals(&set);
-    if ((server = wsim_server_new(host, (int) port, store, &opts, err, sizeof err)) == NULL) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (site == NULL)
+        site = xasprintf(strchr(host, ':') ? "http://[%s]:%lld" : "http://%s:%lld", host, port);
+    dopts.site_url = site;
+    dopts.seed = opts.seed;
+    shop.store = store;
+    shop.hooks = wsim_hooks_new(max_failures);
+    shop.deliver = wsim_deliver_new(shop.hooks, &dopts);
+    shop.live = wsim_live_new(store, opts.seed);
+    /* orders loaded or generated before this point are older than any webhook */
+    wsim_store_observe(store, wsim_deliver_change, shop.deliver);
+    server = wsim_server_new(host, (int) port, &shop, &opts, err, sizeof err);
+    if (server == NULL) {
         log_error("%s", err);
-        wsim_store_destroy(&store);
-        return 1;
+    } else {
+        log_info("serving %lld orders on %s:%lld", (long long) wsim_store_count(store), host,
+                 port);
+        sig = simlib_wait(&set);
+        log_info("stopping on signal %d", sig);
+        wsim_server_destroy(&server);
     }
-    log_info("serving %lld orders on %s:%lld", (long long) wsim_store_count(store), host, port);
-    sig = simlib_wait(&set);
-    log_info("stopping on signal %d", sig);
-    wsim_server_destroy(&server);
+    wsim_live_destroy(&shop.live);
+    wsim_store_observe(store, NULL, NULL);
+    wsim_deliver_destroy(&shop.deliver);
+    wsim_hooks_destroy(&shop.hooks);
     wsim_store_destroy(&store);
-    return 0;
+    free(site);
+    curl_global_cleanup();
+    return server == NULL && sig == 0 ? 1 : 0;
 }

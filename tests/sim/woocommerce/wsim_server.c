@@ -8,7 +8,9 @@
  *   Each request is handled once its body is complete: faults first (drop,
  *   429 every Nth, random 500/502), then HTTP Basic, then the endpoint.
  *   Errors are WooCommerce's JSON error bodies: {"code", "message",
- *   "data": {"status"}}. The fault counters and the random stream are
+ *   "data": {"status"}}. The webhooks resource answers as WooCommerce's
+ *   (201 with the new webhook, per_page 10 unless asked, paged like the
+ *   orders); a webhook created active is pinged. The fault counters and the random stream are
  *   taken under one lock, so a seed gives the same faults for the same
  *   sequence of requests.
  *
@@ -36,10 +38,11 @@
 
 #define MAX_BODY (8 * 1024 * 1024)
 #define API "/wp-json/wc/v3/orders"
+#define HOOKS_API "/wp-json/wc/v3/webhooks"
 
 struct wsim_server {
     struct MHD_Daemon *mhd;
-    wsim_store_t *store;
+    wsim_shop_t shop;
     wsim_server_opts_t opts;
     pthread_mutex_t lock;        /* everything below */
     uint64_t rng;
@@ -365,7 +368,7 @@ handle_orders(wsim_server_t *self, struct MHD_Connection *conn)
         after = after_buf;
     }
     sbuf_add(bp, "[", 1);
-    if (wsim_store_list(self->store, status, after, order != NULL && strcmp(order, "asc") == 0, (page - 1) * per_page, per_page,
+    if (wsim_store_list(self->shop.store, status, after, order != NULL && strcmp(order, "asc") == 0, (page - 1) * per_page, per_page,
                         page_add, &ctx, &total) < 0) {
         free(bp->buf);
         return answer_error(self, conn, "orders", 500, "internal_error", "database error");
@@ -390,7 +393,7 @@ handle_order(wsim_server_t *self, struct MHD_Connection *conn, const char *idtex
 
     char   *text;
 
-    if (!parse_long(idtext, 1, 2147483647L, &id) || (json = wsim_store_get(self->store, id)) == NULL)
+    if (!parse_long(idtext, 1, 2147483647L, &id) || (json = wsim_store_get(self->shop.store, id)) == NULL)
         return answer_error(self, conn, "order", 404, "woocommerce_rest_shop_order_invalid_id",
                             "Invalid ID.");
     text = served(self, id, json);
@@ -407,7 +410,7 @@ handle_sim_orders(wsim_server_t *self, struct MHD_Connection *conn, wsim_request
 
     if (req->too_big)
         return answer_error(self, conn, "sim_orders", 413, "too_big", "body too large");
-    n = wsim_store_put_json(self->store, req->body ? req->body : "", err, sizeof err);
+    n = wsim_store_put_json(self->shop.store, req->body ? req->body : "", err, sizeof err);
     if (n < 0)
         return answer_error(self, conn, "sim_orders", 400, "bad_order", err);
     return answer(self, conn, "sim_orders", 200, xasprintf("{\"stored\": %d}", n), -1, 0);
@@ -426,10 +429,163 @@ handle_sim_stats(wsim_server_t *self, struct MHD_Connection *conn)
     json_object_set_new(root, "requests", json_integer(self->requests));
     pthread_mutex_unlock(&self->lock);
     json_object_set_new(root, "endpoints", per);
-    json_object_set_new(root, "orders", json_integer(wsim_store_count(self->store)));
+    json_object_set_new(root, "orders", json_integer(wsim_store_count(self->shop.store)));
     text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(root);
     return answer(self, conn, "sim_stats", 200, text, -1, 0);
+}
+
+/* json_body - the request's body as JSON; NULL when there is none or it is not JSON */
+static json_t *
+json_body(const wsim_request_t *req)
+{
+    return req->body && !req->too_big ? json_loads(req->body, 0, NULL) : NULL;
+}
+
+/* answer_json - a JSON value (taken over) as the answer */
+static enum MHD_Result
+answer_json(wsim_server_t *self, struct MHD_Connection *conn, const char *endpoint,
+            unsigned status, json_t *j, long total, long pages)
+{
+    char   *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    json_decref(j);
+    return answer(self, conn, endpoint, status, text, total, pages);
+}
+
+/* handle_webhooks - GET (paged) and POST /wp-json/wc/v3/webhooks */
+static enum MHD_Result
+handle_webhooks(wsim_server_t *self, struct MHD_Connection *conn, const char *method,
+                const wsim_request_t *req)
+{
+    const char *pp = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "per_page");
+    const char *pg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "page");
+    long    per_page = 10, page = 1, total, i;
+    wsim_hooks_error_t e;
+    json_t *all, *out, *body;
+
+    if (strcmp(method, "POST") == 0) {
+        body = json_body(req);
+        out = wsim_hooks_create(self->shop.hooks, body, &e);
+        json_decref(body);
+        if (out == NULL)
+            return answer_error(self, conn, "webhooks", e.status, e.code, e.message);
+        if (strcmp(json_string_value(json_object_get(out, "status")), "active") == 0)
+            wsim_deliver_ping(self->shop.deliver, json_integer_value(json_object_get(out, "id")));
+        return answer_json(self, conn, "webhooks", 201, out, -1, 0);
+    }
+    if (pp && !parse_long(pp, 1, 100, &per_page))
+        return answer_error(self, conn, "webhooks", 400, "rest_invalid_param",
+                            "Invalid parameter(s): per_page");
+    if (pg && !parse_long(pg, 1, 1000000, &page))
+        return answer_error(self, conn, "webhooks", 400, "rest_invalid_param",
+                            "Invalid parameter(s): page");
+    all = wsim_hooks_list(self->shop.hooks);
+    total = (long) json_array_size(all);
+    out = json_array();
+    for (i = (page - 1) * per_page; i < total && i < page * per_page; i++)
+        json_array_append(out, json_array_get(all, (size_t) i));
+    json_decref(all);
+    return answer_json(self, conn, "webhooks", 200, out, total, (total + per_page - 1) / per_page);
+}
+
+/* handle_webhook - GET, PUT (POST, PATCH) /wp-json/wc/v3/webhooks/ID */
+static enum MHD_Result
+handle_webhook(wsim_server_t *self, struct MHD_Connection *conn, const char *method,
+               const char *idtext, const wsim_request_t *req)
+{
+    wsim_hooks_error_t e = { 404, "woocommerce_rest_shop_webhook_invalid_id", "Invalid ID." };
+    json_t *out = NULL, *body;
+    long    id;
+
+    if (!parse_long(idtext, 1, 2147483647L, &id))
+        return answer_error(self, conn, "webhook", e.status, e.code, e.message);
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+        out = wsim_hooks_get(self->shop.hooks, id, &e);
+    } else {
+        body = json_body(req);
+        out = wsim_hooks_update(self->shop.hooks, id, body, &e);
+        json_decref(body);
+    }
+    if (out == NULL)
+        return answer_error(self, conn, "webhook", e.status, e.code, e.message);
+    return answer_json(self, conn, "webhook", 200, out, -1, 0);
+}
+
+/* handle_sim_generate - POST /_sim/generate places orders; GET says how far */
+static enum MHD_Result
+handle_sim_generate(wsim_server_t *self, struct MHD_Connection *conn, const char *method,
+                    const wsim_request_t *req)
+{
+    json_t *body;
+    int64_t first = 0;
+    char    err[512];
+    int     rc;
+
+    if (strcmp(method, "GET") == 0)
+        return answer_json(self, conn, "sim_generate", 200, wsim_live_report(self->shop.live),
+                           -1, 0);
+    body = json_body(req);
+    rc = wsim_live_start(self->shop.live, body, &first, err, sizeof err);
+    json_decref(body);
+    if (rc != 0)
+        return answer_error(self, conn, "sim_generate", rc > 0 ? 409 : 400,
+                            rc > 0 ? "busy" : "bad_request", err);
+    return answer_json(self, conn, "sim_generate", 200,
+                       json_pack("{s:I}", "first_id", (json_int_t) first), -1, 0);
+}
+
+/* handle_sim_faults - PUT /_sim/webhook-faults */
+static enum MHD_Result
+handle_sim_faults(wsim_server_t *self, struct MHD_Connection *conn, const wsim_request_t *req)
+{
+    json_t *body = json_body(req);
+    char    err[256];
+    int     rc = wsim_deliver_set_faults(self->shop.deliver, body, err, sizeof err);
+
+    json_decref(body);
+    if (rc < 0)
+        return answer_error(self, conn, "sim_webhook_faults", 400, "bad_request", err);
+    return answer_json(self, conn, "sim_webhook_faults", 200,
+                       wsim_deliver_faults_json(self->shop.deliver), -1, 0);
+}
+
+/* routed - whether the API has a route for a write method on an endpoint,
+ * as WordPress registers them: POST on the webhooks, PUT, POST and PATCH on
+ * one webhook; the orders are read only here */
+static bool
+routed(const char *endpoint, const char *method)
+{
+    if (strcmp(endpoint, "webhooks") == 0)
+        return strcmp(method, "POST") == 0;
+    if (strcmp(endpoint, "webhook") == 0)
+        return strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0
+            || strcmp(method, "PATCH") == 0;
+    return false;
+}
+
+/* handle_sim - the test-control endpoints /_sim/... */
+static enum MHD_Result
+handle_sim(wsim_server_t *self, struct MHD_Connection *conn, const char *url,
+           const char *method, wsim_request_t *req)
+{
+    bool    get = strcmp(method, "GET") == 0, put = strcmp(method, "PUT") == 0
+        || strcmp(method, "POST") == 0;
+
+    if (strcmp(url, "/_sim/orders") == 0 && put)
+        return handle_sim_orders(self, conn, req);
+    if (strcmp(url, "/_sim/stats") == 0 && get)
+        return handle_sim_stats(self, conn);
+    if (strcmp(url, "/_sim/generate") == 0 && (get || put))
+        return handle_sim_generate(self, conn, method, req);
+    if (strcmp(url, "/_sim/webhook-deliveries") == 0 && get)
+        return answer_json(self, conn, "sim_webhook_deliveries", 200,
+                           wsim_deliver_report(self->shop.deliver), -1, 0);
+    if (strcmp(url, "/_sim/webhook-faults") == 0 && (get || put))
+        return get ? answer_json(self, conn, "sim_webhook_faults", 200,
+                                 wsim_deliver_faults_json(self->shop.deliver), -1, 0)
+            : handle_sim_faults(self, conn, req);
+    return answer(self, conn, "sim_other", 404, NULL, -1, 0);
 }
 
 /* request_done - free a request's state */
@@ -458,7 +614,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
     wsim_server_t *self = cls;
     wsim_request_t *req = *con_cls;
     const char *endpoint, *code, *message;
-    bool    drop, fail, fail502;
+    bool    drop, fail, fail502, reading;
     long    n;
 
     (void) version;
@@ -481,16 +637,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
     }
 
     /* test control: no faults, no credentials */
-    if (strcmp(url, "/_sim/orders") == 0) {
-        if (strcmp(method, "PUT") && strcmp(method, "POST"))
-            return answer(self, conn, "sim_orders", 405, NULL, -1, 0);
-        return handle_sim_orders(self, conn, req);
-    }
-    if (strcmp(url, "/_sim/stats") == 0)
-        return handle_sim_stats(self, conn);
+    if (strncmp(url, "/_sim/", 6) == 0)
+        return handle_sim(self, conn, url, method, req);
 
     endpoint = strcmp(url, API) == 0 || strcmp(url, API "/") == 0 ? "orders"
-        : strncmp(url, API "/", strlen(API) + 1) == 0 ? "order" : "other";
+        : strncmp(url, API "/", strlen(API) + 1) == 0 ? "order"
+        : strcmp(url, HOOKS_API) == 0 || strcmp(url, HOOKS_API "/") == 0 ? "webhooks"
+        : strncmp(url, HOOKS_API "/", strlen(HOOKS_API) + 1) == 0 ? "webhook" : "other";
+    reading = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 
     pthread_mutex_lock(&self->lock);
     n = ++self->requests;
@@ -510,17 +664,21 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
                             "Too many requests; retry after the time in Retry-After.");
     if (fail)
         return answer(self, conn, endpoint, fail502 ? 502 : 500, NULL, -1, 0);
-    if (strcmp(endpoint, "other") == 0)
+    if (strcmp(endpoint, "other") == 0 || (!reading && !routed(endpoint, method)))
         return answer_error(self, conn, endpoint, 404, "rest_no_route",
                             "No route was found matching the URL and request method.");
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return answer_error(self, conn, endpoint, 405, "rest_no_route",
-                            "The simulator serves GET only.");
     if (!check_auth(self, conn, &code, &message))
         return answer_error(self, conn, endpoint, 401, code, message);
+    if (!reading && self->opts.read_only)
+        return answer_error(self, conn, endpoint, 401, "woocommerce_rest_authentication_error",
+                            "The API key provided does not have write permissions.");
     if (strcmp(endpoint, "orders") == 0)
         return handle_orders(self, conn);
-    return handle_order(self, conn, url + strlen(API) + 1);
+    if (strcmp(endpoint, "order") == 0)
+        return handle_order(self, conn, url + strlen(API) + 1);
+    if (strcmp(endpoint, "webhooks") == 0)
+        return handle_webhooks(self, conn, method, req);
+    return handle_webhook(self, conn, method, url + strlen(HOOKS_API) + 1, req);
 }
 
 /* mhd_log - libmicrohttpd's messages at debug level */
@@ -540,7 +698,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* wsim_server_new - listen and serve */
 wsim_server_t *
-wsim_server_new(const char *host, int port, wsim_store_t *store,
+wsim_server_new(const char *host, int port, const wsim_shop_t *shop,
                 const wsim_server_opts_t *opts, char *err, size_t errlen)
 {
     wsim_server_t *self;
@@ -560,7 +718,7 @@ wsim_server_new(const char *host, int port, wsim_store_t *store,
         return NULL;
     }
     self = xcalloc(1, sizeof *self);
-    self->store = store;
+    self->shop = *shop;
     self->opts = *opts;
     self->rng = opts->seed;
     pthread_mutex_init(&self->lock, NULL);

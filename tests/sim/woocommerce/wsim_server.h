@@ -5,10 +5,15 @@
  * DESCRIPTION
  *   Serves GET /wp-json/wc/v3/orders (status, modified_after, orderby=id,
  *   order, per_page, page, _fields; X-WP-Total and X-WP-TotalPages) and GET
- *   /wp-json/wc/v3/orders/ID from a wsim_store, behind HTTP Basic with the
- *   consumer key and secret, with injected faults and two test-control
- *   endpoints: PUT /_sim/orders (add or replace orders as JSON) and GET
- *   /_sim/stats (answers per endpoint and status, as JSON).
+ *   /wp-json/wc/v3/orders/ID from a wsim_store, and the webhooks of
+ *   wsim_hooks on GET and POST /wp-json/wc/v3/webhooks and GET and PUT
+ *   /wp-json/wc/v3/webhooks/ID, behind HTTP Basic with the consumer key and
+ *   secret (a key with read permission only may not POST or PUT), with
+ *   injected faults and test-control endpoints: PUT /_sim/orders (add or
+ *   replace orders as JSON), POST /_sim/generate (place orders at a rate,
+ *   wsim_live), GET /_sim/webhook-deliveries (what was delivered when),
+ *   PUT /_sim/webhook-faults (the delivery faults) and GET /_sim/stats
+ *   (answers per endpoint and status, as JSON).
  *
  *   Poisons make one order's JSON unreadable as served, in the list and
  *   on its own, the ways a real shop's JSON can be (a \u0000, an integer
@@ -22,6 +27,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wsim_deliver.h"
+#include "wsim_hooks.h"
+#include "wsim_live.h"
 #include "wsim_store.h"
 
 typedef struct wsim_server wsim_server_t;
@@ -60,10 +68,19 @@ typedef struct {
     double  drop_rate;           /* 0..1: close without answering */
     wsim_poison_t poisons[WSIM_MAX_POISONS];  /* orders served unreadable */
     int     npoisons;
+    bool    read_only;           /* the key has Read permission, not Read/Write */
 } wsim_server_opts_t;
 
+/* wsim_shop_t - what the server serves, each made and freed by the caller */
+typedef struct {
+    wsim_store_t *store;
+    wsim_hooks_t *hooks;
+    wsim_deliver_t *deliver;     /* pings new webhooks */
+    wsim_live_t *live;
+} wsim_shop_t;
+
 /* wsim_server_new - listen on host:port and serve; NULL with err on failure */
-wsim_server_t *wsim_server_new(const char *host, int port, wsim_store_t *store,
+wsim_server_t *wsim_server_new(const char *host, int port, const wsim_shop_t *shop,
                                const wsim_server_opts_t *opts, char *err, size_t errlen);
 
 /* wsim_server_destroy - stop serving and null the caller's pointer */

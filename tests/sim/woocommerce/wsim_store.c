@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   See wsim_store.h. A table orders(id, status, modified, json); every
- *   call holds the store's lock for its whole statement.
+ *   call holds the store's lock for its whole statement. With an observer
+ *   a put first reads the order's previous JSON, so that the observer (the
+ *   webhook deliveries) can tell a created order from an updated one.
  *
  * DIAGNOSTICS
  *   Errors name the file or the order id and SQLite's message.
@@ -24,6 +26,8 @@
 struct wsim_store {
     sqlite3 *db;
     pthread_mutex_t lock;
+    wsim_store_change_fn observer;   /* set before serving starts */
+    void   *observer_arg;
 };
 
 /* wsim_store_new - open (create) the store */
@@ -69,6 +73,34 @@ wsim_store_destroy(wsim_store_t **self_p)
     *self_p = NULL;
 }
 
+/* wsim_store_observe - the one observer of puts */
+void
+wsim_store_observe(wsim_store_t *self, wsim_store_change_fn fn, void *arg)
+{
+    pthread_mutex_lock(&self->lock);
+    self->observer = fn;
+    self->observer_arg = arg;
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* json_locked - the stored JSON of an order (new memory), NULL when absent; the
+ * caller holds the lock */
+static char *
+json_locked(wsim_store_t *self, int64_t id)
+{
+    sqlite3_stmt *st = NULL;
+    char   *s = NULL;
+
+    if (sqlite3_prepare_v2(self->db, "SELECT json FROM orders WHERE id = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            s = xstrdup((const char *) sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
 /* put_one - store one order object */
 static int
 put_one(wsim_store_t *self, json_t *o, char *err, size_t errlen)
@@ -76,8 +108,10 @@ put_one(wsim_store_t *self, json_t *o, char *err, size_t errlen)
     json_t *id = json_object_get(o, "id");
     const char *status = json_string_value(json_object_get(o, "status"));
     const char *modified = json_string_value(json_object_get(o, "date_modified_gmt"));
-    char   *text;
+    char   *text, *old = NULL;
     sqlite3_stmt *st = NULL;
+    wsim_store_change_fn observer;
+    void   *observer_arg;
     int     rc;
 
     if (!json_is_integer(id) || json_integer_value(id) <= 0 || status == NULL
@@ -88,6 +122,10 @@ put_one(wsim_store_t *self, json_t *o, char *err, size_t errlen)
     }
     text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     pthread_mutex_lock(&self->lock);
+    observer = self->observer;
+    observer_arg = self->observer_arg;
+    if (observer)
+        old = json_locked(self, json_integer_value(id));
     rc = sqlite3_prepare_v2(self->db, "INSERT OR REPLACE INTO orders (id, status, modified, json)"
                             " VALUES (?, ?, ?, ?)", -1, &st, NULL);
     if (rc == SQLITE_OK) {
@@ -102,6 +140,9 @@ put_one(wsim_store_t *self, json_t *o, char *err, size_t errlen)
                  (long long) json_integer_value(id), sqlite3_errmsg(self->db));
     sqlite3_finalize(st);
     pthread_mutex_unlock(&self->lock);
+    if (rc == SQLITE_OK && observer)
+        observer(json_integer_value(id), old, text, observer_arg);
+    free(old);
     free(text);
     return rc == SQLITE_OK ? 0 : -1;
 }
@@ -210,17 +251,10 @@ wsim_store_list(wsim_store_t *self, const char *statuses, const char *modified_a
 char *
 wsim_store_get(wsim_store_t *self, int64_t id)
 {
-    sqlite3_stmt *st = NULL;
-    char   *s = NULL;
+    char   *s;
 
     pthread_mutex_lock(&self->lock);
-    if (sqlite3_prepare_v2(self->db, "SELECT json FROM orders WHERE id = ?", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            s = xstrdup((const char *) sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
+    s = json_locked(self, id);
     pthread_mutex_unlock(&self->lock);
     return s;
 }
@@ -235,6 +269,22 @@ wsim_store_count(wsim_store_t *self)
     pthread_mutex_lock(&self->lock);
     if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM orders", -1, &st, NULL) == SQLITE_OK
         && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&self->lock);
+    return n;
+}
+
+/* wsim_store_max_id - the highest order id */
+int64_t
+wsim_store_max_id(wsim_store_t *self)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = 0;
+
+    pthread_mutex_lock(&self->lock);
+    if (sqlite3_prepare_v2(self->db, "SELECT coalesce(max(id), 0) FROM orders", -1, &st,
+                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     pthread_mutex_unlock(&self->lock);

@@ -20,11 +20,18 @@ typedef struct wsim_store wsim_store_t;
 /* wsim_store_page_fn - called once per order of a page, in order */
 typedef void (*wsim_store_page_fn)(int64_t id, const char *json, void *arg);
 
+/* wsim_store_change_fn - called after each put, outside the store's lock:
+ * old is the order's JSON before (NULL when the put created it), json after */
+typedef void (*wsim_store_change_fn)(int64_t id, const char *old, const char *json, void *arg);
+
 /* wsim_store_new - open (create) the store; NULL with err filled on failure */
 wsim_store_t *wsim_store_new(const char *path, char *err, size_t errlen);
 
 /* wsim_store_destroy - close the store and null the caller's pointer */
 void wsim_store_destroy(wsim_store_t **self_p);
+
+/* wsim_store_observe - call fn after every later put (one observer; NULL: none) */
+void wsim_store_observe(wsim_store_t *self, wsim_store_change_fn fn, void *arg);
 
 /* wsim_store_put_json - add or replace one order from its JSON text; the
  * id, status and date_modified_gmt are read from it. -1 with err. */
@@ -49,6 +56,9 @@ char *wsim_store_get(wsim_store_t *self, int64_t id);
 
 /* wsim_store_count - how many orders the store holds */
 int64_t wsim_store_count(wsim_store_t *self);
+
+/* wsim_store_max_id - the highest order id held, 0 when none */
+int64_t wsim_store_max_id(wsim_store_t *self);
 
 /* wsim_store_load_dir - every *.json file of dir (one order object or an
  * array of them); the number of orders loaded, -1 with err */

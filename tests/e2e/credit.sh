@@ -1,0 +1,228 @@
+#!/bin/sh
+# credit.sh - refunds after booking become credit notes, each booked once
+#
+#   sh tests/e2e/credit.sh BIN
+#
+# globecharge-sim serves 20 orders; koppel books them. Then two booked
+# orders are cancelled in the shop (a later status and modified, within
+# late_window) and one that was never booked (a dead letter) too, and the
+# booker is killed with SIGKILL as soon as it posted the first credit note
+# (its ledger entry left at "posting"; snelstart-sim also loses the answers
+# to a third of the bookings it stores). Checks, against snelstart-sim's
+# own records:
+#   - each cancelled booked order has exactly one credit note N-C1, on the
+#     relatie of its booking, that mirrors the booking to the cent
+#     (factuurbedrag, every regel and btw line negated) and balances;
+#   - the dead letter's cancellation books nothing and is in the
+#     information log;
+#   - another run of the import changes nothing;
+#   - a WooCommerce order refunded in full after booking (status refunded,
+#     read again by its later modification) gets its credit note the same way.
+# Prints one PASS or FAIL line; the exit status says which.
+
+BIN=${1:-build/bin}
+. tests/e2e/lib.sh
+trap e2e_stop EXIT INT TERM
+
+# shop_order N - order N as order.cgi serves it (logged in through shop_page)
+shop_order() {
+    shop_page 1 >/dev/null || return 1
+    curl -s -b "$E2E_DIR/cookies" "$GC_URL/order.cgi?number=$1"
+}
+
+# cancel N - the shop cancels order N: status cancelled, modified later
+cancel() {
+    shop_order "$1" | sed -e "s/status=\"\(paid\|open\)\" modified=\"[^\"]*\"/status=\"cancelled\" modified=\"2026-12-01T10:00:00Z\"/" \
+        | curl -sf -X PUT --data-binary @- "$GC_URL/_sim/orders" >/dev/null
+}
+
+# credit_rows - the fetcher's credit notes: number, seq, state
+credit_rows() {
+    sqlite3 "$E2E_DIR/state/fetcher.db" \
+        "SELECT number, credit, state FROM orders WHERE credit > 0 ORDER BY number, credit"
+}
+
+# wait_credits N SECONDS - until N credit notes are booked or dead
+wait_credits() {
+    i=0
+    until [ "$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders
+              WHERE credit > 0 AND state IN ('booked', 'dead')")" -ge "$1" ]; do
+        i=$((i + 1))
+        [ $i -gt $(($2 * 5)) ] && { echo "e2e: after ${2}s the credit notes are:"; credit_rows;
+                                    return 1; }
+        sleep 0.2
+    done
+}
+
+# check_mirrors NUMBERS... - each order's credit note in snelstart-sim, once,
+# the booking negated to the cent, balanced, on the booking's relatie; and
+# nothing else credited
+check_mirrors() {
+    curl -s "$SS_URL/_sim/verkoopboekingen" > "$E2E_DIR/boekingen.json"
+    /usr/bin/python3 - "$E2E_DIR/boekingen.json" "$@" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+want = sys.argv[2:]
+cents = lambda x: round(float(x) * 100)
+by_nr = {}
+for b in rows:
+    by_nr.setdefault(b["factuurnummer"], []).append(b)
+credits = sorted(n for n in by_nr if "-C" in n)
+if credits != sorted(n + "-C1" for n in want):
+    sys.exit("credit notes in SnelStart: %s, expected %s" % (credits, [n + "-C1" for n in want]))
+for n in want:
+    (o,), c = by_nr[n], by_nr[n + "-C1"]
+    if len(c) != 1:
+        sys.exit("%s-C1 is in SnelStart %d times" % (n, len(c)))
+    c = c[0]
+    total = cents(c["factuurbedrag"])
+    regels = sum(cents(r["bedrag"]) for r in c["boekingsregels"])
+    btw = sum(cents(r["btwBedrag"]) for r in c.get("btw") or [])
+    if regels + btw != total:
+        sys.exit("%s-C1 does not balance: %d + %d != %d" % (n, regels, btw, total))
+    if total != -cents(o["factuurbedrag"]) or total >= 0:
+        sys.exit("%s-C1: factuurbedrag %d, the booking's %s" % (n, total, o["factuurbedrag"]))
+    mirror = lambda b, s: sorted((r["omschrijving"], s * cents(r["bedrag"]), r["btwSoort"])
+                                 for r in b["boekingsregels"])
+    if mirror(c, 1) != mirror(o, -1):
+        sys.exit("%s-C1's regels do not mirror the booking's: %s / %s"
+                 % (n, mirror(c, 1), mirror(o, -1)))
+    vat = lambda b, s: sorted((r["btwSoort"], s * cents(r["btwBedrag"])) for r in b.get("btw") or [])
+    if vat(c, 1) != vat(o, -1):
+        sys.exit("%s-C1's btw does not mirror the booking's" % n)
+    if c["klant"]["id"] != o["klant"]["id"]:
+        sys.exit("%s-C1 is on another relatie than %s" % (n, n))
+    if n not in c["omschrijving"]:
+        sys.exit("%s-C1's omschrijving does not name the factuur: %s" % (n, c["omschrijving"]))
+    print("  %s-C1: %.2f, %d regels and %d btw lines mirrored, on the relatie of %s"
+          % (n, total / 100.0, len(c["boekingsregels"]), len(c.get("btw") or []), n))
+PY
+}
+
+scenario_credit() {
+    e2e_setup "${E2E_ROOT:-/tmp/koppel-credit}"
+    start_globecharge --generate 20 --seed 21 --first-number 90001 \
+        --export-relaties "$E2E_DIR/relaties.json" --known-fraction 0.5 || return 1
+    start_snelstart --relaties "$E2E_DIR/relaties.json" --drop-after-store-rate 0.3 || return 1
+    write_config 90001
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    wait_done "$(shop_orders | wc -l)" 60 || return 1
+    set -- $(sqlite3 "$E2E_DIR/state/fetcher.db" \
+             "SELECT number FROM orders WHERE state = 'booked' ORDER BY number LIMIT 2")
+    [ $# -eq 2 ] || { echo "e2e: fewer than two orders booked"; return 1; }
+    full1=$1 full2=$2
+    # an order that was never booked: its dead letter, cancelled too
+    dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT number FROM orders WHERE state = 'booked'
+           ORDER BY number DESC LIMIT 1")
+    sqlite3 "$E2E_DIR/state/fetcher.db" "UPDATE orders SET state = 'dead', stage = 'booking',
+        reason = 'test' WHERE number = $dead AND credit = 0"
+    curl -s "$SS_URL/_sim/verkoopboekingen" | grep -q "\"factuurnummer\": *\"$dead\"" || {
+        echo "e2e: order $dead is not in snelstart-sim"; return 1; }
+    cancel "$full1" && cancel "$full2" && cancel "$dead" || return 1
+    echo "  cancelled in the shop after booking: $full1, $full2; the dead letter $dead"
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    # the booker dies as soon as it posted the first credit note, before it
+    # could tell the fetcher: its ledger entry left at "posting", as a crash
+    # between the POST and the write after it leaves it
+    i=0
+    until first=$(sqlite3 "$E2E_DIR/state/booker.db" \
+                  "SELECT key FROM followups WHERE key LIKE '%-C1' LIMIT 1" 2>/dev/null) \
+          && [ -n "$first" ]; do
+        i=$((i + 1))
+        [ $i -gt 300 ] && { echo "e2e: no credit note reached the booker:"; credit_rows;
+                              return 1; }
+        sleep 0.1
+    done
+    kill -9 "$PID_booker"
+    wait "$PID_booker" 2>/dev/null
+    sqlite3 "$E2E_DIR/state/booker.db" "UPDATE followups SET state = 'posting' WHERE key = '$first'"
+    echo "  booker killed with SIGKILL after it posted credit note $first"
+    start_daemon booker
+    wait_credits 2 60 || return 1
+    check_mirrors "$full1" "$full2" || return 1
+    [ "$(credit_rows | tr '\n' ' ')" = "$full1|1|booked $full2|1|booked $dead|1|skipped " ] || {
+        echo "e2e: the fetcher's credit notes:"; credit_rows; return 1; }
+    "$BIN/koppelctl" --config "$CFG" log --extended > "$E2E_DIR/infolog.txt"
+    grep -q "Order $dead is geannuleerd in de shop, maar de order zelf is nooit geboekt" \
+        "$E2E_DIR/infolog.txt" || { echo "e2e: the information log does not say that $dead is"
+                                    " not credited"; tail -5 "$E2E_DIR/infolog.txt"; return 1; }
+    grep -q "Creditnota $full1-C1 bij order $full1 geboekt" "$E2E_DIR/infolog.txt" || {
+        echo "e2e: the information log does not show credit note $full1-C1"; return 1; }
+    echo "  $dead, cancelled after it became a dead letter: no credit note, said in the information log"
+    # read again: the cancellations are known, nothing new is booked
+    "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null || return 1
+    sleep 2
+    check_mirrors "$full1" "$full2" >/dev/null || return 1
+    [ "$(credit_rows | wc -l)" -eq 3 ] || { credit_rows; return 1; }
+    echo "  read again: nothing credited twice"
+}
+
+# woo_config - koppel.cfg with one WooCommerce profile
+woo_config() {
+    cat > "$E2E_DIR/koppel.cfg" <<CFG
+koppel = { state_dir = "$E2E_DIR/state"; resend_after = 3; };
+profiles = (
+$(woo_profile woo "$SS_URL")
+);
+CFG
+    chmod 0600 "$E2E_DIR/koppel.cfg"
+    CFG=$E2E_DIR/koppel.cfg
+}
+
+# refund_in_full ID - WooCommerce refunds order ID as a whole: status
+# refunded, a refund of its total, modified later
+refund_in_full() {
+    curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$1" | /usr/bin/python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+o["status"] = "refunded"
+o["date_modified_gmt"] = o["date_modified"] = "2027-01-04T10:00:00"
+o["refunds"].append({"id": 99001, "reason": "Retour", "total": "-" + o["total"]})
+print(json.dumps(o))' | curl -sf -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
+}
+
+# a WooCommerce order refunded in full after booking: one credit note
+scenario_woo() {
+    e2e_setup "${E2E_ROOT:-/tmp/koppel-credit}/woo"
+    start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
+        --db "$E2E_DIR/woocommerce.db" --generate 12 --seed 23 --first-id 701 \
+        --export-relaties "$E2E_DIR/wc-relaties.json" --known-fraction 0.5 || return 1
+    WC_URL=http://127.0.0.1:$WC_PORT
+    start_snelstart --relaties "$E2E_DIR/wc-relaties.json" || return 1
+    woo_config
+    start_pipeline || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    expected=$(curl -s -o /dev/null -D - -u ck_koppel:cs_geheim \
+        "$WC_URL/wp-json/wc/v3/orders?status=processing,completed&per_page=1" \
+        | tr -d '\r' | sed -n 's/^[Xx]-[Ww][Pp]-[Tt]otal: *//p')
+    wait_done "$expected" 60 || return 1
+    id=""
+    for n in $(sqlite3 "$E2E_DIR/state/fetcher.db" \
+               "SELECT number FROM orders WHERE state = 'booked' ORDER BY number"); do
+        curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$n" \
+            | grep -q '"refunds": *\[\]' && { id=$n; break; }
+    done
+    [ -n "$id" ] || { echo "e2e: no booked WooCommerce order without refunds"; return 1; }
+    refund_in_full "$id" || return 1
+    echo "  woo: order $id refunded in full after booking"
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    wait_credits 1 60 || return 1
+    check_mirrors "$id" | sed 's/^  /  woo: /' || return 1
+    [ "$(credit_rows | tr '\n' ' ')" = "$id|1|booked " ] || { credit_rows; return 1; }
+}
+
+failed_=0
+scenario_credit || failed_=1
+snelstart_valid || failed_=1
+e2e_stop
+scenario_woo || failed_=1
+snelstart_valid || failed_=1
+if [ $failed_ -eq 0 ]; then
+    echo "PASS refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing"
+else
+    echo "FAIL refunds after booking (logs in $E2E_DIR/log)"
+    tail -n 5 "$E2E_DIR"/log/*.log
+fi
+exit $failed_
