@@ -33,6 +33,8 @@
 #      (tests/web/web.sh, tests/web/test_web.py); make web-screenshots takes
 #      docs/web/'s screenshots with it
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
+#   5b. shard: four profiles over three matchers, matchers SIGKILLed while
+#      their profiles move (shard.sh, about 30 s)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   6b. limits: two profiles, one at a low SnelStart rate limit; status
 #      answers every second, the other profile is booked while the first
@@ -528,6 +530,11 @@ st=$?
 E2E_DIR=$ROOT/chaos
 sed 's/^/  /' "$ROOT/chaos.out" | tail -6
 result "chaos (short): random SIGKILLs and injected faults lose and double nothing" $st
+SHARD_DIR=$ROOT/shard sh tests/e2e/shard.sh "$BIN" > "$ROOT/shard.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/shard
+grep "^  [a-z]" "$ROOT/shard.out" | head -8
+result "matchers sharded by profile: SIGKILLs of matchers while profiles move lose and double nothing, each index held once" $st
 FAULTS_ROOT=$ROOT/faults sh tests/e2e/faults.sh "$BIN" > "$ROOT/faults.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/faults
