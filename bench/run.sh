@@ -8,8 +8,12 @@
 # Usage: sh bench/run.sh [BIN]
 # Sizes (environment): BENCH_ORDERS (5000) orders of the pipeline runs,
 # BENCH_RL_ORDERS (3000) and BENCH_TIME_SCALE (20) of the rate-limit run,
-# BENCH_RELATIES (1000000) of the recognition run, BENCH_SYNC (100000),
-# BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES (2000) of the many-profiles run.
+# BENCH_RL50_TIME_SCALE (2) and BENCH_RL50_WINDOWS (1) of the run with 50
+# administrations at their limits, BENCH_RELATIES (1000000) of the recognition
+# run, BENCH_SYNC (100000), BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES
+# (2000) of the many-profiles run.
+# BENCH_ONLY="PART ..." runs only those parts: known, new20, ratelimit,
+# ratelimit50, match, sync, profiles (all of them when unset).
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -22,6 +26,8 @@ SYNC=${BENCH_SYNC:-100000}
 PROFILES=${BENCH_PROFILES:-1000}
 PROFILE_RELATIES=${BENCH_PROFILE_RELATIES:-2000}
 PROFILES_PER_SIM=200
+RL50_SCALE=${BENCH_RL50_TIME_SCALE:-2}
+RL50_WINDOWS=${BENCH_RL50_WINDOWS:-1}
 RESEND_AFTER=600         # the fetcher's resend is for failures, not for a slow run
 export RESEND_AFTER
 trap 'e2e_stop; rm -rf "$ROOT"' EXIT
@@ -33,6 +39,9 @@ note() { echo "bench: $*" >&2; }
 
 # now - seconds since the epoch, with fractions
 now() { date +%s.%N; }
+
+# part NAME - whether BENCH_ONLY asks for that part (every part when unset)
+part() { [ -z "${BENCH_ONLY:-}" ] || echo " $BENCH_ONLY " | grep -q " $1 "; }
 
 # calc EXPR - awk arithmetic, printed as given by the format in EXPR's caller
 calc() { awk "BEGIN { printf \"$1\\n\", $2 }"; }
@@ -154,56 +163,88 @@ loop_figures() {
             "$E2E_DIR/status.json") (the handler that ran longest)"
 }
 
+# copy_profiles N PER URL... - the configuration's one profile as N profiles,
+# p0001 and on, each under a factuurnummer prefix of its own (P17-); the
+# first PER book into the first snelstart-sim URL, the next PER into the
+# second, and so on
+copy_profiles() {
+    /usr/bin/python3 - "$CFG" "$@" <<'PY'
+import sys
+path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+text = open(path).read()
+start = text.index("profiles = (\n") + len("profiles = (\n")
+end = text.index("\n);", start)
+block = text[start:end]
+out = []
+for i in range(1, n + 1):
+    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
+    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
+    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
+    out.append(b)
+open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
+PY
+}
+
 UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
 
 # 1. all customers known, no API limit: throughput, calls per order, idle figures
-ORDERS_RUN=$ORDERS
-if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
-    echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
-    note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
-    idle_figures
-    naive naive_api_calls_per_order 1000
-else
-    note "the run with known customers failed (see $E2E_DIR/log)"
-fi
-e2e_stop
+known_part() {
+    ORDERS_RUN=$ORDERS
+    if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
+        echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
+        note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
+        idle_figures
+        naive naive_api_calls_per_order 1000
+    else
+        note "the run with known customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
+}
 
 # 2. 20 % new customers
-if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
-    echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
-    echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
-    naive naive_api_calls_per_order_20pct_new 1000
-else
-    note "the run with 20 % new customers failed (see $E2E_DIR/log)"
-fi
-e2e_stop
+new20_part() {
+    ORDERS_RUN=$ORDERS
+    if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
+        echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
+        echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
+        naive naive_api_calls_per_order_20pct_new 1000
+    else
+        note "the run with 20 % new customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
+}
 
 # 3. production limits (500 a minute, 5,000 an hour), time scaled
-ORDERS_RUN=$RL_ORDERS
-WATCH_RATE=1
-if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
-    per_min=$(calc %.1f "$RATE * 60 / $SCALE")
-    echo "rate_limit_bookings_per_min: $per_min"
-    echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
-    echo "http_429: $(sim_count '*' 429)"
-    loop_figures
-else
-    note "the rate-limit run failed (see $E2E_DIR/log)"
-fi
-WATCH_RATE=
-e2e_stop
+ratelimit_part() {
+    ORDERS_RUN=$RL_ORDERS
+    WATCH_RATE=1
+    if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
+        per_min=$(calc %.1f "$RATE * 60 / $SCALE")
+        echo "rate_limit_bookings_per_min: $per_min"
+        echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
+        echo "http_429: $(sim_count '*' 429)"
+        loop_figures
+    else
+        note "the rate-limit run failed (see $E2E_DIR/log)"
+    fi
+    WATCH_RATE=
+    e2e_stop
+}
 
 # 4. recognition against a million relaties; index_bytes_per_relatie is
 # relatie_index_bytes() (arena, records, tables: all it allocated) / RELATIES
-"$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
-b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
-[ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+match_part() {
+    "$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
+    b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
+    [ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+}
 
 # 5. filling the index with 100,000 relaties from the API and from SQL
-e2e_setup "$ROOT/sync"
-/usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
+sync_part() {
+    e2e_setup "$ROOT/sync"
+    /usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
 import json, sqlite3, sys
 n, out, dbf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 nl = "00000000-0000-4000-8000-000000004e4c"
@@ -235,16 +276,16 @@ db.execute("""CREATE TABLE tblGrootboek(fldGrootboekID INT, fldNummer INT,
     fldOmschrijving NVARCHAR(100), fldGrootboekFunctieID INT, fldNonactief BIT)""")
 db.commit()
 PY
-if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
-    "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
-        --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
-    E2E_PIDS="$E2E_PIDS $!"
-    i=0
-    until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
-        i=$((i + 1)); sleep 0.1
-    done
-    TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
-    cat >"$E2E_DIR/sync.cfg" <<CFG
+    if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
+        "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
+            --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
+        E2E_PIDS="$E2E_PIDS $!"
+        i=0
+        until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
+            i=$((i + 1)); sleep 0.1
+        done
+        TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
+        cat >"$E2E_DIR/sync.cfg" <<CFG
 koppel = { state_dir = "$E2E_DIR/state"; };
 profiles = (
     { name = "api";
@@ -260,13 +301,14 @@ profiles = (
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key"; }; }
 );
 CFG
-    chmod 0600 "$E2E_DIR/sync.cfg"
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
-else
-    note "snelstart-sim does not start with $SYNC relaties"
-fi
-e2e_stop
+        chmod 0600 "$E2E_DIR/sync.cfg"
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
+    else
+        note "snelstart-sim does not start with $SYNC relaties"
+    fi
+    e2e_stop
+}
 
 # 6. many profiles: PROFILES profiles of PROFILE_RELATIES relaties each, each
 # booking one order (the shop's last, under a factuurnummer prefix of its
@@ -317,21 +359,7 @@ PY
     # once (a new task's first run is now), and not again during the run
     sed -i -e "$UNLIMITED" -e 's/late_window = 200;/late_window = 0;/' \
         -e 's/importeren_financieel = "off";/importeren_financieel = "1h";/' "$CFG"
-    /usr/bin/python3 - "$CFG" "$PROFILES" "$PROFILES_PER_SIM" $urls <<'PY' || return 1
-import sys
-path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-text = open(path).read()
-start = text.index("profiles = (\n") + len("profiles = (\n")
-end = text.index("\n);", start)
-block = text[start:end]
-out = []
-for i in range(1, n + 1):
-    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
-    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
-    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
-    out.append(b)
-open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
-PY
+    copy_profiles "$PROFILES" "$PROFILES_PER_SIM" $urls || return 1
     t0=$(now)
     start_pipeline || return 1
     wait_done "$PROFILES" 900 || return 1
@@ -354,6 +382,115 @@ PY
     [ "$total" -lt $((1024 * 1024)) ] || note "profiles_1000_rss_mb: goal under 1024 missed"
 }
 
-profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
-e2e_stop
+# 7. fifty administrations at SnelStart's limits: 50 profiles, each booking
+# into an administration of its own (a snelstart-sim each, enforcing 500 calls
+# a minute and 5,000 an hour, RL50_SCALE times faster, as koppel is told by
+# snelstart.time_scale) a backlog of the same shop's orders. The fetcher keeps
+# the whole backlog on its way (max_in_flight), so that no administration
+# waits for orders that another's queue holds.
+RL50_PROFILES=50
+RL50_LIMIT=500
+rate50_part() {
+    e2e_setup "$ROOT/rate50"
+    # each profile has more than its first RL50_WINDOWS + 1 windows allow
+    # (the booker's 98 % of 500: 490), so that its backlog lasts the measurement
+    bookable=$((490 * (RL50_WINDOWS + 1) + 300))
+    start_globecharge --generate $((bookable * 11 / 10)) --seed 9 --first-number 1 \
+        --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
+    urls=""
+    k=1
+    while [ $k -le $RL50_PROFILES ]; do
+        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
+            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
+            --client-key geheime-client-key --subscription-key geheime-subscription-key \
+            --relaties "$E2E_DIR/rel.json" --time-scale "$RL50_SCALE" || return 1
+        urls="$urls http://127.0.0.1:$SS_PORT"
+        k=$((k + 1))
+    done
+    SS_URL=$(echo $urls | cut -d' ' -f1)
+    write_config 1 slim
+    backlog=$(( $(shop_orders | wc -l) * RL50_PROFILES ))
+    sed -i -e 's/page_size = 50;/page_size = 100;/' \
+        -e "s/time_scale = 1;/time_scale = $RL50_SCALE;/" \
+        -e "s/max_in_flight = 1000;/max_in_flight = $backlog;/" \
+        -e 's/importeren_financieel = "off";/importeren_financieel = "1h";/' "$CFG"
+    copy_profiles "$RL50_PROFILES" 1 $urls || return 1
+    start_pipeline || return 1
+    rate50_measure $urls
+    # what the booker holds for the orders on their way (its queues)
+    held=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+           "SELECT COUNT(*) FROM orders WHERE state = 'pending' AND attempts > 0")
+    note "50 profiles: booker PSS $(awk '/^Pss:/ { print int($2 / 1024) }' \
+          /proc/$PID_booker/smaps_rollup) MB with $held orders on their way"
+    e2e_stop
+}
+
+# rate50_measure URL... - each administration's bookings over RL50_WINDOWS
+# windows (a minute each, time-scaled), from half a window after its first
+# booking: over whole windows the count is what the limit allowed, whatever
+# the phase of the bursts in them, as long as the booker kept the window
+# full. Prints the lowest over the limit, and the 429s of every simulator.
+rate50_measure() {
+    /usr/bin/python3 - "$(calc %.4f "60 / $RL50_SCALE")" "$RL50_WINDOWS" "$RL50_LIMIT" "$@" <<'PY'
+import json, sys, time, urllib.request
+window, k, limit, urls = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+route = "POST /v2/verkoopboekingen"
+
+def stats(url):
+    with urllib.request.urlopen(url + "/_sim/stats", timeout=5) as r:
+        return json.load(r)["requests"]
+
+def booked(url):
+    return stats(url).get(route, {}).get("201", 0)
+
+def at(samples, t):            # the count at time t, between two samples
+    for (t0, c0), (t1, c1) in zip(samples, samples[1:]):
+        if t0 <= t <= t1:
+            return c0 + (c1 - c0) * (t - t0) / (t1 - t0) if t1 > t0 else c1
+    return None
+
+samples = {u: [] for u in urls}
+first = {}
+deadline = time.monotonic() + 60 + (k + 2) * window
+while time.monotonic() < deadline:
+    for u in urls:
+        t, c = time.monotonic(), booked(u)
+        if c > 0 and u not in first:
+            first[u] = (samples[u][-1][0] + t) / 2 if samples[u] else t
+        samples[u].append((t, c))
+    now = time.monotonic()
+    if len(first) == len(urls) and all(now > first[u] + (k + 0.6) * window for u in urls):
+        break
+    time.sleep(0.1)
+t0 = min(s[0][0] for s in samples.values())
+print("bench: 50 profiles: first bookings from %.1f to %.1f s, measured until %.1f s" % (
+      min(first.values()) - t0, max(first.values()) - t0, time.monotonic() - t0), file=sys.stderr)
+rates = []
+for i, u in enumerate(urls):
+    if u not in first:
+        print("bench: profile p%04d booked nothing" % (i + 1), file=sys.stderr)
+        rates.append(0)
+        continue
+    ta = first[u] + window / 2
+    a, b = at(samples[u], ta), at(samples[u], ta + k * window)
+    rates.append((b - a) / k / limit if a is not None and b is not None else 0)
+low = min(range(len(rates)), key=lambda i: rates[i])
+print("rate_limit_utilisation_50_profiles: %.3f" % rates[low])
+print("rate_limit_utilisation_50_profiles_mean: %.3f" % (sum(rates) / len(rates)))
+print("http_429_50_profiles: %d" % sum(v.get("429", 0) for u in urls for v in stats(u).values()))
+print("bench: 50 profiles: the lowest p%04d, %.3f; the highest %.3f" % (low + 1, rates[low],
+      max(rates)), file=sys.stderr)
+PY
+}
+
+part known && known_part
+part new20 && new20_part
+part ratelimit && ratelimit_part
+part ratelimit50 && rate50_part
+part match && match_part
+part sync && sync_part
+if part profiles; then
+    profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
 exit 0
