@@ -163,6 +163,25 @@ loop_figures() {
             "$E2E_DIR/status.json") (the handler that ran longest)"
 }
 
+# start_sims N ARGS... - N snelstart-sims, each an administration of its own
+# (snelstartK.db) holding the relaties of rel.json, started with ARGS; their
+# base URLs in urls, the first one also in SS_URL
+start_sims() {
+    n=$1
+    shift
+    urls=""
+    k=1
+    while [ $k -le "$n" ]; do
+        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
+            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
+            --client-key geheime-client-key --subscription-key geheime-subscription-key \
+            --relaties "$E2E_DIR/rel.json" "$@" || return 1
+        urls="$urls http://127.0.0.1:$SS_PORT"
+        k=$((k + 1))
+    done
+    SS_URL=$(echo $urls | cut -d' ' -f1)
+}
+
 # copy_profiles N PER URL... - the configuration's one profile as N profiles,
 # p0001 and on, each under a factuurnummer prefix of its own (P17-); the
 # first PER book into the first snelstart-sim URL, the next PER into the
@@ -340,17 +359,7 @@ PY
     # the booker and each matcher keep one a profile: one simulator, each
     # holding the same relaties, for every PROFILES_PER_SIM profiles
     sims=$(( (PROFILES + PROFILES_PER_SIM - 1) / PROFILES_PER_SIM ))
-    urls=""
-    k=1
-    while [ $k -le $sims ]; do
-        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
-            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
-            --client-key geheime-client-key --subscription-key geheime-subscription-key \
-            --relaties "$E2E_DIR/rel.json" --no-rate-limit || return 1
-        urls="$urls http://127.0.0.1:$SS_PORT"
-        k=$((k + 1))
-    done
-    SS_URL=$(echo $urls | cut -d' ' -f1)
+    start_sims "$sims" --no-rate-limit || return 1
     # the shop's last bookable order is every profile's one order
     last=$(shop_orders | tail -n 1)
     [ -n "$last" ] || return 1
@@ -397,17 +406,7 @@ rate50_part() {
     bookable=$((490 * (RL50_WINDOWS + 1) + 150))
     start_globecharge --generate $((bookable * 11 / 10)) --seed 9 --first-number 1 \
         --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
-    urls=""
-    k=1
-    while [ $k -le $RL50_PROFILES ]; do
-        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
-            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
-            --client-key geheime-client-key --subscription-key geheime-subscription-key \
-            --relaties "$E2E_DIR/rel.json" --time-scale "$RL50_SCALE" || return 1
-        urls="$urls http://127.0.0.1:$SS_PORT"
-        k=$((k + 1))
-    done
-    SS_URL=$(echo $urls | cut -d' ' -f1)
+    start_sims "$RL50_PROFILES" --time-scale "$RL50_SCALE" || return 1
     write_config 1 slim
     orders=$(shop_orders | wc -l)
     sed -i -e 's/page_size = 50;/page_size = 100;/' \
