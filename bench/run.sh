@@ -8,11 +8,14 @@
 # Usage: sh bench/run.sh [BIN]
 # Sizes (environment): BENCH_ORDERS (5000) orders of the pipeline runs,
 # BENCH_RL_ORDERS (3000) and BENCH_TIME_SCALE (20) of the rate-limit run,
-# BENCH_RELATIES (1000000) of the recognition run, BENCH_SYNC (100000),
-# BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES (2000) of the many-profiles run,
-# BENCH_REBALANCE_PROFILES (10) of the rebalance runs,
-# BENCH_WEBHOOK_ORDERS (1000) placed at BENCH_WEBHOOK_RATE (100) a second and
-# BENCH_WEBHOOK_LOST (100) of the webhook runs.
+# BENCH_RL50_TIME_SCALE (2) and BENCH_RL50_WINDOWS (1) of the run with 50
+# administrations at their limits, BENCH_RELATIES (1000000) of the recognition
+# run, BENCH_SYNC (100000), BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES
+# (2000) of the many-profiles run, BENCH_REBALANCE_PROFILES (10) of the
+# rebalance runs, BENCH_WEBHOOK_ORDERS (1000) placed at BENCH_WEBHOOK_RATE
+# (100) a second and BENCH_WEBHOOK_LOST (100) of the webhook runs.
+# BENCH_ONLY="PART ..." runs only those parts: known, new20, ratelimit,
+# ratelimit50, match, sync, profiles, rebalance, webhook (all when unset).
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -29,6 +32,8 @@ REBALANCE_PROFILES=${BENCH_REBALANCE_PROFILES:-10}
 WEBHOOK_ORDERS=${BENCH_WEBHOOK_ORDERS:-1000}
 WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-100}
 WEBHOOK_LOST=${BENCH_WEBHOOK_LOST:-100}
+RL50_SCALE=${BENCH_RL50_TIME_SCALE:-2}
+RL50_WINDOWS=${BENCH_RL50_WINDOWS:-1}
 RESEND_AFTER=600         # the fetcher's resend is for failures, not for a slow run
 export RESEND_AFTER
 trap 'e2e_stop; rm -rf "$ROOT"' EXIT
@@ -40,6 +45,9 @@ note() { echo "bench: $*" >&2; }
 
 # now - seconds since the epoch, with fractions
 now() { date +%s.%N; }
+
+# part NAME - whether BENCH_ONLY asks for that part (every part when unset)
+part() { [ -z "${BENCH_ONLY:-}" ] || echo " $BENCH_ONLY " | grep -q " $1 "; }
 
 # calc EXPR - awk arithmetic, printed as given by the format in EXPR's caller
 calc() { awk "BEGIN { printf \"$1\\n\", $2 }"; }
@@ -161,56 +169,107 @@ loop_figures() {
             "$E2E_DIR/status.json") (the handler that ran longest)"
 }
 
+# start_sims N ARGS... - N snelstart-sims, each an administration of its own
+# (snelstartK.db) holding the relaties of rel.json, started with ARGS; their
+# base URLs in urls, the first one also in SS_URL
+start_sims() {
+    n=$1
+    shift
+    urls=""
+    k=1
+    while [ $k -le "$n" ]; do
+        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
+            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
+            --client-key geheime-client-key --subscription-key geheime-subscription-key \
+            --relaties "$E2E_DIR/rel.json" "$@" || return 1
+        urls="$urls http://127.0.0.1:$SS_PORT"
+        k=$((k + 1))
+    done
+    SS_URL=$(echo $urls | cut -d' ' -f1)
+}
+
+# copy_profiles N PER URL... - the configuration's one profile as N profiles,
+# p0001 and on, each under a factuurnummer prefix of its own (P17-); the
+# first PER book into the first snelstart-sim URL, the next PER into the
+# second, and so on
+copy_profiles() {
+    /usr/bin/python3 - "$CFG" "$@" <<'PY'
+import sys
+path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+text = open(path).read()
+start = text.index("profiles = (\n") + len("profiles = (\n")
+end = text.index("\n);", start)
+block = text[start:end]
+out = []
+for i in range(1, n + 1):
+    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
+    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
+    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
+    out.append(b)
+open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
+PY
+}
+
 UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
 
 # 1. all customers known, no API limit: throughput, calls per order, idle figures
-ORDERS_RUN=$ORDERS
-if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
-    echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
-    note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
-    idle_figures
-    naive naive_api_calls_per_order 1000
-else
-    note "the run with known customers failed (see $E2E_DIR/log)"
-fi
-e2e_stop
+known_part() {
+    ORDERS_RUN=$ORDERS
+    if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
+        echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
+        note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
+        idle_figures
+        naive naive_api_calls_per_order 1000
+    else
+        note "the run with known customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
+}
 
 # 2. 20 % new customers
-if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
-    echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
-    echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
-    naive naive_api_calls_per_order_20pct_new 1000
-else
-    note "the run with 20 % new customers failed (see $E2E_DIR/log)"
-fi
-e2e_stop
+new20_part() {
+    ORDERS_RUN=$ORDERS
+    if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
+        echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
+        echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
+        naive naive_api_calls_per_order_20pct_new 1000
+    else
+        note "the run with 20 % new customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
+}
 
 # 3. production limits (500 a minute, 5,000 an hour), time scaled
-ORDERS_RUN=$RL_ORDERS
-WATCH_RATE=1
-if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
-    per_min=$(calc %.1f "$RATE * 60 / $SCALE")
-    echo "rate_limit_bookings_per_min: $per_min"
-    echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
-    echo "http_429: $(sim_count '*' 429)"
-    loop_figures
-else
-    note "the rate-limit run failed (see $E2E_DIR/log)"
-fi
-WATCH_RATE=
-e2e_stop
+ratelimit_part() {
+    ORDERS_RUN=$RL_ORDERS
+    WATCH_RATE=1
+    if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
+        per_min=$(calc %.1f "$RATE * 60 / $SCALE")
+        echo "rate_limit_bookings_per_min: $per_min"
+        echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
+        echo "http_429: $(sim_count '*' 429)"
+        loop_figures
+    else
+        note "the rate-limit run failed (see $E2E_DIR/log)"
+    fi
+    WATCH_RATE=
+    e2e_stop
+}
 
 # 4. recognition against a million relaties; index_bytes_per_relatie is
 # relatie_index_bytes() (arena, records, tables: all it allocated) / RELATIES
-"$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
-b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
-[ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+match_part() {
+    "$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
+    b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
+    [ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+}
 
 # 5. filling the index with 100,000 relaties from the API and from SQL
-e2e_setup "$ROOT/sync"
-/usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
+sync_part() {
+    e2e_setup "$ROOT/sync"
+    /usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
 import json, sqlite3, sys
 n, out, dbf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 nl = "00000000-0000-4000-8000-000000004e4c"
@@ -242,16 +301,16 @@ db.execute("""CREATE TABLE tblGrootboek(fldGrootboekID INT, fldNummer INT,
     fldOmschrijving NVARCHAR(100), fldGrootboekFunctieID INT, fldNonactief BIT)""")
 db.commit()
 PY
-if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
-    "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
-        --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
-    E2E_PIDS="$E2E_PIDS $!"
-    i=0
-    until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
-        i=$((i + 1)); sleep 0.1
-    done
-    TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
-    cat >"$E2E_DIR/sync.cfg" <<CFG
+    if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
+        "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
+            --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
+        E2E_PIDS="$E2E_PIDS $!"
+        i=0
+        until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
+            i=$((i + 1)); sleep 0.1
+        done
+        TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
+        cat >"$E2E_DIR/sync.cfg" <<CFG
 koppel = { state_dir = "$E2E_DIR/state"; };
 profiles = (
     { name = "api";
@@ -267,33 +326,13 @@ profiles = (
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key"; }; }
 );
 CFG
-    chmod 0600 "$E2E_DIR/sync.cfg"
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
-else
-    note "snelstart-sim does not start with $SYNC relaties"
-fi
-e2e_stop
-
-# profiles_config N PER URL... - the configuration's profile made N profiles
-# p0001..pN, each booking under a factuurnummer prefix of its own (P17-),
-# every PER of them into the next snelstart-sim of the URLs
-profiles_config() {
-    /usr/bin/python3 - "$CFG" "$@" <<'PY'
-import sys
-path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-text = open(path).read()
-start = text.index("profiles = (\n") + len("profiles = (\n")
-end = text.index("\n);", start)
-block = text[start:end]
-out = []
-for i in range(1, n + 1):
-    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
-    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
-    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
-    out.append(b)
-open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
-PY
+        chmod 0600 "$E2E_DIR/sync.cfg"
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
+    else
+        note "snelstart-sim does not start with $SYNC relaties"
+    fi
+    e2e_stop
 }
 
 # 6. many profiles: PROFILES profiles of PROFILE_RELATIES relaties each, each
@@ -326,17 +365,7 @@ PY
     # the booker and each matcher keep one a profile: one simulator, each
     # holding the same relaties, for every PROFILES_PER_SIM profiles
     sims=$(( (PROFILES + PROFILES_PER_SIM - 1) / PROFILES_PER_SIM ))
-    urls=""
-    k=1
-    while [ $k -le $sims ]; do
-        start_sim snelstart-sim SS_PORT SS_PID --db "$E2E_DIR/snelstart$k.db" \
-            --grootboeken tests/fixtures/grootboeken.json --spec "$SNELSTART_SPEC" \
-            --client-key geheime-client-key --subscription-key geheime-subscription-key \
-            --relaties "$E2E_DIR/rel.json" --no-rate-limit || return 1
-        urls="$urls http://127.0.0.1:$SS_PORT"
-        k=$((k + 1))
-    done
-    SS_URL=$(echo $urls | cut -d' ' -f1)
+    start_sims "$sims" --no-rate-limit || return 1
     # the shop's last bookable order is every profile's one order
     last=$(shop_orders | tail -n 1)
     [ -n "$last" ] || return 1
@@ -345,7 +374,7 @@ PY
     # once (a new task's first run is now), and not again during the run
     sed -i -e "$UNLIMITED" -e 's/late_window = 200;/late_window = 0;/' \
         -e 's/importeren_financieel = "off";/importeren_financieel = "1h";/' "$CFG"
-    profiles_config "$PROFILES" "$PROFILES_PER_SIM" $urls || return 1
+    copy_profiles "$PROFILES" "$PROFILES_PER_SIM" $urls || return 1
     t0=$(now)
     start_pipeline || return 1
     wait_done "$PROFILES" 900 || return 1
@@ -368,10 +397,129 @@ PY
     [ "$total" -lt $((1024 * 1024)) ] || note "profiles_1000_rss_mb: goal under 1024 missed"
 }
 
-profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
-e2e_stop
+# 7. fifty administrations at SnelStart's limits: 50 profiles, each booking
+# into an administration of its own (a snelstart-sim each, enforcing 500 calls
+# a minute and 5,000 an hour, RL50_SCALE times faster, as koppel is told by
+# snelstart.time_scale) a backlog of the same shop's orders. The fetcher keeps
+# the whole backlog on its way (max_in_flight), so that no administration
+# waits for orders that another's queue holds.
+RL50_PROFILES=50
+RL50_LIMIT=500
+rate50_part() {
+    e2e_setup "$ROOT/rate50"
+    # each profile has more than its first RL50_WINDOWS + 1 windows allow
+    # (the booker's 98 % of 500: 490), so that its backlog lasts the measurement
+    bookable=$((490 * (RL50_WINDOWS + 1) + 150))
+    start_globecharge --generate $((bookable * 11 / 10)) --seed 9 --first-number 1 \
+        --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
+    start_sims "$RL50_PROFILES" --time-scale "$RL50_SCALE" || return 1
+    write_config 1 slim
+    orders=$(shop_orders | wc -l)
+    sed -i -e 's/page_size = 50;/page_size = 100;/' \
+        -e "s/time_scale = 1;/time_scale = $RL50_SCALE;/" \
+        -e "s/max_in_flight = 1000;/max_in_flight = $((orders * RL50_PROFILES));/" \
+        -e 's/importeren_financieel = "off";/importeren_financieel = "1h";/' "$CFG"
+    copy_profiles "$RL50_PROFILES" 1 $urls || return 1
+    start_pipeline || return 1
+    rate50_measure "$orders" "$PID_booker" "$E2E_DIR/state/fetcher.db" $urls
+}
 
-# 7. rebalance SIGNAL FIGURE: REBALANCE_PROFILES profiles over two matchers,
+# rate50_measure ORDERS BOOKER_PID FETCHER_DB URL... - each administration's bookings
+# over RL50_WINDOWS windows (a minute each, time-scaled), from half a window
+# after its first booking: over whole windows the count is what the limit
+# allowed, whatever the phase of the bursts in them, as long as the booker
+# kept each window full. Prints the lowest over the limit and the 429s of
+# every simulator; notes the booker's largest PSS and the most orders on
+# their way (what its queues held) at one time.
+rate50_measure() {
+    /usr/bin/python3 - "$(calc %.4f "60 / $RL50_SCALE")" "$RL50_WINDOWS" "$RL50_LIMIT" "$@" <<'PY'
+import json, sqlite3, sys, time, urllib.request
+window, k, limit, backlog = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+booker, fetcher_db, urls = sys.argv[5], sys.argv[6], sys.argv[7:]
+route = "POST /v2/verkoopboekingen"
+
+def stats(url):
+    with urllib.request.urlopen(url + "/_sim/stats", timeout=5) as r:
+        return json.load(r)["requests"]
+
+def booked(url):
+    return stats(url).get(route, {}).get("201", 0)
+
+def pss_mb():
+    for line in open("/proc/%s/smaps_rollup" % booker):
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+def on_their_way():
+    db = sqlite3.connect("file:%s?mode=ro" % fetcher_db, uri=True, timeout=1)
+    try:
+        return db.execute("SELECT COUNT(*) FROM orders WHERE state = 'pending'"
+                          " AND attempts > 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
+
+# per profile: when to read next, and the counts read. Its first booking is
+# looked for twice a second (when it fell between two reads moves the
+# measured windows, not what they hold); the count at its start and end is
+# read when due, to a few milliseconds
+due = {u: 0.0 for u in urls}
+first, start, end = {}, {}, {}
+peak_pss = peak_held = 0
+t_start = next_memory = time.monotonic()
+deadline = t_start + 180 + (k + 2) * window
+while len(end) < len(urls) and time.monotonic() < deadline:
+    for u in urls:
+        if u in end or time.monotonic() < due[u]:
+            continue
+        t, c = time.monotonic(), booked(u)
+        if u not in first:
+            if c > 0:
+                first[u] = t
+                due[u] = t + window / 2
+            else:
+                due[u] = t + 0.5
+        elif u not in start:
+            start[u] = c
+            due[u] = t + k * window
+        else:
+            end[u] = c
+    if time.monotonic() >= next_memory:
+        peak_pss, peak_held = max(peak_pss, pss_mb()), max(peak_held, on_their_way())
+        next_memory = time.monotonic() + 2
+    time.sleep(max(0, min([due[u] for u in urls if u not in end] + [next_memory])
+                   - time.monotonic()))
+rates = []
+for i, u in enumerate(urls):
+    if u not in end or end[u] >= backlog:
+        print("bench: profile p%04d: %s" % (i + 1, "its backlog ran out" if u in end
+              else "not measured (no booking, or the run ended first)"), file=sys.stderr)
+        rates.append(0)
+    else:
+        rates.append((end[u] - start[u]) / k / limit)
+low = min(range(len(rates)), key=lambda i: rates[i])
+print("rate_limit_utilisation_50_profiles: %.3f" % rates[low])
+print("rate_limit_utilisation_50_profiles_mean: %.3f" % (sum(rates) / len(rates)))
+limited = {}
+for i, u in enumerate(urls):
+    for r, v in stats(u).items():
+        if v.get("429"):
+            limited.setdefault(r, []).append("p%04d %d" % (i + 1, v["429"]))
+print("http_429_50_profiles: %d" % sum(int(x.split()[1]) for l in limited.values() for x in l))
+for r, l in limited.items():
+    print("bench: 50 profiles: 429 on %s: %s" % (r, ", ".join(l)), file=sys.stderr)
+print("bench: 50 profiles: the lowest p%04d %.3f, the highest %.3f; first bookings from %.0f"
+      " to %.0f s; the booker's PSS up to %d MB with up to %d orders on their way" % (
+      low + 1, rates[low], max(rates), min(first.values(), default=t_start) - t_start,
+      max(first.values(), default=t_start) - t_start, peak_pss, peak_held), file=sys.stderr)
+if rates[low] < 0.95:
+    print("bench: rate_limit_utilisation_50_profiles: goal 0.95 or more missed", file=sys.stderr)
+PY
+}
+
+# 8. rebalance SIGNAL FIGURE: REBALANCE_PROFILES profiles over two matchers,
 # each with its index filled by a first order; then matcher 1 gets SIGNAL
 # and each profile it served a new order at once. FIGURE is the time from
 # the signal until every one of those orders is booked: the fetcher finds
@@ -389,7 +537,7 @@ rebalance_figure() {
     [ -n "$last" ] || return 1
     write_config "$last" slim
     sed -i -e "$UNLIMITED" -e 's/late_window = 200;/late_window = 0;/' "$CFG"
-    profiles_config "$REBALANCE_PROFILES" "$REBALANCE_PROFILES" "$SS_URL" || return 1
+    copy_profiles "$REBALANCE_PROFILES" "$REBALANCE_PROFILES" "$SS_URL" || return 1
     start_pipeline || return 1
     for k in $(seq 1 "$REBALANCE_PROFILES"); do
         "$BIN/koppelctl" --config "$CFG" run "$(printf p%04d "$k")" >/dev/null || return 1
@@ -421,12 +569,7 @@ rebalance_figure() {
     if [ "$1" = STOP ]; then kill -CONT "$PID_matcher__instance_1"; fi
 }
 
-rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
-e2e_stop
-rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
-e2e_stop
-
-# 7. webhooks: WEBHOOK_ORDERS orders placed in woocommerce-sim at WEBHOOK_RATE
+# 9. webhooks: WEBHOOK_ORDERS orders placed in woocommerce-sim at WEBHOOK_RATE
 # a second, each delivered as order.created; from the delivery (the sim's
 # sent_at_ms) to its verkoopboeking in snelstart-sim (modifiedOn, UTC, ms),
 # no API limit, no run in between. Then WEBHOOK_LOST deliveries the sim
@@ -485,6 +628,27 @@ PY
     [ "$twice" -eq 0 ] || note "webhooks: $twice of the dropped orders were booked more than once"
 }
 
-webhook_figures || note "the webhook runs failed (see $E2E_DIR/log)"
-e2e_stop
+part known && known_part
+part new20 && new20_part
+part ratelimit && ratelimit_part
+if part ratelimit50; then
+    rate50_part || note "the run with 50 administrations failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
+part match && match_part
+part sync && sync_part
+if part profiles; then
+    profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
+if part rebalance; then
+    rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
+    e2e_stop
+    rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
+if part webhook; then
+    webhook_figures || note "the webhook runs failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
 exit 0

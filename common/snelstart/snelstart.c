@@ -294,6 +294,34 @@ rate_count(snelstart_t *self, double now)
         self->ts_count++;
 }
 
+/* cmp_double - qsort order of seconds */
+static int
+cmp_double(const void *a, const void *b)
+{
+    double  x = *(const double *) a, y = *(const double *) b;
+
+    return (x > y) - (x < y);
+}
+
+/* rate_answered - the last n calls counted got their answers at these
+ * moments: count them then. SnelStart counts a call when it arrives, which
+ * is after it was counted here and before its answer; counted at its
+ * answer, a call leaves this window after it left SnelStart's, however long
+ * a busy server kept it waiting (a concurrent round's last request, above
+ * all). Sorted, so that the times stay in order; self->lock held since the
+ * calls were counted, so they are the last n */
+static void
+rate_answered(snelstart_t *self, double *at, size_t n)
+{
+    size_t  k;
+
+    qsort(at, n, sizeof *at, cmp_double);
+    pthread_mutex_lock(&self->rate_lock);
+    for (k = 0; k < n && k < self->ts_count; k++)
+        self->ts[(self->ts_head + self->ts_cap - n + k) % self->ts_cap] = at[k];
+    pthread_mutex_unlock(&self->rate_lock);
+}
+
 /* rate_try - count one more call if the limits allow it now; if not, fill
  * err (when given) with the moment they do and why, and return false */
 static bool
@@ -719,6 +747,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     CURLcode rc = CURLE_OK;
     ss_result_t res;
     int     attempt;
+    double  answered;
 
     if (err == NULL)
         err = &scratch;
@@ -738,6 +767,8 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
                 goto done;
         free(reply.data);
         rc = perform(self, method, url, text, false, true, &status, &reply);
+        answered = mono_now();
+        rate_answered(self, &answered, 1);
         if (rc != CURLE_OK || status != 401)
             break;
         if (reply.data && strcasestr(reply.data, "subscription key"))
@@ -815,6 +846,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
             reply_t reply;
             char    errbuf[CURL_ERROR_SIZE];
         } *rq = xcalloc(width, sizeof *rq);
+        double *at = xcalloc(width, sizeof *at);    /* when each was sent, then answered */
         int     running = 0;
         CURLMsg *msg;
         int     left;
@@ -827,6 +859,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                     outs[i] = NULL;
                 }
                 free(rq);
+                free(at);
                 break;
             }
         /* a round: what the limits allow now, so that every call is counted
@@ -849,6 +882,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
                 }
                 break;
             }
+            at[m] = mono_now();
             rq[m].c = curl_easy_init();
             rq[m].hdr = setup(self, rq[m].c, rq[m].errbuf, "POST", url, texts[first + m], false,
                               true, &rq[m].reply);
@@ -857,6 +891,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
         }
         if (m == 0) {                       /* limited: the rest is not sent */
             free(rq);
+            free(at);
             break;
         }
         do {
@@ -887,12 +922,18 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
             }
         }
         for (k = 0; k < m; k++) {
+            curl_off_t us = 0;
+
+            curl_easy_getinfo(rq[k].c, CURLINFO_TOTAL_TIME_T, &us);
+            at[k] += (double) us / 1e6;
             curl_multi_remove_handle(multi, rq[k].c);
             curl_slist_free_all(rq[k].hdr);
             curl_easy_cleanup(rq[k].c);
             free(rq[k].reply.data);
         }
+        rate_answered(self, at, m);
         free(rq);
+        free(at);
     }
     pthread_mutex_unlock(&self->lock);
     curl_multi_cleanup(multi);

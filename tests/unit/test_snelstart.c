@@ -943,6 +943,35 @@ client_limiter_keeps_under_the_sim_limit(void **state)
     sim_cleanup(&sim);
 }
 
+/* a_call_counts_at_its_answer - a slow answer moves the window on: the next
+ * call waits a window from the answer, not from the sending, since SnelStart
+ * counted the call somewhere in between */
+static void
+a_call_counts_at_its_answer(void **state)
+{
+    sim_t   sim = { 0 };
+    snelstart_t *ss;
+    json_t *out = NULL;
+    ss_error_t err;
+    int64_t answered;
+    char    why[64];
+
+    /* a window of one second, every answer 400 ms late */
+    sim_start(&sim, "--rate-per-minute", "1", "--time-scale", "60", "--timeout-rate", "1",
+              "--timeout-ms", "400", NULL);
+    ss = client(&sim);
+    snelstart_set_limits(ss, 1, 100, 1);
+    snelstart_set_time_scale(ss, 60);
+    assert_int_equal(snelstart_get(ss, "/btwtarieven", &out, &err), SS_OK);
+    answered = now_ms();
+    json_decref(out);
+    /* counted when it was sent, it would be free 600 ms from now */
+    assert_true(snelstart_ready_at(ss, why, sizeof why) >= answered + 1000);
+    assert_string_equal(why, "1 per minuut bereikt");
+    snelstart_destroy(&ss);
+    sim_cleanup(&sim);
+}
+
 /* hour_limit_is_named_in_dutch - the hour window full: "5.000 per uur"-style */
 static void
 hour_limit_is_named_in_dutch(void **state)
@@ -1107,6 +1136,7 @@ main(void)
         cmocka_unit_test_teardown(expired_tokens_are_refreshed_transparently, stop_leftovers),
         cmocka_unit_test_teardown(sim_answers_429_above_its_limit, stop_leftovers),
         cmocka_unit_test_teardown(client_limiter_keeps_under_the_sim_limit, stop_leftovers),
+        cmocka_unit_test_teardown(a_call_counts_at_its_answer, stop_leftovers),
         cmocka_unit_test_teardown(hour_limit_is_named_in_dutch, stop_leftovers),
         cmocka_unit_test_teardown(odata_literals_are_escaped_and_not_patterns, stop_leftovers),
         cmocka_unit_test_teardown(state_survives_a_restart, stop_leftovers),
