@@ -749,17 +749,28 @@ set_aside(store_t *self, const char *profile, int64_t number, int32_t credit,
 }
 
 /* store_send_due - send pending orders whose time has come; a credit note
- * only once its order is booked, with the factuurnummer it was booked as */
+ * only once its order is booked, with the factuurnummer it was booked as.
+ * The places go to the profiles in turn: an order's turn is its place
+ * among its profile's due orders plus the orders of its profile already on
+ * their way, so a profile with a large backlog, or one waiting for its
+ * administration's rate limit, never holds the places of the others */
 size_t
 store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                store_send_fn *fn, void *arg)
 {
     sqlite3_stmt *sel = db_prepare(self->db,
-        "SELECT c.profile, c.number, c.payload, c.attempts, c.credit, b.factuurnummer"
-        " FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
-        " AND b.number = c.number AND b.credit = 0"
-        " WHERE c.state = 'pending' AND c.next_send <= ? AND (c.credit = 0 OR b.state = 'booked')"
-        " ORDER BY c.next_send, c.number, c.credit LIMIT ?");
+        "WITH away AS (SELECT profile, COUNT(*) AS n FROM orders WHERE state = 'pending'"
+        "  AND next_send > ?1 AND attempts > 0 GROUP BY profile),"
+        " due AS (SELECT c.profile, c.number, c.payload, c.attempts, c.credit,"
+        "  b.factuurnummer, c.next_send, ROW_NUMBER() OVER (PARTITION BY c.profile"
+        "  ORDER BY c.next_send, c.number, c.credit) AS place"
+        "  FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
+        "  AND b.number = c.number AND b.credit = 0"
+        "  WHERE c.state = 'pending' AND c.next_send <= ?1"
+        "  AND (c.credit = 0 OR b.state = 'booked'))"
+        " SELECT due.profile, number, payload, attempts, credit, factuurnummer"
+        " FROM due LEFT JOIN away ON away.profile = due.profile"
+        " ORDER BY place + COALESCE(away.n, 0), next_send, number, credit LIMIT ?2");
     sqlite3_stmt *upd = db_prepare(self->db,
         "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
         " WHERE profile = ?1 AND number = ?2 AND credit = ?6");

@@ -48,17 +48,23 @@ close_store(store_t **s)
 }
 
 static void
-add_order(store_t *s, int64_t number)
+add_order_of(store_t *s, const char *profile, int64_t number)
 {
     order_t *o = order_new();
     char    err[256];
 
-    order_set(&o->profile, "winkel");
+    order_set(&o->profile, profile);
     o->number = number;
     assert_true(store_begin(s, err, sizeof err));
     store_add_pending(s, o);
     assert_true(store_commit(s, err, sizeof err));
     order_destroy(&o);
+}
+
+static void
+add_order(store_t *s, int64_t number)
+{
+    add_order_of(s, "winkel", number);
 }
 
 /* count_sent - store_send_due callback counting what it is given */
@@ -321,6 +327,44 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
+    close_store(&s);
+}
+
+/* per_profile - store_send_due callback: orders sent, by profile (a or b) */
+static store_sent_t
+per_profile(void *arg, const char *profile, const order_t *o, int64_t attempt,
+            const char *token, char *why, size_t whylen)
+{
+    int    *sent = arg;
+
+    sent[strcmp(profile, "a") == 0 ? 0 : 1]++;
+    return STORE_SENT;
+}
+
+/* the_profiles_take_turns - a backlog of one profile, or its orders already
+ * on their way, never hold the places of another profile's orders */
+static void
+the_profiles_take_turns(void **state)
+{
+    store_t *s = open_store();
+    int     sent[2] = { 0, 0 };
+
+    for (int64_t n = 1; n <= 10; n++)
+        add_order_of(s, "a", n);
+    for (int64_t n = 101; n <= 103; n++)
+        add_order_of(s, "b", n);
+    assert_int_equal(store_send_due(s, 1000, 60, 4, per_profile, sent), 4);
+    assert_int_equal(sent[0], 2);               /* a, b, a, b */
+    assert_int_equal(sent[1], 2);
+    assert_int_equal(store_send_due(s, 1000, 60, 3, per_profile, sent), 3);
+    assert_int_equal(sent[0], 4);               /* b's last, then a: 2 + 1 away each */
+    assert_int_equal(sent[1], 3);
+    memset(sent, 0, sizeof sent);
+    for (int64_t n = 104; n <= 106; n++)
+        add_order_of(s, "b", n);                /* a has 4 on their way, b 3 */
+    assert_int_equal(store_send_due(s, 1000, 60, 1, per_profile, sent), 1);
+    assert_int_equal(sent[0], 0);               /* b's turn 1 + 3 before a's 1 + 4 */
+    assert_int_equal(sent[1], 1);
     close_store(&s);
 }
 
@@ -644,6 +688,7 @@ main(void)
         cmocka_unit_test(a_pending_order_is_sent_again_with_backoff_until_an_outcome),
         cmocka_unit_test(an_order_that_could_not_be_sent_stays_due),
         cmocka_unit_test(booked_wins_over_dead_and_dead_letters_are_listed),
+        cmocka_unit_test(the_profiles_take_turns),
         cmocka_unit_test(only_allowed_state_changes_are_made),
         cmocka_unit_test(an_outcome_needs_the_token_of_the_attempt_sent_last),
         cmocka_unit_test(a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched),
