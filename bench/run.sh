@@ -13,6 +13,8 @@
 # BENCH_REBALANCE_PROFILES (10) of the rebalance runs,
 # BENCH_WEBHOOK_ORDERS (1000) placed at BENCH_WEBHOOK_RATE (100) a second and
 # BENCH_WEBHOOK_LOST (100) of the webhook runs.
+# BENCH_ONLY: the runs to do, of known new20 ratelimit match sync profiles
+# rebalance webhook, separated by spaces (all when empty).
 
 BIN=${1:-build/bin}
 . tests/e2e/lib.sh
@@ -37,6 +39,13 @@ mkdir -p "$ROOT"
 
 # note - a remark on standard error, so that standard output holds figures only
 note() { echo "bench: $*" >&2; }
+
+# only RUN - whether BENCH_ONLY asks for that run
+only() {
+    [ -z "$BENCH_ONLY" ] && return 0
+    case " $BENCH_ONLY " in *" $1 "*) return 0 ;; esac
+    return 1
+}
 
 # now - seconds since the epoch, with fractions
 now() { date +%s.%N; }
@@ -164,53 +173,62 @@ loop_figures() {
 UNLIMITED='s/rate_per_minute = 500;/rate_per_minute = 1000000;/; s/rate_per_hour = 5000;/rate_per_hour = 100000000;/'
 
 # 1. all customers known, no API limit: throughput, calls per order, idle figures
-ORDERS_RUN=$ORDERS
-if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
-    echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
-    note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
-    idle_figures
-    naive naive_api_calls_per_order 1000
-else
-    note "the run with known customers failed (see $E2E_DIR/log)"
+if only known; then
+    ORDERS_RUN=$ORDERS
+    if pipeline known 1 --no-rate-limit "$UNLIMITED"; then
+        echo "orders_per_s: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "api_calls_per_order: $(calc %.4f "$(sim_total) / $BOOKED")"
+        note "all known: $BOOKED of $EXPECTED orders booked in $ELAPSED s"
+        idle_figures
+        naive naive_api_calls_per_order 1000
+    else
+        note "the run with known customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
 fi
-e2e_stop
 
 # 2. 20 % new customers
-if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
-    echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
-    echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
-    echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
-    naive naive_api_calls_per_order_20pct_new 1000
-else
-    note "the run with 20 % new customers failed (see $E2E_DIR/log)"
+if only new20; then
+    if pipeline new20 0.8 --no-rate-limit "$UNLIMITED"; then
+        echo "api_calls_per_order_20pct_new: $(calc %.4f "$(sim_total) / $BOOKED")"
+        echo "orders_per_s_20pct_new: $(calc %.0f "$BOOKED / $ELAPSED")"
+        echo "relaties_created_20pct_new: $(sim_count "POST /v2/relaties" 201)"
+        naive naive_api_calls_per_order_20pct_new 1000
+    else
+        note "the run with 20 % new customers failed (see $E2E_DIR/log)"
+    fi
+    e2e_stop
 fi
-e2e_stop
 
 # 3. production limits (500 a minute, 5,000 an hour), time scaled
-ORDERS_RUN=$RL_ORDERS
-WATCH_RATE=1
-if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
-    per_min=$(calc %.1f "$RATE * 60 / $SCALE")
-    echo "rate_limit_bookings_per_min: $per_min"
-    echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
-    echo "http_429: $(sim_count '*' 429)"
-    loop_figures
-else
-    note "the rate-limit run failed (see $E2E_DIR/log)"
+if only ratelimit; then
+    ORDERS_RUN=$RL_ORDERS
+    WATCH_RATE=1
+    if pipeline ratelimit 1 "--time-scale $SCALE" "s/time_scale = 1;/time_scale = $SCALE;/"; then
+        per_min=$(calc %.1f "$RATE * 60 / $SCALE")
+        echo "rate_limit_bookings_per_min: $per_min"
+        echo "rate_limit_utilisation: $(calc %.3f "$per_min / 500")"
+        echo "http_429: $(sim_count '*' 429)"
+        loop_figures
+    else
+        note "the rate-limit run failed (see $E2E_DIR/log)"
+    fi
+    WATCH_RATE=
+    e2e_stop
 fi
-WATCH_RATE=
-e2e_stop
 
 # 4. recognition against a million relaties; index_bytes_per_relatie is
 # relatie_index_bytes() (arena, records, tables: all it allocated) / RELATIES
-"$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
-b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
-[ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+if only match; then
+    "$BIN/bench-match" "$RELATIES" 300000 | tee "$ROOT/match"
+    b=$(sed -n 's/^index_bytes_per_relatie: //p' "$ROOT/match")
+    [ -n "$b" ] && [ "$b" -le 200 ] || note "index_bytes_per_relatie ${b:-?}: goal 200 or less missed"
+fi
 
 # 5. filling the index with 100,000 relaties from the API and from SQL
-e2e_setup "$ROOT/sync"
-/usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
+if only sync; then
+    e2e_setup "$ROOT/sync"
+    /usr/bin/python3 - "$SYNC" "$E2E_DIR/rel.json" "$E2E_DIR/Administratie.sqlite" <<'PY'
 import json, sqlite3, sys
 n, out, dbf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 nl = "00000000-0000-4000-8000-000000004e4c"
@@ -242,16 +260,16 @@ db.execute("""CREATE TABLE tblGrootboek(fldGrootboekID INT, fldNummer INT,
     fldOmschrijving NVARCHAR(100), fldGrootboekFunctieID INT, fldNonactief BIT)""")
 db.commit()
 PY
-if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
-    "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
-        --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
-    E2E_PIDS="$E2E_PIDS $!"
-    i=0
-    until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
-        i=$((i + 1)); sleep 0.1
-    done
-    TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
-    cat >"$E2E_DIR/sync.cfg" <<CFG
+    if start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit; then
+        "$BIN/tds-sim" --listen 127.0.0.1:0 --db "$E2E_DIR/Administratie.sqlite" --user bench \
+            --password bench-wachtwoord >"$E2E_DIR/log/tds-sim.log" 2>&1 &
+        E2E_PIDS="$E2E_PIDS $!"
+        i=0
+        until grep -q "listening on" "$E2E_DIR/log/tds-sim.log" 2>/dev/null || [ $i -gt 100 ]; do
+            i=$((i + 1)); sleep 0.1
+        done
+        TDS=127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$E2E_DIR/log/tds-sim.log")
+        cat >"$E2E_DIR/sync.cfg" <<CFG
 koppel = { state_dir = "$E2E_DIR/state"; };
 profiles = (
     { name = "api";
@@ -267,13 +285,14 @@ profiles = (
                     client_key = "geheime-client-key"; subscription_key = "geheime-subscription-key"; }; }
 );
 CFG
-    chmod 0600 "$E2E_DIR/sync.cfg"
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
-    "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
-else
-    note "snelstart-sim does not start with $SYNC relaties"
+        chmod 0600 "$E2E_DIR/sync.cfg"
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" api sync_s_100k_api
+        "$BIN/bench-sync" "$E2E_DIR/sync.cfg" sql sync_s_100k_sql
+    else
+        note "snelstart-sim does not start with $SYNC relaties"
+    fi
+    e2e_stop
 fi
-e2e_stop
 
 # profiles_config N PER URL... - the configuration's profile made N profiles
 # p0001..pN, each booking under a factuurnummer prefix of its own (P17-),
@@ -365,11 +384,15 @@ PY
     echo "profiles_1000_rss_mb: $(calc %.0f "$total / 1024")"
     echo "profiles_1000_profiles: $PROFILES"
     echo "profiles_1000_relaties_each: $relaties"
+    # each daemon's answer to status, idle: koppelctl waits a second for it
+    "$BIN/bench-status" "$CFG" status_ms_1000_profiles
     [ "$total" -lt $((1024 * 1024)) ] || note "profiles_1000_rss_mb: goal under 1024 missed"
 }
 
-profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
-e2e_stop
+if only profiles; then
+    profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
 
 # 7. rebalance SIGNAL FIGURE: REBALANCE_PROFILES profiles over two matchers,
 # each with its index filled by a first order; then matcher 1 gets SIGNAL
@@ -421,10 +444,12 @@ rebalance_figure() {
     if [ "$1" = STOP ]; then kill -CONT "$PID_matcher__instance_1"; fi
 }
 
-rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
-e2e_stop
-rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
-e2e_stop
+if only rebalance; then
+    rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
+    e2e_stop
+    rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
 
 # 7. webhooks: WEBHOOK_ORDERS orders placed in woocommerce-sim at WEBHOOK_RATE
 # a second, each delivered as order.created; from the delivery (the sim's
@@ -485,6 +510,8 @@ PY
     [ "$twice" -eq 0 ] || note "webhooks: $twice of the dropped orders were booked more than once"
 }
 
-webhook_figures || note "the webhook runs failed (see $E2E_DIR/log)"
-e2e_stop
+if only webhook; then
+    webhook_figures || note "the webhook runs failed (see $E2E_DIR/log)"
+    e2e_stop
+fi
 exit 0
