@@ -202,7 +202,8 @@ add_credit_key(sqlite3 *db, char *err, size_t errlen)
 
 /* add_counts - the counts and their triggers, filled from the orders, for a
  * fetcher.db without them (from before them, or made again by add_credit_key,
- * which drops the old table's triggers with it), in one transaction */
+ * which drops the old table's triggers with it), in one transaction; made
+ * anew from the top, in case another process did the same meanwhile */
 static bool
 add_counts(sqlite3 *db, char *err, size_t errlen)
 {
@@ -222,7 +223,8 @@ add_counts(sqlite3 *db, char *err, size_t errlen)
         return false;
     if (db_exec(db, "DROP TABLE IF EXISTS order_counts;"
                 " DROP TRIGGER IF EXISTS orders_counted;"
-                " DROP TRIGGER IF EXISTS orders_uncounted;" COUNTS, err, errlen)
+                " DROP TRIGGER IF EXISTS orders_uncounted;"
+                " DROP TRIGGER IF EXISTS orders_recounted;" COUNTS, err, errlen)
         && db_commit(db, err, errlen))
         return true;
     db_rollback(db);
