@@ -394,6 +394,8 @@ PY
     echo "profiles_1000_rss_mb: $(calc %.0f "$total / 1024")"
     echo "profiles_1000_profiles: $PROFILES"
     echo "profiles_1000_relaties_each: $relaties"
+    # each daemon's answer to status, idle: koppelctl waits a second for it
+    "$BIN/bench-status" "$CFG" status_ms_1000_profiles
     [ "$total" -lt $((1024 * 1024)) ] || note "profiles_1000_rss_mb: goal under 1024 missed"
 }
 

@@ -598,31 +598,33 @@ take_outcomes(daemon_loop_t *loop, void *arg)
     send_due(f, db_now());              /* the outcomes made room */
 }
 
-/* status_extra - orders per state, stopped profiles, who serves which */
+/* status_extra - orders per state, cursors, stopped profiles, who serves
+ * which; the figures of all profiles in one read of fetcher.db */
 static void
 status_extra(void *arg, json_t *st)
 {
     fetcher_t *f = arg;
     json_t *profiles = json_object();
-    const char *owner;
+    char    err[512];
+    json_t *figures = store_figures(f->store, err, sizeof err);
+    const char *owner, *name;
     size_t  i;
 
     for (i = 0; i < f->cfg->nprofiles; i++) {
-        json_t *p = store_counts(f->store, f->cfg->profiles[i].name);
-        int64_t cursor = f->cfg->profiles[i].from_order;
-        char    err[512];
+        json_t *p = json_object_get(figures, name = f->cfg->profiles[i].name);
 
-        if (store_cursor(f->store, f->cfg->profiles[i].name, &cursor, err, sizeof err)
-            == DB_ERROR)
+        p = p ? json_incref(p) : json_object();
+        if (figures == NULL)
             json_object_set_new(p, "cursor_error", json_string(err));
-        else
-            json_object_set_new(p, "cursor", json_integer(cursor));
+        else if (json_object_get(p, "cursor") == NULL)
+            json_object_set_new(p, "cursor", json_integer(f->cfg->profiles[i].from_order));
         if (f->stopped[i])
             json_object_set_new(p, "stopped", json_string(f->stopped[i]));
-        if ((owner = shard_owner(f->shard, f->cfg->profiles[i].name)) != NULL)
+        if ((owner = shard_owner(f->shard, name)) != NULL)
             json_object_set_new(p, "matcher", json_string(owner));
-        json_object_set_new(profiles, f->cfg->profiles[i].name, p);
+        json_object_set_new(profiles, name, p);
     }
+    json_decref(figures);
     webhook_status(f->hook, profiles);
     json_object_set_new(st, "profiles", profiles);
     json_object_set_new(st, "matchers", shard_status(f->shard, f->cfg, zclock_time()));

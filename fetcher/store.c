@@ -180,6 +180,57 @@ add_credit_key(sqlite3 *db, char *err, size_t errlen)
     return false;
 }
 
+/* the orders per profile and state, kept by triggers in every write's
+ * transaction: a status of a thousand profiles reads these few rows, not
+ * every order ever fetched */
+#define COUNTS \
+    "CREATE TABLE order_counts (profile TEXT NOT NULL, state TEXT NOT NULL," \
+    " n INTEGER NOT NULL, PRIMARY KEY (profile, state)) WITHOUT ROWID;" \
+    "CREATE TRIGGER orders_counted AFTER INSERT ON orders BEGIN" \
+    " INSERT INTO order_counts VALUES (new.profile, new.state, 1)" \
+    " ON CONFLICT (profile, state) DO UPDATE SET n = n + 1; END;" \
+    "CREATE TRIGGER orders_uncounted AFTER DELETE ON orders BEGIN" \
+    " UPDATE order_counts SET n = n - 1 WHERE profile = old.profile AND state = old.state;" \
+    " END;" \
+    "CREATE TRIGGER orders_recounted AFTER UPDATE OF profile, state ON orders" \
+    " WHEN old.profile IS NOT new.profile OR old.state IS NOT new.state BEGIN" \
+    " UPDATE order_counts SET n = n - 1 WHERE profile = old.profile AND state = old.state;" \
+    " INSERT INTO order_counts VALUES (new.profile, new.state, 1)" \
+    " ON CONFLICT (profile, state) DO UPDATE SET n = n + 1; END;" \
+    "INSERT INTO order_counts SELECT profile, state, COUNT(*) FROM orders" \
+    " GROUP BY profile, state;"
+
+/* add_counts - the counts and their triggers, filled from the orders, for a
+ * fetcher.db without them (from before them, or made again by add_credit_key,
+ * which drops the old table's triggers with it), in one transaction; made
+ * anew from the top, in case another process did the same meanwhile */
+static bool
+add_counts(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    bool    present;
+
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'trigger'"
+                           " AND name = 'orders_recounted'", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "fetcher.db: %s", sqlite3_errmsg(db));
+        return false;
+    }
+    present = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (present)
+        return true;
+    if (!db_begin(db, err, errlen))
+        return false;
+    if (db_exec(db, "DROP TABLE IF EXISTS order_counts;"
+                " DROP TRIGGER IF EXISTS orders_counted;"
+                " DROP TRIGGER IF EXISTS orders_uncounted;"
+                " DROP TRIGGER IF EXISTS orders_recounted;" COUNTS, err, errlen)
+        && db_commit(db, err, errlen))
+        return true;
+    db_rollback(db);
+    return false;
+}
+
 /* store_open - open or create fetcher.db */
 store_t *
 store_open(const char *path, char *err, size_t errlen)
@@ -206,6 +257,10 @@ store_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_finalize(st);
+    if (!add_counts(db, err, errlen)) {
+        db_close(&db);
+        return NULL;
+    }
     self = xcalloc(1, sizeof *self);
     self->db = db;
     return self;
@@ -972,18 +1027,30 @@ store_drop(store_t *self, const char *profile, int64_t number, int32_t credit, c
     return found;
 }
 
-/* store_counts - orders per state */
+/* store_figures - per profile its orders per state and its cursor: the
+ * counts the triggers keep and the cursors, in one read */
 json_t *
-store_counts(store_t *self, const char *profile)
+store_figures(store_t *self, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(self->db,
-        "SELECT state, COUNT(*) FROM orders WHERE (?1 IS NULL OR profile = ?1) GROUP BY state");
-    json_t *o = json_object();
+    sqlite3_stmt *st = db_query(self->db,
+        "SELECT profile, state, n FROM order_counts WHERE n > 0"
+        " UNION ALL SELECT profile, 'cursor', next_number FROM cursors", err, errlen);
+    json_t *all = json_object(), *p;
+    db_found_t row = DB_ERROR;
 
-    if (profile)
-        sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_object_set_new(o, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+    if (st == NULL) {
+        json_decref(all);
+        return NULL;
+    }
+    while ((row = db_step_row(self->db, st, err, errlen)) == DB_FOUND) {
+        if ((p = json_object_get(all, db_text(st, 0))) == NULL)
+            json_object_set_new(all, db_text(st, 0), p = json_object());
+        json_object_set_new(p, db_text(st, 1), json_integer(sqlite3_column_int64(st, 2)));
+    }
     sqlite3_finalize(st);
-    return o;
+    if (row == DB_ERROR) {
+        json_decref(all);
+        return NULL;
+    }
+    return all;
 }

@@ -152,7 +152,11 @@ json_t *store_dead_list(store_t *self, const char *profile, char *err, size_t er
 db_found_t store_drop(store_t *self, const char *profile, int64_t number, int32_t credit,
                       char *err, size_t errlen);
 
-/* store_counts - orders per state for a profile (NULL: all), as a JSON object */
-json_t *store_counts(store_t *self, const char *profile);
+/* store_figures - per profile that has orders or a cursor, its orders per
+ * state and its next order number to read, as a JSON object ({"winkel":
+ * {"booked": 12, "dead": 1, "cursor": 10432}}), read from counts the writes
+ * keep (a few rows a profile, however many orders); NULL with err when
+ * fetcher.db could not be read */
+json_t *store_figures(store_t *self, char *err, size_t errlen);
 
 #endif

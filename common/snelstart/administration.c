@@ -14,6 +14,7 @@
 #include "betaling.h"
 #include "boeking.h"
 #include "log.h"
+#include "shared_list.h"
 #include "xalloc.h"
 
 #define PAGE 500                /* SnelStart's $top limit */
@@ -144,12 +145,12 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
     json_decref(a->btwtarieven);
     json_decref(a->landen);
     a->grootboeken = gb;
-    a->btwtarieven = bt;
-    a->landen = ld;
+    a->btwtarieven = shared_list(bt);
+    a->landen = shared_list(ld);
     json_decref(a->companyinfo);
     json_decref(a->vatrates);
     a->companyinfo = ci;
-    a->vatrates = vr;
+    a->vatrates = shared_list(vr);
     json_decref(a->dagboeken);
     a->dagboeken = db;
     a->loaded_at = time(NULL);

@@ -8,8 +8,9 @@
  *   hour: grootboeken, btw-tarieven, landen, the company settings
  *   (companyInfo: whether it invoices foreign VAT), the EU countries'
  *   VAT rates (vatrates) and, when the profile books payments, the
- *   dagboeken. The booker books through
- *   it; koppelctl test-connection checks the profile's grootboeken with it.
+ *   dagboeken; the lists that are SnelStart's, not the administration's
+ *   (landen, btw-tarieven, vatrates), are held once for all profiles
+ *   (shared_list.h). The booker books through it; koppelctl test-connection checks the profile's grootboeken with it.
  *
  * DIAGNOSTICS
  *   administration_load() returns the API's result with SnelStart's error
@@ -33,10 +34,10 @@ typedef struct {
     const profile_t *p;
     snelstart_t *api;
     json_t  *grootboeken;         /* GET /v2/grootboeken */
-    json_t  *btwtarieven;         /* GET /v2/btwtarieven */
-    json_t  *landen;              /* GET /v2/landen */
+    json_t  *btwtarieven;         /* GET /v2/btwtarieven (shared_list: read only) */
+    json_t  *landen;              /* GET /v2/landen (shared_list: read only) */
     json_t  *companyinfo;         /* GET /v2/companyInfo: factureerBuitenlandsBtw */
-    json_t  *vatrates;            /* GET /v2/vatrates: the EU countries' rates */
+    json_t  *vatrates;            /* GET /v2/vatrates: the EU countries' rates (shared_list) */
     json_t  *dagboeken;           /* GET /v2/dagboeken, when payments are booked */
     time_t   loaded_at;
     char     default_klant_id[64];/* handmatig: the default klantcode's relatie */

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "db.h"
 #include "store.h"
 
 static char path[64];
@@ -205,8 +206,9 @@ an_order_that_could_not_be_sent_stays_due(void **state)
 static int64_t
 count_in(store_t *s, const char *state)
 {
-    json_t *c = store_counts(s, "winkel");
-    int64_t n = json_integer_value(json_object_get(c, state));
+    char    err[512];
+    json_t *c = store_figures(s, err, sizeof err);
+    int64_t n = json_integer_value(json_object_get(json_object_get(c, "winkel"), state));
 
     json_decref(c);
     return n;
@@ -533,7 +535,6 @@ a_refund_is_a_credit_note_sent_once_its_order_is_booked(void **state)
 {
     store_t *s = open_store();
     char    err[256], why[512];
-    json_t *counts;
 
     add_order(s, 10431);
     assert_int_equal(add_refund(s, 10431, "geannuleerd", why, sizeof why), STORE_CREDIT_NEW);
@@ -560,9 +561,7 @@ a_refund_is_a_credit_note_sent_once_its_order_is_booked(void **state)
     assert_false(store_outcome(s, "winkel", 10431, 2, token_of(10432), "booked", "booking", "",
                                "W10431-C2", 1001));
     assert_true(store_commit(s, err, sizeof err));
-    counts = store_counts(s, "winkel");
-    assert_int_equal(json_integer_value(json_object_get(counts, "booked")), 2);
-    json_decref(counts);
+    assert_int_equal(count_in(s, "booked"), 2);
     assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 0);
     /* another refund of the same order is credit note 2 */
     assert_int_equal(add_refund(s, 10431, "refund 726", why, sizeof why), STORE_CREDIT_NEW);
@@ -640,13 +639,47 @@ a_dead_credit_note_is_replayed_and_dropped_by_its_own_id(void **state)
     close_store(&s);
 }
 
+/* a fetcher.db from before the kept counts: they are made from its orders
+ * on opening, and follow every change after */
+static void
+a_fetcher_db_from_before_counts_gets_them(void **state)
+{
+    char    err[512];
+    store_t *s = open_store();
+    json_t *figures;
+    int64_t attempt;
+
+    (void) state;
+    add_order(s, 1);
+    add_order(s, 2);
+    assert_true(db_exec(store_sqlite(s), "DROP TRIGGER orders_recounted;"
+                        " DROP TRIGGER orders_counted; DROP TRIGGER orders_uncounted;"
+                        " DROP TABLE order_counts;", err, sizeof err));
+    store_close(&s);
+    if ((s = store_open(path, err, sizeof err)) == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(count_in(s, "pending"), 2);
+    assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
+    assert_true(store_begin(s, err, sizeof err));
+    assert_true(store_outcome(s, "winkel", 1, 0, token_of(1), "booked", "booking", "", "1",
+                              1001));
+    assert_true(store_commit(s, err, sizeof err));
+    assert_int_equal(count_in(s, "pending"), 1);
+    assert_int_equal(count_in(s, "booked"), 1);
+    store_set_cursor(s, "winkel", 3, 2);
+    figures = store_figures(s, err, sizeof err);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(figures, "winkel"),
+                                                        "cursor")), 3);
+    json_decref(figures);
+    close_store(&s);
+}
+
 static void
 a_fetcher_db_from_before_credit_notes_keeps_its_orders(void **state)
 {
     char    err[512];
     sqlite3 *db;
     store_t *s;
-    json_t *counts;
     int     fd;
 
     snprintf(path, sizeof path, "/tmp/koppel-test-store-XXXXXX");
@@ -666,10 +699,8 @@ a_fetcher_db_from_before_credit_notes_keeps_its_orders(void **state)
     sqlite3_close(db);
     if ((s = store_open(path, err, sizeof err)) == NULL)
         fail_msg("%s", err);
-    counts = store_counts(s, "winkel");
-    assert_int_equal(json_integer_value(json_object_get(counts, "booked")), 1);
-    assert_int_equal(json_integer_value(json_object_get(counts, "dead")), 1);
-    json_decref(counts);
+    assert_int_equal(count_in(s, "booked"), 1);
+    assert_int_equal(count_in(s, "dead"), 1);
     assert_int_equal(store_known(s, "winkel", 3), DB_FOUND);
     close_store(&s);
 }
@@ -682,6 +713,7 @@ main(void)
         cmocka_unit_test(a_refund_of_an_order_never_booked_is_said_once_and_not_credited),
         cmocka_unit_test(a_dead_credit_note_is_replayed_and_dropped_by_its_own_id),
         cmocka_unit_test(a_fetcher_db_from_before_credit_notes_keeps_its_orders),
+        cmocka_unit_test(a_fetcher_db_from_before_counts_gets_them),
         cmocka_unit_test(the_cursor_never_moves_back),
         cmocka_unit_test(a_lowered_from_order_moves_the_cursor_back_never_forward),
         cmocka_unit_test(a_rolled_back_page_leaves_neither_orders_nor_cursor),
