@@ -15,6 +15,9 @@
  *                    its later modification) is refunded in full: a
  *                    credit note, stored once (store_add_credit), booked
  *                    after the order; none when the order was never booked
+ *     refunded in part  (WooCommerce: the refunds the source read with the
+ *                    order) a credit note of the refunded lines per refund,
+ *                    once, or its dead letter when it cannot be booked
  *     incomplete     ignored (not listed by the shop anyway)
  *     unreadable     stored as dead with stage "fetch" and the parser's
  *                    reason, which names the order and the field
@@ -96,34 +99,57 @@ import_destroy(import_t **self_p)
     }
 }
 
-/* notice_refund - a stored order the shop now calls cancelled: its credit
- * note in full, once, or (never booked) a line in the information log */
+/* credit - store one refund of a stored order as its credit note (what; or
+ * refused, a dead letter), once; said in the information log */
 static void
-notice_refund(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
+credit(const profile_t *p, store_t *store, infolog_t *infolog, int64_t number,
+       const char *refund, const order_credit_t *what, const char *refused)
 {
-    const char *name = p->name;
-    order_credit_t full = { .full = true };
-    char    why[512];
+    char    why[1024];
 
-    if (o->status != ORDER_CANCELLED)
-        return;
-    switch (store_add_credit(store, name, o->number, "geannuleerd", &full, why,
+    switch (store_add_credit(store, p->name, number, refund, what, refused, why,
                              sizeof why)) {
     case STORE_CREDIT_NEW:
-        log_info("profile %s: order %lld was cancelled in the shop after it was read; "
-                 "it is credited in full once it is booked", name, (long long) o->number);
-        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
-                    "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
-                    "creditnota voor het hele bedrag geboekt", (long long) o->number);
+        log_info("profile %s: order %lld: %s in the shop after it was read; it is credited "
+                 "%s once it is booked", p->name, (long long) number, refund,
+                 what->full ? "in full" : "for the refunded lines");
+        if (what->full)
+            infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number,
+                        "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
+                        "creditnota voor het hele bedrag geboekt", (long long) number);
+        else
+            infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number,
+                        "Order %lld is in de shop deels terugbetaald (%s): er wordt een "
+                        "creditnota voor de terugbetaalde regels geboekt", (long long) number,
+                        refund);
+        break;
+    case STORE_CREDIT_REFUSED:
+        log_warning("profile %s: %s", p->name, why);
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_DEAD, number, "%s", why);
         break;
     case STORE_CREDIT_NOT_BOOKED:
-        log_info("profile %s: %s", name, why);
-        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
-                    "%s", why);
+        log_info("profile %s: %s", p->name, why);
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number, "%s", why);
         break;
     case STORE_CREDIT_KNOWN:
         break;
     }
+}
+
+/* notice_refunds - what the shop now says is refunded of a stored order: a
+ * cancelled one in full, else each partial refund the source read */
+static void
+notice_refunds(const profile_t *p, store_t *store, infolog_t *infolog, const order_item_t *it)
+{
+    order_credit_t full = { .full = true };
+
+    if (it->order->status == ORDER_CANCELLED) {
+        credit(p, store, infolog, it->number, "geannuleerd", &full, NULL);
+        return;
+    }
+    for (size_t i = 0; i < it->nrefunds; i++)
+        credit(p, store, infolog, it->number, it->refunds[i].refund, &it->refunds[i].what,
+               it->refunds[i].error);
 }
 
 /* import_store_item - store one parsed item, inside the caller's transaction */
@@ -152,7 +178,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
     case DB_ERROR:
         return;                 /* unknown: the page's commit then fails */
     case DB_FOUND:
-        notice_refund(p, store, infolog, it->order);
+        notice_refunds(p, store, infolog, it);
         return;
     case DB_ABSENT:
         break;
@@ -161,6 +187,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
     case ORDER_PAID:
     case ORDER_OPEN:
         store_add_pending(store, it->order);
+        notice_refunds(p, store, infolog, it);    /* refunded before koppel read it */
         counts->added++;
         break;
     case ORDER_CANCELLED:

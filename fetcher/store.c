@@ -541,7 +541,7 @@ add_credit_row(store_t *self, const char *profile, int64_t number, int32_t seq,
 /* store_add_credit - a refund of a stored order, once */
 store_credit_t
 store_add_credit(store_t *self, const char *profile, int64_t number, const char *refund,
-                 const order_credit_t *what, char *why, size_t whylen)
+                 const order_credit_t *what, const char *refused, char *why, size_t whylen)
 {
     char    state[16], err[512];
     order_t *o = NULL;
@@ -573,6 +573,10 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
                  "creditnota (%s) met de hand", (long long) number, err, refund);
         add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
         r = STORE_CREDIT_NOT_BOOKED;
+    } else if (refused) {
+        snprintf(why, whylen, "%s", refused);
+        add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
+        r = STORE_CREDIT_REFUSED;
     } else {
         free(o->credit.original);
         free(o->credit.lines);

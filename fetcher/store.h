@@ -81,7 +81,8 @@ void store_add_state(store_t *self, const char *profile, int64_t number, const c
                      const char *stage, const char *reason);
 
 /* store_add_credit - a refund the shop reports for a stored order (refund:
- * what the shop says, "geannuleerd", "terugbetaald"), once per refund:
+ * what the shop says, "geannuleerd", "refund 731"), once per refund; refused
+ * NULL, or why it cannot be credited (Dutch, with what to do):
  *   STORE_CREDIT_NEW         a credit note stored pending (sent when the order
  *                            is booked)
  *   STORE_CREDIT_KNOWN       nothing to do: stored before, the order not stored
@@ -90,11 +91,15 @@ void store_add_state(store_t *self, const char *profile, int64_t number, const c
  *                            (the transaction then fails)
  *   STORE_CREDIT_NOT_BOOKED  the order was never booked (a dead letter, or one
  *                            dropped): nothing to credit, why says so in Dutch;
- *                            noted so that it is said once */
-typedef enum { STORE_CREDIT_NEW, STORE_CREDIT_KNOWN, STORE_CREDIT_NOT_BOOKED } store_credit_t;
+ *                            noted so that it is said once
+ *   STORE_CREDIT_REFUSED     refused: a dead letter of the credit note, with
+ *                            refused as its reason (also in why) */
+typedef enum {
+    STORE_CREDIT_NEW, STORE_CREDIT_KNOWN, STORE_CREDIT_NOT_BOOKED, STORE_CREDIT_REFUSED
+} store_credit_t;
 store_credit_t store_add_credit(store_t *self, const char *profile, int64_t number,
-                                const char *refund, const order_credit_t *what, char *why,
-                                size_t whylen);
+                                const char *refund, const order_credit_t *what,
+                                const char *refused, char *why, size_t whylen);
 
 /* store_replay_credit - put a dead credit note back in pending, with the
  * order as it was stored (dlq replay); false with err */
