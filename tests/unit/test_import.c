@@ -233,26 +233,36 @@ shop_requests(fixture_t *f, const char *endpoint, const char *status)
     return n;
 }
 
-/* put_raw - PUT /_sim/orders?raw=1: an order document the shop serves as it is */
+/* sim_send - method to the simulator's path with body, answered 200 */
 static void
-put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
+sim_send(fixture_t *f, const char *method, const char *path, const char *body)
 {
     CURL   *curl = curl_easy_init();
-    char    url[160];
+    char    url[256];
     long    code = 0;
     FILE   *null = fopen("/dev/null", "w");
 
-    snprintf(url, sizeof url, "%s/_sim/orders?raw=1&number=%lld&status=%s", f->sim.url,
-             (long long) number, status);
+    snprintf(url, sizeof url, "%s%s", f->sim.url, path);
     curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, doc);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, null);
     assert_int_equal(curl_easy_perform(curl), CURLE_OK);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     assert_int_equal(code, 200);
     curl_easy_cleanup(curl);
     fclose(null);
+}
+
+/* put_raw - PUT /_sim/orders?raw=1: an order document the shop serves as it is */
+static void
+put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
+{
+    char    path[128];
+
+    snprintf(path, sizeof path, "/_sim/orders?raw=1&number=%lld&status=%s",
+             (long long) number, status);
+    sim_send(f, "PUT", path, doc);
 }
 
 /* example_with - the example order 10423 renumbered, with one text replaced */
@@ -523,6 +533,48 @@ woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
     close_run(&f);
 }
 
+/* a booked WooCommerce order refunded in part gets one credit note per
+ * refund, of the refunded lines and shipping, however often it is read;
+ * a refund koppel cannot split honestly is a dead letter saying so */
+static void
+each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200];
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", WC_SECRET, 1);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    /* 1001's refund is an amount only, of an order with a coupon */
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 1001 AND credit = 1 AND state = 'dead' AND refund ="
+                              " 'refund 1010' AND reason LIKE '%kortingsbon%dlq drop'"), 1);
+    exec_sql(&f, "UPDATE orders SET state = 'booked', factuurnummer = '727' WHERE number = 727");
+    sim_send(&f, "POST", "/_sim/orders/727/refunds", "{\"line_items\": [{\"id\": 315,"
+             " \"quantity\": 1}], \"shipping\": true, \"date_modified_gmt\": "
+             "\"2026-11-20T09:00:00\"}");
+    for (int again = 0; again < 2; again++) {
+        assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+        assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                                  " number = 727 AND credit > 0"), 1);
+    }
+    sim_send(&f, "POST", "/_sim/orders/727/refunds", "{\"line_items\": [{\"id\": 316,"
+             " \"quantity\": 1}], \"date_modified_gmt\": \"2026-11-21T09:00:00\"}");
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit = 1 AND refund = 'refund 72751'"
+                              " AND state = 'pending'"), 1);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit = 2 AND refund = 'refund 72752'"
+                              " AND state = 'pending'"), 1);
+    assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
+                              " kind = 'refund' AND order_number = 727 AND text LIKE"
+                              " '%deels terugbetaald%'"), 2);
+    close_run(&f);
+}
+
 /* refused credentials end the run at once as an auth failure; nothing moves */
 static void
 a_refused_login_stops_the_run_with_the_auth_result(void **state)
@@ -658,6 +710,7 @@ main(void)
         cmocka_unit_test(a_late_order_below_the_cursor_is_found_in_the_late_window),
         cmocka_unit_test(an_order_cancelled_after_it_was_read_gets_one_credit_note),
         cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
+        cmocka_unit_test(each_partial_refund_of_a_booked_order_is_one_credit_note),
         cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),
         cmocka_unit_test(an_unreadable_page_is_read_order_by_order),
         cmocka_unit_test(the_connection_check_speaks_the_profiles_platform),
