@@ -20,7 +20,8 @@
 #     read again by its later modification) gets its credit note the same way;
 #   - a WooCommerce order refunded in part twice (woocommerce-sim's POST
 #     /_sim/orders/ID/refunds) gets N-C1 with only the refunded line and the
-#     shipping, then N-C2 with the other line, exact to the cent, once each.
+#     shipping, then N-C2 with the other line, exact to the cent, once each,
+#     also with the fetcher SIGKILLed after it stored N-C2.
 # Prints one PASS or FAIL line; the exit status says which.
 
 BIN=${1:-build/bin}
@@ -315,6 +316,20 @@ for o in json.load(sys.stdin):
     check_partial "$part" 1 0:1 shipping | sed 's/^  /  woo: /' || return 1
     refund_part "$part" 2027-01-06T10:00:00 1:1 || return 1
     "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    # the fetcher dies as soon as it stored the second credit note; started
+    # again, it reads the order again and sends what it stored, once
+    i=0
+    until [ "$(credit_rows "$part" | wc -l)" -eq 2 ]; do
+        i=$((i + 1))
+        [ $i -gt 300 ] && { echo "e2e: the second refund of $part is not stored"; return 1; }
+        sleep 0.1
+    done
+    kill -9 "$PID_fetcher"
+    wait "$PID_fetcher" 2>/dev/null
+    echo "  woo: fetcher killed with SIGKILL after it stored $part-C2"
+    start_daemon fetcher
+    sleep 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
     wait_rows "$part" "$part|1|booked $part|2|booked " 60 || return 1
     check_partial "$part" 2 1:1 | sed 's/^  /  woo: /' || return 1
     "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
@@ -331,7 +346,7 @@ e2e_stop
 scenario_woo || failed_=1
 snelstart_valid || failed_=1
 if [ $failed_ -eq 0 ]; then
-    echo "PASS refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing"
+    echo "PASS refunds after booking: one credit note each (partial ones of the refunded lines), to the cent, a SIGKILLed booker or fetcher changes nothing"
 else
     echo "FAIL refunds after booking (logs in $E2E_DIR/log)"
     tail -n 5 "$E2E_DIR"/log/*.log
