@@ -100,10 +100,11 @@ import_destroy(import_t **self_p)
 }
 
 /* credit - store one refund of a stored order as its credit note (what; or
- * refused, a dead letter), once; said in the information log */
+ * refused, a dead letter), once; a new one said in the information log as
+ * said (Dutch) */
 static void
 credit(const profile_t *p, store_t *store, infolog_t *infolog, int64_t number,
-       const char *refund, const order_credit_t *what, const char *refused)
+       const char *refund, const order_credit_t *what, const char *refused, const char *said)
 {
     char    why[1024];
 
@@ -113,15 +114,8 @@ credit(const profile_t *p, store_t *store, infolog_t *infolog, int64_t number,
         log_info("profile %s: order %lld: %s in the shop after it was read; it is credited "
                  "%s once it is booked", p->name, (long long) number, refund,
                  what->full ? "in full" : "for the refunded lines");
-        if (what->full)
-            infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number,
-                        "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
-                        "creditnota voor het hele bedrag geboekt", (long long) number);
-        else
-            infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number,
-                        "Order %lld is in de shop deels terugbetaald (%s): er wordt een "
-                        "creditnota voor de terugbetaalde regels geboekt", (long long) number,
-                        refund);
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number, "Order %lld %s",
+                    (long long) number, said);
         break;
     case STORE_CREDIT_REFUSED:
         log_warning("profile %s: %s", p->name, why);
@@ -136,20 +130,88 @@ credit(const profile_t *p, store_t *store, infolog_t *infolog, int64_t number,
     }
 }
 
+/* has_costs - whether a credit in full gives back more than lines and
+ * shipping (payment costs, discounts), which a credit of the rest does not */
+static bool
+has_costs(const order_t *o)
+{
+    for (size_t i = 0; i < o->ncharges; i++)
+        if (o->charges[i].kind != CHARGE_SHIPPING)
+            return true;
+    return false;
+}
+
+/* rest_of - what is left of o after the credit notes so far, into rest */
+static void
+rest_of(const order_t *o, const store_credited_t *sofar, order_credit_t *rest)
+{
+    rest->lines = xcalloc(o->nlines + 1, sizeof *rest->lines);
+    for (size_t k = 0; k < o->nlines; k++)
+        if (o->lines[k].quantity_e4 > sofar->quantity_e4[k]) {
+            rest->lines[rest->nlines].line = k;
+            rest->lines[rest->nlines++].quantity_e4 = o->lines[k].quantity_e4
+                                                      - sofar->quantity_e4[k];
+        }
+    for (size_t i = 0; i < o->ncharges; i++)
+        if (o->charges[i].kind == CHARGE_SHIPPING && !sofar->shipping)
+            rest->shipping = true;
+}
+
+/* credit_cancelled - a stored order the shop now calls cancelled or
+ * refunded: in full, or (credited in part before) what is left, once */
+static void
+credit_cancelled(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
+{
+    order_credit_t full = { .full = true }, rest = { 0 };
+    store_credited_t sofar = { .quantity_e4 = xcalloc(o->nlines + 1, sizeof (int64_t)),
+                               .nlines = o->nlines };
+    char    why[1024];
+
+    if (!store_credited(store, p->name, o->number, &sofar))
+        goto out;
+    if (sofar.count == 0) {
+        credit(p, store, infolog, o->number, "geannuleerd", &full, NULL, "is na het inlezen "
+               "geannuleerd in de shop: er wordt een creditnota voor het hele bedrag geboekt");
+        goto out;
+    }
+    if (sofar.unsure || has_costs(o)) {
+        snprintf(why, sizeof why, "Order %lld is in de shop geheel terugbetaald na eerdere "
+                 "deel-terugbetalingen, maar wat er nog te crediteren is weet koppel niet "
+                 "zeker (%s): boek de creditnota voor het restant met de hand in SnelStart en "
+                 "verwijder daarna deze melding met koppelctl dlq drop", (long long) o->number,
+                 sofar.unsure ? "een eerdere creditnota is niet door koppel geboekt"
+                 : "de order heeft betalingskosten of korting");
+        credit(p, store, infolog, o->number, "geannuleerd", &rest, why, "");
+        goto out;
+    }
+    rest_of(o, &sofar, &rest);
+    if (rest.nlines > 0 || rest.shipping)       /* else all is credited already */
+        credit(p, store, infolog, o->number, "geannuleerd", &rest, NULL, "is na eerdere "
+               "deel-terugbetalingen geheel terugbetaald in de shop: er wordt een creditnota "
+               "voor het restant geboekt");
+out:
+    free(rest.lines);
+    free(sofar.quantity_e4);
+}
+
 /* notice_refunds - what the shop now says is refunded of a stored order: a
- * cancelled one in full, else each partial refund the source read */
+ * cancelled one in full (or what is left), else each partial refund the
+ * source read */
 static void
 notice_refunds(const profile_t *p, store_t *store, infolog_t *infolog, const order_item_t *it)
 {
-    order_credit_t full = { .full = true };
+    char    said[192];
 
     if (it->order->status == ORDER_CANCELLED) {
-        credit(p, store, infolog, it->number, "geannuleerd", &full, NULL);
+        credit_cancelled(p, store, infolog, it->order);
         return;
     }
-    for (size_t i = 0; i < it->nrefunds; i++)
+    for (size_t i = 0; i < it->nrefunds; i++) {
+        snprintf(said, sizeof said, "is in de shop deels terugbetaald (%s): er wordt een "
+                 "creditnota voor de terugbetaalde regels geboekt", it->refunds[i].refund);
         credit(p, store, infolog, it->number, it->refunds[i].refund, &it->refunds[i].what,
-               it->refunds[i].error);
+               it->refunds[i].error, said);
+    }
 }
 
 /* import_store_item - store one parsed item, inside the caller's transaction */

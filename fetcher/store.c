@@ -592,6 +592,56 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     return r;
 }
 
+/* add_credited - what one stored credit note credits, into the sums */
+static void
+add_credited(const order_t *c, store_credited_t *sofar)
+{
+    if (c->credit.full) {
+        sofar->unsure = true;           /* a full one: nothing is left */
+        return;
+    }
+    for (size_t i = 0; i < c->credit.nlines; i++)
+        if (c->credit.lines[i].line < sofar->nlines)
+            sofar->quantity_e4[c->credit.lines[i].line] += c->credit.lines[i].quantity_e4;
+    sofar->shipping |= c->credit.shipping;
+}
+
+/* store_credited - what the order's credit notes credit so far */
+bool
+store_credited(store_t *self, const char *profile, int64_t number, store_credited_t *sofar)
+{
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT state, payload FROM orders WHERE"
+                                " profile = ?1 AND number = ?2 AND credit > 0"
+                                " AND state <> 'skipped'", err, sizeof err);
+    order_t *c;
+    int     rc;
+
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sofar->count++;
+        c = strcmp(db_text(st, 0), "dead") == 0 ? NULL
+            : load_payload(sqlite3_column_blob(st, 1), (size_t) sqlite3_column_bytes(st, 1),
+                           err, sizeof err);
+        if (c == NULL)
+            sofar->unsure = true;       /* booked by hand, if at all: unknown */
+        else
+            add_credited(c, sofar);
+        order_destroy(&c);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return true;
+    snprintf(err, sizeof err, "fetcher.db: %s", sqlite3_errmsg(self->db));
+fail:
+    log_error("%s", err);
+    self->failed = true;
+    return false;
+}
+
 /* store_replay_credit - a dead credit note back to pending, as it was stored */
 bool
 store_replay_credit(store_t *self, const char *profile, int64_t number, int32_t credit,

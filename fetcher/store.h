@@ -101,6 +101,22 @@ store_credit_t store_add_credit(store_t *self, const char *profile, int64_t numb
                                 const char *refund, const order_credit_t *what,
                                 const char *refused, char *why, size_t whylen);
 
+/* what an order's credit notes credit so far (store_credited) */
+typedef struct {
+    int64_t *quantity_e4;    /* per line of the order, the caller's nlines zeros */
+    size_t   nlines;
+    bool     shipping;       /* the shipping credited */
+    bool     unsure;         /* one is a dead letter (booked by hand, if at all),
+                                unreadable, or in full: what is left is not known */
+    size_t   count;          /* credit notes (not those of a never booked order) */
+} store_credited_t;
+
+/* store_credited - add up what the credit notes of order number credit, so
+ * that a later refund in full credits only what is left; false when
+ * fetcher.db cannot be read (the transaction then fails) */
+bool store_credited(store_t *self, const char *profile, int64_t number,
+                    store_credited_t *sofar);
+
 /* store_replay_credit - put a dead credit note back in pending, with the
  * order as it was stored (dlq replay); false with err */
 bool store_replay_credit(store_t *self, const char *profile, int64_t number, int32_t credit,

@@ -21,7 +21,8 @@
 #   - a WooCommerce order refunded in part twice (woocommerce-sim's POST
 #     /_sim/orders/ID/refunds) gets N-C1 with only the refunded line and the
 #     shipping, then N-C2 with the other line, exact to the cent, once each,
-#     also with the fetcher SIGKILLed after it stored N-C2.
+#     also with the fetcher SIGKILLed after it stored N-C2; refunded in
+#     full at last, N-C3 credits what the two left.
 # Prints one PASS or FAIL line; the exit status says which.
 
 BIN=${1:-build/bin}
@@ -186,16 +187,17 @@ CFG
     CFG=$E2E_DIR/koppel.cfg
 }
 
-# refund_in_full ID - WooCommerce refunds order ID as a whole: status
-# refunded, a refund of its total, modified later
+# refund_in_full ID [DATE] - WooCommerce refunds order ID as a whole: status
+# refunded, a refund of its total, modified later (at DATE)
 refund_in_full() {
     curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$1" | /usr/bin/python3 -c '
 import json, sys
 o = json.load(sys.stdin)
 o["status"] = "refunded"
-o["date_modified_gmt"] = o["date_modified"] = "2027-01-04T10:00:00"
+o["date_modified_gmt"] = o["date_modified"] = sys.argv[1]
 o["refunds"].append({"id": 99001, "reason": "Retour", "total": "-" + o["total"]})
-print(json.dumps(o))' | curl -sf -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
+print(json.dumps(o))' "${2:-2027-01-04T10:00:00}" \
+        | curl -sf -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
 }
 
 # refund_part ID DATE LINE:QTY... [shipping] - WooCommerce refunds part of
@@ -337,6 +339,23 @@ for o in json.load(sys.stdin):
     check_partial "$part" 1 0:1 shipping >/dev/null || return 1
     [ "$(credit_rows "$part" | wc -l)" -eq 2 ] || { credit_rows "$part"; return 1; }
     echo "  woo: read again: nothing credited twice"
+    # refunded in full at last: the rest, what the two did not credit
+    refund_in_full "$part" 2027-01-07T10:00:00 || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    wait_rows "$part" "$part|1|booked $part|2|booked $part|3|booked " 60 || return 1
+    check_partial "$part" 3 0:1 1:1 | sed 's/^  /  woo: refunded in full at last: /' || return 1
+    /usr/bin/python3 - "$E2E_DIR/boekingen.json" "$part" <<'PY' || return 1
+import json, sys
+from decimal import Decimal
+rows = json.load(open(sys.argv[1]))
+rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+n = sys.argv[2]
+amount = lambda nr: sum(Decimal(str(b["factuurbedrag"])) for b in rows if b["factuurnummer"] == nr)
+credited = sum(amount("%s-C%d" % (n, k)) for k in (1, 2, 3))
+if credited != -amount(n):
+    sys.exit("%s-C1..C3 credit %s, the booking is %s" % (n, credited, amount(n)))
+print("  woo: %s-C1, -C2 and -C3 together: %s, the booking negated" % (n, credited))
+PY
 }
 
 failed_=0
