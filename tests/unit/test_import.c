@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <msgpack.h>
 #include <sqlite3.h>
 
 #include "import.h"
@@ -263,6 +264,64 @@ put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
     snprintf(path, sizeof path, "/_sim/orders?raw=1&number=%lld&status=%s",
              (long long) number, status);
     sim_send(f, "PUT", path, doc);
+}
+
+/* refunded_whole - the shop refunds order number as a whole: status
+ * refunded, modified at date */
+static void
+refunded_whole(fixture_t *f, int64_t number, const char *date)
+{
+    CURL   *curl = curl_easy_init();
+    char    url[256], *doc = NULL, *text;
+    size_t  len = 0;
+    FILE   *mem = open_memstream(&doc, &len);
+    json_t *o;
+
+    snprintf(url, sizeof url, "%s/wp-json/wc/v3/orders/%lld", f->sim.url, (long long) number);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, WC_KEY);
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, WC_SECRET);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, mem);
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_cleanup(curl);
+    fclose(mem);
+    assert_non_null(o = json_loads(doc, 0, NULL));
+    json_object_set_new(o, "status", json_string("refunded"));
+    json_object_set_new(o, "date_modified_gmt", json_string(date));
+    text = json_dumps(o, 0);
+    sim_send(f, "PUT", "/_sim/orders", text);
+    free(text);
+    json_decref(o);
+    free(doc);
+}
+
+/* credit_of - credit note seq of order number as fetcher.db holds it */
+static order_t *
+credit_of(fixture_t *f, int64_t number, int seq)
+{
+    char    path[128], err[256];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    msgpack_unpacked up;
+    order_t *o;
+
+    snprintf(path, sizeof path, "%s/fetcher.db", f->dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload FROM orders WHERE number = ?"
+                                        " AND credit = ?", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, number);
+    sqlite3_bind_int(st, 2, seq);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    msgpack_unpacked_init(&up);
+    assert_int_equal(msgpack_unpack_next(&up, sqlite3_column_blob(st, 0),
+                                         (size_t) sqlite3_column_bytes(st, 0), NULL),
+                     MSGPACK_UNPACK_SUCCESS);
+    o = order_unpack(&up.data, err, sizeof err);
+    assert_non_null(o);
+    msgpack_unpacked_destroy(&up);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return o;
 }
 
 /* example_with - the example order 10423 renumbered, with one text replaced */
@@ -535,13 +594,15 @@ woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
 
 /* a booked WooCommerce order refunded in part gets one credit note per
  * refund, of the refunded lines and shipping, however often it is read;
- * a refund koppel cannot split honestly is a dead letter saying so */
+ * refunded in full at last, one of what is left; a refund koppel cannot
+ * split honestly is a dead letter saying so */
 static void
 each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
 {
     fixture_t f = { 0 };
     char    summary[1200];
     bool    auth;
+    order_t *c;
 
     (void) state;
     start_sim(&f, "woocommerce", NULL);
@@ -572,6 +633,26 @@ each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
     assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
                               " kind = 'refund' AND order_number = 727 AND text LIKE"
                               " '%deels terugbetaald%'"), 2);
+    c = credit_of(&f, 727, 1);
+    assert_false(c->credit.full);
+    assert_true(c->credit.shipping);
+    assert_int_equal(c->credit.nlines, 1);
+    assert_int_equal(c->credit.lines[0].line, 0);
+    assert_int_equal(c->credit.lines[0].quantity_e4, 10000);
+    order_destroy(&c);
+    /* refunded in full at last: only what the two left, the other 315 */
+    refunded_whole(&f, 727, "2026-11-22T09:00:00");
+    for (int again = 0; again < 2; again++)
+        assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit > 0"), 3);
+    c = credit_of(&f, 727, 3);
+    assert_false(c->credit.full);
+    assert_false(c->credit.shipping);
+    assert_int_equal(c->credit.nlines, 1);
+    assert_int_equal(c->credit.lines[0].line, 0);
+    assert_int_equal(c->credit.lines[0].quantity_e4, 10000);
+    order_destroy(&c);
     close_run(&f);
 }
 
