@@ -295,9 +295,10 @@ refunded_whole(fixture_t *f, int64_t number, const char *date)
     free(doc);
 }
 
-/* credit_of - credit note seq of order number as fetcher.db holds it */
-static order_t *
-credit_of(fixture_t *f, int64_t number, int seq)
+/* assert_credits_one - credit note seq of order number, as fetcher.db holds
+ * it, credits one of the order's first line, and the shipping or not */
+static void
+assert_credits_one(fixture_t *f, int64_t number, int seq, bool shipping)
 {
     char    path[128], err[256];
     sqlite3 *db;
@@ -321,7 +322,12 @@ credit_of(fixture_t *f, int64_t number, int seq)
     msgpack_unpacked_destroy(&up);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    return o;
+    assert_false(o->credit.full);
+    assert_int_equal(o->credit.shipping, shipping);
+    assert_int_equal(o->credit.nlines, 1);
+    assert_int_equal(o->credit.lines[0].line, 0);
+    assert_int_equal(o->credit.lines[0].quantity_e4, 10000);
+    order_destroy(&o);
 }
 
 /* example_with - the example order 10423 renumbered, with one text replaced */
@@ -602,7 +608,6 @@ each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
     fixture_t f = { 0 };
     char    summary[1200];
     bool    auth;
-    order_t *c;
 
     (void) state;
     start_sim(&f, "woocommerce", NULL);
@@ -633,26 +638,14 @@ each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
     assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
                               " kind = 'refund' AND order_number = 727 AND text LIKE"
                               " '%deels terugbetaald%'"), 2);
-    c = credit_of(&f, 727, 1);
-    assert_false(c->credit.full);
-    assert_true(c->credit.shipping);
-    assert_int_equal(c->credit.nlines, 1);
-    assert_int_equal(c->credit.lines[0].line, 0);
-    assert_int_equal(c->credit.lines[0].quantity_e4, 10000);
-    order_destroy(&c);
+    assert_credits_one(&f, 727, 1, true);
     /* refunded in full at last: only what the two left, the other 315 */
     refunded_whole(&f, 727, "2026-11-22T09:00:00");
     for (int again = 0; again < 2; again++)
         assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
     assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
                               " number = 727 AND credit > 0"), 3);
-    c = credit_of(&f, 727, 3);
-    assert_false(c->credit.full);
-    assert_false(c->credit.shipping);
-    assert_int_equal(c->credit.nlines, 1);
-    assert_int_equal(c->credit.lines[0].line, 0);
-    assert_int_equal(c->credit.lines[0].quantity_e4, 10000);
-    order_destroy(&c);
+    assert_credits_one(&f, 727, 3, false);
     close_run(&f);
 }
 

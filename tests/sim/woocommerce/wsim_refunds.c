@@ -16,18 +16,8 @@
 #include <jansson.h>
 
 #include "money.h"
+#include "wsim_gen.h"
 #include "wsim_refunds.h"
-
-/* money - cents as WooCommerce writes an amount */
-static json_t *
-money(int64_t c)
-{
-    char    buf[32];
-
-    snprintf(buf, sizeof buf, "%s%" PRId64 ".%02" PRId64, c < 0 ? "-" : "",
-             (c < 0 ? -c : c) / 100, (c < 0 ? -c : c) % 100);
-    return json_string(buf);
-}
 
 /* cents - a member amount; absent or unreadable is 0 */
 static int64_t
@@ -51,7 +41,7 @@ amount_only(const json_t *entry, const json_t *order)
                      "id", json_object_get(entry, "id"),
                      "date_created", json_object_get(order, "date_modified"),
                      "date_created_gmt", json_object_get(order, "date_modified_gmt"),
-                     "amount", money(-cents(entry, "total")),
+                     "amount", wsim_money(-cents(entry, "total")),
                      "reason", reason ? reason : "", "refunded_by", 1, "refunded_payment", 0,
                      "meta_data", "line_items", "tax_lines", "shipping_lines", "fee_lines");
 }
@@ -135,8 +125,8 @@ refund_lines(const json_t *order, const json_t *asked, int64_t rid, json_t *out,
             "id", (json_int_t) (rid * 10 + (int64_t) i), "name", json_object_get(l, "name"),
             "product_id", json_object_get(l, "product_id"), "variation_id",
             json_object_get(l, "variation_id"), "quantity", -q, "tax_class",
-            json_object_get(l, "tax_class"), "subtotal", money(t), "subtotal_tax", money(tax),
-            "total", money(t), "total_tax", money(tax), "taxes", "meta_data",
+            json_object_get(l, "tax_class"), "subtotal", wsim_money(t), "subtotal_tax", wsim_money(tax),
+            "total", wsim_money(t), "total_tax", wsim_money(tax), "taxes", "meta_data",
             refunded_meta(rid * 100 + (int64_t) i, l), "sku", json_object_get(l, "sku")));
         *amount -= t + tax;
     }
@@ -154,8 +144,8 @@ refund_shipping(const json_t *order, int64_t rid, json_t *out, int64_t *amount)
         json_array_append_new(out, json_pack(
             "{s:I, s:O, s:O, s:o, s:o, s:[], s:o}", "id", (json_int_t) (rid * 10 + 9 - (int64_t) i),
             "method_title", json_object_get(l, "method_title"), "method_id",
-            json_object_get(l, "method_id"), "total", money(-cents(l, "total")), "total_tax",
-            money(-cents(l, "total_tax")), "taxes", "meta_data",
+            json_object_get(l, "method_id"), "total", wsim_money(-cents(l, "total")), "total_tax",
+            wsim_money(-cents(l, "total_tax")), "taxes", "meta_data",
             refunded_meta(rid * 100 + 90 + (int64_t) i, l)));
         *amount += cents(l, "total") + cents(l, "total_tax");
     }
@@ -212,7 +202,7 @@ wsim_refunds_add(wsim_store_t *store, int64_t id, const char *body, char *err, s
     refund = json_pack("{s:I, s:O, s:O, s:o, s:s, s:i, s:b, s:[], s:O, s:[], s:O, s:[]}",
                        "id", (json_int_t) rid, "date_created", json_object_get(order,
                        "date_modified"), "date_created_gmt", json_object_get(order,
-                       "date_modified_gmt"), "amount", money(amount), "reason",
+                       "date_modified_gmt"), "amount", wsim_money(amount), "reason",
                        reason ? reason : "", "refunded_by", 1, "refunded_payment", 0,
                        "meta_data", "line_items", lines, "tax_lines", "shipping_lines",
                        shipping, "fee_lines");
@@ -228,7 +218,7 @@ wsim_refunds_add(wsim_store_t *store, int64_t id, const char *body, char *err, s
         json_object_set_new(order, "refunds", json_array());
     json_array_insert_new(json_object_get(order, "refunds"), 0, json_pack(
         "{s:I, s:s, s:o}", "id", (json_int_t) rid, "reason", reason ? reason : "",
-        "total", money(-amount)));
+        "total", wsim_money(-amount)));
     text = json_dumps(order, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (wsim_store_put_json(store, text, err, errlen) < 0)
         rid = -1;
