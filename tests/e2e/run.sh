@@ -319,9 +319,9 @@ scenario_two_shops() {
     wc_booked=$(curl -s "$SS2_URL/_sim/verkoopboekingen" | tr ',' '\n' \
         | grep -c '"factuurnummer"')
     gc_dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
-        "SELECT COUNT(*) FROM orders WHERE profile = 'shopfactory' AND state = 'dead'")
+        "SELECT COUNT(*) FROM orders WHERE profile = 'shopfactory' AND state = 'dead' AND credit = 0")
     wc_dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" \
-        "SELECT COUNT(*) FROM orders WHERE profile = 'woo' AND state = 'dead'")
+        "SELECT COUNT(*) FROM orders WHERE profile = 'woo' AND state = 'dead' AND credit = 0")
     echo "  shopfactory: $gc_expected orders, $gc_booked booked, $gc_dead dead"
     echo "  woo: $wc_expected orders, $wc_booked booked, $wc_dead dead"
     [ "$gc_booked" -eq $((gc_expected - gc_dead)) ] && [ "$wc_booked" -eq $((wc_expected - wc_dead)) ] \
