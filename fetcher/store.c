@@ -547,6 +547,7 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     order_t *o = NULL;
     int32_t seq = 0;
     store_credit_t r;
+    bool    partial = strncmp(refund, "refund ", 7) == 0;    /* a shop's refund id */
 
     *why = 0;
     if (credit_known(self, profile, number, refund, &seq) != DB_ABSENT)
@@ -561,9 +562,10 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     if (strcmp(state, "skipped") == 0) {     /* cancelled before it was booked, and logged */
         r = STORE_CREDIT_KNOWN;
     } else if (strcmp(state, "booked") != 0 && strcmp(state, "pending") != 0) {
-        snprintf(why, whylen, "Order %lld is %s in de shop, maar de order zelf is nooit "
+        snprintf(why, whylen, "Order %lld is %s%s%s in de shop, maar de order zelf is nooit "
                  "geboekt (%s): er is niets te crediteren en er wordt geen creditnota geboekt",
-                 (long long) number, refund, strcmp(state, "dead") == 0
+                 (long long) number, partial ? "deels terugbetaald (" : "", refund,
+                 partial ? ")" : "", strcmp(state, "dead") == 0
                  ? "hij staat in de dode-letterwachtrij; verwijder die met koppelctl dlq drop"
                  : "de dode letter is verwijderd");
         add_credit_row(self, profile, number, seq, refund, "skipped", NULL, why);

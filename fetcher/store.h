@@ -11,10 +11,11 @@
  *     dead     in the dead-letter queue, with stage and reason
  *     skipped  cancelled in the shop; never booked
  *   A refund the shop reports for a stored order (cancelled after it was
- *   read, refunded) is a credit note: an item of its own, (profile, number,
- *   credit 1..), stored once per refund, with the order as stored and what
- *   is refunded (order.h, credit), in the same states. It is sent only once
- *   its order is booked, with the factuurnummer the order was booked as.
+ *   read, refunded in full or in part) is a credit note: an item of its
+ *   own, (profile, number, credit 1..), stored once per refund, with the
+ *   order as stored and what is refunded (order.h, credit), in the same
+ *   states. It is sent only once its order is booked, with the
+ *   factuurnummer the order was booked as.
  *   An order and the cursor that passes it are written in one
  *   transaction, so the cursor never moves past an order that is not
  *   stored (invariant 1).
