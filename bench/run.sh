@@ -10,6 +10,7 @@
 # BENCH_RL_ORDERS (3000) and BENCH_TIME_SCALE (20) of the rate-limit run,
 # BENCH_RELATIES (1000000) of the recognition run, BENCH_SYNC (100000),
 # BENCH_PROFILES (1000) and BENCH_PROFILE_RELATIES (2000) of the many-profiles run,
+# BENCH_REBALANCE_PROFILES (10) of the rebalance runs,
 # BENCH_WEBHOOK_ORDERS (1000) placed at BENCH_WEBHOOK_RATE (100) a second and
 # BENCH_WEBHOOK_LOST (100) of the webhook runs.
 
@@ -24,6 +25,7 @@ SYNC=${BENCH_SYNC:-100000}
 PROFILES=${BENCH_PROFILES:-1000}
 PROFILE_RELATIES=${BENCH_PROFILE_RELATIES:-2000}
 PROFILES_PER_SIM=200
+REBALANCE_PROFILES=${BENCH_REBALANCE_PROFILES:-10}
 WEBHOOK_ORDERS=${BENCH_WEBHOOK_ORDERS:-1000}
 WEBHOOK_RATE=${BENCH_WEBHOOK_RATE:-100}
 WEBHOOK_LOST=${BENCH_WEBHOOK_LOST:-100}
@@ -273,6 +275,27 @@ else
 fi
 e2e_stop
 
+# profiles_config N PER URL... - the configuration's profile made N profiles
+# p0001..pN, each booking under a factuurnummer prefix of its own (P17-),
+# every PER of them into the next snelstart-sim of the URLs
+profiles_config() {
+    /usr/bin/python3 - "$CFG" "$@" <<'PY'
+import sys
+path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+text = open(path).read()
+start = text.index("profiles = (\n") + len("profiles = (\n")
+end = text.index("\n);", start)
+block = text[start:end]
+out = []
+for i in range(1, n + 1):
+    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
+    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
+    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
+    out.append(b)
+open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
+PY
+}
+
 # 6. many profiles: PROFILES profiles of PROFILE_RELATIES relaties each, each
 # booking one order (the shop's last, under a factuurnummer prefix of its
 # own), then idle: the PSS of all five daemons together, in MB. A
@@ -322,21 +345,7 @@ PY
     # once (a new task's first run is now), and not again during the run
     sed -i -e "$UNLIMITED" -e 's/late_window = 200;/late_window = 0;/' \
         -e 's/importeren_financieel = "off";/importeren_financieel = "1h";/' "$CFG"
-    /usr/bin/python3 - "$CFG" "$PROFILES" "$PROFILES_PER_SIM" $urls <<'PY' || return 1
-import sys
-path, n, per, urls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-text = open(path).read()
-start = text.index("profiles = (\n") + len("profiles = (\n")
-end = text.index("\n);", start)
-block = text[start:end]
-out = []
-for i in range(1, n + 1):
-    b = block.replace('name = "voorbeeld";', 'name = "p%04d";' % i, 1)
-    b = b.replace('factuurnummer_prefix = "";', 'factuurnummer_prefix = "P%d-";' % i, 1)
-    b = b.replace(urls[0] + "/", urls[(i - 1) // per] + "/")
-    out.append(b)
-open(path, "w").write(text[:start] + ",\n".join(out) + text[end:])
-PY
+    profiles_config "$PROFILES" "$PROFILES_PER_SIM" $urls || return 1
     t0=$(now)
     start_pipeline || return 1
     wait_done "$PROFILES" 900 || return 1
@@ -360,6 +369,61 @@ PY
 }
 
 profiles_figure || note "the run with $PROFILES profiles failed (see $E2E_DIR/log)"
+e2e_stop
+
+# 7. rebalance SIGNAL FIGURE: REBALANCE_PROFILES profiles over two matchers,
+# each with its index filled by a first order; then matcher 1 gets SIGNAL
+# and each profile it served a new order at once. FIGURE is the time from
+# the signal until every one of those orders is booked: the fetcher finds
+# the matcher gone, moves its profiles, the other matcher fills their
+# indexes and recognises the orders (resend_after is 600 s here, so only
+# the prompt resend at the move counts). SIGKILL closes the connection, and
+# the fetcher's next send finds it gone (rebalance_s); SIGSTOP leaves it
+# open, and only the heartbeat interval (3 s) tells (rebalance_s_stopped).
+rebalance_figure() {
+    e2e_setup "$ROOT/rebalance-$1"
+    start_globecharge --generate 200 --seed 11 --first-number 1 \
+        --export-relaties "$E2E_DIR/rel.json" --known-fraction 1 || return 1
+    start_snelstart --relaties "$E2E_DIR/rel.json" --no-rate-limit || return 1
+    last=$(shop_orders | tail -n 1)
+    [ -n "$last" ] || return 1
+    write_config "$last" slim
+    sed -i -e "$UNLIMITED" -e 's/late_window = 200;/late_window = 0;/' "$CFG"
+    profiles_config "$REBALANCE_PROFILES" "$REBALANCE_PROFILES" "$SS_URL" || return 1
+    start_pipeline || return 1
+    for k in $(seq 1 "$REBALANCE_PROFILES"); do
+        "$BIN/koppelctl" --config "$CFG" run "$(printf p%04d "$k")" >/dev/null || return 1
+    done
+    wait_done "$REBALANCE_PROFILES" 120 || return 1
+    moved=$("$BIN/koppelctl" --config "$CFG" status --json \
+            | jq -r '.profiles[] | select(.matcher == "1") | .name')
+    [ -n "$moved" ] || { note "rebalance: matcher 1 serves no profile"; return 1; }
+    email=$(jq -r '[.[] | select(.email != null and .email != "")][0].email' "$E2E_DIR/rel.json")
+    next=$((last + 1))
+    paid_order "$next" "$email" | curl -sf -X PUT --data-binary @- "$GC_URL/_sim/orders" \
+        >/dev/null || return 1
+    t0=$(now)
+    kill -"$1" "$PID_matcher__instance_1"
+    for p in $moved; do
+        "$BIN/koppelctl" --config "$CFG" run "$p" >/dev/null
+    done
+    for p in $moved; do echo "P$(echo "$p" | sed 's/^p0*//')-$next"; done | sort > "$E2E_DIR/want"
+    i=0
+    while booked_factuurnummers | sort | comm -13 - "$E2E_DIR/want" | grep -q .; do
+        i=$((i + 1))
+        [ $i -gt 1200 ] && { note "rebalance: not booked within 60 s"; return 1; }
+        sleep 0.05
+    done
+    t1=$(now)
+    echo "$2: $(calc %.2f "$t1 - $t0")"
+    echo "${2}_profiles_moved: $(echo "$moved" | wc -l)"
+    [ "$(calc %d "($t1 - $t0) < 5")" = 1 ] || note "$2: goal under 5 missed"
+    if [ "$1" = STOP ]; then kill -CONT "$PID_matcher__instance_1"; fi
+}
+
+rebalance_figure KILL rebalance_s || note "the rebalance run failed (see $E2E_DIR/log)"
+e2e_stop
+rebalance_figure STOP rebalance_s_stopped || note "the rebalance run failed (see $E2E_DIR/log)"
 e2e_stop
 
 # 7. webhooks: WEBHOOK_ORDERS orders placed in woocommerce-sim at WEBHOOK_RATE

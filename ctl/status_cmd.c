@@ -154,13 +154,32 @@ str(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* activity_of - a daemon's line */
+/* activity_of - a daemon's line: its activity, and for the fetcher and a
+ * matcher who serves which profiles */
 static const char *
-activity_of(const daemon_entry_t *d)
+activity_of(const daemon_entry_t *d, char *buf, size_t len)
 {
+    char    shard[1024];
+
     if (d->status == NULL)
         return d->why == CTL_ASK_DENIED ? CTL_NO_ACCESS : CTL_DOWN;
-    return *str(d->status, "activity") ? str(d->status, "activity") : "Gereed";
+    snprintf(buf, len, "%s%s", *str(d->status, "activity") ? str(d->status, "activity")
+             : "Gereed", status_text_shard(d->status, shard, sizeof shard));
+    return buf;
+}
+
+/* matcher_of - the matcher serving a profile, by the fetcher's status */
+static const char *
+matcher_of(const char *profile, json_t *const *statuses, size_t n)
+{
+    size_t  i;
+    const char *m;
+
+    for (i = 0; i < n; i++)
+        if ((m = json_string_value(json_object_get(json_object_get(json_object_get(
+                 statuses[i], "profiles"), profile), "matcher"))) != NULL)
+            return m;
+    return NULL;
 }
 
 /* status_profile_line - what a profile does, from the daemons' replies */
@@ -301,19 +320,23 @@ status_cmd(const cfg_t *cfg, bool as_json)
                 printf("        %-16s %s\n", "", hooks);
             free(hooks);
         }
-        json_array_append_new(jp, json_pack("{s:s, s:s, s:b}", "name", cfg->profiles[i].name,
-                                            "line", line, "stopped", stopped));
+        json_array_append_new(jp, json_pack("{s:s, s:s, s:b, s:s?}", "name",
+                                            cfg->profiles[i].name, "line", line, "stopped",
+                                            stopped, "matcher", matcher_of(
+                                            cfg->profiles[i].name, statuses, n)));
         free(line);
     }
     for (i = 0; i < n; i++) {
         json_t *d = ds[i].status ? json_deep_copy(ds[i].status) : json_object();
+        char    buf[1400];
+        const char *line = activity_of(&ds[i], buf, sizeof buf);
 
         if (!as_json)
-            printf("%-24s %s\n", ds[i].name, activity_of(&ds[i]));
+            printf("%-24s %s\n", ds[i].name, line);
         json_object_set_new(d, "name", json_string(ds[i].name));
         json_object_set_new(d, "endpoint", json_string(ds[i].endpoint));
         json_object_set_new(d, "answering", json_boolean(ds[i].status != NULL));
-        json_object_set_new(d, "line", json_string(activity_of(&ds[i])));
+        json_object_set_new(d, "line", json_string(line));
         if (ds[i].status == NULL)
             json_object_set_new(d, "activity", json_string(CTL_DOWN));
         json_array_append_new(jd, d);

@@ -3,9 +3,10 @@
  *   dlq - the fetcher's dead-letter commands: dlq-list, dlq-replay, dlq-drop
  *
  * DESCRIPTION
- *   See dlq.h. A replay reads the order from the shop again (fetch_one of
- *   import.h) and puts it back in pending, so that it goes through the
- *   normal path (Postfix's postsuper -r); the fetcher then sends what is due.
+ *   See dlq.h. A replay is handed to replay.h, which reads each order from
+ *   the shop again on the reader thread and puts it back in pending, so
+ *   that it goes through the normal path (Postfix's postsuper -r); the
+ *   request is answered when they are read (control_later).
  *
  * DIAGNOSTICS
  *   A bad request is answered with its usage; a replay that fails answers
@@ -16,17 +17,14 @@
 #include <string.h>
 
 #include "dlq.h"
-#include "import.h"
 #include "log.h"
+#include "replay.h"
 #include "xalloc.h"
 
 struct dlq {
-    const cfg_t *cfg;
+    control_t *control;
     store_t *store;
-    infolog_t *infolog;
-    dlq_source_fn *source_of;
-    dlq_replayed_fn *replayed;
-    void    *arg;
+    replay_t *replay;
 };
 
 /* parse_id - "profile:number", or "profile:number-Cn" for its credit note n */
@@ -68,48 +66,41 @@ cmd_dlq_list(void *arg, const msg_t *req, msg_t *reply)
     control_reply_json(reply, list);
 }
 
-/* replay_credit - a credit note goes back as it was stored: the refund is
- * the shop's, already read */
-static bool
-replay_credit(dlq_t *d, const char *profile, int64_t number, int32_t credit, char *err,
-              size_t errlen)
+/* replay_item - the JSON of one dead letter to replay; credit is its credit
+ * note's sequence, 0 for the order itself */
+static json_t *
+replay_item(const char *id, const char *profile, int64_t number, int32_t credit)
 {
-    if (!store_replay_credit(d->store, profile, number, credit, err, errlen))
-        return false;
-    log_info("profile %s: credit note %d of order %lld replayed from the dead-letter queue",
-             profile, credit, (long long) number);
-    infolog_add(d->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
-                "Creditnota %d van order %lld opnieuw aangeboden om te boeken", credit,
-                (long long) number);
-    d->replayed(d->arg);
-    return true;
+    return json_pack("{s:s,s:s,s:I,s:i}", "id", id, "profile", profile, "number",
+                     (json_int_t) number, "credit", (int) credit);
 }
 
-/* replay_one - put one dead letter back through the normal path */
-static bool
-replay_one(dlq_t *d, const char *profile, int64_t number, int32_t credit, char *err,
-           size_t errlen)
+/* replay_all - the dead letters (of profile, or all) that have an order
+ * number: a document without one cannot be read again */
+static json_t *
+replay_all(dlq_t *d, const char *profile, char *err, size_t errlen)
 {
-    int     i = cfg_profile_index(d->cfg, profile);
+    json_t *list = store_dead_list(d->store, profile, err, errlen), *orders;
+    size_t  i;
 
-    if (i < 0) {
-        snprintf(err, errlen, "profiel %s staat niet in de instellingen", profile);
-        return false;
+    if (list == NULL)
+        return NULL;
+    orders = json_array();
+    for (i = 0; i < json_array_size(list); i++) {
+        json_t *dl = json_array_get(list, i);
+        json_t *num = json_object_get(dl, "number");
+
+        if (json_is_integer(num))
+            json_array_append_new(orders, replay_item(
+                json_string_value(json_object_get(dl, "id")),
+                json_string_value(json_object_get(dl, "profile")), json_integer_value(num),
+                (int32_t) json_integer_value(json_object_get(dl, "credit"))));
     }
-    if (credit > 0)
-        return replay_credit(d, profile, number, credit, err, errlen);
-    if (!fetch_one(&d->cfg->profiles[i], d->source_of(d->arg, i), d->store, number, err,
-                   errlen))
-        return false;
-    log_info("profile %s: order %lld replayed from the dead-letter queue", profile,
-             (long long) number);
-    infolog_add(d->infolog, profile, INFOLOG_EXTENDED, INFOLOG_REPLAYED, number,
-                "Order %lld opnieuw gelezen uit de shop en aangeboden om te boeken", (long long) number);
-    d->replayed(d->arg);
-    return true;
+    json_decref(list);
+    return orders;
 }
 
-/* cmd_dlq_replay - dlq-replay ID | --all [PROFILE] */
+/* cmd_dlq_replay - dlq-replay ID | --all [PROFILE]: answered when read */
 static void
 cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
 {
@@ -117,58 +108,23 @@ cmd_dlq_replay(void *arg, const msg_t *req, msg_t *reply)
     char    profile[256], err[1024];
     int64_t number;
     int32_t credit;
-    json_t *results = json_array(), *list;
-    size_t  i, ok = 0, failed = 0;
-    char   *text;
+    json_t *orders;
 
     if (req->nargs >= 1 && strcmp(req->args[0], "--all") == 0) {
-        if ((list = store_dead_list(d->store, req->nargs > 1 ? req->args[1] : NULL, err,
-                                    sizeof err)) == NULL) {
+        if ((orders = replay_all(d, req->nargs > 1 ? req->args[1] : NULL, err,
+                                 sizeof err)) == NULL) {
             msg_set(&reply->text, err);
-            json_decref(results);
             return;
         }
-        for (i = 0; i < json_array_size(list); i++) {
-            json_t *dl = json_array_get(list, i);
-            json_t *num = json_object_get(dl, "number");
-            const char *pr = json_string_value(json_object_get(dl, "profile"));
-
-            if (!json_is_integer(num))
-                continue;             /* a document without order number cannot be re-read */
-            if (replay_one(d, pr, json_integer_value(num),
-                           (int32_t) json_integer_value(json_object_get(dl, "credit")), err,
-                           sizeof err)) {
-                ok++;
-                json_array_append_new(results, json_pack("{s:s,s:b}", "id",
-                    json_string_value(json_object_get(dl, "id")), "replayed", 1));
-            } else {
-                failed++;
-                json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id",
-                    json_string_value(json_object_get(dl, "id")), "replayed", 0, "error", err));
-            }
-        }
-        json_decref(list);
     } else if (req->nargs == 1
-               && parse_id(req->args[0], profile, sizeof profile, &number, &credit)) {
-        if (replay_one(d, profile, number, credit, err, sizeof err)) {
-            ok++;
-            json_array_append_new(results, json_pack("{s:s,s:b}", "id", req->args[0],
-                                                     "replayed", 1));
-        } else {
-            failed++;
-            json_array_append_new(results, json_pack("{s:s,s:b,s:s}", "id", req->args[0],
-                                                     "replayed", 0, "error", err));
-        }
-    } else {
+               && parse_id(req->args[0], profile, sizeof profile, &number, &credit))
+        orders = json_pack("[o]", replay_item(req->args[0], profile, number, credit));
+    else {
         msg_set(&reply->text, "usage: dlq replay PROFILE:NUMBER[-Cn] | --all [--profile P]");
-        json_decref(results);
         return;
     }
-    reply->ok = failed == 0;
-    text = xasprintf("%zu replayed, %zu could not be replayed", ok, failed);
-    msg_set(&reply->text, text);
-    free(text);
-    control_reply_json(reply, results);
+    replay_ask(d->replay, control_later(d->control), orders);
+    json_decref(orders);
 }
 
 /* cmd_dlq_drop - dlq-drop ID */
@@ -188,7 +144,7 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
     found = store_drop(d->store, profile, number, credit, err, sizeof err);
     reply->ok = found == DB_FOUND;
     msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
-            ? "deze order staat niet bij Niet geboekt" : err);
+            ? "no such dead letter" : err);
     if (reply->ok)
         log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
                  "be booked", profile, (long long) number);
@@ -196,17 +152,14 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
 
 /* dlq_new - answer the dead-letter commands on control */
 dlq_t *
-dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog,
-        dlq_source_fn *source_of, dlq_replayed_fn *replayed, void *arg)
+dlq_new(control_t *control, daemon_loop_t *loop, reader_t *reader, const cfg_t *cfg,
+        store_t *store, infolog_t *infolog, dlq_replayed_fn *replayed, void *arg)
 {
     dlq_t  *self = xcalloc(1, sizeof *self);
 
-    self->cfg = cfg;
+    self->control = control;
     self->store = store;
-    self->infolog = infolog;
-    self->source_of = source_of;
-    self->replayed = replayed;
-    self->arg = arg;
+    self->replay = replay_new(loop, control, reader, cfg, store, infolog, replayed, arg);
     control_on(control, "dlq-list", cmd_dlq_list, self);
     control_on(control, "dlq-replay", cmd_dlq_replay, self);
     control_on(control, "dlq-drop", cmd_dlq_drop, self);
@@ -217,7 +170,14 @@ dlq_new(control_t *control, const cfg_t *cfg, store_t *store, infolog_t *infolog
 void
 dlq_set_cfg(dlq_t *self, const cfg_t *cfg)
 {
-    self->cfg = cfg;
+    replay_set_cfg(self->replay, cfg);
+}
+
+/* dlq_retire_cfg - free an earlier configuration when no replay reads with it */
+void
+dlq_retire_cfg(dlq_t *self, cfg_t **cfg_p)
+{
+    replay_retire_cfg(self->replay, cfg_p);
 }
 
 /* dlq_destroy - free and null the caller's pointer */
@@ -226,6 +186,7 @@ dlq_destroy(dlq_t **self_p)
 {
     if (self_p == NULL || *self_p == NULL)
         return;
+    replay_destroy(&(*self_p)->replay);
     free(*self_p);
     *self_p = NULL;
 }

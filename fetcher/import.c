@@ -318,19 +318,28 @@ import_fetch(import_t *self)
                                 sizeof self->fetch_err);
 }
 
-/* backoff - the wait before try attempt+1 of a page: doubling from 250 ms up
- * to IMPORT_BACKOFF_MS with jitter, or what the shop asked when longer */
-static long
-backoff(import_t *self)
+/* import_source_new - a profile's shop for the reader thread */
+source_t *
+import_source_new(const profile_t *p)
 {
-    long    d = 250, asked = source_retry_after_ms(self->source);
+    source_t *s = source_new(p);
+
+    source_set_retry(s, 1, IMPORT_BACKOFF_MS, 30000);
+    return s;
+}
+
+/* import_backoff_ms - the wait before try attempt+1 */
+long
+import_backoff_ms(int attempt, long asked, unsigned *jitter)
+{
+    long    d = 250;
     int     i;
 
-    for (i = 1; i < self->attempt && d < IMPORT_BACKOFF_MS; i++)
+    for (i = 1; i < attempt && d < IMPORT_BACKOFF_MS; i++)
         d *= 2;
     if (d > IMPORT_BACKOFF_MS)
         d = IMPORT_BACKOFF_MS;
-    d = d / 2 + (long) (rand_r(&self->jitter) % (unsigned) (d / 2 + 1));
+    d = d / 2 + (long) (rand_r(jitter) % (unsigned) (d / 2 + 1));
     return asked > d ? asked : d;
 }
 
@@ -346,7 +355,8 @@ import_store(import_t *self)
     if (self->fetched != SRC_OK) {
         self->auth_failed = self->fetched == SRC_AUTH;
         if (self->fetched == SRC_TRANSIENT && ++self->attempt < IMPORT_ATTEMPTS) {
-            self->retry_ms = backoff(self);
+            self->retry_ms = import_backoff_ms(self->attempt,
+                                              source_retry_after_ms(self->source), &self->jitter);
             if (self->retry_ms <= IMPORT_RETRY_AFTER_MAX_MS) {
                 log_warning("profile %s: %s; trying again in %ld ms", self->p->name,
                             self->fetch_err, self->retry_ms);
@@ -408,55 +418,4 @@ import_step(import_t *self)
         return IMPORT_FAILED;
     import_fetch(self);
     return import_store(self);
-}
-
-/* status_nl - an order's state in the shop as a bookkeeper says it */
-static const char *
-status_nl(order_status_t st)
-{
-    switch (st) {
-    case ORDER_CANCELLED:
-        return "geannuleerd";
-    case ORDER_INCOMPLETE:
-        return "nog niet afgerond";
-    case ORDER_PAID:
-    case ORDER_OPEN:
-        break;
-    }
-    return order_status_name(st);
-}
-
-/* fetch_one - read one order again and put it back in pending */
-bool
-fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
-          char *err, size_t errlen)
-{
-    order_page_t *page = NULL;
-    src_result_t r = source_one(source, number, &page, err, errlen);
-    bool    ok = false;
-
-    if (r != SRC_OK) {
-        if (r == SRC_NOT_FOUND)
-            snprintf(err, errlen, "order %lld staat niet (meer) in de shop; laat hem vallen "
-                     "als hij niet geboekt hoeft te worden", (long long) number);
-        order_page_destroy(&page);
-        return false;
-    }
-    if (page->nitems != 1)
-        snprintf(err, errlen, "order %lld: de shop stuurde %zu orders in plaats van een; "
-                 "probeer het later opnieuw", (long long) number, page->nitems);
-    else if (page->items[0].order == NULL)
-        snprintf(err, errlen, "%s", page->items[0].error);
-    else if (page->items[0].order->status != ORDER_PAID
-             && page->items[0].order->status != ORDER_OPEN)
-        snprintf(err, errlen, "order %lld is in de shop %s, niet betaald of open; laat "
-                 "hem vallen als hij niet geboekt hoeft te worden", (long long) number,
-                 status_nl(page->items[0].order->status));
-    else if (store_begin(store, err, errlen)) {
-        order_set(&page->items[0].order->profile, p->name);
-        store_replace_pending(store, page->items[0].order);
-        ok = store_commit(store, err, errlen);
-    }
-    order_page_destroy(&page);
-    return ok;
 }

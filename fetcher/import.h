@@ -88,9 +88,13 @@ void import_store_item(const profile_t *p, store_t *store, infolog_t *infolog,
                        order_item_t *it, const char *doc, size_t len,
                        import_counts_t *counts);
 
-/* fetch_one - read one order again (replay) and put it back in pending.
- * false with err when it cannot be read or is not bookable. */
-bool fetch_one(const profile_t *p, source_t *source, store_t *store, int64_t number,
-               char *err, size_t errlen);
+/* import_source_new - a profile's shop as the reader thread reads it: one
+ * try per call, the caller tries again on a timer (import_backoff_ms) */
+source_t *import_source_new(const profile_t *p);
+
+/* import_backoff_ms - the wait before try attempt+1 of a read that failed
+ * for now: doubling from 250 ms up to IMPORT_BACKOFF_MS with jitter (from
+ * *jitter, a rand_r seed), or what the shop asked (asked ms) when longer */
+long import_backoff_ms(int attempt, long asked, unsigned *jitter);
 
 #endif

@@ -9,7 +9,8 @@
  *   Takes import jobs from the scheduler (jobs socket), reads each
  *   profile's shop from its cursor and stores every order durably in
  *   fetcher.db before the cursor moves. Pending orders are sent to the
- *   matchers (orders socket), at most koppel.max_in_flight at a time, and
+ *   matchers (orders socket), each profile's to the one matcher that serves
+ *   it (shard.h), at most koppel.max_in_flight at a time, and
  *   sent again, with backoff, until the booker reports an outcome
  *   (outcomes socket): booked, or dead with a stage and a reason. The
  *   dead ones form the dead-letter queue, which koppelctl lists and
@@ -43,13 +44,12 @@
 #include "netsec.h"
 #include "order_seal.h"
 #include "reload.h"
+#include "shard.h"
 #include "size_limits.h"
 #include "status_text.h"
 #include "store.h"
 #include "webhook.h"
 #include "xalloc.h"
-
-#define MAX_QUEUED_JOBS 256
 
 static const char usage[] =
     "usage: koppel-fetcher [--config FILE] [--log-level LEVEL]\n"
@@ -63,17 +63,17 @@ typedef struct {
     control_t *control;
     zsock_t *jobs;            /* PULL from the scheduler */
     zsock_t *events;          /* PUSH to the scheduler */
-    zsock_t *orders;          /* PUSH to the matchers */
+    zsock_t *orders;          /* ROUTER to the matchers, each by its name */
+    shard_t *shard;           /* the live matchers, who serves which profile */
     zsock_t *outcomes;        /* PULL from the booker */
     zactor_t *watch_orders;   /* socket monitors: a matcher or the booker that */
     zactor_t *watch_outcomes; /* goes away took the orders it held with it */
     source_t **sources;       /* per profile: its shop, for the imports (on the reader) */
-    source_t **replay_sources;/* per profile: its shop, for dlq replay (on the loop) */
-    reader_t *reader;         /* the thread that reads the import's pages */
+    reader_t *reader;         /* the thread that reads the import's pages and replays */
     char   **stopped;         /* per profile: why it is stopped, or NULL */
     import_t *import;         /* the run in progress */
-    msg_t   *queue[MAX_QUEUED_JOBS];
-    size_t   nqueue;
+    msg_t  **queue;           /* jobs waiting for their run, one per profile at most */
+    size_t   nqueue, queue_cap;
     infolog_t *infolog;       /* the information log (manual 3.3) */
     dlq_t   *dlq;             /* the dead-letter commands */
     daemon_loop_t *loop;
@@ -93,23 +93,9 @@ typedef struct {
 static source_t *
 source_of(fetcher_t *f, int i)
 {
-    if (f->sources[i] == NULL) {
-        f->sources[i] = source_new(&f->cfg->profiles[i]);
-        source_set_retry(f->sources[i], 1, IMPORT_BACKOFF_MS, 30000);
-    }
+    if (f->sources[i] == NULL)
+        f->sources[i] = import_source_new(&f->cfg->profiles[i]);
     return f->sources[i];
-}
-
-/* replay_source_of - the shop of a profile for dlq replay: a source of its
- * own, so that it is never used by the loop and the reader at once */
-static source_t *
-replay_source_of(void *arg, int i)
-{
-    fetcher_t *f = arg;
-
-    if (f->replay_sources[i] == NULL)
-        f->replay_sources[i] = source_new(&f->cfg->profiles[i]);
-    return f->replay_sources[i];
 }
 
 /* rewind_cursor - from_order was lowered: the next run reads from there (orders
@@ -156,20 +142,17 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
             f->sources[i] = NULL;
         }
         source_destroy(&f->sources[i]);
-        source_destroy(&f->replay_sources[i]);
     }
     free(f->sources);
-    free(f->replay_sources);
     f->sources = xcalloc(fresh->nprofiles + 1, sizeof *f->sources);
-    f->replay_sources = xcalloc(fresh->nprofiles + 1, sizeof *f->replay_sources);
     f->stopped = reload_stopped(f->stopped, f->cfg, fresh, old_index, "shop");
     webhook_set_cfg(f->hook, fresh);
+    dlq_set_cfg(f->dlq, fresh);           /* its sources go with the old profiles */
     if (r >= 0)
         f->import_cfg = f->cfg;           /* the run's, until it ends */
     else
-        cfg_destroy(&f->cfg);
+        dlq_retire_cfg(f->dlq, &f->cfg);  /* or a replay's, until it is read */
     f->cfg = fresh;
-    dlq_set_cfg(f->dlq, fresh);
 }
 
 /* stopped_text - what a profile whose shop refused its credentials shows */
@@ -210,7 +193,8 @@ hello(fetcher_t *f)
     msg_destroy(&m);
 }
 
-/* send_order - store_send_due callback: one order to the matchers */
+/* send_order - store_send_due callback: one order to the matcher serving
+ * its profile; none live, or the one chosen gone, and it waits */
 static store_sent_t
 send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
            const char *token, char *why, size_t whylen)
@@ -218,6 +202,8 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
     fetcher_t *f = arg;
     msg_t  *m;
     bool    sent;
+    const char *to;
+    net_sent_t how;
     size_t  len;
     void   *buf;
 
@@ -242,7 +228,11 @@ send_order(void *arg, const char *profile, const order_t *o, int64_t attempt,
         msg_destroy(&m);
         return STORE_UNSENDABLE;
     }
-    sent = net_send(f->orders, m);
+    to = shard_owner(f->shard, profile);
+    how = to ? net_send_to(f->orders, to, m) : NET_FULL;
+    if (how == NET_GONE)
+        shard_forget(f->shard, to, "disconnected");     /* send_due moves its profiles */
+    sent = how == NET_SENT;
     msg_destroy(&m);
     if (sent) {
         control_count(f->control, attempt == 1 ? "orders_sent" : "orders_resent", 1);
@@ -297,16 +287,87 @@ booker_gone(daemon_loop_t *loop, void *arg)
     peer_gone(f, f->watch_outcomes, "booker");
 }
 
+static void rebalance(fetcher_t *f);
+
 /* send_due - send what is due, keeping at most max_in_flight orders on their
  * way: a daemon that dies then takes at most that many with it */
 static void
 send_due(fetcher_t *f, int64_t now)
 {
-    int64_t in_flight = store_in_flight(f->store, now);
-    int64_t room = f->cfg->max_in_flight - in_flight;
+    int64_t in_flight, room;
 
+    if (!shard_settled(f->shard, zclock_time(), f->cfg->matcher_heartbeat_ms / 3))
+        return;                           /* at the tick after every matcher said ready */
+    in_flight = store_in_flight(f->store, now);
+    room = f->cfg->max_in_flight - in_flight;
     if (in_flight >= 0 && room > 0)       /* unreadable (logged): at the next tick */
         store_send_due(f->store, now, f->cfg->resend_after_s, (size_t) room, send_order, f);
+    if (shard_take_change(f->shard))      /* a send found a matcher gone */
+        rebalance(f);
+}
+
+/* rebalance - the live matchers changed: tell them who serves what, and send
+ * every order on its way again now, each to its profile's matcher (one that
+ * gave a profile up dropped the orders of it that waited; the booker drops
+ * a second copy of one it has) */
+static void
+rebalance(fetcher_t *f)
+{
+    int64_t n;
+
+    shard_broadcast(f->shard, f->orders);
+    shard_take_change(f->shard);          /* one found gone meanwhile: this round too */
+    n = store_resend_now(f->store, db_now());
+    if (n > 0)
+        log_info("the profiles moved between matchers: %lld orders on their way are "
+                 "sent again", (long long) n);
+    send_due(f, db_now());
+}
+
+/* read_ready - take the matchers' heartbeats waiting on the orders socket */
+static void
+read_ready(fetcher_t *f)
+{
+    char    from[SHARD_NAME_MAX];
+    msg_t  *m;
+
+    while ((m = net_recv_from(f->orders, "orders socket", from, sizeof from)) != NULL) {
+        if (m->type == MSG_READY)
+            shard_seen(f->shard, from, zclock_time());
+        else
+            log_peer_warning("orders socket", "orders socket: expected ready, got a %s "
+                             "message from matcher %s", msg_type_name(m->type), from);
+        msg_destroy(&m);
+    }
+}
+
+/* take_ready - a matcher's heartbeat: one that joins takes its profiles */
+static void
+take_ready(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    read_ready(f);
+    if (shard_take_change(f->shard))
+        rebalance(f);
+}
+
+/* beat - every quarter heartbeat interval: forget the matchers that fell
+ * silent, and tell the others the live set (which also finds one gone). The
+ * heartbeats that came while this loop was held are read first, so that a
+ * busy fetcher does not take its matchers for silent. */
+static void
+beat(daemon_loop_t *loop, void *arg)
+{
+    fetcher_t *f = arg;
+
+    read_ready(f);
+    shard_expire(f->shard, zclock_time(), f->cfg->matcher_heartbeat_ms);
+    shard_broadcast(f->shard, f->orders);
+    if (shard_take_change(f->shard))
+        rebalance(f);
+    daemon_loop_once(f->loop, (size_t) f->cfg->matcher_heartbeat_ms / 4, "matcher heartbeats",
+                     beat, f);
 }
 
 /* send_tick - every second: send what became due */
@@ -383,7 +444,7 @@ end_import(fetcher_t *f, import_state_t st)
     f->import_rewind = 0;
     import_destroy(&f->import);           /* p is gone from here on */
     source_destroy(&f->import_source);
-    cfg_destroy(&f->import_cfg);
+    dlq_retire_cfg(f->dlq, &f->import_cfg);
     control_activity(f->control, NULL);
 }
 
@@ -478,10 +539,14 @@ take_job(daemon_loop_t *loop, void *arg)
             msg_destroy(&m);
             return;
         }
-    if (f->nqueue == MAX_QUEUED_JOBS) {
-        job_done(f, m->job_id, m->profile, m->task, false, "too many queued jobs");
+    if (cfg_profile_index(f->cfg, m->profile) < 0) {   /* so the queue stays one a profile */
+        job_done(f, m->job_id, m->profile, m->task, false, "unknown profile");
         msg_destroy(&m);
         return;
+    }
+    if (f->nqueue == f->queue_cap) {    /* a schedule may start every profile at once */
+        f->queue_cap = f->queue_cap ? 2 * f->queue_cap : 64;
+        f->queue = xrealloc(f->queue, f->queue_cap * sizeof *f->queue);
     }
     log_debug("profile %s: job %lld queued (%s)", m->profile, (long long) m->job_id,
               m->reason);
@@ -533,12 +598,13 @@ take_outcomes(daemon_loop_t *loop, void *arg)
     send_due(f, db_now());              /* the outcomes made room */
 }
 
-/* status_extra - orders per state and stopped profiles */
+/* status_extra - orders per state, stopped profiles, who serves which */
 static void
 status_extra(void *arg, json_t *st)
 {
     fetcher_t *f = arg;
     json_t *profiles = json_object();
+    const char *owner;
     size_t  i;
 
     for (i = 0; i < f->cfg->nprofiles; i++) {
@@ -553,10 +619,13 @@ status_extra(void *arg, json_t *st)
             json_object_set_new(p, "cursor", json_integer(cursor));
         if (f->stopped[i])
             json_object_set_new(p, "stopped", json_string(f->stopped[i]));
+        if ((owner = shard_owner(f->shard, f->cfg->profiles[i].name)) != NULL)
+            json_object_set_new(p, "matcher", json_string(owner));
         json_object_set_new(profiles, f->cfg->profiles[i].name, p);
     }
     webhook_status(f->hook, profiles);
     json_object_set_new(st, "profiles", profiles);
+    json_object_set_new(st, "matchers", shard_status(f->shard, f->cfg, zclock_time()));
 }
 
 int
@@ -577,15 +646,14 @@ main(int argc, char **argv)
         log_fatal("%s", err);
     f.check_seals = !netsec_curve_on(f.cfg->ep_outcomes);
     f.sources = xcalloc(f.cfg->nprofiles, sizeof *f.sources);
-    f.replay_sources = xcalloc(f.cfg->nprofiles, sizeof *f.replay_sources);
     f.stopped = xcalloc(f.cfg->nprofiles, sizeof *f.stopped);
     f.control = control_new(f.cfg->ep_control[DAEMON_FETCHER], "fetcher", instance);
     control_status_extra(f.control, status_extra, &f);
     if ((f.infolog = infolog_open(f.cfg->state_dir, err, sizeof err)) == NULL)
         log_warning("%s", err);
-    f.dlq = dlq_new(f.control, f.cfg, f.store, f.infolog, replay_source_of, replayed, &f);
     f.jobs = net_socket(ZMQ_PULL, f.cfg->ep_jobs, true, "jobs socket");
-    f.orders = net_socket(ZMQ_PUSH, f.cfg->ep_orders, true, "orders socket");
+    f.orders = net_router(f.cfg->ep_orders, "orders socket");
+    f.shard = shard_new();
     f.outcomes = net_socket(ZMQ_PULL, f.cfg->ep_outcomes, true, "outcomes socket");
     f.events = net_socket(ZMQ_PUSH, f.cfg->ep_events, false, "events socket");
     f.watch_orders = watch(f.orders);
@@ -593,13 +661,16 @@ main(int argc, char **argv)
     f.loop = daemon_loop_new(f.control, f.infolog);
     f.work_timer = -1;
     f.reader = reader_new(f.loop, page_read, &f);
+    f.dlq = dlq_new(f.control, f.loop, f.reader, f.cfg, f.store, f.infolog, replayed, &f);
     f.reload = reload_new(f.loop, f.control, &f.cfg, apply, &f);
     f.hook = webhook_new(f.loop, f.cfg, f.store, f.infolog, replayed, &f);
     daemon_loop_reader(f.loop, f.jobs, "jobs socket", take_job, &f);
     daemon_loop_reader(f.loop, f.outcomes, "outcomes socket", take_outcomes, &f);
+    daemon_loop_reader(f.loop, f.orders, "orders socket", take_ready, &f);
     daemon_loop_reader(f.loop, f.watch_orders, "orders socket monitor", matcher_gone, &f);
     daemon_loop_reader(f.loop, f.watch_outcomes, "outcomes socket monitor", booker_gone, &f);
     daemon_loop_every(f.loop, 1000, "send due orders", send_tick, &f);
+    beat(f.loop, &f);
     hello(&f);
     log_info("started; state in %s", f.cfg->state_dir);
     send_due(&f, db_now());
@@ -616,17 +687,17 @@ main(int argc, char **argv)
     cfg_destroy(&f.import_cfg);
     for (i = 0; i < f.nqueue; i++)
         msg_destroy(&f.queue[i]);
+    free(f.queue);
     for (i = 0; i < f.cfg->nprofiles; i++) {
         source_destroy(&f.sources[i]);
-        source_destroy(&f.replay_sources[i]);
         free(f.stopped[i]);
     }
     free(f.sources);
-    free(f.replay_sources);
     free(f.stopped);
     dlq_destroy(&f.dlq);
     zsock_destroy(&f.jobs);
     zsock_destroy(&f.orders);
+    shard_destroy(&f.shard);
     zsock_destroy(&f.outcomes);
     zsock_destroy(&f.events);
     control_destroy(&f.control);

@@ -12,8 +12,13 @@
  *   Takes orders from the fetcher (orders socket), recognises the customer
  *   among the relaties of the profile's administration (recognise.h) and
  *   passes order and decision to the booker (matched socket). Any number
- *   of matchers may run: the fetcher spreads orders over them, and each
- *   serves every profile. A matcher keeps no state of its own: its index
+ *   of matchers may run, each under its own --instance name: it says
+ *   "ready" to the fetcher every quarter of koppel.matcher_heartbeat_ms,
+ *   and the fetcher sends each profile's orders to one live matcher, by
+ *   rendezvous hashing over their names (rendezvous.h). The fetcher's
+ *   assign message lists the live matchers; a matcher then drops the index
+ *   of every profile that is no longer its own, so that each index is held
+ *   once. A matcher keeps no state of its own: its index
  *   is read from SnelStart (sync.h) when a profile's first order comes,
  *   and dropped after half an hour without orders. The index is filled
  *   and refreshed in slices of one request (a page of 500 relaties), one
@@ -40,6 +45,7 @@
 #include "net.h"
 #include "recognise.h"
 #include "reload.h"
+#include "rendezvous.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -73,7 +79,11 @@ typedef struct {                  /* a profile's fill timer argument */
 struct matcher {
     cfg_t   *cfg;
     control_t *control;
-    zsock_t *orders;          /* PULL from the fetcher */
+    zsock_t *orders;          /* DEALER to the fetcher, known there by instance */
+    const char *instance;     /* this matcher's name */
+    char   **live;            /* the live matchers of the last assign message */
+    size_t   nlive;
+    bool     assigned;        /* an assign came: serve only the profiles of mine */
     zsock_t *matched;         /* PUSH to the booker */
     sync_t **syncs;           /* per profile */
     zlistx_t **waiting;       /* per profile: orders waiting for its index */
@@ -164,7 +174,8 @@ fill_slice(daemon_loop_t *loop, void *arg)
                      mt->cfg->profiles[i].name, relatie_index_count(sy->index));
     switch (sync_step(sy, time(NULL), err, sizeof err)) {
     case SYNC_MORE:
-        schedule_fill(mt, i, 0);
+        schedule_fill(mt, i, sy->next_slice_ms > now_ms
+                             ? (size_t) (sy->next_slice_ms - now_ms) : 0);
         return;
     case SYNC_READY:
         pass_on_waiting(mt, i);
@@ -211,6 +222,41 @@ sweep(matcher_t *mt)
             cfg_destroy(&mt->retired[i]);
             mt->retired[i] = mt->retired[--mt->nretired];
         }
+}
+
+/* mine - whether profile i is this matcher's: every profile until the
+ * fetcher's first assign, then those the live set gives this name */
+static bool
+mine(const matcher_t *mt, size_t i)
+{
+    int     k;
+
+    if (!mt->assigned)
+        return true;
+    k = rendezvous_owner(mt->cfg->profiles[i].name, mt->live, mt->nlive);
+    return k >= 0 && strcmp(mt->live[k], mt->instance) == 0;
+}
+
+/* give_up - drop the index of every profile another matcher serves now; the
+ * orders that waited for one are the fetcher's to send to that matcher */
+static void
+give_up(matcher_t *mt)
+{
+    size_t  i, n;
+
+    for (i = 0; i < mt->cfg->nprofiles; i++) {
+        if (mine(mt, i) || (mt->syncs[i] == NULL && zlistx_size(mt->waiting[i]) == 0))
+            continue;
+        if (mt->fill_timer[i] >= 0)
+            daemon_loop_cancel(mt->loop, mt->fill_timer[i]);
+        mt->fill_timer[i] = -1;
+        n = zlistx_size(mt->waiting[i]);
+        zlistx_purge(mt->waiting[i]);
+        sync_destroy(&mt->syncs[i]);
+        log_info("profile %s: served by another matcher now; its customer index dropped "
+                 "(%zu waiting orders left to the fetcher)", mt->cfg->profiles[i].name, n);
+    }
+    sweep(mt);
 }
 
 /* apply - reload callback: recognition counts from the next order. An index
@@ -269,7 +315,39 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
             schedule_fill(mt, (int) i, 0);
         }
     }
-    sweep(mt);
+    give_up(mt);                        /* profiles added or renamed may be another's */
+}
+
+/* take_assign - the fetcher's list of live matchers */
+static void
+take_assign(matcher_t *mt, msg_t *m)
+{
+    size_t  i;
+
+    for (i = 0; i < mt->nlive; i++)
+        free(mt->live[i]);
+    free(mt->live);
+    mt->live = m->args;             /* taken over from the message */
+    mt->nlive = m->nargs;
+    m->args = NULL;
+    m->nargs = 0;
+    mt->assigned = true;
+    give_up(mt);
+}
+
+/* say_ready - the heartbeat to the fetcher, every quarter of its interval (a
+ * reload's new interval counts from the next one) */
+static void
+say_ready(daemon_loop_t *loop, void *arg)
+{
+    matcher_t *mt = arg;
+    msg_t  *m = msg_new(MSG_READY);
+
+    msg_set(&m->text, mt->instance);
+    net_send(mt->orders, m);            /* not connected: nothing to tell yet */
+    msg_destroy(&m);
+    daemon_loop_once(mt->loop, (size_t) mt->cfg->matcher_heartbeat_ms / 4, "heartbeat",
+                     say_ready, mt);
 }
 
 /* take_order - recognise one order's customer and pass it on; while its
@@ -284,6 +362,11 @@ take_order(daemon_loop_t *loop, void *arg)
 
     if (m == NULL)
         return;
+    if (m->type == MSG_ASSIGN) {
+        take_assign(mt, m);
+        msg_destroy(&m);
+        return;
+    }
     if (m->type != MSG_ORDER) {
         log_peer_warning("orders socket", "orders socket: expected an order, got a %s message",
                          msg_type_name(m->type));
@@ -334,15 +417,17 @@ evict_idle(daemon_loop_t *loop, void *arg)
     sweep(mt);
 }
 
-/* status_extra - the size of each profile's index */
+/* status_extra - the size of each profile's index, how many profiles it serves */
 static void
 status_extra(void *arg, json_t *st)
 {
     matcher_t *mt = arg;
     json_t *idx = json_object(), *stopped = json_object();
+    json_int_t served = 0;
     size_t  i;
 
     for (i = 0; i < mt->cfg->nprofiles; i++) {
+        served += mine(mt, i);
         if (mt->syncs[i] == NULL)
             continue;
         json_object_set_new(idx, mt->cfg->profiles[i].name, json_pack("{s:I, s:I, s:I, s:b}",
@@ -356,6 +441,8 @@ status_extra(void *arg, json_t *st)
     }
     json_object_set_new(st, "index", idx);
     json_object_set_new(st, "stopped", stopped);
+    json_object_set_new(st, "profiles_served", json_integer(served));
+    json_object_set_new(st, "assigned", json_boolean(mt->assigned));
 }
 
 int
@@ -384,12 +471,14 @@ main(int argc, char **argv)
     mt.control = control_new(ep, "matcher", instance);
     free(ep);
     control_status_extra(mt.control, status_extra, &mt);
-    mt.orders = net_socket(ZMQ_PULL, mt.cfg->ep_orders, false, "orders socket");
+    mt.instance = instance;
+    mt.orders = net_dealer(mt.cfg->ep_orders, instance, "orders socket");
     mt.matched = net_socket(ZMQ_PUSH, mt.cfg->ep_matched, false, "matched socket");
     mt.loop = daemon_loop_new(mt.control, NULL);
     daemon_loop_reader(mt.loop, mt.orders, "orders socket", take_order, &mt);
     daemon_loop_every(mt.loop, 5000, "drop idle indexes", evict_idle, &mt);
     mt.reload = reload_new(mt.loop, mt.control, &mt.cfg, apply, &mt);
+    say_ready(mt.loop, &mt);
     log_info("started as instance %s", instance);
     daemon_loop_run(mt.loop, "Gereed");
     reload_destroy(&mt.reload);
@@ -405,6 +494,9 @@ main(int argc, char **argv)
     for (i = 0; i < mt.nretired; i++)
         cfg_destroy(&mt.retired[i]);
     free(mt.retired);
+    for (i = 0; i < mt.nlive; i++)
+        free(mt.live[i]);
+    free(mt.live);
     zsock_destroy(&mt.orders);
     zsock_destroy(&mt.matched);
     control_destroy(&mt.control);

@@ -9,14 +9,21 @@
  *   500 relaties); a slice that fails (SnelStart unreachable, or its rate
  *   limit: the client never waits, snelstart.h SS_LIMITED) leaves the pass
  *   where it is, and the next slice goes on from that page.
+ *   An sql, lokaal or mdb administration is read on a thread
+ *   (admin_fill.h): a full read into a new index, swapped in at the end;
+ *   the changes since the last read are put in the index itself, up to
+ *   ADMIN_SLICE rows per slice.
  */
 #include <string.h>
+#include <czmq.h>
 
 #include "log.h"
 #include "sync.h"
 #include "xalloc.h"
 
 #define PAGE 500
+#define ADMIN_SLICE 2000      /* rows put in the index per slice */
+#define ADMIN_POLL_MS 10      /* the next look while the thread has no rows yet */
 
 sync_t *
 sync_new(const profile_t *p)
@@ -39,6 +46,9 @@ sync_destroy(sync_t **self_p)
     if (self_p == NULL || *self_p == NULL)
         return;
     snelstart_destroy(&(*self_p)->api);
+    admin_fill_destroy(&(*self_p)->fill);
+    if ((*self_p)->fill_into != (*self_p)->index)
+        relatie_index_destroy(&(*self_p)->fill_into);
     admin_reader_close(&(*self_p)->admin);
     free((*self_p)->pass_filter);
     relatie_index_destroy(&(*self_p)->index);
@@ -87,38 +97,42 @@ read_page(sync_t *self, char *err, size_t errlen)
     return n < PAGE ? SYNC_READY : SYNC_MORE;
 }
 
-/* admin_fresh - fill or refresh the index from an sql, lokaal or mdb
- * administration */
-static bool
-admin_fresh(sync_t *self, time_t now, char *err, size_t errlen)
+/* admin_start - begin a read of an sql, lokaal or mdb administration on a
+ * thread: the changes since the newest seen when it can, else all */
+static void
+admin_start(sync_t *self)
+{
+    bool    incremental = self->filled && self->admin && admin_reader_incremental(self->admin)
+                          && *self->latest;
+
+    self->fill_into = incremental ? self->index : relatie_index_new();
+    self->fill = admin_fill_start(self->p, self->admin, incremental ? self->latest : NULL,
+                                  self->latest, incremental ? NULL : self->fill_into);
+    self->admin = NULL;                 /* the thread's until the read ends */
+    self->passing = true;
+}
+
+/* admin_end - the read is over: the new index in place, or why not */
+static sync_state_t
+admin_end(sync_t *self, time_t now, char *err, size_t errlen)
 {
     char    why[1024];
-    relatie_index_t *fresh;
-    long    n;
-    bool    incremental;
+    long    n = admin_fill_end(&self->fill, &self->admin, self->latest, sizeof self->latest,
+                               why, sizeof why);
 
-    if (self->admin == NULL
-        && (self->admin = admin_reader_open(self->p, why, sizeof why)) == NULL) {
-        snprintf(err, errlen, "profile %s: %s", self->p->name, why);
-        return false;
-    }
-    incremental = self->filled && admin_reader_incremental(self->admin) && *self->latest;
-    fresh = incremental ? self->index : relatie_index_new();
-    n = admin_reader_relaties(self->admin, relatie_index_take, fresh,
-                              incremental ? self->latest : NULL, self->latest,
-                              sizeof self->latest, why, sizeof why);
+    self->passing = false;
     if (n < 0) {
-        if (fresh != self->index)
-            relatie_index_destroy(&fresh);
-        /* the connection may be gone: connect again next time */
-        admin_reader_close(&self->admin);
+        if (self->fill_into != self->index)
+            relatie_index_destroy(&self->fill_into);
+        self->fill_into = NULL;
         snprintf(err, errlen, "profile %s: reading relaties: %s", self->p->name, why);
-        return false;
+        return SYNC_FAILED;
     }
-    if (fresh != self->index) {
-        relatie_index_destroy(&self->index);
-        self->index = fresh;
+    if (self->fill_into != self->index) {
+        admin_fill_discard(&self->index);
+        self->index = self->fill_into;
     }
+    self->fill_into = NULL;
     self->relaties_read += n;
     if (!self->filled)
         log_info("profile %s: customer index filled with %zu relaties from the %s "
@@ -126,7 +140,29 @@ admin_fresh(sync_t *self, time_t now, char *err, size_t errlen)
                  self->p->admin_type);
     self->filled = true;
     self->synced_at = now;
-    return true;
+    return SYNC_READY;
+}
+
+/* admin_step - one slice of filling or refreshing the index from an sql,
+ * lokaal or mdb administration: up to ADMIN_SLICE rows the thread read */
+static sync_state_t
+admin_step(sync_t *self, time_t now, char *err, size_t errlen)
+{
+    if (self->fill == NULL) {
+        admin_start(self);
+        return SYNC_MORE;
+    }
+    switch (admin_fill_take(self->fill, ADMIN_SLICE, relatie_index_take, self->fill_into)) {
+    case ADMIN_FILL_ROWS:
+        return SYNC_MORE;
+    case ADMIN_FILL_WAIT:
+        self->next_slice_ms = zclock_time() + ADMIN_POLL_MS;
+        return SYNC_MORE;
+    case ADMIN_FILL_DONE:
+    case ADMIN_FILL_FAILED:
+        break;
+    }
+    return admin_end(self, now, err, errlen);
 }
 
 /* end_pass - the fill or refresh in progress is over */
@@ -154,10 +190,11 @@ sync_step(sync_t *self, time_t now, char *err, size_t errlen)
     sync_state_t st;
 
     self->not_before_ms = 0;
+    self->next_slice_ms = 0;
     if (sync_ready(self, now))
         return SYNC_READY;
     if (strcmp(self->p->admin_type, "api") != 0)
-        return admin_fresh(self, now, err, errlen) ? SYNC_READY : SYNC_FAILED;
+        return admin_step(self, now, err, errlen);
     if (!self->passing) {                       /* a new fill or refresh */
         self->passing = true;
         self->pass_skip = 0;
@@ -201,6 +238,7 @@ sync_fresh(sync_t *self, time_t now, char *err, size_t errlen)
     sync_state_t st;
 
     while ((st = sync_step(self, now, err, errlen)) == SYNC_MORE)
-        ;
+        if (self->next_slice_ms > 0)      /* not on a loop: waiting is all there is to do */
+            zclock_sleep(ADMIN_POLL_MS);
     return st == SYNC_READY;
 }

@@ -13,7 +13,10 @@
  *   and again every index_refresh seconds; on SQL with the schema map's
  *   relatie_modified only those changed since the newest change seen.
  *   A full re-read builds a new index and swaps it in, so that relaties
- *   deleted in SnelStart disappear.
+ *   deleted in SnelStart disappear. The administration is read on a thread
+ *   (admin_fill.h) and its rows are put in the index in slices, so that a
+ *   network SQL server's connect and query, and 100,000 rows, never hold
+ *   the matcher's loop.
  */
 #ifndef KOPPEL_MATCHER_SYNC_H
 #define KOPPEL_MATCHER_SYNC_H
@@ -22,6 +25,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "admin_fill.h"
 #include "admin_reader.h"
 #include "relatie_index.h"
 #include "snelstart.h"
@@ -35,6 +39,8 @@ typedef struct {
     time_t   used_at;           /* last order recognised with it */
     long     relaties_read;
     admin_reader_t *admin;      /* sql, lokaal, mdb: connected lazily */
+    admin_fill_t *fill;         /* its read in progress, on a thread */
+    relatie_index_t *fill_into; /* where that read's rows go: index, or a new one */
     char     latest[40];        /* newest relatie_modified seen */
     bool     have_landen;       /* read with the first fill */
     bool     passing;           /* a fill or refresh is in progress */
@@ -42,6 +48,8 @@ typedef struct {
     int      pass_skip;         /* relaties it read so far */
     int64_t  not_before_ms;     /* after SYNC_FAILED for SnelStart's limit: when
                                    to try again (epoch ms), else 0 */
+    int64_t  next_slice_ms;     /* after SYNC_MORE: when the next slice is worth
+                                   making (epoch ms; the thread has no rows yet), else 0 */
     bool     auth_refused;      /* SnelStart refused the keys at the last read */
 } sync_t;
 
@@ -54,8 +62,9 @@ void sync_destroy(sync_t **self_p);
 bool sync_ready(const sync_t *self, time_t now);
 
 /* sync_step - one slice of filling or refreshing the index when due: one
- * request to SnelStart (an sql, lokaal or mdb administration: the whole
- * read). SYNC_READY: the index may be used; SYNC_MORE: call again;
+ * request to SnelStart (an sql, lokaal or mdb administration: a look at
+ * its fill thread, and up to 2,000 of the changed rows it read). SYNC_READY: the index may be used;
+ * SYNC_MORE: call again, at next_slice_ms when that is set;
  * SYNC_FAILED: err says why (the index is as it was, with what the pass
  * read so far; not_before_ms when SnelStart's limit holds it back) */
 sync_state_t sync_step(sync_t *self, time_t now, char *err, size_t errlen);

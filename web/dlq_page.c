@@ -11,8 +11,10 @@
  *   the shop's, to be fixed there.
  *
  *   "Opnieuw" is the fetcher's dlq-replay (the order is read from the shop
- *   again and goes the normal way); "Laten vallen" is dlq-drop, after a
- *   confirmation, and is written to the information log with who did it.
+ *   again and goes the normal way; the fetcher answers when it has read it,
+ *   or, from a very slow shop, that it is still reading it); "Laten
+ *   vallen" is dlq-drop, after a confirmation, and is written to the
+ *   information log with who did it.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -174,6 +176,29 @@ page_dlq(req_t *r, resp_t *out)
     page_end(out);
 }
 
+/* replay_sentence - what the fetcher's answer to dlq-replay of one order
+ * says: read and on its way, still being read (the answer came before the
+ * slow shop's), or why not */
+static char *
+replay_sentence(const msg_t *m, const char *number)
+{
+    json_t *res = json_loads(m->json, 0, NULL);
+    json_t *one = json_array_get(res, 0);
+    const char *why = json_string_value(json_object_get(one, "error"));
+    char   *sentence;
+
+    if (m->ok && one)
+        sentence = xasprintf("Order %s is opnieuw uit de shop gelezen en wordt geboekt.", number);
+    else if (m->ok)
+        sentence = xasprintf("Order %s wordt nog uit de shop gelezen (de shop antwoordt "
+                             "traag); of dat lukt, ziet u straks hier en bij Uitvoering.",
+                             number);
+    else
+        sentence = xasprintf("Order %s niet opnieuw aangeboden: %s", number, why ? why : m->text);
+    json_decref(res);
+    return sentence;
+}
+
 /* page_dlq_action - Opnieuw, or Laten vallen (after its confirmation) */
 void
 page_dlq_action(req_t *r, resp_t *out)
@@ -222,16 +247,9 @@ page_dlq_action(req_t *r, resp_t *out)
                 err, sizeof err);
     if (m == NULL)
         sentence = xasprintf("Niet gelukt: koppel-fetcher antwoordt niet (%s).", err);
-    else if (replay && m->ok)
-        sentence = xasprintf("Order %s wordt opnieuw uit de shop gelezen en geboekt.", colon + 1);
-    else if (replay) {
-        json_t *res = json_loads(m->json, 0, NULL);
-        const char *why = json_string_value(json_object_get(json_array_get(res, 0), "error"));
-
-        sentence = xasprintf("Order %s niet opnieuw aangeboden: %s", colon + 1,
-                             why ? why : m->text);
-        json_decref(res);
-    } else if (m->ok)
+    else if (replay)
+        sentence = replay_sentence(m, colon + 1);
+    else if (m->ok)
         sentence = xasprintf("Order %s is losgelaten: koppel boekt hem niet.", colon + 1);
     else
         sentence = xasprintf("Order %s niet losgelaten: %s", colon + 1, m->text);

@@ -181,6 +181,8 @@ typedef struct {
     char   *err;
     size_t  errlen;
     bool    failed;
+    char  **lines;          /* the file's lines, read once when a number is checked */
+    size_t  nlines;
 } reader_t;
 
 /* fail - record the first error, with line number of the setting */
@@ -220,27 +222,50 @@ get_string(reader_t *r, const config_setting_t *grp, const char *prefix,
     return xstrdup(v);
 }
 
-/* written_number - the number as written after "name =" on line of file, so
- * that a value libconfig wrapped to 32 bits (4294967297 reads as 1) is
+/* line_of - line number line (from 1) of the file, or NULL: the file is read
+ * once, so that checking every number of a file of 1,000 profiles is not
+ * quadratic in its length */
+static const char *
+line_of(reader_t *r, int line)
+{
+    FILE   *fp;
+    char   *text = NULL;
+    size_t  cap = 0;
+
+    if (r->lines == NULL && (fp = fopen(r->file, "r")) != NULL) {
+        r->lines = xcalloc(1, sizeof *r->lines);
+        while (getline(&text, &cap, fp) >= 0) {
+            r->lines = xrealloc(r->lines, (r->nlines + 2) * sizeof *r->lines);
+            r->lines[r->nlines++] = xstrdup(text);
+        }
+        free(text);
+        fclose(fp);
+    }
+    return line > 0 && (size_t) line <= r->nlines ? r->lines[line - 1] : NULL;
+}
+
+/* reader_free - the lines line_of read */
+static void
+reader_free(reader_t *r)
+{
+    size_t  i;
+
+    for (i = 0; i < r->nlines; i++)
+        free(r->lines[i]);
+    free(r->lines);
+}
+
+/* written_number - the number as written after "name =" on line of the file,
+ * so that a value libconfig wrapped to 32 bits (4294967297 reads as 1) is
  * reported as the bookkeeper wrote it; false when it cannot be found */
 static bool
-written_number(const char *file, int line, const char *name, char *buf, size_t len)
+written_number(reader_t *r, int line, const char *name, char *buf, size_t len)
 {
-    FILE   *fp = fopen(file, "r");
-    char    text[4096];
+    const char *text = line_of(r, line);
     const char *at = NULL;
     size_t  n = 0, nl = strlen(name);
-    int     i;
 
-    if (fp == NULL || line <= 0) {
-        if (fp)
-            fclose(fp);
-        return false;
-    }
-    for (i = 0; i < line && fgets(text, sizeof text, fp); i++)
-        ;
-    fclose(fp);
-    if (i < line)
+    if (text == NULL)
         return false;
     for (at = strstr(text, name); at; at = strstr(at + 1, name))
         if ((at == text || !(isalnum((unsigned char) at[-1]) || at[-1] == '_'))
@@ -275,7 +300,7 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
         return dflt;
     }
     v = config_setting_get_int64(s);
-    if (written_number(r->file, config_setting_source_line(s), name, raw, sizeof raw)) {
+    if (written_number(r, config_setting_source_line(s), name, raw, sizeof raw)) {
         char   *end;
         long long w;
 
@@ -1140,13 +1165,14 @@ cfg_t *
 cfg_load(const char *path, char *err, size_t errlen)
 {
     static const char *top_keys[] = { "state_dir", "log_level", "resend_after", "max_in_flight",
-        "endpoints", "control_group", "curve", "insecure_tcp_loopback", "webhooks", NULL };
+        "matcher_heartbeat_ms", "endpoints", "control_group", "curve", "insecure_tcp_loopback",
+        "webhooks", NULL };
         /* the last three: netsec.c */
     static const char *ep_keys[] = { "jobs", "events", "orders", "matched", "outcomes",
         "scheduler_control", "fetcher_control", "matcher_control", "booker_control", NULL };
     config_t lc;
     cfg_t *self;
-    reader_t r = { path, err, errlen, false };
+    reader_t r = { path, err, errlen, false, NULL, 0 };
     config_setting_t *top, *eps, *profiles;
     int     i, n;
     size_t  j;
@@ -1176,6 +1202,8 @@ cfg_load(const char *path, char *err, size_t errlen)
              self->log_level);
     self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
     self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
+    self->matcher_heartbeat_ms = (int) get_int(&r, top, "koppel", "matcher_heartbeat_ms", 3000,
+                                               200, 60000);
     read_webhooks(&r, top, &self->webhooks);
     eps = get_group(&r, top, "koppel", "endpoints");
     check_members(&r, eps, "koppel.endpoints", ep_keys);
@@ -1220,6 +1248,7 @@ cfg_load(const char *path, char *err, size_t errlen)
         }
     }
     config_destroy(&lc);
+    reader_free(&r);
     if (r.failed) {
         cfg_destroy(&self);
         return NULL;

@@ -237,6 +237,8 @@ typedef struct {
     char   *ep_control[5];      /* control + status per daemon, by daemon_t */
     int     resend_after_s;     /* resend an order without outcome after */
     int     max_in_flight;      /* orders sent and awaiting an outcome, at most */
+    int     matcher_heartbeat_ms;   /* a matcher silent this long is gone; it says
+                                       "ready" every quarter of it */
     webhooks_t webhooks;
     profile_t *profiles;
     size_t     nprofiles;

@@ -5,7 +5,11 @@
  * DESCRIPTION
  *   See control.h. Requests are msg_t of type request; the reply is always
  *   sent, also for an unknown command or a bad request, so that a REQ peer
- *   never hangs.
+ *   never hangs. The socket is a ROUTER, which REQ peers talk to as to a
+ *   REP: each request comes as [peer][empty][request], and the reply goes
+ *   back to that peer whenever it is ready, so a command may answer later
+ *   (control_later) while the socket answers the next request, and the
+ *   status, at once.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -19,8 +23,13 @@
 
 #define MAX_COMMANDS 32
 
+struct control_later {
+    zframe_t *peer;             /* the routing id of the peer that asked */
+};
+
 struct control {
     zsock_t *sock;
+    zframe_t *asking;           /* during a command: the peer it answers */
     char    *name;
     char    *instance;
     time_t   started;
@@ -40,7 +49,7 @@ control_new(const char *endpoint, const char *name, const char *instance)
 {
     control_t *self = xcalloc(1, sizeof *self);
 
-    self->sock = net_socket(ZMQ_REP, endpoint, true, "control socket");
+    self->sock = net_socket(ZMQ_ROUTER, endpoint, true, "control socket");
     self->name = xstrdup(name);
     self->instance = xstrdup(instance ? instance : "");
     self->started = time(NULL);
@@ -157,14 +166,53 @@ status(control_t *self, msg_t *reply)
     control_reply_json(reply, st);
 }
 
+/* recv_peer - the routing envelope of a request: the peer's id and the
+ * empty delimiter a REQ socket sends; NULL (the message drained) for a peer
+ * that is no REQ socket */
+static zframe_t *
+recv_peer(control_t *self)
+{
+    zframe_t *peer = zframe_recv(self->sock), *frame = NULL;
+    bool    more = peer && zframe_more(peer), ok;
+
+    if (more && (frame = zframe_recv(self->sock)) != NULL)
+        more = zframe_more(frame);
+    ok = frame && zframe_size(frame) == 0 && more;
+    zframe_destroy(&frame);
+    if (ok)
+        return peer;
+    zframe_destroy(&peer);
+    log_peer_warning("control socket", "control socket: dropped a message that is not a "
+                     "request of a REQ socket");
+    while (more && (frame = zframe_recv(self->sock)) != NULL) {
+        more = zframe_more(frame);
+        zframe_destroy(&frame);
+    }
+    return NULL;
+}
+
+/* send_reply - send reply to peer, without blocking (a peer gone is skipped) */
+static void
+send_reply(control_t *self, zframe_t *peer, const msg_t *reply)
+{
+    void   *sock = zsock_resolve(self->sock);
+
+    if (zmq_send(sock, zframe_data(peer), zframe_size(peer), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0
+        || zmq_send(sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 || !net_send(self->sock, reply))
+        log_warning("control socket: cannot send a reply: %s", zmq_strerror(zmq_errno()));
+}
+
 /* control_handle - answer one waiting request */
 void
 control_handle(control_t *self)
 {
-    msg_t  *req = net_recv(self->sock, "control socket");
-    msg_t  *reply = msg_new(MSG_REPLY);
+    msg_t  *req, *reply;
     int     i;
 
+    if ((self->asking = recv_peer(self)) == NULL)
+        return;
+    req = net_recv(self->sock, "control socket");
+    reply = msg_new(MSG_REPLY);
     if (req == NULL)
         msg_set(&reply->text, "bad request: see the daemon's log");
     else if (req->type != MSG_REQUEST)
@@ -180,10 +228,37 @@ control_handle(control_t *self)
         else
             msg_set(&reply->text, "unknown command");
     }
-    if (!net_send(self->sock, reply))
-        log_warning("control socket: cannot send a reply: %s", zmq_strerror(zmq_errno()));
+    if (self->asking)                     /* not taken by control_later */
+        send_reply(self, self->asking, reply);
+    zframe_destroy(&self->asking);
     msg_destroy(&req);
     msg_destroy(&reply);
+}
+
+/* control_later - the command being handled answers later */
+control_later_t *
+control_later(control_t *self)
+{
+    control_later_t *later;
+
+    if (self->asking == NULL)
+        log_panic("control_later outside a command, or twice in one");
+    later = xcalloc(1, sizeof *later);
+    later->peer = self->asking;
+    self->asking = NULL;
+    return later;
+}
+
+/* control_answer - send the answer of a request answered later */
+void
+control_answer(control_t *self, control_later_t **later_p, const msg_t *reply)
+{
+    if (later_p == NULL || *later_p == NULL)
+        return;
+    send_reply(self, (*later_p)->peer, reply);
+    zframe_destroy(&(*later_p)->peer);
+    free(*later_p);
+    *later_p = NULL;
 }
 
 /* control_request_timeout_ms - the wait for an answer to cmd */

@@ -11,6 +11,9 @@
  *   of the daemon's loop ran, and which. Daemons add their own commands
  *   with control_on().
  *   Replies carry a line for people (text) and JSON for machines.
+ *   A command whose answer takes a while (it waits for a thread of the
+ *   daemon) calls control_later() in its handler and control_answer()
+ *   when it has the answer; meanwhile the socket answers other requests.
  */
 #ifndef KOPPEL_CONTROL_H
 #define KOPPEL_CONTROL_H
@@ -27,6 +30,7 @@
 #endif
 
 typedef struct control control_t;
+typedef struct control_later control_later_t;
 
 /* a command handler: fill reply (ok, text, json) from the request */
 typedef void (control_fn)(void *arg, const msg_t *req, msg_t *reply);
@@ -60,13 +64,24 @@ void control_count(control_t *self, const char *counter, int64_t delta);
 /* control_handle - answer one waiting request */
 void control_handle(control_t *self);
 
+/* control_later - inside a command handler: the reply is not sent when the
+ * handler returns but with control_answer(); what the handler put in its
+ * reply is dropped */
+control_later_t *control_later(control_t *self);
+
+/* control_answer - send the reply of a request answered later; frees and
+ * nulls *later_p (a peer that stopped waiting misses it, nothing else) */
+void control_answer(control_t *self, control_later_t **later_p, const msg_t *reply);
+
 /* control_reply_json - set a reply's json from a jansson value (stolen) */
 void control_reply_json(msg_t *reply, json_t *value);
 
 /* control_request_timeout_ms - how long a client waits for the answer to cmd:
- * normal_ms, but "dlq-replay" reads the order from the shop before the
- * fetcher answers, which may take as long as the shop does */
+ * normal_ms, but "dlq-replay" is answered when the fetcher read the orders
+ * from the shop, which may take as long as the shop does (the fetcher
+ * answers within CONTROL_REPLAY_ANSWER_MS, saying what is still being read) */
 #define CONTROL_REPLAY_TIMEOUT_MS 60000
+#define CONTROL_REPLAY_ANSWER_MS  50000
 int control_request_timeout_ms(const char *cmd, int normal_ms);
 
 #endif

@@ -23,7 +23,8 @@
 #define MAX_ARGS     64
 
 static const char *type_names[MSG_NTYPES] = {
-    "job", "job_done", "order", "matched", "outcome", "request", "reply", "hello"
+    "job", "job_done", "order", "matched", "outcome", "request", "reply", "hello",
+    "ready", "assign"
 };
 
 typedef enum { F_STR, F_INT, F_BOOL, F_ORDER, F_MATCH, F_ARGS } field_kind_t;
@@ -73,6 +74,12 @@ static const struct field reply_fields[] = {
 static const struct field hello_fields[] = {
     REQ("text", F_STR, text),
 };
+static const struct field ready_fields[] = {
+    REQ("text", F_STR, text),
+};
+static const struct field assign_fields[] = {
+    REQ("matchers", F_ARGS, args),
+};
 
 #define SCHEMA(list) { list, sizeof list / sizeof *list }
 static const struct schema {
@@ -87,6 +94,8 @@ static const struct schema {
     [MSG_REQUEST] = SCHEMA(request_fields),
     [MSG_REPLY] = SCHEMA(reply_fields),
     [MSG_HELLO] = SCHEMA(hello_fields),
+    [MSG_READY] = SCHEMA(ready_fields),
+    [MSG_ASSIGN] = SCHEMA(assign_fields),
 };
 
 /* the string members of msg_t, each "" in a new message */
@@ -301,13 +310,14 @@ decode_field(msg_t *self, const struct field *f, const msgpack_object *v,
     case F_ARGS:
         if (v->type != MSGPACK_OBJECT_ARRAY || v->via.array.size > MAX_ARGS
             || self->nargs > 0) {
-            snprintf(err, errlen, "%s: field \"args\": expected one array of at most %d "
-                     "strings", tname, MAX_ARGS);
+            snprintf(err, errlen, "%s: field \"%s\": expected one array of at most %d "
+                     "strings", tname, f->key, MAX_ARGS);
             return false;
         }
         for (i = 0; i < v->via.array.size; i++) {
             if ((s = str_of(&v->via.array.ptr[i])) == NULL) {
-                snprintf(err, errlen, "%s: field \"args[%u]\": expected a string", tname, i);
+                snprintf(err, errlen, "%s: field \"%s[%u]\": expected a string", tname,
+                         f->key, i);
                 return false;
             }
             msg_add_arg(self, s);

@@ -18,6 +18,10 @@
  *   booker the token from matched to outcome, with a seal of its own.
  *   hello      fetcher -> scheduler   text (the daemon's name): it (re)started, so
  *                                     no job of its earlier life runs any more
+ *   ready      matcher -> fetcher     text (the matcher's name): it is alive; sent at
+ *                                     start and every quarter heartbeat interval
+ *   assign     fetcher -> matcher     matchers (the names of the live matchers): each
+ *                                     profile is served by one of them (rendezvous.h)
  *   request    koppelctl -> daemon    cmd [args]
  *   reply      daemon -> koppelctl    ok text [json]
  *
@@ -49,6 +53,8 @@ typedef enum {
     MSG_REQUEST,
     MSG_REPLY,
     MSG_HELLO,
+    MSG_READY,
+    MSG_ASSIGN,
     MSG_NTYPES
 } msg_type_t;
 
@@ -62,7 +68,8 @@ typedef struct {
     int64_t  number;        /* outcome: the order */
     int64_t  credit;        /* outcome: the credit note's seq (order.h), 0: the order */
     bool     ok;            /* job_done, reply */
-    char    *text;          /* job_done: summary; reply: human text; hello: daemon */
+    char    *text;          /* job_done: summary; reply: human text; hello: daemon;
+                               ready: the matcher's name */
     int64_t  attempt;       /* order, matched: 1 on first sending */
     order_t *order;         /* order, matched */
     match_t *match;         /* matched */
@@ -71,7 +78,7 @@ typedef struct {
     char    *factuurnummer; /* outcome */
     int64_t  relatiecode;   /* outcome */
     char    *cmd;           /* request */
-    char   **args;          /* request */
+    char   **args;          /* request; assign: the live matchers */
     size_t   nargs;
     char    *json;          /* reply: JSON text for machines */
     char    *token;         /* order, matched, outcome: the attempt's token */

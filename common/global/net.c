@@ -26,6 +26,7 @@
  *   decoded is a warning, at most one per socket per 10 s with a count of
  *   those left out (log_peer_warning).
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -78,9 +79,9 @@ describe(const msg_t *m, char *buf, size_t len)
     return buf;
 }
 
-/* net_socket - a configured socket, bound or connected */
-zsock_t *
-net_socket(int type, const char *endpoint, bool bind, const char *what)
+/* configured - a new socket of a type with every option of the list above */
+static zsock_t *
+configured(int type, const char *endpoint, bool bind, const char *what)
 {
     zsock_t *sock = zsock_new(type);
 
@@ -98,6 +99,13 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     zsock_set_handshake_ivl(sock, 5000);
     zsock_set_maxmsgsize(sock, LIMIT_MESSAGE_BYTES);
     netsec_apply(sock, endpoint, bind);
+    return sock;
+}
+
+/* attach - bind or connect a configured socket; fatal when it cannot */
+static zsock_t *
+attach(zsock_t *sock, const char *endpoint, bool bind, const char *what)
+{
     if (bind) {
         if (zsock_bind(sock, "%s", endpoint) < 0) {
             int     e = zmq_errno();
@@ -116,22 +124,77 @@ net_socket(int type, const char *endpoint, bool bind, const char *what)
     return sock;
 }
 
+/* net_socket - a configured socket, bound or connected */
+zsock_t *
+net_socket(int type, const char *endpoint, bool bind, const char *what)
+{
+    return attach(configured(type, endpoint, bind, what), endpoint, bind, what);
+}
+
+/* net_router - a bound ROUTER: a send to a peer that is not connected fails
+ * (EHOSTUNREACH) instead of vanishing, and a peer that comes back under its
+ * name takes its connection over from the one that died */
+zsock_t *
+net_router(const char *endpoint, const char *what)
+{
+    zsock_t *sock = configured(ZMQ_ROUTER, endpoint, true, what);
+
+    zsock_set_router_mandatory(sock, 1);
+    zsock_set_router_handover(sock, 1);
+    return attach(sock, endpoint, true, what);
+}
+
+/* net_dealer - a connected DEALER known to its ROUTER as name; it queues
+ * nothing while not connected, so no stale heartbeats pile up */
+zsock_t *
+net_dealer(const char *endpoint, const char *name, const char *what)
+{
+    zsock_t *sock = configured(ZMQ_DEALER, endpoint, false, what);
+
+    zsock_set_identity(sock, name);
+    zsock_set_immediate(sock, 1);
+    return attach(sock, endpoint, false, what);
+}
+
+/* send_frames - encode and send without blocking, after a routing frame
+ * when to is not NULL; zmq_send's result */
+static int
+send_frames(zsock_t *sock, const char *to, const msg_t *m)
+{
+    size_t  len;
+    void   *buf = msg_encode(m, &len);
+    void   *s = zsock_resolve(sock);
+    int     rc = 0;
+    char    what[256];
+
+    if (to)
+        rc = zmq_send(s, to, strlen(to), ZMQ_DONTWAIT | ZMQ_SNDMORE);
+    if (rc >= 0)
+        rc = zmq_send(s, buf, len, ZMQ_DONTWAIT);
+    free(buf);
+    if (rc >= 0)
+        log_debug("sent %s%s%s", describe(m, what, sizeof what), to ? " to " : "",
+                  to ? to : "");
+    else
+        log_debug("not sent (%s): %s", zmq_strerror(zmq_errno()),
+                  describe(m, what, sizeof what));
+    return rc;
+}
+
 /* net_send - encode and send without blocking */
 bool
 net_send(zsock_t *sock, const msg_t *m)
 {
-    size_t  len;
-    void   *buf = msg_encode(m, &len);
-    int     rc = zmq_send(zsock_resolve(sock), buf, len, ZMQ_DONTWAIT);
-    char    what[256];
+    return send_frames(sock, NULL, m) >= 0;
+}
 
-    free(buf);
-    if (rc >= 0)
-        log_debug("sent %s", describe(m, what, sizeof what));
-    else
-        log_debug("not sent (%s): %s", zmq_strerror(zmq_errno()),
-                  describe(m, what, sizeof what));
-    return rc >= 0;
+/* net_send_to - net_send on a ROUTER, to the peer named to */
+net_sent_t
+net_send_to(zsock_t *sock, const char *to, const msg_t *m)
+{
+    if (send_frames(sock, to, m) >= 0)
+        return NET_SENT;
+    return zmq_errno() == EHOSTUNREACH ? NET_GONE : NET_FULL;
 }
 
 /* net_recv - receive and decode one frame */
@@ -176,6 +239,36 @@ net_recv_sized(zsock_t *sock, const char *what, size_t *bytes)
         log_peer_warning(what, "%s: dropped a bad message: %s", what, err);
     else
         log_debug("%s: received %s", what, describe(m, err, sizeof err));
+    return m;
+}
+
+/* net_recv_from - on a ROUTER: the peer's name into from, then net_recv */
+msg_t *
+net_recv_from(zsock_t *sock, const char *what, char *from, size_t fromlen)
+{
+    zmq_msg_t frame;
+    size_t  n;
+    bool    named;
+    msg_t  *m;
+
+    zmq_msg_init(&frame);
+    if (zmq_msg_recv(&frame, zsock_resolve(sock), ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&frame);
+        return NULL;
+    }
+    n = zmq_msg_size(&frame);
+    named = n > 0 && n < fromlen && memchr(zmq_msg_data(&frame), 0, n) == NULL;
+    if (named) {
+        memcpy(from, zmq_msg_data(&frame), n);
+        from[n] = '\0';
+    }
+    zmq_msg_close(&frame);
+    m = net_recv(sock, what);
+    if (m != NULL && !named) {      /* a peer without a name cannot be answered */
+        log_peer_warning(what, "%s: dropped a %s message of a peer without a name (or "
+                         "one over %zu bytes)", what, msg_type_name(m->type), fromlen - 1);
+        msg_destroy(&m);
+    }
     return m;
 }
 

@@ -21,8 +21,22 @@
 /* net_socket - a configured socket of a ZeroMQ type, bound (bind) or connected */
 zsock_t *net_socket(int type, const char *endpoint, bool bind, const char *what);
 
+/* net_router - a bound ROUTER (ROUTER_MANDATORY, ROUTER_HANDOVER): each peer
+ * is addressed by its name */
+zsock_t *net_router(const char *endpoint, const char *what);
+
+/* net_dealer - a DEALER connected to a ROUTER, known there as name (its
+ * routing id); it sends nothing while not connected (ZMQ_IMMEDIATE) */
+zsock_t *net_dealer(const char *endpoint, const char *name, const char *what);
+
 /* net_send - encode and send without blocking; false when it was not queued */
 bool net_send(zsock_t *sock, const msg_t *m);
+
+/* net_send_to - net_send on a ROUTER to the peer named to: NET_SENT,
+ * NET_FULL (its queue is full) or NET_GONE (no peer of that name is
+ * connected) */
+typedef enum { NET_SENT, NET_FULL, NET_GONE } net_sent_t;
+net_sent_t net_send_to(zsock_t *sock, const char *to, const msg_t *m);
 
 /* net_recv - receive and decode one frame; NULL (logged) when it is bad */
 msg_t *net_recv(zsock_t *sock, const char *what);
@@ -30,6 +44,11 @@ msg_t *net_recv(zsock_t *sock, const char *what);
 /* net_recv_sized - net_recv, adding the bytes received to *bytes (for a
  * batch bounded by LIMIT_BATCH_BYTES) */
 msg_t *net_recv_sized(zsock_t *sock, const char *what, size_t *bytes);
+
+/* net_recv_from - net_recv on a ROUTER: the sending peer's name into from
+ * (a NUL-terminated string of less than fromlen bytes); a message of a
+ * peer without such a name is dropped with a warning */
+msg_t *net_recv_from(zsock_t *sock, const char *what, char *from, size_t fromlen);
 
 /* net_request - one request/reply round trip on a new REQ socket; NULL on
  * timeout (err says so) */

@@ -304,3 +304,47 @@ status_text_line(const json_t *daemons, char *buf, size_t len)
     snprintf(buf, len, "Gereed");
     return buf;
 }
+
+/* profielen - "1 profiel", "3 profielen" */
+static const char *
+profielen(json_int_t n, char *buf, size_t len)
+{
+    snprintf(buf, len, "%lld %s", (long long) n, n == 1 ? "profiel" : "profielen");
+    return buf;
+}
+
+/* status_text_shard - who serves which profiles, after a daemon's line */
+const char *
+status_text_shard(const json_t *st, char *buf, size_t len)
+{
+    const json_t *matchers = json_object_get(st, "matchers");
+    const char *name;
+    json_t *v;
+    char    count[64];
+    size_t  used = 0;
+
+    buf[0] = 0;
+    if (json_is_object(json_object_get(st, "index"))) {      /* a matcher */
+        if (!json_is_true(json_object_get(st, "assigned")))
+            snprintf(buf, len, "; wacht op de toewijzing van de fetcher");
+        else
+            snprintf(buf, len, "; bedient %s", profielen(json_integer_value(
+                     json_object_get(st, "profiles_served")), count, sizeof count));
+        return buf;
+    }
+    if (!json_is_object(matchers))
+        return buf;
+    if (json_object_size(matchers) == 0) {
+        snprintf(buf, len, "; geen matcher meldt zich: orders wachten");
+        return buf;
+    }
+    json_object_foreach((json_t *) matchers, name, v) {
+        used += (size_t) snprintf(buf + used, used < len ? len - used : 0, "%s%s: %s",
+                                  used ? ", " : "; matchers ", name,
+                                  profielen(json_integer_value(json_object_get(v, "profiles")),
+                                            count, sizeof count));
+        if (used >= len)
+            break;
+    }
+    return buf;
+}

@@ -59,4 +59,11 @@ const char *status_text_stopped(const char *profile, const char *reason, char *b
  * after it; returns buf */
 const char *status_text_summary(const char *summary, char *buf, size_t len);
 
+/* status_text_shard - for the end of a daemon's line, who serves which
+ * profiles: a fetcher's "; matchers 1: 3 profielen, 2: 2 profielen" (or
+ * "; geen matcher meldt zich: orders wachten"), a matcher's "; bedient 3
+ * profielen" (or "; wacht op de toewijzing van de fetcher"); "" for any
+ * other daemon; returns buf */
+const char *status_text_shard(const json_t *status, char *buf, size_t len);
+
 #endif

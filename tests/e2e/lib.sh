@@ -40,6 +40,12 @@ e2e_setup() {
     mkdir -p "$E2E_DIR/state" "$E2E_DIR/log"
 }
 
+# listens PORT PID - whether process PID itself listens on PORT: a process of
+# someone else's that took the port meanwhile answers HTTP just the same
+listens() {
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
+}
+
 # start_sim NAME PORTVAR PIDVAR ARGS... - start a simulator on a free port;
 # another port when the chosen one was taken meanwhile (3 tries)
 start_sim() {
@@ -50,7 +56,7 @@ start_sim() {
         "$BIN/$sim" --listen 127.0.0.1:$port "$@" >>"$E2E_DIR/log/$sim.log" 2>&1 &
         pid=$!
         i=0
-        while ! curl -s -o /dev/null "http://127.0.0.1:$port/_sim/stats"; do
+        while ! { listens $port $pid && curl -s -o /dev/null "http://127.0.0.1:$port/_sim/stats"; }; do
             kill -0 $pid 2>/dev/null || break
             i=$((i + 1))
             [ $i -gt 100 ] && break
@@ -409,6 +415,50 @@ snelstart_valid() {
         fi
     done
     return $valid
+}
+
+# ctl ARGS - koppelctl on the scenario's configuration
+ctl() {
+    "$BIN/koppelctl" --config "$CFG" "$@"
+}
+
+# until_true SECONDS WHAT COMMAND... - wait until COMMAND succeeds
+until_true() {
+    limit=$1 what=$2
+    shift 2
+    i=0
+    until "$@"; do
+        i=$((i + 1))
+        [ $i -gt $((limit * 10)) ] && { echo "e2e: after ${limit}s: $what"; return 1; }
+        sleep 0.1
+    done
+}
+
+# paid_order NUMBER EMAIL [COUNTRY] - a good paid order of 12.10 euro at
+# 21 % VAT for globecharge-sim's PUT /_sim/orders, billed in Utrecht or, with
+# COUNTRY US, in New York
+paid_order() {
+    case ${3:-NL} in
+    US) address='<street>Main Street 1</street>
+    <postcode>10001</postcode><city>New York</city><country>US</country>' ;;
+    *) address='<street>Dorpsstraat 1</street>
+    <postcode>3511 AB</postcode><city>Utrecht</city><country>NL</country>' ;;
+    esac
+    cat <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<order xmlns="urn:globecharge:orders:1" number="$1" status="paid" modified="2026-11-02T13:35:00Z">
+  <date>2026-11-02T14:31:07+01:00</date>
+  <currency>EUR</currency>
+  <pricesIncludeVat>true</pricesIncludeVat>
+  <payment method="iDEAL" status="paid" reference="x"/>
+  <customer><email>$2</email></customer>
+  <billing><firstName>Sam</firstName><lastName>Smith</lastName>$address</billing>
+  <lines><line><sku>A</sku><description>Iets</description><quantity>1</quantity>
+    <unitPrice>12.10</unitPrice><vatRate>21</vatRate><total>12.10</total></line></lines>
+  <vat rate="21" base="10.00" amount="2.10"/>
+  <total excl="10.00" vat="2.10" incl="12.10"/>
+</order>
+XML
 }
 
 # e2e_stop - stop everything started, SIGTERM then SIGKILL

@@ -5,7 +5,9 @@
 #      broken orders; every good order booked exactly once, the broken ones
 #      in the dead-letter queue with a reason naming order and field
 #   2. replay: the broken order is fixed in the shop, replayed, booked;
-#      a damaged stored order is set aside (stage store) and replayed
+#      a damaged stored order is set aside (stage store) and replayed;
+#      dead letters replayed from a slow shop while status answers and a
+#      replay of one order is not held up by a replay of all (replay.sh)
 #   3. sigkill: each daemon killed with SIGKILL in turn during an import and
 #      restarted; every order booked exactly once
 #   3a. webhooks: WooCommerce deliveries booked within seconds without a
@@ -18,7 +20,9 @@
 #      and the dead letter replayed, a bad file refused, a planning change,
 #      a new profile), status in Dutch, koppelctl's messages (reload.sh)
 #   4. administrations: SQL (tds-sim), Lokaal and MDB (Northwind) profiles
-#      recognise customers; discovery and test-connection (admins.sh)
+#      recognise customers; discovery and test-connection (admins.sh); a
+#      matcher filling 100,000 relaties from a slow SQL server answers
+#      status within a second throughout (admin_fill.sh)
 #   4a. webhook setup: koppelctl webhooks [--register] and test-connection's
 #      check of a WooCommerce profile's webhooks against woocommerce-sim:
 #      missing, Read key, registered (twice), disabled after failed
@@ -29,6 +33,8 @@
 #      (tests/web/web.sh, tests/web/test_web.py); make web-screenshots takes
 #      docs/web/'s screenshots with it
 #   5. chaos, short: 300 orders, random SIGKILLs for 10 s (chaos.sh)
+#   5b. shard: four profiles over three matchers, matchers SIGKILLed while
+#      their profiles move (shard.sh, about 30 s)
 #   6. faults: API, shop, storage and TLS faults (faults.sh, about 40 s)
 #   6b. limits: two profiles, one at a low SnelStart rate limit; status
 #      answers every second, the other profile is booked while the first
@@ -71,6 +77,17 @@ result() {
         echo "FAIL $1 (logs in $E2E_DIR/log)"
         tail -n 5 "$E2E_DIR"/log/*.log
     fi
+}
+
+# script NAME TITLE - run tests/e2e/NAME.sh in a folder of its own and count
+# it as one scenario, its PASS and FAIL lines shown
+script() {
+    E2E_ROOT=$ROOT/$1 sh "tests/e2e/$1.sh" "$BIN" > "$ROOT/$1.out" 2>&1
+    st=$?
+    E2E_DIR=$ROOT/$1
+    grep -E "^(PASS|FAIL)" "$ROOT/$1.out" | sed 's/^/  /'
+    [ $st -ne 0 ] && tail -20 "$ROOT/$1.out"
+    result "$2" $st
 }
 
 # broken_orders - two orders the shop sends but koppel cannot read
@@ -473,6 +490,7 @@ scenario_pipeline; result "pipeline books every order once with its invoice PDF 
 scenario_replay; result "a fixed order replayed from the dead-letter queue is booked" $?
 scenario_damaged_store; result "a damaged stored order is set aside, the fetcher keeps serving; log_level debug shows messages, jobs, timers" $?
 e2e_stop
+script replay "dead letters replayed from a slow shop off the fetcher's loop: status answers, requests take turns"
 scenario_sigkill; result "SIGKILL of each daemon during an import loses and doubles nothing, invoice PDFs and payments included" $?
 e2e_stop
 E2E_ROOT=$ROOT/webhook sh tests/e2e/webhook.sh "$BIN" > "$ROOT/webhook.out" 2>&1
@@ -492,12 +510,8 @@ st=$?
 E2E_DIR=$ROOT
 grep -E "^(PASS|FAIL|SKIP)" "$ROOT/admins.out" | sed 's/^/  /'
 result "SQL, Lokaal and MDB administrations: recognition, discovery, test-connection" $st
-E2E_ROOT=$ROOT/webhook-setup sh tests/e2e/webhook_setup.sh "$BIN" > "$ROOT/webhook_setup.out" 2>&1
-st=$?
-E2E_DIR=$ROOT
-grep -E "^(PASS|FAIL)" "$ROOT/webhook_setup.out" | sed 's/^/  /'
-[ $st -ne 0 ] && grep -v "^PASS" "$ROOT/webhook_setup.out" | tail -30
-result "webhook setup: koppelctl webhooks, --register and test-connection's verdicts" $st
+script admin_fill "a matcher filling 100,000 relaties from a slow SQL server answers status within a second"
+script webhook_setup "webhook setup: koppelctl webhooks, --register and test-connection's verdicts"
 sh tests/e2e/tds_clients.sh "$BIN" > "$ROOT/tds_clients.out" 2>&1
 st=$?
 E2E_DIR=$ROOT
@@ -518,6 +532,11 @@ st=$?
 E2E_DIR=$ROOT/chaos
 sed 's/^/  /' "$ROOT/chaos.out" | tail -6
 result "chaos (short): random SIGKILLs and injected faults lose and double nothing" $st
+SHARD_DIR=$ROOT/shard sh tests/e2e/shard.sh "$BIN" > "$ROOT/shard.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/shard
+grep "^  [a-z]" "$ROOT/shard.out" | head -8
+result "matchers sharded by profile: SIGKILLs of matchers while profiles move lose and double nothing, each index held once" $st
 FAULTS_ROOT=$ROOT/faults sh tests/e2e/faults.sh "$BIN" > "$ROOT/faults.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/faults

@@ -2,7 +2,8 @@
  * test_admin_mdb - the MDB reader against a copy of a real Access database
  * (Northwind, ../shared/testdata/nwind.mdb) with its Customers table mapped
  * as relaties: UTF-8 names, NULLs, the customer index, and clear errors for
- * a missing file, table or column.
+ * a missing file, table or column; the matcher's fill thread (admin_fill)
+ * over the same file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <czmq.h>
 
+#include "admin_fill.h"
 #include "admin_mdb.h"
 #include "admin_reader.h"
 #include "config.h"
@@ -230,6 +233,122 @@ admins_lists_the_mdb_files_of_the_folder(void **state)
     assert_non_null(strstr(err, "folder /nonexistent-koppel: cannot be read"));
 }
 
+/* count_rec - count the rows a fill hands out */
+static void
+count_rec(void *arg, const relatie_rec_t *rec)
+{
+    assert_non_null(rec->id);
+    (*(int *) arg)++;
+}
+
+/* fill_state - the state of a fill once it is not WAIT any more (5 s at most) */
+static admin_fill_state_t
+fill_state(admin_fill_t *fill, size_t max, relatie_rec_fn fn, void *arg)
+{
+    admin_fill_state_t st;
+    int     i;
+
+    for (i = 0; (st = admin_fill_take(fill, max, fn, arg)) == ADMIN_FILL_WAIT && i < 500; i++)
+        zclock_sleep(10);
+    return st;
+}
+
+/* fill_end - admin_fill_end, the connection closed unless r is given */
+static long
+fill_end(admin_fill_t **fill, admin_reader_t **r, char *err, size_t errlen)
+{
+    admin_reader_t *mine = NULL;
+    char    latest[40] = "";
+    long    n = admin_fill_end(fill, r ? r : &mine, latest, sizeof latest, err, errlen);
+
+    assert_null(*fill);
+    admin_reader_close(&mine);
+    return n;
+}
+
+static void
+a_fill_hands_out_its_rows_a_slice_at_a_time_and_its_connection_back(void **state)
+{
+    profile_t p;
+    char    err[512] = "";
+    admin_reader_t *r = NULL;
+    admin_fill_t *fill;
+    admin_fill_state_t st;
+    int     rows = 0, before, slices = 0;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    fill = admin_fill_start(&p, NULL, NULL, "", NULL);
+    do {
+        before = rows;
+        st = fill_state(fill, 10, count_rec, &rows);
+        if (st == ADMIN_FILL_ROWS) {
+            assert_in_range(rows - before, 1, 10);
+            slices++;
+        }
+    } while (st == ADMIN_FILL_ROWS);
+    assert_int_equal(st, ADMIN_FILL_DONE);
+    assert_int_equal(rows, 91);
+    assert_true(slices >= 10);
+    assert_int_equal(fill_end(&fill, &r, err, sizeof err), 91);
+    assert_non_null(r);                 /* for the next read */
+    admin_reader_close(&r);
+}
+
+static void
+a_full_read_fills_the_index_on_the_thread(void **state)
+{
+    profile_t p;
+    char    err[512] = "";
+    relatie_index_t *idx = relatie_index_new();
+    admin_fill_t *fill;
+    int     rows = 0;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    fill = admin_fill_start(&p, NULL, NULL, "", idx);
+    assert_int_equal(fill_state(fill, 10, count_rec, &rows), ADMIN_FILL_DONE);
+    assert_int_equal(rows, 0);          /* none through the loop */
+    assert_int_equal(fill_end(&fill, NULL, err, sizeof err), 91);
+    assert_int_equal(relatie_index_count(idx), 91);
+    admin_fill_discard(&idx);
+    assert_null(idx);
+}
+
+static void
+a_fill_of_a_missing_file_fails_naming_it(void **state)
+{
+    profile_t p;
+    char    err[512] = "";
+    admin_reader_t *r = NULL;
+    admin_fill_t *fill;
+    int     rows = 0;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    p.administration = "bestaat-niet";
+    fill = admin_fill_start(&p, NULL, NULL, "", NULL);
+    assert_int_equal(fill_state(fill, 10, count_rec, &rows), ADMIN_FILL_FAILED);
+    assert_int_equal(fill_end(&fill, &r, err, sizeof err), -1);
+    assert_null(r);
+    assert_non_null(strstr(err, "bestaat-niet"));
+}
+
+static void
+a_fill_stopped_half_way_ends_its_thread(void **state)
+{
+    profile_t p;
+    admin_fill_t *fill;
+    int     rows = 0;
+
+    NEED_NWIND();
+    nwind_profile(&p);
+    fill = admin_fill_start(&p, NULL, NULL, "", NULL);
+    fill_state(fill, 5, count_rec, &rows);
+    admin_fill_destroy(&fill);          /* the thread ends, the rows left are freed */
+    assert_null(fill);
+}
+
 int
 main(void)
 {
@@ -238,6 +357,10 @@ main(void)
         cmocka_unit_test(customers_fill_the_index_and_are_found_by_name),
         cmocka_unit_test(a_missing_file_table_or_column_is_named),
         cmocka_unit_test(admins_lists_the_mdb_files_of_the_folder),
+        cmocka_unit_test(a_fill_hands_out_its_rows_a_slice_at_a_time_and_its_connection_back),
+        cmocka_unit_test(a_full_read_fills_the_index_on_the_thread),
+        cmocka_unit_test(a_fill_of_a_missing_file_fails_naming_it),
+        cmocka_unit_test(a_fill_stopped_half_way_ends_its_thread),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -70,6 +70,7 @@ defaults_fill_what_a_minimal_profile_leaves_out(void **state)
         fail_msg("%s", err);
     assert_string_equal(cfg->profiles[0].api_url, "https://b2bapi.snelstart.nl/v2");
     assert_int_equal(cfg->profiles[0].page_size, 50);
+    assert_int_equal(cfg->matcher_heartbeat_ms, 3000);
     assert_int_equal(cfg->profiles[0].import_interval_s, 0);
     assert_true(cfg->profiles[0].shop_tls_verify);
     assert_true(cfg->profiles[0].enabled);  /* a profile without the setting runs */
@@ -149,6 +150,20 @@ overflowed(const char *setting)
     unlink(path);
     assert_null(cfg);
     return err;
+}
+
+/* a_matcher_heartbeat_too_short_is_refused - shorter than 200 ms, a busy
+ * matcher would be taken for gone */
+static void
+a_matcher_heartbeat_too_short_is_refused(void **state)
+{
+    char    err[1024] = "";
+    char   *path = write_cfg("koppel = {\n  matcher_heartbeat_ms = 100;\n};\n");
+    cfg_t  *cfg = cfg_load(path, err, sizeof err);
+
+    unlink(path);
+    assert_null(cfg);
+    assert_non_null(strstr(err, ":2: koppel: matcher_heartbeat_ms: must be 200..60000"));
 }
 
 static void
@@ -813,6 +828,7 @@ main(void)
         cmocka_unit_test(defaults_fill_what_a_minimal_profile_leaves_out),
         cmocka_unit_test(a_wrong_value_is_reported_with_line_and_setting),
         cmocka_unit_test(oss_grootboeken_are_read_by_country_and_rate),
+        cmocka_unit_test(a_matcher_heartbeat_too_short_is_refused),
         cmocka_unit_test(an_out_of_range_number_is_reported_as_written),
         cmocka_unit_test(an_unknown_setting_is_refused),
         cmocka_unit_test(an_unknown_recognition_method_is_refused),

@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *   tds-sim --listen HOST:PORT --db FILE.sqlite [--db FILE2.sqlite ...]
- *           --user U --password P [--deny TABLE ...] [--browser HOST:PORT]
+ *           --user U --password P [--deny TABLE ...] [--slow MS] [--browser HOST:PORT]
  *           [--tls-cert FILE.pem --tls-key FILE.pem]
  *
  * DESCRIPTION
@@ -15,6 +15,8 @@
  *   Only SQL authentication with the one --user and --password is
  *   accepted; a wrong one answers error 18456 as SQL Server does.
  *   --deny TABLE makes every SELECT on that table fail with error 229
+ *   --slow MS pauses MS milliseconds after every 1,000 rows of an answer,
+ *   as a SQL server across a slow network takes its time
  *   (permission denied). PORT 0 picks a free port. The address actually
  *   bound is printed as "tds-sim: listening on HOST:PORT". Runs until
  *   SIGINT or SIGTERM. tds_session.h lists what the protocol covers.
@@ -55,12 +57,14 @@
 
 static const char usage[] =
     "usage: tds-sim --listen HOST:PORT --db FILE.sqlite [--db FILE ...] --user U --password P\n"
-    "               [--deny TABLE ...] [--browser HOST:PORT] [--tls-cert F --tls-key F]\n"
+    "               [--deny TABLE ...] [--slow MS] [--browser HOST:PORT]\n"
+    "               [--tls-cert F --tls-key F]\n"
     "  --listen HOST:PORT  address to serve (PORT 0: any free port)\n"
     "  --db FILE           a SQLite file served as the database named after the file\n"
     "  --user U            the SQL login accepted\n"
     "  --password P        its password\n"
     "  --deny TABLE        refuse SELECT on TABLE (error 229), repeatable\n"
+    "  --slow MS           pause MS ms after every 1,000 rows of an answer\n"
     "  --browser HOST:PORT answer the SQL Server Browser protocol on this UDP address\n"
     "  --tls-cert FILE     PEM certificate (chain): offer TLS as SQL Server does\n"
     "  --tls-key FILE      its PEM private key\n"
@@ -222,6 +226,7 @@ main(int argc, char **argv)
         { "user", required_argument, NULL, 'u' },
         { "password", required_argument, NULL, 'p' },
         { "deny", required_argument, NULL, 'x' },
+        { "slow", required_argument, NULL, 's' },
         { "browser", required_argument, NULL, 'b' },
         { "tls-cert", required_argument, NULL, 'c' },
         { "tls-key", required_argument, NULL, 'k' },
@@ -249,6 +254,7 @@ main(int argc, char **argv)
         case 'u': conf.user = optarg; break;
         case 'p': conf.password = optarg; break;
         case 'x': conf.deny[conf.ndeny++] = optarg; break;
+        case 's': conf.slow_ms = atoi(optarg); break;
         case 'b': browser_addr = optarg; break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;

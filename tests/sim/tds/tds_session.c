@@ -977,6 +977,8 @@ run_statement(session_t *s, sqlite3_stmt *st, bool more)
             rows++;
             if (tds_out_flush(&s->out) != 0)
                 break;
+            if (s->conf->slow_ms > 0 && rows % 1000 == 0)
+                usleep((useconds_t) s->conf->slow_ms * 1000);   /* a slow network */
             rc = sqlite3_step(st);
         }
         free(cols);

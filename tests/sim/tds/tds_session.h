@@ -45,6 +45,7 @@ typedef struct {
     char  **deny;               /* tables whose SELECT permission is denied */
     size_t  ndeny;
     struct tds_tls *tls;        /* certificate and key; NULL: no encryption */
+    int     slow_ms;            /* a pause after every 1,000 rows sent, 0: none */
 } tds_sim_conf_t;
 
 /* tds_session_run - serve one connected socket until it closes; closes fd */
