@@ -15,6 +15,9 @@
  *                    its later modification) is refunded in full: a
  *                    credit note, stored once (store_add_credit), booked
  *                    after the order; none when the order was never booked
+ *     refunded in part  (WooCommerce: the refunds the source read with the
+ *                    order) a credit note of the refunded lines per refund,
+ *                    once, or its dead letter when it cannot be booked
  *     incomplete     ignored (not listed by the shop anyway)
  *     unreadable     stored as dead with stage "fetch" and the parser's
  *                    reason, which names the order and the field
@@ -96,33 +99,118 @@ import_destroy(import_t **self_p)
     }
 }
 
-/* notice_refund - a stored order the shop now calls cancelled: its credit
- * note in full, once, or (never booked) a line in the information log */
+/* credit - store one refund of a stored order as its credit note (what; or
+ * refused, a dead letter), once; a new one said in the information log as
+ * said (Dutch) */
 static void
-notice_refund(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
+credit(const profile_t *p, store_t *store, infolog_t *infolog, int64_t number,
+       const char *refund, const order_credit_t *what, const char *refused, const char *said)
 {
-    const char *name = p->name;
-    order_credit_t full = { .full = true };
-    char    why[512];
+    char    why[1024];
 
-    if (o->status != ORDER_CANCELLED)
-        return;
-    switch (store_add_credit(store, name, o->number, "geannuleerd", &full, why,
+    switch (store_add_credit(store, p->name, number, refund, what, refused, why,
                              sizeof why)) {
     case STORE_CREDIT_NEW:
-        log_info("profile %s: order %lld was cancelled in the shop after it was read; "
-                 "it is credited in full once it is booked", name, (long long) o->number);
-        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
-                    "Order %lld is na het inlezen geannuleerd in de shop: er wordt een "
-                    "creditnota voor het hele bedrag geboekt", (long long) o->number);
+        log_info("profile %s: order %lld: %s in the shop after it was read; it is credited "
+                 "%s once it is booked", p->name, (long long) number, refund,
+                 what->full ? "in full" : "for the refunded lines");
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number, "Order %lld %s",
+                    (long long) number, said);
+        break;
+    case STORE_CREDIT_REFUSED:
+        log_warning("profile %s: %s", p->name, why);
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_DEAD, number, "%s", why);
         break;
     case STORE_CREDIT_NOT_BOOKED:
-        log_info("profile %s: %s", name, why);
-        infolog_add(infolog, name, INFOLOG_SHORT, INFOLOG_REFUND, o->number,
-                    "%s", why);
+        log_info("profile %s: %s", p->name, why);
+        infolog_add(infolog, p->name, INFOLOG_SHORT, INFOLOG_REFUND, number, "%s", why);
         break;
     case STORE_CREDIT_KNOWN:
         break;
+    }
+}
+
+/* has_costs - whether a credit in full gives back more than lines and
+ * shipping (payment costs, discounts), which a credit of the rest does not */
+static bool
+has_costs(const order_t *o)
+{
+    for (size_t i = 0; i < o->ncharges; i++)
+        if (o->charges[i].kind != CHARGE_SHIPPING)
+            return true;
+    return false;
+}
+
+/* rest_of - what is left of o after the credit notes so far, into rest */
+static void
+rest_of(const order_t *o, const store_credited_t *sofar, order_credit_t *rest)
+{
+    rest->lines = xcalloc(o->nlines + 1, sizeof *rest->lines);
+    for (size_t k = 0; k < o->nlines; k++)
+        if (o->lines[k].quantity_e4 > sofar->quantity_e4[k]) {
+            rest->lines[rest->nlines].line = k;
+            rest->lines[rest->nlines++].quantity_e4 = o->lines[k].quantity_e4
+                                                      - sofar->quantity_e4[k];
+        }
+    for (size_t i = 0; i < o->ncharges; i++)
+        if (o->charges[i].kind == CHARGE_SHIPPING && !sofar->shipping)
+            rest->shipping = true;
+}
+
+/* credit_cancelled - a stored order the shop now calls cancelled or
+ * refunded: in full, or (credited in part before) what is left, once */
+static void
+credit_cancelled(const profile_t *p, store_t *store, infolog_t *infolog, const order_t *o)
+{
+    order_credit_t full = { .full = true }, rest = { 0 };
+    store_credited_t sofar = { .quantity_e4 = xcalloc(o->nlines + 1, sizeof (int64_t)),
+                               .nlines = o->nlines };
+    char    why[1024];
+
+    if (!store_credited(store, p->name, o->number, &sofar))
+        goto out;
+    if (sofar.count == 0) {
+        credit(p, store, infolog, o->number, "geannuleerd", &full, NULL, "is na het inlezen "
+               "geannuleerd in de shop: er wordt een creditnota voor het hele bedrag geboekt");
+        goto out;
+    }
+    if (sofar.unsure || has_costs(o)) {
+        snprintf(why, sizeof why, "Order %lld is in de shop geheel terugbetaald na eerdere "
+                 "deel-terugbetalingen, maar wat er nog te crediteren is weet koppel niet "
+                 "zeker (%s): boek de creditnota voor het restant met de hand in SnelStart en "
+                 "verwijder daarna deze melding met koppelctl dlq drop", (long long) o->number,
+                 sofar.unsure ? "een eerdere creditnota is niet door koppel geboekt"
+                 : "de order heeft betalingskosten of korting");
+        credit(p, store, infolog, o->number, "geannuleerd", &rest, why, "");
+        goto out;
+    }
+    rest_of(o, &sofar, &rest);
+    if (rest.nlines > 0 || rest.shipping)       /* else all is credited already */
+        credit(p, store, infolog, o->number, "geannuleerd", &rest, NULL, "is na eerdere "
+               "deel-terugbetalingen geheel terugbetaald in de shop: er wordt een creditnota "
+               "voor het restant geboekt");
+out:
+    free(rest.lines);
+    free(sofar.quantity_e4);
+}
+
+/* notice_refunds - what the shop now says is refunded of a stored order: a
+ * cancelled one in full (or what is left), else each partial refund the
+ * source read */
+static void
+notice_refunds(const profile_t *p, store_t *store, infolog_t *infolog, const order_item_t *it)
+{
+    char    said[192];
+
+    if (it->order->status == ORDER_CANCELLED) {
+        credit_cancelled(p, store, infolog, it->order);
+        return;
+    }
+    for (size_t i = 0; i < it->nrefunds; i++) {
+        snprintf(said, sizeof said, "is in de shop deels terugbetaald (%s): er wordt een "
+                 "creditnota voor de terugbetaalde regels geboekt", it->refunds[i].refund);
+        credit(p, store, infolog, it->number, it->refunds[i].refund, &it->refunds[i].what,
+               it->refunds[i].error, said);
     }
 }
 
@@ -152,7 +240,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
     case DB_ERROR:
         return;                 /* unknown: the page's commit then fails */
     case DB_FOUND:
-        notice_refund(p, store, infolog, it->order);
+        notice_refunds(p, store, infolog, it);
         return;
     case DB_ABSENT:
         break;
@@ -161,6 +249,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
     case ORDER_PAID:
     case ORDER_OPEN:
         store_add_pending(store, it->order);
+        notice_refunds(p, store, infolog, it);    /* refunded before koppel read it */
         counts->added++;
         break;
     case ORDER_CANCELLED:

@@ -596,12 +596,13 @@ add_credit_row(store_t *self, const char *profile, int64_t number, int32_t seq,
 /* store_add_credit - a refund of a stored order, once */
 store_credit_t
 store_add_credit(store_t *self, const char *profile, int64_t number, const char *refund,
-                 const order_credit_t *what, char *why, size_t whylen)
+                 const order_credit_t *what, const char *refused, char *why, size_t whylen)
 {
     char    state[16], err[512];
     order_t *o = NULL;
     int32_t seq = 0;
     store_credit_t r;
+    bool    partial = strncmp(refund, "refund ", 7) == 0;    /* a shop's refund id */
 
     *why = 0;
     if (credit_known(self, profile, number, refund, &seq) != DB_ABSENT)
@@ -616,9 +617,10 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     if (strcmp(state, "skipped") == 0) {     /* cancelled before it was booked, and logged */
         r = STORE_CREDIT_KNOWN;
     } else if (strcmp(state, "booked") != 0 && strcmp(state, "pending") != 0) {
-        snprintf(why, whylen, "Order %lld is %s in de shop, maar de order zelf is nooit "
+        snprintf(why, whylen, "Order %lld is %s%s%s in de shop, maar de order zelf is nooit "
                  "geboekt (%s): er is niets te crediteren en er wordt geen creditnota geboekt",
-                 (long long) number, refund, strcmp(state, "dead") == 0
+                 (long long) number, partial ? "deels terugbetaald (" : "", refund,
+                 partial ? ")" : "", strcmp(state, "dead") == 0
                  ? "hij staat in de dode-letterwachtrij; verwijder die met koppelctl dlq drop"
                  : "de dode letter is verwijderd");
         add_credit_row(self, profile, number, seq, refund, "skipped", NULL, why);
@@ -628,6 +630,10 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
                  "creditnota (%s) met de hand", (long long) number, err, refund);
         add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
         r = STORE_CREDIT_NOT_BOOKED;
+    } else if (refused) {
+        snprintf(why, whylen, "%s", refused);
+        add_credit_row(self, profile, number, seq, refund, "dead", NULL, why);
+        r = STORE_CREDIT_REFUSED;
     } else {
         free(o->credit.original);
         free(o->credit.lines);
@@ -641,6 +647,56 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
     }
     order_destroy(&o);
     return r;
+}
+
+/* add_credited - what one stored credit note credits, into the sums */
+static void
+add_credited(const order_t *c, store_credited_t *sofar)
+{
+    if (c->credit.full) {
+        sofar->unsure = true;           /* a full one: nothing is left */
+        return;
+    }
+    for (size_t i = 0; i < c->credit.nlines; i++)
+        if (c->credit.lines[i].line < sofar->nlines)
+            sofar->quantity_e4[c->credit.lines[i].line] += c->credit.lines[i].quantity_e4;
+    sofar->shipping |= c->credit.shipping;
+}
+
+/* store_credited - what the order's credit notes credit so far */
+bool
+store_credited(store_t *self, const char *profile, int64_t number, store_credited_t *sofar)
+{
+    char    err[512];
+    sqlite3_stmt *st = db_query(self->db, "SELECT state, payload FROM orders WHERE"
+                                " profile = ?1 AND number = ?2 AND credit > 0"
+                                " AND state <> 'skipped'", err, sizeof err);
+    order_t *c;
+    int     rc;
+
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_text(st, 1, profile, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, number);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sofar->count++;
+        c = strcmp(db_text(st, 0), "dead") == 0 ? NULL
+            : load_payload(sqlite3_column_blob(st, 1), (size_t) sqlite3_column_bytes(st, 1),
+                           err, sizeof err);
+        if (c == NULL)
+            sofar->unsure = true;       /* booked by hand, if at all: unknown */
+        else
+            add_credited(c, sofar);
+        order_destroy(&c);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return true;
+    snprintf(err, sizeof err, "fetcher.db: %s", sqlite3_errmsg(self->db));
+fail:
+    log_error("%s", err);
+    self->failed = true;
+    return false;
 }
 
 /* store_replay_credit - a dead credit note back to pending, as it was stored */

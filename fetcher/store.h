@@ -11,10 +11,11 @@
  *     dead     in the dead-letter queue, with stage and reason
  *     skipped  cancelled in the shop; never booked
  *   A refund the shop reports for a stored order (cancelled after it was
- *   read, refunded) is a credit note: an item of its own, (profile, number,
- *   credit 1..), stored once per refund, with the order as stored and what
- *   is refunded (order.h, credit), in the same states. It is sent only once
- *   its order is booked, with the factuurnummer the order was booked as.
+ *   read, refunded in full or in part) is a credit note: an item of its
+ *   own, (profile, number, credit 1..), stored once per refund, with the
+ *   order as stored and what is refunded (order.h, credit), in the same
+ *   states. It is sent only once its order is booked, with the
+ *   factuurnummer the order was booked as.
  *   An order and the cursor that passes it are written in one
  *   transaction, so the cursor never moves past an order that is not
  *   stored (invariant 1).
@@ -81,7 +82,8 @@ void store_add_state(store_t *self, const char *profile, int64_t number, const c
                      const char *stage, const char *reason);
 
 /* store_add_credit - a refund the shop reports for a stored order (refund:
- * what the shop says, "geannuleerd", "terugbetaald"), once per refund:
+ * what the shop says, "geannuleerd", "refund 731"), once per refund; refused
+ * NULL, or why it cannot be credited (Dutch, with what to do):
  *   STORE_CREDIT_NEW         a credit note stored pending (sent when the order
  *                            is booked)
  *   STORE_CREDIT_KNOWN       nothing to do: stored before, the order not stored
@@ -90,11 +92,31 @@ void store_add_state(store_t *self, const char *profile, int64_t number, const c
  *                            (the transaction then fails)
  *   STORE_CREDIT_NOT_BOOKED  the order was never booked (a dead letter, or one
  *                            dropped): nothing to credit, why says so in Dutch;
- *                            noted so that it is said once */
-typedef enum { STORE_CREDIT_NEW, STORE_CREDIT_KNOWN, STORE_CREDIT_NOT_BOOKED } store_credit_t;
+ *                            noted so that it is said once
+ *   STORE_CREDIT_REFUSED     refused: a dead letter of the credit note, with
+ *                            refused as its reason (also in why) */
+typedef enum {
+    STORE_CREDIT_NEW, STORE_CREDIT_KNOWN, STORE_CREDIT_NOT_BOOKED, STORE_CREDIT_REFUSED
+} store_credit_t;
 store_credit_t store_add_credit(store_t *self, const char *profile, int64_t number,
-                                const char *refund, const order_credit_t *what, char *why,
-                                size_t whylen);
+                                const char *refund, const order_credit_t *what,
+                                const char *refused, char *why, size_t whylen);
+
+/* what an order's credit notes credit so far (store_credited) */
+typedef struct {
+    int64_t *quantity_e4;    /* per line of the order, the caller's nlines zeros */
+    size_t   nlines;
+    bool     shipping;       /* the shipping credited */
+    bool     unsure;         /* one is a dead letter (booked by hand, if at all),
+                                unreadable, or in full: what is left is not known */
+    size_t   count;          /* credit notes (not those of a never booked order) */
+} store_credited_t;
+
+/* store_credited - add up what the credit notes of order number credit, so
+ * that a later refund in full credits only what is left; false when
+ * fetcher.db cannot be read (the transaction then fails) */
+bool store_credited(store_t *self, const char *profile, int64_t number,
+                    store_credited_t *sofar);
 
 /* store_replay_credit - put a dead credit note back in pending, with the
  * order as it was stored (dlq replay); false with err */

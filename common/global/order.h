@@ -55,6 +55,8 @@ typedef struct {
     int64_t unit_price_e4;   /* 41.5000 is 415000 */
     int32_t vat_rate_e2;     /* 21 % is 2100 */
     int64_t total_cents;     /* incl. or excl. VAT per prices_include_vat */
+    int64_t shop_id;         /* the shop's id of the line (WooCommerce's line item
+                                id), 0 when none; as read, not carried by the codec */
 } order_line_t;
 
 typedef enum {

@@ -20,6 +20,19 @@ order_page_new(size_t nitems)
     return self;
 }
 
+/* order_item_refunds_clear - free an item's refunds */
+void
+order_item_refunds_clear(order_item_t *it)
+{
+    for (size_t i = 0; i < it->nrefunds; i++) {
+        free(it->refunds[i].what.lines);
+        free(it->refunds[i].error);
+    }
+    free(it->refunds);
+    it->refunds = NULL;
+    it->nrefunds = 0;
+}
+
 /* order_page_destroy - free a page and null the caller's pointer */
 void
 order_page_destroy(order_page_t **self_p)
@@ -33,6 +46,7 @@ order_page_destroy(order_page_t **self_p)
     for (i = 0; i < self->nitems; i++) {
         order_destroy(&self->items[i].order);
         free(self->items[i].error);
+        order_item_refunds_clear(&self->items[i]);
     }
     free(self->items);
     free(self->document);

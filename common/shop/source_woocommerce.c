@@ -37,6 +37,7 @@
 #include "source_impl.h"
 #include "wc_client.h"
 #include "wcorder.h"
+#include "wcrefund.h"
 #include "xalloc.h"
 
 /* result_of - a client's result as a source result */
@@ -264,6 +265,49 @@ read_one_by_one(source_t *self, source_cursor_t *c, const char *since,
     return SRC_OK;
 }
 
+/* has_refunds - whether a bookable order names refunds, whose lines are then
+ * read; one refunded or cancelled as a whole is credited in full instead */
+static bool
+has_refunds(const order_t *o)
+{
+    if (o == NULL || o->status == ORDER_CANCELLED)
+        return false;
+    for (size_t i = 0; i < o->nfields; i++)
+        if (strncmp(o->fields[i].name, "refund ", 7) == 0)
+            return true;
+    return false;
+}
+
+/* read_refunds - the refunds, with their lines, of the page's orders that
+ * have any (the fetcher credits each once) */
+static src_result_t
+read_refunds(source_t *self, order_page_t *pg, char *err, size_t errlen)
+{
+    char    path[64], *body;
+    size_t  i, len;
+    long    pages;
+    wc_result_t r;
+
+    for (i = 0; i < pg->nitems; i++) {
+        order_item_t *it = &pg->items[i];
+
+        if (!has_refunds(it->order))
+            continue;
+        body = NULL;
+        snprintf(path, sizeof path, "/orders/%lld/refunds?per_page=100",
+                 (long long) it->number);
+        r = wc_client_call(self->client, NULL, path, NULL, false, "refund", &body, &len,
+                           &pages, err, errlen);
+        if (r == WC_OK && !wcrefund_parse(body, len, it->order, &it->refunds, &it->nrefunds,
+                                          err, errlen))
+            r = WC_PROTOCOL;
+        free(body);
+        if (r != WC_OK)
+            return result_of(r);
+    }
+    return SRC_OK;
+}
+
 /* wc_page - one page of the orders modified after the watermark */
 static src_result_t
 wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size_t errlen)
@@ -301,6 +345,10 @@ wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
     pg->document = body;
     pg->document_len = len;
     drop_below(pg, self->p->from_order);
+    if ((r = read_refunds(self, pg, err, errlen)) != SRC_OK) {
+        order_page_destroy(&pg);
+        return r;
+    }
     for (i = 0; i < pg->nitems; i++) {
         order_item_t *it = &pg->items[i];
 

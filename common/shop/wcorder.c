@@ -650,6 +650,9 @@ read_items(reader_t *r, const json_t *order, pending_t **pend, size_t *npend)
         l->unit_price_e4 = json_integer_value(q) > 0
             ? money_muldiv_round(subtotal, 100, json_integer_value(q)) : 0;
         l->total_cents = subtotal;
+        /* what a refund's _refunded_item_id points at (wcrefund.h) */
+        if (json_is_integer(json_object_get(it, "id")))
+            l->shop_id = json_integer_value(json_object_get(it, "id"));
         add_pending(pend, npend, true, r->order->nlines - 1, rate, total, total - subtotal);
     }
 
@@ -930,37 +933,30 @@ wcorder_status(const char *status, bool date_paid, const char *payment_method)
     return -1;
 }
 
-/* read_refunds - keep each refund as a field; a partial one (the order is
- * not refunded or cancelled as a whole, which koppel credits in full) is
- * logged for the bookkeeper to credit by hand */
+/* read_refunds - keep each refund as a field "refund ID": the source reads
+ * the lines of those not yet credited (wcrefund.h) */
 static bool
 read_refunds(reader_t *r, const json_t *order)
 {
     json_t *arr, *it;
     size_t  i;
-    char    path[64], name[64], reason[LOG_SHOW_MAX * 2 + 8];
+    char    path[64], name[64], shown[LOG_SHOW_MAX * 2 + 8];
 
     if (!get_array(r, order, "refunds", &arr))
         return false;
     json_array_foreach(arr, i, it) {
-        const char *total, *why;
+        const char *total;
         int64_t id, cents;
         order_field_t *f;
 
         snprintf(path, sizeof path, "refunds[%zu]", i);
         if (!json_is_object(it))
             return fail(r, "%s: verwacht een object, gevonden %s", path, kind_of(it));
-        if (!get_id(r, it, path, "id", &id) || !get_string(r, it, path, "total", true, &total)
-            || !get_string(r, it, path, "reason", false, &why))
+        if (!get_id(r, it, path, "id", &id) || !get_string(r, it, path, "total", true, &total))
             return false;
         if (!money_parse_cents(total, &cents))
             return fail(r, "%s.total: geen bedrag (\"%s\")", path,
-                        log_show(total, reason, sizeof reason));
-        if (r->order->status != ORDER_CANCELLED)
-            log_warning("WooCommerce order %" PRId64 ": refund %" PRId64 " of %s %s%s%s%s is "
-                        "not booked by koppel: book a credit note by hand", r->number, id,
-                        total, r->order->currency, *why ? " (\"" : "",
-                        log_show(why, reason, sizeof reason), *why ? "\")" : "");
+                        log_show(total, shown, sizeof shown));
         snprintf(name, sizeof name, "refund %" PRId64, id);
         f = order_add_field(r->order);
         order_set(&f->name, name);

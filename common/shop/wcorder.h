@@ -24,10 +24,9 @@
  *
  *   Refunds (refunds[]) are kept as fields "refund ID". An order refunded
  *   or cancelled as a whole after koppel read it is credited in full by
- *   the fetcher (a credit note, fetcher/store.h); a partial refund is not
- *   booked: it is logged as a warning, naming order, refund id, amount and
- *   reason, so that the bookkeeper can book a credit note by hand (the
- *   refunds[] of the contract carry no lines).
+ *   the fetcher (a credit note, fetcher/store.h); the lines of a partial
+ *   refund are not in the order: the source reads them from the order's
+ *   refunds (wcrefund.h).
  *
  *   A problem with one order makes that one item invalid (order NULL,
  *   error set) and leaves the others alone; only a document that is not

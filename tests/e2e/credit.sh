@@ -17,7 +17,12 @@
 #     information log;
 #   - another run of the import changes nothing;
 #   - a WooCommerce order refunded in full after booking (status refunded,
-#     read again by its later modification) gets its credit note the same way.
+#     read again by its later modification) gets its credit note the same way;
+#   - a WooCommerce order refunded in part twice (woocommerce-sim's POST
+#     /_sim/orders/ID/refunds) gets N-C1 with only the refunded line and the
+#     shipping, then N-C2 with the other line, exact to the cent, once each,
+#     also with the fetcher SIGKILLed after it stored N-C2; refunded in
+#     full at last, N-C3 credits what the two left.
 # Prints one PASS or FAIL line; the exit status says which.
 
 BIN=${1:-build/bin}
@@ -36,10 +41,21 @@ cancel() {
         | curl -sf -X PUT --data-binary @- "$GC_URL/_sim/orders" >/dev/null
 }
 
-# credit_rows - the fetcher's credit notes: number, seq, state
+# credit_rows [N] - the fetcher's credit notes (of order N): number, seq, state
 credit_rows() {
-    sqlite3 "$E2E_DIR/state/fetcher.db" \
-        "SELECT number, credit, state FROM orders WHERE credit > 0 ORDER BY number, credit"
+    sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT number, credit, state FROM orders WHERE
+        credit > 0 AND number = COALESCE(${1:-NULL}, number) ORDER BY number, credit"
+}
+
+# wait_rows N ROWS SECONDS - until order N's credit notes are ROWS (one line)
+wait_rows() {
+    i=0
+    until [ "$(credit_rows "$1" | tr '\n' ' ')" = "$2" ]; do
+        i=$((i + 1))
+        [ $i -gt $(($3 * 5)) ] && { echo "e2e: after ${3}s the credit notes of $1 are:";
+                                    credit_rows "$1"; return 1; }
+        sleep 0.2
+    done
 }
 
 # wait_credits N SECONDS - until N credit notes are booked or dead
@@ -171,19 +187,89 @@ CFG
     CFG=$E2E_DIR/koppel.cfg
 }
 
-# refund_in_full ID - WooCommerce refunds order ID as a whole: status
-# refunded, a refund of its total, modified later
+# refund_in_full ID [DATE] - WooCommerce refunds order ID as a whole: status
+# refunded, a refund of its total, modified later (at DATE)
 refund_in_full() {
     curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$1" | /usr/bin/python3 -c '
 import json, sys
 o = json.load(sys.stdin)
 o["status"] = "refunded"
-o["date_modified_gmt"] = o["date_modified"] = "2027-01-04T10:00:00"
+o["date_modified_gmt"] = o["date_modified"] = sys.argv[1]
 o["refunds"].append({"id": 99001, "reason": "Retour", "total": "-" + o["total"]})
-print(json.dumps(o))' | curl -sf -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
+print(json.dumps(o))' "${2:-2027-01-04T10:00:00}" \
+        | curl -sf -X PUT --data-binary @- "$WC_URL/_sim/orders" >/dev/null
 }
 
-# a WooCommerce order refunded in full after booking: one credit note
+# refund_part ID DATE LINE:QTY... [shipping] - WooCommerce refunds part of
+# order ID (the line items by their position in the order, the shipping in
+# full), modified at DATE
+refund_part() {
+    order=$1 date=$2
+    shift 2
+    curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$order" \
+        | /usr/bin/python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+lines = [{"id": o["line_items"][int(a.split(":")[0])]["id"], "quantity": int(a.split(":")[1])}
+         for a in sys.argv[2:] if a != "shipping"]
+print(json.dumps({"line_items": lines, "shipping": "shipping" in sys.argv[2:],
+                  "reason": "Retour", "date_modified_gmt": sys.argv[1]}))' "$date" "$@" \
+        | curl -sf -X POST --data-binary @- "$WC_URL/_sim/orders/$order/refunds" >/dev/null
+}
+
+# check_partial ID SEQ LINE:QTY... [shipping] - credit note ID-CSEQ in
+# snelstart-sim, once: the refunded lines' share and the shipping, VAT per
+# rate as the shop invoices it (base x rate / 100), negated to the cent,
+# balanced, on the booking's relatie
+check_partial() {
+    curl -s "$SS_URL/_sim/verkoopboekingen" > "$E2E_DIR/boekingen.json"
+    curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders/$1" > "$E2E_DIR/order.json"
+    /usr/bin/python3 - "$E2E_DIR/boekingen.json" "$E2E_DIR/order.json" "$@" <<'PY'
+import json, sys
+from decimal import Decimal, ROUND_HALF_UP
+rows = json.load(open(sys.argv[1]))
+rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+o = json.load(open(sys.argv[2]))
+n, seq, what = sys.argv[3], sys.argv[4], sys.argv[5:]
+cents = lambda x: int((Decimal(str(x)) * 100).to_integral_value(ROUND_HALF_UP))
+half = lambda a, b: int((Decimal(a) / Decimal(b)).to_integral_value(ROUND_HALF_UP))
+rate = {t["rate_id"]: t["rate_percent"] for t in o["tax_lines"]}
+base = {}
+for a in what:
+    if a == "shipping":
+        for s in o["shipping_lines"]:
+            r = rate[s["taxes"][0]["id"]]
+            base[r] = base.get(r, 0) + cents(s["total"])
+        continue
+    k, q = map(int, a.split(":"))
+    l = o["line_items"][k]
+    r = rate[l["taxes"][0]["id"]]
+    base[r] = base.get(r, 0) + half(cents(l["subtotal"]) * q, l["quantity"])
+vat = {r: half(b * r, 100) for r, b in base.items()}
+want = -(sum(base.values()) + sum(vat.values()))
+nr = "%s-C%s" % (n, seq)
+c = [b for b in rows if b["factuurnummer"] == nr]
+(booking,) = [b for b in rows if b["factuurnummer"] == n]
+if len(c) != 1:
+    sys.exit("%s is in SnelStart %d times" % (nr, len(c)))
+c = c[0]
+total = cents(c["factuurbedrag"])
+regels = sum(cents(r["bedrag"]) for r in c["boekingsregels"])
+btw = sum(cents(r["btwBedrag"]) for r in c.get("btw") or [])
+if total != want:
+    sys.exit("%s: factuurbedrag %d, expected %d" % (nr, total, want))
+if regels != -sum(base.values()) or btw != -sum(vat.values()):
+    sys.exit("%s: regels %d and btw %d, expected %d and %d"
+             % (nr, regels, btw, -sum(base.values()), -sum(vat.values())))
+if c["klant"]["id"] != booking["klant"]["id"] or n not in c["omschrijving"]:
+    sys.exit("%s is not on the relatie of %s, or does not name it" % (nr, n))
+print("  %s: %.2f, only %s, %d regels balanced" % (nr, total / 100.0, " ".join(what),
+                                                  len(c["boekingsregels"])))
+PY
+}
+
+# a WooCommerce order refunded in full after booking: one credit note; one
+# refunded in part twice: a credit note of the refunded lines for each
 scenario_woo() {
     e2e_setup "${E2E_ROOT:-/tmp/koppel-credit}/woo"
     start_sim woocommerce-sim WC_PORT WC_PID --key ck_koppel --secret cs_geheim \
@@ -208,9 +294,68 @@ scenario_woo() {
     refund_in_full "$id" || return 1
     echo "  woo: order $id refunded in full after booking"
     "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
-    wait_credits 1 60 || return 1
+    wait_rows "$id" "$id|1|booked " 60 || return 1
     check_mirrors "$id" | sed 's/^  /  woo: /' || return 1
-    [ "$(credit_rows | tr '\n' ' ')" = "$id|1|booked " ] || { credit_rows; return 1; }
+    scenario_woo_partial "$id"
+}
+
+# scenario_woo_partial FULL - a booked order without coupon (not FULL)
+# refunded in part twice: N-C1 of one line and the shipping, N-C2 of another
+scenario_woo_partial() {
+    part=$(curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/orders?per_page=100" \
+        | /usr/bin/python3 -c '
+import json, sys
+booked = set(sys.argv[1].split())
+for o in json.load(sys.stdin):
+    if (str(o["id"]) in booked and str(o["id"]) != sys.argv[2] and not o["refunds"]
+            and not o["coupon_lines"] and len(o["line_items"]) >= 2 and o["shipping_lines"]):
+        print(o["id"]); break' "$(sqlite3 "$E2E_DIR/state/fetcher.db" \
+            "SELECT number FROM orders WHERE state = 'booked' AND credit = 0")" "$1")
+    [ -n "$part" ] || { echo "e2e: no booked WooCommerce order to refund in part"; return 1; }
+    refund_part "$part" 2027-01-05T10:00:00 0:1 shipping || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    wait_rows "$part" "$part|1|booked " 60 || return 1
+    check_partial "$part" 1 0:1 shipping | sed 's/^  /  woo: /' || return 1
+    refund_part "$part" 2027-01-06T10:00:00 1:1 || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    # the fetcher dies as soon as it stored the second credit note; started
+    # again, it reads the order again and sends what it stored, once
+    i=0
+    until [ "$(credit_rows "$part" | wc -l)" -eq 2 ]; do
+        i=$((i + 1))
+        [ $i -gt 300 ] && { echo "e2e: the second refund of $part is not stored"; return 1; }
+        sleep 0.1
+    done
+    kill -9 "$PID_fetcher"
+    wait "$PID_fetcher" 2>/dev/null
+    echo "  woo: fetcher killed with SIGKILL after it stored $part-C2"
+    start_daemon fetcher
+    sleep 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    wait_rows "$part" "$part|1|booked $part|2|booked " 60 || return 1
+    check_partial "$part" 2 1:1 | sed 's/^  /  woo: /' || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    sleep 2
+    check_partial "$part" 1 0:1 shipping >/dev/null || return 1
+    [ "$(credit_rows "$part" | wc -l)" -eq 2 ] || { credit_rows "$part"; return 1; }
+    echo "  woo: read again: nothing credited twice"
+    # refunded in full at last: the rest, what the two did not credit
+    refund_in_full "$part" 2027-01-07T10:00:00 || return 1
+    "$BIN/koppelctl" --config "$CFG" run woo >/dev/null || return 1
+    wait_rows "$part" "$part|1|booked $part|2|booked $part|3|booked " 60 || return 1
+    check_partial "$part" 3 0:1 1:1 | sed 's/^  /  woo: refunded in full at last: /' || return 1
+    /usr/bin/python3 - "$E2E_DIR/boekingen.json" "$part" <<'PY' || return 1
+import json, sys
+from decimal import Decimal
+rows = json.load(open(sys.argv[1]))
+rows = rows.get("items", rows) if isinstance(rows, dict) else rows
+n = sys.argv[2]
+amount = lambda nr: sum(Decimal(str(b["factuurbedrag"])) for b in rows if b["factuurnummer"] == nr)
+credited = sum(amount("%s-C%d" % (n, k)) for k in (1, 2, 3))
+if credited != -amount(n):
+    sys.exit("%s-C1..C3 credit %s, the booking is %s" % (n, credited, amount(n)))
+print("  woo: %s-C1, -C2 and -C3 together: %s, the booking negated" % (n, credited))
+PY
 }
 
 failed_=0
@@ -220,7 +365,7 @@ e2e_stop
 scenario_woo || failed_=1
 snelstart_valid || failed_=1
 if [ $failed_ -eq 0 ]; then
-    echo "PASS refunds after booking: one credit note each, mirrored to the cent, a SIGKILLed booker changes nothing"
+    echo "PASS refunds after booking: one credit note each (partial ones of the refunded lines), to the cent, a SIGKILLed booker or fetcher changes nothing"
 else
     echo "FAIL refunds after booking (logs in $E2E_DIR/log)"
     tail -n 5 "$E2E_DIR"/log/*.log

@@ -45,11 +45,13 @@ echo "== koppelctl status"
 "$BIN/koppelctl" --config "$CFG" status
 echo
 echo "== summary"
-read_n=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders")
-skipped=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE state = 'skipped'")
+read_n=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE credit = 0")
+skipped=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE state = 'skipped'
+          AND credit = 0")
 booked=$(booked_factuurnummers | sort -u | wc -l)
 new=$(sqlite3 "$E2E_DIR/state/booker.db" "SELECT COUNT(*) FROM relaties_created")
-dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE state = 'dead'")
+dead=$(sqlite3 "$E2E_DIR/state/fetcher.db" "SELECT COUNT(*) FROM orders WHERE state = 'dead'
+       AND credit = 0")
 echo "orders read:     $read_n ($skipped cancelled in the shop, not booked)"
 echo "booked:          $booked verkoopboekingen in SnelStart"
 echo "new relaties:    $new"

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <msgpack.h>
 #include <sqlite3.h>
 
 #include "import.h"
@@ -233,26 +234,100 @@ shop_requests(fixture_t *f, const char *endpoint, const char *status)
     return n;
 }
 
-/* put_raw - PUT /_sim/orders?raw=1: an order document the shop serves as it is */
+/* sim_send - method to the simulator's path with body, answered 200 */
 static void
-put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
+sim_send(fixture_t *f, const char *method, const char *path, const char *body)
 {
     CURL   *curl = curl_easy_init();
-    char    url[160];
+    char    url[256];
     long    code = 0;
     FILE   *null = fopen("/dev/null", "w");
 
-    snprintf(url, sizeof url, "%s/_sim/orders?raw=1&number=%lld&status=%s", f->sim.url,
-             (long long) number, status);
+    snprintf(url, sizeof url, "%s%s", f->sim.url, path);
     curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, doc);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, null);
     assert_int_equal(curl_easy_perform(curl), CURLE_OK);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     assert_int_equal(code, 200);
     curl_easy_cleanup(curl);
     fclose(null);
+}
+
+/* put_raw - PUT /_sim/orders?raw=1: an order document the shop serves as it is */
+static void
+put_raw(fixture_t *f, int64_t number, const char *status, const char *doc)
+{
+    char    path[128];
+
+    snprintf(path, sizeof path, "/_sim/orders?raw=1&number=%lld&status=%s",
+             (long long) number, status);
+    sim_send(f, "PUT", path, doc);
+}
+
+/* refunded_whole - the shop refunds order number as a whole: status
+ * refunded, modified at date */
+static void
+refunded_whole(fixture_t *f, int64_t number, const char *date)
+{
+    CURL   *curl = curl_easy_init();
+    char    url[256], *doc = NULL, *text;
+    size_t  len = 0;
+    FILE   *mem = open_memstream(&doc, &len);
+    json_t *o;
+
+    snprintf(url, sizeof url, "%s/wp-json/wc/v3/orders/%lld", f->sim.url, (long long) number);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, WC_KEY);
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, WC_SECRET);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, mem);
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_cleanup(curl);
+    fclose(mem);
+    assert_non_null(o = json_loads(doc, 0, NULL));
+    json_object_set_new(o, "status", json_string("refunded"));
+    json_object_set_new(o, "date_modified_gmt", json_string(date));
+    text = json_dumps(o, 0);
+    sim_send(f, "PUT", "/_sim/orders", text);
+    free(text);
+    json_decref(o);
+    free(doc);
+}
+
+/* assert_credits_one - credit note seq of order number, as fetcher.db holds
+ * it, credits one of the order's first line, and the shipping or not */
+static void
+assert_credits_one(fixture_t *f, int64_t number, int seq, bool shipping)
+{
+    char    path[128], err[256];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    msgpack_unpacked up;
+    order_t *o;
+
+    snprintf(path, sizeof path, "%s/fetcher.db", f->dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload FROM orders WHERE number = ?"
+                                        " AND credit = ?", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, number);
+    sqlite3_bind_int(st, 2, seq);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    msgpack_unpacked_init(&up);
+    assert_int_equal(msgpack_unpack_next(&up, sqlite3_column_blob(st, 0),
+                                         (size_t) sqlite3_column_bytes(st, 0), NULL),
+                     MSGPACK_UNPACK_SUCCESS);
+    o = order_unpack(&up.data, err, sizeof err);
+    assert_non_null(o);
+    msgpack_unpacked_destroy(&up);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_false(o->credit.full);
+    assert_int_equal(o->credit.shipping, shipping);
+    assert_int_equal(o->credit.nlines, 1);
+    assert_int_equal(o->credit.lines[0].line, 0);
+    assert_int_equal(o->credit.lines[0].quantity_e4, 10000);
+    order_destroy(&o);
 }
 
 /* example_with - the example order 10423 renumbered, with one text replaced */
@@ -523,6 +598,57 @@ woocommerce_run_stores_the_orders_and_moves_the_watermark(void **state)
     close_run(&f);
 }
 
+/* a booked WooCommerce order refunded in part gets one credit note per
+ * refund, of the refunded lines and shipping, however often it is read;
+ * refunded in full at last, one of what is left; a refund koppel cannot
+ * split honestly is a dead letter saying so */
+static void
+each_partial_refund_of_a_booked_order_is_one_credit_note(void **state)
+{
+    fixture_t f = { 0 };
+    char    summary[1200];
+    bool    auth;
+
+    (void) state;
+    start_sim(&f, "woocommerce", NULL);
+    open_run(&f, "woocommerce", WC_SECRET, 1);
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    /* 1001's refund is an amount only, of an order with a coupon */
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 1001 AND credit = 1 AND state = 'dead' AND refund ="
+                              " 'refund 1010' AND reason LIKE '%kortingsbon%dlq drop'"), 1);
+    exec_sql(&f, "UPDATE orders SET state = 'booked', factuurnummer = '727' WHERE number = 727");
+    sim_send(&f, "POST", "/_sim/orders/727/refunds", "{\"line_items\": [{\"id\": 315,"
+             " \"quantity\": 1}], \"shipping\": true, \"date_modified_gmt\": "
+             "\"2026-11-20T09:00:00\"}");
+    for (int again = 0; again < 2; again++) {
+        assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+        assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                                  " number = 727 AND credit > 0"), 1);
+    }
+    sim_send(&f, "POST", "/_sim/orders/727/refunds", "{\"line_items\": [{\"id\": 316,"
+             " \"quantity\": 1}], \"date_modified_gmt\": \"2026-11-21T09:00:00\"}");
+    assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit = 1 AND refund = 'refund 72751'"
+                              " AND state = 'pending'"), 1);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit = 2 AND refund = 'refund 72752'"
+                              " AND state = 'pending'"), 1);
+    assert_int_equal(count_of(&f, "infolog.db", "SELECT COUNT(*) FROM rows WHERE"
+                              " kind = 'refund' AND order_number = 727 AND text LIKE"
+                              " '%deels terugbetaald%'"), 2);
+    assert_credits_one(&f, 727, 1, true);
+    /* refunded in full at last: only what the two left, the other 315 */
+    refunded_whole(&f, 727, "2026-11-22T09:00:00");
+    for (int again = 0; again < 2; again++)
+        assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_DONE);
+    assert_int_equal(count_of(&f, "fetcher.db", "SELECT COUNT(*) FROM orders WHERE"
+                              " number = 727 AND credit > 0"), 3);
+    assert_credits_one(&f, 727, 3, false);
+    close_run(&f);
+}
+
 /* refused credentials end the run at once as an auth failure; nothing moves */
 static void
 a_refused_login_stops_the_run_with_the_auth_result(void **state)
@@ -658,6 +784,7 @@ main(void)
         cmocka_unit_test(a_late_order_below_the_cursor_is_found_in_the_late_window),
         cmocka_unit_test(an_order_cancelled_after_it_was_read_gets_one_credit_note),
         cmocka_unit_test(woocommerce_run_stores_the_orders_and_moves_the_watermark),
+        cmocka_unit_test(each_partial_refund_of_a_booked_order_is_one_credit_note),
         cmocka_unit_test(a_refused_login_stops_the_run_with_the_auth_result),
         cmocka_unit_test(an_unreadable_page_is_read_order_by_order),
         cmocka_unit_test(the_connection_check_speaks_the_profiles_platform),

@@ -525,7 +525,7 @@ add_refund(store_t *s, int64_t number, const char *refund, char *why, size_t why
     store_credit_t r;
 
     assert_true(store_begin(s, err, sizeof err));
-    r = store_add_credit(s, "winkel", number, refund, &full, why, whylen);
+    r = store_add_credit(s, "winkel", number, refund, &full, NULL, why, whylen);
     assert_true(store_commit(s, err, sizeof err));
     return r;
 }

@@ -101,9 +101,9 @@ div_round(int64_t a, int64_t b)
     return a >= 0 ? (2 * a + b) / (2 * b) : -((2 * -a + b) / (2 * b));
 }
 
-/* money - cents as a WooCommerce amount string */
-static json_t *
-money(int64_t c)
+/* wsim_money - cents as a WooCommerce amount string */
+json_t *
+wsim_money(int64_t c)
 {
     char    buf[32];
 
@@ -216,9 +216,9 @@ taxes(int rate_id, int64_t total, int64_t subtotal, bool with_subtotal)
     json_t *t = json_array();
 
     if (rate_id > 0) {
-        json_t *e = json_pack("{s:i, s:o}", "id", rate_id, "total", money(total));
+        json_t *e = json_pack("{s:i, s:o}", "id", rate_id, "total", wsim_money(total));
 
-        json_object_set_new(e, "subtotal", with_subtotal ? money(subtotal) : json_string(""));
+        json_object_set_new(e, "subtotal", with_subtotal ? wsim_money(subtotal) : json_string(""));
         json_array_append_new(t, e);
     }
     return t;
@@ -270,15 +270,15 @@ gen_order(wsim_gen_t *self, int64_t id, long i)
             "{s:i, s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:[], s:s, s:f}",
             "id", (int) (id * 10 + l), "name", p->name, "product_id", 40 + (int) (p - catalogue),
             "variation_id", 0, "quantity", qty, "tax_class", p->rate == 9 ? "reduced-rate" : "",
-            "subtotal", money(sub), "subtotal_tax", money(sub_tax), "total", money(tot),
-            "total_tax", money(tot_tax), "taxes", taxes(rid, tot_tax, sub_tax, true),
+            "subtotal", wsim_money(sub), "subtotal_tax", wsim_money(sub_tax), "total", wsim_money(tot),
+            "total_tax", wsim_money(tot_tax), "taxes", taxes(rid, tot_tax, sub_tax, true),
             "meta_data", "sku", p->sku, "price", (double) sub / 100.0 / qty));
     }
     ship_tax = ship_rid ? div_round(ship_net * 21, 100) : 0;
     ship_tax_by[ship_rid] += ship_tax;
     json_array_append_new(ship, json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:[]}",
         "id", (int) (id * 10 + 7), "method_title", "PostNL", "method_id", "flat_rate",
-        "total", money(ship_net), "total_tax", money(ship_tax),
+        "total", wsim_money(ship_net), "total_tax", wsim_money(ship_tax),
         "taxes", taxes(ship_rid, ship_tax, 0, false), "meta_data"));
     if (fee) {
         int64_t fee_tax = ship_rid ? div_round(24 * 21, 100) : 0;
@@ -287,21 +287,21 @@ gen_order(wsim_gen_t *self, int64_t id, long i)
         net += 24;
         json_array_append_new(fees, json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:o, s:[]}",
             "id", (int) (id * 10 + 8), "name", "Betaalkosten iDEAL", "tax_class", "",
-            "tax_status", "taxable", "total", money(24), "total_tax", money(fee_tax),
+            "tax_status", "taxable", "total", wsim_money(24), "total_tax", wsim_money(fee_tax),
             "taxes", taxes(ship_rid, fee_tax, 0, false), "meta_data"));
     }
     if (coupon)
         json_array_append_new(coupons, json_pack("{s:i, s:s, s:o, s:o, s:[]}",
-            "id", (int) (id * 10 + 9), "code", "welkom10", "discount", money(discount),
-            "discount_tax", money(disc_tax), "meta_data"));
+            "id", (int) (id * 10 + 9), "code", "welkom10", "discount", wsim_money(discount),
+            "discount_tax", wsim_money(disc_tax), "meta_data"));
     for (int rid = 1; rid <= 2; rid++)
         if (tax_by[rid] || ship_tax_by[rid])
             json_array_append_new(tax_lines, json_pack(
                 "{s:i, s:s, s:i, s:s, s:b, s:o, s:o, s:i, s:[]}",
                 "id", (int) (id * 10 + 5 + rid), "rate_code", rid == 1 ? "NL-BTW HOOG-1"
                 : "NL-BTW LAAG-2", "rate_id", rid, "label", rid == 1 ? "BTW 21%" : "BTW 9%",
-                "compound", 0, "tax_total", money(tax_by[rid]),
-                "shipping_tax_total", money(ship_tax_by[rid]), "rate_percent",
+                "compound", 0, "tax_total", wsim_money(tax_by[rid]),
+                "shipping_tax_total", wsim_money(ship_tax_by[rid]), "rate_percent",
                 rid == 1 ? 21 : 9, "meta_data"));
     cart_tax = tax_by[1] + tax_by[2];
     total_tax = cart_tax + ship_tax;
@@ -309,7 +309,7 @@ gen_order(wsim_gen_t *self, int64_t id, long i)
     if (paid && rng_below(s, 10) == 0)
         json_array_append_new(refunds, json_pack("{s:i, s:s, s:o}", "id", (int) (id * 10 + 3),
                               "reason", "Artikel beschadigd", "total",
-                              money(-div_round(total, 4))));
+                              wsim_money(-div_round(total, 4))));
     if (cu->vat_number[0])
         json_array_append_new(meta, json_pack("{s:i, s:s, s:s}", "id", (int) (id * 100 + 1),
                               "key", "_billing_vat_number", "value", cu->vat_number));
@@ -329,13 +329,13 @@ gen_order(wsim_gen_t *self, int64_t id, long i)
                   "date_created_gmt", cdate);
     json_object_set_new(o, "date_modified", json_string(mdate));
     json_object_set_new(o, "date_modified_gmt", json_string(mdate));
-    json_object_set_new(o, "discount_total", money(discount));
-    json_object_set_new(o, "discount_tax", money(disc_tax));
-    json_object_set_new(o, "shipping_total", money(ship_net));
-    json_object_set_new(o, "shipping_tax", money(ship_tax));
-    json_object_set_new(o, "cart_tax", money(cart_tax));
-    json_object_set_new(o, "total", money(total));
-    json_object_set_new(o, "total_tax", money(total_tax));
+    json_object_set_new(o, "discount_total", wsim_money(discount));
+    json_object_set_new(o, "discount_tax", wsim_money(disc_tax));
+    json_object_set_new(o, "shipping_total", wsim_money(ship_net));
+    json_object_set_new(o, "shipping_tax", wsim_money(ship_tax));
+    json_object_set_new(o, "cart_tax", wsim_money(cart_tax));
+    json_object_set_new(o, "total", wsim_money(total));
+    json_object_set_new(o, "total_tax", wsim_money(total_tax));
     json_object_set_new(o, "prices_include_tax", json_true());
     json_object_set_new(o, "customer_id", json_integer(cu->code));
     json_object_set_new(o, "customer_note", json_string(""));

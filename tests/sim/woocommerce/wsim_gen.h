@@ -17,10 +17,15 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 typedef struct wsim_gen wsim_gen_t;
 
 /* wsim_gen_order_fn - one generated order as JSON text; nonzero stops */
 typedef int (*wsim_gen_order_fn)(int64_t id, const char *json, void *arg);
+
+/* wsim_money - cents as WooCommerce writes an amount ("-12.00"), a new JSON string */
+json_t *wsim_money(int64_t cents);
 
 /* wsim_gen_new - a generator for count orders with ids from first_id */
 wsim_gen_t *wsim_gen_new(uint64_t seed, int64_t first_id, long count);

@@ -33,6 +33,7 @@
 
 #include "log.h"
 #include "xalloc.h"
+#include "wsim_refunds.h"
 #include "wsim_server.h"
 #include "../simlib/simlib.h"
 
@@ -401,6 +402,50 @@ handle_order(wsim_server_t *self, struct MHD_Connection *conn, const char *idtex
     return answer(self, conn, "order", 200, text, -1, 0);
 }
 
+/* refunds_of - the order id of ".../ID/refunds", or -1 */
+static long
+refunds_of(const char *idtext)
+{
+    const char *slash = strchr(idtext, '/');
+    char    buf[24];
+    long    id;
+
+    if (slash == NULL || strcmp(slash, "/refunds") != 0 || (size_t) (slash - idtext) >= sizeof buf)
+        return -1;
+    snprintf(buf, sizeof buf, "%.*s", (int) (slash - idtext), idtext);
+    return parse_long(buf, 1, 2147483647L, &id) ? id : -1;
+}
+
+/* handle_refunds - GET /wp-json/wc/v3/orders/ID/refunds */
+static enum MHD_Result
+handle_refunds(wsim_server_t *self, struct MHD_Connection *conn, const char *idtext)
+{
+    long    id = refunds_of(idtext);
+    char   *text = id > 0 ? wsim_refunds_served(self->shop.store, id) : NULL;
+
+    if (text == NULL)
+        return answer_error(self, conn, "refunds", 404, "woocommerce_rest_shop_order_invalid_id",
+                            "Invalid ID.");
+    return answer(self, conn, "refunds", 200, text, -1, 0);
+}
+
+/* handle_sim_refund - POST /_sim/orders/ID/refunds: refund part of an order */
+static enum MHD_Result
+handle_sim_refund(wsim_server_t *self, struct MHD_Connection *conn, const char *idtext,
+                  wsim_request_t *req)
+{
+    long    id = refunds_of(idtext);
+    char    err[512];
+    int64_t rid;
+
+    if (id < 0)
+        return answer_error(self, conn, "sim_refund", 404, "no_route", "/_sim/orders/ID/refunds");
+    if ((rid = wsim_refunds_add(self->shop.store, id, req->body, err, sizeof err)) < 0)
+        return answer_error(self, conn, "sim_refund", 400, "bad_refund", err);
+    return answer(self, conn, "sim_refund", 200, xasprintf("{\"id\": %lld}", (long long) rid),
+                  -1, 0);
+}
+
 /* handle_sim_orders - PUT /_sim/orders: add or replace orders */
 static enum MHD_Result
 handle_sim_orders(wsim_server_t *self, struct MHD_Connection *conn, wsim_request_t *req)
@@ -574,6 +619,8 @@ handle_sim(wsim_server_t *self, struct MHD_Connection *conn, const char *url,
 
     if (strcmp(url, "/_sim/orders") == 0 && put)
         return handle_sim_orders(self, conn, req);
+    if (strncmp(url, "/_sim/orders/", 13) == 0 && strcmp(method, "POST") == 0)
+        return handle_sim_refund(self, conn, url + 13, req);
     if (strcmp(url, "/_sim/stats") == 0 && get)
         return handle_sim_stats(self, conn);
     if (strcmp(url, "/_sim/generate") == 0 && (get || put))
@@ -641,7 +688,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         return handle_sim(self, conn, url, method, req);
 
     endpoint = strcmp(url, API) == 0 || strcmp(url, API "/") == 0 ? "orders"
-        : strncmp(url, API "/", strlen(API) + 1) == 0 ? "order"
+        : strncmp(url, API "/", strlen(API) + 1) == 0
+          ? (strchr(url + strlen(API) + 1, '/') ? "refunds" : "order")
         : strcmp(url, HOOKS_API) == 0 || strcmp(url, HOOKS_API "/") == 0 ? "webhooks"
         : strncmp(url, HOOKS_API "/", strlen(HOOKS_API) + 1) == 0 ? "webhook" : "other";
     reading = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -676,6 +724,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         return handle_orders(self, conn);
     if (strcmp(endpoint, "order") == 0)
         return handle_order(self, conn, url + strlen(API) + 1);
+    if (strcmp(endpoint, "refunds") == 0)
+        return handle_refunds(self, conn, url + strlen(API) + 1);
     if (strcmp(endpoint, "webhooks") == 0)
         return handle_webhooks(self, conn, method, req);
     return handle_webhook(self, conn, method, url + strlen(HOOKS_API) + 1, req);

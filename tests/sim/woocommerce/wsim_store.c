@@ -3,7 +3,8 @@
  *   wsim_store - the WooCommerce simulator's orders, kept in SQLite
  *
  * DESCRIPTION
- *   See wsim_store.h. A table orders(id, status, modified, json); every
+ *   See wsim_store.h. A table orders(id, status, modified, json) and one
+ *   of the refunds made through the simulator, refunds(order_id, id, json); every
  *   call holds the store's lock for its whole statement. With an observer
  *   a put first reads the order's previous JSON, so that the observer (the
  *   webhook deliveries) can tell a created order from an updated one.
@@ -46,7 +47,9 @@ wsim_store_new(const char *path, char *err, size_t errlen)
     }
     if (sqlite3_exec(self->db, "PRAGMA journal_mode=WAL;"
                      "CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY,"
-                     " status TEXT NOT NULL, modified TEXT NOT NULL, json TEXT NOT NULL);",
+                     " status TEXT NOT NULL, modified TEXT NOT NULL, json TEXT NOT NULL);"
+                     "CREATE TABLE IF NOT EXISTS refunds (order_id INTEGER NOT NULL,"
+                     " id INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (order_id, id));",
                      NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot create the orders table in %s: %s",
                  path ? path : "memory", msg ? msg : "?");
@@ -255,6 +258,47 @@ wsim_store_get(wsim_store_t *self, int64_t id)
 
     pthread_mutex_lock(&self->lock);
     s = json_locked(self, id);
+    pthread_mutex_unlock(&self->lock);
+    return s;
+}
+
+/* wsim_store_put_refund - keep a refund with its order */
+int
+wsim_store_put_refund(wsim_store_t *self, int64_t order_id, int64_t refund_id,
+                      const char *json)
+{
+    sqlite3_stmt *st = NULL;
+    int     rc = -1;
+
+    pthread_mutex_lock(&self->lock);
+    if (sqlite3_prepare_v2(self->db, "INSERT OR REPLACE INTO refunds (order_id, id, json)"
+                           " VALUES (?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, order_id);
+        sqlite3_bind_int64(st, 2, refund_id);
+        sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&self->lock);
+    return rc;
+}
+
+/* wsim_store_refund - one kept refund */
+char *
+wsim_store_refund(wsim_store_t *self, int64_t order_id, int64_t refund_id)
+{
+    sqlite3_stmt *st = NULL;
+    char   *s = NULL;
+
+    pthread_mutex_lock(&self->lock);
+    if (sqlite3_prepare_v2(self->db, "SELECT json FROM refunds WHERE order_id = ? AND id = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, order_id);
+        sqlite3_bind_int64(st, 2, refund_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            s = xstrdup((const char *) sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
     pthread_mutex_unlock(&self->lock);
     return s;
 }

@@ -54,6 +54,14 @@ int wsim_store_list(wsim_store_t *self, const char *statuses, const char *modifi
 /* wsim_store_get - one order in new memory; NULL if absent */
 char *wsim_store_get(wsim_store_t *self, int64_t id);
 
+/* wsim_store_put_refund - keep a refund made through the simulator (its
+ * JSON as served) with its order; -1 on a database error */
+int wsim_store_put_refund(wsim_store_t *self, int64_t order_id, int64_t refund_id,
+                          const char *json);
+
+/* wsim_store_refund - the kept refund refund_id of order_id (new memory), NULL if none */
+char *wsim_store_refund(wsim_store_t *self, int64_t order_id, int64_t refund_id);
+
 /* wsim_store_count - how many orders the store holds */
 int64_t wsim_store_count(wsim_store_t *self);
 
