@@ -16,37 +16,7 @@
 
 #include "db.h"
 #include "store.h"
-
-static char path[64];
-
-static store_t *
-open_store(void)
-{
-    char    err[512];
-    store_t *s;
-    int     fd;
-
-    snprintf(path, sizeof path, "/tmp/koppel-test-store-XXXXXX");
-    fd = mkstemp(path);
-    close(fd);
-    s = store_open(path, err, sizeof err);
-    if (s == NULL)
-        fail_msg("%s", err);
-    return s;
-}
-
-static void
-close_store(store_t **s)
-{
-    char    p[80];
-
-    store_close(s);
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
+#include "tmp_store.h"
 
 static void
 add_order_of(store_t *s, const char *profile, int64_t number)
@@ -109,7 +79,7 @@ cursor_of(store_t *s, int64_t dflt)
 static void
 the_cursor_never_moves_back(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256];
 
     assert_int_equal(cursor_of(s, 10423), 10423);
@@ -118,13 +88,13 @@ the_cursor_never_moves_back(void **state)
     store_set_cursor(s, "winkel", 10450, 10499);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(cursor_of(s, 10423), 10500);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_lowered_from_order_moves_the_cursor_back_never_forward(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256];
 
     assert_true(store_rewind_cursor(s, "winkel", 10000, err, sizeof err));
@@ -136,13 +106,13 @@ a_lowered_from_order_moves_the_cursor_back_never_forward(void **state)
     assert_int_equal(cursor_of(s, 10423), 10100);
     assert_true(store_rewind_cursor(s, "winkel", 10200, err, sizeof err));
     assert_int_equal(cursor_of(s, 10423), 10100);        /* back only */
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_rolled_back_page_leaves_neither_orders_nor_cursor(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256];
     order_t *o = order_new();
 
@@ -155,13 +125,13 @@ a_rolled_back_page_leaves_neither_orders_nor_cursor(void **state)
     assert_int_equal(store_known(s, "winkel", 7), DB_ABSENT);
     assert_int_equal(cursor_of(s, 1), 1);
     order_destroy(&o);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int64_t attempt = 0;
     char    err[256];
 
@@ -181,13 +151,13 @@ a_pending_order_is_sent_again_with_backoff_until_an_outcome(void **state)
     store_outcome(s, "winkel", 10423, 0, token_of(10423), "booked", "booking", "ok", "10423", 1001);
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 an_order_that_could_not_be_sent_stays_due(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int64_t attempt = 0;
 
     add_order(s, 1);
@@ -199,7 +169,7 @@ an_order_that_could_not_be_sent_stays_due(void **state)
     sent_count = 0;
     assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 1);
     assert_int_equal(attempt, 1);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* count_in - how many of the profile's orders are in a state */
@@ -220,7 +190,7 @@ count_in(store_t *s, const char *state)
 static void
 only_allowed_state_changes_are_made(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256];
     int64_t attempt;
 
@@ -247,7 +217,7 @@ only_allowed_state_changes_are_made(void **state)
     assert_false(store_transition_allowed("skipped", "booked"));
     assert_false(store_transition_allowed("booked", "pending"));
     assert_false(store_transition_allowed("booked", "dead"));
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* an_outcome_needs_the_token_of_the_attempt_sent_last - a forged outcome
@@ -256,7 +226,7 @@ only_allowed_state_changes_are_made(void **state)
 static void
 an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256], first[64];
     int64_t attempt;
     order_t *o;
@@ -294,13 +264,13 @@ an_outcome_needs_the_token_of_the_attempt_sent_last(void **state)
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(count_in(s, "pending"), 1);
     order_destroy(&o);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 booked_wins_over_dead_and_dead_letters_are_listed(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int64_t attempt;
     char    err[256];
     json_t *dlq;
@@ -329,7 +299,7 @@ booked_wins_over_dead_and_dead_letters_are_listed(void **state)
     dlq = store_dead_list(s, "winkel", err, sizeof err);
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* per_profile - store_send_due callback: orders sent, by profile (a or b) */
@@ -348,7 +318,7 @@ per_profile(void *arg, const char *profile, const order_t *o, int64_t attempt,
 static void
 the_profiles_take_turns(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int     sent[2] = { 0, 0 };
 
     for (int64_t n = 1; n <= 10; n++)
@@ -367,7 +337,7 @@ the_profiles_take_turns(void **state)
     assert_int_equal(store_send_due(s, 1000, 60, 1, per_profile, sent), 1);
     assert_int_equal(sent[0], 0);               /* b's turn 1 + 3 before a's 1 + 4 */
     assert_int_equal(sent[1], 1);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* an_unreadable_store_is_an_error_not_an_absence - a second connection drops
@@ -376,7 +346,7 @@ the_profiles_take_turns(void **state)
 static void
 an_unreadable_store_is_an_error_not_an_absence(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[512], buf[32] = "x";
     int64_t next = 42;
     sqlite3 *db;
@@ -388,7 +358,7 @@ an_unreadable_store_is_an_error_not_an_absence(void **state)
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_known(s, "winkel", 7), DB_FOUND);
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(tmp_store_path(), &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP TABLE orders; DROP TABLE cursors;"
                                   " DROP TABLE watermarks", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
@@ -403,13 +373,13 @@ an_unreadable_store_is_an_error_not_an_absence(void **state)
     assert_true(store_begin(s, err, sizeof err));
     assert_int_equal(store_known(s, "winkel", 7), DB_ERROR);
     assert_false(store_commit(s, err, sizeof err));
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256];
     order_t *o = order_new();
     int64_t attempt;
@@ -429,7 +399,7 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
     assert_true(store_commit(s, err, sizeof err));
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 0);
     order_destroy(&o);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on -
@@ -438,7 +408,7 @@ a_replayed_order_is_pending_again_but_a_booked_one_is_not_touched(void **state)
 static void
 an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int64_t attempt = 0;
     char    err[512];
     json_t *dlq;
@@ -459,13 +429,13 @@ an_order_that_can_never_be_sent_is_a_dead_letter_and_the_others_go_on(void **sta
                            "too large to pass between koppel's daemons"));
     json_decref(dlq);
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 2);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     int64_t attempt = 0;
     json_t *dlq;
     const char *reason;
@@ -476,7 +446,7 @@ a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
     add_order(s, 2);
     add_order(s, 3);
     /* the blob of order 2 is damaged on disk: not msgpack; 3: msgpack, not an order */
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(tmp_store_path(), &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "UPDATE orders SET payload = x'c1c1c1'"
                                   " WHERE number = 2; UPDATE orders SET payload = x'2a'"
                                   " WHERE number = 3", NULL, NULL, NULL), SQLITE_OK);
@@ -501,7 +471,7 @@ a_damaged_stored_order_is_set_aside_and_the_others_go_on(void **state)
     /* set aside: not sent again */
     assert_int_equal(store_send_due(s, 99999, 60, 100, count_sent, &attempt), 1);
     assert_int_equal(sent_count, 2);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* sent_credit - store_send_due callback that keeps the credit note it is given */
@@ -533,7 +503,7 @@ add_refund(store_t *s, int64_t number, const char *refund, char *why, size_t why
 static void
 a_refund_is_a_credit_note_sent_once_its_order_is_booked(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256], why[512];
 
     add_order(s, 10431);
@@ -568,13 +538,13 @@ a_refund_is_a_credit_note_sent_once_its_order_is_booked(void **state)
     assert_int_equal(store_send_due(s, 99999, 60, 100, keep_sent, NULL), 1);
     assert_int_equal(last_sent->credit.seq, 2);
     order_destroy(&last_sent);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_refund_of_an_order_never_booked_is_said_once_and_not_credited(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256], why[512];
     json_t *dlq;
 
@@ -599,13 +569,13 @@ a_refund_of_an_order_never_booked_is_said_once_and_not_credited(void **state)
     assert_int_equal(json_array_size(dlq), 1);
     json_decref(dlq);
     order_destroy(&last_sent);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
 a_dead_credit_note_is_replayed_and_dropped_by_its_own_id(void **state)
 {
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     char    err[256], why[512];
     json_t *dlq;
 
@@ -636,7 +606,7 @@ a_dead_credit_note_is_replayed_and_dropped_by_its_own_id(void **state)
     assert_int_equal(store_drop(s, "winkel", 5, 0, err, sizeof err), DB_ABSENT);
     assert_int_equal(store_drop(s, "winkel", 5, 1, err, sizeof err), DB_FOUND);
     order_destroy(&last_sent);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 /* a fetcher.db from before the kept counts: they are made from its orders
@@ -645,7 +615,7 @@ static void
 a_fetcher_db_from_before_counts_gets_them(void **state)
 {
     char    err[512];
-    store_t *s = open_store();
+    store_t *s = tmp_store_open("store");
     json_t *figures;
     int64_t attempt;
 
@@ -656,7 +626,7 @@ a_fetcher_db_from_before_counts_gets_them(void **state)
                         " DROP TRIGGER orders_counted; DROP TRIGGER orders_uncounted;"
                         " DROP TABLE order_counts;", err, sizeof err));
     store_close(&s);
-    if ((s = store_open(path, err, sizeof err)) == NULL)
+    if ((s = store_open(tmp_store_path(), err, sizeof err)) == NULL)
         fail_msg("%s", err);
     assert_int_equal(count_in(s, "pending"), 2);
     assert_int_equal(store_send_due(s, 1000, 60, 100, count_sent, &attempt), 2);
@@ -671,7 +641,7 @@ a_fetcher_db_from_before_counts_gets_them(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(figures, "winkel"),
                                                         "cursor")), 3);
     json_decref(figures);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
@@ -680,12 +650,9 @@ a_fetcher_db_from_before_credit_notes_keeps_its_orders(void **state)
     char    err[512];
     sqlite3 *db;
     store_t *s;
-    int     fd;
 
-    snprintf(path, sizeof path, "/tmp/koppel-test-store-XXXXXX");
-    fd = mkstemp(path);
-    close(fd);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    tmp_store_file("store");
+    assert_int_equal(sqlite3_open(tmp_store_path(), &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "CREATE TABLE orders (profile TEXT NOT NULL, number"
         " INTEGER NOT NULL, state TEXT NOT NULL, payload BLOB, attempts INTEGER NOT NULL"
         " DEFAULT 0, next_send INTEGER NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '',"
@@ -697,12 +664,12 @@ a_fetcher_db_from_before_credit_notes_keeps_its_orders(void **state)
         " VALUES ('winkel', 3, 'booked', '3', 1, 1), ('winkel', 4, 'dead', '', 1, 1)",
         NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    if ((s = store_open(path, err, sizeof err)) == NULL)
+    if ((s = store_open(tmp_store_path(), err, sizeof err)) == NULL)
         fail_msg("%s", err);
     assert_int_equal(count_in(s, "booked"), 1);
     assert_int_equal(count_in(s, "dead"), 1);
     assert_int_equal(store_known(s, "winkel", 3), DB_FOUND);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "hooksig.h"
 #include "hookstore.h"
 #include "store.h"
+#include "tmp_store.h"
 #include "textfile.h"
 
 #define ORDER_727 "tests/sim/woocommerce/examples/order-727.json"
@@ -58,34 +59,16 @@ signatures_match_known_vectors(void **state)
     free(body);
 }
 
-static char path[64];
-
+/* open_store - a store with the webhook tables */
 static store_t *
 open_store(void)
 {
+    store_t *s = tmp_store_open("webhook");
     char    err[512];
-    store_t *s;
-    int     fd;
 
-    snprintf(path, sizeof path, "/tmp/koppel-test-webhook-XXXXXX");
-    fd = mkstemp(path);
-    close(fd);
-    if ((s = store_open(path, err, sizeof err)) == NULL || !hookstore_init(s, err, sizeof err))
+    if (!hookstore_init(s, err, sizeof err))
         fail_msg("%s", err);
     return s;
-}
-
-static void
-close_store(store_t **s)
-{
-    char    p[80];
-
-    store_close(s);
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
 }
 
 /* delivery - order 727 as order id with that status and date_modified_gmt */
@@ -157,7 +140,7 @@ a_repeated_delivery_is_taken_once(void **state)
     assert_int_equal(hookstore_seen(s, "woo", "d1"), DB_FOUND);
     hookstore_purge(s, db_now() + 1);
     assert_int_equal(hookstore_seen(s, "woo", "d1"), DB_ABSENT);
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
@@ -187,7 +170,7 @@ an_older_state_never_overwrites_a_newer_one(void **state)
     assert_int_equal(take(s, &p, "b2", 802, "processing", "2026-12-01T10:59:59"),
                      HOOKORDER_OVERTAKEN);
     assert_string_equal(state_of(s, 802), "skipped");
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 static void
@@ -207,7 +190,7 @@ what_a_run_leaves_out_a_delivery_leaves_out(void **state)
     assert_int_equal(hookorder_take(&p, s, NULL, "c3", two, strlen(two), &n, why, sizeof why),
                      HOOKORDER_BAD);
     assert_non_null(strstr(why, "not one order object"));
-    close_store(&s);
+    tmp_store_close(&s);
 }
 
 int
