@@ -37,6 +37,11 @@
     " PRIMARY KEY (profile, number, credit));" \
     "CREATE INDEX IF NOT EXISTS orders_due ON orders (state, next_send);"
 
+/* the due orders of each profile in their order, for store_send_due's turns;
+ * made once the orders table has its credit column */
+#define TURNS_INDEX "CREATE INDEX IF NOT EXISTS orders_turns ON orders" \
+    " (state, profile, next_send, number, credit);"
+
 /* the columns of a fetcher.db from before credit notes */
 #define ORDERS_COLUMNS_1 "profile, number, state, payload, attempts, next_send, stage," \
     " reason, factuurnummer, relatiecode, fetched_at, updated_at, token"
@@ -257,7 +262,7 @@ store_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_finalize(st);
-    if (!add_counts(db, err, errlen)) {
+    if (!db_exec(db, TURNS_INDEX, err, errlen) || !add_counts(db, err, errlen)) {
         db_close(&db);
         return NULL;
     }
@@ -872,16 +877,19 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
     sqlite3_stmt *sel = db_prepare(self->db,
         "WITH away AS (SELECT profile, COUNT(*) AS n FROM orders WHERE state = 'pending'"
         "  AND next_send > ?1 AND attempts > 0 GROUP BY profile),"
-        " due AS (SELECT c.profile, c.number, c.payload, c.attempts, c.credit,"
-        "  b.factuurnummer, c.next_send, ROW_NUMBER() OVER (PARTITION BY c.profile"
+        " due AS (SELECT c.rowid AS rid, c.profile, c.next_send, c.number, c.credit,"
+        "  b.factuurnummer, ROW_NUMBER() OVER (PARTITION BY c.profile"
         "  ORDER BY c.next_send, c.number, c.credit) AS place"
         "  FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
         "  AND b.number = c.number AND b.credit = 0"
         "  WHERE c.state = 'pending' AND c.next_send <= ?1"
-        "  AND (c.credit = 0 OR b.state = 'booked'))"
-        " SELECT due.profile, number, payload, attempts, credit, factuurnummer"
-        " FROM due LEFT JOIN away ON away.profile = due.profile"
-        " ORDER BY place + COALESCE(away.n, 0), next_send, number, credit LIMIT ?2");
+        "  AND (c.credit = 0 OR b.state = 'booked')),"
+        " pick AS (SELECT rid, factuurnummer, place + COALESCE(away.n, 0) AS turn,"
+        "  next_send, number, credit FROM due LEFT JOIN away ON away.profile = due.profile"
+        "  ORDER BY turn, next_send, number, credit LIMIT ?2)"
+        " SELECT o.profile, o.number, o.payload, o.attempts, o.credit, pick.factuurnummer"
+        " FROM pick JOIN orders o ON o.rowid = pick.rid"
+        " ORDER BY turn, pick.next_send, pick.number, pick.credit");
     sqlite3_stmt *upd = db_prepare(self->db,
         "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
         " WHERE profile = ?1 AND number = ?2 AND credit = ?6");
