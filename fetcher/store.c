@@ -646,7 +646,8 @@ store_add_credit(store_t *self, const char *profile, int64_t number, const char 
         o->credit.seq = seq;
         o->credit.original = xstrdup("");     /* the fetcher fills it in when it sends */
         o->credit.lines = xcalloc(what->nlines + 1, sizeof *what->lines);
-        memcpy(o->credit.lines, what->lines, what->nlines * sizeof *what->lines);
+        if (what->nlines > 0)               /* a full credit has no lines (NULL) */
+            memcpy(o->credit.lines, what->lines, what->nlines * sizeof *what->lines);
         add_credit_row(self, profile, number, seq, refund, "pending", o, "");
         r = STORE_CREDIT_NEW;
     }

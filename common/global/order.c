@@ -171,11 +171,13 @@ order_dup(const order_t *src)
         self->charges[i].description = xstrdup(src->charges[i].description);
     }
     self->vats = xcalloc(src->nvats + 1, sizeof *self->vats);
-    memcpy(self->vats, src->vats, src->nvats * sizeof *self->vats);
+    if (src->nvats > 0)                   /* an order without VAT has none (NULL) */
+        memcpy(self->vats, src->vats, src->nvats * sizeof *self->vats);
     self->credit.original = xstrdup(src->credit.original);
     self->credit.lines = xcalloc(src->credit.nlines + 1, sizeof *self->credit.lines);
-    memcpy(self->credit.lines, src->credit.lines,
-           src->credit.nlines * sizeof *self->credit.lines);
+    if (src->credit.nlines > 0)           /* a full credit has no lines (NULL) */
+        memcpy(self->credit.lines, src->credit.lines,
+               src->credit.nlines * sizeof *self->credit.lines);
     return self;
 }
 
