@@ -24,6 +24,7 @@
 #include "msg.h"
 #include "rendezvous.h"
 #include "shard.h"
+#include "xalloc.h"
 
 #define NPROFILES 1000
 
@@ -174,14 +175,13 @@ static void
 the_status_counts_each_matchers_profiles(void **state)
 {
     shard_t *sh = shard_new();
-    profile_t profiles[NPROFILES];
+    profile_t *profiles = xcalloc(NPROFILES, sizeof *profiles);  /* too large for a stack */
     char    names[NPROFILES][32];
     cfg_t   cfg = { .profiles = profiles, .nprofiles = NPROFILES };
     json_t *st;
     json_int_t one, two;
     int     k;
 
-    memset(profiles, 0, sizeof profiles);
     for (k = 0; k < NPROFILES; k++) {
         snprintf(names[k], sizeof names[k], "%s", profile(k));
         profiles[k].name = names[k];
@@ -196,6 +196,7 @@ the_status_counts_each_matchers_profiles(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(st, "1"),
                                                         "seen_ms_ago")), 400);
     json_decref(st);
+    free(profiles);
     shard_destroy(&sh);
 }
 
