@@ -35,10 +35,6 @@ passed=0
 failed=0
 ROOT=${E2E_ROOT:-/tmp/koppel-webhook.$$}
 
-ctl() {
-    "$BIN/koppelctl" --config "$CFG" "$@"
-}
-
 # place N STATUS - N new orders in the shop, at once; prints the first id
 place() {
     curl -s -X POST -d "{\"count\": $1, \"status\": \"$2\"}" "$WC_URL/_sim/generate" | jq -r .first_id
