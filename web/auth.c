@@ -7,14 +7,22 @@
  *   the password prompt (and nothing else); pam_acct_mgmt checks that the
  *   account is usable. The group is checked with getgrouplist(), so the
  *   primary group counts too. Sessions and failures live in memory only:
- *   a restart logs everybody out.
+ *   a restart logs everybody out. The login form's token is an HMAC of
+ *   the pre-session id (libsodium), so a restart also voids every login
+ *   form that is open: it says so and shows a new one.
+ *
+ *   Locks: lock guards sessions and the one-time token; login_lock makes
+ *   auth_login one at a time and guards the failures (getpwnam and
+ *   getgrnam, which pam_unix also calls, are not reentrant either).
  *
  * DIAGNOSTICS
  *   auth_login never says whether the user exists: AUTH_WRONG for both.
  */
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +44,14 @@ typedef struct {
 struct auth {
     char   *service;
     char   *group;
+    unsigned char login_key[crypto_auth_hmacsha256_KEYBYTES];   /* login form tokens */
+    pthread_mutex_t lock;           /* sessions, one_time */
     session_t sessions[MAX_SESSIONS];
-    failure_t failures[MAX_FAILURES];
-    size_t  nfail;          /* ring position */
     char    one_time[AUTH_TOKEN_LEN + 1];
     char    one_time_user[64];
+    pthread_mutex_t login_lock;     /* auth_login, failures */
+    failure_t failures[MAX_FAILURES];
+    size_t  nfail;          /* ring position */
 };
 
 /* now - seconds since the epoch */
@@ -71,6 +82,11 @@ auth_new(const char *pam_service, const char *group)
 
     self->service = xstrdup(pam_service);
     self->group = xstrdup(group);
+    if (sodium_init() < 0)
+        log_fatal("libsodium cannot start");
+    crypto_auth_hmacsha256_keygen(self->login_key);
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_mutex_init(&self->login_lock, NULL);
     return self;
 }
 
@@ -83,6 +99,8 @@ auth_destroy(auth_t **self_p)
         return;
     free(self->service);
     free(self->group);
+    pthread_mutex_destroy(&self->lock);
+    pthread_mutex_destroy(&self->login_lock);
     explicit_bzero(self, sizeof *self);
     free(self);
     *self_p = NULL;
@@ -154,9 +172,9 @@ in_group(const char *user, const char *group)
     return false;
 }
 
-/* auth_login - PAM, group and lockout */
-auth_result_t
-auth_login(auth_t *self, const char *user, const char *password, const char *addr)
+/* login - PAM, group and lockout, under login_lock */
+static auth_result_t
+login(auth_t *self, const char *user, const char *password, const char *addr)
 {
     struct pam_conv conv = { converse, (void *) password };
     pam_handle_t *pam = NULL;
@@ -193,6 +211,18 @@ auth_login(auth_t *self, const char *user, const char *password, const char *add
     return AUTH_OK;
 }
 
+/* auth_login - one login at a time */
+auth_result_t
+auth_login(auth_t *self, const char *user, const char *password, const char *addr)
+{
+    auth_result_t res;
+
+    pthread_mutex_lock(&self->login_lock);
+    res = login(self, user, password, addr);
+    pthread_mutex_unlock(&self->login_lock);
+    return res;
+}
+
 const char *
 auth_result_text(auth_result_t r)
 {
@@ -212,12 +242,14 @@ auth_result_text(auth_result_t r)
 }
 
 /* auth_session_open - a new session, the oldest replaced when all are taken */
-const session_t *
-auth_session_open(auth_t *self, const char *user)
+void
+auth_session_open(auth_t *self, const char *user, session_t *out)
 {
-    session_t *s = &self->sessions[0];
+    session_t *s;
     int     i;
 
+    pthread_mutex_lock(&self->lock);
+    s = &self->sessions[0];
     for (i = 0; i < MAX_SESSIONS; i++)
         if (self->sessions[i].last_used < s->last_used)
             s = &self->sessions[i];
@@ -226,30 +258,35 @@ auth_session_open(auth_t *self, const char *user)
         log_fatal("no random numbers from the kernel (getrandom)");
     snprintf(s->user, sizeof s->user, "%s", user);
     s->last_used = now();
-    return s;
+    *out = *s;
+    pthread_mutex_unlock(&self->lock);
 }
 
 /* auth_session - a live session */
-const session_t *
-auth_session(auth_t *self, const char *id)
+bool
+auth_session(auth_t *self, const char *id, session_t *out)
 {
+    bool    found = false;
     int     i;
 
     if (id == NULL || strlen(id) != AUTH_TOKEN_LEN)
-        return NULL;
-    for (i = 0; i < MAX_SESSIONS; i++) {
+        return false;
+    pthread_mutex_lock(&self->lock);
+    for (i = 0; i < MAX_SESSIONS && !found; i++) {
         session_t *s = &self->sessions[i];
 
         if (s->id[0] && strcmp(s->id, id) == 0) {
             if (s->last_used < now() - AUTH_IDLE_S) {
                 memset(s, 0, sizeof *s);
-                return NULL;
+                break;
             }
             s->last_used = now();
-            return s;
+            *out = *s;
+            found = true;
         }
     }
-    return NULL;
+    pthread_mutex_unlock(&self->lock);
+    return found;
 }
 
 void
@@ -257,41 +294,75 @@ auth_session_close(auth_t *self, const char *id)
 {
     int     i;
 
+    pthread_mutex_lock(&self->lock);
     for (i = 0; id && i < MAX_SESSIONS; i++)
         if (self->sessions[i].id[0] && strcmp(self->sessions[i].id, id) == 0)
             memset(&self->sessions[i], 0, sizeof self->sessions[i]);
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* same_token - two tokens of AUTH_TOKEN_LEN characters, compared in constant time */
+static bool
+same_token(const char *a, const char *b)
+{
+    return a && b && strlen(a) == AUTH_TOKEN_LEN && strlen(b) == AUTH_TOKEN_LEN
+           && sodium_memcmp(a, b, AUTH_TOKEN_LEN) == 0;
 }
 
 bool
 auth_csrf_ok(const session_t *s, const char *token)
 {
-    size_t  i;
-    unsigned char d = 0;
-
-    if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
-        return false;
-    for (i = 0; i < AUTH_TOKEN_LEN; i++)
-        d |= (unsigned char) (s->csrf[i] ^ token[i]);
-    return d == 0;
+    return same_token(s->csrf, token);
 }
 
-const char *
-auth_one_time(auth_t *self, const char *user)
+/* auth_login_token - hex of HMAC-SHA256(login_key, presession) */
+bool
+auth_login_token(const auth_t *self, const char *presession, char *token, size_t len)
 {
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    const char *c;
+
+    if (presession == NULL || strlen(presession) != AUTH_TOKEN_LEN || len < AUTH_TOKEN_LEN + 1)
+        return false;
+    for (c = presession; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+            return false;
+    crypto_auth_hmacsha256(mac, (const unsigned char *) presession, AUTH_TOKEN_LEN,
+                           self->login_key);
+    sodium_bin2hex(token, len, mac, AUTH_TOKEN_LEN / 2);
+    return true;
+}
+
+bool
+auth_login_token_ok(const auth_t *self, const char *presession, const char *token)
+{
+    char    want[AUTH_TOKEN_LEN + 1];
+
+    return auth_login_token(self, presession, want, sizeof want) && same_token(want, token);
+}
+
+void
+auth_one_time(auth_t *self, const char *user, char *token, size_t len)
+{
+    pthread_mutex_lock(&self->lock);
     if (!auth_random(self->one_time, sizeof self->one_time))
         log_fatal("no random numbers from the kernel (getrandom)");
     snprintf(self->one_time_user, sizeof self->one_time_user, "%s", user);
-    return self->one_time;
+    snprintf(token, len, "%s", self->one_time);
+    pthread_mutex_unlock(&self->lock);
 }
 
-const char *
-auth_one_time_use(auth_t *self, const char *token)
+bool
+auth_one_time_use(auth_t *self, const char *token, char *user, size_t len)
 {
-    static char user[64];
+    bool    ok;
 
-    if (self->one_time[0] == 0 || token == NULL || strcmp(token, self->one_time) != 0)
-        return NULL;
-    memset(self->one_time, 0, sizeof self->one_time);
-    snprintf(user, sizeof user, "%s", self->one_time_user);
-    return user;
+    pthread_mutex_lock(&self->lock);
+    ok = self->one_time[0] && same_token(token, self->one_time);
+    if (ok) {
+        memset(self->one_time, 0, sizeof self->one_time);
+        snprintf(user, len, "%s", self->one_time_user);
+    }
+    pthread_mutex_unlock(&self->lock);
+    return ok;
 }

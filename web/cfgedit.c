@@ -213,10 +213,10 @@ static int
 split(const char *path, char *buf, size_t len, char **parts)
 {
     int     n = 0;
-    char   *p;
+    char   *p, *save = NULL;
 
     snprintf(buf, len, "%s", path);
-    for (p = strtok(buf, "."); p; p = strtok(NULL, "."))
+    for (p = strtok_r(buf, ".", &save); p; p = strtok_r(NULL, ".", &save))
         if (n == MAX_DEPTH)
             return -1;
         else

@@ -24,6 +24,12 @@
  *   --one-time-login prints an address that logs in once without a
  *   password, as the running account: for a demo and for tests.
  *
+ *   Each connection is served on its own thread (at most MAX_CONNECTIONS),
+ *   so that a page waiting for a daemon, SnelStart or a shop holds no
+ *   other; what the threads share is guarded in auth.c and settings.c
+ *   (docs/web.md, "Requests at once"). The login form carries a token of
+ *   its pre-session cookie (auth.h), checked before PAM is asked.
+ *
  * DIAGNOSTICS
  *   Exits 1 when the configuration cannot be read, the address is not
  *   loopback and there is no TLS, or the port cannot be bound; 2 on a
@@ -49,6 +55,8 @@
 #include "xalloc.h"
 
 #define COOKIE "koppel_session"
+#define MAX_CONNECTIONS 64             /* threads, one per connection */
+#define LOGIN_COOKIE "koppel_login"      /* the pre-session of the login form */
 
 static const char usage[] =
     "usage: koppel-web [--config FILE] [--listen ADDRESS:PORT]\n"
@@ -99,70 +107,93 @@ peer_address(struct MHD_Connection *c, char *buf, size_t len)
                     buf, (socklen_t) len, NULL, 0, NI_NUMERICHOST);
 }
 
-/* page_login - the login form, with a message */
+/* cookie - a Set-Cookie value: HttpOnly, SameSite=Strict, Secure under TLS;
+ * value NULL ends the cookie */
+static char *
+cookie(const char *name, const char *value)
+{
+    return xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value ? value : "",
+                     web.tls ? "; Secure" : "", value ? "" : "; Max-Age=0");
+}
+
+/* page_login - the login form, with a message, and its token: of the
+ * request's pre-session cookie, or of a new one that goes with the page */
 static void
-page_login(req_t *r, resp_t *out, const char *message)
+page_login(req_t *r, resp_t *out, const char *message, const char *presession)
 {
     buf_t  *b = out->body;
+    char    id[AUTH_TOKEN_LEN + 1], token[AUTH_TOKEN_LEN + 1];
 
+    if (!auth_login_token(web.auth, presession, token, sizeof token)) {
+        if (!auth_random(id, sizeof id) || !auth_login_token(web.auth, id, token, sizeof token))
+            log_fatal("no random numbers from the kernel (getrandom)");
+        out->cookie = cookie(LOGIN_COOKIE, id);
+    }
     page_start(r, out, "Inloggen", NULL);
     if (message) {
         buf_add(b, "<p class=\"error\" id=\"login-error\">");
         buf_esc(b, message);
         buf_add(b, "</p>");
     }
-    buf_add(b, "<form class=\"login\" method=\"post\" action=\"/login\">"
+    buf_addf(b, "<form class=\"login\" method=\"post\" action=\"/login\">"
+               "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
                "<label>Gebruiker <input name=\"user\" id=\"user\" autocomplete=\"username\" "
                "required></label>"
                "<label>Wachtwoord <input type=\"password\" name=\"password\" id=\"password\" "
                "autocomplete=\"current-password\" required></label>"
                "<button type=\"submit\" id=\"login\">Inloggen</button></form>"
                "<p class=\"hint\">Log in met uw gebruiker op deze computer; die moet lid zijn "
-               "van de groep koppel.</p>");
+               "van de groep koppel.</p>", token);
     page_end(out);
 }
 
-/* session_cookie - the Set-Cookie value of a session (or its end) */
-static char *
-session_cookie(const char *id)
-{
-    return xasprintf(COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s%s", id ? id : "",
-                     web.tls ? "; Secure" : "", id ? "" : "; Max-Age=0");
-}
-
-/* do_login - POST /login and GET /login?token= */
+/* do_login - POST /login (its form's token checked against the pre-session
+ * cookie before PAM is asked) and GET /login?token= */
 static void
-do_login(req_t *r, resp_t *out)
+do_login(req_t *r, resp_t *out, struct MHD_Connection *c)
 {
     const char *user = req_arg(r, "user"), *password = req_arg(r, "password");
     const char *token = form_get(&r->query, "token");
-    const session_t *s;
+    const char *presession = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, LOGIN_COOKIE);
+    char    once[64];
     auth_result_t res;
 
     if (strcmp(r->method, "GET") == 0 && token) {
-        if ((user = auth_one_time_use(web.auth, token)) == NULL) {
+        if (!auth_one_time_use(web.auth, token, once, sizeof once)) {
             log_warning("login from %s: one-time link not valid (used before?)", r->addr);
-            page_login(r, out, "Deze eenmalige inloglink is al gebruikt of niet geldig.");
+            page_login(r, out, "Deze eenmalige inloglink is al gebruikt of niet geldig.",
+                       presession);
             out->status = 403;
             return;
         }
+        user = once;
         res = AUTH_OK;
+    } else if (strcmp(r->method, "POST") == 0
+               && !auth_login_token_ok(web.auth, presession, form_get(&r->form, "csrf"))) {
+        log_warning("login of %s from %s refused: the login form's token is missing or not "
+                    "the one of its pre-session cookie", user ? user : "-", r->addr);
+        page_login(r, out, "Geweigerd: dit inlogformulier komt niet van deze pagina (de "
+                   "controlecode ontbreekt of klopt niet, of koppel-web is intussen opnieuw "
+                   "gestart). Log hieronder opnieuw in; uw browser moet cookies van deze "
+                   "pagina toestaan.", presession);
+        out->status = 403;
+        return;
     } else if (strcmp(r->method, "POST") == 0 && user && password)
         res = auth_login(web.auth, user, password, r->addr);
     else {
-        page_login(r, out, NULL);
+        page_login(r, out, NULL, presession);
         return;
     }
     if (res != AUTH_OK) {
         log_warning("login of %s from %s refused: %s", user, r->addr, auth_result_text(res));
-        page_login(r, out, auth_result_text(res));
+        page_login(r, out, auth_result_text(res), presession);
         out->status = 403;
         return;
     }
-    s = auth_session_open(web.auth, user);
-    r->session = s;
+    auth_session_open(web.auth, user, &r->session_copy);
+    r->session = &r->session_copy;
     web_audit(r, NULL, "ingelogd op koppel-web");
-    out->cookie = session_cookie(s->id);
+    out->cookie = cookie(COOKIE, r->session->id);
     page_redirect(out, "/uitvoering");
 }
 
@@ -202,9 +233,11 @@ dispatch(req_t *r, resp_t *out, struct MHD_Connection *c)
         out->status = 200;
         return;
     }
-    r->session = auth_session(web.auth, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE));
+    if (auth_session(web.auth, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE),
+                     &r->session_copy))
+        r->session = &r->session_copy;
     if (strcmp(r->path, "/login") == 0) {
-        do_login(r, out);
+        do_login(r, out, c);
         return;
     }
     if (r->session == NULL) {
@@ -223,7 +256,7 @@ dispatch(req_t *r, resp_t *out, struct MHD_Connection *c)
         web_audit(r, NULL, "uitgelogd");
         auth_session_close(web.auth, r->session->id);
         r->session = NULL;
-        out->cookie = session_cookie(NULL);
+        out->cookie = cookie(COOKIE, NULL);
         page_redirect(out, "/login");
         return;
     }
@@ -351,7 +384,12 @@ main(int argc, char **argv)
     struct MHD_Daemon *d;
     struct passwd *pw;
     bool    one_time = false, loopback = false;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    /* a thread per connection: a page that waits (a daemon's control socket,
+     * SnelStart's grootboeken, Verbinding testen, an export) holds only its
+     * own connection; at most MAX_CONNECTIONS at once */
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
+                     | MHD_USE_ERROR_LOG;
+    char    once[AUTH_TOKEN_LEN + 1];
     sigset_t sigs;
     cfg_t  *cfg;
     int     c, sig;
@@ -404,12 +442,15 @@ main(int argc, char **argv)
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned) MAX_CONNECTIONS,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert,
                                 MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END)
              : MHD_start_daemon(flags, 0, NULL, NULL, answer, NULL,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &sa,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60, MHD_OPTION_END);
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) 60,
+                                MHD_OPTION_CONNECTION_LIMIT, (unsigned) MAX_CONNECTIONS,
+                                MHD_OPTION_END);
     if (d == NULL)
         log_fatal("cannot serve on %s%s (in use, or no permission)", listen,
                   cert ? " with TLS (is the key the certificate's?)" : "");
@@ -417,8 +458,9 @@ main(int argc, char **argv)
              web.tls ? "https" : "http", listen, group, service);
     if (one_time) {
         pw = getpwuid(getuid());
+        auth_one_time(web.auth, pw ? pw->pw_name : "root", once, sizeof once);
         printf("koppel-web: log in once at %s://%s/login?token=%s\n", web.tls ? "https" : "http",
-               listen, auth_one_time(web.auth, pw ? pw->pw_name : "root"));
+               listen, once);
         fflush(stdout);
     }
     daemon_ready("serving");

@@ -21,6 +21,16 @@
  *   The form carries the file's modification time: a file changed by
  *   someone else in the meantime is not overwritten.
  *
+ *   Every change of the file (Opslaan, a profile added or removed) runs
+ *   under web_cfg_lock with the file read again once it has the lock, so
+ *   that of two saves at once neither is lost: the second sees the first's
+ *   file (and, with the version of before, is told it changed).
+ *
+ *   Platform (shop.type) is a field too: the other platform's fields are on
+ *   the page, hidden until it is chosen. A change is allowed while the
+ *   fetcher read nothing for the profile, and removes the old platform's
+ *   settings (platform.h says why and what).
+ *
  *   Profielen lists the profiles with their descriptions, adds one (its
  *   SnelStart connection and grootboeken copied from the first profile)
  *   and removes one after a confirmation.
@@ -29,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +54,7 @@
 #include "connection_check.h"
 #include "sqlbrowser.h"
 #include "log.h"
+#include "platform.h"
 #include "web.h"
 #include "xalloc.h"
 
@@ -99,6 +111,9 @@ static const field_t fields[] = {
     { "Koppeling SnelStart", "snelstart.auth_url", "Adres voor de aanmelding", T_STR,
       OFF(auth_url), NULL, NULL, NULL },
 
+    { "Koppeling shop", "shop.type", "Platform", T_SELECT, OFF(shop_type),
+      "globecharge|ShopFactory (Globecharge)|woocommerce|WooCommerce", NULL,
+      "een ander platform kan zolang koppel nog geen orders van dit profiel gelezen heeft" },
     { "Koppeling shop", "shop.url", "Adres van de shop", T_STR, OFF(shop_url), NULL, NULL, NULL },
     { "Koppeling shop", "shop.username", "Gebruikersnaam Globecharge", T_STR, OFF(shop_username),
       NULL, "shop:globecharge", NULL },
@@ -263,6 +278,16 @@ current(const profile_t *p, const field_t *f)
     return xstrdup("");
 }
 
+/* value_of - current(), but empty for a field of another shop platform than
+ * the profile's: its offset holds the profile's own platform's setting */
+static char *
+value_of(const profile_t *p, const field_t *f)
+{
+    if (f->only && strncmp(f->only, "shop:", 5) == 0 && strcmp(f->only + 5, p->shop_type) != 0)
+        return xstrdup("");
+    return current(p, f);
+}
+
 /* option_ok - whether a value is one of a select's options */
 static bool
 option_ok(const char *options, const char *value)
@@ -332,9 +357,10 @@ literal(const field_t *f, const char *value, const char **why)
     return NULL;
 }
 
-/* shown - whether a field belongs to this profile's shop and administration */
+/* shown - whether a field belongs to a shop platform and this profile's
+ * administration */
 static bool
-shown(const profile_t *p, const field_t *f)
+shown(const profile_t *p, const char *shop_type, const field_t *f)
 {
     const char *list;
     char    want[64];
@@ -342,7 +368,7 @@ shown(const profile_t *p, const field_t *f)
     if (f->only == NULL)
         return true;
     if (strncmp(f->only, "shop:", 5) == 0)
-        return strcmp(f->only + 5, p->shop_type) == 0;
+        return strcmp(f->only + 5, shop_type) == 0;
     list = f->only + 6;
     snprintf(want, sizeof want, ",%s,", p->admin_type);
     {
@@ -565,17 +591,24 @@ show_error(buf_t *b, const outcome_t *o, const char *name)
     }
 }
 
-/* show_field - one setting as a form row */
+/* show_field - one setting as a form row; a field of another shop platform
+ * than the profile's is empty (its value would be the other platform's
+ * setting), and hidden unless that platform is the one shown */
 static void
-show_field(buf_t *b, const profile_t *p, const field_t *f, const form_t *posted,
-           const outcome_t *o, const json_t *datalist)
+show_field(buf_t *b, const profile_t *p, const char *shop_type, const field_t *f,
+           const form_t *posted, const outcome_t *o, const json_t *datalist)
 {
-    char   *cur = current(p, f);
+    bool    platform_field = f->only && strncmp(f->only, "shop:", 5) == 0;
+    char   *cur = value_of(p, f);
     const char *val = posted && f->type != T_SECRET && form_get(posted, f->path)
                       ? form_get(posted, f->path) : cur;
     size_t  i;
 
-    buf_addf(b, "<div class=\"row%s\"><label for=\"", error_of(o, f->path) ? " bad" : "");
+    buf_addf(b, "<div class=\"row%s\"", error_of(o, f->path) ? " bad" : "");
+    if (platform_field)
+        buf_addf(b, " data-shop=\"%s\"%s", f->only + 5,
+                 shown(p, shop_type, f) ? "" : " hidden");
+    buf_add(b, "><label for=\"");
     field_id(b, f->path);
     buf_add(b, "\">");
     buf_esc(b, f->label);
@@ -756,6 +789,8 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
     char    err[1024], title[300];
     size_t  i;
     msg_t  *m;
+    const char *shop = posted && platform_known(form_get(posted, "shop.type"))
+                       ? form_get(posted, "shop.type") : p->shop_type;
 
     snprintf(title, sizeof title, "Instellingen: %s", p->name);
     page_start(r, out, title, "instellingen");
@@ -826,7 +861,7 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
     for (i = 0; i < NFIELDS; i++) {
         const field_t *f = &fields[i];
 
-        if (!shown(p, f))
+        if (!shown(p, shop, f) && !(f->only && strncmp(f->only, "shop:", 5) == 0))
             continue;
         if (section == NULL || strcmp(section, f->section) != 0) {
             if (section && strcmp(section, "Financieel") == 0)
@@ -834,12 +869,8 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
             buf_addf(b, "%s<fieldset><legend>%s</legend>", section ? "</fieldset>" : "",
                      f->section);
             section = f->section;
-            if (strcmp(section, "Koppeling shop") == 0)
-                buf_addf(b, "<div class=\"row\"><label>Platform</label><div class=\"value\">"
-                         "%s</div></div>", strcmp(p->shop_type, "woocommerce") == 0
-                         ? "WooCommerce" : "ShopFactory (Globecharge)");
         }
-        show_field(b, p, f, posted, o,
+        show_field(b, p, shop, f, posted, o,
                    (strcmp(f->path, "snelstart.database") == 0
                     || strcmp(f->path, "snelstart.administration") == 0) ? admins
                    : strcmp(f->path, "snelstart.sql_server") == 0 && o ? o->servers : NULL);
@@ -1035,8 +1066,68 @@ apply(const char *text, int index, const change_t *ch, size_t n, char *err, size
     return out;
 }
 
-void
-page_settings_save(req_t *r, resp_t *out)
+/* platform_change - the changes of a new shop platform: the old platform's
+ * settings removed (platform.h); false with a message beside the field
+ * when it cannot change now */
+static bool
+platform_change(req_t *r, const profile_t *p, const char *to, change_t *ch, size_t *n,
+                outcome_t *o)
+{
+    static const struct {
+        const char *type, *path, *text;
+    } needed[] = {
+        { "globecharge", "shop.username", "Vul de gebruikersnaam van Globecharge in." },
+        { "globecharge", "shop.password", "Vul het wachtwoord van Globecharge in." },
+        { "woocommerce", "shop.consumer_key", "Vul de consumer key in (WooCommerce > "
+          "Instellingen > Geavanceerd > REST API)." },
+        { "woocommerce", "shop.consumer_secret", "Vul het consumer secret in (WooCommerce > "
+          "Instellingen > Geavanceerd > REST API)." },
+    };
+    const char *const *old;
+    const char *v;
+    char    err[512], why[1024];
+    json_t *st;
+    msg_t  *m;
+    bool    ok = true;
+    size_t  i;
+
+    for (i = 0; i < sizeof needed / sizeof *needed; i++)
+        if (strcmp(needed[i].type, to) == 0
+            && ((v = form_get(&r->form, needed[i].path)) == NULL || *v == 0)) {
+            add_error(o, needed[i].path, needed[i].text);
+            ok = false;
+        }
+    if (strcmp(to, "woocommerce") == 0 && ((v = form_get(&r->form, "shop.url")) == NULL
+                                           || *v == 0)) {
+        add_error(o, "shop.url", "Vul het adres van de WordPress-site in, bijvoorbeeld "
+                  "https://shop.example.nl.");
+        ok = false;
+    }
+    m = web_ask(r->cfg->ep_control[DAEMON_FETCHER], "status", NULL, 0, err, sizeof err);
+    st = m && m->ok ? json_loads(m->json, 0, NULL) : NULL;
+    if (st == NULL) {
+        snprintf(why, sizeof why, "koppel-fetcher antwoordt niet (%.500s): koppel kan niet nagaan "
+                 "of er al orders van dit profiel gelezen zijn. Probeer het opnieuw als "
+                 "koppel-fetcher draait.", m ? m->text : err);
+        add_error(o, "shop.type", why);
+        ok = false;
+    } else if (!platform_untouched(json_object_get(st, "profiles"), p->name, p->from_order,
+                                   why, sizeof why)) {
+        add_error(o, "shop.type", why);
+        ok = false;
+    }
+    json_decref(st);
+    msg_destroy(&m);
+    for (old = platform_leftovers(p->shop_type); ok && *old && *n < MAX_CHANGES; old++) {
+        snprintf(ch[*n].path, sizeof ch[*n].path, "%s", *old);
+        ch[(*n)++].literal = NULL;
+    }
+    return ok;
+}
+
+/* settings_save - Opslaan, under web_cfg_lock */
+static void
+settings_save(req_t *r, resp_t *out)
 {
     const profile_t *p = profile_of(r);
     change_t ch[MAX_CHANGES];
@@ -1044,7 +1135,7 @@ page_settings_save(req_t *r, resp_t *out)
     size_t  n = 0, i;
     int     index, k, reg, btw;
     char    err[1024], *text = NULL, *next = NULL, path[128], num[32];
-    const char *why = NULL, *v, *versie = req_arg(r, "versie");
+    const char *why = NULL, *v, *versie = req_arg(r, "versie"), *shop;
 
     if (p == NULL) {
         page_error(r, out, 404, "Dit profiel bestaat niet (meer).");
@@ -1062,12 +1153,21 @@ page_settings_save(req_t *r, resp_t *out)
         outcome_free(&o);
         return;
     }
+    /* the platform the form is for: the other one's fields do not count */
+    shop = platform_known(form_get(&r->form, "shop.type")) ? form_get(&r->form, "shop.type")
+                                                           : p->shop_type;
+    if (strcmp(shop, p->shop_type) != 0 && !platform_change(r, p, shop, ch, &n, &o))
+        shop = NULL;        /* refused: its message stands beside Platform alone */
     /* what changed, each value checked on its own first */
     for (i = 0; i < NFIELDS; i++) {
         const field_t *f = &fields[i];
         char   *cur, *lit;
 
-        if (!shown(p, f))
+        if (shop == NULL && f->only && strncmp(f->only, "shop:", 5) == 0)
+            continue;
+        if (shop == NULL && strcmp(f->path, "shop.type") == 0)
+            continue;
+        if (!shown(p, shop ? shop : p->shop_type, f) || n == MAX_CHANGES)
             continue;
         v = form_get(&r->form, f->path);
         if (f->type == T_BOOL) {   /* an unticked box is not sent: its marker is */
@@ -1079,7 +1179,7 @@ page_settings_save(req_t *r, resp_t *out)
         }
         if (v == NULL || (f->type == T_SECRET && *v == 0))
             continue;
-        cur = current(p, f);
+        cur = value_of(p, f);
         if (strcmp(cur, v) == 0 && f->type != T_SECRET) {
             free(cur);
             continue;
@@ -1190,6 +1290,44 @@ done:
     outcome_free(&o);
 }
 
+static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+web_cfg_lock(void)
+{
+    pthread_mutex_lock(&cfg_lock);
+}
+
+void
+web_cfg_unlock(void)
+{
+    pthread_mutex_unlock(&cfg_lock);
+}
+
+/* locked - a change of koppel.cfg under web_cfg_lock, with the file as it is
+ * now: a save that waited for another sees that one's file (its version
+ * check then says the file changed), a profile's index is the one of now */
+static void
+locked(req_t *r, resp_t *out, void (*change)(req_t *, resp_t *))
+{
+    web_cfg_lock();
+    if (r->cfg) {
+        char   *path = xstrdup(r->cfg->path);
+
+        cfg_destroy(&r->cfg);
+        r->cfg = cfg_load(path, r->cfg_err, sizeof r->cfg_err);
+        free(path);
+    }
+    change(r, out);
+    web_cfg_unlock();
+}
+
+void
+page_settings_save(req_t *r, resp_t *out)
+{
+    locked(r, out, settings_save);
+}
+
 /* page_profiles - the profiles, a new one, removing one */
 void
 page_profiles(req_t *r, resp_t *out)
@@ -1262,8 +1400,9 @@ redirect_profiles(resp_t *out, const char *msg)
     free(enc);
 }
 
-void
-page_profile_add(req_t *r, resp_t *out)
+/* profile_add - Toevoegen, under web_cfg_lock */
+static void
+profile_add(req_t *r, resp_t *out)
 {
     const char *name = req_arg(r, "naam"), *desc = req_arg(r, "omschrijving");
     const char *platform = req_arg(r, "platform"), *url = req_arg(r, "url");
@@ -1333,8 +1472,9 @@ page_profile_add(req_t *r, resp_t *out)
     free(text);
 }
 
-void
-page_profile_remove(req_t *r, resp_t *out)
+/* profile_remove - Verwijderen, under web_cfg_lock */
+static void
+profile_remove(req_t *r, resp_t *out)
 {
     const char *name = req_arg(r, "profiel");
     char    err[1024], *text, *notice = NULL, *msg;
@@ -1380,4 +1520,16 @@ page_profile_remove(req_t *r, resp_t *out)
     free(notice);
     cfgedit_destroy(&e);
     free(text);
+}
+
+void
+page_profile_add(req_t *r, resp_t *out)
+{
+    locked(r, out, profile_add);
+}
+
+void
+page_profile_remove(req_t *r, resp_t *out)
+{
+    locked(r, out, profile_remove);
 }

@@ -9,6 +9,12 @@
  *   main.c turns libmicrohttpd's callbacks into these. The configuration
  *   is read again for every request, so the pages always show the file
  *   as it is now: koppel.cfg stays the one source of truth.
+ *
+ *   Requests are answered concurrently, one thread per connection (main.c):
+ *   a page may wait for a daemon, SnelStart or a shop without holding the
+ *   others. A page keeps its state in its req_t and resp_t; what is shared
+ *   is guarded where it lives: the sessions and logins in auth.c, the
+ *   writes of koppel.cfg in settings.c (web_cfg_lock).
  */
 #ifndef KOPPEL_WEB_WEB_H
 #define KOPPEL_WEB_WEB_H
@@ -44,7 +50,8 @@ typedef struct {
     const char *path;
     form_t  query;
     form_t  form;           /* POST fields */
-    const session_t *session;
+    const session_t *session;   /* NULL, or &session_copy */
+    session_t session_copy; /* this request's copy of its session */
     cfg_t  *cfg;            /* NULL when the file cannot be read: cfg_err says why */
     char    cfg_err[1024];
     char    addr[64];       /* the peer's address */
@@ -119,6 +126,12 @@ void page_sql_servers(req_t *r, resp_t *out);
 void page_profiles(req_t *r, resp_t *out);
 void page_profile_add(req_t *r, resp_t *out);
 void page_profile_remove(req_t *r, resp_t *out);
+
+/* web_cfg_lock, web_cfg_unlock - one change of koppel.cfg at a time: read,
+ * edit, check, write and reload go under it, so that two saves at once
+ * both land (settings.c) */
+void web_cfg_lock(void);
+void web_cfg_unlock(void);
 
 /* web_setting_label - a setting's name in the manual's words (settings.c) */
 const char *web_setting_label(const char *path, char *buf, size_t len);

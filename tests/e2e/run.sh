@@ -526,7 +526,7 @@ st=$?
 E2E_DIR=$ROOT/webroot/web
 grep -E "^(PASS|FAIL)" "$ROOT/web.out" | sed 's/^/  /'
 [ $st -ne 0 ] && grep -v "^PASS" "$ROOT/web.out" | tail -30
-result "koppel-web in headless Chromium: login (PAM, koppel group), run, status, log, dead letter fixed by a grootboek drop-down, Gestopt, Excel, CSRF, lockout" $st
+result "koppel-web in headless Chromium: login (PAM, koppel group), run, status, log, dead letter fixed by a grootboek drop-down, Gestopt, Excel, CSRF (forms and login), a slow request beside a fast one, two saves at once, the platform change, lockout" $st
 CHAOS_DIR=$ROOT/chaos sh tests/e2e/chaos.sh "$BIN" 300 10 > "$ROOT/chaos.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/chaos

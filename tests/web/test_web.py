@@ -16,11 +16,13 @@ reload: a saved change is written to koppel.cfg and every daemon reloads
 it; nothing is restarted, and the steps check that the change counts.
 """
 import datetime
+import http.client as httpclient
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -106,6 +108,23 @@ def http(path, data=None):
         return e.code, e.read()
 
 
+def post_raw(path, fields, cookie=""):
+    """post_raw - a form POST as another site's form would send it: no
+    redirect followed; (status, body text, Set-Cookie headers)"""
+    u = urllib.parse.urlparse(URL)
+    c = httpclient.HTTPConnection(u.hostname, u.port, timeout=60)
+    c.request("POST", path, urllib.parse.urlencode(fields),
+              {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    r = c.getresponse()
+    out = (r.status, r.read().decode(), r.msg.get_all("Set-Cookie") or [])
+    c.close()
+    return out
+
+
+def form_value(name):
+    return driver.find_element(By.CSS_SELECTOR, "input[name='%s']" % name).get_attribute("value")
+
+
 def login(user, password):
     open_page("/login")
     driver.find_element(By.ID, "user").send_keys(user)
@@ -162,6 +181,32 @@ def outsider_refused():
 def wrong_password():
     login(os.environ["WEB_MEMBER"], "niet-het-wachtwoord")
     assert "verkeerd wachtwoord" in text("#login-error"), text("#login-error")
+
+
+@step("a login form without its token, or with a wrong one, is refused (login CSRF)")
+def login_csrf_refused():
+    user, password = os.environ["WEB_MEMBER"], os.environ["WEB_MEMBER_PASSWORD"]
+    # another site's form: no pre-session cookie, no token, the right password
+    code, body, cookies = post_raw("/login", {"user": user, "password": password})
+    assert code == 403 and "inlogformulier komt niet van deze pagina" in body, (code, body[:300])
+    assert not any(c.startswith("koppel_session=") for c in cookies), cookies
+    # the browser's pre-session cookie, a wrong token
+    open_page("/login")
+    pre = [c for c in driver.get_cookies() if c["name"] == "koppel_login"][0]
+    assert pre["httpOnly"] and pre.get("sameSite") == "Strict", pre
+    token = form_value("csrf")
+    code, body, cookies = post_raw("/login", {"user": user, "password": password,
+                                              "csrf": "0" * 64},
+                                   "koppel_login=" + pre["value"])
+    assert code == 403 and "controlecode" in body, (code, body[:300])
+    assert not any(c.startswith("koppel_session=") for c in cookies), cookies
+    # the form's own token, without its cookie
+    code, body, cookies = post_raw("/login", {"user": user, "password": password,
+                                              "csrf": token})
+    assert code == 403 and not any(c.startswith("koppel_session=") for c in cookies), code
+    # the refusals are in koppel-web's log, and were not counted as wrong passwords
+    log = open(os.path.join(E2E_DIR, "log", "web.log")).read()
+    assert "the login form's token is missing or not the one of its pre-session cookie" in log
 
 
 @step("a member of the koppel group logs in through PAM and sees Gereed")
@@ -279,6 +324,69 @@ def connection_test():
     shot("verbinding-testen")
 
 
+@step("a slow request does not hold another: Niet geboekt answers while Verbinding testen waits")
+def slow_beside_fast():
+    settings_page()
+    csrf, cookie = form_value("csrf"), cookie_header()
+    gc_pid, web_pid = int(os.environ["GC_PID"]), os.environ["WEB_PID"]
+    gc_port = urllib.parse.urlparse(os.environ["GC_URL"]).port
+    answer = {}
+
+    def slow():
+        answer["slow"] = post_raw("/instellingen/verbinding-testen",
+                                  {"profiel": "voorbeeld", "csrf": csrf}, cookie)
+
+    os.kill(gc_pid, signal.SIGSTOP)     # the shop answers nothing until SIGCONT
+    try:
+        t = threading.Thread(target=slow)
+        t.start()
+        # the slow request is in koppel-web's hands: it has a connection to the shop
+        wait_for(lambda d: ("pid=%s," % web_pid) in subprocess.run(
+            ["ss", "-tnpH", "state", "established", "( dport = :%d )" % gc_port],
+            capture_output=True, text=True).stdout, 30, "koppel-web asking the shop")
+        open_page("/niet-geboekt")
+        wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, "h1"), 30, "Niet geboekt")
+        assert "Niet geboekt" in text("h1"), text("h1")
+        assert t.is_alive() and "slow" not in answer, "the slow request ended first"
+    finally:
+        os.kill(gc_pid, signal.SIGCONT)
+    t.join(120)
+    assert not t.is_alive(), "Verbinding testen never answered"
+    code, body, _ = answer["slow"]
+    assert code == 200 and 'id="checks"' in body, (code, body[:300])
+
+
+@step("two saves at once: each is written or told the file changed, none is lost")
+def saves_at_once():
+    settings_page()
+    fields = {"profiel": "voorbeeld", "csrf": form_value("csrf"),
+              "versie": form_value("versie")}
+    cookie, answers = cookie_header(), {}
+    before = open(CFG).read()
+
+    def save(name, value):
+        answers[name] = post_raw("/instellingen", dict(fields, **{name: value}), cookie)
+
+    ts = [threading.Thread(target=save, args=a) for a in
+          (("description", "Tegelijk opgeslagen"), ("booking.betalingstermijn", "21"))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(120)
+    cfg = open(CFG).read()
+    saved = {"description": 'description = "Tegelijk opgeslagen"' in cfg,
+             "booking.betalingstermijn": "betalingstermijn = 21" in cfg}
+    for name, (code, body, _) in answers.items():
+        assert saved[name] or "intussen door iemand anders gewijzigd" in body, (name, code)
+    assert any(saved.values()), answers
+    # back as it was, for the steps after this one
+    open(CFG + ".tmp", "w").write(before)
+    os.chmod(CFG + ".tmp", 0o600)
+    os.rename(CFG + ".tmp", CFG)
+    subprocess.run([os.path.join(BIN, "koppelctl"), "--config", CFG, "reload"],
+                   capture_output=True, timeout=60)
+
+
 @step("an invalid field is refused with its message beside it, and the file is unchanged")
 def invalid_field():
     before = open(CFG).read()
@@ -347,25 +455,77 @@ def export_excel():
     assert any("Order 5100 geboekt" in (r[5] or "") for r in rows)
 
 
-@step("Profielen adds a profile with its description, and removes it after a confirmation")
-def profiles():
+def add_profile(name, description, url):
+    """add_profile - Profielen, Toevoegen (a Globecharge shop); on the answer"""
     open_page("/profielen")
-    driver.find_element(By.ID, "f-new-name").send_keys("tweede")
-    driver.find_element(By.ID, "f-new-description").send_keys("Tweede winkel (www.tweede.nl)")
-    driver.find_element(By.ID, "f-new-url").send_keys("https://www.tweede.nl/webshop")
+    driver.find_element(By.ID, "f-new-name").send_keys(name)
+    driver.find_element(By.ID, "f-new-description").send_keys(description)
+    driver.find_element(By.ID, "f-new-url").send_keys(url)
     driver.find_element(By.ID, "add").click()
     wait_for(lambda d: d.find_elements(By.ID, "notice"), 20, "the answer")
+
+
+def remove_profile(name):
+    """remove_profile - Verwijderen and the confirmation; on the answer"""
+    open_page("/profielen/verwijderen?profiel=" + name)
+    driver.find_element(By.ID, "confirm").click()
+    wait_for(lambda d: d.find_elements(By.ID, "notice"), 20, "the answer")
+
+
+@step("Profielen adds a profile with its description, and removes it after a confirmation")
+def profiles():
+    add_profile("tweede", "Tweede winkel (www.tweede.nl)", "https://www.tweede.nl/webshop")
     assert "Profiel tweede toegevoegd" in text("#notice"), text("#notice")
     assert "Tweede winkel (www.tweede.nl)" in text("#profiles")
     shot("profielen")
     open_page("/instellingen?profiel=tweede")
     assert "Instellingen: tweede" in text("h1")
-    open_page("/profielen/verwijderen?profiel=tweede")
-    driver.find_element(By.ID, "confirm").click()
-    wait_for(lambda d: d.find_elements(By.ID, "notice"), 20, "the answer")
+    remove_profile("tweede")
     assert "Profiel tweede verwijderd" in text("#notice"), text("#notice")
     assert "tweede" not in text("#profiles")
     assert 'name = "voorbeeld"' in open(CFG).read()
+
+
+@step("a new profile's platform is changed in Instellingen: the other fields appear, it is saved")
+def platform_changed():
+    add_profile("derde", "Derde winkel", "https://www.derde.nl")
+    assert "Profiel derde toegevoegd" in text("#notice"), text("#notice")
+    open_page("/instellingen?profiel=derde")
+    assert driver.find_element(By.ID, "f-shop.username").is_displayed()
+    assert not driver.find_element(By.ID, "f-shop.consumer_key").is_displayed()
+    Select(driver.find_element(By.ID, "f-shop.type")).select_by_value("woocommerce")
+    assert driver.find_element(By.ID, "f-shop.consumer_key").is_displayed()
+    assert not driver.find_element(By.ID, "f-shop.username").is_displayed()
+    driver.find_element(By.ID, "f-shop.consumer_key").send_keys("ck_derde")
+    driver.find_element(By.ID, "f-shop.consumer_secret").send_keys("cs_derde")
+    shot("instellingen-platform")
+    save_settings()
+    assert text("#notice").startswith("Opgeslagen."), text("#notice")
+    assert Select(driver.find_element(By.ID, "f-shop.type")).first_selected_option.text \
+        == "WooCommerce"
+    assert driver.find_element(By.ID, "f-shop.consumer_key").is_displayed()
+    cfg = open(CFG).read()
+    derde = cfg[cfg.index('name = "derde"'):]
+    assert 'type = "woocommerce"' in derde and 'consumer_key = "ck_derde"' in derde, derde
+    assert "username" not in derde and "password" not in derde.split("snelstart")[0], derde
+    assert "ck_derde" not in driver.page_source, "a secret is sent to the browser"
+    remove_profile("derde")
+
+
+@step("the platform of a profile whose orders were read is not changed, with the reason")
+def platform_refused():
+    before = open(CFG).read()
+    settings_page()
+    Select(driver.find_element(By.ID, "f-shop.type")).select_by_value("woocommerce")
+    driver.find_element(By.ID, "f-shop.consumer_key").send_keys("ck_voorbeeld")
+    driver.find_element(By.ID, "f-shop.consumer_secret").send_keys("cs_voorbeeld")
+    save_settings()
+    assert "Niet opgeslagen" in text("#save-error")
+    assert "al orders van deze shop gelezen" in text("#err-shop\\.type"), \
+        text("#err-shop\\.type")
+    assert "nieuw profiel" in text("#err-shop\\.type")
+    shot("instellingen-platform-geweigerd")
+    assert open(CFG).read() == before
 
 
 @step("Laten vallen asks first, and the drop is in the information log")

@@ -66,7 +66,8 @@ cp tests/web/pam-koppel-web-test "/etc/pam.d/$PAM_SERVICE" || exit 1
 WEB_PORT=$(free_port)
 "$BIN/koppel-web" --config "$CFG" --listen "127.0.0.1:$WEB_PORT" --pam-service "$PAM_SERVICE" \
     --group "$WEB_GROUP" >"$E2E_DIR/web.out" 2>"$E2E_DIR/log/web.log" &
-E2E_PIDS="$E2E_PIDS $!"
+WEB_PID=$!
+E2E_PIDS="$E2E_PIDS $WEB_PID"
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$WEB_PORT/login"; do
     i=$((i + 1))
@@ -74,7 +75,8 @@ until curl -s -o /dev/null "http://127.0.0.1:$WEB_PORT/login"; do
     sleep 0.1
 done
 
-export WEB_URL="http://127.0.0.1:$WEB_PORT" WEB_MEMBER WEB_OUTSIDER CFG BIN E2E_DIR GC_URL SS_URL
+export WEB_URL="http://127.0.0.1:$WEB_PORT" WEB_MEMBER WEB_OUTSIDER CFG BIN E2E_DIR GC_URL SS_URL \
+    GC_PID WEB_PID
 export WEB_MEMBER_PASSWORD=Boekhouder-2026 WEB_OUTSIDER_PASSWORD=Buitenstaander-2026
 export SHOTS=${SHOTS:-$E2E_DIR/screenshots}
 /usr/bin/python3 tests/web/test_web.py
