@@ -33,12 +33,6 @@ fail() {
     failed=1
 }
 
-# bookable DB - the shop's paid and open orders, one a line, sorted
-bookable() {
-    sqlite3 "$1" "SELECT number FROM orders WHERE status IN ('paid', 'open') AND raw = 0" \
-        | sort
-}
-
 # booker_status - the booker's part of koppelctl status --json, or nothing
 # when it did not answer within koppelctl's second; the whole in status.json
 booker_status() {
@@ -75,8 +69,8 @@ three = three.replace("from_order = 10001;", "from_order = 19999;")
 three = three.replace("hoog = 8000;", "hoog = 8999;", 1)
 open(path, "w").write(cfg[:start] + one + "," + two + "," + three + "\n" + cfg[end:])
 PY
-bookable "$DIR/shop1.db" > "$DIR/good1"
-bookable "$DIR/shop2.db" > "$DIR/good2"
+shop_bookable "$DIR/shop1.db" > "$DIR/good1"
+shop_bookable "$DIR/shop2.db" > "$DIR/good2"
 
 start_daemon scheduler
 start_daemon fetcher
@@ -135,19 +129,10 @@ grep -q "profile drie: instelling .*8999" "$DIR/log/booker.log" \
     || fail "the check's warning for drie is not in the booker's log"
 for n in 1 2; do
     curl -s "$SS_URL/_sim/verkoopboekingen" | jq -r '.[].factuurnummer' \
-        | grep "^${n}0" | sort > "$DIR/booked$n.all"
-    sort -u "$DIR/booked$n.all" > "$DIR/booked$n"
-    lost=$(comm -23 "$DIR/good$n" "$DIR/booked$n" | wc -l)
-    dup=$(( $(wc -l < "$DIR/booked$n.all") - $(wc -l < "$DIR/booked$n") ))
-    echo "  profile $n: orders $(wc -l < "$DIR/good$n") booked $(wc -l < "$DIR/booked$n") lost $lost duplicates $dup"
-    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] || fail "profile $n: $lost lost, $dup duplicates"
+        | grep "^${n}0" > "$DIR/booked$n.all"
+    profile_booked_once $n "$DIR/good$n" "$DIR/booked$n.all" \
+        || fail "profile $n: $lost lost, $dup duplicates"
 done
 snelstart_valid || failed=1
-name="a SnelStart that answers after ${DELAY_MS} ms: the booker answers status from its start, checks the administrations on its workers, books every order once"
-if [ $failed -eq 0 ]; then
-    echo "PASS $name"
-else
-    echo "FAIL $name (logs in $DIR/log)"
-    tail -n 5 "$DIR"/log/*.log
-fi
+script_result "a SnelStart that answers after ${DELAY_MS} ms: the booker answers status from its start, checks the administrations on its workers, books every order once"
 exit $failed
