@@ -64,6 +64,12 @@ static const char usage[] =
 
 typedef struct booker booker_t;
 
+typedef enum {                    /* a profile's start-up check (worker.h) */
+    CHECK_DUE = 0,                /* not made yet, or held back by the limits */
+    CHECK_RUNNING,                /* on a worker */
+    CHECK_DONE                    /* made; its outcome logged */
+} check_state_t;
+
 typedef struct {                  /* a parked profile's timer argument */
     booker_t *b;
     int     i;
@@ -81,6 +87,9 @@ struct booker {
     daemon_loop_t *loop;
     queue_t *queue;           /* the orders waiting, per profile */
     workers_t *workers;       /* the booking threads */
+    size_t   nworkers;
+    check_state_t *checks;    /* per profile: its administration's start-up check */
+    size_t   check_turn;      /* the profile whose check goes next, in turn */
     int     *timers;          /* per profile: its wake timer, or -1 */
     wake_t  *wakes;           /* per profile: the timer's argument */
     int     last_busy;        /* the profile last given to a worker, or -1 */
@@ -236,7 +245,8 @@ show_activity(booker_t *b)
     }
     for (i = 0; i < b->cfg->nprofiles; i++) {
         if (queue_busy(b->queue, (int) i)) {
-            control_activity(b->control, "Bezig: profiel %s", b->cfg->profiles[i].name);
+            control_activity(b->control, "Bezig: profiel %s%s", b->cfg->profiles[i].name,
+                             b->checks[i] == CHECK_RUNNING ? ", administratie controleren" : "");
             return;
         }
         if ((until = queue_parked(b->queue, (int) i, &why)) > 0
@@ -285,36 +295,88 @@ park(booker_t *b, int i, int64_t until_ms, const char *reason)
              b->cfg->profiles[i].name, queue_length(b->queue, i), (long long) until_ms, reason);
 }
 
+/* admin_wait - 0 when profile i's administration (made when first needed)
+ * may be called now, else until when its limits hold it back, and why */
+static int64_t
+admin_wait(booker_t *b, int i, char *why, size_t whylen)
+{
+    int64_t ready;
+
+    if (b->admins[i] == NULL)
+        b->admins[i] = administration_new(&b->cfg->profiles[i]);
+    ready = snelstart_ready_at(b->admins[i]->api, why, whylen);
+    return *why && ready > now_ms() ? ready : 0;
+}
+
+/* start_check - give a free worker the start-up check of the next profile
+ * in turn that waits for one, as a batch of no orders, while another
+ * worker stays free for bookings; false when none may go now */
+static bool
+start_check(booker_t *b)
+{
+    size_t  n = b->cfg->nprofiles, k;
+    batch_t *batch;
+    int     i;
+    int64_t until;
+    char    why[64];
+
+    if (b->nworkers > 1 && workers_idle(b->workers) < 2)
+        return false;
+    for (k = 0; k < n; k++) {
+        i = (int) ((b->check_turn + k) % n);
+        if (b->checks[i] != CHECK_DUE || b->stopped[i] || !queue_hold(b->queue, i, now_ms()))
+            continue;                     /* made, refused keys, booking or parked */
+        if ((until = admin_wait(b, i, why, sizeof why)) > 0) {
+            queue_idle(b->queue, i);
+            park(b, i, until, why);
+            continue;
+        }
+        b->check_turn = (size_t) (i + 1) % n;
+        b->checks[i] = CHECK_RUNNING;
+        batch = xcalloc(1, sizeof *batch);
+        batch->profile = i;
+        batch->admin = b->admins[i];
+        batch->check = true;
+        log_debug("profile %s: the administration's check to a booking worker",
+                  b->cfg->profiles[i].name);
+        workers_submit(b->workers, batch);
+        return true;
+    }
+    return false;
+}
+
 /* dispatch - give free workers the next batches, a profile at a time in
- * round robin; a profile whose administration's limits do not allow a call
- * now is parked without being sent */
+ * round robin, then the start-up checks still due; a profile whose
+ * administration's limits do not allow a call now is parked without being
+ * sent. A profile's first batch makes its check when that is still due */
 static void
 dispatch(booker_t *b)
 {
     batch_t *batch;
     size_t  k;
     int     i;
-    int64_t ready;
+    int64_t until;
     char    why[64];
 
     while (workers_idle(b->workers) > 0) {
         batch = xcalloc(1, sizeof *batch);
         if ((batch->n = queue_take(b->queue, now_ms(), &i, batch->msgs, WORKER_BATCH)) == 0) {
             free(batch);
-            break;
+            if (!start_check(b))
+                break;
+            continue;
         }
-        if (b->admins[i] == NULL)
-            b->admins[i] = administration_new(&b->cfg->profiles[i]);
-        ready = snelstart_ready_at(b->admins[i]->api, why, sizeof why);
-        if (*why && ready > now_ms()) {
+        if ((until = admin_wait(b, i, why, sizeof why)) > 0) {
             queue_put_back(b->queue, i, batch->msgs, batch->n);
             queue_idle(b->queue, i);
             free(batch);
-            park(b, i, ready, why);
+            park(b, i, until, why);
             continue;
         }
         batch->profile = i;
         batch->admin = b->admins[i];
+        if ((batch->check = b->checks[i] == CHECK_DUE))
+            b->checks[i] = CHECK_RUNNING;
         b->last_busy = i;
         b->last_order = batch->msgs[0]->order->number;
         for (k = 0; k < batch->n; k++)
@@ -346,6 +408,7 @@ static void
 take_over(booker_t *b, cfg_t *fresh, const int *old_index)
 {
     administration_t **admins = xcalloc(fresh->nprofiles + 1, sizeof *admins);
+    check_state_t *checks = xcalloc(fresh->nprofiles + 1, sizeof *checks);
     queue_t *queue = queue_new(fresh->nprofiles);
     msg_t  *msgs[WORKER_BATCH];
     size_t  i, k, n;
@@ -359,6 +422,7 @@ take_over(booker_t *b, cfg_t *fresh, const int *old_index)
             admins[i]->p = &fresh->profiles[i];
             admins[i]->loaded_at = 0;               /* the grootboeken checked again */
             admins[i]->default_klant_id[0] = 0;     /* default_klantcode may differ */
+            checks[i] = b->checks[j];               /* else due: a new administration */
         }
     while ((n = queue_take(b->queue, INT64_MAX, &j, msgs, WORKER_BATCH)) > 0) {
         queue_idle(b->queue, j);
@@ -379,6 +443,9 @@ take_over(booker_t *b, cfg_t *fresh, const int *old_index)
     }
     free(b->admins);
     b->admins = admins;
+    free(b->checks);
+    b->checks = checks;
+    b->check_turn = 0;
     free(b->timers);
     free(b->wakes);
     b->timers = xcalloc(fresh->nprofiles + 1, sizeof *b->timers);
@@ -409,6 +476,7 @@ apply(void *arg, cfg_t *fresh, const int *old_index)
         take_over(b, fresh, old_index);
         b->pending = NULL;
         b->pending_index = NULL;
+        dispatch(b);                      /* a new administration's check */
         return;
     }
     b->pending = fresh;
@@ -429,6 +497,27 @@ take_pending(booker_t *b)
     b->pending_index = NULL;
 }
 
+/* note_check - the outcome of profile i's start-up check, logged as the
+ * booker did before its loop ran; held back by the limits, it is due again
+ * and the profile waits (a batch's orders park it themselves) */
+static void
+note_check(booker_t *b, int i, const batch_t *batch)
+{
+    const char *profile = b->cfg->profiles[i].name;
+
+    if (batch->check_wait.not_before_ms > 0) {
+        b->checks[i] = CHECK_DUE;
+        log_info("profile %s: de administratie wordt gecontroleerd zodra de limiet van "
+                 "SnelStart het toelaat (%s)", profile, batch->check_wait.wait_reason);
+        if (batch->n == 0)
+            park(b, i, batch->check_wait.not_before_ms, batch->check_wait.wait_reason);
+        return;
+    }
+    b->checks[i] = CHECK_DONE;
+    if (!batch->check_ok)
+        log_warning("profile %s: %s", profile, batch->check_err);
+}
+
 /* on_batch - a worker's batch came back: report each outcome; what has to wait
  * for SnelStart's limit goes back to the front of its queue and its profile
  * is parked until then; what may succeed later otherwise is left to the
@@ -444,6 +533,8 @@ on_batch(void *arg, batch_t *batch)
     char    why[64] = "";
 
     queue_idle(b->queue, i);
+    if (batch->check)
+        note_check(b, i, batch);
     for (k = 0; k < batch->n; k++) {
         book_outcome_t *out = &batch->jobs[k].out;
 
@@ -542,8 +633,10 @@ status_extra(void *arg, json_t *st)
         if (b->stopped[i])
             json_object_set_new(stopped, b->cfg->profiles[i].name, json_string(b->stopped[i]));
         until = queue_parked(b->queue, (int) i, &why);
-        pj = json_pack("{s:I, s:b}", "queued", (json_int_t) queue_length(b->queue, (int) i),
-                       "booking", queue_busy(b->queue, (int) i));
+        pj = json_pack("{s:I, s:b, s:b}", "queued",
+                       (json_int_t) queue_length(b->queue, (int) i),
+                       "booking", queue_busy(b->queue, (int) i),
+                       "administration_checked", b->checks[i] == CHECK_DONE);
         if (until > now_ms()) {
             json_object_set_new(pj, "waiting_until", json_integer(until / 1000));
             json_object_set_new(pj, "waiting_until_ms", json_integer(until));
@@ -578,6 +671,7 @@ main(int argc, char **argv)
     b.stopped = xcalloc(b.cfg->nprofiles, sizeof *b.stopped);
     b.timers = xcalloc(b.cfg->nprofiles + 1, sizeof *b.timers);
     b.wakes = xcalloc(b.cfg->nprofiles + 1, sizeof *b.wakes);
+    b.checks = xcalloc(b.cfg->nprofiles + 1, sizeof *b.checks);
     b.last_busy = -1;
     b.queue = queue_new(b.cfg->nprofiles);
     b.control = control_new(b.cfg->ep_control[DAEMON_BOOKER], "booker", instance);
@@ -590,16 +684,16 @@ main(int argc, char **argv)
         b.timers[i] = -1;
         b.wakes[i] = (wake_t) { &b, (int) i };
         b.admins[i] = administration_new(&b.cfg->profiles[i]);
-        if (!administration_check(b.admins[i], err, sizeof err))
-            log_warning("profile %s: %s", b.cfg->profiles[i].name, err);
     }
     b.loop = daemon_loop_new(b.control, b.infolog);
     nworkers = b.cfg->nprofiles < WORKERS ? b.cfg->nprofiles : WORKERS;
     b.workers = workers_new(nworkers, path, b.loop, on_batch, &b);
+    b.nworkers = nworkers > 0 ? nworkers : 1;
     free(path);
     b.reload = reload_new(b.loop, b.control, &b.cfg, apply, &b);
     daemon_loop_reader(b.loop, b.matched, "matched socket", take_matched, &b);
     log_info("started with %zu booking workers; state in %s", nworkers, b.cfg->state_dir);
+    dispatch(&b);                         /* the administrations' checks, on the workers */
     daemon_loop_run(b.loop, "Gereed");
     workers_destroy(&b.workers);
     reload_destroy(&b.reload);
@@ -612,6 +706,7 @@ main(int argc, char **argv)
         free(b.stopped[i]);
     }
     free(b.admins);
+    free(b.checks);
     free(b.stopped);
     free(b.timers);
     free(b.wakes);

@@ -180,6 +180,20 @@ queue_take(queue_t *self, int64_t now_ms, int *i, msg_t **msgs, size_t max)
     return n;
 }
 
+/* queue_hold - busy without orders taken */
+bool
+queue_hold(queue_t *self, int i, int64_t now_ms)
+{
+    pq_t   *q = &self->p[i];
+
+    if (q->busy || q->parked_until > now_ms)
+        return false;
+    q->parked_until = 0;
+    *q->reason = 0;
+    q->busy = true;
+    return true;
+}
+
 /* queue_idle - a batch came back */
 void
 queue_idle(queue_t *self, int i)

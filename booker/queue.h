@@ -59,6 +59,11 @@ void queue_done(queue_t *self, int i, const order_t *o);
  * queue_idle(). Returns how many (0: none may go now) and the profile in *i */
 size_t queue_take(queue_t *self, int64_t now_ms, int *i, msg_t **msgs, size_t max);
 
+/* queue_hold - make profile i busy without taking its orders (its
+ * administration is checked, worker.h); false when it is busy already or
+ * parked at now_ms. Busy until queue_idle() */
+bool queue_hold(queue_t *self, int i, int64_t now_ms);
+
 /* queue_idle - profile i's batch came back */
 void queue_idle(queue_t *self, int i);
 

@@ -30,12 +30,18 @@ struct workers {
     void   *arg;
 };
 
-/* book_batch - book every order of a batch, on the worker's thread */
+/* book_batch - check the administration when asked, then book every order
+ * of a batch, on the worker's thread */
 static void
 book_batch(ledger_t *ledger, batch_t *b)
 {
     size_t  k;
 
+    if (b->check)
+        b->check_ok = administration_check_or_wait(b->admin, b->check_err,
+                                                   sizeof b->check_err, &b->check_wait);
+    if (b->n == 0)
+        return;
     for (k = 0; k < b->n; k++) {
         memset(&b->jobs[k], 0, sizeof b->jobs[k]);
         b->jobs[k].o = b->msgs[k]->order;

@@ -16,6 +16,18 @@
  *   A worker never waits for a rate limit: book.c answers "later, not
  *   before T" and the loop parks the profile (see booker/main.c).
  *
+ *   The start-up check of a profile's administration (administration_
+ *   check_or_wait(): its reference data read, the configured grootboeken
+ *   and betaling settings checked) is a worker's job too, so that the
+ *   booker's loop answers from its first second however many profiles
+ *   there are and however slow SnelStart is. A batch with check set runs
+ *   it before its orders: the loop sets it on the profile's first batch
+ *   when orders come before the check was made, and otherwise sends a
+ *   batch of no orders (n = 0) for it when a worker is free, keeping one
+ *   worker for bookings. The loop logs the outcome; a check the limits
+ *   held back (check_wait) parks the profile and is made again after the
+ *   wait, as a booking is.
+ *
  * DIAGNOSTICS
  *   A ledger that cannot be opened for a worker is fatal at start.
  */
@@ -34,7 +46,11 @@
 typedef struct {
     int     profile;              /* index in the configuration */
     administration_t *admin;      /* the profile's; used by this batch's worker only */
-    size_t  n;
+    bool    check;                /* check the administration first (see above) */
+    bool    check_ok;             /* its outcome: every setting right */
+    char    check_err[1024];      /* else why, as administration_check() says it */
+    ss_error_t check_wait;        /* not_before_ms > 0: the limits held it back */
+    size_t  n;                    /* 0: a check on its own */
     msg_t  *msgs[WORKER_BATCH];   /* matched orders; jobs[k] books msgs[k] */
     book_job_t jobs[WORKER_BATCH];
 } batch_t;

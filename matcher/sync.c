@@ -6,7 +6,10 @@
  *   See sync.h. The landen are read once, with the first fill, to resolve
  *   a relatie's land.id to its ISO code. A fill or refresh through the
  *   API is a pass of slices, one request each (the landen, then a page of
- *   500 relaties); a slice that fails (SnelStart unreachable, or its rate
+ *   500 relaties), made on a thread (api_read.h): a slice starts the
+ *   request, the next ones look whether its answer is there, every
+ *   ADMIN_POLL_MS, and the one that finds it puts it in the index, so that
+ *   a slow SnelStart never holds the matcher's loop; a slice that fails (SnelStart unreachable, or its rate
  *   limit: the client never waits, snelstart.h SS_LIMITED) leaves the pass
  *   where it is, and the next slice goes on from that page.
  *   An sql, lokaal or mdb administration is read on a thread
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <czmq.h>
 
+#include "api_read.h"
 #include "log.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -45,6 +49,7 @@ sync_destroy(sync_t **self_p)
 {
     if (self_p == NULL || *self_p == NULL)
         return;
+    api_read_abandon(&(*self_p)->read, &(*self_p)->api);    /* its thread frees the client */
     snelstart_destroy(&(*self_p)->api);
     admin_fill_destroy(&(*self_p)->fill);
     if ((*self_p)->fill_into != (*self_p)->index)
@@ -56,10 +61,28 @@ sync_destroy(sync_t **self_p)
     *self_p = NULL;
 }
 
+/* api_get - GET path on the read's thread: false while its answer is not
+ * there yet (the read started or still on its way; next_slice_ms says when
+ * to look again), true with the answer as snelstart_get() gives it. The
+ * path of a pass's slice stays the same until its answer is taken. */
+static bool
+api_get(sync_t *self, const char *path, json_t **out, ss_error_t *e, ss_result_t *r)
+{
+    if (self->read == NULL)
+        self->read = api_read_start(self->api, path);
+    if (!api_read_done(self->read)) {
+        self->next_slice_ms = zclock_time() + ADMIN_POLL_MS;
+        return false;
+    }
+    *r = api_read_end(&self->read, out, e);
+    return true;
+}
+
 /* read_page - read the next page of relaties of the fill or refresh in
  * progress (self->pass_filter, self->pass_skip) into the index: SYNC_MORE
- * when there is another page, SYNC_READY after the last, SYNC_FAILED with
- * err (SnelStart could not be read; the pass goes on from this page next time) */
+ * when there is another page or its answer is not there yet, SYNC_READY
+ * after the last, SYNC_FAILED with err (SnelStart could not be read; the
+ * pass goes on from this page next time) */
 static sync_state_t
 read_page(sync_t *self, char *err, size_t errlen)
 {
@@ -76,7 +99,10 @@ read_page(sync_t *self, char *err, size_t errlen)
         ? snelstart_query("/relaties", "$filter", self->pass_filter, "$top", top, "$skip", sk,
                           NULL)
         : snelstart_query("/relaties", "$top", top, "$skip", sk, NULL);
-    r = snelstart_get(self->api, path, &page, &e);
+    if (!api_get(self, path, &page, &e, &r)) {
+        free(path);
+        return SYNC_MORE;
+    }
     free(path);
     self->auth_refused = r == SS_AUTH;
     if (r != SS_OK || !json_is_array(page)) {
@@ -204,9 +230,10 @@ sync_step(sync_t *self, time_t now, char *err, size_t errlen)
     if (!self->filled && !self->have_landen) {  /* the first slice of the first fill */
         json_t *landen = NULL;
         ss_error_t e;
+        ss_result_t r;
 
-        ss_result_t r = snelstart_get(self->api, "/landen", &landen, &e);
-
+        if (!api_get(self, "/landen", &landen, &e, &r))
+            return SYNC_MORE;
         self->auth_refused = r == SS_AUTH;
         if (r != SS_OK) {
             snprintf(err, errlen, "profile %s: reading landen from SnelStart: %s",

@@ -4,7 +4,8 @@
  *
  * DESCRIPTION
  *   The first time a profile's index is needed it is filled with every
- *   relatie, read in pages of 500 ($top/$skip). After that only what
+ *   relatie, read in pages of 500 ($top/$skip), each request on a thread
+ *   (api_read.h) so that a slow SnelStart never holds the matcher's loop. After that only what
  *   changed is read (ModifiedOn gt the newest change seen), at most once
  *   per index_refresh seconds, so that the index costs few API calls.
  *
@@ -26,6 +27,7 @@
 
 #include "config.h"
 #include "admin_fill.h"
+#include "api_read.h"
 #include "admin_reader.h"
 #include "relatie_index.h"
 #include "snelstart.h"
@@ -51,6 +53,7 @@ typedef struct {
     int64_t  next_slice_ms;     /* after SYNC_MORE: when the next slice is worth
                                    making (epoch ms; the thread has no rows yet), else 0 */
     bool     auth_refused;      /* SnelStart refused the keys at the last read */
+    api_read_t *read;           /* api: the request of the slice on its way, on a thread */
 } sync_t;
 
 typedef enum { SYNC_READY = 0, SYNC_MORE, SYNC_FAILED } sync_state_t;
@@ -62,8 +65,10 @@ void sync_destroy(sync_t **self_p);
 bool sync_ready(const sync_t *self, time_t now);
 
 /* sync_step - one slice of filling or refreshing the index when due: one
- * request to SnelStart (an sql, lokaal or mdb administration: a look at
- * its fill thread, and up to 2,000 of the changed rows it read). SYNC_READY: the index may be used;
+ * request to SnelStart started on a thread, or a look whether its answer
+ * is there and, when it is, that answer put in the index (an sql, lokaal
+ * or mdb administration: a look at its fill thread, and up to 2,000 of the
+ * changed rows it read). It never waits for SnelStart. SYNC_READY: the index may be used;
  * SYNC_MORE: call again, at next_slice_ms when that is set;
  * SYNC_FAILED: err says why (the index is as it was, with what the pass
  * read so far; not_before_ms when SnelStart's limit holds it back) */

@@ -136,11 +136,11 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
         return r;
     }
     if (!betaling_check(a->p, gb, db, err, sizeof err))
-        log_warning("profile %s: %s; paid orders are booked, their payments are not",
+        log_warning("profile %s: %s; betaalde orders worden geboekt, hun betalingen niet",
                     a->p->name, err);
     if (!boeking_check_grootboeken(a->p, gb, err, sizeof err))
-        log_warning("profile %s: %s; orders that need it go to the dead-letter queue",
-                    a->p->name, err);
+        log_warning("profile %s: %s; orders die deze rekening nodig hebben komen bij Niet "
+                    "geboekt", a->p->name, err);
     json_decref(a->grootboeken);
     json_decref(a->btwtarieven);
     json_decref(a->landen);
@@ -161,11 +161,25 @@ administration_load(administration_t *a, bool force, const char **what, ss_error
 bool
 administration_check(administration_t *a, char *err, size_t errlen)
 {
+    return administration_check_or_wait(a, err, errlen, NULL);
+}
+
+/* administration_check_or_wait - the same; a read the limits hold back is
+ * no verdict when the caller asks for the wait */
+bool
+administration_check_or_wait(administration_t *a, char *err, size_t errlen, ss_error_t *wait)
+{
     ss_error_t e;
+    ss_result_t r;
     const char *what;
 
-    if (administration_load(a, true, &what, &e) != SS_OK) {
+    if (wait)
+        memset(wait, 0, sizeof *wait);
+    if ((r = administration_load(a, true, &what, &e)) != SS_OK) {
         snprintf(err, errlen, "%s: %s", what, e.message);
+        if (wait && e.not_before_ms > 0
+            && (r == SS_LIMITED || (r == SS_RETRY && e.http_status == 429)))
+            *wait = e;
         return false;
     }
     return boeking_check_grootboeken(a->p, a->grootboeken, err, errlen)

@@ -61,4 +61,12 @@ ss_result_t administration_load(administration_t *self, bool force, const char *
  * naming the setting, or why SnelStart could not be read */
 bool administration_check(administration_t *self, char *err, size_t errlen);
 
+/* administration_check_or_wait - administration_check(), but when the
+ * profile's limits (or SnelStart's 429) held a read back, wait (may be
+ * NULL: then that is a failure like any other) gets SnelStart's answer
+ * with not_before_ms: the check is to be made again then, and its false
+ * is no verdict. wait->not_before_ms is 0 after any other outcome. */
+bool administration_check_or_wait(administration_t *self, char *err, size_t errlen,
+                                  ss_error_t *wait);
+
 #endif

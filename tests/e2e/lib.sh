@@ -169,6 +169,37 @@ booked_once() {
     [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$extra" -eq 0 ]
 }
 
+# shop_bookable DB - a globecharge-sim store's paid and open orders, one a
+# line, sorted
+shop_bookable() {
+    sqlite3 "$1" "SELECT number FROM orders WHERE status IN ('paid', 'open') AND raw = 0" \
+        | sort
+}
+
+# profile_booked_once N GOOD ALL - profile N's orders that should be booked
+# (GOOD, sorted) against the factuurnummers booked (ALL, one a line, with
+# repeats): prints the counts; false when one is lost or booked twice
+profile_booked_once() {
+    sort -u "$3" > "$3.once"
+    lost=$(comm -23 "$2" "$3.once" | wc -l)
+    dup=$(( $(wc -l < "$3") - $(wc -l < "$3.once") ))
+    echo "  profile $1: orders $(wc -l < "$2") booked $(wc -l < "$3.once") lost $lost" \
+         "duplicates $dup"
+    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ]
+}
+
+# script_result NAME - a one-scenario script's PASS or FAIL line from
+# $failed, with the end of each log in $DIR/log; the status is $failed
+script_result() {
+    if [ "$failed" -eq 0 ]; then
+        echo "PASS $1"
+    else
+        echo "FAIL $1 (logs in $DIR/log)"
+        tail -n 5 "$DIR"/log/*.log
+    fi
+    return "$failed"
+}
+
 # daemons_alive - every daemon start_pipeline started is still running
 daemons_alive() {
     for v in PID_scheduler PID_fetcher PID_matcher__instance_1 PID_matcher__instance_2 \

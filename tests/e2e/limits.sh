@@ -28,12 +28,6 @@ fail() {
     failed=1
 }
 
-# bookable DB - the shop's paid and open orders, one a line, sorted
-bookable() {
-    sqlite3 "$1" "SELECT number FROM orders WHERE status IN ('paid', 'open') AND raw = 0" \
-        | sort
-}
-
 # booked URL - every factuurnummer a snelstart-sim holds, one a line, sorted
 booked() {
     curl -s "$1/_sim/verkoopboekingen" | jq -r '.[].factuurnummer' | sort
@@ -85,8 +79,8 @@ open(path, "w").write(cfg[:start] + one + "," + two + "\n" + cfg[end:])
 PY
 start_pipeline || exit 1
 
-bookable "$DIR/shop1.db" > "$DIR/good1"
-bookable "$DIR/shop2.db" > "$DIR/good2"
+shop_bookable "$DIR/shop1.db" > "$DIR/good1"
+shop_bookable "$DIR/shop2.db" > "$DIR/good2"
 "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null
 "$BIN/koppelctl" --config "$CFG" run tweede >/dev/null
 
@@ -142,18 +136,9 @@ echo "  seconds: $i, status slower than 1 s: $slow, booker seen waiting: $waited
 [ "$max_block" -lt 1000 ] || fail "the booker's loop was blocked for $max_block ms"
 for n in 1 2; do
     booked "$(eval echo \$SS$n)" > "$DIR/booked$n.all"
-    sort -u "$DIR/booked$n.all" > "$DIR/booked$n"
-    lost=$(comm -23 "$DIR/good$n" "$DIR/booked$n" | wc -l)
-    dup=$(( $(wc -l < "$DIR/booked$n.all") - $(wc -l < "$DIR/booked$n") ))
-    echo "  profile $n: orders $(wc -l < "$DIR/good$n") booked $(wc -l < "$DIR/booked$n") lost $lost duplicates $dup"
-    [ "$lost" -eq 0 ] && [ "$dup" -eq 0 ] || fail "profile $n: $lost lost, $dup duplicates"
+    profile_booked_once $n "$DIR/good$n" "$DIR/booked$n.all" \
+        || fail "profile $n: $lost lost, $dup duplicates"
 done
 snelstart_valid || failed=1
-name="two profiles, one at a low rate limit: status answers every second, the other is booked meanwhile, nothing lost or doubled"
-if [ $failed -eq 0 ]; then
-    echo "PASS $name"
-else
-    echo "FAIL $name (logs in $DIR/log)"
-    tail -n 5 "$DIR"/log/*.log
-fi
+script_result "two profiles, one at a low rate limit: status answers every second, the other is booked meanwhile, nothing lost or doubled"
 exit $failed

@@ -39,6 +39,10 @@
 #   6b. limits: two profiles, one at a low SnelStart rate limit; status
 #      answers every second, the other profile is booked while the first
 #      waits, the booker's loop is never blocked for a second (limits.sh)
+#   6b'. a SnelStart that answers every request after 3 s: the booker
+#      answers status from its start while it checks three profiles'
+#      administrations on its workers, and books every order once
+#      (bootcheck.sh, about 35 s)
 #   6c. peers, messages, secrets and files (harden.sh)
 #   6d. credit notes: orders cancelled in the shop after booking get one
 #      credit note each, the booking mirrored to the cent, also when the
@@ -551,6 +555,11 @@ st=$?
 E2E_DIR=$ROOT/limits
 grep "^  [a-z]" "$ROOT/limits.out" | head -12
 result "two profiles, one at a low SnelStart rate limit: status answers every second, the booker shows the wait, the other profile is booked meanwhile, nothing lost or doubled" $st
+E2E_ROOT=$ROOT/bootcheck sh tests/e2e/bootcheck.sh "$BIN" > "$ROOT/bootcheck.out" 2>&1
+st=$?
+E2E_DIR=$ROOT/bootcheck
+grep "^  [a-z]" "$ROOT/bootcheck.out" | head -8
+result "a slow SnelStart at the booker's start: status answers at once, the administrations are checked on the workers, every order booked once" $st
 HARDEN_ROOT=$ROOT/harden sh tests/e2e/harden.sh "$BIN" > "$ROOT/harden.out" 2>&1
 st=$?
 E2E_DIR=$ROOT/harden

@@ -314,6 +314,24 @@ the_configured_grootboeken_are_checked_against_snelstart(void **state)
     fixture_stop(&f);
 }
 
+static void
+a_check_the_limits_hold_back_says_when_to_try_again_and_is_no_verdict(void **state)
+{
+    fixture_t *f = fixture_start(NULL, NULL);
+    char    err[1024];
+    ss_error_t wait;
+
+    snelstart_set_limits(f->admin->api, 2, 100, 1);     /* the check needs five calls */
+    assert_false(administration_check_or_wait(f->admin, err, sizeof err, &wait));
+    assert_true(wait.not_before_ms > 0);
+    assert_true(*wait.wait_reason != '\0');
+    assert_null(f->admin->grootboeken);                 /* nothing half read is kept */
+    snelstart_set_limits(f->admin->api, 0, 0, 1);
+    assert_true(administration_check_or_wait(f->admin, err, sizeof err, &wait));
+    assert_int_equal(wait.not_before_ms, 0);
+    fixture_stop(&f);
+}
+
 /* existing - an "existing customer" decision for a relatie created in the sim */
 static match_t *
 existing(fixture_t *f, const char *naam, const char *straat, int32_t *code)
@@ -719,6 +737,7 @@ main(void)
         cmocka_unit_test(handmatig_books_unknown_customers_on_the_default_klantcode),
         cmocka_unit_test(wrong_keys_stop_the_profile_without_a_dead_letter),
         cmocka_unit_test(the_configured_grootboeken_are_checked_against_snelstart),
+        cmocka_unit_test(a_check_the_limits_hold_back_says_when_to_try_again_and_is_no_verdict),
         cmocka_unit_test(toevoegen_en_bijwerken_updates_what_differs_and_nothing_else),
         cmocka_unit_test(alleen_toevoegen_never_changes_an_existing_relatie),
         cmocka_unit_test(a_refused_order_creates_no_relatie),

@@ -102,6 +102,34 @@ a_busy_profile_gets_no_second_batch(void **state)
     queue_destroy(&q);
 }
 
+/* a_profile_held_for_its_check_gets_no_batch - queue_hold makes it busy
+ * with its orders left waiting; not while it is busy or parked */
+static void
+a_profile_held_for_its_check_gets_no_batch(void **state)
+{
+    queue_t *q = queue_new(1);
+    msg_t  *msgs[4];
+    int     i;
+    size_t  n;
+
+    add_orders(q, 0, 1, 2);
+    assert_true(queue_hold(q, 0, 1000));
+    assert_true(queue_busy(q, 0));
+    assert_int_equal(queue_length(q, 0), 2);
+    assert_int_equal(queue_take(q, 1000, &i, msgs, 4), 0);
+    assert_false(queue_hold(q, 0, 1000));               /* held already */
+    queue_idle(q, 0);
+    queue_park(q, 0, 5000, "20 per minuut bereikt");
+    assert_false(queue_hold(q, 0, 4999));               /* parked */
+    assert_true(queue_hold(q, 0, 5000));                /* the wait is over */
+    assert_int_equal(queue_parked(q, 0, NULL), 0);
+    queue_idle(q, 0);
+    n = queue_take(q, 5000, &i, msgs, 4);
+    assert_int_equal(n, 2);
+    give_back(q, 0, msgs, n);
+    queue_destroy(&q);
+}
+
 /* a_resend_of_a_waiting_or_booking_order_is_refused - never twice at once */
 static void
 a_resend_of_a_waiting_or_booking_order_is_refused(void **state)
@@ -175,6 +203,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(burst_of_one_profile_does_not_starve_another),
         cmocka_unit_test(a_busy_profile_gets_no_second_batch),
+        cmocka_unit_test(a_profile_held_for_its_check_gets_no_batch),
         cmocka_unit_test(a_resend_of_a_waiting_or_booking_order_is_refused),
         cmocka_unit_test(a_parked_profile_waits_while_the_others_go_on),
         cmocka_unit_test(a_stopped_profile_drops_what_waits),

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <czmq.h>
 #include <jansson.h>
 
 #include "config.h"
@@ -48,18 +49,21 @@ replace(char **field, const char *value)
     *field = xstrdup(value);
 }
 
-/* start - the simulator, a profile of type api pointing at it, a sync */
+/* start_slow - the simulator (answering each API request after slow_ms
+ * when not 0), a profile of type api pointing at it, a sync */
 static fixture_t *
-start(void)
+start_slow(int slow_ms)
 {
     fixture_t *f = xcalloc(1, sizeof *f);
-    char    err[1024], path[PATH_MAX + 64], gb[PATH_MAX + 64];
+    char    err[1024], path[PATH_MAX + 64], gb[PATH_MAX + 64], ms[16];
 
+    snprintf(ms, sizeof ms, "%d", slow_ms);
     snprintf(path, sizeof path, "%s/tests/fixtures/snelstart-relaties.json", sim_proc_root());
     snprintf(gb, sizeof gb, "%s/tests/fixtures/snelstart-grootboeken.json", sim_proc_root());
     if (!sim_proc_start(&f->sim, "snelstart-sim", "/_sim/stats", "--db", "@DIR@/ss.db",
                         "--relaties", path, "--grootboeken", gb,
-                        "--client-key", "ck", "--subscription-key", "sk", NULL))
+                        "--client-key", "ck", "--subscription-key", "sk",
+                        "--timeout-rate", slow_ms ? "1" : "0", "--timeout-ms", ms, NULL))
         fail_msg("snelstart-sim does not start (log in %s)", f->sim.dir);
     snprintf(path, sizeof path, "%s/config/koppel.cfg.example", sim_proc_root());
     if ((f->cfg = cfg_load(path, err, sizeof err)) == NULL)
@@ -76,6 +80,25 @@ start(void)
     f->p->timeout_s = 5;
     f->sync = sync_new(f->p);
     return f;
+}
+
+/* start - the same, answering at once */
+static fixture_t *
+start(void)
+{
+    return start_slow(0);
+}
+
+/* slice - sync_step until the slice's request has its answer: while it is
+ * on its way (on the sync's thread) sync_step answers SYNC_MORE at once */
+static sync_state_t
+slice(fixture_t *f, time_t now, char *err, size_t errlen)
+{
+    sync_state_t st;
+
+    while ((st = sync_step(f->sync, now, err, errlen)) == SYNC_MORE && f->sync->read)
+        zclock_sleep(2);
+    return st;
 }
 
 /* stop - sync, configuration and simulator away */
@@ -139,10 +162,10 @@ the_first_fill_is_one_request_a_slice(void **state)
     char    err[1024] = "";
 
     assert_false(sync_ready(f->sync, 1000));
-    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);   /* landen */
+    assert_int_equal(slice(f, 1000, err, sizeof err), SYNC_MORE);             /* landen */
     assert_false(f->sync->filled);
     assert_int_equal(f->sync->relaties_read, 0);
-    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_READY);  /* one page */
+    assert_int_equal(slice(f, 1000, err, sizeof err), SYNC_READY);            /* one page */
     assert_true(f->sync->filled);
     assert_true(sync_ready(f->sync, 1000));
     assert_int_equal(f->sync->relaties_read, FIXTURE_RELATIES);
@@ -160,14 +183,39 @@ a_fill_held_back_by_the_limit_says_when_to_go_on(void **state)
     int64_t now_ms;
 
     snelstart_set_limits(f->sync->api, 1, 100, 1);
-    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);   /* landen */
-    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_FAILED);
+    assert_int_equal(slice(f, 1000, err, sizeof err), SYNC_MORE);             /* landen */
+    assert_int_equal(slice(f, 1000, err, sizeof err), SYNC_FAILED);
     clock_gettime(CLOCK_REALTIME, &t);
     now_ms = (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
     assert_true(f->sync->not_before_ms > now_ms + 50000);  /* the minute window */
     assert_non_null(strstr(err, "1 per minuut bereikt"));
     assert_false(f->sync->filled);
     assert_int_equal(f->sync->relaties_read, 0);
+    stop(&f);
+}
+
+/* a_slice_does_not_wait_for_a_slow_snelstart - the request goes on a
+ * thread; the slices after it only look whether its answer is there */
+static void
+a_slice_does_not_wait_for_a_slow_snelstart(void **state)
+{
+    fixture_t *f = start_slow(3000);
+    char    err[1024] = "";
+
+    snelstart_set_timeout(f->sync->api, 30000);
+
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);
+    assert_non_null(f->sync->read);                 /* the landen, on their way */
+    assert_true(f->sync->next_slice_ms > 0);        /* a look again, no wait */
+    assert_int_equal(sync_step(f->sync, 1000, err, sizeof err), SYNC_MORE);
+    assert_non_null(f->sync->read);                 /* still: the answer takes 3 s */
+    assert_false(f->sync->have_landen);
+    assert_int_equal(slice(f, 1000, err, sizeof err), SYNC_MORE);             /* landen */
+    assert_true(f->sync->have_landen);
+    if (slice(f, 1000, err, sizeof err) != SYNC_READY)                        /* one page */
+        fail_msg("%s", err);
+    assert_true(f->sync->filled);
+    assert_int_equal(f->sync->relaties_read, FIXTURE_RELATIES);
     stop(&f);
 }
 
@@ -258,6 +306,7 @@ main(void)
         cmocka_unit_test(the_first_fill_reads_every_relatie),
         cmocka_unit_test(the_first_fill_is_one_request_a_slice),
         cmocka_unit_test(a_fill_held_back_by_the_limit_says_when_to_go_on),
+        cmocka_unit_test(a_slice_does_not_wait_for_a_slow_snelstart),
         cmocka_unit_test(a_refresh_reads_only_what_changed_since_the_newest_modifiedon),
         cmocka_unit_test(a_snelstart_that_cannot_be_read_keeps_the_old_index),
         cmocka_unit_test(a_first_fill_that_fails_leaves_the_index_unfilled),
