@@ -105,7 +105,7 @@ check "missing: koppelctl webhooks says so (exit 3)" \
 check "missing: test-connection's check webhooks fails" \
     says 1 "^webhooks: FAILED: order.created: geen webhook" test-connection woo
 check "read key: --register refused, Read/Write needed, by hand explained" \
-    says 3 "^order.created: de shop weigert te registreren .*Read/Write-rechten.*Naam \"koppel order.created\"" \
+    says 3 "^order.created: de shop weigert te registreren (WooCommerce antwoordde op .*/webhooks met HTTP 40[13] .*Read/Write-rechten.*Naam \"koppel order.created\"" \
     webhooks alleenlezen --register
 check "register: both topics registered" \
     says 0 "^order.updated: geregistreerd, levert af aan $HOOK_URL (webhook 2)" webhooks woo --register
