@@ -259,7 +259,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
         log_info("profile %s: order %lld was cancelled in the shop; it is not booked",
                  name, (long long) it->number);
         store_add_state(store, name, it->number, "skipped", "fetch",
-                        "cancelled in the shop");
+                        "geannuleerd in de shop: wordt niet geboekt");
         infolog_add(infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
                     "Order %lld is in de shop geannuleerd en wordt niet geboekt",
                     (long long) it->number);
