@@ -213,7 +213,7 @@ cmd_tasks(const cfg_t *cfg, bool as_json)
     msg_t  *r = ask(cfg->ep_control[DAEMON_SCHEDULER], "tasks", 0, NULL, false);
     json_t *list;
     size_t  i;
-    char    b1[32], b2[32];
+    char    b1[32], b2[32], b3[1300];
 
     if (r == NULL)
         return 1;
@@ -238,7 +238,8 @@ cmd_tasks(const cfg_t *cfg, bool as_json)
                json_integer_value(json_object_get(t, "interval_s")) && !off ?
                when(json_integer_value(json_object_get(t, "next_run")), b2, sizeof b2) : "-",
                running ? "running" : off ? "uitgeschakeld (enabled = false)"
-               : json_string_value(json_object_get(t, "last_result")));
+               : status_text_summary(json_string_value(json_object_get(t, "last_result")), b3,
+                                     sizeof b3));
     }
     json_decref(list);
     msg_destroy(&r);

@@ -143,8 +143,9 @@ cmd_dlq_drop(void *arg, const msg_t *req, msg_t *reply)
     }
     found = store_drop(d->store, profile, number, credit, err, sizeof err);
     reply->ok = found == DB_FOUND;
-    msg_set(&reply->text, found == DB_FOUND ? "dropped" : found == DB_ABSENT
-            ? "no such dead letter" : err);
+    msg_set(&reply->text, found == DB_FOUND ? "losgelaten: koppel boekt hem niet"
+            : found == DB_ABSENT ? "staat niet (meer) bij de orders die koppel niet kon boeken "
+            "(koppelctl dlq list)" : err);
     if (reply->ok)
         log_info("profile %s: order %lld dropped from the dead-letter queue; it will not "
                  "be booked", profile, (long long) number);

@@ -25,8 +25,10 @@
  *   rejected document).
  *
  * DIAGNOSTICS
- *   Shop errors end the run as failed with the source's message; the
- *   next run starts from the stored position.
+ *   Shop errors end the run as failed with a Dutch summary: the source's
+ *   message (Dutch, saying what to do), after "de shop gaf geen bruikbaar
+ *   antwoord" when the shop may answer later; the next run starts from the
+ *   stored position.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,7 +73,8 @@ import_new(const profile_t *p, source_t *source, store_t *store, infolog_t *info
         || store_watermark(store, p->name, stored.modified_after, sizeof stored.modified_after,
                            err, sizeof err) == DB_ERROR) {
         /* where the last run stopped is unknown: not "at the start", try later */
-        snprintf(self->summary, sizeof self->summary, "cannot read the cursor: %s", err);
+        snprintf(self->summary, sizeof self->summary, "koppel kan niet lezen tot waar de "
+                 "vorige run kwam; de volgende run probeert het opnieuw (\"%s\")", err);
         log_error("profile %s: %s", p->name, self->summary);
         self->unreadable = true;
     }
@@ -256,7 +259,7 @@ import_store_item(const profile_t *p, store_t *store, infolog_t *infolog, order_
         log_info("profile %s: order %lld was cancelled in the shop; it is not booked",
                  name, (long long) it->number);
         store_add_state(store, name, it->number, "skipped", "fetch",
-                        "cancelled in the shop");
+                        "geannuleerd in de shop: wordt niet geboekt");
         infolog_add(infolog, name, INFOLOG_EXTENDED, INFOLOG_IMPORT_DONE, it->number,
                     "Order %lld is in de shop geannuleerd en wordt niet geboekt",
                     (long long) it->number);
@@ -364,8 +367,12 @@ import_store(import_t *self)
             }
         }
         if (self->fetched == SRC_TRANSIENT)
-            snprintf(self->summary, sizeof self->summary, "%s (gave up after %d attempt%s: "
-                     "try later)", self->fetch_err, self->attempt, self->attempt == 1 ? "" : "s");
+            snprintf(self->summary, sizeof self->summary, "de shop gaf geen bruikbaar antwoord "
+                     "(%d %s); de volgende run probeert het opnieuw (\"%s\")", self->attempt,
+                     self->attempt == 1 ? "poging" : "pogingen", self->fetch_err);
+        else if (self->fetched == SRC_AUTH)
+            snprintf(self->summary, sizeof self->summary, "%s; het profiel staat stil tot de "
+                     "instellingen veranderen", self->fetch_err);
         else
             snprintf(self->summary, sizeof self->summary, "%s", self->fetch_err);
         return IMPORT_FAILED;
@@ -397,7 +404,9 @@ import_store(import_t *self)
     return IMPORT_MORE;
 
 storage:
-    snprintf(self->summary, sizeof self->summary, "cannot store orders: %s", err);
+    snprintf(self->summary, sizeof self->summary, "koppel kan de orders niet opslaan; "
+             "controleer of de schijf vol is, de volgende run probeert het opnieuw (\"%s\")",
+             err);
     log_error("profile %s: %s", self->p->name, self->summary);
     order_page_destroy(&page);
     return IMPORT_FAILED;

@@ -79,9 +79,9 @@ answer(replay_t *self, request_t *req)
     reply = msg_new(MSG_REPLY);
     reply->ok = req->failed == 0;
     text = req->left == 0
-        ? xasprintf("%zu replayed, %zu could not be replayed", req->ok, req->failed)
-        : xasprintf("%zu replayed, %zu could not be replayed, %zu still being read from the "
-                    "shop (koppelctl dlq list shows how they end)", req->ok, req->failed,
+        ? xasprintf("%zu opnieuw aangeboden, %zu niet", req->ok, req->failed)
+        : xasprintf("%zu opnieuw aangeboden, %zu niet, %zu worden nog uit de shop gelezen "
+                    "(koppelctl dlq list laat zien hoe ze aflopen)", req->ok, req->failed,
                     req->left);
     msg_set(&reply->text, text);
     free(text);
@@ -399,8 +399,8 @@ replay_destroy(replay_t **self_p)
     while ((req = zlistx_detach(self->requests, NULL)) != NULL) {
         msg_t  *reply = msg_new(MSG_REPLY);
 
-        msg_set(&reply->text, "koppel-fetcher stopped before every order was read from the "
-                "shop: replay them again");
+        msg_set(&reply->text, "koppel-fetcher stopte voordat elke order uit de shop gelezen "
+                "was: bied ze opnieuw aan (koppelctl dlq replay)");
         control_answer(self->control, &req->later, reply);
         msg_destroy(&reply);
         free_jobs(req->jobs);

@@ -97,8 +97,7 @@ read_list(wc_client_t *c, wc_webhook_t **list, size_t *n, char *text, size_t len
 
     if (r == WC_OK)
         return true;
-    snprintf(text, len, "de webhooks van de shop zijn niet te lezen%s: %s",
-             r == WC_AUTH ? " (de shop weigert de REST API-sleutel)" : "", err);
+    snprintf(text, len, "de webhooks van de shop zijn niet te lezen: %s", err);
     return false;
 }
 

@@ -180,35 +180,13 @@ status_text_stopped(const char *profile, const char *reason, char *buf, size_t l
     return buf;
 }
 
-/* failure_nl - why an import failed, in Dutch; the fetcher's own words
- * follow in quotes as the detail for a helpdesk */
+/* failure_nl - why an import did not run or failed, in Dutch: the
+ * scheduler's and the fetcher's own phrases; the fetcher's summary of a
+ * failed run is Dutch already (the shop client's words, what to do) */
 static void
 failure_nl(const char *summary, char *buf, size_t len)
 {
-    const char *rest;
-
-    if (*summary == '\0')
-        snprintf(buf, len, "%s", summary);
-    else if (strstr(summary, "Globecharge refused username") != NULL)
-        snprintf(buf, len, "Globecharge weigert de gebruikersnaam of het wachtwoord; het profiel "
-                 "staat stil tot de instellingen veranderen");
-    else if (strstr(summary, "refused the REST API key") != NULL)
-        snprintf(buf, len, "WooCommerce weigert de REST API-sleutel; het profiel staat stil tot "
-                 "de instellingen veranderen");
-    else if ((rest = after(summary, "cannot read the cursor: ")) != NULL)
-        snprintf(buf, len, "koppel kan niet lezen tot waar de vorige run kwam; de volgende run "
-                 "probeert het opnieuw (\"%s\")", rest);
-    else if ((rest = after(summary, "cannot store orders: ")) != NULL)
-        snprintf(buf, len, "koppel kan de orders niet opslaan; controleer of de schijf vol is, "
-                 "de volgende run probeert het opnieuw (\"%s\")", rest);
-    else if (strstr(summary, "try later") != NULL)
-        snprintf(buf, len, "de shop gaf geen bruikbaar antwoord; de volgende run probeert het "
-                 "opnieuw (\"%s\")", summary);
-    else if (strncmp(summary, "cannot read ", 12) == 0 || strncmp(summary, "Globecharge ", 12) == 0
-             || strncmp(summary, "WooCommerce ", 12) == 0)
-        snprintf(buf, len, "de shop is niet te lezen; controleer het shopadres in Instellingen "
-                 "(\"%s\")", summary);
-    else if (strcmp(summary, "unknown profile") == 0)
+    if (strcmp(summary, "unknown profile") == 0)
         snprintf(buf, len, "dit profiel staat niet (meer) in de instellingen");
     else if (strcmp(summary, "merged with a queued run") == 0)
         snprintf(buf, len, "samengevoegd met een run die al wachtte");
@@ -218,7 +196,7 @@ failure_nl(const char *summary, char *buf, size_t len)
         snprintf(buf, len, "koppel-fetcher antwoordde niet; de run geldt als beëindigd en de "
                  "volgende begint waar deze stopte");
     else
-        snprintf(buf, len, "%s", summary);          /* Dutch already ("Gestopt: ...") */
+        snprintf(buf, len, "%s", summary);          /* Dutch already */
 }
 
 /* status_text_summary - an import's summary in Dutch */
@@ -240,7 +218,8 @@ status_text_summary(const char *summary, char *buf, size_t len)
                      "en met order %lld", added, skipped, dead, upto);
         else if (sscanf(rest, "%lld orders changed since %n", &upto, &n) == 1 && n > 0)
             snprintf(buf, len, "%lu nieuwe orders, %lu geannuleerd, %lu onleesbaar; %lld orders "
-                     "gewijzigd sinds %s", added, skipped, dead, upto, rest + n);
+                     "gewijzigd sinds %s", added, skipped, dead, upto,
+                     strcmp(rest + n, "the start") == 0 ? "het begin" : rest + n);
         else
             snprintf(buf, len, "%lu nieuwe orders, %lu geannuleerd, %lu onleesbaar; %s", added,
                      skipped, dead, rest);

@@ -54,9 +54,9 @@ const char *status_text_stopped(const char *profile, const char *reason, char *b
 
 /* status_text_summary - an import's summary in Dutch ("3 new orders, 0
  * cancelled, 1 unreadable; read up to order 10431" -> "3 nieuwe orders, 0
- * geannuleerd, 1 onleesbaar; gelezen tot en met order 10431"); a failed
- * import's summary as a Dutch sentence with the fetcher's own words quoted
- * after it; returns buf */
+ * geannuleerd, 1 onleesbaar; gelezen tot en met order 10431"); the
+ * scheduler's phrases ("merged with a queued run") in Dutch; a failed
+ * import's summary, Dutch already, as it is; returns buf */
 const char *status_text_summary(const char *summary, char *buf, size_t len);
 
 /* status_text_shard - for the end of a daemon's line, who serves which

@@ -12,9 +12,9 @@
  *   root element is the one the contract names, in the feed's namespace.
  *
  * DIAGNOSTICS
- *   Each failure writes one sentence to err naming the URL (never the
- *   password) and what went wrong, with the text of the server's <error>
- *   element when it sent one.
+ *   Each failure writes one Dutch sentence to err naming the URL (never
+ *   the password), what went wrong and what to do next, with the text of
+ *   the server's <error> element in quotes when it sent one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,16 +192,16 @@ gc_check_root(const gc_client_t *self, const char *url, const char *root_name,
         return true;
     }
     if (name == NULL) {
-        snprintf(err, errlen, "Globecharge answered %s with something that is not"
-                 " well-formed XML (%zu bytes)", url, self->body.len);
+        snprintf(err, errlen, "Globecharge antwoordde op %s met iets dat geen geldige XML is"
+                 " (%zu bytes); " SHOP_FIX_URL, url, self->body.len);
         xmlFreeTextReader(rd);
         return false;
     }
     ok = xmlStrEqual(name, BAD_CAST root_name) && ns && xmlStrEqual(ns, BAD_CAST GC_NS);
     if (!ok)
-        snprintf(err, errlen, "Globecharge answered %s with a <%s> document where the"
-                 " contract says <%s xmlns=\"%s\">", url, (const char *) name, root_name,
-                 GC_NS);
+        snprintf(err, errlen, "Globecharge antwoordde op %s met een <%s>-document waar het"
+                 " contract <%s xmlns=\"%s\"> zegt; " SHOP_FIX_URL, url, (const char *) name,
+                 root_name, GC_NS);
     (void) rc;
     xmlFreeTextReader(rd);
     return ok;
@@ -216,10 +216,20 @@ gc_status_error(const gc_client_t *self, const char *url, long status,
 
     gc_error_body(self, code, sizeof code, text, sizeof text);
     if (code[0])
-        snprintf(err, errlen, "Globecharge answered %s with HTTP %ld %s: %s", url,
+        snprintf(err, errlen, "Globecharge antwoordde op %s met HTTP %ld %s: \"%s\"", url,
                  status, code, text);
     else
-        snprintf(err, errlen, "Globecharge answered %s with HTTP %ld", url, status);
+        snprintf(err, errlen, "Globecharge antwoordde op %s met HTTP %ld", url, status);
+}
+
+/* auth_refused - the text of a login the shop refused: whose, and where to
+ * correct it */
+static void
+auth_refused(const gc_client_t *self, const char *url, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "Globecharge weigert gebruikersnaam %s: verkeerde gebruikersnaam of"
+             " wachtwoord; controleer de gebruikersnaam en het wachtwoord bij Instellingen >"
+             " Koppeling shop (%s)", self->username, url);
 }
 
 /* gc_client_login - log in and keep the session cookie */
@@ -276,8 +286,8 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
             }
             curl_slist_free_all(cookies);
             if (!have) {
-                snprintf(err, errlen, "Globecharge accepted the login at %s but set no"
-                         " GCSESSION cookie", url);
+                snprintf(err, errlen, "Globecharge nam de inlog op %s aan maar gaf geen"
+                         " GCSESSION-cookie; " SHOP_FIX_URL, url);
                 r = GC_PROTOCOL;
                 goto done;
             }
@@ -287,13 +297,12 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
         } else if (h.status == 401) {
             gc_error_body(self, code, sizeof code, text, sizeof text);
             if (strcmp(code, "auth") == 0) {
-                snprintf(err, errlen, "Globecharge refused username %s: wrong username or"
-                         " password; the profile stops until its settings change (%s)",
-                         self->username, url);
+                auth_refused(self, url, err, errlen);
                 r = GC_AUTH;
             } else {
-                snprintf(err, errlen, "Globecharge answered the login at %s with HTTP 401"
-                         " %s: %s", url, code[0] ? code : "(no error code)", text);
+                snprintf(err, errlen, "Globecharge antwoordde op de inlog op %s met HTTP 401"
+                         " %s: \"%s\"; " SHOP_FIX_URL, url, code[0] ? code : "(zonder foutcode)",
+                         text);
                 r = GC_PROTOCOL;
             }
             goto done;
@@ -301,8 +310,9 @@ gc_client_login(gc_client_t *self, char *err, size_t errlen)
             gc_status_error(self, url, h.status, err, errlen);
         } else {
             gc_error_body(self, code, sizeof code, text, sizeof text);
-            snprintf(err, errlen, "Globecharge answered the login at %s with HTTP %ld%s%s%s%s",
-                     url, h.status, code[0] ? " " : "", code, text[0] ? ": " : "", text);
+            snprintf(err, errlen, "Globecharge antwoordde op de inlog op %s met HTTP %ld%s%s"
+                     "%s%s%s; " SHOP_FIX_URL, url, h.status, code[0] ? " " : "", code,
+                     text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
             r = GC_PROTOCOL;
             goto done;
         }
@@ -373,31 +383,31 @@ gc_get(gc_client_t *self, const char *path, const char *root_name, bool is_order
                 continue;
             }
             if (strcmp(code, "auth") == 0) {
-                snprintf(err, errlen, "Globecharge refused username %s: wrong username or"
-                         " password; the profile stops until its settings change (%s)",
-                         self->username, url);
+                auth_refused(self, url, err, errlen);
                 r = GC_AUTH;
             } else if (strcmp(code, "session-expired") == 0) {
-                snprintf(err, errlen, "Globecharge answered %s with session-expired again"
-                         " right after a new login: %s", url, text);
+                snprintf(err, errlen, "Globecharge antwoordde op %s direct na een nieuwe inlog"
+                         " weer met session-expired (\"%s\"); probeer het later opnieuw", url,
+                         text);
                 r = GC_TRANSIENT;
                 self->logged_in = false;
             } else {
-                snprintf(err, errlen, "Globecharge answered %s with HTTP 401 %s: %s", url,
-                         code[0] ? code : "(no error code)", text);
+                snprintf(err, errlen, "Globecharge antwoordde op %s met HTTP 401 %s: \"%s\"; "
+                         SHOP_FIX_URL, url, code[0] ? code : "(zonder foutcode)", text);
                 r = GC_PROTOCOL;
             }
             goto done;
         } else if (h.status == 404 && is_order) {
-            snprintf(err, errlen, "Globecharge has no order at %s", url);
+            snprintf(err, errlen, "Globecharge heeft geen order op %s", url);
             r = GC_NOT_FOUND;
             goto done;
         } else if (shop_retryable(h.status)) {
             gc_status_error(self, url, h.status, err, errlen);
         } else {
             gc_error_body(self, code, sizeof code, text, sizeof text);
-            snprintf(err, errlen, "Globecharge answered %s with HTTP %ld%s%s%s%s", url,
-                     h.status, code[0] ? " " : "", code, text[0] ? ": " : "", text);
+            snprintf(err, errlen, "Globecharge antwoordde op %s met HTTP %ld%s%s%s%s%s; "
+                     SHOP_FIX_URL, url, h.status, code[0] ? " " : "", code,
+                     text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
             r = GC_PROTOCOL;
             goto done;
         }

@@ -154,23 +154,27 @@ bool
 shop_transport_error(const shop_body_t *b, const char *who, const char *url, CURLcode rc,
                      const char *curl_err, char *err, size_t errlen)
 {
+    bool    retry;
+
     if (b->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(err, errlen, "%s's answer to %s is larger than the %ld MB this client "
-                 "accepts", who, url, (long) LIMIT_ANSWER_BYTES / (1024 * 1024));
+        snprintf(err, errlen, "%s antwoordde op %s met meer dan de %ld MB die koppel leest; "
+                 SHOP_ASK_OWNER, who, url, (long) LIMIT_ANSWER_BYTES / (1024 * 1024));
         return false;
     }
-    snprintf(err, errlen, "cannot read %s: %s", url,
-             curl_err[0] ? curl_err : curl_easy_strerror(rc));
     switch (rc) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-        return false;
+        retry = false;
+        break;
     default:
-        return true;
+        retry = true;
     }
+    snprintf(err, errlen, "%s is niet te lezen op %s (\"%s\")%s", who, url,
+             curl_err[0] ? curl_err : curl_easy_strerror(rc), retry ? "" : "; " SHOP_FIX_URL);
+    return retry;
 }
 
 /* shop_give_up - end err with why the call stops retrying */
@@ -185,9 +189,11 @@ shop_give_up(shop_retry_t *r, int attempt, long wait, long retry_after_s, char *
     if (n >= errlen)
         return;
     if (wait < 0)
-        snprintf(err + n, errlen - n, "; it asks to retry after %ld s, longer than the"
-                 " %ld ms this call waits: try later", retry_after_s, r->max_backoff_ms);
+        snprintf(err + n, errlen - n, "; de shop vraagt %ld s te wachten, langer dan de %ld ms "
+                 "die koppel hier wacht: probeer het later opnieuw", retry_after_s,
+                 r->max_backoff_ms);
+    else if (attempt > 1)
+        snprintf(err + n, errlen - n, " (%d pogingen); probeer het later opnieuw", attempt);
     else
-        snprintf(err + n, errlen - n, " (gave up after %d attempt%s: try later)",
-                 attempt, attempt == 1 ? "" : "s");
+        snprintf(err + n, errlen - n, "; probeer het later opnieuw");
 }

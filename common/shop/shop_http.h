@@ -18,6 +18,11 @@
 
 #include "size_limits.h"
 
+/* what the bookkeeper does next, in the words of koppel-web's Instellingen
+ * page (the manual's tab), for a shop whose answer is not what its
+ * platform sends */
+#define SHOP_FIX_URL "controleer het adres van de shop bij Instellingen > Koppeling shop"
+#define SHOP_ASK_OWNER "laat de beheerder van de shop dit nakijken"
 
 /* the answer of the current exchange */
 typedef struct {
@@ -68,12 +73,14 @@ long shop_backoff(shop_retry_t *r, int attempt, long retry_after_s);
 void shop_sleep_ms(long ms);
 
 /* shop_transport_error - describe a failed exchange with platform who
- * ("Globecharge"); true when it is worth a retry */
+ * ("Globecharge"), in Dutch with curl's words quoted; true when it is worth
+ * a retry */
 bool shop_transport_error(const shop_body_t *b, const char *who, const char *url,
                           CURLcode rc, const char *curl_err, char *err, size_t errlen);
 
-/* shop_give_up - end err with why the call stops retrying; keep what the
- * shop's Retry-After asked in r->retry_after_ms */
+/* shop_give_up - end err with why the call stops retrying, and "probeer
+ * het later opnieuw"; keep what the shop's Retry-After asked in
+ * r->retry_after_ms */
 void shop_give_up(shop_retry_t *r, int attempt, long wait, long retry_after_s,
                   char *err, size_t errlen);
 

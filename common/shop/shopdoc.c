@@ -34,13 +34,14 @@ shopdoc_read_file(const char *shop_type, const char *path, char *err, size_t err
     order_page_t *page;
 
     if (fp == NULL) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s is niet te lezen: %s", path, strerror(errno));
         return NULL;
     }
     do {
         if (len + 65536 > cap) {
             if (cap > LIMIT_DOCUMENT_BYTES) {
-                snprintf(err, errlen, "%s: larger than %d bytes", path, LIMIT_DOCUMENT_BYTES);
+                snprintf(err, errlen, "%s is groter dan de %d bytes die koppel leest", path,
+                         LIMIT_DOCUMENT_BYTES);
                 free(buf);
                 fclose(fp);
                 return NULL;

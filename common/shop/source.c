@@ -264,7 +264,8 @@ source_parse(const char *shop_type, const char *body, size_t len, const char *na
         for (i = 0; i < sizeof platforms / sizeof platforms[0] && n < sizeof types; i++)
             n += (size_t) snprintf(types + n, sizeof types - n, "%s%s", i ? ", " : "",
                                    platforms[i]->shop_type);
-        snprintf(err, errlen, "\"%s\" is not a shop type koppel knows (%s)", shop_type, types);
+        snprintf(err, errlen, "\"%s\" is geen soort shop die koppel kent (%s)", shop_type,
+                 types);
         return NULL;
     }
     return ops->parse(body, len, name, err, errlen);

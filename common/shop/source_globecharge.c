@@ -35,6 +35,7 @@
 #include "gc_client.h"
 #include "gcfeed.h"
 #include "log.h"
+#include "shop_http.h"
 #include "size_limits.h"
 #include "source_impl.h"
 #include "xalloc.h"
@@ -236,9 +237,9 @@ gc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
         return read_single(self, c, perr, page, err, errlen);
     }
     if (pg->next <= c->from && pg->count > 0) {
-        snprintf(err, errlen, "the shop answered from=%lld with next=%lld, which does not "
-                 "move forward; stopped to avoid a loop", (long long) c->from,
-                 (long long) pg->next);
+        snprintf(err, errlen, "de shop antwoordde op from=%lld met next=%lld, dat niet verder "
+                 "komt; koppel stopt de run om niet steeds dezelfde orders te lezen, "
+                 SHOP_ASK_OWNER, (long long) c->from, (long long) pg->next);
         order_page_destroy(&pg);
         free(body);
         return SRC_PROTOCOL;

@@ -142,7 +142,7 @@ static void
 wc_cursor_start(source_t *self, source_cursor_t *c)
 {
     c->page = 1;
-    snprintf(c->where, sizeof c->where, "page %ld", c->page);
+    snprintf(c->where, sizeof c->where, "pagina %ld", c->page);
 }
 
 /* drop_below - leave out the orders numbered below from_order */
@@ -296,8 +296,8 @@ read_refunds(source_t *self, order_page_t *pg, char *err, size_t errlen)
         body = NULL;
         snprintf(path, sizeof path, "/orders/%lld/refunds?per_page=100",
                  (long long) it->number);
-        r = wc_client_call(self->client, NULL, path, NULL, false, "refund", &body, &len,
-                           &pages, err, errlen);
+        r = wc_client_call(self->client, NULL, path, NULL, false, "terugbetaling", &body,
+                           &len, &pages, err, errlen);
         if (r == WC_OK && !wcrefund_parse(body, len, it->order, &it->refunds, &it->nrefunds,
                                           err, errlen))
             r = WC_PROTOCOL;
@@ -367,7 +367,7 @@ wc_page(source_t *self, source_cursor_t *c, order_page_t **page, char *err, size
              *since ? since : "the start");
     if (!c->done)
         c->page++;
-    snprintf(c->where, sizeof c->where, "page %ld", c->page);
+    snprintf(c->where, sizeof c->where, "pagina %ld", c->page);
     *page = pg;
     return SRC_OK;
 }

@@ -14,9 +14,10 @@
  *   on its own instead of failing its page with a message about the URL.
  *
  * DIAGNOSTICS
- *   Each failure writes one sentence to err naming the URL (which holds no
- *   secret) and what went wrong, with WooCommerce's error code and message
- *   when it sent its JSON error body.
+ *   Each failure writes one Dutch sentence to err naming the URL (which
+ *   holds no secret), what went wrong and what to do next, with
+ *   WooCommerce's error code and its message in quotes when it sent its
+ *   JSON error body.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,15 +225,16 @@ wc_error_body(const wc_client_t *self, char *code, size_t codelen, char *text, s
     json_decref(doc);
 }
 
-/* wc_status_text - "HTTP 503 code: message" of the current answer */
+/* wc_status_text - "WooCommerce antwoordde op URL met HTTP 503 code:
+ * \"message\"" of the current answer */
 static void
 wc_status_text(const wc_client_t *self, const char *url, long status, char *err, size_t errlen)
 {
     char    code[128], text[256];
 
     wc_error_body(self, code, sizeof code, text, sizeof text);
-    snprintf(err, errlen, "WooCommerce answered %s with HTTP %ld%s%s%s%s", url, status,
-             code[0] ? " " : "", code, text[0] ? ": " : "", text);
+    snprintf(err, errlen, "WooCommerce antwoordde op %s met HTTP %ld%s%s%s%s%s", url, status,
+             code[0] ? " " : "", code, text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
 }
 
 /* wc_check_json - whether the answer starts as a JSON array (or object).
@@ -252,12 +254,13 @@ wc_check_json(const wc_client_t *self, const char *url, bool want_array, const c
     if (p < end && *p == (want_array ? '[' : '{'))
         return true;
     if (p < end && (*p == '[' || *p == '{'))
-        snprintf(err, errlen, "WooCommerce answered %s with JSON that is not %s%s%s", url,
-                 want_array ? "an array of " : "an object (one ", noun, want_array ? "s" : ")");
+        snprintf(err, errlen, "WooCommerce antwoordde op %s met JSON dat geen %s is (koppel "
+                 "vroeg om %s %s); " SHOP_FIX_URL, url, want_array ? "lijst" : "object",
+                 want_array ? "een lijst van het soort" : "een", noun);
     else
-        snprintf(err, errlen, "WooCommerce answered %s with something that is not JSON "
-                 "(%zu bytes); is the shop URL right and are WordPress permalinks on?",
-                 url, self->body.len);
+        snprintf(err, errlen, "WooCommerce antwoordde op %s met iets dat geen JSON is (%zu "
+                 "bytes); " SHOP_FIX_URL " en of de permalinks van WordPress aan staan "
+                 "(WordPress > Instellingen > Permalinks)", url, self->body.len);
     return false;
 }
 
@@ -302,19 +305,21 @@ wc_request(wc_client_t *self, const char *method, const char *path, const char *
         } else if (h.status == 401 || h.status == 403) {
             wc_status_text(self, url, h.status, err, errlen);
             if (json == NULL)
-                snprintf(err + strlen(err), errlen - strlen(err), "; the shop refused the "
-                         "REST API key (wrong consumer key or secret, or a key without read "
-                         "permission): the profile stops until its settings change");
+                snprintf(err + strlen(err), errlen - strlen(err), "; WooCommerce weigert de "
+                         "REST API-sleutel (verkeerde consumer key of consumer secret, of een "
+                         "sleutel zonder leesrecht): controleer de consumer key en het consumer "
+                         "secret bij Instellingen > Koppeling shop");
             r = WC_AUTH;
             goto done;
         } else if (h.status == 404 && single) {
-            snprintf(err, errlen, "WooCommerce has no %s at %s", noun, url);
+            snprintf(err, errlen, "WooCommerce heeft geen %s op %s", noun, url);
             r = WC_NOT_FOUND;
             goto done;
         } else if (shop_retryable(h.status)) {
             wc_status_text(self, url, h.status, err, errlen);
         } else {
             wc_status_text(self, url, h.status, err, errlen);
+            snprintf(err + strlen(err), errlen - strlen(err), "; " SHOP_FIX_URL);
             r = WC_PROTOCOL;
             goto done;
         }
@@ -427,9 +432,9 @@ wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page,
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     free(body);
     if (!json_is_array(doc)) {
-        snprintf(err, errlen, "WooCommerce answered %s, the order ids of a page, with %s%s",
-                 url, doc ? "JSON that is not an array" : "JSON that cannot be read: ",
-                 doc ? "" : jerr.text);
+        snprintf(err, errlen, "WooCommerce antwoordde op %s (de ordernummers van een pagina) "
+                 "met %s%s%s; " SHOP_ASK_OWNER, url, doc ? "JSON dat geen lijst is"
+                 : "JSON dat niet te lezen is (\"", doc ? "" : jerr.text, doc ? "" : "\")");
         json_decref(doc);
         free(url);
         return WC_PROTOCOL;
@@ -438,8 +443,8 @@ wc_client_order_ids(wc_client_t *self, const char *modified_after, int per_page,
     for (i = 0; i < json_array_size(doc); i++) {
         id = json_object_get(json_array_get(doc, i), "id");
         if (!json_is_integer(id) || json_integer_value(id) <= 0) {
-            snprintf(err, errlen, "WooCommerce answered %s with an entry %zu that has no "
-                     "order id", url, i + 1);
+            snprintf(err, errlen, "WooCommerce antwoordde op %s met een regel %zu zonder "
+                     "ordernummer; " SHOP_ASK_OWNER, url, i + 1);
             json_decref(doc);
             free(*ids);
             *ids = NULL;

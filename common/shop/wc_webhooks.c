@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "shop_http.h"
 #include "wc_webhooks.h"
 #include "xalloc.h"
 
@@ -69,15 +70,17 @@ wc_webhooks_parse(const char *body, size_t len, wc_webhook_t **list, size_t *n,
     size_t  i;
 
     if (!json_is_array(doc)) {
-        snprintf(err, errlen, "the list of webhooks is %s%s",
-                 doc ? "JSON that is not an array" : "not JSON: ", doc ? "" : jerr.text);
+        snprintf(err, errlen, "de lijst van webhooks is %s%s%s; " SHOP_ASK_OWNER,
+                 doc ? "JSON dat geen lijst is" : "geen JSON (\"", doc ? "" : jerr.text,
+                 doc ? "" : "\")");
         json_decref(doc);
         return -1;
     }
     *list = xrealloc(*list, (*n + json_array_size(doc) + 1) * sizeof **list);
     json_array_foreach(doc, i, o) {
         if ((bad = webhook_of(o, &(*list)[*n])) != NULL) {
-            snprintf(err, errlen, "webhook %zu of the list has no valid \"%s\"", i + 1, bad);
+            snprintf(err, errlen, "webhook %zu van de lijst heeft geen geldig \"%s\"; "
+                     SHOP_ASK_OWNER, i + 1, bad);
             json_decref(doc);
             return -1;
         }
@@ -138,8 +141,8 @@ send_one(wc_client_t *c, const char *method, const char *path, json_t *req, wc_w
     doc = json_loadb(body, len, 0, NULL);
     free(body);
     if ((bad = doc ? webhook_of(doc, out) : "id") != NULL) {
-        snprintf(err, errlen, "WooCommerce answered %s /webhooks with a webhook without a "
-                 "valid \"%s\"", method, bad);
+        snprintf(err, errlen, "WooCommerce antwoordde op %s /webhooks met een webhook zonder "
+                 "geldig \"%s\"; " SHOP_ASK_OWNER, method, bad);
         r = WC_PROTOCOL;
     }
     json_decref(doc);

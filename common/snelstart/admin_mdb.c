@@ -30,17 +30,20 @@ admin_mdb_open(const char *path, char *err, size_t errlen)
     MdbHandle *mdb;
 
     if (access(path, R_OK) != 0) {
-        snprintf(err, errlen, "MDB file %s: cannot be read: %s (check folder and "
-                 "administration; koppelctl admins lists them)", path, strerror(errno));
+        snprintf(err, errlen, "MDB-bestand %s is niet te lezen (\"%s\"); controleer de map "
+                 "met administraties en de administratie bij Instellingen > Koppeling "
+                 "SnelStart (koppelctl admins toont ze)", path, strerror(errno));
         return NULL;
     }
     if ((mdb = mdb_open(path, MDB_NOFLAGS)) == NULL) {
-        snprintf(err, errlen, "MDB file %s: not a Microsoft Access database libmdb can open",
+        snprintf(err, errlen, "MDB-bestand %s is geen Microsoft Access-database die koppel kan "
+                 "openen; controleer de administratie bij Instellingen > Koppeling SnelStart",
                  path);
         return NULL;
     }
     if (mdb_read_catalog(mdb, MDB_TABLE) == NULL) {
-        snprintf(err, errlen, "MDB file %s: its list of tables cannot be read", path);
+        snprintf(err, errlen, "MDB-bestand %s: de lijst van tabellen is niet te lezen; "
+                 "controleer het bestand in SnelStart", path);
         mdb_close(mdb);
         return NULL;
     }
@@ -92,12 +95,13 @@ admin_mdb_select(admin_mdb_t *self, const admin_select_t *q, admin_row_fn fn, vo
     bool    ok = true;
 
     if (t == NULL) {
-        snprintf(err, errlen, "MDB file %s: table %s does not exist", self->path, q->table);
+        snprintf(err, errlen, "MDB-bestand %s: tabel %s bestaat niet; noem de tabel in "
+                 "snelstart.schema van het profiel", self->path, q->table);
         return false;
     }
     if (mdb_read_columns(t) == NULL) {
-        snprintf(err, errlen, "MDB file %s: the columns of table %s cannot be read",
-                 self->path, q->table);
+        snprintf(err, errlen, "MDB-bestand %s: de kolommen van tabel %s zijn niet te lezen; "
+                 "controleer het bestand in SnelStart", self->path, q->table);
         mdb_free_tabledef(t);
         return false;
     }
@@ -114,20 +118,22 @@ admin_mdb_select(admin_mdb_t *self, const admin_select_t *q, admin_row_fn fn, vo
                 break;
         }
         if (c == t->num_cols) {
-            snprintf(err, errlen, "MDB file %s: table %s has no column %s (see the schema "
-                     "map)", self->path, q->table, q->cols[i]);
+            snprintf(err, errlen, "MDB-bestand %s: tabel %s heeft geen kolom %s; noem de kolom "
+                     "in snelstart.schema van het profiel of zet hem op \"\"", self->path,
+                     q->table, q->cols[i]);
             ok = false;
             break;
         }
         bound[i] = xcalloc(1, MDB_BIND_SIZE + 1);
         if (mdb_bind_column(t, (int) c + 1, bound[i], &lens[i]) < 0) {
-            snprintf(err, errlen, "MDB file %s: column %s of table %s cannot be read",
-                     self->path, q->cols[i], q->table);
+            snprintf(err, errlen, "MDB-bestand %s: kolom %s van tabel %s is niet te lezen; "
+                     "controleer het bestand in SnelStart", self->path, q->cols[i], q->table);
             ok = false;
         }
     }
     if (ok && mdb_rewind_table(t) < 0) {
-        snprintf(err, errlen, "MDB file %s: table %s cannot be read", self->path, q->table);
+        snprintf(err, errlen, "MDB-bestand %s: tabel %s is niet te lezen; controleer het "
+                 "bestand in SnelStart", self->path, q->table);
         ok = false;
     }
     while (ok && (q->max_rows <= 0 || rows < q->max_rows) && mdb_fetch_row(t)) {
@@ -169,7 +175,9 @@ admin_mdb_list(const char *folder, char *err, size_t errlen)
     json_t *list;
 
     if (d == NULL) {
-        snprintf(err, errlen, "folder %s: cannot be read: %s", folder, strerror(errno));
+        snprintf(err, errlen, "map %s is niet te lezen (\"%s\"); controleer de map met "
+                 "administraties bij Instellingen > Koppeling SnelStart", folder,
+                 strerror(errno));
         return NULL;
     }
     while ((e = readdir(d)) != NULL) {

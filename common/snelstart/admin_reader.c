@@ -105,8 +105,8 @@ admin_reader_open(const profile_t *p, char *err, size_t errlen)
         self->mdb = admin_mdb_open(path, err, errlen);
         free(path);
     } else
-        snprintf(err, errlen, "profile %s: administration type \"%s\" is read through the API, "
-                 "not by admin_reader", p->name, p->admin_type);
+        snprintf(err, errlen, "profiel %s: een administratie van het type \"%s\" leest "
+                 "koppel via de API, niet rechtstreeks", p->name, p->admin_type);
     if (self->sql == NULL && self->mdb == NULL) {
         free(self);
         return NULL;
@@ -401,7 +401,7 @@ admin_list(const profile_t *p, char *err, size_t errlen)
                                    errlen);
     if (strcmp(p->admin_type, "mdb") == 0)
         return admin_mdb_list(p->folder, err, errlen);
-    snprintf(err, errlen, "profile %s: type \"api\" has one administration, chosen by its "
-             "client key", p->name);
+    snprintf(err, errlen, "profiel %s: type \"api\" heeft een administratie, gekozen met de "
+             "koppelingssleutel (client key)", p->name);
     return NULL;
 }

@@ -84,8 +84,8 @@ init(void)
     char    path[64];
 
     if ((conf_fd = memfd_create("koppel-freetds.conf", MFD_CLOEXEC)) < 0)
-        snprintf(conf_error, sizeof conf_error, "cannot make the FreeTDS settings "
-                 "(memfd_create: %s)", strerror(errno));
+        snprintf(conf_error, sizeof conf_error, "koppel kan de FreeTDS-instellingen niet "
+                 "maken (memfd_create: %s); start koppel opnieuw", strerror(errno));
     else {
         snprintf(path, sizeof path, "/proc/self/fd/%d", conf_fd);
         setenv("FREETDSCONF", path, 1);
@@ -139,12 +139,13 @@ conf_section(const char *server, const admin_sql_tls_t *tls, char *name, size_t 
     bool    ok = true;
 
     if (conf_fd < 0) {
-        snprintf(err, errlen, "SQL server \"%s\": %s", server, conf_error);
+        snprintf(err, errlen, "SQL-server \"%s\": %s", server, conf_error);
         return false;
     }
     if (!conf_value_ok(server) || !conf_value_ok(ca)) {
-        snprintf(err, errlen, "SQL server \"%s\": sql_server and sql_ca_file cannot hold a "
-                 "line break or any of ; # [ ]", server);
+        snprintf(err, errlen, "SQL-server \"%s\": sql_server en sql_ca_file mogen geen "
+                 "regeleinde en geen ; # [ ] bevatten; pas ze aan bij Instellingen > Koppeling "
+                 "SnelStart", server);
         return false;
     }
     key = xasprintf("%s|%d|%d|%s", server, (int) tls->encryption, tls->verify, ca);
@@ -165,8 +166,8 @@ conf_section(const char *server, const admin_sql_tls_t *tls, char *name, size_t 
                          ? "\n\tcheck certificate hostname = yes\n" : "");
         /* one write at the end: a reader sees the section whole or not at all */
         if (write(conf_fd, text, strlen(text)) != (ssize_t) strlen(text)) {
-            snprintf(err, errlen, "SQL server \"%s\": cannot write the FreeTDS settings: %s",
-                     server, strerror(errno));
+            snprintf(err, errlen, "SQL-server \"%s\": koppel kan de FreeTDS-instellingen niet "
+                     "schrijven (%s); start koppel opnieuw", server, strerror(errno));
             ok = false;
         } else {
             conf_keys = xrealloc(conf_keys, (conf_n + 1) * sizeof *conf_keys);
@@ -260,15 +261,17 @@ login(const char *server, const char *database, const char *user, const char *pa
     host_of(server, host, sizeof host);
     hints.ai_socktype = SOCK_STREAM;
     if (*host == 0 || getaddrinfo(host, NULL, &hints, &ai) != 0) {
-        snprintf(err, errlen, "SQL server \"%s\": unknown host (the name \"%s\" does not "
-                 "resolve); check sql_server", server, host);
+        snprintf(err, errlen, "SQL-server \"%s\": onbekende host (de naam \"%s\" is niet "
+                 "te vinden); controleer de SQL-server bij Instellingen > Koppeling SnelStart",
+                 server, host);
         return NULL;
     }
     freeaddrinfo(ai);
     if (!conf_section(server, tls, section, sizeof section, err, errlen))
         return NULL;
     if ((l = dblogin()) == NULL) {
-        snprintf(err, errlen, "SQL server \"%s\": db-lib cannot make a login record", server);
+        snprintf(err, errlen, "SQL-server \"%s\": db-lib kan geen aanmelding maken (te weinig "
+                 "geheugen?); probeer het later opnieuw", server);
         return NULL;
     }
     if (*user) {
@@ -289,32 +292,37 @@ login(const char *server, const char *database, const char *user, const char *pa
     if (tls->encryption == ADMIN_SQL_REQUIRE && last_no == -SYBEFCON
         && (offers = offers_encryption(server)) >= 0) {
         if (offers == 0)
-            snprintf(err, errlen, "SQL server \"%s\" biedt geen versleuteling (it offers no "
-                     "encryption): koppel does not send the password in clear text; give "
-                     "the server a certificate (SQL Server Configuration Manager, Force "
-                     "Encryption), or set sql_encryption = \"off\" for a test server", server);
+            snprintf(err, errlen, "SQL-server \"%s\" biedt geen versleuteling: koppel stuurt "
+                     "het wachtwoord niet onversleuteld; geef de server een certificaat (SQL "
+                     "Server Configuration Manager, Force Encryption), of zet voor een "
+                     "testserver sql_encryption = \"off\"", server);
         else if (tls->verify)
-            snprintf(err, errlen, "SQL server \"%s\": its TLS certificate does not verify "
-                     "against %s for the host name in sql_server; set sql_ca_file to the "
-                     "certificate of its CA, or sql_tls_verify = false for a test server",
-                     server, tls->ca_file && *tls->ca_file ? tls->ca_file
-                     : "the system's certificate authorities");
+            snprintf(err, errlen, "SQL-server \"%s\": het TLS-certificaat klopt niet volgens "
+                     "%s voor de hostnaam in sql_server; zet sql_ca_file op het certificaat "
+                     "van de CA, of voor een testserver sql_tls_verify = false", server,
+                     tls->ca_file && *tls->ca_file ? tls->ca_file
+                     : "de certificaatautoriteiten van het systeem");
         else
-            snprintf(err, errlen, "SQL server \"%s\": the encrypted connection failed: %s",
-                     server, *last_text ? last_text : "no answer");
+            snprintf(err, errlen, "SQL-server \"%s\": de versleutelde verbinding is mislukt "
+                     "(\"%s\"); probeer het later opnieuw", server,
+                     *last_text ? last_text : "geen antwoord");
         return NULL;
     }
     if (last_no == 18456 || last_no == 18452)
-        snprintf(err, errlen, "SQL server \"%s\": login %s%s%s refused: wrong user name or "
-                 "password (SQL Server error %d: %s)", server, *user ? "\"" : "(integrated)",
-                 user, *user ? "\"" : "", last_no, last_text);
+        snprintf(err, errlen, "SQL-server \"%s\": aanmelding %s%s%s geweigerd: verkeerde "
+                 "gebruikersnaam of wachtwoord; controleer de SQL-gebruiker en het "
+                 "SQL-wachtwoord bij Instellingen > Koppeling SnelStart (SQL Server-fout %d: "
+                 "\"%s\")", server, *user ? "\"" : "(Windows-authenticatie)", user,
+                 *user ? "\"" : "", last_no, last_text);
     else if (last_no == 4060)
-        snprintf(err, errlen, "SQL server \"%s\": database \"%s\" does not exist or the login "
-                 "may not open it (SQL Server error 4060); koppelctl admins lists the "
-                 "databases", server, database);
+        snprintf(err, errlen, "SQL-server \"%s\": administratie (database) \"%s\" bestaat "
+                 "niet of de SQL-gebruiker mag hem niet openen (SQL Server-fout 4060); kies de "
+                 "administratie bij Instellingen > Koppeling SnelStart (koppelctl admins "
+                 "toont ze)", server, database);
     else
-        snprintf(err, errlen, "SQL server \"%s\": cannot connect: %s", server,
-                 *last_text ? last_text : "no answer");
+        snprintf(err, errlen, "SQL-server \"%s\": geen verbinding (\"%s\"); controleer de "
+                 "SQL-server bij Instellingen > Koppeling SnelStart en of hij draait", server,
+                 *last_text ? last_text : "geen antwoord");
     return NULL;
 }
 
@@ -487,28 +495,32 @@ column_text(DBPROCESS *proc, int col)
 static void
 table_error(const admin_sql_t *self, const char *table, char *err, size_t errlen)
 {
-    const char *why = last_no == 208 ? "does not exist"
-                    : last_no == 229 || last_no == 230 ? "cannot be read: the SQL user has no "
-                                                         "SELECT permission on it"
-                    : "cannot be read";
+    const char *why = last_no == 208 ? "bestaat niet; controleer de administratie bij "
+                                       "Instellingen > Koppeling SnelStart, of noem de tabel "
+                                       "in snelstart.schema van het profiel"
+                    : last_no == 229 || last_no == 230 ? "is niet te lezen: de SQL-gebruiker "
+                                                         "heeft er geen leesrecht (SELECT) op; "
+                                                         "geef hem dat in SnelStart"
+                    : "is niet te lezen";
     const char *q = last_no == 207 ? strchr(last_text, '\'') : NULL;
     const char *e = q ? strchr(q + 1, '\'') : NULL;
 
     if (last_no == 207 && e)
-        snprintf(err, errlen, "database \"%s\" on %s: table %s has no column %.*s; name "
-                 "the column in the profile's snelstart.schema or set it to \"\" (SQL Server "
-                 "error 207: %s)", self->database, self->server, table, (int) (e - q - 1), q + 1,
-                 last_text);
+        snprintf(err, errlen, "administratie \"%s\" op %s: tabel %s heeft geen kolom %.*s; "
+                 "noem de kolom in snelstart.schema van het profiel of zet hem op \"\" (SQL "
+                 "Server-fout 207: \"%s\")", self->database, self->server, table,
+                 (int) (e - q - 1), q + 1, last_text);
     else if (last_no == 207)
-        snprintf(err, errlen, "database \"%s\" on %s: table %s lacks a column the schema map "
-                 "names (SQL Server error 207: %s)", self->database, self->server, table,
-                 last_text);
+        snprintf(err, errlen, "administratie \"%s\" op %s: tabel %s mist een kolom die "
+                 "snelstart.schema noemt (SQL Server-fout 207: \"%s\")", self->database,
+                 self->server, table, last_text);
     else if (last_no > 0)
-        snprintf(err, errlen, "database \"%s\" on %s: table %s %s (SQL Server error %d: %s)",
-                 self->database, self->server, table, why, last_no, last_text);
+        snprintf(err, errlen, "administratie \"%s\" op %s: tabel %s %s (SQL Server-fout %d: "
+                 "\"%s\")", self->database, self->server, table, why, last_no, last_text);
     else
-        snprintf(err, errlen, "database \"%s\" on %s: table %s cannot be read: %s",
-                 self->database, self->server, table, *last_text ? last_text : "connection lost");
+        snprintf(err, errlen, "administratie \"%s\" op %s: tabel %s is niet te lezen "
+                 "(\"%s\"); probeer het later opnieuw", self->database, self->server, table,
+                 *last_text ? last_text : "verbinding verbroken");
 }
 
 /* admin_sql_select - run one SELECT, fn per row */

@@ -69,13 +69,16 @@ sqlbrowser_find(const char *addr, const char *port, long timeout_ms, char *err, 
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_DGRAM;
     if ((rc = getaddrinfo(addr, port, &hints, &ai)) != 0) {
-        snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+        snprintf(err, errlen, "%s is niet te vinden (\"%s\"); vul de SQL-server zelf in bij "
+                 "Instellingen > Koppeling SnelStart", addr, gai_strerror(rc));
         return NULL;
     }
     fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0
         || sendto(fd, &req, 1, 0, ai->ai_addr, ai->ai_addrlen) != 1) {
-        snprintf(err, errlen, "%s: cannot send the request: %s", addr, strerror(errno));
+        snprintf(err, errlen, "koppel kan de SQL-servers niet zoeken via %s (\"%s\"); vul de "
+                 "SQL-server zelf in bij Instellingen > Koppeling SnelStart", addr,
+                 strerror(errno));
         if (fd >= 0)
             close(fd);
         freeaddrinfo(ai);

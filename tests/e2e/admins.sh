@@ -225,21 +225,21 @@ connection() {
 check "test-connection: sql all OK" connection sql 0 "administration: OK"
 check "test-connection: lokaal all OK" connection lokaal 0 "api: OK"
 [ -n "$NWIND" ] && check "test-connection: mdb all OK" connection mdb 0 "administration: OK (type mdb"
-check "test-connection: unknown host" connection badhost 1 "administration: FAILED: .*unknown host"
-check "test-connection: wrong password" connection badpass 1 "administration: FAILED: .*wrong user name or password"
-check "test-connection: missing database" connection baddb 1 'administration: FAILED: .*database "Bestaat niet" does not exist'
-check "test-connection: missing MDB file" connection badfile 1 "administration: FAILED: .*Weg.mdb: cannot be read"
-check "test-connection: missing table" connection badtable 1 "administration: FAILED: .*table Klanten does not exist"
-check "test-connection: missing column, named" connection badcolumn 1 "administration: FAILED: .*table tblRelatie has no column fldEmailAdres"
-check "test-connection: missing join table (landen)" connection badjoin 1 "administration: FAILED: .*table tblLanden does not exist"
-check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*no SELECT permission"
+check "test-connection: unknown host" connection badhost 1 "administration: FAILED: SQL-server \"[^\"]*\": onbekende host .*; controleer de SQL-server bij Instellingen > Koppeling SnelStart"
+check "test-connection: wrong password" connection badpass 1 "administration: FAILED: .*verkeerde gebruikersnaam of wachtwoord; controleer de SQL-gebruiker en het SQL-wachtwoord"
+check "test-connection: missing database" connection baddb 1 'administration: FAILED: .*administratie (database) "Bestaat niet" bestaat niet'
+check "test-connection: missing MDB file" connection badfile 1 "administration: FAILED: MDB-bestand .*Weg.mdb is niet te lezen"
+check "test-connection: missing table" connection badtable 1 "administration: FAILED: .*tabel Klanten bestaat niet;.* noem de tabel in snelstart.schema"
+check "test-connection: missing column, named" connection badcolumn 1 "administration: FAILED: .*tabel tblRelatie heeft geen kolom fldEmailAdres; noem de kolom"
+check "test-connection: missing join table (landen)" connection badjoin 1 "administration: FAILED: .*tabel tblLanden bestaat niet"
+check "test-connection: unreadable table" connection denied 1 "administration: FAILED: .*geen leesrecht (SELECT)"
 check "test-connection: wrong API key" connection badkey 1 "api: FAILED: verkeerde client key"
 check "test-connection: a SQL server without encryption is refused, saying so" \
     connection plain 1 "administration: FAILED: .*biedt geen versleuteling"
 check "test-connection: sql_encryption = \"off\" reaches a test server without encryption" \
     connection plainoff 0 "administration: OK"
 check "test-connection: a certificate that does not verify is refused" \
-    connection selfsigned 1 "administration: FAILED: .*certificate does not verify"
+    connection selfsigned 1 "administration: FAILED: .*het TLS-certificaat klopt niet"
 # every_login_encrypted - tds-sim saw koppel's logins with TLS throughout
 # (the others are tsql's two, at FreeTDS's default of TLS for the login
 # only), and the server without encryption only the sql_encryption = off one

@@ -8,8 +8,9 @@
 #   answers within a second, and a replay of one order asked for meanwhile
 #   is answered before the --all is: the requests take turns; a reload
 #   (SIGHUP) in the middle changes nothing of that. The --all
-#   answers per order ("8 replayed, 1 could not be replayed", the missing
-#   one "staat niet (meer) in de shop"); the replayed orders are found booked
+#   answers per order ("8 opnieuw aangeboden, 1 niet", the missing
+#   one "staat niet (meer) in de shop", then dropped: "losgelaten"); the
+#   replayed orders are found booked
 #   in the booker's ledger, none is booked twice, and the fetcher's
 #   loop_max_block_ms stays under 1000.
 # Usage: tests/e2e/replay.sh [BIN]. Prints PASS/FAIL lines; exit 1 on a failure.
@@ -60,14 +61,21 @@ done
 wait $ALL
 all=$?
 [ "$slow" = 0 ] || fail "koppelctl status did not answer within 1 s $slow times during the replay"
-grep -q "^1 replayed, 0 could not be replayed$" "$DIR/one.out" || fail "one: $(cat "$DIR/one.out")"
+grep -q "^1 opnieuw aangeboden, 0 niet$" "$DIR/one.out" || fail "one: $(cat "$DIR/one.out")"
 [ "$all" = 1 ] || fail "dlq replay --all exits $all with a dead letter it could not replay"
 grep -q "^voorbeeld:99999: not replayed: order 99999 staat niet (meer) in de shop; laat hem vallen als hij niet geboekt hoeft te worden$" \
     "$DIR/all.out" || fail "the missing order's reason: $(cat "$DIR/all.out")"
-grep -q "^8 replayed, 1 could not be replayed$" "$DIR/all.out" || fail "all: $(cat "$DIR/all.out")"
+grep -q "^8 opnieuw aangeboden, 1 niet$" "$DIR/all.out" || fail "all: $(cat "$DIR/all.out")"
 wait_done "$(shop_orders | wc -l)" 60 || fail "the replayed orders are not booked again"
 [ "$("$BIN/koppelctl" --config "$CFG" dlq list --json | grep -o '"id"' | wc -l)" = 1 ] \
     || fail "more than the missing order is left: $("$BIN/koppelctl" --config "$CFG" dlq list)"
+# dropping says in Dutch what it did, or that there is no such dead letter
+out=$("$BIN/koppelctl" --config "$CFG" dlq drop voorbeeld:88888) \
+    && fail "dlq drop of an order not set aside exits 0: $out"
+[ "$out" = "staat niet (meer) bij de orders die koppel niet kon boeken (koppelctl dlq list)" ] \
+    || fail "dlq drop of an order not set aside: $out"
+out=$("$BIN/koppelctl" --config "$CFG" dlq drop voorbeeld:99999) || fail "dlq drop: $out"
+[ "$out" = "losgelaten: koppel boekt hem niet" ] || fail "dlq drop: $out"
 sqlite3 "$DIR/state/fetcher.db" ".timeout 5000" "DELETE FROM orders WHERE number = 99999"
 check_exactly_once >/dev/null || fail "a replayed order was lost or booked twice"
 block=$("$BIN/koppelctl" --config "$CFG" status --json \

@@ -145,6 +145,10 @@ scenario_pipeline() {
     grep -q "5100" "$E2E_DIR/infolog.txt" || { echo "e2e: the dead letter is not in the log"; return 1; }
     "$BIN/koppelctl" --config "$CFG" status --json > "$E2E_DIR/status.json"
     grep -q '"ok": *true' "$E2E_DIR/status.json" || return 1
+    # koppelctl tasks says the run's result in Dutch, as the web page does
+    done_nl="[0-9]* nieuwe orders, [0-9]* geannuleerd, [0-9]* onleesbaar; gelezen tot en met order"
+    "$BIN/koppelctl" --config "$CFG" tasks | grep -q "^voorbeeld .* $done_nl [0-9]*$" || {
+        echo "e2e: koppelctl tasks:"; "$BIN/koppelctl" --config "$CFG" tasks; return 1; }
     # no secret in koppel's logs, status or dead letters (the simulators' own logs aside)
     for f in "$E2E_DIR"/log/*.log "$E2E_DIR/status.json" "$E2E_DIR/dlq.txt" \
              "$E2E_DIR/infolog.txt"; do

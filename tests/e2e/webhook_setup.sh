@@ -40,11 +40,12 @@ check() {
     fi
 }
 
-# ctl RC PATTERN ARGS... - koppelctl ARGS exits RC and prints a line matching PATTERN
-ctl() {
+# says RC PATTERN ARGS... - koppelctl ARGS (lib.sh's ctl) exits RC and prints
+# a line matching PATTERN
+says() {
     want=$1 pattern=$2
     shift 2
-    "$BIN/koppelctl" --config "$CFG" "$@" >"$DIR/ctl.out" 2>&1
+    ctl "$@" >"$DIR/ctl.out" 2>&1
     rc=$?
     cat "$DIR/ctl.out" >>"$DIR/all.out"
     cat "$DIR/ctl.out"
@@ -99,17 +100,17 @@ CFG=$DIR/koppel.cfg
 chmod 0600 "$CFG"
 
 check "missing: koppelctl webhooks says so (exit 3)" \
-    ctl 3 "^order.updated: geen webhook; registreer hem met \"koppelctl webhooks woo --register\"" \
+    says 3 "^order.updated: geen webhook; registreer hem met \"koppelctl webhooks woo --register\"" \
     webhooks woo
 check "missing: test-connection's check webhooks fails" \
-    ctl 1 "^webhooks: FAILED: order.created: geen webhook" test-connection woo
+    says 1 "^webhooks: FAILED: order.created: geen webhook" test-connection woo
 check "read key: --register refused, Read/Write needed, by hand explained" \
-    ctl 3 "^order.created: de shop weigert te registreren .*Read/Write-rechten.*Naam \"koppel order.created\"" \
+    says 3 "^order.created: de shop weigert te registreren (WooCommerce antwoordde op .*/webhooks met HTTP 40[13] .*Read/Write-rechten.*Naam \"koppel order.created\"" \
     webhooks alleenlezen --register
 check "register: both topics registered" \
-    ctl 0 "^order.updated: geregistreerd, levert af aan $HOOK_URL (webhook 2)" webhooks woo --register
+    says 0 "^order.updated: geregistreerd, levert af aan $HOOK_URL (webhook 2)" webhooks woo --register
 check "register: again, nothing changes" \
-    ctl 0 "^order.created: al actief, levert af aan $HOOK_URL (webhook 1)" webhooks woo --register
+    says 0 "^order.created: al actief, levert af aan $HOOK_URL (webhook 1)" webhooks woo --register
 two_webhooks() {
     n=$(curl -s -u ck_koppel:cs_geheim "$WC_URL/wp-json/wc/v3/webhooks" | jq length)
     echo "$n webhooks"
@@ -117,7 +118,7 @@ two_webhooks() {
 }
 check "register: twice is two webhooks, not four" two_webhooks
 check "register: test-connection passes" \
-    ctl 0 "^webhooks: OK (order.created: actief, levert af aan $HOOK_URL (webhook 1); order.updated: actief" \
+    says 0 "^webhooks: OK (order.created: actief, levert af aan $HOOK_URL (webhook 1); order.updated: actief" \
     test-connection woo
 
 # the receiver is down: five orders placed, five failed deliveries
@@ -125,24 +126,24 @@ curl -sf -X POST -d '{"count": 5, "status": "processing"}' "$WC_URL/_sim/generat
 i=0
 while [ "$(failed_deliveries)" -lt 5 ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 check "disabled: the verdict says WooCommerce switched it off" \
-    ctl 3 "^order.created: WooCommerce heeft de webhook uitgeschakeld na mislukte afleveringen" \
+    says 3 "^order.created: WooCommerce heeft de webhook uitgeschakeld na mislukte afleveringen" \
     webhooks woo
 check "disabled: test-connection says so" \
-    ctl 1 "^webhooks: FAILED: order.created: WooCommerce heeft de webhook uitgeschakeld" \
+    says 1 "^webhooks: FAILED: order.created: WooCommerce heeft de webhook uitgeschakeld" \
     test-connection woo
 check "disabled: --register switches it on again" \
-    ctl 0 "^order.created: weer actief gezet, levert af aan $HOOK_URL (webhook 1)" \
+    says 0 "^order.created: weer actief gezet, levert af aan $HOOK_URL (webhook 1)" \
     webhooks woo --register
 
 hook_put 2 '{"delivery_url": "https://elders.voorbeeld.nl/hook"}'
 check "wrong URL: named" \
-    ctl 3 "^order.updated: webhook 2 levert af aan https://elders.voorbeeld.nl/hook, niet aan $HOOK_URL" \
+    says 3 "^order.updated: webhook 2 levert af aan https://elders.voorbeeld.nl/hook, niet aan $HOOK_URL" \
     webhooks woo
 check "wrong URL: --register puts it back" \
-    ctl 0 "^order.updated: URL bijgewerkt en actief, levert af aan $HOOK_URL (webhook 2)" \
+    says 0 "^order.updated: URL bijgewerkt en actief, levert af aan $HOOK_URL (webhook 2)" \
     webhooks woo --register
 hook_put 1 '{"status": "paused"}'
-check "paused: named" ctl 3 "^order.created: webhook 1 staat op \"gepauzeerd\"" webhooks woo
+check "paused: named" says 3 "^order.created: webhook 1 staat op \"gepauzeerd\"" webhooks woo
 
 no_secrets() {
     ! grep -n -e "$HOOK_SECRET" -e cs_geheim "$DIR/all.out"

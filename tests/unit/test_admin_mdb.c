@@ -196,19 +196,20 @@ a_missing_file_table_or_column_is_named(void **state)
     nwind_profile(&p);
     p.administration = "Bestaat niet";
     assert_null(admin_reader_open(&p, err, sizeof err));
-    assert_non_null(strstr(err, "Bestaat niet.mdb: cannot be read: No such file"));
+    assert_non_null(strstr(err, "/Bestaat niet.mdb is niet te lezen (\"No such file"));
     nwind_profile(&p);
     p.schema[SCHEMA_RELATIES] = "Klanten";
     r = admin_reader_open(&p, err, sizeof err);
     assert_non_null(r);
     assert_false(admin_reader_check(r, err, sizeof err));
-    assert_non_null(strstr(err, "table Klanten does not exist"));
+    assert_non_null(strstr(err, "tabel Klanten bestaat niet; noem de tabel in snelstart.schema"));
     admin_reader_close(&r);
     nwind_profile(&p);
     p.schema[SCHEMA_RELATIE_EMAIL] = "Email";
     r = admin_reader_open(&p, err, sizeof err);
     assert_int_equal(admin_reader_relaties(r, relatie_index_take, idx, NULL, latest, sizeof latest, err, sizeof err), -1);
-    assert_non_null(strstr(err, "table Customers has no column Email"));
+    assert_non_null(strstr(err, "tabel Customers heeft geen kolom Email; noem de kolom in "
+                               "snelstart.schema"));
     admin_reader_close(&r);
     relatie_index_destroy(&idx);
 }
@@ -230,7 +231,7 @@ admins_lists_the_mdb_files_of_the_folder(void **state)
     json_decref(list);
     p.folder = "/nonexistent-koppel";
     assert_null(admin_list(&p, err, sizeof err));
-    assert_non_null(strstr(err, "folder /nonexistent-koppel: cannot be read"));
+    assert_non_null(strstr(err, "map /nonexistent-koppel is niet te lezen (\"No such file"));
 }
 
 /* count_rec - count the rows a fill hands out */

@@ -176,18 +176,18 @@ a_missing_column_or_join_table_is_named(void **state)
     r = admin_reader_open(&f->p, err, sizeof err);
     assert_non_null(r);
     assert_false(admin_reader_check(r, err, sizeof err));
-    if (strstr(err, "table tblRelatie has no column fldCcAdres") == NULL)
+    if (strstr(err, "tabel tblRelatie heeft geen kolom fldCcAdres; noem de kolom") == NULL)
         fail_msg("%s", err);
     f->p.schema[SCHEMA_RELATIE_FACTUUR_CC_EMAIL] =
         (char *) schema_default(SCHEMA_RELATIE_FACTUUR_CC_EMAIL);
     f->p.schema[SCHEMA_GROOTBOEKFUNCTIE_SOORT] = "fldSoort";
     assert_false(admin_reader_check(r, err, sizeof err));
-    if (strstr(err, "table tblGrootboekFunctie has no column fldSoort") == NULL)
+    if (strstr(err, "tabel tblGrootboekFunctie heeft geen kolom fldSoort") == NULL)
         fail_msg("%s", err);
     f->p.schema[SCHEMA_GROOTBOEKFUNCTIE_SOORT] = (char *) schema_default(SCHEMA_GROOTBOEKFUNCTIE_SOORT);
     f->p.schema[SCHEMA_LANDEN] = "tblLanden";
     assert_false(admin_reader_check(r, err, sizeof err));
-    if (strstr(err, "table tblLanden does not exist") == NULL)
+    if (strstr(err, "tabel tblLanden bestaat niet; controleer de administratie") == NULL)
         fail_msg("%s", err);
     f->p.schema[SCHEMA_LANDEN] = (char *) schema_default(SCHEMA_LANDEN);
     admin_reader_close(&r);
@@ -306,7 +306,7 @@ a_certificate_that_does_not_verify_is_refused(void **state)
     f->p.sql_ca_file = "";
     r = admin_reader_open(&f->p, err, sizeof err);
     assert_null(r);
-    if (strstr(err, "certificate does not verify") == NULL
+    if (strstr(err, "het TLS-certificaat klopt niet") == NULL
         || strstr(err, "sql_tls_verify = false") == NULL)
         fail_msg("%s", err);
     f->p.sql_tls_verify = false;

@@ -222,8 +222,9 @@ test_wrong_password_is_auth_without_retry_and_without_the_password(void **state)
     assert_int_equal(gc_client_orders(c, 1, 50, &body, &len, err, sizeof err), GC_AUTH);
     assert_null(body);
     assert_int_equal(gc_client_requests(c), 1);
-    assert_non_null(strstr(err, "refused username shop@example.nl"));
-    assert_non_null(strstr(err, "wrong username or password"));
+    assert_non_null(strstr(err, "Globecharge weigert gebruikersnaam shop@example.nl"));
+    assert_non_null(strstr(err, "verkeerde gebruikersnaam of wachtwoord; controleer de "
+                           "gebruikersnaam en het wachtwoord bij Instellingen > Koppeling shop"));
     assert_null(strstr(err, "Fout-Wachtwoord-123"));
     assert_string_equal(gc_result_name(GC_AUTH), "auth");
     gc_client_destroy(&c);
@@ -307,7 +308,8 @@ test_retry_after_beyond_the_cap_gives_up_as_transient(void **state)
     c = new_client(&s, PASSWORD);
     assert_int_equal(gc_client_orders(c, 1, 50, &body, &len, err, sizeof err), GC_TRANSIENT);
     assert_non_null(strstr(err, "maintenance"));
-    assert_non_null(strstr(err, "retry after 60 s"));
+    assert_non_null(strstr(err, "de shop vraagt 60 s te wachten"));
+    assert_non_null(strstr(err, "probeer het later opnieuw"));
     assert_int_equal(gc_client_requests(c), 2);
     gc_client_destroy(&c);
     sim_stop(&s);
@@ -371,7 +373,9 @@ test_persistent_5xx_is_transient_after_the_attempt_limit(void **state)
     gc_client_set_retry(c, 3, 20, 5000);
     assert_int_equal(gc_client_orders(c, 1, 50, &body, &len, err, sizeof err), GC_TRANSIENT);
     assert_int_equal(gc_client_requests(c), 3);
-    assert_non_null(strstr(err, "3 attempts"));
+    assert_non_null(strstr(err, "Globecharge antwoordde op "));
+    assert_non_null(strstr(err, " met HTTP 5"));
+    assert_non_null(strstr(err, "(3 pogingen); probeer het later opnieuw"));
     assert_null(strstr(err, PASSWORD));
     gc_client_destroy(&c);
     sim_stop(&s);
@@ -390,6 +394,8 @@ test_unreachable_server_is_transient(void **state)
     assert_int_equal(gc_client_orders(c, 1, 50, &body, &len, err, sizeof err), GC_TRANSIENT);
     assert_int_equal(gc_client_requests(c), 2);
     assert_non_null(strstr(err, base));
+    assert_non_null(strstr(err, "Globecharge is niet te lezen op "));
+    assert_non_null(strstr(err, "(2 pogingen); probeer het later opnieuw"));
     gc_client_destroy(&c);
 }
 
@@ -410,6 +416,8 @@ test_missing_order_is_not_found_and_bad_page_is_protocol(void **state)
     free(body);
     assert_int_equal(gc_client_orders(c, 1, 101, &body, &len, err, sizeof err), GC_PROTOCOL);
     assert_non_null(strstr(err, "bad-request"));
+    assert_non_null(strstr(err, "controleer het adres van de shop bij Instellingen > Koppeling "
+                           "shop"));
     assert_int_equal(gc_client_requests(c), 4);
     gc_client_destroy(&c);
     sim_stop(&s);

@@ -455,7 +455,9 @@ a_page_that_keeps_failing_ends_the_run_after_its_tries(void **state)
     }
     assert_int_equal(st, IMPORT_FAILED);
     assert_int_equal(tries, IMPORT_ATTEMPTS);
-    assert_non_null(strstr(import_summary(imp), "gave up after 3 attempts"));
+    assert_non_null(strstr(import_summary(imp), "de shop gaf geen bruikbaar antwoord (3 "
+                           "pogingen); de volgende run probeert het opnieuw (\"Globecharge "
+                           "antwoordde op "));
     assert_int_equal(orders_stored(&f), 0);
     import_destroy(&imp);
     close_run(&f);
@@ -659,10 +661,15 @@ a_refused_login_stops_the_run_with_the_auth_result(void **state)
 
     (void) state;
     start_sim(&f, "globecharge", NULL);
-    open_run(&f, "globecharge", "verkeerd", 10423);
+    open_run(&f, "globecharge", "Wachtwoord-Fout-77", 10423);
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_FAILED);
     assert_true(auth);
-    assert_null(strstr(summary, "verkeerd"));
+    assert_null(strstr(summary, "Wachtwoord-Fout-77"));
+    /* in Dutch: whose login, where to correct it, that the profile waits */
+    assert_non_null(strstr(summary, "Globecharge weigert gebruikersnaam " GC_USER ": verkeerde "
+                           "gebruikersnaam of wachtwoord; controleer de gebruikersnaam en het "
+                           "wachtwoord bij Instellingen > Koppeling shop"));
+    assert_non_null(strstr(summary, "; het profiel staat stil tot de instellingen veranderen"));
     assert_int_equal(orders_stored(&f), 0);
     assert_int_equal(cursor_of(f.store, "winkel", -1), -1);
     close_run(&f);
@@ -672,6 +679,8 @@ a_refused_login_stops_the_run_with_the_auth_result(void **state)
     assert_int_equal(run(&f, MAX_STEPS, summary, sizeof summary, &auth), IMPORT_FAILED);
     assert_true(auth);
     assert_null(strstr(summary, "cs_verkeerd"));
+    assert_non_null(strstr(summary, "WooCommerce weigert de REST API-sleutel"));
+    assert_non_null(strstr(summary, "; het profiel staat stil tot de instellingen veranderen"));
     assert_int_equal(orders_stored(&f), 0);
     watermark_of(f.store, "winkel", mark, sizeof mark);
     assert_string_equal(mark, "");
@@ -770,7 +779,7 @@ an_unknown_shop_type_has_no_source(void **state)
     assert_true(source_known("woocommerce"));
     assert_null(source_new(&p));
     assert_null(source_parse("magento", "{}", 2, "orders", err, sizeof err));
-    assert_string_equal(err, "\"magento\" is not a shop type koppel knows "
+    assert_string_equal(err, "\"magento\" is geen soort shop die koppel kent "
                         "(globecharge, woocommerce)");
 }
 

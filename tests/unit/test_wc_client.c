@@ -177,6 +177,9 @@ wrong_secret_is_an_auth_failure_without_the_secret_in_the_message(void **state)
                                       sizeof err), WC_AUTH);
     assert_null(body);
     assert_non_null(strstr(err, "HTTP 401 woocommerce_rest_authentication_error"));
+    assert_non_null(strstr(err, "WooCommerce weigert de REST API-sleutel"));
+    assert_non_null(strstr(err, "controleer de consumer key en het consumer secret bij "
+                           "Instellingen > Koppeling shop"));
     assert_null(strstr(err, "cs_wrong_secret"));
     assert_int_equal(wc_client_requests(c), 1);   /* not retried */
     wc_client_destroy(&c);
@@ -204,6 +207,7 @@ one_order_and_a_missing_one(void **state)
     free(body);
     assert_int_equal(wc_client_order(c, 4242, &body, &len, err, sizeof err), WC_NOT_FOUND);
     assert_null(body);
+    assert_non_null(strstr(err, "WooCommerce heeft geen order op "));
     assert_non_null(strstr(err, "/wp-json/wc/v3/orders/4242"));
     wc_client_destroy(&c);
     sim_stop(&s);
@@ -243,7 +247,7 @@ exhausted_retries_are_transient(void **state)
     wc_client_set_retry(c, 3, 20, 2000);
     assert_int_equal(wc_client_orders(c, NULL, 10, 1, &body, &len, &pages, &total, err,
                                       sizeof err), WC_TRANSIENT);
-    assert_non_null(strstr(err, "gave up after 3 attempts"));
+    assert_non_null(strstr(err, "(3 pogingen); probeer het later opnieuw"));
     assert_int_equal(wc_client_requests(c), 3);
     assert_int_equal(pages, -1);
     wc_client_destroy(&c);
@@ -262,7 +266,7 @@ long_retry_after_is_not_waited_for(void **state)
     sim_start(&s, "--rate-limit-every", "1", "--retry-after", "120", NULL);
     c = new_client(&s, SECRET);
     assert_int_equal(wc_client_order(c, 727, &body, &len, err, sizeof err), WC_TRANSIENT);
-    assert_non_null(strstr(err, "retry after 120 s"));
+    assert_non_null(strstr(err, "de shop vraagt 120 s te wachten"));
     assert_int_equal(wc_client_requests(c), 1);
     wc_client_destroy(&c);
     sim_stop(&s);

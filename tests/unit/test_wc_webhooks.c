@@ -113,9 +113,9 @@ listing_is_parsed_and_a_bad_entry_named(void **state)
     assert_string_equal(list[1].status, "paused");
     assert_string_equal(list[1].name, "");
     assert_int_equal(wc_webhooks_parse(bad, strlen(bad), &list, &n, err, sizeof err), -1);
-    assert_non_null(strstr(err, "webhook 1 of the list has no valid \"delivery_url\""));
+    assert_non_null(strstr(err, "webhook 1 van de lijst heeft geen geldig \"delivery_url\""));
     assert_int_equal(wc_webhooks_parse("{}", 2, &list, &n, err, sizeof err), -1);
-    assert_non_null(strstr(err, "not an array"));
+    assert_non_null(strstr(err, "de lijst van webhooks is JSON dat geen lijst is"));
     free(list);
 }
 

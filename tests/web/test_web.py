@@ -426,6 +426,13 @@ def wrong_shop_password():
     driver.find_element(By.CSS_SELECTOR, ".run-now").click()
     wait_for(lambda d: status().startswith("Gestopt:"), 40, "Gestopt (status %r)" % status())
     assert "Globecharge weigert de inloggegevens" in status(), status()
+    # the information log says in Dutch whose login and where to correct it
+    want = ("Importeren mislukt: Globecharge weigert gebruikersnaam winkelier: verkeerde "
+            "gebruikersnaam of wachtwoord; controleer de gebruikersnaam en het wachtwoord bij "
+            "Instellingen > Koppeling shop")
+    wait_for(lambda d: any(t.startswith(want) for t in log_texts()), 20,
+             "the refused login in the log (%r)" % log_texts()[:3])
+    assert not any("een-fout-wachtwoord" in t for t in log_texts())
     shot("gestopt")
 
 
