@@ -865,6 +865,105 @@ set_aside(store_t *self, const char *profile, int64_t number, int32_t credit,
     sqlite3_finalize(st);
 }
 
+/* a profile's next due orders in their order, for store_send_due's turns
+ * (orders_turns): a credit note only once its order is booked, with the
+ * factuurnummer it was booked as */
+#define DUE_OF_PROFILE \
+    "SELECT c.rowid, c.next_send, c.number, c.credit, b.factuurnummer" \
+    " FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile" \
+    "  AND b.number = c.number AND b.credit = 0" \
+    " WHERE c.state = 'pending' AND c.profile = ?1 AND c.next_send <= ?2" \
+    " AND (c.credit = 0 OR b.state = 'booked')" \
+    " ORDER BY c.next_send, c.number, c.credit"
+
+typedef struct {                  /* a profile's place in the turns */
+    sqlite3_stmt *due;            /* DUE_OF_PROFILE, stepped as its orders are taken */
+    bool    has;                  /* due holds a row: the profile's next order */
+    int64_t turn;                 /* that order's turn: its place + the profile's away */
+} turns_t;
+
+typedef struct {                  /* an order given a place */
+    int64_t rowid;
+    char   *factuurnummer;        /* a credit note's booked order's, else NULL */
+} pick_t;
+
+/* turns_next - step a profile to its next due order */
+static void
+turns_next(turns_t *t)
+{
+    int     rc = sqlite3_step(t->due);
+
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)  /* its orders wait for the next call */
+        log_error("fetcher.db: %s", sqlite3_errmsg(sqlite3_db_handle(t->due)));
+    t->has = rc == SQLITE_ROW;
+    t->turn++;
+}
+
+/* turns_before - whether profile a's next order goes before b's: the lower
+ * turn, then the older (next_send, number, credit) */
+static bool
+turns_before(const turns_t *a, const turns_t *b)
+{
+    int     k;
+
+    if (a->turn != b->turn)
+        return a->turn < b->turn;
+    for (k = 1; k <= 3; k++)
+        if (sqlite3_column_int64(a->due, k) != sqlite3_column_int64(b->due, k))
+            return sqlite3_column_int64(a->due, k) < sqlite3_column_int64(b->due, k);
+    return false;
+}
+
+/* pick_due - the at most limit due orders to send, in turn: each profile's
+ * due orders are read in their order, as far as they are taken, so that the
+ * cost is that of the orders picked and the profiles, not of the backlog */
+static size_t
+pick_due(store_t *self, int64_t now, size_t limit, pick_t *picks)
+{
+    sqlite3_stmt *names = db_prepare(self->db,
+        "WITH RECURSIVE p(name) AS (SELECT MIN(profile) FROM orders WHERE state = 'pending'"
+        " UNION ALL SELECT (SELECT MIN(profile) FROM orders WHERE state = 'pending'"
+        " AND profile > p.name) FROM p WHERE p.name IS NOT NULL)"
+        " SELECT name FROM p WHERE name IS NOT NULL");
+    sqlite3_stmt *away = db_prepare(self->db,
+        "SELECT COUNT(*) FROM orders WHERE state = 'pending' AND profile = ?1"
+        " AND next_send > ?2 AND attempts > 0");
+    turns_t *t = NULL;
+    size_t  n = 0, cap = 0, k, best, npicks = 0;
+
+    while (sqlite3_step(names) == SQLITE_ROW) {
+        if (n == cap)
+            t = xrealloc(t, (cap = cap ? cap * 2 : 64) * sizeof *t);
+        t[n].due = db_prepare(self->db, DUE_OF_PROFILE);
+        sqlite3_bind_text(t[n].due, 1, db_text(names, 0), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(t[n].due, 2, now);
+        sqlite3_bind_text(away, 1, db_text(names, 0), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(away, 2, now);
+        t[n].turn = sqlite3_step(away) == SQLITE_ROW ? sqlite3_column_int64(away, 0) : 0;
+        sqlite3_reset(away);
+        turns_next(&t[n]);
+        n++;
+    }
+    while (npicks < limit) {
+        for (best = n, k = 0; k < n; k++)
+            if (t[k].has && (best == n || turns_before(&t[k], &t[best])))
+                best = k;
+        if (best == n)
+            break;
+        picks[npicks].rowid = sqlite3_column_int64(t[best].due, 0);
+        picks[npicks].factuurnummer = sqlite3_column_type(t[best].due, 4) == SQLITE_NULL
+            ? NULL : xstrdup(db_text(t[best].due, 4));
+        npicks++;
+        turns_next(&t[best]);
+    }
+    for (k = 0; k < n; k++)
+        sqlite3_finalize(t[k].due);
+    free(t);
+    sqlite3_finalize(names);
+    sqlite3_finalize(away);
+    return npicks;
+}
+
 /* store_send_due - send pending orders whose time has come; a credit note
  * only once its order is booked, with the factuurnummer it was booked as.
  * The places go to the profiles in turn: an order's turn is its place
@@ -876,34 +975,25 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                store_send_fn *fn, void *arg)
 {
     sqlite3_stmt *sel = db_prepare(self->db,
-        "WITH away AS (SELECT profile, COUNT(*) AS n FROM orders WHERE state = 'pending'"
-        "  AND next_send > ?1 AND attempts > 0 GROUP BY profile),"
-        " due AS (SELECT c.rowid AS rid, c.profile, c.next_send, c.number, c.credit,"
-        "  b.factuurnummer, ROW_NUMBER() OVER (PARTITION BY c.profile"
-        "  ORDER BY c.next_send, c.number, c.credit) AS place"
-        "  FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
-        "  AND b.number = c.number AND b.credit = 0"
-        "  WHERE c.state = 'pending' AND c.next_send <= ?1"
-        "  AND (c.credit = 0 OR b.state = 'booked')),"
-        " pick AS (SELECT rid, factuurnummer, place + COALESCE(away.n, 0) AS turn,"
-        "  next_send, number, credit FROM due LEFT JOIN away ON away.profile = due.profile"
-        "  ORDER BY turn, next_send, number, credit LIMIT ?2)"
-        " SELECT o.profile, o.number, o.payload, o.attempts, o.credit, pick.factuurnummer"
-        " FROM pick JOIN orders o ON o.rowid = pick.rid"
-        " ORDER BY turn, pick.next_send, pick.number, pick.credit");
+        "SELECT profile, number, payload, attempts, credit FROM orders WHERE rowid = ?1");
     sqlite3_stmt *upd = db_prepare(self->db,
         "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
         " WHERE profile = ?1 AND number = ?2 AND credit = ?6");
-    size_t  sent = 0;
+    pick_t *picks = NULL;
+    size_t  sent = 0, npicks = 0, p;
     char    err[512];
 
     if (!db_begin(self->db, err, sizeof err)) {
         log_error("%s", err);
         goto done;
     }
-    sqlite3_bind_int64(sel, 1, now);
-    sqlite3_bind_int64(sel, 2, (int64_t) limit);
-    while (sqlite3_step(sel) == SQLITE_ROW) {
+    picks = xcalloc(limit + 1, sizeof *picks);
+    npicks = pick_due(self, now, limit, picks);
+    for (p = 0; p < npicks; p++) {
+        sqlite3_reset(sel);
+        sqlite3_bind_int64(sel, 1, picks[p].rowid);
+        if (sqlite3_step(sel) != SQLITE_ROW)
+            continue;
         const char *profile = db_text(sel, 0);
         int64_t number = sqlite3_column_int64(sel, 1);
         int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
@@ -928,7 +1018,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
             continue;
         }
         if (credit > 0)
-            order_set(&o->credit.original, db_text(sel, 5));
+            order_set(&o->credit.original, picks[p].factuurnummer ? picks[p].factuurnummer : "");
         order_seal_token(token);
         *err = 0;
         answer = fn(arg, profile, o, attempts, token, err, sizeof err);
@@ -955,6 +1045,9 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
     if (!db_commit(self->db, err, sizeof err))
         log_error("%s", err);
 done:
+    for (p = 0; p < npicks; p++)
+        free(picks[p].factuurnummer);
+    free(picks);
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     return sent;
