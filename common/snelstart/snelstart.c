@@ -285,16 +285,19 @@ spread_fill(snelstart_t *self, double now)
 }
 
 /* rate_delay - seconds until the limits allow one more call (0: now), and
- * which limit holds it back; rate_lock held */
+ * which limit holds it back; the spreading only for a call that is spread
+ * (spread_fill fills the bucket either way); rate_lock held */
 static double
-rate_delay(snelstart_t *self, double now, int *which)
+rate_delay(snelstart_t *self, double now, bool spread, int *which)
 {
     int     limits[2] = { self->per_minute, self->per_hour };
     double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
     double  wait = spread_fill(self, now), w, t;
     int     i;
 
-    if (wait > 0)
+    if (!spread)
+        wait = 0;
+    else if (wait > 0)
         *which = LIMIT_SPREAD;
     for (i = 0; i < 2; i++) {
         if (limits[i] <= 0 || self->ts_count < (size_t) limits[i])
@@ -381,15 +384,18 @@ rate_answered(snelstart_t *self, double *at, size_t n)
 }
 
 /* rate_try - count one more call if the limits allow it now; if not, fill
- * err (when given) with the moment they do and why, and return false */
+ * err (when given) with the moment they do and why, and return false. Only
+ * the calls of snelstart_post_many() (a batch of bookings) wait for the
+ * spreading: a single call (a lookup, a document or a payment that follows
+ * a booking) is counted in it but not held back by it */
 static bool
-rate_try(snelstart_t *self, ss_error_t *err)
+rate_try(snelstart_t *self, ss_error_t *err, bool spread)
 {
     double  now = mono_now(), wait;
     int     which = LIMIT_MINUTE;
 
     pthread_mutex_lock(&self->rate_lock);
-    if ((wait = rate_delay(self, now, &which)) <= 0)
+    if ((wait = rate_delay(self, now, spread, &which)) <= 0)
         rate_count(self, now);
     else if (err) {
         err->not_before_ms = epoch_ms_at(now + wait);
@@ -421,7 +427,7 @@ snelstart_ready_at(snelstart_t *self, char *why, size_t whylen)
     int     which = LIMIT_MINUTE;
 
     pthread_mutex_lock(&self->rate_lock);
-    wait = rate_delay(self, now, &which);
+    wait = rate_delay(self, now, true, &which);
     if (wait > 0 && why)
         wait_reason(self, which, why, whylen);
     pthread_mutex_unlock(&self->rate_lock);
@@ -817,7 +823,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     pthread_mutex_lock(&self->lock);
     for (attempt = 0; attempt < TOKEN_TRIES; attempt++) {
-        if (!rate_try(self, err)) {        /* no call now: the caller sets a timer */
+        if (!rate_try(self, err, false)) { /* no call now: the caller sets a timer */
             limited(err, method, path);
             res = SS_LIMITED;
             goto done;
@@ -926,7 +932,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
            when it really goes; what they do not allow is not sent */
         for (m = 0; m < width && first + m < n; m++) {
             memset(&errs[first + m], 0, sizeof errs[first + m]);
-            if (!rate_try(self, &errs[first + m])) {
+            if (!rate_try(self, &errs[first + m], true)) {
                 if (m > 0)
                     break;
                 for (i = first; i < n; i++) {
