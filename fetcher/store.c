@@ -865,6 +865,159 @@ set_aside(store_t *self, const char *profile, int64_t number, int32_t credit,
     sqlite3_finalize(st);
 }
 
+/* a profile's next due orders after a key (next_send, number, credit), in
+ * their order (orders_turns): a credit note only once its order is booked,
+ * with the factuurnummer it was booked as */
+#define DUE_OF_PROFILE \
+    "SELECT c.rowid, c.next_send, c.number, c.credit, b.factuurnummer" \
+    " FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile" \
+    "  AND b.number = c.number AND b.credit = 0" \
+    " WHERE c.state = 'pending' AND c.profile = ?1 AND c.next_send <= ?2" \
+    " AND (c.next_send, c.number, c.credit) > (?3, ?4, ?5)" \
+    " AND (c.credit = 0 OR b.state = 'booked')" \
+    " ORDER BY c.next_send, c.number, c.credit LIMIT ?6"
+
+typedef struct {                  /* a profile in the turns */
+    char   *name;
+    int64_t away;                 /* its orders on their way */
+    int64_t taken;                /* its due orders read so far */
+    int64_t key[3];               /* the last one's next_send, number, credit */
+    bool    done;                 /* all its due orders read */
+} turns_t;
+
+typedef struct {                  /* an order given a place */
+    int64_t rowid;
+    int64_t turn, key[3];         /* its turn: its place + its profile's away */
+    char   *factuurnummer;        /* a credit note's booked order's, else NULL */
+} pick_t;
+
+/* pick_order - qsort order of picks: the lower turn, then the older key */
+static int
+pick_order(const void *a, const void *b)
+{
+    const pick_t *x = a, *y = b;
+    int     k;
+
+    if (x->turn != y->turn)
+        return x->turn < y->turn ? -1 : 1;
+    for (k = 0; k < 3; k++)
+        if (x->key[k] != y->key[k])
+            return x->key[k] < y->key[k] ? -1 : 1;
+    return 0;
+}
+
+/* read_turns - the profiles with pending orders, each with its orders away */
+static turns_t *
+read_turns(store_t *self, int64_t now, size_t *n)
+{
+    sqlite3_stmt *names = db_prepare(self->db,
+        "WITH RECURSIVE p(name) AS (SELECT MIN(profile) FROM orders WHERE state = 'pending'"
+        " UNION ALL SELECT (SELECT MIN(profile) FROM orders WHERE state = 'pending'"
+        " AND profile > p.name) FROM p WHERE p.name IS NOT NULL)"
+        " SELECT name FROM p WHERE name IS NOT NULL");
+    sqlite3_stmt *away = db_prepare(self->db,
+        "SELECT COUNT(*) FROM orders WHERE state = 'pending' AND profile = ?1"
+        " AND next_send > ?2 AND attempts > 0");
+    turns_t *t = NULL;
+    size_t  cap = 0;
+
+    *n = 0;
+    while (sqlite3_step(names) == SQLITE_ROW) {
+        if (*n == cap)
+            t = xrealloc(t, (cap = cap ? cap * 2 : 64) * sizeof *t);
+        memset(&t[*n], 0, sizeof t[*n]);
+        t[*n].name = xstrdup(db_text(names, 0));
+        t[*n].key[0] = t[*n].key[1] = t[*n].key[2] = INT64_MIN;
+        sqlite3_bind_text(away, 1, t[*n].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(away, 2, now);
+        if (sqlite3_step(away) == SQLITE_ROW)
+            t[*n].away = sqlite3_column_int64(away, 0);
+        sqlite3_reset(away);
+        (*n)++;
+    }
+    sqlite3_finalize(names);
+    sqlite3_finalize(away);
+    return t;
+}
+
+/* read_due - up to want more due orders of profile t into picks, each with
+ * its turn; fewer: it has no more */
+static size_t
+read_due(sqlite3_stmt *due, int64_t now, turns_t *t, int64_t want, pick_t *picks)
+{
+    size_t  n = 0;
+    int     rc, k;
+
+    sqlite3_reset(due);
+    sqlite3_bind_text(due, 1, t->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(due, 2, now);
+    for (k = 0; k < 3; k++)
+        sqlite3_bind_int64(due, 3 + k, t->key[k]);
+    sqlite3_bind_int64(due, 6, want);
+    while ((rc = sqlite3_step(due)) == SQLITE_ROW) {
+        pick_t *p = &picks[n++];
+
+        p->rowid = sqlite3_column_int64(due, 0);
+        for (k = 0; k < 3; k++)
+            t->key[k] = p->key[k] = sqlite3_column_int64(due, 1 + k);
+        p->turn = t->away + ++t->taken;
+        p->factuurnummer = sqlite3_column_type(due, 4) == SQLITE_NULL
+            ? NULL : xstrdup(db_text(due, 4));
+    }
+    if (rc != SQLITE_DONE)                /* its orders wait for the next call */
+        log_error("fetcher.db: %s", sqlite3_errmsg(sqlite3_db_handle(due)));
+    if ((int64_t) n < want || rc != SQLITE_DONE)
+        t->done = true;
+    return n;
+}
+
+/* pick_due - the at most limit due orders to send, in turn, into picks. The
+ * turns are read a band at a time: each profile's due orders whose turns
+ * fall in the band, after the last one read, so that the cost is that of
+ * the orders picked and the profiles, not of the backlog */
+static size_t
+pick_due(store_t *self, int64_t now, size_t limit, pick_t *picks)
+{
+    sqlite3_stmt *due = db_prepare(self->db, DUE_OF_PROFILE);
+    size_t  n, k, active, npicks = 0, band_n, cap = 0;
+    turns_t *t = read_turns(self, now, &n);
+    pick_t *band = NULL;
+    int64_t lo, width, next;
+
+    while (npicks < limit) {
+        for (lo = INT64_MAX, active = 0, k = 0; k < n; k++)
+            if (!t[k].done) {
+                active++;
+                if (t[k].away + t[k].taken + 1 < lo)
+                    lo = t[k].away + t[k].taken + 1;
+            }
+        if (active == 0)
+            break;
+        width = (int64_t) ((limit - npicks + active - 1) / active);
+        if (cap < (size_t) width * active) {
+            cap = (size_t) width * active;
+            band = xrealloc(band, cap * sizeof *band);
+        }
+        for (band_n = 0, k = 0; k < n; k++) {
+            next = t[k].away + t[k].taken + 1;
+            if (!t[k].done && next < lo + width)
+                band_n += read_due(due, now, &t[k], lo + width - next, band + band_n);
+        }
+        qsort(band, band_n, sizeof *band, pick_order);
+        for (k = 0; k < band_n; k++)
+            if (npicks < limit)
+                picks[npicks++] = band[k];
+            else
+                free(band[k].factuurnummer);
+    }
+    for (k = 0; k < n; k++)
+        free(t[k].name);
+    free(t);
+    free(band);
+    sqlite3_finalize(due);
+    return npicks;
+}
+
 /* store_send_due - send pending orders whose time has come; a credit note
  * only once its order is booked, with the factuurnummer it was booked as.
  * The places go to the profiles in turn: an order's turn is its place
@@ -876,34 +1029,25 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
                store_send_fn *fn, void *arg)
 {
     sqlite3_stmt *sel = db_prepare(self->db,
-        "WITH away AS (SELECT profile, COUNT(*) AS n FROM orders WHERE state = 'pending'"
-        "  AND next_send > ?1 AND attempts > 0 GROUP BY profile),"
-        " due AS (SELECT c.rowid AS rid, c.profile, c.next_send, c.number, c.credit,"
-        "  b.factuurnummer, ROW_NUMBER() OVER (PARTITION BY c.profile"
-        "  ORDER BY c.next_send, c.number, c.credit) AS place"
-        "  FROM orders c LEFT JOIN orders b ON c.credit > 0 AND b.profile = c.profile"
-        "  AND b.number = c.number AND b.credit = 0"
-        "  WHERE c.state = 'pending' AND c.next_send <= ?1"
-        "  AND (c.credit = 0 OR b.state = 'booked')),"
-        " pick AS (SELECT rid, factuurnummer, place + COALESCE(away.n, 0) AS turn,"
-        "  next_send, number, credit FROM due LEFT JOIN away ON away.profile = due.profile"
-        "  ORDER BY turn, next_send, number, credit LIMIT ?2)"
-        " SELECT o.profile, o.number, o.payload, o.attempts, o.credit, pick.factuurnummer"
-        " FROM pick JOIN orders o ON o.rowid = pick.rid"
-        " ORDER BY turn, pick.next_send, pick.number, pick.credit");
+        "SELECT profile, number, payload, attempts, credit FROM orders WHERE rowid = ?1");
     sqlite3_stmt *upd = db_prepare(self->db,
         "UPDATE orders SET attempts = ?3, next_send = ?4, token = ?5"
         " WHERE profile = ?1 AND number = ?2 AND credit = ?6");
-    size_t  sent = 0;
+    pick_t *picks = NULL;
+    size_t  sent = 0, npicks = 0, p;
     char    err[512];
 
     if (!db_begin(self->db, err, sizeof err)) {
         log_error("%s", err);
         goto done;
     }
-    sqlite3_bind_int64(sel, 1, now);
-    sqlite3_bind_int64(sel, 2, (int64_t) limit);
-    while (sqlite3_step(sel) == SQLITE_ROW) {
+    picks = xcalloc(limit + 1, sizeof *picks);
+    npicks = pick_due(self, now, limit, picks);
+    for (p = 0; p < npicks; p++) {
+        sqlite3_reset(sel);
+        sqlite3_bind_int64(sel, 1, picks[p].rowid);
+        if (sqlite3_step(sel) != SQLITE_ROW)
+            continue;
         const char *profile = db_text(sel, 0);
         int64_t number = sqlite3_column_int64(sel, 1);
         int64_t attempts = sqlite3_column_int64(sel, 3) + 1;
@@ -928,7 +1072,7 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
             continue;
         }
         if (credit > 0)
-            order_set(&o->credit.original, db_text(sel, 5));
+            order_set(&o->credit.original, picks[p].factuurnummer ? picks[p].factuurnummer : "");
         order_seal_token(token);
         *err = 0;
         answer = fn(arg, profile, o, attempts, token, err, sizeof err);
@@ -955,6 +1099,9 @@ store_send_due(store_t *self, int64_t now, int resend_after_s, size_t limit,
     if (!db_commit(self->db, err, sizeof err))
         log_error("%s", err);
 done:
+    for (p = 0; p < npicks; p++)
+        free(picks[p].factuurnummer);
+    free(picks);
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     return sent;

@@ -57,6 +57,10 @@ struct snelstart {
     double  token_renew_at;     /* monotonic seconds */
     int     per_minute, per_hour, max_concurrent;
     int     name_minute, name_hour; /* the limits as wait_reason names them */
+    int     burst;              /* calls spread over the minute: a bucket of this
+                                   many (0: not spread) */
+    double  tokens, tokens_at;  /* the bucket's calls, and when they were counted */
+    bool    dry;                /* emptied: the next call waits for half of it */
     double  time_scale;
     double *ts;                 /* ring of call times */
     size_t  ts_cap, ts_count, ts_head;
@@ -175,6 +179,7 @@ snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour, int max_co
     self->max_concurrent = max_concurrent;
     self->name_minute = self->per_minute;
     self->name_hour = self->per_hour;
+    self->burst = 0;
     free(self->ts);
     self->ts_cap = cap > 0 ? cap : 1;
     self->ts = xcalloc(self->ts_cap, sizeof *self->ts);
@@ -189,6 +194,18 @@ snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour)
     pthread_mutex_lock(&self->rate_lock);
     self->name_minute = per_minute;
     self->name_hour = per_hour;
+    pthread_mutex_unlock(&self->rate_lock);
+}
+
+/* snelstart_set_burst - spread the calls over the minute: a bucket of calls */
+void
+snelstart_set_burst(snelstart_t *self, int calls)
+{
+    pthread_mutex_lock(&self->rate_lock);
+    self->burst = calls > 0 && calls < self->per_minute ? calls : 0;
+    self->tokens = self->burst;
+    self->tokens_at = mono_now();
+    self->dry = false;
     pthread_mutex_unlock(&self->rate_lock);
 }
 
@@ -229,25 +246,64 @@ ss_result_name(ss_result_t r)
     return "unknown";
 }
 
-enum { LIMIT_MINUTE, LIMIT_HOUR, LIMIT_RETRY_AFTER };
+enum { LIMIT_MINUTE, LIMIT_HOUR, LIMIT_SPREAD, LIMIT_RETRY_AFTER };
+
+/* window_end - seconds from a call's count until it leaves a window of s
+ * seconds: with a margin, so that the server's clock, which sees each
+ * call a little later, agrees */
+static double
+window_end(double s)
+{
+    return s * 1.01 + 0.010;
+}
+
+/* spread_fill - the bucket of a client that spreads its calls, filled for
+ * the time since it was last counted: at the pace of the minute window,
+ * margin included, so that the window itself is seldom what holds a call
+ * back; rate_lock held. The seconds until it holds one call more than
+ * now, or half of it once it ran dry (so that the calls go out a few at a
+ * time, not one by one as each comes back). 0: not spread, or a call may
+ * go now */
+static double
+spread_fill(snelstart_t *self, double now)
+{
+    double  pace, want;
+
+    if (self->burst <= 0)
+        return 0;
+    pace = self->per_minute / window_end(60.0 / self->time_scale);
+    self->tokens += (now - self->tokens_at) * pace;
+    self->tokens_at = now;
+    if (self->tokens > self->burst)
+        self->tokens = self->burst;
+    want = self->dry ? self->burst / 2.0 : 1;
+    if (self->tokens >= want) {
+        self->dry = false;
+        return 0;
+    }
+    return (want - self->tokens) / pace;
+}
 
 /* rate_delay - seconds until the limits allow one more call (0: now), and
- * which limit holds it back; rate_lock held */
+ * which limit holds it back; the spreading only for a call that is spread
+ * (spread_fill fills the bucket either way); rate_lock held */
 static double
-rate_delay(snelstart_t *self, double now, int *which)
+rate_delay(snelstart_t *self, double now, bool spread, int *which)
 {
     int     limits[2] = { self->per_minute, self->per_hour };
     double  windows[2] = { 60.0 / self->time_scale, 3600.0 / self->time_scale };
-    double  wait = 0, w, t;
+    double  wait = spread_fill(self, now), w, t;
     int     i;
 
+    if (!spread)
+        wait = 0;
+    else if (wait > 0)
+        *which = LIMIT_SPREAD;
     for (i = 0; i < 2; i++) {
         if (limits[i] <= 0 || self->ts_count < (size_t) limits[i])
             continue;
         t = self->ts[(self->ts_head + self->ts_cap - (size_t) limits[i]) % self->ts_cap];
-        /* a margin, so that the server's clock, which sees each call a
-           little later, agrees */
-        w = t + windows[i] * 1.01 + 0.010 - now;
+        w = t + window_end(windows[i]) - now;
         if (w > wait) {
             wait = w;
             *which = i;
@@ -280,14 +336,19 @@ wait_reason(const snelstart_t *self, int which, char *buf, size_t len)
         snprintf(buf, len, "SnelStart vroeg om te wachten (Retry-After)");
         return;
     }
-    thousands(num, sizeof num, which == LIMIT_MINUTE ? self->name_minute : self->name_hour);
-    snprintf(buf, len, "%s per %s bereikt", num, which == LIMIT_MINUTE ? "minuut" : "uur");
+    thousands(num, sizeof num, which == LIMIT_HOUR ? self->name_hour : self->name_minute);
+    if (which == LIMIT_SPREAD)
+        snprintf(buf, len, "%s per minuut, verdeeld over de minuut", num);
+    else
+        snprintf(buf, len, "%s per %s bereikt", num, which == LIMIT_MINUTE ? "minuut" : "uur");
 }
 
 /* rate_count - count one call made now; rate_lock held */
 static void
 rate_count(snelstart_t *self, double now)
 {
+    if (self->burst > 0 && --self->tokens < 1)
+        self->dry = true;
     self->ts[self->ts_head] = now;
     self->ts_head = (self->ts_head + 1) % self->ts_cap;
     if (self->ts_count < self->ts_cap)
@@ -323,15 +384,18 @@ rate_answered(snelstart_t *self, double *at, size_t n)
 }
 
 /* rate_try - count one more call if the limits allow it now; if not, fill
- * err (when given) with the moment they do and why, and return false */
+ * err (when given) with the moment they do and why, and return false. Only
+ * the calls of snelstart_post_many() (a batch of bookings) wait for the
+ * spreading: a single call (a lookup, a document or a payment that follows
+ * a booking) is counted in it but not held back by it */
 static bool
-rate_try(snelstart_t *self, ss_error_t *err)
+rate_try(snelstart_t *self, ss_error_t *err, bool spread)
 {
     double  now = mono_now(), wait;
     int     which = LIMIT_MINUTE;
 
     pthread_mutex_lock(&self->rate_lock);
-    if ((wait = rate_delay(self, now, &which)) <= 0)
+    if ((wait = rate_delay(self, now, spread, &which)) <= 0)
         rate_count(self, now);
     else if (err) {
         err->not_before_ms = epoch_ms_at(now + wait);
@@ -363,7 +427,7 @@ snelstart_ready_at(snelstart_t *self, char *why, size_t whylen)
     int     which = LIMIT_MINUTE;
 
     pthread_mutex_lock(&self->rate_lock);
-    wait = rate_delay(self, now, &which);
+    wait = rate_delay(self, now, true, &which);
     if (wait > 0 && why)
         wait_reason(self, which, why, whylen);
     pthread_mutex_unlock(&self->rate_lock);
@@ -384,15 +448,17 @@ snelstart_budget(snelstart_t *self, size_t max)
     pthread_mutex_lock(&self->rate_lock);
     limits[0] = self->per_minute;
     limits[1] = self->per_hour;
-    if (self->blocked_until > now)
+    if (self->blocked_until > now || spread_fill(self, now) > 0)
         n = 0;
+    else if (self->burst > 0 && (size_t) self->tokens < n)
+        n = (size_t) self->tokens;
     for (i = 0; i < 2 && n > 0; i++) {
         if (limits[i] <= 0)
             continue;
         /* calls counted within the window, newest first, as rate_delay sees them */
         for (used = 0, k = 1; k <= self->ts_count && used < (size_t) limits[i]; k++, used++)
             if (self->ts[(self->ts_head + self->ts_cap - k) % self->ts_cap]
-                + windows[i] * 1.01 + 0.010 <= now)
+                + window_end(windows[i]) <= now)
                 break;
         if ((size_t) limits[i] - used < n)
             n = (size_t) limits[i] - used;
@@ -757,7 +823,7 @@ call(snelstart_t *self, const char *method, const char *path, const char *text,
     url = xasprintf("%s%s%s", self->api_url, path[0] == '/' ? "" : "/", path);
     pthread_mutex_lock(&self->lock);
     for (attempt = 0; attempt < TOKEN_TRIES; attempt++) {
-        if (!rate_try(self, err)) {        /* no call now: the caller sets a timer */
+        if (!rate_try(self, err, false)) { /* no call now: the caller sets a timer */
             limited(err, method, path);
             res = SS_LIMITED;
             goto done;
@@ -866,7 +932,7 @@ snelstart_post_many(snelstart_t *self, const char *path, const char *const *text
            when it really goes; what they do not allow is not sent */
         for (m = 0; m < width && first + m < n; m++) {
             memset(&errs[first + m], 0, sizeof errs[first + m]);
-            if (!rate_try(self, &errs[first + m])) {
+            if (!rate_try(self, &errs[first + m], true)) {
                 if (m > 0)
                     break;
                 for (i = first; i < n; i++) {

@@ -83,6 +83,15 @@ void snelstart_set_limits(snelstart_t *self, int per_minute, int per_hour,
  * names them, for a client that keeps to a share of them (the booker leaves
  * the matchers 2 %); snelstart_set_limits() resets them to its own */
 void snelstart_set_limit_names(snelstart_t *self, int per_minute, int per_hour);
+/* snelstart_set_burst - spread the calls over the minute: at most calls at
+ * once, then at the minute limit's pace (a bucket of calls that fills at
+ * per_minute a minute; once empty, the next call waits until half of it
+ * is back), so that a long run of calls does not fill the minute window in a
+ * burst and then wait for it to open; the limits still hold as they are.
+ * Only snelstart_post_many() waits for it (and snelstart_ready_at() and
+ * snelstart_budget() tell it); a single call is counted but not held back.
+ * Set after snelstart_set_limits(), which turns it off; 0: not spread */
+void snelstart_set_burst(snelstart_t *self, int calls);
 /* snelstart_set_time_scale - windows f times shorter (benchmarks against
    snelstart-sim --time-scale f); default 1 */
 void snelstart_set_time_scale(snelstart_t *self, double f);

@@ -249,12 +249,13 @@ scenario_sigkill() {
         "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
     done
     expected=$(shop_orders | wc -l)
-    # keep asking for runs until the cursor passed every order
-    i=0
+    # keep asking for runs until the cursor passed every order (its own
+    # counter: wait_done counts in i)
+    tries=0
     until wait_done "$expected" 5 2>/dev/null; do
         "$BIN/koppelctl" --config "$CFG" run voorbeeld >/dev/null 2>&1
-        i=$((i + 1))
-        [ $i -gt 24 ] && { wait_done "$expected" 1; return 1; }
+        tries=$((tries + 1))
+        [ $tries -gt 24 ] && { wait_done "$expected" 1; return 1; }
     done
     check_exactly_once && check_followups_once "$(wc -l < "$E2E_DIR/booked")"
 }

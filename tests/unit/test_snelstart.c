@@ -971,6 +971,53 @@ a_call_counts_at_its_answer(void **state)
     sim_cleanup(&sim);
 }
 
+/* spread_calls_go_a_few_at_a_time - a client that spreads its calls posts
+ * at most its burst at once, though the minute allows more, and then waits
+ * until half of the burst is back at the minute's pace (here 30 a minute:
+ * two calls in about four seconds), saying why; a single call (a lookup or
+ * a follow-up of a booking) is counted in the bucket but not held back */
+static void
+spread_calls_go_a_few_at_a_time(void **state)
+{
+    sim_t   sim = { 0 };
+    snelstart_t *ss;
+    json_t *out = NULL, *outs[1] = { NULL };
+    ss_error_t err, errs[1];
+    ss_result_t results[1];
+    const char *texts[1] = { "{}" };
+    int64_t sent;
+    int     i;
+    char    why[64];
+
+    sim_start(&sim, "--no-rate-limit", NULL);
+    ss = client(&sim);
+    snelstart_set_limits(ss, 30, 1000, 1);
+    snelstart_set_burst(ss, 4);
+    assert_int_equal(snelstart_budget(ss, 64), 4);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(snelstart_get(ss, "/btwtarieven", &out, &err), SS_OK);
+        json_decref(out);
+    }
+    sent = now_ms();
+    assert_int_equal(snelstart_budget(ss, 64), 0);
+    assert_true(snelstart_ready_at(ss, why, sizeof why) > sent + 2000);
+    assert_string_equal(why, "30 per minuut, verdeeld over de minuut");
+    assert_int_equal(snelstart_get(ss, "/btwtarieven", &out, &err), SS_OK);
+    json_decref(out);
+    snelstart_post_many(ss, "/verkoopboekingen", texts, 1, outs, errs, results);
+    assert_int_equal(results[0], SS_LIMITED);
+    assert_string_equal(errs[0].wait_reason, "30 per minuut, verdeeld over de minuut");
+    /* no sleep: the moment is ahead, near three calls at 30 a minute */
+    assert_true(errs[0].not_before_ms > sent + 2000);
+    assert_true(errs[0].not_before_ms <= now_ms() + 6200);
+    assert_int_equal(stat_count(&sim, "GET /v2/btwtarieven", "200"), 5);
+    /* snelstart_set_limits turns it off: the minute's budget is left */
+    snelstart_set_limits(ss, 30, 1000, 1);
+    assert_int_equal(snelstart_budget(ss, 64), 30);
+    snelstart_destroy(&ss);
+    sim_cleanup(&sim);
+}
+
 /* hour_limit_is_named_in_dutch - the hour window full: "5.000 per uur"-style */
 static void
 hour_limit_is_named_in_dutch(void **state)
@@ -1136,6 +1183,7 @@ main(void)
         cmocka_unit_test_teardown(sim_answers_429_above_its_limit, stop_leftovers),
         cmocka_unit_test_teardown(client_limiter_keeps_under_the_sim_limit, stop_leftovers),
         cmocka_unit_test_teardown(a_call_counts_at_its_answer, stop_leftovers),
+        cmocka_unit_test_teardown(spread_calls_go_a_few_at_a_time, stop_leftovers),
         cmocka_unit_test_teardown(hour_limit_is_named_in_dutch, stop_leftovers),
         cmocka_unit_test_teardown(odata_literals_are_escaped_and_not_patterns, stop_leftovers),
         cmocka_unit_test_teardown(state_survives_a_restart, stop_leftovers),
