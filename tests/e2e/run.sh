@@ -232,7 +232,7 @@ scenario_sigkill() {
     start_pipeline || return 1
     [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = started ] || return 1
     # "Nu uitvoeren" while the task runs
-    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = "already running" ] || {
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = "is al bezig" ] || {
         echo "e2e: a second run while running was not refused"; return 1; }
     for d in fetcher matcher booker scheduler fetcher booker; do
         sleep 0.7
