@@ -199,7 +199,7 @@ scenario_forged_outcome_and_matched_are_dropped() {
     start_daemon fetcher
     start_daemon matcher --instance 1
     i=0
-    until [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld 2>/dev/null)" = started ]; do
+    until [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld 2>/dev/null)" = gestart ]; do
         i=$((i + 1)); [ $i -gt 50 ] && { echo "harden: no run"; return 1; }; sleep 0.1
     done
     i=0

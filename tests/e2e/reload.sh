@@ -95,7 +95,7 @@ scenario_grootboek() {
     abroad_order 7010 | curl -s -X PUT --data-binary @- "$GC_URL/_sim/orders" >/dev/null
     write_config 7001
     start_pipeline || return 1
-    [ "$(ctl run voorbeeld)" = started ] || return 1
+    [ "$(ctl run voorbeeld)" = gestart ] || return 1
     until_true 30 "order 7010 is no dead letter" is_dead 7010 || return 1
     ctl dlq show 7010 > "$E2E_DIR/dlq7010.txt" || return 1      # NUMBER alone: one profile has it
     grep -q "omzet.buiten_eu.hoog" "$E2E_DIR/dlq7010.txt" || {
@@ -213,7 +213,7 @@ scenario_during_import() {
     write_config 20001
     sed -i 's/page_size = 50;/page_size = 2;/' "$CFG"
     start_pipeline || return 1
-    [ "$(ctl run voorbeeld)" = started ] || return 1
+    [ "$(ctl run voorbeeld)" = gestart ] || return 1
     until_true 10 "no import to reload during" importing || return 1
     for size in 7 3 9 4; do
         sed -i "s/page_size = [0-9]*;/page_size = $size;/" "$CFG"
