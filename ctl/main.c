@@ -372,7 +372,8 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
             json_t *d = json_array_get(list, i);
 
             if (!json_is_true(json_object_get(d, "replayed")))
-                printf("%s: niet opnieuw aangeboden: %s\n", json_string_value(json_object_get(d, "id")),
+                printf("%s: niet opnieuw aangeboden: %s\n",
+                       json_string_value(json_object_get(d, "id")),
                        json_string_value(json_object_get(d, "error")));
         }
         printf("%s\n", r->text);
@@ -438,7 +439,8 @@ check_profile(const cfg_t *cfg, int argc, char **argv)
         name = argv[1];
     if (name == NULL || cfg_profile(cfg, name) != NULL)
         return 0;
-    fprintf(stderr, "koppelctl: profiel %s bestaat niet in %s (zie koppelctl profiles)\n", name, cfg->path);
+    fprintf(stderr, "koppelctl: profiel %s bestaat niet in %s (zie koppelctl "
+                    "profiles)\n", name, cfg->path);
     return 2;
 }
 

@@ -415,7 +415,8 @@ write_atomic(const char *path, const char *text, char *err, size_t errlen)
     }
     /* the previous version first, as koppel.cfg.bak (also atomically) */
     if ((old = fopen(path, "r")) == NULL || (bfd = mkstemp(baktmp)) < 0) {
-        snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, bak, strerror(errno));
+        snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, bak,
+                 strerror(errno));
         goto done;
     }
     while ((n = fread(chunk, 1, sizeof chunk, old)) > 0)
@@ -439,7 +440,8 @@ write_atomic(const char *path, const char *text, char *err, size_t errlen)
     }
     /* the new version */
     if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "%s: kan geen tijdelijk bestand maken: %s" RIGHTS, dir, strerror(errno));
+        snprintf(err, errlen, "%s: kan geen tijdelijk bestand maken: %s" RIGHTS, dir,
+                 strerror(errno));
         goto done;
     }
     if (write(fd, text, len) != (ssize_t) len || fchmod(fd, st.st_mode & 07777) != 0
@@ -493,8 +495,8 @@ check_text(const char *path, const char *text, char *err, size_t errlen)
 
     free(dirc);
     if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "kan niet controleren: geen tijdelijk bestand naast %s: %s" RIGHTS, path,
-                 strerror(errno));
+        snprintf(err, errlen, "kan niet controleren: geen tijdelijk bestand naast %s: %s" RIGHTS,
+                 path, strerror(errno));
         free(tmp);
         return false;
     }

@@ -307,12 +307,14 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
         errno = 0;
         w = strtoll(raw, &end, strncasecmp(raw + (*raw == '-'), "0x", 2) == 0 ? 16 : 10);
         if (errno == ERANGE || (*end != 0 && strspn(end, "Ll") != strlen(end)) || w != v) {
-            fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %s)", name, lo, hi, raw);
+            fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %s)",
+                 name, lo, hi, raw);
             return dflt;
         }
     }
     if (v < lo || v > hi) {
-        fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %lld)", name, lo, hi, v);
+        fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %lld)",
+             name, lo, hi, v);
         return dflt;
     }
     return v;
@@ -415,7 +417,8 @@ read_oss(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t
             return;
         }
         if (!oss_key(name, g->country, &g->rate_e2)) {
-            fail(r, m, prefix, "%s: moet LAND_TARIEF zijn, bijvoorbeeld BE_21 of FR_5_5 (5,5 %%)", name);
+            fail(r, m, prefix, "%s: moet LAND_TARIEF zijn, bijvoorbeeld BE_21 of FR_5_5 "
+                 "(5,5 %%)", name);
             continue;
         }
         if (!eu_member(g->country) || strcmp(g->country, "NL") == 0
@@ -616,7 +619,8 @@ get_fixed(reader_t *r, const config_setting_t *grp, const char *prefix, const ch
         return 0;
     v = config_setting_get_string(s);
     if (v == NULL || !money_parse_fixed(v, decimals, &out) || out < 0) {
-        fail(r, s, prefix, "%s: moet %s tussen dubbele aanhalingstekens zijn, bijvoorbeeld \"%s\"", name, what,
+        fail(r, s, prefix, "%s: moet %s tussen dubbele aanhalingstekens zijn, bijvoorbeeld "
+                           "\"%s\"", name, what,
              decimals == 2 ? "0.29" : "1.8");
         return 0;
     }
@@ -659,7 +663,8 @@ read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, pr
         if (m == NULL || config_setting_type(m) != CONFIG_TYPE_ARRAY
             || (n = config_setting_length(m)) == 0) {
             fail(r, m ? m : g, pp, "methoden: verplicht, een lijst van de betaalmethoden van de "
-                 "webwinkel tussen dubbele aanhalingstekens, bijvoorbeeld [\"iDEAL\", \"Bancontact\"]");
+                 "webwinkel tussen dubbele aanhalingstekens, bijvoorbeeld [\"iDEAL\", "
+                 "\"Bancontact\"]");
             continue;
         }
         s->methods = xcalloc((size_t) n, sizeof *s->methods);
@@ -701,7 +706,8 @@ read_webhook(reader_t *r, const config_setting_t *shop, const char *prefix, prof
     if (g == NULL)
         return;
     if (strcmp(p->shop_type, "woocommerce") != 0) {
-        fail(r, g, prefix, "webhook: alleen een webwinkel van type \"woocommerce\" levert webhooks");
+        fail(r, g, prefix, "webhook: alleen een webwinkel van type \"woocommerce\" levert "
+                           "webhooks");
         return;
     }
     if (p->webhook_path[0] != '/')
@@ -807,7 +813,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     for (c = p->name; *c; c++)
         if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
               || (*c >= '0' && *c <= '9'))) {
-            fail(r, ps, "profiles", "name \"%s\": gebruik alleen letters, cijfers, '-' en '_'", p->name);
+            fail(r, ps, "profiles", "name \"%s\": gebruik alleen letters, cijfers, '-' en "
+                                    "'_'", p->name);
             return;
         }
     snprintf(prefix, sizeof prefix, "profiles.%s", p->name);
@@ -833,15 +840,17 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
         if (g && (config_setting_get_member(g, "username")
                   || config_setting_get_member(g, "password")))
             fail(r, g, sub, "een WooCommerce-webwinkel gebruikt consumer_key en consumer_secret "
-                 "(WooCommerce > Instellingen > Geavanceerd > REST API), niet username en password");
+                 "(WooCommerce > Instellingen > Geavanceerd > REST API), niet username en "
+                 "password");
         p->shop_url = get_string(r, g, sub, "url", "");
         p->shop_username = get_string(r, g, sub, "consumer_key", "");
         p->shop_password = get_string(r, g, sub, "consumer_secret", "");
         if (*p->shop_url == 0)
-            fail(r, g, sub, "url: een WooCommerce-webwinkel heeft het adres van zijn WordPress-site "
-                 "nodig, bijvoorbeeld \"https://shop.example.nl\"");
+            fail(r, g, sub, "url: een WooCommerce-webwinkel heeft het adres van zijn "
+                 "WordPress-site nodig, bijvoorbeeld \"https://shop.example.nl\"");
         else if (*p->shop_username == 0 || *p->shop_password == 0)
-            fail(r, g, sub, "een WooCommerce-webwinkel heeft consumer_key en consumer_secret nodig");
+            fail(r, g, sub, "een WooCommerce-webwinkel heeft consumer_key en consumer_secret "
+                            "nodig");
     } else {
         fail(r, g, sub, "type: \"%s\" is geen webwinkeltype dat koppel kent (globecharge, "
              "woocommerce)", p->shop_type);
@@ -1181,7 +1190,8 @@ cfg_load(const char *path, char *err, size_t errlen)
     config_init(&lc);
     if (config_read_file(&lc, path) != CONFIG_TRUE) {
         if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
-            snprintf(err, errlen, "%s: kan niet gelezen worden: %s", path, strerror(errno ? errno : ENOENT));
+            snprintf(err, errlen, "%s: kan niet gelezen worden: %s", path,
+                     strerror(errno ? errno : ENOENT));
         else
             snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&lc), config_error_text(&lc));
         config_destroy(&lc);
@@ -1229,7 +1239,8 @@ cfg_load(const char *path, char *err, size_t errlen)
 
     profiles = config_lookup(&lc, "profiles");
     if (profiles == NULL)
-        fail(&r, NULL, "profiles", "geen profielen: voeg er minstens één toe (zie config/koppel.cfg.example)");
+        fail(&r, NULL, "profiles", "geen profielen: voeg er minstens één toe (zie "
+                                   "config/koppel.cfg.example)");
     else if (config_setting_type(profiles) != CONFIG_TYPE_LIST)
         fail(&r, profiles, "profiles", "moet een lijst ( { ... }, { ... } ) zijn");
     else {

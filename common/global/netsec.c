@@ -205,8 +205,8 @@ check_plain_tcp(config_t *lc, const char *config_path, char *err, size_t errlen)
             snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": tcp zonder "
                      "CURVE-sleutels laat iedereen die de poort bereikt de orders lezen en ze "
                      "als geboekt melden; zet koppel.curve (maak sleutels met koppelctl keygen), "
-                     "of gebruik ipc:// (de standaard) voor onderdelen op één machine", config_path,
-                     config_setting_source_line(e), config_setting_name(e), v);
+                     "of gebruik ipc:// (de standaard) voor onderdelen op één machine",
+                     config_path, config_setting_source_line(e), config_setting_name(e), v);
             return false;
         }
         if (!loopback(v)) {
@@ -239,8 +239,8 @@ netsec_load(const char *config_path, char *err, size_t errlen)
     }
     if (config_lookup_string(&lc, "koppel.control_group", &group)) {
         if ((gr = getgrnam(group)) == NULL) {
-            snprintf(err, errlen, "%s: koppel.control_group: groep \"%s\" bestaat niet op deze machine",
-                     config_path, group);
+            snprintf(err, errlen, "%s: koppel.control_group: groep \"%s\" bestaat niet op "
+                     "deze machine", config_path, group);
             goto done;
         }
         netsec_set_group(gr->gr_gid);

@@ -130,7 +130,8 @@ a_wrong_value_is_reported_with_line_and_setting(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met 100 zijn"));
+    assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met "
+                                "100 zijn"));
 }
 
 /* overflowed - the error for a numeric setting written as text */
@@ -163,7 +164,8 @@ a_matcher_heartbeat_too_short_is_refused(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, ":2: koppel: matcher_heartbeat_ms: moet een getal van 200 tot en met 60000 zijn"));
+    assert_non_null(strstr(err, ":2: koppel: matcher_heartbeat_ms: moet een getal van 200 tot en "
+                                "met 60000 zijn"));
 }
 
 static void
@@ -171,12 +173,16 @@ an_out_of_range_number_is_reported_as_written(void **state)
 {
     /* libconfig reads 4294967297 (no L) as 1, which is in range */
     assert_non_null(strstr(overflowed("page_size = 4294967297"),
-                           ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met 100 zijn (niet 4294967297)"));
+                           ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met 100 "
+                           "zijn (niet 4294967297)"));
     assert_non_null(strstr(overflowed("page_size = 99999999999999999999"),
-                           "page_size: moet een getal van 1 tot en met 100 zijn (niet 99999999999999999999)"));
+                           "page_size: moet een getal van 1 tot en met 100 zijn (niet "
+                           "99999999999999999999)"));
     assert_non_null(strstr(overflowed("page_size = 3000000000"),
-                           "page_size: moet een getal van 1 tot en met 100 zijn (niet 3000000000)"));
-    assert_non_null(strstr(overflowed("page_size = -5"), "page_size: moet een getal van 1 tot en met 100 zijn (niet -5)"));
+                           "page_size: moet een getal van 1 tot en met 100 zijn (niet "
+                           "3000000000)"));
+    assert_non_null(strstr(overflowed("page_size = -5"), "page_size: moet een getal van 1 tot en "
+                                                         "met 100 zijn (niet -5)"));
 }
 
 static void
@@ -246,7 +252,8 @@ payment_and_invoice_settings_are_read_and_checked(void **state)
     refused("profiles = ( { name = \"a\"; betalingen = { mollie = { tussenrekening = 1; "
             "kosten_grootboek = 2; }; }; } );\n", "methoden: verplicht");
     refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
-            "kosten_grootboek = 2; }; }; } );\n", "tussenrekening: het grootboekrekeningnummer van de tussenrekening");
+            "kosten_grootboek = 2; }; }; } );\n", "tussenrekening: het grootboekrekeningnummer "
+                                                  "van de tussenrekening");
     refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
             "tussenrekening = 1; kosten_grootboek = 2; kosten_procent = \"3,49\"; }; }; } );\n",
             "kosten_procent: moet een percentage tussen dubbele aanhalingstekens zijn");
@@ -478,7 +485,8 @@ plain_http_urls_need_insecure_http_in_words(void **state)
     (void) state;
     load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
                "username = \"u\"; password = \"p\"; }; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "profiles.a.shop: url \"http://shop.example\": gewoon http verstuurt"));
+    assert_non_null(strstr(err, "profiles.a.shop: url \"http://shop.example\": gewoon http "
+                                "verstuurt"));
     assert_non_null(strstr(err, "insecure_http = true"));
     load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
                "username = \"u\"; password = \"p\"; insecure_http = true; }; } );\n", err,
@@ -559,8 +567,8 @@ a_woocommerce_profile_without_key_or_with_a_password_is_refused(void **state)
 
     assert_null(cfg_load(path, err, sizeof err));
     unlink(path);
-    assert_non_null(strstr(err, "profiles.woo.shop: een WooCommerce-webwinkel heeft consumer_key en "
-                               "consumer_secret"));
+    assert_non_null(strstr(err, "profiles.woo.shop: een WooCommerce-webwinkel heeft consumer_key "
+                                "en consumer_secret"));
     path = write_cfg("profiles = ( { name = \"woo\"; shop = { type = \"woocommerce\";\n"
                      "  url = \"https://s\"; password = \"x\"; }; } );\n");
     assert_null(cfg_load(path, err, sizeof err));
@@ -747,7 +755,8 @@ a_public_listen_address_needs_tls(void **state)
         { "webhooks = { listen = \"shop.example.nl:443\"; };", "is geen ADRES:POORT" },
         { "webhooks = { listen = \"0.0.0.0:8188\"; tls_certificate = \"/etc/c.pem\"; };",
           "koppel.webhooks: tls_key: verplicht samen met tls_certificate" },
-        { "webhooks = { max_body_bytes = 10; };", "max_body_bytes: moet een getal van 1024 tot en met 67108864 zijn" },
+        { "webhooks = { max_body_bytes = 10; };", "max_body_bytes: moet een getal van 1024 tot "
+                                                  "en met 67108864 zijn" },
         { "webhooks = { port = 1; };", "koppel.webhooks: port: onbekende instelling" },
     };
     char    err[1024], text[1024];
