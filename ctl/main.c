@@ -15,8 +15,8 @@
  *                                      stopped, 4 without access
  *     reload                           every daemon reads the configuration
  *                                      again (status_cmd.h)
- *     run PROFILE [TASK]               start a task now: "started" or
- *                                      "already running"
+ *     run PROFILE [TASK]               start a task now: "gestart" or
+ *                                      "is al bezig"
  *     tasks [--json]                   every task with last and next run
  *     profiles [--json]                the profiles and their descriptions
  *     dlq list [--json] [--profile P]  the dead-letter queue
@@ -223,8 +223,8 @@ cmd_tasks(const cfg_t *cfg, bool as_json)
         return 0;
     }
     list = json_loads(r->json, 0, NULL);
-    printf("%-16s %-22s %-8s %-17s %-17s %s\n", "PROFILE", "TASK", "INTERVAL", "LAST RUN",
-           "NEXT RUN", "RESULT");
+    printf("%-16s %-22s %-8s %-17s %-17s %s\n", "PROFIEL", "TAAK", "INTERVAL", "VORIGE RUN",
+           "VOLGENDE RUN", "RESULTAAT");
     for (i = 0; i < json_array_size(list); i++) {
         json_t *t = json_array_get(list, i);
         const char *iv = json_string_value(json_object_get(t, "interval"));
@@ -237,7 +237,7 @@ cmd_tasks(const cfg_t *cfg, bool as_json)
                when(json_integer_value(json_object_get(t, "last_run")), b1, sizeof b1),
                json_integer_value(json_object_get(t, "interval_s")) && !off ?
                when(json_integer_value(json_object_get(t, "next_run")), b2, sizeof b2) : "-",
-               running ? "running" : off ? "uitgeschakeld (enabled = false)"
+               running ? "bezig" : off ? "uitgeschakeld (enabled = false)"
                : status_text_summary(json_string_value(json_object_get(t, "last_result")), b3,
                                      sizeof b3));
     }
@@ -263,7 +263,7 @@ cmd_profiles(const cfg_t *cfg, bool as_json)
                 p->shop_url, "administration", p->admin_type, "recognition",
                 recognition_name(p->recognition)));
         else
-            printf("%-16s %s\n", p->name, *p->description ? p->description : "(no description)");
+            printf("%-16s %s\n", p->name, *p->description ? p->description : "(geen omschrijving)");
     }
     if (as_json) {
         text = json_dumps(list, JSON_INDENT(2));
@@ -319,11 +319,12 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
                 }
             }
             if (nfound > 1) {
-                fprintf(stderr, "koppelctl: order %s is in the dead-letter queue of more than "
-                        "one profile: give PROFILE:%s\n", argv[1], argv[1]);
+                fprintf(stderr, "koppelctl: order %s staat bij de orders die koppel niet kon "
+                        "boeken van meer dan één profiel: geef PROFIEL:%s\n", argv[1], argv[1]);
                 rc = 1;
             } else if (found == NULL) {
-                fprintf(stderr, "koppelctl: %s is not in the dead-letter queue\n", argv[1]);
+                fprintf(stderr, "koppelctl: %s staat niet bij de orders die koppel niet kon boeken "
+                        "(koppelctl dlq list)\n", argv[1]);
                 rc = 1;
             } else if (as_json) {
                 char   *t = json_dumps(found, JSON_INDENT(2));
@@ -331,7 +332,7 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
                 printf("%s\n", t);
                 free(t);
             } else
-                printf("id:      %s\nprofile: %s\nstage:   %s\nsince:   %s\nreason:  %s\n",
+                printf("id:      %s\nprofiel: %s\nfase:    %s\nsinds:   %s\nreden:   %s\n",
                        json_string_value(json_object_get(found, "id")),
                        json_string_value(json_object_get(found, "profile")),
                        json_string_value(json_object_get(found, "stage")),
@@ -340,7 +341,7 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
         } else if (as_json)
             print_json(r->json);
         else if (json_array_size(list) == 0)
-            printf("the dead-letter queue is empty\n");
+            printf("er zijn geen orders die koppel niet kon boeken\n");
         else
             for (i = 0; i < json_array_size(list); i++) {
                 json_t *d = json_array_get(list, i);
@@ -371,7 +372,8 @@ cmd_dlq(const cfg_t *cfg, int argc, char **argv, bool as_json)
             json_t *d = json_array_get(list, i);
 
             if (!json_is_true(json_object_get(d, "replayed")))
-                printf("%s: not replayed: %s\n", json_string_value(json_object_get(d, "id")),
+                printf("%s: niet opnieuw aangeboden: %s\n",
+                       json_string_value(json_object_get(d, "id")),
                        json_string_value(json_object_get(d, "error")));
         }
         printf("%s\n", r->text);
@@ -397,10 +399,11 @@ keygen(void)
     char    pub[NETSEC_KEY_LEN + 1], secret[NETSEC_KEY_LEN + 1];
 
     if (!netsec_keygen(pub, secret)) {
-        fprintf(stderr, "koppelctl: this ZeroMQ library has no CURVE support\n");
+        fprintf(stderr, "koppelctl: deze ZeroMQ-bibliotheek kan geen CURVE: installeer libzmq "
+                "met libsodium\n");
         return 1;
     }
-    printf("# koppel.curve for koppel.cfg; keep secret_key secret (mode 0640)\n"
+    printf("# koppel.curve voor koppel.cfg; houd secret_key geheim (modus 0640)\n"
            "curve = {\n    public_key = \"%s\";\n    secret_key = \"%s\";\n};\n", pub, secret);
     return 0;
 }
@@ -436,8 +439,8 @@ check_profile(const cfg_t *cfg, int argc, char **argv)
         name = argv[1];
     if (name == NULL || cfg_profile(cfg, name) != NULL)
         return 0;
-    fprintf(stderr, "koppelctl: profiel %s bestaat niet (no such profile in %s; see koppelctl "
-            "profiles)\n", name, cfg->path);
+    fprintf(stderr, "koppelctl: profiel %s bestaat niet in %s (zie koppelctl "
+                    "profiles)\n", name, cfg->path);
     return 2;
 }
 
@@ -495,16 +498,16 @@ main(int argc, char **argv)
     if ((cfg = cfg_load(daemon_config_path(config), err, sizeof err)) == NULL
         || !netsec_load(daemon_config_path(config), err, sizeof err)) {
         if (strcmp(argv[0], "reload") == 0)   /* the daemons would refuse it the same way */
-            fprintf(stderr, "koppelctl: reload refused: %s; the daemons keep the configuration "
-                    "in force\n", err);
+            fprintf(stderr, "koppelctl: reload geweigerd: %s; de onderdelen werken door met de "
+                    "geldende instellingen\n", err);
         else
             fprintf(stderr, "koppelctl: %s\n", err);
         cfg_destroy(&cfg);
         return 1;
     }
     if (!config_secrets_private(cfg->path))
-        fprintf(stderr, "koppelctl: warning: %s is readable by every user but holds "
-                "passwords and keys: chmod 0640 %s\n", cfg->path, cfg->path);
+        fprintf(stderr, "koppelctl: waarschuwing: %s is door iedere gebruiker te lezen maar "
+                "bevat wachtwoorden en sleutels: chmod 0640 %s\n", cfg->path, cfg->path);
     as_json = has_flag(&argc, argv, "--json");
     if ((rc = check_profile(cfg, argc, argv)) != 0)
         ;

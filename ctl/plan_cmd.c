@@ -100,8 +100,8 @@ plan_cmd(const cfg_t *cfg, int argc, char **argv, bool as_json)
         }
     }
     if (cfg_profile(cfg, argv[0]) == NULL) {
-        fprintf(stderr, "koppelctl: profiel %s bestaat niet (no such profile in %s; see "
-                "koppelctl profiles)\n", argv[0], cfg->path);
+        fprintf(stderr, "koppelctl: profiel %s bestaat niet in %s (zie koppelctl "
+                "profiles)\n", argv[0], cfg->path);
         return 2;
     }
     task = plan_cmd_task_name(argv[1]);

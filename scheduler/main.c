@@ -9,7 +9,7 @@
  *   Sends a job to the fetcher (jobs socket) when a task is due by its
  *   planning or when koppelctl asks ("run"), and notes how each job ended
  *   (events socket). A task runs at most once at a time: "run" while it
- *   runs answers "already running". When the fetcher (re)starts it says
+ *   runs answers "is al bezig". When the fetcher (re)starts it says
  *   hello, and every run of its earlier life counts as ended.
  *   Control commands: run PROFILE [TASK], tasks, plan PROFILE TASK
  *   INTERVAL NEXT.
@@ -107,25 +107,26 @@ cmd_run(void *arg, const msg_t *req, msg_t *reply)
     if (found == DB_ERROR) {
         msg_set(&reply->text, err);
     } else if (found == DB_FOUND && !plan_enabled(s->plan, req->args[0])) {
-        char   *t = xasprintf("profile %s is uitgeschakeld (enabled = false in koppel.cfg): "
-                              "fill it in, set enabled = true and run koppelctl reload",
+        char   *t = xasprintf("profiel %s is uitgeschakeld (enabled = false in koppel.cfg): "
+                              "vul het in, zet enabled = true en voer koppelctl reload uit",
                               req->args[0]);
 
         msg_set(&reply->text, t);
         free(t);
     } else if (found == DB_ABSENT) {
-        char   *t = xasprintf("profile %s has no task %s", req->args[0], task);
+        char   *t = xasprintf("profiel %s heeft geen taak %s", req->args[0], task);
 
         msg_set(&reply->text, t);
         free(t);
     } else if (running > 0) {
         reply->ok = true;
-        msg_set(&reply->text, "already running");
+        msg_set(&reply->text, "is al bezig");
     } else if (start(s, req->args[0], task, "manual")) {
         reply->ok = true;
-        msg_set(&reply->text, "started");
+        msg_set(&reply->text, "gestart");
     } else
-        msg_set(&reply->text, "not started: the fetcher does not take jobs (is it running?)");
+        msg_set(&reply->text, "niet gestart: koppel-fetcher neemt geen opdrachten aan (draait "
+                "hij? koppelctl status)");
 }
 
 /* cmd_tasks - every task with its planning */

@@ -205,7 +205,7 @@ plan_advance(plan_t *self, const char *profile, const char *task, int64_t now)
     }
     if (found != DB_FOUND) {    /* a next run made up from nothing would be wrong */
         if (found == DB_ABSENT)
-            snprintf(err, sizeof err, "profile %s has no task %s", profile, task);
+            snprintf(err, sizeof err, "profiel %s heeft geen taak %s", profile, task);
         log_error("scheduler.db: cannot move the next run of %s %s: %s", profile, task, err);
         return false;
     }
@@ -307,7 +307,7 @@ plan_set(plan_t *self, const char *profile, const char *task, int interval_s, in
         return false;
     }
     if (sqlite3_changes(self->db) != 1) {
-        snprintf(err, errlen, "profile %s has no task %s", profile, task);
+        snprintf(err, errlen, "profiel %s heeft geen taak %s", profile, task);
         return false;
     }
     return true;

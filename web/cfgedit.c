@@ -328,12 +328,12 @@ cfgedit_set(cfgedit_t *self, const char *path, const char *literal, char *err, s
     box_t   box;
 
     if (n <= 0) {
-        snprintf(err, errlen, "%s: not a setting path", path);
+        snprintf(err, errlen, "%s: geen pad van een instelling", path);
         return false;
     }
     have = locate(self->text, parts, n, &s, &box);
     if (have < 0) {
-        snprintf(err, errlen, "%s: %s is not a group", path, parts[-1 - have]);
+        snprintf(err, errlen, "%s: %s is geen groep", path, parts[-1 - have]);
         return false;
     }
     if (have == n) {
@@ -341,7 +341,7 @@ cfgedit_set(cfgedit_t *self, const char *path, const char *literal, char *err, s
         return true;
     }
     if (box.is_list) {
-        snprintf(err, errlen, "%s: list element %s is not there", path, parts[have]);
+        snprintf(err, errlen, "%s: element %s van de lijst bestaat niet", path, parts[have]);
         return false;
     }
     /* the missing settings, innermost first: a = { b = { c = literal; }; }; */
@@ -349,7 +349,7 @@ cfgedit_set(cfgedit_t *self, const char *path, const char *literal, char *err, s
     for (i = n - 1; i >= have; i--) {
         if (isdigit((unsigned char) parts[i][0])) {
             free(ins);
-            snprintf(err, errlen, "%s: list element %s is not there", path, parts[i]);
+            snprintf(err, errlen, "%s: element %s van de lijst bestaat niet", path, parts[i]);
             return false;
         }
         tmp = i == n - 1 ? xasprintf("%s = %s;", parts[i], ins)
@@ -392,7 +392,7 @@ cfgedit_remove(cfgedit_t *self, const char *path, char *err, size_t errlen)
     box_t   box;
 
     if (n <= 0) {
-        snprintf(err, errlen, "%s: not a setting path", path);
+        snprintf(err, errlen, "%s: geen pad van een instelling", path);
         return false;
     }
     if (locate(self->text, parts, n, &s, &box) != n)
@@ -420,11 +420,11 @@ list_box(const cfgedit_t *self, const char *path, box_t *list, char *err, size_t
     box_t   box;
 
     if (n <= 0 || locate(self->text, parts, n, &s, &box) != n) {
-        snprintf(err, errlen, "%s: no such setting", path);
+        snprintf(err, errlen, "%s: deze instelling bestaat niet", path);
         return false;
     }
     if (!box_of(self->text, &s, list) || !list->is_list) {
-        snprintf(err, errlen, "%s: not a list", path);
+        snprintf(err, errlen, "%s: geen lijst", path);
         return false;
     }
     return true;
@@ -466,7 +466,7 @@ cfgedit_remove_element(cfgedit_t *self, const char *path, int index, char *err,
     if (!list_box(self, path, &list, err, errlen))
         return false;
     if (!find_element(self->text, &list, index, &e)) {
-        snprintf(err, errlen, "%s: there is no element %d", path, index);
+        snprintf(err, errlen, "%s: element %d bestaat niet", path, index);
         return false;
     }
     if (e.stmt_end != e.end) {          /* a comma follows: take it along */

@@ -336,12 +336,8 @@ page_run(req_t *r, resp_t *out)
     m = web_ask(r->cfg->ep_control[DAEMON_SCHEDULER], "run", args, 1, err, sizeof err);
     if (m == NULL)
         answer = "niet gestart: de planner (koppel-scheduler) antwoordt niet";
-    else if (strcmp(m->text, "started") == 0)
-        answer = "gestart";
-    else if (strcmp(m->text, "already running") == 0)
-        answer = "is al bezig";
     else
-        answer = m->text;
+        answer = m->text;                       /* Dutch at its source */
     log_info("user %s from %s: run %s: %s", r->session->user, r->addr, profile, answer);
     if (req_arg(r, "js"))
         page_json(out, json_pack("{s:s, s:b}", "text", answer, "ok", m && m->ok));

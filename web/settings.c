@@ -379,26 +379,20 @@ shown(const profile_t *p, const char *shop_type, const field_t *f)
     }
 }
 
-/* setting_message - the readable part of a cfg_load error: after "file:line:
- * path: ", a range in Dutch ("must be 0..999, not -5") */
+/* setting_message - the readable part of a cfg_load error: what follows
+ * "file:line: path: " (the text is Dutch at its source, config.c) */
 static const char *
 setting_message(const char *err)
 {
-    static __thread char nl[1024];
     const char *p = strstr(err, ": ");
-    long long lo, hi;
-    char    rest[512];
 
     if (p && (p = strstr(p + 2, ": ")) != NULL && p - err < 400)
         err = p + 2;
-    if ((p = strstr(err, "must be ")) != NULL
-        && sscanf(p, "must be %lld..%lld, not %511[^\n]", &lo, &hi, rest) == 3) {
-        snprintf(nl, sizeof nl, "Dit moet een getal van %lld tot en met %lld zijn (niet %s).",
-                 lo, hi, rest);
-        return nl;
-    }
     return err;
 }
+
+/* what to do next when the configuration's folder refuses a file */
+#define RIGHTS  " (controleer of koppel-web in de map van koppel.cfg mag schrijven)"
 
 /* write_atomic - a file's new content: temp file, fsync, .bak, rename */
 static bool
@@ -416,44 +410,51 @@ write_atomic(const char *path, const char *text, char *err, size_t errlen)
     bool    ok = false;
 
     if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: kan niet gelezen worden: %s", path, strerror(errno));
         goto done;
     }
     /* the previous version first, as koppel.cfg.bak (also atomically) */
     if ((old = fopen(path, "r")) == NULL || (bfd = mkstemp(baktmp)) < 0) {
-        snprintf(err, errlen, "%s: cannot keep the previous version: %s", bak, strerror(errno));
+        snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, bak,
+                 strerror(errno));
         goto done;
     }
     while ((n = fread(chunk, 1, sizeof chunk, old)) > 0)
         if (write(bfd, chunk, n) != (ssize_t) n) {
-            snprintf(err, errlen, "%s: %s", baktmp, strerror(errno));
+            snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, baktmp,
+                     strerror(errno));
             goto done;
         }
     if (fchmod(bfd, st.st_mode & 07777) != 0 || (fchown(bfd, st.st_uid, st.st_gid) != 0 && getuid() == 0)
         || fsync(bfd) != 0 || close(bfd) != 0) {
         bfd = -1;
-        snprintf(err, errlen, "%s: %s", baktmp, strerror(errno));
+        snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, baktmp,
+                 strerror(errno));
         goto done;
     }
     bfd = -1;
     if (rename(baktmp, bak) != 0) {
-        snprintf(err, errlen, "%s: %s", bak, strerror(errno));
+        snprintf(err, errlen, "%s: kan de vorige versie niet bewaren: %s" RIGHTS, bak,
+                 strerror(errno));
         goto done;
     }
     /* the new version */
     if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "%s: cannot create a temporary file: %s", dir, strerror(errno));
+        snprintf(err, errlen, "%s: kan geen tijdelijk bestand maken: %s" RIGHTS, dir,
+                 strerror(errno));
         goto done;
     }
     if (write(fd, text, len) != (ssize_t) len || fchmod(fd, st.st_mode & 07777) != 0
         || (fchown(fd, st.st_uid, st.st_gid) != 0 && getuid() == 0) || fsync(fd) != 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: kan de nieuwe versie niet schrijven: %s" RIGHTS, tmp,
+                 strerror(errno));
         goto done;
     }
     close(fd);
     fd = -1;
     if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: kan de nieuwe versie niet opslaan: %s" RIGHTS, path,
+                 strerror(errno));
         goto done;
     }
     if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
@@ -494,13 +495,13 @@ check_text(const char *path, const char *text, char *err, size_t errlen)
 
     free(dirc);
     if ((fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "cannot check: no temporary file beside %s: %s", path,
-                 strerror(errno));
+        snprintf(err, errlen, "kan niet controleren: geen tijdelijk bestand naast %s: %s" RIGHTS,
+                 path, strerror(errno));
         free(tmp);
         return false;
     }
     if (write(fd, text, len) != (ssize_t) len) {
-        snprintf(err, errlen, "cannot check: %s", strerror(errno));
+        snprintf(err, errlen, "kan niet controleren: %s" RIGHTS, strerror(errno));
         close(fd);
         unlink(tmp);
         free(tmp);
@@ -526,7 +527,7 @@ read_text(const char *path, char *err, size_t errlen)
     size_t  n;
 
     if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: kan niet gelezen worden: %s", path, strerror(errno));
         return NULL;
     }
     b = buf_new();

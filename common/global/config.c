@@ -216,7 +216,7 @@ get_string(reader_t *r, const config_setting_t *grp, const char *prefix,
         return xstrdup(dflt);
     v = config_setting_get_string(s);
     if (v == NULL) {
-        fail(r, s, prefix, "%s: must be a string in double quotes", name);
+        fail(r, s, prefix, "%s: moet tekst tussen dubbele aanhalingstekens zijn", name);
         return xstrdup(dflt);
     }
     return xstrdup(v);
@@ -296,7 +296,7 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
         return dflt;
     type = config_setting_type(s);
     if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
-        fail(r, s, prefix, "%s: must be a whole number", name);
+        fail(r, s, prefix, "%s: moet een geheel getal zijn", name);
         return dflt;
     }
     v = config_setting_get_int64(s);
@@ -307,12 +307,14 @@ get_int(reader_t *r, const config_setting_t *grp, const char *prefix,
         errno = 0;
         w = strtoll(raw, &end, strncasecmp(raw + (*raw == '-'), "0x", 2) == 0 ? 16 : 10);
         if (errno == ERANGE || (*end != 0 && strspn(end, "Ll") != strlen(end)) || w != v) {
-            fail(r, s, prefix, "%s: must be %lld..%lld, not %s", name, lo, hi, raw);
+            fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %s)",
+                 name, lo, hi, raw);
             return dflt;
         }
     }
     if (v < lo || v > hi) {
-        fail(r, s, prefix, "%s: must be %lld..%lld, not %lld", name, lo, hi, v);
+        fail(r, s, prefix, "%s: moet een getal van %lld tot en met %lld zijn (niet %lld)",
+             name, lo, hi, v);
         return dflt;
     }
     return v;
@@ -328,7 +330,7 @@ get_bool(reader_t *r, const config_setting_t *grp, const char *prefix,
     if (s == NULL)
         return dflt;
     if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-        fail(r, s, prefix, "%s: must be true or false", name);
+        fail(r, s, prefix, "%s: moet true of false zijn", name);
         return dflt;
     }
     return config_setting_get_bool(s);
@@ -341,7 +343,7 @@ get_group(reader_t *r, const config_setting_t *grp, const char *prefix, const ch
     config_setting_t *s = grp ? config_setting_get_member(grp, name) : NULL;
 
     if (s != NULL && config_setting_type(s) != CONFIG_TYPE_GROUP) {
-        fail(r, s, prefix, "%s: must be a group { ... }", name);
+        fail(r, s, prefix, "%s: moet een groep { ... } zijn", name);
         return NULL;
     }
     return s;
@@ -366,7 +368,7 @@ check_members(reader_t *r, const config_setting_t *grp, const char *prefix,
             if (strcmp(*k, name) == 0)
                 break;
         if (*k == NULL)
-            fail(r, m, prefix, "%s: unknown setting (see config/koppel.cfg.example)", name);
+            fail(r, m, prefix, "%s: onbekende instelling (zie config/koppel.cfg.example)", name);
     }
 }
 
@@ -411,22 +413,23 @@ read_oss(reader_t *r, const config_setting_t *grp, const char *prefix, profile_t
         oss_grootboek_t *g = &p->oss[p->noss];
 
         if (p->noss == OSS_MAX) {
-            fail(r, m, prefix, "%s: more than %d OSS grootboeken", name, OSS_MAX);
+            fail(r, m, prefix, "%s: meer dan %d OSS-grootboekrekeningen", name, OSS_MAX);
             return;
         }
         if (!oss_key(name, g->country, &g->rate_e2)) {
-            fail(r, m, prefix, "%s: must be COUNTRY_RATE, e.g. BE_21 or FR_5_5 (5.5 %%)", name);
+            fail(r, m, prefix, "%s: moet LAND_TARIEF zijn, bijvoorbeeld BE_21 of FR_5_5 "
+                 "(5,5 %%)", name);
             continue;
         }
         if (!eu_member(g->country) || strcmp(g->country, "NL") == 0
             || strcmp(g->country, "EL") == 0) {
-            fail(r, m, prefix, "%s: %s is not another EU member state (Greece is GR)", name,
+            fail(r, m, prefix, "%s: %s is geen andere EU-lidstaat (Griekenland is GR)", name,
                  g->country);
             continue;
         }
         for (size_t j = 0; j < p->noss; j++)
             if (strcmp(p->oss[j].country, g->country) == 0 && p->oss[j].rate_e2 == g->rate_e2)
-                fail(r, m, prefix, "%s: the same country and rate as an earlier entry", name);
+                fail(r, m, prefix, "%s: hetzelfde land en tarief als een eerdere regel", name);
         g->nummer = (int32_t) get_int(r, grp, prefix, name, 0, 1, 99999999);
         p->noss++;
     }
@@ -486,9 +489,9 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     p->sql_ca_file = get_string(r, g, sub, "sql_ca_file", "");
     if (strcmp(p->sql_encryption, "require") != 0 && strcmp(p->sql_encryption, "request") != 0
         && strcmp(p->sql_encryption, "off") != 0)
-        fail(r, g, sub, "sql_encryption: \"%s\" is not one of \"require\" (the default: "
-             "TLS or no connection), \"request\" (TLS when the server offers it) or "
-             "\"off\" (a test server only: the password may travel in clear text)",
+        fail(r, g, sub, "sql_encryption: \"%s\" is niet \"require\" (de standaard: TLS of "
+             "geen verbinding), \"request\" (TLS als de server het aanbiedt) of "
+             "\"off\" (alleen een testserver: het wachtwoord kan onversleuteld gaan)",
              p->sql_encryption);
     p->folder = get_string(r, g, sub, "folder", "");
     p->administration = get_string(r, g, sub, "administration", "");
@@ -496,18 +499,18 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     p->ss_password = get_string(r, g, sub, "password", "");
     if (strcmp(p->admin_type, "sql") == 0) {
         if (*p->sql_server == 0)
-            fail(r, g, sub, "sql_server: required when type is \"sql\" (the SQL Server, "
-                 "e.g. \"server01\\\\SNELSTART\" or \"server01:1433\")");
+            fail(r, g, sub, "sql_server: verplicht bij type \"sql\" (de SQL Server, "
+                 "bijvoorbeeld \"server01\\\\SNELSTART\" of \"server01:1433\")");
         else if (*p->database == 0)
-            fail(r, g, sub, "database: required when type is \"sql\" (the administration's "
-                 "database name; koppelctl admins lists them)");
+            fail(r, g, sub, "database: verplicht bij type \"sql\" (de databasenaam van de "
+                 "administratie; koppelctl admins toont ze)");
     } else if (strcmp(p->admin_type, "lokaal") == 0 || strcmp(p->admin_type, "mdb") == 0) {
         if (*p->folder == 0)
-            fail(r, g, sub, "folder: required when type is \"%s\" (the folder of the "
-                 "administrations)", p->admin_type);
+            fail(r, g, sub, "folder: verplicht bij type \"%s\" (de map van de "
+                 "administraties)", p->admin_type);
         else if (*p->administration == 0)
-            fail(r, g, sub, "administration: required when type is \"%s\" (koppelctl "
-                 "admins lists them)", p->admin_type);
+            fail(r, g, sub, "administration: verplicht bij type \"%s\" (koppelctl "
+                 "admins toont ze)", p->admin_type);
         if (strcmp(p->admin_type, "lokaal") == 0) {
             /* a LocalDB administration is served by a SQL Server instance
                (docs/administrations.md): database defaults to its name */
@@ -530,17 +533,17 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
     for (i = 0; i < SCHEMA_N; i++) {
         p->schema[i] = get_string(r, sg, sp, schema_defaults[i].key, schema_defaults[i].dflt);
         if (schema_defaults[i].required && *p->schema[i] == 0)
-            fail(r, sg, sp, "%s: must name a %s", schema_defaults[i].key,
-                 i == SCHEMA_RELATIES || i == SCHEMA_GROOTBOEKEN ? "table" : "column");
+            fail(r, sg, sp, "%s: moet een %s noemen", schema_defaults[i].key,
+                 i == SCHEMA_RELATIES || i == SCHEMA_GROOTBOEKEN ? "tabel" : "kolom");
         else if (strpbrk(p->schema[i], "\n\r") != NULL)
-            fail(r, sg, sp, "%s: a name cannot hold a line break", schema_defaults[i].key);
+            fail(r, sg, sp, "%s: een naam kan geen regelovergang bevatten", schema_defaults[i].key);
     }
     for (i = 0; i < (int) (sizeof schema_joins / sizeof schema_joins[0]); i++) {
         int     k;
 
         for (k = 1; k < 3 && *p->schema[schema_joins[i][0]]; k++)
             if (*p->schema[schema_joins[i][k]] == 0)
-                fail(r, sg, sp, "%s: must name a column of table %s (or set %s = \"\")",
+                fail(r, sg, sp, "%s: moet een kolom van tabel %s noemen (of zet %s = \"\")",
                      schema_defaults[schema_joins[i][k]].key, p->schema[schema_joins[i][0]],
                      schema_defaults[schema_joins[i][0]].key);
     }
@@ -550,8 +553,8 @@ read_administration(reader_t *r, const config_setting_t *g, const char *sub, pro
         long    v = strtol(b, &end, 10);
 
         if (end == b || *end || v < 1 || v > INT32_MAX)
-            fail(r, sg, sp, "relatie_klant_bits: \"%s\" is not a whole number from 1 "
-                 "(\"\" reads relatie_klant as true or false)", b);
+            fail(r, sg, sp, "relatie_klant_bits: \"%s\" is geen geheel getal vanaf 1 "
+                 "(\"\" leest relatie_klant als true of false)", b);
     }
 }
 
@@ -579,18 +582,18 @@ check_url(reader_t *r, const config_setting_t *g, const char *path, const char *
     if (at != NULL) {
         snprintf(shown, sizeof shown, "%.*s***@%.*s", (int) (rest - url), url,
                  (int) (strlen(at + 1) < 160 ? strlen(at + 1) : 160), at + 1);
-        fail(r, g, path, "%s \"%s\": a user name or password written into the URL is not "
-             "accepted (it would travel in every request and stand in logs); put it in "
-             "the profile's own settings", key, shown);
+        fail(r, g, path, "%s \"%s\": een gebruikersnaam of wachtwoord in de URL wordt niet "
+             "geaccepteerd (het zou met elk verzoek meegaan en in logboeken staan); zet het "
+             "in de eigen instellingen van het profiel", key, shown);
         return;
     }
     snprintf(shown, sizeof shown, "%.160s", url);
     if (rest == NULL)
-        fail(r, g, path, "%s \"%s\": must start with https://", key, shown);
+        fail(r, g, path, "%s \"%s\": moet beginnen met https://", key, shown);
     else if (rest == url + 7 && !insecure_http)
-        fail(r, g, path, "%s \"%s\": plain http sends passwords and orders unencrypted; "
-             "use https://, or set insecure_http = true in this group for a test server "
-             "on a network of your own", key, shown);
+        fail(r, g, path, "%s \"%s\": gewoon http verstuurt wachtwoorden en orders "
+             "onversleuteld; gebruik https://, of zet insecure_http = true in deze groep voor "
+             "een testserver op een eigen netwerk", key, shown);
 }
 
 /* psp_name - the provider's name as a setting */
@@ -616,7 +619,8 @@ get_fixed(reader_t *r, const config_setting_t *grp, const char *prefix, const ch
         return 0;
     v = config_setting_get_string(s);
     if (v == NULL || !money_parse_fixed(v, decimals, &out) || out < 0) {
-        fail(r, s, prefix, "%s: must be %s in double quotes, e.g. \"%s\"", name, what,
+        fail(r, s, prefix, "%s: moet %s tussen dubbele aanhalingstekens zijn, bijvoorbeeld "
+                           "\"%s\"", name, what,
              decimals == 2 ? "0.29" : "1.8");
         return 0;
     }
@@ -637,8 +641,8 @@ read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, pr
     p->betalingen_boeken = get_bool(r, grp, prefix, "boeken", false);
     p->betalingen_dagboek = (int32_t) get_int(r, grp, prefix, "dagboek", 0, 0, 99999999);
     if (p->betalingen_boeken && p->betalingen_dagboek == 0)
-        fail(r, grp, prefix, "dagboek: the nummer of a memoriaal dagboek is required when "
-             "boeken is true");
+        fail(r, grp, prefix, "dagboek: het nummer van een memoriaaldagboek is verplicht als "
+             "boeken true is");
     for (i = 0; i < PSP_N; i++) {
         psp_setting_t *s = &p->psp[i];
         config_setting_t *g, *m;
@@ -651,15 +655,16 @@ read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, pr
         check_members(r, g, pp, psp_keys);
         s->tussenrekening = (int32_t) get_int(r, g, pp, "tussenrekening", 0, 0, 99999999);
         s->kosten_grootboek = (int32_t) get_int(r, g, pp, "kosten_grootboek", 0, 0, 99999999);
-        s->fee_fixed_cents = get_fixed(r, g, pp, "kosten_vast", 2, "an amount in euro");
-        s->fee_percent_e4 = get_fixed(r, g, pp, "kosten_procent", 4, "a percentage");
+        s->fee_fixed_cents = get_fixed(r, g, pp, "kosten_vast", 2, "een bedrag in euro");
+        s->fee_percent_e4 = get_fixed(r, g, pp, "kosten_procent", 4, "een percentage");
         if (s->fee_percent_e4 > 1000000)
-            fail(r, g, pp, "kosten_procent: at most 100");
+            fail(r, g, pp, "kosten_procent: hoogstens 100");
         m = config_setting_get_member(g, "methoden");
         if (m == NULL || config_setting_type(m) != CONFIG_TYPE_ARRAY
             || (n = config_setting_length(m)) == 0) {
-            fail(r, m ? m : g, pp, "methoden: required, a list of the shop's payment methods "
-                 "in double quotes, e.g. [\"iDEAL\", \"Bancontact\"]");
+            fail(r, m ? m : g, pp, "methoden: verplicht, een lijst van de betaalmethoden van de "
+                 "webwinkel tussen dubbele aanhalingstekens, bijvoorbeeld [\"iDEAL\", "
+                 "\"Bancontact\"]");
             continue;
         }
         s->methods = xcalloc((size_t) n, sizeof *s->methods);
@@ -667,17 +672,18 @@ read_betalingen(reader_t *r, const config_setting_t *grp, const char *prefix, pr
             const char *v = config_setting_get_string_elem(m, j);
 
             if (v == NULL || *v == 0) {
-                fail(r, m, pp, "methoden: element %d must be a payment method in double "
-                     "quotes", j + 1);
+                fail(r, m, pp, "methoden: element %d moet een betaalmethode tussen "
+                     "dubbele aanhalingstekens zijn", j + 1);
                 break;
             }
             s->methods[s->nmethods++] = xstrdup(v);
         }
         if (s->tussenrekening == 0)
-            fail(r, g, pp, "tussenrekening: the grootboek nummer of %s's tussenrekening is "
-                 "required", psp_name((psp_t) i));
+            fail(r, g, pp, "tussenrekening: het grootboekrekeningnummer van de tussenrekening "
+                 "van %s is verplicht", psp_name((psp_t) i));
         if (s->kosten_grootboek == 0)
-            fail(r, g, pp, "kosten_grootboek: the grootboek nummer for %s's fees is required",
+            fail(r, g, pp, "kosten_grootboek: het grootboekrekeningnummer voor de kosten van %s "
+             "is verplicht",
                  psp_name((psp_t) i));
     }
 }
@@ -700,18 +706,19 @@ read_webhook(reader_t *r, const config_setting_t *shop, const char *prefix, prof
     if (g == NULL)
         return;
     if (strcmp(p->shop_type, "woocommerce") != 0) {
-        fail(r, g, prefix, "webhook: only a shop of type \"woocommerce\" delivers webhooks");
+        fail(r, g, prefix, "webhook: alleen een webwinkel van type \"woocommerce\" levert "
+                           "webhooks");
         return;
     }
     if (p->webhook_path[0] != '/')
-        fail(r, g, sub, "path: required, the request path deliveries come to, starting "
-             "with /, such as \"/webhook/%s\"", p->name);
+        fail(r, g, sub, "path: verplicht, het pad waar de leveringen binnenkomen, "
+             "beginnend met /, bijvoorbeeld \"/webhook/%s\"", p->name);
     for (c = p->webhook_path; *c; c++)
         if (*c <= ' ' || *c == '?' || *c == '#' || *c == '%' || *c == 127)
-            fail(r, g, sub, "path: no spaces, control characters, ?, # or %% in a path");
+            fail(r, g, sub, "path: geen spaties, stuurtekens, ?, # of %% in een pad");
     if (*p->webhook_secret == 0)
-        fail(r, g, sub, "secret: required, the secret the webhook is registered with in "
-             "WooCommerce (it signs every delivery)");
+        fail(r, g, sub, "secret: verplicht, het geheim waarmee de webhook in WooCommerce is "
+             "geregistreerd (het ondertekent elke levering)");
     check_url(r, g, sub, "url", p->webhook_url, p->shop_insecure_http);
 }
 
@@ -735,16 +742,16 @@ read_webhooks(reader_t *r, const config_setting_t *top, webhooks_t *w)
     if (!w->enabled)
         return;
     if (!listen_parse(w->listen, &sa, &loopback))
-        fail(r, g, prefix, "listen: \"%.64s\" is not ADDRESS:PORT, e.g. \"127.0.0.1:8188\" "
-             "or \"[::1]:8188\"", w->listen);
+        fail(r, g, prefix, "listen: \"%.64s\" is geen ADRES:POORT, bijvoorbeeld "
+             "\"127.0.0.1:8188\" of \"[::1]:8188\"", w->listen);
     else if (!(*w->tls_certificate && *w->tls_key) && (*w->tls_certificate || *w->tls_key))
-        fail(r, g, prefix, "%s: required with %s (both PEM files, or neither)",
+        fail(r, g, prefix, "%s: verplicht samen met %s (beide PEM-bestanden, of geen van beide)",
              *w->tls_key ? "tls_certificate" : "tls_key",
              *w->tls_key ? "tls_key" : "tls_certificate");
     else if (!loopback && *w->tls_certificate == 0)
-        fail(r, g, prefix, "listen: \"%s\" is not a loopback address: that needs TLS "
-             "(tls_certificate and tls_key), or listen on 127.0.0.1 behind nginx or Caddy "
-             "(docs/woocommerce.md); orders would travel in clear", w->listen);
+        fail(r, g, prefix, "listen: \"%s\" is geen loopback-adres: dat vraagt TLS "
+             "(tls_certificate en tls_key), of luister op 127.0.0.1 achter nginx of Caddy "
+             "(docs/woocommerce.md); anders gaan orders onversleuteld over het netwerk", w->listen);
 }
 
 /* check_webhook - profile i's webhook path is its own, and there is a
@@ -759,12 +766,12 @@ check_webhook(reader_t *r, const config_setting_t *ps, const cfg_t *self, size_t
         return;
     snprintf(prefix, sizeof prefix, "profiles.%s.shop.webhook", p->name);
     if (!self->webhooks.enabled)
-        fail(r, ps, prefix, "path: there is no receiver: add koppel.webhooks { listen = ...; } "
-             "(see config/koppel.cfg.example)");
+        fail(r, ps, prefix, "path: er is geen ontvanger: voeg koppel.webhooks { listen = ...; } "
+             "toe (zie config/koppel.cfg.example)");
     for (size_t j = 0; j < i; j++)
         if (strcmp(self->profiles[j].webhook_path, p->webhook_path) == 0)
-            fail(r, ps, prefix, "path: \"%s\" is profile %s's already; each profile needs "
-                 "its own", p->webhook_path, self->profiles[j].name);
+            fail(r, ps, prefix, "path: \"%s\" is al van profiel %s; elk profiel heeft "
+                 "een eigen pad nodig", p->webhook_path, self->profiles[j].name);
 }
 
 /* read_profile - one element of the profiles list */
@@ -795,18 +802,19 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     const char *c;
 
     if (config_setting_type(ps) != CONFIG_TYPE_GROUP) {
-        fail(r, ps, "profiles", "element %zu: must be a group { name = ...; }", index + 1);
+        fail(r, ps, "profiles", "element %zu: moet een groep { name = ...; } zijn", index + 1);
         return;
     }
     p->name = get_string(r, ps, "profiles", "name", "");
     if (*p->name == 0) {
-        fail(r, ps, "profiles", "element %zu: name is required", index + 1);
+        fail(r, ps, "profiles", "element %zu: name is verplicht", index + 1);
         return;
     }
     for (c = p->name; *c; c++)
         if (!(*c == '-' || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
               || (*c >= '0' && *c <= '9'))) {
-            fail(r, ps, "profiles", "name \"%s\": use letters, digits, '-' and '_' only", p->name);
+            fail(r, ps, "profiles", "name \"%s\": gebruik alleen letters, cijfers, '-' en "
+                                    "'_'", p->name);
             return;
         }
     snprintf(prefix, sizeof prefix, "profiles.%s", p->name);
@@ -821,8 +829,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     if (strcmp(p->shop_type, "globecharge") == 0) {
         if (g && (config_setting_get_member(g, "consumer_key")
                   || config_setting_get_member(g, "consumer_secret")))
-            fail(r, g, sub, "consumer_key and consumer_secret are for type \"woocommerce\"; "
-                 "a Globecharge shop takes username and password");
+            fail(r, g, sub, "consumer_key en consumer_secret horen bij type \"woocommerce\"; "
+                 "een Globecharge-webwinkel gebruikt username en password");
         p->shop_url = get_string(r, g, sub, "url", DEFAULT_SHOP_URL);
         p->shop_username = get_string(r, g, sub, "username", "");
         p->shop_password = get_string(r, g, sub, "password", "");
@@ -831,18 +839,20 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
          * and password fields of the profile (HTTP Basic, docs/woocommerce.md) */
         if (g && (config_setting_get_member(g, "username")
                   || config_setting_get_member(g, "password")))
-            fail(r, g, sub, "a WooCommerce shop takes consumer_key and consumer_secret "
-                 "(WooCommerce > Settings > Advanced > REST API), not username and password");
+            fail(r, g, sub, "een WooCommerce-webwinkel gebruikt consumer_key en consumer_secret "
+                 "(WooCommerce > Instellingen > Geavanceerd > REST API), niet username en "
+                 "password");
         p->shop_url = get_string(r, g, sub, "url", "");
         p->shop_username = get_string(r, g, sub, "consumer_key", "");
         p->shop_password = get_string(r, g, sub, "consumer_secret", "");
         if (*p->shop_url == 0)
-            fail(r, g, sub, "url: a WooCommerce shop needs the address of its WordPress "
-                 "site, such as \"https://shop.example.nl\"");
+            fail(r, g, sub, "url: een WooCommerce-webwinkel heeft het adres van zijn "
+                 "WordPress-site nodig, bijvoorbeeld \"https://shop.example.nl\"");
         else if (*p->shop_username == 0 || *p->shop_password == 0)
-            fail(r, g, sub, "a WooCommerce shop needs consumer_key and consumer_secret");
+            fail(r, g, sub, "een WooCommerce-webwinkel heeft consumer_key en consumer_secret "
+                            "nodig");
     } else {
-        fail(r, g, sub, "type: \"%s\" is not a shop type koppel knows (globecharge, "
+        fail(r, g, sub, "type: \"%s\" is geen webwinkeltype dat koppel kent (globecharge, "
              "woocommerce)", p->shop_type);
         p->shop_url = xstrdup("");
         p->shop_username = xstrdup("");
@@ -861,7 +871,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     check_members(r, g, sub, ss_keys);
     p->admin_type = get_string(r, g, sub, "type", "api");
     if (name_index(p->admin_type, admin_types, sizeof admin_types / sizeof *admin_types) < 0)
-        fail(r, g, sub, "type: \"%s\" is not an administration type koppel knows "
+        fail(r, g, sub, "type: \"%s\" is geen administratietype dat koppel kent "
              "(api, sql, lokaal, mdb)", p->admin_type);
     read_administration(r, g, sub, p);
     p->api_url = get_string(r, g, sub, "api_url", DEFAULT_API_URL);
@@ -885,8 +895,8 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->markeer_als_ongelezen = get_bool(r, g, sub, "markeer_als_ongelezen", false);
     p->factuurnummer_prefix = get_string(r, g, sub, "factuurnummer_prefix", "");
     if (strlen(p->factuurnummer_prefix) > FACTUURNUMMER_PREFIX_MAX)
-        fail(r, g, sub, "factuurnummer_prefix: at most %d characters, so that the "
-             "factuurnummer stays within SnelStart's %d", FACTUURNUMMER_PREFIX_MAX,
+        fail(r, g, sub, "factuurnummer_prefix: hoogstens %d tekens, zodat het "
+             "factuurnummer binnen de %d van SnelStart blijft", FACTUURNUMMER_PREFIX_MAX,
              FACTUURNUMMER_MAX);
     p->betalingstermijn = (int) get_int(r, g, sub, "betalingstermijn", 14, 0, 999);
 
@@ -906,27 +916,27 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     p->shop_kvk_nummer = get_string(r, g, sub, "kvk_nummer", "");
     if (p->factuur_pdf && (*p->shop_naam == 0 || *p->shop_adres == 0
                            || *p->shop_btw_nummer == 0))
-        fail(r, g, sub, "naam, adres and btw_nummer: required on an invoice when "
-             "pdf_bijvoegen is true");
+        fail(r, g, sub, "naam, adres en btw_nummer: verplicht op een factuur als "
+             "pdf_bijvoegen true is");
 
     snprintf(sub, sizeof sub, "%s.customers", prefix);
     g = get_group(r, ps, prefix, "customers");
     check_members(r, g, sub, customer_keys);
     word = get_string(r, g, sub, "recognition", "email");
     if (!recognition_parse(word, &p->recognition))
-        fail(r, g, sub, "recognition: \"%s\" is not a method (klantcode, email, "
+        fail(r, g, sub, "recognition: \"%s\" is geen herkenningsmethode (klantcode, email, "
              "klantcode-of-email, email-postcode, klantcode-of-email-postcode, slim)", word);
     free(word);
     word = get_string(r, g, sub, "processing", "alleen-toevoegen");
     v = name_index(word, processing_names, sizeof processing_names / sizeof *processing_names);
     if (v < 0)
-        fail(r, g, sub, "processing: \"%s\" is not a mode (alleen-toevoegen, "
+        fail(r, g, sub, "processing: \"%s\" is geen verwerking (alleen-toevoegen, "
              "toevoegen-en-bijwerken, handmatig)", word);
     p->processing = v < 0 ? PROCESSING_ALLEEN_TOEVOEGEN : (processing_t) v;
     free(word);
     p->default_klantcode = (int32_t) get_int(r, g, sub, "default_klantcode", 0, 0, INT32_MAX);
     if (p->processing == PROCESSING_HANDMATIG && p->default_klantcode == 0)
-        fail(r, g, sub, "default_klantcode: required when processing is \"handmatig\"");
+        fail(r, g, sub, "default_klantcode: verplicht als processing \"handmatig\" is");
     p->default_betalingstermijn = (int) get_int(r, g, sub, "payment_term", 14, 0, 999);
 
     snprintf(sub, sizeof sub, "%s.planning", prefix);
@@ -935,7 +945,7 @@ read_profile(reader_t *r, const config_setting_t *ps, profile_t *p, size_t index
     word = get_string(r, g, sub, "importeren_financieel", "off");
     p->import_interval_s = config_interval_parse(word);
     if (p->import_interval_s < 0) {
-        fail(r, g, sub, "importeren_financieel: \"%s\" is not an interval (off, 5m, 10m, "
+        fail(r, g, sub, "importeren_financieel: \"%s\" is geen interval (off, 5m, 10m, "
              "15m, 30m, 1h, 2h, 4h, 8h, 12h, 24h)", word);
         p->import_interval_s = 0;
     }
@@ -952,8 +962,8 @@ endpoint(reader_t *r, const config_setting_t *eps, const char *state_dir, const 
 
     free(dflt);
     if (strncmp(v, "ipc://", 6) != 0 && strncmp(v, "tcp://", 6) != 0)
-        fail(r, config_setting_get_member(eps, name), "koppel.endpoints", "%s: \"%s\" must "
-             "start with ipc:// or tcp://", name, v);
+        fail(r, config_setting_get_member(eps, name), "koppel.endpoints", "%s: \"%s\" moet "
+             "beginnen met ipc:// of tcp://", name, v);
     return v;
 }
 
@@ -1180,7 +1190,8 @@ cfg_load(const char *path, char *err, size_t errlen)
     config_init(&lc);
     if (config_read_file(&lc, path) != CONFIG_TRUE) {
         if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
-            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno ? errno : ENOENT));
+            snprintf(err, errlen, "%s: kan niet gelezen worden: %s", path,
+                     strerror(errno ? errno : ENOENT));
         else
             snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&lc), config_error_text(&lc));
         config_destroy(&lc);
@@ -1192,13 +1203,13 @@ cfg_load(const char *path, char *err, size_t errlen)
     self->mtime_ns = file_mtime_ns(path);
     top = config_lookup(&lc, "koppel");
     if (top != NULL && config_setting_type(top) != CONFIG_TYPE_GROUP)
-        fail(&r, top, "koppel", "must be a group { ... }");
+        fail(&r, top, "koppel", "moet een groep { ... } zijn");
     check_members(&r, top, "koppel", top_keys);
     self->state_dir = get_string(&r, top, "koppel", "state_dir", DEFAULT_STATE_DIR);
     self->log_level = get_string(&r, top, "koppel", "log_level", "info");
     if (strcmp(self->log_level, "debug") && strcmp(self->log_level, "info")
         && strcmp(self->log_level, "warning") && strcmp(self->log_level, "error"))
-        fail(&r, top, "koppel", "log_level: \"%s\" must be debug, info, warning or error",
+        fail(&r, top, "koppel", "log_level: \"%s\" moet debug, info, warning of error zijn",
              self->log_level);
     self->resend_after_s = (int) get_int(&r, top, "koppel", "resend_after", 60, 1, 86400);
     self->max_in_flight = (int) get_int(&r, top, "koppel", "max_in_flight", 1000, 1, 1000000);
@@ -1223,18 +1234,19 @@ cfg_load(const char *path, char *err, size_t errlen)
                                                "booker_control", "booker.ctl");
     if (strstr(self->ep_control[DAEMON_MATCHER], "%s") == NULL
         || strchr(strstr(self->ep_control[DAEMON_MATCHER], "%s") + 2, '%') != NULL)
-        fail(&r, eps, "koppel.endpoints", "matcher_control: must hold %%s once, for the "
-             "matcher's instance name");
+        fail(&r, eps, "koppel.endpoints", "matcher_control: moet %%s precies één keer bevatten, "
+             "voor de instantienaam van de matcher");
 
     profiles = config_lookup(&lc, "profiles");
     if (profiles == NULL)
-        fail(&r, NULL, "profiles", "no profiles: add at least one (see config/koppel.cfg.example)");
+        fail(&r, NULL, "profiles", "geen profielen: voeg er minstens één toe (zie "
+                                   "config/koppel.cfg.example)");
     else if (config_setting_type(profiles) != CONFIG_TYPE_LIST)
-        fail(&r, profiles, "profiles", "must be a list ( { ... }, { ... } )");
+        fail(&r, profiles, "profiles", "moet een lijst ( { ... }, { ... } ) zijn");
     else {
         n = config_setting_length(profiles);
         if (n == 0)
-            fail(&r, profiles, "profiles", "the list is empty: add at least one profile");
+            fail(&r, profiles, "profiles", "de lijst is leeg: voeg minstens één profiel toe");
         self->profiles = xcalloc(n + 1, sizeof *self->profiles);
         for (i = 0; i < n && !r.failed; i++) {
             read_profile(&r, config_setting_get_elem(profiles, i), &self->profiles[i], i);
@@ -1244,7 +1256,7 @@ cfg_load(const char *path, char *err, size_t errlen)
             for (j = 0; j + 1 < self->nprofiles && !r.failed; j++)
                 if (strcmp(self->profiles[j].name, self->profiles[i].name) == 0)
                     fail(&r, config_setting_get_elem(profiles, i), "profiles",
-                         "name \"%s\" is used twice", self->profiles[i].name);
+                         "name \"%s\" komt twee keer voor", self->profiles[i].name);
         }
     }
     config_destroy(&lc);

@@ -94,16 +94,18 @@ netsec_set_curve(const char *public_key, const char *secret_key, const char *con
     size_t  i;
 
     if (!zmq_has("curve")) {
-        snprintf(err, errlen, "curve: this ZeroMQ library has no CURVE support");
+        snprintf(err, errlen, "curve: deze ZeroMQ-bibliotheek kan geen CURVE: installeer "
+                 "libzmq met libsodium");
         return false;
     }
     if (!valid_key(public_key, NULL) || !valid_key(secret_key, NULL)) {
-        snprintf(err, errlen, "curve: public_key and secret_key must be 40-character Z85 "
-                 "keys (make them with koppelctl keygen)");
+        snprintf(err, errlen, "curve: public_key en secret_key moeten Z85-sleutels van 40 "
+                 "tekens zijn (maak ze met koppelctl keygen)");
         return false;
     }
     if (zmq_curve_public(derived, secret_key) != 0 || strcmp(derived, public_key) != 0) {
-        snprintf(err, errlen, "curve: public_key does not belong to secret_key");
+        snprintf(err, errlen, "curve: public_key hoort niet bij secret_key (maak een nieuw paar "
+                 "met koppelctl keygen)");
         return false;
     }
     zactor_destroy(&sec.zap);
@@ -113,8 +115,8 @@ netsec_set_curve(const char *public_key, const char *secret_key, const char *con
     valid_key(public_key, sec.allowed[sec.nallowed++]);
     for (i = 0; clients && clients[i]; i++) {
         if (sec.nallowed == MAX_KEYS || !valid_key(clients[i], sec.allowed[sec.nallowed])) {
-            snprintf(err, errlen, "curve.clients: element %zu is not a 40-character Z85 "
-                     "public key, or there are more than %d", i + 1, MAX_KEYS - 1);
+            snprintf(err, errlen, "curve.clients: element %zu is geen publieke Z85-sleutel "
+                     "van 40 tekens, of er zijn er meer dan %d", i + 1, MAX_KEYS - 1);
             return false;
         }
         sec.nallowed++;
@@ -124,8 +126,8 @@ netsec_set_curve(const char *public_key, const char *secret_key, const char *con
     sec.nservers = 0;
     for (i = 0; servers && servers[i] && servers[i + 1]; i += 2) {
         if (sec.nservers == MAX_KEYS || !valid_key(servers[i + 1], NULL)) {
-            snprintf(err, errlen, "curve.servers: the key for %s is not a 40-character Z85 "
-                     "public key", servers[i]);
+            snprintf(err, errlen, "curve.servers: de sleutel voor %s is geen publieke "
+                     "Z85-sleutel van 40 tekens", servers[i]);
             return false;
         }
         sec.server_ep[sec.nservers] = xstrdup(servers[i]);
@@ -154,10 +156,10 @@ string_list(config_setting_t *s, bool pairs, const char *what, char *err, size_t
                  && config_setting_lookup_string(e, "public_key", &list[2 * i + 1]))
             continue;
         else {
-            snprintf(err, errlen, "%s:%d: koppel.curve.%s: element %d must be %s", 
+            snprintf(err, errlen, "%s:%d: koppel.curve.%s: element %d moet %s zijn",
                      config_setting_source_file(e) ? config_setting_source_file(e) : "",
                      config_setting_source_line(e), what, i + 1, pairs ?
-                     "{ endpoint = \"tcp://HOST:PORT\"; public_key = \"...\"; }" : "a string");
+                     "{ endpoint = \"tcp://HOST:PORT\"; public_key = \"...\"; }" : "tekst");
             free(list);
             return NULL;
         }
@@ -187,7 +189,7 @@ check_plain_tcp(config_t *lc, const char *config_path, char *err, size_t errlen)
 
     if ((ins = config_lookup(lc, "koppel.insecure_tcp_loopback")) != NULL) {
         if (config_setting_type(ins) != CONFIG_TYPE_BOOL) {
-            snprintf(err, errlen, "%s:%d: koppel.insecure_tcp_loopback: must be true or false",
+            snprintf(err, errlen, "%s:%d: koppel.insecure_tcp_loopback: moet true of false zijn",
                      config_path, config_setting_source_line(ins));
             return false;
         }
@@ -200,17 +202,17 @@ check_plain_tcp(config_t *lc, const char *config_path, char *err, size_t errlen)
         if (v == NULL || strncmp(v, "tcp://", 6) != 0)
             continue;
         if (!insecure) {
-            snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": tcp without CURVE "
-                     "keys lets every user who reaches the port read the orders and report "
-                     "them booked; set koppel.curve (make keys with koppelctl keygen), or use "
-                     "ipc:// (the default) for daemons on one host", config_path,
-                     config_setting_source_line(e), config_setting_name(e), v);
+            snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": tcp zonder "
+                     "CURVE-sleutels laat iedereen die de poort bereikt de orders lezen en ze "
+                     "als geboekt melden; zet koppel.curve (maak sleutels met koppelctl keygen), "
+                     "of gebruik ipc:// (de standaard) voor onderdelen op één machine",
+                     config_path, config_setting_source_line(e), config_setting_name(e), v);
             return false;
         }
         if (!loopback(v)) {
             snprintf(err, errlen, "%s:%d: koppel.endpoints.%s = \"%s\": "
-                     "koppel.insecure_tcp_loopback allows tcp without CURVE on a loopback "
-                     "address only (127.0.0.1, [::1], localhost); between hosts set "
+                     "koppel.insecure_tcp_loopback staat tcp zonder CURVE alleen toe op een "
+                     "loopback-adres (127.0.0.1, [::1], localhost); zet tussen machines "
                      "koppel.curve", config_path, config_setting_source_line(e),
                      config_setting_name(e), v);
             return false;
@@ -237,8 +239,8 @@ netsec_load(const char *config_path, char *err, size_t errlen)
     }
     if (config_lookup_string(&lc, "koppel.control_group", &group)) {
         if ((gr = getgrnam(group)) == NULL) {
-            snprintf(err, errlen, "%s: koppel.control_group: no group \"%s\" on this host",
-                     config_path, group);
+            snprintf(err, errlen, "%s: koppel.control_group: groep \"%s\" bestaat niet op "
+                     "deze machine", config_path, group);
             goto done;
         }
         netsec_set_group(gr->gr_gid);
@@ -246,8 +248,8 @@ netsec_load(const char *config_path, char *err, size_t errlen)
     if ((curve = config_lookup(&lc, "koppel.curve")) != NULL) {
         if (!config_setting_lookup_string(curve, "public_key", &pub)
             || !config_setting_lookup_string(curve, "secret_key", &secret)) {
-            snprintf(err, errlen, "%s:%d: koppel.curve: needs public_key and secret_key "
-                     "(make them with koppelctl keygen)", config_path,
+            snprintf(err, errlen, "%s:%d: koppel.curve: public_key en secret_key zijn nodig "
+                     "(maak ze met koppelctl keygen)", config_path,
                      config_setting_source_line(curve));
             goto done;
         }

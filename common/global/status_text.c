@@ -159,22 +159,10 @@ const char *
 status_text_stopped(const char *profile, const char *reason, char *buf, size_t len)
 {
     const char *r = reason ? reason : "";
-    const char *rest;
 
-    if ((rest = after(r, "stopped: ")) != NULL)
-        r = rest;
+    /* the fetcher, matcher and booker say "Gestopt: ..." themselves */
     if (strncmp(r, "Gestopt", 7) == 0)
         snprintf(buf, len, "%s", r);
-    else if (strstr(r, "Globecharge refused username") != NULL)
-        snprintf(buf, len, "Gestopt: Globecharge weigert de inloggegevens - pas ze aan in "
-                 "koppel.cfg (profiel %s)", profile);
-    else if (strstr(r, "REST API") != NULL && strstr(r, "refused") != NULL)
-        snprintf(buf, len, "Gestopt: WooCommerce weigert de REST API-sleutel - pas hem aan in "
-                 "koppel.cfg (profiel %s)", profile);
-    else if (strstr(r, "SnelStart keys") != NULL || strstr(r, "client key") != NULL
-             || strstr(r, "subscription key") != NULL)
-        snprintf(buf, len, "Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg "
-                 "(profiel %s)", profile);
     else
         snprintf(buf, len, "Gestopt: profiel %s: %s", profile, r);
     return buf;

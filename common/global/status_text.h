@@ -47,9 +47,8 @@ const char *status_text_line(const json_t *daemons, char *buf, size_t len);
  * X, order N" -> "Bezig: profiel X, order N"); returns buf */
 const char *status_text_activity(const char *activity, char *buf, size_t len);
 
-/* status_text_stopped - why a profile stopped, in Dutch ("stopped:
- * Globecharge refused username ..." -> "Gestopt: Globecharge weigert de
- * inloggegevens - pas ze aan in koppel.cfg"); returns buf */
+/* status_text_stopped - why a profile stopped: the daemon's own "Gestopt:
+ * ..." as it is, any other reason after "Gestopt: profiel NAME: "; returns buf */
 const char *status_text_stopped(const char *profile, const char *reason, char *buf, size_t len);
 
 /* status_text_summary - an import's summary in Dutch ("3 new orders, 0

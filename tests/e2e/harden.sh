@@ -44,11 +44,11 @@ scenario_ctl_warns_about_a_readable_config() {
     minimal_config
     chmod 0644 "$CFG"
     "$BIN/koppelctl" --config "$CFG" profiles > /dev/null 2> "$E2E_DIR/ctl.err"
-    grep -q "readable by every user but holds passwords and keys: chmod 0640" \
+    grep -q "is door iedere gebruiker te lezen maar bevat wachtwoorden en sleutels: chmod 0640" \
         "$E2E_DIR/ctl.err" || { echo "harden: koppelctl said nothing:"; cat "$E2E_DIR/ctl.err"; return 1; }
     chmod 0640 "$CFG"
     "$BIN/koppelctl" --config "$CFG" profiles > /dev/null 2> "$E2E_DIR/ctl.err"
-    ! grep -q "readable by every user" "$E2E_DIR/ctl.err"
+    ! grep -q "door iedere gebruiker te lezen" "$E2E_DIR/ctl.err"
 }
 
 # matcher_port - a loopback port P of four digits: the matcher's control
@@ -173,14 +173,14 @@ scenario_plain_tcp_is_refused() {
         done
         wait $pid
         [ $? -eq 1 ] || { echo "harden: koppel-$d did not exit 1"; return 1; }
-        grep -q "fatal: .*koppel.endpoints.jobs = \"tcp://127.0.0.1:[0-9]*\": tcp without CURVE keys lets every user who reaches the port read the orders and report them booked; set koppel.curve" \
+        grep -q "fatal: .*koppel.endpoints.jobs = \"tcp://127.0.0.1:[0-9]*\": tcp zonder CURVE-sleutels laat iedereen die de poort bereikt de orders lezen en ze als geboekt melden; zet koppel.curve" \
             "$E2E_DIR/log/$d.log" || { echo "harden: koppel-$d said:"; cat "$E2E_DIR/log/$d.log"; return 1; }
     done
     # insecure_tcp_loopback on an address that is not loopback: refused too
     sed -i 's|jobs = "tcp://127.0.0.1:|jobs = "tcp://0.0.0.0:|' "$CFG"
     sed -i "s|^    state_dir = .*|&\n    insecure_tcp_loopback = true;|" "$CFG"
     "$BIN/koppelctl" --config "$CFG" status > "$E2E_DIR/ctl.out" 2>&1
-    [ $? -eq 1 ] && grep -q "insecure_tcp_loopback allows tcp without CURVE on a loopback address only" \
+    [ $? -eq 1 ] && grep -q "insecure_tcp_loopback staat tcp zonder CURVE alleen toe op een loopback-adres" \
         "$E2E_DIR/ctl.out" || { echo "harden: koppelctl said:"; cat "$E2E_DIR/ctl.out"; return 1; }
 }
 
@@ -199,7 +199,7 @@ scenario_forged_outcome_and_matched_are_dropped() {
     start_daemon fetcher
     start_daemon matcher --instance 1
     i=0
-    until [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld 2>/dev/null)" = started ]; do
+    until [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld 2>/dev/null)" = gestart ]; do
         i=$((i + 1)); [ $i -gt 50 ] && { echo "harden: no run"; return 1; }; sleep 0.1
     done
     i=0

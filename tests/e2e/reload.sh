@@ -95,7 +95,7 @@ scenario_grootboek() {
     abroad_order 7010 | curl -s -X PUT --data-binary @- "$GC_URL/_sim/orders" >/dev/null
     write_config 7001
     start_pipeline || return 1
-    [ "$(ctl run voorbeeld)" = started ] || return 1
+    [ "$(ctl run voorbeeld)" = gestart ] || return 1
     until_true 30 "order 7010 is no dead letter" is_dead 7010 || return 1
     ctl dlq show 7010 > "$E2E_DIR/dlq7010.txt" || return 1      # NUMBER alone: one profile has it
     grep -q "omzet.buiten_eu.hoog" "$E2E_DIR/dlq7010.txt" || {
@@ -124,7 +124,7 @@ scenario_refused() {
     grep -q "page_size = 4294967297" "$CFG" || { echo "e2e: no page_size to break"; return 1; }
     line=$(grep -n "page_size = 4294967297" "$CFG" | cut -d: -f1)
     ctl reload 2> "$E2E_DIR/refused.txt" && return 1
-    grep -q "reload refused: $CFG:$line: profiles.voorbeeld.shop: page_size: must be 1..100, not 4294967297" \
+    grep -q "reload geweigerd: $CFG:$line: profiles.voorbeeld.shop: page_size: moet een getal van 1 tot en met 100 zijn (niet 4294967297)" \
         "$E2E_DIR/refused.txt" || { cat "$E2E_DIR/refused.txt"; return 1; }
     # each daemon refuses the file itself: asked with the good copy's endpoints
     "$BIN/koppelctl" --config "$E2E_DIR/good.cfg" reload > "$E2E_DIR/refused2.txt" && return 1
@@ -170,7 +170,7 @@ scenario_profile() {
     ctl reload >/dev/null || return 1
     until_true 10 "the new profile is not planned" planned || return 1
     # planned from now on, its first run may have started by itself already
-    case "$(ctl run nieuw)" in started|"already running") ;; *) return 1 ;; esac
+    case "$(ctl run nieuw)" in gestart|"is al bezig") ;; *) return 1 ;; esac
     until_true 30 "the new profile's orders are not booked" new_profile_booked 2 || return 1
     [ "$(booked_factuurnummers | grep -c '^800[12]$')" -eq 0 ] || {
         echo "e2e: orders below from_order were booked"; return 1; }
@@ -178,7 +178,7 @@ scenario_profile() {
     # not, and none twice
     set_in_profile nieuw 'from_order = 8003;' 'from_order = 8001;' || return 1
     ctl reload >/dev/null || return 1
-    case "$(ctl run nieuw)" in started|"already running") ;; *) return 1 ;; esac
+    case "$(ctl run nieuw)" in gestart|"is al bezig") ;; *) return 1 ;; esac
     until_true 30 "a lowered from_order does not read the orders again" new_profile_booked 4 \
         || return 1
     sleep 1
@@ -213,7 +213,7 @@ scenario_during_import() {
     write_config 20001
     sed -i 's/page_size = 50;/page_size = 2;/' "$CFG"
     start_pipeline || return 1
-    [ "$(ctl run voorbeeld)" = started ] || return 1
+    [ "$(ctl run voorbeeld)" = gestart ] || return 1
     until_true 10 "no import to reload during" importing || return 1
     for size in 7 3 9 4; do
         sed -i "s/page_size = [0-9]*;/page_size = $size;/" "$CFG"
@@ -285,9 +285,9 @@ scenario_koppelctl() {
     [ $? -eq 2 ] && echo "$out" | grep -q "profiel Voorbeeld bestaat niet" || {
         echo "e2e: run of an unknown profile: $out"; return 1; }
     out=$(ctl run voorbeeld "Importeren financieel" 2>&1)
-    case $out in started|"already running") ;; *) echo "e2e: run by display name: $out"; return 1 ;; esac
+    case $out in gestart|"is al bezig") ;; *) echo "e2e: run by display name: $out"; return 1 ;; esac
     out=$(ctl dlq show 1234 2>&1)
-    echo "$out" | grep -q "1234 is not in the dead-letter queue" || { echo "e2e: $out"; return 1; }
+    echo "$out" | grep -q "1234 staat niet bij de orders die koppel niet kon boeken" || { echo "e2e: $out"; return 1; }
     out=$(ctl frobnicate 2>&1)
     [ $? -eq 2 ] && echo "$out" | grep -q 'unknown command "frobnicate"' || {
         echo "e2e: unknown command: $out"; return 1; }

@@ -63,7 +63,7 @@ all=$?
 [ "$slow" = 0 ] || fail "koppelctl status did not answer within 1 s $slow times during the replay"
 grep -q "^1 opnieuw aangeboden, 0 niet$" "$DIR/one.out" || fail "one: $(cat "$DIR/one.out")"
 [ "$all" = 1 ] || fail "dlq replay --all exits $all with a dead letter it could not replay"
-grep -q "^voorbeeld:99999: not replayed: order 99999 staat niet (meer) in de shop; laat hem vallen als hij niet geboekt hoeft te worden$" \
+grep -q "^voorbeeld:99999: niet opnieuw aangeboden: order 99999 staat niet (meer) in de shop; laat hem vallen als hij niet geboekt hoeft te worden$" \
     "$DIR/all.out" || fail "the missing order's reason: $(cat "$DIR/all.out")"
 grep -q "^8 opnieuw aangeboden, 1 niet$" "$DIR/all.out" || fail "all: $(cat "$DIR/all.out")"
 wait_done "$(shop_orders | wc -l)" 60 || fail "the replayed orders are not booked again"

@@ -124,7 +124,7 @@ scenario_pipeline() {
     write_config 5001
     with_followups
     start_pipeline || return 1
-    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = started ] || return 1
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = gestart ] || return 1
     expected=$(shop_orders | wc -l)
     wait_done "$expected" 60 || return 1
     check_exactly_once || return 1
@@ -230,9 +230,9 @@ scenario_sigkill() {
         -e 's/rate_per_hour = 5000;/rate_per_hour = 30000;/' "$CFG"
     with_followups
     start_pipeline || return 1
-    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = started ] || return 1
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = gestart ] || return 1
     # "Nu uitvoeren" while the task runs
-    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = "already running" ] || {
+    [ "$("$BIN/koppelctl" --config "$CFG" run voorbeeld)" = "is al bezig" ] || {
         echo "e2e: a second run while running was not refused"; return 1; }
     for d in fetcher matcher booker scheduler fetcher booker; do
         sleep 0.7

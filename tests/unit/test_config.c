@@ -87,12 +87,12 @@ oss_grootboeken_are_read_by_country_and_rate(void **state)
     static const struct {
         const char *oss, *err;
     } bad[] = {
-        { "NL_21 = 8000;", "NL_21: NL is not another EU member state" },
-        { "NO_25 = 8000;", "NO_25: NO is not another EU member state" },
-        { "BE21 = 8000;", "BE21: must be COUNTRY_RATE, e.g. BE_21 or FR_5_5" },
-        { "BE_21_ = 8000;", "BE_21_: must be COUNTRY_RATE" },
-        { "BE_101 = 8000;", "BE_101: must be COUNTRY_RATE" },
-        { "FR_5_5 = 8000; FR_5_50 = 8001;", "FR_5_50: the same country and rate" },
+        { "NL_21 = 8000;", "NL_21: NL is geen andere EU-lidstaat" },
+        { "NO_25 = 8000;", "NO_25: NO is geen andere EU-lidstaat" },
+        { "BE21 = 8000;", "BE21: moet LAND_TARIEF zijn, bijvoorbeeld BE_21 of FR_5_5" },
+        { "BE_21_ = 8000;", "BE_21_: moet LAND_TARIEF zijn" },
+        { "BE_101 = 8000;", "BE_101: moet LAND_TARIEF zijn" },
+        { "FR_5_5 = 8000; FR_5_50 = 8001;", "FR_5_50: hetzelfde land en tarief" },
     };
     char    err[1024] = "", text[512];
     char   *path = write_cfg("profiles = ( { name = \"a\"; grootboeken = { oss = {\n"
@@ -130,7 +130,8 @@ a_wrong_value_is_reported_with_line_and_setting(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: must be 1..100"));
+    assert_non_null(strstr(err, ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met "
+                                "100 zijn"));
 }
 
 /* overflowed - the error for a numeric setting written as text */
@@ -163,7 +164,8 @@ a_matcher_heartbeat_too_short_is_refused(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, ":2: koppel: matcher_heartbeat_ms: must be 200..60000"));
+    assert_non_null(strstr(err, ":2: koppel: matcher_heartbeat_ms: moet een getal van 200 tot en "
+                                "met 60000 zijn"));
 }
 
 static void
@@ -171,12 +173,16 @@ an_out_of_range_number_is_reported_as_written(void **state)
 {
     /* libconfig reads 4294967297 (no L) as 1, which is in range */
     assert_non_null(strstr(overflowed("page_size = 4294967297"),
-                           ":3: profiles.a.shop: page_size: must be 1..100, not 4294967297"));
+                           ":3: profiles.a.shop: page_size: moet een getal van 1 tot en met 100 "
+                           "zijn (niet 4294967297)"));
     assert_non_null(strstr(overflowed("page_size = 99999999999999999999"),
-                           "page_size: must be 1..100, not 99999999999999999999"));
+                           "page_size: moet een getal van 1 tot en met 100 zijn (niet "
+                           "99999999999999999999)"));
     assert_non_null(strstr(overflowed("page_size = 3000000000"),
-                           "page_size: must be 1..100, not 3000000000"));
-    assert_non_null(strstr(overflowed("page_size = -5"), "page_size: must be 1..100, not -5"));
+                           "page_size: moet een getal van 1 tot en met 100 zijn (niet "
+                           "3000000000)"));
+    assert_non_null(strstr(overflowed("page_size = -5"), "page_size: moet een getal van 1 tot en "
+                                                         "met 100 zijn (niet -5)"));
 }
 
 static void
@@ -188,7 +194,7 @@ an_unknown_setting_is_refused(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, "profiles.a.shop: pasword: unknown setting"));
+    assert_non_null(strstr(err, "profiles.a.shop: pasword: onbekende instelling"));
 }
 
 static void
@@ -200,7 +206,7 @@ an_unknown_recognition_method_is_refused(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, "recognition: \"naam\" is not a method"));
+    assert_non_null(strstr(err, "recognition: \"naam\" is geen herkenningsmethode"));
 }
 
 /* refused - a configuration text is refused with a message holding want */
@@ -242,21 +248,22 @@ payment_and_invoice_settings_are_read_and_checked(void **state)
     assert_string_equal(p->shop_adres, "Dorpsstraat 1\n1234 AB Ergens");
     cfg_destroy(&cfg);
     refused("profiles = ( { name = \"a\"; betalingen = { boeken = true; }; } );\n",
-            "dagboek: the nummer of a memoriaal dagboek is required");
+            "dagboek: het nummer van een memoriaaldagboek is verplicht");
     refused("profiles = ( { name = \"a\"; betalingen = { mollie = { tussenrekening = 1; "
-            "kosten_grootboek = 2; }; }; } );\n", "methoden: required");
+            "kosten_grootboek = 2; }; }; } );\n", "methoden: verplicht");
     refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
-            "kosten_grootboek = 2; }; }; } );\n", "tussenrekening: the grootboek nummer");
+            "kosten_grootboek = 2; }; }; } );\n", "tussenrekening: het grootboekrekeningnummer "
+                                                  "van de tussenrekening");
     refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
             "tussenrekening = 1; kosten_grootboek = 2; kosten_procent = \"3,49\"; }; }; } );\n",
-            "kosten_procent: must be a percentage in double quotes");
+            "kosten_procent: moet een percentage tussen dubbele aanhalingstekens zijn");
     refused("profiles = ( { name = \"a\"; betalingen = { paypal = { methoden = [\"PayPal\"]; "
             "tussenrekening = 1; kosten_grootboek = 2; kosten_procent = \"101\"; }; }; } );\n",
-            "kosten_procent: at most 100");
+            "kosten_procent: hoogstens 100");
     refused("profiles = ( { name = \"a\"; betalingen = { adyen = { }; }; } );\n",
-            "adyen: unknown setting");
+            "adyen: onbekende instelling");
     refused("profiles = ( { name = \"a\"; factuur = { pdf_bijvoegen = true; naam = \"X\"; }; } );\n",
-            "naam, adres and btw_nummer: required");
+            "naam, adres en btw_nummer: verplicht");
 }
 
 static void
@@ -268,7 +275,7 @@ handmatig_needs_a_default_klantcode(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, "default_klantcode: required"));
+    assert_non_null(strstr(err, "default_klantcode: verplicht als processing \"handmatig\" is"));
 }
 
 static void
@@ -280,7 +287,7 @@ two_profiles_with_one_name_are_refused(void **state)
 
     unlink(path);
     assert_null(cfg);
-    assert_non_null(strstr(err, "used twice"));
+    assert_non_null(strstr(err, "komt twee keer voor"));
 }
 
 static void
@@ -289,7 +296,7 @@ a_missing_file_is_named(void **state)
     char    err[1024] = "";
 
     assert_null(cfg_load("/nonexistent/koppel.cfg", err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent/koppel.cfg: cannot read"));
+    assert_non_null(strstr(err, "/nonexistent/koppel.cfg: kan niet gelezen worden"));
 }
 
 static void
@@ -376,11 +383,11 @@ a_join_table_without_its_columns_or_bad_klant_bits_is_refused(void **state)
 
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; "
                "database = \"X\"; schema = { land_code = \"\"; }; }; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "land_code: must name a column of table tblLand"));
+    assert_non_null(strstr(err, "land_code: moet een kolom van tabel tblLand noemen"));
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; "
                "database = \"X\"; schema = { relatie_klant_bits = \"klant\"; }; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "relatie_klant_bits: \"klant\" is not a whole number"));
+    assert_non_null(strstr(err, "relatie_klant_bits: \"klant\" is geen geheel getal"));
 }
 
 static void
@@ -390,10 +397,10 @@ an_sql_profile_without_server_or_database_is_refused(void **state)
 
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; database = \"X\"; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "profiles.a.snelstart: sql_server: required"));
+    assert_non_null(strstr(err, "profiles.a.snelstart: sql_server: verplicht bij type \"sql\""));
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = \"h\"; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "database: required"));
+    assert_non_null(strstr(err, "database: verplicht bij type \"sql\""));
 }
 
 static void
@@ -418,10 +425,10 @@ mdb_and_lokaal_profiles_need_folder_and_administration(void **state)
     cfg_destroy(&cfg);
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"mdb\"; administration = \"W\"; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "folder: required when type is \"mdb\""));
+    assert_non_null(strstr(err, "folder: verplicht bij type \"mdb\""));
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"lokaal\"; folder = \"/x\"; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "administration: required when type is \"lokaal\""));
+    assert_non_null(strstr(err, "administration: verplicht bij type \"lokaal\""));
 }
 
 static void
@@ -431,14 +438,14 @@ an_unknown_administration_type_or_schema_key_is_refused(void **state)
 
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"odbc\"; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "\"odbc\" is not an administration type koppel knows "
+    assert_non_null(strstr(err, "\"odbc\" is geen administratietype dat koppel kent "
                             "(api, sql, lokaal, mdb)"));
     load_error("profiles = ( { name = \"a\"; snelstart = { schema = { relatie_mail = \"E\"; }; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "profiles.a.snelstart.schema: relatie_mail: unknown setting"));
+    assert_non_null(strstr(err, "profiles.a.snelstart.schema: relatie_mail: onbekende instelling"));
     load_error("profiles = ( { name = \"a\"; snelstart = { schema = { relatie_id = \"\"; }; }; } );\n",
                err, sizeof err);
-    assert_non_null(strstr(err, "relatie_id: must name a column"));
+    assert_non_null(strstr(err, "relatie_id: moet een kolom"));
 }
 
 static void
@@ -478,7 +485,8 @@ plain_http_urls_need_insecure_http_in_words(void **state)
     (void) state;
     load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
                "username = \"u\"; password = \"p\"; }; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "profiles.a.shop: url \"http://shop.example\": plain http"));
+    assert_non_null(strstr(err, "profiles.a.shop: url \"http://shop.example\": gewoon http "
+                                "verstuurt"));
     assert_non_null(strstr(err, "insecure_http = true"));
     load_error("profiles = ( { name = \"a\"; shop = { url = \"http://shop.example\"; "
                "username = \"u\"; password = \"p\"; insecure_http = true; }; } );\n", err,
@@ -486,17 +494,17 @@ plain_http_urls_need_insecure_http_in_words(void **state)
     assert_string_equal(err, "");
     load_error("profiles = ( { name = \"a\"; snelstart = { api_url = \"http://api/v2\"; "
                "}; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "api_url \"http://api/v2\": plain http"));
+    assert_non_null(strstr(err, "api_url \"http://api/v2\": gewoon http verstuurt"));
     load_error("profiles = ( { name = \"a\"; snelstart = { auth_url = \"http://a/token\"; "
                "}; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "auth_url \"http://a/token\": plain http"));
+    assert_non_null(strstr(err, "auth_url \"http://a/token\": gewoon http verstuurt"));
     load_error("profiles = ( { name = \"a\"; snelstart = { api_url = \"http://api/v2\"; "
                "auth_url = \"http://a/token\"; insecure_http = true; }; } );\n", err,
                sizeof err);
     assert_string_equal(err, "");
     load_error("profiles = ( { name = \"a\"; shop = { url = \"ftp://shop\"; }; } );\n", err,
                sizeof err);
-    assert_non_null(strstr(err, "must start with https://"));
+    assert_non_null(strstr(err, "moet beginnen met https://"));
 }
 
 /* sql_encryption_defaults_to_require_with_the_certificate_checked */
@@ -519,7 +527,7 @@ sql_encryption_defaults_to_require_with_the_certificate_checked(void **state)
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = "
                "\"db\"; database = \"Adm\"; sql_encryption = \"maybe\"; }; } );\n", err,
                sizeof err);
-    assert_non_null(strstr(err, "sql_encryption: \"maybe\" is not one of \"require\""));
+    assert_non_null(strstr(err, "sql_encryption: \"maybe\" is niet \"require\""));
     load_error("profiles = ( { name = \"a\"; snelstart = { type = \"sql\"; sql_server = "
                "\"db\"; database = \"Adm\"; sql_encryption = \"off\"; sql_tls_verify = false; "
                "sql_ca_file = \"/etc/ca.pem\"; }; } );\n", err, sizeof err);
@@ -536,7 +544,7 @@ credentials_in_a_url_are_refused_and_never_repeated(void **state)
     (void) state;
     load_error("profiles = ( { name = \"a\"; shop = { url = "
                "\"https://winkelier:Geheim99@shop.example/webshop\"; }; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "user name or password written into the URL"));
+    assert_non_null(strstr(err, "gebruikersnaam of wachtwoord in de URL"));
     assert_non_null(strstr(err, "shop.example/webshop"));
     assert_null(strstr(err, "Geheim99"));
     assert_null(strstr(err, "winkelier"));
@@ -559,18 +567,18 @@ a_woocommerce_profile_without_key_or_with_a_password_is_refused(void **state)
 
     assert_null(cfg_load(path, err, sizeof err));
     unlink(path);
-    assert_non_null(strstr(err, "profiles.woo.shop: a WooCommerce shop needs consumer_key and "
-                               "consumer_secret"));
+    assert_non_null(strstr(err, "profiles.woo.shop: een WooCommerce-webwinkel heeft consumer_key "
+                                "en consumer_secret"));
     path = write_cfg("profiles = ( { name = \"woo\"; shop = { type = \"woocommerce\";\n"
                      "  url = \"https://s\"; password = \"x\"; }; } );\n");
     assert_null(cfg_load(path, err, sizeof err));
     unlink(path);
-    assert_non_null(strstr(err, "takes consumer_key and consumer_secret"));
+    assert_non_null(strstr(err, "gebruikt consumer_key en consumer_secret"));
     assert_null(strstr(err, "\"x\""));
     path = write_cfg("profiles = ( { name = \"m\"; shop = { type = \"magento\"; }; } );\n");
     assert_null(cfg_load(path, err, sizeof err));
     unlink(path);
-    assert_non_null(strstr(err, "\"magento\" is not a shop type koppel knows (globecharge, "
+    assert_non_null(strstr(err, "\"magento\" is geen webwinkeltype dat koppel kent (globecharge, "
                                "woocommerce)"));
 }
 
@@ -739,16 +747,17 @@ a_public_listen_address_needs_tls(void **state)
 {
     static const struct { const char *koppel, *err; } bad[] = {
         { "webhooks = { listen = \"0.0.0.0:8188\"; };",
-          "koppel.webhooks: listen: \"0.0.0.0:8188\" is not a loopback address: that needs TLS" },
-        { "webhooks = { listen = \"[::]:8188\"; };", "is not a loopback address" },
-        { "webhooks = { listen = \"8188\"; };", "koppel.webhooks: listen: \"8188\" is not "
-          "ADDRESS:PORT" },
-        { "webhooks = { listen = \"127.0.0.1:99999\"; };", "is not ADDRESS:PORT" },
-        { "webhooks = { listen = \"shop.example.nl:443\"; };", "is not ADDRESS:PORT" },
+          "koppel.webhooks: listen: \"0.0.0.0:8188\" is geen loopback-adres: dat vraagt TLS" },
+        { "webhooks = { listen = \"[::]:8188\"; };", "is geen loopback-adres" },
+        { "webhooks = { listen = \"8188\"; };", "koppel.webhooks: listen: \"8188\" is geen "
+          "ADRES:POORT" },
+        { "webhooks = { listen = \"127.0.0.1:99999\"; };", "is geen ADRES:POORT" },
+        { "webhooks = { listen = \"shop.example.nl:443\"; };", "is geen ADRES:POORT" },
         { "webhooks = { listen = \"0.0.0.0:8188\"; tls_certificate = \"/etc/c.pem\"; };",
-          "koppel.webhooks: tls_key: required with tls_certificate" },
-        { "webhooks = { max_body_bytes = 10; };", "max_body_bytes: must be 1024..67108864" },
-        { "webhooks = { port = 1; };", "koppel.webhooks: port: unknown setting" },
+          "koppel.webhooks: tls_key: verplicht samen met tls_certificate" },
+        { "webhooks = { max_body_bytes = 10; };", "max_body_bytes: moet een getal van 1024 tot "
+                                                  "en met 67108864 zijn" },
+        { "webhooks = { port = 1; };", "koppel.webhooks: port: onbekende instelling" },
     };
     char    err[1024], text[1024];
     char   *path;
@@ -777,15 +786,15 @@ a_webhook_needs_its_path_secret_receiver_and_a_woocommerce_shop(void **state)
 {
     static const struct { const char *koppel, *hook, *err; } bad[] = {
         { "webhooks = { };", "secret = \"s\";",
-          "profiles.woo.shop.webhook: path: required" },
-        { "webhooks = { };", "path = \"/w h\"; secret = \"s\";", "path: no spaces" },
-        { "webhooks = { };", "path = \"/w\";", "profiles.woo.shop.webhook: secret: required" },
+          "profiles.woo.shop.webhook: path: verplicht" },
+        { "webhooks = { };", "path = \"/w h\"; secret = \"s\";", "path: geen spaties" },
+        { "webhooks = { };", "path = \"/w\";", "profiles.woo.shop.webhook: secret: verplicht" },
         { "", "path = \"/w\"; secret = \"s\";",
-          "profiles.woo.shop.webhook: path: there is no receiver" },
+          "profiles.woo.shop.webhook: path: er is geen ontvanger" },
         { "webhooks = { };", "path = \"/w\"; secret = \"s\"; url = \"ftp://x\";",
-          "url \"ftp://x\": must start with https://" },
+          "url \"ftp://x\": moet beginnen met https://" },
         { "webhooks = { };", "path = \"/w\"; secret = \"s\"; topic = \"x\";",
-          "topic: unknown setting" },
+          "topic: onbekende instelling" },
     };
     char    err[1024], text[1024];
 
@@ -799,7 +808,7 @@ a_webhook_needs_its_path_secret_receiver_and_a_woocommerce_shop(void **state)
     load_err("koppel = { webhooks = { }; };\n"
              "profiles = ( { name = \"gc\"; shop = { webhook = { path = \"/w\"; secret = \"s\"; "
              "}; }; } );\n", err, sizeof err);
-    assert_non_null(strstr(err, "profiles.gc.shop: webhook: only a shop of type "
+    assert_non_null(strstr(err, "profiles.gc.shop: webhook: alleen een webwinkel van type "
                             "\"woocommerce\""));
 }
 
@@ -816,7 +825,7 @@ two_profiles_cannot_share_a_webhook_path(void **state)
              " { name = \"twee\"; shop = { type = \"woocommerce\"; url = \"https://b.nl\";\n"
              "   consumer_key = \"k\"; consumer_secret = \"s\";\n"
              "   webhook = { path = \"/w\"; secret = \"s2\"; }; }; } );\n", err, sizeof err);
-    if (strstr(err, "profiles.twee.shop.webhook: path: \"/w\" is profile een's") == NULL)
+    if (strstr(err, "profiles.twee.shop.webhook: path: \"/w\" is al van profiel een") == NULL)
         fail_msg("%s", err);
 }
 

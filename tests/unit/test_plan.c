@@ -155,7 +155,7 @@ the_planning_survives_a_restart_and_plan_set_changes_it(void **state)
 
     assert_true(plan_set(plan, "winkel", TASK_IMPORT, 3600, 50000, err, sizeof err));
     assert_false(plan_set(plan, "winkel", "exporteren", 3600, 0, err, sizeof err));
-    assert_non_null(strstr(err, "has no task exporteren"));
+    assert_non_null(strstr(err, "heeft geen taak exporteren"));
     plan_close(&plan);
     plan = plan_open(path, cfg, 2000, err, sizeof err);
     list = plan_list(plan);

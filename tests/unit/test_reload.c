@@ -126,7 +126,8 @@ a_bad_file_is_refused_and_the_old_one_stays(void **state)
     before = s.cfg;
     write_file("profiles = ( { name = \"a\";\n shop = { page_size = 500; }; } );\n");
     assert_false(reload_now(r, msg, sizeof msg));
-    assert_non_null(strstr(msg, ":2: profiles.a.shop: page_size: must be 1..100, not 500"));
+    assert_non_null(strstr(msg, ":2: profiles.a.shop: page_size: moet een getal van 1 tot en met "
+                                "100 zijn (niet 500)"));
     assert_int_equal(s.applied, 0);
     assert_ptr_equal(s.cfg, before);
     assert_false(reload_if_changed(r));          /* the same refused file: not tried again */

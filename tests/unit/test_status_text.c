@@ -54,14 +54,17 @@ a_stopped_profile_says_why(void **state)
     char    b[256];
 
     line("[{\"name\":\"fetcher\",\"answering\":true,\"activity\":\"importing profile w, x\","
-         "\"profiles\":{\"w\":{\"cursor\":5,\"stopped\":\"stopped: Globecharge refused username "
-         "winkelier: wrong username or password\"}}}]", b, sizeof b);
+         "\"profiles\":{\"w\":{\"cursor\":5,\"stopped\":\"Gestopt: Globecharge weigert de "
+         "inloggegevens - pas ze aan in koppel.cfg\"}}}]", b, sizeof b);
     assert_string_equal(b, "Gestopt: Globecharge weigert de inloggegevens - pas ze aan in "
-                           "koppel.cfg (profiel w)");
+                           "koppel.cfg");
     line("[{\"name\":\"booker\",\"answering\":true,\"activity\":\"Gereed\","
-         "\"stopped\":{\"w\":\"stopped: SnelStart refused the client key\"}}]", b, sizeof b);
-    assert_string_equal(b, "Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg "
-                           "(profiel w)");
+         "\"stopped\":{\"w\":\"Gestopt: SnelStart weigert de sleutels - pas ze aan in "
+         "koppel.cfg\"}}]", b, sizeof b);
+    assert_string_equal(b, "Gestopt: SnelStart weigert de sleutels - pas ze aan in koppel.cfg");
+    line("[{\"name\":\"booker\",\"answering\":true,\"activity\":\"Gereed\","
+         "\"stopped\":{\"w\":\"de administratie is weg\"}}]", b, sizeof b);
+    assert_string_equal(b, "Gestopt: profiel w: de administratie is weg");
 }
 
 static void

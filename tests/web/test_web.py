@@ -400,7 +400,8 @@ def invalid_field():
     save_settings()
     assert "Niet opgeslagen" in text("#save-error")
     assert "geheel getal" in text("#err-shop\\.from_order"), text("#err-shop\\.from_order")
-    assert "0 tot en met 999" in text("#err-customers\\.payment_term")
+    assert "payment_term: moet een getal van 0 tot en met 999 zijn (niet -5)" \
+        in text("#err-customers\\.payment_term"), text("#err-customers\\.payment_term")
     assert driver.find_element(By.ID, "f-shop.from_order").get_attribute("value") == "tienduizend"
     shot("instellingen-fout")
     assert open(CFG).read() == before
