@@ -278,12 +278,22 @@ current(const profile_t *p, const field_t *f)
     return xstrdup("");
 }
 
+/* platform_of - the shop platform a field belongs to ("shop:TYPE"), or NULL
+ * for a field of every platform */
+static const char *
+platform_of(const field_t *f)
+{
+    return f->only && strncmp(f->only, "shop:", 5) == 0 ? f->only + 5 : NULL;
+}
+
 /* value_of - current(), but empty for a field of another shop platform than
  * the profile's: its offset holds the profile's own platform's setting */
 static char *
 value_of(const profile_t *p, const field_t *f)
 {
-    if (f->only && strncmp(f->only, "shop:", 5) == 0 && strcmp(f->only + 5, p->shop_type) != 0)
+    const char *platform = platform_of(f);
+
+    if (platform && strcmp(platform, p->shop_type) != 0)
         return xstrdup("");
     return current(p, f);
 }
@@ -362,13 +372,13 @@ literal(const field_t *f, const char *value, const char **why)
 static bool
 shown(const profile_t *p, const char *shop_type, const field_t *f)
 {
-    const char *list;
+    const char *list, *platform = platform_of(f);
     char    want[64];
 
     if (f->only == NULL)
         return true;
-    if (strncmp(f->only, "shop:", 5) == 0)
-        return strcmp(f->only + 5, shop_type) == 0;
+    if (platform)
+        return strcmp(platform, shop_type) == 0;
     list = f->only + 6;
     snprintf(want, sizeof want, ",%s,", p->admin_type);
     {
@@ -599,15 +609,15 @@ static void
 show_field(buf_t *b, const profile_t *p, const char *shop_type, const field_t *f,
            const form_t *posted, const outcome_t *o, const json_t *datalist)
 {
-    bool    platform_field = f->only && strncmp(f->only, "shop:", 5) == 0;
+    const char *platform = platform_of(f);
     char   *cur = value_of(p, f);
     const char *val = posted && f->type != T_SECRET && form_get(posted, f->path)
                       ? form_get(posted, f->path) : cur;
     size_t  i;
 
     buf_addf(b, "<div class=\"row%s\"", error_of(o, f->path) ? " bad" : "");
-    if (platform_field)
-        buf_addf(b, " data-shop=\"%s\"%s", f->only + 5,
+    if (platform)
+        buf_addf(b, " data-shop=\"%s\"%s", platform,
                  shown(p, shop_type, f) ? "" : " hidden");
     buf_add(b, "><label for=\"");
     field_id(b, f->path);
@@ -862,7 +872,7 @@ show_settings(req_t *r, resp_t *out, const profile_t *p, const form_t *posted,
     for (i = 0; i < NFIELDS; i++) {
         const field_t *f = &fields[i];
 
-        if (!shown(p, shop, f) && !(f->only && strncmp(f->only, "shop:", 5) == 0))
+        if (!shown(p, shop, f) && !platform_of(f))
             continue;
         if (section == NULL || strcmp(section, f->section) != 0) {
             if (section && strcmp(section, "Financieel") == 0)
@@ -1164,7 +1174,7 @@ settings_save(req_t *r, resp_t *out)
         const field_t *f = &fields[i];
         char   *cur, *lit;
 
-        if (shop == NULL && f->only && strncmp(f->only, "shop:", 5) == 0)
+        if (shop == NULL && platform_of(f))
             continue;
         if (shop == NULL && strcmp(f->path, "shop.type") == 0)
             continue;
